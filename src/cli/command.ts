@@ -1,0 +1,28 @@
+/** The shape of one CLI sub-command. Each lives in `src/cli/commands/<name>.ts`. */
+import type { FlagSpec } from "./args.js";
+import { Flags } from "./args.js";
+
+/** Streams a command writes to (injected so tests can capture them). */
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress bars only then). */
+  isTTY: boolean;
+  /** Environment variables (for SLURM_ARRAY_TASK_ID etc.). */
+  env: Record<string, string | undefined>;
+}
+
+/** A sub-command: declares flags, runs with parsed flags, returns the process exit code. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: FlagSpec[];
+  run(flags: Flags, io: CommandIO): Promise<number>;
+}
+
+/** Flags every command has: --help and --json. */
+export const COMMON_FLAGS: FlagSpec[] = [
+  { name: "help", type: "boolean", help: "print this help and exit", short: "h" },
+  { name: "json", type: "boolean", help: "print one JSON summary object on stdout (progress still on stderr)" },
+];

@@ -1,0 +1,5 @@
+/** Registry of CLI sub-commands. Each command lives in its own file; add one line here per command. */
+import type { Command } from "../command.js";
+
+/** All sub-commands, in the order `dynaspin --help` lists them. */
+export const COMMANDS: Command[] = [];

@@ -1,0 +1,221 @@
+/**
+ * The paper's analytic device curves, each value beside its derivative.
+ *
+ * - eq. 3 (Slavin & Tiberkevich 2009): `p(I) = (I − Ic)/(I + Q·Ic)` above threshold, and 0 below it
+ *   (an STNO emits no power below threshold; "above" means `I/Ic ≥ 1`, i.e. |I| ≥ |Ic| with the
+ *   sign of Ic).
+ * - eq. 4 (the paper's phenomenological model):
+ *   `p(I) = ½(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic)`, used as written (no clipping).
+ *
+ * Derivatives:
+ * - r(I) = (I − Ic)/(I + Q·Ic),  r'(I) = Ic·(1 + Q)/(I + Q·Ic)²
+ * - eq. 4: p' = ½·a·sech²(aI − b)·r + ½(1 + tanh(aI − b))·r'
+ *
+ * The pole sits at I = −Q·Ic. The network only injects currents of the sign of Ic (see
+ * `DeviceCurve.polarity`), so the pole is unreachable when Q > 0 (eq. 4) or when it lies below the
+ * threshold, −1 < Q (eq. 3).
+ */
+import type { DeviceCurve, DeviceSpec } from "./curve.js";
+import { InputError } from "../util/errors.js";
+import { finite, show } from "../util/check.js";
+
+/** Parameters of eq. 4. Currents in the device's current unit; a in 1/unit; b dimensionless. */
+export interface Eq4Params {
+  /** Slope of the tanh tail, in 1/(current unit). @default 4 (paper's test device) */
+  a: number;
+  /** Offset of the tanh tail (dimensionless). @default 5 */
+  b: number;
+  /** Threshold (critical) current Ic, non-zero, in the current unit. @default 1 */
+  Ic: number;
+  /** Nonlinearity Q (dimensionless), > 0 for eq. 4. @default 2 */
+  Q: number;
+}
+
+/** Parameters of eq. 3. */
+export interface Eq3Params {
+  /** Threshold current Ic (non-zero). */
+  Ic: number;
+  /** Nonlinearity Q, > −1. */
+  Q: number;
+}
+
+/** The paper's test device (section II-D): a = 4, b = 5, Ic = 1, Q = 2, dimensionless. */
+export const PAPER_DEVICE: Readonly<Eq4Params> = Object.freeze({ a: 4, b: 5, Ic: 1, Q: 2 });
+
+/** Units carried by a curve. */
+export interface Units {
+  /** @default "" */
+  currentUnit?: string;
+  /** @default "" */
+  powerUnit?: string;
+}
+
+/** Kernel: eq. 4 value and derivative at one current. Writes [p, dp] into out; returns out. */
+export function eq4Kernel(I: number, a: number, b: number, Ic: number, Q: number, out: Float64Array): Float64Array {
+  const th = Math.tanh(a * I - b);
+  const den = I + Q * Ic;
+  const r = (I - Ic) / den;
+  const dr = (Ic * (1 + Q)) / (den * den);
+  const g = 0.5 * (1 + th);
+  out[0] = g * r;
+  out[1] = 0.5 * a * (1 - th * th) * r + g * dr;
+  return out;
+}
+
+/** The tanh-tailed curve of eq. 4. Construct with {@link eq4}. */
+export class Eq4Curve implements DeviceCurve, Eq4Params {
+  readonly model = "eq4";
+  readonly polarity: 1 | -1;
+  readonly currentScale: number;
+  readonly currentUnit: string;
+  readonly powerUnit: string;
+  readonly a: number;
+  readonly b: number;
+  readonly Ic: number;
+  readonly Q: number;
+
+  constructor(params: Eq4Params, units: Units = {}) {
+    this.a = params.a;
+    this.b = params.b;
+    this.Ic = params.Ic;
+    this.Q = params.Q;
+    this.polarity = params.Ic < 0 ? -1 : 1;
+    this.currentScale = Math.abs(params.Ic);
+    this.currentUnit = units.currentUnit ?? "";
+    this.powerUnit = units.powerUnit ?? "";
+  }
+
+  power(I: number): number {
+    return 0.5 * (1 + Math.tanh(this.a * I - this.b)) * ((I - this.Ic) / (I + this.Q * this.Ic));
+  }
+
+  derivative(I: number): number {
+    const th = Math.tanh(this.a * I - this.b);
+    const den = I + this.Q * this.Ic;
+    const r = (I - this.Ic) / den;
+    return 0.5 * this.a * (1 - th * th) * r + 0.5 * (1 + th) * ((this.Ic * (1 + this.Q)) / (den * den));
+  }
+
+  evaluate(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number): void {
+    const a = this.a, b = this.b, Ic = this.Ic, QIc = this.Q * this.Ic, c = Ic * (1 + this.Q);
+    if (dp === null) {
+      for (let j = start; j < end; j++) {
+        const x = I[j];
+        p[j] = 0.5 * (1 + Math.tanh(a * x - b)) * ((x - Ic) / (x + QIc));
+      }
+      return;
+    }
+    for (let j = start; j < end; j++) {
+      const x = I[j];
+      const th = Math.tanh(a * x - b);
+      const inv = 1 / (x + QIc);
+      const r = (x - Ic) * inv;
+      const g = 0.5 * (1 + th);
+      p[j] = g * r;
+      dp[j] = 0.5 * a * (1 - th * th) * r + g * c * inv * inv;
+    }
+  }
+
+  toSpec(): DeviceSpec {
+    const s: DeviceSpec = { model: "eq4", a: this.a, b: this.b, Ic: this.Ic, Q: this.Q };
+    if (this.currentUnit) s.currentUnit = this.currentUnit;
+    if (this.powerUnit) s.powerUnit = this.powerUnit;
+    return s;
+  }
+}
+
+/** Slavin–Tiberkevich curve of eq. 3, zero below threshold. Construct with {@link eq3}. */
+export class Eq3Curve implements DeviceCurve, Eq3Params {
+  readonly model = "eq3";
+  readonly polarity: 1 | -1;
+  readonly currentScale: number;
+  readonly currentUnit: string;
+  readonly powerUnit: string;
+  readonly Ic: number;
+  readonly Q: number;
+
+  constructor(params: Eq3Params, units: Units = {}) {
+    this.Ic = params.Ic;
+    this.Q = params.Q;
+    this.polarity = params.Ic < 0 ? -1 : 1;
+    this.currentScale = Math.abs(params.Ic);
+    this.currentUnit = units.currentUnit ?? "";
+    this.powerUnit = units.powerUnit ?? "";
+  }
+
+  power(I: number): number {
+    // Above threshold iff I/Ic >= 1, written without division: (I - Ic)·sign(Ic) >= 0.
+    return (I - this.Ic) * this.polarity >= 0 ? (I - this.Ic) / (I + this.Q * this.Ic) : 0;
+  }
+
+  derivative(I: number): number {
+    if ((I - this.Ic) * this.polarity < 0) return 0;
+    const den = I + this.Q * this.Ic;
+    return (this.Ic * (1 + this.Q)) / (den * den);
+  }
+
+  evaluate(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number): void {
+    const Ic = this.Ic, QIc = this.Q * this.Ic, c = Ic * (1 + this.Q), s = this.polarity;
+    for (let j = start; j < end; j++) {
+      const x = I[j];
+      if ((x - Ic) * s >= 0) {
+        const inv = 1 / (x + QIc);
+        p[j] = (x - Ic) * inv;
+        if (dp !== null) dp[j] = c * inv * inv;
+      } else {
+        p[j] = 0;
+        if (dp !== null) dp[j] = 0;
+      }
+    }
+  }
+
+  toSpec(): DeviceSpec {
+    const s: DeviceSpec = { model: "eq3", Ic: this.Ic, Q: this.Q };
+    if (this.currentUnit) s.currentUnit = this.currentUnit;
+    if (this.powerUnit) s.powerUnit = this.powerUnit;
+    return s;
+  }
+}
+
+function checkCommon(Ic: unknown, Q: unknown, where: string): void {
+  finite(Ic, `${where}Ic`);
+  finite(Q, `${where}Q`);
+  if (Ic === 0) throw new InputError(`${where}Ic must be non-zero (got 0): the threshold current sets the drive polarity`);
+}
+
+/**
+ * Creates the eq. 4 curve after validating its parameters.
+ * @param params a, b, Ic, Q (defaults: the paper's test device a=4, b=5, Ic=1, Q=2).
+ * @param where prefix for error messages, e.g. "device.json: ".
+ * @throws InputError naming the parameter if a value is non-finite, Ic = 0, or Q ≤ 0 (the pole at
+ *   I = −Q·Ic would then be reachable by currents of the sign of Ic).
+ * @example eq4().power(2) // ≈ 0.2488
+ */
+export function eq4(params: Partial<Eq4Params> = {}, units: Units = {}, where = ""): Eq4Curve {
+  const p = { ...PAPER_DEVICE, ...params };
+  finite(p.a, `${where}a`);
+  finite(p.b, `${where}b`);
+  checkCommon(p.Ic, p.Q, where);
+  if (!(p.Q > 0)) {
+    throw new InputError(
+      `${where}Q must be > 0 for eq4 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies on the driven side of the current axis`,
+    );
+  }
+  return new Eq4Curve(p, units);
+}
+
+/**
+ * Creates the eq. 3 curve (zero below threshold) after validating its parameters.
+ * @throws InputError if a value is non-finite, Ic = 0, or Q ≤ −1 (pole at or beyond threshold).
+ * @example eq3({ Ic: 1, Q: 2 }).power(0) // 0 (below threshold), not −1/Q
+ */
+export function eq3(params: Partial<Eq3Params> = {}, units: Units = {}, where = ""): Eq3Curve {
+  const p = { Ic: PAPER_DEVICE.Ic, Q: PAPER_DEVICE.Q, ...params };
+  checkCommon(p.Ic, p.Q, where);
+  if (!(p.Q > -1)) {
+    throw new InputError(
+      `${where}Q must be > -1 for eq3 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies above threshold`,
+    );
+  }
+  return new Eq3Curve(p, units);
+}

@@ -1,0 +1,52 @@
+/**
+ * Turning device JSON into curves: the one place that knows every device model by name.
+ * A spec is `{"model": "eq4", "a": 4, "b": 5, "Ic": 1, "Q": 2, "currentUnit": "mA", "powerUnit": "nW"}`.
+ */
+import type { DeviceCurve, DeviceSpec } from "./curve.js";
+import { eq3, eq4, type Units } from "./analytic.js";
+import { InputError } from "../util/errors.js";
+import { object, show } from "../util/check.js";
+
+/** Device models {@link curveFromSpec} accepts. */
+export const DEVICE_MODELS = ["eq4", "eq3"] as const;
+
+function units(s: Record<string, unknown>, where: string): Units {
+  const u: Units = {};
+  for (const key of ["currentUnit", "powerUnit"] as const) {
+    const v = s[key];
+    if (v === undefined) continue;
+    if (typeof v !== "string") throw new InputError(`${where}${key} must be a string (got ${show(v)})`);
+    u[key] = v;
+  }
+  return u;
+}
+
+/**
+ * Builds a validated curve from its JSON description.
+ * @param spec a device object (see {@link DeviceSpec}).
+ * @param where prefix naming the source in error messages, e.g. `"model.json: device."`.
+ * @throws InputError naming the field for an unknown model or an invalid parameter.
+ */
+export function curveFromSpec(spec: unknown, where = "device."): DeviceCurve {
+  const s = object(spec, where.replace(/\.$/, "") || "device");
+  const model = s.model;
+  switch (model) {
+    case "eq4":
+      return eq4(
+        { a: s.a as number, b: s.b as number, Ic: s.Ic as number, Q: s.Q as number },
+        units(s, where),
+        where,
+      );
+    case "eq3":
+      return eq3({ Ic: s.Ic as number, Q: s.Q as number }, units(s, where), where);
+    default:
+      throw new InputError(`${where}model must be one of ${DEVICE_MODELS.join(", ")} (got ${show(model)})`);
+  }
+}
+
+/** The JSON description of a curve (inverse of {@link curveFromSpec}). */
+export function specFromCurve(curve: DeviceCurve): DeviceSpec {
+  return curve.toSpec();
+}
+
+export type { DeviceCurve, DeviceSpec };

@@ -1,0 +1,11 @@
+/**
+ * dynaspin — dynamical neural networks of spin-transfer nano-oscillators.
+ * Named re-exports only; no side effects. Node-only helpers live in `src/node/` and the CLI in
+ * `src/cli/` (not re-exported here), so this entry runs unchanged in browsers and workers.
+ */
+export { InputError, ComputationError } from "./util/errors.js";
+export { Rng, deriveSeed, type RngState } from "./util/rng.js";
+export type { DeviceCurve, DeviceSpec } from "./device/curve.js";
+export { eq3, eq4, eq4Kernel, Eq3Curve, Eq4Curve, PAPER_DEVICE, type Eq3Params, type Eq4Params, type Units } from "./device/analytic.js";
+export { curveFromSpec, specFromCurve, DEVICE_MODELS } from "./device/spec.js";
+export { operatingRange, type OperatingRange } from "./device/operating.js";
