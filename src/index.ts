@@ -9,3 +9,5 @@ export type { DeviceCurve, DeviceSpec } from "./device/curve.js";
 export { eq3, eq4, eq4Kernel, Eq3Curve, Eq4Curve, PAPER_DEVICE, type Eq3Params, type Eq4Params, type Units } from "./device/analytic.js";
 export { curveFromSpec, specFromCurve, DEVICE_MODELS } from "./device/spec.js";
 export { operatingRange, type OperatingRange } from "./device/operating.js";
+export { PRESETS, PRESET_NAMES, presetCurve, isPresetName, type DevicePreset, type PresetName } from "./device/presets.js";
+export { tableCurve, TableCurve, pchipTangents, EXTRAPOLATIONS, type Extrapolation, type TableOptions } from "./device/table.js";

@@ -1,14 +1,18 @@
 /**
  * Turning device JSON into curves: the one place that knows every device model by name.
- * A spec is `{"model": "eq4", "a": 4, "b": 5, "Ic": 1, "Q": 2, "currentUnit": "mA", "powerUnit": "nW"}`.
+ * A spec is `{"model": "eq4", "a": 4, "b": 5, "Ic": 1, "Q": 2, "currentUnit": "mA", "powerUnit": "nW"}`,
+ * `{"model": "eq3", "Ic": -6, "Q": 0.1}`, or a table
+ * `{"model": "table", "current": [...], "power": [...], "extrapolation": "clamp" | "linear"}`.
+ * (A table that references a CSV file is resolved by `src/node/device-file.ts` before it gets here.)
  */
 import type { DeviceCurve, DeviceSpec } from "./curve.js";
 import { eq3, eq4, type Units } from "./analytic.js";
+import { tableCurve, type Extrapolation } from "./table.js";
 import { InputError } from "../util/errors.js";
 import { object, show } from "../util/check.js";
 
 /** Device models {@link curveFromSpec} accepts. */
-export const DEVICE_MODELS = ["eq4", "eq3"] as const;
+export const DEVICE_MODELS = ["eq4", "eq3", "table"] as const;
 
 function units(s: Record<string, unknown>, where: string): Units {
   const u: Units = {};
@@ -39,9 +43,28 @@ export function curveFromSpec(spec: unknown, where = "device."): DeviceCurve {
       );
     case "eq3":
       return eq3({ Ic: s.Ic as number, Q: s.Q as number }, units(s, where), where);
+    case "table": {
+      const current = numberArray(s.current, `${where}current`);
+      const power = numberArray(s.power, `${where}power`);
+      const polarity = s.polarity;
+      if (polarity !== undefined && polarity !== 1 && polarity !== -1) {
+        throw new InputError(`${where}polarity must be 1 or -1 (got ${show(polarity)})`);
+      }
+      return tableCurve(
+        current,
+        power,
+        { ...units(s, where), extrapolation: (s.extrapolation ?? "clamp") as Extrapolation, ...(polarity === undefined ? {} : { polarity }) },
+        where,
+      );
+    }
     default:
       throw new InputError(`${where}model must be one of ${DEVICE_MODELS.join(", ")} (got ${show(model)})`);
   }
+}
+
+function numberArray(v: unknown, name: string): number[] {
+  if (!Array.isArray(v)) throw new InputError(`${name} must be an array of numbers (got ${show(v)})`);
+  return v as number[];
 }
 
 /** The JSON description of a curve (inverse of {@link curveFromSpec}). */
