@@ -11,3 +11,4 @@ export { curveFromSpec, specFromCurve, DEVICE_MODELS } from "./device/spec.js";
 export { operatingRange, type OperatingRange } from "./device/operating.js";
 export { PRESETS, PRESET_NAMES, presetCurve, isPresetName, type DevicePreset, type PresetName } from "./device/presets.js";
 export { tableCurve, TableCurve, pchipTangents, EXTRAPOLATIONS, type Extrapolation, type TableOptions } from "./device/table.js";
+export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, type CsvOptions, type CsvChunkOptions } from "./data/csv.js";

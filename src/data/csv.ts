@@ -1,0 +1,551 @@
+/**
+ * CSV data sets: numeric feature columns plus one label column (RFC 4180).
+ *
+ * Pure: imports nothing platform-specific, so it runs unchanged in the browser playground.
+ * The parser makes one pass over the text and writes features straight into a Float64Array;
+ * no per-row string arrays are kept for the whole file. Every user mistake throws an
+ * {@link InputError} with a one-line message naming the file, the row and the column.
+ *
+ * Rows and columns in messages are 1-based, as a user sees them in an editor: a row number is the
+ * line on which the record starts (the header, when present, is row 1).
+ */
+import { InputError } from "../util/errors.js";
+
+/** A data set loaded from CSV. */
+export interface CsvDataset {
+  /** Features, n×d, row-major: sample r, feature j at `r*d + j`. */
+  x: Float64Array;
+  /** Class index of each sample, 0..classes-1 (an index into {@link CsvDataset.classNames}). */
+  y: Int32Array;
+  /** Number of samples (data rows). */
+  n: number;
+  /** Number of features (columns other than the label column). */
+  d: number;
+  /** Feature names from the header, or "x0".."x{d-1}" when the file has no header. */
+  featureNames: string[];
+  /**
+   * Label values as strings, in class-index order. When every label is a number they are sorted
+   * numerically and written canonically (`String(Number(cell))`, so "01" and "1.0" are class "1");
+   * otherwise they are the cells as written, sorted lexicographically.
+   */
+  classNames: string[];
+}
+
+/** Options of {@link parseCsvDataset}. */
+export interface CsvOptions {
+  /** Name of the source, used as the prefix of every error message (e.g. the file path). */
+  file: string;
+  /**
+   * The label column: a header name, or a 0-based index where a negative index counts from the
+   * end (-1 is the last column). A name implies the file has a header.
+   * @default -1 (the last column)
+   */
+  labelColumn?: string | number;
+  /**
+   * Whether the first row is a header. `"auto"`: it is a header iff one of its feature cells is
+   * text (neither empty nor a number) while every feature cell of the second row is a number;
+   * more precisely, iff the first row has more text feature cells than the second, so that a typo
+   * in row 2 is reported at row 2. A name given as `labelColumn` also means a header.
+   * @default "auto"
+   */
+  header?: "auto" | boolean;
+}
+
+/** Options of {@link parseCsvChunks}: {@link CsvOptions} plus a capacity hint. */
+export interface CsvChunkOptions extends CsvOptions {
+  /**
+   * Upper bound on the number of records (e.g. the number of newlines + 1), used to allocate the
+   * feature array once; the array grows by 1.5× if the hint is too small.
+   * @default 1024
+   */
+  expectedRows?: number;
+  /**
+   * Total length of the text in characters, if known; bounds the first allocation together with
+   * `expectedRows`. @default Infinity (unknown)
+   */
+  expectedChars?: number;
+}
+
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const TAB = 9;
+const MAX_SHOWN = 40;
+
+/** Formats a cell for an error message: JSON-quoted (so it stays on one line), truncated. */
+function quoteCell(v: string): string {
+  const s = v.length > MAX_SHOWN ? v.slice(0, MAX_SHOWN - 3) + "..." : v;
+  return JSON.stringify(s);
+}
+
+const NAN_WORDS = new Set(["nan", "+nan", "-nan"]);
+const INF_WORDS = new Set(["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"]);
+
+/**
+ * Parses a numeric cell. Returns the number, or NaN when the cell is not a finite decimal
+ * number (the caller then asks {@link numberProblem} why). Surrounding whitespace is tolerated;
+ * `Number`'s extras (empty → 0, hex/octal/binary prefixes) are refused.
+ */
+function parseNumber(v: string): number {
+  const x = Number(v);
+  if (x - x !== 0) return NaN; // NaN or ±Infinity
+  // Number("") and Number("  ") are 0; Number("0x1f") is 31: refuse both.
+  let i = 0;
+  const L = v.length;
+  while (i < L) {
+    const c = v.charCodeAt(i);
+    if (c !== SPACE && c !== TAB) break;
+    i++;
+  }
+  if (i === L) return NaN;
+  if (v.charCodeAt(i) === 48 /* 0 */ && i + 1 < L) {
+    const c = v.charCodeAt(i + 1) | 32;
+    if (c === 120 /* x */ || c === 111 /* o */ || c === 98 /* b */) return NaN;
+  }
+  return x;
+}
+
+/** Explains why {@link parseNumber} refused `v`. */
+function numberProblem(v: string): string {
+  const t = v.trim().toLowerCase();
+  if (NAN_WORDS.has(t)) return `NaN is not allowed (got ${quoteCell(v)})`;
+  if (INF_WORDS.has(t) || Math.abs(Number(v)) === Infinity) {
+    return `non-finite values are not allowed (got ${quoteCell(v)})`;
+  }
+  return `expected a number (got ${quoteCell(v)})`;
+}
+
+/** True when `v` is meant as a number, even an invalid one (NaN, inf): used by header detection. */
+function numberLike(v: string): boolean {
+  if (!Number.isNaN(parseNumber(v))) return true;
+  const t = v.trim().toLowerCase();
+  return NAN_WORDS.has(t) || INF_WORDS.has(t) || Math.abs(Number(v)) === Infinity;
+}
+
+/** A record collected as strings (only the first two records, for header detection). */
+interface PendingRow {
+  line: number;
+  cells: string[];
+  quoted: boolean[];
+}
+
+/**
+ * The streaming parser. Chunks must end at a record boundary (after a newline outside quotes)
+ * except the last; state (row numbers, columns, classes, arrays) carries over between chunks.
+ */
+class CsvParser {
+  private readonly file: string;
+  private readonly labelOption: string | number;
+  private readonly headerOption: "auto" | boolean;
+  /** Line number (1-based) where the next record starts. */
+  private line = 1;
+  private first = true;
+  private pending: PendingRow[] = [];
+  /** Number of columns per record (known after the first record). */
+  private m = -1;
+  private labelCol = -1;
+  private d = 0;
+  private names: string[] = [];
+  private hasHeader = false;
+  private ready = false;
+  private n = 0;
+  private x: Float64Array;
+  private y: Int32Array;
+  /** Rows the arrays can hold. */
+  private cap = 0;
+  private readonly rowsHint: number;
+  private readonly charsHint: number;
+  /** Label string → provisional class id (first-seen order). */
+  private labels = new Map<string, number>();
+  private labelList: string[] = [];
+  // Per-record scratch, reused.
+  private recordLine = 1;
+
+  constructor(options: CsvChunkOptions) {
+    this.file = options.file;
+    this.labelOption = options.labelColumn ?? -1;
+    this.headerOption = options.header ?? "auto";
+    if (typeof this.labelOption === "number" && !Number.isInteger(this.labelOption)) {
+      throw new InputError(`${this.file}: label column must be an integer index or a header name (got ${this.labelOption})`);
+    }
+    if (this.headerOption !== "auto" && this.headerOption !== true && this.headerOption !== false) {
+      throw new InputError(`${this.file}: header must be "auto", true or false (got ${JSON.stringify(this.headerOption)})`);
+    }
+    this.rowsHint = options.expectedRows ?? 1024;
+    this.charsHint = options.expectedChars ?? Infinity;
+    this.x = new Float64Array(0);
+    this.y = new Int32Array(0);
+  }
+
+  private fail(msg: string): never {
+    throw new InputError(`${this.file}: ${msg}`);
+  }
+
+  private where(col: number): string {
+    const name = col === this.labelCol ? (this.hasHeader ? this.names[col] : "label") : this.names[col];
+    return `row ${this.recordLine}, column ${col + 1} (${quoteCell(name ?? "")})`;
+  }
+
+  /** Parses one chunk of complete records (the last chunk may end without a newline). */
+  push(s: string): void {
+    let p = 0;
+    if (this.first && s.length > 0) {
+      this.first = false;
+      if (s.charCodeAt(0) === 0xfeff) p = 1;
+    }
+    const L = s.length;
+    while (p < L) {
+      const c0 = s.charCodeAt(p);
+      // Blank lines are skipped anywhere (they can never be a valid record: d >= 1).
+      if (c0 === LF) {
+        this.line++;
+        p++;
+        continue;
+      }
+      if (c0 === CR) {
+        this.line++;
+        p += p + 1 < L && s.charCodeAt(p + 1) === LF ? 2 : 1;
+        continue;
+      }
+      p = this.record(s, p);
+    }
+  }
+
+  /** Parses one record starting at `p`; returns the position after its line break. */
+  private record(s: string, p: number): number {
+    const L = s.length;
+    this.recordLine = this.line;
+    const collecting = !this.ready;
+    const row: PendingRow | null = collecting ? { line: this.line, cells: [], quoted: [] } : null;
+    if (!collecting) this.reserve();
+    let col = 0;
+    for (;;) {
+      let cell: string;
+      let quoted = false;
+      // Spaces before an opening quote are tolerated (`1, "cat"`).
+      let q0 = p;
+      while (q0 < L && (s.charCodeAt(q0) === SPACE || s.charCodeAt(q0) === TAB)) q0++;
+      if (q0 < L && s.charCodeAt(q0) === QUOTE) {
+        p = q0;
+        quoted = true;
+        const startLine = this.line;
+        let q = p + 1;
+        let parts: string | null = null;
+        let from = q;
+        for (;;) {
+          const e = s.indexOf('"', q);
+          // Count the lines the quoted field spans, so later row numbers match the editor.
+          const stop = e < 0 ? L : e;
+          for (let i = q; i < stop; i++) {
+            const ch = s.charCodeAt(i);
+            if (ch === LF || (ch === CR && s.charCodeAt(i + 1) !== LF)) this.line++;
+          }
+          if (e < 0) {
+            this.fail(`row ${startLine}, column ${col + 1}: unterminated quoted field (the quote opened on row ${startLine} is never closed)`);
+          }
+          if (e + 1 < L && s.charCodeAt(e + 1) === QUOTE) {
+            parts = (parts ?? "") + s.slice(from, e + 1);
+            q = e + 2;
+            from = q;
+            continue;
+          }
+          cell = parts === null ? s.slice(from, e) : parts + s.slice(from, e);
+          p = e + 1;
+          break;
+        }
+        // Only spaces or tabs may follow the closing quote before the delimiter.
+        while (p < L) {
+          const ch = s.charCodeAt(p);
+          if (ch !== SPACE && ch !== TAB) break;
+          p++;
+        }
+        if (p < L) {
+          const ch = s.charCodeAt(p);
+          if (ch !== COMMA && ch !== LF && ch !== CR) {
+            this.fail(`row ${this.recordLine}, column ${col + 1}: unexpected ${quoteCell(s[p]!)} after a closing quote; expected a comma or the end of the row`);
+          }
+        }
+      } else {
+        const start = p;
+        while (p < L) {
+          const ch = s.charCodeAt(p);
+          if (ch === COMMA || ch === LF || ch === CR) break;
+          if (ch === QUOTE) {
+            this.fail(`row ${this.recordLine}, column ${col + 1}: quote inside an unquoted field; quote the whole field and double inner quotes ("")`);
+          }
+          p++;
+        }
+        cell = s.slice(start, p);
+      }
+      if (row !== null) {
+        row.cells.push(cell);
+        row.quoted.push(quoted);
+      } else {
+        if (col >= this.m) this.ragged(s, p, col + 1);
+        this.cell(col, cell, quoted);
+      }
+      if (p < L && s.charCodeAt(p) === COMMA) {
+        p++;
+        col++;
+        continue;
+      }
+      break;
+    }
+    // End of record: consume the line break.
+    if (p < L) {
+      p += s.charCodeAt(p) === CR && p + 1 < L && s.charCodeAt(p + 1) === LF ? 2 : 1;
+    }
+    this.line++;
+    if (row !== null) {
+      this.pending.push(row);
+      if (this.pending.length === 2) this.start();
+    } else {
+      if (col + 1 !== this.m) this.fail(`row ${this.recordLine} has ${col + 1} fields, expected ${this.m}`);
+      this.n++;
+    }
+    return p;
+  }
+
+  /** Counts the remaining fields of a too-long record and throws the ragged-row error. */
+  private ragged(s: string, p: number, seen: number): never {
+    let count = seen;
+    let inQuote = false;
+    for (let i = p; i < s.length; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch === QUOTE) inQuote = !inQuote;
+      else if (!inQuote && ch === COMMA) count++;
+      else if (!inQuote && (ch === LF || ch === CR)) break;
+    }
+    this.fail(`row ${this.recordLine} has ${count} fields, expected ${this.m}`);
+  }
+
+  /** Makes room for one more record (grows the arrays by 1.5× when full). */
+  private reserve(): void {
+    if (this.n < this.cap) return;
+    const cap = Math.max(16, Math.ceil(this.cap * 1.5));
+    const x = new Float64Array(cap * this.d);
+    x.set(this.x.subarray(0, this.n * this.d));
+    const y = new Int32Array(cap);
+    y.set(this.y.subarray(0, this.n));
+    this.x = x;
+    this.y = y;
+    this.cap = cap;
+  }
+
+  /** Stores one cell of a data record. */
+  private cell(col: number, v: string, quoted: boolean): void {
+    if (col === this.labelCol) {
+      const key = quoted ? v : v.trim();
+      if (key.length === 0) this.fail(`${this.where(col)}: empty label`);
+      let id = this.labels.get(key);
+      if (id === undefined) {
+        id = this.labelList.length;
+        this.labels.set(key, id);
+        this.labelList.push(key);
+      }
+      this.y[this.n] = id;
+      return;
+    }
+    const x = parseNumber(v);
+    if (x !== x) this.fail(`${this.where(col)}: ${numberProblem(v)}`);
+    this.x[this.n * this.d + (col < this.labelCol ? col : col - 1)] = x;
+  }
+
+  /** Resolves columns, header and label once the first two records (or all of them) are known. */
+  private start(): void {
+    const rows = this.pending;
+    this.pending = [];
+    const first = rows[0]!;
+    const m = first.cells.length;
+    this.m = m;
+    const label = this.labelOption;
+    let header: boolean;
+    if (typeof label === "string") {
+      if (this.headerOption === false) {
+        this.fail(`label column ${quoteCell(label)} is given by name, but header is false; give a 0-based column index instead`);
+      }
+      header = true;
+    } else {
+      if (label < -m || label >= m) {
+        this.fail(`label column ${label} is out of range: the file has ${m} column${m === 1 ? "" : "s"} (allowed ${-m}..${m - 1}, or a header name)`);
+      }
+      this.labelCol = label < 0 ? m + label : label;
+      if (this.headerOption === "auto") {
+        // Count text cells (neither empty nor number-like) among the feature cells of each row.
+        const textual = (row: PendingRow | undefined): number => {
+          let count = 0;
+          if (row === undefined) return 0;
+          for (let i = 0; i < row.cells.length; i++) {
+            const v = row.cells[i]!;
+            if (i !== this.labelCol && v.trim().length > 0 && !numberLike(v)) count++;
+          }
+          return count;
+        };
+        // A header has more text cells than the row below it (normally: some vs none), so a
+        // typo in row 2 is reported at row 2 rather than turning the header into data.
+        header = textual(first) > textual(rows[1]);
+      } else {
+        header = this.headerOption;
+      }
+    }
+    const trimmed = first.cells.map((c, i) => (first.quoted[i] ? c : c.trim()));
+    if (typeof label === "string") {
+      const hits: number[] = [];
+      trimmed.forEach((c, i) => {
+        if (c === label) hits.push(i);
+      });
+      if (hits.length === 0) {
+        this.fail(`no column named ${quoteCell(label)}; the header has ${trimmed.map(quoteCell).join(", ")}`);
+      }
+      if (hits.length > 1) {
+        this.fail(`label column name ${quoteCell(label)} is ambiguous: columns ${hits.map((h) => h + 1).join(" and ")} have it`);
+      }
+      this.labelCol = hits[0]!;
+    }
+    if (m < 2) {
+      this.fail(`no feature columns: each row has a single field (the label); expected numeric feature columns and one label column`);
+    }
+    this.hasHeader = header;
+    this.d = m - 1;
+    this.names = header ? trimmed : [];
+    if (!header) {
+      for (let i = 0, j = 0; i < m; i++) this.names.push(i === this.labelCol ? "label" : `x${j++}`);
+    }
+    // A record of m fields takes at least m characters, so the text bounds the row count even
+    // when it is mostly blank lines.
+    const cap = Math.max(1, Math.min(this.rowsHint, Math.floor(this.charsHint / m) + 1, 1 << 28));
+    this.x = new Float64Array(cap * this.d);
+    this.y = new Int32Array(cap);
+    this.cap = cap;
+    this.ready = true;
+    for (let r = header ? 1 : 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      this.recordLine = row.line;
+      if (row.cells.length !== m) this.fail(`row ${row.line} has ${row.cells.length} fields, expected ${m}`);
+      this.reserve();
+      for (let c = 0; c < m; c++) this.cell(c, row.cells[c]!, row.quoted[c]!);
+      this.n++;
+    }
+  }
+
+  /** Finishes parsing: validates the classes and returns the data set. */
+  finish(): CsvDataset {
+    if (!this.ready) {
+      if (this.pending.length === 0) this.fail("empty file");
+      this.start();
+    }
+    if (this.n === 0) this.fail("no data rows (only a header)");
+    const labelColumn = this.labelCol + 1;
+    const raw = this.labelList;
+    let numeric = true;
+    const values = new Float64Array(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      values[i] = parseNumber(raw[i]!);
+      if (values[i] !== values[i]) {
+        numeric = false;
+        break;
+      }
+    }
+    // Map provisional ids (first-seen order) to sorted class indices.
+    const remap = new Int32Array(raw.length);
+    let classNames: string[];
+    if (numeric) {
+      const distinct = Array.from(new Set(values)).sort((a, b) => a - b);
+      const index = new Map<number, number>();
+      distinct.forEach((v, i) => index.set(v, i));
+      for (let i = 0; i < raw.length; i++) remap[i] = index.get(values[i]!)!;
+      classNames = distinct.map((v) => String(v));
+    } else {
+      classNames = raw.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const index = new Map<string, number>();
+      classNames.forEach((v, i) => index.set(v, i));
+      for (let i = 0; i < raw.length; i++) remap[i] = index.get(raw[i]!)!;
+    }
+    if (classNames.length < 2) {
+      this.fail(`only one class (${quoteCell(classNames[0] ?? "")}) in column ${labelColumn}; need at least 2`);
+    }
+    const n = this.n;
+    const y = this.y.length === n ? this.y : this.y.slice(0, n);
+    for (let r = 0; r < n; r++) y[r] = remap[y[r]!]!;
+    const x = this.x.length === n * this.d ? this.x : this.x.subarray(0, n * this.d);
+    return {
+      x,
+      y,
+      n,
+      d: this.d,
+      featureNames: this.names.filter((_, i) => i !== this.labelCol),
+      classNames,
+    };
+  }
+}
+
+/** Counts line feeds in `s` (an upper bound on records, minus one). */
+function countNewlines(s: string): number {
+  let count = 0;
+  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) count++;
+  return count;
+}
+
+/**
+ * Parses a CSV data set: numeric feature columns and one label column (integer or string).
+ *
+ * RFC 4180: quoted fields with `""` escapes and embedded commas or newlines, CRLF or LF line
+ * ends, a UTF-8 byte-order mark, blank lines (ignored). Whitespace around unquoted cells is
+ * ignored; NaN and infinite values are refused.
+ *
+ * @example
+ * parseCsvDataset("a,b,class\n1,2,cat\n3,4,dog\n", { file: "pets.csv" })
+ * // → { n: 2, d: 2, x: [1, 2, 3, 4], y: [0, 1], featureNames: ["a", "b"], classNames: ["cat", "dog"] }
+ * @throws InputError `pets.csv: row 3, column 2 ("b"): expected a number (got "x")`, ragged rows,
+ *   a single class, an unterminated quote, an unknown label column, an empty file.
+ */
+export function parseCsvDataset(text: string, options: CsvOptions): CsvDataset {
+  return parseCsvChunks([text], { ...options, expectedRows: countNewlines(text) + 1, expectedChars: text.length });
+}
+
+/**
+ * Parses a CSV data set given as consecutive chunks of text, each ending at a record boundary
+ * (right after a newline that is outside quotes), except the last. Used by the Node loader to
+ * read files larger than the longest string a JavaScript engine allows.
+ * Same format and errors as {@link parseCsvDataset}.
+ */
+export function parseCsvChunks(chunks: Iterable<string>, options: CsvChunkOptions): CsvDataset {
+  if (options === null || typeof options !== "object" || typeof options.file !== "string") {
+    throw new InputError("parseCsvDataset: options.file must be a string naming the source");
+  }
+  const parser = new CsvParser(options);
+  for (const chunk of chunks) parser.push(chunk);
+  return parser.finish();
+}
+
+/** Quotes a cell if RFC 4180 (or our whitespace trimming) requires it. */
+function formatCell(v: string): string {
+  if (v.length === 0 || /[",\r\n]/.test(v) || v.trim() !== v || v.charCodeAt(0) === 0xfeff) {
+    return '"' + v.replace(/"/g, '""') + '"';
+  }
+  return v;
+}
+
+/**
+ * Writes a data set as CSV (inverse of {@link parseCsvDataset}): a header row (the feature names,
+ * then `label`), then one row per sample with the features and the class name last, LF line ends.
+ * Numbers are written with `String(x)`, which round-trips float64 exactly.
+ *
+ * @param labelName header of the label column. @default "label"
+ * @example
+ * formatCsvDataset({ x: Float64Array.of(1, 2), y: Int32Array.of(0), n: 1, d: 2,
+ *   featureNames: ["a", "b"], classNames: ["cat"] }) // → "a,b,label\n1,2,cat\n"
+ */
+export function formatCsvDataset(ds: CsvDataset, labelName = "label"): string {
+  const parts: string[] = [];
+  parts.push([...ds.featureNames, labelName].map(formatCell).join(",") + "\n");
+  const cls = ds.classNames.map(formatCell);
+  for (let r = 0; r < ds.n; r++) {
+    let line = "";
+    for (let j = 0; j < ds.d; j++) line += String(ds.x[r * ds.d + j]) + ",";
+    parts.push(line + cls[ds.y[r]!] + "\n");
+  }
+  return parts.join("");
+}

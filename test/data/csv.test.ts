@@ -1,0 +1,182 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { parseCsvDataset, formatCsvDataset, InputError, type CsvDataset } from "../../src/index.js";
+import { parseCsvChunks } from "../../src/data/csv.js";
+import { loadCsvDataset } from "../../src/node/csv-file.js";
+
+function parse(text: string, options: { labelColumn?: string | number; header?: "auto" | boolean } = {}): CsvDataset {
+  return parseCsvDataset(text, { file: "data.csv", ...options });
+}
+
+/** Asserts that parsing throws an InputError whose one-line message matches `pattern`. */
+function refuses(text: string, pattern: RegExp, options: { labelColumn?: string | number; header?: "auto" | boolean } = {}): void {
+  assert.throws(
+    () => parse(text, options),
+    (e: unknown) => {
+      assert.ok(e instanceof InputError, `expected InputError, got ${String(e)}`);
+      assert.match(e.message, pattern);
+      assert.ok(!e.message.includes("\n"), "message is one line");
+      assert.ok(e.message.startsWith("data.csv: "), "message names the file");
+      return true;
+    },
+  );
+}
+
+test("a headed file gives row-major features, feature names and sorted string classes", () => {
+  const ds = parse("a,b,class\n1,2,dog\n3,4,cat\n5.5,-6e-3,dog\n");
+  assert.deepEqual(Array.from(ds.x), [1, 2, 3, 4, 5.5, -6e-3]);
+  assert.deepEqual(Array.from(ds.y), [1, 0, 1]);
+  assert.equal(ds.n, 3);
+  assert.equal(ds.d, 2);
+  assert.deepEqual(ds.featureNames, ["a", "b"]);
+  assert.deepEqual(ds.classNames, ["cat", "dog"]);
+});
+
+test("a file without header gets x0.. names and numerically sorted numeric classes", () => {
+  const ds = parse("1,2,10\n3,4,2\n5,6,10\n");
+  assert.deepEqual(ds.featureNames, ["x0", "x1"]);
+  assert.deepEqual(ds.classNames, ["2", "10"]);
+  assert.deepEqual(Array.from(ds.y), [1, 0, 1]);
+});
+
+test("numeric labels written differently are one class", () => {
+  const ds = parse("1,2,01\n3,4,1.0\n5,6, 1 \n7,8,0\n");
+  assert.deepEqual(ds.classNames, ["0", "1"]);
+  assert.deepEqual(Array.from(ds.y), [1, 1, 1, 0]);
+});
+
+test("quoted fields keep commas, doubled quotes and newlines", () => {
+  const ds = parse('"a,1","b""q",label\n"1.5",2,"two\nlines"\n3,4,"x"\n');
+  assert.deepEqual(ds.featureNames, ["a,1", 'b"q']);
+  assert.deepEqual(ds.classNames, ["two\nlines", "x"]);
+  assert.deepEqual(Array.from(ds.x), [1.5, 2, 3, 4]);
+});
+
+test("CRLF line ends, a byte-order mark, blank lines and spaces around cells are accepted", () => {
+  const ds = parse("\uFEFFa, b ,c\r\n 1 , 2 ,0\r\n\r\n3,4, \"1\"\r\n\r\n\r\n");
+  assert.deepEqual(ds.featureNames, ["a", "b"]);
+  assert.deepEqual(Array.from(ds.x), [1, 2, 3, 4]);
+  assert.deepEqual(ds.classNames, ["0", "1"]);
+});
+
+test("the label column can be chosen by name, by index and by negative index", () => {
+  const text = "y,a,b\n0,1,2\n1,3,4\n";
+  for (const labelColumn of ["y", 0, -3]) {
+    const ds = parse(text, { labelColumn });
+    assert.deepEqual(ds.featureNames, ["a", "b"], String(labelColumn));
+    assert.deepEqual(Array.from(ds.x), [1, 2, 3, 4]);
+    assert.deepEqual(Array.from(ds.y), [0, 1]);
+  }
+  const mid = parse("1,0,2\n3,1,4\n", { labelColumn: 1 });
+  assert.deepEqual(Array.from(mid.x), [1, 2, 3, 4]);
+});
+
+test("header detection can be overridden", () => {
+  const ds = parse("1,2,0\n3,4,1\n5,6,0\n", { header: true });
+  assert.equal(ds.n, 2);
+  assert.deepEqual(ds.featureNames, ["1", "2"]);
+  refuses("a,b,c\n1,2,0\n3,4,1\n", /row 1, column 1 \("x0"\): expected a number \(got "a"\)/, { header: false });
+});
+
+test("an empty file is refused", () => {
+  refuses("", /^data\.csv: empty file$/);
+  refuses("\uFEFF\n\r\n\n", /^data\.csv: empty file$/);
+});
+
+test("a non-numeric cell is refused naming row, column and column name", () => {
+  refuses("a,b,c\n1,2,0\n3,abc,1\n", /^data\.csv: row 3, column 2 \("b"\): expected a number \(got "abc"\)$/);
+  refuses("1,2,0\n3,,1\n", /row 2, column 2 \("x1"\): expected a number \(got ""\)/);
+  refuses("1,2,0\n0x1f,2,1\n", /row 2, column 1 \("x0"\): expected a number \(got "0x1f"\)/);
+});
+
+test("NaN and infinite values are refused", () => {
+  refuses("a,b,c\n1,NaN,0\n2,3,1\n", /row 2, column 2 \("b"\): NaN is not allowed/);
+  refuses("a,b,c\n1,2,0\n-inf,3,1\n", /row 3, column 1 \("a"\): non-finite values are not allowed/);
+  refuses("a,b,c\n1,2,0\n2,Infinity,1\n", /row 3, column 2 \("b"\): non-finite values are not allowed/);
+  refuses("a,b,c\n1,2,0\n2,1e999,1\n", /row 3, column 2 \("b"\): non-finite values are not allowed \(got "1e999"\)/);
+});
+
+test("ragged rows are refused with their field count", () => {
+  refuses("a,b,c\n1,2,0\n3,4\n", /^data\.csv: row 3 has 2 fields, expected 3$/);
+  refuses("a,b,c\n1,2,0\n3,4,1,5,6\n", /^data\.csv: row 3 has 5 fields, expected 3$/);
+});
+
+test("row numbers follow editor lines across blank lines and multi-line quoted fields", () => {
+  refuses('a,b,c\n1,2,"x\ny"\n\n3,z,1\n', /row 5, column 2 \("b"\)/);
+});
+
+test("a single class is refused naming the class and the column", () => {
+  refuses("a,b,c\n1,2,3\n4,5,3\n", /^data\.csv: only one class \("3"\) in column 3; need at least 2$/);
+});
+
+test("an unterminated quote is refused naming the row where it started", () => {
+  refuses('a,b,c\n1,2,0\n3,"4,1\n5,6,1\n', /row 3, column 2: unterminated quoted field/);
+});
+
+test("stray quotes and text after a closing quote are refused", () => {
+  refuses('a,b,c\n1,2"3,0\n', /row 2, column 2: quote inside an unquoted field/);
+  refuses('a,b,c\n1,"2"3,0\n', /row 2, column 2: unexpected "3" after a closing quote/);
+});
+
+test("a label column out of range or unknown by name is refused listing what is allowed", () => {
+  refuses("a,b,c\n1,2,0\n", /label column 3 is out of range: the file has 3 columns \(allowed -3\.\.2/, { labelColumn: 3 });
+  refuses("a,b,c\n1,2,0\n", /label column -4 is out of range/, { labelColumn: -4 });
+  refuses("a,b,c\n1,2,0\n", /no column named "class"; the header has "a", "b", "c"/, { labelColumn: "class" });
+  refuses("1,2,0\n", /given by name, but header is false/, { labelColumn: "c", header: false });
+});
+
+test("a file with only a label column or only a header is refused", () => {
+  refuses("y\n0\n1\n", /no feature columns/);
+  refuses("a,b,c\n", /no data rows/);
+  refuses("a,b,c\n\n\n", /no data rows/);
+});
+
+test("an empty label is refused", () => {
+  refuses("a,b,c\n1,2,\n3,4,1\n", /row 2, column 3 \("c"\): empty label/);
+});
+
+test("a data set written by formatCsvDataset parses back identically", () => {
+  const ds: CsvDataset = {
+    x: Float64Array.of(0.1, -2.5e-300, 1 / 3, 7),
+    y: Int32Array.of(1, 0),
+    n: 2,
+    d: 2,
+    featureNames: ["f,1", " g"],
+    classNames: ['a"b', "z"],
+  };
+  const text = formatCsvDataset(ds);
+  const back = parse(text);
+  assert.deepEqual(back, ds);
+});
+
+test("chunks cut at record boundaries parse like the whole text", () => {
+  const text = "a,b,c\n1,2,0\n3,4,1\n5,6,1\n";
+  const whole = parse(text);
+  const parts = parseCsvChunks(["a,b,c\n1,2,0\n", "3,4,1\n", "5,6,1\n"], { file: "data.csv", expectedRows: 1 });
+  assert.deepEqual(parts, whole);
+});
+
+test("loadCsvDataset reads plain and gzipped files and reports missing and empty files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dynaspin-csv-"));
+  try {
+    const text = "a,b,c\n1,2,0\n3,4,1\n";
+    writeFileSync(join(dir, "d.csv"), text);
+    writeFileSync(join(dir, "d.csv.gz"), gzipSync(text));
+    writeFileSync(join(dir, "empty.csv"), "");
+    mkdirSync(join(dir, "folder.csv"));
+    assert.deepEqual(loadCsvDataset(join(dir, "d.csv")), parse(text));
+    assert.deepEqual(loadCsvDataset(join(dir, "d.csv.gz")), parse(text));
+    assert.throws(() => loadCsvDataset(join(dir, "nope.csv")), (e: unknown) => e instanceof InputError && /nope\.csv: no such file/.test(e.message));
+    assert.throws(() => loadCsvDataset(join(dir, "empty.csv")), (e: unknown) => e instanceof InputError && /empty\.csv: empty file$/.test(e.message));
+    assert.throws(() => loadCsvDataset(join(dir, "folder.csv")), (e: unknown) => e instanceof InputError && /folder\.csv: is a folder/.test(e.message));
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "a,b,c\n1,x,0\n");
+    assert.throws(() => loadCsvDataset(bad), (e: unknown) => e instanceof InputError && e.message.startsWith(`${bad}: row 2, column 2 ("b")`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
