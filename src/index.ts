@@ -12,3 +12,4 @@ export { operatingRange, type OperatingRange } from "./device/operating.js";
 export { PRESETS, PRESET_NAMES, presetCurve, isPresetName, type DevicePreset, type PresetName } from "./device/presets.js";
 export { tableCurve, TableCurve, pchipTangents, EXTRAPOLATIONS, type Extrapolation, type TableOptions } from "./device/table.js";
 export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, type CsvOptions, type CsvChunkOptions } from "./data/csv.js";
+export { fitCurve, initialGuesses, residualsKernel, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitOptions, type FitParameter, type FitResult } from "./device/fit.js";

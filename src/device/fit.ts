@@ -1,0 +1,496 @@
+/**
+ * Fitting eq. 3 or eq. 4 to measured (current, power) points (the paper's Fig. 2b, 2c) by
+ * Levenberg–Marquardt nonlinear least squares with an analytic Jacobian.
+ *
+ * Minimises SSR(θ) = Σᵢ (p(Iᵢ; θ) − Pᵢ)² over the free parameters θ (eq. 4: a, b, Ic, Q; eq. 3: Ic, Q),
+ * with optional fixed parameters and box bounds (steps are projected onto the box). Standard errors
+ * are √diag(σ²·(JᵀJ)⁻¹) over the free parameters with σ² = SSR/(n − p_free), the usual asymptotic
+ * estimate for independent, equal-variance noise.
+ *
+ * Derivatives used (r = (I − Ic)/(I + Q·Ic), g = ½(1 + tanh(aI − b)), s = 1 − tanh²(aI − b)):
+ * - ∂r/∂Ic = −I·(1 + Q)/(I + Q·Ic)²,  ∂r/∂Q = −Ic·(I − Ic)/(I + Q·Ic)²
+ * - eq. 4: ∂p/∂a = ½·s·I·r, ∂p/∂b = −½·s·r, ∂p/∂Ic = g·∂r/∂Ic, ∂p/∂Q = g·∂r/∂Q
+ * - eq. 3: ∂p/∂Ic = ∂r/∂Ic and ∂p/∂Q = ∂r/∂Q above threshold, 0 below it.
+ */
+import type { DeviceCurve } from "./curve.js";
+import { eq3, eq4, type Units } from "./analytic.js";
+import { InputError } from "../util/errors.js";
+import { show } from "../util/check.js";
+
+/** Models {@link fitCurve} can fit. */
+export type FitModel = "eq4" | "eq3";
+
+/** Allowed {@link FitModel} values. */
+export const FIT_MODELS: readonly FitModel[] = ["eq4", "eq3"];
+
+/** A parameter name of eq. 4 or eq. 3. */
+export type FitParameter = "a" | "b" | "Ic" | "Q";
+
+/** The parameters of each model, in the order results list them. */
+export const FIT_PARAMETERS: Readonly<Record<FitModel, readonly FitParameter[]>> = Object.freeze({
+  eq4: ["a", "b", "Ic", "Q"],
+  eq3: ["Ic", "Q"],
+});
+
+/** Options of {@link fitCurve}; every field optional. */
+export interface FitOptions {
+  /** Parameters held at a given value (not fitted). @default {} */
+  fixed?: Partial<Record<FitParameter, number>>;
+  /**
+   * Box bounds [lo, hi] per parameter (use ±Infinity for a one-sided bound). @default Q > 0 (eq4)
+   * or Q > −1 (eq3), so the pole stays off the driven side; Ic keeps the sign of the initial guess.
+   */
+  bounds?: Partial<Record<FitParameter, readonly [number, number]>>;
+  /** Starting values that replace the automatic initial guess. @default {} (automatic) */
+  initial?: Partial<Record<FitParameter, number>>;
+  /** Iteration limit of each Levenberg–Marquardt run. @default 300 */
+  maxIterations?: number;
+  /** Relative tolerance on the SSR decrease and on the step size that ends the iteration. @default 1e-10 */
+  tolerance?: number;
+  /** Throw InputError when the fit does not converge (else return with converged = false). @default true */
+  requireConvergence?: boolean;
+  /** Units written into the fitted curve. @default {} */
+  units?: Units;
+  /** Prefix for error messages, e.g. "curve.csv: ". @default "" */
+  where?: string;
+}
+
+/** What {@link fitCurve} returns. */
+export interface FitResult {
+  model: FitModel;
+  /** Fitted (and fixed) parameter values. */
+  params: Record<FitParameter, number>;
+  /** Standard errors (0 for fixed parameters; NaN when JᵀJ is singular, i.e. not identifiable). */
+  standardErrors: Record<FitParameter, number>;
+  /** Names of the fixed parameters. */
+  fixed: FitParameter[];
+  /** Starting point of the winning run. */
+  initial: Record<FitParameter, number>;
+  /** √(SSR/n), in the power unit. */
+  rms: number;
+  /** Coefficient of determination 1 − SSR/SST. */
+  r2: number;
+  /** Sum of squared residuals. */
+  ssr: number;
+  /** Number of points. */
+  n: number;
+  /** Levenberg–Marquardt iterations of the winning run. */
+  iterations: number;
+  converged: boolean;
+  /** The fitted device, validated (throws if the fit left the valid parameter region). */
+  curve: DeviceCurve;
+}
+
+const NAMES: readonly FitParameter[] = ["a", "b", "Ic", "Q"];
+const MIN_POINTS: Record<FitModel, number> = { eq4: 6, eq3: 4 };
+
+/**
+ * Kernel: residuals rᵢ = p(Iᵢ; θ) − Pᵢ and the Jacobian Jᵢⱼ = ∂p(Iᵢ)/∂θⱼ (row-major, n × 4,
+ * columns a, b, Ic, Q; eq. 3 leaves the a and b columns 0). θ = [a, b, Ic, Q]. Returns the SSR.
+ */
+export function residualsKernel(
+  model: FitModel,
+  n: number,
+  I: Float64Array,
+  P: Float64Array,
+  theta: Float64Array,
+  r: Float64Array,
+  J: Float64Array | null,
+): number {
+  const a = theta[0], b = theta[1], Ic = theta[2], Q = theta[3];
+  const s = Ic < 0 ? -1 : 1;
+  let ssr = 0;
+  for (let i = 0; i < n; i++) {
+    const x = I[i];
+    const den = x + Q * Ic;
+    const inv = 1 / den;
+    const rr = (x - Ic) * inv;
+    const dIc = -x * (1 + Q) * inv * inv;
+    const dQ = -Ic * (x - Ic) * inv * inv;
+    let p: number;
+    if (model === "eq4") {
+      const th = Math.tanh(a * x - b);
+      const g = 0.5 * (1 + th);
+      const sech2 = 1 - th * th;
+      p = g * rr;
+      if (J !== null) {
+        const o = 4 * i;
+        J[o] = 0.5 * sech2 * x * rr;
+        J[o + 1] = -0.5 * sech2 * rr;
+        J[o + 2] = g * dIc;
+        J[o + 3] = g * dQ;
+      }
+    } else {
+      const above = (x - Ic) * s >= 0;
+      p = above ? rr : 0;
+      if (J !== null) {
+        const o = 4 * i;
+        J[o] = 0;
+        J[o + 1] = 0;
+        J[o + 2] = above ? dIc : 0;
+        J[o + 3] = above ? dQ : 0;
+      }
+    }
+    const e = p - P[i];
+    r[i] = e;
+    ssr += e * e;
+  }
+  return ssr;
+}
+
+/** Resolved options. */
+interface Resolved {
+  fixed: Map<number, number>;
+  lo: Float64Array;
+  hi: Float64Array;
+  maxIterations: number;
+  tolerance: number;
+}
+
+interface Run {
+  theta: Float64Array;
+  ssr: number;
+  iterations: number;
+  converged: boolean;
+  start: Float64Array;
+}
+
+// Solves the symmetric positive-definite m × m system A x = y in place (Cholesky); false if not SPD.
+function choleskySolve(m: number, A: Float64Array, y: Float64Array, x: Float64Array): boolean {
+  for (let j = 0; j < m; j++) {
+    let d = A[j * m + j];
+    for (let k = 0; k < j; k++) d -= A[j * m + k] * A[j * m + k];
+    if (!(d > 0)) return false;
+    const l = Math.sqrt(d);
+    A[j * m + j] = l;
+    for (let i = j + 1; i < m; i++) {
+      let s = A[i * m + j];
+      for (let k = 0; k < j; k++) s -= A[i * m + k] * A[j * m + k];
+      A[i * m + j] = s / l;
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    let s = y[i];
+    for (let k = 0; k < i; k++) s -= A[i * m + k] * x[k];
+    x[i] = s / A[i * m + i];
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < m; k++) s -= A[k * m + i] * x[k];
+    x[i] = s / A[i * m + i];
+  }
+  return true;
+}
+
+// One Levenberg–Marquardt run from `start` (Marquardt's diagonal scaling, projected steps).
+function levenbergMarquardt(model: FitModel, I: Float64Array, P: Float64Array, start: Float64Array, free: number[], o: Resolved): Run {
+  const n = I.length, m = free.length;
+  const theta = Float64Array.from(start);
+  const trial = new Float64Array(4);
+  const r = new Float64Array(n), rt = new Float64Array(n);
+  const J = new Float64Array(4 * n);
+  const A = new Float64Array(m * m), g = new Float64Array(m), D = new Float64Array(m), step = new Float64Array(m);
+  let ssr = residualsKernel(model, n, I, P, theta, r, J);
+  if (!Number.isFinite(ssr)) return { theta, ssr: Infinity, iterations: 0, converged: false, start };
+  let lambda = 1e-3;
+  let it = 0;
+  let converged = ssr === 0;
+  while (!converged && it < o.maxIterations) {
+    it++;
+    // Normal equations over the free columns: JᵀJ and Jᵀr.
+    for (let p = 0; p < m; p++) {
+      const cp = free[p];
+      let gs = 0;
+      for (let i = 0; i < n; i++) gs += J[4 * i + cp] * r[i];
+      g[p] = gs;
+      for (let q = 0; q <= p; q++) {
+        const cq = free[q];
+        let s = 0;
+        for (let i = 0; i < n; i++) s += J[4 * i + cp] * J[4 * i + cq];
+        A[p * m + q] = s;
+        A[q * m + p] = s;
+      }
+      D[p] = Math.max(A[p * m + p], 1e-30);
+    }
+    let accepted = false;
+    while (lambda < 1e16) {
+      const M = Float64Array.from(A);
+      for (let p = 0; p < m; p++) M[p * m + p] += lambda * D[p];
+      for (let p = 0; p < m; p++) g[p] = -g[p];
+      const ok = choleskySolve(m, M, g, step);
+      for (let p = 0; p < m; p++) g[p] = -g[p];
+      if (ok) {
+        trial.set(theta);
+        for (let p = 0; p < m; p++) {
+          const c = free[p];
+          trial[c] = Math.min(o.hi[c], Math.max(o.lo[c], theta[c] + step[p]));
+        }
+        const st = residualsKernel(model, n, I, P, trial, rt, null);
+        if (Number.isFinite(st) && st <= ssr) {
+          let dx = 0, xs = 0;
+          for (let p = 0; p < m; p++) {
+            const c = free[p];
+            dx += (trial[c] - theta[c]) ** 2;
+            xs += theta[c] ** 2;
+          }
+          const small = st === 0 || ssr - st <= o.tolerance * ssr || Math.sqrt(dx) <= o.tolerance * (Math.sqrt(xs) + o.tolerance);
+          theta.set(trial);
+          ssr = residualsKernel(model, n, I, P, theta, r, J);
+          lambda = Math.max(lambda / 3, 1e-12);
+          accepted = true;
+          converged = small;
+          break;
+        }
+      }
+      lambda *= 4;
+    }
+    if (!accepted) {
+      // No descent step exists at any damping: a (possibly constrained) stationary point if the
+      // projected gradient vanishes, else a failure.
+      let gmax = 0;
+      for (let p = 0; p < m; p++) {
+        const c = free[p];
+        const atBound = (theta[c] <= o.lo[c] && g[p] > 0) || (theta[c] >= o.hi[c] && g[p] < 0);
+        if (!atBound) gmax = Math.max(gmax, Math.abs(g[p]) / Math.sqrt(D[p]));
+      }
+      converged = gmax <= 1e-6 * Math.sqrt(ssr + 1e-300) + 1e-300;
+      break;
+    }
+  }
+  return { theta, ssr, iterations: it, converged, start };
+}
+
+// Median of a non-empty list (copies).
+function median(v: number[]): number {
+  const s = [...v].sort((x, y) => x - y);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+}
+
+/**
+ * Automatic initial guesses, computed in "excited" coordinates x = polarity·I where the power rises
+ * with x (so Ic ↦ xc = |Ic| > 0 and a ↦ polarity·a):
+ * - xc (Ic) from the onset of power: where p first reaches 10% of its maximum, tried at 0.6, 0.8, 1
+ *   and 1.1 times that onset;
+ * - Q from the curvature: eq. 3 solved for Q at the points above half maximum, Q = ((x − xc)/p − x)/xc,
+ *   median;
+ * - a and b from the tail: atanh(2p/r(x) − 1) = a·x − b is linear in x where the prefactor is
+ *   between 2% and 98%; least-squares line (fallback: a = 8/xon, b = a·xon).
+ * Returns several candidate θ = [a, b, Ic, Q]; the best fit over all of them wins.
+ */
+export function initialGuesses(model: FitModel, I: Float64Array, P: Float64Array, fixedIc?: number): Float64Array[] {
+  const n = I.length;
+  let best = 0, pMax = -Infinity, pMin = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (P[i] > pMax) {
+      pMax = P[i];
+      best = i;
+    }
+    if (P[i] < pMin) pMin = P[i];
+  }
+  const s = I[best] < 0 ? -1 : 1;
+  const order = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => s * I[i] > 0)
+    .sort((i, j) => s * I[i] - s * I[j]);
+  const xs = order.map((i) => s * I[i]), ps = order.map((i) => P[i]);
+  const level = Math.max(0, pMin) + 0.1 * (pMax - Math.max(0, pMin));
+  let xon = xs.length ? xs[xs.length - 1] : Math.abs(I[best]) || 1;
+  for (let k = 0; k < xs.length; k++) {
+    if (ps[k] >= level) {
+      xon = k === 0 || ps[k] === ps[k - 1] ? xs[k] : xs[k - 1] + ((level - ps[k - 1]) * (xs[k] - xs[k - 1])) / (ps[k] - ps[k - 1]);
+      break;
+    }
+  }
+  if (!(xon > 0)) xon = Math.abs(I[best]) || 1;
+  const out: Float64Array[] = [];
+  for (const f of fixedIc === undefined ? [1, 0.8, 0.6, 1.1] : [1]) {
+    const xc = fixedIc === undefined ? f * xon : Math.abs(fixedIc);
+    const qs: number[] = [];
+    for (let k = 0; k < xs.length; k++) {
+      if (ps[k] > 0.5 * pMax && xs[k] > xc) qs.push(((xs[k] - xc) / ps[k] - xs[k]) / xc);
+    }
+    let Q = qs.length ? median(qs) : 1;
+    Q = Math.min(50, Math.max(model === "eq4" ? 1e-3 : -0.9, Number.isFinite(Q) ? Q : 1));
+    let a = 8 / xon, b = a * xon;
+    if (model === "eq4") {
+      let sx = 0, sy = 0, sxx = 0, sxy = 0, cnt = 0;
+      for (let k = 0; k < xs.length; k++) {
+        const rr = (xs[k] - xc) / (xs[k] + Q * xc);
+        if (!(rr > 0)) continue;
+        const gk = ps[k] / rr;
+        if (!(gk > 0.02 && gk < 0.98)) continue;
+        const y = Math.atanh(2 * gk - 1);
+        sx += xs[k];
+        sy += y;
+        sxx += xs[k] * xs[k];
+        sxy += xs[k] * y;
+        cnt++;
+      }
+      const det = cnt * sxx - sx * sx;
+      if (cnt >= 2 && det > 0) {
+        const slope = (cnt * sxy - sx * sy) / det;
+        if (slope > 0 && Number.isFinite(slope)) {
+          a = slope;
+          b = slope * (sx / cnt) - sy / cnt;
+        }
+      }
+    }
+    out.push(Float64Array.from([s * a, b, fixedIc ?? s * xc, Q]));
+  }
+  return out;
+}
+
+function resolve(model: FitModel, options: FitOptions, guess: Float64Array): Resolved {
+  const where = options.where ?? "";
+  const fixed = new Map<number, number>();
+  const allowed = FIT_PARAMETERS[model];
+  for (const [name, v] of Object.entries(options.fixed ?? {})) {
+    if (!(allowed as readonly string[]).includes(name)) {
+      throw new InputError(`${where}cannot fix ${show(name)}: ${model} has parameters ${allowed.join(", ")}`);
+    }
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`${where}fixed ${name} must be a finite number (got ${show(v)})`);
+    fixed.set(NAMES.indexOf(name as FitParameter), v);
+  }
+  const lo = Float64Array.from([-Infinity, -Infinity, -Infinity, model === "eq4" ? 1e-9 : -1 + 1e-9]);
+  const hi = Float64Array.from([Infinity, Infinity, Infinity, Infinity]);
+  const Ic0 = fixed.get(2) ?? options.initial?.Ic ?? guess[2];
+  if (Ic0 > 0) lo[2] = 1e-12 * Math.abs(Ic0);
+  else hi[2] = -1e-12 * Math.abs(Ic0);
+  for (const [name, bound] of Object.entries(options.bounds ?? {})) {
+    if (!(allowed as readonly string[]).includes(name)) {
+      throw new InputError(`${where}cannot bound ${show(name)}: ${model} has parameters ${allowed.join(", ")}`);
+    }
+    const [l, h] = bound as readonly [number, number];
+    if (Number.isNaN(l) || Number.isNaN(h) || !(l <= h)) {
+      throw new InputError(`${where}bounds for ${name} must satisfy lo <= hi (got ${show(l)}:${show(h)})`);
+    }
+    const c = NAMES.indexOf(name as FitParameter);
+    lo[c] = Math.max(lo[c], l);
+    hi[c] = Math.min(hi[c], h);
+    if (!(lo[c] <= hi[c])) {
+      throw new InputError(`${where}bounds for ${name} (${show(l)}:${show(h)}) exclude every valid value (${name === "Q" ? (model === "eq4" ? "Q > 0" : "Q > -1") : "Ic keeps one sign"})`);
+    }
+  }
+  const maxIterations = options.maxIterations ?? 300;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw new InputError(`${where}maxIterations must be an integer >= 1 (got ${show(maxIterations)})`);
+  }
+  const tolerance = options.tolerance ?? 1e-10;
+  if (!(tolerance > 0 && tolerance < 1)) throw new InputError(`${where}tolerance must be in (0, 1) (got ${show(tolerance)})`);
+  return { fixed, lo, hi, maxIterations, tolerance };
+}
+
+/**
+ * Fits eq. 4 or eq. 3 to (current, power) points by Levenberg–Marquardt.
+ * @param model "eq4" or "eq3".
+ * @param current currents in the device's unit (finite; any order).
+ * @param power measured powers (finite), same length.
+ * @param options fixed parameters, bounds, initial guess, iteration limit (see {@link FitOptions}).
+ * @throws InputError (one line) for too few points (eq4 needs 6, eq3 4, and more than the number
+ *   of free parameters), mismatched lengths, non-finite values, a constant curve, bad options, or a
+ *   fit that does not converge (unless `requireConvergence` is false).
+ * @example fitCurve("eq4", I, P).params // ≈ { a: 4, b: 5, Ic: 1, Q: 2 } for the paper's device
+ */
+export function fitCurve(model: FitModel, current: ArrayLike<number>, power: ArrayLike<number>, options: FitOptions = {}): FitResult {
+  const where = options.where ?? "";
+  if (!FIT_MODELS.includes(model)) throw new InputError(`${where}model must be one of ${FIT_MODELS.join(", ")} (got ${show(model)})`);
+  const n = current.length;
+  if (power.length !== n) throw new InputError(`${where}current and power must have the same length (got ${n} and ${power.length})`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(current[i])) throw new InputError(`${where}current[${i}] must be a finite number (got ${show(current[i])})`);
+    if (!Number.isFinite(power[i])) throw new InputError(`${where}power[${i}] must be a finite number (got ${show(power[i])})`);
+  }
+  const nFree = FIT_PARAMETERS[model].filter((k) => options.fixed?.[k] === undefined).length;
+  const need = Math.max(MIN_POINTS[model], nFree + 1);
+  if (n < need) throw new InputError(`${where}too few points to fit ${model}: need at least ${need} (got ${n})`);
+  const I = Float64Array.from(current), P = Float64Array.from(power);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += P[i];
+  mean /= n;
+  let sst = 0;
+  for (let i = 0; i < n; i++) sst += (P[i] - mean) ** 2;
+  if (!(sst > 1e-24 * Math.max(1, mean * mean) * n)) {
+    throw new InputError(`${where}power is constant (${show(P[0])} at all ${n} points); nothing to fit`);
+  }
+  let distinct = 1;
+  const sortedI = Float64Array.from(I).sort();
+  for (let i = 1; i < n; i++) if (sortedI[i] !== sortedI[i - 1]) distinct++;
+  if (distinct < need) throw new InputError(`${where}too few distinct currents to fit ${model}: need at least ${need} (got ${distinct})`);
+
+  const fixedIc = options.fixed?.Ic ?? options.initial?.Ic;
+  const guesses = options.initial && Object.keys(options.initial).length > 0 ? [] : initialGuesses(model, I, P, fixedIc);
+  if (guesses.length === 0) {
+    const g = Float64Array.from([4, 5, 1, 1]);
+    const auto = initialGuesses(model, I, P, fixedIc)[0];
+    for (let c = 0; c < 4; c++) g[c] = options.initial?.[NAMES[c]] ?? auto[c];
+    guesses.push(g);
+  }
+  const o = resolve(model, options, guesses[0]);
+  const free = FIT_PARAMETERS[model].map((k) => NAMES.indexOf(k)).filter((c) => !o.fixed.has(c));
+  let bestRun: Run | null = null;
+  for (const g0 of guesses) {
+    const g = Float64Array.from(g0);
+    for (const [c, v] of o.fixed) g[c] = v;
+    for (let c = 0; c < 4; c++) g[c] = Math.min(o.hi[c], Math.max(o.lo[c], g[c]));
+    const run = levenbergMarquardt(model, I, P, g, free, o);
+    if (bestRun === null || run.ssr < bestRun.ssr || (run.converged && !bestRun.converged && run.ssr <= bestRun.ssr * (1 + 1e-9))) bestRun = run;
+  }
+  const run = bestRun as Run;
+  const prm = (v: Float64Array): Record<FitParameter, number> => {
+    const out = {} as Record<FitParameter, number>;
+    for (const k of FIT_PARAMETERS[model]) out[k] = v[NAMES.indexOf(k)];
+    return out;
+  };
+  if (!Number.isFinite(run.ssr)) {
+    throw new InputError(`${where}cannot fit ${model}: the model is not finite at the data for any starting point (a pole at I = -Q·Ic inside the data range?); give --initial values or bounds`);
+  }
+  const rms = Math.sqrt(run.ssr / n);
+  if (!run.converged && options.requireConvergence !== false) {
+    throw new InputError(
+      `${where}fit of ${model} did not converge within ${o.maxIterations} iterations (RMS residual ${rms.toPrecision(3)}); try more iterations, fixed parameters or bounds`,
+    );
+  }
+  // Standard errors from the Jacobian at the optimum.
+  const r = new Float64Array(n), J = new Float64Array(4 * n);
+  residualsKernel(model, n, I, P, run.theta, r, J);
+  const m = free.length;
+  const se = Float64Array.from([0, 0, 0, 0]);
+  const dof = n - m;
+  const sigma2 = run.ssr / dof;
+  const A = new Float64Array(m * m);
+  for (let p = 0; p < m; p++) {
+    for (let q = 0; q < m; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += J[4 * i + free[p]] * J[4 * i + free[q]];
+      A[p * m + q] = s;
+    }
+  }
+  const e = new Float64Array(m), col = new Float64Array(m);
+  for (let p = 0; p < m; p++) {
+    e.fill(0);
+    e[p] = 1;
+    const ok = choleskySolve(m, Float64Array.from(A), e, col);
+    se[free[p]] = ok && col[p] >= 0 ? Math.sqrt(sigma2 * col[p]) : NaN;
+  }
+  const params = prm(run.theta);
+  let curve: DeviceCurve;
+  try {
+    curve = model === "eq4" ? eq4(params, options.units ?? {}) : eq3(params, options.units ?? {});
+  } catch (err) {
+    throw new InputError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
+  }
+  return {
+    model,
+    params,
+    standardErrors: prm(se),
+    fixed: FIT_PARAMETERS[model].filter((k) => o.fixed.has(NAMES.indexOf(k))),
+    initial: prm(run.start),
+    rms,
+    r2: 1 - run.ssr / sst,
+    ssr: run.ssr,
+    n,
+    iterations: run.iterations,
+    converged: run.converged,
+    curve,
+  };
+}
