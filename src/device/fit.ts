@@ -212,13 +212,29 @@ function levenbergMarquardt(model: FitModel, I: Float64Array, P: Float64Array, s
       }
       D[p] = Math.max(A[p * m + p], 1e-30);
     }
+    // Active set: a parameter sitting on a bound that the gradient pushes outward is held there
+    // for this iteration, so the other parameters' step does not assume it moves.
+    const act: number[] = [];
+    for (let p = 0; p < m; p++) {
+      const c = free[p];
+      if (!((theta[c] <= o.lo[c] && g[p] > 0) || (theta[c] >= o.hi[c] && g[p] < 0))) act.push(p);
+    }
+    const ma = act.length;
+    if (ma === 0) {
+      converged = true;
+      break;
+    }
+    const M = new Float64Array(ma * ma), rhs = new Float64Array(ma), sol = new Float64Array(ma);
     let accepted = false;
     while (lambda < 1e16) {
-      const M = Float64Array.from(A);
-      for (let p = 0; p < m; p++) M[p * m + p] += lambda * D[p];
-      for (let p = 0; p < m; p++) g[p] = -g[p];
-      const ok = choleskySolve(m, M, g, step);
-      for (let p = 0; p < m; p++) g[p] = -g[p];
+      for (let i = 0; i < ma; i++) {
+        for (let j = 0; j < ma; j++) M[i * ma + j] = A[act[i] * m + act[j]];
+        M[i * ma + i] += lambda * D[act[i]];
+        rhs[i] = -g[act[i]];
+      }
+      const ok = choleskySolve(ma, M, rhs, sol);
+      step.fill(0);
+      for (let i = 0; i < ma; i++) step[act[i]] = sol[i];
       if (ok) {
         trial.set(theta);
         for (let p = 0; p < m; p++) {
