@@ -13,3 +13,4 @@ export { PRESETS, PRESET_NAMES, presetCurve, isPresetName, type DevicePreset, ty
 export { tableCurve, TableCurve, pchipTangents, EXTRAPOLATIONS, type Extrapolation, type TableOptions } from "./device/table.js";
 export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, type CsvOptions, type CsvChunkOptions } from "./data/csv.js";
 export { fitCurve, initialGuesses, residualsKernel, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitOptions, type FitParameter, type FitResult } from "./device/fit.js";
+export { parseModelJson, modelSchema, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";

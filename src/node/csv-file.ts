@@ -20,16 +20,23 @@ const CHUNK = 16 << 20;
 const MAX_CHUNK = 256 << 20;
 
 /**
- * Yields the UTF-8 text of `buf` in pieces that end right after a line feed outside quotes
- * (an even number of `"` bytes before it), so each piece holds whole records.
+ * Yields the UTF-8 text of `buf` in pieces of about `chunkBytes` bytes that end right after a
+ * line feed outside quotes (an even number of `"` bytes before it), so each piece holds whole
+ * records, as {@link parseCsvChunks} requires. A piece stops growing at 256 MB even inside quotes
+ * (the parser then reports the runaway quote as unterminated).
  */
-function* chunks(buf: Buffer): Generator<string> {
+export function* splitCsvBuffer(buf: Uint8Array, chunkBytes: number = CHUNK): Generator<string> {
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  yield* pieces(b, Math.max(1, Math.floor(chunkBytes)));
+}
+
+function* pieces(buf: Buffer, chunkBytes: number): Generator<string> {
   let start = 0;
   let quotes = 0; // quote bytes seen in [start, scanned)
   let scanned = 0;
   while (start < buf.length) {
     let cut = buf.length;
-    let target = Math.min(start + CHUNK, buf.length);
+    let target = Math.min(start + chunkBytes, buf.length);
     while (target < buf.length) {
       const nl = buf.indexOf(10, target);
       if (nl < 0) break;
@@ -81,5 +88,5 @@ export function loadCsvDataset(path: string, options: LoadCsvOptions = {}): CsvD
   }
   let lines = 1;
   for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines++;
-  return parseCsvChunks(chunks(buf), { ...options, file: path, expectedRows: lines, expectedChars: buf.length });
+  return parseCsvChunks(splitCsvBuffer(buf), { ...options, file: path, expectedRows: lines, expectedChars: buf.length });
 }

@@ -1,0 +1,229 @@
+/**
+ * The model JSON file format (version 1) and its strict validator.
+ *
+ * Pure: no platform imports. Every problem throws an {@link InputError} naming the file and the
+ * JSON field path, e.g. `model.json: A[2][0][5]: expected a finite number (got null)` or
+ * `model.json: A[2] has 3 rows, expected k = 4`.
+ *
+ * Version policy: a reader accepts every version up to its own {@link MODEL_VERSION} and refuses a
+ * newer one with a message asking to upgrade; any change to the format bumps the version.
+ */
+import { z } from "zod";
+import { InputError } from "../util/errors.js";
+import { show } from "../util/check.js";
+import { curveFromSpec } from "../device/spec.js";
+import type { DeviceSpec } from "../device/curve.js";
+
+/** Value of the `format` field of a model file. */
+export const MODEL_FORMAT = "dynaspin.model";
+/** The newest model file version this build reads and the one it writes. */
+export const MODEL_VERSION = 1;
+
+/**
+ * A trained dynamical network as stored in a model file (version 1). Layouts follow the paper:
+ * `A[t][i][j]` couples oscillator j to i at step t, `B[t][i]` is the bias, `W[c][i]` and `c[c]`
+ * are the linear readout.
+ */
+export interface ModelJson {
+  /** Always {@link MODEL_FORMAT}. */
+  format: typeof MODEL_FORMAT;
+  /** File format version, ≤ {@link MODEL_VERSION}. */
+  version: number;
+  /** One device spec shared by all oscillators, or one per oscillator (k of them). */
+  device: DeviceSpec | DeviceSpec[];
+  /** Number of oscillators, ≥ 1. */
+  k: number;
+  /** Number of time steps, ≥ 1. */
+  steps: number;
+  /** Number of classes, ≥ 2. */
+  classes: number;
+  /** Couplings, steps × k × k. */
+  A: number[][][];
+  /** Biases, steps × k. */
+  B: number[][];
+  /** Readout weights, classes × k. */
+  W: number[][];
+  /** Readout biases, length classes. */
+  c: number[];
+  /** Feature scaling learned from the training set: each of length k, `max[i] >= min[i]`. */
+  normalization?: { min: number[]; max: number[] };
+  /** Class names in class-index order, length classes, distinct. */
+  classNames?: string[];
+  /** Hardware description (passed through unvalidated for now). */
+  hardware?: Record<string, unknown>;
+  /** Free-form training metadata (seeds, options, timings), passed through. */
+  training?: Record<string, unknown>;
+}
+
+const num = z.number();
+const vector = z.array(num);
+const matrix = z.array(vector);
+const deviceSpec = z.looseObject({ model: z.string() });
+
+/** Structural zod schema of a version-1 model file (shapes are checked afterwards). */
+export const modelSchema = z.strictObject({
+  format: z.literal(MODEL_FORMAT),
+  version: z.int(),
+  device: z.union([deviceSpec, z.array(deviceSpec)]),
+  k: z.int().min(1),
+  steps: z.int().min(1),
+  classes: z.int().min(2),
+  A: z.array(matrix),
+  B: matrix,
+  W: matrix,
+  c: vector,
+  normalization: z.strictObject({ min: vector, max: vector }).optional(),
+  classNames: z.array(z.string()).optional(),
+  hardware: z.record(z.string(), z.unknown()).optional(),
+  training: z.record(z.string(), z.unknown()).optional(),
+});
+
+const KEYS = Object.keys(modelSchema.shape);
+
+/** `["A", 2, 0, 5]` → `A[2][0][5]`; `["normalization", "min"]` → `normalization.min`. */
+function pathString(path: readonly PropertyKey[]): string {
+  let s = "";
+  for (const p of path) {
+    if (typeof p === "number") s += `[${p}]`;
+    else s += (s.length > 0 ? "." : "") + String(p);
+  }
+  return s;
+}
+
+const EXPECTED: Record<string, string> = {
+  number: "a finite number",
+  int: "an integer",
+  array: "an array",
+  string: "a string",
+  object: "an object",
+  record: "an object",
+};
+
+/** What a missing required field should hold. */
+const FIELDS: Record<string, string> = {
+  device: 'a device object with a string "model", or an array of k of them',
+  k: "an integer >= 1, the number of oscillators",
+  steps: "an integer >= 1, the number of time steps",
+  classes: "an integer >= 2",
+  A: "steps × k × k finite numbers",
+  B: "steps × k finite numbers",
+  W: "classes × k finite numbers",
+  c: "classes finite numbers",
+  "normalization.min": "k finite numbers",
+  "normalization.max": "k finite numbers",
+};
+
+/** Turns the first zod issue into a one-line message (without the file prefix). */
+function describe(issue: z.core.$ZodIssue): string {
+  const path = pathString(issue.path);
+  const at = path.length > 0 ? `${path}: ` : "";
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "invalid_type": {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (input === undefined && typeof issue.path[issue.path.length - 1] === "string") {
+        return `missing field ${path} (expected ${FIELDS[path] ?? expected})`;
+      }
+      const received = (issue as { received?: unknown }).received;
+      const got = typeof received === "string" && input === null ? received : show(input);
+      return `${at}expected ${expected} (got ${got})`;
+    }
+    case "too_small":
+      return `${path} must be an integer >= ${String(issue.minimum)} (got ${show(input)})`;
+    case "unrecognized_keys": {
+      const allowed = path.length === 0 ? KEYS : path === "normalization" ? ["min", "max"] : [];
+      return `${at}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` +
+        (allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : "");
+    }
+    case "invalid_union":
+      if (input === undefined) return `missing field ${path} (expected ${FIELDS[path] ?? "a value"})`;
+      return `${at}expected a device object with a string "model", or an array of k such objects (got ${show(input)})`;
+    default:
+      return `${at}${issue.message}`;
+  }
+}
+
+/** Checks `v.length === n`; `what` describes the entries (e.g. "rows"). */
+function length(file: string, v: readonly unknown[], n: number, path: string, what: string, expected: string): void {
+  if (v.length !== n) {
+    const noun = v.length === 1 ? what.replace(/ies$/, "y").replace(/s$/, "") : what;
+    throw new InputError(`${file}: ${path} has ${v.length} ${noun}, expected ${expected} = ${n}`);
+  }
+}
+
+/**
+ * Validates a parsed model JSON value and returns it typed.
+ *
+ * Checks, in order: it is an object with `"format": "dynaspin.model"`; the version is known
+ * (a newer one is refused asking for an upgrade); field types and unknown keys (zod); array
+ * shapes against k, steps and classes; `normalization.max >= min`; distinct class names; each
+ * device spec through {@link curveFromSpec}.
+ *
+ * @param value the result of `JSON.parse`.
+ * @param file name of the source for error messages (e.g. the path).
+ * @throws InputError naming the file and the field path.
+ * @example
+ * parseModelJson({ format: "dynaspin.model", version: 2 }, "m.json")
+ * // throws "m.json: model version 2 is newer than this dynaspin supports (1); upgrade dynaspin"
+ */
+export function parseModelJson(value: unknown, file: string): ModelJson {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`${file}: not a dynaspin model file (expected a JSON object, got ${Array.isArray(value) ? "an array" : show(value)})`);
+  }
+  const o = value as Record<string, unknown>;
+  if (o.format !== MODEL_FORMAT) {
+    throw new InputError(
+      `${file}: not a dynaspin model file (` +
+        (o.format === undefined ? `no "format" field` : `format is ${show(o.format)}`) +
+        `, expected "format": "${MODEL_FORMAT}")`,
+    );
+  }
+  const v = o.version;
+  if (v === undefined) throw new InputError(`${file}: missing field version (expected an integer 1..${MODEL_VERSION})`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new InputError(`${file}: version must be an integer 1..${MODEL_VERSION} (got ${show(v)})`);
+  }
+  if (v > MODEL_VERSION) {
+    throw new InputError(`${file}: model version ${v} is newer than this dynaspin supports (${MODEL_VERSION}); upgrade dynaspin`);
+  }
+  const r = modelSchema.safeParse(value, { reportInput: true });
+  if (!r.success) throw new InputError(`${file}: ${describe(r.error.issues[0]!)}`);
+  const m = r.data as ModelJson;
+  const { k, steps, classes } = m;
+  length(file, m.A, steps, "A", "entries", "steps");
+  for (let t = 0; t < steps; t++) {
+    length(file, m.A[t]!, k, `A[${t}]`, "rows", "k");
+    for (let i = 0; i < k; i++) length(file, m.A[t]![i]!, k, `A[${t}][${i}]`, "entries", "k");
+  }
+  length(file, m.B, steps, "B", "entries", "steps");
+  for (let t = 0; t < steps; t++) length(file, m.B[t]!, k, `B[${t}]`, "entries", "k");
+  length(file, m.W, classes, "W", "rows", "classes");
+  for (let c = 0; c < classes; c++) length(file, m.W[c]!, k, `W[${c}]`, "entries", "k");
+  length(file, m.c, classes, "c", "entries", "classes");
+  if (m.normalization !== undefined) {
+    const { min, max } = m.normalization;
+    length(file, min, k, "normalization.min", "entries", "k");
+    length(file, max, k, "normalization.max", "entries", "k");
+    for (let i = 0; i < k; i++) {
+      if (!(max[i]! >= min[i]!)) {
+        throw new InputError(`${file}: normalization.max[${i}] must be >= normalization.min[${i}] (got ${max[i]} < ${min[i]})`);
+      }
+    }
+  }
+  if (m.classNames !== undefined) {
+    length(file, m.classNames, classes, "classNames", "entries", "classes");
+    const seen = new Map<string, number>();
+    m.classNames.forEach((name, i) => {
+      const j = seen.get(name);
+      if (j !== undefined) throw new InputError(`${file}: classNames[${i}]: duplicate class name ${show(name)} (also classNames[${j}])`);
+      seen.set(name, i);
+    });
+  }
+  if (Array.isArray(m.device)) {
+    length(file, m.device, k, "device", "entries", "k");
+    m.device.forEach((spec, i) => curveFromSpec(spec, `${file}: device[${i}].`));
+  } else {
+    curveFromSpec(m.device, `${file}: device.`);
+  }
+  return m;
+}
