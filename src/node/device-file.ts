@@ -37,6 +37,17 @@ export interface CurveData {
   power: Float64Array;
   /** Number of rows skipped because their `status` column was not `ok`. */
   skipped: number;
+  /** Unit named in the current column's header (`current_mA`, `current (mA)`), else "". */
+  currentUnit: string;
+  /** Unit named in the power column's header, else "". */
+  powerUnit: string;
+}
+
+// "current_mA" -> "mA", "power (nW)" -> "nW", "current [µA]" -> "µA", "current" -> "".
+function headerUnit(cell: string, key: string): string {
+  const rest = cell.slice(key.length).trim();
+  const m = /^(?:_|\(|\[)?\s*([^)\]]*?)\s*[)\]]?$/.exec(rest);
+  return m ? m[1] : "";
 }
 
 /**
@@ -53,6 +64,7 @@ export function readCurveCsv(path: string): CurveData {
   const lines = text.split(/\r?\n/);
   let iCur = 0, iPow = 1, iStatus = -1;
   let headerSeen = false;
+  let currentUnit = "", powerUnit = "";
   const cur: number[] = [], pow: number[] = [];
   let skipped = 0;
   for (let ln = 0; ln < lines.length; ln++) {
@@ -63,7 +75,8 @@ export function readCurveCsv(path: string): CurveData {
       headerSeen = true;
       if (cells.some((c) => c !== "" && !Number.isFinite(Number(c)) && c.toLowerCase() !== "nan")) {
         const names = cells.map((c) => c.toLowerCase());
-        const find = (key: string) => names.findIndex((c) => c === key || c.startsWith(key + "_") || c.startsWith(key + " ") || c.startsWith(key + "("));
+        const find = (key: string) =>
+          names.findIndex((c) => c === key || c.startsWith(key + "_") || c.startsWith(key + " ") || c.startsWith(key + "(") || c.startsWith(key + "["));
         iCur = find("current");
         iPow = find("power");
         iStatus = find("status");
@@ -72,6 +85,8 @@ export function readCurveCsv(path: string): CurveData {
             `${path}: line ${ln + 1}: header must name columns current and power (got ${cells.map((c) => JSON.stringify(c)).join(", ")})`,
           );
         }
+        currentUnit = headerUnit(cells[iCur], "current");
+        powerUnit = headerUnit(cells[iPow], "power");
         continue;
       }
     }
@@ -90,7 +105,7 @@ export function readCurveCsv(path: string): CurveData {
     cur.push(I);
     pow.push(P);
   }
-  return { current: Float64Array.from(cur), power: Float64Array.from(pow), skipped };
+  return { current: Float64Array.from(cur), power: Float64Array.from(pow), skipped, currentUnit, powerUnit };
 }
 
 // Resolves a table that references a CSV file into an inline table spec.
@@ -106,7 +121,10 @@ function resolveSpec(spec: unknown, baseDir: string, where: string): unknown {
   }
   const data = readCurveCsv(resolve(baseDir, s.csv));
   const { csv: _csv, ...rest } = s;
-  return { ...rest, current: Array.from(data.current), power: Array.from(data.power) };
+  const units: Record<string, string> = {};
+  if (data.currentUnit) units.currentUnit = data.currentUnit;
+  if (data.powerUnit) units.powerUnit = data.powerUnit;
+  return { ...units, ...rest, current: Array.from(data.current), power: Array.from(data.power) };
 }
 
 function deviceAt(spec: unknown, baseDir: string, where: string): DeviceCurve {

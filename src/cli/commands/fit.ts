@@ -1,0 +1,153 @@
+/**
+ * `dynaspin fit`: fits eq. 4 or eq. 3 to a measured (current, power) curve (the paper's Fig. 2b/2c),
+ * prints the parameters with standard errors, the RMS residual and R², and writes a device JSON
+ * that `--device` accepts plus an SVG+PNG figure of the data, the eq. 4 fit and eq. 3 with the same
+ * Ic and Q. Every input is validated and the fit done before any file is written.
+ */
+import type { Command } from "../command.js";
+import { fitCurve, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter } from "../../device/fit.js";
+import { readCurveCsv, deviceFileJson } from "../../node/device-file.js";
+import { writeFileAtomic } from "../../node/files.js";
+import { InputError } from "../../util/errors.js";
+
+/** Parses repeated `NAME=VALUE` flags into a parameter map. */
+function parseAssignments(values: Array<string | number>, flag: string, model: FitModel): Partial<Record<FitParameter, number>> {
+  const allowed = FIT_PARAMETERS[model];
+  const out: Partial<Record<FitParameter, number>> = {};
+  for (const raw of values) {
+    const m = /^\s*([A-Za-z]+)\s*=\s*(\S+)\s*$/.exec(String(raw));
+    const name = m?.[1] as FitParameter | undefined;
+    if (!m || !name || !(allowed as readonly string[]).includes(name)) {
+      throw new InputError(`--${flag} must be NAME=VALUE with NAME one of ${allowed.join(", ")} for ${model} (got ${JSON.stringify(String(raw))})`);
+    }
+    const v = Number(m[2]);
+    if (!Number.isFinite(v)) throw new InputError(`--${flag} ${name} must be a finite number (got ${JSON.stringify(m[2])})`);
+    if (name in out) throw new InputError(`--${flag} gives ${name} twice`);
+    out[name] = v;
+  }
+  return out;
+}
+
+function bound(s: string, side: "lo" | "hi"): number {
+  const t = s.trim().toLowerCase();
+  if (t === "") return side === "lo" ? -Infinity : Infinity;
+  if (t === "inf" || t === "+inf") return Infinity;
+  if (t === "-inf") return -Infinity;
+  return t === "" ? NaN : Number(t);
+}
+
+/** Parses repeated `NAME=LO:HI` flags (either side may be empty for an open end). */
+function parseBounds(values: Array<string | number>, model: FitModel): Partial<Record<FitParameter, readonly [number, number]>> {
+  const allowed = FIT_PARAMETERS[model];
+  const out: Partial<Record<FitParameter, readonly [number, number]>> = {};
+  for (const raw of values) {
+    const m = /^\s*([A-Za-z]+)\s*=\s*([^:]*):([^:]*)$/.exec(String(raw));
+    const name = m?.[1] as FitParameter | undefined;
+    if (!m || !name || !(allowed as readonly string[]).includes(name)) {
+      throw new InputError(`--bounds must be NAME=LO:HI with NAME one of ${allowed.join(", ")} for ${model} (got ${JSON.stringify(String(raw))})`);
+    }
+    const lo = bound(m[2], "lo"), hi = bound(m[3], "hi");
+    if (Number.isNaN(lo) || Number.isNaN(hi)) {
+      throw new InputError(`--bounds ${name}: LO and HI must be numbers, inf or empty (got ${JSON.stringify(String(raw))})`);
+    }
+    if (name in out) throw new InputError(`--bounds gives ${name} twice`);
+    out[name] = [lo, hi];
+  }
+  return out;
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return "n/a";
+  return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(4) : x.toPrecision(5);
+}
+
+/** The `fit` command. */
+export const fitCommand: Command = {
+  name: "fit",
+  summary: "fit eq. 4 or eq. 3 to a measured power-vs-current curve; write a device file and a Fig. 2b-style figure",
+  usage: "dynaspin fit --data curve.csv [--model eq4|eq3] [--out device.json] [--fix Q=0.1] [--bounds a=0:10]",
+  flags: [
+    { name: "data", type: "string", value: "FILE", help: "CSV with columns current,power (header names; rows with status other than ok are skipped)" },
+    { name: "model", type: "string", value: "MODEL", choices: FIT_MODELS, help: "model to fit: eq4 (tanh tail) or eq3 (Slavin–Tiberkevich) (default eq4)" },
+    { name: "out", type: "string", value: "FILE", short: "o", help: "write the fitted device JSON here (readable by --device)" },
+    { name: "fix", type: "string", value: "NAME=VALUE", repeatable: true, help: "hold a parameter fixed, e.g. --fix Q=0.1 (repeatable)" },
+    { name: "bounds", type: "string", value: "NAME=LO:HI", repeatable: true, help: "box bounds, e.g. --bounds a=0:10, --bounds Q=:1 (repeatable; empty side = open)" },
+    { name: "initial", type: "string", value: "NAME=VALUE", repeatable: true, help: "starting value instead of the automatic guess (repeatable)" },
+    { name: "max-iterations", type: "integer", value: "N", min: 1, max: 100000, help: "Levenberg–Marquardt iteration limit per start (default 300)" },
+    { name: "current-unit", type: "string", value: "UNIT", help: "current unit written into the device file (default: from the CSV header, e.g. current_mA)" },
+    { name: "power-unit", type: "string", value: "UNIT", help: "power unit written into the device file (default: from the CSV header, e.g. power_nW)" },
+  ],
+  async run(flags, io) {
+    const data = flags.string("data");
+    if (data === undefined) throw new InputError("fit: --data FILE is required (a CSV with columns current,power)");
+    const model = (flags.string("model") ?? "eq4") as FitModel;
+    const fixed = parseAssignments(flags.list("fix"), "fix", model);
+    const initial = parseAssignments(flags.list("initial"), "initial", model);
+    const bounds = parseBounds(flags.list("bounds"), model);
+    for (const name of Object.keys(bounds)) {
+      if (name in fixed) throw new InputError(`--bounds ${name} conflicts with --fix ${name} (a fixed parameter has no bounds)`);
+    }
+    const curve = readCurveCsv(data);
+    const units = {
+      currentUnit: flags.string("current-unit") ?? curve.currentUnit,
+      powerUnit: flags.string("power-unit") ?? curve.powerUnit,
+    };
+    const maxIterations = flags.number("max-iterations");
+    const fit = fitCurve(model, curve.current, curve.power, {
+      fixed,
+      bounds,
+      initial,
+      units,
+      where: `${data}: `,
+      ...(maxIterations === undefined ? {} : { maxIterations }),
+    });
+    const out = flags.string("out");
+    // Everything is computed before anything is written: no partial outputs on error.
+    const deviceJson = out === undefined ? undefined : deviceFileJson(fit.curve, {
+      fit: {
+        data,
+        model,
+        n: fit.n,
+        rms: fit.rms,
+        r2: fit.r2,
+        standardErrors: Object.fromEntries(Object.entries(fit.standardErrors).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+        fixed: fit.fixed,
+      },
+    });
+    if (out !== undefined && deviceJson !== undefined) writeFileAtomic(out, deviceJson);
+    if (flags.boolean("json")) {
+      const nullable = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+      io.stdout(
+        JSON.stringify({
+          command: "fit",
+          data,
+          model,
+          n: fit.n,
+          skipped: curve.skipped,
+          params: fit.params,
+          standardErrors: nullable(fit.standardErrors),
+          fixed: fit.fixed,
+          rms: fit.rms,
+          r2: fit.r2,
+          iterations: fit.iterations,
+          converged: fit.converged,
+          currentUnit: units.currentUnit,
+          powerUnit: units.powerUnit,
+          out: out ?? null,
+        }) + "\n",
+      );
+      return 0;
+    }
+    const lines: string[] = [];
+    lines.push(`fit ${model} to ${data}: ${fit.n} points${curve.skipped ? ` (${curve.skipped} rows skipped: status not ok)` : ""}`);
+    const unitOf = (k: FitParameter) => (k === "Ic" ? units.currentUnit : k === "a" ? (units.currentUnit ? `1/${units.currentUnit}` : "") : "");
+    for (const k of FIT_PARAMETERS[model]) {
+      const se = fit.fixed.includes(k) ? "(fixed)" : `± ${fmt(fit.standardErrors[k])}`;
+      lines.push(`  ${k.padEnd(3)} = ${fmt(fit.params[k]).padStart(11)} ${se}${unitOf(k) ? `  ${unitOf(k)}` : ""}`);
+    }
+    lines.push(`RMS residual ${fmt(fit.rms)}${units.powerUnit ? ` ${units.powerUnit}` : ""}, R² ${fit.r2.toFixed(5)}, ${fit.iterations} iterations`);
+    if (out !== undefined) lines.push(`wrote ${out}`);
+    io.stdout(lines.join("\n") + "\n");
+    return 0;
+  },
+};

@@ -1,0 +1,85 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/main.js";
+import { loadDeviceArg } from "../../src/node/device-file.js";
+import { eq4, Rng, type DeviceCurve } from "../../src/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-fitcli-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+function curveCsv(name: string, n = 81, sigma = 0.005, header = "current_mA,power_nW"): string {
+  const c = eq4({ a: -0.8, b: 6, Ic: -6, Q: 0.1 });
+  const rng = new Rng(11);
+  let s = `${header}\n`;
+  for (let i = 0; i < n; i++) {
+    const I = -20 + (20 * i) / Math.max(1, n - 1);
+    s += `${I},${c.power(I) + sigma * rng.normal()}\n`;
+  }
+  const p = join(dir, name);
+  writeFileSync(p, s);
+  return p;
+}
+
+test("fit writes a device file that --device loads, with the units from the CSV header", async () => {
+  const data = curveCsv("good.csv");
+  const out = join(dir, "good.json");
+  const r = await cli("fit", "--data", data, "--model", "eq4", "--out", out);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^fit eq4 to .*good\.csv: 81 points\n/);
+  assert.match(r.out, /\n {2}Ic {2}= +-6\.\d+ ± 0\.\d+ {2}mA\n/);
+  assert.match(r.out, /RMS residual 0\.00\d+ nW, R² 0\.999\d+, \d+ iterations/);
+  const dev = loadDeviceArg(out) as DeviceCurve;
+  assert.equal(dev.model, "eq4");
+  assert.equal(dev.currentUnit, "mA");
+  assert.equal(dev.powerUnit, "nW");
+  assert.ok(Math.abs(dev.power(-12) - eq4({ a: -0.8, b: 6, Ic: -6, Q: 0.1 }).power(-12)) < 0.01);
+});
+
+test("fit --json prints exactly one JSON object with parameters, errors, RMS and R²", async () => {
+  const data = curveCsv("json.csv");
+  const r = await cli("fit", "--data", data, "--model", "eq3", "--fix", "Q=0.1", "--json");
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(r.out.trim().split("\n").length, 1);
+  assert.equal(j.model, "eq3");
+  assert.equal(j.params.Q, 0.1);
+  assert.deepEqual(j.fixed, ["Q"]);
+  assert.ok(j.standardErrors.Ic > 0 && j.r2 > 0.99 && j.rms > 0);
+});
+
+test("fit failures exit 2 with one line naming the file and write nothing", async () => {
+  const badValue = join(dir, "nan.csv");
+  writeFileSync(badValue, "current,power\n1,0\n2,NaN\n3,0.5\n");
+  const constant = join(dir, "const.csv");
+  writeFileSync(constant, "current,power\n" + Array.from({ length: 20 }, (_, i) => `${i},0.25`).join("\n") + "\n");
+  const cases: Array<[string[], RegExp]> = [
+    [["--data", curveCsv("few.csv", 4)], /few\.csv: too few points to fit eq4: need at least 6 \(got 4\)$/],
+    [["--data", badValue], /nan\.csv: line 3: power must be a finite number \(got "NaN"\)$/],
+    [["--data", constant], /const\.csv: power is constant \(0\.25 at all 20 points\); nothing to fit$/],
+    [["--data", curveCsv("slow.csv"), "--max-iterations", "1", "--initial", "a=-0.1", "--initial", "b=1", "--initial", "Ic=-15", "--initial", "Q=5"], /slow\.csv: fit of eq4 did not converge within 1 iterations/],
+    [["--data", join(dir, "absent.csv")], /absent\.csv: no such CSV file$/],
+    [["--data", curveCsv("m.csv"), "--model", "eq5"], /--model must be one of eq4, eq3 \(got "eq5"\)$/],
+    [["--data", curveCsv("b.csv"), "--bounds", "a=1"], /--bounds must be NAME=LO:HI with NAME one of a, b, Ic, Q for eq4 \(got "a=1"\)$/],
+    [["--data", curveCsv("f.csv"), "--fix", "a=x"], /--fix a must be a finite number \(got "x"\)$/],
+    [["--out", join(dir, "x.json")], /--data FILE is required/],
+  ];
+  for (const [args, re] of cases) {
+    const out = join(dir, "never.json");
+    const r = await cli("fit", ...args, ...(args.includes("--out") ? [] : ["--out", out]));
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
+    assert.equal(r.out, "");
+    assert.equal(r.err.split("\n").length, 2, r.err);
+    assert.match(r.err.trim(), new RegExp(`^dynaspin: .*${re.source}`), args.join(" "));
+    assert.equal(existsSync(out), false, "no device file on error");
+    assert.equal(existsSync(join(dir, "x.json")), false);
+  }
+});
