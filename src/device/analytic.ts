@@ -181,6 +181,9 @@ function checkCommon(Ic: unknown, Q: unknown, where: string): void {
   finite(Ic, `${where}Ic`);
   finite(Q, `${where}Q`);
   if (Ic === 0) throw new InputError(`${where}Ic must be non-zero (got 0): the threshold current sets the drive polarity`);
+  if (!Number.isFinite((Q as number) * (Ic as number))) {
+    throw new InputError(`${where}Q·Ic must be finite (got Q = ${show(Q)}, Ic = ${show(Ic)}): the pole position -Q·Ic overflows`);
+  }
 }
 
 /**
@@ -198,7 +201,7 @@ export function eq4(params: Partial<Eq4Params> = {}, units: Units = {}, where = 
   checkCommon(p.Ic, p.Q, where);
   if (!(p.Q > 0)) {
     throw new InputError(
-      `${where}Q must be > 0 for eq4 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies on the driven side of the current axis`,
+      `${where}Q must be > 0 for eq4 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies in the driven current range ${p.Ic > 0 ? "I >= 0" : "I <= 0"}`,
     );
   }
   return new Eq4Curve(p, units);
@@ -214,7 +217,7 @@ export function eq3(params: Partial<Eq3Params> = {}, units: Units = {}, where = 
   checkCommon(p.Ic, p.Q, where);
   if (!(p.Q > -1)) {
     throw new InputError(
-      `${where}Q must be > -1 for eq3 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies above threshold`,
+      `${where}Q must be > -1 for eq3 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies in the oscillating range ${p.Ic > 0 ? "I >= Ic" : "I <= Ic"} = ${show(p.Ic)}`,
     );
   }
   return new Eq3Curve(p, units);

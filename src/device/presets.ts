@@ -47,7 +47,7 @@ export const PRESETS: Readonly<Record<PresetName, DevicePreset>> = Object.freeze
   "paper-test": Object.freeze({
     spec: Object.freeze({ model: "eq4", a: 4, b: 5, Ic: 1, Q: 2 }),
     source:
-      "D. R. Rodrigues et al., \"Dynamical Neural Network Based on Spin Transfer Nano-Oscillators\" (IEEE, published 10 Nov. 2023), section II-D: a = 4, b = 5, Ic = 1, Q = 2.",
+      "D. R. Rodrigues et al., \"Dynamical Neural Network Based on Spin Transfer Nano-Oscillators,\" IEEE Trans. Nanotechnol. (2023), section II-D: a = 4, b = 5, Ic = 1, Q = 2.",
     description: "The paper's test device: eq. 4 with a = 4, b = 5, Ic = 1, Q = 2; dimensionless current and power.",
   }),
   hamadeh2012: Object.freeze({

@@ -62,3 +62,15 @@ test("invalid parameters are refused with a message naming the parameter", () =>
   assert.throws(() => eq4({ a: Number.NaN }), /a must be a finite number/);
   assert.throws(() => eq3({ Q: -1 }), /Q must be > -1/);
 });
+
+test("a pole in the reachable current range is refused with the parameter and the range", () => {
+  assert.throws(
+    () => eq4({ Ic: -6, Q: -0.5 }),
+    (e: unknown) => e instanceof InputError && e.message === "Q must be > 0 for eq4 (got -0.5): otherwise the pole at I = -Q·Ic = -3 lies in the driven current range I <= 0",
+  );
+  assert.throws(
+    () => eq3({ Ic: 2, Q: -1.5 }),
+    (e: unknown) => e instanceof InputError && e.message === "Q must be > -1 for eq3 (got -1.5): otherwise the pole at I = -Q·Ic = 3 lies in the oscillating range I >= Ic = 2",
+  );
+  assert.throws(() => eq4({ Ic: 1e300, Q: 1e10 }), /Q·Ic must be finite/);
+});
