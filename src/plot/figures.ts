@@ -1,0 +1,457 @@
+/**
+ * Builders for the paper's figures (Rodrigues et al., IEEE Trans. Nanotechnol. 2023) and a few
+ * beyond it, from plain data. Each takes a small documented input object (no dependency on the
+ * training, robustness or device modules' types) and returns a standalone SVG string.
+ */
+import { lineChart, type LineSeries } from "./line.js";
+import { scatterChart, type ClassPoints, type RegionGrid } from "./scatter.js";
+import { heatmapChart } from "./heatmap.js";
+import { histogramChart } from "./histogram.js";
+import { panelGrid } from "./panel.js";
+import { color } from "./palette.js";
+import { extent } from "./scale.js";
+import { numbers, sameLength } from "./check.js";
+import { minusSign } from "./text.js";
+import { InputError } from "../util/errors.js";
+import { finite, integer } from "../util/check.js";
+
+/** Shortest readable form of a parameter value (3 significant digits, typographic minus). */
+function sig(v: number): string {
+  return minusSign(String(Number(v.toPrecision(3))));
+}
+
+/** Samples `f` at `n` evenly spaced points over [lo, hi]. */
+function sample(lo: number, hi: number, n: number, f: (x: number) => number): { x: Float64Array; y: Float64Array } {
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = lo + ((hi - lo) * i) / (n - 1);
+    y[i] = f(x[i]!);
+  }
+  return { x, y };
+}
+
+/** True if every finite value is within [0, 1] (accuracies given as fractions). */
+function isFraction(arrays: readonly ArrayLike<number>[]): boolean {
+  const [lo, hi] = extent(arrays);
+  return !(lo < 0) && !(hi > 1);
+}
+
+function scaled(a: ArrayLike<number>, k: number): Float64Array {
+  return Float64Array.from(a, (v) => v * k);
+}
+
+// ---------------------------------------------------------------- Fig. 2
+
+/** Input of {@link figure2}: the device's power-vs-current data with the eq. 4 fit and eq. 3. */
+export interface Figure2Data {
+  /** Injected currents I of the data points, in `currentUnit`. */
+  current: ArrayLike<number>;
+  /** Measured or generated powers p at those currents, in `powerUnit`. */
+  power: ArrayLike<number>;
+  /** Fitted eq. 4 parameters: p = ½(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic); a in 1/currentUnit. */
+  eq4: { a: number; b: number; Ic: number; Q: number };
+  /** eq. 3 parameters: p = (I − Ic)/(I + Q·Ic) where (I − Ic)·sign(Ic) ≥ 0, else 0. @default eq4's Ic and Q */
+  eq3?: { Ic: number; Q: number };
+  /** @default "" */
+  currentUnit?: string;
+  /** @default "" (normalised power) */
+  powerUnit?: string;
+  /** @default none */
+  title?: string;
+  /** Legend text of the data. @default "device data" */
+  dataLabel?: string;
+}
+
+/** eq. 4 of the paper, p(I) = ½(1 + tanh(aI − b))·(I − Ic)/(I + Q·Ic). */
+function eq4Power(I: number, a: number, b: number, Ic: number, Q: number): number {
+  return 0.5 * (1 + Math.tanh(a * I - b)) * ((I - Ic) / (I + Q * Ic));
+}
+
+/** eq. 3 of the paper, p(I) = (I − Ic)/(I + Q·Ic) above threshold ((I − Ic)·sign(Ic) ≥ 0), else 0. */
+function eq3Power(I: number, Ic: number, Q: number): number {
+  return (I - Ic) * Math.sign(Ic) >= 0 ? (I - Ic) / (I + Q * Ic) : 0;
+}
+
+/**
+ * Fig. 2: power vs current — the data as points (a thin line when there are more than 150), the
+ * eq. 4 fit (blue, solid) and eq. 3 with the same Ic and Q (vermillion, dashed), both sampled at
+ * 400 currents over the data range. The power axis follows the data and the fit; eq. 3 is
+ * clipped to it (it has a pole at I = −Q·Ic).
+ */
+export function figure2(data: Figure2Data): string {
+  const I = numbers(data.current, "figure2: current");
+  const p = numbers(data.power, "figure2: power");
+  sameLength(I, p, "figure2: current", "figure2: power");
+  const { a, b, Ic, Q } = data.eq4;
+  for (const [k, v] of Object.entries({ a, b, Ic, Q })) finite(v, `figure2: eq4.${k}`);
+  const e3 = data.eq3 ?? { Ic, Q };
+  finite(e3.Ic, "figure2: eq3.Ic");
+  finite(e3.Q, "figure2: eq3.Q");
+  const [lo, hi] = extent([I]);
+  if (!(hi > lo)) throw new InputError("figure2: current must hold at least two different finite values");
+  // Beyond the pole I = −Q·Ic (on the far side of zero from Ic) the formula is meaningless: leave a gap.
+  const fit = sample(lo, hi, 400, (x) => ((x + Q * Ic) * Math.sign(Ic) > 0 ? eq4Power(x, a, b, Ic, Q) : NaN));
+  const th = sample(lo, hi, 400, (x) => eq3Power(x, e3.Ic, e3.Q));
+  const many = I.length > 150;
+  const series: LineSeries[] = [
+    { label: data.dataLabel ?? "device data", x: I, y: p, style: many ? "line" : "points", color: "#000000", marker: "circle", markerSize: 2.6, lineWidth: 1.2 },
+    { label: `eq. 4 fit (a = ${sig(a)}, b = ${sig(b)})`, x: fit.x, y: fit.y, color: color(0), lineWidth: 2 },
+    { label: `eq. 3 (Ic = ${sig(e3.Ic)}, Q = ${sig(e3.Q)})`, x: th.x, y: th.y, color: color(1), dash: "7 4", lineWidth: 2, fitDomain: false },
+  ];
+  return lineChart({
+    title: data.title,
+    series,
+    x: { label: "Current I", unit: data.currentUnit ?? "" },
+    y: { label: "Power p", unit: data.powerUnit ?? "" },
+    width: 480,
+    height: 340,
+  });
+}
+
+// ---------------------------------------------------------------- Fig. 3
+
+/** One epoch of {@link figure3}: the final states p(n) of the test points and the readout line. */
+export interface Figure3Epoch {
+  /** Epoch number shown in the panel title. */
+  epoch: number;
+  /** Final power of oscillator 1, p₁(n), per test point. */
+  px: ArrayLike<number>;
+  /** Final power of oscillator 2, p₂(n), per test point. */
+  py: ArrayLike<number>;
+  /** True class per test point (0 or 1). */
+  label: ArrayLike<number>;
+  /** Readout decision line w0·p₁ + w1·p₂ + c = 0 (logit difference of the two classes). */
+  readout: { w0: number; w1: number; c: number };
+}
+
+/** Input of {@link figure3}. */
+export interface Figure3Data {
+  /** The input plane: points (x, y) with class labels. */
+  input: ClassPoints;
+  /** Class-1 probability of the trained network over the input plane (see {@link RegionGrid}). */
+  regions: RegionGrid;
+  /** Usually three epochs (early, middle, last). */
+  epochs: readonly Figure3Epoch[];
+  /** @default ["class 0", "class 1"] */
+  classNames?: readonly string[];
+}
+
+/**
+ * Fig. 3: (a) the input data coloured by class over the trained network's decision regions
+ * (class-1 probability shaded, p = 0.5 boundary drawn); (b), (c), ... the final states
+ * (p₁(n), p₂(n)) of the test points at each given epoch with the readout's separating line.
+ * Panels 400 × 360 px on a 2-column grid.
+ */
+export function figure3(data: Figure3Data): string {
+  if (!Array.isArray(data.epochs)) throw new TypeError("figure3: epochs must be an array");
+  const classNames = data.classNames ?? ["class 0", "class 1"];
+  const panels = [
+    scatterChart({
+      title: "Input and decision regions",
+      points: data.input,
+      regions: data.regions,
+      classNames,
+      xAxis: { label: "Input x₁" },
+      yAxis: { label: "Input x₂" },
+      markerSize: 2.6,
+    }),
+  ];
+  data.epochs.forEach((e, i) => {
+    integer(e.epoch, 0, Number.MAX_SAFE_INTEGER, `figure3: epochs[${i}].epoch`);
+    panels.push(
+      scatterChart({
+        title: `Final states, epoch ${e.epoch}`,
+        points: { x: e.px, y: e.py, label: e.label },
+        lines: [{ ...e.readout, label: "readout boundary" }],
+        classNames,
+        xAxis: { label: "p₁(n)" },
+        yAxis: { label: "p₂(n)" },
+        markerSize: 2.6,
+      }),
+    );
+  });
+  return panelGrid({ panels, columns: 2 });
+}
+
+// ---------------------------------------------------------------- Fig. 4
+
+/** One curve of {@link figure4}: accuracies per σ (fractions in [0, 1] or percentages). */
+export interface Figure4Curve {
+  /** Legend text, e.g. "plain training". */
+  name: string;
+  /** Mean accuracy per σ. */
+  mean: ArrayLike<number>;
+  /** 5th percentile per σ (lower edge of the band). */
+  p5: ArrayLike<number>;
+  /** 95th percentile per σ (upper edge of the band). */
+  p95: ArrayLike<number>;
+}
+
+/** Input of {@link figure4}. */
+export interface Figure4Data {
+  /** Standard deviations σ of the device parameter (x axis). */
+  sigma: ArrayLike<number>;
+  curves: readonly Figure4Curve[];
+  /** @default "Standard deviation σ of a" */
+  xLabel?: string;
+  /** A vertical dashed marker at this σ (e.g. 0.25, up to which the paper reports high accuracy). @default none */
+  threshold?: number;
+  /** @default none */
+  title?: string;
+}
+
+/**
+ * Fig. 4: mean accuracy vs σ, one line per curve with its 5–95 % percentile band. Accuracies all
+ * within [0, 1] are drawn in percent (× 100); otherwise taken as percentages already.
+ */
+export function figure4(data: Figure4Data): string {
+  const s = numbers(data.sigma, "figure4: sigma");
+  if (!Array.isArray(data.curves) || data.curves.length === 0) throw new InputError("figure4: curves must be a non-empty array");
+  const all: ArrayLike<number>[] = [];
+  data.curves.forEach((c, i) => {
+    for (const k of ["mean", "p5", "p95"] as const) {
+      sameLength(s, numbers(c[k], `figure4: curves[${i}].${k}`), "figure4: sigma", `figure4: curves[${i}].${k}`);
+      all.push(c[k]);
+    }
+  });
+  const k = isFraction(all) ? 100 : 1;
+  const series: LineSeries[] = data.curves.map((c, i) => ({
+    label: c.name,
+    x: s,
+    y: scaled(c.mean, k),
+    band: { lo: scaled(c.p5, k), hi: scaled(c.p95, k) },
+    style: s.length <= 25 ? "linepoints" : "line",
+    color: color(i),
+  }));
+  const [lo] = extent(all);
+  return lineChart({
+    title: data.title,
+    series,
+    x: { label: data.xLabel ?? "Standard deviation σ of a" },
+    y: { label: "Accuracy", unit: "%", ...(lo * k >= 40 ? { max: 100 } : { min: 0, max: 100 }) },
+    vlines: data.threshold !== undefined ? [{ value: finite(data.threshold, "figure4: threshold"), label: `σ = ${sig(data.threshold)}` }] : [],
+    width: 480,
+    height: 340,
+    legend: "auto",
+  });
+}
+
+// ---------------------------------------------------------------- Fig. 5
+
+/** Input of {@link figure5}: per-epoch training history. */
+export interface Figure5Data {
+  epochs: ArrayLike<number>;
+  trainLoss: ArrayLike<number>;
+  testLoss: ArrayLike<number>;
+  /** Accuracies as fractions in [0, 1] (drawn in %) or percentages. */
+  trainAcc: ArrayLike<number>;
+  testAcc: ArrayLike<number>;
+  /** Log-scale loss axis. @default true when all losses are > 0 and span more than a factor 20 */
+  logLoss?: boolean;
+}
+
+/** Fig. 5: (a) accuracy and (b) loss vs epoch, train (blue, solid) and test (vermillion, dashed). */
+export function figure5(data: Figure5Data): string {
+  const e = numbers(data.epochs, "figure5: epochs");
+  for (const k of ["trainLoss", "testLoss", "trainAcc", "testAcc"] as const) {
+    sameLength(e, numbers(data[k], `figure5: ${k}`), "figure5: epochs", `figure5: ${k}`);
+  }
+  const k = isFraction([data.trainAcc, data.testAcc]) ? 100 : 1;
+  const [llo, lhi] = extent([data.trainLoss, data.testLoss]);
+  const logLoss = data.logLoss ?? (llo > 0 && lhi / llo > 20);
+  const style = e.length <= 30 ? "linepoints" : "line";
+  const acc = lineChart({
+    series: [
+      { label: "train", x: e, y: scaled(data.trainAcc, k), style, color: color(0) },
+      { label: "test", x: e, y: scaled(data.testAcc, k), style, color: color(1), dash: "6 3" },
+    ],
+    x: { label: "Epoch" },
+    y: { label: "Accuracy", unit: k === 100 ? "%" : "" },
+    title: "Accuracy",
+    width: 440,
+    height: 320,
+  });
+  const loss = lineChart({
+    series: [
+      { label: "train", x: e, y: data.trainLoss, style, color: color(0) },
+      { label: "test", x: e, y: data.testLoss, style, color: color(1), dash: "6 3" },
+    ],
+    x: { label: "Epoch" },
+    y: { label: "Loss (cross-entropy)", log: logLoss },
+    title: "Loss",
+    width: 440,
+    height: 320,
+  });
+  return panelGrid({ panels: [acc, loss], columns: 2 });
+}
+
+// ---------------------------------------------------------------- beyond the paper
+
+/** Input of {@link confusionFigure}. */
+export interface ConfusionData {
+  /** Counts, row-major k × k: row = true class, column = predicted class. */
+  matrix: ArrayLike<number>;
+  /** Class names, k of them. */
+  labels: readonly string[];
+  /** @default "Confusion matrix (accuracy X %)" */
+  title?: string;
+}
+
+/**
+ * Confusion matrix: counts in the cells, colour = share of the true class's row (per-class
+ * recall), overall accuracy (trace / total) in the title.
+ */
+export function confusionFigure(data: ConfusionData): string {
+  const n = data.labels.length;
+  const m = numbers(data.matrix, "confusionFigure: matrix");
+  if (m.length !== n * n) throw new InputError(`confusionFigure: matrix must have labels.length² = ${n * n} values (got ${m.length})`);
+  let tr = 0;
+  let tot = 0;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+    tot += m[i * n + j]!;
+    if (i === j) tr += m[i * n + j]!;
+  }
+  const acc = tot > 0 ? ((100 * tr) / tot).toFixed(1) : "–";
+  const side = Math.max(260, Math.min(560, 120 + 34 * n));
+  return heatmapChart({
+    matrix: m,
+    rows: n,
+    cols: n,
+    rowLabels: data.labels,
+    colLabels: data.labels,
+    xAxis: { label: "Predicted class" },
+    yAxis: { label: "True class" },
+    normalize: "row",
+    title: data.title ?? `Confusion matrix (accuracy ${acc} %)`,
+    width: side + 20,
+    height: side,
+  });
+}
+
+/** Input of {@link trajectoryFigure}. */
+export interface TrajectoryData {
+  /** Step indices (or times) shared by all series. */
+  steps: ArrayLike<number>;
+  /** One curve per sample or oscillator: its values p(t) over the steps and its class. */
+  series: readonly { label: string; classLabel: number; values: ArrayLike<number> }[];
+  /** @default "Step t" */
+  xLabel?: string;
+  /** @default "Power p(t)" */
+  yLabel?: string;
+  /** Legend text per class (when several series share a class, the legend lists classes). @default "class k" */
+  classNames?: readonly string[];
+  /** @default none */
+  title?: string;
+}
+
+/**
+ * The trajectories p(t) over the steps: colour = class (Okabe–Ito), points at each step when there
+ * are at most 30 steps. With one series per class the legend shows the series labels, otherwise
+ * one entry per class.
+ */
+export function trajectoryFigure(data: TrajectoryData): string {
+  const t = numbers(data.steps, "trajectoryFigure: steps");
+  if (!Array.isArray(data.series) || data.series.length === 0) throw new InputError("trajectoryFigure: series must be a non-empty array");
+  const classes = data.series.map((s, i) => integer(s.classLabel, 0, 255, `trajectoryFigure: series[${i}].classLabel`));
+  const perClass = new Set(classes).size < classes.length;
+  const seen = new Set<number>();
+  const series: LineSeries[] = data.series.map((s, i) => {
+    sameLength(t, numbers(s.values, `trajectoryFigure: series[${i}].values`), "trajectoryFigure: steps", `trajectoryFigure: series[${i}].values`);
+    const k = classes[i]!;
+    const first = !seen.has(k);
+    seen.add(k);
+    return {
+      label: perClass ? (data.classNames?.[k] ?? `class ${k}`) : s.label,
+      noLegend: perClass && !first,
+      x: t,
+      y: s.values,
+      color: color(k),
+      style: t.length <= 30 ? "linepoints" : "line",
+      marker: (["circle", "square", "triangle", "diamond"] as const)[k % 4],
+      markerSize: 2.4,
+      lineWidth: 1.5,
+    };
+  });
+  return lineChart({
+    title: data.title,
+    series,
+    x: { label: data.xLabel ?? "Step t" },
+    y: { label: data.yLabel ?? "Power p(t)" },
+    width: 480,
+    height: 320,
+  });
+}
+
+/** Input of {@link currentHistogramFigure}. */
+export interface CurrentHistogramData {
+  /** Currents injected into the oscillators during inference (all steps, all samples). */
+  currents: ArrayLike<number>;
+  /** The device curve p(I) drawn over the histogram on the right axis. */
+  curve: { current: ArrayLike<number>; power: ArrayLike<number> };
+  /** Current unit. @default "" */
+  unit?: string;
+  /** Power unit. @default "" */
+  powerUnit?: string;
+  /** @default 40 */
+  bins?: number;
+  /** @default none */
+  title?: string;
+}
+
+/** Where the network operates: a histogram of the injected currents (left axis, counts) under the device curve p(I) (right axis). */
+export function currentHistogramFigure(data: CurrentHistogramData): string {
+  const c = numbers(data.currents, "currentHistogramFigure: currents");
+  const ci = numbers(data.curve.current, "currentHistogramFigure: curve.current");
+  const cp = numbers(data.curve.power, "currentHistogramFigure: curve.power");
+  sameLength(ci, cp, "currentHistogramFigure: curve.current", "currentHistogramFigure: curve.power");
+  const [lo, hi] = extent([c, ci]);
+  return histogramChart({
+    title: data.title,
+    values: c,
+    bins: data.bins ?? 40,
+    range: hi > lo ? [lo, hi] : undefined,
+    barLabel: "injected currents",
+    overlay: { x: ci, y: cp, label: "device curve p(I)" },
+    x: { label: "Current I", unit: data.unit ?? "" },
+    y: { label: "Count" },
+    y2: { label: "Power p", unit: data.powerUnit ?? "" },
+    width: 480,
+    height: 320,
+  });
+}
+
+/** Input of {@link powerFrequencyFigure}. */
+export interface PowerFrequencyData {
+  current: ArrayLike<number>;
+  /** Oscillation power per current (normalised or in powerUnit). */
+  power: ArrayLike<number>;
+  /** Oscillation frequency per current, GHz. */
+  frequencyGHz: ArrayLike<number>;
+  /** @default "" */
+  currentUnit?: string;
+  /** @default "" */
+  powerUnit?: string;
+  /** @default none */
+  title?: string;
+}
+
+/** Macrospin sweep result: power p(I) (left axis, blue) and frequency f(I) (right axis, vermillion, GHz). */
+export function powerFrequencyFigure(data: PowerFrequencyData): string {
+  const I = numbers(data.current, "powerFrequencyFigure: current");
+  sameLength(I, numbers(data.power, "powerFrequencyFigure: power"), "powerFrequencyFigure: current", "powerFrequencyFigure: power");
+  sameLength(I, numbers(data.frequencyGHz, "powerFrequencyFigure: frequencyGHz"), "powerFrequencyFigure: current", "powerFrequencyFigure: frequencyGHz");
+  const style = I.length <= 40 ? "linepoints" : "line";
+  return lineChart({
+    title: data.title,
+    series: [
+      { label: "power p", x: I, y: data.power, style, color: color(0) },
+      { label: "frequency f", x: I, y: data.frequencyGHz, style, color: color(1), dash: "6 3", axis: "right", marker: "square" },
+    ],
+    x: { label: "Current I", unit: data.currentUnit ?? "" },
+    y: { label: "Power p", unit: data.powerUnit ?? "" },
+    y2: { label: "Frequency f", unit: "GHz" },
+    width: 480,
+    height: 320,
+  });
+}
