@@ -107,6 +107,72 @@ function parseNumber(v: string): number {
   return x;
 }
 
+/** Exact powers of ten 10^0..10^22 (every one is a float64 without rounding). */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * Fast path for the common cell `[ws][+-]digits[.digits][e[+-]digits][ws]` in `s[i, end)`
+ * with at most 15 digits and a decimal exponent within ±22: then the mantissa and the power of
+ * ten are exact float64s and one multiplication or division rounds correctly, so the result is
+ * bit-identical to `Number(cell)` (Clinger's fast path). Returns NaN when the cell is anything
+ * else; the caller then falls back to {@link parseNumber}.
+ */
+function fastNumber(s: string, i: number, end: number): number {
+  while (i < end && (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB)) i++;
+  while (end > i && (s.charCodeAt(end - 1) === SPACE || s.charCodeAt(end - 1) === TAB)) end--;
+  let neg = false;
+  let c = s.charCodeAt(i);
+  if (c === 45 /* - */) {
+    neg = true;
+    c = s.charCodeAt(++i);
+  } else if (c === 43 /* + */) {
+    c = s.charCodeAt(++i);
+  }
+  let mant = 0;
+  let digits = 0;
+  let frac = 0;
+  while (i < end && c >= 48 && c <= 57) {
+    mant = mant * 10 + (c - 48);
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (i < end && c === 46 /* . */) {
+    c = s.charCodeAt(++i);
+    while (i < end && c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      digits++;
+      frac++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  let exp = 0;
+  if (i < end && (c | 32) === 101 /* e */) {
+    c = s.charCodeAt(++i);
+    let eneg = false;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      c = s.charCodeAt(++i);
+    }
+    let ed = 0;
+    while (i < end && c >= 48 && c <= 57) {
+      exp = exp * 10 + (c - 48);
+      ed++;
+      c = s.charCodeAt(++i);
+    }
+    if (ed === 0 || ed > 4) return NaN;
+    if (eneg) exp = -exp;
+  }
+  if (i !== end) return NaN;
+  const e10 = exp - frac;
+  let v: number;
+  if (e10 === 0) v = mant;
+  else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10]!;
+  else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10]!;
+  else return NaN;
+  return neg ? -v : v;
+}
+
 /** Explains why {@link parseNumber} refused `v`. */
 function numberProblem(v: string): string {
   const t = v.trim().toLowerCase();
@@ -276,6 +342,19 @@ class CsvParser {
             this.fail(`row ${this.recordLine}, column ${col + 1}: quote inside an unquoted field; quote the whole field and double inner quotes ("")`);
           }
           p++;
+        }
+        if (row === null && col !== this.labelCol && col < this.m) {
+          // Hot path: most cells are plain decimals; parse them without making a substring.
+          const x = fastNumber(s, start, p);
+          if (x === x) {
+            this.x[this.n * this.d + (col < this.labelCol ? col : col - 1)] = x;
+            if (p < L && s.charCodeAt(p) === COMMA) {
+              p++;
+              col++;
+              continue;
+            }
+            break;
+          }
         }
         cell = s.slice(start, p);
       }

@@ -1,10 +1,10 @@
 /**
  * Node adapter: loads a CSV data set from a file (see {@link parseCsvDataset} for the format).
- * Small files and `.gz` files are read as one string; large files are read as bytes and decoded
- * in chunks cut at record boundaries, so files longer than the engine's maximum string length
- * (about 512 MB in V8) still load.
+ * Small files and `.gz` files are read as one string; large files are streamed from disk and
+ * decoded in pieces cut at record boundaries, so files longer than the engine's maximum string
+ * length (about 512 MB in V8) load, and the file itself is never held in memory whole.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { InputError } from "../util/errors.js";
 import { readTextFile } from "./files.js";
 import { parseCsvChunks, parseCsvDataset, type CsvDataset, type CsvOptions } from "../data/csv.js";
@@ -19,41 +19,92 @@ const CHUNK = 16 << 20;
 /** A chunk never grows past this many bytes looking for a record boundary. */
 const MAX_CHUNK = 256 << 20;
 
+/** Fills `target` from its start with the next bytes; returns how many (0 at the end). */
+type ByteSource = (target: Buffer) => number;
+
 /**
- * Yields the UTF-8 text of `buf` in pieces of about `chunkBytes` bytes that end right after a
- * line feed outside quotes (an even number of `"` bytes before it), so each piece holds whole
- * records, as {@link parseCsvChunks} requires. A piece stops growing at 256 MB even inside quotes
- * (the parser then reports the runaway quote as unterminated).
+ * Position just after the last line feed of `data` that lies outside quotes (an even number of
+ * `"` bytes before it), or -1 when there is none.
  */
-export function* splitCsvBuffer(buf: Uint8Array, chunkBytes: number = CHUNK): Generator<string> {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  yield* pieces(b, Math.max(1, Math.floor(chunkBytes)));
+function lastRecordBoundary(data: Buffer): number {
+  let best = -1;
+  let quotes = 0;
+  let q = data.indexOf(34); // next quote not yet counted (-1: none left)
+  for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, nl + 1)) {
+    while (q >= 0 && q < nl) {
+      quotes++;
+      q = data.indexOf(34, q + 1);
+    }
+    if ((quotes & 1) === 0) best = nl + 1;
+  }
+  return best;
 }
 
-function* pieces(buf: Buffer, chunkBytes: number): Generator<string> {
-  let start = 0;
-  let quotes = 0; // quote bytes seen in [start, scanned)
-  let scanned = 0;
-  while (start < buf.length) {
-    let cut = buf.length;
-    let target = Math.min(start + chunkBytes, buf.length);
-    while (target < buf.length) {
-      const nl = buf.indexOf(10, target);
-      if (nl < 0) break;
-      for (let q = buf.indexOf(34, scanned); q >= 0 && q < nl; q = buf.indexOf(34, q + 1)) quotes++;
-      scanned = nl;
-      // Inside quotes: a quoted field spans this newline; look further, within reason (a
-      // runaway quote is reported by the parser as unterminated).
-      if ((quotes & 1) === 0 || nl + 1 - start >= MAX_CHUNK) {
-        cut = nl + 1;
-        break;
-      }
-      target = nl + 1;
+/**
+ * Reads bytes from `read` in blocks of `chunkBytes` and yields UTF-8 text in pieces that end
+ * right after a line feed outside quotes, so each piece holds whole records, as
+ * {@link parseCsvChunks} requires. A piece stops growing at 256 MB even inside quotes (the parser
+ * then reports the runaway quote as unterminated).
+ */
+function* splitSource(read: ByteSource, chunkBytes: number): Generator<string> {
+  const block = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkBytes)));
+  let carry: Buffer = Buffer.alloc(0);
+  for (;;) {
+    const got = read(block);
+    if (got === 0) {
+      if (carry.length > 0) yield carry.toString("utf8");
+      return;
     }
-    yield buf.toString("utf8", start, cut);
-    start = cut;
-    quotes = 0;
-    scanned = cut;
+    const data = carry.length === 0 ? block.subarray(0, got) : Buffer.concat([carry, block.subarray(0, got)]);
+    let cut = lastRecordBoundary(data);
+    if (cut < 0 && data.length >= MAX_CHUNK) cut = data.lastIndexOf(10) + 1 || data.length;
+    if (cut <= 0) {
+      carry = Buffer.from(data); // `block` is reused: copy
+      continue;
+    }
+    yield data.toString("utf8", 0, cut);
+    carry = Buffer.from(data.subarray(cut));
+  }
+}
+
+/**
+ * Splits an in-memory CSV file into UTF-8 text pieces ending at record boundaries (see
+ * {@link parseCsvChunks}); `chunkBytes` is the read block size.
+ */
+export function splitCsvBuffer(buf: Uint8Array, chunkBytes: number = CHUNK): Generator<string> {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let pos = 0;
+  return splitSource((t) => {
+    const n = b.copy(t, 0, pos, Math.min(b.length, pos + t.length));
+    pos += n;
+    return n;
+  }, chunkBytes);
+}
+
+/** Streams a file from disk in record-aligned text pieces; closes it when done or abandoned. */
+function* splitCsvFile(path: string, chunkBytes: number): Generator<string> {
+  const fd = openSync(path, "r");
+  try {
+    yield* splitSource((t) => readSync(fd, t, 0, t.length, null), chunkBytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Counts line feeds in a file, reading it in blocks (an upper bound on its records, minus one). */
+function countFileNewlines(path: string): number {
+  const fd = openSync(path, "r");
+  try {
+    const block = Buffer.allocUnsafe(CHUNK);
+    let count = 0;
+    for (;;) {
+      const got = readSync(fd, block, 0, block.length, null);
+      if (got === 0) return count;
+      const view = got === block.length ? block : block.subarray(0, got);
+      for (let i = view.indexOf(10); i >= 0; i = view.indexOf(10, i + 1)) count++;
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -80,13 +131,13 @@ export function loadCsvDataset(path: string, options: LoadCsvOptions = {}): CsvD
     }
     return parseCsvDataset(text, { ...options, file: path });
   }
-  let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    // Two streaming passes: count lines to size the arrays once, then parse. Neither holds the
+    // whole file in memory, so only the features themselves scale with the file.
+    const lines = countFileNewlines(path) + 1;
+    return parseCsvChunks(splitCsvFile(path, CHUNK), { ...options, file: path, expectedRows: lines, expectedChars: size });
   } catch (e) {
-    throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  let lines = 1;
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines++;
-  return parseCsvChunks(splitCsvBuffer(buf), { ...options, file: path, expectedRows: lines, expectedChars: buf.length });
 }

@@ -207,3 +207,25 @@ test("valid tables split into chunks at record boundaries parse like the whole t
     { numRuns: 200, seed: 818181 },
   );
 });
+
+test("decimal cells of every shape parse bit-identically to Number()", () => {
+  const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
+  const cell = fc
+    .record({
+      sign: fc.constantFrom("", "-", "+"),
+      int: digits(0, 19),
+      frac: fc.option(digits(0, 19)),
+      exp: fc.option(fc.tuple(fc.constantFrom("e", "E"), fc.constantFrom("", "-", "+"), digits(1, 3))),
+      pad: fc.constantFrom("", " ", "\t "),
+    })
+    .map(({ sign, int, frac, exp, pad }) => pad + sign + int + (frac === null ? "" : "." + frac) + (exp === null ? "" : exp.join("")) + pad)
+    .filter((s) => Number.isFinite(Number(s)) && /\d/.test(s.replace(/[eE].*/, "")));
+  fc.assert(
+    fc.property(fc.array(cell, { minLength: 1, maxLength: 20 }), (cells) => {
+      const text = cells.map((c, i) => `${c},${i % 2}`).join("\n") + "\n0,1\n";
+      const ds = parseCsvDataset(text, { file: "data.csv", header: false });
+      cells.forEach((c, i) => assert.ok(Object.is(ds.x[i], Number(c)), `${JSON.stringify(c)}: ${ds.x[i]} vs ${Number(c)}`));
+    }),
+    { numRuns: 300, seed: 919191 },
+  );
+});
