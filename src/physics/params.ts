@@ -182,7 +182,7 @@ export function resolveDevice(params: unknown, where = ""): ResolvedDevice {
   } else {
     demag = cylinderDemag(diameter, thickness);
   }
-  const field = vec3(p.field, `${where}field (T)`, [0, 0, 0]);
+  const field = vec3(p.field, `${where}field`, [0, 0, 0]);
   let anisotropyField = 0;
   let anisotropyAxis: [number, number, number] = [0, 0, 1];
   if (p.anisotropy !== undefined) {

@@ -1,6 +1,7 @@
 /** Registry of CLI sub-commands. Each command lives in its own file; add one line here per command. */
 import type { Command } from "../command.js";
 import { fitCommand } from "./fit.js";
+import { llgCommand } from "./llg.js";
 
 /** All sub-commands, in the order `dynaspin --help` lists them. */
-export const COMMANDS: Command[] = [fitCommand];
+export const COMMANDS: Command[] = [fitCommand, llgCommand];
