@@ -14,3 +14,12 @@ export { tableCurve, TableCurve, pchipTangents, EXTRAPOLATIONS, type Extrapolati
 export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, type CsvOptions, type CsvChunkOptions } from "./data/csv.js";
 export { fitCurve, initialGuesses, residualsKernel, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitOptions, type FitParameter, type FitResult } from "./device/fit.js";
 export { parseModelJson, modelSchema, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";
+export { MU0, HBAR, ELEMENTARY_CHARGE, BOHR_MAGNETON, BOLTZMANN, GAMMA_ELECTRON } from "./physics/constants.js";
+export { besselJ1, cylinderDemag, type DemagFactors } from "./physics/demag.js";
+export { resolveDevice, effectiveMagnetisation, isAxiallySymmetric, PY_CU_PY, CURRENT_UNITS, type DeviceParams, type ResolvedDevice, type EfficiencySpec } from "./physics/params.js";
+export { LlgModel, llgModel, efficiency, efficiencyDerivative, maxAngularFrequency } from "./physics/llg.js";
+export { rk4Step, rk4Workspace, RK4_ORDER, type VectorField, type Rk4Workspace } from "./physics/integrators/rk4.js";
+export { heunStep, heunWorkspace, thermalSigma, heunMaxStep, heunAntiDamping, HEUN_ORDER, HEUN_STRONG_ORDER, HEUN_STRONG_ORDER_COMMUTATIVE, HEUN_WEAK_ORDER, type HeunWorkspace } from "./physics/integrators/heun.js";
+export { ObservableAccumulator } from "./physics/observables.js";
+export { sweepCurrents, simulateCurrent, resolveSweepOptions, parseCurrentRange, initialMagnetisation, MAX_TURN, type SweepOptions, type ResolvedSweepOptions, type CurvePoint, type PointStatus } from "./physics/sweep.js";
+export { thresholdCurrent, smallAngleGrowthRate, stationaryState, boltzmannAverage, type StationaryState } from "./physics/closedform.js";
