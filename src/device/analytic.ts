@@ -1,6 +1,10 @@
 /**
  * The paper's analytic device curves, each value beside its derivative.
  *
+ * Both carry an optional power scale P0 (in the device's power unit, default 1): the formulas below
+ * are multiplied by P0, the power eq. 3 approaches as |I| → ∞. With P0 = 1 the power is the
+ * normalised Slavin–Tiberkevich power |c|²; a measured curve in nW is fitted with P0 in nW.
+ *
  * - eq. 3 (Slavin & Tiberkevich 2009): `p(I) = (I − Ic)/(I + Q·Ic)` above threshold, and 0 below it
  *   (an STNO emits no power below threshold; "above" means `I/Ic ≥ 1`, i.e. |I| ≥ |Ic| with the
  *   sign of Ic).
@@ -29,6 +33,8 @@ export interface Eq4Params {
   Ic: number;
   /** Nonlinearity Q (dimensionless), > 0 for eq. 4. @default 2 */
   Q: number;
+  /** Power scale P0 > 0 in the power unit (the curve is multiplied by it). @default 1 */
+  P0?: number;
 }
 
 /** Parameters of eq. 3. */
@@ -37,6 +43,8 @@ export interface Eq3Params {
   Ic: number;
   /** Nonlinearity Q, > −1. */
   Q: number;
+  /** Power scale P0 > 0 in the power unit. @default 1 */
+  P0?: number;
 }
 
 /** The paper's test device (section II-D): a = 4, b = 5, Ic = 1, Q = 2, dimensionless. */
@@ -73,12 +81,14 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
   readonly b: number;
   readonly Ic: number;
   readonly Q: number;
+  readonly P0: number;
 
   constructor(params: Eq4Params, units: Units = {}) {
     this.a = params.a;
     this.b = params.b;
     this.Ic = params.Ic;
     this.Q = params.Q;
+    this.P0 = params.P0 ?? 1;
     this.polarity = params.Ic < 0 ? -1 : 1;
     this.currentScale = Math.abs(params.Ic);
     this.currentUnit = units.currentUnit ?? "";
@@ -86,22 +96,22 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
   }
 
   power(I: number): number {
-    return 0.5 * (1 + Math.tanh(this.a * I - this.b)) * ((I - this.Ic) / (I + this.Q * this.Ic));
+    return 0.5 * this.P0 * (1 + Math.tanh(this.a * I - this.b)) * ((I - this.Ic) / (I + this.Q * this.Ic));
   }
 
   derivative(I: number): number {
     const th = Math.tanh(this.a * I - this.b);
     const den = I + this.Q * this.Ic;
     const r = (I - this.Ic) / den;
-    return 0.5 * this.a * (1 - th * th) * r + 0.5 * (1 + th) * ((this.Ic * (1 + this.Q)) / (den * den));
+    return this.P0 * (0.5 * this.a * (1 - th * th) * r + 0.5 * (1 + th) * ((this.Ic * (1 + this.Q)) / (den * den)));
   }
 
   evaluate(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number): void {
-    const a = this.a, b = this.b, Ic = this.Ic, QIc = this.Q * this.Ic, c = Ic * (1 + this.Q);
+    const a = this.a, b = this.b, Ic = this.Ic, QIc = this.Q * this.Ic, c = Ic * (1 + this.Q), h = 0.5 * this.P0;
     if (dp === null) {
       for (let j = start; j < end; j++) {
         const x = I[j];
-        p[j] = 0.5 * (1 + Math.tanh(a * x - b)) * ((x - Ic) / (x + QIc));
+        p[j] = h * (1 + Math.tanh(a * x - b)) * ((x - Ic) / (x + QIc));
       }
       return;
     }
@@ -110,14 +120,15 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
       const th = Math.tanh(a * x - b);
       const inv = 1 / (x + QIc);
       const r = (x - Ic) * inv;
-      const g = 0.5 * (1 + th);
+      const g = h * (1 + th);
       p[j] = g * r;
-      dp[j] = 0.5 * a * (1 - th * th) * r + g * c * inv * inv;
+      dp[j] = h * a * (1 - th * th) * r + g * c * inv * inv;
     }
   }
 
   toSpec(): DeviceSpec {
     const s: DeviceSpec = { model: "eq4", a: this.a, b: this.b, Ic: this.Ic, Q: this.Q };
+    if (this.P0 !== 1) s.P0 = this.P0;
     if (this.currentUnit) s.currentUnit = this.currentUnit;
     if (this.powerUnit) s.powerUnit = this.powerUnit;
     return s;
@@ -133,10 +144,12 @@ export class Eq3Curve implements DeviceCurve, Eq3Params {
   readonly powerUnit: string;
   readonly Ic: number;
   readonly Q: number;
+  readonly P0: number;
 
   constructor(params: Eq3Params, units: Units = {}) {
     this.Ic = params.Ic;
     this.Q = params.Q;
+    this.P0 = params.P0 ?? 1;
     this.polarity = params.Ic < 0 ? -1 : 1;
     this.currentScale = Math.abs(params.Ic);
     this.currentUnit = units.currentUnit ?? "";
@@ -145,22 +158,22 @@ export class Eq3Curve implements DeviceCurve, Eq3Params {
 
   power(I: number): number {
     // Above threshold iff I/Ic >= 1, written without division: (I - Ic)·sign(Ic) >= 0.
-    return (I - this.Ic) * this.polarity >= 0 ? (I - this.Ic) / (I + this.Q * this.Ic) : 0;
+    return (I - this.Ic) * this.polarity >= 0 ? (this.P0 * (I - this.Ic)) / (I + this.Q * this.Ic) : 0;
   }
 
   derivative(I: number): number {
     if ((I - this.Ic) * this.polarity < 0) return 0;
     const den = I + this.Q * this.Ic;
-    return (this.Ic * (1 + this.Q)) / (den * den);
+    return (this.P0 * this.Ic * (1 + this.Q)) / (den * den);
   }
 
   evaluate(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number): void {
-    const Ic = this.Ic, QIc = this.Q * this.Ic, c = Ic * (1 + this.Q), s = this.polarity;
+    const Ic = this.Ic, QIc = this.Q * this.Ic, P0 = this.P0, c = P0 * Ic * (1 + this.Q), s = this.polarity;
     for (let j = start; j < end; j++) {
       const x = I[j];
       if ((x - Ic) * s >= 0) {
         const inv = 1 / (x + QIc);
-        p[j] = (x - Ic) * inv;
+        p[j] = P0 * (x - Ic) * inv;
         if (dp !== null) dp[j] = c * inv * inv;
       } else {
         p[j] = 0;
@@ -171,15 +184,19 @@ export class Eq3Curve implements DeviceCurve, Eq3Params {
 
   toSpec(): DeviceSpec {
     const s: DeviceSpec = { model: "eq3", Ic: this.Ic, Q: this.Q };
+    if (this.P0 !== 1) s.P0 = this.P0;
     if (this.currentUnit) s.currentUnit = this.currentUnit;
     if (this.powerUnit) s.powerUnit = this.powerUnit;
     return s;
   }
 }
 
-function checkCommon(Ic: unknown, Q: unknown, where: string): void {
+function checkCommon(Ic: unknown, Q: unknown, P0: unknown, where: string): void {
   finite(Ic, `${where}Ic`);
   finite(Q, `${where}Q`);
+  if (P0 !== undefined && !(finite(P0, `${where}P0`) > 0)) {
+    throw new InputError(`${where}P0 must be > 0 (got ${show(P0)}): it is the power scale, in the power unit`);
+  }
   if (Ic === 0) throw new InputError(`${where}Ic must be non-zero (got 0): the threshold current sets the drive polarity`);
   if (!Number.isFinite((Q as number) * (Ic as number))) {
     throw new InputError(`${where}Q·Ic must be finite (got Q = ${show(Q)}, Ic = ${show(Ic)}): the pole position -Q·Ic overflows`);
@@ -198,7 +215,7 @@ export function eq4(params: Partial<Eq4Params> = {}, units: Units = {}, where = 
   const p = { ...PAPER_DEVICE, ...params };
   finite(p.a, `${where}a`);
   finite(p.b, `${where}b`);
-  checkCommon(p.Ic, p.Q, where);
+  checkCommon(p.Ic, p.Q, p.P0, where);
   if (!(p.Q > 0)) {
     throw new InputError(
       `${where}Q must be > 0 for eq4 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies in the driven current range ${p.Ic > 0 ? "I >= 0" : "I <= 0"}`,
@@ -214,7 +231,7 @@ export function eq4(params: Partial<Eq4Params> = {}, units: Units = {}, where = 
  */
 export function eq3(params: Partial<Eq3Params> = {}, units: Units = {}, where = ""): Eq3Curve {
   const p = { Ic: PAPER_DEVICE.Ic, Q: PAPER_DEVICE.Q, ...params };
-  checkCommon(p.Ic, p.Q, where);
+  checkCommon(p.Ic, p.Q, p.P0, where);
   if (!(p.Q > -1)) {
     throw new InputError(
       `${where}Q must be > -1 for eq3 (got ${show(p.Q)}): otherwise the pole at I = -Q·Ic = ${show(-p.Q * p.Ic)} lies in the oscillating range ${p.Ic > 0 ? "I >= Ic" : "I <= Ic"} = ${show(p.Ic)}`,

@@ -2,8 +2,10 @@
  * Fitting eq. 3 or eq. 4 to measured (current, power) points (the paper's Fig. 2b, 2c) by
  * Levenberg–Marquardt nonlinear least squares with an analytic Jacobian.
  *
- * Minimises SSR(θ) = Σᵢ (p(Iᵢ; θ) − Pᵢ)² over the free parameters θ (eq. 4: a, b, Ic, Q; eq. 3: Ic, Q),
- * with optional fixed parameters and box bounds (steps are projected onto the box). Standard errors
+ * Minimises SSR(θ) = Σᵢ (p(Iᵢ; θ) − Pᵢ)² over the free parameters θ (eq. 4: a, b, Ic, Q; eq. 3: Ic, Q;
+ * both times a power scale P0, fixed at 1 for normalised data and fitted for data in physical
+ * units such as nW), with optional fixed parameters and box bounds (steps are projected onto the
+ * box, parameters on an active bound are held). Standard errors
  * are √diag(σ²·(JᵀJ)⁻¹) over the free parameters with σ² = SSR/(n − p_free), the usual asymptotic
  * estimate for independent, equal-variance noise.
  *
@@ -11,6 +13,7 @@
  * - ∂r/∂Ic = −I·(1 + Q)/(I + Q·Ic)²,  ∂r/∂Q = −Ic·(I − Ic)/(I + Q·Ic)²
  * - eq. 4: ∂p/∂a = ½·s·I·r, ∂p/∂b = −½·s·r, ∂p/∂Ic = g·∂r/∂Ic, ∂p/∂Q = g·∂r/∂Q
  * - eq. 3: ∂p/∂Ic = ∂r/∂Ic and ∂p/∂Q = ∂r/∂Q above threshold, 0 below it.
+ * - with the scale: every column times P0, and ∂p/∂P0 = p/P0.
  */
 import type { DeviceCurve } from "./curve.js";
 import { eq3, eq4, type Units } from "./analytic.js";
@@ -24,12 +27,12 @@ export type FitModel = "eq4" | "eq3";
 export const FIT_MODELS: readonly FitModel[] = ["eq4", "eq3"];
 
 /** A parameter name of eq. 4 or eq. 3. */
-export type FitParameter = "a" | "b" | "Ic" | "Q";
+export type FitParameter = "a" | "b" | "Ic" | "Q" | "P0";
 
 /** The parameters of each model, in the order results list them. */
 export const FIT_PARAMETERS: Readonly<Record<FitModel, readonly FitParameter[]>> = Object.freeze({
-  eq4: ["a", "b", "Ic", "Q"],
-  eq3: ["Ic", "Q"],
+  eq4: ["a", "b", "Ic", "Q", "P0"],
+  eq3: ["Ic", "Q", "P0"],
 });
 
 /** Options of {@link fitCurve}; every field optional. */
@@ -49,6 +52,12 @@ export interface FitOptions {
   tolerance?: number;
   /** Throw InputError when the fit does not converge (else return with converged = false). @default true */
   requireConvergence?: boolean;
+  /**
+   * The power scale P0: `fixed` at 1 (normalised power, or at `fixed.P0`), `free` (fitted), or `auto`:
+   * fitted when the data exceed the normalised model's range (max power > 1), else fixed at 1.
+   * @default "auto"
+   */
+  scale?: "auto" | "fixed" | "free";
   /** Units written into the fitted curve. @default {} */
   units?: Units;
   /** Prefix for error messages, e.g. "curve.csv: ". @default "" */
@@ -81,12 +90,15 @@ export interface FitResult {
   curve: DeviceCurve;
 }
 
-const NAMES: readonly FitParameter[] = ["a", "b", "Ic", "Q"];
+const NAMES: readonly FitParameter[] = ["a", "b", "Ic", "Q", "P0"];
+/** Length of θ = [a, b, Ic, Q, P0]. */
+const NP = 5;
 const MIN_POINTS: Record<FitModel, number> = { eq4: 6, eq3: 4 };
 
 /**
- * Kernel: residuals rᵢ = p(Iᵢ; θ) − Pᵢ and the Jacobian Jᵢⱼ = ∂p(Iᵢ)/∂θⱼ (row-major, n × 4,
- * columns a, b, Ic, Q; eq. 3 leaves the a and b columns 0). θ = [a, b, Ic, Q]. Returns the SSR.
+ * Kernel: residuals rᵢ = p(Iᵢ; θ) − Pᵢ and the Jacobian Jᵢⱼ = ∂p(Iᵢ)/∂θⱼ (row-major, n × 5,
+ * columns a, b, Ic, Q, P0; eq. 3 leaves the a and b columns 0). θ = [a, b, Ic, Q, P0], the model
+ * being P0 times eq. 3 or eq. 4 (so ∂p/∂P0 = p/P0). Returns the SSR.
  */
 export function residualsKernel(
   model: FitModel,
@@ -97,7 +109,7 @@ export function residualsKernel(
   r: Float64Array,
   J: Float64Array | null,
 ): number {
-  const a = theta[0], b = theta[1], Ic = theta[2], Q = theta[3];
+  const a = theta[0], b = theta[1], Ic = theta[2], Q = theta[3], P0 = theta[4];
   const s = Ic < 0 ? -1 : 1;
   let ssr = 0;
   for (let i = 0; i < n; i++) {
@@ -114,24 +126,26 @@ export function residualsKernel(
       const sech2 = 1 - th * th;
       p = g * rr;
       if (J !== null) {
-        const o = 4 * i;
-        J[o] = 0.5 * sech2 * x * rr;
-        J[o + 1] = -0.5 * sech2 * rr;
-        J[o + 2] = g * dIc;
-        J[o + 3] = g * dQ;
+        const o = NP * i;
+        J[o] = 0.5 * P0 * sech2 * x * rr;
+        J[o + 1] = -0.5 * P0 * sech2 * rr;
+        J[o + 2] = P0 * g * dIc;
+        J[o + 3] = P0 * g * dQ;
+        J[o + 4] = p;
       }
     } else {
       const above = (x - Ic) * s >= 0;
       p = above ? rr : 0;
       if (J !== null) {
-        const o = 4 * i;
+        const o = NP * i;
         J[o] = 0;
         J[o + 1] = 0;
-        J[o + 2] = above ? dIc : 0;
-        J[o + 3] = above ? dQ : 0;
+        J[o + 2] = above ? P0 * dIc : 0;
+        J[o + 3] = above ? P0 * dQ : 0;
+        J[o + 4] = p;
       }
     }
-    const e = p - P[i];
+    const e = P0 * p - P[i];
     r[i] = e;
     ssr += e * e;
   }
@@ -186,9 +200,9 @@ function choleskySolve(m: number, A: Float64Array, y: Float64Array, x: Float64Ar
 function levenbergMarquardt(model: FitModel, I: Float64Array, P: Float64Array, start: Float64Array, free: number[], o: Resolved): Run {
   const n = I.length, m = free.length;
   const theta = Float64Array.from(start);
-  const trial = new Float64Array(4);
+  const trial = new Float64Array(NP);
   const r = new Float64Array(n), rt = new Float64Array(n);
-  const J = new Float64Array(4 * n);
+  const J = new Float64Array(NP * n);
   const A = new Float64Array(m * m), g = new Float64Array(m), D = new Float64Array(m), step = new Float64Array(m);
   let ssr = residualsKernel(model, n, I, P, theta, r, J);
   if (!Number.isFinite(ssr)) return { theta, ssr: Infinity, iterations: 0, converged: false, start };
@@ -201,12 +215,12 @@ function levenbergMarquardt(model: FitModel, I: Float64Array, P: Float64Array, s
     for (let p = 0; p < m; p++) {
       const cp = free[p];
       let gs = 0;
-      for (let i = 0; i < n; i++) gs += J[4 * i + cp] * r[i];
+      for (let i = 0; i < n; i++) gs += J[NP * i + cp] * r[i];
       g[p] = gs;
       for (let q = 0; q <= p; q++) {
         const cq = free[q];
         let s = 0;
-        for (let i = 0; i < n; i++) s += J[4 * i + cp] * J[4 * i + cq];
+        for (let i = 0; i < n; i++) s += J[NP * i + cp] * J[NP * i + cq];
         A[p * m + q] = s;
         A[q * m + p] = s;
       }
@@ -292,7 +306,8 @@ function median(v: number[]): number {
  *   median;
  * - a and b from the tail: atanh(2p/r(x) − 1) = a·x − b is linear in x where the prefactor is
  *   between 2% and 98%; least-squares line (fallback: a = 8/xon, b = a·xon).
- * Returns several candidate θ = [a, b, Ic, Q]; the best fit over all of them wins.
+ * Works on normalised powers (P0 = 1); returns several candidate θ = [a, b, Ic, Q, 1]; the best
+ * fit over all of them wins.
  */
 export function initialGuesses(model: FitModel, I: Float64Array, P: Float64Array, fixedIc?: number): Float64Array[] {
   const n = I.length;
@@ -351,7 +366,7 @@ export function initialGuesses(model: FitModel, I: Float64Array, P: Float64Array
         }
       }
     }
-    out.push(Float64Array.from([s * a, b, fixedIc ?? s * xc, Q]));
+    out.push(Float64Array.from([s * a, b, fixedIc ?? s * xc, Q, 1]));
   }
   return out;
 }
@@ -367,8 +382,8 @@ function resolve(model: FitModel, options: FitOptions, guess: Float64Array): Res
     if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(`${where}fixed ${name} must be a finite number (got ${show(v)})`);
     fixed.set(NAMES.indexOf(name as FitParameter), v);
   }
-  const lo = Float64Array.from([-Infinity, -Infinity, -Infinity, model === "eq4" ? 1e-9 : -1 + 1e-9]);
-  const hi = Float64Array.from([Infinity, Infinity, Infinity, Infinity]);
+  const lo = Float64Array.from([-Infinity, -Infinity, -Infinity, model === "eq4" ? 1e-9 : -1 + 1e-9, 1e-12 * Math.abs(guess[4])]);
+  const hi = Float64Array.from([Infinity, Infinity, Infinity, Infinity, Infinity]);
   const Ic0 = fixed.get(2) ?? options.initial?.Ic ?? guess[2];
   if (Ic0 > 0) lo[2] = 1e-12 * Math.abs(Ic0);
   else hi[2] = -1e-12 * Math.abs(Ic0);
@@ -416,7 +431,14 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
     if (!Number.isFinite(current[i])) throw new InputError(`${where}current[${i}] must be a finite number (got ${show(current[i])})`);
     if (!Number.isFinite(power[i])) throw new InputError(`${where}power[${i}] must be a finite number (got ${show(power[i])})`);
   }
-  const nFree = FIT_PARAMETERS[model].filter((k) => options.fixed?.[k] === undefined).length;
+  let pMax = -Infinity;
+  for (let i = 0; i < n; i++) if (power[i] > pMax) pMax = power[i];
+  const scale = options.scale ?? "auto";
+  if (!["auto", "fixed", "free"].includes(scale)) throw new InputError(`${where}scale must be one of auto, fixed, free (got ${show(scale)})`);
+  const scaleFree = options.fixed?.P0 === undefined && (scale === "free" || (scale === "auto" && pMax > 1));
+  const fixedAll: Partial<Record<FitParameter, number>> = scaleFree || options.fixed?.P0 !== undefined ? { ...options.fixed } : { ...options.fixed, P0: 1 };
+  options = { ...options, fixed: fixedAll };
+  const nFree = FIT_PARAMETERS[model].filter((k) => fixedAll[k] === undefined).length;
   const need = Math.max(MIN_POINTS[model], nFree + 1);
   if (n < need) throw new InputError(`${where}too few points to fit ${model}: need at least ${need} (got ${n})`);
   const I = Float64Array.from(current), P = Float64Array.from(power);
@@ -434,11 +456,15 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
   if (distinct < need) throw new InputError(`${where}too few distinct currents to fit ${model}: need at least ${need} (got ${distinct})`);
 
   const fixedIc = options.fixed?.Ic ?? options.initial?.Ic;
-  const guesses = options.initial && Object.keys(options.initial).length > 0 ? [] : initialGuesses(model, I, P, fixedIc);
+  // Guesses are made on powers normalised by the starting P0 (1.2 × max power when P0 is fitted).
+  const P0g = fixedAll.P0 ?? options.initial?.P0 ?? (pMax > 0 ? 1.2 * pMax : 1);
+  const Pn = P.map((v) => v / P0g);
+  const auto = initialGuesses(model, I, Pn, fixedIc);
+  for (const g of auto) g[4] = P0g;
+  const guesses = options.initial && Object.keys(options.initial).length > 0 ? [] : auto;
   if (guesses.length === 0) {
-    const g = Float64Array.from([4, 5, 1, 1]);
-    const auto = initialGuesses(model, I, P, fixedIc)[0];
-    for (let c = 0; c < 4; c++) g[c] = options.initial?.[NAMES[c]] ?? auto[c];
+    const g = Float64Array.from(auto[0]);
+    for (let c = 0; c < NP; c++) g[c] = options.initial?.[NAMES[c]] ?? auto[0][c];
     guesses.push(g);
   }
   const o = resolve(model, options, guesses[0]);
@@ -447,7 +473,7 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
   for (const g0 of guesses) {
     const g = Float64Array.from(g0);
     for (const [c, v] of o.fixed) g[c] = v;
-    for (let c = 0; c < 4; c++) g[c] = Math.min(o.hi[c], Math.max(o.lo[c], g[c]));
+    for (let c = 0; c < NP; c++) g[c] = Math.min(o.hi[c], Math.max(o.lo[c], g[c]));
     const run = levenbergMarquardt(model, I, P, g, free, o);
     if (bestRun === null || run.ssr < bestRun.ssr || (run.converged && !bestRun.converged && run.ssr <= bestRun.ssr * (1 + 1e-9))) bestRun = run;
   }
@@ -467,17 +493,17 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
     );
   }
   // Standard errors from the Jacobian at the optimum.
-  const r = new Float64Array(n), J = new Float64Array(4 * n);
+  const r = new Float64Array(n), J = new Float64Array(NP * n);
   residualsKernel(model, n, I, P, run.theta, r, J);
   const m = free.length;
-  const se = Float64Array.from([0, 0, 0, 0]);
+  const se = new Float64Array(NP);
   const dof = n - m;
   const sigma2 = run.ssr / dof;
   const A = new Float64Array(m * m);
   for (let p = 0; p < m; p++) {
     for (let q = 0; q < m; q++) {
       let s = 0;
-      for (let i = 0; i < n; i++) s += J[4 * i + free[p]] * J[4 * i + free[q]];
+      for (let i = 0; i < n; i++) s += J[NP * i + free[p]] * J[NP * i + free[q]];
       A[p * m + q] = s;
     }
   }

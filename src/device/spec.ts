@@ -37,12 +37,12 @@ export function curveFromSpec(spec: unknown, where = "device."): DeviceCurve {
   switch (model) {
     case "eq4":
       return eq4(
-        { a: s.a as number, b: s.b as number, Ic: s.Ic as number, Q: s.Q as number },
+        { a: s.a as number, b: s.b as number, Ic: s.Ic as number, Q: s.Q as number, ...(s.P0 === undefined ? {} : { P0: s.P0 as number }) },
         units(s, where),
         where,
       );
     case "eq3":
-      return eq3({ Ic: s.Ic as number, Q: s.Q as number }, units(s, where), where);
+      return eq3({ Ic: s.Ic as number, Q: s.Q as number, ...(s.P0 === undefined ? {} : { P0: s.P0 as number }) }, units(s, where), where);
     case "table": {
       const current = numberArray(s.current, `${where}current`);
       const power = numberArray(s.power, `${where}power`);

@@ -74,3 +74,24 @@ test("a pole in the reachable current range is refused with the parameter and th
   );
   assert.throws(() => eq4({ Ic: 1e300, Q: 1e10 }), /Q·Ic must be finite/);
 });
+
+test("the power scale P0 multiplies value and derivative and survives the JSON round trip", () => {
+  for (const [c, base] of [
+    [eq4({ P0: 12.5 }), eq4()],
+    [eq3({ Ic: -6, Q: 0.1, P0: 3 }), eq3({ Ic: -6, Q: 0.1 })],
+  ] as const) {
+    const P0 = (c as { P0: number }).P0;
+    const I = Float64Array.from({ length: 30 }, (_, k) => c.polarity * 0.2 * k * c.currentScale);
+    const p = new Float64Array(30), dp = new Float64Array(30);
+    c.evaluate(I, p, dp, 0, 30);
+    for (let k = 0; k < 30; k++) {
+      assert.ok(Math.abs(p[k] - P0 * base.power(I[k])) <= 1e-14 * Math.max(1, Math.abs(p[k])));
+      assert.ok(Math.abs(dp[k] - P0 * base.derivative(I[k])) <= 1e-13 * Math.max(1, Math.abs(dp[k])));
+      assert.ok(Math.abs(c.derivative(I[k]) - dp[k]) <= 1e-13 * Math.max(1, Math.abs(dp[k])));
+    }
+    assert.equal(c.toSpec().P0, P0);
+  }
+  assert.equal("P0" in eq4().toSpec(), false, "P0 = 1 is not written");
+  assert.throws(() => eq4({ P0: 0 }), (e: unknown) => e instanceof InputError && /^P0 must be > 0 \(got 0\)/.test(e.message));
+  assert.throws(() => eq3({ P0: Number.NaN }), /P0 must be a finite number/);
+});

@@ -52,7 +52,7 @@ test("fit --json prints exactly one JSON object with parameters, errors, RMS and
   assert.equal(r.out.trim().split("\n").length, 1);
   assert.equal(j.model, "eq3");
   assert.equal(j.params.Q, 0.1);
-  assert.deepEqual(j.fixed, ["Q"]);
+  assert.deepEqual(j.fixed, ["Q", "P0"]);
   assert.ok(j.standardErrors.Ic > 0 && j.r2 > 0.99 && j.rms > 0);
 });
 
@@ -68,7 +68,7 @@ test("fit failures exit 2 with one line naming the file and write nothing", asyn
     [["--data", curveCsv("slow.csv"), "--max-iterations", "1", "--initial", "a=-0.1", "--initial", "b=1", "--initial", "Ic=-15", "--initial", "Q=5"], /slow\.csv: fit of eq4 did not converge within 1 iterations/],
     [["--data", join(dir, "absent.csv")], /absent\.csv: no such CSV file$/],
     [["--data", curveCsv("m.csv"), "--model", "eq5"], /--model must be one of eq4, eq3 \(got "eq5"\)$/],
-    [["--data", curveCsv("b.csv"), "--bounds", "a=1"], /--bounds must be NAME=LO:HI with NAME one of a, b, Ic, Q for eq4 \(got "a=1"\)$/],
+    [["--data", curveCsv("b.csv"), "--bounds", "a=1"], /--bounds must be NAME=LO:HI with NAME one of a, b, Ic, Q, P0 for eq4 \(got "a=1"\)$/],
     [["--data", curveCsv("f.csv"), "--fix", "a=x"], /--fix a must be a finite number \(got "x"\)$/],
     [["--out", join(dir, "x.json")], /--data FILE is required/],
   ];

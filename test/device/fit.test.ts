@@ -59,7 +59,21 @@ test("an eq3 fit recovers Ic and Q of a noisy eq3 curve", () => {
   const r = fitCurve("eq3", I, P);
   assert.ok(Math.abs(r.params.Ic + 6) < 0.1, String(r.params.Ic));
   assert.ok(Math.abs(r.params.Q - 0.1) < 0.03, String(r.params.Q));
-  assert.deepEqual(Object.keys(r.params), ["Ic", "Q"]);
+  assert.deepEqual(Object.keys(r.params), ["Ic", "Q", "P0"]);
+  assert.equal(r.params.P0, 1, "normalised data: the scale stays fixed at 1");
+});
+
+test("data in physical units (max power > 1) get a fitted power scale P0", () => {
+  const { I, P } = sample({ a: 4, b: 5, Ic: 1, Q: 2 }, 0, 4, 81, 0.005, 6);
+  const nW = P.map((v) => 12 * v);
+  const r = fitCurve("eq4", I, nW);
+  assert.ok(Math.abs(r.params.P0 - 12) <= 4 * r.standardErrors.P0, `P0 ${r.params.P0} ± ${r.standardErrors.P0}`);
+  assert.ok(Math.abs(r.params.P0 - 12) < 0.2 * 12);
+  assert.ok(Math.abs(r.params.Ic - 1) < 0.1 && r.r2 > 0.999);
+  assert.equal((r.curve.toSpec() as { P0?: number }).P0, r.params.P0);
+  const held = fitCurve("eq4", I, nW, { scale: "fixed", requireConvergence: false });
+  assert.equal(held.params.P0, 1);
+  assert.ok(held.r2 < r.r2);
 });
 
 test("fixed parameters stay put and get zero standard error", () => {
@@ -68,7 +82,7 @@ test("fixed parameters stay put and get zero standard error", () => {
   assert.equal(r.params.Q, 0.1);
   assert.equal(r.params.Ic, -6);
   assert.equal(r.standardErrors.Q, 0);
-  assert.deepEqual(r.fixed, ["Ic", "Q"]);
+  assert.deepEqual(r.fixed, ["Ic", "Q", "P0"]);
   assert.ok(Math.abs(r.params.a + 0.8) < 0.08);
 });
 
@@ -83,10 +97,10 @@ test("the residual Jacobian matches central finite differences", () => {
   const I = Float64Array.from([0.3, 1.2, 2.5, 3.7, -0.2]);
   const P = new Float64Array(5);
   for (const model of ["eq4", "eq3"] as const) {
-    const theta = Float64Array.from([3.5, 4.2, 0.9, 1.7]);
-    const r = new Float64Array(5), J = new Float64Array(20), rp = new Float64Array(5), rm = new Float64Array(5);
+    const theta = Float64Array.from([3.5, 4.2, 0.9, 1.7, 2.5]);
+    const r = new Float64Array(5), J = new Float64Array(25), rp = new Float64Array(5), rm = new Float64Array(5);
     residualsKernel(model, 5, I, P, theta, r, J);
-    for (let c = 0; c < 4; c++) {
+    for (let c = 0; c < 5; c++) {
       const h = 1e-6;
       const tp = Float64Array.from(theta), tm = Float64Array.from(theta);
       tp[c] += h;
@@ -95,7 +109,7 @@ test("the residual Jacobian matches central finite differences", () => {
       residualsKernel(model, 5, I, P, tm, rm, null);
       for (let i = 0; i < 5; i++) {
         const fd = (rp[i] - rm[i]) / (2 * h);
-        assert.ok(Math.abs(J[4 * i + c] - fd) < 1e-6, `${model} column ${c} row ${i}: ${J[4 * i + c]} vs ${fd}`);
+        assert.ok(Math.abs(J[5 * i + c] - fd) < 1e-6, `${model} column ${c} row ${i}: ${J[5 * i + c]} vs ${fd}`);
       }
     }
   }
@@ -111,7 +125,7 @@ test("bad data and failed fits are one-line input errors", () => {
   fails(() => fitCurve("eq4", I, Pn), /^power\[7\] must be a finite number \(got NaN\)$/);
   fails(() => fitCurve("eq4", I, new Float64Array(81).fill(0.3)), /^power is constant \(0\.3 at all 81 points\); nothing to fit$/);
   fails(() => fitCurve("eq4", I, P, { maxIterations: 1, initial: { a: 0.5, b: 0, Ic: 3, Q: 20 } }), /^fit of eq4 did not converge within 1 iterations \(RMS residual [0-9.e-]+\); try /);
-  fails(() => fitCurve("eq3", I, P, { fixed: { a: 4 } }), /cannot fix "a": eq3 has parameters Ic, Q/);
+  fails(() => fitCurve("eq3", I, P, { fixed: { a: 4 } }), /cannot fix "a": eq3 has parameters Ic, Q, P0/);
   fails(() => fitCurve("eq4", I, P, { bounds: { Q: [-2, -1] } }), /bounds for Q \(-2:-1\) exclude every valid value \(Q > 0\)/);
   fails(() => fitCurve("eq4", I, P, { where: "curve.csv: ", bounds: { a: [3, 1] } }), /^curve\.csv: bounds for a must satisfy lo <= hi/);
 });

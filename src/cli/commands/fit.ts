@@ -73,6 +73,7 @@ export const fitCommand: Command = {
     { name: "fix", type: "string", value: "NAME=VALUE", repeatable: true, help: "hold a parameter fixed, e.g. --fix Q=0.1 (repeatable)" },
     { name: "bounds", type: "string", value: "NAME=LO:HI", repeatable: true, help: "box bounds, e.g. --bounds a=0:10, --bounds Q=:1 (repeatable; empty side = open)" },
     { name: "initial", type: "string", value: "NAME=VALUE", repeatable: true, help: "starting value instead of the automatic guess (repeatable)" },
+    { name: "scale", type: "string", value: "MODE", choices: ["auto", "fixed", "free"], help: "power scale P0: fixed at 1 (normalised power), free, or auto = free when max power > 1 (default auto)" },
     { name: "max-iterations", type: "integer", value: "N", min: 1, max: 100000, help: "Levenberg–Marquardt iteration limit per start (default 300)" },
     { name: "current-unit", type: "string", value: "UNIT", help: "current unit written into the device file (default: from the CSV header, e.g. current_mA)" },
     { name: "power-unit", type: "string", value: "UNIT", help: "power unit written into the device file (default: from the CSV header, e.g. power_nW)" },
@@ -98,6 +99,7 @@ export const fitCommand: Command = {
       bounds,
       initial,
       units,
+      scale: (flags.string("scale") ?? "auto") as "auto" | "fixed" | "free",
       where: `${data}: `,
       ...(maxIterations === undefined ? {} : { maxIterations }),
     });
@@ -140,7 +142,8 @@ export const fitCommand: Command = {
     }
     const lines: string[] = [];
     lines.push(`fit ${model} to ${data}: ${fit.n} points${curve.skipped ? ` (${curve.skipped} rows skipped: status not ok)` : ""}`);
-    const unitOf = (k: FitParameter) => (k === "Ic" ? units.currentUnit : k === "a" ? (units.currentUnit ? `1/${units.currentUnit}` : "") : "");
+    const unitOf = (k: FitParameter) =>
+      k === "Ic" ? units.currentUnit : k === "P0" ? units.powerUnit : k === "a" ? (units.currentUnit ? `1/${units.currentUnit}` : "") : "";
     for (const k of FIT_PARAMETERS[model]) {
       const se = fit.fixed.includes(k) ? "(fixed)" : `± ${fmt(fit.standardErrors[k])}`;
       lines.push(`  ${k.padEnd(3)} = ${fmt(fit.params[k]).padStart(11)} ${se}${unitOf(k) ? `  ${unitOf(k)}` : ""}`);
