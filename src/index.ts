@@ -14,6 +14,17 @@ export { tableCurve, TableCurve, pchipTangents, EXTRAPOLATIONS, type Extrapolati
 export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, type CsvOptions, type CsvChunkOptions } from "./data/csv.js";
 export { fitCurve, initialGuesses, residualsKernel, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitOptions, type FitParameter, type FitResult } from "./device/fit.js";
 export { parseModelJson, modelSchema, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";
+export { lineChart, type LineChartOptions, type LineSeries, type RefLine } from "./plot/line.js";
+export { scatterChart, clipLine, type ScatterChartOptions, type ClassPoints, type RegionGrid, type StraightLine } from "./plot/scatter.js";
+export { heatmapChart, type HeatmapChartOptions } from "./plot/heatmap.js";
+export { histogram, histogramChart, type Histogram, type HistogramChartOptions } from "./plot/histogram.js";
+export { panelGrid, svgSize, type PanelGridOptions } from "./plot/panel.js";
+export { type AxisOptions, type LegendPosition } from "./plot/frame.js";
+export { tickStep, niceDomain, linearScale, logScale, formatTick, type Scale } from "./plot/scale.js";
+export { PALETTE, color as paletteColor } from "./plot/palette.js";
+export { textWidth, FONT_FAMILY } from "./plot/text.js";
+export { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure, type Figure2Data, type Figure3Data, type Figure3Epoch, type Figure4Data, type Figure4Curve, type Figure5Data, type ConfusionData, type TrajectoryData, type CurrentHistogramData, type PowerFrequencyData } from "./plot/figures.js";
+export { renderReport, type ReportData, type ReportSection, type ReportFigure, type ReportTable } from "./plot/report.js";
 export { MU0, HBAR, ELEMENTARY_CHARGE, BOHR_MAGNETON, BOLTZMANN, GAMMA_ELECTRON } from "./physics/constants.js";
 export { besselJ1, cylinderDemag, type DemagFactors } from "./physics/demag.js";
 export { resolveDevice, effectiveMagnetisation, isAxiallySymmetric, PY_CU_PY, CURRENT_UNITS, type DeviceParams, type ResolvedDevice, type EfficiencySpec } from "./physics/params.js";

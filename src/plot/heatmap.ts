@@ -137,8 +137,8 @@ export function heatmapChart(options: HeatmapChartOptions): string {
     bar += `<rect x="${num(bx)}" y="${num(top)}" width="12" height="${num(plotH)}" fill="none" stroke="${INK}" stroke-width="0.8"/>`;
     bar += text(bx + 16, top + plotH, loLab, { valign: "middle", size: 10, fill: MUTED });
     bar += text(bx + 16, top, hiLab, { valign: "middle", size: 10, fill: MUTED });
-    if (normalize === "row") bar += text(bx + 16, top + plotH / 2, "row share", { valign: "middle", size: 10, fill: MUTED, rotate: 90, anchor: "middle" });
+    if (normalize === "row") bar += text(bx + 36, top + plotH / 2, "share of row", { valign: "middle", size: 10, fill: MUTED, rotate: 90, anchor: "middle" });
     body += `<g>${bar}</g>\n`;
   }
-  return svgDocument(width, height, body, options.title ?? "heatmap");
+  return svgDocument(width, height, body, options.title ?? "heatmap", !!options.title);
 }

@@ -191,5 +191,5 @@ export function histogramChart(options: HistogramChartOptions): string {
   if (options.barLabel) entries.push({ label: options.barLabel, color: barColor, kind: "swatch" });
   if (ov?.label) entries.push({ label: ov.label, color: ovColor, kind: "line", width: 2.2 });
   body += drawLegend(entries, plot, legend, lpx, lpy);
-  return svgDocument(width, height, body, options.title ?? "histogram");
+  return svgDocument(width, height, body, options.title ?? "histogram", !!options.title);
 }

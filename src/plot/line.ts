@@ -235,5 +235,5 @@ export function lineChart(options: LineChartOptions): string {
       width: s.lineWidth,
     }));
   body += drawLegend(entries, plot, legend, legendPx, legendPy);
-  return svgDocument(width, height, body, options.title ?? [axisTitle(options.y), axisTitle(options.x)].filter(Boolean).join(" vs "));
+  return svgDocument(width, height, body, options.title ?? [axisTitle(options.y), axisTitle(options.x)].filter(Boolean).join(" vs "), !!options.title);
 }

@@ -13,7 +13,10 @@ export interface PanelGridOptions {
   panels: readonly string[];
   /** Panels per row. @default panels.length if ≤ 3, else 2 */
   columns?: number;
-  /** Put (a), (b), ... in each panel's top-left corner. @default true */
+  /**
+   * Put (a), (b), ... at each panel's top-left corner: beside the title of a titled chart, or in an
+   * 18 px strip added above an untitled one. @default true
+   */
   letters?: boolean;
   /** Letter of the first panel. @default "a" */
   firstLetter?: string;
@@ -45,9 +48,15 @@ export function panelGrid(options: PanelGridOptions): string {
   const n = panels.length;
   const columns = integer(options.columns ?? (n <= 3 ? n : 2), 1, 26, "panelGrid: columns");
   const gap = options.gap ?? 8;
+  const letters = options.letters !== false;
+  // A panel without a visible title gets a strip above it for its letter, so the letter never
+  // covers the top tick label; a titled panel has its letter beside the title.
+  const STRIP = 18;
   const sizes = panels.map((p, i) => {
     if (typeof p !== "string") throw new TypeError(`panelGrid: panels[${i}] must be an SVG string`);
-    return svgSize(p);
+    const s = svgSize(p);
+    const strip = letters && !/<svg\b[^>]*\sdata-headed="true"/.test(p) ? STRIP : 0;
+    return { width: s.width, height: s.height + strip, strip };
   });
   const rows = Math.ceil(n / columns);
   const colW = new Array<number>(columns).fill(0);
@@ -66,10 +75,11 @@ export function panelGrid(options: PanelGridOptions): string {
     const r = Math.floor(i / columns);
     const x = colW.slice(0, c).reduce((a, b) => a + b, 0) + gap * c;
     const y = titleH + rowH.slice(0, r).reduce((a, b) => a + b, 0) + gap * r;
-    const inner = p.replace(/^\s*<\?xml[^>]*>\s*/, "").replace(/<svg\b/, `<svg x="${num(x)}" y="${num(y)}"`);
+    const strip = sizes[i]!.strip;
+    const inner = p.replace(/^\s*<\?xml[^>]*>\s*/, "").replace(/<svg\b/, `<svg x="${num(x)}" y="${num(y + strip)}"`);
     body += inner;
-    if (options.letters !== false) body += text(x + 6, y + 20, `(${String.fromCharCode(first + i)})`, { size: 14, bold: true }) + "\n";
+    if (letters) body += text(x + 6, y + (strip ? 15 : 20), `(${String.fromCharCode(first + i)})`, { size: 14, bold: true }) + "\n";
   });
   if (options.title) body += text(width / 2, 20, options.title, { anchor: "middle", size: 14, bold: true }) + "\n";
-  return svgDocument(width, height, body, options.title ?? "figure");
+  return svgDocument(width, height, body, options.title ?? "figure", !!options.title);
 }

@@ -262,6 +262,6 @@ export function scatterChart(options: ScatterChartOptions): string {
   const entries: LegendEntry[] = sorted.map((k) => ({ label: names[k] ?? `class ${k}`, color: color(k), kind: "points", marker: MARKERS[k % MARKERS.length]! }));
   for (const l of lines) if (l.label) entries.push({ label: l.label, color: l.color, kind: "line", dash: l.dash, width: 1.8 });
   body += drawLegend(entries, plot, legend, lpx, lpy);
-  return svgDocument(width, height, body, options.title ?? "scatter chart");
+  return svgDocument(width, height, body, options.title ?? "scatter chart", !!options.title);
 }
 

@@ -21,15 +21,16 @@ export function hash(s: string): string {
 
 /**
  * Wraps a chart body into a standalone SVG document of `width × height` px with a white background,
- * the shared font, an accessible `<title>`, and ids made unique by hashing the body (so two
+ * the shared font, an accessible `<title>`, `data-headed="true"` when the chart draws a visible title
+ * (so {@link panelGrid} can put the panel letter beside it), and ids made unique by hashing the body (so two
  * different charts inlined in one page never share a clip-path id, and the output is deterministic).
  */
-export function svgDocument(width: number, height: number, body: string, title = ""): string {
+export function svgDocument(width: number, height: number, body: string, title = "", headed = false): string {
   const prefix = "c" + hash(`${width}x${height}|${title}|${body}`);
   const t = title ? `<title>${escapeXml(title)}</title>` : "";
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" ` +
-    `font-family="${FONT_FAMILY}, sans-serif" font-size="11" fill="${INK}" role="img"${title ? ` aria-label="${escapeXml(title)}"` : ""}>\n` +
+    `font-family="${FONT_FAMILY}, sans-serif" font-size="11" fill="${INK}"${headed ? ` data-headed="true"` : ""} role="img"${title ? ` aria-label="${escapeXml(title)}"` : ""}>\n` +
     t +
     `<rect width="${num(width)}" height="${num(height)}" fill="#FFFFFF"/>\n` +
     body.split(ID).join(prefix) +

@@ -1,0 +1,159 @@
+/**
+ * `renderReport`: one self-contained HTML page (inline SVG figures, inline CSS, no scripts, no
+ * external requests of any kind — enforced by a Content-Security-Policy of `default-src 'none'`)
+ * that reads well on a phone and on paper. Pure: data in, string out.
+ */
+import { escapeXml } from "./text.js";
+import { InputError } from "../util/errors.js";
+import { show } from "../util/check.js";
+
+/** A figure: an SVG document string (from the chart or figure functions) and its caption. */
+export interface ReportFigure {
+  /** Caption text; "Figure N." is prepended. Backticks mark `code`. */
+  caption: string;
+  svg: string;
+}
+
+/** A table: header cells and rows of cells (numbers printed as given by `String`). */
+export interface ReportTable {
+  columns: readonly string[];
+  rows: readonly (readonly (string | number)[])[];
+  /** Caption above the table. @default none */
+  caption?: string;
+}
+
+/** One section of the report, rendered in order: heading, paragraphs, table, figures. */
+export interface ReportSection {
+  heading: string;
+  /** Plain-text paragraphs (escaped; backticks mark `code`). @default [] */
+  paragraphs?: readonly string[];
+  /** @default [] */
+  figures?: readonly ReportFigure[];
+  /** @default none */
+  table?: ReportTable;
+}
+
+/** Input of {@link renderReport}. */
+export interface ReportData {
+  title: string;
+  /** Line under the title. @default none */
+  subtitle?: string;
+  sections: readonly ReportSection[];
+  /** Run details listed at the end (command, seeds, versions, timings...). @default [] */
+  meta?: readonly { key: string; value: string }[];
+}
+
+const CSS = `
+:root{color-scheme:light}
+*{box-sizing:border-box}
+body{margin:0;background:#FAFAFA;color:#222;font:16px/1.55 "DejaVu Sans",system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+main{max-width:1040px;margin:0 auto;padding:24px 20px 48px;background:#FFF}
+h1{font-size:1.7em;line-height:1.25;margin:.2em 0 .1em}
+.subtitle{color:#555;margin:0 0 1em}
+h2{font-size:1.25em;margin:1.8em 0 .5em;padding-bottom:.2em;border-bottom:1px solid #DDD}
+nav ol{margin:.3em 0 0;padding-left:1.4em;columns:2 260px}
+nav a{color:#0072B2;text-decoration:none}
+nav a:hover{text-decoration:underline}
+p{margin:.5em 0;max-width:80ch}
+code{font-family:"DejaVu Sans Mono",ui-monospace,Menlo,Consolas,monospace;font-size:.88em;background:#F1F1F1;padding:.05em .3em;border-radius:3px;overflow-wrap:anywhere}
+figure{margin:1.2em 0;text-align:center}
+figure svg{display:block;margin:0 auto;max-width:100%;height:auto}
+figcaption{margin:.5em auto 0;max-width:80ch;text-align:left;font-size:.92em;color:#333}
+figcaption b{color:#000}
+.table-wrap{overflow-x:auto;margin:1em 0}
+table{border-collapse:collapse;font-size:.93em;min-width:50%}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:0 0 .4em}
+th,td{padding:.35em .7em;border-bottom:1px solid #E2E2E2;text-align:left;vertical-align:top}
+th{background:#F3F6FA;border-bottom:2px solid #C8D3E0}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tbody tr:nth-child(even){background:#FAFBFC}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.25em 1em;font-size:.92em}
+dl.meta dt{font-weight:bold;color:#444}
+dl.meta dd{margin:0;overflow-wrap:anywhere}
+@media (max-width:640px){body{font-size:15px}main{padding:14px 10px 32px}dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:.4em}}
+@media print{body{background:#FFF}main{max-width:none;padding:0}figure{break-inside:avoid}}
+`;
+
+/** Escapes text and turns `backticked` spans into <code>. */
+function inline(s: string): string {
+  return escapeXml(s).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
+/** Checks that a figure is a standalone SVG document without scripts or external references; returns it without an XML prolog. */
+function checkSvg(svg: unknown, where: string): string {
+  if (typeof svg !== "string") throw new TypeError(`${where} must be an SVG string (got ${show(svg)})`);
+  const s = svg.replace(/^\s*<\?xml[^>]*>\s*/, "").trim();
+  if (!s.startsWith("<svg")) throw new InputError(`${where} must start with <svg (got ${show(s.slice(0, 20))})`);
+  if (/<script\b|\bon[a-z]+\s*=|(?:href|src)\s*=\s*["'](?!#)|url\(\s*["']?(?!#)/i.test(s)) {
+    throw new InputError(`${where} must not contain scripts, event handlers or external references`);
+  }
+  return s;
+}
+
+const NUMERIC = /^[−+-]?\d[\d,]*(\.\d+)?\s*%?$/;
+
+/**
+ * Renders the report as one HTML5 document: title, subtitle, a table of contents, the sections
+ * (figures numbered "Figure 1.", "Figure 2.", ... across the report) and a "Run details" list.
+ * All text is escaped; figure SVGs are inlined after checking they hold no scripts or external
+ * references.
+ *
+ * @example renderReport({ title: "dynaspin reproduce", sections: [{ heading: "Spiral", paragraphs: ["Test accuracy 92 %."] }] })
+ */
+export function renderReport(data: ReportData): string {
+  if (typeof data?.title !== "string") throw new TypeError("renderReport: title must be a string");
+  const sections: readonly ReportSection[] = data.sections;
+  if (!Array.isArray(sections)) throw new TypeError("renderReport: sections must be an array");
+  let figNo = 0;
+  let toc = "";
+  let body = "";
+  sections.forEach((sec: ReportSection, si: number) => {
+    const where = `renderReport: sections[${si}]`;
+    if (typeof sec.heading !== "string") throw new TypeError(`${where}.heading must be a string`);
+    const id = `s${si + 1}`;
+    toc += `<li><a href="#${id}">${inline(sec.heading)}</a></li>`;
+    body += `<section id="${id}">\n<h2>${inline(sec.heading)}</h2>\n`;
+    for (const p of sec.paragraphs ?? []) body += `<p>${inline(String(p))}</p>\n`;
+    if (sec.table) {
+      const t: ReportTable = sec.table;
+      const n = t.columns.length;
+      body += `<div class="table-wrap"><table>`;
+      if (t.caption) body += `<caption>${inline(t.caption)}</caption>`;
+      body += `<thead><tr>${t.columns.map((c: string) => `<th scope="col">${inline(String(c))}</th>`).join("")}</tr></thead><tbody>`;
+      t.rows.forEach((row: readonly (string | number)[], ri: number) => {
+        if (row.length !== n) throw new InputError(`${where}.table.rows[${ri}] must have ${n} cells like columns (got ${row.length})`);
+        body += `<tr>${row
+          .map((c: string | number) => {
+            const s = String(c);
+            return `<td${typeof c === "number" || NUMERIC.test(s) ? ` class="num"` : ""}>${inline(s)}</td>`;
+          })
+          .join("")}</tr>`;
+      });
+      body += `</tbody></table></div>\n`;
+    }
+    (sec.figures ?? []).forEach((f: ReportFigure, fi: number) => {
+      const svg = checkSvg(f.svg, `${where}.figures[${fi}].svg`);
+      figNo++;
+      body += `<figure id="fig${figNo}">\n${svg}\n<figcaption><b>Figure ${figNo}.</b> ${inline(String(f.caption ?? ""))}</figcaption>\n</figure>\n`;
+    });
+    body += `</section>\n`;
+  });
+  let meta = "";
+  if (data.meta && data.meta.length > 0) {
+    meta = `<section id="run-details">\n<h2>Run details</h2>\n<dl class="meta">${data.meta
+      .map((m) => `<dt>${escapeXml(String(m.key))}</dt><dd>${inline(String(m.value))}</dd>`)
+      .join("")}</dl>\n</section>\n`;
+    toc += `<li><a href="#run-details">Run details</a></li>`;
+  }
+  return (
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">\n` +
+    `<title>${escapeXml(data.title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n<main>\n` +
+    `<header><h1>${inline(data.title)}</h1>${data.subtitle ? `<p class="subtitle">${inline(data.subtitle)}</p>` : ""}</header>\n` +
+    (toc ? `<nav aria-label="Contents"><ol>${toc}</ol></nav>\n` : "") +
+    body +
+    meta +
+    `</main>\n</body>\n</html>\n`
+  );
+}
