@@ -1,6 +1,6 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
@@ -37,6 +37,12 @@ test("fit writes a device file that --device loads, with the units from the CSV 
   assert.match(r.out, /^fit eq4 to .*good\.csv: 81 points\n/);
   assert.match(r.out, /\n {2}Ic {2}= +-6\.\d+ ± 0\.\d+ {2}mA\n/);
   assert.match(r.out, /RMS residual 0\.00\d+ nW, R² 0\.999\d+, \d+ iterations/);
+  assert.match(r.out, /wrote .*good-fit\.svg, .*good-fit\.png\n$/);
+  const svg = readFileSync(join(dir, "good-fit.svg"), "utf8");
+  assert.match(svg, /^<svg[^>]*>/);
+  assert.match(svg, /eq\. 4 fit \(a = /);
+  assert.match(svg, /eq\. 3 \(Ic = /);
+  assert.deepEqual([...readFileSync(join(dir, "good-fit.png")).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   const dev = loadDeviceArg(out) as DeviceCurve;
   assert.equal(dev.model, "eq4");
   assert.equal(dev.currentUnit, "mA");
@@ -80,6 +86,33 @@ test("fit failures exit 2 with one line naming the file and write nothing", asyn
     assert.equal(r.err.split("\n").length, 2, r.err);
     assert.match(r.err.trim(), new RegExp(`^dynaspin: .*${re.source}`), args.join(" "));
     assert.equal(existsSync(out), false, "no device file on error");
+    assert.equal(existsSync(join(dir, "never-fit.svg")) || existsSync(join(dir, "never-fit.png")), false, "no figure on error");
     assert.equal(existsSync(join(dir, "x.json")), false);
   }
+});
+
+test("an eq3 fit draws data and the eq3 fit; --no-figure writes only the device file; --figure takes a path", async () => {
+  const data = curveCsv("eq3.csv", 61, 0.004, "current,power");
+  const fig = join(dir, "figs", "eq3fit.png");
+  const r = await cli("fit", "--data", data, "--model", "eq3", "--figure", fig);
+  assert.equal(r.code, 0, r.err);
+  assert.match(readFileSync(join(dir, "figs", "eq3fit.svg"), "utf8"), /eq\. 3 fit \(Ic = /);
+  assert.ok(existsSync(fig));
+  const out = join(dir, "nofig.json");
+  const r2 = await cli("fit", "--data", data, "--out", out, "--no-figure");
+  assert.equal(r2.code, 0, r2.err);
+  assert.ok(existsSync(out));
+  assert.equal(existsSync(join(dir, "nofig-fit.svg")), false);
+});
+
+test("a curve in nW is fitted with a power scale and drawn normalised by it", async () => {
+  const c = eq4({ a: -0.8, b: 6, Ic: -6, Q: 0.1 });
+  const p = join(dir, "nw.csv");
+  writeFileSync(p, "current_mA,power_nW\n" + Array.from({ length: 41 }, (_, i) => `${-20 + i / 2},${8 * c.power(-20 + i / 2)}`).join("\n") + "\n");
+  const r = await cli("fit", "--data", p, "--figure", join(dir, "nw"), "--json");
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.ok(Math.abs(j.params.P0 - 8) < 1e-4, String(j.params.P0));
+  assert.equal(j.powerUnit, "nW");
+  assert.match(readFileSync(join(dir, "nw.svg"), "utf8"), /÷ P0 = 8/);
 });

@@ -5,10 +5,15 @@
  * Ic and Q. Every input is validated and the fit done before any file is written.
  */
 import type { Command } from "../command.js";
-import { fitCurve, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter } from "../../device/fit.js";
+import type { Flags } from "../args.js";
+import { fitCurve, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter, type FitResult } from "../../device/fit.js";
+import { figure2 } from "../../plot/figures.js";
+import { lineChart } from "../../plot/line.js";
+import { svgToPng } from "../../node/png.js";
 import { readCurveCsv, deviceFileJson } from "../../node/device-file.js";
 import { writeFileAtomic } from "../../node/files.js";
 import { InputError } from "../../util/errors.js";
+import { basename } from "node:path";
 
 /** Parses repeated `NAME=VALUE` flags into a parameter map. */
 function parseAssignments(values: Array<string | number>, flag: string, model: FitModel): Partial<Record<FitParameter, number>> {
@@ -61,11 +66,53 @@ function fmt(x: number): string {
   return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(4) : x.toPrecision(5);
 }
 
+/** Figure path stem: `--figure` without a .svg/.png extension, or `<out>-fit` next to the device file. */
+function figureStem(flags: Flags): string | undefined {
+  if (flags.boolean("no-figure")) return undefined;
+  const f = flags.string("figure");
+  if (f !== undefined) return f.replace(/\.(svg|png)$/i, "");
+  const out = flags.string("out");
+  return out === undefined ? undefined : out.replace(/\.json$/i, "") + "-fit";
+}
+
+/**
+ * The Fig. 2b-style figure: data, the eq. 4 fit and eq. 3 with the same Ic and Q (eq4 fits), or
+ * data and the eq. 3 fit (eq3 fits). Powers are shown divided by P0 when P0 ≠ 1, so both
+ * formulas are drawn as the paper writes them.
+ */
+export function fitFigureSvg(fit: FitResult, current: Float64Array, power: Float64Array, units: { currentUnit: string; powerUnit: string }, title: string): string {
+  const P0 = fit.params.P0;
+  const p = P0 === 1 ? power : power.map((v) => v / P0);
+  const powerUnit = P0 === 1 ? units.powerUnit : `÷ P0 = ${Number(P0.toPrecision(4))}${units.powerUnit ? ` ${units.powerUnit}` : ""}`;
+  if (fit.model === "eq4") {
+    const { a, b, Ic, Q } = fit.params;
+    return figure2({ current, power: p, eq4: { a, b, Ic, Q }, currentUnit: units.currentUnit, powerUnit, title });
+  }
+  let lo = Infinity, hi = -Infinity;
+  for (const v of current) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const x = Float64Array.from({ length: 400 }, (_, i) => lo + ((hi - lo) * i) / 399);
+  const y = x.map((v) => fit.curve.power(v) / P0);
+  return lineChart({
+    title,
+    series: [
+      { label: "device data", x: current, y: p, style: current.length > 150 ? "line" : "points", color: "#000000", marker: "circle", markerSize: 2.6, lineWidth: 1.2 },
+      { label: `eq. 3 fit (Ic = ${Number(fit.params.Ic.toPrecision(3))}, Q = ${Number(fit.params.Q.toPrecision(3))})`, x, y, dash: "7 4", lineWidth: 2 },
+    ],
+    x: { label: "Current I", unit: units.currentUnit },
+    y: { label: "Power p", unit: powerUnit },
+    width: 480,
+    height: 340,
+  });
+}
+
 /** The `fit` command. */
 export const fitCommand: Command = {
   name: "fit",
   summary: "fit eq. 4 or eq. 3 to a measured power-vs-current curve; write a device file and a Fig. 2b-style figure",
-  usage: "dynaspin fit --data curve.csv [--model eq4|eq3] [--out device.json] [--fix Q=0.1] [--bounds a=0:10]",
+  usage: "dynaspin fit --data curve.csv [--model eq4|eq3] [--out device.json] [--fix Q=0.1] [--bounds a=0:10] [--figure PATH]",
   flags: [
     { name: "data", type: "string", value: "FILE", help: "CSV with columns current,power (header names; rows with status other than ok are skipped)" },
     { name: "model", type: "string", value: "MODEL", choices: FIT_MODELS, help: "model to fit: eq4 (tanh tail) or eq3 (Slavin–Tiberkevich) (default eq4)" },
@@ -75,6 +122,8 @@ export const fitCommand: Command = {
     { name: "initial", type: "string", value: "NAME=VALUE", repeatable: true, help: "starting value instead of the automatic guess (repeatable)" },
     { name: "scale", type: "string", value: "MODE", choices: ["auto", "fixed", "free"], help: "power scale P0: fixed at 1 (normalised power), free, or auto = free when max power > 1 (default auto)" },
     { name: "max-iterations", type: "integer", value: "N", min: 1, max: 100000, help: "Levenberg–Marquardt iteration limit per start (default 300)" },
+    { name: "figure", type: "string", value: "PATH", help: "write the Fig. 2b-style figure as PATH.svg and PATH.png (default: <out>-fit.svg/.png when --out is given)" },
+    { name: "no-figure", type: "boolean", help: "do not write the figure" },
     { name: "current-unit", type: "string", value: "UNIT", help: "current unit written into the device file (default: from the CSV header, e.g. current_mA)" },
     { name: "power-unit", type: "string", value: "UNIT", help: "power unit written into the device file (default: from the CSV header, e.g. power_nW)" },
   ],
@@ -104,6 +153,7 @@ export const fitCommand: Command = {
       ...(maxIterations === undefined ? {} : { maxIterations }),
     });
     const out = flags.string("out");
+    const stem = figureStem(flags);
     // Everything is computed before anything is written: no partial outputs on error.
     const deviceJson = out === undefined ? undefined : deviceFileJson(fit.curve, {
       fit: {
@@ -116,7 +166,17 @@ export const fitCommand: Command = {
         fixed: fit.fixed,
       },
     });
+    let figure: { svg: string; png: Uint8Array } | undefined;
+    if (stem !== undefined) {
+      const svg = fitFigureSvg(fit, curve.current, curve.power, units, `${model} fit to ${basename(data)}`);
+      figure = { svg, png: svgToPng(svg) };
+    }
     if (out !== undefined && deviceJson !== undefined) writeFileAtomic(out, deviceJson);
+    const figurePaths = stem === undefined ? undefined : { svg: `${stem}.svg`, png: `${stem}.png` };
+    if (figurePaths && figure) {
+      writeFileAtomic(figurePaths.svg, figure.svg);
+      writeFileAtomic(figurePaths.png, figure.png);
+    }
     if (flags.boolean("json")) {
       const nullable = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
       io.stdout(
@@ -136,6 +196,7 @@ export const fitCommand: Command = {
           currentUnit: units.currentUnit,
           powerUnit: units.powerUnit,
           out: out ?? null,
+          figure: figurePaths ?? null,
         }) + "\n",
       );
       return 0;
@@ -150,6 +211,7 @@ export const fitCommand: Command = {
     }
     lines.push(`RMS residual ${fmt(fit.rms)}${units.powerUnit ? ` ${units.powerUnit}` : ""}, R² ${fit.r2.toFixed(5)}, ${fit.iterations} iterations`);
     if (out !== undefined) lines.push(`wrote ${out}`);
+    if (figurePaths) lines.push(`wrote ${figurePaths.svg}, ${figurePaths.png}`);
     io.stdout(lines.join("\n") + "\n");
     return 0;
   },
