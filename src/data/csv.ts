@@ -110,18 +110,21 @@ function parseNumber(v: string): number {
 /** Exact powers of ten 10^0..10^22 (every one is a float64 without rounding). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
+/** Where the last successful {@link fastNumber} stopped (the delimiter after the cell). */
+let fastEnd = 0;
+
 /**
- * Fast path for the common cell `[ws][+-]digits[.digits][e[+-]digits][ws]` in `s[i, end)`
- * with at most 15 digits and a decimal exponent within ±22: then the mantissa and the power of
- * ten are exact float64s and one multiplication or division rounds correctly, so the result is
- * bit-identical to `Number(cell)` (Clinger's fast path). Returns NaN when the cell is anything
- * else; the caller then falls back to {@link parseNumber}.
+ * Fast path for the common unquoted cell `[ws][+-]digits[.digits][e[+-]digits][ws]` starting at
+ * `s[i]` and ending at a comma, a line break or the end of `s`, with at most 15 digits and a
+ * decimal exponent within ±22: then the mantissa and the power of ten are exact float64s and one
+ * multiplication or division rounds correctly, so the result is bit-identical to `Number(cell)`
+ * (Clinger's fast path). On success sets {@link fastEnd} to the delimiter's position; returns NaN
+ * when the cell is anything else (the caller then takes the general path).
  */
-function fastNumber(s: string, i: number, end: number): number {
-  while (i < end && (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB)) i++;
-  while (end > i && (s.charCodeAt(end - 1) === SPACE || s.charCodeAt(end - 1) === TAB)) end--;
-  let neg = false;
+function fastNumber(s: string, i: number, L: number): number {
   let c = s.charCodeAt(i);
+  while (c === SPACE || c === TAB) c = s.charCodeAt(++i);
+  let neg = false;
   if (c === 45 /* - */) {
     neg = true;
     c = s.charCodeAt(++i);
@@ -131,14 +134,14 @@ function fastNumber(s: string, i: number, end: number): number {
   let mant = 0;
   let digits = 0;
   let frac = 0;
-  while (i < end && c >= 48 && c <= 57) {
+  while (c >= 48 && c <= 57) {
     mant = mant * 10 + (c - 48);
     digits++;
     c = s.charCodeAt(++i);
   }
-  if (i < end && c === 46 /* . */) {
+  if (c === 46 /* . */) {
     c = s.charCodeAt(++i);
-    while (i < end && c >= 48 && c <= 57) {
+    while (c >= 48 && c <= 57) {
       mant = mant * 10 + (c - 48);
       digits++;
       frac++;
@@ -147,7 +150,7 @@ function fastNumber(s: string, i: number, end: number): number {
   }
   if (digits === 0 || digits > 15) return NaN;
   let exp = 0;
-  if (i < end && (c | 32) === 101 /* e */) {
+  if ((c | 32) === 101 /* e */) {
     c = s.charCodeAt(++i);
     let eneg = false;
     if (c === 45 || c === 43) {
@@ -155,7 +158,7 @@ function fastNumber(s: string, i: number, end: number): number {
       c = s.charCodeAt(++i);
     }
     let ed = 0;
-    while (i < end && c >= 48 && c <= 57) {
+    while (c >= 48 && c <= 57) {
       exp = exp * 10 + (c - 48);
       ed++;
       c = s.charCodeAt(++i);
@@ -163,13 +166,16 @@ function fastNumber(s: string, i: number, end: number): number {
     if (ed === 0 || ed > 4) return NaN;
     if (eneg) exp = -exp;
   }
-  if (i !== end) return NaN;
+  while (c === SPACE || c === TAB) c = s.charCodeAt(++i);
+  // charCodeAt past the end is NaN, which matches none of the tests above.
+  if (i < L && c !== COMMA && c !== LF && c !== CR) return NaN;
   const e10 = exp - frac;
   let v: number;
   if (e10 === 0) v = mant;
   else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10]!;
   else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10]!;
   else return NaN;
+  fastEnd = i;
   return neg ? -v : v;
 }
 
@@ -335,19 +341,12 @@ class CsvParser {
         }
       } else {
         const start = p;
-        while (p < L) {
-          const ch = s.charCodeAt(p);
-          if (ch === COMMA || ch === LF || ch === CR) break;
-          if (ch === QUOTE) {
-            this.fail(`row ${this.recordLine}, column ${col + 1}: quote inside an unquoted field; quote the whole field and double inner quotes ("")`);
-          }
-          p++;
-        }
         if (row === null && col !== this.labelCol && col < this.m) {
-          // Hot path: most cells are plain decimals; parse them without making a substring.
-          const x = fastNumber(s, start, p);
+          // Hot path: most cells are plain decimals; parse them in one scan, without a substring.
+          const x = fastNumber(s, p, L);
           if (x === x) {
             this.x[this.n * this.d + (col < this.labelCol ? col : col - 1)] = x;
+            p = fastEnd;
             if (p < L && s.charCodeAt(p) === COMMA) {
               p++;
               col++;
@@ -355,6 +354,14 @@ class CsvParser {
             }
             break;
           }
+        }
+        while (p < L) {
+          const ch = s.charCodeAt(p);
+          if (ch === COMMA || ch === LF || ch === CR) break;
+          if (ch === QUOTE) {
+            this.fail(`row ${this.recordLine}, column ${col + 1}: quote inside an unquoted field; quote the whole field and double inner quotes ("")`);
+          }
+          p++;
         }
         cell = s.slice(start, p);
       }
