@@ -37,7 +37,9 @@ export interface CsvOptions {
   file: string;
   /**
    * The label column: a header name, or a 0-based index where a negative index counts from the
-   * end (-1 is the last column). A name implies the file has a header.
+   * end (-1 is the last column). A name implies the file has a header. A string holding an
+   * integer ("3", "-1", as a command-line flag gives it) is an index unless the first row is a
+   * header with a cell of exactly that name.
    * @default -1 (the last column)
    */
   labelColumn?: string | number;
@@ -446,7 +448,15 @@ class CsvParser {
     const first = rows[0]!;
     const m = first.cells.length;
     this.m = m;
-    const label = this.labelOption;
+    let label = this.labelOption;
+    // "3" or "-1" (as a command-line flag gives it) is an index unless a header cell has that name.
+    if (typeof label === "string" && /^[+-]?\d+$/.test(label.trim())) {
+      const name = label;
+      const at = first.cells.findIndex((c, i) => (first.quoted[i] ? c : c.trim()) === name);
+      const looksLikeHeader = first.cells.some((c, i) => i !== at && c.trim().length > 0 && !numberLike(c));
+      const named = at >= 0 && (this.headerOption === true || (this.headerOption === "auto" && looksLikeHeader));
+      if (!named) label = Number(label.trim());
+    }
     let header: boolean;
     if (typeof label === "string") {
       if (this.headerOption === false) {

@@ -9,8 +9,13 @@ import { InputError } from "../util/errors.js";
 import { readTextFile } from "./files.js";
 import { parseCsvChunks, parseCsvDataset, type CsvDataset, type CsvOptions } from "../data/csv.js";
 
-/** Options of {@link loadCsvDataset}: the parser options without `file` (the path is used). */
-export type LoadCsvOptions = Omit<CsvOptions, "file">;
+/** Options of {@link loadCsvDataset}: the parser options (without `file`: the path is used). */
+export interface LoadCsvOptions extends Omit<CsvOptions, "file"> {
+  /** Uncompressed files at least this large (bytes) are streamed in pieces. @default 32 MiB */
+  streamFromBytes?: number;
+  /** Read block size when streaming (bytes). @default 16 MiB */
+  blockBytes?: number;
+}
 
 /** Files at least this large (bytes, uncompressed) are decoded in chunks. */
 const CHUNKED_FROM = 32 << 20;
@@ -121,7 +126,8 @@ export function loadCsvDataset(path: string, options: LoadCsvOptions = {}): CsvD
   } catch {
     // Missing or unreadable: readTextFile reports it.
   }
-  if (size < CHUNKED_FROM || path.endsWith(".gz")) {
+  const { streamFromBytes = CHUNKED_FROM, blockBytes = CHUNK, ...parse } = options;
+  if (size === 0 || size < streamFromBytes || path.endsWith(".gz")) {
     let text: string;
     try {
       text = readTextFile(path, "file");
@@ -129,13 +135,13 @@ export function loadCsvDataset(path: string, options: LoadCsvOptions = {}): CsvD
       if (e instanceof InputError && / is empty$/.test(e.message)) throw new InputError(`${path}: empty file`);
       throw e;
     }
-    return parseCsvDataset(text, { ...options, file: path });
+    return parseCsvDataset(text, { ...parse, file: path });
   }
   try {
     // Two streaming passes: count lines to size the arrays once, then parse. Neither holds the
     // whole file in memory, so only the features themselves scale with the file.
     const lines = countFileNewlines(path) + 1;
-    return parseCsvChunks(splitCsvFile(path, CHUNK), { ...options, file: path, expectedRows: lines, expectedChars: size });
+    return parseCsvChunks(splitCsvFile(path, blockBytes), { ...parse, file: path, expectedRows: lines, expectedChars: size });
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);

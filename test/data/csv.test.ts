@@ -75,6 +75,14 @@ test("the label column can be chosen by name, by index and by negative index", (
   assert.deepEqual(Array.from(mid.x), [1, 2, 3, 4]);
 });
 
+test("a label column given as an integer string is an index unless a header cell has that name", () => {
+  assert.deepEqual(Array.from(parse("0,1,2\n1,3,4\n", { labelColumn: "0" }).y), [0, 1]);
+  assert.deepEqual(Array.from(parse("1,2,0\n3,4,1\n", { labelColumn: "-1" }).y), [0, 1]);
+  const named = parse("a,7,b\n1,0,2\n3,1,4\n", { labelColumn: "7" });
+  assert.deepEqual(named.featureNames, ["a", "b"]);
+  assert.deepEqual(Array.from(named.x), [1, 2, 3, 4]);
+});
+
 test("header detection can be overridden", () => {
   const ds = parse("1,2,0\n3,4,1\n5,6,0\n", { header: true });
   assert.equal(ds.n, 2);
@@ -158,6 +166,27 @@ test("chunks cut at record boundaries parse like the whole text", () => {
   const whole = parse(text);
   const parts = parseCsvChunks(["a,b,c\n1,2,0\n", "3,4,1\n", "5,6,1\n"], { file: "data.csv", expectedRows: 1 });
   assert.deepEqual(parts, whole);
+});
+
+test("large files are streamed in record-aligned blocks with the same result and the same errors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dynaspin-csv-"));
+  try {
+    const text = 'a,"b\nc",label\r\n1,2,"x\ny"\r\n3,4,z\r\n' + "5,6,z\n".repeat(50);
+    const path = join(dir, "big.csv");
+    writeFileSync(path, text);
+    const whole = parseCsvDataset(text, { file: path });
+    for (const blockBytes of [1, 5, 64, 1 << 20]) {
+      assert.deepEqual(loadCsvDataset(path, { streamFromBytes: 0, blockBytes }), whole, `block ${blockBytes}`);
+    }
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, text + "7,oops,z\n");
+    assert.throws(
+      () => loadCsvDataset(bad, { streamFromBytes: 0, blockBytes: 16 }),
+      (e: unknown) => e instanceof InputError && e.message === `${bad}: row 56, column 2 ("b\nc"): expected a number (got "oops")`.replace("\n", "\\n"),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("loadCsvDataset reads plain and gzipped files and reports missing and empty files", () => {
