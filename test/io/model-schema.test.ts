@@ -254,15 +254,53 @@ test("random mutations of a valid model are refused with an InputError naming th
   );
 });
 
-test("arbitrary JSON values never crash the validator", () => {
+/** Parses `v`; passes when it is accepted or refused with a one-line InputError naming the file. */
+function cleanOutcome(v: unknown): void {
+  try {
+    parseModelJson(v, "model.json");
+  } catch (e) {
+    assert.ok(e instanceof InputError, `expected InputError, got ${e instanceof Error ? e.stack : String(e)}`);
+    assert.ok(e.message.startsWith("model.json: "), e.message);
+    assert.ok(!/[\r\n]/.test(e.message), "one line");
+  }
+}
+
+test("arbitrary JSON in any field never crashes the validator", () => {
+  const keys = Object.keys(model());
   fc.assert(
-    fc.property(fc.oneof(fc.jsonValue(), validModel.chain((m) => fc.jsonValue().map((v) => ({ ...m, [Object.keys(m)[4]!]: v })))), (v) => {
-      try {
-        parseModelJson(v, "model.json");
-      } catch (e) {
-        assert.ok(e instanceof InputError, `expected InputError, got ${String(e)}`);
-      }
+    fc.property(
+      fc.oneof(
+        fc.jsonValue(),
+        fc.tuple(validModel, fc.constantFrom(...keys, "normalization", "classNames", "hardware"), fc.jsonValue({ maxDepth: 4 })).map(([m, key, v]) => ({ ...m, [key]: v })),
+      ),
+      cleanOutcome,
+    ),
+    { numRuns: 300, seed: 20260603 },
+  );
+});
+
+test("random device specs are refused cleanly or accepted", () => {
+  const anyValue = fc.oneof(finiteDouble, fc.constantFrom(0, -1, 1, null, "1", 1e308), fc.jsonValue({ maxDepth: 1 }));
+  const spec = fc.record(
+    {
+      model: fc.constantFrom("eq4", "eq3", "table", "tabel", ""),
+      a: anyValue,
+      b: anyValue,
+      Ic: anyValue,
+      Q: anyValue,
+      current: fc.oneof(fc.array(anyValue, { maxLength: 5 }), anyValue),
+      power: fc.oneof(fc.array(anyValue, { maxLength: 5 }), anyValue),
+      extrapolation: fc.constantFrom("clamp", "linear", "cubic", 3),
+      polarity: fc.constantFrom(1, -1, 0, "1"),
+      currentUnit: fc.constantFrom("mA", 1),
+    },
+    { requiredKeys: ["model"] },
+  );
+  fc.assert(
+    fc.property(validModel, fc.oneof(spec, fc.array(spec, { minLength: 1, maxLength: 4 })), (m, device) => {
+      if (Array.isArray(device)) device.length = m.k as number;
+      cleanOutcome({ ...m, device: Array.isArray(device) ? Array.from(device, (d) => d ?? { model: "eq3", Ic: 1, Q: 1 }) : device });
     }),
-    { numRuns: 200, seed: 20260603 },
+    { numRuns: 300, seed: 20260604 },
   );
 });
