@@ -77,13 +77,11 @@ test("dynaspin llg rejects bad input with exit code 2 before writing anything", 
   }
 });
 
-test("dynaspin llg warns when the Heun step breaks the anti-damping rule", async () => {
+test("dynaspin llg runs the built-in py-cu-py preset and warns when the Heun step breaks the anti-damping rule", async () => {
   const dir = mkdtempSync(join(tmpdir(), "llg-cli-"));
   try {
-    const params = join(dir, "device.json");
-    writeFileSync(params, JSON.stringify(PARAMS));
     const s = io();
-    const code = await runCli(["llg", "--params", params, "--currents", "2:2:1", "--temperature", "300", "--duration", "2", "--dt", "3", "--workers", "1", "--out", join(dir, "c.csv"), "--no-plot"], s);
+    const code = await runCli(["llg", "--params", "py-cu-py", "--currents", "2:2:1", "--temperature", "300", "--duration", "2", "--dt", "3", "--workers", "1", "--out", join(dir, "c.csv"), "--no-plot"], s);
     assert.equal(code, 0, s.err);
     assert.match(s.err, /warning: dt = 3e-12 s is coarse for stochastic Heun: spurious anti-damping/);
     assert.ok(!existsSync(join(dir, "c.svg")));

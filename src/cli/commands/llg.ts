@@ -13,10 +13,14 @@ import { createProgress } from "../../node/progress.js";
 import { defaultWorkers, sweepParallel } from "../../node/llg-worker.js";
 import { writeFigure } from "../../node/png.js";
 import { powerFrequencyFigure } from "../../plot/figures.js";
-import { resolveDevice } from "../../physics/params.js";
+import { existsSync } from "node:fs";
+import { PY_CU_PY, resolveDevice } from "../../physics/params.js";
 import { parseCurrentRange, resolveSweepOptions, tidyCurrent, type CurvePoint, type SweepOptions } from "../../physics/sweep.js";
 import { isAxiallySymmetric } from "../../physics/params.js";
 import { thresholdCurrent } from "../../physics/closedform.js";
+
+/** Name accepted by `--params` for the built-in Py/Cu/Py-like preset. */
+const PRESET_NAME = "py-cu-py";
 
 /** CSV header written by `dynaspin llg` (the interface other commands read). */
 export const LLG_CSV_HEADER = "current,power,transverse_power,frequency_GHz,status";
@@ -37,7 +41,7 @@ function figureBase(out: string): string {
 
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const paramsPath = flags.string("params");
-  if (!paramsPath) throw new InputError("llg: --params FILE is required (device parameters JSON; see README 'Physics (LLG)')");
+  if (!paramsPath) throw new InputError("llg: --params FILE is required (device parameters JSON, or py-cu-py; see README 'Physics (LLG)')");
   const range = flags.string("currents");
   if (!range) throw new InputError("llg: --currents FROM:TO:STEP is required (in the params file's currentUnit, default mA)");
   const out = flags.string("out");
@@ -48,7 +52,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     const v = flags.number(name);
     if (v !== undefined && !(v > 0)) throw new InputError(`--${name} must be > 0 ${unit} (got ${v})`);
   }
-  const device = resolveDevice(readJsonFile(paramsPath, "device parameters JSON"), `${paramsPath}: `);
+  const device =
+    paramsPath === PRESET_NAME && !existsSync(paramsPath)
+      ? resolveDevice(PY_CU_PY, `${PRESET_NAME}: `)
+      : resolveDevice(readJsonFile(paramsPath, "device parameters JSON"), `${paramsPath}: `);
   const currents = parseCurrentRange(range);
   const options: SweepOptions = {
     temperature: flags.number("temperature"),
@@ -139,7 +146,7 @@ export const llgCommand: Command = {
   summary: "macrospin LLG sweep: device parameters -> p(I), f(I) CSV and figure",
   usage: "dynaspin llg --params device.json --currents FROM:TO:STEP [--temperature K] [--duration NS] [--dt PS] [--workers N] --out curve.csv",
   flags: [
-    { name: "params", type: "string", value: "FILE", help: "device parameters JSON (SI units; see README 'Physics (LLG)')" },
+    { name: "params", type: "string", value: "FILE", help: "device parameters JSON (SI units; see README 'Physics (LLG)'), or py-cu-py for the built-in preset" },
     { name: "currents", type: "string", value: "FROM:TO:STEP", help: "current range in the params file's currentUnit (default mA), TO included" },
     { name: "temperature", type: "number", value: "K", min: 0, max: 10000, help: "temperature in K (default: params temperature, else 0); > 0 uses stochastic Heun" },
     { name: "duration", type: "number", value: "NS", min: 0, help: "simulated time per current in ns (default 50)" },
