@@ -57,7 +57,8 @@ export interface ModelJson {
 
 const num = z.number();
 const vector = z.array(num);
-const matrix = z.array(vector);
+/** Tensors are only checked to be arrays here; shapes and entries are checked in one pass after. */
+const tensor = z.array(z.unknown());
 const deviceSpec = z.looseObject({ model: z.string() });
 
 /** Structural zod schema of a version-1 model file (shapes are checked afterwards). */
@@ -68,10 +69,10 @@ export const modelSchema = z.strictObject({
   k: z.int().min(1),
   steps: z.int().min(1),
   classes: z.int().min(2),
-  A: z.array(matrix),
-  B: matrix,
-  W: matrix,
-  c: vector,
+  A: tensor,
+  B: tensor,
+  W: tensor,
+  c: tensor,
   normalization: z.strictObject({ min: vector, max: vector }).optional(),
   classNames: z.array(z.string()).optional(),
   hardware: z.record(z.string(), z.unknown()).optional(),
@@ -152,6 +153,27 @@ function length(file: string, v: readonly unknown[], n: number, path: string, wh
 }
 
 /**
+ * Checks a nested array against `shape` (dimension sizes with their names) and that every entry
+ * is a finite number, walking in memory order so the first problem is reported. Cheap enough for
+ * millions of entries (no per-entry allocation).
+ */
+function checkTensor(file: string, v: unknown, path: string, shape: ReadonlyArray<readonly [number, string]>, what: readonly string[]): void {
+  const [n, name] = shape[0]!;
+  if (!Array.isArray(v)) throw new InputError(`${file}: ${path}: expected an array (got ${show(v)})`);
+  length(file, v, n, path, what[0]!, name);
+  if (shape.length === 1) {
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      if (typeof x !== "number" || !Number.isFinite(x)) {
+        throw new InputError(`${file}: ${path}[${i}]: expected a finite number (got ${show(x)})`);
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) checkTensor(file, v[i], `${path}[${i}]`, shape.slice(1), what.slice(1));
+}
+
+/**
  * Validates a parsed model JSON value and returns it typed.
  *
  * Checks, in order: it is an object with `"format": "dynaspin.model"`; the version is known
@@ -190,16 +212,13 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
   if (!r.success) throw new InputError(`${file}: ${describe(r.error.issues[0]!)}`);
   const m = r.data as ModelJson;
   const { k, steps, classes } = m;
-  length(file, m.A, steps, "A", "entries", "steps");
-  for (let t = 0; t < steps; t++) {
-    length(file, m.A[t]!, k, `A[${t}]`, "rows", "k");
-    for (let i = 0; i < k; i++) length(file, m.A[t]![i]!, k, `A[${t}][${i}]`, "entries", "k");
-  }
-  length(file, m.B, steps, "B", "entries", "steps");
-  for (let t = 0; t < steps; t++) length(file, m.B[t]!, k, `B[${t}]`, "entries", "k");
-  length(file, m.W, classes, "W", "rows", "classes");
-  for (let c = 0; c < classes; c++) length(file, m.W[c]!, k, `W[${c}]`, "entries", "k");
-  length(file, m.c, classes, "c", "entries", "classes");
+  const K = [k, "k"] as const;
+  const STEPS = [steps, "steps"] as const;
+  const CLASSES = [classes, "classes"] as const;
+  checkTensor(file, m.A, "A", [STEPS, K, K], ["entries", "rows", "entries"]);
+  checkTensor(file, m.B, "B", [STEPS, K], ["entries", "entries"]);
+  checkTensor(file, m.W, "W", [CLASSES, K], ["rows", "entries"]);
+  checkTensor(file, m.c, "c", [CLASSES], ["entries"]);
   if (m.normalization !== undefined) {
     const { min, max } = m.normalization;
     length(file, min, k, "normalization.min", "entries", "k");
