@@ -155,6 +155,8 @@ export function figure3(data: Figure3Data): string {
       xAxis: { label: "Input x₁" },
       yAxis: { label: "Input x₂" },
       markerSize: 2.6,
+      // Legends in a row above each plot keep the four plot areas aligned.
+      legend: "top",
     }),
   ];
   data.epochs.forEach((e, i) => {
@@ -168,6 +170,7 @@ export function figure3(data: Figure3Data): string {
         xAxis: { label: "p₁(n)" },
         yAxis: { label: "p₂(n)" },
         markerSize: 2.6,
+        legend: "top",
       }),
     );
   });

@@ -26,8 +26,14 @@ export interface AxisOptions {
   ticks?: number;
 }
 
-/** Where a legend goes: a corner inside the plot, "auto" (the corner covering the fewest data points) or "none". */
-export type LegendPosition = "auto" | "top-right" | "top-left" | "bottom-right" | "bottom-left" | "none";
+/**
+ * Where a legend goes: a corner inside the plot, "top" (a row between title and plot), "auto" (the
+ * inside corner covering no data, else "top") or "none".
+ */
+export type LegendPosition = "auto" | "top" | "top-right" | "top-left" | "bottom-right" | "bottom-left" | "none";
+
+/** The allowed {@link LegendPosition} values. */
+export const LEGEND_POSITIONS = ["auto", "top", "top-right", "top-left", "bottom-right", "bottom-left", "none"] as const;
 
 /** One legend row. */
 export interface LegendEntry {
@@ -90,6 +96,8 @@ export interface FrameSpec {
   grid?: boolean;
   /** Extra space below the x axis title (e.g. for a caption). @default 0 */
   extraBottom?: number;
+  /** Extra space between the title and the plot (e.g. for a legend row). @default 0 */
+  extraTop?: number;
 }
 
 /** A laid-out frame. */
@@ -139,7 +147,7 @@ export function layoutFrame(spec: FrameSpec): Frame {
   const left = 8 + (yTitle ? LABEL_FS + 8 : 0) + maxW(y0.labels) + TICK + 4;
   const lastX = x0.labels.length ? textWidth(x0.labels[x0.labels.length - 1]!, FS) / 2 : 0;
   const right = y20 ? 8 + (y2Title ? LABEL_FS + 8 : 0) + maxW(y20.labels) + TICK + 4 : Math.max(14, lastX + 6);
-  const top = spec.title ? 10 + TITLE_FS + 10 : 12;
+  const top = (spec.title ? 10 + TITLE_FS + 10 : 12) + (spec.extraTop ?? 0);
   const bottom = TICK + 4 + FS + (xTitle ? 8 + LABEL_FS : 0) + 10 + (spec.extraBottom ?? 0);
   const plot: Rect = { x: left, y: top, w: Math.max(20, width - left - right), h: Math.max(20, height - top - bottom) };
   const xs = makeScale(spec.x, spec.xExtent, plot.x, plot.x + plot.w, xCount);
@@ -199,54 +207,135 @@ const ROW = 15;
 const SAMPLE = 22;
 const PAD = 6;
 
+function legendSize(entries: readonly LegendEntry[]): [number, number] {
+  const w = PAD * 2 + SAMPLE + 6 + entries.reduce((m, e) => Math.max(m, textWidth(e.label, LEG_FS)), 0);
+  return [w, PAD * 2 + ROW * entries.length - 3];
+}
+
+const CORNERS = ["top-right", "top-left", "bottom-right", "bottom-left"] as const;
+
+/** Top-left position of a legend box in an inside corner, and how many of the points it covers. */
+function cornerBox(entries: readonly LegendEntry[], plot: Rect, corner: (typeof CORNERS)[number], px: ArrayLike<number>, py: ArrayLike<number>): [number, number, number] {
+  const [w, h] = legendSize(entries);
+  const inset = 6;
+  const lx = corner.endsWith("right") ? plot.x + plot.w - inset - w : plot.x + inset;
+  const ly = corner.startsWith("top") ? plot.y + inset : plot.y + plot.h - inset - h;
+  let n = 0;
+  for (let i = 0; i < px.length; i++) {
+    const x = px[i]!;
+    const y = py[i]!;
+    if (x >= lx - 3 && x <= lx + w + 3 && y >= ly - 3 && y <= ly + h + 3) n++;
+  }
+  return [lx, ly, n];
+}
+
+function sample(e: LegendEntry, x0: number, cy: number): string {
+  let s = "";
+  if (e.kind === "band") {
+    s += `<rect x="${num(x0)}" y="${num(cy - 5)}" width="${SAMPLE}" height="10" fill="${e.color}" fill-opacity="0.25"/>`;
+    s += `<path d="M${num(x0)},${num(cy)}h${SAMPLE}" stroke="${e.color}" stroke-width="${num(e.width ?? 2)}"${e.dash ? ` stroke-dasharray="${e.dash}"` : ""}/>`;
+  } else if (e.kind === "swatch") {
+    s += `<rect x="${num(x0 + 4)}" y="${num(cy - 5)}" width="${SAMPLE - 8}" height="10" fill="${e.color}" fill-opacity="0.55"/>`;
+  } else {
+    if (e.kind !== "points") s += `<path d="M${num(x0)},${num(cy)}h${SAMPLE}" stroke="${e.color}" stroke-width="${num(e.width ?? 2)}" fill="none"${e.dash ? ` stroke-dasharray="${e.dash}"` : ""}/>`;
+    if (e.kind !== "line") s += `<path d="${markerPath(e.marker ?? "circle", x0 + SAMPLE / 2, cy, 3.2)}" fill="${e.color}" stroke="#FFFFFF" stroke-width="0.5"/>`;
+  }
+  return s;
+}
+
 /**
- * Draws a legend box inside `plot`. With "auto", picks the corner whose box covers the fewest of
- * the given pixel points (`px[i]`, `py[i]`), preferring top-right, top-left, bottom-right, bottom-left.
+ * Draws a legend box inside `plot` at a corner. With "auto", picks the corner whose box covers the
+ * fewest of the given pixel points (`px[i]`, `py[i]`), preferring top-right, top-left,
+ * bottom-right, bottom-left. ("top" is handled by {@link framed}; here it means "top-right".)
  */
 export function drawLegend(entries: readonly LegendEntry[], plot: Rect, position: LegendPosition, px: ArrayLike<number> = [], py: ArrayLike<number> = []): string {
   if (position === "none" || entries.length === 0) return "";
-  const w = PAD * 2 + SAMPLE + 6 + entries.reduce((m, e) => Math.max(m, textWidth(e.label, LEG_FS)), 0);
-  const h = PAD * 2 + ROW * entries.length - 3;
-  const inset = 6;
-  const corners: Record<Exclude<LegendPosition, "auto" | "none">, [number, number]> = {
-    "top-right": [plot.x + plot.w - inset - w, plot.y + inset],
-    "top-left": [plot.x + inset, plot.y + inset],
-    "bottom-right": [plot.x + plot.w - inset - w, plot.y + plot.h - inset - h],
-    "bottom-left": [plot.x + inset, plot.y + plot.h - inset - h],
-  };
-  let pos: [number, number];
-  if (position === "auto") {
-    let best = Infinity;
-    pos = corners["top-right"];
-    for (const c of ["top-right", "top-left", "bottom-right", "bottom-left"] as const) {
-      const [lx, ly] = corners[c];
-      let n = 0;
-      for (let i = 0; i < px.length; i++) {
-        const x = px[i]!;
-        const y = py[i]!;
-        if (x >= lx - 3 && x <= lx + w + 3 && y >= ly - 3 && y <= ly + h + 3) n++;
-      }
-      if (n < best) {
-        best = n;
-        pos = corners[c];
-      }
-    }
-  } else pos = corners[position];
-  const [lx, ly] = pos;
+  let best: [number, number, number] = [0, 0, Infinity];
+  for (const c of position === "auto" ? CORNERS : ([position === "top" ? "top-right" : position] as const)) {
+    const b = cornerBox(entries, plot, c, px, py);
+    if (b[2] < best[2]) best = b;
+  }
+  const [lx, ly] = best;
+  const [w, h] = legendSize(entries);
   let s = `<g><rect x="${num(lx)}" y="${num(ly)}" width="${num(w)}" height="${num(h)}" fill="#FFFFFF" fill-opacity="0.9" stroke="#BBBBBB" stroke-width="0.8" rx="2"/>`;
   entries.forEach((e, i) => {
     const cy = ly + PAD + ROW * i + 6;
-    const x0 = lx + PAD;
-    if (e.kind === "band") {
-      s += `<rect x="${num(x0)}" y="${num(cy - 5)}" width="${SAMPLE}" height="10" fill="${e.color}" fill-opacity="0.25"/>`;
-      s += `<path d="M${num(x0)},${num(cy)}h${SAMPLE}" stroke="${e.color}" stroke-width="${num(e.width ?? 2)}"${e.dash ? ` stroke-dasharray="${e.dash}"` : ""}/>`;
-    } else if (e.kind === "swatch") {
-      s += `<rect x="${num(x0 + 4)}" y="${num(cy - 5)}" width="${SAMPLE - 8}" height="10" fill="${e.color}" fill-opacity="0.55"/>`;
-    } else {
-      if (e.kind !== "points") s += `<path d="M${num(x0)},${num(cy)}h${SAMPLE}" stroke="${e.color}" stroke-width="${num(e.width ?? 2)}" fill="none"${e.dash ? ` stroke-dasharray="${e.dash}"` : ""}/>`;
-      if (e.kind !== "line") s += `<path d="${markerPath(e.marker ?? "circle", x0 + SAMPLE / 2, cy, 3.2)}" fill="${e.color}" stroke="#FFFFFF" stroke-width="0.5"/>`;
-    }
-    s += text(x0 + SAMPLE + 6, cy, e.label, { valign: "middle", size: LEG_FS });
+    s += sample(e, lx + PAD, cy);
+    s += text(lx + PAD + SAMPLE + 6, cy, e.label, { valign: "middle", size: LEG_FS });
   });
   return s + "</g>\n";
+}
+
+const ROW_GAP = 16;
+
+/** Splits legend entries into rows that fit `width` px; returns rows of [entry index, x offset] and their widths. */
+function legendRows(entries: readonly LegendEntry[], width: number): { items: [number, number][]; width: number }[] {
+  const rows: { items: [number, number][]; width: number }[] = [];
+  let cur: { items: [number, number][]; width: number } = { items: [], width: 0 };
+  entries.forEach((e, i) => {
+    const w = SAMPLE + 6 + textWidth(e.label, LEG_FS);
+    const add = (cur.items.length ? ROW_GAP : 0) + w;
+    if (cur.items.length && cur.width + add > width) {
+      rows.push(cur);
+      cur = { items: [], width: 0 };
+    }
+    cur.items.push([i, cur.width + (cur.items.length ? ROW_GAP : 0)]);
+    cur.width += (cur.items.length > 1 ? ROW_GAP : 0) + w;
+  });
+  if (cur.items.length) rows.push(cur);
+  return rows;
+}
+
+/** Height in px a "top" legend row block needs for `entries` in a plot `width` px wide. */
+function legendRowsHeight(entries: readonly LegendEntry[], width: number): number {
+  return legendRows(entries, width).length * ROW + 6;
+}
+
+/** Draws the legend as centred rows just above the plot area (no box). */
+function drawLegendRows(entries: readonly LegendEntry[], plot: Rect): string {
+  const rows = legendRows(entries, plot.w);
+  const top = plot.y - rows.length * ROW - 4;
+  let s = "<g>";
+  rows.forEach((r, ri) => {
+    const x0 = plot.x + (plot.w - r.width) / 2;
+    const cy = top + ROW * ri + ROW / 2;
+    for (const [i, dx] of r.items) {
+      const e = entries[i]!;
+      s += sample(e, x0 + dx, cy);
+      s += text(x0 + dx + SAMPLE + 6, cy, e.label, { valign: "middle", size: LEG_FS });
+    }
+  });
+  return s + "</g>\n";
+}
+
+/** What a chart draws inside its frame: the data layer and the pixel points the legend should avoid. */
+export interface FrameContent {
+  /** Data layer (between the grid and the axes). */
+  body: string;
+  /** Drawn after the axes and before the legend (e.g. reference-line labels). @default "" */
+  over?: string;
+  px: ArrayLike<number>;
+  py: ArrayLike<number>;
+}
+
+/**
+ * Lays out the frame, draws the chart's content with `draw(frame)` and places the legend. With
+ * "auto", an inside corner that covers no data is used; if every corner would cover data, the
+ * frame is laid out again with room for a legend row between title and plot ("top").
+ * Returns the body for {@link svgDocument}: grid, content, axes, legend.
+ */
+export function framed(spec: FrameSpec, entries: readonly LegendEntry[], position: LegendPosition, draw: (frame: Frame) => FrameContent): string {
+  let frame = layoutFrame(spec);
+  let c = draw(frame);
+  let useRow = position === "top";
+  if (position === "auto" && entries.length > 0) {
+    const free = CORNERS.some((k) => cornerBox(entries, frame.plot, k, c.px, c.py)[2] === 0);
+    useRow = !free;
+  }
+  if (useRow && entries.length > 0) {
+    frame = layoutFrame({ ...spec, extraTop: (spec.extraTop ?? 0) + legendRowsHeight(entries, frame.plot.w) });
+    c = draw(frame);
+    return frame.back + c.body + frame.front + (c.over ?? "") + drawLegendRows(entries, frame.plot);
+  }
+  return frame.back + c.body + frame.front + (c.over ?? "") + drawLegend(entries, frame.plot, position, c.px, c.py);
 }

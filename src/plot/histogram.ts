@@ -2,7 +2,7 @@
  * `histogram` (binning) and `histogramChart`: bars of counts (or densities) with an optional overlay
  * curve on a second y axis, e.g. the injected currents over the device curve p(I).
  */
-import { checkAxis, drawLegend, layoutFrame, type AxisOptions, type LegendEntry, type LegendPosition } from "./frame.js";
+import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { color as paletteColor } from "./palette.js";
 import { extent, tickStep } from "./scale.js";
@@ -91,7 +91,7 @@ export interface HistogramChartOptions {
 export function histogramChart(options: HistogramChartOptions): string {
   const where = "histogramChart";
   const [width, height] = checkSize(options.width ?? 480, options.height ?? 320, where);
-  const legend = oneOf(options.legend ?? "auto", ["auto", "top-right", "top-left", "bottom-right", "bottom-left", "none"] as const, `${where}: legend`);
+  const legend = oneOf(options.legend ?? "auto", LEGEND_POSITIONS, `${where}: legend`);
   checkAxis(options.x, `${where}: x`);
   checkAxis(options.y, `${where}: y`);
   checkAxis(options.y2, `${where}: y2`);
@@ -144,7 +144,10 @@ export function histogramChart(options: HistogramChartOptions): string {
   const ovColor = ov?.color === undefined ? paletteColor(1) : hexColor(ov.color, `${where}: overlay.color`);
   const yOpt: AxisOptions = { label: options.density ? "Density" : "Count", ...options.y };
   const [h0, h1] = extent([heights]);
-  const frame = layoutFrame({
+  const entries: LegendEntry[] = [];
+  if (options.barLabel) entries.push({ label: options.barLabel, color: barColor, kind: "swatch" });
+  if (ov?.label) entries.push({ label: ov.label, color: ovColor, kind: "line", width: 2.2 });
+  const spec: FrameSpec = {
     width,
     height,
     title: options.title,
@@ -156,40 +159,43 @@ export function histogramChart(options: HistogramChartOptions): string {
     y2Extent: ov ? extent([ov.y]) : undefined,
     yColor: ov ? barColor : undefined,
     y2Color: ov ? ovColor : undefined,
-  });
-  const { plot, xs, ys } = frame;
-  let body = frame.back + `<g clip-path="${frame.clip}">\n`;
-  const base = ys.map(ys.log ? ys.domain[0] : Math.max(ys.domain[0], Math.min(0, ys.domain[1])));
-  let d = "";
-  const lpx: number[] = [];
-  const lpy: number[] = [];
-  for (let i = 0; i < heights.length; i++) {
-    const xa = xs.map(edges[i]!);
-    const xb = xs.map(edges[i + 1]!);
-    const yt = ys.map(heights[i]!);
-    if (!Number.isFinite(yt) || heights[i] === 0) continue;
-    d += `M${num(xa)},${num(base)}V${num(yt)}H${num(xb)}V${num(base)}z`;
-    for (let k = 0; k <= 4; k++) {
-      lpx.push(xa + ((xb - xa) * k) / 4);
-      lpy.push(yt);
+  };
+  const draw = (frame: Frame): FrameContent => {
+    const { xs, ys } = frame;
+    let body = `<g clip-path="${frame.clip}">\n`;
+    const base = ys.map(ys.log ? ys.domain[0] : Math.max(ys.domain[0], Math.min(0, ys.domain[1])));
+    let d = "";
+    const lpx: number[] = [];
+    const lpy: number[] = [];
+    for (let i = 0; i < heights.length; i++) {
+      const xa = xs.map(edges[i]!);
+      const xb = xs.map(edges[i + 1]!);
+      const yt = ys.map(heights[i]!);
+      if (!Number.isFinite(yt) || heights[i] === 0) continue;
+      d += `M${num(xa)},${num(base)}V${num(yt)}H${num(xb)}V${num(base)}z`;
+      // The whole bar, not just its top, should keep the legend away.
+      for (let k = 0; k <= 4; k++) {
+        for (let m = 0; m <= 4; m++) {
+          lpx.push(xa + ((xb - xa) * k) / 4);
+          lpy.push(yt + ((base - yt) * m) / 4);
+        }
+      }
     }
-  }
-  if (d) body += `<path d="${d}" fill="${barColor}" fill-opacity="0.55" stroke="#FFFFFF" stroke-width="0.6"/>\n`;
-  if (ov && frame.y2s) {
-    const y2s = frame.y2s;
-    const X = Array.from(ov.x, (v) => xs.map(v));
-    const Y = Array.from(ov.y, (v) => y2s.map(v));
-    const p = polyline(X, Y);
-    if (p) body += `<path d="${p}" fill="none" stroke="${ovColor}" stroke-width="2.2" stroke-linejoin="round"/>\n`;
-    for (let i = 0; i < X.length; i++) {
-      lpx.push(X[i]!);
-      lpy.push(Y[i]!);
+    if (d) body += `<path d="${d}" fill="${barColor}" fill-opacity="0.55" stroke="#FFFFFF" stroke-width="0.6"/>\n`;
+    if (ov && frame.y2s) {
+      const y2s = frame.y2s;
+      const X = Array.from(ov.x, (v) => xs.map(v));
+      const Y = Array.from(ov.y, (v) => y2s.map(v));
+      const p = polyline(X, Y);
+      if (p) body += `<path d="${p}" fill="none" stroke="${ovColor}" stroke-width="2.2" stroke-linejoin="round"/>\n`;
+      for (let i = 0; i < X.length; i++) {
+        lpx.push(X[i]!);
+        lpy.push(Y[i]!);
+      }
     }
-  }
-  body += "</g>\n" + frame.front;
-  const entries: LegendEntry[] = [];
-  if (options.barLabel) entries.push({ label: options.barLabel, color: barColor, kind: "swatch" });
-  if (ov?.label) entries.push({ label: ov.label, color: ovColor, kind: "line", width: 2.2 });
-  body += drawLegend(entries, plot, legend, lpx, lpy);
+    body += "</g>\n";
+    return { body, px: lpx, py: lpy };
+  };
+  const body = framed(spec, entries, legend, draw);
   return svgDocument(width, height, body, options.title ?? "histogram", !!options.title);
 }

@@ -2,7 +2,7 @@
  * `lineChart`: several series as lines and/or points against x, with optional shaded lo/hi bands,
  * log axes, a second y axis on the right, reference lines and a legend.
  */
-import { axisTitle, checkAxis, drawLegend, layoutFrame, type AxisOptions, type LegendEntry, type LegendPosition } from "./frame.js";
+import { axisTitle, checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { color } from "./palette.js";
 import { extent } from "./scale.js";
@@ -79,7 +79,6 @@ export interface LineChartOptions {
   colorAxes?: boolean;
 }
 
-const LEGEND_POSITIONS = ["auto", "top-right", "top-left", "bottom-right", "bottom-left", "none"] as const;
 const STYLES = ["line", "points", "linepoints"] as const;
 
 /**
@@ -133,7 +132,17 @@ export function lineChart(options: LineChartOptions): string {
   const yExtent = extent([...ys(left), hlines.map((h) => h.value)], !!yOpt.log);
   const y2Extent = extent(ys(right), !!options.y2?.log);
   const colorAxes = options.colorAxes ?? options.y2 !== undefined;
-  const frame = layoutFrame({
+  const entries: LegendEntry[] = series
+    .filter((s) => s.label && !s.noLegend)
+    .map((s) => ({
+      label: s.label,
+      color: s.color,
+      kind: s.band ? "band" : s.style,
+      dash: s.dash,
+      marker: s.marker,
+      width: s.lineWidth,
+    }));
+  const spec: FrameSpec = {
     width,
     height,
     title: options.title,
@@ -145,95 +154,92 @@ export function lineChart(options: LineChartOptions): string {
     y2Extent,
     yColor: colorAxes && left[0] ? left[0].color : undefined,
     y2Color: colorAxes && right[0] ? right[0].color : undefined,
-  });
-  const { plot, xs } = frame;
-  let body = frame.back + `<g clip-path="${frame.clip}">\n`;
-  const legendPx: number[] = [];
-  const legendPy: number[] = [];
-  const pxBuf: number[] = [];
-  const pyBuf: number[] = [];
-  // Bands first so that every line sits on top of every band.
-  for (const s of series) {
-    if (!s.band) continue;
-    const sc = s.axis === "right" ? frame.y2s! : frame.ys;
-    let d = "";
-    let i = 0;
-    const n = s.x.length;
-    while (i < n) {
-      while (i < n && !(Number.isFinite(sc.map(s.band.lo[i]!)) && Number.isFinite(sc.map(s.band.hi[i]!)) && Number.isFinite(s.x[i]!))) i++;
-      const start = i;
-      while (i < n && Number.isFinite(sc.map(s.band.lo[i]!)) && Number.isFinite(sc.map(s.band.hi[i]!)) && Number.isFinite(s.x[i]!)) i++;
-      if (i - start < 2) continue;
-      let seg = "";
-      for (let k = start; k < i; k++) seg += (k === start ? "M" : "L") + num(xs.map(s.x[k]!)) + "," + num(sc.map(s.band.hi[k]!));
-      for (let k = i - 1; k >= start; k--) seg += "L" + num(xs.map(s.x[k]!)) + "," + num(sc.map(s.band.lo[k]!));
-      d += seg + "z";
+  };
+  const draw = (frame: Frame): FrameContent => {
+    const { plot, xs } = frame;
+    let body = `<g clip-path="${frame.clip}">\n`;
+    const legendPx: number[] = [];
+    const legendPy: number[] = [];
+    let markers = "";
+    const pxBuf: number[] = [];
+    const pyBuf: number[] = [];
+    // Bands first so that every line sits on top of every band.
+    for (const s of series) {
+      if (!s.band) continue;
+      const sc = s.axis === "right" ? frame.y2s! : frame.ys;
+      let d = "";
+      let i = 0;
+      const n = s.x.length;
+      while (i < n) {
+        while (i < n && !(Number.isFinite(sc.map(s.band.lo[i]!)) && Number.isFinite(sc.map(s.band.hi[i]!)) && Number.isFinite(s.x[i]!))) i++;
+        const start = i;
+        while (i < n && Number.isFinite(sc.map(s.band.lo[i]!)) && Number.isFinite(sc.map(s.band.hi[i]!)) && Number.isFinite(s.x[i]!)) i++;
+        if (i - start < 2) continue;
+        let seg = "";
+        for (let k = start; k < i; k++) seg += (k === start ? "M" : "L") + num(xs.map(s.x[k]!)) + "," + num(sc.map(s.band.hi[k]!));
+        for (let k = i - 1; k >= start; k--) seg += "L" + num(xs.map(s.x[k]!)) + "," + num(sc.map(s.band.lo[k]!));
+        d += seg + "z";
+      }
+      if (d) body += `<path d="${d}" fill="${s.color}" fill-opacity="0.2" stroke="none"/>\n`;
     }
-    if (d) body += `<path d="${d}" fill="${s.color}" fill-opacity="0.2" stroke="none"/>\n`;
-  }
-  for (const h of hlines) {
-    const py = frame.ys.map(h.value);
-    if (!Number.isFinite(py)) continue;
-    body += `<path d="M${num(plot.x)},${num(py)}H${num(plot.x + plot.w)}" stroke="${h.color ?? "#555555"}" stroke-width="1.2" stroke-dasharray="${h.dash ?? "4 3"}"/>\n`;
-  }
-  for (const v of vlines) {
-    const px = xs.map(v.value);
-    if (!Number.isFinite(px)) continue;
-    body += `<path d="M${num(px)},${num(plot.y)}V${num(plot.y + plot.h)}" stroke="${v.color ?? "#555555"}" stroke-width="1.2" stroke-dasharray="${v.dash ?? "4 3"}"/>\n`;
-  }
-  for (const s of series) {
-    const sc = s.axis === "right" ? frame.y2s! : frame.ys;
-    pxBuf.length = 0;
-    pyBuf.length = 0;
-    for (let i = 0; i < s.x.length; i++) {
-      const px = xs.map(s.x[i]!);
-      const py = sc.map(s.y[i]!);
-      pxBuf.push(px);
-      pyBuf.push(py);
-      if (Number.isFinite(px) && Number.isFinite(py)) {
-        legendPx.push(px);
-        legendPy.push(py);
-        // Sample between vertices too, so long straight segments also repel the legend.
-        if (i > 0 && Number.isFinite(pxBuf[i - 1]!) && Number.isFinite(pyBuf[i - 1]!)) {
-          for (let k = 1; k < 4; k++) {
-            legendPx.push(pxBuf[i - 1]! + ((px - pxBuf[i - 1]!) * k) / 4);
-            legendPy.push(pyBuf[i - 1]! + ((py - pyBuf[i - 1]!) * k) / 4);
+    for (const h of hlines) {
+      const py = frame.ys.map(h.value);
+      if (!Number.isFinite(py)) continue;
+      body += `<path d="M${num(plot.x)},${num(py)}H${num(plot.x + plot.w)}" stroke="${h.color ?? "#555555"}" stroke-width="1.2" stroke-dasharray="${h.dash ?? "4 3"}"/>\n`;
+    }
+    for (const v of vlines) {
+      const px = xs.map(v.value);
+      if (!Number.isFinite(px)) continue;
+      body += `<path d="M${num(px)},${num(plot.y)}V${num(plot.y + plot.h)}" stroke="${v.color ?? "#555555"}" stroke-width="1.2" stroke-dasharray="${v.dash ?? "4 3"}"/>\n`;
+    }
+    for (const s of series) {
+      const sc = s.axis === "right" ? frame.y2s! : frame.ys;
+      pxBuf.length = 0;
+      pyBuf.length = 0;
+      for (let i = 0; i < s.x.length; i++) {
+        const px = xs.map(s.x[i]!);
+        const py = sc.map(s.y[i]!);
+        pxBuf.push(px);
+        pyBuf.push(py);
+        if (Number.isFinite(px) && Number.isFinite(py)) {
+          legendPx.push(px);
+          legendPy.push(py);
+          // Sample between vertices too, so long straight segments also repel the legend.
+          if (i > 0 && Number.isFinite(pxBuf[i - 1]!) && Number.isFinite(pyBuf[i - 1]!)) {
+            for (let k = 1; k < 4; k++) {
+              legendPx.push(pxBuf[i - 1]! + ((px - pxBuf[i - 1]!) * k) / 4);
+              legendPy.push(pyBuf[i - 1]! + ((py - pyBuf[i - 1]!) * k) / 4);
+            }
           }
         }
       }
-    }
-    if (s.style !== "points") {
-      const d = polyline(pxBuf, pyBuf);
-      if (d) body += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${num(s.lineWidth)}" stroke-linejoin="round" stroke-linecap="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>\n`;
-    }
-    if (s.style !== "line") {
-      let d = "";
-      for (let i = 0; i < pxBuf.length; i++) {
-        if (Number.isFinite(pxBuf[i]!) && Number.isFinite(pyBuf[i]!)) d += markerPath(s.marker, pxBuf[i]!, pyBuf[i]!, s.markerSize);
+      if (s.style !== "points") {
+        const d = polyline(pxBuf, pyBuf);
+        if (d) body += `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${num(s.lineWidth)}" stroke-linejoin="round" stroke-linecap="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>\n`;
       }
-      if (d) body += `<path d="${d}" fill="${s.color}" stroke="#FFFFFF" stroke-width="0.6"/>\n`;
+      if (s.style !== "line") {
+        let d = "";
+        for (let i = 0; i < pxBuf.length; i++) {
+          const X = pxBuf[i]!;
+          const Y = pyBuf[i]!;
+          if (X >= plot.x - 0.5 && X <= plot.x + plot.w + 0.5 && Y >= plot.y - 0.5 && Y <= plot.y + plot.h + 0.5) d += markerPath(s.marker, X, Y, s.markerSize);
+        }
+        if (d) markers += `<path d="${d}" fill="${s.color}" stroke="#FFFFFF" stroke-width="0.6"/>\n`;
+      }
     }
-  }
-  body += "</g>\n";
-  for (const h of hlines) {
-    const py = frame.ys.map(h.value);
-    if (h.label && Number.isFinite(py)) body += text(plot.x + 4, py - 4, h.label, { size: 10, fill: h.color ?? "#555555" }) + "\n";
-  }
-  for (const v of vlines) {
-    const px = xs.map(v.value);
-    if (v.label && Number.isFinite(px)) body += text(px + 4, plot.y + plot.h - 6, v.label, { size: 10, fill: v.color ?? "#555555" }) + "\n";
-  }
-  body += frame.front;
-  const entries: LegendEntry[] = series
-    .filter((s) => s.label && !s.noLegend)
-    .map((s) => ({
-      label: s.label,
-      color: s.color,
-      kind: s.band ? "band" : s.style,
-      dash: s.dash,
-      marker: s.marker,
-      width: s.lineWidth,
-    }));
-  body += drawLegend(entries, plot, legend, legendPx, legendPy);
+    // Markers are not clipped: a point on the domain edge stays a whole marker.
+    body += "</g>\n" + markers;
+    let over = "";
+    for (const h of hlines) {
+      const py = frame.ys.map(h.value);
+      if (h.label && Number.isFinite(py)) over += text(plot.x + 4, py - 4, h.label, { size: 10, fill: h.color ?? "#555555" }) + "\n";
+    }
+    for (const v of vlines) {
+      const px = xs.map(v.value);
+      if (v.label && Number.isFinite(px)) over += text(px + 4, plot.y + plot.h - 6, v.label, { size: 10, fill: v.color ?? "#555555" }) + "\n";
+    }
+    return { body, over, px: legendPx, py: legendPy };
+  };
+  const body = framed(spec, entries, legend, draw);
   return svgDocument(width, height, body, options.title ?? [axisTitle(options.y), axisTitle(options.x)].filter(Boolean).join(" vs "), !!options.title);
 }

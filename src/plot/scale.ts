@@ -119,8 +119,8 @@ export function linearScale(lo: number, hi: number, r0: number, r1: number, coun
 
 /**
  * Builds a base-10 log scale over [lo, hi] (both > 0) mapped onto pixels [r0, r1]. With `nice` the
- * domain is extended to whole decades. Ticks: decades; when the domain spans < 2 decades also
- * 2× and 5× multiples; minor ticks at the remaining integer multiples.
+ * domain is extended to whole decades. Ticks: decades, plus
+ * 2× and 5× multiples when it spans at most 2 decades; minor ticks at the remaining integer multiples.
  */
 export function logScale(lo: number, hi: number, r0: number, r1: number, nice = true): Scale {
   if (!(lo > 0)) lo = hi > 0 ? hi / 10 : 1;
@@ -134,7 +134,7 @@ export function logScale(lo: number, hi: number, r0: number, r1: number, nice = 
   }
   const d0 = Math.pow(10, e0);
   const d1 = Math.pow(10, e1);
-  const few = e1 - e0 < 2;
+  const few = e1 - e0 <= 2;
   const ticks: number[] = [];
   const labels: string[] = [];
   const minor: number[] = [];

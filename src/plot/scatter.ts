@@ -4,7 +4,7 @@
  * optional straight lines `w0·x + w1·y + c = 0` clipped to the plot (e.g. a readout's separating
  * line).
  */
-import { checkAxis, drawLegend, layoutFrame, type AxisOptions, type LegendEntry, type LegendPosition } from "./frame.js";
+import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { TINTS, color, mix } from "./palette.js";
 import { extent } from "./scale.js";
@@ -165,7 +165,7 @@ export function clipLine(w0: number, w1: number, c: number, xa: number, xb: numb
 export function scatterChart(options: ScatterChartOptions): string {
   const where = "scatterChart";
   const [width, height] = checkSize(options.width ?? 400, options.height ?? 360, where);
-  const legend = oneOf(options.legend ?? "auto", ["auto", "top-right", "top-left", "bottom-right", "bottom-left", "none"] as const, `${where}: legend`);
+  const legend = oneOf(options.legend ?? "auto", LEGEND_POSITIONS, `${where}: legend`);
   const px = numbers(options.points?.x, `${where}: points.x`);
   const py = numbers(options.points?.y, `${where}: points.y`);
   const pl = numbers(options.points?.label, `${where}: points.label`);
@@ -187,81 +187,86 @@ export function scatterChart(options: ScatterChartOptions): string {
   const opacity = options.opacity ?? 0.85;
   const xAxis: AxisOptions = { ...(regions ? { min: regions.x0, max: regions.x1 } : {}), ...options.xAxis };
   const yAxis: AxisOptions = { ...(regions ? { min: regions.y0, max: regions.y1 } : {}), ...options.yAxis };
-  const frame = layoutFrame({ width, height, title: options.title, x: xAxis, xExtent: extent([px]), y: yAxis, yExtent: extent([py]), grid: !regions });
-  const { plot, xs, ys } = frame;
-  let body = frame.back + `<g clip-path="${frame.clip}">\n`;
-  if (regions) {
-    const g = (regions.prob ?? regions.label)!;
-    const dx = (regions.x1 - regions.x0) / regions.nx;
-    const dy = (regions.y1 - regions.y0) / regions.ny;
-    const fill = (v: number): string => {
-      if (regions.prob) {
-        const t = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0.5)) * LEVELS) / LEVELS;
-        // Through white at p = 0.5, so the boundary region reads as uncertain.
-        return t < 0.5 ? mix(TINTS[0]!, "#FFFFFF", t * 2) : mix("#FFFFFF", TINTS[1]!, (t - 0.5) * 2);
-      }
-      return Number.isInteger(v) && v >= 0 ? TINTS[v % TINTS.length]! : "#FFFFFF";
-    };
-    // One rect per run of equal colour along x keeps the SVG small.
-    const byColour = new Map<string, string>();
-    for (let j = 0; j < regions.ny; j++) {
-      const yTop = ys.map(regions.y0 + (j + 1) * dy);
-      const yBot = ys.map(regions.y0 + j * dy);
-      let i = 0;
-      while (i < regions.nx) {
-        const c = fill(g[j * regions.nx + i]!);
-        let k = i + 1;
-        while (k < regions.nx && fill(g[j * regions.nx + k]!) === c) k++;
-        const xa = xs.map(regions.x0 + i * dx);
-        const xb = xs.map(regions.x0 + k * dx);
-        // Overlap cells by a fraction of a pixel to avoid anti-aliasing seams.
-        const d = `M${num(xa)},${num(yTop - 0.3)}H${num(xb + 0.3)}V${num(yBot)}H${num(xa)}z`;
-        byColour.set(c, (byColour.get(c) ?? "") + d);
-        i = k;
-      }
-    }
-    for (const [c, d] of [...byColour].sort((a, b) => (a[0] < b[0] ? -1 : 1))) body += `<path d="${d}" fill="${c}"/>\n`;
-    if (regions.prob && options.boundary !== false) {
-      const d = contour(regions, regions.prob, 0.5, xs.map, ys.map);
-      if (d) body += `<path d="${d}" stroke="#555555" stroke-width="1" fill="none" stroke-linecap="round"/>\n`;
-    }
-  }
   const classes = new Set<number>();
   for (let i = 0; i < pl.length; i++) classes.add(pl[i]!);
   const sorted = [...classes].sort((a, b) => a - b);
-  const lpx: number[] = [];
-  const lpy: number[] = [];
-  for (const k of sorted) {
-    let d = "";
-    const shape = MARKERS[k % MARKERS.length]!;
-    for (let i = 0; i < pl.length; i++) {
-      if (pl[i] !== k) continue;
-      const X = xs.map(px[i]!);
-      const Y = ys.map(py[i]!);
-      if (!Number.isFinite(X) || !Number.isFinite(Y)) continue;
-      d += markerPath(shape, X, Y, r);
-      lpx.push(X);
-      lpy.push(Y);
-    }
-    if (d) body += `<path d="${d}" fill="${color(k)}" fill-opacity="${num(opacity)}" stroke="#FFFFFF" stroke-width="0.5"/>\n`;
-  }
-  const [xa, xb] = xs.domain;
-  const [ya, yb] = ys.domain;
-  for (const l of lines) {
-    const seg = clipLine(l.w0, l.w1, l.c, xa, xb, ya, yb);
-    if (!seg) continue;
-    body += `<path d="M${num(xs.map(seg[0]))},${num(ys.map(seg[1]))}L${num(xs.map(seg[2]))},${num(ys.map(seg[3]))}" stroke="${l.color}" stroke-width="1.8" stroke-dasharray="${l.dash}" fill="none"/>\n`;
-    // The legend should not hide the line either.
-    for (let k = 0; k <= 40; k++) {
-      lpx.push(xs.map(seg[0] + ((seg[2] - seg[0]) * k) / 40));
-      lpy.push(ys.map(seg[1] + ((seg[3] - seg[1]) * k) / 40));
-    }
-  }
-  body += "</g>\n" + frame.front;
   const names = options.classNames ?? [];
   const entries: LegendEntry[] = sorted.map((k) => ({ label: names[k] ?? `class ${k}`, color: color(k), kind: "points", marker: MARKERS[k % MARKERS.length]! }));
   for (const l of lines) if (l.label) entries.push({ label: l.label, color: l.color, kind: "line", dash: l.dash, width: 1.8 });
-  body += drawLegend(entries, plot, legend, lpx, lpy);
+  const spec: FrameSpec = { width, height, title: options.title, x: xAxis, xExtent: extent([px]), y: yAxis, yExtent: extent([py]), grid: !regions };
+  const draw = (frame: Frame): FrameContent => {
+    const { plot, xs, ys } = frame;
+    let body = `<g clip-path="${frame.clip}">\n`;
+    if (regions) {
+      const g = (regions.prob ?? regions.label)!;
+      const dx = (regions.x1 - regions.x0) / regions.nx;
+      const dy = (regions.y1 - regions.y0) / regions.ny;
+      const fill = (v: number): string => {
+        if (regions.prob) {
+          const t = Math.round(Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0.5)) * LEVELS) / LEVELS;
+          // Through white at p = 0.5, so the boundary region reads as uncertain.
+          return t < 0.5 ? mix(TINTS[0]!, "#FFFFFF", t * 2) : mix("#FFFFFF", TINTS[1]!, (t - 0.5) * 2);
+        }
+        return Number.isInteger(v) && v >= 0 ? TINTS[v % TINTS.length]! : "#FFFFFF";
+      };
+      // One rect per run of equal colour along x keeps the SVG small.
+      const byColour = new Map<string, string>();
+      for (let j = 0; j < regions.ny; j++) {
+        const yTop = ys.map(regions.y0 + (j + 1) * dy);
+        const yBot = ys.map(regions.y0 + j * dy);
+        let i = 0;
+        while (i < regions.nx) {
+          const c = fill(g[j * regions.nx + i]!);
+          let k = i + 1;
+          while (k < regions.nx && fill(g[j * regions.nx + k]!) === c) k++;
+          const xa = xs.map(regions.x0 + i * dx);
+          const xb = xs.map(regions.x0 + k * dx);
+          // Overlap cells by a fraction of a pixel to avoid anti-aliasing seams.
+          const d = `M${num(xa)},${num(yTop - 0.3)}H${num(xb + 0.3)}V${num(yBot)}H${num(xa)}z`;
+          byColour.set(c, (byColour.get(c) ?? "") + d);
+          i = k;
+        }
+      }
+      for (const [c, d] of [...byColour].sort((a, b) => (a[0] < b[0] ? -1 : 1))) body += `<path d="${d}" fill="${c}"/>\n`;
+      if (regions.prob && options.boundary !== false) {
+        const d = contour(regions, regions.prob, 0.5, xs.map, ys.map);
+        if (d) body += `<path d="${d}" stroke="#555555" stroke-width="1" fill="none" stroke-linecap="round"/>\n`;
+      }
+    }
+    // Points and lines are not clip-path clipped: points lie inside the domain (a point on its edge
+    // stays a whole marker) and lines are clipped analytically.
+    body += "</g>\n";
+    const lpx: number[] = [];
+    const lpy: number[] = [];
+    for (const k of sorted) {
+      let d = "";
+      const shape = MARKERS[k % MARKERS.length]!;
+      for (let i = 0; i < pl.length; i++) {
+        if (pl[i] !== k) continue;
+        const X = xs.map(px[i]!);
+        const Y = ys.map(py[i]!);
+        if (!(X >= plot.x - 0.5 && X <= plot.x + plot.w + 0.5 && Y >= plot.y - 0.5 && Y <= plot.y + plot.h + 0.5)) continue;
+        d += markerPath(shape, X, Y, r);
+        lpx.push(X);
+        lpy.push(Y);
+      }
+      if (d) body += `<path d="${d}" fill="${color(k)}" fill-opacity="${num(opacity)}" stroke="#FFFFFF" stroke-width="0.5"/>\n`;
+    }
+    const [xa, xb] = xs.domain;
+    const [ya, yb] = ys.domain;
+    for (const l of lines) {
+      const seg = clipLine(l.w0, l.w1, l.c, xa, xb, ya, yb);
+      if (!seg) continue;
+      body += `<path d="M${num(xs.map(seg[0]))},${num(ys.map(seg[1]))}L${num(xs.map(seg[2]))},${num(ys.map(seg[3]))}" stroke="${l.color}" stroke-width="1.8" stroke-dasharray="${l.dash}" fill="none"/>\n`;
+      // The legend should not hide the line either.
+      for (let k = 0; k <= 40; k++) {
+        lpx.push(xs.map(seg[0] + ((seg[2] - seg[0]) * k) / 40));
+        lpy.push(ys.map(seg[1] + ((seg[3] - seg[1]) * k) / 40));
+      }
+    }
+    return { body, px: lpx, py: lpy };
+  };
+  const body = framed(spec, entries, legend, draw);
   return svgDocument(width, height, body, options.title ?? "scatter chart", !!options.title);
 }
 

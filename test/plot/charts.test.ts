@@ -48,7 +48,7 @@ test("lineChart rejects mismatched lengths and a right-axis series without y2, n
   assert.throws(() => lineChart({ series: [{ x: [1], y: [1], axis: "right" }] }), (e: Error) => e instanceof InputError && /no y2 axis/.test(e.message));
   assert.throws(() => lineChart({ series: [], width: 10 }), (e: Error) => e instanceof InputError && /width must be an integer in 40\.\.10000 \(got 10\)/.test(e.message));
   assert.throws(() => lineChart({ series: [], y: { min: 2, max: 1 } }), (e: Error) => e instanceof InputError && /y: max must be > min/.test(e.message));
-  assert.throws(() => lineChart({ series: [], legend: "middle" as never }), (e: Error) => e instanceof InputError && /legend must be one of auto, top-right/.test(e.message));
+  assert.throws(() => lineChart({ series: [], legend: "middle" as never }), (e: Error) => e instanceof InputError && /legend must be one of auto, top, top-right/.test(e.message));
 });
 
 function scatterInput() {
