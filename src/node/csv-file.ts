@@ -52,23 +52,32 @@ function lastRecordBoundary(data: Buffer): number {
  * then reports the runaway quote as unterminated).
  */
 function* splitSource(read: ByteSource, chunkBytes: number): Generator<string> {
-  const block = Buffer.allocUnsafe(Math.max(1, Math.floor(chunkBytes)));
-  let carry: Buffer = Buffer.alloc(0);
+  const block = Math.max(1, Math.floor(chunkBytes));
+  // One buffer: the unfinished tail of the last piece (`have` bytes) at the front, then new bytes.
+  let buf = Buffer.allocUnsafe(2 * block);
+  let have = 0;
   for (;;) {
-    const got = read(block);
+    if (have + block > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, have + block));
+      buf.copy(bigger, 0, 0, have);
+      buf = bigger;
+    }
+    const got = read(buf.subarray(have, have + block));
     if (got === 0) {
-      if (carry.length > 0) yield carry.toString("utf8");
+      if (have > 0) yield buf.toString("utf8", 0, have);
       return;
     }
-    const data = carry.length === 0 ? block.subarray(0, got) : Buffer.concat([carry, block.subarray(0, got)]);
+    const total = have + got;
+    const data = buf.subarray(0, total);
     let cut = lastRecordBoundary(data);
-    if (cut < 0 && data.length >= MAX_CHUNK) cut = data.lastIndexOf(10) + 1 || data.length;
+    if (cut < 0 && total >= MAX_CHUNK) cut = data.lastIndexOf(10) + 1 || total;
     if (cut <= 0) {
-      carry = Buffer.from(data); // `block` is reused: copy
+      have = total;
       continue;
     }
-    yield data.toString("utf8", 0, cut);
-    carry = Buffer.from(data.subarray(cut));
+    yield buf.toString("utf8", 0, cut);
+    buf.copyWithin(0, cut, total);
+    have = total - cut;
   }
 }
 
