@@ -1,8 +1,8 @@
 /**
  * Node-only PNG rendering of the SVG charts through @resvg/resvg-js, with the DejaVu Sans font
  * files shipped in `assets/fonts/` (system fonts are not loaded), so text renders the same on every
- * machine. Not re-exported from src/index.ts: import from "dynaspin/dist/node/png.js" or
- * src/node/png.js.
+ * machine. Not re-exported from src/index.ts (which must stay platform-free): CLI and other
+ * Node code import it from src/node/png.js.
  */
 import { Resvg } from "@resvg/resvg-js";
 import { fileURLToPath } from "node:url";
