@@ -198,6 +198,11 @@ function numberLike(v: string): boolean {
   return NAN_WORDS.has(t) || INF_WORDS.has(t) || Math.abs(Number(v)) === Infinity;
 }
 
+/** "1 field", "3 fields". */
+function fields(n: number): string {
+  return n === 1 ? "1 field" : `${n} fields`;
+}
+
 /** A record collected as strings (only the first two records, for header detection). */
 interface PendingRow {
   line: number;
@@ -272,7 +277,18 @@ class CsvParser {
     const L = s.length;
     while (p < L) {
       const c0 = s.charCodeAt(p);
-      // Blank lines are skipped anywhere (they can never be a valid record: d >= 1).
+      // Blank lines (empty or only spaces and tabs) are skipped anywhere: they can never be a
+      // valid record, which has at least two fields.
+      if (c0 === SPACE || c0 === TAB) {
+        let q = p + 1;
+        while (q < L && (s.charCodeAt(q) === SPACE || s.charCodeAt(q) === TAB)) q++;
+        if (q === L) break;
+        const c = s.charCodeAt(q);
+        if (c === LF || c === CR) {
+          p = q;
+          continue;
+        }
+      }
       if (c0 === LF) {
         this.line++;
         p++;
@@ -390,7 +406,7 @@ class CsvParser {
       this.pending.push(row);
       if (this.pending.length === 2) this.start();
     } else {
-      if (col + 1 !== this.m) this.fail(`row ${this.recordLine} has ${col + 1} fields, expected ${this.m}`);
+      if (col + 1 !== this.m) this.fail(`row ${this.recordLine} has ${fields(col + 1)}, expected ${this.m}`);
       this.n++;
     }
     return p;
@@ -406,7 +422,7 @@ class CsvParser {
       else if (!inQuote && ch === COMMA) count++;
       else if (!inQuote && (ch === LF || ch === CR)) break;
     }
-    this.fail(`row ${this.recordLine} has ${count} fields, expected ${this.m}`);
+    this.fail(`row ${this.recordLine} has ${fields(count)}, expected ${this.m}`);
   }
 
   /** Makes room for one more record (grows the arrays by 1.5× when full). */
@@ -501,7 +517,13 @@ class CsvParser {
       this.labelCol = hits[0]!;
     }
     if (m < 2) {
-      this.fail(`no feature columns: each row has a single field (the label); expected numeric feature columns and one label column`);
+      const cell = first.cells[0]!;
+      const sep = cell.includes(";") ? "';'" : cell.includes("\t") ? "tabs" : null;
+      this.fail(
+        sep !== null
+          ? `row ${first.line} has a single field but contains ${sep}: dynaspin reads comma-separated files; convert the separators to commas`
+          : `no feature columns: each row has a single field (the label); expected numeric feature columns and one label column`,
+      );
     }
     this.hasHeader = header;
     this.d = m - 1;
@@ -519,7 +541,7 @@ class CsvParser {
     for (let r = header ? 1 : 0; r < rows.length; r++) {
       const row = rows[r]!;
       this.recordLine = row.line;
-      if (row.cells.length !== m) this.fail(`row ${row.line} has ${row.cells.length} fields, expected ${m}`);
+      if (row.cells.length !== m) this.fail(`row ${row.line} has ${fields(row.cells.length)}, expected ${m}`);
       this.reserve();
       for (let c = 0; c < m; c++) this.cell(c, row.cells[c]!, row.quoted[c]!);
       this.n++;

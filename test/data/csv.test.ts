@@ -57,7 +57,7 @@ test("quoted fields keep commas, doubled quotes and newlines", () => {
 });
 
 test("CRLF line ends, a byte-order mark, blank lines and spaces around cells are accepted", () => {
-  const ds = parse("\uFEFFa, b ,c\r\n 1 , 2 ,0\r\n\r\n3,4, \"1\"\r\n\r\n\r\n");
+  const ds = parse("\uFEFFa, b ,c\r\n 1 , 2 ,0\r\n  \t\r\n3,4, \"1\"\r\n\r\n \r\n  ");
   assert.deepEqual(ds.featureNames, ["a", "b"]);
   assert.deepEqual(Array.from(ds.x), [1, 2, 3, 4]);
   assert.deepEqual(ds.classNames, ["0", "1"]);
@@ -111,6 +111,7 @@ test("NaN and infinite values are refused", () => {
 test("ragged rows are refused with their field count", () => {
   refuses("a,b,c\n1,2,0\n3,4\n", /^data\.csv: row 3 has 2 fields, expected 3$/);
   refuses("a,b,c\n1,2,0\n3,4,1,5,6\n", /^data\.csv: row 3 has 5 fields, expected 3$/);
+  refuses("a,b,c\n1,2,0\n3\n", /^data\.csv: row 3 has 1 field, expected 3$/);
 });
 
 test("row numbers follow editor lines across blank lines and multi-line quoted fields", () => {
@@ -139,6 +140,8 @@ test("a label column out of range or unknown by name is refused listing what is 
 
 test("a file with only a label column or only a header is refused", () => {
   refuses("y\n0\n1\n", /no feature columns/);
+  refuses("a;b;c\n1;2;0\n3;4;1\n", /^data\.csv: row 1 has a single field but contains ';': dynaspin reads comma-separated files/);
+  refuses("a\tb\tc\n1\t2\t0\n", /row 1 has a single field but contains tabs/);
   refuses("a,b,c\n", /no data rows/);
   refuses("a,b,c\n\n\n", /no data rows/);
 });
