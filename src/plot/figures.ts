@@ -370,6 +370,8 @@ export function trajectoryFigure(data: TrajectoryData): string {
       x: t,
       y: s.values,
       color: color(k),
+      // Classes 8+ reuse the palette colours: dashed.
+      dash: k >= 8 ? "6 3" : undefined,
       style: t.length <= 30 ? "linepoints" : "line",
       marker: (["circle", "square", "triangle", "diamond"] as const)[k % 4],
       markerSize: 2.4,

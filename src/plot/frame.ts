@@ -6,7 +6,7 @@
 import { ID, markerPath, text, type Marker } from "./svg.js";
 import { INK, GRID, MUTED } from "./palette.js";
 import { linearScale, logScale, type Scale } from "./scale.js";
-import { num, textWidth } from "./text.js";
+import { num, superscript, textWidth } from "./text.js";
 import { InputError } from "../util/errors.js";
 import { finite } from "../util/check.js";
 
@@ -46,12 +46,17 @@ export interface LegendEntry {
   width?: number;
 }
 
-/** Axis title with its unit: "Current I (mA)". */
-export function axisTitle(a: AxisOptions | undefined): string {
+/**
+ * Axis title with its unit: "Current I (mA)"; with a factored-out power of ten E ≠ 0,
+ * "Current I (10⁻⁵ A)" or, without a unit, "Power p (×10⁻⁹)".
+ */
+export function axisTitle(a: AxisOptions | undefined, exponent = 0): string {
   if (!a) return "";
   const l = a.label ?? "";
   const u = a.unit ?? "";
-  return u ? (l ? `${l} (${u})` : `(${u})`) : l;
+  const e = exponent !== 0 ? "10" + superscript(exponent) : "";
+  const paren = e ? (u ? `${e} ${u}` : `×${e}`) : u;
+  return paren ? (l ? `${l} (${paren})` : `(${paren})`) : l;
 }
 
 /** Checks an axis options object (min < max when both given, positive bounds on log axes). */
@@ -141,9 +146,9 @@ export function layoutFrame(spec: FrameSpec): Frame {
   const y20 = spec.y2 ? makeScale(spec.y2, spec.y2Extent ?? [NaN, NaN], 0, 1, yCount) : undefined;
   const x0 = makeScale(spec.x, spec.xExtent, 0, 1, xCount);
   const maxW = (labels: readonly string[]) => labels.reduce((m, l) => Math.max(m, textWidth(l, FS)), 0);
-  const yTitle = axisTitle(spec.y);
-  const y2Title = axisTitle(spec.y2);
-  const xTitle = axisTitle(spec.x);
+  const yTitle = axisTitle(spec.y, y0.exponent);
+  const y2Title = axisTitle(spec.y2, y20?.exponent ?? 0);
+  const xTitle = axisTitle(spec.x, x0.exponent);
   const left = 8 + (yTitle ? LABEL_FS + 8 : 0) + maxW(y0.labels) + TICK + 4;
   const lastX = x0.labels.length ? textWidth(x0.labels[x0.labels.length - 1]!, FS) / 2 : 0;
   const right = y20 ? 8 + (y2Title ? LABEL_FS + 8 : 0) + maxW(y20.labels) + TICK + 4 : Math.max(14, lastX + 6);

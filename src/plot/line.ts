@@ -4,7 +4,7 @@
  */
 import { axisTitle, checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
-import { color } from "./palette.js";
+import { PALETTE, color } from "./palette.js";
 import { extent } from "./scale.js";
 import { MARKERS, markerPath, polyline, svgDocument, text, type Marker } from "./svg.js";
 import { num } from "./text.js";
@@ -23,7 +23,7 @@ export interface LineSeries {
   style?: "line" | "points" | "linepoints";
   /** `#RRGGBB` colour. @default the series' Okabe–Ito palette colour */
   color?: string;
-  /** SVG stroke-dasharray, e.g. "6 3". @default solid */
+  /** SVG stroke-dasharray, e.g. "6 3". @default solid ("6 3" for series 8+ with palette colours, which repeat) */
   dash?: string;
   /** Line width in px. @default 2 */
   lineWidth?: number;
@@ -112,7 +112,8 @@ export function lineChart(options: LineChartOptions): string {
       band: s.band,
       style: oneOf(s.style ?? "line", STYLES, `${w}.style`),
       color: s.color === undefined ? color(i) : hexColor(s.color, `${w}.color`),
-      dash: optString(s.dash, `${w}.dash`),
+      // Past the 8 palette colours, colours repeat: dash the second round.
+      dash: optString(s.dash, `${w}.dash`) ?? (s.color === undefined && i >= PALETTE.length ? "6 3" : undefined),
       lineWidth: s.lineWidth ?? 2,
       marker: s.marker ?? MARKERS[i % MARKERS.length]!,
       markerSize: s.markerSize ?? 3,

@@ -18,6 +18,11 @@ export interface Scale {
   readonly minor: readonly number[];
   /** Tick labels, one per tick (typographic minus, superscript exponents). */
   readonly labels: readonly string[];
+  /**
+   * Common power of ten E factored out of the labels of a linear axis with very large or small
+   * values (labels show v / 10^E; the axis title says "10^E unit"). 0 when not used.
+   */
+  readonly exponent: number;
   /** Maps a data value to a pixel coordinate (NaN for v ≤ 0 on a log axis). */
   map(v: number): number;
 }
@@ -106,13 +111,18 @@ export function linearScale(lo: number, hi: number, r0: number, r1: number, coun
   const step = Number.isNaN(niceStep) ? tickStep(d0, d1, count) : niceStep;
   const ticks = linearTicks(d0, d1, step);
   const k = (r1 - r0) / (d1 - d0);
+  const maxAbs = Math.max(Math.abs(d0), Math.abs(d1));
+  // Very large or small values: factor out a common power of ten instead of "2×10⁻⁵" on every tick.
+  const exponent = maxAbs >= 1e5 || step < 1e-3 ? Math.floor(Math.log10(maxAbs) + 1e-9) : 0;
+  const f = Math.pow(10, exponent);
   return {
     log: false,
     domain,
     range: [r0, r1],
     ticks,
     minor: [],
-    labels: ticks.map((t) => formatTick(t, step)),
+    labels: ticks.map((t) => formatTick(cleanMultiple(Math.round(t / step), step / f), step / f)),
+    exponent,
     map: (v: number) => r0 + (v - d0) * k,
   };
 }
@@ -161,6 +171,7 @@ export function logScale(lo: number, hi: number, r0: number, r1: number, nice = 
     ticks,
     minor,
     labels,
+    exponent: 0,
     map: (v: number) => (v > 0 ? r0 + (Math.log10(v) - l0) * k : NaN),
   };
 }

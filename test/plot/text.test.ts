@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { textWidth } from "../../src/plot/text.js";
 import { formatTick, logScale, niceDomain, tickStep, linearScale } from "../../src/plot/scale.js";
 import { advanceWidths } from "./ttf.js";
+import { lineChart } from "../../src/index.js";
 
 const font = (f: string) => fileURLToPath(new URL(`../../assets/fonts/${f}`, import.meta.url));
 
@@ -42,4 +43,13 @@ test("a log scale labels decades and adds 2 and 5 when it spans at most two deca
   assert.deepEqual(narrow.labels, ["1", "2", "5", "10", "20", "50", "100"]);
   assert.ok(Number.isNaN(wide.map(0)) && Number.isNaN(wide.map(-1)));
   assert.ok(Math.abs(wide.map(1) - 60) < 1e-9);
+});
+
+test("a linear axis with tiny values factors a common power of ten into its title", () => {
+  const s = linearScale(-3e-5, -5e-6, 0, 100, 5);
+  assert.equal(s.exponent, -5);
+  assert.deepEqual(s.labels, ["−3.0", "−2.5", "−2.0", "−1.5", "−1.0", "−0.5"]);
+  const svg = lineChart({ series: [{ x: [-3e-5, -5e-6], y: [6e-9, 0] }], x: { label: "Current I", unit: "A" }, y: { label: "Power P" } });
+  assert.ok(svg.includes("Current I (10⁻⁵ A)") && svg.includes("Power P (×10⁻⁹)"));
+  assert.equal(linearScale(0, 1, 0, 100).exponent, 0);
 });
