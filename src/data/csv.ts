@@ -13,7 +13,10 @@ import { InputError } from "../util/errors.js";
 
 /** A data set loaded from CSV. */
 export interface CsvDataset {
-  /** Features, n×d, row-major: sample r, feature j at `r*d + j`. */
+  /**
+   * Features, n×d, row-major: sample r, feature j at `r*d + j`. May be a view on a slightly
+   * larger buffer (`x.length === n*d` always; use `x.slice()` for a standalone copy).
+   */
   x: Float64Array;
   /** Class index of each sample, 0..classes-1 (an index into {@link CsvDataset.classNames}). */
   y: Int32Array;
@@ -509,7 +512,8 @@ class CsvParser {
         if (c === label) hits.push(i);
       });
       if (hits.length === 0) {
-        this.fail(`no column named ${quoteCell(label)}; the header has ${trimmed.map(quoteCell).join(", ")}`);
+        const shown = trimmed.slice(0, 20).map(quoteCell).join(", ");
+        this.fail(`no column named ${quoteCell(label)}; the header has ${shown}${m > 20 ? `, ... (${m} columns)` : ""}`);
       }
       if (hits.length > 1) {
         this.fail(`label column name ${quoteCell(label)} is ambiguous: columns ${hits.map((h) => h + 1).join(" and ")} have it`);

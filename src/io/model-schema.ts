@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../util/errors.js";
-import { show } from "../util/check.js";
+import { show as showFull } from "../util/check.js";
 import { curveFromSpec } from "../device/spec.js";
 import type { DeviceSpec } from "../device/curve.js";
 
@@ -81,6 +81,12 @@ export const modelSchema = z.strictObject({
 
 const KEYS = Object.keys(modelSchema.shape);
 
+/** Formats a value for a message, compactly (long strings are cut so the message stays short). */
+function show(v: unknown): string {
+  if (typeof v === "string" && v.length > 40) return JSON.stringify(v.slice(0, 37) + "...");
+  return showFull(v);
+}
+
 /** `["A", 2, 0, 5]` → `A[2][0][5]`; `["normalization", "min"]` → `normalization.min`. */
 function pathString(path: readonly PropertyKey[]): string {
   let s = "";
@@ -133,7 +139,8 @@ function describe(issue: z.core.$ZodIssue): string {
       return `${path} must be an integer >= ${String(issue.minimum)} (got ${show(input)})`;
     case "unrecognized_keys": {
       const allowed = path.length === 0 ? KEYS : path === "normalization" ? ["min", "max"] : [];
-      return `${at}unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}` +
+      const keys = issue.keys.slice(0, 5).map(show).join(", ") + (issue.keys.length > 5 ? `, ... (${issue.keys.length})` : "");
+      return `${at}unknown field${issue.keys.length > 1 ? "s" : ""} ${keys}` +
         (allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : "");
     }
     case "invalid_union":
