@@ -15,7 +15,7 @@ export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, typ
 export { fitCurve, initialGuesses, residualsKernel, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitOptions, type FitParameter, type FitResult } from "./device/fit.js";
 export { parseModelJson, modelSchema, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";
 export { lineChart, type LineChartOptions, type LineSeries, type RefLine } from "./plot/line.js";
-export { scatterChart, clipLine, type ScatterChartOptions, type ClassPoints, type RegionGrid, type StraightLine } from "./plot/scatter.js";
+export { scatterChart, clipLine, sampleRegions, type ScatterChartOptions, type ClassPoints, type RegionGrid, type StraightLine } from "./plot/scatter.js";
 export { heatmapChart, type HeatmapChartOptions } from "./plot/heatmap.js";
 export { histogram, histogramChart, type Histogram, type HistogramChartOptions } from "./plot/histogram.js";
 export { panelGrid, svgSize, type PanelGridOptions } from "./plot/panel.js";

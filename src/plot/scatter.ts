@@ -83,6 +83,24 @@ export interface ScatterChartOptions {
 
 const LEVELS = 24;
 
+/**
+ * Samples `f(x, y)` (e.g. a trained network's class-1 probability) at the centres of an nx × ny
+ * grid over [x0, x1] × [y0, y1] into a {@link RegionGrid} with `prob` (row-major, y then x).
+ *
+ * @example sampleRegions({ nx: 2, ny: 1, x0: 0, x1: 2, y0: 0, y1: 1 }, (x) => x / 2).prob // [0.25, 0.75]
+ */
+export function sampleRegions(grid: { nx: number; ny: number; x0: number; x1: number; y0: number; y1: number }, f: (x: number, y: number) => number): RegionGrid & { prob: Float64Array } {
+  const { nx, ny, x0, x1, y0, y1 } = grid;
+  integer(nx, 1, 4096, "sampleRegions: nx");
+  integer(ny, 1, 4096, "sampleRegions: ny");
+  const prob = new Float64Array(nx * ny);
+  for (let j = 0; j < ny; j++) {
+    const y = y0 + ((j + 0.5) * (y1 - y0)) / ny;
+    for (let i = 0; i < nx; i++) prob[j * nx + i] = f(x0 + ((i + 0.5) * (x1 - x0)) / nx, y);
+  }
+  return checkRegions({ nx, ny, x0, x1, y0, y1, prob }, "sampleRegions") as RegionGrid & { prob: Float64Array };
+}
+
 /** Checks a region grid; returns it. */
 export function checkRegions(r: RegionGrid, where: string): RegionGrid {
   integer(r.nx, 1, 4096, `${where}.nx`);

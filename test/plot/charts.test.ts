@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lineChart, scatterChart, heatmapChart, histogramChart, histogram, panelGrid, clipLine, svgSize, InputError } from "../../src/index.js";
+import { lineChart, scatterChart, heatmapChart, histogramChart, histogram, panelGrid, clipLine, sampleRegions, svgSize, InputError } from "../../src/index.js";
 import { matchSnapshot } from "./snapshot.js";
 import { wiggle } from "./fixtures.js";
 
@@ -136,4 +136,10 @@ test("different charts get different clip-path ids so they can share one HTML pa
   const b = lineChart({ series: [{ x: [0, 1], y: [1, 0] }] });
   assert.notEqual(id(a), id(b));
   assert.ok(!a.includes("__ID__"));
+});
+
+test("sampleRegions evaluates a function at the cell centres, row-major y then x", () => {
+  const r = sampleRegions({ nx: 2, ny: 2, x0: 0, x1: 2, y0: 0, y1: 4 }, (x, y) => x + 10 * y);
+  assert.deepEqual([...r.prob], [0.5 + 10, 1.5 + 10, 0.5 + 30, 1.5 + 30]);
+  assert.throws(() => sampleRegions({ nx: 0, ny: 1, x0: 0, x1: 1, y0: 0, y1: 1 }, () => 0), InputError);
 });
