@@ -1,10 +1,11 @@
 /**
  * Node adapter: loads a CSV data set from a file (see {@link parseCsvDataset} for the format).
- * Small files and `.gz` files are read as one string; large files are streamed from disk and
- * decoded in pieces cut at record boundaries, so files longer than the engine's maximum string
+ * Small files are read as one string; large files are streamed from disk, and `.gz` files are
+ * decompressed to bytes, then decoded in pieces cut at record boundaries, so files longer than the engine's maximum string
  * length (about 512 MB in V8) load, and the file itself is never held in memory whole.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { InputError } from "../util/errors.js";
 import { readTextFile } from "./files.js";
 import { parseCsvChunks, parseCsvDataset, type CsvDataset, type CsvOptions } from "../data/csv.js";
@@ -136,7 +137,25 @@ export function loadCsvDataset(path: string, options: LoadCsvOptions = {}): CsvD
     // Missing or unreadable: readTextFile reports it.
   }
   const { streamFromBytes = CHUNKED_FROM, blockBytes = CHUNK, ...parse } = options;
-  if (size === 0 || size < streamFromBytes || path.endsWith(".gz")) {
+  if (size > 0 && path.endsWith(".gz")) {
+    // Decompress to bytes and parse in record-aligned pieces: the text may exceed the longest
+    // string the engine allows even when the .gz file is small.
+    let buf: Buffer;
+    try {
+      buf = gunzipSync(readFileSync(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) {
+        throw new InputError(`${path}: too large to decompress in memory; gunzip it and load the .csv`);
+      }
+      if (code !== undefined && !code.startsWith("Z_")) throw new InputError(`${path}: cannot read file (${code})`);
+      throw new InputError(`${path}: not a valid gzip file`);
+    }
+    let lines = 1;
+    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) lines++;
+    return parseCsvChunks(splitCsvBuffer(buf, blockBytes), { ...parse, file: path, expectedRows: lines, expectedChars: buf.length });
+  }
+  if (size === 0 || size < streamFromBytes) {
     let text: string;
     try {
       text = readTextFile(path, "file");

@@ -205,6 +205,13 @@ test("loadCsvDataset reads plain and gzipped files and reports missing and empty
     assert.throws(() => loadCsvDataset(join(dir, "nope.csv")), (e: unknown) => e instanceof InputError && /nope\.csv: no such file/.test(e.message));
     assert.throws(() => loadCsvDataset(join(dir, "empty.csv")), (e: unknown) => e instanceof InputError && /empty\.csv: empty file$/.test(e.message));
     assert.throws(() => loadCsvDataset(join(dir, "folder.csv")), (e: unknown) => e instanceof InputError && /folder\.csv: is a folder/.test(e.message));
+    writeFileSync(join(dir, "broken.csv.gz"), "not gzip at all");
+    assert.throws(() => loadCsvDataset(join(dir, "broken.csv.gz")), (e: unknown) => e instanceof InputError && /broken\.csv\.gz: not a valid gzip file$/.test(e.message));
+    writeFileSync(join(dir, "blank.csv.gz"), gzipSync("\n \n"));
+    assert.throws(() => loadCsvDataset(join(dir, "blank.csv.gz")), (e: unknown) => e instanceof InputError && /blank\.csv\.gz: empty file$/.test(e.message));
+    const badGz = join(dir, "bad.csv.gz");
+    writeFileSync(badGz, gzipSync("a,b,c\n1,2,0\n3,x,1\n"));
+    assert.throws(() => loadCsvDataset(badGz, { blockBytes: 4 }), (e: unknown) => e instanceof InputError && e.message === `${badGz}: row 3, column 2 ("b"): expected a number (got "x")`);
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "a,b,c\n1,x,0\n");
     assert.throws(() => loadCsvDataset(bad), (e: unknown) => e instanceof InputError && e.message.startsWith(`${bad}: row 2, column 2 ("b")`));
