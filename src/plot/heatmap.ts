@@ -113,7 +113,6 @@ export function heatmapChart(options: HeatmapChartOptions): string {
         values += text(x + cw / 2, y + ch / 2, minusSign(v.toFixed(digits)), { anchor: "middle", valign: "middle", size: valueFs, fill: tf });
       }
     }
-    body += "";
   }
   body += `<g>${cells}</g>\n<g>${values}</g>\n`;
   body += `<rect x="${num(left)}" y="${num(top)}" width="${num(plotW)}" height="${num(plotH)}" fill="none" stroke="${INK}" stroke-width="1"/>\n`;

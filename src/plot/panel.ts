@@ -46,7 +46,7 @@ export function panelGrid(options: PanelGridOptions): string {
   const panels = options.panels;
   if (!Array.isArray(panels) || panels.length === 0) throw new InputError("panelGrid: panels must be a non-empty array of SVG strings");
   const n = panels.length;
-  const columns = integer(options.columns ?? (n <= 3 ? n : 2), 1, 26, "panelGrid: columns");
+  const columns = Math.min(n, integer(options.columns ?? (n <= 3 ? n : 2), 1, 26, "panelGrid: columns"));
   const gap = options.gap ?? 8;
   const letters = options.letters !== false;
   // A panel without a visible title gets a strip above it for its letter, so the letter never
