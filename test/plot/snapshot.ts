@@ -23,6 +23,7 @@ export function normalise(svg: string): string {
 /** Compares `svg` (normalised) with the stored snapshot `name`. */
 export function matchSnapshot(name: string, svg: string): void {
   const path = join(DIR, `${name}.svg`);
+  assert.ok(!/NaN|Infinity|undefined/.test(svg), `${name}: the SVG must not contain NaN, Infinity or undefined`);
   const got = normalise(svg);
   if (process.env.UPDATE_SNAPSHOTS === "1") {
     mkdirSync(DIR, { recursive: true });
