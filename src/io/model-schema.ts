@@ -245,11 +245,17 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
       seen.set(name, i);
     });
   }
+  const checkDevice = (spec: DeviceSpec, where: string): void => {
+    if (spec.csv !== undefined) {
+      throw new InputError(`${where}csv: a model file must be self-contained; embed the table as current and power arrays instead of referencing a CSV file`);
+    }
+    curveFromSpec(spec, where);
+  };
   if (Array.isArray(m.device)) {
     length(file, m.device, k, "device", "entries", "k");
-    m.device.forEach((spec, i) => curveFromSpec(spec, `${file}: device[${i}].`));
+    m.device.forEach((spec, i) => checkDevice(spec, `${file}: device[${i}].`));
   } else {
-    curveFromSpec(m.device, `${file}: device.`);
+    checkDevice(m.device, `${file}: device.`);
   }
   return m;
 }

@@ -114,6 +114,9 @@ test("device specs are checked by the device module with the file and path in th
   refuses(edit((m) => (m.device = "eq4")), /^model\.json: device: expected a device object with a string "model"/);
   refuses(edit((m) => (m.device = { model: "eq4", a: 4, b: 5, Ic: 1, Q: -1 })), /^model\.json: device\.Q must be > 0/);
   refuses(edit((m) => (m.device = [m.device, { model: "eq9" }])), /^model\.json: device\[1\]\.model must be one of eq4, eq3/);
+  refuses(edit((m) => (m.device = { model: "table", csv: "curve.csv" })), /^model\.json: device\.csv: a model file must be self-contained/);
+  const table = { model: "table", current: [0, 1, 2, 3], power: [0, 0.5, 1, 1.2] };
+  assert.deepEqual(parseModelJson(edit((m) => (m.device = table)), "model.json").device, table);
 });
 
 test("hardware and training must be objects when present", () => {
