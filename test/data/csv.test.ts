@@ -219,3 +219,10 @@ test("loadCsvDataset reads plain and gzipped files and reports missing and empty
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the CSV parser module imports nothing platform-specific", async () => {
+  const { readFileSync } = await import("node:fs");
+  const source = readFileSync(new URL("../../src/data/csv.ts", import.meta.url), "utf8");
+  const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+  assert.deepEqual(imports, ["../util/errors.js"]);
+});

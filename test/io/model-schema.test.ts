@@ -307,3 +307,11 @@ test("random device specs are refused cleanly or accepted", () => {
     { numRuns: 300, seed: 20260604 },
   );
 });
+
+test("the model schema module imports nothing platform-specific", async () => {
+  const { readFileSync } = await import("node:fs");
+  const source = readFileSync(new URL("../../src/io/model-schema.ts", import.meta.url), "utf8");
+  const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
+  assert.ok(imports.length > 0);
+  for (const spec of imports) assert.ok(spec === "zod" || spec.startsWith("../"), spec);
+});
