@@ -34,3 +34,4 @@ export { heunStep, heunWorkspace, thermalSigma, heunMaxStep, heunAntiDamping, HE
 export { ObservableAccumulator } from "./physics/observables.js";
 export { sweepCurrents, simulateCurrent, resolveSweepOptions, parseCurrentRange, initialMagnetisation, MAX_TURN, type SweepOptions, type ResolvedSweepOptions, type CurvePoint, type PointStatus } from "./physics/sweep.js";
 export { thresholdCurrent, smallAngleGrowthRate, stationaryState, boltzmannAverage, type StationaryState } from "./physics/closedform.js";
+export { checkSchema, issueMessage, jsonPath, type SchemaHints } from "./io/schema.js";

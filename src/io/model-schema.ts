@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../util/errors.js";
-import { show as showFull } from "../util/check.js";
+import { brief as show, checkSchema, type SchemaHints } from "./schema.js";
 import { curveFromSpec } from "../device/spec.js";
 import type { DeviceSpec } from "../device/curve.js";
 
@@ -79,77 +79,23 @@ export const modelSchema = z.strictObject({
   training: z.record(z.string(), z.unknown()).optional(),
 });
 
-const KEYS = Object.keys(modelSchema.shape);
-
-/** Formats a value for a message, compactly (long strings are cut so the message stays short). */
-function show(v: unknown): string {
-  if (typeof v === "string" && v.length > 40) return JSON.stringify(v.slice(0, 37) + "...");
-  return showFull(v);
-}
-
-/** `["A", 2, 0, 5]` → `A[2][0][5]`; `["normalization", "min"]` → `normalization.min`. */
-function pathString(path: readonly PropertyKey[]): string {
-  let s = "";
-  for (const p of path) {
-    if (typeof p === "number") s += `[${p}]`;
-    else s += (s.length > 0 ? "." : "") + String(p);
-  }
-  return s;
-}
-
-const EXPECTED: Record<string, string> = {
-  number: "a finite number",
-  int: "an integer",
-  array: "an array",
-  string: "a string",
-  object: "an object",
-  record: "an object",
+/** Wording of schema messages for model files. */
+const HINTS: SchemaHints = {
+  missing: {
+    device: 'a device object with a string "model", or an array of k of them',
+    k: "an integer >= 1, the number of oscillators",
+    steps: "an integer >= 1, the number of time steps",
+    classes: "an integer >= 2",
+    A: "steps × k × k finite numbers",
+    B: "steps × k finite numbers",
+    W: "classes × k finite numbers",
+    c: "classes finite numbers",
+    "normalization.min": "k finite numbers",
+    "normalization.max": "k finite numbers",
+  },
+  allowed: { "": Object.keys(modelSchema.shape), normalization: ["min", "max"] },
+  unions: { device: 'a device object with a string "model", or an array of k such objects' },
 };
-
-/** What a missing required field should hold. */
-const FIELDS: Record<string, string> = {
-  device: 'a device object with a string "model", or an array of k of them',
-  k: "an integer >= 1, the number of oscillators",
-  steps: "an integer >= 1, the number of time steps",
-  classes: "an integer >= 2",
-  A: "steps × k × k finite numbers",
-  B: "steps × k finite numbers",
-  W: "classes × k finite numbers",
-  c: "classes finite numbers",
-  "normalization.min": "k finite numbers",
-  "normalization.max": "k finite numbers",
-};
-
-/** Turns the first zod issue into a one-line message (without the file prefix). */
-function describe(issue: z.core.$ZodIssue): string {
-  const path = pathString(issue.path);
-  const at = path.length > 0 ? `${path}: ` : "";
-  const input = (issue as { input?: unknown }).input;
-  switch (issue.code) {
-    case "invalid_type": {
-      const expected = EXPECTED[issue.expected] ?? issue.expected;
-      if (input === undefined && typeof issue.path[issue.path.length - 1] === "string") {
-        return `missing field ${path} (expected ${FIELDS[path] ?? expected})`;
-      }
-      const received = (issue as { received?: unknown }).received;
-      const got = typeof received === "string" && input === null ? received : show(input);
-      return `${at}expected ${expected} (got ${got})`;
-    }
-    case "too_small":
-      return `${path} must be an integer >= ${String(issue.minimum)} (got ${show(input)})`;
-    case "unrecognized_keys": {
-      const allowed = path.length === 0 ? KEYS : path === "normalization" ? ["min", "max"] : [];
-      const keys = issue.keys.slice(0, 5).map(show).join(", ") + (issue.keys.length > 5 ? `, ... (${issue.keys.length})` : "");
-      return `${at}unknown field${issue.keys.length > 1 ? "s" : ""} ${keys}` +
-        (allowed.length > 0 ? ` (allowed: ${allowed.join(", ")})` : "");
-    }
-    case "invalid_union":
-      if (input === undefined) return `missing field ${path} (expected ${FIELDS[path] ?? "a value"})`;
-      return `${at}expected a device object with a string "model", or an array of k such objects (got ${show(input)})`;
-    default:
-      return `${at}${issue.message}`;
-  }
-}
 
 /** Checks `v.length === n`; `what` describes the entries (e.g. "rows"). */
 function length(file: string, v: readonly unknown[], n: number, path: string, what: string, expected: string): void {
@@ -215,9 +161,7 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
   if (v > MODEL_VERSION) {
     throw new InputError(`${file}: model version ${v} is newer than this dynaspin supports (${MODEL_VERSION}); upgrade dynaspin`);
   }
-  const r = modelSchema.safeParse(value, { reportInput: true });
-  if (!r.success) throw new InputError(`${file}: ${describe(r.error.issues[0]!)}`);
-  const m = r.data as ModelJson;
+  const m = checkSchema(modelSchema, value, file, HINTS) as ModelJson;
   const { k, steps, classes } = m;
   const K = [k, "k"] as const;
   const STEPS = [steps, "steps"] as const;

@@ -92,8 +92,8 @@ test("arrays of the wrong length are refused naming the path and the expected le
 });
 
 test("counts must be integers in range and required fields present", () => {
-  refuses(edit((m) => (m.k = 0)), /^model\.json: k must be an integer >= 1 \(got 0\)$/);
-  refuses(edit((m) => (m.classes = 1)), /classes must be an integer >= 2 \(got 1\)/);
+  refuses(edit((m) => (m.k = 0)), /^model\.json: k must be >= 1 \(got 0\)$/);
+  refuses(edit((m) => (m.classes = 1)), /classes must be >= 2 \(got 1\)/);
   refuses(edit((m) => (m.steps = 1.5)), /steps: expected an integer \(got 1.5\)/);
   refuses(edit((m) => delete m.W), /missing field W \(expected classes × k finite numbers\)/);
   refuses(edit((m) => delete m.device), /missing field device/);
@@ -313,5 +313,5 @@ test("the model schema module imports nothing platform-specific", async () => {
   const source = readFileSync(new URL("../../src/io/model-schema.ts", import.meta.url), "utf8");
   const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!);
   assert.ok(imports.length > 0);
-  for (const spec of imports) assert.ok(spec === "zod" || spec.startsWith("../"), spec);
+  for (const spec of imports) assert.ok(spec === "zod" || /^\.\.?\//.test(spec), spec);
 });
