@@ -66,10 +66,12 @@ function cleanMultiple(i: number, step: number): number {
  * @example niceDomain(-0.002, 0.5, 4) // [-0.1, 0.5, 0.1]
  */
 export function niceDomain(lo: number, hi: number, count: number): [number, number, number] {
-  if (!(hi > lo)) {
-    const d = lo === 0 ? 1 : Math.abs(lo) / 10;
-    lo -= d;
-    hi += d;
+  // Zero-width (or denormal-width) domains: widen around the centre by a tenth of it, or by 1 at 0.
+  if (!(hi - lo > 1e-290)) {
+    const c = (lo + hi) / 2;
+    const d = Math.abs(c) > 1e-280 ? Math.abs(c) / 10 : 1;
+    lo = c - d;
+    hi = c + d;
   }
   const step = tickStep(lo, hi, count);
   return [cleanMultiple(Math.floor(lo / step + 1e-9), step), cleanMultiple(Math.ceil(hi / step - 1e-9), step), step];
@@ -106,7 +108,7 @@ function formatDecade(e: number, v: number): string {
  * extended to nice tick multiples.
  */
 export function linearScale(lo: number, hi: number, r0: number, r1: number, count = 5, nice = true): Scale {
-  const [d0, d1, niceStep] = nice || !(hi > lo) ? niceDomain(lo, hi, count) : [lo, hi, NaN];
+  const [d0, d1, niceStep] = nice || !(hi - lo > 1e-290) ? niceDomain(lo, hi, count) : [lo, hi, NaN];
   const domain: [number, number] = [d0, d1];
   const step = Number.isNaN(niceStep) ? tickStep(d0, d1, count) : niceStep;
   const ticks = linearTicks(d0, d1, step);
@@ -134,6 +136,9 @@ export function linearScale(lo: number, hi: number, r0: number, r1: number, coun
  */
 export function logScale(lo: number, hi: number, r0: number, r1: number, nice = true): Scale {
   if (!(lo > 0)) lo = hi > 0 ? hi / 10 : 1;
+  // Keep decades representable (10^e must neither underflow to 0 nor overflow).
+  lo = Math.min(1e299, Math.max(1e-299, lo));
+  hi = Math.min(1e300, Math.max(1e-299, hi));
   if (!(hi > lo)) hi = lo * 10;
   let e0 = Math.log10(lo);
   let e1 = Math.log10(hi);
