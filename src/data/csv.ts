@@ -465,6 +465,7 @@ class CsvParser {
     const rows = this.pending;
     this.pending = [];
     const first = rows[0]!;
+    if (first.cells.some((c) => c.includes("\u0000"))) this.fail("looks like a binary file, not CSV text");
     const m = first.cells.length;
     this.m = m;
     let label = this.labelOption;

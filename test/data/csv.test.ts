@@ -146,6 +146,10 @@ test("a file with only a label column or only a header is refused", () => {
   refuses("a,b,c\n\n\n", /no data rows/);
 });
 
+test("a binary file is refused as such", () => {
+  refuses("\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000,\n", /^data\.csv: looks like a binary file, not CSV text$/);
+});
+
 test("an empty label is refused", () => {
   refuses("a,b,c\n1,2,\n3,4,1\n", /row 2, column 3 \("c"\): empty label/);
 });
