@@ -1,8 +1,9 @@
 /**
  * Node adapter: loads a CSV data set from a file (see {@link parseCsvDataset} for the format).
- * Small files are read as one string; large files are streamed from disk, and `.gz` files are
- * decompressed to bytes, then decoded in pieces cut at record boundaries, so files longer than the engine's maximum string
- * length (about 512 MB in V8) load, and the file itself is never held in memory whole.
+ * Small files are read as one string. Large files are streamed from disk and `.gz` files are
+ * decompressed to bytes; both are then decoded in pieces cut at record boundaries, so text longer
+ * than the engine's maximum string length (about 512 MB in V8) loads, and a large plain file is
+ * never held in memory whole.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
