@@ -13,7 +13,7 @@ import { extent } from "./scale.js";
 import { numbers, sameLength } from "./check.js";
 import { minusSign } from "./text.js";
 import { InputError } from "../util/errors.js";
-import { finite, integer } from "../util/check.js";
+import { finite, greaterThan, integer } from "../util/check.js";
 
 /** Shortest readable form of a parameter value (3 significant digits, typographic minus). */
 function sig(v: number): string {
@@ -202,6 +202,38 @@ export interface Figure4Data {
   threshold?: number;
   /** @default none */
   title?: string;
+  /**
+   * Inset (in the plot corner covering the fewest data points), as the paper's inset: the normal
+   * density of the device parameter, mean `a`, standard deviation `sigma`, with a ± σ shaded.
+   * @default none
+   */
+  inset?: { a: number; sigma: number; label?: string };
+}
+
+/** Small chart of the normal density N(a, σ²) over a ± 4σ with a ± σ shaded (the Fig. 4 inset). */
+function densityInset(a: number, sigma: number, label: string): string {
+  const n = 121;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = a - 4 * sigma + (8 * sigma * i) / (n - 1);
+    const z = (x[i]! - a) / sigma;
+    y[i] = Math.exp(-0.5 * z * z) / (sigma * Math.sqrt(2 * Math.PI));
+    const inside = Math.abs(z) <= 1 + 1e-9;
+    lo[i] = inside ? 0 : NaN;
+    hi[i] = inside ? y[i]! : NaN;
+  }
+  return lineChart({
+    series: [{ x, y, band: { lo, hi }, color: color(2), lineWidth: 1.5 }],
+    x: { label, ticks: 4 },
+    y: { min: 0, max: (1.1 / (sigma * Math.sqrt(2 * Math.PI))), ticks: 2 },
+    hlines: [],
+    width: 180,
+    height: 110,
+    legend: "none",
+  });
 }
 
 /**
@@ -237,6 +269,9 @@ export function figure4(data: Figure4Data): string {
     width: 480,
     height: 340,
     legend: "auto",
+    inset: data.inset
+      ? { svg: densityInset(finite(data.inset.a, "figure4: inset.a"), greaterThan(data.inset.sigma, 0, "figure4: inset.sigma"), data.inset.label ?? `a (σ = ${sig(data.inset.sigma)})`) }
+      : undefined,
   });
 }
 

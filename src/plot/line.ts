@@ -7,7 +7,8 @@ import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js"
 import { PALETTE, color } from "./palette.js";
 import { extent } from "./scale.js";
 import { MARKERS, markerPath, polyline, svgDocument, text, type Marker } from "./svg.js";
-import { num } from "./text.js";
+import { num, textWidth } from "./text.js";
+import { svgSize } from "./panel.js";
 import { InputError } from "../util/errors.js";
 import { oneOf } from "../util/check.js";
 
@@ -77,7 +78,16 @@ export interface LineChartOptions {
   vlines?: readonly RefLine[];
   /** Colour the left / right axis titles like their first series (useful with two y axes). @default true when y2 is set */
   colorAxes?: boolean;
+  /**
+   * A small chart (an SVG string, e.g. another lineChart 190 × 130 px) drawn inside the plot area
+   * at a corner, 8 px from the frame ("auto": the corner covering the fewest data points, trying
+   * bottom-left, bottom-right, top-right, top-left; default "auto"); the legend avoids it. @default none
+   */
+  inset?: { svg: string; corner?: InsetCorner | "auto" };
 }
+
+/** Corner of the plot area for an inset. */
+export type InsetCorner = "top-right" | "top-left" | "bottom-right" | "bottom-left";
 
 const STYLES = ["line", "points", "linepoints"] as const;
 
@@ -122,6 +132,12 @@ export function lineChart(options: LineChartOptions): string {
       fitDomain: s.fitDomain !== false,
     };
   });
+  let inset: { svg: string; corner: InsetCorner | "auto"; w: number; h: number } | undefined;
+  if (options.inset) {
+    const size = svgSize(options.inset.svg, "lineChart: inset.svg");
+    const corner = oneOf(options.inset.corner ?? "auto", ["auto", "top-right", "top-left", "bottom-right", "bottom-left"] as const, "lineChart: inset.corner");
+    inset = { svg: options.inset.svg, corner, w: size.width, h: size.height };
+  }
   const hlines = options.hlines ?? [];
   const vlines = options.vlines ?? [];
   const xOpt = options.x ?? {};
@@ -182,6 +198,17 @@ export function lineChart(options: LineChartOptions): string {
         d += seg + "z";
       }
       if (d) body += `<path d="${d}" fill="${s.color}" fill-opacity="0.2" stroke="none"/>\n`;
+      // The legend should not cover a band either.
+      for (let k = 0; k < n; k++) {
+        const X = xs.map(s.x[k]!);
+        const a = sc.map(s.band.lo[k]!);
+        const b = sc.map(s.band.hi[k]!);
+        if (!Number.isFinite(X) || !Number.isFinite(a) || !Number.isFinite(b)) continue;
+        for (let m = 0; m <= 4; m++) {
+          legendPx.push(X);
+          legendPy.push(a + ((b - a) * m) / 4);
+        }
+      }
     }
     for (const h of hlines) {
       const py = frame.ys.map(h.value);
@@ -235,9 +262,42 @@ export function lineChart(options: LineChartOptions): string {
       const py = frame.ys.map(h.value);
       if (h.label && Number.isFinite(py)) over += text(plot.x + 4, py - 4, h.label, { size: 10, fill: h.color ?? "#555555" }) + "\n";
     }
+    // Inset placement: the given corner, or ("auto") the one covering the fewest data points.
+    const place = (c: InsetCorner): [number, number] =>
+      inset ? [c.endsWith("left") ? plot.x + 8 : plot.x + plot.w - 8 - inset.w, c.startsWith("top") ? plot.y + 8 : plot.y + plot.h - 8 - inset.h] : [0, 0];
+    let corner: InsetCorner = "bottom-left";
+    if (inset && inset.corner !== "auto") corner = inset.corner;
+    else if (inset) {
+      let best = Infinity;
+      for (const c of ["bottom-left", "bottom-right", "top-right", "top-left"] as const) {
+        const [cx, cy] = place(c);
+        let hits = 0;
+        for (let k = 0; k < legendPx.length; k++) {
+          if (legendPx[k]! >= cx && legendPx[k]! <= cx + inset.w && legendPy[k]! >= cy && legendPy[k]! <= cy + inset.h) hits++;
+        }
+        if (hits < best) {
+          best = hits;
+          corner = c;
+        }
+      }
+    }
+    const [ix, iy] = place(corner);
     for (const v of vlines) {
       const px = xs.map(v.value);
-      if (v.label && Number.isFinite(px)) over += text(px + 4, plot.y + plot.h - 6, v.label, { size: 10, fill: v.color ?? "#555555" }) + "\n";
+      if (!v.label || !Number.isFinite(px)) continue;
+      // A bottom inset would hide the label at the foot of the line: put it just above the inset.
+      const hidden = inset && corner.startsWith("bottom") && px + 4 + textWidth(v.label, 10) >= ix && px <= ix + inset.w;
+      over += text(px + 4, hidden ? iy - 5 : plot.y + plot.h - 6, v.label, { size: 10, fill: v.color ?? "#555555" }) + "\n";
+    }
+    if (inset) {
+      over += inset.svg.replace(/^\s*<\?xml[^>]*>\s*/, "").replace(/<svg\b/, `<svg x="${num(ix)}" y="${num(iy)}"`);
+      over += `<rect x="${num(ix)}" y="${num(iy)}" width="${num(inset.w)}" height="${num(inset.h)}" fill="none" stroke="#BBBBBB" stroke-width="0.8"/>\n`;
+      for (let a = 0; a <= 8; a++) {
+        for (let b = 0; b <= 8; b++) {
+          legendPx.push(ix + (inset.w * a) / 8);
+          legendPy.push(iy + (inset.h * b) / 8);
+        }
+      }
     }
     return { body, over, px: legendPx, py: legendPy };
   };

@@ -27,12 +27,12 @@ export interface PanelGridOptions {
 }
 
 /** Width and height (px) of a standalone SVG string, read from its root element. */
-export function svgSize(svg: string): { width: number; height: number } {
+export function svgSize(svg: string, where = "panelGrid: each panel"): { width: number; height: number } {
   const m = /<svg\b[^>]*>/.exec(svg);
   const tag = m ? m[0] : "";
   const w = /\swidth="([0-9.]+)"/.exec(tag);
   const h = /\sheight="([0-9.]+)"/.exec(tag);
-  if (!w || !h) throw new InputError("panelGrid: each panel must be an SVG document with numeric width and height attributes");
+  if (!w || !h) throw new InputError(`${where} must be an SVG document with numeric width and height attributes`);
   return { width: Number(w[1]), height: Number(h[1]) };
 }
 

@@ -82,3 +82,11 @@ test("powerFrequencyFigure puts power on the left axis and frequency in GHz on t
   matchSnapshot("power-frequency", svg);
   assert.ok(svg.includes("Frequency f (GHz)") && svg.includes("Power p"));
 });
+
+test("figure4 can show the spread of a as an inset, and the σ label moves above it", () => {
+  const svg = figure4({ sigma: [0, 0.5, 1], curves: [{ name: "plain", mean: [0.9, 0.7, 0.6], p5: [0.88, 0.6, 0.5], p95: [0.92, 0.8, 0.7] }], threshold: 0.25, inset: { a: 4, sigma: 0.25 } });
+  matchSnapshot("figure4-inset", svg);
+  assert.ok(svg.includes("a (σ = 0.25)"));
+  assert.equal(svg.split("<svg ").length - 1, 2, "the inset is a nested SVG");
+  assert.throws(() => figure4({ sigma: [0], curves: [{ name: "x", mean: [1], p5: [1], p95: [1] }], inset: { a: 4, sigma: 0 } }), (e: Error) => e instanceof InputError && /inset\.sigma must be > 0/.test(e.message));
+});

@@ -59,7 +59,7 @@ const figures: Record<string, ReportFigure> = {};
     const mean = sigma.map((s) => 0.93 - 0.4 * (1 - Math.exp(-((s / w) ** 2))));
     return { name, mean, p5: mean.map((m, i) => m - 0.02 - 0.25 * sigma[i]!), p95: mean.map((m, i) => Math.min(1, m + 0.01 + 0.05 * sigma[i]!)) };
   };
-  figures.figure4 = { caption: "Fig. 4: mean accuracy vs σ with 5–95 % bands.", svg: figure4({ sigma, curves: [curve("plain training", 0.4), curve("variation-aware training", 0.8)], threshold: 0.25 }) };
+  figures.figure4 = { caption: "Fig. 4: mean accuracy vs σ with 5–95 % bands.", svg: figure4({ sigma, curves: [curve("plain training", 0.4), curve("variation-aware training", 0.8)], threshold: 0.25, inset: { a: 4, sigma: 0.25 } }) };
 }
 {
   const epochs = Array.from({ length: 60 }, (_, i) => i + 1);
