@@ -35,3 +35,18 @@ export { ObservableAccumulator } from "./physics/observables.js";
 export { sweepCurrents, simulateCurrent, resolveSweepOptions, parseCurrentRange, initialMagnetisation, MAX_TURN, type SweepOptions, type ResolvedSweepOptions, type CurvePoint, type PointStatus } from "./physics/sweep.js";
 export { thresholdCurrent, smallAngleGrowthRate, stationaryState, boltzmannAverage, type StationaryState } from "./physics/closedform.js";
 export { checkSchema, issueMessage, jsonPath, type SchemaHints } from "./io/schema.js";
+// Network, training and data (core).
+export { createModel, createGradients, cloneModel, type Model, type Gradients, type Normalization } from "./network/model.js";
+export { createWorkspace, loadBatch, forward, readout, softmaxCrossEntropy, backward, type Workspace } from "./network/dynamics.js";
+export { initializeModel, type InitOptions } from "./network/init.js";
+export { runForward, evaluate, evaluateArrays, lossAndGradients, type ForwardResult, type Evaluation, type NestedGradients } from "./network/api.js";
+export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
+export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
+export { learningRate, SCHEDULES, type Schedule } from "./train/schedule.js";
+export { train, TrainingRun, resolveTrainOptions, parameterScales, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult } from "./train/train.js";
+export { TASKS, TASK_DEFAULTS, PAPER_RESULTS, type TaskName } from "./train/tasks.js";
+export { subset, type Dataset } from "./data/dataset.js";
+export { makeSpiral, type SpiralOptions } from "./data/spiral.js";
+export { parseDigits } from "./data/digits.js";
+export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
+export { VERSION } from "./version.js";

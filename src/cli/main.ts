@@ -7,6 +7,9 @@ import { COMMANDS } from "./commands/index.js";
 import { COMMON_FLAGS, type CommandIO } from "./command.js";
 import { Flags, formatHelp, parseArgs } from "./args.js";
 import { InputError, ComputationError } from "../util/errors.js";
+import { VERSION } from "../version.js";
+
+export { VERSION };
 
 function topHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join("\n");
@@ -46,5 +49,3 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
   }
 }
 
-/** Package version (kept in sync with package.json by a test). */
-export const VERSION = "0.1.0";

@@ -2,6 +2,8 @@
 import type { Command } from "../command.js";
 import { fitCommand } from "./fit.js";
 import { llgCommand } from "./llg.js";
+import { trainCommand } from "./train.js";
+import { evalCommand } from "./eval.js";
 
 /** All sub-commands, in the order `dynaspin --help` lists them. */
-export const COMMANDS: Command[] = [fitCommand, llgCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand];

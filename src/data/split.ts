@@ -1,0 +1,66 @@
+/**
+ * Seeded stratified train/test split and min–max normalisation fitted on the training split.
+ */
+import type { Dataset } from "./dataset.js";
+import { subset } from "./dataset.js";
+import { Rng } from "../util/rng.js";
+import type { Normalization } from "../network/model.js";
+
+/** A train/test split of a data set, with the row indices each part came from. */
+export interface Split {
+  train: Dataset;
+  test: Dataset;
+  trainRows: Int32Array;
+  testRows: Int32Array;
+}
+
+/**
+ * Splits each class separately: shuffles its rows with `seed` and sends `round(testFraction·n_c)`
+ * of them to the test set, so both parts keep the class proportions. Rows keep their original
+ * relative order within each part.
+ * @param testFraction @default 0.2 (the paper's 80/20 split)
+ */
+export function stratifiedSplit(ds: Dataset, seed: number, testFraction = 0.2): Split {
+  const rng = new Rng(seed);
+  const classes = ds.classNames.length;
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (let r = 0; r < ds.n; r++) byClass[ds.y[r]].push(r);
+  const isTest = new Uint8Array(ds.n);
+  for (const rows of byClass) {
+    rng.shuffle(rows);
+    const nt = Math.round(testFraction * rows.length);
+    for (let q = 0; q < nt; q++) isTest[rows[q]] = 1;
+  }
+  const tr: number[] = [], te: number[] = [];
+  for (let r = 0; r < ds.n; r++) (isTest[r] ? te : tr).push(r);
+  const trainRows = Int32Array.from(tr), testRows = Int32Array.from(te);
+  return { train: subset(ds, trainRows), test: subset(ds, testRows), trainRows, testRows };
+}
+
+/** Per-feature min and max over a data set (the training split). */
+export function fitNormalization(ds: Dataset): Normalization {
+  const d = ds.d;
+  const min = new Float64Array(d).fill(Infinity);
+  const max = new Float64Array(d).fill(-Infinity);
+  for (let r = 0; r < ds.n; r++) {
+    for (let j = 0; j < d; j++) {
+      const v = ds.x[r * d + j];
+      if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
+    }
+  }
+  return { min, max };
+}
+
+/** Applies `p = (x − min)/(max − min)` (0 where max = min) to every row; returns a new array. */
+export function applyNormalization(x: Float64Array, d: number, norm: Normalization): Float64Array {
+  const out = new Float64Array(x.length);
+  const n = x.length / d;
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < d; j++) {
+      const span = norm.max[j] - norm.min[j];
+      out[r * d + j] = span > 0 ? (x[r * d + j] - norm.min[j]) / span : 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,190 @@
+/**
+ * Checked, allocating wrappers around the dynamics kernels: the functions a library user calls.
+ */
+import type { Model } from "./model.js";
+import { createGradients } from "./model.js";
+import type { Dataset } from "../data/dataset.js";
+import { createWorkspace, loadBatch, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace } from "./dynamics.js";
+import { InputError } from "../util/errors.js";
+
+/** Result of {@link runForward}. */
+export interface ForwardResult {
+  /** p(t) for t = 0..n, layout [t][sample][oscillator]: `p[(t*N + r)*k + j]`. */
+  p: Float64Array;
+  /** Injected currents I(t) = polarity·u² for t = 0..n−1, layout [t][sample][oscillator]. */
+  currents: Float64Array;
+  /** Readout logits, layout [sample][class]. */
+  logits: Float64Array;
+  /** Number of samples N. */
+  n: number;
+}
+
+function rowsOf(inputs: Float64Array | ArrayLike<ArrayLike<number>>, k: number, what: string): { x: Float64Array; n: number } {
+  if (inputs instanceof Float64Array) {
+    if (inputs.length % k !== 0) throw new InputError(`${what} has ${inputs.length} values, not a multiple of k = ${k}`);
+    return { x: inputs, n: inputs.length / k };
+  }
+  const n = inputs.length;
+  const x = new Float64Array(n * k);
+  for (let r = 0; r < n; r++) {
+    const row = inputs[r];
+    if (row.length !== k) throw new InputError(`${what}[${r}] has ${row.length} values, expected k = ${k}`);
+    for (let j = 0; j < k; j++) {
+      const v = row[j];
+      if (!Number.isFinite(v)) throw new InputError(`${what}[${r}][${j}] must be a finite number (got ${v})`);
+      x[r * k + j] = v;
+    }
+  }
+  return { x, n };
+}
+
+/** Iterates over a sample matrix in chunks that fit one workspace. */
+function chunks(n: number, cap: number, fn: (start: number, nb: number) => void): void {
+  for (let start = 0; start < n; start += cap) fn(start, Math.min(cap, n - start));
+}
+
+/**
+ * Runs the network on raw inputs (normalised with the model's normalisation, if any) and returns
+ * every intermediate state, the injected currents and the logits.
+ * @param inputs N×k raw features (row-major Float64Array or nested arrays).
+ */
+export function runForward(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>): ForwardResult {
+  const { k, steps, classes } = model;
+  const { x, n } = rowsOf(inputs, k, "inputs");
+  const cap = Math.max(1, Math.min(n, 256));
+  const ws = createWorkspace(k, steps, classes, cap);
+  const p = new Float64Array((steps + 1) * n * k);
+  const currents = new Float64Array(steps * n * k);
+  const logits = new Float64Array(n * classes);
+  chunks(n, cap, (start, nb) => {
+    loadBatch(ws, x, null, start, nb, model.normalization);
+    forwardKernel(model, ws, nb, false);
+    for (let t = 0; t <= steps; t++) {
+      const Pt = ws.P[t];
+      for (let b = 0; b < nb; b++) for (let j = 0; j < k; j++) p[(t * n + start + b) * k + j] = Pt[j * cap + b];
+      if (t < steps) {
+        const Ut = ws.U[t];
+        for (let b = 0; b < nb; b++) {
+          for (let j = 0; j < k; j++) {
+            const u = Ut[j * cap + b];
+            currents[(t * n + start + b) * k + j] = model.devices[j].polarity * u * u;
+          }
+        }
+      }
+    }
+    for (let b = 0; b < nb; b++) for (let c = 0; c < classes; c++) logits[(start + b) * classes + c] = ws.logits[c * cap + b];
+  });
+  return { p, currents, logits, n };
+}
+
+/** Accuracy, mean loss, predictions and confusion matrix of a model on a data set. */
+export interface Evaluation {
+  /** Mean softmax cross-entropy (natural log). */
+  loss: number;
+  /** Fraction of samples whose argmax logit is the label, in [0, 1]. */
+  accuracy: number;
+  /** Number of samples. */
+  n: number;
+  /** Predicted class per sample. */
+  predictions: Int32Array;
+  /** confusion[true*classes + predicted] counts. */
+  confusion: Int32Array;
+}
+
+/**
+ * Evaluates a model on raw features with labels. Reuses `ws` if given (capacity any).
+ */
+export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: number, ws?: Workspace): Evaluation {
+  const { k, steps, classes } = model;
+  const work = ws ?? createWorkspace(k, steps, classes, Math.max(1, Math.min(n, 512)));
+  const cap = work.capacity;
+  const predictions = new Int32Array(n);
+  const confusion = new Int32Array(classes * classes);
+  const acc = { loss: 0, correct: 0 };
+  let loss = 0, correct = 0;
+  chunks(n, cap, (start, nb) => {
+    loadBatch(work, x, null, start, nb, model.normalization);
+    forwardKernel(model, work, nb, false);
+    for (let b = 0; b < nb; b++) {
+      let best = 0, bv = -Infinity;
+      for (let c = 0; c < classes; c++) {
+        const v = work.logits[c * cap + b];
+        if (v > bv) {
+          bv = v;
+          best = c;
+        }
+      }
+      predictions[start + b] = best;
+      confusion[y[start + b] * classes + best]++;
+    }
+    softmaxCrossEntropy(work, classes, nb, y, start, 1, acc);
+    loss += acc.loss;
+    correct += acc.correct;
+  });
+  return { loss: loss / n, accuracy: correct / n, n, predictions, confusion };
+}
+
+/**
+ * Evaluates a model on a data set (raw features; the model's normalisation is applied).
+ * @throws InputError if the data set's feature count or classes do not match the model.
+ */
+export function evaluate(model: Model, ds: Dataset): Evaluation {
+  if (ds.d !== model.k) throw new InputError(`data has ${ds.d} features but the model has k = ${model.k} oscillators`);
+  for (let r = 0; r < ds.n; r++) {
+    if (ds.y[r] < 0 || ds.y[r] >= model.classes) {
+      throw new InputError(`data row ${r + 1}: class index ${ds.y[r]} is outside the model's ${model.classes} classes`);
+    }
+  }
+  return evaluateArrays(model, ds.x, ds.y, ds.n);
+}
+
+/** Gradients as nested arrays shaped like the model file: A[t][i][j], B[t][i], W[c][j], c[c]. */
+export interface NestedGradients {
+  A: number[][][];
+  B: number[][];
+  W: number[][];
+  c: number[];
+}
+
+function nest2(a: Float64Array, rows: number, cols: number): number[][] {
+  return Array.from({ length: rows }, (_, r) => Array.from(a.subarray(r * cols, (r + 1) * cols)));
+}
+
+/**
+ * Mean softmax cross-entropy of the model on (inputs, labels) and its exact gradient with respect
+ * to every A[t], B[t], W, c, computed by the discrete adjoint of the forward update.
+ * @param inputs N×k raw features (normalised with the model's normalisation, if any).
+ * @param labels N class indices.
+ * @example const { loss, gradients } = lossAndGradients(model, [[0.2, 0.7]], [1]);
+ */
+export function lossAndGradients(
+  model: Model,
+  inputs: Float64Array | ArrayLike<ArrayLike<number>>,
+  labels: ArrayLike<number>,
+): { loss: number; gradients: NestedGradients } {
+  const { k, steps, classes } = model;
+  const { x, n } = rowsOf(inputs, k, "inputs");
+  if (labels.length !== n) throw new InputError(`labels has ${labels.length} entries, expected ${n} (one per input row)`);
+  const y = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const v = labels[r];
+    if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InputError(`labels[${r}] must be an integer in 0..${classes - 1} (got ${v})`);
+    y[r] = v;
+  }
+  const ws = createWorkspace(k, steps, classes, Math.max(1, n));
+  const g = createGradients(model);
+  loadBatch(ws, x, null, 0, n, model.normalization);
+  forwardKernel(model, ws, n, true);
+  const out = { loss: 0, correct: 0 };
+  softmaxCrossEntropy(ws, classes, n, y, 0, 1 / n, out);
+  backward(model, ws, n, g);
+  return {
+    loss: out.loss / n,
+    gradients: {
+      A: Array.from({ length: steps }, (_, t) => nest2(g.A.subarray(t * k * k, (t + 1) * k * k), k, k)),
+      B: nest2(g.B, steps, k),
+      W: nest2(g.W, classes, k),
+      c: Array.from(g.c),
+    },
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * Forward dynamics and its hand-written discrete adjoint, side by side, over a caller-owned
+ * {@link Workspace}. Nothing here allocates or validates; the checked wrappers live in `api.ts`.
+ *
+ * Batch layout inside the workspace is oscillator-major: the state of oscillator j for batch
+ * column b at step t is `P[t][j*cap + b]` (cap = workspace capacity). Every inner loop then runs
+ * over a contiguous batch row — `U_i += A_ij·P_j` is an axpy over b — and each oscillator's curve
+ * is evaluated on one contiguous row by its own vectorised kernel.
+ *
+ * Forward, for t = 0..n−1 (paper eqs. 5–6 with the drive polarity s_i = sign(Ic_i)):
+ *   u_i = Σ_j A[t]_ij·p_j(t) + B[t]_i,   I_i = s_i·u_i²,   p_i(t+1) = f_i(I_i)
+ *   logits = W·p(n) + c,   loss = −log softmax(logits)[y]
+ * Adjoint (λ(t) = ∂loss/∂p(t)), for t = n−1..0:
+ *   g_i = λ_i(t+1)·f_i'(I_i)·2·s_i·u_i
+ *   ∂A[t]_ij += g_i·p_j(t),   ∂B[t]_i += g_i,   λ_j(t) = Σ_i A[t]_ij·g_i
+ */
+import type { Model, Gradients } from "./model.js";
+
+/** Scratch memory for a batch of up to `capacity` samples; reuse it across batches and epochs. */
+export interface Workspace {
+  k: number;
+  steps: number;
+  classes: number;
+  capacity: number;
+  /** p(t) for t = 0..n, each a k·cap view. P[0] is the input the caller loads. */
+  P: Float64Array[];
+  /** u(t) for t = 0..n−1 (k·cap views). */
+  U: Float64Array[];
+  /** f'(I(t)) for t = 0..n−1 (k·cap views). */
+  D: Float64Array[];
+  /** Injected currents of the step being computed (k·cap). */
+  I: Float64Array;
+  /** Logits (classes·cap), overwritten by softmax probabilities in the backward pass. */
+  logits: Float64Array;
+  /** Adjoint buffers (k·cap each). */
+  lam: Float64Array;
+  lam2: Float64Array;
+  gU: Float64Array;
+}
+
+/** Allocates a workspace for `capacity` samples of a network with the given shapes. */
+export function createWorkspace(k: number, steps: number, classes: number, capacity: number): Workspace {
+  const kc = k * capacity;
+  const pAll = new Float64Array((steps + 1) * kc);
+  const uAll = new Float64Array(steps * kc);
+  const dAll = new Float64Array(steps * kc);
+  const P: Float64Array[] = [];
+  const U: Float64Array[] = [];
+  const D: Float64Array[] = [];
+  for (let t = 0; t <= steps; t++) P.push(pAll.subarray(t * kc, (t + 1) * kc));
+  for (let t = 0; t < steps; t++) {
+    U.push(uAll.subarray(t * kc, (t + 1) * kc));
+    D.push(dAll.subarray(t * kc, (t + 1) * kc));
+  }
+  return {
+    k,
+    steps,
+    classes,
+    capacity,
+    P,
+    U,
+    D,
+    I: new Float64Array(kc),
+    logits: new Float64Array(classes * capacity),
+    lam: new Float64Array(kc),
+    lam2: new Float64Array(kc),
+    gU: new Float64Array(kc),
+  };
+}
+
+/**
+ * Loads `nb` samples into p(0): column b ← row `rows[start + b]` (or `start + b` when rows is null)
+ * of the row-major sample matrix `x` (d = k features per row), normalised by `norm` when given:
+ * `p_j(0) = (x_j − min_j)/(max_j − min_j)` (0 when max_j = min_j).
+ */
+export function loadBatch(
+  ws: Workspace,
+  x: Float64Array,
+  rows: Int32Array | null,
+  start: number,
+  nb: number,
+  norm: { min: Float64Array; max: Float64Array } | null,
+): void {
+  const k = ws.k, cap = ws.capacity, p0 = ws.P[0];
+  for (let b = 0; b < nb; b++) {
+    const r = rows === null ? start + b : rows[start + b];
+    const o = r * k;
+    if (norm === null) {
+      for (let j = 0; j < k; j++) p0[j * cap + b] = x[o + j];
+    } else {
+      for (let j = 0; j < k; j++) {
+        const span = norm.max[j] - norm.min[j];
+        p0[j * cap + b] = span > 0 ? (x[o + j] - norm.min[j]) / span : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Runs the dynamics for the first `nb` columns of the workspace from p(0) (already loaded) to the
+ * logits. Stores u(t) and, when `withDerivative`, f'(I(t)) for the adjoint.
+ */
+export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true): void {
+  const { k, steps, classes } = model;
+  const cap = ws.capacity;
+  const A = model.A, B = model.B, I = ws.I;
+  for (let t = 0; t < steps; t++) {
+    const Pt = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1];
+    const Dt = withDerivative ? ws.D[t] : null;
+    const aOff = t * k * k;
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const bi = B[t * k + i];
+      for (let b = 0; b < nb; b++) Ut[ro + b] = bi;
+      const aRow = aOff + i * k;
+      for (let j = 0; j < k; j++) {
+        const a = A[aRow + j];
+        if (a === 0) continue;
+        const jo = j * cap;
+        for (let b = 0; b < nb; b++) Ut[ro + b] += a * Pt[jo + b];
+      }
+      const dev = model.devices[i];
+      const s = dev.polarity;
+      for (let b = 0; b < nb; b++) {
+        const u = Ut[ro + b];
+        I[ro + b] = s * u * u;
+      }
+      dev.evaluate(I, Pn, Dt, ro, ro + nb);
+    }
+  }
+  readout(model, ws, nb);
+}
+
+/** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns. */
+export function readout(model: Model, ws: Workspace, nb: number): void {
+  const { k, classes } = model;
+  const cap = ws.capacity, Pn = ws.P[model.steps], L = ws.logits;
+  for (let c = 0; c < classes; c++) {
+    const lo = c * cap;
+    const cc = model.c[c];
+    for (let b = 0; b < nb; b++) L[lo + b] = cc;
+    for (let j = 0; j < k; j++) {
+      const w = model.W[c * k + j];
+      if (w === 0) continue;
+      const jo = j * cap;
+      for (let b = 0; b < nb; b++) L[lo + b] += w * Pn[jo + b];
+    }
+  }
+}
+
+/**
+ * Softmax cross-entropy over the first nb columns (natural log). Replaces the logits by
+ * `scale·(softmax − onehot(y))` — the gradient of `scale·Σ loss` w.r.t. the logits — and returns
+ * the summed loss and the number of correct argmax predictions.
+ */
+export function softmaxCrossEntropy(ws: Workspace, classes: number, nb: number, y: Int32Array, yStart: number, scale: number, out: { loss: number; correct: number }): void {
+  const cap = ws.capacity, L = ws.logits;
+  let loss = 0, correct = 0;
+  for (let b = 0; b < nb; b++) {
+    let max = -Infinity, arg = 0;
+    for (let c = 0; c < classes; c++) {
+      const v = L[c * cap + b];
+      if (v > max) {
+        max = v;
+        arg = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(L[c * cap + b] - max);
+    const label = y[yStart + b];
+    loss += Math.log(sum) + max - L[label * cap + b];
+    if (arg === label) correct++;
+    const inv = 1 / sum;
+    for (let c = 0; c < classes; c++) {
+      const q = Math.exp(L[c * cap + b] - max) * inv;
+      L[c * cap + b] = scale * (q - (c === label ? 1 : 0));
+    }
+  }
+  out.loss = loss;
+  out.correct = correct;
+}
+
+/**
+ * The discrete adjoint: given `ws.logits` holding ∂loss/∂logits (from {@link softmaxCrossEntropy}),
+ * accumulates ∂loss/∂(A, B, W, c) into `grads` for the first nb columns.
+ * If `inputGrad` is given (k·cap), it receives λ(0) = ∂loss/∂p(0).
+ */
+export function backward(model: Model, ws: Workspace, nb: number, grads: Gradients, inputGrad: Float64Array | null = null): void {
+  const { k, steps, classes } = model;
+  const cap = ws.capacity, G = ws.logits, Pn = ws.P[steps];
+  let lam = ws.lam, lam2 = ws.lam2;
+  const gU = ws.gU;
+  // Readout: ∂W_cj = Σ_b G_cb·p_j(n), ∂c_c = Σ_b G_cb, λ_j(n) = Σ_c W_cj·G_cb.
+  for (let j = 0; j < k; j++) lam.fill(0, j * cap, j * cap + nb);
+  for (let c = 0; c < classes; c++) {
+    const go = c * cap;
+    let sc = 0;
+    for (let b = 0; b < nb; b++) sc += G[go + b];
+    grads.c[c] += sc;
+    for (let j = 0; j < k; j++) {
+      const jo = j * cap;
+      let s = 0;
+      for (let b = 0; b < nb; b++) s += G[go + b] * Pn[jo + b];
+      grads.W[c * k + j] += s;
+      const w = model.W[c * k + j];
+      if (w !== 0) for (let b = 0; b < nb; b++) lam[jo + b] += w * G[go + b];
+    }
+  }
+  for (let t = steps - 1; t >= 0; t--) {
+    const Pt = ws.P[t], Ut = ws.U[t], Dt = ws.D[t];
+    const aOff = t * k * k;
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const s2 = 2 * model.devices[i].polarity;
+      let sb = 0;
+      for (let b = 0; b < nb; b++) {
+        const g = lam[ro + b] * Dt[ro + b] * s2 * Ut[ro + b];
+        gU[ro + b] = g;
+        sb += g;
+      }
+      grads.B[t * k + i] += sb;
+      const aRow = aOff + i * k;
+      for (let j = 0; j < k; j++) {
+        const jo = j * cap;
+        let s = 0;
+        for (let b = 0; b < nb; b++) s += gU[ro + b] * Pt[jo + b];
+        grads.A[aRow + j] += s;
+      }
+    }
+    if (t === 0 && inputGrad === null) break;
+    // λ(t) = A[t]ᵀ·g
+    for (let j = 0; j < k; j++) lam2.fill(0, j * cap, j * cap + nb);
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const aRow = aOff + i * k;
+      for (let j = 0; j < k; j++) {
+        const a = model.A[aRow + j];
+        if (a === 0) continue;
+        const jo = j * cap;
+        for (let b = 0; b < nb; b++) lam2[jo + b] += a * gU[ro + b];
+      }
+    }
+    const tmp = lam;
+    lam = lam2;
+    lam2 = tmp;
+  }
+  if (inputGrad !== null) inputGrad.set(lam.subarray(0, k * cap));
+}

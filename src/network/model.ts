@@ -1,0 +1,97 @@
+/**
+ * The STNO dynamical network's parameters (paper eqs. 5–6 plus the softmax readout).
+ *
+ * Layout (flat Float64Arrays, row-major):
+ * - `A[t][i][j]` at `t*k*k + i*k + j`: coupling from oscillator j (source) into oscillator i (target)
+ *   at step t;
+ * - `B[t][i]` at `t*k + i`;
+ * - `W[c][j]` at `c*k + j` (classes × k); `c[c]`.
+ *
+ * Dynamics, for t = 0..n−1: `u = A[t]·p(t) + B[t]`, `I_i = polarity_i·u_i²`, `p_i(t+1) = p_i(I_i)`;
+ * readout `logits = W·p(n) + c`.
+ */
+import type { DeviceCurve } from "../device/curve.js";
+
+/** Per-feature min–max normalisation mapping raw features to p(0) ∈ [0, 1]. */
+export interface Normalization {
+  /** Minimum of each feature over the training split. */
+  min: Float64Array;
+  /** Maximum of each feature over the training split. */
+  max: Float64Array;
+}
+
+/** A network: shapes, one device curve per oscillator, trainable parameters. */
+export interface Model {
+  /** Number of oscillators (= number of input features). */
+  k: number;
+  /** Number of time steps n. */
+  steps: number;
+  /** Number of classes of the readout. */
+  classes: number;
+  /** One curve per oscillator (entries may share one object). Length k. */
+  devices: DeviceCurve[];
+  /** Couplings, steps·k·k. */
+  A: Float64Array;
+  /** Biases, steps·k. */
+  B: Float64Array;
+  /** Readout weights, classes·k. */
+  W: Float64Array;
+  /** Readout biases, classes. */
+  c: Float64Array;
+  /** Input normalisation; null means inputs are already p(0). */
+  normalization: Normalization | null;
+  /** Class names in class-index order (optional). */
+  classNames?: string[];
+}
+
+/** Gradients with the model's flat layout. */
+export interface Gradients {
+  A: Float64Array;
+  B: Float64Array;
+  W: Float64Array;
+  c: Float64Array;
+}
+
+/**
+ * Creates a model with all parameters zero.
+ * @param devices one curve (shared by all oscillators) or an array of k curves.
+ */
+export function createModel(k: number, steps: number, classes: number, devices: DeviceCurve | DeviceCurve[]): Model {
+  const list = Array.isArray(devices) ? devices.slice() : new Array<DeviceCurve>(k).fill(devices);
+  if (list.length !== k) throw new RangeError(`devices has ${list.length} curves, expected k = ${k}`);
+  return {
+    k,
+    steps,
+    classes,
+    devices: list,
+    A: new Float64Array(steps * k * k),
+    B: new Float64Array(steps * k),
+    W: new Float64Array(classes * k),
+    c: new Float64Array(classes),
+    normalization: null,
+  };
+}
+
+/** Zero-filled gradients shaped like `model`. */
+export function createGradients(model: Model): Gradients {
+  return {
+    A: new Float64Array(model.A.length),
+    B: new Float64Array(model.B.length),
+    W: new Float64Array(model.W.length),
+    c: new Float64Array(model.c.length),
+  };
+}
+
+/** A deep copy of the model's parameters (devices are shared: curves are immutable). */
+export function cloneModel(m: Model): Model {
+  return {
+    ...m,
+    devices: m.devices.slice(),
+    A: m.A.slice(),
+    B: m.B.slice(),
+    W: m.W.slice(),
+    c: m.c.slice(),
+    normalization: m.normalization ? { min: m.normalization.min.slice(), max: m.normalization.max.slice() } : null,
+    classNames: m.classNames?.slice(),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Node adapter: loads a task's data set (built-in spiral or digits, or a user CSV).
+ */
+import { fileURLToPath } from "node:url";
+import type { Dataset } from "../data/dataset.js";
+import { makeSpiral, type SpiralOptions } from "../data/spiral.js";
+import { parseDigits } from "../data/digits.js";
+import { readTextFile } from "./files.js";
+import { loadCsvDataset } from "./csv-file.js";
+
+/** Path of the shipped digits file (data/digits/digits.csv.gz in the package). */
+export function digitsPath(): string {
+  return fileURLToPath(new URL("../../data/digits/digits.csv.gz", import.meta.url));
+}
+
+/** The 1797 8×8 digits, features pixel/16. */
+export function loadDigits(): Dataset {
+  const path = digitsPath();
+  return parseDigits(readTextFile(path, "digits data file"), path);
+}
+
+/** Where a data set comes from. */
+export interface DataSource {
+  /** Built-in task, or undefined when `data` is given. */
+  task?: "spiral" | "digits";
+  /** Path of a CSV file. */
+  data?: string;
+  /** Label column of the CSV (header name or index; default last). */
+  labelColumn?: string | number;
+  /** Spiral options (task spiral). */
+  spiral?: SpiralOptions;
+}
+
+/** Loads the data set a source names. */
+export function loadSource(src: DataSource): Dataset {
+  if (src.data !== undefined) return loadCsvDataset(src.data, src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn });
+  if (src.task === "digits") return loadDigits();
+  return makeSpiral(src.spiral ?? {});
+}

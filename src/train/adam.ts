@@ -1,0 +1,64 @@
+/**
+ * Adam (Kingma & Ba 2015) over several parameter arrays, with a per-array learning-rate scale.
+ *
+ *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,
+ *   θ ← θ − lr·scale·m̂/(√v̂ + ε),   m̂ = m/(1 − β1^t),   v̂ = v/(1 − β2^t)
+ *
+ * The scale lets parameters in physical units (A, B in √(current unit)) take steps proportional to
+ * their natural size, which is what Adam would do on the dimensionless parameters.
+ * Hand check (one step, t = 1): m̂ = g, v̂ = g², so θ moves by exactly −lr·scale·g/(|g| + ε).
+ */
+
+/** Adam hyper-parameters. */
+export interface AdamOptions {
+  /** @default 0.9 */
+  beta1?: number;
+  /** @default 0.999 */
+  beta2?: number;
+  /** @default 1e-8 */
+  eps?: number;
+}
+
+/** Serialisable optimiser state (moments and step count), for checkpoints. */
+export interface AdamState {
+  t: number;
+  m: Float64Array[];
+  v: Float64Array[];
+}
+
+/** Adam optimiser for a fixed list of parameter arrays. */
+export class Adam {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  state: AdamState;
+
+  constructor(sizes: number[], options: AdamOptions = {}) {
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    this.state = { t: 0, m: sizes.map((n) => new Float64Array(n)), v: sizes.map((n) => new Float64Array(n)) };
+  }
+
+  /**
+   * One update of every array. `params[q]` and `grads[q]` pair with `scales[q]`.
+   * @param lr learning rate for this step.
+   */
+  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number): void {
+    const st = this.state;
+    st.t++;
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
+    const c1 = 1 / (1 - Math.pow(b1, st.t));
+    const c2 = 1 / (1 - Math.pow(b2, st.t));
+    for (let q = 0; q < params.length; q++) {
+      const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];
+      const a = lr * scales[q];
+      for (let e = 0; e < p.length; e++) {
+        const ge = g[e];
+        m[e] = b1 * m[e] + (1 - b1) * ge;
+        v[e] = b2 * v[e] + (1 - b2) * ge * ge;
+        p[e] -= (a * (m[e] * c1)) / (Math.sqrt(v[e] * c2) + eps);
+      }
+    }
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * Optimal-control training of the STNO network: minimise the readout loss subject to the discrete
+ * dynamics, with gradients from the exact discrete adjoint (src/network/dynamics.ts) and Adam.
+ * No I/O here: progress goes through the `onEpoch` callback.
+ */
+import type { DeviceCurve } from "../device/curve.js";
+import type { Dataset } from "../data/dataset.js";
+import { createModel, createGradients, cloneModel, type Model, type Gradients } from "../network/model.js";
+import { createWorkspace, loadBatch, forward, softmaxCrossEntropy, backward, type Workspace } from "../network/dynamics.js";
+import { initializeModel, type InitOptions } from "../network/init.js";
+import { evaluateArrays } from "../network/api.js";
+import { fitNormalization, applyNormalization } from "../data/split.js";
+import { operatingRange } from "../device/operating.js";
+import { Adam } from "./adam.js";
+import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
+import { Rng, deriveSeed } from "../util/rng.js";
+import { ComputationError, InputError } from "../util/errors.js";
+import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
+
+/** Metrics of one epoch. Losses are mean softmax cross-entropy (natural log); accuracies in [0, 1]. */
+export interface EpochMetrics {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Learning rate used during the epoch. */
+  lr: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  /** NaN when no test set was given. */
+  testLoss: number;
+  /** NaN when no test set was given. */
+  testAccuracy: number;
+  /** Wall time of the epoch's training part, seconds. */
+  seconds: number;
+}
+
+/** Options of {@link train}. Every field has a default. */
+export interface TrainOptions {
+  /** Device curve shared by all oscillators, or one per oscillator. @default eq. 4 paper device */
+  devices: DeviceCurve | DeviceCurve[];
+  /** Number of time steps n. @default 4 */
+  steps?: number;
+  /** Number of epochs. @default 200 */
+  epochs?: number;
+  /** Minibatch size; 0 means full batch. @default 0 */
+  batchSize?: number;
+  /** Base learning rate (dimensionless; scaled per parameter by the device's scales). @default 0.02 */
+  lr?: number;
+  /** Learning-rate schedule. @default "cosine" */
+  schedule?: Schedule;
+  /** Seed of initialisation and minibatch order. @default 0 */
+  seed?: number;
+  /** Independent initialisations tried; the one with the lowest training loss after
+   * `restartEpochs` epochs is kept and trained to the end. @default 1 */
+  restarts?: number;
+  /** Epochs each restart is trained before choosing. @default max(1, round(epochs/10)) */
+  restartEpochs?: number;
+  /** Initialisation options. */
+  init?: InitOptions;
+  /** Number of classes; default: from the data (max label + 1, or classNames.length). */
+  classes?: number;
+  /** Test set for per-epoch metrics (never used to choose anything). */
+  test?: Dataset;
+  /** Evaluate train/test metrics every this many epochs (and always at the last). @default 1 */
+  evalEvery?: number;
+  /** Called after each epoch with its metrics. */
+  onEpoch?: (m: EpochMetrics) => void;
+  /** Called after each restart's trial with (restart index, its training loss). */
+  onRestart?: (restart: number, trainLoss: number) => void;
+}
+
+/** Fully resolved options (what the algorithm reads). */
+export interface ResolvedTrainOptions {
+  steps: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  schedule: Schedule;
+  seed: number;
+  restarts: number;
+  restartEpochs: number;
+  evalEvery: number;
+  init: InitOptions;
+}
+
+/** Resolves and validates training options (throws InputError naming the option). */
+export function resolveTrainOptions(o: Omit<TrainOptions, "devices">): ResolvedTrainOptions {
+  const epochs = integer(o.epochs ?? 200, 0, 10_000_000, "epochs");
+  return {
+    steps: integer(o.steps ?? 4, 1, 10_000, "steps"),
+    epochs,
+    batchSize: integer(o.batchSize ?? 0, 0, 100_000_000, "batch size"),
+    lr: greaterThan(o.lr ?? 0.02, 0, "learning rate"),
+    schedule: oneOf(o.schedule ?? "cosine", SCHEDULES, "schedule"),
+    seed: integer(o.seed ?? 0, 0, Number.MAX_SAFE_INTEGER, "seed"),
+    restarts: integer(o.restarts ?? 1, 1, 1000, "restarts"),
+    restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
+    evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
+    init: { ...o.init, spread: inRange(o.init?.spread ?? 0.15, 1e-6, 100, "init spread"), mixing: inRange(o.init?.mixing ?? 1, 0, 100, "init mixing") },
+  };
+}
+
+/** Learning-rate multipliers for (A, B, W, c) from the devices' natural scales. */
+export function parameterScales(devices: DeviceCurve[]): number[] {
+  let uc = 0, pm = 0;
+  for (const d of devices) {
+    const r = operatingRange(d);
+    uc += Math.sqrt(Math.sqrt(r.lo * r.hi));
+    pm += Math.abs(r.pMax);
+  }
+  uc /= devices.length;
+  pm /= devices.length;
+  if (!(pm > 0)) pm = 1;
+  return [uc / pm, uc, 1 / pm, 1];
+}
+
+/**
+ * One training run in progress: model, optimiser, generator and history. `epoch()` advances one
+ * epoch, so callers (CLI, playground worker, checkpointing) can drive, pause and persist it.
+ */
+export class TrainingRun {
+  readonly model: Model;
+  readonly options: ResolvedTrainOptions;
+  readonly adam: Adam;
+  rng: Rng;
+  /** Epochs completed. */
+  epochsDone = 0;
+  readonly history: EpochMetrics[] = [];
+  private readonly p0: Float64Array;
+  private readonly y: Int32Array;
+  private readonly n: number;
+  private readonly ws: Workspace;
+  private readonly evalWs: Workspace;
+  private readonly grads: Gradients;
+  private readonly order: Int32Array;
+  private readonly scales: number[];
+  private readonly trainSet: Dataset;
+  private readonly testSet: Dataset | undefined;
+
+  /**
+   * @param init when true, initialise parameters (data-dependent) from `seed`; pass false to
+   *   continue from parameters already in `model`.
+   */
+  constructor(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, seed: number, test: Dataset | undefined, init = true) {
+    this.model = model;
+    this.options = options;
+    this.trainSet = trainSet;
+    this.testSet = test;
+    this.n = trainSet.n;
+    this.y = trainSet.y;
+    this.p0 = model.normalization ? applyNormalization(trainSet.x, trainSet.d, model.normalization) : trainSet.x;
+    this.rng = new Rng(seed);
+    if (init) initializeModel(model, this.p0, this.n, new Rng(deriveSeed(seed, 0)), options.init);
+    const cap = options.batchSize === 0 ? this.n : Math.min(options.batchSize, this.n);
+    this.ws = createWorkspace(model.k, model.steps, model.classes, cap);
+    this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)));
+    this.grads = createGradients(model);
+    this.order = new Int32Array(this.n);
+    for (let r = 0; r < this.n; r++) this.order[r] = r;
+    this.scales = parameterScales(model.devices);
+    this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
+  }
+
+  /** Runs one epoch of minibatch Adam; returns its metrics (also appended to `history`). */
+  epoch(): EpochMetrics {
+    const { model, options } = this;
+    const e = this.epochsDone;
+    const lr = learningRate(options.schedule, options.lr, e, options.epochs);
+    const t0 = performance.now();
+    const cap = this.ws.capacity;
+    if (cap < this.n) this.rng.shuffle(this.order);
+    const params = [model.A, model.B, model.W, model.c];
+    const g = this.grads;
+    const gl = [g.A, g.B, g.W, g.c];
+    const out = { loss: 0, correct: 0 };
+    let lossSum = 0, correctSum = 0;
+    let batch = 0;
+    for (let start = 0; start < this.n; start += cap, batch++) {
+      const nb = Math.min(cap, this.n - start);
+      g.A.fill(0);
+      g.B.fill(0);
+      g.W.fill(0);
+      g.c.fill(0);
+      loadBatch(this.ws, this.p0, this.order, start, nb, null);
+      forward(model, this.ws, nb, true);
+      // Labels in batch order.
+      softmaxCrossEntropyRows(this.ws, model.classes, nb, this.y, this.order, start, 1 / nb, out);
+      if (!Number.isFinite(out.loss)) {
+        throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1}: non-finite loss (try a smaller --lr)`);
+      }
+      lossSum += out.loss;
+      correctSum += out.correct;
+      backward(model, this.ws, nb, g);
+      this.adam.step(params, gl, this.scales, lr);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    this.epochsDone++;
+    const last = this.epochsDone === options.epochs;
+    let trainLoss = lossSum / this.n, trainAccuracy = correctSum / this.n;
+    let testLoss = NaN, testAccuracy = NaN;
+    if (last || this.epochsDone % options.evalEvery === 0) {
+      const tr = evaluateArrays(model, this.trainSet.x, this.trainSet.y, this.trainSet.n, this.evalWs);
+      trainLoss = tr.loss;
+      trainAccuracy = tr.accuracy;
+      if (this.testSet) {
+        const te = evaluateArrays(model, this.testSet.x, this.testSet.y, this.testSet.n, this.evalWs);
+        testLoss = te.loss;
+        testAccuracy = te.accuracy;
+      }
+    }
+    if (!Number.isFinite(trainLoss)) {
+      throw new ComputationError(`training diverged at epoch ${this.epochsDone}: non-finite loss after the update (try a smaller --lr)`);
+    }
+    const m: EpochMetrics = { epoch: this.epochsDone, lr, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds };
+    this.history.push(m);
+    return m;
+  }
+}
+
+/** Softmax cross-entropy whose labels come from `y[order[start + b]]`. */
+function softmaxCrossEntropyRows(ws: Workspace, classes: number, nb: number, y: Int32Array, order: Int32Array, start: number, scale: number, out: { loss: number; correct: number }): void {
+  // Gather labels into a small reusable buffer to reuse the contiguous-label kernel.
+  let buf = labelBuffers.get(ws);
+  if (!buf) {
+    buf = new Int32Array(ws.capacity);
+    labelBuffers.set(ws, buf);
+  }
+  for (let b = 0; b < nb; b++) buf[b] = y[order[start + b]];
+  softmaxCrossEntropy(ws, classes, nb, buf, 0, scale, out);
+}
+const labelBuffers = new WeakMap<Workspace, Int32Array>();
+
+/** Result of {@link train}. */
+export interface TrainResult {
+  model: Model;
+  history: EpochMetrics[];
+  /** Training loss of each restart after its trial epochs (index = restart). */
+  restartLosses: number[];
+  /** Index of the restart that was kept. */
+  chosenRestart: number;
+  /** Total wall time, seconds. */
+  seconds: number;
+}
+
+/** Checks that a data set can be trained on; returns the number of classes. */
+export function checkTrainable(ds: Dataset, classes?: number): number {
+  if (ds.n < 2) throw new InputError(`training data has ${ds.n} samples; need at least 2`);
+  let maxY = 0;
+  const seen = new Set<number>();
+  for (let r = 0; r < ds.n; r++) {
+    if (ds.y[r] > maxY) maxY = ds.y[r];
+    seen.add(ds.y[r]);
+  }
+  if (seen.size < 2) throw new InputError(`training data has a single class; need at least 2`);
+  const c = classes ?? Math.max(ds.classNames.length, maxY + 1);
+  return c;
+}
+
+/**
+ * Trains a network on `trainSet` (raw features: the min–max normalisation is fitted here, on the
+ * training split, and stored in the model).
+ * @example
+ * const { model, history } = train(split.train, { devices: eq4(), steps: 4, epochs: 100, test: split.test });
+ */
+export function train(trainSet: Dataset, options: TrainOptions): TrainResult {
+  const t0 = performance.now();
+  const o = resolveTrainOptions(options);
+  const classes = checkTrainable(trainSet, options.classes);
+  const k = trainSet.d;
+  const norm = fitNormalization(trainSet);
+  const make = (): Model => {
+    const m = createModel(k, o.steps, classes, options.devices);
+    m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
+    m.classNames = trainSet.classNames.slice();
+    return m;
+  };
+  const restartLosses: number[] = [];
+  let best: TrainingRun | null = null;
+  let chosen = 0;
+  const trial = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
+  for (let r = 0; r < o.restarts; r++) {
+    const run = new TrainingRun(make(), trainSet, o, deriveSeed(o.seed, r), options.test);
+    for (let e = 0; e < trial; e++) run.epoch();
+    const loss = trial > 0 ? run.history[run.history.length - 1].trainLoss : 0;
+    restartLosses.push(loss);
+    options.onRestart?.(r, loss);
+    if (best === null || loss < restartLosses[chosen]) {
+      best = run;
+      chosen = r;
+    }
+  }
+  const run = best as TrainingRun;
+  for (const m of run.history) options.onEpoch?.(m);
+  while (run.epochsDone < o.epochs) {
+    const m = run.epoch();
+    options.onEpoch?.(m);
+  }
+  return { model: run.model, history: run.history, restartLosses, chosenRestart: chosen, seconds: (performance.now() - t0) / 1000 };
+}
+
+export { cloneModel };
