@@ -1,0 +1,205 @@
+/**
+ * Device-to-device variation: every oscillator draws its own device parameters around a base curve
+ * (paper section II-D, Fig. 4: parameter a of eq. 4, Gaussian). Pure: imports only the device
+ * models and the seeded generator passed in.
+ *
+ * Distributions of a parameter x with base value x₀ and spread σ (z ~ N(0,1), u ~ U[0,1)):
+ * - `normal`:    absolute x = x₀ + σ·z;            relative x = x₀·(1 + σ·z)
+ * - `uniform`:   absolute x = x₀ + σ·√3·(2u − 1);   relative x = x₀·(1 + σ·√3·(2u − 1))  (std σ)
+ * - `lognormal`: x = x₀·exp(s·z) with s = σ (relative) or s = σ/|x₀| (absolute, so that the
+ *   spread near x₀ is ≈ σ); keeps the sign of x₀, never crosses zero.
+ *
+ * Which parameters apply: eq4 → a, b, Ic, Q; eq3 → Ic, Q; tables → none (refused).
+ *
+ * Non-physical draws (policy "redraw, then clip"): a draw is non-physical when Ic changes sign or
+ * is zero, or Q leaves its valid range (eq4: Q > 0, eq3: Q > −1), i.e. the pole at I = −Q·Ic would
+ * enter the driven current range. Such a draw is redrawn up to {@link MAX_REDRAWS} times (each
+ * redraw counted in `redraws`); if it is still non-physical it is clipped to the nearest valid
+ * value with a margin (Ic → 1e-3·Ic₀, eq4 Q → 1e-3·Q₀ > 0, eq3 Q → −1 + 1e-3·(1 + Q₀)), counted
+ * in `clipped`. a and b are valid for any finite value.
+ */
+import type { DeviceCurve } from "../device/curve.js";
+import { Eq3Curve, Eq4Curve } from "../device/analytic.js";
+import type { Rng } from "../util/rng.js";
+import { InputError } from "../util/errors.js";
+import { oneOf, finite, show } from "../util/check.js";
+
+/** Device parameters that can vary. */
+export const VARIATION_PARAMS = ["a", "b", "Ic", "Q"] as const;
+/** A device parameter that can vary. */
+export type VariationParam = (typeof VARIATION_PARAMS)[number];
+/** Distributions of a varied parameter. */
+export const VARIATION_DISTRIBUTIONS = ["normal", "lognormal", "uniform"] as const;
+/** A distribution of a varied parameter. */
+export type VariationDistribution = (typeof VARIATION_DISTRIBUTIONS)[number];
+
+/** Parameters each device model accepts for variation. */
+export const MODEL_PARAMS: Readonly<Record<string, readonly VariationParam[]>> = Object.freeze({
+  eq4: ["a", "b", "Ic", "Q"],
+  eq3: ["Ic", "Q"],
+});
+
+/** Redraws tried for a non-physical draw before clipping. */
+export const MAX_REDRAWS = 16;
+
+/** What varies and how. */
+export interface VariationSpec {
+  /** Parameters drawn independently per oscillator (each with the same σ). */
+  params: readonly VariationParam[];
+  /** Spread σ ≥ 0: absolute (in the parameter's unit) or relative (fraction of the base value). */
+  sigma: number;
+  /** σ relative to the base value. @default false */
+  relative?: boolean;
+  /** @default "normal" */
+  distribution?: VariationDistribution;
+}
+
+/** A validated spec with every field present. */
+export interface ResolvedVariation {
+  params: VariationParam[];
+  sigma: number;
+  relative: boolean;
+  distribution: VariationDistribution;
+}
+
+/** Result of {@link drawDevices}. */
+export interface DrawResult {
+  /** One new curve per oscillator (the base curve itself when σ = 0). */
+  devices: DeviceCurve[];
+  /** Non-physical draws that were redrawn. */
+  redraws: number;
+  /** Parameters clipped to the nearest valid value after {@link MAX_REDRAWS} redraws. */
+  clipped: number;
+}
+
+/**
+ * Validates a variation spec against the base devices.
+ * @throws InputError naming the parameter when a device model does not have it (e.g. `a` on eq3,
+ *   anything on a table), or for a bad σ / distribution.
+ */
+export function resolveVariation(spec: VariationSpec, base: readonly DeviceCurve[], where = "variation"): ResolvedVariation {
+  if (!Array.isArray(spec.params) || spec.params.length === 0) throw new InputError(`${where}: params must list at least one of ${VARIATION_PARAMS.join(", ")}`);
+  const params: VariationParam[] = [];
+  for (const p of spec.params) {
+    const v = oneOf(p, VARIATION_PARAMS, `${where}: param`);
+    if (!params.includes(v)) params.push(v);
+  }
+  const sigma = finite(spec.sigma, `${where}: sigma`);
+  if (sigma < 0) throw new InputError(`${where}: sigma must be >= 0 (got ${show(sigma)})`);
+  const distribution = oneOf(spec.distribution ?? "normal", VARIATION_DISTRIBUTIONS, `${where}: distribution`);
+  for (const d of base) {
+    const allowed = MODEL_PARAMS[d.model] ?? [];
+    for (const p of params) {
+      if (!allowed.includes(p)) {
+        throw new InputError(
+          `${where}: parameter ${p} does not apply to ${d.model} devices (allowed: ${allowed.length ? allowed.join(", ") : "none; only eq4 and eq3 devices can vary"})`,
+        );
+      }
+    }
+  }
+  return { params, sigma, relative: spec.relative ?? false, distribution };
+}
+
+/** One draw of parameter value around x0 (no validity check). */
+export function drawValue(x0: number, sigma: number, relative: boolean, distribution: VariationDistribution, rng: Rng): number {
+  switch (distribution) {
+    case "normal": {
+      const z = rng.normal();
+      return relative ? x0 * (1 + sigma * z) : x0 + sigma * z;
+    }
+    case "uniform": {
+      const w = sigma * Math.sqrt(3) * (2 * rng.uniform() - 1);
+      return relative ? x0 * (1 + w) : x0 + w;
+    }
+    case "lognormal": {
+      const z = rng.normal();
+      const s = relative ? sigma : x0 === 0 ? 0 : sigma / Math.abs(x0);
+      return x0 * Math.exp(s * z);
+    }
+  }
+}
+
+function valid(model: string, p: VariationParam, x: number, x0: number): boolean {
+  if (!Number.isFinite(x)) return false;
+  if (p === "Ic") return x !== 0 && Math.sign(x) === Math.sign(x0);
+  if (p === "Q") return model === "eq4" ? x > 0 : x > -1;
+  return true;
+}
+
+function clip(model: string, p: VariationParam, x0: number): number {
+  if (p === "Ic") return 1e-3 * x0;
+  if (p === "Q") return model === "eq4" ? 1e-3 * x0 : -1 + 1e-3 * (1 + x0);
+  return x0;
+}
+
+/** Counters {@link drawParam} updates. */
+interface Counters {
+  redraws: number;
+  clipped: number;
+}
+
+function drawParam(model: string, p: VariationParam, x0: number, v: ResolvedVariation, rng: Rng, n: Counters): number {
+  for (let attempt = 0; attempt <= MAX_REDRAWS; attempt++) {
+    const x = drawValue(x0, v.sigma, v.relative, v.distribution, rng);
+    if (valid(model, p, x, x0)) return x;
+    if (attempt < MAX_REDRAWS) n.redraws++;
+  }
+  n.clipped++;
+  return clip(model, p, x0);
+}
+
+/**
+ * Draws one device per oscillator around the base curves: each varied parameter of each oscillator
+ * is drawn independently (oscillator order, then parameter order a, b, Ic, Q as listed in
+ * `spec.params`), so the stream consumed depends only on (spec, base) — deterministic for a seeded
+ * `rng`. Non-physical draws follow the module's redraw-then-clip policy and are counted.
+ * With σ = 0 the base curves are returned unchanged and no random numbers are drawn.
+ * @example drawDevices(new Array(2).fill(eq4()), { params: ["a"], sigma: 0.25 }, new Rng(1)).devices[0].a // ≈ 4 ± 0.25
+ * @throws InputError if a parameter does not apply to a device model (see {@link resolveVariation}).
+ */
+export function drawDevices(base: readonly DeviceCurve[], spec: VariationSpec | ResolvedVariation, rng: Rng): DrawResult {
+  const v = resolveVariation(spec, base);
+  return drawDevicesResolved(base, v, rng);
+}
+
+/** {@link drawDevices} without validation (the spec must come from {@link resolveVariation}). */
+export function drawDevicesResolved(base: readonly DeviceCurve[], v: ResolvedVariation, rng: Rng): DrawResult {
+  const n: Counters = { redraws: 0, clipped: 0 };
+  const devices = new Array<DeviceCurve>(base.length);
+  if (v.sigma === 0) {
+    for (let i = 0; i < base.length; i++) devices[i] = base[i];
+    return { devices, redraws: 0, clipped: 0 };
+  }
+  for (let i = 0; i < base.length; i++) {
+    const d = base[i];
+    const units = { currentUnit: d.currentUnit, powerUnit: d.powerUnit };
+    if (d instanceof Eq4Curve) {
+      const q = { a: d.a, b: d.b, Ic: d.Ic, Q: d.Q, P0: d.P0 };
+      for (const p of v.params) q[p] = drawParam("eq4", p, d[p], v, rng, n);
+      devices[i] = new Eq4Curve(q, units);
+    } else if (d instanceof Eq3Curve) {
+      const q = { Ic: d.Ic, Q: d.Q, P0: d.P0 };
+      for (const p of v.params) {
+        if (p === "Ic" || p === "Q") q[p] = drawParam("eq3", p, d[p], v, rng, n);
+      }
+      devices[i] = new Eq3Curve(q, units);
+    } else {
+      throw new InputError(`variation: ${d.model} devices cannot vary (only eq4 and eq3)`);
+    }
+  }
+  return { devices, redraws: n.redraws, clipped: n.clipped };
+}
+
+/**
+ * Parses a CLI variation argument `PARAM:SIGMA` (e.g. `a:0.25`) or `PARAM,PARAM:SIGMA`.
+ * @throws InputError naming `flag` with the allowed form.
+ */
+export function parseVariationArg(arg: string, flag: string): { params: VariationParam[]; sigma: number } {
+  const m = /^([A-Za-z,]+):([^:]+)$/.exec(arg.trim());
+  const sigma = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isFinite(sigma) || sigma < 0) {
+    throw new InputError(`${flag} must be PARAM:SIGMA with PARAM in ${VARIATION_PARAMS.join(", ")} and SIGMA >= 0, e.g. a:0.25 (got ${show(arg)})`);
+  }
+  const params = m[1].split(",").map((p) => oneOf(p, VARIATION_PARAMS, `${flag} parameter`));
+  return { params, sigma };
+}
