@@ -43,8 +43,9 @@ export class Adam {
   /**
    * One update of every array. `params[q]` and `grads[q]` pair with `scales[q]`.
    * @param lr learning rate for this step.
+   * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·scale·λ_q·θ. @default none
    */
-  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number): void {
+  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number, decay?: number[]): void {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
@@ -53,6 +54,8 @@ export class Adam {
     for (let q = 0; q < params.length; q++) {
       const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];
       const a = lr * scales[q];
+      const shrink = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+      if (shrink !== 1) for (let e = 0; e < p.length; e++) p[e] *= shrink;
       for (let e = 0; e < p.length; e++) {
         const ge = g[e];
         m[e] = b1 * m[e] + (1 - b1) * ge;

@@ -62,6 +62,8 @@ export interface TrainOptions {
   test?: Dataset;
   /** Evaluate train/test metrics every this many epochs (and always at the last). @default 1 */
   evalEvery?: number;
+  /** Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ). @default 0 */
+  weightDecay?: number;
   /** Called after each epoch with its metrics. */
   onEpoch?: (m: EpochMetrics) => void;
   /** Called after each restart's trial with (restart index, its training loss). */
@@ -79,6 +81,7 @@ export interface ResolvedTrainOptions {
   restarts: number;
   restartEpochs: number;
   evalEvery: number;
+  weightDecay: number;
   init: InitOptions;
 }
 
@@ -95,6 +98,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">): ResolvedT
     restarts: integer(o.restarts ?? 1, 1, 1000, "restarts"),
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
     evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
+    weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
     init: { ...o.init, spread: inRange(o.init?.spread ?? 0.15, 1e-6, 100, "init spread"), mixing: inRange(o.init?.mixing ?? 1, 0, 100, "init mixing") },
   };
 }
@@ -133,6 +137,7 @@ export class TrainingRun {
   private readonly grads: Gradients;
   private readonly order: Int32Array;
   private readonly scales: number[];
+  private readonly decay: number[] | undefined;
   private readonly trainSet: Dataset;
   private readonly testSet: Dataset | undefined;
 
@@ -157,6 +162,7 @@ export class TrainingRun {
     this.order = new Int32Array(this.n);
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = parameterScales(model.devices);
+    this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
     this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
   }
 
@@ -190,7 +196,7 @@ export class TrainingRun {
       lossSum += out.loss;
       correctSum += out.correct;
       backward(model, this.ws, nb, g);
-      this.adam.step(params, gl, this.scales, lr);
+      this.adam.step(params, gl, this.scales, lr, this.decay);
     }
     const seconds = (performance.now() - t0) / 1000;
     this.epochsDone++;
