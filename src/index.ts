@@ -51,3 +51,4 @@ export { parseDigits } from "./data/digits.js";
 export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
 export { VERSION } from "./version.js";
 export { drawDevices, drawDevicesResolved, drawValue, resolveVariation, parseVariationArg, VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, MODEL_PARAMS, MAX_REDRAWS, type VariationSpec, type ResolvedVariation, type VariationParam, type VariationDistribution, type DrawResult } from "./sweep/variation.js";
+export { makeCircles, makeXor, makeGaussians, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
