@@ -11,9 +11,9 @@ import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization } from "../data/split.js";
 import { operatingRange } from "../device/operating.js";
-import { Adam } from "./adam.js";
+import { Adam, type AdamState } from "./adam.js";
 import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
-import { Rng, deriveSeed } from "../util/rng.js";
+import { Rng, deriveSeed, type RngState } from "../util/rng.js";
 import { ComputationError, InputError } from "../util/errors.js";
 import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
 
@@ -68,6 +68,34 @@ export interface TrainOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Called after each restart's trial with (restart index, its training loss). */
   onRestart?: (restart: number, trainLoss: number) => void;
+  /** Called with the kept run right after the restart selection and after each later epoch
+   * (what checkpointing hooks into; the trials themselves are not reported). */
+  onProgress?: (run: TrainingRun, selection: RestartSelection) => void;
+  /** Continue a run restored from a checkpoint (see src/train/checkpoint.ts) instead of
+   * initialising: the restart trials are skipped and `selection` is reported as is. */
+  resume?: { run: TrainingRun; selection: RestartSelection };
+}
+
+/** Outcome of the restart trials: which initialisation was kept, and every trial's loss. */
+export interface RestartSelection {
+  /** Index of the restart that was kept. */
+  chosenRestart: number;
+  /** Training loss of each restart after its trial epochs (index = restart). */
+  restartLosses: number[];
+}
+
+/** The complete mutable state of a {@link TrainingRun} besides its model parameters (copies). */
+export interface TrainingRunState {
+  /** Optimiser step count and moments. */
+  adam: AdamState;
+  /** Minibatch-shuffling generator. */
+  rng: RngState;
+  /** Row permutation, shuffled in place each epoch (it carries over between epochs). */
+  order: Int32Array;
+  /** Epochs completed. */
+  epochsDone: number;
+  /** Metrics of the completed epochs. */
+  history: EpochMetrics[];
 }
 
 /** Fully resolved options (what the algorithm reads). */
@@ -166,6 +194,33 @@ export class TrainingRun {
     this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
   }
 
+  /** @returns a copy of everything besides `model` that the next epoch depends on (for checkpoints). */
+  getState(): TrainingRunState {
+    const st = this.adam.state;
+    return {
+      adam: { t: st.t, m: st.m.map((a) => a.slice()), v: st.v.map((a) => a.slice()) },
+      rng: this.rng.getState(),
+      order: this.order.slice(),
+      epochsDone: this.epochsDone,
+      history: this.history.map((m) => ({ ...m })),
+    };
+  }
+
+  /**
+   * Rebuilds a run from its model and {@link TrainingRun.getState}; the next `epoch()` is then
+   * bit-identical to the one the original run would have done. The caller checks that the state
+   * fits (shapes, a permutation of the rows); see src/train/checkpoint.ts.
+   */
+  static fromState(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, test: Dataset | undefined, state: TrainingRunState): TrainingRun {
+    const run = new TrainingRun(model, trainSet, options, 0, test, false);
+    run.adam.state = { t: state.adam.t, m: state.adam.m.map((a) => a.slice()), v: state.adam.v.map((a) => a.slice()) };
+    run.rng = Rng.fromState(state.rng);
+    run.order.set(state.order);
+    run.epochsDone = state.epochsDone;
+    for (const m of state.history) run.history.push({ ...m });
+    return run;
+  }
+
   /** Runs one epoch of minibatch Adam; returns its metrics (also appended to `history`). */
   epoch(): EpochMetrics {
     const { model, options } = this;
@@ -191,12 +246,16 @@ export class TrainingRun {
       // Labels in batch order.
       softmaxCrossEntropyRows(this.ws, model.classes, nb, this.y, this.order, start, 1 / nb, out);
       if (!Number.isFinite(out.loss)) {
-        throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1}: non-finite loss (try a smaller --lr)`);
+        throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t + 1}): non-finite loss (try a smaller --lr)`);
       }
       lossSum += out.loss;
       correctSum += out.correct;
       backward(model, this.ws, nb, g);
       this.adam.step(params, gl, this.scales, lr, this.decay);
+      const bad = firstNonFinite(params);
+      if (bad !== null) {
+        throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
+      }
     }
     const seconds = (performance.now() - t0) / 1000;
     this.epochsDone++;
@@ -220,6 +279,15 @@ export class TrainingRun {
     this.history.push(m);
     return m;
   }
+}
+
+/** Name and index of the first non-finite entry of (A, B, W, c), e.g. "B[3]", or null. */
+function firstNonFinite(params: Float64Array[]): string | null {
+  for (let q = 0; q < params.length; q++) {
+    const p = params[q];
+    for (let e = 0; e < p.length; e++) if (!Number.isFinite(p[e])) return `${"ABWc"[q]}[${e}]`;
+  }
+  return null;
 }
 
 /** Softmax cross-entropy whose labels come from `y[order[start + b]]`. */
@@ -283,7 +351,7 @@ export function train(trainSet: Dataset, options: TrainOptions): TrainResult {
   let best: TrainingRun | null = null;
   let chosen = 0;
   const trial = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
-  for (let r = 0; r < o.restarts; r++) {
+  for (let r = 0; options.resume === undefined && r < o.restarts; r++) {
     const run = new TrainingRun(make(), trainSet, o, deriveSeed(o.seed, r), options.test);
     for (let e = 0; e < trial; e++) run.epoch();
     const loss = trial > 0 ? run.history[run.history.length - 1].trainLoss : 0;
@@ -294,11 +362,18 @@ export function train(trainSet: Dataset, options: TrainOptions): TrainResult {
       chosen = r;
     }
   }
-  const run = best as TrainingRun;
+  if (options.resume) {
+    chosen = options.resume.selection.chosenRestart;
+    restartLosses.push(...options.resume.selection.restartLosses);
+  }
+  const run = options.resume?.run ?? (best as TrainingRun);
+  const selection: RestartSelection = { chosenRestart: chosen, restartLosses };
   for (const m of run.history) options.onEpoch?.(m);
+  if (options.resume === undefined) options.onProgress?.(run, selection);
   while (run.epochsDone < o.epochs) {
     const m = run.epoch();
     options.onEpoch?.(m);
+    options.onProgress?.(run, selection);
   }
   return { model: run.model, history: run.history, restartLosses, chosenRestart: chosen, seconds: (performance.now() - t0) / 1000 };
 }
