@@ -121,9 +121,20 @@ export class TableCurve implements DeviceCurve {
   }
 
   evaluate(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number): void {
+    const x = this.current, y = this.powerValues, m = this.tangents, n = x.length;
     for (let j = start; j < end; j++) {
-      p[j] = this.power(I[j]);
-      if (dp !== null) dp[j] = this.derivative(I[j]);
+      const v = I[j];
+      if (!(v > x[0]) || v >= x[n - 1]) {
+        // Outside (or on the ends of) the table, and NaN: the scalar rules.
+        p[j] = this.power(v);
+        if (dp !== null) dp[j] = this.derivative(v);
+        continue;
+      }
+      // One interval search for both value and derivative.
+      const k = locate(x, n, v);
+      const h = x[k + 1] - x[k], t = (v - x[k]) / h, t2 = t * t, t3 = t2 * t;
+      p[j] = (2 * t3 - 3 * t2 + 1) * y[k] + (t3 - 2 * t2 + t) * h * m[k] + (3 * t2 - 2 * t3) * y[k + 1] + (t3 - t2) * h * m[k + 1];
+      if (dp !== null) dp[j] = ((6 * t2 - 6 * t) * (y[k] - y[k + 1])) / h + (3 * t2 - 4 * t + 1) * m[k] + (3 * t2 - 2 * t) * m[k + 1];
     }
   }
 
