@@ -67,7 +67,10 @@ test("fit failures exit 2 with one line naming the file and write nothing", asyn
   writeFileSync(badValue, "current,power\n1,0\n2,NaN\n3,0.5\n");
   const constant = join(dir, "const.csv");
   writeFileSync(constant, "current,power\n" + Array.from({ length: 20 }, (_, i) => `${i},0.25`).join("\n") + "\n");
+  const allBad = join(dir, "allbad.csv");
+  writeFileSync(allBad, "current,power,status\n1,0.1,diverged\n2,0.2,switched\n");
   const cases: Array<[string[], RegExp]> = [
+    [["--data", allBad], /allbad\.csv: no rows with status ok \(2 skipped\); nothing to fit$/],
     [["--data", curveCsv("few.csv", 4)], /few\.csv: too few points to fit eq4: need at least 6 \(got 4\)$/],
     [["--data", badValue], /nan\.csv: line 3: power must be a finite number \(got "NaN"\)$/],
     [["--data", constant], /const\.csv: power is constant \(0\.25 at all 20 points\); nothing to fit$/],

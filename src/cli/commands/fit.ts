@@ -138,6 +138,9 @@ export const fitCommand: Command = {
       if (name in fixed) throw new InputError(`--bounds ${name} conflicts with --fix ${name} (a fixed parameter has no bounds)`);
     }
     const curve = readCurveCsv(data);
+    if (curve.current.length === 0 && curve.skipped > 0) {
+      throw new InputError(`${data}: no rows with status ok (${curve.skipped} skipped); nothing to fit`);
+    }
     const units = {
       currentUnit: flags.string("current-unit") ?? curve.currentUnit,
       powerUnit: flags.string("power-unit") ?? curve.powerUnit,
