@@ -1,0 +1,342 @@
+/**
+ * Hardware non-idealities of the STNO/CMOS loop (paper Fig. 1, bottom right: a CMOS unit reads each
+ * STNO's power, computes the current and injects it back), as composable options of the forward
+ * dynamics, with the exact discrete adjoint beside the forward pass. The ideal kernels stay in
+ * `dynamics.ts`; with every option off these kernels give bit-identical results to them.
+ *
+ * Forward, for t = 0..n−1 (s_i = polarity, e = exp(−Δt/τ), 0 without relaxation):
+ *   p̃_j(t) = ADC(p_j(t) + ν_j(t))                      read: noise ν, then the ADC
+ *   u_i    = Σ_j A[t]_ij·p̃_j(t) + B[t]_i
+ *   I_i    = s_i·DAC(min(u_i², Imax))                  current limit, then the driver's DAC
+ *   p_i(t+1) = f_i(I_i) + (p_i(t) − f_i(I_i))·e         finite relaxation towards p_ss = f(I)
+ *   logits = W·p̃(n) + c                                 the readout reads the powers too
+ * Read noise: ν = σ·ξ (absolute, power units) or ν = σ·|p|·ξ (relative), ξ ~ N(0, 1) drawn per
+ * oscillator, sample and read (t = 0..n) from the rng passed in, stored so the adjoint reuses them.
+ * ADC: bits B, full scale F (power units): p̃ = round(clip(x, 0, F)/Δ)·Δ, Δ = F/(2^B − 1).
+ * DAC: bits B, full scale F (current units, magnitude in the drive polarity):
+ *   |I| = round(min(|I|, F)/Δ)·Δ, Δ = F/(2^B − 1).
+ * Current limit: |I| ≤ Imax (current units).
+ *
+ * Adjoint (λ(t) = ∂loss/∂p(t), m(t) = ∂p̃/∂p, κ_i = ∂|I|/∂(u²) ∈ {0, 1}):
+ *   λ(n) = m(n)·Wᵀ·G
+ *   g_i = λ_i(t+1)·(1 − e)·f_i'(I_i)·2·s_i·u_i·κ_i
+ *   ∂A[t]_ij += g_i·p̃_j(t),  ∂B[t]_i += g_i,  λ_j(t) = e·λ_j(t+1) + m_j(t)·Σ_i A[t]_ij·g_i
+ * Exact for read noise (m = 1, or 1 + σ·sign(p)·ξ relative), the current limit (κ = 0 where it
+ * clamps) and relaxation. Quantisation is piecewise constant, so its true derivative is 0 almost
+ * everywhere; training uses the straight-through estimator instead: m = 1 inside the ADC range
+ * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
+ */
+import type { Model, Gradients } from "./model.js";
+import type { Workspace } from "./dynamics.js";
+import type { Rng } from "../util/rng.js";
+import { InputError } from "../util/errors.js";
+import { finite, integer, object, show } from "../util/check.js";
+
+/** Hardware non-idealities; every field optional (absent = ideal). */
+export interface Hardware {
+  /** Gaussian read noise on every power measurement (each step and the readout).
+   * `sigma` in power units (absolute) or as a fraction of |p| (`relative: true`). @default none */
+  readNoise?: { sigma: number; relative?: boolean };
+  /** The driver's current DAC: `bits` (1..32) and `fullScale` (> 0, current units). @default none */
+  dac?: { bits: number; fullScale: number };
+  /** The power-reading ADC: `bits` (1..32) and `fullScale` (> 0, power units). @default none */
+  adc?: { bits: number; fullScale: number };
+  /** Driver current limit Imax > 0 (current units): |I| ≤ Imax. @default none (Infinity) */
+  currentLimit?: number;
+  /** Finite relaxation: Δt/τ > 0 (dimensionless), p(t+1) = p_ss + (p(t) − p_ss)·exp(−Δt/τ).
+   * @default none (Δt/τ = ∞: the STNO reaches its stationary power within a step, as in the paper) */
+  relaxation?: { dtOverTau: number };
+}
+
+/** Validated hardware with every field present (zeros / Infinity mean "off"). */
+export interface ResolvedHardware {
+  noiseSigma: number;
+  noiseRelative: boolean;
+  /** DAC step Δ (0 = no DAC) and full scale (Infinity = none). */
+  dacStep: number;
+  dacFull: number;
+  adcStep: number;
+  adcFull: number;
+  currentLimit: number;
+  /** e = exp(−Δt/τ) (0 = ideal). */
+  decay: number;
+  /** The validated input, for JSON. */
+  spec: Hardware;
+}
+
+/** True when no option is active (the ideal kernels apply). */
+export function isIdeal(h: ResolvedHardware): boolean {
+  return h.noiseSigma === 0 && h.dacStep === 0 && h.adcStep === 0 && h.currentLimit === Infinity && h.decay === 0;
+}
+
+/**
+ * Validates hardware options (from code or a model file's `hardware` object).
+ * @throws InputError naming the field, e.g. `hardware.dac.bits must be an integer in 1..32 (got 0)`.
+ */
+export function resolveHardware(h: unknown, where = "hardware"): ResolvedHardware {
+  const o = object(h, where);
+  const known = ["readNoise", "dac", "adc", "currentLimit", "relaxation"];
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw new InputError(`${where}: unknown field ${show(key)} (allowed: ${known.join(", ")})`);
+  }
+  const spec: Hardware = {};
+  let noiseSigma = 0, noiseRelative = false, dacStep = 0, dacFull = Infinity, adcStep = 0, adcFull = Infinity, currentLimit = Infinity, decay = 0;
+  if (o.readNoise !== undefined) {
+    const r = object(o.readNoise, `${where}.readNoise`);
+    noiseSigma = finite(r.sigma, `${where}.readNoise.sigma`);
+    if (noiseSigma < 0) throw new InputError(`${where}.readNoise.sigma must be >= 0 (got ${show(noiseSigma)})`);
+    if (r.relative !== undefined && typeof r.relative !== "boolean") throw new InputError(`${where}.readNoise.relative must be true or false (got ${show(r.relative)})`);
+    noiseRelative = r.relative === true;
+    spec.readNoise = { sigma: noiseSigma, relative: noiseRelative };
+  }
+  for (const key of ["dac", "adc"] as const) {
+    if (o[key] === undefined) continue;
+    const q = object(o[key], `${where}.${key}`);
+    const bits = integer(q.bits, 1, 32, `${where}.${key}.bits`);
+    const full = finite(q.fullScale, `${where}.${key}.fullScale`);
+    if (!(full > 0)) throw new InputError(`${where}.${key}.fullScale must be > 0 (got ${show(full)})`);
+    const step = full / (2 ** bits - 1);
+    if (key === "dac") [dacStep, dacFull] = [step, full];
+    else [adcStep, adcFull] = [step, full];
+    spec[key] = { bits, fullScale: full };
+  }
+  if (o.currentLimit !== undefined) {
+    currentLimit = finite(o.currentLimit, `${where}.currentLimit`);
+    if (!(currentLimit > 0)) throw new InputError(`${where}.currentLimit must be > 0 (got ${show(currentLimit)})`);
+    spec.currentLimit = currentLimit;
+  }
+  if (o.relaxation !== undefined) {
+    const r = object(o.relaxation, `${where}.relaxation`);
+    const x = finite(r.dtOverTau, `${where}.relaxation.dtOverTau`);
+    if (!(x > 0)) throw new InputError(`${where}.relaxation.dtOverTau must be > 0 (got ${show(x)})`);
+    decay = Math.exp(-x);
+    spec.relaxation = { dtOverTau: x };
+  }
+  return { noiseSigma, noiseRelative, dacStep, dacFull, adcStep, adcFull, currentLimit, decay, spec };
+}
+
+/** Scratch for the hardware kernels, beside a {@link Workspace} of the same capacity. */
+export interface HardwareState {
+  capacity: number;
+  /** Measured powers p̃(t), t = 0..n (k·cap views). */
+  Pm: Float64Array[];
+  /** ∂p̃/∂p (t = 0..n). */
+  M: Float64Array[];
+  /** Standard normal draws ξ of the read noise (t = 0..n). */
+  Z: Float64Array[];
+  /** κ = ∂|I|/∂u² (t = 0..n−1). */
+  K: Float64Array[];
+}
+
+/** Allocates hardware scratch for `capacity` samples. */
+export function createHardwareState(k: number, steps: number, capacity: number): HardwareState {
+  const kc = k * capacity;
+  const views = (n: number): Float64Array[] => {
+    const all = new Float64Array(n * kc);
+    return Array.from({ length: n }, (_, t) => all.subarray(t * kc, (t + 1) * kc));
+  };
+  return { capacity, Pm: views(steps + 1), M: views(steps + 1), Z: views(steps + 1), K: views(steps) };
+}
+
+/**
+ * Reads the powers of step t (noise, then ADC) into Pm[t] and M[t]. When `draw`, fresh ξ are drawn
+ * from rng (oscillator-major, then sample); otherwise the stored ξ are reused.
+ */
+function readPowers(h: ResolvedHardware, st: HardwareState, P: Float64Array, t: number, k: number, nb: number, rng: Rng | null): void {
+  const cap = st.capacity, Pm = st.Pm[t], M = st.M[t], Z = st.Z[t];
+  const sig = h.noiseSigma, rel = h.noiseRelative, step = h.adcStep, full = h.adcFull;
+  for (let j = 0; j < k; j++) {
+    const o = j * cap;
+    for (let b = o; b < o + nb; b++) {
+      const p = P[b];
+      let x = p, m = 1;
+      if (sig > 0) {
+        if (rng !== null) Z[b] = rng.normal();
+        const z = Z[b];
+        if (rel) {
+          x = p + sig * Math.abs(p) * z;
+          m = 1 + sig * Math.sign(p) * z;
+        } else x = p + sig * z;
+      }
+      if (step > 0) {
+        if (x < 0 || x > full) m = 0;
+        const c = x < 0 ? 0 : x > full ? full : x;
+        x = Math.round(c / step) * step;
+      }
+      Pm[b] = x;
+      M[b] = m;
+    }
+  }
+}
+
+/**
+ * Forward dynamics with hardware non-idealities over the first nb columns (p(0) already loaded in
+ * ws.P[0]). Stores what {@link backwardHardware} needs (u, f'(I), p̃, ∂p̃/∂p, ξ, κ) when
+ * `withDerivative`. Read-noise draws come from `rng` (null: reuse the stored ξ, e.g. for finite
+ * differences with frozen noise). Allocates nothing.
+ */
+export function forwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, rng: Rng | null, withDerivative = true): void {
+  const { k, steps, classes } = model;
+  const cap = ws.capacity;
+  const A = model.A, B = model.B, I = ws.I;
+  const e = h.decay, dStep = h.dacStep, dFull = h.dacFull, lim = h.currentLimit;
+  for (let t = 0; t < steps; t++) {
+    readPowers(h, st, ws.P[t], t, k, nb, rng);
+    const Pt = st.Pm[t], Ptrue = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1], Kt = st.K[t];
+    const Dt = ws.D[t];
+    const aOff = t * k * k;
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const bi = B[t * k + i];
+      for (let b = 0; b < nb; b++) Ut[ro + b] = bi;
+      const aRow = aOff + i * k;
+      for (let j = 0; j < k; j++) {
+        const a = A[aRow + j];
+        if (a === 0) continue;
+        const jo = j * cap;
+        for (let b = 0; b < nb; b++) Ut[ro + b] += a * Pt[jo + b];
+      }
+      const dev = model.devices[i];
+      const s = dev.polarity;
+      for (let b = ro; b < ro + nb; b++) {
+        const u = Ut[b];
+        let mag = u * u, kap = 1;
+        if (mag > lim) {
+          mag = lim;
+          kap = 0;
+        }
+        if (dStep > 0) {
+          if (mag > dFull) {
+            mag = dFull;
+            kap = 0;
+          }
+          mag = Math.round(mag / dStep) * dStep;
+        }
+        I[b] = s * mag;
+        Kt[b] = kap;
+      }
+      // Dt is always filled: relaxation needs no derivative, but the adjoint does.
+      dev.evaluate(I, Pn, withDerivative ? Dt : null, ro, ro + nb);
+      if (e > 0) for (let b = ro; b < ro + nb; b++) Pn[b] += (Ptrue[b] - Pn[b]) * e;
+    }
+  }
+  readPowers(h, st, ws.P[steps], steps, k, nb, rng);
+  // Readout from the measured powers.
+  const Pm = st.Pm[steps], L = ws.logits;
+  for (let c = 0; c < classes; c++) {
+    const lo = c * cap;
+    const cc = model.c[c];
+    for (let b = 0; b < nb; b++) L[lo + b] = cc;
+    for (let j = 0; j < k; j++) {
+      const w = model.W[c * k + j];
+      if (w === 0) continue;
+      const jo = j * cap;
+      for (let b = 0; b < nb; b++) L[lo + b] += w * Pm[jo + b];
+    }
+  }
+}
+
+/**
+ * The discrete adjoint of {@link forwardHardware}: given ws.logits = ∂loss/∂logits, accumulates
+ * ∂loss/∂(A, B, W, c) into grads (see the module comment for the recursion; straight-through
+ * estimator for the quantisers). If `inputGrad` (k·cap) is given it receives λ(0).
+ */
+export function backwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, grads: Gradients, inputGrad: Float64Array | null = null): void {
+  const { k, steps, classes } = model;
+  const cap = ws.capacity, G = ws.logits;
+  let lam = ws.lam, lam2 = ws.lam2;
+  const gU = ws.gU, e = h.decay, oneMinusE = 1 - e;
+  const PmN = st.Pm[steps], MN = st.M[steps];
+  for (let j = 0; j < k; j++) lam.fill(0, j * cap, j * cap + nb);
+  for (let c = 0; c < classes; c++) {
+    const go = c * cap;
+    let sc = 0;
+    for (let b = 0; b < nb; b++) sc += G[go + b];
+    grads.c[c] += sc;
+    for (let j = 0; j < k; j++) {
+      const jo = j * cap;
+      let s = 0;
+      for (let b = 0; b < nb; b++) s += G[go + b] * PmN[jo + b];
+      grads.W[c * k + j] += s;
+      const w = model.W[c * k + j];
+      if (w !== 0) for (let b = 0; b < nb; b++) lam[jo + b] += w * G[go + b];
+    }
+  }
+  for (let j = 0; j < k; j++) for (let b = j * cap; b < j * cap + nb; b++) lam[b] *= MN[b];
+  for (let t = steps - 1; t >= 0; t--) {
+    const Pt = st.Pm[t], Mt = st.M[t], Ut = ws.U[t], Dt = ws.D[t], Kt = st.K[t];
+    const aOff = t * k * k;
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const s2 = 2 * model.devices[i].polarity * oneMinusE;
+      let sb = 0;
+      for (let b = ro; b < ro + nb; b++) {
+        const g = lam[b] * Dt[b] * s2 * Ut[b] * Kt[b];
+        gU[b] = g;
+        sb += g;
+      }
+      grads.B[t * k + i] += sb;
+      const aRow = aOff + i * k;
+      for (let j = 0; j < k; j++) {
+        const jo = j * cap;
+        let s = 0;
+        for (let b = 0; b < nb; b++) s += gU[ro + b] * Pt[jo + b];
+        grads.A[aRow + j] += s;
+      }
+    }
+    if (t === 0 && inputGrad === null) break;
+    for (let j = 0; j < k; j++) lam2.fill(0, j * cap, j * cap + nb);
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const aRow = aOff + i * k;
+      for (let j = 0; j < k; j++) {
+        const a = model.A[aRow + j];
+        if (a === 0) continue;
+        const jo = j * cap;
+        for (let b = 0; b < nb; b++) lam2[jo + b] += a * gU[ro + b];
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      for (let b = j * cap; b < j * cap + nb; b++) lam2[b] = e * lam[b] + Mt[b] * lam2[b];
+    }
+    const tmp = lam;
+    lam = lam2;
+    lam2 = tmp;
+  }
+  if (inputGrad !== null) inputGrad.set(lam.subarray(0, k * cap));
+}
+
+/**
+ * Parses a CLI hardware flag list into a {@link Hardware} object. Forms:
+ * `noise=SIGMA` or `noise=SIGMA:rel`, `dac=BITS:FULLSCALE`, `adc=BITS:FULLSCALE`, `ilimit=IMAX`,
+ * `relax=DT_OVER_TAU`.
+ * @throws InputError naming `flag` with the allowed forms.
+ */
+export function parseHardwareArgs(args: readonly string[], flag = "--hw"): Hardware {
+  const h: Hardware = {};
+  const bad = (a: string): never => {
+    throw new InputError(`${flag} must be one of noise=SIGMA[:rel], dac=BITS:FULLSCALE, adc=BITS:FULLSCALE, ilimit=IMAX, relax=DT_OVER_TAU (got ${show(a)})`);
+  };
+  for (const a of args) {
+    const m = /^(noise|dac|adc|ilimit|relax)=(.+)$/.exec(a.trim());
+    if (!m) bad(a);
+    const [key, val] = [(m as RegExpExecArray)[1], (m as RegExpExecArray)[2]];
+    const parts = val.split(":");
+    const num = (s: string | undefined): number => (s === undefined || s.trim() === "" ? NaN : Number(s));
+    if (key === "noise") {
+      if (parts.length > 2 || (parts[1] !== undefined && parts[1] !== "rel" && parts[1] !== "abs")) bad(a);
+      h.readNoise = { sigma: num(parts[0]), relative: parts[1] === "rel" };
+    } else if (key === "dac" || key === "adc") {
+      if (parts.length !== 2) bad(a);
+      h[key] = { bits: num(parts[0]), fullScale: num(parts[1]) };
+    } else if (key === "ilimit") {
+      if (parts.length !== 1) bad(a);
+      h.currentLimit = num(parts[0]);
+    } else {
+      if (parts.length !== 1) bad(a);
+      h.relaxation = { dtOverTau: num(parts[0]) };
+    }
+  }
+  resolveHardware(h, flag);
+  return h;
+}

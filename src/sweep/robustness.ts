@@ -1,0 +1,294 @@
+/**
+ * Monte Carlo of device-to-device variation (paper Fig. 4): for each σ, many trials in which every
+ * oscillator draws its own device parameters (fixed over the time steps and shared by all test
+ * samples of the trial), and the test accuracy of the trained network with those devices.
+ *
+ * Determinism: trial t at σ index s uses `new Rng(deriveSeed(seed, s, t))` and nothing else, so a
+ * trial's result does not depend on which worker, shard or trial range computed it. Raw results are
+ * integer counts of correct test samples, so merging is exact and statistics recomputed from merged
+ * counts are bit-identical to an unsharded run.
+ *
+ * Pure: no I/O, no platform imports. The worker pool and CLI are in src/node and src/cli.
+ */
+import type { Model } from "../network/model.js";
+import type { Dataset } from "../data/dataset.js";
+import { createWorkspace, loadBatch, forward, type Workspace } from "../network/dynamics.js";
+import { drawDevicesResolved, resolveVariation, type ResolvedVariation, type VariationParam, type VariationDistribution } from "./variation.js";
+import type { Hardware } from "../network/hardware.js";
+import { resolveHardware, forwardHardware, createHardwareState, type HardwareState, type ResolvedHardware } from "../network/hardware.js";
+import { Rng, deriveSeed } from "../util/rng.js";
+import { InputError } from "../util/errors.js";
+import { integer, inRange, finite } from "../util/check.js";
+
+/** Options of {@link robustnessSweep}. */
+export interface RobustnessOptions {
+  /** Device parameters that vary (each oscillator draws each independently). */
+  params: readonly VariationParam[];
+  /** Standard deviations σ to sweep (absolute, or relative when `relative`). */
+  sigmas: readonly number[];
+  /** Trials per σ. @default 10000 (the paper's Fig. 4) */
+  trials?: number;
+  /** Sweep seed; trial (s, t) uses deriveSeed(seed, s, t). @default 0 */
+  seed?: number;
+  /** σ relative to each base parameter value. @default false */
+  relative?: boolean;
+  /** @default "normal" (the paper's Gaussian) */
+  distribution?: VariationDistribution;
+  /** Accuracy threshold (fraction in [0, 1]) for `fractionAbove`. @default 0.9 */
+  threshold?: number;
+  /** Only trials in [start, end) of every σ (a shard). @default [0, trials) */
+  trialRange?: readonly [number, number];
+  /** Hardware non-idealities applied in every trial (read noise draws come after the device draws
+   * from the trial's generator). @default none (ideal) */
+  hardware?: Hardware;
+}
+
+/** Resolved options. */
+export interface ResolvedRobustness {
+  params: VariationParam[];
+  sigmas: number[];
+  trials: number;
+  seed: number;
+  relative: boolean;
+  distribution: VariationDistribution;
+  threshold: number;
+  trialRange: [number, number];
+  hardware: ResolvedHardware | null;
+}
+
+/** Statistics of one σ over its trials (accuracies as fractions in [0, 1]). */
+export interface SigmaStats {
+  sigma: number;
+  /** Number of trials the statistics cover. */
+  trials: number;
+  mean: number;
+  /** Population standard deviation (ddof = 0) of the trial accuracies. */
+  std: number;
+  /** Percentiles with linear interpolation between order statistics (NumPy's default). */
+  p5: number;
+  p50: number;
+  p95: number;
+  /** Fraction of trials with accuracy ≥ threshold. */
+  fractionAbove: number;
+  /** Non-physical draws redrawn (see src/sweep/variation.ts). */
+  redraws: number;
+  /** Parameters clipped after too many redraws. */
+  clipped: number;
+}
+
+/** Raw results of one σ for a trial range. */
+export interface SigmaRaw {
+  sigmaIndex: number;
+  sigma: number;
+  /** First trial index covered. */
+  trialStart: number;
+  /** Correct test samples per trial (trial trialStart + i at i). */
+  correct: Int32Array;
+  redraws: number;
+  clipped: number;
+}
+
+/** Result of {@link robustnessSweep}. */
+export interface RobustnessResult {
+  options: ResolvedRobustness;
+  /** Test samples per trial. */
+  testSamples: number;
+  raw: SigmaRaw[];
+  stats: SigmaStats[];
+}
+
+/** Validates and completes sweep options. @throws InputError naming the option. */
+export function resolveRobustnessOptions(model: Model, o: RobustnessOptions): ResolvedRobustness {
+  if (!Array.isArray(o.sigmas) || o.sigmas.length === 0) throw new InputError("robustness: sigmas must list at least one σ");
+  const sigmas = o.sigmas.map((s, i) => {
+    const x = finite(s, `robustness: sigmas[${i}]`);
+    if (x < 0) throw new InputError(`robustness: sigmas[${i}] must be >= 0 (got ${x})`);
+    return x;
+  });
+  const v = resolveVariation({ params: o.params, sigma: 0, relative: o.relative, distribution: o.distribution }, model.devices, "robustness");
+  const trials = integer(o.trials ?? 10000, 1, 100_000_000, "robustness: trials");
+  const range: [number, number] = o.trialRange ? [o.trialRange[0], o.trialRange[1]] : [0, trials];
+  integer(range[0], 0, trials, "robustness: trialRange start");
+  integer(range[1], range[0], trials, "robustness: trialRange end");
+  return {
+    params: v.params,
+    sigmas,
+    trials,
+    seed: integer(o.seed ?? 0, 0, Number.MAX_SAFE_INTEGER, "robustness: seed"),
+    relative: v.relative,
+    distribution: v.distribution,
+    threshold: inRange(o.threshold ?? 0.9, 0, 1, "robustness: threshold"),
+    trialRange: range,
+    hardware: o.hardware ? resolveHardware(o.hardware) : null,
+  };
+}
+
+/**
+ * Reusable per-sweep scratch: a workspace holding the test set's p(0) (loaded once when it fits)
+ * and a model shell whose `devices` each trial replaces.
+ */
+export interface TrialContext {
+  model: Model;
+  test: Dataset;
+  ws: Workspace;
+  /** True when the whole test set sits in the workspace (p(0) loaded once). */
+  loaded: boolean;
+  hw: ResolvedHardware | null;
+  hwState: HardwareState | null;
+}
+
+/** Creates the scratch for running trials of `model` on `test` (capacity ≤ 4096 samples). */
+export function createTrialContext(model: Model, test: Dataset, hardware: ResolvedHardware | null = null): TrialContext {
+  const cap = Math.max(1, Math.min(test.n, 4096));
+  const ws = createWorkspace(model.k, model.steps, model.classes, cap);
+  const loaded = test.n <= cap;
+  if (loaded) loadBatch(ws, test.x, null, 0, test.n, model.normalization);
+  const shell: Model = { ...model, devices: model.devices.slice() };
+  return { model: shell, test, ws, loaded, hw: hardware, hwState: hardware ? createHardwareState(model.k, model.steps, cap) : null };
+}
+
+/** Number of correct argmax predictions of the first nb columns against y[yStart + b]. */
+function countCorrect(ws: Workspace, classes: number, nb: number, y: Int32Array, yStart: number): number {
+  const cap = ws.capacity, L = ws.logits;
+  let correct = 0;
+  for (let b = 0; b < nb; b++) {
+    let max = -Infinity, arg = 0;
+    for (let c = 0; c < classes; c++) {
+      const v = L[c * cap + b];
+      if (v > max) {
+        max = v;
+        arg = c;
+      }
+    }
+    if (arg === y[yStart + b]) correct++;
+  }
+  return correct;
+}
+
+/**
+ * Runs trials [t0, t1) of σ index `s` and writes the correct counts into `out[t − t0]`.
+ * Returns the redraw / clip counts. The core of every sweep, worker and shard.
+ */
+export function runTrials(ctx: TrialContext, base: Model["devices"], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
+  const { model, test, ws } = ctx;
+  const cap = ws.capacity;
+  let redraws = 0, clipped = 0;
+  for (let t = t0; t < t1; t++) {
+    const rng = new Rng(deriveSeed(seed, s, t));
+    const d = drawDevicesResolved(base, v, rng);
+    redraws += d.redraws;
+    clipped += d.clipped;
+    model.devices = d.devices;
+    let correct = 0;
+    for (let start = 0; start < test.n; start += cap) {
+      const nb = Math.min(cap, test.n - start);
+      if (!ctx.loaded) loadBatch(ws, test.x, null, start, nb, model.normalization);
+      if (ctx.hw !== null) forwardHardware(model, ws, nb, ctx.hw, ctx.hwState as HardwareState, rng, false);
+      else forward(model, ws, nb, false);
+      correct += countCorrect(ws, model.classes, nb, test.y, start);
+    }
+    out[t - t0] = correct;
+  }
+  model.devices = base.slice();
+  return { redraws, clipped };
+}
+
+/** Percentile q ∈ [0, 100] of sorted values with linear interpolation (NumPy's default method). */
+export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = ((n - 1) * q) / 100;
+  const lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * Statistics of one σ from correct counts (in trial order) over `testSamples` samples each.
+ * mean = Σ correct/(trials·n); std = population std (ddof 0). Equal inputs give bit-identical outputs.
+ */
+export function sigmaStats(sigma: number, correct: Int32Array, testSamples: number, threshold: number, redraws: number, clipped: number): SigmaStats {
+  const n = correct.length;
+  const acc = new Float64Array(n);
+  // Sums of integer counts are exact, so the mean is exact to one rounding.
+  let sum = 0, above = 0;
+  for (let i = 0; i < n; i++) {
+    sum += correct[i];
+    acc[i] = correct[i] / testSamples;
+    if (acc[i] >= threshold) above++;
+  }
+  const m = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (correct[i] - m) * (correct[i] - m);
+  acc.sort();
+  return {
+    sigma,
+    trials: n,
+    mean: sum / (n * testSamples),
+    std: Math.sqrt(ss / n) / testSamples,
+    p5: percentileSorted(acc, 5),
+    p50: percentileSorted(acc, 50),
+    p95: percentileSorted(acc, 95),
+    fractionAbove: above / n,
+    redraws,
+    clipped,
+  };
+}
+
+/**
+ * Monte Carlo robustness sweep on one thread: for each σ in `options.sigmas`, trials in
+ * `trialRange` (default all), each with freshly drawn devices; per-σ statistics of test accuracy.
+ * @param onProgress called after each σ with (trials done, trials total).
+ * @example
+ * const r = robustnessSweep(model, split.test, { params: ["a"], sigmas: [0, 0.25, 0.5], trials: 1000, seed: 1 });
+ * r.stats[1].mean // ≈ 0.9x
+ */
+export function robustnessSweep(model: Model, test: Dataset, options: RobustnessOptions, onProgress?: (done: number, total: number) => void): RobustnessResult {
+  const o = resolveRobustnessOptions(model, options);
+  checkTestSet(model, test);
+  const ctx = createTrialContext(model, test, o.hardware);
+  const [t0, t1] = o.trialRange;
+  const total = o.sigmas.length * (t1 - t0);
+  const raw: SigmaRaw[] = [];
+  const stats: SigmaStats[] = [];
+  o.sigmas.forEach((sigma, s) => {
+    const v: ResolvedVariation = { params: o.params, sigma, relative: o.relative, distribution: o.distribution };
+    const correct = new Int32Array(t1 - t0);
+    const { redraws, clipped } = runTrials(ctx, model.devices, v, o.seed, s, t0, t1, correct);
+    raw.push({ sigmaIndex: s, sigma, trialStart: t0, correct, redraws, clipped });
+    stats.push(sigmaStats(sigma, correct, test.n, o.threshold, redraws, clipped));
+    onProgress?.((s + 1) * (t1 - t0), total);
+  });
+  return { options: o, testSamples: test.n, raw, stats };
+}
+
+/** Checks the test set matches the model. @throws InputError */
+export function checkTestSet(model: Model, test: Dataset): void {
+  if (test.d !== model.k) throw new InputError(`robustness: data has ${test.d} features but the model has k = ${model.k} oscillators`);
+  if (test.n < 1) throw new InputError("robustness: the test set is empty");
+  for (let r = 0; r < test.n; r++) {
+    if (test.y[r] < 0 || test.y[r] >= model.classes) throw new InputError(`robustness: data row ${r + 1}: class index ${test.y[r]} is outside the model's ${model.classes} classes`);
+  }
+}
+
+/**
+ * Parses a σ list: `START:STOP:STEP` (inclusive of STOP within rounding, e.g. `0:1:0.05` → 21
+ * values, each rounded to 12 significant digits) or comma-separated values `0,0.25,0.5`.
+ * @throws InputError naming `flag`.
+ */
+export function parseSigmas(text: string, flag = "--sigma"): number[] {
+  const t = text.trim();
+  const range = /^([^:,]+):([^:,]+):([^:,]+)$/.exec(t);
+  const bad = (): never => {
+    throw new InputError(`${flag} must be START:STOP:STEP (e.g. 0:1:0.05) or a comma list of values >= 0 (got ${JSON.stringify(text)})`);
+  };
+  if (range) {
+    const [a, b, h] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    if (![a, b, h].every(Number.isFinite) || a < 0 || b < a || !(h > 0)) bad();
+    const n = Math.floor((b - a) / h + 1e-9) + 1;
+    if (n > 100000) bad();
+    return Array.from({ length: n }, (_, i) => Number((a + i * h).toPrecision(12)));
+  }
+  const vals = t.split(",").map((s) => (s.trim() === "" ? NaN : Number(s)));
+  if (vals.length === 0 || !vals.every((x) => Number.isFinite(x) && x >= 0)) bad();
+  return vals;
+}
