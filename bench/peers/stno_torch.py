@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""PyTorch (autograd) peer of dynaspin's STNO network training (bench/train.ts drives it).
+
+The same model as src/network/dynamics.ts in float64, gradients by autograd, optimiser
+torch.optim.Adam (beta1 0.9, beta2 0.999, eps 1e-8) with one parameter group per array whose
+learning rate is lr * dynaspin's `parameterScales` entry (Adam's update is the same formula).
+
+Usage: `python3 stno_torch.py SETUP.json THREADS`; same stdin/stdout protocol as stno_numpy.py
+(verify, epoch, infer, version, quit).
+"""
+import json
+import sys
+import time
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+
+class Net:
+    def __init__(self, s):
+        self.k, self.steps, self.classes = s["k"], s["steps"], s["classes"]
+        k, n = self.k, self.steps
+        t = lambda v: torch.tensor(v, dtype=torch.float64)
+        self.A0 = t(s["A"]).reshape(n, k, k)
+        self.B0 = t(s["B"]).reshape(n, k)
+        self.W0 = t(s["W"]).reshape(self.classes, k)
+        self.c0 = t(s["c"])
+        d = s["device"]
+        self.a, self.b, self.Ic, self.Q, self.pol = d["a"], d["b"], d["Ic"], d["Q"], d["polarity"]
+        self.x = t(s["x"]).reshape(-1, k)
+        self.y = torch.tensor(s["y"], dtype=torch.int64)
+        self.order = torch.tensor(s["order"], dtype=torch.int64)
+        self.batch = s["batch"] if s["batch"] > 0 else len(self.y)
+        self.lr, self.scales = s["lr"], s["scales"]
+        self.xi = t(s["inferX"]).reshape(-1, k)
+        self.yi = torch.tensor(s["inferY"], dtype=torch.int64)
+        self.reset()
+
+    def reset(self):
+        self.params = [p.clone().requires_grad_(True) for p in (self.A0, self.B0, self.W0, self.c0)]
+        groups = [{"params": [p], "lr": self.lr * sc} for p, sc in zip(self.params, self.scales)]
+        self.opt = torch.optim.Adam(groups, betas=(0.9, 0.999), eps=1e-8)
+
+    def logits(self, x):
+        A, B, W, c = self.params
+        p = x
+        for t in range(self.steps):
+            u = p @ A[t].T + B[t]
+            I = self.pol * u * u
+            p = 0.5 * (1.0 + torch.tanh(self.a * I - self.b)) * ((I - self.Ic) / (I + self.Q * self.Ic))
+        return p @ W.T + c
+
+    def epoch(self):
+        n = len(self.order)
+        total = 0.0
+        for start in range(0, n, self.batch):
+            idx = self.order[start:start + self.batch]
+            self.opt.zero_grad(set_to_none=True)
+            loss = torch.nn.functional.cross_entropy(self.logits(self.x[idx]), self.y[idx])
+            loss.backward()
+            self.opt.step()
+            total += loss.item() * len(idx)
+        return total / n
+
+    def infer(self):
+        with torch.no_grad():
+            return int((self.logits(self.xi).argmax(dim=1) == self.yi).sum())
+
+
+def main():
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    torch.set_num_threads(threads)
+    with open(sys.argv[1]) as f:
+        net = Net(json.load(f))
+    for line in sys.stdin:
+        cmd = line.strip()
+        if cmd == "verify":
+            net.reset()
+            el = net.epoch()
+            with torch.no_grad():
+                after = float(torch.nn.functional.cross_entropy(net.logits(net.x), net.y))
+            out = {"epochLoss": el, "lossAfter": after}
+            net.reset()
+        elif cmd == "epoch":
+            t0 = time.perf_counter()
+            net.epoch()
+            out = {"seconds": time.perf_counter() - t0}
+        elif cmd == "infer":
+            t0 = time.perf_counter()
+            correct = net.infer()
+            out = {"seconds": time.perf_counter() - t0, "correct": correct}
+        elif cmd == "version":
+            out = {"version": "PyTorch " + torch.__version__ + " (%d thread%s)" % (threads, "" if threads == 1 else "s")}
+        elif cmd == "quit":
+            break
+        else:
+            out = {"error": "unknown command " + cmd}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+/**
+ * Training and inference benchmark: dynaspin's epoch (TrainingRun.epoch: minibatch forward, softmax
+ * cross-entropy, hand-written adjoint, Adam) next to the same work in NumPy (adjoint by hand,
+ * `bench/peers/stno_numpy.py`) and PyTorch autograd with 1 and 2 threads (`bench/peers/stno_torch.py`),
+ * both through Debian's /usr/bin/python3.
+ *
+ * Same work: dynaspin writes its initial parameters (after its data-dependent initialisation), the
+ * normalised training inputs, the labels, the epoch's batch order, the learning rate (constant
+ * schedule) and the per-parameter Adam scales (`parameterScales`) to a setup file the peers read.
+ * Before timing, each peer runs one epoch from those parameters and its mean minibatch loss and
+ * its training loss after the epoch must agree with dynaspin's within 1e-9 (absolute), or the
+ * benchmark fails. Inference rows also check the peers' correct-prediction count.
+ *
+ * Timing: the peers are long-lived processes that time their own epochs (perf_counter), so no
+ * process start-up or data transfer is counted; after a warm-up, dynaspin and each peer run one
+ * epoch in turn (alternating) and medians are reported. Ratio = dynaspin time / peer time
+ * (lower is better); for throughput rows, peer rate / dynaspin rate.
+ *
+ * Standalone: `node --import tsx bench/train.ts [--quick]`.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface, type Interface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { BenchRow, BenchSuite } from "./types.js";
+import type { Dataset } from "../src/data/dataset.js";
+import { makeSpiral } from "../src/data/spiral.js";
+import { stratifiedSplit, fitNormalization, applyNormalization } from "../src/data/split.js";
+import { loadDigits } from "../src/node/tasks.js";
+import { eq4 } from "../src/device/analytic.js";
+import { createModel, cloneModel, type Model } from "../src/network/model.js";
+import { createWorkspace } from "../src/network/dynamics.js";
+import { evaluateArrays } from "../src/network/api.js";
+import { TrainingRun, resolveTrainOptions, parameterScales } from "../src/train/train.js";
+import { Rng } from "../src/util/rng.js";
+
+const PYTHON = "/usr/bin/python3";
+const PEERS_DIR = fileURLToPath(new URL("./peers/", import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+}
+
+/** A long-lived peer process speaking the line protocol of bench/peers/stno_numpy.py. */
+class Peer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: Interface;
+  private readonly waiting: ((line: string) => void)[] = [];
+  private stderr = "";
+  private exited = false;
+
+  constructor(readonly label: string, args: string[]) {
+    this.proc = spawn(PYTHON, args, { stdio: ["pipe", "pipe", "pipe"] });
+    this.proc.stderr.on("data", (d: Buffer) => (this.stderr += d.toString()));
+    this.proc.on("exit", () => {
+      this.exited = true;
+      for (const w of this.waiting.splice(0)) w("");
+    });
+    this.lines = createInterface({ input: this.proc.stdout });
+    this.lines.on("line", (l) => this.waiting.shift()?.(l));
+  }
+
+  /** Sends one command and resolves with its parsed JSON reply. */
+  request<T>(cmd: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      if (this.exited) return reject(new Error(`${this.label} exited: ${this.stderr.trim().split("\n").pop() ?? ""}`));
+      this.waiting.push((line) => {
+        if (line === "") return reject(new Error(`${this.label} exited: ${this.stderr.trim().split("\n").pop() ?? ""}`));
+        const v = JSON.parse(line) as T & { error?: string };
+        if (v.error) reject(new Error(`${this.label}: ${v.error}`));
+        else resolve(v);
+      });
+      this.proc.stdin.write(cmd + "\n");
+    });
+  }
+
+  close(): void {
+    if (!this.exited) this.proc.stdin.end("quit\n");
+  }
+}
+
+/** Why a peer cannot run, or null when it can. */
+function peerMissing(module: string, apt: string): string | null {
+  if (!existsSync(PYTHON)) return `peer missing: ${PYTHON} not found`;
+  const r = spawnSync(PYTHON, ["-c", `import ${module}`], { encoding: "utf8" });
+  return r.status === 0 ? null : `peer missing: ${apt} not installed (apt-get install -y ${apt})`;
+}
+
+/** One training/inference workload. */
+interface Workload {
+  /** Row label. */
+  name: string;
+  /** Data: the training split and the inference set. */
+  data: () => { train: Dataset; infer: Dataset };
+  steps: number;
+  /** Minibatch size, 0 = full batch. */
+  batch: number;
+  kind: "epoch" | "infer";
+  goal: string;
+  /** Timed repetitions (full, quick) and warm-up epochs. */
+  reps: [number, number];
+  warmup: number;
+}
+
+let digitsCache: { train: Dataset; infer: Dataset } | null = null;
+function digitsData(): { train: Dataset; infer: Dataset } {
+  if (!digitsCache) {
+    const ds = loadDigits();
+    digitsCache = { train: stratifiedSplit(ds, 0).train, infer: ds };
+  }
+  return digitsCache;
+}
+function spiralData(): { train: Dataset; infer: Dataset } {
+  const ds = makeSpiral({});
+  return { train: stratifiedSplit(ds, 0).train, infer: ds };
+}
+
+const WORKLOADS: Workload[] = [
+  { name: "digits, n = 4, one epoch, minibatch 64", data: digitsData, steps: 4, batch: 64, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3 },
+  { name: "digits, n = 4, one epoch, full batch", data: digitsData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3 },
+  { name: "spiral, n = 4, one epoch, full batch", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10 },
+  { name: "inference, digits (1797 samples), n = 4", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3 },
+];
+
+const SEED = 1;
+const LR = 0.01;
+
+/** Float64 values as a JSON array with round-trip precision. */
+function arr(a: Float64Array | Int32Array): number[] {
+  return Array.from(a);
+}
+
+interface Prepared {
+  run: TrainingRun;
+  init: Model;
+  infer: Dataset;
+  train: Dataset;
+  setupPath: string;
+  options: ReturnType<typeof resolveTrainOptions>;
+}
+
+function prepare(w: Workload, dir: string, index: number): Prepared {
+  const { train, infer } = w.data();
+  const norm = fitNormalization(train);
+  const device = eq4();
+  const classes = train.classNames.length;
+  const model = createModel(train.d, w.steps, classes, device);
+  model.normalization = norm;
+  const options = resolveTrainOptions({
+    steps: w.steps, epochs: 1_000_000, batchSize: w.batch, lr: LR, schedule: "constant", seed: SEED,
+    evalEvery: 10_000_000, init: { spread: 0.3, mixing: 0.5 },
+  });
+  const run = new TrainingRun(model, train, options, SEED, undefined, true);
+  const init = cloneModel(model);
+  // The batch order of the first epoch, as TrainingRun draws it (a fresh Rng(seed) shuffles 0..n−1).
+  const order = new Int32Array(train.n);
+  for (let r = 0; r < train.n; r++) order[r] = r;
+  if (w.batch > 0 && w.batch < train.n) new Rng(SEED).shuffle(order);
+  const setup = {
+    k: model.k, steps: model.steps, classes,
+    A: arr(init.A), B: arr(init.B), W: arr(init.W), c: arr(init.c),
+    device: { a: device.a, b: device.b, Ic: device.Ic, Q: device.Q, polarity: device.polarity },
+    x: arr(applyNormalization(train.x, train.d, norm)), y: arr(train.y), order: arr(order), batch: w.batch,
+    lr: LR, scales: parameterScales(model.devices),
+    inferX: arr(applyNormalization(infer.x, infer.d, norm)), inferY: arr(infer.y),
+  };
+  const setupPath = join(dir, `setup-${index}.json`);
+  writeFileSync(setupPath, JSON.stringify(setup));
+  return { run, init, infer, train, setupPath, options };
+}
+
+/** dynaspin's reference numbers for the verification epoch (from the initial parameters). */
+function dynaspinVerify(p: Prepared): { epochLoss: number; lossAfter: number } {
+  const run = new TrainingRun(cloneModel(p.init), p.train, p.options, SEED, undefined, false);
+  const m = run.epoch();
+  const after = evaluateArrays(run.model, p.train.x, p.train.y, p.train.n);
+  return { epochLoss: m.trainLoss, lossAfter: after.loss };
+}
+
+interface PeerSpec {
+  label: string;
+  script: string;
+  args: string[];
+  module: string;
+  apt: string;
+}
+
+const PEERS: PeerSpec[] = [
+  { label: "NumPy", script: "stno_numpy.py", args: [], module: "numpy", apt: "python3-numpy" },
+  { label: "PyTorch 1 thread", script: "stno_torch.py", args: ["1"], module: "torch", apt: "python3-torch" },
+  { label: "PyTorch 2 threads", script: "stno_torch.py", args: ["2"], module: "torch", apt: "python3-torch" },
+];
+
+/** Times one workload against every available peer; returns one row per peer. */
+async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchRow[]> {
+  const peers: { spec: PeerSpec; peer: Peer | null; missing: string | null; version: string; times: number[]; check: string }[] = [];
+  for (const spec of PEERS) {
+    const missing = peerMissing(spec.module, spec.apt);
+    const peer = missing ? null : new Peer(spec.label, [join(PEERS_DIR, spec.script), p.setupPath, ...spec.args]);
+    peers.push({ spec, peer, missing, version: spec.label, times: [], check: "" });
+  }
+  try {
+    // Verification before timing.
+    const ref = w.kind === "epoch" ? dynaspinVerify(p) : null;
+    const evalWs = createWorkspace(p.init.k, p.init.steps, p.init.classes, Math.min(512, p.infer.n));
+    const refInfer = w.kind === "infer" ? evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, evalWs) : null;
+    for (const q of peers) {
+      if (!q.peer) continue;
+      q.version = (await q.peer.request<{ version: string }>("version")).version;
+      if (ref) {
+        const v = await q.peer.request<{ epochLoss: number; lossAfter: number }>("verify");
+        const dev = Math.max(Math.abs(v.epochLoss - ref.epochLoss), Math.abs(v.lossAfter - ref.lossAfter));
+        if (!(dev <= 1e-9)) {
+          throw new Error(`train bench (${w.name}): ${q.version} disagrees with dynaspin after one epoch: loss ${v.epochLoss} / ${v.lossAfter} vs ${ref.epochLoss} / ${ref.lossAfter}`);
+        }
+        q.check = `loss after one epoch agrees within ${dev === 0 ? "0" : dev.toExponential(0)}`;
+      }
+    }
+    const reps = quick ? w.reps[1] : w.reps[0];
+    const mine: number[] = [];
+    let correct = -1;
+    for (let r = -w.warmup; r < reps; r++) {
+      const t0 = performance.now();
+      if (w.kind === "epoch") {
+        const m = p.run.epoch();
+        if (!Number.isFinite(m.trainLoss)) throw new Error(`train bench (${w.name}): non-finite loss`);
+      } else {
+        correct = Math.round(evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, evalWs).accuracy * p.infer.n);
+      }
+      const dt = (performance.now() - t0) / 1000;
+      if (r >= 0) mine.push(dt);
+      for (const q of peers) {
+        if (!q.peer) continue;
+        const v = await q.peer.request<{ seconds: number; correct?: number }>(w.kind);
+        if (w.kind === "infer" && refInfer) {
+          const want = Math.round(refInfer.accuracy * p.infer.n);
+          if (v.correct !== want) throw new Error(`train bench (${w.name}): ${q.version} predicts ${v.correct} correct, dynaspin ${want}`);
+          q.check = `same number of correct predictions (${want})`;
+        }
+        if (r >= 0) q.times.push(v.seconds);
+      }
+    }
+    if (w.kind === "infer" && correct !== Math.round((refInfer?.accuracy ?? 0) * p.infer.n)) throw new Error("train bench: inference changed between runs");
+    const t = median(mine);
+    const isRate = w.kind === "infer";
+    const value = isRate ? p.infer.n / t : t;
+    const available = peers.filter((q) => q.peer && q.times.length > 0);
+    const best = available.length ? available.reduce((a, b) => (median(a.times) <= median(b.times) ? a : b)) : null;
+    return peers.map((q): BenchRow => {
+      const pt = q.times.length ? median(q.times) : null;
+      const peerValue = pt === null ? null : isRate ? p.infer.n / pt : pt;
+      return {
+        suite: "train", workload: w.name, value, unit: isRate ? "samples/s" : "s",
+        peer: q.version, peerValue, ratio: pt === null ? null : t / pt,
+        goal: q === best ? w.goal : undefined,
+        notes: q.missing ?? `${q.check}; median of ${reps} alternating runs after ${w.warmup} warm-up${q === best ? "; best peer" : ""}`,
+      };
+    });
+  } finally {
+    for (const q of peers) q.peer?.close();
+  }
+}
+
+export const run: BenchSuite = async ({ quick }) => {
+  const dir = mkdtempSync(join(tmpdir(), "dynaspin-bench-"));
+  const rows: BenchRow[] = [];
+  try {
+    for (let i = 0; i < WORKLOADS.length; i++) {
+      const w = WORKLOADS[i];
+      rows.push(...(await measure(w, prepare(w, dir, i), quick)));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+};
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  const rows = await run({ quick: process.argv.includes("--quick") });
+  for (const r of rows) {
+    const pv = r.peerValue == null ? "n/a" : r.peerValue.toPrecision(4);
+    console.log(`${r.workload}\t${r.value.toPrecision(4)} ${r.unit}\t${r.peer}: ${pv}\tratio ${r.ratio == null ? "n/a" : r.ratio.toFixed(3)}\t${r.goal ?? ""}\t${r.notes ?? ""}`);
+  }
+}
