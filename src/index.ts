@@ -52,3 +52,5 @@ export { stratifiedSplit, fitNormalization, applyNormalization, type Split } fro
 export { VERSION } from "./version.js";
 export { drawDevices, drawDevicesResolved, drawValue, resolveVariation, parseVariationArg, VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, MODEL_PARAMS, MAX_REDRAWS, type VariationSpec, type ResolvedVariation, type VariationParam, type VariationDistribution, type DrawResult } from "./sweep/variation.js";
 export { makeCircles, makeXor, makeGaussians, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
+export { checkpointToJson, parseCheckpointJson, restoreTrainingRun, stringifyCheckpoint, fingerprintData, hashDataset, checkpointSchema, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointJson, type DataFingerprint, type EpochMetricsJson } from "./train/checkpoint.js";
+export { type RestartSelection, type TrainingRunState } from "./train/train.js";

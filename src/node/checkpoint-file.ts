@@ -1,0 +1,40 @@
+/**
+ * Node adapter for training checkpoints (format: src/train/checkpoint.ts). A checkpoint folder
+ * holds one `checkpoint.json`, replaced atomically (temporary file, fsync, rename) at every write,
+ * so a reader — or a resume after a crash or SIGKILL — always finds the last complete checkpoint.
+ */
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { readJsonFile, writeFileAtomic } from "./files.js";
+import { parseCheckpointJson, stringifyCheckpoint, type CheckpointJson } from "../train/checkpoint.js";
+import { InputError } from "../util/errors.js";
+
+/** Name of the checkpoint file inside a checkpoint folder. */
+export const CHECKPOINT_FILE = "checkpoint.json";
+
+/** Path of the checkpoint file for a folder (or the path itself when it names a `.json` file). */
+export function checkpointPath(dirOrFile: string): string {
+  if (dirOrFile.endsWith(".json") && !(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return dirOrFile;
+  return join(dirOrFile, CHECKPOINT_FILE);
+}
+
+/** Writes `json` atomically to `<dir>/checkpoint.json` (creating the folder); returns the path. */
+export function writeCheckpoint(dir: string, json: CheckpointJson): string {
+  const path = join(dir, CHECKPOINT_FILE);
+  writeFileAtomic(path, stringifyCheckpoint(json));
+  return path;
+}
+
+/**
+ * Reads and validates the checkpoint in a folder (or a checkpoint file given directly).
+ * @throws InputError with one line naming the path: no checkpoint there, not JSON, or a field
+ *   problem such as `run/checkpoint/checkpoint.json: order[3]: must be a permutation of 0..99`.
+ */
+export function readCheckpoint(dirOrFile: string): { path: string; checkpoint: CheckpointJson } {
+  const path = checkpointPath(dirOrFile);
+  if (!existsSync(path)) {
+    const what = existsSync(dirOrFile) ? `no ${CHECKPOINT_FILE} in folder ${dirOrFile}` : `no such checkpoint folder ${dirOrFile}`;
+    throw new InputError(`--resume: ${what} (checkpoints are written by train --checkpoint-every N)`);
+  }
+  return { path, checkpoint: parseCheckpointJson(readJsonFile(path, "checkpoint file"), path) };
+}

@@ -1,0 +1,311 @@
+/**
+ * Training checkpoints: the complete state of a {@link TrainingRun} as one JSON object
+ * (`dynaspin.checkpoint`, version 1), and back.
+ *
+ * A checkpoint holds the model (as a `dynaspin.model` object), the Adam moments and step count, the
+ * minibatch generator's state, the row permutation, the epochs done and their metrics, the resolved
+ * options, the restart selection and a fingerprint of the data. Restoring it and training on gives
+ * bit-identical parameters and metrics to a run that was never interrupted: every float is written
+ * as the shortest decimal that parses back to the same double (what `JSON.stringify` prints), a
+ * NaN metric is written as `null`, and nothing else (wall times aside) feeds the next epoch.
+ * (A negative zero is written as 0; a signed zero never changes a later sum, so results agree.)
+ *
+ * Checkpoints are taken after the restart selection: the trial runs are not stored, so a run killed
+ * during the trials restarts them from scratch (they take a tenth of the epochs by default).
+ *
+ * Pure: no platform imports (the Node side is src/node/checkpoint-file.ts).
+ *
+ * Version policy: like model files, a reader accepts every version up to {@link CHECKPOINT_VERSION}
+ * and refuses a newer one asking for an upgrade; any change to the format bumps the version.
+ */
+import { z } from "zod";
+import type { Dataset } from "../data/dataset.js";
+import type { DeviceCurve } from "../device/curve.js";
+import { modelToJson, modelFromJson } from "../network/io.js";
+import { parseModelJson, type ModelJson } from "../io/model-schema.js";
+import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
+import { InputError } from "../util/errors.js";
+import { TrainingRun, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
+
+/** Value of the `format` field of a checkpoint file. */
+export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
+/** The newest checkpoint version this build reads and the one it writes. */
+export const CHECKPOINT_VERSION = 1;
+
+/**
+ * What the data a run trains on looks like, so a resume on other data is refused: sizes and a
+ * 64-bit hash (16 hex digits) of the features' bits and the labels, for the training and test sets
+ * (the split seed and fraction are covered because they decide which rows land in which set).
+ */
+export interface DataFingerprint {
+  /** Training rows. */
+  n: number;
+  /** Features per row. */
+  d: number;
+  /** Hash of the training features and labels. */
+  hash: string;
+  /** Test rows (0 without a test set). */
+  testN: number;
+  /** Hash of the test features and labels ("" without a test set). */
+  testHash: string;
+}
+
+/** One epoch's metrics as stored: NaN (no test set, or not evaluated) is `null`. */
+export interface EpochMetricsJson {
+  epoch: number;
+  lr: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number | null;
+  testAccuracy: number | null;
+  seconds: number;
+}
+
+/** A checkpoint file (version 1). */
+export interface CheckpointJson {
+  /** Always {@link CHECKPOINT_FORMAT}. */
+  format: typeof CHECKPOINT_FORMAT;
+  /** ≤ {@link CHECKPOINT_VERSION}. */
+  version: number;
+  /** Epochs completed when the checkpoint was taken. */
+  epochsDone: number;
+  /** Resolved training options (must equal the resuming run's). */
+  options: Record<string, unknown>;
+  /** The restart selection the kept run came from. */
+  restarts: { chosen: number; losses: number[] };
+  /** Fingerprint of the training and test data. */
+  data: DataFingerprint;
+  /** Parameters, devices, normalisation and class names, as in a model file. */
+  model: ModelJson;
+  /** Adam step count and first/second moments of (A, B, W, c), flattened. */
+  adam: { t: number; m: number[][]; v: number[][] };
+  /** xoshiro128** words and the cached normal deviate of the minibatch generator. */
+  rng: { s: [number, number, number, number]; spare: number | null };
+  /** Row permutation of the training set (shuffled in place each epoch). */
+  order: number[];
+  /** Metrics of epochs 1..epochsDone. */
+  history: EpochMetricsJson[];
+  /** Caller's metadata, passed through (the CLI stores the command that started the run). */
+  context?: Record<string, unknown>;
+}
+
+// 64-bit hash as two independent 32-bit lanes (murmur3-style mixing), over 32-bit words.
+function hashWords(h: [number, number], w: number): void {
+  let k = Math.imul(w >>> 0, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  let a = h[0] ^ k;
+  a = (a << 13) | (a >>> 19);
+  h[0] = (Math.imul(a, 5) + 0xe6546b64) | 0;
+  h[1] = Math.imul(h[1] ^ w, 0x01000193) ^ (h[1] >>> 15);
+}
+
+function hex(h: number): string {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** 16-hex-digit hash of a data set's shape, feature bits and labels. */
+export function hashDataset(ds: Dataset): string {
+  const h: [number, number] = [0x2545f491, 0x811c9dc5];
+  hashWords(h, ds.n);
+  hashWords(h, ds.d);
+  const len = ds.n * ds.d;
+  // Little-endian word order regardless of the platform, so a checkpoint moves between machines.
+  const view = new DataView(ds.x.buffer, ds.x.byteOffset, len * 8);
+  for (let i = 0; i < len * 8; i += 4) hashWords(h, view.getUint32(i, true));
+  for (let r = 0; r < ds.n; r++) hashWords(h, ds.y[r]);
+  return hex(h[0]) + hex(h[1] ^ len);
+}
+
+/** The {@link DataFingerprint} of a training set and an optional test set. */
+export function fingerprintData(trainSet: Dataset, test?: Dataset): DataFingerprint {
+  return { n: trainSet.n, d: trainSet.d, hash: hashDataset(trainSet), testN: test?.n ?? 0, testHash: test ? hashDataset(test) : "" };
+}
+
+const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/**
+ * The checkpoint of a run.
+ * @param run the kept run (after the restart selection).
+ * @param selection which restart it is, and the trial losses.
+ * @param data fingerprint of the data it trains on ({@link fingerprintData}).
+ * @param context metadata to pass through (e.g. the command line).
+ */
+export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>): CheckpointJson {
+  const st = run.getState();
+  const json: CheckpointJson = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    epochsDone: st.epochsDone,
+    options: JSON.parse(JSON.stringify(run.options)) as Record<string, unknown>,
+    restarts: { chosen: selection.chosenRestart, losses: selection.restartLosses.slice() },
+    data,
+    model: modelToJson(run.model),
+    adam: { t: st.adam.t, m: st.adam.m.map((a) => Array.from(a)), v: st.adam.v.map((a) => Array.from(a)) },
+    rng: { s: st.rng.s, spare: st.rng.spare },
+    order: Array.from(st.order),
+    history: st.history.map((m) => ({
+      epoch: m.epoch,
+      lr: m.lr,
+      trainLoss: m.trainLoss,
+      trainAccuracy: m.trainAccuracy,
+      testLoss: nanToNull(m.testLoss),
+      testAccuracy: nanToNull(m.testAccuracy),
+      seconds: m.seconds,
+    })),
+  };
+  if (context !== undefined) json.context = context;
+  return json;
+}
+
+/** Checkpoint JSON text (compact: a checkpoint is rewritten often and read by programs). */
+export function stringifyCheckpoint(json: CheckpointJson): string {
+  return JSON.stringify(json) + "\n";
+}
+
+const num = z.number();
+const count = z.int().min(0);
+const uint32 = z.int().min(0).max(4294967295);
+const nullableNum = z.number().nullable();
+
+/** Structural zod schema of a version-1 checkpoint (the model is checked by the model schema). */
+export const checkpointSchema = z.strictObject({
+  format: z.literal(CHECKPOINT_FORMAT),
+  version: z.int(),
+  epochsDone: count,
+  options: z.record(z.string(), z.unknown()),
+  restarts: z.strictObject({ chosen: count, losses: z.array(num).min(1) }),
+  data: z.strictObject({ n: count, d: count, hash: z.string(), testN: count, testHash: z.string() }),
+  model: z.unknown(),
+  adam: z.strictObject({ t: count, m: z.array(z.array(num)).length(4), v: z.array(z.array(z.number().min(0))).length(4) }),
+  rng: z.strictObject({ s: z.tuple([uint32, uint32, uint32, uint32]), spare: nullableNum }),
+  order: z.array(count),
+  history: z.array(
+    z.strictObject({ epoch: z.int().min(1), lr: num, trainLoss: num, trainAccuracy: num, testLoss: nullableNum, testAccuracy: nullableNum, seconds: num }),
+  ),
+  context: z.record(z.string(), z.unknown()).optional(),
+});
+
+const HINTS: SchemaHints = {
+  allowed: {
+    "": Object.keys(checkpointSchema.shape),
+    restarts: ["chosen", "losses"],
+    data: ["n", "d", "hash", "testN", "testHash"],
+    adam: ["t", "m", "v"],
+    rng: ["s", "spare"],
+  },
+};
+
+/**
+ * Validates a parsed checkpoint and returns it typed.
+ *
+ * Checks, in order: the format tag; the version (a newer one is refused asking for an upgrade);
+ * field types and unknown keys (zod, messages naming the path, e.g.
+ * `checkpoint.json: adam.m[2][7]: expected a finite number (got null)`); the model (as a model
+ * file, prefixed `model.`); and consistency: Adam moments shaped like A, B, W, c; `order` a
+ * permutation of the `data.n` training rows; `history` holding epochs 1..epochsDone.
+ * @throws InputError naming `file` and the field path.
+ */
+export function parseCheckpointJson(value: unknown, file: string): CheckpointJson {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`${file}: not a dynaspin checkpoint (expected a JSON object, got ${Array.isArray(value) ? "an array" : brief(value)})`);
+  }
+  const o = value as Record<string, unknown>;
+  if (o.format !== CHECKPOINT_FORMAT) {
+    throw new InputError(
+      `${file}: not a dynaspin checkpoint (` + (o.format === undefined ? `no "format" field` : `format is ${brief(o.format)}`) + `, expected "format": "${CHECKPOINT_FORMAT}")`,
+    );
+  }
+  const v = o.version;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw new InputError(`${file}: version must be an integer 1..${CHECKPOINT_VERSION} (got ${brief(v)})`);
+  }
+  if (v > CHECKPOINT_VERSION) {
+    throw new InputError(`${file}: checkpoint version ${v} is newer than this dynaspin supports (${CHECKPOINT_VERSION}); upgrade dynaspin`);
+  }
+  const c = checkSchema(checkpointSchema, value, file, HINTS) as CheckpointJson;
+  const m = parseModelJson(c.model, `${file}: model`);
+  const sizes = [m.steps * m.k * m.k, m.steps * m.k, m.classes * m.k, m.classes];
+  for (const key of ["m", "v"] as const) {
+    c.adam[key].forEach((a, q) => {
+      if (a.length !== sizes[q]) throw new InputError(`${file}: adam.${key}[${q}] has ${a.length} entries, expected ${sizes[q]} (the size of ${"ABWc"[q]})`);
+    });
+  }
+  if (c.data.d !== m.k) throw new InputError(`${file}: data.d is ${c.data.d} but the model has k = ${m.k} oscillators`);
+  if (c.order.length !== c.data.n) throw new InputError(`${file}: order has ${c.order.length} entries, expected data.n = ${c.data.n}`);
+  const seen = new Uint8Array(c.data.n);
+  c.order.forEach((r, i) => {
+    if (r >= c.data.n || seen[r] === 1) throw new InputError(`${file}: order[${i}]: must be a permutation of 0..${c.data.n - 1} (got ${r}${r < c.data.n ? ", repeated" : ""})`);
+    seen[r] = 1;
+  });
+  if (c.history.length !== c.epochsDone) throw new InputError(`${file}: history has ${c.history.length} entries, expected epochsDone = ${c.epochsDone}`);
+  c.history.forEach((h, i) => {
+    if (h.epoch !== i + 1) throw new InputError(`${file}: history[${i}].epoch must be ${i + 1} (got ${h.epoch})`);
+  });
+  if (c.restarts.chosen >= c.restarts.losses.length) {
+    throw new InputError(`${file}: restarts.chosen must be < ${c.restarts.losses.length}, the number of restart losses (got ${c.restarts.chosen})`);
+  }
+  return c;
+}
+
+function describe(v: unknown): string {
+  return v === undefined ? "nothing" : JSON.stringify(v);
+}
+
+/**
+ * Rebuilds the run a checkpoint holds, after checking that it belongs to this training: the same
+ * resolved options, the same data (fingerprint) and the same device curves.
+ * @param ckpt a validated checkpoint ({@link parseCheckpointJson}).
+ * @param file the checkpoint's name, for messages.
+ * @throws InputError naming the first option (or the data, or the device) that differs.
+ */
+export function restoreTrainingRun(
+  ckpt: CheckpointJson,
+  file: string,
+  trainSet: Dataset,
+  test: Dataset | undefined,
+  options: ResolvedTrainOptions,
+  devices: DeviceCurve | DeviceCurve[],
+): { run: TrainingRun; selection: RestartSelection } {
+  const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(now), ...Object.keys(ckpt.options)])) {
+    const a = describe(ckpt.options[key]), b = describe(now[key]);
+    if (a !== b) throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}; resume with the same training options`);
+  }
+  const fp = fingerprintData(trainSet, test);
+  const d = ckpt.data;
+  if (d.n !== fp.n || d.d !== fp.d || d.testN !== fp.testN || d.hash !== fp.hash || d.testHash !== fp.testHash) {
+    throw new InputError(
+      `${file}: the checkpoint was made on other data (${d.n} training rows × ${d.d} features, ${d.testN} test rows, hash ${d.hash}/${d.testHash || "-"}; ` +
+        `this run has ${fp.n} × ${fp.d}, ${fp.testN}, hash ${fp.hash}/${fp.testHash || "-"}); resume with the same data, split seed and test fraction`,
+    );
+  }
+  const model = modelFromJson(ckpt.model, `${file}: model`);
+  const list = Array.isArray(devices) ? devices : new Array<DeviceCurve>(model.k).fill(devices);
+  for (let i = 0; i < model.k; i++) {
+    const a = JSON.stringify(model.devices[i].toSpec()), b = JSON.stringify(list[i]?.toSpec());
+    if (a !== b) throw new InputError(`${file}: the checkpoint was made with device ${a}${model.k > 1 ? ` for oscillator ${i}` : ""}, this run has ${b ?? "none"}; resume with the same --device`);
+  }
+  const history: EpochMetrics[] = ckpt.history.map((h) => ({
+    epoch: h.epoch,
+    lr: h.lr,
+    trainLoss: h.trainLoss,
+    trainAccuracy: h.trainAccuracy,
+    testLoss: h.testLoss ?? NaN,
+    testAccuracy: h.testAccuracy ?? NaN,
+    seconds: h.seconds,
+  }));
+  const run = TrainingRun.fromState(model, trainSet, options, test, {
+    adam: { t: ckpt.adam.t, m: ckpt.adam.m.map((a) => Float64Array.from(a)), v: ckpt.adam.v.map((a) => Float64Array.from(a)) },
+    rng: { s: [...ckpt.rng.s], spare: ckpt.rng.spare },
+    order: Int32Array.from(ckpt.order),
+    epochsDone: ckpt.epochsDone,
+    history,
+  });
+  return { run, selection: { chosenRestart: ckpt.restarts.chosen, restartLosses: ckpt.restarts.losses.slice() } };
+}
