@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
-import { InputError } from "../../util/errors.js";
+import { InputError, ComputationError } from "../../util/errors.js";
 import { TASKS, TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
 import { train, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions } from "../../train/train.js";
 import { SCHEDULES, type Schedule } from "../../train/schedule.js";
@@ -19,6 +19,8 @@ import type { DeviceCurve } from "../../device/curve.js";
 import { writeFileAtomic } from "../../node/files.js";
 import { createProgress } from "../../node/progress.js";
 import { VERSION } from "../../version.js";
+import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
+import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 
 /** Flags that select the data (shared with eval). */
@@ -44,9 +46,12 @@ const FLAGS: FlagSpec[] = [
   { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
   { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
   { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: "initialisations tried; the lowest training loss after a tenth of the epochs is kept (default: spiral 4, digits 2)" },
-  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating point (default 0.3)" },
+  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating window width (default 0.65)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "quiet", type: "boolean", help: "no progress output" },
+  { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
+  { name: "checkpoint-dir", type: "string", value: "DIR", help: "folder of the checkpoint (default <out>/checkpoint)" },
+  { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (repeat the interrupted run's flags; other options or data are refused)" },
 ];
 
 /** Parses a CLI label column (index if it looks like an integer). */
@@ -83,12 +88,17 @@ export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset;
   return { ds, train: sp.train, test: sp.test, splitSeed, testFraction };
 }
 
-/** metrics.csv text: one row per epoch. */
+/** metrics.csv text: one row per epoch. Deterministic (wall times go to {@link timingCsv}). */
 export function metricsCsv(history: EpochMetrics[]): string {
   const rows = history.map((m) =>
-    [m.epoch, m.lr, m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.seconds].map((v) => (Number.isNaN(v) ? "" : String(v))).join(","),
+    [m.epoch, m.lr, m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy].map((v) => (Number.isNaN(v) ? "" : String(v))).join(","),
   );
-  return ["epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy,seconds", ...rows].join("\n") + "\n";
+  return ["epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy", ...rows].join("\n") + "\n";
+}
+
+/** timing.csv text: wall time of each epoch's training part, in seconds. */
+export function timingCsv(history: EpochMetrics[]): string {
+  return ["epoch,seconds", ...history.map((m) => `${m.epoch},${m.seconds}`)].join("\n") + "\n";
 }
 
 function timestamp(): string {
@@ -116,20 +126,49 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, ds.d);
   const quiet = flags.boolean("quiet") || flags.boolean("json");
+  // Checkpoints: taken after the restart selection and every N epochs; a resume continues one.
+  const every = flags.number("checkpoint-every");
+  if (flags.has("checkpoint-dir") && every === undefined) throw new InputError(`--checkpoint-dir needs --checkpoint-every N`);
+  const checkpointDir = flags.string("checkpoint-dir") ?? join(out, "checkpoint");
+  const resumeArg = flags.string("resume");
+  const found = resumeArg === undefined ? undefined : readCheckpoint(resumeArg);
+  const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices);
+  const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
+  let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
+  let pending = resume === undefined;
+  const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
   const progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr);
-  const result = train(trainSet, {
-    ...opts,
-    devices,
-    test,
-    onEpoch: (m) => progress?.update(m.epoch, `loss ${m.trainLoss.toFixed(4)} test acc ${(m.testAccuracy * 100).toFixed(1)}%`),
-  });
+  let result: ReturnType<typeof train>;
+  try {
+    result = train(trainSet, {
+      ...opts,
+      devices,
+      test,
+      onEpoch: (m) => progress?.update(m.epoch, `loss ${m.trainLoss.toFixed(4)} test acc ${(m.testAccuracy * 100).toFixed(1)}%`),
+      ...(resume && { resume }),
+      ...(every !== undefined && {
+        onProgress: (r, selection) => {
+          if (!pending && r.epochsDone % every !== 0) return;
+          pending = false;
+          const path = writeCheckpoint(checkpointDir, checkpointToJson(r, selection, fingerprint!, { command, dynaspin: VERSION }));
+          lastGood = { path, epoch: r.epochsDone };
+        },
+      }),
+    });
+  } catch (e) {
+    progress?.stop();
+    if (e instanceof ComputationError && (every !== undefined || found !== undefined)) {
+      throw new ComputationError(`${e.message}; ` + (lastGood ? `last good checkpoint kept: ${lastGood.path} (epoch ${lastGood.epoch})` : "no checkpoint was written yet"));
+    }
+    throw e;
+  }
   progress?.stop();
   const tr = evaluate(result.model, trainSet);
   const te = evaluate(result.model, test);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   const training = {
     dynaspin: VERSION,
-    command: ["dynaspin", "train", ...process.argv.slice(3)].join(" "),
+    command,
     source: source.data ?? name,
     options: { ...resolved },
     splitSeed,
@@ -143,6 +182,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   };
   writeFileAtomic(join(out, "model.json"), stringifyModel(result.model, { training }));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
+  writeFileAtomic(join(out, "timing.csv"), timingCsv(result.history));
   const summary = {
     task: name,
     data: source.data ?? null,
@@ -180,7 +220,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
 export const trainCommand: Command = {
   name: "train",
   summary: "train an STNO network by optimal control (discrete adjoint + Adam)",
-  usage: "dynaspin train --task spiral|digits | --data FILE.csv [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR]",
+  usage: "dynaspin train --task spiral|digits | --data FILE.csv [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR]",
   flags: FLAGS,
   run,
 };
