@@ -1,0 +1,291 @@
+/**
+ * The `dynaspin reproduce` pipeline: fit the device curve, train the spiral and digits networks,
+ * run the robustness sweep, draw every figure (SVG + PNG) and write models, metrics, summary.json
+ * and a self-contained report.html into one folder. The numeric parts live in src/reproduce/
+ * (pure); this module sequences them, times them and writes files.
+ */
+import { join } from "node:path";
+import { cpus, loadavg, platform, arch } from "node:os";
+import type { Dataset } from "../data/dataset.js";
+import type { Model } from "../network/model.js";
+import { makeSpiral } from "../data/spiral.js";
+import { stratifiedSplit } from "../data/split.js";
+import { loadDigits } from "./tasks.js";
+import { eq4 } from "../device/analytic.js";
+import { fitCurve } from "../device/fit.js";
+import { evaluate } from "../network/api.js";
+import { stringifyModel } from "../network/io.js";
+import { metricsCsv } from "../cli/commands/train.js";
+import { Rng, deriveSeed } from "../util/rng.js";
+import { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure } from "../plot/figures.js";
+import { panelGrid } from "../plot/panel.js";
+import { renderReport } from "../plot/report.js";
+import { writeFigure } from "./png.js";
+import { writeFileAtomic } from "./files.js";
+import { deviceFileJson } from "./device-file.js";
+import type { Progress } from "./progress.js";
+import { robustnessParallel } from "./robustness-worker.js";
+import { VERSION } from "../version.js";
+import type { ReproducePlan, TaskPlan } from "../reproduce/plan.js";
+import { trainWithSnapshots } from "../reproduce/training.js";
+import { deviceData, finalStates, decisionRegions, trajectories, injectedCurrents, meanStd } from "../reproduce/figure-data.js";
+import { robustnessCsv, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
+import { reproduceReport, type ReproduceFigures } from "../reproduce/report.js";
+import type { Figure3Epoch } from "../plot/figures.js";
+import type { EpochMetrics } from "../train/train.js";
+
+/** Options of {@link runReproduce}. */
+export interface ReproduceOptions {
+  plan: ReproducePlan;
+  /** Output folder (created; existing files with the same names are replaced). */
+  out: string;
+  /** The command line, as shown in the report. */
+  command: string;
+  /** Creates a progress sink for a stage (label, units of work). @default none */
+  progress?: (label: string, total: number) => Progress;
+}
+
+/** What {@link runReproduce} returns. */
+export interface ReproduceOutput {
+  summary: ReproduceSummary;
+  /** Path of report.html. */
+  report: string;
+}
+
+const NO_PROGRESS: Progress = { update: () => undefined, stop: () => undefined };
+
+/** Trained networks of one task, in seed order, with their histories. */
+interface TaskRun {
+  summary: TaskSummary;
+  models: Model[];
+  histories: EpochMetrics[][];
+  snapshots: Figure3Epoch[];
+}
+
+function trainTask(plan: TaskPlan, ds: Dataset, out: string, files: string[], progress: ReproduceOptions["progress"], snapshotAt: number[]): TaskRun {
+  const split = stratifiedSplit(ds, plan.splitSeed, plan.testFraction);
+  const seeds: SeedResult[] = [];
+  const models: Model[] = [];
+  const histories: EpochMetrics[][] = [];
+  let snapshots: Figure3Epoch[] = [];
+  plan.seeds.forEach((seed, i) => {
+    const epochs = plan.options.epochs ?? 200;
+    const bar = progress?.(`${plan.task} seed ${seed}`, epochs) ?? NO_PROGRESS;
+    const wantShots = i === 0 && snapshotAt.length > 0;
+    const r = trainWithSnapshots<Figure3Epoch>(split.train, {
+      ...plan.options,
+      seed,
+      devices: eq4(),
+      test: split.test,
+      snapshotAt: wantShots ? snapshotAt : [],
+      snapshot: (model, epoch) => finalStates(model, split.test, epoch),
+      onRestart: (k, loss) => {
+        if ((plan.options.restarts ?? 1) > 1) bar.update(0, `restart ${k + 1}/${plan.options.restarts} loss ${loss.toFixed(4)}`);
+      },
+      onEpoch: (m) => bar.update(m.epoch, `loss ${m.trainLoss.toFixed(4)} test acc ${(100 * m.testAccuracy).toFixed(1)}%`),
+    });
+    bar.stop();
+    if (wantShots) snapshots = r.snapshots.map((s) => s.value);
+    const tr = evaluate(r.model, split.train);
+    const te = evaluate(r.model, split.test);
+    const model = `models/${plan.task}-seed${seed}.json`;
+    const metrics = `metrics/${plan.task}-seed${seed}.csv`;
+    const training = { dynaspin: VERSION, command: "dynaspin reproduce", task: plan.task, options: { ...plan.options, seed }, splitSeed: plan.splitSeed, testFraction: plan.testFraction, chosenRestart: r.chosenRestart, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy };
+    writeFileAtomic(join(out, model), stringifyModel(r.model, { training }));
+    writeFileAtomic(join(out, metrics), metricsCsv(r.history));
+    files.push(model, metrics);
+    seeds.push({ seed, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy, trainLoss: tr.loss, testLoss: te.loss, epochs: r.history.length, seconds: r.seconds, model, metrics });
+    models.push(r.model);
+    histories.push(r.history);
+  });
+  return {
+    summary: {
+      task: plan.task,
+      samples: { train: split.train.n, test: split.test.n },
+      seeds,
+      trainAccuracy: meanStd(seeds.map((s) => s.trainAccuracy)),
+      testAccuracy: meanStd(seeds.map((s) => s.testAccuracy)),
+    },
+    models,
+    histories,
+    snapshots,
+  };
+}
+
+/** Samples a device curve at n points over [lo, hi] (for the histogram overlay). */
+function curvePoints(lo: number, hi: number, n: number): { current: Float64Array; power: Float64Array } {
+  const d = eq4();
+  const current = Float64Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+  return { current, power: current.map((I) => d.power(I)) };
+}
+
+function range(a: Float64Array): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of a) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/**
+ * Runs the whole pipeline into `options.out` and returns the summary. Everything is seeded from
+ * the plan, so two runs with the same plan give the same numbers (timings aside).
+ */
+export async function runReproduce(options: ReproduceOptions): Promise<ReproduceOutput> {
+  const { plan, out } = options;
+  const t00 = performance.now();
+  const load = loadavg();
+  const timings: Record<string, number> = {};
+  const files: string[] = [];
+  const figures: ReproduceFigures = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = (now - t0) / 1000;
+    t0 = now;
+  };
+
+  // Fig. 2: generated device data, eq. 4 fit, eq. 3 with the same Ic and Q.
+  const data = deviceData(plan.device, new Rng(deriveSeed(plan.device.seed, 2)));
+  const fit = fitCurve("eq4", data.current, data.power, { scale: "fixed" });
+  const { a, b, Ic, Q } = fit.params;
+  figures.fig2 = figure2({ current: data.current, power: data.power, eq4: { a, b, Ic, Q }, dataLabel: `generated data (eq. 4 + noise σ = ${plan.device.noise})` });
+  writeFileAtomic(join(out, "metrics/device-data.csv"), ["current,power", ...Array.from(data.current, (I, i) => `${I},${data.power[i]}`)].join("\n") + "\n");
+  writeFileAtomic(
+    join(out, "models/device-fit.json"),
+    deviceFileJson(fit.curve, { fit: { data: "metrics/device-data.csv", model: "eq4", n: fit.n, rms: fit.rms, r2: fit.r2, standardErrors: fit.standardErrors } }),
+  );
+  files.push("metrics/device-data.csv", "models/device-fit.json");
+  lap("device fit");
+
+  // Spiral (Fig. 3) and digits (Fig. 5).
+  const spiralData = makeSpiral({});
+  const spiral = trainTask(plan.spiral, spiralData, out, files, options.progress, plan.snapshotEpochs);
+  lap("spiral training");
+  const digitsData = loadDigits();
+  const digits = trainTask(plan.digits, digitsData, out, files, options.progress, []);
+  lap("digits training");
+
+  // Fig. 4 on the first spiral network and its test split.
+  const spiralSplit = stratifiedSplit(spiralData, plan.spiral.splitSeed, plan.spiral.testFraction);
+  const rp = plan.robustness;
+  const bar = options.progress?.("robustness", rp.sigmas.length * rp.trials) ?? NO_PROGRESS;
+  const rr = await robustnessParallel(
+    spiral.models[0],
+    spiralSplit.test,
+    { params: ["a"], sigmas: rp.sigmas, trials: rp.trials, seed: rp.seed, relative: false, distribution: "normal" },
+    { workers: rp.workers, onProgress: (done) => bar.update(done) },
+  );
+  bar.stop();
+  const at = (s: number) => {
+    const i = rr.stats.findIndex((x) => Math.abs(x.sigma - s) < 1e-9);
+    return i < 0 ? NaN : rr.stats[i].mean;
+  };
+  const robustness: RobustnessSummary = {
+    param: "a",
+    trials: rp.trials,
+    testSamples: rr.testSamples,
+    sigma: rr.stats.map((x) => x.sigma),
+    mean: rr.stats.map((x) => x.mean),
+    std: rr.stats.map((x) => x.std),
+    p5: rr.stats.map((x) => x.p5),
+    p50: rr.stats.map((x) => x.p50),
+    p95: rr.stats.map((x) => x.p95),
+    at025: at(0.25),
+    at05: at(0.5),
+    workers: rp.workers,
+  };
+  writeFileAtomic(join(out, "metrics/robustness.csv"), robustnessCsv(robustness));
+  files.push("metrics/robustness.csv");
+  lap("robustness sweep");
+
+  // Figures.
+  const sm = spiral.models[0];
+  figures.fig3 = figure3({
+    input: { x: spiralData.x.filter((_, i) => i % 2 === 0), y: spiralData.x.filter((_, i) => i % 2 === 1), label: spiralData.y },
+    regions: decisionRegions(sm, spiralData),
+    epochs: spiral.snapshots,
+    classNames: ["arm 0", "arm 1"],
+  });
+  figures.fig4 = figure4({
+    sigma: robustness.sigma,
+    curves: [{ name: `mean of ${rp.trials} trials (5–95 % band)`, mean: robustness.mean, p5: robustness.p5, p95: robustness.p95 }],
+    threshold: 0.25,
+    inset: { a: 4, sigma: 0.25 },
+  });
+  const h = digits.histories[0];
+  figures.fig5 = figure5({
+    epochs: h.map((m) => m.epoch),
+    trainLoss: h.map((m) => m.trainLoss),
+    testLoss: h.map((m) => m.testLoss),
+    trainAcc: h.map((m) => m.trainAccuracy),
+    testAcc: h.map((m) => m.testAccuracy),
+  });
+  const digitsSplit = stratifiedSplit(digitsData, plan.digits.splitSeed, plan.digits.testFraction);
+  const dm = digits.models[0];
+  figures.confusion = confusionFigure({ matrix: evaluate(dm, digitsSplit.test).confusion, labels: digitsData.classNames });
+  figures.trajectories = panelGrid({
+    panels: [0, 1].map((j) => trajectoryFigure({ ...trajectories(sm, spiralSplit.test, j, 4, ["arm 0", "arm 1"]), title: `Oscillator ${j + 1}` })),
+    columns: 2,
+  });
+  for (const [key, model, ds] of [["spiralCurrents", sm, spiralSplit.test], ["digitsCurrents", dm, digitsSplit.test]] as const) {
+    const c = injectedCurrents(model, ds);
+    const [lo, hi] = range(c);
+    figures[key] = currentHistogramFigure({ currents: c, curve: curvePoints(Math.min(0, lo), Math.max(hi, 2.5), 300), bins: 50 });
+  }
+  const stems: Record<keyof ReproduceFigures, string> = {
+    fig2: "fig2-device-curve",
+    fig3: "fig3-spiral",
+    fig4: "fig4-robustness",
+    fig5: "fig5-digits-training",
+    confusion: "digits-confusion",
+    trajectories: "spiral-trajectories",
+    spiralCurrents: "spiral-currents",
+    digitsCurrents: "digits-currents",
+  };
+  for (const [key, stem] of Object.entries(stems) as [keyof ReproduceFigures, string][]) {
+    const svg = figures[key];
+    if (svg === undefined) continue;
+    writeFigure(join(out, "figures", stem), svg);
+    files.push(`figures/${stem}.svg`, `figures/${stem}.png`);
+  }
+  lap("figures");
+
+  timings.total = (performance.now() - t00) / 1000;
+  const cpuList = cpus();
+  const summary: ReproduceSummary = {
+    format: "dynaspin.reproduce",
+    mode: plan.mode,
+    command: options.command,
+    seed: plan.seed,
+    reductions: plan.reductions,
+    device: {
+      true: { ...plan.device.params },
+      fitted: { a, b, Ic, Q },
+      standardErrors: { a: fit.standardErrors.a, b: fit.standardErrors.b, Ic: fit.standardErrors.Ic, Q: fit.standardErrors.Q },
+      rms: fit.rms,
+      r2: fit.r2,
+      points: plan.device.points,
+      noise: plan.device.noise,
+    },
+    spiral: spiral.summary,
+    digits: digits.summary,
+    robustness,
+    timings,
+    environment: {
+      dynaspin: VERSION,
+      node: process.version,
+      cpu: cpuList[0]?.model.trim() ?? "unknown",
+      cores: cpuList.length,
+      loadAverage: load,
+      platform: `${platform()} ${arch()}`,
+      date: new Date().toISOString(),
+    },
+    files: [...files, "summary.json", "report.html"],
+  };
+  const report = join(out, "report.html");
+  writeFileAtomic(report, renderReport(reproduceReport(summary, plan, figures)));
+  writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 1) + "\n");
+  return { summary, report };
+}

@@ -1,0 +1,122 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { runReproduce } from "../../src/node/reproduce.js";
+import { makePlan } from "../../src/reproduce/plan.js";
+import { runCli } from "../../src/cli/main.js";
+import { decodePng } from "../plot/png-decode.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-reproduce-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const FIGURES = ["fig2-device-curve", "fig3-spiral", "fig4-robustness", "fig5-digits-training", "digits-confusion", "spiral-trajectories", "spiral-currents", "digits-currents"];
+
+test("a tiny reproduce run writes every figure, metric, model, summary and a report that Chromium shows without errors or requests", { timeout: 90_000 }, async () => {
+  const out = join(dir, "run");
+  const plan = makePlan({ mode: "tiny", seed: 3, workers: 2 });
+  const { summary, report } = await runReproduce({ plan, out, command: "dynaspin reproduce (test)" });
+  const expected = [
+    ...FIGURES.flatMap((f) => [`figures/${f}.svg`, `figures/${f}.png`]),
+    "metrics/spiral-seed3.csv",
+    "metrics/digits-seed3.csv",
+    "metrics/robustness.csv",
+    "metrics/device-data.csv",
+    "models/spiral-seed3.json",
+    "models/digits-seed3.json",
+    "models/device-fit.json",
+    "summary.json",
+    "report.html",
+  ];
+  for (const f of expected) assert.ok(existsSync(join(out, f)), `missing ${f}`);
+  assert.deepEqual([...summary.files].sort(), [...expected].sort());
+  for (const f of FIGURES) {
+    const img = decodePng(new Uint8Array(readFileSync(join(out, "figures", `${f}.png`))));
+    assert.ok(img.width > 200 && img.height > 200, `${f}.png is ${img.width}×${img.height}`);
+  }
+  const json = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+  assert.equal(json.mode, "tiny");
+  for (const task of ["spiral", "digits"]) {
+    for (const k of ["trainAccuracy", "testAccuracy"]) {
+      const v = json[task][k].mean;
+      assert.ok(v >= 0 && v <= 1, `${task}.${k} = ${v}`);
+    }
+    assert.equal(json[task].seeds[0].seed, 3);
+  }
+  // Chance level is 50 % for the spiral and 10 % for digits: even tiny runs learn something.
+  assert.ok(json.spiral.testAccuracy.mean > 0.6 && json.digits.testAccuracy.mean > 0.5);
+  assert.deepEqual(json.robustness.sigma, [0, 0.25, 0.5]);
+  assert.ok(json.robustness.at025 > 0 && json.robustness.at05 > 0);
+  assert.ok(Math.abs(json.device.fitted.Ic - 1) < 0.1 && Math.abs(json.device.fitted.Q - 2) < 0.3, JSON.stringify(json.device.fitted));
+  assert.ok(json.timings.total > 0);
+  const robustCsv = readFileSync(join(out, "metrics/robustness.csv"), "utf8").trim().split("\n");
+  assert.equal(robustCsv.length, 4);
+  assert.match(robustCsv[0], /^sigma,mean_accuracy/);
+
+  const html = readFileSync(report, "utf8");
+  assert.match(html, /quantity<\/th><th scope="col">paper<\/th><th scope="col">dynaspin/);
+  assert.match(html, /93\.88 %/);
+  assert.match(html, /dynaspin reproduce \(test\)/);
+
+  const url = pathToFileURL(report).href;
+  const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(url, { waitUntil: "load" });
+    const boxes = await page.$$eval("figure > svg", (els) =>
+      els.map((el) => {
+        const r = el.getBoundingClientRect();
+        const s = getComputedStyle(el);
+        return { w: r.width, h: r.height, visible: s.visibility !== "hidden" && s.display !== "none" };
+      }),
+    );
+    assert.equal(boxes.length, FIGURES.length);
+    for (const b of boxes) assert.ok(b.visible && b.w > 100 && b.h > 100, JSON.stringify(b));
+    mkdirSync("test-artifacts", { recursive: true });
+    await page.screenshot({ path: "test-artifacts/reproduce-report.png", fullPage: true });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(requests, [url], "the only request is the page itself");
+  } finally {
+    await browser.close();
+  }
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+test("bad reproduce flags exit with code 2, one line naming the flag, and create no output folder", async () => {
+  const cases: [string[], RegExp][] = [
+    [["--workers", "0"], /--workers/],
+    [["--seed", "-3"], /--seed/],
+    [["--quik"], /--quik/],
+    [["--seed", "abc"], /--seed/],
+    [["extra"], /extra/],
+  ];
+  for (const [args, re] of cases) {
+    const out = join(dir, `bad-${args.join("_")}`);
+    const r = await cli("reproduce", ...args, "--out", out);
+    assert.equal(r.code, 2, args.join(" "));
+    assert.match(r.err, re);
+    assert.equal(r.err.trim().split("\n").length, 1, r.err);
+    assert.equal(r.out, "");
+    assert.ok(!existsSync(out), `${out} was created`);
+  }
+});
