@@ -4,6 +4,8 @@ import { fitCommand } from "./fit.js";
 import { llgCommand } from "./llg.js";
 import { trainCommand } from "./train.js";
 import { evalCommand } from "./eval.js";
+import { robustnessCommand } from "./robustness.js";
+import { mergeCommand } from "./merge.js";
 
 /** All sub-commands, in the order `dynaspin --help` lists them. */
-export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, robustnessCommand, mergeCommand];

@@ -1,0 +1,38 @@
+/**
+ * `dynaspin merge DIR...`: combines the shard outputs of `dynaspin robustness --shard i/N` into the
+ * result an unsharded run writes (byte-identical), refusing mismatched, repeated or missing shards.
+ */
+import type { Command, CommandIO } from "../command.js";
+import type { Flags, FlagSpec } from "../args.js";
+import { join } from "node:path";
+import { InputError } from "../../util/errors.js";
+import { shardFolders, readRobustnessFile, mergeShards, writeRobustness } from "../../node/robustness-files.js";
+
+const FLAGS: FlagSpec[] = [
+  { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (default: the folder given, when it holds the shard-<i>-of-<N> folders)" },
+  { name: "no-figure", type: "boolean", help: "skip the SVG/PNG figure" },
+];
+
+async function run(flags: Flags, io: CommandIO): Promise<number> {
+  const dirs = flags.positional;
+  if (dirs.length === 0) throw new InputError("merge: give the shard folders (or the folder holding shard-<i>-of-<N> folders)");
+  const shards = shardFolders(dirs);
+  const out = flags.string("out") ?? (dirs.length === 1 && shards.every((s) => s !== dirs[0]) ? dirs[0] : undefined);
+  if (out === undefined) throw new InputError("merge: --out DIR is required when several folders are given");
+  const files = shards.map((d) => ({ path: join(d, "robustness.json"), file: readRobustnessFile(join(d, "robustness.json")) }));
+  const merged = mergeShards(files);
+  const paths = writeRobustness(out, merged, !flags.boolean("no-figure"));
+  const summary = { shards: shards.length, trials: merged.sweep.trials, sigmas: merged.sweep.sigmas.length, files: paths };
+  if (flags.boolean("json")) io.stdout(JSON.stringify(summary) + "\n");
+  else io.stdout(`merged ${shards.length} shards (${merged.sweep.sigmas.length} σ × ${merged.sweep.trials} trials)\n  wrote ${paths.join(", ")}\n`);
+  return 0;
+}
+
+/** The `merge` command. */
+export const mergeCommand: Command = {
+  name: "merge",
+  summary: "merge robustness shard outputs into one result",
+  usage: "dynaspin merge DIR... [--out DIR]",
+  flags: FLAGS,
+  run,
+};
