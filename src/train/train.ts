@@ -16,6 +16,8 @@ import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
 import { Rng, deriveSeed, type RngState } from "../util/rng.js";
 import { ComputationError, InputError } from "../util/errors.js";
 import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
+import { resolveVariation, drawDevicesResolved, type VariationSpec, type ResolvedVariation } from "../sweep/variation.js";
+import { resolveHardware, createHardwareState, forwardHardware, backwardHardware, type Hardware, type ResolvedHardware, type HardwareState } from "../network/hardware.js";
 
 /** Metrics of one epoch. Losses are mean softmax cross-entropy (natural log); accuracies in [0, 1]. */
 export interface EpochMetrics {
@@ -64,6 +66,13 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ). @default 0 */
   weightDecay?: number;
+  /** Variation-aware training: every minibatch draws fresh device parameters per oscillator around
+   * the base devices (src/sweep/variation.ts); the adjoint runs through the drawn devices, and the
+   * saved model keeps the base devices. @default none */
+  variation?: VariationSpec;
+  /** Hardware non-idealities in the training forward/backward pass (src/network/hardware.ts: read
+   * noise drawn per minibatch, straight-through quantisers). Per-epoch metrics stay ideal. @default none */
+  hardware?: Hardware;
   /** Called after each epoch with its metrics. */
   onEpoch?: (m: EpochMetrics) => void;
   /** Called after each restart's trial with (restart index, its training loss). */
@@ -110,6 +119,8 @@ export interface ResolvedTrainOptions {
   restartEpochs: number;
   evalEvery: number;
   weightDecay: number;
+  variation: VariationSpec | null;
+  hardware: Hardware | null;
   init: InitOptions;
 }
 
@@ -127,6 +138,8 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">): ResolvedT
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
     evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
     weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
+    variation: o.variation ? { ...o.variation, params: [...o.variation.params] } : null,
+    hardware: o.hardware ? resolveHardware(o.hardware, "train hardware").spec : null,
     init: { ...o.init, spread: inRange(o.init?.spread ?? 0.15, 1e-6, 100, "init spread"), mixing: inRange(o.init?.mixing ?? 1, 0, 100, "init mixing") },
   };
 }
@@ -168,6 +181,10 @@ export class TrainingRun {
   private readonly decay: number[] | undefined;
   private readonly trainSet: Dataset;
   private readonly testSet: Dataset | undefined;
+  private readonly baseDevices: Model["devices"];
+  private readonly variation: ResolvedVariation | null;
+  private readonly hw: ResolvedHardware | null;
+  private readonly hwState: HardwareState | null;
 
   /**
    * @param init when true, initialise parameters (data-dependent) from `seed`; pass false to
@@ -191,6 +208,10 @@ export class TrainingRun {
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = parameterScales(model.devices);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
+    this.baseDevices = model.devices.slice();
+    this.variation = options.variation ? resolveVariation(options.variation, model.devices, "train variation") : null;
+    this.hw = options.hardware ? resolveHardware(options.hardware, "train hardware") : null;
+    this.hwState = this.hw ? createHardwareState(model.k, model.steps, cap) : null;
     this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
   }
 
@@ -242,7 +263,9 @@ export class TrainingRun {
       g.W.fill(0);
       g.c.fill(0);
       loadBatch(this.ws, this.p0, this.order, start, nb, null);
-      forward(model, this.ws, nb, true);
+      if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
+      if (this.hw) forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
+      else forward(model, this.ws, nb, true);
       // Labels in batch order.
       softmaxCrossEntropyRows(this.ws, model.classes, nb, this.y, this.order, start, 1 / nb, out);
       if (!Number.isFinite(out.loss)) {
@@ -250,13 +273,15 @@ export class TrainingRun {
       }
       lossSum += out.loss;
       correctSum += out.correct;
-      backward(model, this.ws, nb, g);
+      if (this.hw) backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
+      else backward(model, this.ws, nb, g);
       this.adam.step(params, gl, this.scales, lr, this.decay);
       const bad = firstNonFinite(params);
       if (bad !== null) {
         throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
       }
     }
+    if (this.variation) model.devices = this.baseDevices.slice();
     const seconds = (performance.now() - t0) / 1000;
     this.epochsDone++;
     const last = this.epochsDone === options.epochs;
