@@ -19,6 +19,7 @@ import type { DeviceCurve } from "../../device/curve.js";
 import { writeFileAtomic } from "../../node/files.js";
 import { createProgress } from "../../node/progress.js";
 import { VERSION } from "../../version.js";
+import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../../node/robustness-train-flags.js";
 import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
@@ -49,6 +50,7 @@ const FLAGS: FlagSpec[] = [
   { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating window width (default 0.65)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "quiet", type: "boolean", help: "no progress output" },
+  ...TRAIN_ROBUSTNESS_FLAGS,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
   { name: "checkpoint-dir", type: "string", value: "DIR", help: "folder of the checkpoint (default <out>/checkpoint)" },
   { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (repeat the interrupted run's flags; other options or data are refused)" },
@@ -119,6 +121,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     seed: flags.number("seed") ?? 0,
     restarts: flags.number("restarts") ?? defaults.restarts,
     init: { ...defaults.init, spread: flags.number("init-spread") ?? defaults.init?.spread },
+    ...trainRobustnessOptions(flags),
   };
   const resolved = resolveTrainOptions(opts);
   const out = flags.string("out") ?? join("runs", `train-${name}-${timestamp()}`);
@@ -180,7 +183,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     trainLoss: tr.loss,
     testLoss: te.loss,
   };
-  writeFileAtomic(join(out, "model.json"), stringifyModel(result.model, { training }));
+  writeFileAtomic(join(out, "model.json"), stringifyModel(result.model, { training, ...(resolved.hardware ? { hardware: { ...resolved.hardware } } : {}) }));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
   writeFileAtomic(join(out, "timing.csv"), timingCsv(result.history));
   const summary = {
