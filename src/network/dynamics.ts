@@ -15,6 +15,7 @@
  *   ∂A[t]_ij += g_i·p_j(t),   ∂B[t]_i += g_i,   λ_j(t) = Σ_i A[t]_ij·g_i
  */
 import type { Model, Gradients } from "./model.js";
+import { gemmBias, gemmAccABt, gemmAtB } from "../kernels/gemm.js";
 
 /** Scratch memory for a batch of up to `capacity` samples; reuse it across batches and epochs. */
 export interface Workspace {
@@ -101,29 +102,21 @@ export function loadBatch(
  * logits. Stores u(t) and, when `withDerivative`, f'(I(t)) for the adjoint.
  */
 export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true): void {
-  const { k, steps, classes } = model;
+  const { k, steps } = model;
   const cap = ws.capacity;
   const A = model.A, B = model.B, I = ws.I;
   for (let t = 0; t < steps; t++) {
     const Pt = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1];
     const Dt = withDerivative ? ws.D[t] : null;
-    const aOff = t * k * k;
+    // u = A[t]·p(t) + B[t] for all rows at once (blocked kernel), then each row's curve.
+    gemmBias(k, k, nb, A, t * k * k, B, t * k, Pt, cap, Ut, 0, cap);
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
-      const bi = B[t * k + i];
-      for (let b = 0; b < nb; b++) Ut[ro + b] = bi;
-      const aRow = aOff + i * k;
-      for (let j = 0; j < k; j++) {
-        const a = A[aRow + j];
-        if (a === 0) continue;
-        const jo = j * cap;
-        for (let b = 0; b < nb; b++) Ut[ro + b] += a * Pt[jo + b];
-      }
       const dev = model.devices[i];
       const s = dev.polarity;
-      for (let b = 0; b < nb; b++) {
-        const u = Ut[ro + b];
-        I[ro + b] = s * u * u;
+      for (let b = ro, end = ro + nb; b < end; b++) {
+        const u = Ut[b];
+        I[b] = s * u * u;
       }
       dev.evaluate(I, Pn, Dt, ro, ro + nb);
     }
@@ -133,19 +126,7 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
 
 /** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns. */
 export function readout(model: Model, ws: Workspace, nb: number): void {
-  const { k, classes } = model;
-  const cap = ws.capacity, Pn = ws.P[model.steps], L = ws.logits;
-  for (let c = 0; c < classes; c++) {
-    const lo = c * cap;
-    const cc = model.c[c];
-    for (let b = 0; b < nb; b++) L[lo + b] = cc;
-    for (let j = 0; j < k; j++) {
-      const w = model.W[c * k + j];
-      if (w === 0) continue;
-      const jo = j * cap;
-      for (let b = 0; b < nb; b++) L[lo + b] += w * Pn[jo + b];
-    }
-  }
+  gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, ws.P[model.steps], ws.capacity, ws.logits, 0, ws.capacity);
 }
 
 /**
@@ -190,22 +171,15 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
   const cap = ws.capacity, G = ws.logits, Pn = ws.P[steps];
   let lam = ws.lam, lam2 = ws.lam2;
   const gU = ws.gU;
-  // Readout: ∂W_cj = Σ_b G_cb·p_j(n), ∂c_c = Σ_b G_cb, λ_j(n) = Σ_c W_cj·G_cb.
-  for (let j = 0; j < k; j++) lam.fill(0, j * cap, j * cap + nb);
+  // Readout: ∂c_c = Σ_b G_cb, ∂W = G·p(n)ᵀ, λ(n) = Wᵀ·G.
   for (let c = 0; c < classes; c++) {
     const go = c * cap;
     let sc = 0;
     for (let b = 0; b < nb; b++) sc += G[go + b];
     grads.c[c] += sc;
-    for (let j = 0; j < k; j++) {
-      const jo = j * cap;
-      let s = 0;
-      for (let b = 0; b < nb; b++) s += G[go + b] * Pn[jo + b];
-      grads.W[c * k + j] += s;
-      const w = model.W[c * k + j];
-      if (w !== 0) for (let b = 0; b < nb; b++) lam[jo + b] += w * G[go + b];
-    }
   }
+  gemmAccABt(classes, k, nb, G, cap, Pn, cap, grads.W, 0);
+  gemmAtB(classes, k, nb, model.W, 0, G, cap, lam, cap);
   for (let t = steps - 1; t >= 0; t--) {
     const Pt = ws.P[t], Ut = ws.U[t], Dt = ws.D[t];
     const aOff = t * k * k;
@@ -213,33 +187,18 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
       const ro = i * cap;
       const s2 = 2 * model.devices[i].polarity;
       let sb = 0;
-      for (let b = 0; b < nb; b++) {
-        const g = lam[ro + b] * Dt[ro + b] * s2 * Ut[ro + b];
-        gU[ro + b] = g;
+      for (let b = ro, end = ro + nb; b < end; b++) {
+        const g = lam[b] * Dt[b] * s2 * Ut[b];
+        gU[b] = g;
         sb += g;
       }
       grads.B[t * k + i] += sb;
-      const aRow = aOff + i * k;
-      for (let j = 0; j < k; j++) {
-        const jo = j * cap;
-        let s = 0;
-        for (let b = 0; b < nb; b++) s += gU[ro + b] * Pt[jo + b];
-        grads.A[aRow + j] += s;
-      }
     }
+    // ∂A[t] += g·p(t)ᵀ
+    gemmAccABt(k, k, nb, gU, cap, Pt, cap, grads.A, aOff);
     if (t === 0 && inputGrad === null) break;
     // λ(t) = A[t]ᵀ·g
-    for (let j = 0; j < k; j++) lam2.fill(0, j * cap, j * cap + nb);
-    for (let i = 0; i < k; i++) {
-      const ro = i * cap;
-      const aRow = aOff + i * k;
-      for (let j = 0; j < k; j++) {
-        const a = model.A[aRow + j];
-        if (a === 0) continue;
-        const jo = j * cap;
-        for (let b = 0; b < nb; b++) lam2[jo + b] += a * gU[ro + b];
-      }
-    }
+    gemmAtB(k, k, nb, model.A, aOff, gU, cap, lam2, cap);
     const tmp = lam;
     lam = lam2;
     lam2 = tmp;
