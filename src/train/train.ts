@@ -298,7 +298,7 @@ export class TrainingRun {
       }
     }
     if (!Number.isFinite(trainLoss)) {
-      throw new ComputationError(`training diverged at epoch ${this.epochsDone}: non-finite loss after the update (try a smaller --lr)`);
+      throw new ComputationError(`training diverged at epoch ${this.epochsDone}, after optimiser step ${this.adam.state.t}: non-finite training loss at the end of the epoch (try a smaller --lr)`);
     }
     const m: EpochMetrics = { epoch: this.epochsDone, lr, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds };
     this.history.push(m);
