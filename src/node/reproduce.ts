@@ -30,7 +30,7 @@ import type { ReproducePlan, TaskPlan } from "../reproduce/plan.js";
 import { trainWithSnapshots } from "../reproduce/training.js";
 import { deviceData, finalStates, decisionRegions, trajectories, injectedCurrents, meanStd } from "../reproduce/figure-data.js";
 import { robustnessCsv, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
-import { reproduceReport, type ReproduceFigures } from "../reproduce/report.js";
+import { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "../reproduce/report.js";
 import type { Figure3Epoch } from "../plot/figures.js";
 import type { EpochMetrics } from "../train/train.js";
 
@@ -229,9 +229,16 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     panels: [0, 1].map((j) => trajectoryFigure({ ...trajectories(sm, spiralSplit.test, j, 4, ["arm 0", "arm 1"]), title: `Oscillator ${j + 1}` })),
     columns: 2,
   });
+  const notes: ReproduceNotes = {};
   for (const [key, model, ds] of [["spiralCurrents", sm, spiralSplit.test], ["digitsCurrents", dm, digitsSplit.test]] as const) {
-    const c = injectedCurrents(model, ds);
+    // A few very large currents would squeeze the histogram into one bin: show up to the 99th percentile.
+    const all = injectedCurrents(model, ds);
+    const sorted = Float64Array.from(all).sort();
+    const cut = sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))];
+    const c = all.filter((v) => v <= cut);
     const [lo, hi] = range(c);
+    const left = all.length - c.length;
+    if (left > 0) notes[key] = `; the largest ${left} of ${all.length} currents (${(100 * left / all.length).toFixed(1)} %, up to I = ${sorted[sorted.length - 1].toPrecision(3)}) are beyond the right edge`;
     figures[key] = currentHistogramFigure({ currents: c, curve: curvePoints(Math.min(0, lo), Math.max(hi, 2.5), 300), bins: 50 });
   }
   const stems: Record<keyof ReproduceFigures, string> = {
@@ -285,7 +292,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     files: [...files, "summary.json", "report.html"],
   };
   const report = join(out, "report.html");
-  writeFileAtomic(report, renderReport(reproduceReport(summary, plan, figures)));
+  writeFileAtomic(report, renderReport(reproduceReport(summary, plan, figures, notes)));
   writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 1) + "\n");
   return { summary, report };
 }

@@ -105,7 +105,7 @@ function seeds(base: number, n: number): number[] {
 
 /**
  * Resolves a mode into a complete plan. Task settings come from {@link TASK_DEFAULTS}; quick mode
- * keeps the spiral defaults (cheap), trains digits for a quarter of its epochs with one restart,
+ * keeps the spiral defaults (cheap), trains digits for half its epochs with one restart,
  * one seed per task, and sweeps 9 σ × 200 trials.
  * @throws InputError for a bad mode, seed or worker count.
  */
@@ -116,7 +116,7 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
   const sd = TASK_DEFAULTS.spiral;
   const dd = TASK_DEFAULTS.digits;
   const base = { splitSeed: 0, testFraction: 0.2 };
-  const device: DevicePlan = { params: { ...PAPER_DEVICE }, points: 161, from: 0, to: 4, noise: 0.005, seed };
+  const device: DevicePlan = { params: { ...PAPER_DEVICE }, points: 121, from: 0, to: 4, noise: 0.005, seed };
   const reductions: string[] = [];
   let spiral: TaskPlan, digits: TaskPlan, robustness: RobustnessPlan;
   if (mode === "full") {
@@ -124,7 +124,7 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
     digits = { task: "digits", options: { ...dd }, seeds: seeds(seed, FULL_SEEDS), ...base };
     robustness = { sigmas: [...FULL_ROBUSTNESS.sigmas], trials: FULL_ROBUSTNESS.trials, seed, workers };
   } else if (mode === "quick") {
-    const dEpochs = Math.max(1, Math.round((dd.epochs ?? 60) / 4));
+    const dEpochs = Math.max(1, Math.round((dd.epochs ?? 60) / 2));
     spiral = { task: "spiral", options: { ...sd }, seeds: [seed], ...base };
     digits = { task: "digits", options: { ...dd, epochs: dEpochs, restarts: 1 }, seeds: [seed], ...base };
     robustness = { sigmas: sigmaGrid(0, 1, 0.125), trials: 200, seed, workers };

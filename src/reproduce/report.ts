@@ -18,6 +18,12 @@ export interface ReproduceFigures {
   digitsCurrents?: string;
 }
 
+/** Caption additions, e.g. what a histogram leaves out. */
+export interface ReproduceNotes {
+  spiralCurrents?: string;
+  digitsCurrents?: string;
+}
+
 function seconds(s: number): string {
   return s >= 100 ? `${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
 }
@@ -29,7 +35,7 @@ function options(o: object): string {
 }
 
 /** Builds the report for a finished run. */
-export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: ReproduceFigures): ReportData {
+export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: ReproduceFigures, notes: ReproduceNotes = {}): ReportData {
   const sections: ReportSection[] = [];
   const table = comparisonTable(s);
   const mode = s.mode === "full" ? "full mode" : s.mode === "quick" ? "quick mode (`--quick`)" : "tiny test mode";
@@ -51,7 +57,7 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
         `a = ${dv.fitted.a.toFixed(3)} ± ${dv.standardErrors.a.toFixed(3)}, b = ${dv.fitted.b.toFixed(3)} ± ${dv.standardErrors.b.toFixed(3)}, Ic = ${dv.fitted.Ic.toFixed(3)} ± ${dv.standardErrors.Ic.toFixed(3)}, Q = ${dv.fitted.Q.toFixed(3)} ± ${dv.standardErrors.Q.toFixed(3)} ` +
         `(RMS residual ${dv.rms.toExponential(2)}, R² ${dv.r2.toFixed(4)}). eq. 3 is drawn with the same Ic and Q: it misses the tail below the threshold that the tanh prefactor of eq. 4 models.`,
     ],
-    figures: fig.fig2 ? [{ caption: "Power vs current: generated device data (points), eq. 4 fit (solid) and eq. 3 with the fitted Ic and Q (dashed).", svg: fig.fig2 }] : [],
+    figures: fig.fig2 ? [{ caption: "Paper Fig. 2(b). Power vs current: generated device data (points), eq. 4 fit (solid) and eq. 3 with the fitted Ic and Q (dashed).", svg: fig.fig2 }] : [],
   });
   const sp = s.spiral;
   const first = sp.seeds[0];
@@ -62,7 +68,7 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
         `Training: ${options(plan.spiral.options)}. Seed ${first?.seed}: train ${pct(first?.trainAccuracy ?? NaN)} %, test ${pct(first?.testAccuracy ?? NaN)} % (paper 93.88 % / 92 %).`,
       `Panels (b)–(d) show the test points' final states p(n) at epochs ${plan.snapshotEpochs.join(", ")} with the readout's separating line (logit difference zero, w = W[1] − W[0], c = c[1] − c[0]).`,
     ],
-    figures: fig.fig3 ? [{ caption: `(a) The spiral data coloured by class over the trained network's decision regions (class-1 probability shaded, 0.5 contour drawn). (b)–(d) Final states of the test points at epochs ${plan.snapshotEpochs.join(", ")}, with the readout line.`, svg: fig.fig3 }] : [],
+    figures: fig.fig3 ? [{ caption: `Paper Fig. 3. (a) The spiral data coloured by class over the trained network's decision regions (class-1 probability shaded, 0.5 contour drawn). (b)–(d) Final states of the test points at epochs ${plan.snapshotEpochs.join(", ")}, with the readout line.`, svg: fig.fig3 }] : [],
   });
   const r = s.robustness;
   sections.push({
@@ -75,7 +81,7 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
               `${r.trials} trials per σ (paper: 10 000), ${r.sigma.length} values of σ from ${r.sigma[0]} to ${r.sigma[r.sigma.length - 1]}, ${r.workers} worker thread(s). ` +
               `Mean accuracy ${pct(r.at025)} % at σ = 0.25 and ${pct(r.at05)} % at σ = 0.5 (σ = 0: ${pct(r.mean[0] ?? NaN)} %).`,
           ],
-    figures: fig.fig4 && r ? [{ caption: "Mean test accuracy vs the standard deviation σ of a, with the 5–95 % band over trials; inset: the density of a at σ = 0.25.", svg: fig.fig4 }] : [],
+    figures: fig.fig4 && r ? [{ caption: "Paper Fig. 4. Mean test accuracy vs the standard deviation σ of a, with the 5–95 % band over trials; inset: the density of a at σ = 0.25.", svg: fig.fig4 }] : [],
   });
   const dg = s.digits;
   const d0 = dg.seeds[0];
@@ -86,8 +92,8 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
         `Seed ${d0?.seed}: train ${pct(d0?.trainAccuracy ?? NaN)} %, test ${pct(d0?.testAccuracy ?? NaN)} % (paper 99.16 % / 97.5 %).`,
     ],
     figures: [
-      ...(fig.fig5 ? [{ caption: `Accuracy and loss vs epoch for the digits network (seed ${d0?.seed}), train and test.`, svg: fig.fig5 }] : []),
-      ...(fig.confusion ? [{ caption: `Confusion matrix of the digits test set (seed ${d0?.seed}); colour = share of the true class.`, svg: fig.confusion }] : []),
+      ...(fig.fig5 ? [{ caption: `Paper Fig. 5. Accuracy and loss vs epoch for the digits network (seed ${d0?.seed}), train and test.`, svg: fig.fig5 }] : []),
+      ...(fig.confusion ? [{ caption: `Beyond the paper: confusion matrix of the digits test set (seed ${d0?.seed}); colour = share of the true class.`, svg: fig.confusion }] : []),
     ],
   });
   sections.push({
@@ -95,8 +101,8 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
     paragraphs: ["How the trained networks use their devices: the state trajectories over the time steps and the currents injected into the oscillators, over the device curve."],
     figures: [
       ...(fig.trajectories ? [{ caption: "Spiral network: p₁(t) and p₂(t) over the steps for a few test points of each class.", svg: fig.trajectories }] : []),
-      ...(fig.spiralCurrents ? [{ caption: "Spiral network: histogram of the injected currents (all steps, all test points) over the device curve p(I).", svg: fig.spiralCurrents }] : []),
-      ...(fig.digitsCurrents ? [{ caption: "Digits network: histogram of the injected currents (all steps, oscillators and test images) over the device curve p(I).", svg: fig.digitsCurrents }] : []),
+      ...(fig.spiralCurrents ? [{ caption: `Spiral network: histogram of the injected currents (all steps, all test points) over the device curve p(I)${notes.spiralCurrents ?? ""}.`, svg: fig.spiralCurrents }] : []),
+      ...(fig.digitsCurrents ? [{ caption: `Digits network: histogram of the injected currents (all steps, oscillators and test images) over the device curve p(I)${notes.digitsCurrents ?? ""}.`, svg: fig.digitsCurrents }] : []),
     ],
   });
   const e = s.environment;

@@ -96,19 +96,19 @@ export function comparisonTable(s: ReproduceSummary): { columns: string[]; rows:
   for (const task of ["spiral", "digits"] as const) {
     const t = s[task];
     const paper = PAPER_RESULTS[task];
-    rows.push([`${task} train accuracy`, `${paper.train} %`, taskCell(t, "trainAccuracy")]);
-    rows.push([`${task} test accuracy`, `${paper.test} %`, taskCell(t, "testAccuracy")]);
+    rows.push([`${task} train accuracy`, `${paper.train} % (§II-D)`, taskCell(t, "trainAccuracy")]);
+    rows.push([`${task} test accuracy`, `${paper.test} % (§II-D)`, taskCell(t, "testAccuracy")]);
     if (t.seeds.length > 1) {
       for (const r of t.seeds) rows.push([`  ${task} seed ${r.seed}: train / test`, "", `${pct(r.trainAccuracy)} / ${pct(r.testAccuracy)} %`]);
     }
   }
   const r = s.robustness;
   const rob = (v: number | undefined) => (r === null || v === undefined ? "not available in this build" : Number.isFinite(v) ? `${pct(v)} % (${r.trials} trials)` : "not on the σ grid");
-  rows.push(["spiral mean test accuracy, σ(a) = 0.25", "high, ≈ as σ = 0 (Fig. 4, no value given)", rob(r?.at025)]);
-  rows.push(["spiral mean test accuracy, σ(a) = 0.5", "lower (Fig. 4, no value given)", rob(r?.at05)]);
+  rows.push(["spiral mean test accuracy, σ(a) = 0.25", "high, ≈ as at σ = 0 (Fig. 4; no value given)", rob(r?.at025)]);
+  rows.push(["spiral mean test accuracy, σ(a) = 0.5", "lower (Fig. 4; no value given)", rob(r?.at05)]);
   const f = s.device.fitted;
   const d = PAPER_DEVICE;
-  rows.push(["eq. 4 test device a, b, Ic, Q", `${d.a}, ${d.b}, ${d.Ic}, ${d.Q}`, `${f.a.toFixed(3)}, ${f.b.toFixed(3)}, ${f.Ic.toFixed(3)}, ${f.Q.toFixed(3)} (fit to noisy data)`]);
+  rows.push(["eq. 4 test device a, b, Ic, Q", `${d.a}, ${d.b}, ${d.Ic}, ${d.Q} (§II-D)`, `${f.a.toFixed(3)}, ${f.b.toFixed(3)}, ${f.Ic.toFixed(3)}, ${f.Q.toFixed(3)} (fit to noisy data)`]);
   return { columns: ["quantity", "paper", "dynaspin"], rows };
 }
 

@@ -24,7 +24,7 @@ test("the full plan trains every task with its defaults on five seeds and sweeps
 
 test("the quick plan reduces digits epochs, seeds and trials and says so, keeping σ = 0.25 and 0.5 on the grid", () => {
   const p = makePlan({ mode: "quick" });
-  assert.equal(p.digits.options.epochs, Math.round((TASK_DEFAULTS.digits.epochs ?? 60) / 4));
+  assert.equal(p.digits.options.epochs, Math.round((TASK_DEFAULTS.digits.epochs ?? 60) / 2));
   assert.equal(p.spiral.options.epochs, TASK_DEFAULTS.spiral.epochs);
   assert.deepEqual(p.spiral.seeds, [0]);
   assert.ok(p.robustness.sigmas.includes(0.25) && p.robustness.sigmas.includes(0.5));
@@ -98,9 +98,9 @@ test("the comparison table puts the paper's numbers next to ours, per seed when 
   } as unknown as ReproduceSummary;
   const t = comparisonTable(s);
   assert.deepEqual(t.columns, ["quantity", "paper", "dynaspin"]);
-  assert.deepEqual(t.rows[0].slice(0, 3), ["spiral train accuracy", `${PAPER_RESULTS.spiral.train} %`, "96.00 ± 1.41 % (2 seeds)"]);
+  assert.deepEqual(t.rows[0].slice(0, 3), ["spiral train accuracy", `${PAPER_RESULTS.spiral.train} % (§II-D)`, "96.00 ± 1.41 % (2 seeds)"]);
   assert.ok(t.rows.some((r) => r[0].includes("spiral seed 1") && r[2] === "97.00 / 94.00 %"));
-  assert.ok(t.rows.some((r) => r[0] === "digits test accuracy" && r[1] === "97.5 %" && r[2] === "97.50 % (seed 0)"));
+  assert.ok(t.rows.some((r) => r[0] === "digits test accuracy" && r[1] === "97.5 % (§II-D)" && r[2] === "97.50 % (seed 0)"));
   assert.ok(t.rows.some((r) => r[0].includes("σ(a) = 0.25") && r[2] === "91.00 % (100 trials)"));
   const text = formatTextTable(t);
   assert.match(text, /^quantity\s+paper\s+dynaspin\n-+/);

@@ -4,8 +4,9 @@ import { fitCommand } from "./fit.js";
 import { llgCommand } from "./llg.js";
 import { trainCommand } from "./train.js";
 import { evalCommand } from "./eval.js";
+import { reproduceCommand } from "./reproduce.js";
 import { robustnessCommand } from "./robustness.js";
 import { mergeCommand } from "./merge.js";
 
 /** All sub-commands, in the order `dynaspin --help` lists them. */
-export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, robustnessCommand, mergeCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, reproduceCommand, robustnessCommand, mergeCommand];

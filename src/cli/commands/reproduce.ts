@@ -13,7 +13,7 @@ import { runReproduce } from "../../node/reproduce.js";
 import { createProgress } from "../../node/progress.js";
 
 const FLAGS: FlagSpec[] = [
-  { name: "quick", type: "boolean", help: "reduced run in about a minute: 1 seed per task, digits 15 epochs, robustness 9 σ × 200 trials (the report lists every reduction)" },
+  { name: "quick", type: "boolean", help: "reduced run in about a minute: 1 seed per task, half the digits epochs, robustness 9 σ × 200 trials (the report lists every reduction)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (default runs/reproduce-<time>)" },
   { name: "seed", type: "integer", min: 0, max: 1e12, value: "S", help: "base seed: training seeds S..S+4 (full) or S (quick); device noise and sweep seeds derive from it (default 0)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "worker threads for the robustness sweep (default 2)" },
