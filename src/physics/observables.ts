@@ -4,8 +4,12 @@
  * - transverse power ⟨|m⊥|²⟩ = ⟨1 − (m·p̂)²⟩ with m⊥ the part of m perpendicular to p̂;
  * - precession frequency f = |Φ| / (2π T), Φ the accumulated (unwrapped) angle of m⊥ about p̂
  *   over the averaging time T, in Hz;
- * - the mean power over the first and the second half of the window (a settling check).
+ * - the mean power over the first and the second half of the window (a settling check), and the
+ *   standard error of their difference from 16 batch means (8 per half), for noisy (T > 0) runs.
  */
+
+/** Number of batches the averaging window is cut into for {@link ObservableAccumulator.halvesError}. */
+export const BATCHES = 16;
 
 /** Accumulates the observables over the samples it is fed. Reuse with {@link ObservableAccumulator.reset}. */
 export class ObservableAccumulator {
@@ -24,6 +28,10 @@ export class ObservableAccumulator {
   private prevA = 0;
   private prevB = 0;
   private time = 0;
+  private readonly batchSums = new Float64Array(BATCHES);
+  private readonly batchCounts = new Float64Array(BATCHES);
+  private batch = 0;
+  private batchEnd = 0;
 
   /**
    * @param polarizer unit p̂.
@@ -45,6 +53,12 @@ export class ObservableAccumulator {
     this.e1.set([x, y, z]);
     this.e2.set([this.py * z - this.pz * y, this.pz * x - this.px * z, this.px * y - this.py * x]);
     this.half = Math.floor(samples / 2);
+    this.batchEnd = this.boundary(1);
+  }
+
+  /** First sample index of batch b (batches as equal as integer sizes allow). */
+  private boundary(b: number): number {
+    return Math.floor((b * this.samples) / BATCHES);
   }
 
   /** Forgets everything fed so far. */
@@ -55,6 +69,10 @@ export class ObservableAccumulator {
     this.sumT = 0;
     this.phase = 0;
     this.time = 0;
+    this.batchSums.fill(0);
+    this.batchCounts.fill(0);
+    this.batch = 0;
+    this.batchEnd = this.boundary(1);
   }
 
   /** Feeds one sample of m taken `dt` seconds after the previous one (the first sample's dt is ignored). */
@@ -63,6 +81,12 @@ export class ObservableAccumulator {
     const p = 0.5 * (1 - u);
     this.sumP += p;
     if (this.n < this.half) this.sumP1 += p;
+    while (this.n >= this.batchEnd && this.batch < BATCHES - 1) {
+      this.batch++;
+      this.batchEnd = this.boundary(this.batch + 1);
+    }
+    this.batchSums[this.batch] += p;
+    this.batchCounts[this.batch]++;
     this.sumT += 1 - u * u;
     const a = m[0] * this.e1[0] + m[1] * this.e1[1] + m[2] * this.e1[2];
     const b = m[0] * this.e2[0] + m[1] * this.e2[1] + m[2] * this.e2[2];
@@ -102,6 +126,28 @@ export class ObservableAccumulator {
     const first = h > 0 ? this.sumP1 / h : NaN;
     const second = this.n > h ? (this.sumP - this.sumP1) / (this.n - h) : NaN;
     return [first, second];
+  }
+
+  /**
+   * Standard error of (mean power of the second half − first half), from the spread of the 8 batch
+   * means within each half: sqrt(s1²/8 + s2²/8). NaN with fewer than 2 samples in some batch.
+   * Batches shorter than the correlation time underestimate it.
+   */
+  halvesError(): number {
+    const h = BATCHES / 2;
+    let v = 0;
+    for (const start of [0, h]) {
+      let mean = 0;
+      for (let b = start; b < start + h; b++) {
+        if (this.batchCounts[b] < 1) return NaN;
+        mean += this.batchSums[b] / this.batchCounts[b];
+      }
+      mean /= h;
+      let ss = 0;
+      for (let b = start; b < start + h; b++) ss += (this.batchSums[b] / this.batchCounts[b] - mean) ** 2;
+      v += ss / (h - 1) / h;
+    }
+    return Math.sqrt(v);
   }
 
   /** Samples expected (constructor argument). */

@@ -36,8 +36,9 @@ export interface SweepOptions {
   initialTilt?: number;
   /**
    * Settling check: a point is `not-settled` when the mean power of the first and second halves of
-   * the averaging window differ by more than settleTolerance·max(mean power, 0.05), or (at T = 0)
-   * when it grows by more than settleTolerance·max(mean power, 1e-4). @default 0.05
+   * the averaging window differ by more than settleTolerance·max(mean power, 0.05), or when it
+   * grows by more than settleTolerance·max(mean power, 1e-4); at T > 0 the difference must also
+   * exceed 4 standard errors estimated from 16 batch means. @default 0.05
    */
   settleTolerance?: number;
   /** Mean power at or above which a point counts as switched (m reversed to −p̂). @default 0.95 */
@@ -123,6 +124,9 @@ export function resolveSweepOptions(d: ResolvedDevice, o: SweepOptions = {}): Re
   };
 }
 
+/** At T > 0, a drift between the half-window means counts only beyond this many standard errors. */
+export const SETTLE_SIGMAS = 4;
+
 /** Largest rotation of m in one step (rad) before a point is declared diverged. */
 export const MAX_TURN = 1;
 const COS_MAX_TURN = Math.cos(MAX_TURN);
@@ -191,11 +195,14 @@ export function simulateCurrent(d: ResolvedDevice, o: ResolvedSweepOptions, curr
   const p = acc.power();
   if (p >= o.switchedPower) return point("switched", `m reversed to -p̂ (power ${p.toFixed(4)} >= ${o.switchedPower})`);
   const [p1, p2] = acc.halves();
-  // Drift of a sizeable power, or (at T = 0, where trajectories are smooth) any growth: a slowly
-  // growing cone just above threshold has tiny power but is not settled. A decaying small power is
-  // a return to rest and counts as settled; at T > 0 small powers fluctuate and only the first rule applies.
-  const growthFloor = o.temperature > 0 ? 0.05 : 1e-4;
-  if (Math.abs(p2 - p1) > o.settleTolerance * Math.max(p, 0.05) || p2 - p1 > o.settleTolerance * Math.max(p, growthFloor)) {
+  // Not settled: a drift of a sizeable power, or any growth (a slowly growing cone just above
+  // threshold has tiny power but is not settled); a decaying small power is a return to rest and
+  // counts as settled. At T > 0 half-window means fluctuate, so the drift must also exceed
+  // SETTLE_SIGMAS standard errors estimated from batch means.
+  const drift = p2 - p1;
+  const large = Math.abs(drift) > o.settleTolerance * Math.max(p, 0.05) || drift > o.settleTolerance * Math.max(p, 1e-4);
+  const significant = o.temperature > 0 ? !(Math.abs(drift) <= SETTLE_SIGMAS * acc.halvesError()) : true;
+  if (large && significant) {
     return point("not-settled", `power drifted from ${p1.toFixed(4)} to ${p2.toFixed(4)} across the averaging window; lengthen --duration`);
   }
   return point("ok", "");

@@ -32,3 +32,18 @@ test("the settling halves see a drifting power and reset forgets everything", ()
   assert.equal(acc.count, 0);
   assert.ok(Number.isNaN(acc.power()));
 });
+
+test("the standard error of the half-window difference follows from the spread of batch means", () => {
+  // 16 batches of 10 samples each with constant power inside a batch: batch means 0, 0.01, 0, 0.01, ...
+  const acc = new ObservableAccumulator([0, 0, 1], 160);
+  for (let k = 0; k < 160; k++) {
+    const p = Math.floor(k / 10) % 2 === 0 ? 0 : 0.01;
+    const z = 1 - 2 * p;
+    acc.add(Float64Array.of(Math.sqrt(1 - z * z), 0, z), 1e-12);
+  }
+  // Each half: 8 means alternating 0 and 0.01, sample variance 0.01²·8/(4·7); SE² = 2·var/8.
+  const v = (0.0001 * 8) / (4 * 7);
+  assert.ok(Math.abs(acc.halvesError() - Math.sqrt((2 * v) / 8)) < 1e-15);
+  const [a, b] = acc.halves();
+  assert.ok(Math.abs(a - b) < 1e-15);
+});

@@ -36,6 +36,15 @@ test("a sweep records a status per current instead of failing: ok, not-settled, 
   assert.equal(pts[0].message, "");
 });
 
+test("at T > 0 a cone still growing from thermal fluctuations is not-settled while a point at rest is ok", () => {
+  const d = resolveDevice({ ...PY_CU_PY, temperature: 300 });
+  // 8 mA: the stationary cone has p = 0.131, but 10 ns from p ≈ 6e-4 is far too short to reach it.
+  const pts = sweepCurrents(d, [3, 8], { duration: 10e-9, seed: 3 });
+  assert.equal(pts[0].status, "ok");
+  assert.equal(pts[1].status, "not-settled");
+  assert.ok(pts[1].power < 0.05);
+});
+
 test("a diverging integration is reported as diverged, not thrown", () => {
   const d = resolveDevice({ ...PY_CU_PY, temperature: 0 });
   // ω·dt ≈ 15 rad per step: RK4 is unstable and m overflows to non-finite values.
