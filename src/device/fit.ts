@@ -73,6 +73,11 @@ export interface FitResult {
   standardErrors: Record<FitParameter, number>;
   /** Names of the fixed parameters. */
   fixed: FitParameter[];
+  /**
+   * Free parameters that ended on a bound (default or given): their standard errors describe the
+   * curvature there, not a confidence interval, and the data do not determine them.
+   */
+  atBound: FitParameter[];
   /** Starting point of the winning run. */
   initial: Record<FitParameter, number>;
   /** √(SSR/n), in the power unit. */
@@ -526,6 +531,12 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
     params,
     standardErrors: prm(se),
     fixed: FIT_PARAMETERS[model].filter((k) => o.fixed.has(NAMES.indexOf(k))),
+    atBound: FIT_PARAMETERS[model].filter((k) => {
+      const c = NAMES.indexOf(k);
+      if (o.fixed.has(c)) return false;
+      const v = run.theta[c], tol = 1e-9 * Math.max(1, Math.abs(v));
+      return Math.abs(v - o.lo[c]) <= tol || Math.abs(v - o.hi[c]) <= tol;
+    }),
     initial: prm(run.start),
     rms,
     r2: 1 - run.ssr / sst,

@@ -33,6 +33,7 @@ for (const { name, p, lo, hi } of CASES) {
       const { I, P } = sample(p, lo, hi, 81, 0.005, seed);
       const r = fitCurve("eq4", I, P);
       assert.ok(r.converged);
+      assert.deepEqual(r.atBound, []);
       for (const k of ["a", "b", "Ic", "Q"] as const) {
         const err = Math.abs(r.params[k] - p[k]);
         assert.ok(err <= 4 * r.standardErrors[k], `${k}: ${r.params[k]} ± ${r.standardErrors[k]} vs ${p[k]} (seed ${seed})`);
@@ -91,6 +92,7 @@ test("bounds are respected", () => {
   const r = fitCurve("eq4", I, P, { bounds: { Q: [0.5, 1.5] } });
   assert.ok(r.params.Q >= 0.5 && r.params.Q <= 1.5);
   assert.equal(r.params.Q, 1.5, "the unconstrained optimum Q = 2 lies above the box");
+  assert.deepEqual(r.atBound, ["Q"]);
 });
 
 test("the residual Jacobian matches central finite differences", () => {

@@ -192,6 +192,7 @@ export const fitCommand: Command = {
           params: fit.params,
           standardErrors: nullable(fit.standardErrors),
           fixed: fit.fixed,
+          atBound: fit.atBound,
           rms: fit.rms,
           r2: fit.r2,
           iterations: fit.iterations,
@@ -209,7 +210,7 @@ export const fitCommand: Command = {
     const unitOf = (k: FitParameter) =>
       k === "Ic" ? units.currentUnit : k === "P0" ? units.powerUnit : k === "a" ? (units.currentUnit ? `1/${units.currentUnit}` : "") : "";
     for (const k of FIT_PARAMETERS[model]) {
-      const se = fit.fixed.includes(k) ? "(fixed)" : `± ${fmt(fit.standardErrors[k])}`;
+      const se = fit.fixed.includes(k) ? "(fixed)" : `± ${fmt(fit.standardErrors[k])}${fit.atBound.includes(k) ? " (at a bound: not determined by the data)" : ""}`;
       lines.push(`  ${k.padEnd(3)} = ${fmt(fit.params[k]).padStart(11)} ${se}${unitOf(k) ? `  ${unitOf(k)}` : ""}`);
     }
     lines.push(`RMS residual ${fmt(fit.rms)}${units.powerUnit ? ` ${units.powerUnit}` : ""}, R² ${fit.r2.toFixed(5)}, ${fit.iterations} iterations`);
