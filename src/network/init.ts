@@ -6,10 +6,11 @@
  * over a sample of training inputs:
  *   1. draw `A[t] = 1 + mixing·G/√k` (identity keeps each oscillator's own history — the memory —
  *      while G ~ N(0,1) mixes oscillators),
- *   2. rescale row i so that the drive u_i = Σ_j A_ij·p_j has, over the samples, standard deviation
- *      `spread·u*_i`, and set B[t]_i so its mean is `u*_i`, where `u*_i = √(√(lo_i·hi_i))` is the
- *      square root of the geometric centre of oscillator i's operating window (see
- *      {@link operatingRange}): currents then fall a little above threshold, where p(I) is steep;
+ *   2. rescale row i so that the drive u_i = Σ_j A_ij·p_j has, over the samples, mean
+ *      `u*_i = (√lo_i + √hi_i)/2` and standard deviation `spread·(√hi_i − √lo_i)`, where
+ *      [lo_i, hi_i] is oscillator i's operating window (|I| where p rises from 10 % to 60 % of its
+ *      maximum, see {@link operatingRange}): currents then fall a little above threshold, where
+ *      p(I) is steep, whatever the device's units;
  *   3. propagate the samples to p(t+1) and repeat.
  * Because the targets come from each oscillator's own curve, the same rule works for the paper's
  * dimensionless device, for devices in mA or µA, and for per-oscillator device arrays.
@@ -22,7 +23,7 @@ import { operatingRange } from "../device/operating.js";
 export interface InitOptions {
   /** Strength of random mixing between oscillators relative to the identity. @default 1 */
   mixing?: number;
-  /** Target std of each drive u_i over samples, as a fraction of its centre u*. @default 0.15 */
+  /** Target std of each drive u_i over samples, as a fraction of the window width √hi − √lo. @default 0.65 */
   spread?: number;
   /** Maximum number of training samples used to set the scales. @default 512 */
   maxSamples?: number;
@@ -37,7 +38,7 @@ export interface InitOptions {
  */
 export function initializeModel(model: Model, p0: Float64Array, n: number, rng: Rng, options: InitOptions = {}): void {
   const mixing = options.mixing ?? 1;
-  const spread = options.spread ?? 0.15;
+  const spread = options.spread ?? 0.65;
   const maxSamples = options.maxSamples ?? 512;
   const { k, steps } = model;
   const m = Math.min(n, maxSamples);
@@ -50,9 +51,11 @@ export function initializeModel(model: Model, p0: Float64Array, n: number, rng: 
   let next = new Float64Array(k * m);
   for (let s = 0; s < m; s++) for (let j = 0; j < k; j++) cur[j * m + s] = p0[rows[s] * k + j];
   const uc = new Float64Array(k);
+  const uw = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     const { lo, hi } = operatingRange(model.devices[i]);
-    uc[i] = Math.sqrt(Math.sqrt(lo * hi));
+    uc[i] = 0.5 * (Math.sqrt(lo) + Math.sqrt(hi));
+    uw[i] = Math.sqrt(hi) - Math.sqrt(lo);
   }
   const u = new Float64Array(m);
   const I = new Float64Array(m);
@@ -74,7 +77,7 @@ export function initializeModel(model: Model, p0: Float64Array, n: number, rng: 
       let varr = 0;
       for (let s = 0; s < m; s++) varr += (u[s] - mean) * (u[s] - mean);
       const sd = Math.sqrt(varr / m);
-      const target = spread * uc[i];
+      const target = spread * uw[i];
       const g = sd > 1e-12 * uc[i] ? target / sd : 1;
       for (let j = 0; j < k; j++) model.A[row + j] *= g;
       model.B[t * k + i] = uc[i] - g * mean;

@@ -66,6 +66,8 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ). @default 0 */
   weightDecay?: number;
+  /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, power units). @default 0 */
+  inputNoise?: number;
   /** Variation-aware training: every minibatch draws fresh device parameters per oscillator around
    * the base devices (src/sweep/variation.ts); the adjoint runs through the drawn devices, and the
    * saved model keeps the base devices. @default none */
@@ -119,6 +121,7 @@ export interface ResolvedTrainOptions {
   restartEpochs: number;
   evalEvery: number;
   weightDecay: number;
+  inputNoise: number;
   variation: VariationSpec | null;
   hardware: Hardware | null;
   init: InitOptions;
@@ -138,9 +141,10 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">): ResolvedT
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
     evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
     weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
+    inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
     variation: o.variation ? { ...o.variation, params: [...o.variation.params] } : null,
     hardware: o.hardware ? resolveHardware(o.hardware, "train hardware").spec : null,
-    init: { ...o.init, spread: inRange(o.init?.spread ?? 0.15, 1e-6, 100, "init spread"), mixing: inRange(o.init?.mixing ?? 1, 0, 100, "init mixing") },
+    init: { ...o.init, spread: inRange(o.init?.spread ?? 0.65, 1e-6, 100, "init spread"), mixing: inRange(o.init?.mixing ?? 1, 0, 100, "init mixing") },
   };
 }
 
@@ -263,6 +267,10 @@ export class TrainingRun {
       g.W.fill(0);
       g.c.fill(0);
       loadBatch(this.ws, this.p0, this.order, start, nb, null);
+      if (options.inputNoise > 0) {
+        const p0 = this.ws.P[0], sd = options.inputNoise;
+        for (let j = 0; j < model.k; j++) for (let b = 0; b < nb; b++) p0[j * cap + b] += sd * this.rng.normal();
+      }
       if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
       if (this.hw) forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
       else forward(model, this.ws, nb, true);

@@ -40,8 +40,8 @@ export const DATA_FLAGS: FlagSpec[] = [
 const FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
-  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: "time steps n (default: spiral 8, digits 4)" },
-  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "training epochs (default: spiral 600, digits 60)" },
+  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: "time steps n (default: spiral 6, digits 4)" },
+  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "training epochs (default: spiral 400, digits 60)" },
   { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default 64)" },
   { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default 0.01)" },
   { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
