@@ -70,7 +70,9 @@ export function efficiencyDerivative(e: EfficiencySpec, u: number): number {
 export class LlgModel {
   /** γ/(1 + α²), rad/(s·T). */
   readonly gammaLL: number;
+  /** Gilbert damping. */
   readonly alpha: number;
+  /** Applied field components, T. */
   readonly bx: number;
   readonly by: number;
   readonly bz: number;
@@ -78,16 +80,20 @@ export class LlgModel {
   readonly dx: number;
   readonly dy: number;
   readonly dz: number;
+  /** Anisotropy field Bk, T, and its unit axis û. */
   readonly bk: number;
   readonly ux: number;
   readonly uy: number;
   readonly uz: number;
   readonly px: number;
   readonly py: number;
+  /** Unit polariser p̂ (px, py, pz). */
   readonly pz: number;
   /** bJ = ħ I/(2 e Ms V), T. */
   readonly bJ: number;
+  /** Field-like fraction β. */
   readonly beta: number;
+  /** Efficiency g(u) = effEta / (effA + effC·u). */
   readonly effEta: number;
   readonly effA: number;
   readonly effC: number;

@@ -63,12 +63,15 @@ export interface DeviceParams {
 
 /** A validated device in SI units, with derived quantities. Read by the simulator. */
 export interface ResolvedDevice {
+  /** Free text from the params file ("" when absent). */
   name: string;
+  /** Unit of currents at the boundary (CLI, CSV), e.g. "mA". */
   currentUnit: string;
   /** Ampères per `currentUnit`. */
   currentScale: number;
-  /** A/m */
+  /** Saturation magnetisation, A/m. */
   Ms: number;
+  /** Gilbert damping (dimensionless). */
   alpha: number;
   /** rad/(s·T) */
   gamma: number;
@@ -80,6 +83,7 @@ export interface ResolvedDevice {
   area: number;
   /** Free-layer volume V = L·S, in m³. */
   volume: number;
+  /** Demagnetising factors (dimensionless, sum 1). */
   demag: DemagFactors;
   /** Applied field, T. */
   field: [number, number, number];
@@ -89,8 +93,11 @@ export interface ResolvedDevice {
   anisotropyAxis: [number, number, number];
   /** Unit polariser direction p̂. */
   polarizer: [number, number, number];
+  /** Angular dependence of the spin-transfer efficiency. */
   efficiency: EfficiencySpec;
+  /** Field-like torque fraction β (dimensionless). */
   fieldLike: number;
+  /** Default sweep temperature, K. */
   temperature: number;
   /**
    * Spin-torque field per ampère, bJ/I = ħ / (2 e Ms V), in T/A, so that the Slonczewski torque is
