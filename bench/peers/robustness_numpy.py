@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""NumPy peer of dynaspin's robustness sweep (bench/robustness.ts, src/sweep/robustness.ts).
+
+Same network (paper eqs. 4-6 with I = polarity*u^2, softmax readout argmax), same model JSON,
+same normalised test set; vectorised over trials and samples: each oscillator's state is a
+(trials, samples) array, parameter a of eq. 4 drawn per (trial, oscillator) from N(a0, sigma^2).
+Random draws come from NumPy's own generator (default_rng([seed, sigma_index])), so results agree
+with dynaspin exactly at sigma = 0 and statistically elsewhere.
+
+Reads one JSON object on stdin:
+  {model: <dynaspin.model JSON>, p0: [[...k] * n] (normalised inputs), y: [n], sigmas: [...],
+   trials: T, seed: S, chunk: trials per vectorised block}
+Prints {"numpy": version, "seconds": wall time of the sweep, "mean": [...], "std": [...],
+"p5": [...], "p50": [...], "p95": [...]} (accuracies as fractions).
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def main() -> None:
+    a = json.load(sys.stdin)
+    m = a["model"]
+    k, steps, classes = m["k"], m["steps"], m["classes"]
+    dev = m["device"]
+    devs = dev if isinstance(dev, list) else [dev] * k
+    for d in devs:
+        if d["model"] != "eq4":
+            raise SystemExit("robustness_numpy.py: only eq4 devices")
+    a0 = np.array([d["a"] for d in devs], dtype=np.float64)
+    b0 = np.array([d["b"] for d in devs], dtype=np.float64)
+    ic = np.array([d["Ic"] for d in devs], dtype=np.float64)
+    q = np.array([d["Q"] for d in devs], dtype=np.float64)
+    p0s = np.array([d.get("P0", 1.0) for d in devs], dtype=np.float64)
+    pol = np.where(ic < 0, -1.0, 1.0)
+    A = np.array(m["A"], dtype=np.float64)  # (steps, k, k), A[t][i][j]: j -> i
+    B = np.array(m["B"], dtype=np.float64)  # (steps, k)
+    W = np.array(m["W"], dtype=np.float64)  # (classes, k)
+    c = np.array(m["c"], dtype=np.float64)
+    x = np.array(a["p0"], dtype=np.float64)  # (n, k)
+    y = np.array(a["y"], dtype=np.int64)
+    n = x.shape[0]
+    T = int(a["trials"])
+    chunk = int(a.get("chunk", 2000))
+    seed = int(a["seed"])
+    out = {"mean": [], "std": [], "p5": [], "p50": [], "p95": []}
+    t0 = time.perf_counter()
+    for s, sigma in enumerate(a["sigmas"]):
+        rng = np.random.default_rng([seed, s])
+        correct = np.empty(T, dtype=np.int64)
+        for start in range(0, T, chunk):
+            nt = min(chunk, T - start)
+            av = a0[None, :] + sigma * rng.standard_normal((nt, k))  # (nt, k)
+            P = [np.broadcast_to(x[:, j], (nt, n)) for j in range(k)]
+            for t in range(steps):
+                nxt = []
+                for i in range(k):
+                    u = np.full((nt, n), B[t, i])
+                    for j in range(k):
+                        if A[t, i, j] != 0.0:
+                            u += A[t, i, j] * P[j]
+                    cur = pol[i] * u * u
+                    th = np.tanh(av[:, i:i + 1] * cur - b0[i])
+                    nxt.append(0.5 * p0s[i] * (1.0 + th) * ((cur - ic[i]) / (cur + q[i] * ic[i])))
+                P = nxt
+            logits = np.empty((classes, nt, n))
+            for cl in range(classes):
+                acc = np.full((nt, n), c[cl])
+                for j in range(k):
+                    acc += W[cl, j] * P[j]
+                logits[cl] = acc
+            pred = np.argmax(logits, axis=0)
+            correct[start:start + nt] = (pred == y[None, :]).sum(axis=1)
+        accs = correct / n
+        out["mean"].append(float(correct.sum() / (T * n)))
+        out["std"].append(float(accs.std()))
+        for p in (5, 50, 95):
+            out[f"p{p}"].append(float(np.percentile(accs, p)))
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"numpy": np.__version__, "seconds": seconds, **out}))
+
+
+if __name__ == "__main__":
+    main()
