@@ -29,7 +29,7 @@ import { VERSION } from "../version.js";
 import type { ReproducePlan, TaskPlan } from "../reproduce/plan.js";
 import { trainWithSnapshots } from "../reproduce/training.js";
 import { deviceData, finalStates, decisionRegions, trajectories, injectedCurrents, meanStd } from "../reproduce/figure-data.js";
-import { robustnessCsv, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
+import { count, robustnessCsv, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
 import { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "../reproduce/report.js";
 import type { Figure3Epoch } from "../plot/figures.js";
 import type { EpochMetrics } from "../train/train.js";
@@ -210,7 +210,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   });
   figures.fig4 = figure4({
     sigma: robustness.sigma,
-    curves: [{ name: `mean of ${rp.trials} trials (5–95 % band)`, mean: robustness.mean, p5: robustness.p5, p95: robustness.p95 }],
+    curves: [{ name: `mean of ${count(rp.trials)} trials (5–95 % band)`, mean: robustness.mean, p5: robustness.p5, p95: robustness.p95 }],
     threshold: 0.25,
     inset: { a: 4, sigma: 0.25 },
   });

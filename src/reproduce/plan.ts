@@ -131,7 +131,7 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
     reductions.push(
       `one training seed per task instead of ${FULL_SEEDS} (no spread over seeds)`,
       `digits trained for ${dEpochs} epochs instead of ${dd.epochs} with 1 initialisation instead of ${dd.restarts ?? 1}`,
-      `robustness sweep over ${robustness.sigmas.length} values of σ (0 to 1 in steps of 0.125) with ${robustness.trials} trials each instead of ${FULL_ROBUSTNESS.sigmas.length} × ${FULL_ROBUSTNESS.trials}`,
+      `robustness sweep over ${robustness.sigmas.length} values of σ (0 to 1 in steps of 0.125) with ${robustness.trials} trials each instead of ${FULL_ROBUSTNESS.sigmas.length} × 10 000`,
     );
   } else {
     spiral = { task: "spiral", options: { ...sd, epochs: 20, restarts: 1 }, seeds: [seed], ...base };

@@ -3,7 +3,7 @@
  * the figure SVGs, for {@link renderReport}. Pure: data in, report data out.
  */
 import type { ReportData, ReportSection } from "../plot/report.js";
-import { comparisonTable, pct, type ReproduceSummary } from "./summary.js";
+import { comparisonTable, count, pct, type ReproduceSummary } from "./summary.js";
 import type { ReproducePlan } from "./plan.js";
 
 /** Figure SVGs of a run, by file stem. Missing entries are left out of the report. */
@@ -78,7 +78,7 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
         ? ["Robustness sweep not available in this build."]
         : [
             `The spiral network of seed ${first?.seed}, evaluated on its ${r.testSamples} test points with every oscillator's a drawn independently from N(4, σ²) (absolute σ; b, Ic, Q unchanged), ` +
-              `${r.trials} trials per σ (paper: 10 000), ${r.sigma.length} values of σ from ${r.sigma[0]} to ${r.sigma[r.sigma.length - 1]}, ${r.workers} worker thread(s). ` +
+              `${count(r.trials)} trials per σ (paper: 10 000), ${r.sigma.length} values of σ from ${r.sigma[0]} to ${r.sigma[r.sigma.length - 1]}, ${r.workers} worker thread(s). ` +
               `Mean accuracy ${pct(r.at025)} % at σ = 0.25 and ${pct(r.at05)} % at σ = 0.5 (σ = 0: ${pct(r.mean[0] ?? NaN)} %).`,
           ],
     figures: fig.fig4 && r ? [{ caption: "Paper Fig. 4. Mean test accuracy vs the standard deviation σ of a, with the 5–95 % band over trials; inset: the density of a at σ = 0.25.", svg: fig.fig4 }] : [],

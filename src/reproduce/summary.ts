@@ -77,6 +77,11 @@ export interface ReproduceSummary {
   files: string[];
 }
 
+/** An integer with thin-space thousands separators ("10 000"). */
+export function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u2009");
+}
+
 /** Percent with `digits` decimals ("93.88"). */
 export function pct(x: number, digits = 2): string {
   return Number.isFinite(x) ? (100 * x).toFixed(digits) : "n/a";
@@ -103,7 +108,7 @@ export function comparisonTable(s: ReproduceSummary): { columns: string[]; rows:
     }
   }
   const r = s.robustness;
-  const rob = (v: number | undefined) => (r === null || v === undefined ? "not available in this build" : Number.isFinite(v) ? `${pct(v)} % (${r.trials} trials)` : "not on the σ grid");
+  const rob = (v: number | undefined) => (r === null || v === undefined ? "not available in this build" : Number.isFinite(v) ? `${pct(v)} % (${count(r.trials)} trials)` : "not on the σ grid");
   rows.push(["spiral mean test accuracy, σ(a) = 0.25", "high, ≈ as at σ = 0 (Fig. 4; no value given)", rob(r?.at025)]);
   rows.push(["spiral mean test accuracy, σ(a) = 0.5", "lower (Fig. 4; no value given)", rob(r?.at05)]);
   const f = s.device.fitted;
