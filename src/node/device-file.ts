@@ -23,6 +23,8 @@ import { isPresetName, presetCurve, PRESET_NAMES } from "../device/presets.js";
 import { readJsonFile, readTextFile } from "./files.js";
 import { InputError } from "../util/errors.js";
 import { show } from "../util/check.js";
+import { z } from "zod";
+import { checkSchema } from "../io/schema.js";
 
 /** The `format` tag of a wrapped device file. */
 export const DEVICE_FORMAT = "dynaspin.device";
@@ -127,7 +129,21 @@ function resolveSpec(spec: unknown, baseDir: string, where: string): unknown {
   return { ...units, ...rest, current: Array.from(data.current), power: Array.from(data.power) };
 }
 
+/** Fields each device model accepts; any other key is refused by name (catches typos like "P_0"). */
+const SPEC_FIELDS: Record<string, readonly string[]> = {
+  eq4: ["model", "a", "b", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
+  eq3: ["model", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
+  table: ["model", "current", "power", "csv", "extrapolation", "polarity", "currentUnit", "powerUnit"],
+};
+const SPEC_SCHEMAS = Object.fromEntries(
+  Object.entries(SPEC_FIELDS).map(([model, keys]) => [model, z.strictObject(Object.fromEntries(keys.map((k) => [k, z.unknown().optional()])))]),
+);
+
 function deviceAt(spec: unknown, baseDir: string, where: string): DeviceCurve {
+  const model = typeof spec === "object" && spec !== null ? (spec as Record<string, unknown>).model : undefined;
+  if (typeof model === "string" && SPEC_SCHEMAS[model] !== undefined && !Array.isArray(spec)) {
+    checkSchema(SPEC_SCHEMAS[model], spec, where.replace(/[.:]?\s*$/, ""), { allowed: { "": SPEC_FIELDS[model] } });
+  }
   return curveFromSpec(resolveSpec(spec, baseDir, where), where);
 }
 
@@ -152,6 +168,9 @@ export function parseDeviceJson(json: unknown, file: string, k?: number): Device
   }
   if (o.format !== DEVICE_FORMAT) {
     throw new InputError(`${file}: format must be "${DEVICE_FORMAT}" (got ${show(o.format)})`);
+  }
+  if (typeof o.version === "number" && Number.isInteger(o.version) && o.version > DEVICE_FORMAT_VERSION) {
+    throw new InputError(`${file}: device file version ${o.version} is newer than this dynaspin supports (${DEVICE_FORMAT_VERSION}); upgrade dynaspin`);
   }
   if (o.version !== DEVICE_FORMAT_VERSION) {
     throw new InputError(`${file}: version must be ${DEVICE_FORMAT_VERSION} (got ${show(o.version)})`);

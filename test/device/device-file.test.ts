@@ -69,7 +69,7 @@ test("bad device files are refused with one line naming the file and the field",
   fails(() => loadDeviceArg(file("model.json", { model: "eq5" })), `${p("model.json")}: model must be one of eq4, eq3, table (got "eq5")`);
   fails(() => loadDeviceArg(file("nomodel.json", { a: 4 })), new RegExp(`^${p("nomodel.json")}: model is missing`));
   fails(() => loadDeviceArg(file("fmt.json", { format: "other", version: 1, device: {} })), `${p("fmt.json")}: format must be "dynaspin.device" (got "other")`);
-  fails(() => loadDeviceArg(file("ver.json", { format: "dynaspin.device", version: 2, device: {} })), `${p("ver.json")}: version must be 1 (got 2)`);
+  fails(() => loadDeviceArg(file("ver.json", { format: "dynaspin.device", version: 2, device: {} })), `${p("ver.json")}: device file version 2 is newer than this dynaspin supports (1); upgrade dynaspin`);
   fails(() => loadDeviceArg(file("both.json", { format: "dynaspin.device", version: 1 })), new RegExp(`^${p("both.json")}: give exactly one of device`));
   fails(
     () => loadDeviceArg(file("arr.json", { format: "dynaspin.device", version: 1, devices: [{ model: "eq4", a: 4, b: 5, Ic: 1, Q: 2 }, { model: "eq3", Ic: 1, Q: -3 }] })),
