@@ -15,7 +15,7 @@
  *   ∂A[t]_ij += g_i·p_j(t),   ∂B[t]_i += g_i,   λ_j(t) = Σ_i A[t]_ij·g_i
  */
 import type { Model, Gradients } from "./model.js";
-import { gemmBias, gemmAccABt, gemmAtB } from "../kernels/gemm.js";
+import { gemm } from "../kernels/backend.js";
 
 /** Scratch memory for a batch of up to `capacity` samples; reuse it across batches and epochs. */
 export interface Workspace {
@@ -109,7 +109,7 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
     const Pt = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1];
     const Dt = withDerivative ? ws.D[t] : null;
     // u = A[t]·p(t) + B[t] for all rows at once (blocked kernel), then each row's curve.
-    gemmBias(k, k, nb, A, t * k * k, B, t * k, Pt, cap, Ut, 0, cap);
+    gemm.gemmBias(k, k, nb, A, t * k * k, B, t * k, Pt, cap, Ut, 0, cap);
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
       const dev = model.devices[i];
@@ -126,7 +126,7 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
 
 /** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns. */
 export function readout(model: Model, ws: Workspace, nb: number): void {
-  gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, ws.P[model.steps], ws.capacity, ws.logits, 0, ws.capacity);
+  gemm.gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, ws.P[model.steps], ws.capacity, ws.logits, 0, ws.capacity);
 }
 
 /**
@@ -178,8 +178,8 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
     for (let b = 0; b < nb; b++) sc += G[go + b];
     grads.c[c] += sc;
   }
-  gemmAccABt(classes, k, nb, G, cap, Pn, cap, grads.W, 0);
-  gemmAtB(classes, k, nb, model.W, 0, G, cap, lam, cap);
+  gemm.gemmAccABt(classes, k, nb, G, cap, Pn, cap, grads.W, 0);
+  gemm.gemmAtB(classes, k, nb, model.W, 0, G, cap, lam, cap);
   for (let t = steps - 1; t >= 0; t--) {
     const Pt = ws.P[t], Ut = ws.U[t], Dt = ws.D[t];
     const aOff = t * k * k;
@@ -195,10 +195,10 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
       grads.B[t * k + i] += sb;
     }
     // ∂A[t] += g·p(t)ᵀ
-    gemmAccABt(k, k, nb, gU, cap, Pt, cap, grads.A, aOff);
+    gemm.gemmAccABt(k, k, nb, gU, cap, Pt, cap, grads.A, aOff);
     if (t === 0 && inputGrad === null) break;
     // λ(t) = A[t]ᵀ·g
-    gemmAtB(k, k, nb, model.A, aOff, gU, cap, lam2, cap);
+    gemm.gemmAtB(k, k, nb, model.A, aOff, gU, cap, lam2, cap);
     const tmp = lam;
     lam = lam2;
     lam2 = tmp;

@@ -4,6 +4,7 @@ import { createModel, createGradients, type Model, type Gradients } from "../../
 import { createWorkspace, loadBatch, forward, softmaxCrossEntropy, backward, type Workspace } from "../../src/network/dynamics.js";
 import { eq3, eq4 } from "../../src/device/analytic.js";
 import { Rng } from "../../src/util/rng.js";
+import { setKernelBackend, type KernelBackend } from "../../src/kernels/backend.js";
 
 /** The network's forward pass written as plain per-sample loops (no blocking): the reference. */
 function referenceForward(model: Model, ws: Workspace, nb: number): void {
@@ -85,7 +86,9 @@ function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): voi
   for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q]) && !(a[q] === 0 && b[q] === 0)) assert.fail(`${what}[${q}]: ${a[q]} vs reference ${b[q]}`);
 }
 
-test("the blocked forward and backward passes reproduce the plain loops bit for bit (odd sizes, mixed devices)", () => {
+for (const backend of ["js", "wasm"] as KernelBackend[]) {
+test(`the blocked forward and backward passes reproduce the plain loops bit for bit (odd sizes, mixed devices, ${backend} kernels)`, () => {
+  assert.equal(setKernelBackend(backend), backend);
   const rng = new Rng(99);
   for (const [k, steps, classes, nb, cap] of [[7, 3, 3, 13, 16], [5, 2, 2, 1, 4], [9, 1, 4, 8, 8]]) {
     const devices = Array.from({ length: k }, (_, i) => (i % 3 === 2 ? eq3({ Ic: -1, Q: 0.1 }) : eq4()));
@@ -118,4 +121,6 @@ test("the blocked forward and backward passes reproduce the plain loops bit for 
     for (const key of ["A", "B", "W", "c"] as const) sameBits(mine.g[key], ref.g[key], `grad ${key}`);
     sameBits(cols(mine.lam0), cols(ref.lam0), "input gradient");
   }
+  setKernelBackend("auto");
 });
+}

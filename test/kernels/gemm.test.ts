@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { gemmBias, gemmAccABt, gemmAtB } from "../../src/kernels/gemm.js";
+import * as ts from "../../src/kernels/gemm.js";
+import { wasmKernels, type GemmKernels } from "../../src/kernels/wasm.js";
 import { Rng } from "../../src/util/rng.js";
 
 function randomArray(n: number, rng: Rng): Float64Array {
@@ -14,10 +15,18 @@ function sameBits(a: Float64Array, b: Float64Array, what: string): void {
   for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}: element ${q} is ${a[q]}, textbook loop gives ${b[q]}`);
 }
 
+const wasm = wasmKernels();
+const BACKENDS: Array<[string, GemmKernels]> = [["TypeScript", ts], ...(wasm ? [["WebAssembly", wasm] as [string, GemmKernels]] : [])];
+
+test("the WebAssembly SIMD kernels load in Node 20", () => {
+  assert.ok(wasm !== null);
+});
+
 // Shapes that exercise the 4×2 blocks and every remainder (m, kk, nb not multiples of 4 or 2).
 const SHAPES: Array<[number, number, number]> = [[1, 1, 1], [4, 4, 2], [5, 3, 7], [7, 9, 5], [8, 8, 8], [10, 6, 13], [3, 11, 4]];
 
-test("gemmBias gives the textbook loop's bits (bias then j ascending), with offsets and padded rows", () => {
+for (const [backend, { gemmBias, gemmAccABt, gemmAtB }] of BACKENDS) {
+test(`gemmBias gives the textbook loop's bits (bias then j ascending), with offsets and padded rows (${backend})`, () => {
   const rng = new Rng(11);
   for (const [m, kk, nb] of SHAPES) {
     const ld = nb + 3, mOff = 5, bOff = 2, oOff = 4;
@@ -37,8 +46,10 @@ test("gemmBias gives the textbook loop's bits (bias then j ascending), with offs
     assert.ok(Math.abs(out[oOff] - (want[oOff] - bias[bOff])) < 1e-12, "a null bias means 0");
   }
 });
+}
 
-test("gemmAccABt adds each b-ascending sum to the existing gradient exactly as the textbook loop", () => {
+for (const [backend, { gemmBias, gemmAccABt, gemmAtB }] of BACKENDS) {
+test(`gemmAccABt adds each b-ascending sum to the existing gradient exactly as the textbook loop (${backend})`, () => {
   const rng = new Rng(12);
   for (const [m, kk, nb] of SHAPES) {
     const ld = nb + 1, gOff = 3;
@@ -55,8 +66,10 @@ test("gemmAccABt adds each b-ascending sum to the existing gradient exactly as t
     sameBits(G, want, `gemmAccABt ${m}×${kk}×${nb}`);
   }
 });
+}
 
-test("gemmAtB overwrites the output with i-ascending sums of the transposed product", () => {
+for (const [backend, { gemmBias, gemmAccABt, gemmAtB }] of BACKENDS) {
+test(`gemmAtB overwrites the output with i-ascending sums of the transposed product (${backend})`, () => {
   const rng = new Rng(13);
   for (const [m, kk, nb] of SHAPES) {
     const ld = nb + 2, mOff = 6;
@@ -74,8 +87,10 @@ test("gemmAtB overwrites the output with i-ascending sums of the transposed prod
     sameBits(out, want, `gemmAtB ${m}×${kk}×${nb}`);
   }
 });
+}
 
-test("a NaN input propagates to every output it touches", () => {
+for (const [backend, { gemmBias, gemmAccABt, gemmAtB }] of BACKENDS) {
+test(`a NaN input propagates to every output it touches (${backend})`, () => {
   const M = new Float64Array([1, 2, 3, 4]);
   const X = new Float64Array([NaN, 1, 1, 1]);
   const out = new Float64Array(4);
@@ -83,3 +98,4 @@ test("a NaN input propagates to every output it touches", () => {
   assert.ok(Number.isNaN(out[0]) && Number.isNaN(out[2]));
   assert.equal(out[1], 3);
 });
+}

@@ -1,0 +1,35 @@
+/**
+ * Which implementation of the matrix kernels the network uses: WebAssembly SIMD (`wasm.ts`) when
+ * the runtime supports it, else the TypeScript kernels (`gemm.ts`). Both give the same bits, so
+ * the choice changes speed only.
+ */
+import { gemmBias, gemmAccABt, gemmAtB } from "./gemm.js";
+import { wasmKernels, type GemmKernels } from "./wasm.js";
+
+/** Kernel implementations: `"wasm"` (SIMD f64x2) or `"js"` (TypeScript). */
+export type KernelBackend = "wasm" | "js";
+
+const JS_KERNELS: GemmKernels = { gemmBias, gemmAccABt, gemmAtB };
+
+/** The kernels in use (mutated in place by {@link setKernelBackend}, so importers see the switch). */
+export const gemm: GemmKernels = { ...JS_KERNELS };
+
+let current: KernelBackend = "js";
+
+/**
+ * Selects the kernels: `"auto"` (the default at load time) picks wasm when available.
+ * @returns the backend now in use (`"js"` when wasm was asked for but is unavailable).
+ */
+export function setKernelBackend(backend: KernelBackend | "auto"): KernelBackend {
+  const w = backend === "js" ? null : wasmKernels();
+  Object.assign(gemm, w ?? JS_KERNELS);
+  current = w ? "wasm" : "js";
+  return current;
+}
+
+/** The backend in use. */
+export function kernelBackend(): KernelBackend {
+  return current;
+}
+
+setKernelBackend("auto");
