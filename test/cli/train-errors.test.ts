@@ -91,7 +91,7 @@ test("a small spiral training run writes model.json and metrics.csv that eval re
   assert.equal(r.code, 0, r.err);
   const summary = JSON.parse(r.out);
   assert.equal(summary.epochs, 5);
-  assert.deepEqual(readdirSync(out).sort(), ["metrics.csv", "model.json"]);
+  assert.deepEqual(readdirSync(out).sort(), ["metrics.csv", "model.json", "timing.csv"]);
   const e = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--json"]);
   assert.equal(e.code, 0, e.err);
   assert.equal(JSON.parse(e.out).accuracy, summary.testAccuracy);
