@@ -174,6 +174,11 @@ export function runTrials(ctx: TrialContext, base: Model["devices"], v: Resolved
   const cap = ws.capacity;
   let redraws = 0, clipped = 0;
   for (let t = t0; t < t1; t++) {
+    // σ = 0 draws nothing, so every trial equals the first (read noise, if any, still varies).
+    if (v.sigma === 0 && (ctx.hw === null || ctx.hw.noiseSigma === 0) && t > t0) {
+      out[t - t0] = out[0];
+      continue;
+    }
     const rng = new Rng(deriveSeed(seed, s, t));
     const d = drawDevicesResolved(base, v, rng);
     redraws += d.redraws;

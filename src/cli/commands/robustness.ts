@@ -15,7 +15,8 @@ import { parseSigmas, resolveRobustnessOptions, checkTestSet, type RobustnessOpt
 import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type VariationDistribution } from "../../sweep/variation.js";
 import { parseHardwareArgs, type Hardware } from "../../network/hardware.js";
 import { robustnessParallel, defaultRobustnessWorkers } from "../../node/robustness-worker.js";
-import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry } from "../../node/robustness-files.js";
+import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry, readRobustnessFile, robustnessSvg } from "../../node/robustness-files.js";
+import { writeFigure } from "../../node/png.js";
 import { createProgress } from "../../node/progress.js";
 
 const FLAGS: FlagSpec[] = [
@@ -35,6 +36,8 @@ const FLAGS: FlagSpec[] = [
   { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality: noise=SIGMA[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU (default: the model file's hardware, else ideal)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (required); a shard writes DIR/shard-<i>-of-<N>/" },
   { name: "no-figure", type: "boolean", help: "skip the SVG/PNG figure" },
+  { name: "label", type: "string", value: "NAME", help: "legend name of this sweep in the comparison figure (default: the model file name)" },
+  { name: "compare", type: "string", repeatable: true, value: "NAME=DIR", help: "also plot the robustness.json in DIR (legend NAME) with this sweep into DIR/compare.svg/png" },
   { name: "quiet", type: "boolean", help: "no progress output" },
 ];
 
@@ -105,6 +108,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     ...(hardware ? { hardware } : {}),
   };
   const o = resolveRobustnessOptions(model, opts);
+  const compare = flags.list("compare").map(String).map((c) => {
+    const m = /^([^=]+)=(.+)$/.exec(c);
+    if (!m) throw new InputError(`--compare must be NAME=DIR (got ${JSON.stringify(c)})`);
+    const f = readRobustnessFile(join(m[2], "robustness.json"));
+    if (JSON.stringify(f.sweep.sigmas) !== JSON.stringify(o.sigmas)) throw new InputError(`--compare ${m[2]}: its σ values differ from --sigma`);
+    return { name: m[1], results: f.results };
+  });
   const out = shard ? join(outBase, `shard-${shard.index}-of-${shard.count}`) : outBase;
   const sig = sweepSignature(model, test, o);
   const done = readPartials(out, sig, o.trialRange);
@@ -123,6 +133,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const entries = [...done.values(), ...result.raw.map((r, i) => toEntry(r, result.stats[i]))];
   const file = robustnessFile(sig, { index: shard?.index ?? 0, count: shard?.count ?? 1, trialRange: o.trialRange }, entries);
   const paths = writeRobustness(out, file, !flags.boolean("no-figure"));
+  if (compare.length > 0) {
+    const label = flags.string("label") ?? path.replace(/^.*[\\/]/, "");
+    const f = writeFigure(join(out, "compare"), robustnessSvg([{ name: label, results: file.results }, ...compare], file.sweep));
+    paths.push(f.svg, f.png);
+  }
   const seconds = (performance.now() - t0) / 1000;
   const summary = {
     model: path,
