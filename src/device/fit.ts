@@ -66,6 +66,7 @@ export interface FitOptions {
 
 /** What {@link fitCurve} returns. */
 export interface FitResult {
+  /** The fitted model. */
   model: FitModel;
   /** Fitted (and fixed) parameter values. */
   params: Record<FitParameter, number>;
@@ -90,6 +91,7 @@ export interface FitResult {
   n: number;
   /** Levenberg–Marquardt iterations of the winning run. */
   iterations: number;
+  /** True when the winning run met the tolerance (or stopped at a stationary point of the box). */
   converged: boolean;
   /** The fitted device, validated (throws if the fit left the valid parameter region). */
   curve: DeviceCurve;
@@ -170,6 +172,7 @@ interface Run {
   theta: Float64Array;
   ssr: number;
   iterations: number;
+  /** True when the winning run met the tolerance (or stopped at a stationary point of the box). */
   converged: boolean;
   start: Float64Array;
 }
