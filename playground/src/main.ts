@@ -214,6 +214,7 @@ async function configure(): Promise<void> {
   finished = false;
   history = [];
   snap = null;
+  info = null;
   sigmaCurve = new Map();
   renderAll();
   const curve = deviceCurve(state);
@@ -449,17 +450,18 @@ function renderStates(): void {
 
 function renderCurves(): void {
   if (history.length === 0) {
-    setChart("chart-accuracy", "");
+    setChart("chart-accuracy", `<p class="summary">No epochs trained in this session yet: press Start or Step one epoch.</p>`);
     setChart("chart-loss", "");
     return;
   }
+  const style = history.length < 30 ? ("linepoints" as const) : ("line" as const);
   const ep = history.map((m) => m.epoch);
   const has = (v: number[]): boolean => v.some(Number.isFinite);
   const trA = history.map((m) => 100 * m.trainAccuracy), teA = history.map((m) => 100 * m.testAccuracy);
   const trL = history.map((m) => m.trainLoss), teL = history.map((m) => m.testLoss);
   safe("chart-accuracy", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trA }, ...(has(teA) ? [{ label: "test", x: ep, y: teA }] : [])],
+      series: [{ label: "train", x: ep, y: trA, style }, ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],
       x: { label: "Epoch" },
       y: { label: "Accuracy", unit: "%" },
       width: 420,
@@ -468,7 +470,7 @@ function renderCurves(): void {
   );
   safe("chart-loss", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trL }, ...(has(teL) ? [{ label: "test", x: ep, y: teL }] : [])],
+      series: [{ label: "train", x: ep, y: trL, style }, ...(has(teL) ? [{ label: "test", x: ep, y: teL, style }] : [])],
       x: { label: "Epoch" },
       y: { label: "Loss (cross-entropy)" },
       width: 420,

@@ -136,14 +136,25 @@ function status(message: string): void {
   post({ type: "status", running: session.running, epoch: run.epochsDone, epochs: session.options.epochs, message });
 }
 
-/** Trains every restart for its trial epochs and keeps the one with the lowest training loss (as `train()` does). */
-function chooseRestart(): EpochMetrics[] {
+/**
+ * Trains every restart for its trial epochs (round-robin until `deadline`, so a pause is never
+ * far away) and then keeps the one with the lowest training loss, as `train()` does. Returns the
+ * chosen run's history once chosen (its trial epochs count), else null.
+ */
+function chooseRestart(deadline: number): EpochMetrics[] | null {
   const s = session!;
   if (s.chosen) return [];
   const trial = Math.min(s.options.restartEpochs, s.options.epochs);
+  for (const run of s.runs) {
+    while (run.epochsDone < trial && performance.now() < deadline) run.epoch();
+    if (run.epochsDone < trial) {
+      const done = s.runs.reduce((t, r) => t + r.epochsDone, 0);
+      status(`choosing among ${s.runs.length} initialisations (${Math.round((100 * done) / (trial * s.runs.length))} %)`);
+      return null;
+    }
+  }
   let best = 0, bestLoss = Infinity;
   s.runs.forEach((run, r) => {
-    for (let e = 0; e < trial; e++) run.epoch();
     const loss = run.history.length ? run.history[run.history.length - 1].trainLoss : 0;
     if (loss < bestLoss) {
       bestLoss = loss;
@@ -152,6 +163,7 @@ function chooseRestart(): EpochMetrics[] {
   });
   s.runs = [s.runs[best]];
   s.chosen = true;
+  status("training");
   return s.runs[0].history.slice();
 }
 
@@ -166,7 +178,11 @@ function slice(): void {
   if (!s || !s.running) return;
   try {
     const t0 = performance.now();
-    const metrics = chooseRestart();
+    const metrics = chooseRestart(t0 + 50);
+    if (metrics === null) {
+      timer = setTimeout(slice, 0);
+      return;
+    }
     while (!done() && performance.now() - t0 < 50) metrics.push(current().epoch());
     if (metrics.length) post({ type: "metrics", metrics });
     const finished = done();
@@ -338,7 +354,7 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
         break;
       case "step": {
         if (!session || session.running || done()) break;
-        const metrics = chooseRestart();
+        const metrics = chooseRestart(Infinity) ?? [];
         if (!done()) metrics.push(current().epoch());
         post({ type: "metrics", metrics });
         sendSnapshot();

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startStaticServer, type RunningServer } from "../../src/node/static-server.js";
-import { parseModel, evaluate, makeSpiral, stratifiedSplit } from "../../src/index.js";
+import { parseModel, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset } from "../../src/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -77,7 +77,9 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
     await waitStatus(page, /^ready$/);
     // The URL holds the whole state, defaults included.
     assert.match(new URL(page.url()).hash, new RegExp(`data=spiral.*device=paper-test.*steps=8.*seed=${seed}`));
-    await page.click("#start");
+    // Keyboard: focus Start and press Enter.
+    await page.focus("#start");
+    await page.keyboard.press("Enter");
     reached = await page
       .waitForFunction(
         () => Number(document.getElementById("test-accuracy")!.dataset.value) > 0.9 || document.getElementById("status")!.textContent === "finished",
@@ -145,6 +147,38 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   assert.ok(await page.locator("#chart-confusion svg").count(), "confusion matrix drawn for digits");
   assert.equal(await page.locator("#panel-input").isHidden(), true, "no input plane for 64-D data");
   await page.screenshot({ path: join(artifacts, "playground-digits.png"), fullPage: false });
+
+  // CSV upload: the CLI parser's errors, then a 3-class 2-D set with regions and a confusion matrix.
+  await page.goto(`${server.origin}/#data=csv&restarts=1&epochs=20&steps=3`);
+  await page.reload();
+  await waitStatus(page, /choose a CSV file/);
+  const bad = "a,b,label\n1,2,x\n3,abc,y\n";
+  let cliMessage = "";
+  try {
+    parseCsvDataset(bad, { file: "bad.csv" });
+  } catch (e) {
+    cliMessage = (e as Error).message;
+  }
+  assert.match(cliMessage, /^bad\.csv: row 3, column 2/);
+  await page.setInputFiles("#csv-file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.waitForFunction((m) => document.getElementById("data-error")!.textContent === m, cliMessage);
+  const rows = ["x,y,kind"];
+  for (let i = 0; i < 150; i++) rows.push(`${(i % 3) + 0.1 * Math.sin(i)},${(i % 3) * 0.5 + 0.1 * Math.cos(i)},${["a", "b", "c"][i % 3]}`);
+  await page.setInputFiles("#csv-file", { name: "three.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n")) });
+  await waitStatus(page, /^ready$/);
+  await page.click("#step");
+  await waitStatus(page, /^paused$/);
+  assert.equal(await page.textContent("#data-error"), "");
+  assert.ok(await page.locator("#chart-input svg").count(), "input plane for 2-D CSV data");
+  assert.ok(await page.locator("#chart-confusion svg").count(), "confusion matrix for 3 classes");
+
+  // Every form control has a label; every button has text.
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll("input, select, button")]
+      .filter((el) => (el instanceof HTMLButtonElement ? !el.textContent?.trim() : !(el as HTMLInputElement).labels?.length))
+      .map((el) => el.id),
+  );
+  assert.deepEqual(unlabelled, []);
 
   assert.deepEqual(outside, [], "requests to other origins");
   assert.deepEqual(consoleErrors, [], "console errors");
