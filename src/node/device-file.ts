@@ -63,7 +63,7 @@ function headerUnit(cell: string, key: string): string {
  */
 export function readCurveCsv(path: string): CurveData {
   const text = readTextFile(path, "CSV file");
-  const lines = text.split(/\r?\n/);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   let iCur = 0, iPow = 1, iStatus = -1;
   let headerSeen = false;
   let currentUnit = "", powerUnit = "";

@@ -49,6 +49,9 @@ test("an inline table and a table read from a CSV file next to the JSON load", (
   const fromCsv = loadDeviceArg(file("fromcsv.json", { model: "table", csv: "llg.csv" })) as DeviceCurve;
   assert.equal(fromCsv.power(2), 0.5);
   assert.ok(fromCsv.power(1.5) < 0.5, "the diverged row was skipped");
+  file("excel.csv", "\uFEFFCurrent (mA);Power (nW)\r\n1;0.5\r\n2;0.7\r\n");
+  const excel = readCurveCsv(join(dir, "excel.csv"));
+  assert.deepEqual([Array.from(excel.current), Array.from(excel.power), excel.currentUnit, excel.powerUnit], [[1, 2], [0.5, 0.7], "mA", "nW"]);
   const data = readCurveCsv(join(dir, "llg.csv"));
   assert.equal(data.skipped, 1);
   assert.deepEqual(Array.from(data.current), [0, 1, 2, 3]);
