@@ -17,7 +17,7 @@ import { evaluate } from "../network/api.js";
 import { stringifyModel } from "../network/io.js";
 import { metricsCsv } from "../cli/commands/train.js";
 import { Rng, deriveSeed } from "../util/rng.js";
-import { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure } from "../plot/figures.js";
+import { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure } from "../plot/figures.js";
 import { panelGrid } from "../plot/panel.js";
 import { renderReport } from "../plot/report.js";
 import { writeFigure } from "./png.js";
@@ -26,10 +26,14 @@ import { deviceFileJson } from "./device-file.js";
 import type { Progress } from "./progress.js";
 import { robustnessParallel } from "./robustness-worker.js";
 import { VERSION } from "../version.js";
+import { sweepParallel } from "./llg-worker.js";
+import { resolveDevice, PY_CU_PY } from "../physics/params.js";
+import { parseCurrentRange, tidyCurrent } from "../physics/sweep.js";
+import type { FitResult } from "../device/fit.js";
 import type { ReproducePlan, TaskPlan } from "../reproduce/plan.js";
 import { trainWithSnapshots } from "../reproduce/training.js";
 import { deviceData, finalStates, decisionRegions, trajectories, injectedCurrents, meanStd } from "../reproduce/figure-data.js";
-import { count, robustnessCsv, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
+import { count, robustnessCsv, type PhysicsSummary, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
 import { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "../reproduce/report.js";
 import type { Figure3Epoch } from "../plot/figures.js";
 import type { EpochMetrics } from "../train/train.js";
@@ -159,6 +163,49 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   files.push("metrics/device-data.csv", "models/device-fit.json");
   lap("device fit");
 
+  // Fig. 2 from physics (full mode): thermal macrospin LLG of the py-cu-py preset, eq. 4 fit.
+  let physics: PhysicsSummary | null = null;
+  if (plan.physics) {
+    const ph = plan.physics;
+    const currents = parseCurrentRange(`${ph.currents.from}:${ph.currents.to}:${ph.currents.step}`);
+    const bar = options.progress?.("LLG sweep", currents.length) ?? NO_PROGRESS;
+    const pts = await sweepParallel(resolveDevice(PY_CU_PY), currents, { duration: ph.duration, temperature: ph.temperature, seed: ph.seed }, ph.workers, (_i, _p, done) => bar.update(done));
+    bar.stop();
+    writeFileAtomic(
+      join(out, "metrics/llg-curve.csv"),
+      ["current_mA,power,transverse_power,frequency_GHz,status", ...pts.map((p) => `${tidyCurrent(p.current)},${p.power},${p.transversePower},${p.frequencyGHz},${p.status}`)].join("\n") + "\n",
+    );
+    files.push("metrics/llg-curve.csv");
+    const ok = pts.filter((p) => p.status === "ok");
+    const I = Float64Array.from(ok, (p) => p.current);
+    const P = Float64Array.from(ok, (p) => p.power);
+    let pfit: FitResult | null = null;
+    let failure = "";
+    try {
+      pfit = fitCurve("eq4", I, P, { scale: "fixed", units: { currentUnit: "mA" }, requireConvergence: false });
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      failure = e.message;
+    }
+    figures.physicsPowerFrequency = powerFrequencyFigure({ current: I, power: P, frequencyGHz: Float64Array.from(ok, (p) => p.frequencyGHz), currentUnit: "mA" });
+    if (pfit) {
+      const q = pfit.params;
+      figures.fig2Physics = figure2({ current: I, power: P, eq4: { a: q.a, b: q.b, Ic: q.Ic, Q: q.Q }, currentUnit: "mA", dataLabel: `macrospin LLG, ${ph.temperature} K` });
+      writeFileAtomic(join(out, "models/llg-fit.json"), deviceFileJson(pfit.curve, { fit: { data: "metrics/llg-curve.csv", model: "eq4", n: pfit.n, rms: pfit.rms, r2: pfit.r2, converged: pfit.converged } }));
+      files.push("models/llg-fit.json");
+    }
+    physics = {
+      device: "py-cu-py",
+      currents: pts.length,
+      ok: ok.length,
+      duration: ph.duration,
+      temperature: ph.temperature,
+      fit: pfit ? { a: pfit.params.a, b: pfit.params.b, Ic: pfit.params.Ic, Q: pfit.params.Q, rms: pfit.rms, r2: pfit.r2, converged: pfit.converged } : null,
+      failure,
+    };
+    lap("LLG sweep");
+  }
+
   // Spiral (Fig. 3) and digits (Fig. 5).
   const spiralData = makeSpiral({});
   const spiral = trainTask(plan.spiral, spiralData, out, files, options.progress, plan.snapshotEpochs);
@@ -243,6 +290,8 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   }
   const stems: Record<keyof ReproduceFigures, string> = {
     fig2: "fig2-device-curve",
+    fig2Physics: "fig2-llg-device-curve",
+    physicsPowerFrequency: "llg-power-frequency",
     fig3: "fig3-spiral",
     fig4: "fig4-robustness",
     fig5: "fig5-digits-training",
@@ -278,6 +327,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     },
     spiral: spiral.summary,
     digits: digits.summary,
+    physics,
     robustness,
     timings,
     environment: {

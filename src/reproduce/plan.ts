@@ -54,6 +54,22 @@ export interface DevicePlan {
   seed: number;
 }
 
+/**
+ * The optional "from physics" Fig. 2 panel: a thermal macrospin LLG sweep of the `py-cu-py`
+ * preset (Py/Cu/Py, 1 T perpendicular field, like the paper's Fig. 2(b) device [18]) at
+ * `currents` (mA), then the same eq. 4 fit and eq. 3 comparison as for the generated data.
+ */
+export interface PhysicsPlan {
+  /** Currents in mA: from, to (inclusive), step. */
+  currents: { from: number; to: number; step: number };
+  /** Simulated time per current, s (the first half is discarded as transient). */
+  duration: number;
+  /** Temperature, K. */
+  temperature: number;
+  seed: number;
+  workers: number;
+}
+
 /** Everything one reproduce run does. */
 export interface ReproducePlan {
   mode: ReproduceMode;
@@ -63,6 +79,8 @@ export interface ReproducePlan {
   digits: TaskPlan;
   robustness: RobustnessPlan;
   device: DevicePlan;
+  /** The LLG panel of Fig. 2, or null when the mode skips it. */
+  physics: PhysicsPlan | null;
   /** Epochs at which the spiral network's final states are captured for Fig. 3 (b)–(d). */
   snapshotEpochs: number[];
   /** What this mode reduced relative to the full run, one sentence each (empty for full). */
@@ -89,6 +107,9 @@ export function sigmaGrid(lo: number, hi: number, step: number): number[] {
 export const FULL_SEEDS = 5;
 /** Full-mode robustness: 21 σ in 0:1:0.05, the paper's 10 000 trials each. */
 export const FULL_ROBUSTNESS = { sigmas: sigmaGrid(0, 1, 0.05), trials: 10_000 } as const;
+
+/** Full-mode LLG sweep: 0–10 mA in 0.2 mA steps at 300 K, 400 ns per current (as in RESULTS.md "Physics pipeline"). */
+export const FULL_PHYSICS = { currents: { from: 0, to: 10, step: 0.2 }, duration: 400e-9, temperature: 300 } as const;
 
 /**
  * Epochs at which Fig. 3 captures the final states: early (2 % of training), middle (¼) and the
@@ -119,10 +140,12 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
   const device: DevicePlan = { params: { ...PAPER_DEVICE }, points: 121, from: 0, to: 4, noise: 0.005, seed };
   const reductions: string[] = [];
   let spiral: TaskPlan, digits: TaskPlan, robustness: RobustnessPlan;
+  let physics: PhysicsPlan | null = null;
   if (mode === "full") {
     spiral = { task: "spiral", options: { ...sd }, seeds: seeds(seed, FULL_SEEDS), ...base };
     digits = { task: "digits", options: { ...dd }, seeds: seeds(seed, FULL_SEEDS), ...base };
     robustness = { sigmas: [...FULL_ROBUSTNESS.sigmas], trials: FULL_ROBUSTNESS.trials, seed, workers };
+    physics = { ...FULL_PHYSICS, currents: { ...FULL_PHYSICS.currents }, seed, workers };
   } else if (mode === "quick") {
     const dEpochs = Math.max(1, Math.round((dd.epochs ?? 60) / 2));
     spiral = { task: "spiral", options: { ...sd }, seeds: [seed], ...base };
@@ -131,17 +154,19 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
     reductions.push(
       `one training seed per task instead of ${FULL_SEEDS} (no spread over seeds)`,
       `digits trained for ${dEpochs} epochs instead of ${dd.epochs} with 1 initialisation instead of ${dd.restarts ?? 1}`,
+      `no macrospin LLG panel for Fig. 2 (the full run simulates ${Math.round((FULL_PHYSICS.currents.to - FULL_PHYSICS.currents.from) / FULL_PHYSICS.currents.step) + 1} currents at ${FULL_PHYSICS.temperature} K, about 30 s)`,
       `robustness sweep over ${robustness.sigmas.length} values of σ (0 to 1 in steps of 0.125) with ${robustness.trials} trials each instead of ${FULL_ROBUSTNESS.sigmas.length} × 10 000`,
     );
   } else {
     spiral = { task: "spiral", options: { ...sd, epochs: 20, restarts: 1 }, seeds: [seed], ...base };
     digits = { task: "digits", options: { ...dd, epochs: 2, restarts: 1 }, seeds: [seed], ...base };
     robustness = { sigmas: [0, 0.25, 0.5], trials: 8, seed, workers };
-    reductions.push("tiny test mode: spiral 20 epochs, digits 2 epochs, 3 σ × 8 trials; the numbers mean nothing");
+    physics = { currents: { from: 0, to: 10, step: 1 }, duration: 2e-9, temperature: 300, seed, workers };
+    reductions.push("tiny test mode: spiral 20 epochs, digits 2 epochs, 3 σ × 8 trials, LLG 11 currents × 2 ns; the numbers mean nothing");
   }
   // Validate the derived options once, here, so a bad default fails before any work.
   for (const t of [spiral, digits]) resolveTrainOptions({ ...t.options, seed });
   const epochs = spiral.options.epochs ?? 200;
   if (!(epochs >= 1)) throw new InputError(`spiral epochs must be >= 1 (got ${epochs})`);
-  return { mode, seed, spiral, digits, robustness, device, snapshotEpochs: snapshotEpochs(epochs), reductions };
+  return { mode, seed, spiral, digits, robustness, device, physics, snapshotEpochs: snapshotEpochs(epochs), reductions };
 }

@@ -9,6 +9,9 @@ import type { ReproducePlan } from "./plan.js";
 /** Figure SVGs of a run, by file stem. Missing entries are left out of the report. */
 export interface ReproduceFigures {
   fig2?: string;
+  /** Fig. 2 from the macrospin LLG sweep (full mode). */
+  fig2Physics?: string;
+  physicsPowerFrequency?: string;
   fig3?: string;
   fig4?: string;
   fig5?: string;
@@ -59,6 +62,24 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
     ],
     figures: fig.fig2 ? [{ caption: "Paper Fig. 2(b). Power vs current: generated device data (points), eq. 4 fit (solid) and eq. 3 with the fitted Ic and Q (dashed).", svg: fig.fig2 }] : [],
   });
+  const ph = s.physics;
+  if (ph !== null) {
+    const f = ph.fit;
+    sections.push({
+      heading: "Device curve from physics (Fig. 2, LLG)",
+      paragraphs: [
+        `The same comparison on a simulated device: the \`py-cu-py\` preset (Py/Cu/Py nanopillar, 4 nm × 200 nm free layer, 1 T perpendicular field, like the device of the paper's Fig. 2(b)) ` +
+          `swept by the thermal macrospin LLG solver (\`dynaspin llg\`) at ${ph.temperature} K, ${ph.currents} currents, ${(ph.duration * 1e9).toFixed(0)} ns each (the second half averaged); ${ph.ok} settled (\`ok\`) points are fitted and drawn. ` +
+          (f
+            ? `eq. 4 fit: a = ${f.a.toFixed(3)} /mA, b = ${f.b.toFixed(3)}, Ic = ${f.Ic.toFixed(3)} mA, Q = ${f.Q.toFixed(3)} (RMS ${f.rms.toExponential(2)}, R² ${f.r2.toFixed(4)}${f.converged ? "" : ", not converged"}).`
+            : `The eq. 4 fit failed: ${ph.failure}`),
+      ],
+      figures: [
+        ...(fig.fig2Physics ? [{ caption: "Paper Fig. 2(b) from physics: macrospin LLG power vs current at 300 K (points), eq. 4 fit (solid), eq. 3 with the fitted Ic and Q (dashed).", svg: fig.fig2Physics }] : []),
+        ...(fig.physicsPowerFrequency ? [{ caption: "Beyond the paper: the LLG sweep's power (left axis) and precession frequency (right axis) vs current.", svg: fig.physicsPowerFrequency }] : []),
+      ],
+    });
+  }
   const sp = s.spiral;
   const first = sp.seeds[0];
   sections.push({

@@ -49,6 +49,23 @@ export interface RobustnessSummary {
   workers: number;
 }
 
+/** The LLG panel of Fig. 2 (full mode). */
+export interface PhysicsSummary {
+  /** Physics preset simulated. */
+  device: string;
+  /** Currents simulated and how many settled (`ok`; only those are fitted and drawn). */
+  currents: number;
+  ok: number;
+  /** Simulated time per current, s. */
+  duration: number;
+  /** K. */
+  temperature: number;
+  /** eq. 4 fit to the ok points (current in mA), or null when it failed (see `failure`). */
+  fit: { a: number; b: number; Ic: number; Q: number; rms: number; r2: number; converged: boolean } | null;
+  /** Why the fit failed ("" when it did not). */
+  failure: string;
+}
+
 /** Everything `summary.json` holds. */
 export interface ReproduceSummary {
   format: "dynaspin.reproduce";
@@ -68,6 +85,8 @@ export interface ReproduceSummary {
   };
   spiral: TaskSummary;
   digits: TaskSummary;
+  /** The LLG panel of Fig. 2, null when the mode skips it. */
+  physics: PhysicsSummary | null;
   /** null when the sweep was not available in this build. */
   robustness: RobustnessSummary | null;
   /** Wall time per stage and in total, seconds. */

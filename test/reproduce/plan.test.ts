@@ -20,6 +20,7 @@ test("the full plan trains every task with its defaults on five seeds and sweeps
   assert.equal(p.robustness.sigmas.length, 21);
   assert.equal(p.robustness.trials, 10_000);
   assert.deepEqual(p.reductions, []);
+  assert.equal(p.physics?.temperature, 300);
 });
 
 test("the quick plan reduces digits epochs, seeds and trials and says so, keeping σ = 0.25 and 0.5 on the grid", () => {
@@ -29,8 +30,10 @@ test("the quick plan reduces digits epochs, seeds and trials and says so, keepin
   assert.deepEqual(p.spiral.seeds, [0]);
   assert.ok(p.robustness.sigmas.includes(0.25) && p.robustness.sigmas.includes(0.5));
   assert.ok(p.robustness.trials < 10_000);
-  assert.equal(p.reductions.length, 3);
+  assert.equal(p.physics, null);
+  assert.equal(p.reductions.length, 4);
   assert.match(p.reductions.join(" "), /200 trials/);
+  assert.match(p.reductions.join(" "), /LLG/);
 });
 
 test("bad seeds and worker counts are refused with a message naming the flag", () => {
