@@ -27,7 +27,7 @@
  * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
  */
 import type { Model, Gradients } from "./model.js";
-import type { Workspace } from "./dynamics.js";
+import { createWorkspace, loadBatch, softmaxCrossEntropy, type Workspace } from "./dynamics.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, object, show } from "../util/check.js";
@@ -339,4 +339,29 @@ export function parseHardwareArgs(args: readonly string[], flag = "--hw"): Hardw
   }
   resolveHardware(h, flag);
   return h;
+}
+
+/**
+ * Accuracy and mean loss of a model on raw features with labels, run through the hardware
+ * non-idealities (read-noise draws from `rng`, in sample chunks of up to 512).
+ * @param x n×k raw features (the model's normalisation is applied).
+ * @example evaluateHardware(model, ds.x, ds.y, ds.n, { dac: { bits: 6, fullScale: 4 } }, new Rng(0)).accuracy
+ * @throws InputError for invalid hardware options.
+ */
+export function evaluateHardware(model: Model, x: Float64Array, y: Int32Array, n: number, hardware: Hardware, rng: Rng): { accuracy: number; loss: number; n: number } {
+  const h = resolveHardware(hardware);
+  const cap = Math.max(1, Math.min(n, 512));
+  const ws = createWorkspace(model.k, model.steps, model.classes, cap);
+  const st = createHardwareState(model.k, model.steps, cap);
+  const out = { loss: 0, correct: 0 };
+  let loss = 0, correct = 0;
+  for (let start = 0; start < n; start += cap) {
+    const nb = Math.min(cap, n - start);
+    loadBatch(ws, x, null, start, nb, model.normalization);
+    forwardHardware(model, ws, nb, h, st, rng, false);
+    softmaxCrossEntropy(ws, model.classes, nb, y, start, 1, out);
+    loss += out.loss;
+    correct += out.correct;
+  }
+  return { accuracy: correct / n, loss: loss / n, n };
 }
