@@ -76,6 +76,7 @@ function writeControls(): void {
   $<HTMLSelectElement>("data").value = state.data;
   $<HTMLSelectElement>("device").value = state.device;
   $<HTMLSelectElement>("vparam").value = state.vparam;
+  for (const opt of $<HTMLSelectElement>("vparam").options) opt.disabled = deviceModel(state) === "eq3" && (opt.value === "a" || opt.value === "b");
   $<HTMLInputElement>("relative").checked = state.relative;
   for (const k of NUMBER_FIELDS) $<HTMLInputElement>(k).value = String(state[k]);
   const t = $<HTMLInputElement>("t");
@@ -132,6 +133,8 @@ function bindControls(): void {
       const spec = PRESETS[device].spec as Record<string, unknown>;
       for (const p of ["a", "b", "Ic", "Q"] as const) if (typeof spec[p] === "number") next[p] = spec[p] as number;
     }
+    // eq. 3 has no a or b to vary.
+    if (deviceModel(next) === "eq3" && (next.vparam === "a" || next.vparam === "b")) next.vparam = "Ic";
     setState(next);
   });
   $<HTMLSelectElement>("vparam").addEventListener("change", (ev) => setState({ ...state, vparam: (ev.target as HTMLSelectElement).value as PlaygroundState["vparam"] }));
@@ -459,11 +462,13 @@ function renderCurves(): void {
   const has = (v: number[]): boolean => v.some(Number.isFinite);
   const trA = history.map((m) => 100 * m.trainAccuracy), teA = history.map((m) => 100 * m.testAccuracy);
   const trL = history.map((m) => m.trainLoss), teL = history.map((m) => m.testLoss);
+  const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite));
+  const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
   safe("chart-accuracy", () =>
     lineChart({
       series: [{ label: "train", x: ep, y: trA, style }, ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],
       x: { label: "Epoch" },
-      y: { label: "Accuracy", unit: "%" },
+      y: { label: "Accuracy", unit: "%", min: accLo, max: 100 },
       width: 420,
       height: 220,
     }),

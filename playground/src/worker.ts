@@ -216,8 +216,8 @@ function snapshot(run: TrainingRun): Snapshot {
   const { k, steps, classes } = model;
   const test = s.test;
   const fw = runForward(model, test.x);
-  const osc: [number, number] = [0, Math.min(1, k - 1)];
   const N = test.n;
+  const osc: [number, number] = k <= 2 ? [0, Math.min(1, k - 1)] : mostVaried(fw.p, steps, N, k);
   const states = new Float64Array((steps + 1) * N * 2);
   for (let t = 0; t <= steps; t++) {
     for (let r = 0; r < N; r++) {
@@ -253,6 +253,26 @@ function snapshot(run: TrainingRun): Snapshot {
     trainAccuracy: last ? last.trainAccuracy : NaN,
     testAccuracy: ev.accuracy,
   };
+}
+
+/** The two oscillators whose final states vary most over the test points (k > 2: the most telling plane). */
+function mostVaried(p: Float64Array, steps: number, N: number, k: number): [number, number] {
+  const v = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    let m = 0, q = 0;
+    for (let r = 0; r < N; r++) {
+      const x = p[(steps * N + r) * k + j];
+      m += x;
+      q += x * x;
+    }
+    m /= N;
+    v[j] = q / N - m * m;
+  }
+  let a = 0;
+  for (let j = 1; j < k; j++) if (v[j] > v[a]) a = j;
+  let b = a === 0 ? 1 : 0;
+  for (let j = 0; j < k; j++) if (j !== a && v[j] > v[b]) b = j;
+  return a < b ? [a, b] : [b, a];
 }
 
 /** Class-1 probability (two classes) or predicted class over a 64 × 64 grid of the input plane. */
