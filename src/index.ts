@@ -54,3 +54,5 @@ export { drawDevices, drawDevicesResolved, drawValue, resolveVariation, parseVar
 export { makeCircles, makeXor, makeGaussians, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
 export { checkpointToJson, parseCheckpointJson, restoreTrainingRun, stringifyCheckpoint, fingerprintData, hashDataset, checkpointSchema, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointJson, type DataFingerprint, type EpochMetricsJson } from "./train/checkpoint.js";
 export { type RestartSelection, type TrainingRunState } from "./train/train.js";
+export { robustnessSweep, resolveRobustnessOptions, createTrialContext, runTrials, sigmaStats, percentileSorted, parseSigmas, checkTestSet, type RobustnessOptions, type ResolvedRobustness, type RobustnessResult, type SigmaStats, type SigmaRaw, type TrialContext } from "./sweep/robustness.js";
+export { resolveHardware, isIdeal, createHardwareState, forwardHardware, backwardHardware, evaluateHardware, parseHardwareArgs, type Hardware, type ResolvedHardware, type HardwareState } from "./network/hardware.js";
