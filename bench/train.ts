@@ -29,12 +29,16 @@ import type { Dataset } from "../src/data/dataset.js";
 import { makeSpiral } from "../src/data/spiral.js";
 import { stratifiedSplit, fitNormalization, applyNormalization } from "../src/data/split.js";
 import { loadDigits } from "../src/node/tasks.js";
+import { loadMnist } from "../src/node/mnist.js";
 import { eq4 } from "../src/device/analytic.js";
 import { createModel, cloneModel, type Model } from "../src/network/model.js";
 import { createWorkspace } from "../src/network/dynamics.js";
 import { evaluateArrays } from "../src/network/api.js";
 import { TrainingRun, resolveTrainOptions, parameterScales } from "../src/train/train.js";
 import { Rng } from "../src/util/rng.js";
+import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
+import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
+import { kernelBackend } from "../src/kernels/backend.js";
 
 const PYTHON = "/usr/bin/python3";
 const PEERS_DIR = fileURLToPath(new URL("./peers/", import.meta.url));
@@ -104,6 +108,8 @@ interface Workload {
   /** Timed repetitions (full, quick) and warm-up epochs. */
   reps: [number, number];
   warmup: number;
+  /** Peers to run (labels of PEERS); default all. */
+  peers?: string[];
 }
 
 let digitsCache: { train: Dataset; infer: Dataset } | null = null;
@@ -114,16 +120,30 @@ function digitsData(): { train: Dataset; infer: Dataset } {
   }
   return digitsCache;
 }
+function mnistData(quick: boolean): () => { train: Dataset; infer: Dataset } {
+  return () => {
+    const ds = loadMnist();
+    // Full run: every one of the 10 000 images; quick run: a stratified fifth (2000 images).
+    const train = quick ? stratifiedSplit(ds, 0, 0.8).train : ds;
+    return { train, infer: train };
+  };
+}
 function spiralData(): { train: Dataset; infer: Dataset } {
   const ds = makeSpiral({});
   return { train: stratifiedSplit(ds, 0).train, infer: ds };
 }
 
-const WORKLOADS: Workload[] = [
+const workloads = (quick: boolean): Workload[] => [
   { name: "digits, n = 4, one epoch, minibatch 64", data: digitsData, steps: 4, batch: 64, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3 },
   { name: "digits, n = 4, one epoch, full batch", data: digitsData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3 },
   { name: "spiral, n = 4, one epoch, full batch", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10 },
   { name: "inference, digits (1797 samples), n = 4", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3 },
+  // PyTorch with 2 threads is left out here: on the loaded shared machine it was 10x slower than
+  // with 1 thread on digits, which would make this row take many minutes.
+  {
+    name: `MNIST-size (784 oscillators), n = 2, one epoch over ${quick ? "2000" : "10 000"} images, minibatch 64`, data: mnistData(quick),
+    steps: 2, batch: 64, kind: "epoch", goal: "<= 1.0", reps: [2, 1], warmup: 0, peers: ["NumPy", "PyTorch 1 thread"],
+  },
 ];
 
 const SEED = 1;
@@ -166,7 +186,7 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
     device: { a: device.a, b: device.b, Ic: device.Ic, Q: device.Q, polarity: device.polarity },
     x: arr(applyNormalization(train.x, train.d, norm)), y: arr(train.y), order: arr(order), batch: w.batch,
     lr: LR, scales: parameterScales(model.devices),
-    inferX: arr(applyNormalization(infer.x, infer.d, norm)), inferY: arr(infer.y),
+    inferX: w.kind === "infer" ? arr(applyNormalization(infer.x, infer.d, norm)) : [], inferY: w.kind === "infer" ? arr(infer.y) : [],
   };
   const setupPath = join(dir, `setup-${index}.json`);
   writeFileSync(setupPath, JSON.stringify(setup));
@@ -199,6 +219,7 @@ const PEERS: PeerSpec[] = [
 async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchRow[]> {
   const peers: { spec: PeerSpec; peer: Peer | null; missing: string | null; version: string; times: number[]; check: string }[] = [];
   for (const spec of PEERS) {
+    if (w.peers && !w.peers.includes(spec.label)) continue;
     const missing = peerMissing(spec.module, spec.apt);
     const peer = missing ? null : new Peer(spec.label, [join(PEERS_DIR, spec.script), p.setupPath, ...spec.args]);
     peers.push({ spec, peer, missing, version: spec.label, times: [], check: "" });
@@ -265,13 +286,61 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
   }
 }
 
+/**
+ * GFLOP/s of the three matrix kernels (2·m·kk·nb flops each) with each backend at the digits and
+ * MNIST shapes; the first result is checked against the TypeScript kernel bit for bit.
+ */
+function kernelRows(quick: boolean): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const wasm = wasmKernels();
+  const rng = new Rng(3);
+  for (const [k, nb] of [[64, 64], [784, 64]] as const) {
+    const M = new Float64Array(k * k).map(() => rng.normal());
+    const X = new Float64Array(k * nb).map(() => rng.normal());
+    const outs = [new Float64Array(k * nb), new Float64Array(k * nb)];
+    const G = new Float64Array(k * k);
+    const flops = 2 * k * k * nb;
+    const reps = Math.max(3, Math.round((quick ? 2e8 : 1e9) / flops));
+    const backends: Array<[string, GemmKernels]> = [["TypeScript", { gemmBias, gemmAccABt, gemmAtB }], ...(wasm ? [["WebAssembly SIMD", wasm] as [string, GemmKernels]] : [])];
+    backends.forEach(([name, kern], q) => {
+      const calls: Array<[string, () => void]> = [
+        ["u = A·p + B", () => kern.gemmBias(k, k, nb, M, 0, M, 0, X, nb, outs[q], 0, nb)],
+        ["∂A += g·pᵀ", () => kern.gemmAccABt(k, k, nb, X, nb, X, nb, G, 0)],
+        ["λ = Aᵀ·g", () => kern.gemmAtB(k, k, nb, M, 0, X, nb, outs[q], nb)],
+      ];
+      const rates: string[] = [];
+      let total = 0;
+      for (const [label, f] of calls) {
+        f();
+        const t0 = performance.now();
+        for (let r = 0; r < reps; r++) f();
+        const s = (performance.now() - t0) / 1000;
+        total += s;
+        rates.push(`${label} ${((flops * reps) / s / 1e9).toFixed(2)}`);
+      }
+      rows.push({
+        suite: "train", workload: `matrix kernels, ${name}, ${k}×${k} by ${k}×${nb}`, value: (3 * flops * reps) / total / 1e9, unit: "GFLOP/s",
+        notes: `mean of the three products (${rates.join(", ")} GFLOP/s), one core`,
+      });
+    });
+    if (wasm) {
+      for (let e = 0; e < outs[0].length; e++) if (!Object.is(outs[0][e], outs[1][e])) throw new Error("train bench: wasm and TypeScript kernels differ");
+    }
+  }
+  return rows;
+}
+
 export const run: BenchSuite = async ({ quick }) => {
   const dir = mkdtempSync(join(tmpdir(), "dynaspin-bench-"));
-  const rows: BenchRow[] = [];
+  const rows: BenchRow[] = kernelRows(quick);
+  const backend = kernelBackend();
   try {
-    for (let i = 0; i < WORKLOADS.length; i++) {
-      const w = WORKLOADS[i];
-      rows.push(...(await measure(w, prepare(w, dir, i), quick)));
+    const list = workloads(quick);
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i];
+      const got = await measure(w, prepare(w, dir, i), quick);
+      for (const r of got) if (r.notes && !r.notes.startsWith("peer missing")) r.notes += `; ${backend} kernels`;
+      rows.push(...got);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

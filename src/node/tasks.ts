@@ -7,6 +7,7 @@ import { makeSpiral, type SpiralOptions } from "../data/spiral.js";
 import { parseDigits } from "../data/digits.js";
 import { readTextFile } from "./files.js";
 import { loadCsvDataset } from "./csv-file.js";
+import { loadMnist } from "./mnist.js";
 
 /** Path of the shipped digits file (data/digits/digits.csv.gz in the package). */
 export function digitsPath(): string {
@@ -22,7 +23,7 @@ export function loadDigits(): Dataset {
 /** Where a data set comes from. */
 export interface DataSource {
   /** Built-in task, or undefined when `data` is given. */
-  task?: "spiral" | "digits";
+  task?: "spiral" | "digits" | "mnist";
   /** Path of a CSV file. */
   data?: string;
   /** Label column of the CSV (header name or index; default last). */
@@ -35,5 +36,6 @@ export interface DataSource {
 export function loadSource(src: DataSource): Dataset {
   if (src.data !== undefined) return loadCsvDataset(src.data, src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn });
   if (src.task === "digits") return loadDigits();
+  if (src.task === "mnist") return loadMnist();
   return makeSpiral(src.spiral ?? {});
 }

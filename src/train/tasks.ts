@@ -16,6 +16,15 @@ export const TASK_DEFAULTS: Record<TaskName | "csv", Omit<TrainOptions, "devices
   csv: { steps: 4, epochs: 200, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 2, init: { spread: 0.65, mixing: 0.5 } },
 };
 
+/** Tasks beyond the paper (no paper result to compare with): `mnist`, 28×28 MNIST digits, 784 oscillators. */
+export const EXTRA_TASKS = ["mnist"] as const;
+/** Every task `dynaspin train --task` accepts. */
+export const ALL_TASKS = [...TASKS, ...EXTRA_TASKS] as const;
+/** Default training options of the extra tasks (devices excluded); see RESULTS.md, "MNIST". */
+export const EXTRA_TASK_DEFAULTS: Record<(typeof EXTRA_TASKS)[number], Omit<TrainOptions, "devices">> = {
+  mnist: { steps: 2, epochs: 6, batchSize: 64, lr: 0.003, schedule: "cosine", restarts: 1, evalEvery: 3, init: { spread: 0.65, mixing: 0.5 } },
+};
+
 /** The paper's reported accuracies (section II-D), in percent. */
 export const PAPER_RESULTS: Record<TaskName, { train: number; test: number }> = {
   spiral: { train: 93.88, test: 92 },

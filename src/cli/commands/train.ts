@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { TASKS, TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
+import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
 import { train, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions } from "../../train/train.js";
 import { SCHEDULES, type Schedule } from "../../train/schedule.js";
 import { stratifiedSplit } from "../../data/split.js";
@@ -26,7 +26,7 @@ import type { Dataset } from "../../data/dataset.js";
 
 /** Flags that select the data (shared with eval). */
 export const DATA_FLAGS: FlagSpec[] = [
-  { name: "task", type: "string", choices: TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs) or digits (64 STNOs)" },
+  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs) or mnist (28×28 MNIST digits, 784 STNOs)" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
   { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split (default 0)" },
@@ -67,7 +67,7 @@ export function dataSourceFromFlags(flags: Flags, command: string): { source: Da
   const task = flags.string("task") as TaskName | undefined;
   const data = flags.string("data");
   if (task !== undefined && data !== undefined) throw new InputError(`${command}: give either --task or --data, not both`);
-  if (task === undefined && data === undefined) throw new InputError(`${command}: give --task spiral|digits or --data FILE.csv`);
+  if (task === undefined && data === undefined) throw new InputError(`${command}: give --task spiral|digits|mnist or --data FILE.csv`);
   for (const f of ["turns", "noise", "count", "data-seed"]) {
     if (flags.has(f) && task !== "spiral") throw new InputError(`--${f} applies only to --task spiral`);
   }
@@ -109,7 +109,7 @@ function timestamp(): string {
 
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const { source, name } = dataSourceFromFlags(flags, "train");
-  const defaults = TASK_DEFAULTS[name as TaskName | "csv"];
+  const defaults = name === "mnist" ? EXTRA_TASK_DEFAULTS.mnist : TASK_DEFAULTS[name as TaskName | "csv"];
   const deviceArg = flags.string("device");
   const opts: Omit<TrainOptions, "devices"> = {
     ...defaults,
