@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startStaticServer, type RunningServer } from "../../src/node/static-server.js";
-import { parseModel, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset } from "../../src/index.js";
+import { parseModel, modelFromJson, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset } from "../../src/index.js";
+import { readModelFile } from "../../src/node/model-file.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -116,8 +117,9 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   // Export: the same JSON the CLI reads; the model reproduces the displayed accuracy in Node.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
   const file = await download.path();
-  const text = readFileSync(file, "utf8");
-  const model = parseModel(text, "exported.json");
+  // The CLI's loader (file → validated JSON → Model), as `dynaspin eval --model` reads it.
+  const model = modelFromJson(readModelFile(file), file);
+  assert.deepEqual(parseModel(readFileSync(file, "utf8"), "exported.json").A, model.A);
   assert.equal(model.k, 2);
   assert.equal(model.steps, 8);
   const split = stratifiedSplit(makeSpiral({ count: 1000, turns: 1, noise: 0.04, seed: 0 }), 0, 0.2);
@@ -142,6 +144,10 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   await page.goto(`${server.origin}/#data=digits&steps=2&epochs=5&restarts=1&seed=1`);
   await page.reload();
   await waitStatus(page, /^ready$/, 30_000);
+  // State from the URL reaches the controls.
+  assert.equal(await page.inputValue("#data"), "digits");
+  assert.equal(await page.inputValue("#steps"), "2");
+  assert.equal(await page.inputValue("#epochs"), "5");
   await page.click("#step");
   await waitStatus(page, /^paused$/, 30_000);
   assert.ok(await page.locator("#chart-confusion svg").count(), "confusion matrix drawn for digits");
