@@ -3,7 +3,7 @@
  * holds one `checkpoint.json`, replaced atomically (temporary file, fsync, rename) at every write,
  * so a reader — or a resume after a crash or SIGKILL — always finds the last complete checkpoint.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readJsonFile, writeFileAtomic } from "./files.js";
 import { parseCheckpointJson, stringifyCheckpoint, type CheckpointJson } from "../train/checkpoint.js";
@@ -18,10 +18,18 @@ export function checkpointPath(dirOrFile: string): string {
   return join(dirOrFile, CHECKPOINT_FILE);
 }
 
-/** Writes `json` atomically to `<dir>/checkpoint.json` (creating the folder); returns the path. */
+/**
+ * Writes `json` atomically to `<dir>/checkpoint.json` (creating the folder); returns the path.
+ * Also removes temporary files that a killed process left behind in `dir` (never a complete
+ * checkpoint: those are only ever renamed into place).
+ */
 export function writeCheckpoint(dir: string, json: CheckpointJson): string {
   const path = join(dir, CHECKPOINT_FILE);
   writeFileAtomic(path, stringifyCheckpoint(json));
+  for (const name of readdirSync(dir)) {
+    const m = /^\.checkpoint\.json\.(\d+)\.\d+\.tmp$/.exec(name);
+    if (m && Number(m[1]) !== process.pid) rmSync(join(dir, name), { force: true });
+  }
   return path;
 }
 

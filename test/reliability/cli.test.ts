@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
@@ -43,13 +43,17 @@ test("the same train command twice writes byte-identical model.json and metrics.
   }
 });
 
-test("a checkpoint is written after the restart selection and every N epochs, and timing.csv holds the wall times", async () => {
+test("a checkpoint is written after the restart selection and every N epochs, stale temporary files are removed, and timing.csv holds the wall times", async () => {
   const dir = tmp();
   try {
     const out = join(dir, "run");
+    // What a process killed in the middle of a checkpoint write leaves behind.
+    mkdirSync(join(dir, "ck"));
+    writeFileSync(join(dir, "ck", ".checkpoint.json.999999999.3.tmp"), '{"format": "dynaspin.checkp');
     const r = await cli([...SMALL, "--out", out, "--checkpoint-every", "15", "--checkpoint-dir", join(dir, "ck")]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readCheckpoint(join(dir, "ck")).checkpoint.epochsDone, 30);
+    assert.deepEqual(readdirSync(join(dir, "ck")), ["checkpoint.json"]);
     assert.equal(existsSync(join(out, "checkpoint")), false);
     // With N beyond the run, the only checkpoint is the one after the restart trials (epochs/10 = 1).
     const once = await cli([...small({ epochs: "10" }), "--out", join(dir, "once"), "--checkpoint-every", "50"]);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -92,6 +92,7 @@ test("training killed with SIGKILL at a random moment resumes to a model and met
     const resumed = await runChild([...FLAGS, "--out", out, "--resume", join(out, "checkpoint")], checkpoint);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(resumed.watch.failures, []);
+    assert.deepEqual(readdirSync(join(out, "checkpoint")), ["checkpoint.json"]);
     for (const file of ["model.json", "metrics.csv"]) {
       const a = readFileSync(join(dir, "reference", file)), b = readFileSync(join(out, file));
       assert.ok(a.equals(b), `${file} differs after resuming from epoch ${at} (kill after ${after} checkpoints + ${delay.toFixed(1)} ms)`);
