@@ -54,6 +54,11 @@ test("a checkpoint is written after the restart selection and every N epochs, st
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readCheckpoint(join(dir, "ck")).checkpoint.epochsDone, 30);
     assert.deepEqual(readdirSync(join(dir, "ck")), ["checkpoint.json"]);
+    // Resuming that checkpoint (epoch 30 of 40) into another folder reproduces the model bytes.
+    const resumed = await cli([...SMALL, "--out", join(dir, "again"), "--checkpoint-every", "15", "--checkpoint-dir", join(dir, "ck"), "--resume", join(dir, "ck"), "--json"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal((JSON.parse(resumed.stdout) as { resumedFrom: { epoch: number } }).resumedFrom.epoch, 30);
+    assert.ok(readFileSync(join(out, "model.json")).equals(readFileSync(join(dir, "again", "model.json"))));
     assert.equal(existsSync(join(out, "checkpoint")), false);
     // With N beyond the run, the only checkpoint is the one after the restart trials (epochs/10 = 1).
     const once = await cli([...small({ epochs: "10" }), "--out", join(dir, "once"), "--checkpoint-every", "50"]);

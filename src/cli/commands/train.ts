@@ -204,6 +204,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     secondsPerEpoch: epochSeconds,
     model: join(out, "model.json"),
     metrics: join(out, "metrics.csv"),
+    resumedFrom: found ? { checkpoint: found.path, epoch: found.checkpoint.epochsDone } : null,
+    checkpoint: lastGood?.path ?? null,
   };
   if (flags.boolean("json")) {
     io.stdout(JSON.stringify(summary) + "\n");
@@ -213,7 +215,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
         `  wall time ${result.seconds.toFixed(2)} s total, ${(epochSeconds * 1000).toFixed(1)} ms per epoch\n` +
-        `  wrote ${summary.model} and ${summary.metrics}\n`,
+        (found ? `  resumed from ${found.path} at epoch ${found.checkpoint.epochsDone}\n` : "") +
+        `  wrote ${summary.model} and ${summary.metrics}${lastGood && every !== undefined ? `; checkpoint ${lastGood.path} (epoch ${lastGood.epoch})` : ""}\n`,
     );
   }
   return 0;
