@@ -33,7 +33,7 @@ const VARIATION_TRIALS = 40;
 let state: PlaygroundState = parseState(location.hash);
 let info: DataInfo | null = null;
 let snap: Snapshot | null = null;
-let history: EpochMetrics[] = [];
+let metricsLog: EpochMetrics[] = [];
 let running = false;
 let finished = false;
 let lastCommand: "configure" | "import" | "other" = "other";
@@ -95,9 +95,8 @@ function writeControls(): void {
 
 function writeUrl(): void {
   const hash = "#" + serializeState(state);
-  if (location.hash !== hash) history_.replaceState(null, "", hash);
+  if (location.hash !== hash) window.history.replaceState(null, "", hash);
 }
-const history_ = window.history;
 
 /** Applies a new state: URL, controls, and a new run when a run field changed. */
 function setState(next: PlaygroundState, force = false): void {
@@ -215,7 +214,7 @@ async function configure(): Promise<void> {
   $("device-error").textContent = "";
   running = false;
   finished = false;
-  history = [];
+  metricsLog = [];
   snap = null;
   info = null;
   sigmaCurve = new Map();
@@ -278,11 +277,11 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case "ready":
       info = m.info;
       snap = m.snapshot;
-      history = [];
+      metricsLog = [];
       renderAll();
       break;
     case "metrics":
-      history.push(...m.metrics);
+      metricsLog.push(...m.metrics);
       renderReadouts();
       break;
     case "snapshot":
@@ -337,7 +336,7 @@ function adoptImported(steps: number, device: DeviceSpec | DeviceSpec[]): void {
   writeUrl();
   writeControls();
   sigmaCurve = new Map();
-  history = [];
+  metricsLog = [];
   renderAll();
 }
 
@@ -359,7 +358,7 @@ function pct(v: number): string {
 }
 
 function renderReadouts(): void {
-  const last = history[history.length - 1];
+  const last = metricsLog[metricsLog.length - 1];
   const epoch = last ? last.epoch : (snap?.epoch ?? 0);
   $("epoch").textContent = String(epoch);
   const testAcc = last && Number.isFinite(last.testAccuracy) ? last.testAccuracy : (snap?.testAccuracy ?? NaN);
@@ -452,16 +451,16 @@ function renderStates(): void {
 }
 
 function renderCurves(): void {
-  if (history.length === 0) {
+  if (metricsLog.length === 0) {
     setChart("chart-accuracy", `<p class="summary">No epochs trained in this session yet: press Start or Step one epoch.</p>`);
     setChart("chart-loss", "");
     return;
   }
-  const style = history.length < 30 ? ("linepoints" as const) : ("line" as const);
-  const ep = history.map((m) => m.epoch);
+  const style = metricsLog.length < 30 ? ("linepoints" as const) : ("line" as const);
+  const ep = metricsLog.map((m) => m.epoch);
   const has = (v: number[]): boolean => v.some(Number.isFinite);
-  const trA = history.map((m) => 100 * m.trainAccuracy), teA = history.map((m) => 100 * m.testAccuracy);
-  const trL = history.map((m) => m.trainLoss), teL = history.map((m) => m.testLoss);
+  const trA = metricsLog.map((m) => 100 * m.trainAccuracy), teA = metricsLog.map((m) => 100 * m.testAccuracy);
+  const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
   const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite));
   const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
   safe("chart-accuracy", () =>

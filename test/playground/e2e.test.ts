@@ -99,6 +99,14 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   assert.ok(await page.locator("#chart-accuracy svg").count(), "accuracy curve drawn");
   assert.ok(await page.locator("#chart-device svg").count(), "device curve drawn");
 
+  // The step slider shows intermediate states: t = 0 is the normalised input.
+  await page.fill("#t", "0");
+  await page.dispatchEvent("#t", "input");
+  await page.waitForFunction(() => /step 0 of 8/.test(document.getElementById("chart-states")!.textContent ?? ""));
+  assert.match(new URL(page.url()).hash, /&t=0/);
+  await page.fill("#t", "8");
+  await page.dispatchEvent("#t", "input");
+
   // σ slider by keyboard: 25 steps of 0.01 → σ = 0.25 on a; the distribution panel updates.
   await page.waitForFunction(() => document.getElementById("variation-summary")!.dataset.sigma === "0");
   await page.focus("#sigma");
