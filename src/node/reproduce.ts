@@ -26,6 +26,7 @@ import { deviceFileJson } from "./device-file.js";
 import type { Progress } from "./progress.js";
 import { robustnessParallel } from "./robustness-worker.js";
 import { VERSION } from "../version.js";
+import { InputError } from "../util/errors.js";
 import { sweepParallel } from "./llg-worker.js";
 import { resolveDevice, PY_CU_PY } from "../physics/params.js";
 import { parseCurrentRange, tidyCurrent } from "../physics/sweep.js";
@@ -184,7 +185,8 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     try {
       pfit = fitCurve("eq4", I, P, { scale: "fixed", units: { currentUnit: "mA" }, requireConvergence: false });
     } catch (e) {
-      if (!(e instanceof Error)) throw e;
+      // Too few settled points or a fit outside the valid region: report it, keep the data figure.
+      if (!(e instanceof InputError)) throw e;
       failure = e.message;
     }
     figures.physicsPowerFrequency = powerFrequencyFigure({ current: I, power: P, frequencyGHz: Float64Array.from(ok, (p) => p.frequencyGHz), currentUnit: "mA" });

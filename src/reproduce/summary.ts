@@ -123,7 +123,7 @@ export function comparisonTable(s: ReproduceSummary): { columns: string[]; rows:
     rows.push([`${task} train accuracy`, `${paper.train} % (§II-D)`, taskCell(t, "trainAccuracy")]);
     rows.push([`${task} test accuracy`, `${paper.test} % (§II-D)`, taskCell(t, "testAccuracy")]);
     if (t.seeds.length > 1) {
-      for (const r of t.seeds) rows.push([`  ${task} seed ${r.seed}: train / test`, "", `${pct(r.trainAccuracy)} / ${pct(r.testAccuracy)} %`]);
+      for (const r of t.seeds) rows.push([`${task} seed ${r.seed}: train / test`, "", `${pct(r.trainAccuracy)} / ${pct(r.testAccuracy)} %`]);
     }
   }
   const r = s.robustness;
