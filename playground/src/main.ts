@@ -14,11 +14,12 @@ import {
   currentHistogramFigure,
   figure4,
   operatingRange,
+  TASK_DEFAULTS,
   type DeviceSpec,
   type DeviceCurve,
   type EpochMetrics,
 } from "../../src/index.js";
-import { parseState, serializeState, needsNewRun, numberField, LIMITS, type PlaygroundState, type DeviceChoice } from "./state.js";
+import { parseState, serializeState, needsNewRun, numberField, LIMITS, DEFAULT_STATE, type PlaygroundState, type DeviceChoice } from "./state.js";
 import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
 
@@ -112,6 +113,24 @@ function setState(next: PlaygroundState, force = false): void {
   }
 }
 
+function family(data: PlaygroundState["data"]): "digits" | "csv" | "2d" {
+  return data === "digits" || data === "csv" ? data : "2d";
+}
+
+/** Training settings of a task: the CLI's `TASK_DEFAULTS` for digits and CSV, the page defaults for 2-D sets. */
+function taskSettings(data: PlaygroundState["data"]): Pick<PlaygroundState, "steps" | "epochs" | "restarts" | "lr" | "batch"> {
+  const f = family(data);
+  if (f === "2d") return { steps: DEFAULT_STATE.steps, epochs: DEFAULT_STATE.epochs, restarts: DEFAULT_STATE.restarts, lr: DEFAULT_STATE.lr, batch: DEFAULT_STATE.batch };
+  const t = TASK_DEFAULTS[f];
+  return {
+    steps: numberField("steps", t.steps),
+    epochs: numberField("epochs", t.epochs),
+    restarts: numberField("restarts", t.restarts),
+    lr: numberField("lr", t.lr),
+    batch: numberField("batch", t.batchSize),
+  };
+}
+
 function bindControls(): void {
   for (const k of NUMBER_FIELDS) {
     $<HTMLInputElement>(k).addEventListener("change", (ev) => {
@@ -123,7 +142,10 @@ function bindControls(): void {
     });
   }
   $<HTMLSelectElement>("data").addEventListener("change", (ev) => {
-    setState({ ...state, data: (ev.target as HTMLSelectElement).value as PlaygroundState["data"] });
+    const data = (ev.target as HTMLSelectElement).value as PlaygroundState["data"];
+    // Moving between 2-D sets, digits and CSV brings that task's training settings along.
+    const next = family(data) === family(state.data) ? { ...state, data } : { ...state, data, ...taskSettings(data) };
+    setState(next);
   });
   $<HTMLSelectElement>("device").addEventListener("change", (ev) => {
     const device = (ev.target as HTMLSelectElement).value as DeviceChoice;

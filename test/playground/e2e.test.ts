@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startStaticServer, type RunningServer } from "../../src/node/static-server.js";
-import { parseModel, modelFromJson, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset } from "../../src/index.js";
+import { parseModel, modelFromJson, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset, TASK_DEFAULTS } from "../../src/index.js";
 import { readModelFile } from "../../src/node/model-file.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -22,6 +22,7 @@ const repo = fileURLToPath(new URL("../..", import.meta.url));
 const artifacts = join(repo, "test-artifacts");
 
 let out = "";
+let site = "";
 let server: RunningServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -31,8 +32,10 @@ const outside: string[] = [];
 
 before(async () => {
   out = mkdtempSync(join(tmpdir(), "dynaspin-playground-"));
-  await build({ configFile: join(repo, "playground/vite.config.ts"), logLevel: "warn", build: { outDir: out, emptyOutDir: true } });
+  // Built into a sub-folder of the served root: relative paths must work from any folder.
+  await build({ configFile: join(repo, "playground/vite.config.ts"), logLevel: "warn", build: { outDir: join(out, "play"), emptyOutDir: true } });
   server = await startStaticServer({ root: out });
+  site = `${server.origin}/play/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
@@ -62,7 +65,7 @@ async function waitStatus(p: Page, re: RegExp, timeout = 20_000): Promise<void> 
 }
 
 test("the built site is static: relative asset paths and a Content-Security-Policy meta tag", () => {
-  const html = readFileSync(join(out, "index.html"), "utf8");
+  const html = readFileSync(join(out, "play", "index.html"), "utf8");
   assert.match(html, /http-equiv="Content-Security-Policy" content="default-src 'self'/);
   assert.doesNotMatch(html, /(src|href)="\/(?!\/)/, "absolute asset paths break hosting under a sub-folder");
   assert.doesNotMatch(html, /https?:\/\//, "the page must not reference another origin");
@@ -73,7 +76,7 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   // in a poor local minimum, as on the CLI); try the next seed if the first run ends below 90 %.
   let reached = false;
   for (let seed = 1; seed <= 3 && !reached; seed++) {
-    await page.goto(`${server.origin}/#data=spiral&seed=${seed}`);
+    await page.goto(`${site}#data=spiral&seed=${seed}`);
     await page.reload();
     await waitStatus(page, /^ready$/);
     // The URL holds the whole state, defaults included.
@@ -149,7 +152,7 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // Digits: loads the shipped file (same origin) and shows a confusion matrix after one epoch.
-  await page.goto(`${server.origin}/#data=digits&steps=2&epochs=5&restarts=1&seed=1`);
+  await page.goto(`${site}#data=digits&steps=2&epochs=5&restarts=1&seed=1`);
   await page.reload();
   await waitStatus(page, /^ready$/, 30_000);
   // State from the URL reaches the controls.
@@ -163,7 +166,7 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   await page.screenshot({ path: join(artifacts, "playground-digits.png"), fullPage: false });
 
   // CSV upload: the CLI parser's errors, then a 3-class 2-D set with regions and a confusion matrix.
-  await page.goto(`${server.origin}/#data=csv&restarts=1&epochs=20&steps=3`);
+  await page.goto(`${site}#data=csv&restarts=1&epochs=20&steps=3`);
   await page.reload();
   await waitStatus(page, /choose a CSV file/);
   const bad = "a,b,label\n1,2,x\n3,abc,y\n";
@@ -185,6 +188,12 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   assert.equal(await page.textContent("#data-error"), "");
   assert.ok(await page.locator("#chart-input svg").count(), "input plane for 2-D CSV data");
   assert.ok(await page.locator("#chart-confusion svg").count(), "confusion matrix for 3 classes");
+
+  // Choosing digits from the menu brings the CLI's digits settings (TASK_DEFAULTS) into the URL.
+  await page.selectOption("#data", "digits");
+  await waitStatus(page, /^ready$/, 30_000);
+  assert.equal(await page.inputValue("#steps"), String(TASK_DEFAULTS.digits.steps));
+  assert.match(new URL(page.url()).hash, new RegExp(`data=digits.*steps=${TASK_DEFAULTS.digits.steps}.*epochs=${TASK_DEFAULTS.digits.epochs}`));
 
   // Every form control has a label; every button has text.
   const unlabelled = await page.evaluate(() =>
