@@ -58,34 +58,42 @@ export function gemmBias(m: i32, kk: i32, nb: i32, M: usize, bias: usize, X: usi
 // G[i*kk + j] += Σ_b Y[i*ldy + b]·X[j*ldx + b]; lanes run over j (pairs of X rows), sums over b in order.
 export function gemmAccABt(m: i32, kk: i32, nb: i32, Y: usize, ldy: i32, X: usize, ldx: i32, G: usize): void {
   let i = 0;
-  for (; i + 2 <= m; i += 2) {
-    const y0 = Y + <usize>(i * ldy) * 8, y1 = y0 + <usize>ldy * 8;
-    const g0 = G + <usize>(i * kk) * 8, g1 = g0 + <usize>kk * 8;
+  // 4 rows of Y × 4 rows of X per block: 8 scalar loads feed 8 f64x2 multiply-adds per b.
+  for (; i + 4 <= m; i += 4) {
+    const y0 = Y + <usize>(i * ldy) * 8, y1 = y0 + <usize>ldy * 8, y2 = y1 + <usize>ldy * 8, y3 = y2 + <usize>ldy * 8;
+    const g0 = G + <usize>(i * kk) * 8, g1 = g0 + <usize>kk * 8, g2 = g1 + <usize>kk * 8, g3 = g2 + <usize>kk * 8;
     let j = 0;
     for (; j + 4 <= kk; j += 4) {
       const xa = X + <usize>(j * ldx) * 8, xb = xa + <usize>ldx * 8, xc = xb + <usize>ldx * 8, xd = xc + <usize>ldx * 8;
-      let s00 = f64x2.splat(0), s01 = s00, s10 = s00, s11 = s00;
+      let s00 = f64x2.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
       for (let b = 0; b < nb; b++) {
         const bo = <usize>b * 8;
         const p01 = f64x2(load<f64>(xa + bo), load<f64>(xb + bo));
         const p23 = f64x2(load<f64>(xc + bo), load<f64>(xd + bo));
         const q0 = f64x2.splat(load<f64>(y0 + bo)), q1 = f64x2.splat(load<f64>(y1 + bo));
+        const q2 = f64x2.splat(load<f64>(y2 + bo)), q3 = f64x2.splat(load<f64>(y3 + bo));
         s00 = f64x2.add(s00, f64x2.mul(q0, p01)); s01 = f64x2.add(s01, f64x2.mul(q0, p23));
         s10 = f64x2.add(s10, f64x2.mul(q1, p01)); s11 = f64x2.add(s11, f64x2.mul(q1, p23));
+        s20 = f64x2.add(s20, f64x2.mul(q2, p01)); s21 = f64x2.add(s21, f64x2.mul(q2, p23));
+        s30 = f64x2.add(s30, f64x2.mul(q3, p01)); s31 = f64x2.add(s31, f64x2.mul(q3, p23));
       }
       const jo = <usize>j * 8;
       v128.store(g0 + jo, f64x2.add(v128.load(g0 + jo), s00)); v128.store(g0 + jo, f64x2.add(v128.load(g0 + jo, 16), s01), 16);
       v128.store(g1 + jo, f64x2.add(v128.load(g1 + jo), s10)); v128.store(g1 + jo, f64x2.add(v128.load(g1 + jo, 16), s11), 16);
+      v128.store(g2 + jo, f64x2.add(v128.load(g2 + jo), s20)); v128.store(g2 + jo, f64x2.add(v128.load(g2 + jo, 16), s21), 16);
+      v128.store(g3 + jo, f64x2.add(v128.load(g3 + jo), s30)); v128.store(g3 + jo, f64x2.add(v128.load(g3 + jo, 16), s31), 16);
     }
     for (; j < kk; j++) {
       const xa = X + <usize>(j * ldx) * 8;
-      let s0 = 0.0, s1 = 0.0;
+      let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
       for (let b = 0; b < nb; b++) {
-        const p = load<f64>(xa + <usize>b * 8);
-        s0 += load<f64>(y0 + <usize>b * 8) * p; s1 += load<f64>(y1 + <usize>b * 8) * p;
+        const bo = <usize>b * 8;
+        const p = load<f64>(xa + bo);
+        s0 += load<f64>(y0 + bo) * p; s1 += load<f64>(y1 + bo) * p; s2 += load<f64>(y2 + bo) * p; s3 += load<f64>(y3 + bo) * p;
       }
       const jo = <usize>j * 8;
       store<f64>(g0 + jo, load<f64>(g0 + jo) + s0); store<f64>(g1 + jo, load<f64>(g1 + jo) + s1);
+      store<f64>(g2 + jo, load<f64>(g2 + jo) + s2); store<f64>(g3 + jo, load<f64>(g3 + jo) + s3);
     }
   }
   for (; i < m; i++) {
