@@ -188,6 +188,7 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   assert.equal(await page.textContent("#data-error"), "");
   assert.ok(await page.locator("#chart-input svg").count(), "input plane for 2-D CSV data");
   assert.ok(await page.locator("#chart-confusion svg").count(), "confusion matrix for 3 classes");
+  await page.screenshot({ path: join(artifacts, "playground-csv.png"), fullPage: false });
 
   // Choosing digits from the menu brings the CLI's digits settings (TASK_DEFAULTS) into the URL.
   await page.selectOption("#data", "digits");
