@@ -30,6 +30,7 @@ import { InputError } from "../util/errors.js";
 import { sweepParallel } from "./llg-worker.js";
 import { resolveDevice, PY_CU_PY } from "../physics/params.js";
 import { parseCurrentRange, tidyCurrent } from "../physics/sweep.js";
+import { thresholdCurrent } from "../physics/closedform.js";
 import type { FitResult } from "../device/fit.js";
 import type { ReproducePlan, TaskPlan } from "../reproduce/plan.js";
 import { trainWithSnapshots } from "../reproduce/training.js";
@@ -170,7 +171,8 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     const ph = plan.physics;
     const currents = parseCurrentRange(`${ph.currents.from}:${ph.currents.to}:${ph.currents.step}`);
     const bar = options.progress?.("LLG sweep", currents.length) ?? NO_PROGRESS;
-    const pts = await sweepParallel(resolveDevice(PY_CU_PY), currents, { duration: ph.duration, temperature: ph.temperature, seed: ph.seed }, ph.workers, (_i, _p, done) => bar.update(done));
+    const device = resolveDevice(PY_CU_PY);
+    const pts = await sweepParallel(device, currents, { duration: ph.duration, temperature: ph.temperature, seed: ph.seed }, ph.workers, (_i, _p, done) => bar.update(done));
     bar.stop();
     writeFileAtomic(
       join(out, "metrics/llg-curve.csv"),
@@ -202,6 +204,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
       ok: ok.length,
       duration: ph.duration,
       temperature: ph.temperature,
+      thresholdCurrent: thresholdCurrent(device) / device.currentScale,
       fit: pfit ? { a: pfit.params.a, b: pfit.params.b, Ic: pfit.params.Ic, Q: pfit.params.Q, rms: pfit.rms, r2: pfit.r2, converged: pfit.converged } : null,
       failure,
     };

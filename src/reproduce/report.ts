@@ -71,7 +71,7 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
         `The same comparison on a simulated device: the \`py-cu-py\` preset (Py/Cu/Py nanopillar, 4 nm × 200 nm free layer, 1 T perpendicular field, like the device of the paper's Fig. 2(b)) ` +
           `swept by the thermal macrospin LLG solver (\`dynaspin llg\`) at ${ph.temperature} K, ${ph.currents} currents, ${(ph.duration * 1e9).toFixed(0)} ns each (the second half averaged); ${ph.ok} settled (\`ok\`) points are fitted and drawn. ` +
           (f
-            ? `eq. 4 fit: a = ${f.a.toFixed(3)} /mA, b = ${f.b.toFixed(3)}, Ic = ${f.Ic.toFixed(3)} mA, Q = ${f.Q.toFixed(3)} (RMS ${f.rms.toExponential(2)}, R² ${f.r2.toFixed(4)}${f.converged ? "" : ", not converged"}). With the tanh prefactor, eq. 4's Ic is a shape parameter, not the physical threshold (closed form 5.19 mA at T = 0), so eq. 3 drawn with it misses the simulated curve more than it misses the generated one.`
+            ? `eq. 4 fit: a = ${f.a.toFixed(3)} /mA, b = ${f.b.toFixed(3)}, Ic = ${f.Ic.toFixed(3)} mA, Q = ${f.Q.toFixed(3)} (RMS ${f.rms.toExponential(2)}, R² ${f.r2.toFixed(4)}${f.converged ? "" : ", not converged"}). With the tanh prefactor, eq. 4's Ic is a shape parameter, not the physical threshold (closed form ${ph.thresholdCurrent.toFixed(2)} mA at T = 0), so eq. 3 drawn with it misses the simulated curve more than it misses the generated one.`
             : `The eq. 4 fit failed: ${ph.failure}`),
       ],
       figures: [

@@ -60,6 +60,8 @@ export interface PhysicsSummary {
   duration: number;
   /** K. */
   temperature: number;
+  /** Closed-form (T = 0) threshold current of the preset, mA. */
+  thresholdCurrent: number;
   /** eq. 4 fit to the ok points (current in mA), or null when it failed (see `failure`). */
   fit: { a: number; b: number; Ic: number; Q: number; rms: number; r2: number; converged: boolean } | null;
   /** Why the fit failed ("" when it did not). */
