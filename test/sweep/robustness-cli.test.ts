@@ -78,9 +78,11 @@ test("bad flags are one-line errors with exit code 2 and write nothing", async (
     [["robustness", "--model", modelPath, "--task", "spiral", "--hw", "dac=0:1", "--out", join(dir, "bad")], /--hw.dac.bits must be an integer in 1..32/],
     [["robustness", "--task", "spiral", "--out", join(dir, "bad")], /--model FILE is required/],
     [["merge", join(dir, "nothing-here")], /is not a folder/],
+    [["robustness", "--model", modelPath, "--task", "spiral", "--trials", "5", "--shard", "2/8", "--out", join(dir, "bad")], /8 shards for 5 trials/],
+    [["robustness", "--model", modelPath, "--task", "spiral", "--out", join(dir, "bad")], /JOB_COMPLETION_INDEX is set: pass --shard-count N/],
   ];
   for (const [args, re] of cases) {
-    const c = io();
+    const c = io(re.source.startsWith("JOB") ? { JOB_COMPLETION_INDEX: "1" } : {});
     assert.equal(await runCli(args, c.io), 2, args.join(" "));
     const text = c.err.join("");
     assert.match(text, re);

@@ -96,6 +96,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const params = (flags.list("param").map(String) as VariationParam[]);
   const trials = flags.number("trials") ?? 10000;
   const shard = shardFromFlags(flags, io.env);
+  if (shard && shard.count > trials) throw new InputError(`robustness: ${shard.count} shards for ${trials} trials leaves shards without trials; use at most ${trials} shards`);
   const opts: RobustnessOptions = {
     params: params.length ? params : ["a"],
     sigmas,
