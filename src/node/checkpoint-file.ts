@@ -12,10 +12,15 @@ import { InputError } from "../util/errors.js";
 /** Name of the checkpoint file inside a checkpoint folder. */
 export const CHECKPOINT_FILE = "checkpoint.json";
 
-/** Path of the checkpoint file for a folder (or the path itself when it names a `.json` file). */
+/**
+ * Path of the checkpoint file for a folder: `<dir>/checkpoint.json`, or, when that does not exist,
+ * `<dir>/checkpoint/checkpoint.json` (so a training run's output folder works too); the path
+ * itself when it names a `.json` file.
+ */
 export function checkpointPath(dirOrFile: string): string {
   if (dirOrFile.endsWith(".json") && !(existsSync(dirOrFile) && statSync(dirOrFile).isDirectory())) return dirOrFile;
-  return join(dirOrFile, CHECKPOINT_FILE);
+  const direct = join(dirOrFile, CHECKPOINT_FILE), nested = join(dirOrFile, "checkpoint", CHECKPOINT_FILE);
+  return !existsSync(direct) && existsSync(nested) ? nested : direct;
 }
 
 /**

@@ -86,6 +86,10 @@ test("resume refuses a checkpoint made with other options or data, and a folder 
     const data = await cli([...small({ epochs: "10", "data-seed": "1" }), "--out", out, "--resume", ck]);
     assert.equal(data.code, 2);
     assert.match(data.stderr, /made on other data/);
+    // The run's output folder works as well as its checkpoint folder.
+    const viaOut = await cli([...small({ epochs: "10" }), "--out", join(dir, "copy"), "--resume", out, "--json"]);
+    assert.equal(viaOut.code, 0, viaOut.stderr);
+    assert.equal((JSON.parse(viaOut.stdout) as { resumedFrom: { checkpoint: string } }).resumedFrom.checkpoint, join(ck, "checkpoint.json"));
     const none = await cli([...SMALL, "--out", out, "--resume", join(dir, "nothing-here")]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^dynaspin: --resume: no such checkpoint folder .*nothing-here/);

@@ -53,7 +53,7 @@ const FLAGS: FlagSpec[] = [
   ...TRAIN_ROBUSTNESS_FLAGS,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
   { name: "checkpoint-dir", type: "string", value: "DIR", help: "folder of the checkpoint (default <out>/checkpoint)" },
-  { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (repeat the interrupted run's flags; other options or data are refused)" },
+  { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (its checkpoint folder or its --out folder; repeat the interrupted run's flags: other options or data are refused)" },
 ];
 
 /** Parses a CLI label column (index if it looks like an integer). */
