@@ -140,7 +140,7 @@ export function robustnessSvg(curves: { name: string; results: readonly SigmaSta
 /** Writes robustness.json, robustness.csv and (unless `figure` is false) the SVG + PNG figure. */
 export function writeRobustness(dir: string, file: RobustnessFile, figure: boolean): string[] {
   const paths = [join(dir, "robustness.json"), join(dir, "robustness.csv")];
-  const svg = figure ? robustnessSvg([{ name: "test accuracy", results: file.results }], file.sweep) : null;
+  const svg = figure ? robustnessSvg([{ name: "mean test accuracy (5–95 % band)", results: file.results }], file.sweep) : null;
   writeFileAtomic(paths[0], JSON.stringify(file) + "\n");
   writeFileAtomic(paths[1], robustnessCsv(file.results));
   if (svg !== null) {
