@@ -55,3 +55,11 @@ test("percentiles interpolate linearly like NumPy and statistics count the thres
   assert.equal(s.fractionAbove, 0.75);
   assert.equal(s.mean, 0.925);
 });
+
+test("a sweep whose draws are often non-physical counts the redraws and clips instead of crashing", () => {
+  const { model, test: ts } = smallSpiral();
+  const r = robustnessSweep(model, ts, { params: ["Q", "Ic"], sigmas: [3], trials: 40, seed: 2 });
+  assert.ok(r.stats[0].redraws > 10, `redraws ${r.stats[0].redraws}`);
+  assert.ok(Number.isFinite(r.stats[0].mean));
+  assert.equal(r.raw[0].correct.length, 40);
+});
