@@ -128,3 +128,17 @@ test("bad reproduce flags exit with code 2, one line naming the flag, and create
     assert.ok(!existsSync(out), `${out} was created`);
   }
 });
+
+test("reproduce --quick prints the paper-vs-dynaspin table and the report path, and the report says what quick mode reduced", { timeout: 120_000 }, async () => {
+  const out = join(dir, "quick");
+  const r = await cli("reproduce", "--quick", "--quiet", "--out", out);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, "");
+  assert.match(r.out, /^quantity\s+paper\s+dynaspin\n/);
+  assert.match(r.out, /spiral test accuracy\s+92 % \(§II-D\)\s+\d+\.\d\d % \(seed 0\)/);
+  assert.match(r.out, /quick mode, wall time \d/);
+  assert.ok(r.out.trimEnd().endsWith(`report: ${join(out, "report.html")}`), r.out);
+  const html = readFileSync(join(out, "report.html"), "utf8");
+  assert.match(html, /Reduced relative to the full run: one training seed per task/);
+  assert.match(html, /dynaspin reproduce --quick/);
+});
