@@ -262,6 +262,7 @@ function describe(v: unknown): string {
  * resolved options, the same data (fingerprint) and the same device curves.
  * @param ckpt a validated checkpoint ({@link parseCheckpointJson}).
  * @param file the checkpoint's name, for messages.
+ * @param flagNames how the user sets each option (e.g. `{ batchSize: "--batch" }`), named in messages.
  * @throws InputError naming the first option (or the data, or the device) that differs.
  */
 export function restoreTrainingRun(
@@ -271,11 +272,15 @@ export function restoreTrainingRun(
   test: Dataset | undefined,
   options: ResolvedTrainOptions,
   devices: DeviceCurve | DeviceCurve[],
+  flagNames: Record<string, string> = {},
 ): { run: TrainingRun; selection: RestartSelection } {
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
   for (const key of new Set([...Object.keys(now), ...Object.keys(ckpt.options)])) {
     const a = describe(ckpt.options[key]), b = describe(now[key]);
-    if (a !== b) throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}; resume with the same training options`);
+    if (a !== b) {
+      const flag = flagNames[key] === undefined ? "" : ` (${flagNames[key]})`;
+      throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}${flag}; resume with the same training options`);
+    }
   }
   const fp = fingerprintData(trainSet, test);
   const d = ckpt.data;

@@ -103,6 +103,9 @@ export function timingCsv(history: EpochMetrics[]): string {
   return ["epoch,seconds", ...history.map((m) => `${m.epoch},${m.seconds}`)].join("\n") + "\n";
 }
 
+/** The flag that sets each resolved training option, named when a resume is refused. */
+const OPTION_FLAGS: Record<string, string> = { steps: "--steps", epochs: "--epochs", batchSize: "--batch", lr: "--lr", schedule: "--schedule", seed: "--seed", restarts: "--restarts", init: "--init-spread" };
+
 function timestamp(): string {
   return new Date().toISOString().replace(/[:]/g, "-").replace(/\..*/, "");
 }
@@ -135,7 +138,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const checkpointDir = flags.string("checkpoint-dir") ?? join(out, "checkpoint");
   const resumeArg = flags.string("resume");
   const found = resumeArg === undefined ? undefined : readCheckpoint(resumeArg);
-  const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices);
+  const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices, OPTION_FLAGS);
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
   let pending = resume === undefined;
