@@ -305,12 +305,14 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     spiralCurrents: "spiral-currents",
     digitsCurrents: "digits-currents",
   };
-  for (const [key, stem] of Object.entries(stems) as [keyof ReproduceFigures, string][]) {
-    const svg = figures[key];
-    if (svg === undefined) continue;
-    writeFigure(join(out, "figures", stem), svg);
+  const drawn = (Object.entries(stems) as [keyof ReproduceFigures, string][]).filter(([key]) => figures[key] !== undefined);
+  const figBar = options.progress?.("figures (SVG + PNG)", drawn.length) ?? NO_PROGRESS;
+  drawn.forEach(([key, stem], i) => {
+    writeFigure(join(out, "figures", stem), figures[key] as string);
     files.push(`figures/${stem}.svg`, `figures/${stem}.png`);
-  }
+    figBar.update(i + 1, stem);
+  });
+  figBar.stop();
   lap("figures");
 
   timings.total = (performance.now() - t00) / 1000;
