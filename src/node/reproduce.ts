@@ -323,6 +323,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     command: options.command,
     seed: plan.seed,
     reductions: plan.reductions,
+    plan,
     device: {
       true: { ...plan.device.params },
       fitted: { a, b, Ic, Q },

@@ -4,7 +4,7 @@
  */
 import { PAPER_RESULTS, type TaskName } from "../train/tasks.js";
 import { PAPER_DEVICE } from "../device/analytic.js";
-import type { ReproduceMode } from "./plan.js";
+import type { ReproduceMode, ReproducePlan } from "./plan.js";
 
 /** One trained network. Accuracies as fractions in [0, 1]. */
 export interface SeedResult {
@@ -76,6 +76,8 @@ export interface ReproduceSummary {
   seed: number;
   /** What the mode reduced relative to the full run. */
   reductions: string[];
+  /** Everything the run did: training options per task, seeds, sweep grid, device noise, LLG sweep. */
+  plan: ReproducePlan;
   device: {
     true: { a: number; b: number; Ic: number; Q: number };
     fitted: { a: number; b: number; Ic: number; Q: number };

@@ -45,6 +45,7 @@ test("a tiny reproduce run writes every figure, metric, model, summary and a rep
   }
   const json = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
   assert.equal(json.mode, "tiny");
+  assert.deepEqual(json.plan.spiral.seeds, [3]);
   for (const task of ["spiral", "digits"]) {
     for (const k of ["trainAccuracy", "testAccuracy"]) {
       const v = json[task][k].mean;
