@@ -56,3 +56,8 @@ export { checkpointToJson, parseCheckpointJson, restoreTrainingRun, stringifyChe
 export { type RestartSelection, type TrainingRunState } from "./train/train.js";
 export { robustnessSweep, resolveRobustnessOptions, createTrialContext, runTrials, sigmaStats, percentileSorted, parseSigmas, checkTestSet, type RobustnessOptions, type ResolvedRobustness, type RobustnessResult, type SigmaStats, type SigmaRaw, type TrialContext } from "./sweep/robustness.js";
 export { resolveHardware, isIdeal, createHardwareState, forwardHardware, backwardHardware, evaluateHardware, parseHardwareArgs, type Hardware, type ResolvedHardware, type HardwareState } from "./network/hardware.js";
+export { makePlan, sigmaGrid, snapshotEpochs, REPRODUCE_MODES, FULL_SEEDS, FULL_ROBUSTNESS, FULL_PHYSICS, type ReproduceMode, type ReproducePlan, type PlanOptions, type TaskPlan, type RobustnessPlan, type DevicePlan, type PhysicsPlan } from "./reproduce/plan.js";
+export { trainWithSnapshots, type SnapshotTrainOptions, type SnapshotTrainResult } from "./reproduce/training.js";
+export { deviceData, readoutLine, finalStates, decisionRegions, trajectories, injectedCurrents } from "./reproduce/figure-data.js";
+export { comparisonTable, formatTextTable, robustnessCsv, type ReproduceSummary, type TaskSummary, type SeedResult, type RobustnessSummary, type PhysicsSummary } from "./reproduce/summary.js";
+export { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "./reproduce/report.js";
