@@ -11,6 +11,7 @@ import { train, resolveTrainOptions, checkTrainable, type EpochMetrics, type Tra
 import { SCHEDULES, type Schedule } from "../../train/schedule.js";
 import { stratifiedSplit } from "../../data/split.js";
 import { evaluate } from "../../network/api.js";
+import { startParallelKernels } from "../../node/train-worker.js";
 import { stringifyModel } from "../../network/io.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
@@ -49,6 +50,7 @@ const FLAGS: FlagSpec[] = [
   { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: "initialisations tried; the lowest training loss after a tenth of the epochs is kept (default: spiral 4, digits 2)" },
   { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating window width (default 0.65)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
+  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads for the matrix kernels of large networks (e.g. mnist); results are identical for any N (default 1)" },
   { name: "quiet", type: "boolean", help: "no progress output" },
   ...TRAIN_ROBUSTNESS_FLAGS,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
@@ -144,6 +146,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let pending = resume === undefined;
   const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
   const progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr);
+  const stopWorkers = startParallelKernels(flags.number("workers") ?? 1);
   let result: ReturnType<typeof train>;
   try {
     result = train(trainSet, {
@@ -171,6 +174,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   progress?.stop();
   const tr = evaluate(result.model, trainSet);
   const te = evaluate(result.model, test);
+  stopWorkers();
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   const training = {
     dynaspin: VERSION,
