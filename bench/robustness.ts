@@ -5,6 +5,8 @@
  * same normalised test set, vectorised over trials × samples, run with Debian's python3-numpy
  * through /usr/bin/python3) and the ratio dynaspin time / NumPy time (goal ≤ 0.1).
  *
+ * Notes also give both sides' CPU time (process-wide, worker threads included; NumPy's
+ * process_time), which the shared machine's load disturbs less than wall time.
  * Checks: at σ = 0 both must give exactly the same mean accuracy; elsewhere the means must agree
  * within 5 combined standard errors + 0.002 (different random streams), so the work cannot be
  * optimised away. `--quick` runs 1 000 trials per σ.
@@ -27,6 +29,7 @@ const PEER = fileURLToPath(new URL("./peers/robustness_numpy.py", import.meta.ur
 interface PeerOut {
   numpy: string;
   seconds: number;
+  cpuSeconds: number;
   mean: number[];
   std: number[];
 }
@@ -49,8 +52,12 @@ export const run: BenchSuite = async ({ quick }) => {
   // Warm-up (JIT, worker start-up code paths), then the timed sweep.
   await robustnessParallel(model, sp.test, { ...opts, trials: 200 }, { workers: 2 });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = await robustnessParallel(model, sp.test, opts, { workers: 2 });
   const seconds = (performance.now() - t0) / 1000;
+  const cu = process.cpuUsage(c0);
+  // CPU time of the whole process, worker threads included.
+  const cpu = (cu.user + cu.system) / 1e6;
   const row: BenchRow = {
     suite: "robustness",
     workload: `Fig. 4 sweep: spiral, 21 σ × ${trials} trials × ${sp.test.n} samples`,
@@ -78,7 +85,7 @@ export const run: BenchSuite = async ({ quick }) => {
       peer: `NumPy ${peer.numpy} (python3-numpy, vectorised over trials × samples, 1 core)`,
       peerValue: peer.seconds,
       ratio: seconds / peer.seconds,
-      notes: `${row.notes}; equal at σ=0, means within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance elsewhere`,
+      notes: `${row.notes}; CPU time ${cpu.toFixed(1)} s vs NumPy ${peer.cpuSeconds.toFixed(1)} s (CPU ratio ${(cpu / peer.cpuSeconds).toFixed(3)}); equal at σ=0, means within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance elsewhere`,
     });
   }
   return [row];
