@@ -10,11 +10,7 @@ import type { Figure3Epoch, TrajectoryData } from "../plot/figures.js";
 import type { RegionGrid } from "../plot/scatter.js";
 import type { DevicePlan } from "./plan.js";
 import { InputError } from "../util/errors.js";
-
-/** eq. 4 of the paper, p(I) = ½(1 + tanh(aI − b))·(I − Ic)/(I + Q·Ic). */
-export function eq4Value(I: number, a: number, b: number, Ic: number, Q: number): number {
-  return 0.5 * (1 + Math.tanh(a * I - b)) * ((I - Ic) / (I + Q * Ic));
-}
+import { eq4 } from "../device/analytic.js";
 
 /**
  * The synthetic "measured" device curve of Fig. 2: eq. 4 with `plan.params` at `plan.points`
@@ -22,13 +18,13 @@ export function eq4Value(I: number, a: number, b: number, Ic: number, Q: number)
  * from `rng` in current order.
  */
 export function deviceData(plan: DevicePlan, rng: Rng): { current: Float64Array; power: Float64Array } {
-  const { a, b, Ic, Q } = plan.params;
+  const curve = eq4(plan.params);
   const current = new Float64Array(plan.points);
   const power = new Float64Array(plan.points);
   for (let i = 0; i < plan.points; i++) {
     const I = plan.from + ((plan.to - plan.from) * i) / (plan.points - 1);
     current[i] = I;
-    power[i] = eq4Value(I, a, b, Ic, Q) + plan.noise * rng.normal();
+    power[i] = curve.power(I) + plan.noise * rng.normal();
   }
   return { current, power };
 }

@@ -4,7 +4,8 @@ import { makePlan, sigmaGrid, snapshotEpochs, FULL_SEEDS } from "../../src/repro
 import { TASK_DEFAULTS, PAPER_RESULTS } from "../../src/train/tasks.js";
 import { comparisonTable, formatTextTable, type ReproduceSummary } from "../../src/reproduce/summary.js";
 import { trainWithSnapshots } from "../../src/reproduce/training.js";
-import { finalStates, readoutLine, meanStd } from "../../src/reproduce/figure-data.js";
+import { finalStates, readoutLine, meanStd, deviceData } from "../../src/reproduce/figure-data.js";
+import { Rng } from "../../src/util/rng.js";
 import { train } from "../../src/train/train.js";
 import { runForward } from "../../src/network/api.js";
 import { makeSpiral } from "../../src/data/spiral.js";
@@ -107,4 +108,19 @@ test("the comparison table puts the paper's numbers next to ours, per seed when 
   assert.ok(t.rows.some((r) => r[0].includes("σ(a) = 0.25") && r[2] === "91.00 % (100 trials)"));
   const text = formatTextTable(t);
   assert.match(text, /^quantity\s+paper\s+dynaspin\n-+/);
+});
+
+test("the generated device data are eq. 4 of the test device plus Gaussian noise of the stated size", () => {
+  const plan = { params: { a: 4, b: 5, Ic: 1, Q: 2 }, points: 2001, from: 0, to: 4, noise: 0.005, seed: 0 };
+  const clean = deviceData({ ...plan, noise: 0 }, new Rng(1));
+  const curve = eq4();
+  assert.equal(clean.current[0], 0);
+  assert.equal(clean.current[2000], 4);
+  for (let i = 0; i < 2001; i += 100) assert.equal(clean.power[i], curve.power(clean.current[i]));
+  const noisy = deviceData(plan, new Rng(1));
+  const r = Array.from(noisy.power, (p, i) => p - clean.power[i]);
+  const { mean, std } = meanStd(r);
+  // 2001 draws: the sample std is within ±5 % of σ and the mean within 4 standard errors of 0.
+  assert.ok(Math.abs(std / 0.005 - 1) < 0.05, `std ${std}`);
+  assert.ok(Math.abs(mean) < (4 * 0.005) / Math.sqrt(2001), `mean ${mean}`);
 });
