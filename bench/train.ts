@@ -39,6 +39,7 @@ import { Rng } from "../src/util/rng.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
 import { kernelBackend } from "../src/kernels/backend.js";
+import { startParallelKernels } from "../src/node/train-worker.js";
 
 const PYTHON = "/usr/bin/python3";
 const PEERS_DIR = fileURLToPath(new URL("./peers/", import.meta.url));
@@ -110,6 +111,8 @@ interface Workload {
   warmup: number;
   /** Peers to run (labels of PEERS); default all. */
   peers?: string[];
+  /** Threads for dynaspin's matrix kernels (startParallelKernels). @default 1 */
+  workers?: number;
 }
 
 let digitsCache: { train: Dataset; infer: Dataset } | null = null;
@@ -143,6 +146,10 @@ const workloads = (quick: boolean): Workload[] => [
   {
     name: `MNIST-size (784 oscillators), n = 2, one epoch over ${quick ? "2000" : "10 000"} images, minibatch 64`, data: mnistData(quick),
     steps: 2, batch: 64, kind: "epoch", goal: "<= 1.0", reps: [2, 1], warmup: 0, peers: ["NumPy", "PyTorch 1 thread"],
+  },
+  {
+    name: `MNIST-size (784 oscillators), n = 2, one epoch over ${quick ? "2000" : "10 000"} images, minibatch 64, dynaspin on 2 threads`, data: mnistData(quick),
+    steps: 2, batch: 64, kind: "epoch", goal: "<= 1.0", reps: [2, 1], warmup: 0, peers: ["NumPy", "PyTorch 2 threads"], workers: 2,
   },
 ];
 
@@ -217,6 +224,7 @@ const PEERS: PeerSpec[] = [
 
 /** Times one workload against every available peer; returns one row per peer. */
 async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchRow[]> {
+  let stopWorkers = (): void => undefined;
   const peers: { spec: PeerSpec; peer: Peer | null; missing: string | null; version: string; times: number[]; check: string }[] = [];
   for (const spec of PEERS) {
     if (w.peers && !w.peers.includes(spec.label)) continue;
@@ -243,6 +251,7 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
     }
     const reps = quick ? w.reps[1] : w.reps[0];
     const mine: number[] = [];
+    stopWorkers = startParallelKernels(w.workers ?? 1);
     let correct = -1;
     for (let r = -w.warmup; r < reps; r++) {
       const t0 = performance.now();
@@ -282,6 +291,7 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
       };
     });
   } finally {
+    stopWorkers();
     for (const q of peers) q.peer?.close();
   }
 }
