@@ -13,7 +13,7 @@ import { loadSource } from "../../node/tasks.js";
 import { InputError } from "../../util/errors.js";
 import { parseSigmas, resolveRobustnessOptions, checkTestSet, type RobustnessOptions } from "../../sweep/robustness.js";
 import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type VariationDistribution } from "../../sweep/variation.js";
-import { parseHardwareArgs, type Hardware } from "../../network/hardware.js";
+import { parseHardwareArgs, resolveHardware, type Hardware } from "../../network/hardware.js";
 import { robustnessParallel, defaultRobustnessWorkers } from "../../node/robustness-worker.js";
 import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry, readRobustnessFile, robustnessSvg } from "../../node/robustness-files.js";
 import { writeFigure } from "../../node/png.js";
@@ -90,6 +90,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const model = modelFromJson(json, path);
   const hwFlags = flags.list("hw").map(String);
   const hardware: Hardware | undefined = hwFlags.length > 0 ? parseHardwareArgs(hwFlags, "--hw") : (json.hardware as Hardware | undefined);
+  if (hardware && hwFlags.length === 0) resolveHardware(hardware, `${path}: hardware`);
   const ds = flags.boolean("all") ? loadSource(source) : splitFromFlags(flags, source).test;
   const test = alignClasses(ds, model.classNames, source.data ?? name);
   checkTestSet(model, test);
