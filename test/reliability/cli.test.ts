@@ -93,6 +93,12 @@ test("resume refuses a checkpoint made with other options or data, and a folder 
     const none = await cli([...SMALL, "--out", out, "--resume", join(dir, "nothing-here")]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^dynaspin: --resume: no such checkpoint folder .*nothing-here/);
+    // A truncated file (as a non-atomic writer would leave it) is one clear line, not a crash.
+    const text = readFileSync(join(ck, "checkpoint.json"), "utf8");
+    writeFileSync(join(dir, "cut.json"), text.slice(0, text.length >> 1));
+    const cut = await cli([...SMALL, "--out", out, "--resume", join(dir, "cut.json")]);
+    assert.equal(cut.code, 2);
+    assert.match(cut.stderr, /^dynaspin: .*cut\.json: not valid JSON \(.*\)\n$/);
     writeFileSync(join(dir, "bad.json"), '{"format": "dynaspin.checkpoint", "version": 9}');
     const newer = await cli([...SMALL, "--out", out, "--resume", join(dir, "bad.json")]);
     assert.equal(newer.code, 2);
