@@ -38,6 +38,8 @@ export interface SweepSignature {
   distribution: string;
   threshold: number;
   hardware: Record<string, unknown> | null;
+  /** Base value of each varied parameter per oscillator (eq4/eq3 devices), e.g. {"a": [4, 4]}. */
+  base: Record<string, number[]>;
 }
 
 /** One σ in robustness.json. */
@@ -82,6 +84,7 @@ export function sweepSignature(model: Model, test: Dataset, o: ResolvedRobustnes
     distribution: o.distribution,
     threshold: o.threshold,
     hardware: o.hardware ? { ...o.hardware.spec } : null,
+    base: Object.fromEntries(o.params.map((p) => [p, model.devices.map((d) => Number((d as unknown as Record<string, unknown>)[p]))])),
   };
 }
 
@@ -129,7 +132,11 @@ export function robustnessCsv(results: readonly SigmaStats[]): string {
 export function robustnessSvg(curves: { name: string; results: readonly SigmaStats[] }[], sweep: SweepSignature, title?: string): string {
   const sigma = curves[0].results.map((r) => r.sigma);
   const what = sweep.params.join(", ");
+  // The paper's inset (density of a) when a alone varies, absolute and Gaussian, around one base value.
+  const a = sweep.base?.a;
+  const inset = sweep.params.length === 1 && a && !sweep.relative && sweep.distribution === "normal" && a.every((x) => x === a[0]) ? { a: a[0], sigma: 0.25 } : null;
   return figure4({
+    ...(inset ? { inset } : {}),
     sigma,
     curves: curves.map((c) => ({ name: c.name, mean: c.results.map((r) => r.mean), p5: c.results.map((r) => r.p5), p95: c.results.map((r) => r.p95) })),
     xLabel: `${sweep.relative ? "Relative s" : "S"}tandard deviation σ of ${what} (${sweep.distribution}, ${sweep.trials} trials)`,
