@@ -12,8 +12,8 @@ export type TaskName = (typeof TASKS)[number];
 /** Default training options per task (devices excluded). */
 export const TASK_DEFAULTS: Record<TaskName | "csv", Omit<TrainOptions, "devices">> = {
   spiral: { steps: 6, epochs: 400, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 8, init: { spread: 0.5, mixing: 0.5 } },
-  digits: { steps: 4, epochs: 60, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 2, init: { spread: 0.65, mixing: 0.5 } },
-  csv: { steps: 4, epochs: 200, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 2, init: { spread: 0.65, mixing: 0.5 } },
+  digits: { steps: 4, epochs: 100, batchSize: 64, lr: 0.005, schedule: "cosine", restarts: 1, inputNoise: 0.2, init: { spread: 0.5, mixing: 0.5 } },
+  csv: { steps: 4, epochs: 200, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 2, init: { spread: 0.5, mixing: 0.5 } },
 };
 
 /** Tasks beyond the paper (no paper result to compare with): `mnist`, 28×28 MNIST digits, 784 oscillators. */
