@@ -153,7 +153,7 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
     robustness = { sigmas: sigmaGrid(0, 1, 0.125), trials: 200, seed, workers };
     reductions.push(
       `one training seed per task instead of ${FULL_SEEDS} (no spread over seeds)`,
-      `digits trained for ${dEpochs} epochs instead of ${dd.epochs} with 1 initialisation instead of ${dd.restarts ?? 1}`,
+      `digits trained for ${dEpochs} epochs instead of ${dd.epochs}${(dd.restarts ?? 1) > 1 ? ` with 1 initialisation instead of ${dd.restarts}` : ""}`,
       `no macrospin LLG panel for Fig. 2 (the full run simulates ${Math.round((FULL_PHYSICS.currents.to - FULL_PHYSICS.currents.from) / FULL_PHYSICS.currents.step) + 1} currents at ${FULL_PHYSICS.temperature} K, 0.5–2 min depending on load)`,
       `robustness sweep over ${robustness.sigmas.length} values of σ (0 to 1 in steps of 0.125) with ${robustness.trials} trials each instead of ${FULL_ROBUSTNESS.sigmas.length} × 10 000`,
     );
