@@ -10,29 +10,16 @@
  * line on which the record starts (the header, when present, is row 1).
  */
 import { InputError } from "../util/errors.js";
+import type { Dataset } from "./dataset.js";
 
-/** A data set loaded from CSV. */
-export interface CsvDataset {
-  /**
-   * Features, n×d, row-major: sample r, feature j at `r*d + j`. May be a view on a slightly
-   * larger buffer (`x.length === n*d` always; use `x.slice()` for a standalone copy).
-   */
-  x: Float64Array;
-  /** Class index of each sample, 0..classes-1 (an index into {@link CsvDataset.classNames}). */
-  y: Int32Array;
-  /** Number of samples (data rows). */
-  n: number;
-  /** Number of features (columns other than the label column). */
-  d: number;
-  /** Feature names from the header, or "x0".."x{d-1}" when the file has no header. */
-  featureNames: string[];
-  /**
-   * Label values as strings, in class-index order. When every label is a number they are sorted
-   * numerically and written canonically (`String(Number(cell))`, so "01" and "1.0" are class "1");
-   * otherwise they are the cells as written, sorted lexicographically.
-   */
-  classNames: string[];
-}
+/**
+ * A data set loaded from CSV: the common {@link Dataset} shape. Notes specific to CSV: `x` may be a
+ * view on a slightly larger buffer (`x.length === n*d` always; use `x.slice()` for a standalone
+ * copy); feature names come from the header, or are "x0".."x{d-1}" without one; when every label is
+ * a number the class names are sorted numerically and written canonically (`String(Number(cell))`,
+ * so "01" and "1.0" are class "1"), otherwise they are the cells as written, sorted lexicographically.
+ */
+export type CsvDataset = Dataset;
 
 /** Options of {@link parseCsvDataset}. */
 export interface CsvOptions {

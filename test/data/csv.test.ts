@@ -228,5 +228,6 @@ test("the CSV parser module imports nothing platform-specific", async () => {
   const { readFileSync } = await import("node:fs");
   const source = readFileSync(new URL("../../src/data/csv.ts", import.meta.url), "utf8");
   const imports = [...source.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
-  assert.deepEqual(imports, ["../util/errors.js"]);
+  assert.ok(imports.length > 0);
+  for (const path of imports) assert.ok(path.startsWith("./") || path.startsWith("../util/"), `platform-free import expected, got ${path}`);
 });
