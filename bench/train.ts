@@ -355,7 +355,14 @@ export const run: BenchSuite = async ({ quick }) => {
     const list = workloads(quick).filter((w) => at < 0 || w.name.includes(process.argv[at + 1] ?? ""));
     for (let i = 0; i < list.length; i++) {
       const w = list[i];
-      const got = await measure(w, prepare(w, dir, i), quick);
+      let got: BenchRow[];
+      try {
+        got = await measure(w, prepare(w, dir, i), quick);
+      } catch (e) {
+        // A failed check (or a crashed peer) is reported on its own row; the other workloads still run.
+        rows.push({ suite: "train", workload: w.name, value: NaN, unit: "s", goal: w.goal, notes: `failed: ${(e as Error).message}` });
+        continue;
+      }
       for (const r of got) if (r.notes && !r.notes.startsWith("peer missing")) r.notes += `; ${backend} kernels`;
       rows.push(...got);
     }
@@ -370,6 +377,7 @@ if (isMain) {
   const rows = await run({ quick: process.argv.includes("--quick") });
   for (const r of rows) {
     const pv = r.peerValue == null ? "n/a" : r.peerValue.toPrecision(4);
-    console.log(`${r.workload}\t${r.value.toPrecision(4)} ${r.unit}\t${r.peer}: ${pv}\tratio ${r.ratio == null ? "n/a" : r.ratio.toFixed(3)}\t${r.goal ?? ""}\t${r.notes ?? ""}`);
+    const peer = r.peer ? `\t${r.peer}: ${pv}\tratio ${r.ratio == null ? "n/a" : r.ratio.toFixed(3)}\t${r.goal ?? ""}` : "";
+    console.log(`${r.workload}\t${r.value.toPrecision(4)} ${r.unit}${peer}\t${r.notes ?? ""}`);
   }
 }
