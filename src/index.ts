@@ -61,3 +61,9 @@ export { trainWithSnapshots, type SnapshotTrainOptions, type SnapshotTrainResult
 export { deviceData, readoutLine, finalStates, decisionRegions, trajectories, injectedCurrents } from "./reproduce/figure-data.js";
 export { comparisonTable, formatTextTable, robustnessCsv, type ReproduceSummary, type TaskSummary, type SeedResult, type RobustnessSummary, type PhysicsSummary } from "./reproduce/summary.js";
 export { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "./reproduce/report.js";
+export { gemmBias, gemmAccABt, gemmAtB } from "./kernels/gemm.js";
+export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/backend.js";
+export { wasmKernels, type GemmKernels } from "./kernels/wasm.js";
+export { partRange, PARALLEL_MIN_MACS } from "./train/parallel.js";
+export { mnistDataset, MNIST_PIXELS } from "./data/mnist.js";
+export { EXTRA_TASKS, ALL_TASKS, EXTRA_TASK_DEFAULTS } from "./train/tasks.js";
