@@ -11,10 +11,27 @@ export type KernelBackend = "wasm" | "js";
 
 const JS_KERNELS: GemmKernels = { gemmBias, gemmAccABt, gemmAtB };
 
-/** The kernels in use (mutated in place by {@link setKernelBackend}, so importers see the switch). */
-export const gemm: GemmKernels = { ...JS_KERNELS };
+/**
+ * The kernels in use (mutated in place by {@link setKernelBackend}, so importers see the switch).
+ * Until a backend is chosen, the first call picks `"auto"`, so importing this module has no side
+ * effect (the WebAssembly module is compiled on first use).
+ */
+export const gemm: GemmKernels = {
+  gemmBias(m, kk, nb, M, mOff, bias, biasOff, X, ldx, out, outOff, ldo) {
+    setKernelBackend("auto");
+    return gemm.gemmBias(m, kk, nb, M, mOff, bias, biasOff, X, ldx, out, outOff, ldo);
+  },
+  gemmAccABt(m, kk, nb, Y, ldy, X, ldx, G, gOff) {
+    setKernelBackend("auto");
+    return gemm.gemmAccABt(m, kk, nb, Y, ldy, X, ldx, G, gOff);
+  },
+  gemmAtB(m, kk, nb, M, mOff, Y, ldy, out, ldo) {
+    setKernelBackend("auto");
+    return gemm.gemmAtB(m, kk, nb, M, mOff, Y, ldy, out, ldo);
+  },
+};
 
-let current: KernelBackend = "js";
+let current: KernelBackend | null = null;
 
 /**
  * Selects the kernels: `"auto"` (the default at load time) picks wasm when available.
@@ -27,9 +44,7 @@ export function setKernelBackend(backend: KernelBackend | "auto"): KernelBackend
   return current;
 }
 
-/** The backend in use. */
+/** The backend in use (choosing `"auto"` first if none was chosen yet). */
 export function kernelBackend(): KernelBackend {
-  return current;
+  return current ?? setKernelBackend("auto");
 }
-
-setKernelBackend("auto");

@@ -12,7 +12,7 @@
  */
 import { Worker, isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort } from "node:worker_threads";
 import { fileURLToPath } from "node:url";
-import { gemm } from "../kernels/backend.js";
+import { gemm, kernelBackend } from "../kernels/backend.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../kernels/wasm.js";
 import { partRange, KERNEL_IDS, PARALLEL_MIN_MACS } from "../train/parallel.js";
@@ -98,8 +98,8 @@ export interface ParallelOptions {
 export function startParallelKernels(workers: number, options: ParallelOptions = {}): () => void {
   if (workers <= 1) return () => undefined;
   const minMacs = options.minMacs ?? PARALLEL_MIN_MACS;
+  const useWasm = kernelBackend() === "wasm";
   const serial: GemmKernels = { ...gemm };
-  const useWasm = serial.gemmBias !== gemmBias;
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
   const ports: MessagePort[] = [];
   const pool: Worker[] = [];
