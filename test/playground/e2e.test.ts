@@ -17,7 +17,7 @@ import { startStaticServer, type RunningServer } from "../../src/node/static-ser
 import { parseModel, modelFromJson, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset, TASK_DEFAULTS } from "../../src/index.js";
 import { readModelFile } from "../../src/node/model-file.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM, CHROMIUM_ARGS } from "../helpers/report-browser.js";
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const artifacts = join(repo, "test-artifacts");
 
@@ -38,7 +38,7 @@ before(async () => {
   site = `${server.origin}/play/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: CHROMIUM_ARGS,
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   context.on("request", (r) => {

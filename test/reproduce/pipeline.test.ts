@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { checkReportInBrowser } from "../helpers/report-browser.js";
 import { runReproduce } from "../../src/node/reproduce.js";
 import { makePlan } from "../../src/reproduce/plan.js";
 import { runCli } from "../../src/cli/main.js";
@@ -70,39 +69,7 @@ test("a tiny reproduce run writes every figure, metric, model, summary and a rep
   assert.match(html, /93\.88 %/);
   assert.match(html, /dynaspin reproduce \(test\)/);
 
-  const url = pathToFileURL(report).href;
-  const browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
-    });
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("request", (r) => requests.push(r.url()));
-    await page.goto(url, { waitUntil: "load" });
-    const boxes = await page.$$eval("figure > svg", (els) =>
-      els.map((el) => {
-        const r = el.getBoundingClientRect();
-        const s = getComputedStyle(el);
-        return { w: r.width, h: r.height, visible: s.visibility !== "hidden" && s.display !== "none" };
-      }),
-    );
-    assert.equal(boxes.length, figureCount);
-    for (const b of boxes) assert.ok(b.visible && b.w > 100 && b.h > 100, JSON.stringify(b));
-    mkdirSync("test-artifacts", { recursive: true });
-    await page.screenshot({ path: "test-artifacts/reproduce-report.png", fullPage: true });
-    assert.deepEqual(errors, []);
-    assert.deepEqual(requests, [url], "the only request is the page itself");
-  } finally {
-    await browser.close();
-  }
+  await checkReportInBrowser(report, join(dir, "profile"), figureCount, "reproduce-report.png");
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
