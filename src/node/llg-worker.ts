@@ -10,7 +10,7 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { startModuleWorker } from "./worker-start.js";
 import type { ResolvedDevice } from "../physics/params.js";
 import { resolveSweepOptions, simulateCurrent, type CurvePoint, type ResolvedSweepOptions, type SweepOptions } from "../physics/sweep.js";
 
@@ -44,11 +44,7 @@ if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.kind 
 }
 
 function startWorker(init: WorkerInit): Worker {
-  const file = fileURLToPath(import.meta.url);
-  if (!file.endsWith(".ts")) return new Worker(file, { workerData: init });
-  const api = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  return new Worker(boot, { eval: true, workerData: init, execArgv: [] });
+  return startModuleWorker(import.meta.url, { workerData: init });
 }
 
 /** Number of workers used when none is given: min(2, available cores). */

@@ -9,7 +9,7 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
+import { startModuleWorker } from "./worker-start.js";
 import type { Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
 import { modelToJson, modelFromJson } from "../network/io.js";
@@ -74,11 +74,7 @@ if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.kind 
 }
 
 function startWorker(init: WorkerInit): Worker {
-  const file = fileURLToPath(import.meta.url);
-  if (!file.endsWith(".ts")) return new Worker(file, { workerData: init });
-  const api = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  return new Worker(boot, { eval: true, workerData: init, execArgv: [] });
+  return startModuleWorker(import.meta.url, { workerData: init });
 }
 
 /** Number of workers used when none is given: the available cores. */

@@ -11,7 +11,7 @@
  * `llg-worker.ts`.
  */
 import { Worker, isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort } from "node:worker_threads";
-import { fileURLToPath } from "node:url";
+import { startModuleWorker } from "./worker-start.js";
 import { gemm, kernelBackend } from "../kernels/backend.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../kernels/wasm.js";
@@ -77,11 +77,7 @@ if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === "dynaspin-
 }
 
 function startWorker(init: WorkerInit): Worker {
-  const file = fileURLToPath(import.meta.url);
-  if (!file.endsWith(".ts")) return new Worker(file, { workerData: init, transferList: [init.port] });
-  const api = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(api)}).then((t) => { t.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  return new Worker(boot, { eval: true, workerData: init, transferList: [init.port], execArgv: [] });
+  return startModuleWorker(import.meta.url, { workerData: init, transferList: [init.port] });
 }
 
 /** Options of {@link startParallelKernels}. */
