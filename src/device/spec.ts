@@ -25,6 +25,13 @@ function units(s: Record<string, unknown>, where: string): Units {
   return u;
 }
 
+/** Fields each device model accepts (anything else is refused, so a misspelt field is not silently ignored). */
+const SPEC_KEYS: Record<string, readonly string[]> = {
+  eq4: ["model", "a", "b", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
+  eq3: ["model", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
+  table: ["model", "current", "power", "csv", "extrapolation", "polarity", "currentUnit", "powerUnit"],
+};
+
 /**
  * Builds a validated curve from its JSON description.
  * @param spec a device object (see {@link DeviceSpec}).
@@ -34,6 +41,12 @@ function units(s: Record<string, unknown>, where: string): Units {
 export function curveFromSpec(spec: unknown, where = "device."): DeviceCurve {
   const s = object(spec, where.replace(/\.$/, "") || "device");
   const model = s.model;
+  const allowed = typeof model === "string" ? SPEC_KEYS[model] : undefined;
+  if (allowed !== undefined) {
+    for (const key of Object.keys(s)) {
+      if (!allowed.includes(key)) throw new InputError(`${where}${key} is not a field of device model ${model} (allowed: ${allowed.join(", ")})`);
+    }
+  }
   switch (model) {
     case "eq4":
       return eq4(
