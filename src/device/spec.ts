@@ -26,7 +26,7 @@ function units(s: Record<string, unknown>, where: string): Units {
 }
 
 /** Fields each device model accepts (anything else is refused, so a misspelt field is not silently ignored). */
-const SPEC_KEYS: Record<string, readonly string[]> = {
+export const DEVICE_SPEC_FIELDS: Record<string, readonly string[]> = {
   eq4: ["model", "a", "b", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
   eq3: ["model", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
   table: ["model", "current", "power", "csv", "extrapolation", "polarity", "currentUnit", "powerUnit"],
@@ -41,7 +41,7 @@ const SPEC_KEYS: Record<string, readonly string[]> = {
 export function curveFromSpec(spec: unknown, where = "device."): DeviceCurve {
   const s = object(spec, where.replace(/\.$/, "") || "device");
   const model = s.model;
-  const allowed = typeof model === "string" ? SPEC_KEYS[model] : undefined;
+  const allowed = typeof model === "string" ? DEVICE_SPEC_FIELDS[model] : undefined;
   if (allowed !== undefined) {
     for (const key of Object.keys(s)) {
       if (!allowed.includes(key)) throw new InputError(`${where}${key} is not a field of device model ${model} (allowed: ${allowed.join(", ")})`);

@@ -18,7 +18,7 @@
  */
 import { dirname, resolve } from "node:path";
 import type { DeviceCurve } from "../device/curve.js";
-import { curveFromSpec } from "../device/spec.js";
+import { curveFromSpec, DEVICE_SPEC_FIELDS } from "../device/spec.js";
 import { isPresetName, presetCurve, PRESET_NAMES } from "../device/presets.js";
 import { readJsonFile, readTextFile } from "./files.js";
 import { InputError } from "../util/errors.js";
@@ -130,11 +130,7 @@ function resolveSpec(spec: unknown, baseDir: string, where: string): unknown {
 }
 
 /** Fields each device model accepts; any other key is refused by name (catches typos like "P_0"). */
-const SPEC_FIELDS: Record<string, readonly string[]> = {
-  eq4: ["model", "a", "b", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
-  eq3: ["model", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
-  table: ["model", "current", "power", "csv", "extrapolation", "polarity", "currentUnit", "powerUnit"],
-};
+const SPEC_FIELDS = DEVICE_SPEC_FIELDS;
 const SPEC_SCHEMAS = Object.fromEntries(
   Object.entries(SPEC_FIELDS).map(([model, keys]) => [model, z.strictObject(Object.fromEntries(keys.map((k) => [k, z.unknown().optional()])))]),
 );
