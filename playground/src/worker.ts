@@ -90,8 +90,9 @@ function configure(config: RunConfig): void {
     schedule: "cosine",
     seed: s.seed,
     restarts: s.restarts,
-    // The CLI's tuned initialisation for this kind of task.
+    // The CLI's tuned initialisation and augmentation for this kind of task.
     init: { ...TASK_DEFAULTS[s.data === "digits" ? "digits" : s.data === "csv" ? "csv" : "spiral"].init },
+    inputNoise: s.data === "digits" ? TASK_DEFAULTS.digits.inputNoise : 0,
   });
   const runs: TrainingRun[] = [];
   for (let r = 0; r < options.restarts; r++) {
