@@ -13,6 +13,13 @@
  * Adjoint (λ(t) = ∂loss/∂p(t)), for t = n−1..0:
  *   g_i = λ_i(t+1)·f_i'(I_i)·2·s_i·u_i
  *   ∂A[t]_ij += g_i·p_j(t),   ∂B[t]_i += g_i,   λ_j(t) = Σ_i A[t]_ij·g_i
+ *
+ * The three products per step go through `src/kernels/backend.ts` (register-blocked TypeScript, or
+ * WebAssembly SIMD where available, optionally split across threads by `src/node/train-worker.ts`).
+ * Every kernel sums each output in the order of the plain loops (j, b or i ascending, starting from
+ * the bias or 0), so results are bit-identical to them whatever the backend or thread count
+ * (`test/kernels/dynamics-reference.test.ts`). The one behavioural difference from skipping zero
+ * weights: a zero weight times an infinite or NaN state now gives NaN.
  */
 import type { Model, Gradients } from "./model.js";
 import { gemm } from "../kernels/backend.js";
