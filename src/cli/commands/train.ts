@@ -237,7 +237,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
 export const trainCommand: Command = {
   name: "train",
   summary: "train an STNO network by optimal control (discrete adjoint + Adam)",
-  usage: "dynaspin train --task spiral|digits | --data FILE.csv [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR]",
+  usage: "dynaspin train --task spiral|digits|mnist | --data FILE.csv [--workers N] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR]",
   flags: FLAGS,
   run,
 };
