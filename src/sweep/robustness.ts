@@ -13,7 +13,9 @@
 import type { Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
 import { createWorkspace, loadBatch, forward, type Workspace } from "../network/dynamics.js";
-import { drawDevicesResolved, resolveVariation, type ResolvedVariation, type VariationParam, type VariationDistribution } from "./variation.js";
+import { Eq4Curve } from "../device/analytic.js";
+import { createFastTrials, type FastTrials } from "./fast-trials.js";
+import { drawDevicesResolved, drawEq4Params, resolveVariation, type Eq4Draw, type ResolvedVariation, type VariationParam, type VariationDistribution } from "./variation.js";
 import type { Hardware } from "../network/hardware.js";
 import { resolveHardware, forwardHardware, createHardwareState, type HardwareState, type ResolvedHardware } from "../network/hardware.js";
 import { Rng, deriveSeed } from "../util/rng.js";
@@ -168,8 +170,16 @@ function countCorrect(ws: Workspace, classes: number, nb: number, y: Int32Array,
 /**
  * Runs trials [t0, t1) of σ index `s` and writes the correct counts into `out[t − t0]`.
  * Returns the redraw / clip counts. The core of every sweep, worker and shard.
+ *
+ * With ideal hardware and only eq. 4 devices (the paper's Fig. 4 case) the trials run on the fused
+ * kernel of src/sweep/fast-trials.ts (same draws, step-0 drive computed once, eq. 4 with the fast
+ * tanh of src/sweep/fast-tanh.ts, WebAssembly SIMD where available): deterministic and the same on
+ * every runtime, but not bit-identical to `evaluate()`'s `Math.tanh` (a count may differ when a
+ * test sample's logits tie within ≈ 1e-15). Everything else runs the general forward pass.
  */
 export function runTrials(ctx: TrialContext, base: Model["devices"], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
+  const fast = fastTrialsFor(ctx, base);
+  if (fast !== null) return runFastTrials(fast, base as unknown as readonly Eq4Curve[], v, seed, s, t0, t1, out);
   const { model, test, ws } = ctx;
   const cap = ws.capacity;
   let redraws = 0, clipped = 0;
@@ -196,6 +206,63 @@ export function runTrials(ctx: TrialContext, base: Model["devices"], v: Resolved
   }
   model.devices = base.slice();
   return { redraws, clipped };
+}
+
+const fastCache = new WeakMap<TrialContext, FastTrials>();
+
+/**
+ * The fused trial kernel (src/sweep/fast-trials.ts) for this context and base devices, or null when
+ * it does not apply: hardware non-idealities, a device that is not eq. 4, or a test set larger than
+ * the context's workspace. Made once per context (rebuilt only if the base polarities change).
+ */
+function fastTrialsFor(ctx: TrialContext, base: Model["devices"]): FastTrials | null {
+  if (ctx.hw !== null || !ctx.loaded) return null;
+  for (const d of base) if (!(d instanceof Eq4Curve)) return null;
+  const k = ctx.model.k;
+  let f = fastCache.get(ctx);
+  if (f !== undefined) {
+    let same = true;
+    for (let i = 0; i < k; i++) if (f.par[6 * i + 5] !== base[i].polarity) same = false;
+    if (same) return f;
+  }
+  const pol = base.map((d) => d.polarity);
+  f = createFastTrials(ctx.model, ctx.ws.P[0], ctx.ws.capacity, ctx.test.n, ctx.test.y, pol);
+  for (let i = 0; i < k; i++) f.par[6 * i + 5] = pol[i];
+  fastCache.set(ctx, f);
+  return f;
+}
+
+/** {@link runTrials} on the fused kernel: same draws (shared draw routine), same σ = 0 shortcut. */
+function runFastTrials(f: FastTrials, base: readonly Eq4Curve[], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
+  const n = { redraws: 0, clipped: 0 };
+  const q: Eq4Draw = { a: 0, b: 0, Ic: 0, Q: 0 };
+  const par = f.par;
+  for (let t = t0; t < t1; t++) {
+    // σ = 0 draws nothing, so every trial equals the first.
+    if (v.sigma === 0 && t > t0) {
+      out[t - t0] = out[0];
+      continue;
+    }
+    const rng = v.sigma === 0 ? null : new Rng(deriveSeed(seed, s, t));
+    for (let i = 0; i < base.length; i++) {
+      const d = base[i];
+      if (rng !== null) drawEq4Params(d, v, rng, n, q);
+      else {
+        q.a = d.a;
+        q.b = d.b;
+        q.Ic = d.Ic;
+        q.Q = d.Q;
+      }
+      const o = 6 * i;
+      par[o] = 2 * q.a;
+      par[o + 1] = 2 * q.b;
+      par[o + 2] = q.Ic;
+      par[o + 3] = q.Q * q.Ic;
+      par[o + 4] = d.P0;
+    }
+    out[t - t0] = f.run();
+  }
+  return n;
 }
 
 /** Percentile q ∈ [0, 100] of sorted values with linear interpolation (NumPy's default method). */

@@ -132,8 +132,8 @@ function clip(model: string, p: VariationParam, x0: number): number {
   return x0;
 }
 
-/** Counters {@link drawParam} updates. */
-interface Counters {
+/** Counters of non-physical draws ({@link DrawResult}'s `redraws` and `clipped`). */
+export interface Counters {
   redraws: number;
   clipped: number;
 }
@@ -146,6 +146,33 @@ function drawParam(model: string, p: VariationParam, x0: number, v: ResolvedVari
   }
   n.clipped++;
   return clip(model, p, x0);
+}
+
+/** Eq. 4 parameters of one oscillator's draw. */
+export interface Eq4Draw {
+  a: number;
+  b: number;
+  Ic: number;
+  Q: number;
+}
+
+/**
+ * Draws one eq. 4 oscillator's varied parameters (in `v.params` order) around base curve `d` into
+ * `out` (the others keep their base values), following the redraw-then-clip policy and counting in
+ * `n`. The one draw routine of {@link drawDevicesResolved} and of the fused robustness trial, so
+ * both consume the same random stream. Allocates nothing. Call only with σ > 0.
+ */
+export function drawEq4Params(d: Eq4Curve, v: ResolvedVariation, rng: Rng, n: Counters, out: Eq4Draw): Eq4Draw {
+  out.a = d.a;
+  out.b = d.b;
+  out.Ic = d.Ic;
+  out.Q = d.Q;
+  const ps = v.params;
+  for (let j = 0; j < ps.length; j++) {
+    const p = ps[j];
+    out[p] = drawParam("eq4", p, d[p], v, rng, n);
+  }
+  return out;
 }
 
 /**
@@ -174,9 +201,8 @@ export function drawDevicesResolved(base: readonly DeviceCurve[], v: ResolvedVar
     const d = base[i];
     const units = { currentUnit: d.currentUnit, powerUnit: d.powerUnit };
     if (d instanceof Eq4Curve) {
-      const q = { a: d.a, b: d.b, Ic: d.Ic, Q: d.Q, P0: d.P0 };
-      for (const p of v.params) q[p] = drawParam("eq4", p, d[p], v, rng, n);
-      devices[i] = new Eq4Curve(q, units);
+      const q = drawEq4Params(d, v, rng, n, { a: 0, b: 0, Ic: 0, Q: 0 });
+      devices[i] = new Eq4Curve({ a: q.a, b: q.b, Ic: q.Ic, Q: q.Q, P0: d.P0 }, units);
     } else if (d instanceof Eq3Curve) {
       const q = { Ic: d.Ic, Q: d.Q, P0: d.P0 };
       for (const p of v.params) {

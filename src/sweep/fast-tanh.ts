@@ -1,0 +1,143 @@
+/**
+ * A fast, vectorisable tanh and the eq. 4 device curve built on it, for the robustness sweep's
+ * fused trial kernel (src/sweep/fast-trials.ts). The same algorithm, operation for operation, runs
+ * in the WebAssembly SIMD kernels of `wasm/trials.as`; both give the same bits (tested).
+ *
+ * Algorithm (Cody–Waite reduction + Taylor polynomial, no table, no branch on the value):
+ *   m = min(|x|, 350),  y = −2m = k·ln2 + r  with k = round(y/ln2) (ties to even via 1.5·2^52),
+ *   r = (y − k·ln2_hi) − k·ln2_lo,  |r| ≤ ln2/2,
+ *   p = expm1(r) = r + r²·(1/2! + r/3! + … + r¹¹/13!)   (Estrin; truncation < 1.3e-17·|r|),
+ *   s = 2^k (exact),  e^y = s·(1 + p),
+ *   tanh|x| = (1 − e^y)/(1 + e^y) = ((1 − s) − s·p) / ((1 + s) + s·p),  then the sign of x.
+ * p, numerator and denominator are carried as exact two-double sums (Fast2Sum; 1 ∓ s and the
+ * scalings by s are exact) and the quotient is corrected once with its exact remainder (Dekker's
+ * product), so only the polynomial tail and the last addition round noticeably: measured ≤ 1 ulp
+ * from `Math.tanh` on 2e6 points (test/sweep/fast-tanh.test.ts; the test allows 2). |x| ≥ 19.1 gives ±1, ±0 keeps its sign, NaN gives NaN.
+ *
+ * Eq. 4 uses the logistic form ½(1 + tanh z) = 1/(1 + E) with E = e^(−2z) = s·(1 + p) (−2z clamped
+ * to ±700, so E stays finite), which has no cancellation and shares the division with the rational
+ * factor: p(I) = P0·(I − Ic) / ((1 + E)·(I + Q·Ic)).
+ *
+ * Pure: no imports, no allocation in the kernels.
+ */
+
+const MAGIC = 6755399441055744.0; // 1.5·2^52
+const INV_LN2 = 1.4426950408889634;
+const LN2_HI = 6.9314718036912381649e-1; // 32 trailing zero bits: k·LN2_HI exact
+const LN2_LO = 1.90821492927058770002e-10;
+const CLAMP = 350.0; // e^(−700) is still a normal double
+const CLAMP2 = 2 * CLAMP;
+const SPLIT = 134217729; // 2^27 + 1, Veltkamp splitting of a double into two 26-bit halves
+const C2 = 0.5;
+const C3 = 0.16666666666666666;
+const C4 = 0.041666666666666664;
+const C5 = 0.008333333333333333;
+const C6 = 0.001388888888888889;
+const C7 = 0.0001984126984126984;
+const C8 = 0.0000248015873015873;
+const C9 = 0.0000027557319223985893;
+const C10 = 2.755731922398589e-7;
+const C11 = 2.505210838544172e-8;
+const C12 = 2.08767569878681e-9;
+const C13 = 1.6059043836821613e-10;
+
+/** POW2[k + 1010] = 2^k exactly, k = −1010..1010 (the range of k for |y| ≤ 700). */
+const POW2 = /* @__PURE__ */ (() => {
+  const t = new Float64Array(2021);
+  t[1010] = 1;
+  for (let j = 1; j <= 1010; j++) {
+    t[1010 + j] = t[1009 + j] * 2;
+    t[1010 - j] = t[1011 - j] * 0.5;
+  }
+  return t;
+})();
+
+/**
+ * (expm1(r) − r)/r² = 1/2! + r/3! + … + r¹¹/13! in Estrin's scheme (pairs, quads, then r⁴): the
+ * WebAssembly kernel's order, with a dependency chain of 5 multiply–adds instead of Horner's 11.
+ */
+function expm1Tail(r: number, r2: number): number {
+  const e0 = C2 + r * C3, e1 = C4 + r * C5, e2 = C6 + r * C7;
+  const e3 = C8 + r * C9, e4 = C10 + r * C11, e5 = C12 + r * C13;
+  const f0 = e0 + r2 * e1, f1 = e2 + r2 * e3, f2 = e4 + r2 * e5;
+  const r4 = r2 * r2;
+  return f0 + r4 * (f1 + r4 * f2);
+}
+
+/** expm1(r) for |r| ≤ ln2/2: r + r²·tail(r). */
+function expm1Poly(r: number): number {
+  const r2 = r * r;
+  return r + r2 * expm1Tail(r, r2);
+}
+
+/**
+ * tanh(x) within 2 ulp of `Math.tanh` (see the module comment), bit-identical to the WebAssembly
+ * SIMD kernel. @example fastTanh(0.5) // 0.46211715726000974
+ */
+export function fastTanh(x: number): number {
+  if (x !== x) return x;
+  const ax = Math.abs(x);
+  const y = -2 * (CLAMP < ax ? CLAMP : ax);
+  const t = y * INV_LN2 + MAGIC;
+  const kf = t - MAGIC;
+  const r = y - kf * LN2_HI - kf * LN2_LO;
+  // p = expm1(r) as an exact sum ph + pl of r and the polynomial tail (Fast2Sum: |r| ≥ |tail|).
+  const r2 = r * r;
+  const tail = r2 * expm1Tail(r, r2);
+  const ph = r + tail, pl = r - ph + tail;
+  const s = POW2[kf + 1010];
+  const sh = s * ph, sl = s * pl;
+  // num = (1 − s) − s·p and den = (1 + s) + s·p as exact two-double sums (|1 ± s| ≥ |s·p|).
+  const a1 = 1 - s, a2 = 1 + s;
+  const nh = a1 - sh, nl = a1 - nh - sh - sl;
+  const dh = a2 + sh, dl = a2 - dh + sh + sl;
+  // q = nh/dh, its exact remainder nh − q·dh (Dekker's product, Veltkamp splitting), then one
+  // correction step with the low parts.
+  const q = nh / dh;
+  const cq = SPLIT * q, qh = cq - (cq - q), ql = q - qh;
+  const cd = SPLIT * dh, dhh = cd - (cd - dh), dhl = dh - dhh;
+  const prh = q * dh, prl = qh * dhh - prh + qh * dhl + ql * dhh + ql * dhl;
+  const v = q + (nh - prh - prl + nl - q * dl) / dh;
+  // v ≥ 0; copy the sign of x (±0 included).
+  return x < 0 || (x === 0 && 1 / x < 0) ? -v : v;
+}
+
+/** Kernel: out[i] = fastTanh(x[i]) for i < n. Returns out. */
+export function fastTanhArray(n: number, out: Float64Array, x: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) out[i] = fastTanh(x[i]);
+  return out;
+}
+
+/**
+ * Eq. 4, `p(I) = ½·P0·(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic)`, through the logistic form of the
+ * module comment; `QIc` = Q·Ic. Bit-identical to the WebAssembly kernel.
+ * @example fastEq4(2, 4, 5, 1, 2, 1) // 0.24938 (= eq4().power(2) to 1e-15)
+ */
+export function fastEq4(I: number, a: number, b: number, Ic: number, QIc: number, P0: number): number {
+  return fastEq4Doubled(I, 2 * a, 2 * b, Ic, QIc, P0);
+}
+
+/**
+ * {@link fastEq4} with a2 = 2a and b2 = 2b (the fused kernel stores them doubled):
+ * y = −2z = b2 − a2·I (exact doubling, so equal to −2·(a·I − b)) clamped to ±700, E = e^y = s·(1 + p),
+ * ½(1 + tanh z) = 1/(1 + E), p(I) = P0·(I − Ic) / (((1 + s) + s·p)·(I + Q·Ic)).
+ */
+export function fastEq4Doubled(I: number, a2: number, b2: number, Ic: number, QIc: number, P0: number): number {
+  const w = b2 - a2 * I;
+  // The WebAssembly kernel's pmin/pmax: a NaN passes through.
+  const m = CLAMP2 < w ? CLAMP2 : w;
+  const y = m < -CLAMP2 ? -CLAMP2 : m;
+  const t = y * INV_LN2 + MAGIC;
+  const kf = t - MAGIC;
+  const r = y - kf * LN2_HI - kf * LN2_LO;
+  const p = expm1Poly(r);
+  const s = kf === kf ? POW2[kf + 1010] : NaN;
+  const den = 1 + s + s * p;
+  return (P0 * (I - Ic)) / (den * (I + QIc));
+}
+
+/** Kernel: out[i] = fastEq4(I[i], ...) for i < n. Returns out. */
+export function fastEq4Array(n: number, out: Float64Array, I: Float64Array, a: number, b: number, Ic: number, QIc: number, P0: number): Float64Array {
+  for (let i = 0; i < n; i++) out[i] = fastEq4(I[i], a, b, Ic, QIc, P0);
+  return out;
+}

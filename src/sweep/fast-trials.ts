@@ -1,0 +1,213 @@
+/**
+ * The fused, allocation-free robustness trial for the common case: ideal hardware and every
+ * device an eq. 4 curve, so a trial's variation only changes per-oscillator scalars
+ * (a, b, Ic, Q·Ic, P0). One call runs the whole network on the whole test set:
+ *
+ *   p(1) = f(I(0))                    with I(0) = s·u(0)², u(0) = A[0]·p(0) + B[0] (computed once
+ *                                     per sweep: it does not depend on the trial),
+ *   u(t) = A[t]·p(t) + B[t],  I = s·u²,  p(t+1) = f(I)          for t = 1..n−1,
+ *   logits = W·p(n) + c,  correct = #{b : first argmax of logits[·][b] = y[b]},
+ *
+ * with f the eq. 4 curve of src/sweep/fast-tanh.ts (fast tanh; results are deterministic but not
+ * bit-identical to `evaluate()`, whose curve uses `Math.tanh`). Runs in the WebAssembly SIMD kernel
+ * of `wasm/trials.as` when the runtime has WebAssembly SIMD, else in the TypeScript kernel below;
+ * both give the same bits (tested), so results do not depend on the runtime.
+ *
+ * Memory layout (float64, each block starting at an even index so SIMD loads are aligned):
+ * A[t][i][j] at t·k·k + i·k + j; B[t][i] at t·k + i; W[c][j] at c·k + j; c[c];
+ * par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0, P, Pn as k rows of n4 = n rounded up to a
+ * multiple of 4 (oscillator-major, row i at i·n4); y[b] as float64 (−1 in the padding columns, never correct).
+ *
+ * Pure: only the standard `WebAssembly` global; no I/O.
+ */
+import type { Model } from "../network/model.js";
+import { TRIALS_WASM_BASE64 } from "./wasm/trials-wasm.js";
+import { fastEq4Doubled } from "./fast-tanh.js";
+
+interface TrialsExports {
+  memory: WebAssembly.Memory;
+  tanhArray(n: number, x: number, out: number): void;
+  eq4Array(n: number, I: number, par: number, out: number): void;
+  trial(k: number, steps: number, classes: number, n4: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number): number;
+}
+
+/** First byte operands may use (below: the module's own static data). */
+const BASE = 65536;
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const u = new Uint8Array(s.length);
+  for (let q = 0; q < s.length; q++) u[q] = s.charCodeAt(q);
+  return u;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled sweep module, or null where WebAssembly SIMD is unavailable. Compiled on first use. */
+function sweepModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    compiled = new WebAssembly.Module(decode(TRIALS_WASM_BASE64));
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** A fresh instance with at least `bytes` of memory from BASE, or null without WebAssembly SIMD. */
+function instantiate(bytes: number): TrialsExports | null {
+  const mod = sweepModule();
+  if (mod === null) return null;
+  try {
+    const ex = new WebAssembly.Instance(mod, { env: { abort: () => undefined } }).exports as unknown as TrialsExports;
+    const need = BASE + bytes;
+    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    return ex;
+  } catch {
+    return null;
+  }
+}
+
+/** Which kernel runs: `"wasm"` (SIMD) or `"ts"` (the TypeScript fallback). */
+export type FastBackend = "wasm" | "ts";
+
+/** True when this runtime can run the WebAssembly SIMD sweep kernels. */
+export function fastWasmAvailable(): boolean {
+  return sweepModule() !== null;
+}
+
+/** The state of {@link createFastTrials}: fill `par`, call `run`. */
+export interface FastTrials {
+  backend: FastBackend;
+  k: number;
+  /** Test samples (columns); n4 = n rounded up to a multiple of 4. */
+  n: number;
+  n4: number;
+  /** Per-oscillator device scalars (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; the caller writes them. */
+  par: Float64Array;
+  /** Runs one trial with the current `par`; returns the number of correct test samples. */
+  run(): number;
+  /** p(n) of the last run (k rows of n4; row i at i·n4). A view, overwritten by the next run. */
+  state(): Float64Array;
+}
+
+/** Offsets (in float64) of the blocks of the memory layout. */
+interface Layout {
+  A: number;
+  B: number;
+  W: number;
+  C: number;
+  par: number;
+  I0: number;
+  P: number;
+  Pn: number;
+  y: number;
+  end: number;
+}
+
+function layout(k: number, steps: number, classes: number, n4: number): Layout {
+  const even = (x: number): number => x + (x & 1);
+  const A = 0, B = A + even(steps * k * k), W = B + even(steps * k), C = W + even(classes * k), par = C + even(classes);
+  const I0 = par + even(6 * k), P = I0 + k * n4, Pn = P + k * n4, y = Pn + k * n4;
+  return { A, B, W, C, par, I0, P, Pn, y, end: y + n4 };
+}
+
+/**
+ * Sets up the fused trial for `model` on test inputs `p0` (already normalised, oscillator-major:
+ * p0[j·ldp + b] for sample b < n) with labels `y`, polarities `polarity[i]` (sign of each device's
+ * Ic, which variation never changes). Precomputes I(0). Allocates once; `run()` allocates nothing.
+ * The caller guarantees every device is eq. 4 and the hardware is ideal.
+ */
+export function createFastTrials(model: Model, p0: Float64Array, ldp: number, n: number, y: Int32Array, polarity: ArrayLike<number>, backend: FastBackend | "auto" = "auto"): FastTrials {
+  const { k, steps, classes } = model;
+  const n4 = (n + 3) & ~3;
+  const L = layout(k, steps, classes, n4);
+  const ex = backend === "ts" ? null : instantiate(L.end * 8);
+  if (backend === "wasm" && ex === null) throw new Error("fast trials: WebAssembly SIMD is not available in this runtime");
+  const f64 = ex ? new Float64Array(ex.memory.buffer, BASE, L.end) : new Float64Array(L.end);
+  f64.set(model.A.subarray(0, steps * k * k), L.A);
+  f64.set(model.B.subarray(0, steps * k), L.B);
+  f64.set(model.W.subarray(0, classes * k), L.W);
+  f64.set(model.c.subarray(0, classes), L.C);
+  // I(0) = s·u(0)², u(0) = B[0] + Σ_j A[0]_ij·p_j(0): the same sum order as the later steps.
+  for (let i = 0; i < k; i++) {
+    const row = L.I0 + i * n4;
+    for (let b = 0; b < n4; b++) {
+      let u = model.B[i];
+      for (let j = 0; j < k; j++) u += model.A[i * k + j] * (b < n ? p0[j * ldp + b] : 0);
+      f64[row + b] = polarity[i] * u * u;
+    }
+  }
+  for (let b = 0; b < n4; b++) f64[L.y + b] = b < n ? y[b] : -1;
+  const par = f64.subarray(L.par, L.par + 6 * k);
+  const cur = steps % 2 === 1 ? L.P : L.Pn;
+  const out = f64.subarray(cur, cur + k * n4);
+  const run =
+    ex !== null
+      ? (): number => ex.trial(k, steps, classes, n4, BASE + L.A * 8, BASE + L.B * 8, BASE + L.W * 8, BASE + L.C * 8, BASE + L.par * 8, BASE + L.I0 * 8, BASE + L.P * 8, BASE + L.Pn * 8, BASE + L.y * 8)
+      : (): number => trialKernel(k, steps, classes, n4, f64, L);
+  return { backend: ex ? "wasm" : "ts", k, n, n4, par, run, state: () => out };
+}
+
+/** The TypeScript kernel: the WebAssembly `trial` operation for operation, one lane at a time. */
+function trialKernel(k: number, steps: number, classes: number, n4: number, m: Float64Array, L: Layout): number {
+  for (let i = 0; i < k; i++) {
+    const q = L.par + 6 * i;
+    const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4];
+    const src = L.I0 + i * n4, dst = L.P + i * n4;
+    for (let o = 0; o < n4; o++) m[dst + o] = fastEq4Doubled(m[src + o], a2, b2, Ic, QIc, P0);
+  }
+  let cur = L.P, nxt = L.Pn;
+  for (let t = 1; t < steps; t++) {
+    for (let i = 0; i < k; i++) {
+      const q = L.par + 6 * i;
+      const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4], pol = m[q + 5];
+      const bias = m[L.B + t * k + i];
+      const arow = L.A + (t * k + i) * k;
+      const dst = nxt + i * n4;
+      for (let o = 0; o < n4; o++) {
+        let u = bias;
+        for (let j = 0; j < k; j++) u += m[arow + j] * m[cur + j * n4 + o];
+        m[dst + o] = fastEq4Doubled(pol * u * u, a2, b2, Ic, QIc, P0);
+      }
+    }
+    const tmp = cur;
+    cur = nxt;
+    nxt = tmp;
+  }
+  let hits = 0;
+  for (let o = 0; o < n4; o++) {
+    let best = -Infinity, arg = 0;
+    for (let c = 0; c < classes; c++) {
+      let l = m[L.C + c];
+      for (let j = 0; j < k; j++) l += m[L.W + c * k + j] * m[cur + j * n4 + o];
+      if (l > best) {
+        best = l;
+        arg = c;
+      }
+    }
+    if (arg === m[L.y + o]) hits++;
+  }
+  return hits;
+}
+
+/**
+ * The WebAssembly SIMD tanh and eq. 4 kernels on whole arrays, for tests that compare them with the
+ * TypeScript ones bit for bit; null without WebAssembly SIMD. Allocates; not for hot loops.
+ */
+export function wasmSweepKernels(): { tanh(x: Float64Array): Float64Array; eq4(I: Float64Array, a: number, b: number, Ic: number, QIc: number, P0: number): Float64Array } | null {
+  if (sweepModule() === null) return null;
+  const call = (x: Float64Array, f: (ex: TrialsExports, n2: number, xp: number, op: number, pp: number) => void, par: number[]): Float64Array => {
+    const n2 = x.length + (x.length & 1);
+    const ex = instantiate((2 * n2 + 6) * 8) as TrialsExports;
+    const m = new Float64Array(ex.memory.buffer, BASE, 2 * n2 + 6);
+    m.set(x, 0);
+    m.set(par, 2 * n2);
+    f(ex, n2, BASE, BASE + n2 * 8, BASE + 2 * n2 * 8);
+    return m.slice(n2, n2 + x.length);
+  };
+  return {
+    tanh: (x) => call(x, (ex, n2, xp, op) => ex.tanhArray(n2, xp, op), []),
+    eq4: (I, a, b, Ic, QIc, P0) => call(I, (ex, n2, xp, op, pp) => ex.eq4Array(n2, xp, pp, op), [2 * a, 2 * b, Ic, QIc, P0]),
+  };
+}

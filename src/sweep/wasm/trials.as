@@ -1,0 +1,192 @@
+// AssemblyScript source (compiled as trials.ts by scripts/build-sweep-wasm.mjs) of the WebAssembly
+// SIMD (f64x2) kernels of src/sweep/fast-tanh.ts and src/sweep/fast-trials.ts.
+// Build: `npm run build:sweep-wasm` -> src/sweep/wasm/trials-wasm.ts (base64).
+// Every operation mirrors the TypeScript fallback one for one (same constants, same order, no
+// fused multiply-add), so both give the same bits; SIMD lanes run over independent samples.
+// Pointers are byte offsets into linear memory.
+
+const MAGIC: f64 = 6755399441055744.0; // 1.5·2^52: x + MAGIC − MAGIC rounds x to an integer (ties to even)
+const INV_LN2: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 6.93147180369123816490e-1; // 32 trailing zero bits: k·LN2_HI is exact for |k| < 2^21
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const CLAMP: f64 = 350.0; // exp(−700) is still a normal double
+const SPLIT: f64 = 134217729.0; // 2^27 + 1 (Veltkamp splitting)
+// 1/n! for n = 2..13: Taylor series of expm1(r) − r on |r| ≤ ln2/2 (truncation < 1.3e-17·|r|).
+const C2: f64 = 0.5;
+const C3: f64 = 0.16666666666666666;
+const C4: f64 = 0.041666666666666664;
+const C5: f64 = 0.008333333333333333;
+const C6: f64 = 0.001388888888888889;
+const C7: f64 = 0.0001984126984126984;
+const C8: f64 = 0.0000248015873015873;
+const C9: f64 = 0.0000027557319223985893;
+const C10: f64 = 2.755731922398589e-7;
+const C11: f64 = 2.505210838544172e-8;
+const C12: f64 = 2.08767569878681e-9;
+const C13: f64 = 1.6059043836821613e-10;
+
+const SIGN = i64x2.splat(0x8000000000000000);
+
+// Constants as f64x2 vectors in static memory, read with kv(K_…): V8 materialises a v128.const
+// with several instructions at every use, a load from L1 is one.
+const KV = memory.data<f64>([
+  C2, C2, C3, C3, C4, C4, C5, C5, C6, C6, C7, C7, C8, C8, C9, C9, C10, C10, C11, C11, C12, C12, C13, C13,
+  MAGIC, MAGIC, INV_LN2, INV_LN2, LN2_HI, LN2_HI, LN2_LO, LN2_LO, CLAMP, CLAMP, SPLIT, SPLIT,
+  -2.0, -2.0, 1.0, 1.0, 0.0, 0.0, 2 * CLAMP, 2 * CLAMP, -2 * CLAMP, -2 * CLAMP,
+]);
+const K_C2 = 0, K_C3 = 1, K_C4 = 2, K_C5 = 3, K_C6 = 4, K_C7 = 5, K_C8 = 6, K_C9 = 7, K_C10 = 8, K_C11 = 9, K_C12 = 10, K_C13 = 11;
+const K_MAGIC = 12, K_INV_LN2 = 13, K_LN2_HI = 14, K_LN2_LO = 15, K_CLAMP = 16, K_SPLIT = 17;
+const K_M2 = 18, K_ONE = 19, K_ZERO = 20, K_CLAMP2 = 21, K_MCLAMP2 = 22;
+@inline function kv(i: i32): v128 {
+  return v128.load(KV + <usize>i * 16);
+}
+
+
+// (expm1(r) − r)/r² = 1/2! + r/3! + … + r¹¹/13! for |r| ≤ ln2/2 (+ rounding), in Estrin's scheme
+// (pairs, then quads, then r⁴): a dependency chain of 5 multiply–adds instead of Horner's 11.
+@inline function expm1Tail(r: v128, r2: v128): v128 {
+  const e0 = f64x2.add(kv(K_C2), f64x2.mul(r, kv(K_C3)));
+  const e1 = f64x2.add(kv(K_C4), f64x2.mul(r, kv(K_C5)));
+  const e2 = f64x2.add(kv(K_C6), f64x2.mul(r, kv(K_C7)));
+  const e3 = f64x2.add(kv(K_C8), f64x2.mul(r, kv(K_C9)));
+  const e4 = f64x2.add(kv(K_C10), f64x2.mul(r, kv(K_C11)));
+  const e5 = f64x2.add(kv(K_C12), f64x2.mul(r, kv(K_C13)));
+  const f0 = f64x2.add(e0, f64x2.mul(r2, e1));
+  const f1 = f64x2.add(e2, f64x2.mul(r2, e3));
+  const f2 = f64x2.add(e4, f64x2.mul(r2, e5));
+  const r4 = f64x2.mul(r2, r2);
+  return f64x2.add(f0, f64x2.mul(r4, f64x2.add(f1, f64x2.mul(r4, f2))));
+}
+
+// expm1(r) = r + r²·tail(r).
+@inline function expm1Poly(r: v128): v128 {
+  const r2 = f64x2.mul(r, r);
+  return f64x2.add(r, f64x2.mul(r2, expm1Tail(r, r2)));
+}
+
+// tanh of two lanes: y = −2·min(|x|, CLAMP) = k·ln2 + r, s = 2^k, p = expm1(r);
+// tanh|x| = (1 − e^y)/(1 + e^y) = ((1 − s) − s·p)/((1 + s) + s·p), then the sign of x.
+// p, numerator and denominator are exact two-double sums (Fast2Sum); the quotient gets one
+// correction with its exact remainder (Dekker's product with Veltkamp splitting; no FMA).
+@inline function tanh2(x: v128): v128 {
+  const y = f64x2.mul(kv(K_M2), f64x2.pmin(f64x2.abs(x), kv(K_CLAMP)));
+  const t = f64x2.add(f64x2.mul(y, kv(K_INV_LN2)), kv(K_MAGIC));
+  const kf = f64x2.sub(t, kv(K_MAGIC));
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(kf, kv(K_LN2_HI))), f64x2.mul(kf, kv(K_LN2_LO)));
+  const r2 = f64x2.mul(r, r);
+  const tail = f64x2.mul(r2, expm1Tail(r, r2));
+  const ph = f64x2.add(r, tail), pl = f64x2.add(f64x2.sub(r, ph), tail);
+  const s = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
+  const sh = f64x2.mul(s, ph), sl = f64x2.mul(s, pl);
+  const a1 = f64x2.sub(kv(K_ONE), s), a2 = f64x2.add(kv(K_ONE), s);
+  const nh = f64x2.sub(a1, sh), nl = f64x2.sub(f64x2.sub(f64x2.sub(a1, nh), sh), sl);
+  const dh = f64x2.add(a2, sh), dl = f64x2.add(f64x2.add(f64x2.sub(a2, dh), sh), sl);
+  const q = f64x2.div(nh, dh);
+  const split = kv(K_SPLIT);
+  const cq = f64x2.mul(split, q), qh = f64x2.sub(cq, f64x2.sub(cq, q)), ql = f64x2.sub(q, qh);
+  const cd = f64x2.mul(split, dh), dhh = f64x2.sub(cd, f64x2.sub(cd, dh)), dhl = f64x2.sub(dh, dhh);
+  const prh = f64x2.mul(q, dh);
+  const prl = f64x2.add(f64x2.add(f64x2.add(f64x2.sub(f64x2.mul(qh, dhh), prh), f64x2.mul(qh, dhl)), f64x2.mul(ql, dhh)), f64x2.mul(ql, dhl));
+  const rem = f64x2.sub(f64x2.add(f64x2.sub(f64x2.sub(nh, prh), prl), nl), f64x2.mul(q, dl));
+  const v = f64x2.add(q, f64x2.div(rem, dh));
+  return v128.or(v, v128.and(x, SIGN));
+}
+
+// out[i] = tanh(x[i]) for i < n (n even; pointers 16-byte aligned).
+export function tanhArray(n: i32, x: usize, out: usize): void {
+  for (let i = 0; i < n; i += 2) {
+    const o = <usize>i * 8;
+    v128.store(out + o, tanh2(v128.load(x + o)));
+  }
+}
+
+// Eq. 4 at currents I (two lanes) for one device, given a2 = 2a and b2 = 2b:
+// y = −2z = b2 − a2·I clamped to [−2·CLAMP, 2·CLAMP] (exactly −2·(a·I − b)), E = e^y = s + s·p,
+// ½(1 + tanh z) = 1/(1 + E) with 1 + E = (1 + s) + s·p, so
+// p(I) = P0·(I − Ic) / ((1 + E)·(I + Q·Ic))   (one division, no select).
+@inline function eq4v(I: v128, a2: v128, b2: v128, Ic: v128, QIc: v128, P0: v128): v128 {
+  // pmin(m, C) = C < m ? C : m and pmax(m, C) = m < C ? C : m: one instruction each; NaN passes.
+  const y = f64x2.pmax(f64x2.pmin(f64x2.sub(b2, f64x2.mul(a2, I)), kv(K_CLAMP2)), kv(K_MCLAMP2));
+  const t = f64x2.add(f64x2.mul(y, kv(K_INV_LN2)), kv(K_MAGIC));
+  const kf = f64x2.sub(t, kv(K_MAGIC));
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(kf, kv(K_LN2_HI))), f64x2.mul(kf, kv(K_LN2_LO)));
+  const p = expm1Poly(r);
+  const s = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
+  const den = f64x2.add(f64x2.add(kv(K_ONE), s), f64x2.mul(s, p));
+  return f64x2.div(f64x2.mul(P0, f64x2.sub(I, Ic)), f64x2.mul(den, f64x2.add(I, QIc)));
+}
+
+// out[i] = eq4(I[i]) for i < n (n even) with the device params at par (2a, 2b, Ic, Q·Ic, P0).
+export function eq4Array(n: i32, I: usize, par: usize, out: usize): void {
+  const a = f64x2.splat(load<f64>(par)), b = f64x2.splat(load<f64>(par, 8)), Ic = f64x2.splat(load<f64>(par, 16));
+  const QIc = f64x2.splat(load<f64>(par, 24)), P0 = f64x2.splat(load<f64>(par, 32));
+  for (let i = 0; i < n; i += 2) {
+    const o = <usize>i * 8;
+    v128.store(out + o, eq4v(v128.load(I + o), a, b, Ic, QIc, P0));
+  }
+}
+
+// One trial of the network on n4 samples (n4 a multiple of 4; padded columns carry label −1).
+// Layouts (float64): A[t][i][j] at t·k·k + i·k + j, B[t][i] at t·k + i, W[c][j] at c·k + j, C[c];
+// par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0[i][b] (step-0 currents, trial-independent)
+// and the state buffers P, Pn (k·n4, oscillator-major); y[b] the labels as float64.
+// Returns the number of columns whose argmax logit (first maximum) equals the label.
+// Loops take two vectors (four samples) per iteration: two independent dependency chains through
+// eq. 4 keep the CPU busy (one chain is latency-bound).
+export function trial(k: i32, steps: i32, classes: i32, n4: i32, A: usize, B: usize, W: usize, C: usize, par: usize, I0: usize, P: usize, Pn: usize, y: usize): i32 {
+  const row = <usize>n4 * 8;
+  for (let i = 0; i < k; i++) {
+    const q = par + <usize>i * 48;
+    const a = f64x2.splat(load<f64>(q)), b = f64x2.splat(load<f64>(q, 8)), Ic = f64x2.splat(load<f64>(q, 16));
+    const QIc = f64x2.splat(load<f64>(q, 24)), P0 = f64x2.splat(load<f64>(q, 32));
+    const src = I0 + <usize>i * row, dst = P + <usize>i * row;
+    for (let o: usize = 0; o < row; o += 32) {
+      const p0 = eq4v(v128.load(src + o), a, b, Ic, QIc, P0);
+      const p1 = eq4v(v128.load(src + o, 16), a, b, Ic, QIc, P0);
+      v128.store(dst + o, p0);
+      v128.store(dst + o, p1, 16);
+    }
+  }
+  let cur = P, nxt = Pn;
+  for (let t = 1; t < steps; t++) {
+    for (let i = 0; i < k; i++) {
+      const q = par + <usize>i * 48;
+      const a = f64x2.splat(load<f64>(q)), b = f64x2.splat(load<f64>(q, 8)), Ic = f64x2.splat(load<f64>(q, 16));
+      const QIc = f64x2.splat(load<f64>(q, 24)), P0 = f64x2.splat(load<f64>(q, 32)), pol = f64x2.splat(load<f64>(q, 40));
+      const bias = f64x2.splat(load<f64>(B + <usize>(t * k + i) * 8));
+      const arow = A + <usize>((t * k + i) * k) * 8;
+      const dst = nxt + <usize>i * row;
+      for (let o: usize = 0; o < row; o += 32) {
+        let u0 = bias, u1 = bias;
+        let src = cur + o;
+        for (let j = 0; j < k; j++, src += row) {
+          const w = f64x2.splat(load<f64>(arow + <usize>j * 8));
+          u0 = f64x2.add(u0, f64x2.mul(w, v128.load(src)));
+          u1 = f64x2.add(u1, f64x2.mul(w, v128.load(src, 16)));
+        }
+        const p0 = eq4v(f64x2.mul(f64x2.mul(pol, u0), u0), a, b, Ic, QIc, P0);
+        const p1 = eq4v(f64x2.mul(f64x2.mul(pol, u1), u1), a, b, Ic, QIc, P0);
+        v128.store(dst + o, p0);
+        v128.store(dst + o, p1, 16);
+      }
+    }
+    const tmp = cur;
+    cur = nxt;
+    nxt = tmp;
+  }
+  let hits = kv(K_ZERO);
+  for (let o: usize = 0; o < row; o += 16) {
+    let best = f64x2.splat(-Infinity), arg = kv(K_ZERO);
+    for (let c = 0; c < classes; c++) {
+      let l = f64x2.splat(load<f64>(C + <usize>c * 8));
+      let src = cur + o;
+      const wrow = W + <usize>(c * k) * 8;
+      for (let j = 0; j < k; j++, src += row) l = f64x2.add(l, f64x2.mul(f64x2.splat(load<f64>(wrow + <usize>j * 8)), v128.load(src)));
+      const gt = f64x2.gt(l, best);
+      best = v128.bitselect(l, best, gt);
+      arg = v128.bitselect(f64x2.splat(<f64>c), arg, gt);
+    }
+    hits = f64x2.add(hits, v128.and(f64x2.eq(arg, v128.load(y + o)), kv(K_ONE)));
+  }
+  return <i32>(f64x2.extract_lane(hits, 0) + f64x2.extract_lane(hits, 1));
+}
