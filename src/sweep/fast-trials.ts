@@ -15,8 +15,9 @@
  *
  * Memory layout (float64, each block starting at an even index so SIMD loads are aligned):
  * A[t][i][j] at t·k·k + i·k + j; B[t][i] at t·k + i; W[c][j] at c·k + j; c[c];
- * par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0, P, Pn as k rows of n4 = n rounded up to a
- * multiple of 4 (oscillator-major, row i at i·n4); y[b] as float64 (−1 in the padding columns, never correct).
+ * par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0, P, Pn as k rows of n8 = n rounded up to a
+ * multiple of 8 (oscillator-major, row i at i·n8); y[b] as float64 (−1 in the padding columns,
+ * which are never counted correct).
  *
  * Pure: only the standard `WebAssembly` global; no I/O.
  */
@@ -28,7 +29,7 @@ interface TrialsExports {
   memory: WebAssembly.Memory;
   tanhArray(n: number, x: number, out: number): void;
   eq4Array(n: number, I: number, par: number, out: number): void;
-  trial(k: number, steps: number, classes: number, n4: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number): number;
+  trial(k: number, steps: number, classes: number, n8: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number): number;
 }
 
 /** First byte operands may use (below: the module's own static data). */
@@ -80,14 +81,14 @@ export function fastWasmAvailable(): boolean {
 export interface FastTrials {
   backend: FastBackend;
   k: number;
-  /** Test samples (columns); n4 = n rounded up to a multiple of 4. */
+  /** Test samples (columns); n8 = n rounded up to a multiple of 8. */
   n: number;
-  n4: number;
+  n8: number;
   /** Per-oscillator device scalars (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; the caller writes them. */
   par: Float64Array;
   /** Runs one trial with the current `par`; returns the number of correct test samples. */
   run(): number;
-  /** p(n) of the last run (k rows of n4; row i at i·n4). A view, overwritten by the next run. */
+  /** p(n) of the last run (k rows of n8; row i at i·n8). A view, overwritten by the next run. */
   state(): Float64Array;
 }
 
@@ -105,11 +106,11 @@ interface Layout {
   end: number;
 }
 
-function layout(k: number, steps: number, classes: number, n4: number): Layout {
+function layout(k: number, steps: number, classes: number, n8: number): Layout {
   const even = (x: number): number => x + (x & 1);
   const A = 0, B = A + even(steps * k * k), W = B + even(steps * k), C = W + even(classes * k), par = C + even(classes);
-  const I0 = par + even(6 * k), P = I0 + k * n4, Pn = P + k * n4, y = Pn + k * n4;
-  return { A, B, W, C, par, I0, P, Pn, y, end: y + n4 };
+  const I0 = par + even(6 * k), P = I0 + k * n8, Pn = P + k * n8, y = Pn + k * n8;
+  return { A, B, W, C, par, I0, P, Pn, y, end: y + n8 };
 }
 
 /**
@@ -120,8 +121,8 @@ function layout(k: number, steps: number, classes: number, n4: number): Layout {
  */
 export function createFastTrials(model: Model, p0: Float64Array, ldp: number, n: number, y: Int32Array, polarity: ArrayLike<number>, backend: FastBackend | "auto" = "auto"): FastTrials {
   const { k, steps, classes } = model;
-  const n4 = (n + 3) & ~3;
-  const L = layout(k, steps, classes, n4);
+  const n8 = (n + 7) & ~7;
+  const L = layout(k, steps, classes, n8);
   const ex = backend === "ts" ? null : instantiate(L.end * 8);
   if (backend === "wasm" && ex === null) throw new Error("fast trials: WebAssembly SIMD is not available in this runtime");
   const f64 = ex ? new Float64Array(ex.memory.buffer, BASE, L.end) : new Float64Array(L.end);
@@ -131,31 +132,31 @@ export function createFastTrials(model: Model, p0: Float64Array, ldp: number, n:
   f64.set(model.c.subarray(0, classes), L.C);
   // I(0) = s·u(0)², u(0) = B[0] + Σ_j A[0]_ij·p_j(0): the same sum order as the later steps.
   for (let i = 0; i < k; i++) {
-    const row = L.I0 + i * n4;
-    for (let b = 0; b < n4; b++) {
+    const row = L.I0 + i * n8;
+    for (let b = 0; b < n8; b++) {
       let u = model.B[i];
       for (let j = 0; j < k; j++) u += model.A[i * k + j] * (b < n ? p0[j * ldp + b] : 0);
       f64[row + b] = polarity[i] * u * u;
     }
   }
-  for (let b = 0; b < n4; b++) f64[L.y + b] = b < n ? y[b] : -1;
+  for (let b = 0; b < n8; b++) f64[L.y + b] = b < n ? y[b] : -1;
   const par = f64.subarray(L.par, L.par + 6 * k);
   const cur = steps % 2 === 1 ? L.P : L.Pn;
-  const out = f64.subarray(cur, cur + k * n4);
+  const out = f64.subarray(cur, cur + k * n8);
   const run =
     ex !== null
-      ? (): number => ex.trial(k, steps, classes, n4, BASE + L.A * 8, BASE + L.B * 8, BASE + L.W * 8, BASE + L.C * 8, BASE + L.par * 8, BASE + L.I0 * 8, BASE + L.P * 8, BASE + L.Pn * 8, BASE + L.y * 8)
-      : (): number => trialKernel(k, steps, classes, n4, f64, L);
-  return { backend: ex ? "wasm" : "ts", k, n, n4, par, run, state: () => out };
+      ? (): number => ex.trial(k, steps, classes, n8, BASE + L.A * 8, BASE + L.B * 8, BASE + L.W * 8, BASE + L.C * 8, BASE + L.par * 8, BASE + L.I0 * 8, BASE + L.P * 8, BASE + L.Pn * 8, BASE + L.y * 8)
+      : (): number => trialKernel(k, steps, classes, n8, f64, L);
+  return { backend: ex ? "wasm" : "ts", k, n, n8, par, run, state: () => out };
 }
 
 /** The TypeScript kernel: the WebAssembly `trial` operation for operation, one lane at a time. */
-function trialKernel(k: number, steps: number, classes: number, n4: number, m: Float64Array, L: Layout): number {
+function trialKernel(k: number, steps: number, classes: number, n8: number, m: Float64Array, L: Layout): number {
   for (let i = 0; i < k; i++) {
     const q = L.par + 6 * i;
     const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4];
-    const src = L.I0 + i * n4, dst = L.P + i * n4;
-    for (let o = 0; o < n4; o++) m[dst + o] = fastEq4Doubled(m[src + o], a2, b2, Ic, QIc, P0);
+    const src = L.I0 + i * n8, dst = L.P + i * n8;
+    for (let o = 0; o < n8; o++) m[dst + o] = fastEq4Doubled(m[src + o], a2, b2, Ic, QIc, P0);
   }
   let cur = L.P, nxt = L.Pn;
   for (let t = 1; t < steps; t++) {
@@ -164,10 +165,10 @@ function trialKernel(k: number, steps: number, classes: number, n4: number, m: F
       const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4], pol = m[q + 5];
       const bias = m[L.B + t * k + i];
       const arow = L.A + (t * k + i) * k;
-      const dst = nxt + i * n4;
-      for (let o = 0; o < n4; o++) {
+      const dst = nxt + i * n8;
+      for (let o = 0; o < n8; o++) {
         let u = bias;
-        for (let j = 0; j < k; j++) u += m[arow + j] * m[cur + j * n4 + o];
+        for (let j = 0; j < k; j++) u += m[arow + j] * m[cur + j * n8 + o];
         m[dst + o] = fastEq4Doubled(pol * u * u, a2, b2, Ic, QIc, P0);
       }
     }
@@ -176,11 +177,11 @@ function trialKernel(k: number, steps: number, classes: number, n4: number, m: F
     nxt = tmp;
   }
   let hits = 0;
-  for (let o = 0; o < n4; o++) {
+  for (let o = 0; o < n8; o++) {
     let best = -Infinity, arg = 0;
     for (let c = 0; c < classes; c++) {
       let l = m[L.C + c];
-      for (let j = 0; j < k; j++) l += m[L.W + c * k + j] * m[cur + j * n4 + o];
+      for (let j = 0; j < k; j++) l += m[L.W + c * k + j] * m[cur + j * n8 + o];
       if (l > best) {
         best = l;
         arg = c;

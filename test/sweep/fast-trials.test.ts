@@ -32,7 +32,7 @@ test("the fused trial's final state stays within 1e-12 of forward() with the sam
   for (let j = 0; j < model.k; j++) {
     for (let b = 0; b < ts.n; b++) {
       const ref = P[j * ts.n + b];
-      assert.ok(Math.abs(S[j * f.n4 + b] - ref) <= 1e-12 * Math.max(1, Math.abs(ref)), `oscillator ${j}, sample ${b}: ${S[j * f.n4 + b]} vs ${ref}`);
+      assert.ok(Math.abs(S[j * f.n8 + b] - ref) <= 1e-12 * Math.max(1, Math.abs(ref)), `oscillator ${j}, sample ${b}: ${S[j * f.n8 + b]} vs ${ref}`);
     }
   }
 });
