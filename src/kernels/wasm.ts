@@ -11,7 +11,7 @@ import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.js";
 interface GemmExports {
   memory: WebAssembly.Memory;
   gemmBias(m: number, kk: number, nb: number, M: number, bias: number, X: number, ldx: number, out: number, ldo: number): void;
-  gemmAccABt(m: number, kk: number, nb: number, Y: number, ldy: number, X: number, ldx: number, G: number): void;
+  gemmAccABt(m: number, kk: number, nb: number, Y: number, ldy: number, X: number, ldx: number, G: number, XT: number): void;
   gemmAtB(m: number, kk: number, nb: number, M: number, Y: number, ldy: number, out: number, ldo: number): void;
 }
 
@@ -77,12 +77,12 @@ function wrap(ex: GemmExports): GemmKernels {
       return out;
     },
     gemmAccABt(m, kk, nb, Y, ldy, X, ldx, G, gOff) {
-      const base = reserve(even(m * nb) + even(kk * nb) + m * kk);
-      const pY = base, pX = pY + even(m * nb), pG = pX + even(kk * nb);
+      const base = reserve(even(m * nb) + even(kk * nb) + even(m * kk) + kk * nb);
+      const pY = base, pX = pY + even(m * nb), pG = pX + even(kk * nb), pT = pG + even(m * kk);
       packIn(Y, 0, m, nb, ldy, pY);
       packIn(X, 0, kk, nb, ldx, pX);
       f64.set(G.subarray(gOff, gOff + m * kk), pG);
-      ex.gemmAccABt(m, kk, nb, pY * 8, nb, pX * 8, nb, pG * 8);
+      ex.gemmAccABt(m, kk, nb, pY * 8, nb, pX * 8, nb, pG * 8, pT * 8);
       G.set(f64.subarray(pG, pG + m * kk), gOff);
       return G;
     },

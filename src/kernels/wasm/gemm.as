@@ -56,7 +56,13 @@ export function gemmBias(m: i32, kk: i32, nb: i32, M: usize, bias: usize, X: usi
 }
 
 // G[i*kk + j] += Σ_b Y[i*ldy + b]·X[j*ldx + b]; lanes run over j (pairs of X rows), sums over b in order.
-export function gemmAccABt(m: i32, kk: i32, nb: i32, Y: usize, ldy: i32, X: usize, ldx: i32, G: usize): void {
+// X is first transposed into the scratch XT (nb×kk), so each pair of lanes is one aligned load.
+export function gemmAccABt(m: i32, kk: i32, nb: i32, Y: usize, ldy: i32, X: usize, ldx: i32, G: usize, XT: usize): void {
+  for (let j = 0; j < kk; j++) {
+    const src = X + <usize>(j * ldx) * 8;
+    for (let b = 0; b < nb; b++) store<f64>(XT + <usize>(b * kk + j) * 8, load<f64>(src + <usize>b * 8));
+  }
+  const rowT = <usize>kk * 8;
   let i = 0;
   // 4 rows of Y × 4 rows of X per block: 8 scalar loads feed 8 f64x2 multiply-adds per b.
   for (; i + 4 <= m; i += 4) {
@@ -64,12 +70,11 @@ export function gemmAccABt(m: i32, kk: i32, nb: i32, Y: usize, ldy: i32, X: usiz
     const g0 = G + <usize>(i * kk) * 8, g1 = g0 + <usize>kk * 8, g2 = g1 + <usize>kk * 8, g3 = g2 + <usize>kk * 8;
     let j = 0;
     for (; j + 4 <= kk; j += 4) {
-      const xa = X + <usize>(j * ldx) * 8, xb = xa + <usize>ldx * 8, xc = xb + <usize>ldx * 8, xd = xc + <usize>ldx * 8;
       let s00 = f64x2.splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-      for (let b = 0; b < nb; b++) {
+      let xt = XT + <usize>j * 8;
+      for (let b = 0; b < nb; b++, xt += rowT) {
         const bo = <usize>b * 8;
-        const p01 = f64x2(load<f64>(xa + bo), load<f64>(xb + bo));
-        const p23 = f64x2(load<f64>(xc + bo), load<f64>(xd + bo));
+        const p01 = v128.load(xt), p23 = v128.load(xt, 16);
         const q0 = f64x2.splat(load<f64>(y0 + bo)), q1 = f64x2.splat(load<f64>(y1 + bo));
         const q2 = f64x2.splat(load<f64>(y2 + bo)), q3 = f64x2.splat(load<f64>(y3 + bo));
         s00 = f64x2.add(s00, f64x2.mul(q0, p01)); s01 = f64x2.add(s01, f64x2.mul(q0, p23));
