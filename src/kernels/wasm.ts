@@ -7,6 +7,7 @@
  * and browsers; {@link wasmKernels} returns null where WebAssembly SIMD is unavailable.
  */
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.js";
+import { decodeBase64 } from "../util/base64.js";
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -25,12 +26,6 @@ export interface GemmKernels {
 /** First byte the kernels' operands may use (below: the module's own static data; 0 means "no bias"). */
 const BASE = 65536;
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const u = new Uint8Array(s.length);
-  for (let q = 0; q < s.length; q++) u[q] = s.charCodeAt(q);
-  return u;
-}
 
 let cached: GemmKernels | null | undefined;
 
@@ -38,7 +33,7 @@ let cached: GemmKernels | null | undefined;
 export function wasmKernels(): GemmKernels | null {
   if (cached !== undefined) return cached;
   try {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(decode(GEMM_WASM_BASE64)), { env: { abort: () => undefined } });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), { env: { abort: () => undefined } });
     cached = wrap(inst.exports as unknown as GemmExports);
   } catch {
     cached = null;

@@ -136,6 +136,24 @@ export function readout(model: Model, ws: Workspace, nb: number): void {
   gemm.gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, ws.P[model.steps], ws.capacity, ws.logits, 0, ws.capacity);
 }
 
+/** Number of correct argmax predictions among the first nb columns of the logits, labels `y[yStart + b]`. */
+export function countCorrect(ws: Workspace, classes: number, nb: number, y: Int32Array, yStart: number): number {
+  const cap = ws.capacity, L = ws.logits;
+  let correct = 0;
+  for (let b = 0; b < nb; b++) {
+    let max = -Infinity, arg = 0;
+    for (let c = 0; c < classes; c++) {
+      const v = L[c * cap + b];
+      if (v > max) {
+        max = v;
+        arg = c;
+      }
+    }
+    if (arg === y[yStart + b]) correct++;
+  }
+  return correct;
+}
+
 /**
  * Softmax cross-entropy over the first nb columns (natural log). Replaces the logits by
  * `scale·(softmax − onehot(y))` — the gradient of `scale·Σ loss` w.r.t. the logits — and returns

@@ -24,6 +24,7 @@
 import type { Model } from "../network/model.js";
 import { TRIALS_WASM_BASE64 } from "./wasm/trials-wasm.js";
 import { fastEq4Doubled } from "./fast-tanh.js";
+import { decodeBase64 } from "../util/base64.js";
 
 interface TrialsExports {
   memory: WebAssembly.Memory;
@@ -35,12 +36,6 @@ interface TrialsExports {
 /** First byte operands may use (below: the module's own static data). */
 const BASE = 65536;
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const u = new Uint8Array(s.length);
-  for (let q = 0; q < s.length; q++) u[q] = s.charCodeAt(q);
-  return u;
-}
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -48,7 +43,7 @@ let compiled: WebAssembly.Module | null | undefined;
 function sweepModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   try {
-    compiled = new WebAssembly.Module(decode(TRIALS_WASM_BASE64));
+    compiled = new WebAssembly.Module(decodeBase64(TRIALS_WASM_BASE64));
   } catch {
     compiled = null;
   }

@@ -12,7 +12,7 @@
  */
 import type { Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadBatch, forward, type Workspace } from "../network/dynamics.js";
+import { createWorkspace, loadBatch, forward, countCorrect, type Workspace } from "../network/dynamics.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { createFastTrials, type FastTrials } from "./fast-trials.js";
 import { drawDevicesResolved, drawEq4Params, resolveVariation, type Eq4Draw, type ResolvedVariation, type VariationParam, type VariationDistribution } from "./variation.js";
@@ -149,23 +149,6 @@ export function createTrialContext(model: Model, test: Dataset, hardware: Resolv
   return { model: shell, test, ws, loaded, hw: hardware, hwState: hardware ? createHardwareState(model.k, model.steps, cap) : null };
 }
 
-/** Number of correct argmax predictions of the first nb columns against y[yStart + b]. */
-function countCorrect(ws: Workspace, classes: number, nb: number, y: Int32Array, yStart: number): number {
-  const cap = ws.capacity, L = ws.logits;
-  let correct = 0;
-  for (let b = 0; b < nb; b++) {
-    let max = -Infinity, arg = 0;
-    for (let c = 0; c < classes; c++) {
-      const v = L[c * cap + b];
-      if (v > max) {
-        max = v;
-        arg = c;
-      }
-    }
-    if (arg === y[yStart + b]) correct++;
-  }
-  return correct;
-}
 
 /**
  * Runs trials [t0, t1) of σ index `s` and writes the correct counts into `out[t − t0]`.
