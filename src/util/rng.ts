@@ -1,5 +1,5 @@
 /**
- * Seeded, splittable pseudo-random numbers. dynaspin never calls `Math.random`: every random draw
+ * Seeded, splittable pseudo-random numbers. dynaspin never uses the global unseeded generator: every random draw
  * comes from an {@link Rng} that the caller creates from an explicit seed and passes in.
  *
  * Generator: xoshiro128** (Blackman & Vigna), 128-bit state of four uint32 words, seeded through
