@@ -4,7 +4,7 @@
 import type { Model } from "./model.js";
 import { createGradients } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadBatch, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace } from "./dynamics.js";
+import { createWorkspace, loadBatch, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace, argmaxColumn } from "./dynamics.js";
 import { InputError } from "../util/errors.js";
 
 /** Result of {@link runForward}. */
@@ -106,14 +106,7 @@ export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: 
     loadBatch(work, x, null, start, nb, model.normalization);
     forwardKernel(model, work, nb, false);
     for (let b = 0; b < nb; b++) {
-      let best = 0, bv = -Infinity;
-      for (let c = 0; c < classes; c++) {
-        const v = work.logits[c * cap + b];
-        if (v > bv) {
-          bv = v;
-          best = c;
-        }
-      }
+      const best = argmaxColumn(work.logits, cap, classes, b);
       predictions[start + b] = best;
       confusion[y[start + b] * classes + best]++;
     }

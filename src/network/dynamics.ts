@@ -136,21 +136,23 @@ export function readout(model: Model, ws: Workspace, nb: number): void {
   gemm.gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, ws.P[model.steps], ws.capacity, ws.logits, 0, ws.capacity);
 }
 
+/** Index of the largest logit in batch column b (the first one on ties; 0 if all are NaN). */
+export function argmaxColumn(L: Float64Array, cap: number, classes: number, b: number): number {
+  let max = -Infinity, arg = 0;
+  for (let c = 0; c < classes; c++) {
+    const v = L[c * cap + b];
+    if (v > max) {
+      max = v;
+      arg = c;
+    }
+  }
+  return arg;
+}
+
 /** Number of correct argmax predictions among the first nb columns of the logits, labels `y[yStart + b]`. */
 export function countCorrect(ws: Workspace, classes: number, nb: number, y: Int32Array, yStart: number): number {
-  const cap = ws.capacity, L = ws.logits;
   let correct = 0;
-  for (let b = 0; b < nb; b++) {
-    let max = -Infinity, arg = 0;
-    for (let c = 0; c < classes; c++) {
-      const v = L[c * cap + b];
-      if (v > max) {
-        max = v;
-        arg = c;
-      }
-    }
-    if (arg === y[yStart + b]) correct++;
-  }
+  for (let b = 0; b < nb; b++) if (argmaxColumn(ws.logits, ws.capacity, classes, b) === y[yStart + b]) correct++;
   return correct;
 }
 
@@ -163,14 +165,8 @@ export function softmaxCrossEntropy(ws: Workspace, classes: number, nb: number, 
   const cap = ws.capacity, L = ws.logits;
   let loss = 0, correct = 0;
   for (let b = 0; b < nb; b++) {
-    let max = -Infinity, arg = 0;
-    for (let c = 0; c < classes; c++) {
-      const v = L[c * cap + b];
-      if (v > max) {
-        max = v;
-        arg = c;
-      }
-    }
+    const arg = argmaxColumn(L, cap, classes, b);
+    const max = L[arg * cap + b];
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(L[c * cap + b] - max);
     const label = y[yStart + b];
