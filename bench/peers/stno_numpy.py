@@ -22,9 +22,10 @@ stdout line:
 """
 import json
 import sys
-import time
 
 import numpy as np
+
+from peer_protocol import serve
 
 
 class Net:
@@ -136,30 +137,7 @@ class Net:
 def main():
     with open(sys.argv[1]) as f:
         net = Net(json.load(f))
-    for line in sys.stdin:
-        cmd = line.strip()
-        if cmd == "verify":
-            net.reset()
-            el = net.epoch()
-            out = {"epochLoss": el, "lossAfter": net.loss(net.x, net.y)}
-            net.reset()
-        elif cmd == "epoch":
-            t0 = time.perf_counter()
-            net.epoch()
-            out = {"seconds": time.perf_counter() - t0}
-        elif cmd == "infer":
-            t0 = time.perf_counter()
-            correct = net.infer()
-            out = {"seconds": time.perf_counter() - t0, "correct": correct}
-        elif cmd == "version":
-            out = {"version": "NumPy " + np.__version__}
-        elif cmd == "quit":
-            break
-        else:
-            out = {"error": "unknown command " + cmd}
-        sys.stdout.write(json.dumps(out) + "\n")
-        sys.stdout.flush()
-
+    serve(net, "NumPy " + np.__version__, lambda n: n.loss(n.x, n.y))
 
 if __name__ == "__main__":
     main()

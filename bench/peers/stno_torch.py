@@ -10,9 +10,10 @@ Usage: `python3 stno_torch.py SETUP.json THREADS`; same stdin/stdout protocol as
 """
 import json
 import sys
-import time
 
 import torch
+
+from peer_protocol import serve
 
 torch.set_default_dtype(torch.float64)
 
@@ -68,37 +69,17 @@ class Net:
             return int((self.logits(self.xi).argmax(dim=1) == self.yi).sum())
 
 
+def loss_after(net):
+    with torch.no_grad():
+        return float(torch.nn.functional.cross_entropy(net.logits(net.x), net.y))
+
+
 def main():
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     torch.set_num_threads(threads)
     with open(sys.argv[1]) as f:
         net = Net(json.load(f))
-    for line in sys.stdin:
-        cmd = line.strip()
-        if cmd == "verify":
-            net.reset()
-            el = net.epoch()
-            with torch.no_grad():
-                after = float(torch.nn.functional.cross_entropy(net.logits(net.x), net.y))
-            out = {"epochLoss": el, "lossAfter": after}
-            net.reset()
-        elif cmd == "epoch":
-            t0 = time.perf_counter()
-            net.epoch()
-            out = {"seconds": time.perf_counter() - t0}
-        elif cmd == "infer":
-            t0 = time.perf_counter()
-            correct = net.infer()
-            out = {"seconds": time.perf_counter() - t0, "correct": correct}
-        elif cmd == "version":
-            out = {"version": "PyTorch " + torch.__version__ + " (%d thread%s)" % (threads, "" if threads == 1 else "s")}
-        elif cmd == "quit":
-            break
-        else:
-            out = {"error": "unknown command " + cmd}
-        sys.stdout.write(json.dumps(out) + "\n")
-        sys.stdout.flush()
-
+    serve(net, "PyTorch " + torch.__version__ + " (%d thread%s)" % (threads, "" if threads == 1 else "s"), loss_after)
 
 if __name__ == "__main__":
     main()
