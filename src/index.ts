@@ -19,7 +19,7 @@ export { scatterChart, clipLine, sampleRegions, type ScatterChartOptions, type C
 export { heatmapChart, type HeatmapChartOptions } from "./plot/heatmap.js";
 export { histogram, histogramChart, type Histogram, type HistogramChartOptions } from "./plot/histogram.js";
 export { panelGrid, svgSize, type PanelGridOptions } from "./plot/panel.js";
-export { type AxisOptions, type LegendPosition } from "./plot/frame.js";
+export { type AxisOptions, type LegendPosition, type ChartBaseOptions, type AxesChartOptions } from "./plot/frame.js";
 export { tickStep, niceDomain, linearScale, logScale, formatTick, type Scale } from "./plot/scale.js";
 export { PALETTE, color as paletteColor } from "./plot/palette.js";
 export { textWidth, FONT_FAMILY } from "./plot/text.js";

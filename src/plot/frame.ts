@@ -32,6 +32,28 @@ export interface AxisOptions {
  */
 export type LegendPosition = "auto" | "top" | "top-right" | "top-left" | "bottom-right" | "bottom-left" | "none";
 
+/** Options every chart with a legend shares (each chart documents its own size defaults). */
+export interface ChartBaseOptions {
+  /** Width in px. @default 480 (scatter 400) */
+  width?: number;
+  /** Height in px. @default 320 (scatter 360) */
+  height?: number;
+  /** Bold title above the plot. @default none */
+  title?: string;
+  /** @default "auto" */
+  legend?: LegendPosition;
+}
+
+/** Options of charts with an x axis, a left and an optional right y axis. */
+export interface AxesChartOptions extends ChartBaseOptions {
+  /** @default {} */
+  x?: AxisOptions;
+  /** Left y axis. @default {} (histogram: { label: "Count" } or "Density") */
+  y?: AxisOptions;
+  /** Right y axis (line series with `axis: "right"`, the histogram's overlay). @default none */
+  y2?: AxisOptions;
+}
+
 /** The allowed {@link LegendPosition} values. */
 export const LEGEND_POSITIONS = ["auto", "top", "top-right", "top-left", "bottom-right", "bottom-left", "none"] as const;
 

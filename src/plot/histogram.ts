@@ -2,7 +2,7 @@
  * `histogram` (binning) and `histogramChart`: bars of counts (or densities) with an optional overlay
  * curve on a second y axis, e.g. the injected currents over the device curve p(I).
  */
-import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
+import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition, type AxesChartOptions } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { color as paletteColor } from "./palette.js";
 import { extent, tickStep } from "./scale.js";
@@ -49,7 +49,7 @@ export function histogram(values: ArrayLike<number>, bins: number, lo?: number, 
 }
 
 /** Options of {@link histogramChart}. */
-export interface HistogramChartOptions {
+export interface HistogramChartOptions extends AxesChartOptions {
   /** Raw values to bin (or give `counts` and `edges`). */
   values?: ArrayLike<number>;
   /** Number of bins for `values`. @default ceil(log2(n)) + 1 (Sturges), at least 5, at most 60 */
@@ -68,20 +68,6 @@ export interface HistogramChartOptions {
   barLabel?: string;
   /** Bar colour (drawn at 55 % opacity). @default "#0072B2" (blue) */
   color?: string;
-  /** @default {} */
-  x?: AxisOptions;
-  /** @default { label: "Count" } (or "Density") */
-  y?: AxisOptions;
-  /** Right axis for the overlay. @default {} */
-  y2?: AxisOptions;
-  /** @default 480 */
-  width?: number;
-  /** @default 320 */
-  height?: number;
-  /** @default none */
-  title?: string;
-  /** @default "auto" */
-  legend?: LegendPosition;
 }
 
 /**

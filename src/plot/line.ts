@@ -2,7 +2,7 @@
  * `lineChart`: several series as lines and/or points against x, with optional shaded lo/hi bands,
  * log axes, a second y axis on the right, reference lines and a legend.
  */
-import { axisTitle, checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
+import { axisTitle, checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition, type AxesChartOptions } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { PALETTE, color } from "./palette.js";
 import { extent } from "./scale.js";
@@ -55,23 +55,9 @@ export interface RefLine {
 }
 
 /** Options of {@link lineChart}. */
-export interface LineChartOptions {
+export interface LineChartOptions extends AxesChartOptions {
   /** The series, drawn in order (later on top). */
   series: readonly LineSeries[];
-  /** @default {} */
-  x?: AxisOptions;
-  /** Left y axis. @default {} */
-  y?: AxisOptions;
-  /** Right y axis, used by series with `axis: "right"`. @default none */
-  y2?: AxisOptions;
-  /** Width in px. @default 480 */
-  width?: number;
-  /** Height in px. @default 320 */
-  height?: number;
-  /** Bold title above the plot. @default none */
-  title?: string;
-  /** @default "auto" */
-  legend?: LegendPosition;
   /** Horizontal reference lines (left axis). @default [] */
   hlines?: readonly RefLine[];
   /** Vertical reference lines. @default [] */

@@ -4,7 +4,7 @@
  * optional straight lines `w0·x + w1·y + c = 0` clipped to the plot (e.g. a readout's separating
  * line).
  */
-import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition } from "./frame.js";
+import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition, type ChartBaseOptions } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { TINTS, color, mix } from "./palette.js";
 import { extent } from "./scale.js";
@@ -53,7 +53,7 @@ export interface StraightLine {
 }
 
 /** Options of {@link scatterChart}. */
-export interface ScatterChartOptions {
+export interface ScatterChartOptions extends ChartBaseOptions {
   points: ClassPoints;
   /** Legend text per class. @default "class 0", "class 1", ... */
   classNames?: readonly string[];
@@ -71,14 +71,6 @@ export interface ScatterChartOptions {
   markerSize?: number;
   /** Marker opacity in (0, 1]. @default 0.85 */
   opacity?: number;
-  /** @default 400 */
-  width?: number;
-  /** @default 360 */
-  height?: number;
-  /** @default none */
-  title?: string;
-  /** @default "auto" */
-  legend?: LegendPosition;
 }
 
 const LEVELS = 24;
