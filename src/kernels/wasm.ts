@@ -8,6 +8,7 @@
  */
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.js";
 import { decodeBase64 } from "../util/base64.js";
+import { packRows, unpackRows } from "./pack.js";
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -51,14 +52,8 @@ function wrap(ex: GemmExports): GemmKernels {
     return BASE / 8;
   };
   /** Copies rows×nb values from src (leading dimension ld, from off) packed to f64[at..]. */
-  const packIn = (src: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => {
-    if (ld === nb) f64.set(src.subarray(off, off + rows * nb), at);
-    else for (let r = 0; r < rows; r++) f64.set(src.subarray(off + r * ld, off + r * ld + nb), at + r * nb);
-  };
-  const packOut = (dst: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => {
-    if (ld === nb) dst.set(f64.subarray(at, at + rows * nb), off);
-    else for (let r = 0; r < rows; r++) dst.set(f64.subarray(at + r * nb, at + r * nb + nb), off + r * ld);
-  };
+  const packIn = (src: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => packRows(f64, at, src, off, rows, nb, ld);
+  const packOut = (dst: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => unpackRows(dst, off, f64, at, rows, nb, ld);
   const even = (n: number): number => n + (n & 1);
   return {
     gemmBias(m, kk, nb, M, mOff, bias, biasOff, X, ldx, out, outOff, ldo) {

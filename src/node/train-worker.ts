@@ -16,6 +16,7 @@ import { gemm, kernelBackend } from "../kernels/backend.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../kernels/wasm.js";
 import { partRange, KERNEL_IDS, PARALLEL_MIN_MACS } from "../train/parallel.js";
+import { packRows, unpackRows } from "../kernels/pack.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
 const SEQ = 0, DONE = 1, KERNEL = 2, M = 3, KK = 4, NB = 5, HAS_BIAS = 6, PARTS = 7, NEW_ARENA = 8, EXIT = 9;
@@ -129,14 +130,8 @@ export function startParallelKernels(workers: number, options: ParallelOptions =
     for (let done = Atomics.load(ctrl, DONE); done < workers - 1; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
     ctrl[NEW_ARENA] = 0;
   };
-  const packIn = (src: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => {
-    if (ld === nb) arena.set(src.subarray(off, off + rows * nb), at);
-    else for (let r = 0; r < rows; r++) arena.set(src.subarray(off + r * ld, off + r * ld + nb), at + r * nb);
-  };
-  const packOut = (dst: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => {
-    if (ld === nb) dst.set(arena.subarray(at, at + rows * nb), off);
-    else for (let r = 0; r < rows; r++) dst.set(arena.subarray(at + r * nb, at + r * nb + nb), off + r * ld);
-  };
+  const packIn = (src: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => packRows(arena, at, src, off, rows, nb, ld);
+  const packOut = (dst: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => unpackRows(dst, off, arena, at, rows, nb, ld);
   const parallel: GemmKernels = {
     gemmBias(m, kk, nb, Mx, mOff, bias, biasOff, X, ldx, out, outOff, ldo) {
       if (m * kk * nb < minMacs) return serial.gemmBias(m, kk, nb, Mx, mOff, bias, biasOff, X, ldx, out, outOff, ldo);
