@@ -44,13 +44,16 @@ export class Adam {
    * One update of every array. `params[q]` and `grads[q]` pair with `scales[q]`.
    * @param lr learning rate for this step.
    * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·scale·λ_q·θ. @default none
+   * @returns true when every updated parameter is finite (checked in the same pass: Σ 0·θ is NaN
+   *   exactly when some θ is NaN or ±∞), so callers need no second scan to detect divergence.
    */
-  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number, decay?: number[]): void {
+  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number, decay?: number[]): boolean {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
     const c1 = 1 / (1 - Math.pow(b1, st.t));
     const c2 = 1 / (1 - Math.pow(b2, st.t));
+    let check = 0;
     for (let q = 0; q < params.length; q++) {
       const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];
       const a = lr * scales[q];
@@ -61,7 +64,9 @@ export class Adam {
         m[e] = b1 * m[e] + (1 - b1) * ge;
         v[e] = b2 * v[e] + (1 - b2) * ge * ge;
         p[e] -= (a * (m[e] * c1)) / (Math.sqrt(v[e] * c2) + eps);
+        check += 0 * p[e];
       }
     }
+    return check === 0;
   }
 }

@@ -283,8 +283,7 @@ export class TrainingRun {
       correctSum += out.correct;
       if (this.hw) backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
       else backward(model, this.ws, nb, g);
-      this.adam.step(params, gl, this.scales, lr, this.decay);
-      const bad = firstNonFinite(params);
+      const bad = this.adam.step(params, gl, this.scales, lr, this.decay) ? null : firstNonFinite(params);
       if (bad !== null) {
         throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
       }
