@@ -181,6 +181,8 @@ export class TrainingRun {
   private readonly evalWs: Workspace;
   private readonly grads: Gradients;
   private readonly order: Int32Array;
+  /** Labels of the current minibatch, in batch order (capacity of the workspace). */
+  private readonly batchLabels: Int32Array;
   private readonly scales: number[];
   private readonly decay: number[] | undefined;
   private readonly trainSet: Dataset;
@@ -209,6 +211,7 @@ export class TrainingRun {
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)));
     this.grads = createGradients(model);
     this.order = new Int32Array(this.n);
+    this.batchLabels = new Int32Array(cap);
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = parameterScales(model.devices);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
@@ -274,8 +277,10 @@ export class TrainingRun {
       if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
       if (this.hw) forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
       else forward(model, this.ws, nb, true);
-      // Labels in batch order.
-      softmaxCrossEntropyRows(this.ws, model.classes, nb, this.y, this.order, start, 1 / nb, out);
+      // Labels in batch order, gathered into a buffer owned by the run (the kernel reads them contiguously).
+      const labels = this.batchLabels;
+      for (let b = 0; b < nb; b++) labels[b] = this.y[this.order[start + b]];
+      softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
       if (!Number.isFinite(out.loss)) {
         throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t + 1}): non-finite loss (try a smaller --lr)`);
       }
@@ -322,18 +327,6 @@ function firstNonFinite(params: Float64Array[]): string | null {
   return null;
 }
 
-/** Softmax cross-entropy whose labels come from `y[order[start + b]]`. */
-function softmaxCrossEntropyRows(ws: Workspace, classes: number, nb: number, y: Int32Array, order: Int32Array, start: number, scale: number, out: { loss: number; correct: number }): void {
-  // Gather labels into a small reusable buffer to reuse the contiguous-label kernel.
-  let buf = labelBuffers.get(ws);
-  if (!buf) {
-    buf = new Int32Array(ws.capacity);
-    labelBuffers.set(ws, buf);
-  }
-  for (let b = 0; b < nb; b++) buf[b] = y[order[start + b]];
-  softmaxCrossEntropy(ws, classes, nb, buf, 0, scale, out);
-}
-const labelBuffers = new WeakMap<Workspace, Int32Array>();
 
 /** Result of {@link train}. */
 export interface TrainResult {
