@@ -15,6 +15,12 @@
  * - r(I) = (I − Ic)/(I + Q·Ic),  r'(I) = Ic·(1 + Q)/(I + Q·Ic)²
  * - eq. 4: p' = ½·a·sech²(aI − b)·r + ½(1 + tanh(aI − b))·r'
  *
+ * Eq. 4 is evaluated in the logistic form ½(1 + tanh z) = 1/(1 + e^(−2z)) with dynaspin's own exp
+ * (src/sweep/fast-tanh.ts: Cody–Waite reduction + degree-13 polynomial; within a few ulp of the
+ * formula in exact arithmetic, measured in test/sweep/fast-tanh.test.ts), in WebAssembly SIMD where
+ * the runtime has it and in TypeScript otherwise, with the same bits either way — so training,
+ * inference and the robustness sweep give identical numbers in Node, workers and browsers.
+ *
  * The pole sits at I = −Q·Ic. The network only injects currents of the sign of Ic (see
  * `DeviceCurve.polarity`), so the pole is unreachable when Q > 0 (eq. 4) or when it lies below the
  * threshold, −1 < Q (eq. 3).
@@ -22,6 +28,8 @@
 import type { DeviceCurve, DeviceSpec } from "./curve.js";
 import { InputError } from "../util/errors.js";
 import { finite, show } from "../util/check.js";
+import { eq4RowParams, fastEq4Rows } from "../sweep/fast-tanh.js";
+import { wasmEq4Rows, type Eq4RowKernel } from "../sweep/fast-trials.js";
 
 /** Parameters of eq. 4. Currents in the device's current unit; a in 1/unit; b dimensionless. */
 export interface Eq4Params {
@@ -58,15 +66,17 @@ export interface Units {
   powerUnit?: string;
 }
 
-/** Kernel: eq. 4 value and derivative at one current. Writes [p, dp] into out; returns out. */
+const kernelPar = new Float64Array(7), kernelIn = new Float64Array(1), kernelP = new Float64Array(1), kernelD = new Float64Array(1);
+
+/**
+ * Kernel: eq. 4 value and derivative at one current (P0 = 1), computed as {@link Eq4Curve} does.
+ * Writes [p, dp] into out; returns out.
+ */
 export function eq4Kernel(I: number, a: number, b: number, Ic: number, Q: number, out: Float64Array): Float64Array {
-  const th = Math.tanh(a * I - b);
-  const den = I + Q * Ic;
-  const r = (I - Ic) / den;
-  const dr = (Ic * (1 + Q)) / (den * den);
-  const g = 0.5 * (1 + th);
-  out[0] = g * r;
-  out[1] = 0.5 * a * (1 - th * th) * r + g * dr;
+  kernelIn[0] = I;
+  fastEq4Rows(kernelIn, kernelP, kernelD, 0, 1, eq4RowParams(a, b, Ic, Q, 1, kernelPar));
+  out[0] = kernelP[0];
+  out[1] = kernelD[0];
   return out;
 }
 
@@ -82,6 +92,11 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
   readonly Ic: number;
   readonly Q: number;
   readonly P0: number;
+  /** Kernel parameters (eq4RowParams), the row kernel and scalar scratch. */
+  private readonly par: Float64Array;
+  private readonly kernel: Eq4RowKernel;
+  private readonly one = new Float64Array(1);
+  private readonly oneD = new Float64Array(1);
 
   constructor(params: Eq4Params, units: Units = {}) {
     this.a = params.a;
@@ -89,6 +104,8 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
     this.Ic = params.Ic;
     this.Q = params.Q;
     this.P0 = params.P0 ?? 1;
+    this.par = eq4RowParams(this.a, this.b, this.Ic, this.Q, this.P0, new Float64Array(7));
+    this.kernel = wasmEq4Rows() ?? fastEq4Rows;
     this.polarity = params.Ic < 0 ? -1 : 1;
     this.currentScale = Math.abs(params.Ic);
     this.currentUnit = units.currentUnit ?? "";
@@ -96,34 +113,19 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
   }
 
   power(I: number): number {
-    return 0.5 * this.P0 * (1 + Math.tanh(this.a * I - this.b)) * ((I - this.Ic) / (I + this.Q * this.Ic));
+    this.one[0] = I;
+    this.kernel(this.one, this.one, null, 0, 1, this.par);
+    return this.one[0];
   }
 
   derivative(I: number): number {
-    const th = Math.tanh(this.a * I - this.b);
-    const den = I + this.Q * this.Ic;
-    const r = (I - this.Ic) / den;
-    return this.P0 * (0.5 * this.a * (1 - th * th) * r + 0.5 * (1 + th) * ((this.Ic * (1 + this.Q)) / (den * den)));
+    this.one[0] = I;
+    this.kernel(this.one, this.one, this.oneD, 0, 1, this.par);
+    return this.oneD[0];
   }
 
   evaluate(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number): void {
-    const a = this.a, b = this.b, Ic = this.Ic, QIc = this.Q * this.Ic, c = Ic * (1 + this.Q), h = 0.5 * this.P0;
-    if (dp === null) {
-      for (let j = start; j < end; j++) {
-        const x = I[j];
-        p[j] = h * (1 + Math.tanh(a * x - b)) * ((x - Ic) / (x + QIc));
-      }
-      return;
-    }
-    for (let j = start; j < end; j++) {
-      const x = I[j];
-      const th = Math.tanh(a * x - b);
-      const inv = 1 / (x + QIc);
-      const r = (x - Ic) * inv;
-      const g = h * (1 + th);
-      p[j] = g * r;
-      dp[j] = h * a * (1 - th * th) * r + g * c * inv * inv;
-    }
+    this.kernel(I, p, dp, start, end, this.par);
   }
 
   toSpec(): DeviceSpec {

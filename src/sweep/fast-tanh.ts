@@ -144,3 +144,55 @@ export function fastEq4Array(n: number, out: Float64Array, I: Float64Array, a: n
   for (let i = 0; i < n; i++) out[i] = fastEq4(I[i], a, b, Ic, QIc, P0);
   return out;
 }
+
+/**
+ * Device parameters as the eq. 4 row kernels take them:
+ * (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)), written into `out` (length ≥ 7). Returns out.
+ */
+export function eq4RowParams(a: number, b: number, Ic: number, Q: number, P0: number, out: Float64Array): Float64Array {
+  out[0] = 2 * a;
+  out[1] = 2 * b;
+  out[2] = Ic;
+  out[3] = Q * Ic;
+  out[4] = P0;
+  out[5] = 2 * a * P0;
+  out[6] = P0 * Ic * (1 + Q);
+  return out;
+}
+
+/**
+ * Kernel: eq. 4 on `I[start..end)`: `p[j]` (bit-identical to {@link fastEq4Doubled}) and, when `dp`
+ * is not null, the derivative `dp[j]`, with `par` from {@link eq4RowParams}. With E = e^(−2z),
+ * w = 1 + E, dI = I + Q·Ic and inv = 1/(w·dI):
+ *   p  = P0·(I − Ic)/(w·dI),
+ *   p' = inv·(2a·P0·((E·inv)·dI)·(I − Ic) + P0·Ic·(1 + Q)·(w·inv))
+ *      = P0·(2a·E/w²·(I − Ic)/dI + Ic·(1 + Q)/(w·dI²))   (every factor finite even when E ≈ e^700).
+ * Operation for operation the WebAssembly `eq4Deriv` of `wasm/trials.as` (same bits).
+ */
+export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number, par: Float64Array): void {
+  const a2 = par[0], b2 = par[1], Ic = par[2], QIc = par[3], P0 = par[4];
+  if (dp === null) {
+    for (let j = start; j < end; j++) p[j] = fastEq4Doubled(I[j], a2, b2, Ic, QIc, P0);
+    return;
+  }
+  const a2P0 = par[5], cP0 = par[6];
+  for (let j = start; j < end; j++) {
+    const x = I[j];
+    const w0 = b2 - a2 * x;
+    const m = CLAMP2 < w0 ? CLAMP2 : w0;
+    const y = m < -CLAMP2 ? -CLAMP2 : m;
+    const t = y * INV_LN2 + MAGIC;
+    const kf = t - MAGIC;
+    const r = y - kf * LN2_HI - kf * LN2_LO;
+    const q = expm1Poly(r);
+    const s = kf === kf ? POW2[kf + 1010] : NaN;
+    const sp = s * q;
+    const w = 1 + s + sp;
+    const E = s + sp;
+    const num = x - Ic, dI = x + QIc;
+    const wd = w * dI;
+    p[j] = (P0 * num) / wd;
+    const inv = 1 / wd;
+    dp[j] = inv * (a2P0 * (E * inv * dI) * num + cP0 * (w * inv));
+  }
+}

@@ -30,6 +30,7 @@ interface TrialsExports {
   memory: WebAssembly.Memory;
   tanhArray(n: number, x: number, out: number): void;
   eq4Array(n: number, I: number, par: number, out: number): void;
+  eq4Deriv(n: number, I: number, par: number, P: number, D: number): void;
   trial(k: number, steps: number, classes: number, n8: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number): number;
 }
 
@@ -206,4 +207,43 @@ export function wasmSweepKernels(): { tanh(x: Float64Array): Float64Array; eq4(I
     tanh: (x) => call(x, (ex, n2, xp, op) => ex.tanhArray(n2, xp, op), []),
     eq4: (I, a, b, Ic, QIc, P0) => call(I, (ex, n2, xp, op, pp) => ex.eq4Array(n2, xp, pp, op), [2 * a, 2 * b, Ic, QIc, P0]),
   };
+}
+
+/** Signature of the eq. 4 row kernels ({@link fastEq4Rows} and its WebAssembly twin). */
+export type Eq4RowKernel = (I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number, par: Float64Array) => void;
+
+let rowKernel: Eq4RowKernel | null | undefined;
+
+/**
+ * {@link fastEq4Rows} running in this thread's WebAssembly SIMD instance (same bits), or null
+ * without WebAssembly SIMD. The rows are copied into the instance's memory and the results back
+ * (plain loops: no allocation per call); the memory grows when a longer row arrives.
+ */
+export function wasmEq4Rows(): Eq4RowKernel | null {
+  if (rowKernel !== undefined) return rowKernel;
+  const ex = instantiate(1 << 16);
+  if (ex === null) return (rowKernel = null);
+  let cap = 0, m = new Float64Array(0);
+  // Layout from BASE: par (8 doubles), then I, P, D (cap doubles each, cap even).
+  const fit = (n: number): void => {
+    if (n <= cap && m.buffer === ex.memory.buffer) return;
+    cap = Math.max(cap, n + (n & 1));
+    const need = BASE + (8 + 3 * cap) * 8;
+    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    m = new Float64Array(ex.memory.buffer, BASE, 8 + 3 * cap);
+  };
+  fit(256);
+  rowKernel = (I, p, dp, start, end, par) => {
+    const n = end - start;
+    if (n <= 0) return;
+    fit(n);
+    const oI = 8, oP = 8 + cap, oD = 8 + 2 * cap;
+    for (let q = 0; q < 7; q++) m[q] = par[q];
+    for (let j = 0; j < n; j++) m[oI + j] = I[start + j];
+    if (n & 1) m[oI + n] = 0;
+    ex.eq4Deriv(n + (n & 1), BASE + oI * 8, BASE, BASE + oP * 8, dp === null ? 0 : BASE + oD * 8);
+    for (let j = 0; j < n; j++) p[start + j] = m[oP + j];
+    if (dp !== null) for (let j = 0; j < n; j++) dp[start + j] = m[oD + j];
+  };
+  return rowKernel;
 }

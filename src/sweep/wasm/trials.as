@@ -126,6 +126,44 @@ export function eq4Array(n: i32, I: usize, par: usize, out: usize): void {
   }
 }
 
+// Eq. 4 value and derivative at n currents (n even) for one device, for the network's forward pass
+// (src/device/analytic.ts). par = (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)). The value is eq4v's,
+// bit for bit; with E = e^y, w = 1 + E and dI = I + Q·Ic, inv = 1/(w·dI):
+//   p'(I) = inv·(2a·P0·((E·inv)·dI)·(I − Ic) + P0·Ic·(1 + Q)·(w·inv))
+// (= P0·(2a·E/w²·(I − Ic)/dI + Ic·(1 + Q)/(w·dI²)); every factor stays finite when E is huge).
+// D = 0: value only.
+export function eq4Deriv(n: i32, I: usize, par: usize, P: usize, D: usize): void {
+  const a2 = f64x2.splat(load<f64>(par)), b2 = f64x2.splat(load<f64>(par, 8)), Ic = f64x2.splat(load<f64>(par, 16));
+  const QIc = f64x2.splat(load<f64>(par, 24)), P0 = f64x2.splat(load<f64>(par, 32));
+  if (D == 0) {
+    for (let i = 0; i < n; i += 2) {
+      const o = <usize>i * 8;
+      v128.store(P + o, eq4v(v128.load(I + o), a2, b2, Ic, QIc, P0));
+    }
+    return;
+  }
+  const a2P0 = f64x2.splat(load<f64>(par, 40)), cP0 = f64x2.splat(load<f64>(par, 48));
+  for (let i = 0; i < n; i += 2) {
+    const o = <usize>i * 8;
+    const x = v128.load(I + o);
+    const y = f64x2.pmax(f64x2.pmin(f64x2.sub(b2, f64x2.mul(a2, x)), kv(K_CLAMP2)), kv(K_MCLAMP2));
+    const t = f64x2.add(f64x2.mul(y, kv(K_INV_LN2)), kv(K_MAGIC));
+    const kf = f64x2.sub(t, kv(K_MAGIC));
+    const r = f64x2.sub(f64x2.sub(y, f64x2.mul(kf, kv(K_LN2_HI))), f64x2.mul(kf, kv(K_LN2_LO)));
+    const p = expm1Poly(r);
+    const s = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
+    const sp = f64x2.mul(s, p);
+    const w = f64x2.add(f64x2.add(kv(K_ONE), s), sp);
+    const E = f64x2.add(s, sp);
+    const num = f64x2.sub(x, Ic), dI = f64x2.add(x, QIc);
+    const wd = f64x2.mul(w, dI);
+    v128.store(P + o, f64x2.div(f64x2.mul(P0, num), wd));
+    const inv = f64x2.div(kv(K_ONE), wd);
+    const g = f64x2.mul(f64x2.mul(a2P0, f64x2.mul(f64x2.mul(E, inv), dI)), num);
+    v128.store(D + o, f64x2.mul(inv, f64x2.add(g, f64x2.mul(cP0, f64x2.mul(w, inv)))));
+  }
+}
+
 // One trial of the network on n8 samples (n8 a multiple of 8; padded columns carry label −1).
 // Layouts (float64): A[t][i][j] at t·k·k + i·k + j, B[t][i] at t·k + i, W[c][j] at c·k + j, C[c];
 // par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0[i][b] (step-0 currents, trial-independent)
