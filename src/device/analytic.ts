@@ -128,6 +128,15 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
     this.kernel(I, p, dp, start, end, this.par);
   }
 
+  /**
+   * Writes the row kernels' parameters (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)) and the
+   * polarity into out[off..off + 8), for the fused forward step of the network.
+   */
+  writeKernelParams(out: Float64Array, off: number): void {
+    for (let q = 0; q < 7; q++) out[off + q] = this.par[q];
+    out[off + 7] = this.polarity;
+  }
+
   toSpec(): DeviceSpec {
     const s: DeviceSpec = { model: "eq4", a: this.a, b: this.b, Ic: this.Ic, Q: this.Q };
     if (this.P0 !== 1) s.P0 = this.P0;

@@ -23,6 +23,11 @@
  */
 import type { Model, Gradients } from "./model.js";
 import { gemm } from "../kernels/backend.js";
+import { Eq4Curve } from "../device/analytic.js";
+import { wasmEq4Drive } from "../sweep/fast-trials.js";
+
+/** The fused WebAssembly step for eq. 4 devices (null without WebAssembly SIMD). */
+const drive = wasmEq4Drive();
 
 /** Scratch memory for a batch of up to `capacity` samples; reuse it across batches and epochs. */
 export interface Workspace {
@@ -36,8 +41,10 @@ export interface Workspace {
   U: Float64Array[];
   /** f'(I(t)) for t = 0..n−1 (k·cap views). */
   D: Float64Array[];
-  /** Injected currents of the step being computed (k·cap). */
+  /** Injected currents of the step being computed (k·cap); not written by the fused eq. 4 step. */
   I: Float64Array;
+  /** Kernel parameters of k eq. 4 devices for the fused step (8 per oscillator). */
+  drivePar: Float64Array;
   /** Logits (classes·cap), overwritten by softmax probabilities in the backward pass. */
   logits: Float64Array;
   /** Adjoint buffers (k·cap each). */
@@ -69,6 +76,7 @@ export function createWorkspace(k: number, steps: number, classes: number, capac
     U,
     D,
     I: new Float64Array(kc),
+    drivePar: new Float64Array(8 * k),
     logits: new Float64Array(classes * capacity),
     lam: new Float64Array(kc),
     lam2: new Float64Array(kc),
@@ -112,11 +120,18 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
   const { k, steps } = model;
   const cap = ws.capacity;
   const A = model.A, B = model.B, I = ws.I;
+  const fused = drive !== null && eq4DriveParams(model, ws.drivePar);
   for (let t = 0; t < steps; t++) {
     const Pt = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1];
     const Dt = withDerivative ? ws.D[t] : null;
     // u = A[t]·p(t) + B[t] for all rows at once (blocked kernel), then each row's curve.
     gemm.gemmBias(k, k, nb, A, t * k * k, B, t * k, Pt, cap, Ut, 0, cap);
+    if (fused) {
+      // Every device is eq. 4: I = s·u² and the curve for all rows in one WebAssembly call (the
+      // same bits as the loop below).
+      (drive as NonNullable<typeof drive>)(k, nb, cap, Ut, ws.drivePar, Pn, Dt);
+      continue;
+    }
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
       const dev = model.devices[i];
@@ -129,6 +144,17 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
     }
   }
   readout(model, ws, nb);
+}
+
+/** Writes the fused step's parameters of every device into par; false unless all are eq. 4. */
+function eq4DriveParams(model: Model, par: Float64Array): boolean {
+  const devices = model.devices;
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i];
+    if (!(d instanceof Eq4Curve)) return false;
+    d.writeKernelParams(par, 8 * i);
+  }
+  return true;
 }
 
 /** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns. */

@@ -31,6 +31,7 @@ interface TrialsExports {
   tanhArray(n: number, x: number, out: number): void;
   eq4Array(n: number, I: number, par: number, out: number): void;
   eq4Deriv(n: number, I: number, par: number, P: number, D: number): void;
+  eq4Drive(k: number, n: number, ld: number, U: number, par: number, P: number, D: number): void;
   trial(k: number, steps: number, classes: number, n8: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number): number;
 }
 
@@ -246,4 +247,53 @@ export function wasmEq4Rows(): Eq4RowKernel | null {
     if (dp !== null) for (let j = 0; j < n; j++) dp[start + j] = m[oD + j];
   };
   return rowKernel;
+}
+
+/**
+ * One forward step for k eq. 4 oscillators: `I = s·u²` from the drives `U` (k rows of stride ld),
+ * then p and, when `D` is not null, p' into the rows of `P` and `D`, for the first `nb` columns
+ * only. `par` holds 8 numbers per oscillator: {@link eq4RowParams}'s seven and the polarity s.
+ * Same bits as computing I in TypeScript and calling {@link fastEq4Rows} row by row.
+ */
+export type Eq4DriveKernel = (k: number, nb: number, ld: number, U: Float64Array, par: Float64Array, P: Float64Array, D: Float64Array | null) => void;
+
+let driveKernel: Eq4DriveKernel | null | undefined;
+
+/**
+ * {@link Eq4DriveKernel} in this thread's WebAssembly SIMD instance, or null without WebAssembly
+ * SIMD: the k·ld block of drives is copied in with one `set`, the kernel runs over all rows in one
+ * call, and the first nb columns of each row are copied back.
+ */
+export function wasmEq4Drive(): Eq4DriveKernel | null {
+  if (driveKernel !== undefined) return driveKernel;
+  const ex = instantiate(1 << 16);
+  if (ex === null) return (driveKernel = null);
+  let size = -1, m = new Float64Array(0);
+  let oU = 0, oP = 0, oD = 0;
+  const fit = (kPar: number, block: number): void => {
+    if (8 * kPar + 3 * (block + 2) <= size && m.buffer === ex.memory.buffer) return;
+    size = Math.max(size, 8 * kPar + 3 * (block + 2));
+    const need = BASE + size * 8;
+    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    m = new Float64Array(ex.memory.buffer, BASE, size);
+  };
+  const copyBack = (dst: Float64Array, at: number, k: number, nb: number, ld: number): void => {
+    if (nb === ld) dst.set(m.subarray(at, at + k * ld));
+    else for (let i = 0; i < k; i++) dst.set(m.subarray(at + i * ld, at + i * ld + nb), i * ld);
+  };
+  driveKernel = (k, nb, ld, U, par, P, D) => {
+    if (nb <= 0 || k <= 0) return;
+    const block = k * ld;
+    fit(k, block);
+    // Layout from BASE: par (8k), U, P, D (block + 2 each: the spill column of the last row).
+    oU = 8 * k;
+    oP = oU + block + 2;
+    oD = oP + block + 2;
+    m.set(par.subarray(0, 8 * k), 0);
+    m.set(U.subarray(0, block), oU);
+    ex.eq4Drive(k, nb + (nb & 1), ld, BASE + oU * 8, BASE, BASE + oP * 8, D === null ? 0 : BASE + oD * 8);
+    copyBack(P, oP, k, nb, ld);
+    if (D !== null) copyBack(D, oD, k, nb, ld);
+  };
+  return driveKernel;
 }

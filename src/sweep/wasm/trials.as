@@ -126,41 +126,61 @@ export function eq4Array(n: i32, I: usize, par: usize, out: usize): void {
   }
 }
 
-// Eq. 4 value and derivative at n currents (n even) for one device, for the network's forward pass
-// (src/device/analytic.ts). par = (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)). The value is eq4v's,
-// bit for bit; with E = e^y, w = 1 + E and dI = I + Q·Ic, inv = 1/(w·dI):
+// Eq. 4 value and derivative at currents x (two lanes) for one device, stored at P and D (D = 0:
+// value only). par = (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)) splatted. The value is eq4v's, bit
+// for bit; with E = e^y, w = 1 + E and dI = I + Q·Ic, inv = 1/(w·dI):
 //   p'(I) = inv·(2a·P0·((E·inv)·dI)·(I − Ic) + P0·Ic·(1 + Q)·(w·inv))
 // (= P0·(2a·E/w²·(I − Ic)/dI + Ic·(1 + Q)/(w·dI²)); every factor stays finite when E is huge).
-// D = 0: value only.
+@inline function eq4Store(x: v128, a2: v128, b2: v128, Ic: v128, QIc: v128, P0: v128, a2P0: v128, cP0: v128, P: usize, D: usize): void {
+  if (D == 0) {
+    v128.store(P, eq4v(x, a2, b2, Ic, QIc, P0));
+    return;
+  }
+  const y = f64x2.pmax(f64x2.pmin(f64x2.sub(b2, f64x2.mul(a2, x)), kv(K_CLAMP2)), kv(K_MCLAMP2));
+  const t = f64x2.add(f64x2.mul(y, kv(K_INV_LN2)), kv(K_MAGIC));
+  const kf = f64x2.sub(t, kv(K_MAGIC));
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(kf, kv(K_LN2_HI))), f64x2.mul(kf, kv(K_LN2_LO)));
+  const p = expm1Poly(r);
+  const s = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
+  const sp = f64x2.mul(s, p);
+  const w = f64x2.add(f64x2.add(kv(K_ONE), s), sp);
+  const E = f64x2.add(s, sp);
+  const num = f64x2.sub(x, Ic), dI = f64x2.add(x, QIc);
+  const wd = f64x2.mul(w, dI);
+  v128.store(P, f64x2.div(f64x2.mul(P0, num), wd));
+  const inv = f64x2.div(kv(K_ONE), wd);
+  const g = f64x2.mul(f64x2.mul(a2P0, f64x2.mul(f64x2.mul(E, inv), dI)), num);
+  v128.store(D, f64x2.mul(inv, f64x2.add(g, f64x2.mul(cP0, f64x2.mul(w, inv)))));
+}
+
+// Eq. 4 value (and derivative when D ≠ 0) at n currents I (n even) for one device with the seven
+// parameters at par (see eq4Store), for the device curve's evaluate (src/device/analytic.ts).
 export function eq4Deriv(n: i32, I: usize, par: usize, P: usize, D: usize): void {
   const a2 = f64x2.splat(load<f64>(par)), b2 = f64x2.splat(load<f64>(par, 8)), Ic = f64x2.splat(load<f64>(par, 16));
   const QIc = f64x2.splat(load<f64>(par, 24)), P0 = f64x2.splat(load<f64>(par, 32));
-  if (D == 0) {
-    for (let i = 0; i < n; i += 2) {
-      const o = <usize>i * 8;
-      v128.store(P + o, eq4v(v128.load(I + o), a2, b2, Ic, QIc, P0));
-    }
-    return;
-  }
   const a2P0 = f64x2.splat(load<f64>(par, 40)), cP0 = f64x2.splat(load<f64>(par, 48));
   for (let i = 0; i < n; i += 2) {
     const o = <usize>i * 8;
-    const x = v128.load(I + o);
-    const y = f64x2.pmax(f64x2.pmin(f64x2.sub(b2, f64x2.mul(a2, x)), kv(K_CLAMP2)), kv(K_MCLAMP2));
-    const t = f64x2.add(f64x2.mul(y, kv(K_INV_LN2)), kv(K_MAGIC));
-    const kf = f64x2.sub(t, kv(K_MAGIC));
-    const r = f64x2.sub(f64x2.sub(y, f64x2.mul(kf, kv(K_LN2_HI))), f64x2.mul(kf, kv(K_LN2_LO)));
-    const p = expm1Poly(r);
-    const s = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
-    const sp = f64x2.mul(s, p);
-    const w = f64x2.add(f64x2.add(kv(K_ONE), s), sp);
-    const E = f64x2.add(s, sp);
-    const num = f64x2.sub(x, Ic), dI = f64x2.add(x, QIc);
-    const wd = f64x2.mul(w, dI);
-    v128.store(P + o, f64x2.div(f64x2.mul(P0, num), wd));
-    const inv = f64x2.div(kv(K_ONE), wd);
-    const g = f64x2.mul(f64x2.mul(a2P0, f64x2.mul(f64x2.mul(E, inv), dI)), num);
-    v128.store(D + o, f64x2.mul(inv, f64x2.add(g, f64x2.mul(cP0, f64x2.mul(w, inv)))));
+    eq4Store(v128.load(I + o), a2, b2, Ic, QIc, P0, a2P0, cP0, P + o, D == 0 ? 0 : D + o);
+  }
+}
+
+// One step of the network's forward pass for k eq. 4 oscillators on the first n columns (n even) of
+// rows of stride ld (row i at i·ld; unaligned when ld is odd, and column n − 1 may spill into the
+// next row's first column, which that row then overwrites): I = s·u·u from the drives U, then
+// eq4Store into the rows of P and D (D = 0: value only). par holds 8 doubles per oscillator: the
+// seven of eq4Store and the polarity s.
+export function eq4Drive(k: i32, n: i32, ld: i32, U: usize, par: usize, P: usize, D: usize): void {
+  for (let i = 0; i < k; i++) {
+    const q = par + <usize>i * 64;
+    const a2 = f64x2.splat(load<f64>(q)), b2 = f64x2.splat(load<f64>(q, 8)), Ic = f64x2.splat(load<f64>(q, 16));
+    const QIc = f64x2.splat(load<f64>(q, 24)), P0 = f64x2.splat(load<f64>(q, 32));
+    const a2P0 = f64x2.splat(load<f64>(q, 40)), cP0 = f64x2.splat(load<f64>(q, 48)), pol = f64x2.splat(load<f64>(q, 56));
+    const row = <usize>i * <usize>ld * 8;
+    for (let o: usize = row, end = row + <usize>n * 8; o < end; o += 16) {
+      const u = v128.load(U + o);
+      eq4Store(f64x2.mul(f64x2.mul(pol, u), u), a2, b2, Ic, QIc, P0, a2P0, cP0, P + o, D == 0 ? 0 : D + o);
+    }
   }
 }
 
