@@ -7,7 +7,7 @@
  * Under tsx (tests, benchmarks) the file is `.ts`: each worker starts from a bootstrap that
  * registers tsx and then imports this file; from dist/ the `.js` file is the entry itself.
  */
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { startModuleWorker } from "./worker-start.js";
 import type { Model } from "../network/model.js";
@@ -18,6 +18,7 @@ import {
   resolveRobustnessOptions,
   createTrialContext,
   runTrials,
+  type TrialContext,
   sigmaStats,
   checkTestSet,
   type RobustnessOptions,
@@ -55,26 +56,88 @@ function variationOf(o: ResolvedRobustness, s: number): ResolvedVariation {
   return { params: o.params, sigma: o.sigmas[s], relative: o.relative, distribution: o.distribution };
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.kind === "dynaspin-robustness") {
-  const init = workerData as WorkerInit;
-  const model = modelFromJson(init.model);
-  const test: Dataset = { ...init.test, featureNames: [], classNames: [] };
-  const hw = init.options.hardware ? resolveHardware(init.options.hardware.spec) : null;
-  const ctx = createTrialContext(model, test, hw);
+/** What the pool posts to a worker: a new sweep to set up, or a chunk of the current one. */
+type ToWorker = { sweep: number; init: WorkerInit } | (Task & { sweep: number });
+
+if (!isMainThread && parentPort && (workerData as { kind?: string } | undefined)?.kind === "dynaspin-robustness-pool") {
   const port = parentPort;
-  port.on("message", (t: Task | null) => {
-    if (t === null) {
-      port.close();
+  let current: { sweep: number; init: WorkerInit; model: Model; ctx: TrialContext } | null = null;
+  port.on("message", (m: ToWorker) => {
+    if ("init" in m) {
+      const model = modelFromJson(m.init.model);
+      const test: Dataset = { ...m.init.test, featureNames: [], classNames: [] };
+      const hw = m.init.options.hardware ? resolveHardware(m.init.options.hardware.spec) : null;
+      current = { sweep: m.sweep, init: m.init, model, ctx: createTrialContext(model, test, hw) };
       return;
     }
-    const correct = new Int32Array(t.t1 - t.t0);
-    const r = runTrials(ctx, model.devices, variationOf(init.options, t.s), init.options.seed, t.s, t.t0, t.t1, correct);
-    port.postMessage({ id: t.id, correct, redraws: r.redraws, clipped: r.clipped } satisfies Done, [correct.buffer]);
+    if (current === null || current.sweep !== m.sweep) throw new Error(`robustness worker: chunk of sweep ${m.sweep} without its set-up`);
+    const o = current.init.options;
+    const correct = new Int32Array(m.t1 - m.t0);
+    const r = runTrials(current.ctx, current.model.devices, variationOf(o, m.s), o.seed, m.s, m.t0, m.t1, correct);
+    port.postMessage({ id: m.id, correct, redraws: r.redraws, clipped: r.clipped } satisfies Done, [correct.buffer]);
   });
+  port.postMessage("ready");
 }
 
-function startWorker(init: WorkerInit): Worker {
-  return startModuleWorker(import.meta.url, { workerData: init });
+/** A pooled worker thread: kept between sweeps (unref'd, so it never keeps the process alive). */
+interface PooledWorker {
+  worker: Worker;
+  /** True once the worker has posted "ready" (module loaded). */
+  ready: boolean;
+  /** The sweep whose set-up the worker holds (0: none). */
+  sweep: number;
+  /** Called with each message while a sweep leases the worker. */
+  onMessage: ((m: Done | "ready") => void) | null;
+  onError: ((e: unknown) => void) | null;
+}
+
+/** Idle pooled workers, reused by the next sweep of this process. */
+const idle: PooledWorker[] = [];
+let sweeps = 0;
+
+function startPooled(): PooledWorker {
+  const pw: PooledWorker = { worker: startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-robustness-pool" } }), ready: false, sweep: 0, onMessage: null, onError: null };
+  pw.worker.on("message", (m: Done | "ready") => {
+    if (m === "ready") pw.ready = true;
+    pw.onMessage?.(m);
+  });
+  pw.worker.on("error", (e) => {
+    const at = idle.indexOf(pw);
+    if (at >= 0) idle.splice(at, 1);
+    pw.onError?.(e);
+  });
+  // After the listeners: adding a "message" listener refs the worker's port again.
+  pw.worker.unref();
+  return pw;
+}
+
+/**
+ * Starts (or keeps) enough pooled worker threads for sweeps on `threads` threads and resolves when
+ * all of them have loaded, so that a following {@link robustnessParallel} call does not spend its
+ * first ≈ 0.1 s (0.4 s under tsx) waiting for workers to boot. Optional: sweeps start workers
+ * themselves. Idle pooled workers never keep the process alive.
+ */
+export async function prestartRobustnessWorkers(threads: number = defaultRobustnessWorkers()): Promise<void> {
+  while (idle.length < threads - 1) idle.push(startPooled());
+  await Promise.all(
+    idle.map((pw) =>
+      pw.ready
+        ? undefined
+        : new Promise<void>((resolve, reject) => {
+            pw.worker.ref();
+            const done = (e?: unknown): void => {
+              pw.worker.unref();
+              pw.onMessage = pw.onError = null;
+              if (e === undefined) resolve();
+              else reject(e);
+            };
+            pw.onMessage = (m) => {
+              if (m === "ready") done();
+            };
+            pw.onError = (e) => done(e);
+          }),
+    ),
+  );
 }
 
 /** Number of workers used when none is given: the available cores. */
@@ -84,7 +147,10 @@ export function defaultRobustnessWorkers(): number {
 
 /** Options of {@link robustnessParallel} beyond the sweep's. */
 export interface ParallelOptions {
-  /** Worker threads; 0 runs on this thread. @default available cores */
+  /**
+   * Threads computing trials: this thread plus `workers − 1` worker threads (0 or 1: this thread
+   * only). @default available cores
+   */
   workers?: number;
   /** Trials per work unit handed to a worker. @default 250 */
   chunk?: number;
@@ -131,14 +197,17 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
       par.onSigma?.(raw, st);
     }
   };
-  const workers = Math.max(0, Math.min(par.workers ?? defaultRobustnessWorkers(), tasks.length));
-  if (workers === 0 || per === 0) {
-    const ctx = createTrialContext(model, test, o.hardware);
-    for (const t of tasks) {
-      const correct = new Int32Array(t.t1 - t.t0);
-      const r = runTrials(ctx, model.devices, variationOf(o, t.s), o.seed, t.s, t.t0, t.t1, correct);
-      finish(t, { correct, ...r });
-    }
+  // This thread computes too: `threads` = this one + (threads − 1) worker threads, so the trials
+  // start at once while the workers boot.
+  const threads = Math.max(0, Math.min(par.workers ?? defaultRobustnessWorkers(), tasks.length));
+  const ctx = createTrialContext(model, test, o.hardware);
+  const runHere = (t: Task): void => {
+    const correct = new Int32Array(t.t1 - t.t0);
+    const r = runTrials(ctx, model.devices, variationOf(o, t.s), o.seed, t.s, t.t0, t.t1, correct);
+    finish(t, { correct, ...r });
+  };
+  if (threads <= 1 || per === 0) {
+    for (const t of tasks) runHere(t);
   } else {
     const init: WorkerInit = {
       kind: "dynaspin-robustness",
@@ -146,36 +215,84 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
       test: { x: test.x, y: test.y, n: test.n, d: test.d },
       options: o,
     };
+    const sweep = ++sweeps;
+    // Lease threads − 1 workers: idle ones from an earlier sweep first (already loaded), then new ones.
+    const pool = idle.splice(0, threads - 1);
+    while (pool.length < threads - 1) pool.push(startPooled());
+    // Leased workers keep the process alive until the sweep ends; idle ones do not.
+    for (const pw of pool) pw.worker.ref();
     await new Promise<void>((resolve, reject) => {
-      let next = 0, running = 0, failed = false;
-      const pool = Array.from({ length: workers }, () => startWorker(init));
-      const give = (w: Worker): void => {
-        if (next < tasks.length) {
-          running++;
-          w.postMessage(tasks[next++]);
-        } else w.postMessage(null);
+      let next = 0, running = 0, failed = false, hereBusy = true;
+      const release = (): void => {
+        for (const pw of pool) {
+          pw.onMessage = pw.onError = null;
+          pw.worker.unref();
+          idle.push(pw);
+        }
       };
-      for (const w of pool) {
-        w.on("message", (m: Done) => {
-          running--;
-          try {
-            finish(tasks[m.id], m);
-          } catch (e) {
-            failed = true;
-            reject(e);
+      const fail = (e: unknown): void => {
+        if (failed) return;
+        failed = true;
+        for (const pw of pool) {
+          pw.onMessage = pw.onError = null;
+          void pw.worker.terminate();
+        }
+        reject(e);
+      };
+      const maybeDone = (): void => {
+        if (failed || running > 0 || hereBusy || next < tasks.length) return;
+        release();
+        resolve();
+      };
+      // Each worker holds up to two chunks, so it never idles while this thread is busy with its own.
+      const queued = new Map<PooledWorker, number>();
+      const give = (pw: PooledWorker): void => {
+        if (pw.sweep !== sweep && next < tasks.length) {
+          pw.worker.postMessage({ sweep, init } satisfies ToWorker);
+          pw.sweep = sweep;
+        }
+        while (next < tasks.length && (queued.get(pw) ?? 0) < 2) {
+          running++;
+          queued.set(pw, (queued.get(pw) ?? 0) + 1);
+          pw.worker.postMessage({ ...tasks[next++], sweep } satisfies ToWorker);
+        }
+      };
+      for (const pw of pool) {
+        // A worker gets its first chunks once loaded ("ready"), so a short sweep never waits for one.
+        pw.onMessage = (m) => {
+          if (m !== "ready") {
+            running--;
+            queued.set(pw, (queued.get(pw) ?? 1) - 1);
+            try {
+              finish(tasks[m.id], m);
+            } catch (e) {
+              fail(e);
+            }
           }
           if (failed) return;
-          give(w);
-          if (running === 0 && next >= tasks.length) resolve();
-        });
-        w.on("error", (e) => {
-          if (failed) return;
-          failed = true;
-          for (const x of pool) void x.terminate();
-          reject(e);
-        });
-        give(w);
+          give(pw);
+          maybeDone();
+        };
+        pw.onError = fail;
+        if (pw.ready) give(pw);
       }
+      // One chunk at a time on this thread, yielding in between so worker results come in.
+      const step = (): void => {
+        if (failed) return;
+        if (next >= tasks.length) {
+          hereBusy = false;
+          maybeDone();
+          return;
+        }
+        try {
+          runHere(tasks[next++]);
+        } catch (e) {
+          fail(e);
+          return;
+        }
+        setImmediate(step);
+      };
+      setImmediate(step);
     });
   }
   return { options: o, testSamples: test.n, raw: indices.map((s) => raws.get(s)!), stats: indices.map((s) => stats.get(s)!) };

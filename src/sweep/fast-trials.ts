@@ -33,6 +33,7 @@ interface TrialsExports {
   eq4Deriv(n: number, I: number, par: number, P: number, D: number): void;
   eq4Drive(k: number, n: number, ld: number, U: number, par: number, P: number, D: number): void;
   trial(k: number, steps: number, classes: number, n8: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number): number;
+  trialScreen(k: number, steps: number, classes: number, n16: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number, tau: number, list: number): number;
 }
 
 /** First byte operands may use (below: the module's own static data). */
@@ -77,6 +78,8 @@ export function fastWasmAvailable(): boolean {
 /** The state of {@link createFastTrials}: fill `par`, call `run`. */
 export interface FastTrials {
   backend: FastBackend;
+  /** True when runs screen in float32 and recompute only undecided samples in float64. */
+  screened: boolean;
   k: number;
   /** Test samples (columns); n8 = n rounded up to a multiple of 8. */
   n: number;
@@ -116,11 +119,23 @@ function layout(k: number, steps: number, classes: number, n8: number): Layout {
  * Ic, which variation never changes). Precomputes I(0). Allocates once; `run()` allocates nothing.
  * The caller guarantees every device is eq. 4 and the hardware is ideal.
  */
-export function createFastTrials(model: Model, p0: Float64Array, ldp: number, n: number, y: Int32Array, polarity: ArrayLike<number>, backend: FastBackend | "auto" = "auto"): FastTrials {
+export function createFastTrials(
+  model: Model,
+  p0: Float64Array,
+  ldp: number,
+  n: number,
+  y: Int32Array,
+  polarity: ArrayLike<number>,
+  backend: FastBackend | "auto" = "auto",
+  screen: number = DEFAULT_SCREEN_MARGIN,
+): FastTrials {
   const { k, steps, classes } = model;
   const n8 = (n + 7) & ~7;
   const L = layout(k, steps, classes, n8);
-  const ex = backend === "ts" ? null : instantiate(L.end * 8);
+  const n16 = (n + 15) & ~15;
+  const S = screenLayout(L.end * 8, k, steps, classes, n8, n16);
+  const useScreen = backend !== "ts" && screen > 0;
+  const ex = backend === "ts" ? null : instantiate(useScreen ? S.end : L.end * 8);
   if (backend === "wasm" && ex === null) throw new Error("fast trials: WebAssembly SIMD is not available in this runtime");
   const f64 = ex ? new Float64Array(ex.memory.buffer, BASE, L.end) : new Float64Array(L.end);
   f64.set(model.A.subarray(0, steps * k * k), L.A);
@@ -140,11 +155,89 @@ export function createFastTrials(model: Model, p0: Float64Array, ldp: number, n:
   const par = f64.subarray(L.par, L.par + 6 * k);
   const cur = steps % 2 === 1 ? L.P : L.Pn;
   const out = f64.subarray(cur, cur + k * n8);
-  const run =
-    ex !== null
-      ? (): number => ex.trial(k, steps, classes, n8, BASE + L.A * 8, BASE + L.B * 8, BASE + L.W * 8, BASE + L.C * 8, BASE + L.par * 8, BASE + L.I0 * 8, BASE + L.P * 8, BASE + L.Pn * 8, BASE + L.y * 8)
-      : (): number => trialKernel(k, steps, classes, n8, f64, L);
-  return { backend: ex ? "wasm" : "ts", k, n, n8, par, run, state: () => out };
+  if (ex === null) return { backend: "ts", screened: false, k, n, n8, par, run: () => trialKernel(k, steps, classes, n8, f64, L), state: () => out };
+  const at = (x: number): number => BASE + x * 8;
+  const full = (): number => ex.trial(k, steps, classes, n8, at(L.A), at(L.B), at(L.W), at(L.C), at(L.par), at(L.I0), at(L.P), at(L.Pn), at(L.y));
+  if (!useScreen) return { backend: "wasm", screened: false, k, n, n8, par, run: full, state: () => out };
+  // Float32 copies of the network, I(0) and the labels; float64 scratch for the undecided samples.
+  const buf = ex.memory.buffer;
+  const f32 = (off: number, len: number): Float32Array => new Float32Array(buf, off, len);
+  const A32 = f32(S.A, steps * k * k), B32 = f32(S.B, steps * k), W32 = f32(S.W, classes * k), C32 = f32(S.C, classes);
+  const par32 = f32(S.par, 6 * k), I032 = f32(S.I0, k * n16), y32 = f32(S.y, n16);
+  A32.set(model.A.subarray(0, steps * k * k));
+  B32.set(model.B.subarray(0, steps * k));
+  W32.set(model.W.subarray(0, classes * k));
+  C32.set(model.c.subarray(0, classes));
+  for (let i = 0; i < k; i++) for (let b = 0; b < n16; b++) I032[i * n16 + b] = b < n8 ? f64[L.I0 + i * n8 + b] : 0;
+  for (let b = 0; b < n16; b++) y32[b] = b < n ? y[b] : -1;
+  const list = new Int32Array(buf, S.list, n16 + 1);
+  // Margin in logit units: screen × the largest |logit| that powers 0 ≤ p_j ≤ P0_j allow.
+  let scale = 0;
+  for (let c = 0; c < classes; c++) {
+    let sc = Math.abs(model.c[c]);
+    for (let j = 0; j < k; j++) sc += Math.abs(model.W[c * k + j]) * powerScale(model, j);
+    scale = Math.max(scale, sc);
+  }
+  const tau = screen * scale;
+  const sub = new Float64Array(buf, S.sub, 3 * k * n8 + n8);
+  const sI0 = 0, sP = k * n8, sPn = 2 * k * n8, sY = 3 * k * n8;
+  const run = (): number => {
+    for (let i = 0; i < 6 * k; i += 6) {
+      // The float32 kernel works in base 2: slope and offset times log2(e).
+      par32[i] = par[i] * Math.LOG2E;
+      par32[i + 1] = par[i + 1] * Math.LOG2E;
+      for (let q = 2; q < 6; q++) par32[i + q] = par[i + q];
+    }
+    let correct = ex.trialScreen(k, steps, classes, n16, S.A, S.B, S.W, S.C, S.par, S.I0, S.P, S.Pn, S.y, tau, S.list);
+    const m = list[0];
+    if (m === 0) return correct;
+    // The undecided samples in float64: gather their I(0) columns and labels, pad to 8.
+    const m8 = (m + 7) & ~7;
+    for (let j = 0; j < m8; j++) {
+      const b = j < m ? list[1 + j] : -1;
+      for (let i = 0; i < k; i++) sub[sI0 + i * m8 + j] = b >= 0 ? f64[L.I0 + i * n8 + b] : 0;
+      sub[sY + j] = b >= 0 ? f64[L.y + b] : -1;
+    }
+    const sb = S.sub;
+    correct += ex.trial(k, steps, classes, m8, at(L.A), at(L.B), at(L.W), at(L.C), at(L.par), sb + sI0 * 8, sb + sP * 8, sb + sPn * 8, sb + sY * 8);
+    return correct;
+  };
+  return {
+    backend: "wasm", screened: true, k, n, n8, par, run,
+    state: () => {
+      throw new Error("fast trials: state() needs screen = 0 (the screened run keeps float64 states of undecided samples only)");
+    },
+  };
+}
+
+/**
+ * Default float32 screening margin, relative to the model's logit scale
+ * S = max_c (|c_c| + Σ_j |W_cj|·P0_j) (the largest |logit| that powers 0 ≤ p_j ≤ P0_j allow): a test
+ * sample whose two largest float32 logits differ by at least 0.01·S is counted from the float32 run;
+ * every other sample is recomputed in float64. On the paper's spiral sweep (S ≈ 9.8) the float32
+ * logits were off by at most ≈ 1e-5 (decisions first changed at margins of 3e-6 to 1e-5 over 42 000
+ * trials up to σ = 1), so the margin is ≈ 10⁴ times the largest error seen. 0 disables screening.
+ */
+export const DEFAULT_SCREEN_MARGIN = 1e-2;
+
+/** P0 of device j when it is eq. 4 (the only devices the fused kernel runs), else 1. */
+function powerScale(model: Model, j: number): number {
+  const d = model.devices[j] as { P0?: number };
+  return typeof d.P0 === "number" ? d.P0 : 1;
+}
+
+/** Byte offsets of the screening blocks, after the float64 layout (16-byte aligned). */
+function screenLayout(start: number, k: number, steps: number, classes: number, n8: number, n16: number): { A: number; B: number; W: number; C: number; par: number; I0: number; P: number; Pn: number; y: number; list: number; sub: number; end: number } {
+  let at = BASE + start;
+  const take = (bytes: number): number => {
+    const o = at;
+    at += (bytes + 15) & ~15;
+    return o;
+  };
+  const A = take(4 * steps * k * k), B = take(4 * steps * k), W = take(4 * classes * k), C = take(4 * classes), par = take(4 * 6 * k);
+  const I0 = take(4 * k * n16), P = take(4 * k * n16), Pn = take(4 * k * n16), y = take(4 * n16), list = take(4 * (n16 + 1));
+  const sub = take(8 * (3 * k * n8 + n8));
+  return { A, B, W, C, par, I0, P, Pn, y, list, sub, end: at - BASE };
 }
 
 /** The TypeScript kernel: the WebAssembly `trial` operation for operation, one lane at a time. */

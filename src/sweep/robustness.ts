@@ -155,10 +155,11 @@ export function createTrialContext(model: Model, test: Dataset, hardware: Resolv
  * Returns the redraw / clip counts. The core of every sweep, worker and shard.
  *
  * With ideal hardware and only eq. 4 devices (the paper's Fig. 4 case) the trials run on the fused
- * kernel of src/sweep/fast-trials.ts (same draws, step-0 drive computed once, eq. 4 with the fast
- * tanh of src/sweep/fast-tanh.ts, WebAssembly SIMD where available): deterministic and the same on
- * every runtime, but not bit-identical to `evaluate()`'s `Math.tanh` (a count may differ when a
- * test sample's logits tie within ≈ 1e-15). Everything else runs the general forward pass.
+ * kernel of src/sweep/fast-trials.ts: same draws, step-0 drive computed once, the same eq. 4 bits as
+ * the device curves, and in WebAssembly a float32 screen — each trial runs first in float32 and only
+ * the test samples whose float32 logit margin is below 1 % of the logit scale are recomputed in
+ * float64 — so the counts are those of the float64 forward pass (tests compare them trial by trial).
+ * Everything else runs the general forward pass.
  */
 export function runTrials(ctx: TrialContext, base: Model["devices"], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
   const fast = fastTrialsFor(ctx, base);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createFastTrials, fastWasmAvailable } from "../../src/sweep/fast-trials.js";
+import { createFastTrials, fastWasmAvailable, DEFAULT_SCREEN_MARGIN } from "../../src/sweep/fast-trials.js";
 import { createTrialContext, runTrials, robustnessSweep } from "../../src/sweep/robustness.js";
 import { drawDevicesResolved, drawEq4Params, resolveVariation } from "../../src/sweep/variation.js";
 import { resolveHardware } from "../../src/network/hardware.js";
@@ -11,10 +11,10 @@ import { Rng } from "../../src/util/rng.js";
 import { smallSpiral } from "./fixture.js";
 
 /** A fused-trial state on the fixture's test set, with the base devices' scalars in `par`. */
-function setup(backend: "wasm" | "ts") {
+function setup(backend: "wasm" | "ts", screen = 0) {
   const { model, test: ts } = smallSpiral();
   const ctx = createTrialContext(model, ts);
-  const f = createFastTrials(model, ctx.ws.P[0], ctx.ws.capacity, ts.n, ts.y, model.devices.map((d) => d.polarity), backend);
+  const f = createFastTrials(model, ctx.ws.P[0], ctx.ws.capacity, ts.n, ts.y, model.devices.map((d) => d.polarity), backend, screen);
   model.devices.forEach((d, i) => {
     const e = d as Eq4Curve;
     f.par.set([2 * e.a, 2 * e.b, e.Ic, e.Q * e.Ic, e.P0, e.polarity], 6 * i);
@@ -22,7 +22,7 @@ function setup(backend: "wasm" | "ts") {
   return { model, ts, ctx, f };
 }
 
-test("the fused trial's final state stays within 1e-12 of forward() with the same devices", () => {
+test("the fused trial's final state equals forward()'s bit for bit with the same devices", () => {
   const { model, ts, f } = setup("ts");
   const ws = createWorkspace(model.k, model.steps, model.classes, ts.n);
   loadBatch(ws, ts.x, null, 0, ts.n, model.normalization);
@@ -32,7 +32,7 @@ test("the fused trial's final state stays within 1e-12 of forward() with the sam
   for (let j = 0; j < model.k; j++) {
     for (let b = 0; b < ts.n; b++) {
       const ref = P[j * ts.n + b];
-      assert.ok(Math.abs(S[j * f.n8 + b] - ref) <= 1e-12 * Math.max(1, Math.abs(ref)), `oscillator ${j}, sample ${b}: ${S[j * f.n8 + b]} vs ${ref}`);
+      assert.ok(Object.is(S[j * f.n8 + b], ref), `oscillator ${j}, sample ${b}: ${S[j * f.n8 + b]} vs ${ref}`);
     }
   }
 });
@@ -78,19 +78,33 @@ test("the fused draw routine consumes the same random stream as drawDevices, red
   }
 });
 
-test("fast and general trial paths agree trial by trial up to rare ties and count the same redraws", () => {
+test("fast (float32-screened) and general trial paths give the same count in every trial and the same redraws", () => {
   const { model, test: ts } = smallSpiral();
   const fast = createTrialContext(model, ts);
-  // Ideal hardware given explicitly takes the general path (DeviceCurve objects, Math.tanh).
+  // Ideal hardware given explicitly takes the general path (the network's forward pass in float64).
   const slow = createTrialContext(model, ts, resolveHardware({}));
-  for (const sigma of [0.5, 2]) {
+  for (const sigma of [0.25, 0.5, 1, 2]) {
     const v = resolveVariation({ params: ["a", "Q"], sigma }, model.devices);
-    const cf = new Int32Array(300), cs = new Int32Array(300);
-    const rf = runTrials(fast, model.devices, v, 11, 1, 0, 300, cf);
-    const rs = runTrials(slow, model.devices, v, 11, 1, 0, 300, cs);
+    const cf = new Int32Array(400), cs = new Int32Array(400);
+    const rf = runTrials(fast, model.devices, v, 11, 1, 0, 400, cf);
+    const rs = runTrials(slow, model.devices, v, 11, 1, 0, 400, cs);
     assert.deepEqual(rf, rs);
-    let same = 0;
-    for (let i = 0; i < 300; i++) if (cf[i] === cs[i]) same++;
-    assert.ok(same >= 297, `only ${same} of 300 trials agree at sigma ${sigma}`);
+    assert.deepEqual(cf, cs, `sigma ${sigma}`);
+  }
+});
+
+test("the float32 screen recomputes undecided samples: counts equal the float64 kernel's over 3000 wide draws", () => {
+  const a = setup("wasm", 0), b = setup("wasm", DEFAULT_SCREEN_MARGIN);
+  assert.equal(b.f.screened, true);
+  assert.equal(a.f.screened, false);
+  assert.throws(() => b.f.state(), /screen = 0/);
+  const rng = new Rng(78);
+  for (let trial = 0; trial < 3000; trial++) {
+    const spread = 0.1 + 3 * (trial / 3000);
+    for (let i = 0; i < a.model.k; i++) {
+      a.f.par[6 * i] = b.f.par[6 * i] = 2 * (4 + spread * rng.normal());
+      a.f.par[6 * i + 1] = b.f.par[6 * i + 1] = 2 * (5 + spread * rng.normal());
+    }
+    assert.equal(b.f.run(), a.f.run(), `trial ${trial}`);
   }
 });

@@ -258,3 +258,138 @@ export function trial(k: i32, steps: i32, classes: i32, n8: i32, A: usize, B: us
   }
   return <i32>(f64x2.extract_lane(hits, 0) + f64x2.extract_lane(hits, 1));
 }
+
+// ---- float32 screening (see src/sweep/fast-trials.ts) -------------------------------------------
+// The same trial in f32x4 (four samples per vector), only to decide which test samples are
+// classified beyond doubt: a sample counts as decided when its two largest float32 logits differ by
+// at least tau; every other sample is recomputed in float64 by `trial` (the caller gathers them).
+// Eq. 4 in float32 with the slope and offset pre-scaled by log2(e) (par holds 2a·log2e, 2b·log2e):
+// y2 = b2' − a2'·I = −2z·log2(e) clamped to ±115, 2^y2 = 2^k·(1 + p) with k = round(y2),
+// r = y2 − k (exact) and p = 2^r − 1 = Σ (r·ln2)^n/n! to degree 7 (truncation < 1e-8 relative),
+// then P0·(I − Ic)/((1 + 2^y2)·(I + Q·Ic)).
+
+const KF = memory.data<f32>([
+  0.6931472, 0.6931472, 0.6931472, 0.6931472, // ln2
+  0.2402265, 0.2402265, 0.2402265, 0.2402265, // ln2²/2
+  0.05550411, 0.05550411, 0.05550411, 0.05550411, // ln2³/6
+  0.009618129, 0.009618129, 0.009618129, 0.009618129, // ln2⁴/24
+  0.0013333558, 0.0013333558, 0.0013333558, 0.0013333558, // ln2⁵/120
+  0.00015403530, 0.00015403530, 0.00015403530, 0.00015403530, // ln2⁶/720
+  0.000015252734, 0.000015252734, 0.000015252734, 0.000015252734, // ln2⁷/5040
+  12582912.0, 12582912.0, 12582912.0, 12582912.0, // 1.5·2^23
+  115.0, 115.0, 115.0, 115.0,
+  -115.0, -115.0, -115.0, -115.0,
+  1.0, 1.0, 1.0, 1.0,
+]);
+const F_C1 = 0, F_C2 = 1, F_C3 = 2, F_C4 = 3, F_C5 = 4, F_C6 = 5, F_C7 = 6, F_MAGIC = 7, F_CLAMP = 8, F_MCLAMP = 9, F_ONE = 10;
+@inline function kf(i: i32): v128 {
+  return v128.load(KF + <usize>i * 16);
+}
+
+@inline function eq4f(I: v128, a2: v128, b2: v128, Ic: v128, QIc: v128, P0: v128): v128 {
+  const y = f32x4.pmax(f32x4.pmin(f32x4.sub(b2, f32x4.mul(a2, I)), kf(F_CLAMP)), kf(F_MCLAMP));
+  const t = f32x4.add(y, kf(F_MAGIC));
+  const r = f32x4.sub(y, f32x4.sub(t, kf(F_MAGIC)));
+  const r2 = f32x4.mul(r, r);
+  const e0 = f32x4.add(kf(F_C2), f32x4.mul(r, kf(F_C3)));
+  const e1 = f32x4.add(kf(F_C4), f32x4.mul(r, kf(F_C5)));
+  const e2 = f32x4.add(kf(F_C6), f32x4.mul(r, kf(F_C7)));
+  const tail = f32x4.add(e0, f32x4.mul(r2, f32x4.add(e1, f32x4.mul(r2, e2))));
+  const p = f32x4.add(f32x4.mul(r, kf(F_C1)), f32x4.mul(r2, tail));
+  const s = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+  const den = f32x4.add(f32x4.add(kf(F_ONE), s), f32x4.mul(s, p));
+  return f32x4.div(f32x4.mul(P0, f32x4.sub(I, Ic)), f32x4.mul(den, f32x4.add(I, QIc)));
+}
+
+// One trial in float32 on n16 samples (a multiple of 16; padding labels −1). Layout as `trial` but
+// float32 throughout and par with 6 floats per oscillator (2a·log2e, 2b·log2e, Ic, Q·Ic, P0, s). Returns the number of decided samples
+// whose argmax equals the label; writes the count m of undecided real samples (label ≥ 0) at
+// list and their indices (i32) from list + 4.
+export function trialScreen(k: i32, steps: i32, classes: i32, n16: i32, A: usize, B: usize, W: usize, C: usize, par: usize, I0: usize, P: usize, Pn: usize, y: usize, tau: f32, list: usize): i32 {
+  const row = <usize>n16 * 4;
+  for (let i = 0; i < k; i++) {
+    const q = par + <usize>i * 24;
+    const a = f32x4.splat(load<f32>(q)), b = f32x4.splat(load<f32>(q, 4)), Ic = f32x4.splat(load<f32>(q, 8));
+    const QIc = f32x4.splat(load<f32>(q, 12)), P0 = f32x4.splat(load<f32>(q, 16));
+    const src = I0 + <usize>i * row, dst = P + <usize>i * row;
+    for (let o: usize = 0; o < row; o += 64) {
+      const p0 = eq4f(v128.load(src + o), a, b, Ic, QIc, P0);
+      const p1 = eq4f(v128.load(src + o, 16), a, b, Ic, QIc, P0);
+      const p2 = eq4f(v128.load(src + o, 32), a, b, Ic, QIc, P0);
+      const p3 = eq4f(v128.load(src + o, 48), a, b, Ic, QIc, P0);
+      v128.store(dst + o, p0);
+      v128.store(dst + o, p1, 16);
+      v128.store(dst + o, p2, 32);
+      v128.store(dst + o, p3, 48);
+    }
+  }
+  let cur = P, nxt = Pn;
+  for (let t = 1; t < steps; t++) {
+    for (let i = 0; i < k; i++) {
+      const q = par + <usize>i * 24;
+      const a = f32x4.splat(load<f32>(q)), b = f32x4.splat(load<f32>(q, 4)), Ic = f32x4.splat(load<f32>(q, 8));
+      const QIc = f32x4.splat(load<f32>(q, 12)), P0 = f32x4.splat(load<f32>(q, 16)), pol = f32x4.splat(load<f32>(q, 20));
+      const bias = f32x4.splat(load<f32>(B + <usize>(t * k + i) * 4));
+      const arow = A + <usize>((t * k + i) * k) * 4;
+      const dst = nxt + <usize>i * row;
+      for (let o: usize = 0; o < row; o += 64) {
+        let u0 = bias, u1 = bias, u2 = bias, u3 = bias;
+        let src = cur + o;
+        for (let j = 0; j < k; j++, src += row) {
+          const w = f32x4.splat(load<f32>(arow + <usize>j * 4));
+          u0 = f32x4.add(u0, f32x4.mul(w, v128.load(src)));
+          u1 = f32x4.add(u1, f32x4.mul(w, v128.load(src, 16)));
+          u2 = f32x4.add(u2, f32x4.mul(w, v128.load(src, 32)));
+          u3 = f32x4.add(u3, f32x4.mul(w, v128.load(src, 48)));
+        }
+        const p0 = eq4f(f32x4.mul(f32x4.mul(pol, u0), u0), a, b, Ic, QIc, P0);
+        const p1 = eq4f(f32x4.mul(f32x4.mul(pol, u1), u1), a, b, Ic, QIc, P0);
+        const p2 = eq4f(f32x4.mul(f32x4.mul(pol, u2), u2), a, b, Ic, QIc, P0);
+        const p3 = eq4f(f32x4.mul(f32x4.mul(pol, u3), u3), a, b, Ic, QIc, P0);
+        v128.store(dst + o, p0);
+        v128.store(dst + o, p1, 16);
+        v128.store(dst + o, p2, 32);
+        v128.store(dst + o, p3, 48);
+      }
+    }
+    const tmp = cur;
+    cur = nxt;
+    nxt = tmp;
+  }
+  const tauv = f32x4.splat(tau);
+  const zero = i32x4.splat(0), one = i32x4.splat(1);
+  let hits = zero;
+  let m: i32 = 0;
+  for (let o: usize = 0; o < row; o += 16) {
+    let best = f32x4.splat(-Infinity), second = f32x4.splat(-Infinity), arg = zero, nan = zero;
+    for (let c = 0; c < classes; c++) {
+      let l = f32x4.splat(load<f32>(C + <usize>c * 4));
+      let src = cur + o;
+      const wrow = W + <usize>(c * k) * 4;
+      for (let j = 0; j < k; j++, src += row) l = f32x4.add(l, f32x4.mul(f32x4.splat(load<f32>(wrow + <usize>j * 4)), v128.load(src)));
+      nan = v128.or(nan, f32x4.ne(l, l));
+      const gt = f32x4.gt(l, best);
+      second = v128.bitselect(best, f32x4.pmax(second, l), gt);
+      best = v128.bitselect(l, best, gt);
+      arg = v128.bitselect(i32x4.splat(c), arg, gt);
+    }
+    // Decided: margin ≥ tau, finite best logit and no NaN logit (float32 overflow never decides).
+    // Labels are float32; padding has −1.
+    const lab = i32x4.trunc_sat_f32x4_s(v128.load(y + o));
+    const fin = f32x4.lt(f32x4.abs(best), f32x4.splat(Infinity));
+    const decided = v128.andnot(v128.and(f32x4.ge(f32x4.sub(best, second), tauv), fin), nan);
+    hits = i32x4.add(hits, v128.and(v128.and(decided, i32x4.eq(arg, lab)), one));
+    const open = i32x4.bitmask(v128.andnot(i32x4.ge_s(lab, zero), decided));
+    if (open != 0) {
+      const b0 = <i32>(o >> 2);
+      for (let lane = 0; lane < 4; lane++) {
+        if (open & (1 << lane)) {
+          store<i32>(list + 4 + (<usize>m << 2), b0 + lane);
+          m++;
+        }
+      }
+    }
+  }
+  store<i32>(list, m);
+  return i32x4.extract_lane(hits, 0) + i32x4.extract_lane(hits, 1) + i32x4.extract_lane(hits, 2) + i32x4.extract_lane(hits, 3);
+}
