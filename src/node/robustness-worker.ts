@@ -1,8 +1,13 @@
 /**
- * Parallel robustness sweeps on Node worker threads. This file is both the pool (main thread) and
- * the worker entry. Work is handed out in chunks of trials (σ index, [t0, t1)) to whichever worker
- * is free; each trial uses only deriveSeed(seed, σ index, trial), and results are integer counts
- * placed by trial index, so the result is bit-identical for any number of workers.
+ * Parallel robustness sweeps on Node threads. This file is both the pool (main thread) and the
+ * worker entry. Work is handed out in chunks of trials (σ index, [t0, t1)): this thread runs one
+ * chunk at a time (yielding in between) and each of the `workers − 1` worker threads holds up to two
+ * queued chunks. Each trial uses only deriveSeed(seed, σ index, trial), and results are integer
+ * counts placed by trial index, so the result is bit-identical for any number of threads.
+ *
+ * Worker threads are pooled: a sweep leases idle workers of an earlier sweep (already loaded) before
+ * starting new ones, sends them its set-up (model, test set, options) once, and returns them at the
+ * end; idle workers are unref'd, so they never keep the process alive.
  *
  * Under tsx (tests, benchmarks) the file is `.ts`: each worker starts from a bootstrap that
  * registers tsx and then imports this file; from dist/ the `.js` file is the entry itself.
