@@ -240,7 +240,7 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
   try {
     // Verification before timing.
     const ref = w.kind === "epoch" ? dynaspinVerify(p) : null;
-    const evalWs = createWorkspace(p.init.k, p.init.steps, p.init.classes, Math.min(512, p.infer.n));
+    const evalWs = createWorkspace(p.init.k, p.init.steps, p.init.classes, Math.min(512, p.infer.n), { engine: true });
     const refInfer = w.kind === "infer" ? evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, evalWs) : null;
     for (const q of peers) {
       if (!q.peer) continue;

@@ -48,3 +48,13 @@ export function setKernelBackend(backend: KernelBackend | "auto"): KernelBackend
 export function kernelBackend(): KernelBackend {
   return current ?? setKernelBackend("auto");
 }
+
+/**
+ * True when the network's kernels are the single-threaded WebAssembly or TypeScript ones (not the
+ * multi-threaded split of `src/node/train-worker.ts`): the in-place engine (`src/network/engine.ts`)
+ * is then the faster path; with threads, the split kernels are.
+ */
+export function singleThreadKernels(): boolean {
+  const f = gemm.gemmBias;
+  return f === JS_KERNELS.gemmBias || f === wasmKernels()?.gemmBias;
+}

@@ -22,9 +22,11 @@
  * weights: a zero weight times an infinite or NaN state now gives NaN.
  */
 import type { Model, Gradients } from "./model.js";
-import { gemm } from "../kernels/backend.js";
+import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive } from "../sweep/fast-trials.js";
+import { fastExp, fastLog } from "../sweep/fast-tanh.js";
+import { createEngine, type Engine } from "./engine.js";
 
 /** The fused WebAssembly step for eq. 4 devices (null without WebAssembly SIMD). */
 const drive = wasmEq4Drive();
@@ -51,14 +53,33 @@ export interface Workspace {
   lam: Float64Array;
   lam2: Float64Array;
   gU: Float64Array;
+  /** The in-place WebAssembly engine holding these buffers, or null (see `engine.ts`). */
+  engine: Engine | null;
+}
+
+/** Options of {@link createWorkspace}. */
+export interface WorkspaceOptions {
+  /**
+   * Put the buffers in an in-place WebAssembly engine (`engine.ts`) when the runtime has
+   * WebAssembly SIMD: same results, fewer copies. Each engine reserves its own WebAssembly memory,
+   * so use it for long-lived workspaces (training, repeated inference), not one per call.
+   * @default false
+   */
+  engine?: boolean;
 }
 
 /** Allocates a workspace for `capacity` samples of a network with the given shapes. */
-export function createWorkspace(k: number, steps: number, classes: number, capacity: number): Workspace {
+export function createWorkspace(k: number, steps: number, classes: number, capacity: number, options: WorkspaceOptions = {}): Workspace {
   const kc = k * capacity;
-  const pAll = new Float64Array((steps + 1) * kc);
-  const uAll = new Float64Array(steps * kc);
-  const dAll = new Float64Array(steps * kc);
+  const engine = options.engine ? createEngine(k, steps, classes, capacity) : null;
+  const region = (name: "P" | "U" | "D" | "I" | "L" | "lam" | "lam2" | "gU", n: number): Float64Array => {
+    if (engine === null) return new Float64Array(n);
+    const o = (engine.at[name] - engine.at.A) / 8;
+    return engine.f64.subarray(o, o + n);
+  };
+  const pAll = region("P", (steps + 1) * kc);
+  const uAll = region("U", steps * kc);
+  const dAll = region("D", steps * kc);
   const P: Float64Array[] = [];
   const U: Float64Array[] = [];
   const D: Float64Array[] = [];
@@ -75,12 +96,13 @@ export function createWorkspace(k: number, steps: number, classes: number, capac
     P,
     U,
     D,
-    I: new Float64Array(kc),
+    I: region("I", kc),
     drivePar: new Float64Array(8 * k),
-    logits: new Float64Array(classes * capacity),
-    lam: new Float64Array(kc),
-    lam2: new Float64Array(kc),
-    gU: new Float64Array(kc),
+    logits: region("L", classes * capacity),
+    lam: region("lam", kc),
+    lam2: region("lam2", kc),
+    gU: region("gU", kc),
+    engine,
   };
 }
 
@@ -121,6 +143,18 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
   const cap = ws.capacity;
   const A = model.A, B = model.B, I = ws.I;
   const fused = drive !== null && eq4DriveParams(model, ws.drivePar);
+  const en = ws.engine;
+  if (fused && en !== null && singleThreadKernels()) {
+    // The in-place engine: the same operations in one WebAssembly call.
+    en.A.set(model.A.subarray(0, steps * k * k));
+    en.B.set(model.B.subarray(0, steps * k));
+    en.W.set(model.W.subarray(0, model.classes * k));
+    en.c.set(model.c.subarray(0, model.classes));
+    en.par.set(ws.drivePar);
+    const at = en.at;
+    en.ex.forward(k, steps, model.classes, nb, cap, at.A, at.B, at.W, at.c, at.par, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
+    return;
+  }
   for (let t = 0; t < steps; t++) {
     const Pt = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1];
     const Dt = withDerivative ? ws.D[t] : null;
@@ -189,23 +223,53 @@ export function countCorrect(ws: Workspace, classes: number, nb: number, y: Int3
  */
 export function softmaxCrossEntropy(ws: Workspace, classes: number, nb: number, y: Int32Array, yStart: number, scale: number, out: { loss: number; correct: number }): void {
   const cap = ws.capacity, L = ws.logits;
+  const en = ws.engine;
+  if (en !== null) {
+    for (let b = 0; b < nb; b++) en.y[b] = y[yStart + b];
+    en.ex.softmax(classes, nb, cap, en.at.L, en.at.y, scale, en.at.out);
+    out.loss = en.out[0];
+    out.correct = en.out[1];
+    return;
+  }
   let loss = 0, correct = 0;
   for (let b = 0; b < nb; b++) {
     const arg = argmaxColumn(L, cap, classes, b);
     const max = L[arg * cap + b];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(L[c * cap + b] - max);
     const label = y[yStart + b];
-    loss += Math.log(sum) + max - L[label * cap + b];
+    const lab = L[label * cap + b];
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = fastExp(L[c * cap + b] - max);
+      L[c * cap + b] = e;
+      sum += e;
+    }
+    loss += fastLog(sum) + max - lab;
     if (arg === label) correct++;
     const inv = 1 / sum;
-    for (let c = 0; c < classes; c++) {
-      const q = Math.exp(L[c * cap + b] - max) * inv;
-      L[c * cap + b] = scale * (q - (c === label ? 1 : 0));
-    }
+    for (let c = 0; c < classes; c++) L[c * cap + b] = scale * (L[c * cap + b] * inv - (c === label ? 1 : 0));
   }
   out.loss = loss;
   out.correct = correct;
+}
+
+/**
+ * Σ_b x[off + b] for b < n in four interleaved partial sums s_(b mod 4), combined as
+ * (s0 + s2) + (s1 + s3): the batch reductions of the adjoint use this order (the WebAssembly
+ * engine's SIMD lanes add the same pairs).
+ */
+export function batchSum(x: Float64Array, off: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n4 = n & ~3;
+  for (let b = off, end = off + n4; b < end; b += 4) {
+    s0 += x[b];
+    s1 += x[b + 1];
+    s2 += x[b + 2];
+    s3 += x[b + 3];
+  }
+  if (n4 < n) s0 += x[off + n4];
+  if (n4 + 1 < n) s1 += x[off + n4 + 1];
+  if (n4 + 2 < n) s2 += x[off + n4 + 2];
+  return s0 + s2 + (s1 + s3);
 }
 
 /**
@@ -216,15 +280,26 @@ export function softmaxCrossEntropy(ws: Workspace, classes: number, nb: number, 
 export function backward(model: Model, ws: Workspace, nb: number, grads: Gradients, inputGrad: Float64Array | null = null): void {
   const { k, steps, classes } = model;
   const cap = ws.capacity, G = ws.logits, Pn = ws.P[steps];
+  const en = ws.engine;
+  if (en !== null && inputGrad === null && drive !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
+    en.A.set(model.A.subarray(0, steps * k * k));
+    en.W.set(model.W.subarray(0, classes * k));
+    en.gA.set(grads.A.subarray(0, steps * k * k));
+    en.gB.set(grads.B.subarray(0, steps * k));
+    en.gW.set(grads.W.subarray(0, classes * k));
+    en.gc.set(grads.c.subarray(0, classes));
+    const at = en.at;
+    en.ex.backward(k, steps, classes, nb, cap, at.A, at.W, at.par, at.P, at.U, at.D, at.L, at.lam, at.lam2, at.gU, at.gA, at.gB, at.gW, at.gc, at.XT);
+    grads.A.set(en.gA);
+    grads.B.set(en.gB);
+    grads.W.set(en.gW);
+    grads.c.set(en.gc);
+    return;
+  }
   let lam = ws.lam, lam2 = ws.lam2;
   const gU = ws.gU;
   // Readout: ∂c_c = Σ_b G_cb, ∂W = G·p(n)ᵀ, λ(n) = Wᵀ·G.
-  for (let c = 0; c < classes; c++) {
-    const go = c * cap;
-    let sc = 0;
-    for (let b = 0; b < nb; b++) sc += G[go + b];
-    grads.c[c] += sc;
-  }
+  for (let c = 0; c < classes; c++) grads.c[c] += batchSum(G, c * cap, nb);
   gemm.gemmAccABt(classes, k, nb, G, cap, Pn, cap, grads.W, 0);
   gemm.gemmAtB(classes, k, nb, model.W, 0, G, cap, lam, cap);
   for (let t = steps - 1; t >= 0; t--) {
@@ -233,13 +308,8 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
       const s2 = 2 * model.devices[i].polarity;
-      let sb = 0;
-      for (let b = ro, end = ro + nb; b < end; b++) {
-        const g = lam[b] * Dt[b] * s2 * Ut[b];
-        gU[b] = g;
-        sb += g;
-      }
-      grads.B[t * k + i] += sb;
+      for (let b = ro, end = ro + nb; b < end; b++) gU[b] = lam[b] * Dt[b] * s2 * Ut[b];
+      grads.B[t * k + i] += batchSum(gU, ro, nb);
     }
     // ∂A[t] += g·p(t)ᵀ
     gemm.gemmAccABt(k, k, nb, gU, cap, Pt, cap, grads.A, aOff);

@@ -27,7 +27,7 @@
  * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
  */
 import type { Model, Gradients } from "./model.js";
-import { createWorkspace, loadBatch, softmaxCrossEntropy, type Workspace } from "./dynamics.js";
+import { createWorkspace, loadBatch, softmaxCrossEntropy, batchSum, type Workspace } from "./dynamics.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, object, show } from "../util/check.js";
@@ -250,9 +250,7 @@ export function backwardHardware(model: Model, ws: Workspace, nb: number, h: Res
   for (let j = 0; j < k; j++) lam.fill(0, j * cap, j * cap + nb);
   for (let c = 0; c < classes; c++) {
     const go = c * cap;
-    let sc = 0;
-    for (let b = 0; b < nb; b++) sc += G[go + b];
-    grads.c[c] += sc;
+    grads.c[c] += batchSum(G, go, nb);
     for (let j = 0; j < k; j++) {
       const jo = j * cap;
       let s = 0;
@@ -269,13 +267,8 @@ export function backwardHardware(model: Model, ws: Workspace, nb: number, h: Res
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
       const s2 = 2 * model.devices[i].polarity * oneMinusE;
-      let sb = 0;
-      for (let b = ro; b < ro + nb; b++) {
-        const g = lam[b] * Dt[b] * s2 * Ut[b] * Kt[b];
-        gU[b] = g;
-        sb += g;
-      }
-      grads.B[t * k + i] += sb;
+      for (let b = ro; b < ro + nb; b++) gU[b] = lam[b] * Dt[b] * s2 * Ut[b] * Kt[b];
+      grads.B[t * k + i] += batchSum(gU, ro, nb);
       const aRow = aOff + i * k;
       for (let j = 0; j < k; j++) {
         const jo = j * cap;

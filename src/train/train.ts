@@ -207,8 +207,8 @@ export class TrainingRun {
     this.rng = new Rng(seed);
     if (init) initializeModel(model, this.p0, this.n, new Rng(deriveSeed(seed, 0)), options.init);
     const cap = options.batchSize === 0 ? this.n : Math.min(options.batchSize, this.n);
-    this.ws = createWorkspace(model.k, model.steps, model.classes, cap);
-    this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)));
+    this.ws = createWorkspace(model.k, model.steps, model.classes, cap, { engine: true });
+    this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
     this.grads = createGradients(model);
     this.order = new Int32Array(this.n);
     this.batchLabels = new Int32Array(cap);

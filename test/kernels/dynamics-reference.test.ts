@@ -30,15 +30,20 @@ function referenceForward(model: Model, ws: Workspace, nb: number): void {
   }
 }
 
+/** Σ over a batch row in the documented order: partial sums s_(b mod 4), then (s0 + s2) + (s1 + s3). */
+function sum4(x: (b: number) => number, nb: number): number {
+  const s = [0, 0, 0, 0];
+  for (let b = 0; b < nb; b++) s[b % 4] += x(b);
+  return s[0] + s[2] + (s[1] + s[3]);
+}
+
 /** The discrete adjoint as plain loops: the reference for the blocked backward pass. */
 function referenceBackward(model: Model, ws: Workspace, nb: number, g: Gradients): Float64Array {
   const { k, steps, classes } = model;
   const cap = ws.capacity, G = ws.logits;
   let lam = new Float64Array(k * cap);
   for (let c = 0; c < classes; c++) {
-    let sc = 0;
-    for (let b = 0; b < nb; b++) sc += G[c * cap + b];
-    g.c[c] += sc;
+    g.c[c] += sum4((b) => G[c * cap + b], nb);
     for (let j = 0; j < k; j++) {
       let s = 0;
       for (let b = 0; b < nb; b++) s += G[c * cap + b] * ws.P[steps][j * cap + b];
@@ -55,13 +60,11 @@ function referenceBackward(model: Model, ws: Workspace, nb: number, g: Gradients
   for (let t = steps - 1; t >= 0; t--) {
     const gU = new Float64Array(k * cap);
     for (let i = 0; i < k; i++) {
-      let sb = 0;
       for (let b = 0; b < nb; b++) {
         const q = i * cap + b;
         gU[q] = lam[q] * ws.D[t][q] * 2 * model.devices[i].polarity * ws.U[t][q];
-        sb += gU[q];
       }
-      g.B[t * k + i] += sb;
+      g.B[t * k + i] += sum4((b) => gU[i * cap + b], nb);
       for (let j = 0; j < k; j++) {
         let s = 0;
         for (let b = 0; b < nb; b++) s += gU[i * cap + b] * ws.P[t][j * cap + b];

@@ -37,6 +37,21 @@ const KV = memory.data<f64>([
 const K_C2 = 0, K_C3 = 1, K_C4 = 2, K_C5 = 3, K_C6 = 4, K_C7 = 5, K_C8 = 6, K_C9 = 7, K_C10 = 8, K_C11 = 9, K_C12 = 10, K_C13 = 11;
 const K_MAGIC = 12, K_INV_LN2 = 13, K_LN2_HI = 14, K_LN2_LO = 15, K_CLAMP = 16, K_SPLIT = 17;
 const K_M2 = 18, K_ONE = 19, K_ZERO = 20, K_CLAMP2 = 21, K_MCLAMP2 = 22;
+// exp/log constants (see expv, logv): ±700, √2, ½, 2, 2^52 + 1023 and 2^52, log tail 1/(2n+1).
+const KL = memory.data<f64>([
+  700.0, 700.0, -700.0, -700.0, 1.4142135623730951, 1.4142135623730951, 0.5, 0.5, 2.0, 2.0,
+  4503599627371519.0, 4503599627371519.0, 4503599627370496.0, 4503599627370496.0,
+  0.3333333333333333, 0.3333333333333333, 0.2, 0.2, 0.14285714285714285, 0.14285714285714285,
+  0.1111111111111111, 0.1111111111111111, 0.09090909090909091, 0.09090909090909091,
+  0.07692307692307693, 0.07692307692307693, 0.06666666666666667, 0.06666666666666667,
+  0.058823529411764705, 0.058823529411764705, 0.05263157894736842, 0.05263157894736842,
+  0.047619047619047616, 0.047619047619047616, 0.043478260869565216, 0.043478260869565216,
+]);
+const L_LIM = 0, L_MLIM = 1, L_SQRT2 = 2, L_HALF = 3, L_TWO = 4, L_E1023 = 5, L_E0 = 6;
+const L_T1 = 7, L_T2 = 8, L_T3 = 9, L_T4 = 10, L_T5 = 11, L_T6 = 12, L_T7 = 13, L_T8 = 14, L_T9 = 15, L_T10 = 16, L_T11 = 17;
+@inline function kl(i: i32): v128 {
+  return v128.load(KL + <usize>i * 16);
+}
 @inline function kv(i: i32): v128 {
   return v128.load(KV + <usize>i * 16);
 }
@@ -124,6 +139,45 @@ export function eq4Array(n: i32, I: usize, par: usize, out: usize): void {
     const o = <usize>i * 8;
     v128.store(out + o, eq4v(v128.load(I + o), a, b, Ic, QIc, P0));
   }
+}
+
+// e^x of two lanes (src/sweep/fast-tanh.ts fastExp, op for op): x clamped to [−700, 700],
+// x = k·ln2 + r, e^x = s + s·expm1(r) with s = 2^k. NaN passes through.
+// @ts-ignore: decorator
+@inline export function expv(x: v128): v128 {
+  const y = f64x2.pmin(f64x2.pmax(x, kl(L_MLIM)), kl(L_LIM));
+  const t = f64x2.add(f64x2.mul(y, kv(K_INV_LN2)), kv(K_MAGIC));
+  const kf = f64x2.sub(t, kv(K_MAGIC));
+  const r = f64x2.sub(f64x2.sub(y, f64x2.mul(kf, kv(K_LN2_HI))), f64x2.mul(kf, kv(K_LN2_LO)));
+  const p = expm1Poly(r);
+  const s = i64x2.shl(i64x2.add(t, i64x2.splat(1023)), 52);
+  return f64x2.add(s, f64x2.mul(s, p));
+}
+
+// log of two positive normal lanes (fastLog, op for op): x = 2^e·m, m in [√½, √2),
+// log x = e·ln2_hi + (e·ln2_lo + 2s·tail(s²)), s = (m − 1)/(2 + (m − 1)). NaN and +∞ pass through.
+// @ts-ignore: decorator
+@inline export function logv(x: v128): v128 {
+  // e + 1023 in the low bits of 2^52 + (e + 1023), then exactly e.
+  let e = f64x2.sub(v128.or(i64x2.shr_u(x, 52), kl(L_E0)), kl(L_E1023));
+  let m = v128.or(v128.and(x, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  const big = f64x2.gt(m, kl(L_SQRT2));
+  m = v128.bitselect(f64x2.mul(m, kl(L_HALF)), m, big);
+  e = v128.bitselect(f64x2.add(e, kv(K_ONE)), e, big);
+  const f = f64x2.sub(m, kv(K_ONE));
+  const s = f64x2.div(f, f64x2.add(kl(L_TWO), f));
+  const z = f64x2.mul(s, s);
+  const a0 = f64x2.add(kv(K_ONE), f64x2.mul(z, kl(L_T1))), a1 = f64x2.add(kl(L_T2), f64x2.mul(z, kl(L_T3)));
+  const a2 = f64x2.add(kl(L_T4), f64x2.mul(z, kl(L_T5))), a3 = f64x2.add(kl(L_T6), f64x2.mul(z, kl(L_T7)));
+  const a4 = f64x2.add(kl(L_T8), f64x2.mul(z, kl(L_T9))), a5 = f64x2.add(kl(L_T10), f64x2.mul(z, kl(L_T11)));
+  const z2 = f64x2.mul(z, z);
+  const b0 = f64x2.add(a0, f64x2.mul(z2, a1)), b1 = f64x2.add(a2, f64x2.mul(z2, a3)), b2 = f64x2.add(a4, f64x2.mul(z2, a5));
+  const z4 = f64x2.mul(z2, z2);
+  const tail = f64x2.add(b0, f64x2.mul(z4, f64x2.add(b1, f64x2.mul(z4, b2))));
+  const w = f64x2.mul(f64x2.mul(kl(L_TWO), s), tail);
+  const res = f64x2.add(f64x2.mul(e, kv(K_LN2_HI)), f64x2.add(f64x2.mul(e, kv(K_LN2_LO)), w));
+  // !(x < ∞): NaN or +∞ returns x.
+  return v128.bitselect(res, x, f64x2.lt(x, f64x2.splat(Infinity)));
 }
 
 // Eq. 4 value and derivative at currents x (two lanes) for one device, stored at P and D (D = 0:

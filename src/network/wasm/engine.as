@@ -1,0 +1,135 @@
+// AssemblyScript source (compiled as engine.ts with ../../kernels/wasm/gemm.as and
+// ../../sweep/wasm/trials.as by scripts/build-engine-wasm.mjs) of the in-place network engine of
+// src/network/engine.ts: the forward pass, softmax cross-entropy and discrete adjoint of
+// src/network/dynamics.ts for networks of eq. 4 devices, on a workspace that lives in this module's
+// memory, so nothing is copied between steps. Each routine performs the TypeScript path's
+// operations in the same order (matrix kernels from gemm.as, eq. 4 from trials.as, the same
+// exp/log), so both give the same bits. Pointers are byte offsets; rows have stride cap (even).
+// Build: `npm run build:engine-wasm` -> src/network/wasm/engine-wasm.ts (base64).
+
+import { gemmBias, gemmAccABt, gemmAtB } from "./gemm";
+import { eq4Drive, expv, logv } from "./trials";
+
+// u(t) = A[t]·p(t) + B[t], p(t+1) = f(s·u²) (and f' into D when withD), then the logits.
+export function forward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, B: usize, W: usize, C: usize, par: usize, P: usize, U: usize, D: usize, L: usize, withD: i32): void {
+  const kc = <usize>(k * cap) * 8;
+  for (let t = 0; t < steps; t++) {
+    const Pt = P + <usize>t * kc, Ut = U + <usize>t * kc;
+    gemmBias(k, k, nb, A + <usize>(t * k * k) * 8, B + <usize>(t * k) * 8, Pt, cap, Ut, cap);
+    eq4Drive(k, nb + (nb & 1), cap, Ut, par, Pt + kc, withD ? D + <usize>t * kc : 0);
+  }
+  gemmBias(classes, k, nb, W, C, P + <usize>steps * kc, cap, L, cap);
+}
+
+// Softmax cross-entropy on the first nb columns of L (classes rows): loss and correct count into
+// out[0], out[1]; L becomes scale·(softmax − onehot(y)). Per sample: arg = first maximum,
+// e_c = exp(L_c − L_arg), sum = Σ_c e_c (c ascending), loss_b = (log(sum) + L_arg) − L_y; the
+// losses are added in sample order. Two samples per vector; the last sample of an odd nb runs alone
+// (its spare lane computes on the next column but stores nothing there).
+export function softmax(classes: i32, nb: i32, cap: i32, L: usize, y: usize, scale: f64, out: usize): void {
+  let loss = 0.0;
+  let correct = 0;
+  for (let b = 0; b < nb; b += 2) {
+    const two = b + 1 < nb;
+    const r = softmaxPair(classes, cap, L, y, scale, b, two);
+    loss += f64x2.extract_lane(r, 0);
+    if (two) loss += f64x2.extract_lane(r, 1);
+    correct += i32(softmaxHits0) + (two ? i32(softmaxHits1) : 0);
+  }
+  store<f64>(out, loss);
+  store<f64>(out, <f64>correct, 8);
+}
+
+let softmaxHits0 = false, softmaxHits1 = false;
+
+// Columns b and b + 1 (only b when !two): returns the two losses, sets softmaxHits0/1.
+@inline function softmaxPair(classes: i32, cap: i32, L: usize, y: usize, scale: f64, b: i32, two: bool): v128 {
+  const row = <usize>cap * 8, o = <usize>b * 8;
+  const y0 = load<i32>(y + (<usize>b << 2)), y1 = two ? load<i32>(y + (<usize>(b + 1) << 2)) : -1;
+  let best = f64x2.splat(-Infinity), arg0 = 0, arg1 = 0;
+  for (let c = 0; c < classes; c++) {
+    const l = v128.load(L + <usize>c * row + o);
+    if (f64x2.extract_lane(l, 0) > f64x2.extract_lane(best, 0)) arg0 = c;
+    if (f64x2.extract_lane(l, 1) > f64x2.extract_lane(best, 1)) arg1 = c;
+    best = v128.bitselect(l, best, f64x2.gt(l, best));
+  }
+  // L_arg per lane (the maximum itself; NaN logits never win, as in argmaxColumn).
+  let mx = f64x2.splat(load<f64>(L + <usize>arg0 * row + o));
+  mx = f64x2.replace_lane(mx, 1, load<f64>(L + <usize>arg1 * row + o, 8));
+  let lab = f64x2.splat(load<f64>(L + <usize>y0 * row + o));
+  if (two) lab = f64x2.replace_lane(lab, 1, load<f64>(L + <usize>y1 * row + o, 8));
+  let sum = f64x2.splat(0.0);
+  for (let c = 0; c < classes; c++) {
+    const at = L + <usize>c * row + o;
+    const e = expv(f64x2.sub(v128.load(at), mx));
+    if (two) v128.store(at, e);
+    else store<f64>(at, f64x2.extract_lane(e, 0));
+    sum = f64x2.add(sum, e);
+  }
+  softmaxHits0 = arg0 == y0;
+  softmaxHits1 = arg1 == y1;
+  const inv = f64x2.div(f64x2.splat(1.0), sum);
+  const sc = f64x2.splat(scale);
+  for (let c = 0; c < classes; c++) {
+    const at = L + <usize>c * row + o;
+    let hot = f64x2.splat(0.0);
+    if (c == y0) hot = f64x2.replace_lane(hot, 0, 1.0);
+    if (c == y1) hot = f64x2.replace_lane(hot, 1, 1.0);
+    const g = f64x2.mul(sc, f64x2.sub(f64x2.mul(v128.load(at), inv), hot));
+    if (two) v128.store(at, g);
+    else store<f64>(at, f64x2.extract_lane(g, 0));
+  }
+  return f64x2.sub(f64x2.add(logv(sum), mx), lab);
+}
+
+// Σ_b x[b] for b < n in four interleaved partial sums s_(b mod 4), combined as
+// (s0 + s2) + (s1 + s3) — the order of dynamics.ts `batchSum`.
+@inline function batchSum(x: usize, n: i32): f64 {
+  let v0 = f64x2.splat(0.0), v1 = f64x2.splat(0.0);
+  const n4 = n & ~3;
+  for (let b = 0; b < n4; b += 4) {
+    const o = <usize>b * 8;
+    v0 = f64x2.add(v0, v128.load(x + o));
+    v1 = f64x2.add(v1, v128.load(x + o, 16));
+  }
+  // Tail (b = n4..n − 1 go to s0, s1, s2 in turn).
+  if (n4 < n) v0 = f64x2.replace_lane(v0, 0, f64x2.extract_lane(v0, 0) + load<f64>(x + <usize>n4 * 8));
+  if (n4 + 1 < n) v0 = f64x2.replace_lane(v0, 1, f64x2.extract_lane(v0, 1) + load<f64>(x + <usize>(n4 + 1) * 8));
+  if (n4 + 2 < n) v1 = f64x2.replace_lane(v1, 0, f64x2.extract_lane(v1, 0) + load<f64>(x + <usize>(n4 + 2) * 8));
+  const t = f64x2.add(v0, v1);
+  return f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+}
+
+// The discrete adjoint for the first nb columns, accumulating into gA, gB, gW, gC; G = ∂loss/∂logits
+// (from softmax); pol[i] = the polarity at par + (8i + 7)·8; XT: scratch of cap·max(k, classes).
+export function backward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, W: usize, par: usize, P: usize, U: usize, D: usize, G: usize, lam: usize, lam2: usize, gU: usize, gA: usize, gB: usize, gW: usize, gC: usize, XT: usize): void {
+  const row = <usize>cap * 8, kc = <usize>(k * cap) * 8;
+  for (let c = 0; c < classes; c++) {
+    const at = gC + <usize>c * 8;
+    store<f64>(at, load<f64>(at) + batchSum(G + <usize>c * row, nb));
+  }
+  const Pn = P + <usize>steps * kc;
+  gemmAccABt(classes, k, nb, G, cap, Pn, cap, gW, XT);
+  gemmAtB(classes, k, nb, W, G, cap, lam, cap);
+  let la = lam, lb = lam2;
+  for (let t = steps - 1; t >= 0; t--) {
+    const Pt = P + <usize>t * kc, Ut = U + <usize>t * kc, Dt = D + <usize>t * kc;
+    for (let i = 0; i < k; i++) {
+      const ro = <usize>i * row;
+      const s2 = f64x2.splat(2.0 * load<f64>(par + <usize>(8 * i + 7) * 8));
+      // g = λ·f'·2s·u (two columns per vector; the spare lane of an odd nb is never summed).
+      for (let b = 0; b < nb; b += 2) {
+        const o = ro + <usize>b * 8;
+        v128.store(gU + o, f64x2.mul(f64x2.mul(f64x2.mul(v128.load(la + o), v128.load(Dt + o)), s2), v128.load(Ut + o)));
+      }
+      const at = gB + <usize>(t * k + i) * 8;
+      store<f64>(at, load<f64>(at) + batchSum(gU + ro, nb));
+    }
+    gemmAccABt(k, k, nb, gU, cap, Pt, cap, gA + <usize>(t * k * k) * 8, XT);
+    if (t == 0) break;
+    gemmAtB(k, k, nb, A + <usize>(t * k * k) * 8, gU, cap, lb, cap);
+    const tmp = la;
+    la = lb;
+    lb = tmp;
+  }
+}
