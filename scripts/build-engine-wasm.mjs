@@ -18,6 +18,7 @@ try {
   copyFileSync("src/network/wasm/engine.as", join(dir, "engine.ts"));
   copyFileSync("src/kernels/wasm/gemm.as", join(dir, "gemm.ts"));
   copyFileSync("src/sweep/wasm/trials.as", join(dir, "trials.ts"));
+  copyFileSync("src/kernels/wasm/simd-math.as", join(dir, "simd-math.ts"));
   execFileSync(process.execPath, [asc, join(dir, "engine.ts"), "-O3", "--enable", "simd", "--runtime", "stub", "--noAssert", "-o", out], { stdio: "inherit" });
   const bytes = readFileSync(out);
   const lines = bytes.toString("base64").match(/.{1,100}/g) ?? [];

@@ -16,6 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), "dynaspin-sweep-wasm-"));
 try {
   const out = join(dir, "trials.wasm");
   copyFileSync("src/sweep/wasm/trials.as", join(dir, "trials.ts"));
+  copyFileSync("src/kernels/wasm/simd-math.as", join(dir, "simd-math.ts"));
   execFileSync(process.execPath, [asc, join(dir, "trials.ts"), "-O3", "--enable", "simd", "--runtime", "stub", "--noAssert", "-o", out], { stdio: "inherit" });
   const b64 = readFileSync(out).toString("base64");
   const lines = b64.match(/.{1,100}/g) ?? [];

@@ -1,4 +1,4 @@
-// AssemblyScript source (compiled as engine.ts with ../../kernels/wasm/gemm.as and
+// AssemblyScript source (compiled as engine.ts with ../../kernels/wasm/gemm.as, simd-math.as and
 // ../../sweep/wasm/trials.as by scripts/build-engine-wasm.mjs) of the in-place network engine of
 // src/network/engine.ts: the forward pass, softmax cross-entropy and discrete adjoint of
 // src/network/dynamics.ts for networks of eq. 4 devices, on a workspace that lives in this module's
@@ -8,7 +8,8 @@
 // Build: `npm run build:engine-wasm` -> src/network/wasm/engine-wasm.ts (base64).
 
 import { gemmBias, gemmAccABt, gemmAtB } from "./gemm";
-import { eq4Drive, expv, logv } from "./trials";
+import { eq4Drive } from "./trials";
+import { expv, logv } from "./simd-math";
 
 // u(t) = A[t]·p(t) + B[t], p(t+1) = f(s·u²) (and f' into D when withD), then the logits.
 export function forward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, B: usize, W: usize, C: usize, par: usize, P: usize, U: usize, D: usize, L: usize, withD: i32): void {
