@@ -45,12 +45,22 @@ export function gemmBias(m: i32, kk: i32, nb: i32, M: usize, bias: usize, X: usi
       store<f64>(o0 + bo, s0); store<f64>(o1 + bo, s1); store<f64>(o2 + bo, s2); store<f64>(o3 + bo, s3);
     }
   }
+  // Remaining rows: lanes over pairs of columns b, the same sum order per output.
   for (; i < m; i++) {
     const c = bias ? load<f64>(bias + <usize>i * 8) : 0.0;
-    for (let b = 0; b < nb; b++) {
+    const cv = f64x2.splat(c);
+    const r = M + <usize>(i * kk) * 8, o = out + <usize>(i * ldo) * 8;
+    let b = 0;
+    for (; b + 2 <= nb; b += 2) {
+      let sv = cv;
+      let xp = X + <usize>b * 8;
+      for (let j = 0; j < kk; j++, xp += <usize>ldx * 8) sv = f64x2.add(sv, f64x2.mul(f64x2.splat(load<f64>(r + <usize>j * 8)), v128.load(xp)));
+      v128.store(o + <usize>b * 8, sv);
+    }
+    for (; b < nb; b++) {
       let s = c;
-      for (let j = 0; j < kk; j++) s += load<f64>(M + <usize>(i * kk + j) * 8) * load<f64>(X + <usize>(j * ldx + b) * 8);
-      store<f64>(out + <usize>(i * ldo + b) * 8, s);
+      for (let j = 0; j < kk; j++) s += load<f64>(r + <usize>j * 8) * load<f64>(X + <usize>(j * ldx + b) * 8);
+      store<f64>(o + <usize>b * 8, s);
     }
   }
 }
@@ -101,9 +111,50 @@ export function gemmAccABt(m: i32, kk: i32, nb: i32, Y: usize, ldy: i32, X: usiz
       store<f64>(g2 + jo, load<f64>(g2 + jo) + s2); store<f64>(g3 + jo, load<f64>(g3 + jo) + s3);
     }
   }
+  // Remaining rows, two at a time where possible: lanes over pairs of X rows (from XT), sums over b
+  // in order — independent chains for the CPU to overlap.
+  for (; i + 2 <= m; i += 2) {
+    const y0 = Y + <usize>(i * ldy) * 8, y1 = y0 + <usize>ldy * 8;
+    const g0 = G + <usize>(i * kk) * 8, g1 = g0 + <usize>kk * 8;
+    let j = 0;
+    for (; j + 2 <= kk; j += 2) {
+      let s0 = f64x2.splat(0), s1 = s0;
+      let xt = XT + <usize>j * 8;
+      for (let b = 0; b < nb; b++, xt += rowT) {
+        const bo = <usize>b * 8;
+        const p = v128.load(xt);
+        s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(y0 + bo)), p));
+        s1 = f64x2.add(s1, f64x2.mul(f64x2.splat(load<f64>(y1 + bo)), p));
+      }
+      const jo = <usize>j * 8;
+      v128.store(g0 + jo, f64x2.add(v128.load(g0 + jo), s0));
+      v128.store(g1 + jo, f64x2.add(v128.load(g1 + jo), s1));
+    }
+    for (; j < kk; j++) {
+      const xa = X + <usize>(j * ldx) * 8;
+      let s0 = 0.0, s1 = 0.0;
+      for (let b = 0; b < nb; b++) {
+        const bo = <usize>b * 8;
+        const p = load<f64>(xa + bo);
+        s0 += load<f64>(y0 + bo) * p;
+        s1 += load<f64>(y1 + bo) * p;
+      }
+      const jo = <usize>j * 8;
+      store<f64>(g0 + jo, load<f64>(g0 + jo) + s0);
+      store<f64>(g1 + jo, load<f64>(g1 + jo) + s1);
+    }
+  }
   for (; i < m; i++) {
     const y0 = Y + <usize>(i * ldy) * 8, g0 = G + <usize>(i * kk) * 8;
-    for (let j = 0; j < kk; j++) {
+    let j = 0;
+    for (; j + 2 <= kk; j += 2) {
+      let s0 = f64x2.splat(0);
+      let xt = XT + <usize>j * 8;
+      for (let b = 0; b < nb; b++, xt += rowT) s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(load<f64>(y0 + <usize>b * 8)), v128.load(xt)));
+      const jo = <usize>j * 8;
+      v128.store(g0 + jo, f64x2.add(v128.load(g0 + jo), s0));
+    }
+    for (; j < kk; j++) {
       const xa = X + <usize>(j * ldx) * 8;
       let s = 0.0;
       for (let b = 0; b < nb; b++) s += load<f64>(y0 + <usize>b * 8) * load<f64>(xa + <usize>b * 8);
@@ -148,11 +199,20 @@ export function gemmAtB(m: i32, kk: i32, nb: i32, M: usize, Y: usize, ldy: i32, 
       store<f64>(o0 + bo, s0); store<f64>(o1 + bo, s1); store<f64>(o2 + bo, s2); store<f64>(o3 + bo, s3);
     }
   }
+  // Remaining rows of out: lanes over pairs of columns b, the same sum order per output.
   for (; j < kk; j++) {
-    for (let b = 0; b < nb; b++) {
+    const o = out + <usize>(j * ldo) * 8;
+    let b = 0;
+    for (; b + 2 <= nb; b += 2) {
+      let sv = f64x2.splat(0);
+      let yp = Y + <usize>b * 8;
+      for (let i = 0; i < m; i++, yp += <usize>ldy * 8) sv = f64x2.add(sv, f64x2.mul(f64x2.splat(load<f64>(M + <usize>(i * kk + j) * 8)), v128.load(yp)));
+      v128.store(o + <usize>b * 8, sv);
+    }
+    for (; b < nb; b++) {
       let s = 0.0;
       for (let i = 0; i < m; i++) s += load<f64>(M + <usize>(i * kk + j) * 8) * load<f64>(Y + <usize>(i * ldy + b) * 8);
-      store<f64>(out + <usize>(j * ldo + b) * 8, s);
+      store<f64>(o + <usize>b * 8, s);
     }
   }
 }
