@@ -183,6 +183,8 @@ export class TrainingRun {
   private readonly order: Int32Array;
   /** Labels of the current minibatch, in batch order (capacity of the workspace). */
   private readonly batchLabels: Int32Array;
+  /** True when ws.P[0] holds the whole training set from the previous epoch (full batch, no noise). */
+  private fullBatchLoaded = false;
   private readonly scales: number[];
   private readonly decay: number[] | undefined;
   private readonly trainSet: Dataset;
@@ -269,7 +271,11 @@ export class TrainingRun {
       g.B.fill(0);
       g.W.fill(0);
       g.c.fill(0);
-      loadBatch(this.ws, this.p0, this.order, start, nb, null);
+      // Full batch without input noise or hardware effects: p(0) is the same every epoch and
+      // nothing writes it, so it is loaded once.
+      const reuse = cap >= this.n && options.inputNoise === 0 && this.hw === null;
+      if (!(reuse && this.fullBatchLoaded)) loadBatch(this.ws, this.p0, this.order, start, nb, null);
+      this.fullBatchLoaded = reuse;
       if (options.inputNoise > 0) {
         const p0 = this.ws.P[0], sd = options.inputNoise;
         for (let j = 0; j < model.k; j++) for (let b = 0; b < nb; b++) p0[j * cap + b] += sd * this.rng.normal();
