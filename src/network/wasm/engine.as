@@ -23,64 +23,66 @@ export function forward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: 
 }
 
 // Softmax cross-entropy on the first nb columns of L (classes rows): loss and correct count into
-// out[0], out[1]; L becomes scale·(softmax − onehot(y)). Per sample: arg = first maximum,
-// e_c = exp(L_c − L_arg), sum = Σ_c e_c (c ascending), loss_b = (log(sum) + L_arg) − L_y; the
-// losses are added in sample order. Two samples per vector; the last sample of an odd nb runs alone
-// (its spare lane computes on the next column but stores nothing there).
+// out[0], out[1]; L becomes scale·(softmax − onehot(y)). Per sample: arg = first maximum (its logit
+// is the running maximum, as in argmaxColumn; NaN logits never win), e_c = exp(L_c − L_arg),
+// sum = Σ_c e_c (c ascending), loss_b = (log(sum) + L_arg) − L_y; the losses are added in sample
+// order. Two samples per vector; an odd last sample runs alone with a lane-0-only store.
 export function softmax(classes: i32, nb: i32, cap: i32, L: usize, y: usize, scale: f64, out: usize): void {
   let loss = 0.0;
   let correct = 0;
-  for (let b = 0; b < nb; b += 2) {
-    const two = b + 1 < nb;
-    const r = softmaxPair(classes, cap, L, y, scale, b, two);
+  const pairs = nb & ~1;
+  for (let b = 0; b < pairs; b += 2) {
+    const r = softmaxPair(classes, cap, L, y, scale, b, true);
     loss += f64x2.extract_lane(r, 0);
-    if (two) loss += f64x2.extract_lane(r, 1);
-    correct += i32(softmaxHits0) + (two ? i32(softmaxHits1) : 0);
+    loss += f64x2.extract_lane(r, 1);
+    correct += pairHits;
+  }
+  if (pairs < nb) {
+    const r = softmaxPair(classes, cap, L, y, scale, pairs, false);
+    loss += f64x2.extract_lane(r, 0);
+    correct += pairHits & 1;
   }
   store<f64>(out, loss);
   store<f64>(out, <f64>correct, 8);
 }
 
-let softmaxHits0 = false, softmaxHits1 = false;
+// Correct predictions among the last pair (lane 0 in bit 0, lane 1 in bit 1, summed).
+let pairHits = 0;
 
-// Columns b and b + 1 (only b when !two): returns the two losses, sets softmaxHits0/1.
+// Columns b and b + 1 (only b when !two; the spare lane's label is −1): returns the two losses.
 @inline function softmaxPair(classes: i32, cap: i32, L: usize, y: usize, scale: f64, b: i32, two: bool): v128 {
   const row = <usize>cap * 8, o = <usize>b * 8;
   const y0 = load<i32>(y + (<usize>b << 2)), y1 = two ? load<i32>(y + (<usize>(b + 1) << 2)) : -1;
-  let best = f64x2.splat(-Infinity), arg0 = 0, arg1 = 0;
+  const yv = f64x2.replace_lane(f64x2.splat(<f64>y0), 1, <f64>y1);
+  let best = f64x2.splat(-Infinity), arg = f64x2.splat(0.0);
   for (let c = 0; c < classes; c++) {
     const l = v128.load(L + <usize>c * row + o);
-    if (f64x2.extract_lane(l, 0) > f64x2.extract_lane(best, 0)) arg0 = c;
-    if (f64x2.extract_lane(l, 1) > f64x2.extract_lane(best, 1)) arg1 = c;
-    best = v128.bitselect(l, best, f64x2.gt(l, best));
+    const gt = f64x2.gt(l, best);
+    best = v128.bitselect(l, best, gt);
+    arg = v128.bitselect(f64x2.splat(<f64>c), arg, gt);
   }
-  // L_arg per lane (the maximum itself; NaN logits never win, as in argmaxColumn).
-  let mx = f64x2.splat(load<f64>(L + <usize>arg0 * row + o));
-  mx = f64x2.replace_lane(mx, 1, load<f64>(L + <usize>arg1 * row + o, 8));
   let lab = f64x2.splat(load<f64>(L + <usize>y0 * row + o));
   if (two) lab = f64x2.replace_lane(lab, 1, load<f64>(L + <usize>y1 * row + o, 8));
   let sum = f64x2.splat(0.0);
   for (let c = 0; c < classes; c++) {
     const at = L + <usize>c * row + o;
-    const e = expv(f64x2.sub(v128.load(at), mx));
+    const e = expv(f64x2.sub(v128.load(at), best));
     if (two) v128.store(at, e);
     else store<f64>(at, f64x2.extract_lane(e, 0));
     sum = f64x2.add(sum, e);
   }
-  softmaxHits0 = arg0 == y0;
-  softmaxHits1 = arg1 == y1;
+  const hit = f64x2.eq(arg, yv);
+  pairHits = (i64x2.extract_lane(hit, 0) != 0 ? 1 : 0) + (i64x2.extract_lane(hit, 1) != 0 ? 1 : 0);
   const inv = f64x2.div(f64x2.splat(1.0), sum);
-  const sc = f64x2.splat(scale);
+  const sc = f64x2.splat(scale), one = f64x2.splat(1.0);
   for (let c = 0; c < classes; c++) {
     const at = L + <usize>c * row + o;
-    let hot = f64x2.splat(0.0);
-    if (c == y0) hot = f64x2.replace_lane(hot, 0, 1.0);
-    if (c == y1) hot = f64x2.replace_lane(hot, 1, 1.0);
+    const hot = v128.and(f64x2.eq(f64x2.splat(<f64>c), yv), one);
     const g = f64x2.mul(sc, f64x2.sub(f64x2.mul(v128.load(at), inv), hot));
     if (two) v128.store(at, g);
     else store<f64>(at, f64x2.extract_lane(g, 0));
   }
-  return f64x2.sub(f64x2.add(logv(sum), mx), lab);
+  return f64x2.sub(f64x2.add(logv(sum), best), lab);
 }
 
 // Σ_b x[b] for b < n in four interleaved partial sums s_(b mod 4), combined as
