@@ -37,7 +37,7 @@ export { thresholdCurrent, smallAngleGrowthRate, stationaryState, boltzmannAvera
 export { checkSchema, issueMessage, jsonPath, type SchemaHints } from "./io/schema.js";
 // Network, training and data (core).
 export { createModel, createGradients, cloneModel, type Model, type Gradients, type Normalization } from "./network/model.js";
-export { createWorkspace, loadBatch, forward, readout, softmaxCrossEntropy, backward, argmaxColumn, countCorrect, type Workspace } from "./network/dynamics.js";
+export { createWorkspace, loadBatch, forward, readout, softmaxCrossEntropy, backward, batchSum, argmaxColumn, countCorrect, type Workspace, type WorkspaceOptions } from "./network/dynamics.js";
 export { initializeModel, type InitOptions } from "./network/init.js";
 export { runForward, evaluate, evaluateArrays, lossAndGradients, type ForwardResult, type Evaluation, type NestedGradients } from "./network/api.js";
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
