@@ -19,17 +19,28 @@
  * Every kernel sums each output in the order of the plain loops (j, b or i ascending, starting from
  * the bias or 0), so results are bit-identical to them whatever the backend or thread count
  * (`test/kernels/dynamics-reference.test.ts`). The one behavioural difference from skipping zero
- * weights: a zero weight times an infinite or NaN state now gives NaN.
+ * weights: a zero weight times an infinite or NaN state now gives NaN. The adjoint's sums over the
+ * batch (∂B, ∂c) use {@link batchSum}'s fixed order; the softmax uses dynaspin's own exp and log.
+ *
+ * When every device is eq. 4, a step's I = s·u² and curves run as one WebAssembly call
+ * (`eq4Drive`), and a workspace made with `{ engine: true }` runs forward, softmax and adjoint in
+ * its own WebAssembly memory (`engine.ts`); both give the same bits as the loops here
+ * (`test/network/engine.test.ts`).
  */
 import type { Model, Gradients } from "./model.js";
 import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
-import { wasmEq4Drive } from "../sweep/fast-trials.js";
+import { wasmEq4Drive, type Eq4DriveKernel } from "../sweep/fast-trials.js";
 import { fastExp, fastLog } from "../sweep/fast-tanh.js";
 import { createEngine, type Engine } from "./engine.js";
 
-/** The fused WebAssembly step for eq. 4 devices (null without WebAssembly SIMD). */
-const drive = wasmEq4Drive();
+let driveKernel: Eq4DriveKernel | null | undefined;
+
+/** The fused WebAssembly step for eq. 4 devices (null without WebAssembly SIMD); made on first use. */
+function drive(): Eq4DriveKernel | null {
+  if (driveKernel === undefined) driveKernel = wasmEq4Drive();
+  return driveKernel;
+}
 
 /** Scratch memory for a batch of up to `capacity` samples; reuse it across batches and epochs. */
 export interface Workspace {
@@ -142,7 +153,8 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
   const { k, steps } = model;
   const cap = ws.capacity;
   const A = model.A, B = model.B, I = ws.I;
-  const fused = drive !== null && eq4DriveParams(model, ws.drivePar);
+  const dk = drive();
+  const fused = dk !== null && eq4DriveParams(model, ws.drivePar);
   const en = ws.engine;
   if (fused && en !== null && singleThreadKernels()) {
     // The in-place engine: the same operations in one WebAssembly call.
@@ -163,7 +175,7 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
     if (fused) {
       // Every device is eq. 4: I = s·u² and the curve for all rows in one WebAssembly call (the
       // same bits as the loop below).
-      (drive as NonNullable<typeof drive>)(k, nb, cap, Ut, ws.drivePar, Pn, Dt);
+      (dk as Eq4DriveKernel)(k, nb, cap, Ut, ws.drivePar, Pn, Dt);
       continue;
     }
     for (let i = 0; i < k; i++) {
@@ -281,7 +293,7 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
   const { k, steps, classes } = model;
   const cap = ws.capacity, G = ws.logits, Pn = ws.P[steps];
   const en = ws.engine;
-  if (en !== null && inputGrad === null && drive !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
+  if (en !== null && inputGrad === null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
     en.A.set(model.A.subarray(0, steps * k * k));
     en.W.set(model.W.subarray(0, classes * k));
     en.gA.set(grads.A.subarray(0, steps * k * k));
