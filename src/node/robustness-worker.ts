@@ -165,6 +165,8 @@ export interface ParallelOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called when every trial of a σ has finished (e.g. to save it), in completion order. */
   onSigma?: (raw: SigmaRaw, stats: SigmaStats) => void;
+  /** Diagnostics: called after each chunk with the thread that computed it (0 = this thread, 1.. = workers). */
+  onChunk?: (thread: number) => void;
 }
 
 /**
@@ -262,12 +264,13 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
           pw.worker.postMessage({ ...tasks[next++], sweep } satisfies ToWorker);
         }
       };
-      for (const pw of pool) {
+      pool.forEach((pw, w) => {
         // A worker gets its first chunks once loaded ("ready"), so a short sweep never waits for one.
         pw.onMessage = (m) => {
           if (m !== "ready") {
             running--;
             queued.set(pw, (queued.get(pw) ?? 1) - 1);
+            par.onChunk?.(w + 1);
             try {
               finish(tasks[m.id], m);
             } catch (e) {
@@ -280,7 +283,7 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
         };
         pw.onError = fail;
         if (pw.ready) give(pw);
-      }
+      });
       // One chunk at a time on this thread, yielding in between so worker results come in.
       const step = (): void => {
         if (failed) return;
@@ -291,6 +294,7 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
         }
         try {
           runHere(tasks[next++]);
+          par.onChunk?.(0);
         } catch (e) {
           fail(e);
           return;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { robustnessSweep, parseSigmas, percentileSorted, sigmaStats } from "../../src/sweep/robustness.js";
-import { robustnessParallel } from "../../src/node/robustness-worker.js";
+import { robustnessParallel, prestartRobustnessWorkers } from "../../src/node/robustness-worker.js";
 import { evaluate } from "../../src/network/api.js";
 import { smallSpiral } from "./fixture.js";
 
@@ -33,11 +33,20 @@ test("trial ranges computed separately concatenate to the full sweep bit for bit
 
 test("one and two worker threads give bit-identical results", async () => {
   const { model, test: ts } = smallSpiral();
-  const opts = { params: ["a" as const], sigmas: [0.25, 0.5], trials: 60, seed: 5 };
+  const opts = { params: ["a" as const], sigmas: [0.25, 0.5], trials: 3000, seed: 5 };
   const one = await robustnessParallel(model, ts, opts, { workers: 0 });
-  const two = await robustnessParallel(model, ts, opts, { workers: 2, chunk: 7 });
-  assert.deepEqual(two.stats, one.stats);
-  assert.deepEqual(two.raw.map((r) => [...r.correct]), one.raw.map((r) => [...r.correct]));
+  // Workers loaded first, and small chunks, so both threads compute part of the sweep.
+  await prestartRobustnessWorkers(3);
+  const by = [0, 0, 0];
+  const three = await robustnessParallel(model, ts, opts, { workers: 3, chunk: 7, onChunk: (t) => by[t]++ });
+  assert.ok(by[0] > 0 && by[1] > 0 && by[2] > 0, `chunks per thread: ${by.join(", ")}`);
+  assert.deepEqual(three.stats, one.stats);
+  assert.deepEqual(three.raw.map((r) => [...r.correct]), one.raw.map((r) => [...r.correct]));
+  // The general path (hardware given explicitly) on this thread and two workers as well.
+  const hw = { ...opts, trials: 200, hardware: { readNoise: { sigma: 0.01 } } };
+  const hw1 = await robustnessParallel(model, ts, hw, { workers: 0 });
+  const hw3 = await robustnessParallel(model, ts, hw, { workers: 3, chunk: 5 });
+  assert.deepEqual(hw3.raw.map((r) => [...r.correct]), hw1.raw.map((r) => [...r.correct]));
 });
 
 test("sigma lists parse from ranges and comma lists and bad ones are refused naming the flag", () => {
