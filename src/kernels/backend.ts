@@ -55,6 +55,7 @@ export function kernelBackend(): KernelBackend {
  * is then the faster path; with threads, the split kernels are.
  */
 export function singleThreadKernels(): boolean {
+  kernelBackend(); // choose "auto" first: before any product the kernels are the lazy stubs above
   const f = gemm.gemmBias;
   return f === JS_KERNELS.gemmBias || f === wasmKernels()?.gemmBias;
 }

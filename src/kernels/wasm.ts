@@ -7,8 +7,8 @@
  * and browsers; {@link wasmKernels} returns null where WebAssembly SIMD is unavailable.
  */
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.js";
-import { decodeBase64 } from "../util/base64.js";
 import { packRows, unpackRows } from "./pack.js";
+import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "./wasm-module.js";
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -24,18 +24,15 @@ export interface GemmKernels {
   gemmAtB(m: number, kk: number, nb: number, M: Float64Array, mOff: number, Y: Float64Array, ldy: number, out: Float64Array, ldo: number): Float64Array;
 }
 
-/** First byte the kernels' operands may use (below: the module's own static data; 0 means "no bias"). */
-const BASE = 65536;
-
-
+const gemmModule = lazyWasmModule(GEMM_WASM_BASE64);
 let cached: GemmKernels | null | undefined;
 
 /** The WebAssembly kernels, or null when this runtime cannot instantiate them. */
 export function wasmKernels(): GemmKernels | null {
   if (cached !== undefined) return cached;
+  const mod = gemmModule();
   try {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64)), { env: { abort: () => undefined } });
-    cached = wrap(inst.exports as unknown as GemmExports);
+    cached = mod === null ? null : wrap(instantiateWasm<GemmExports>(mod));
   } catch {
     cached = null;
   }
@@ -47,7 +44,7 @@ function wrap(ex: GemmExports): GemmKernels {
   /** Makes sure `doubles` float64 fit from BASE; returns the float64 index of BASE. */
   const reserve = (doubles: number): number => {
     const need = BASE + doubles * 8;
-    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    ensureWasmMemory(ex.memory, need);
     if (f64.buffer !== ex.memory.buffer || f64.length * 8 < need) f64 = new Float64Array(ex.memory.buffer);
     return BASE / 8;
   };

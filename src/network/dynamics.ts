@@ -56,7 +56,7 @@ export interface Workspace {
   D: Float64Array[];
   /** Injected currents of the step being computed (k·cap); not written by the fused eq. 4 step. */
   I: Float64Array;
-  /** Kernel parameters of k eq. 4 devices for the fused step (8 per oscillator). */
+  /** Kernel parameters of k eq. 4 devices for the fused step (8 per oscillator; in the engine's memory when it has one). */
   drivePar: Float64Array;
   /** Logits (classes·cap), overwritten by softmax probabilities in the backward pass. */
   logits: Float64Array;
@@ -108,7 +108,7 @@ export function createWorkspace(k: number, steps: number, classes: number, capac
     U,
     D,
     I: region("I", kc),
-    drivePar: new Float64Array(8 * k),
+    drivePar: engine === null ? new Float64Array(8 * k) : engine.par,
     logits: region("L", classes * capacity),
     lam: region("lam", kc),
     lam2: region("lam2", kc),
@@ -162,7 +162,6 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
     en.B.set(model.B.subarray(0, steps * k));
     en.W.set(model.W.subarray(0, model.classes * k));
     en.c.set(model.c.subarray(0, model.classes));
-    en.par.set(ws.drivePar);
     const at = en.at;
     en.ex.forward(k, steps, model.classes, nb, cap, at.A, at.B, at.W, at.c, at.par, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
     return;
@@ -286,16 +285,16 @@ export function batchSum(x: Float64Array, off: number, n: number): number {
 
 /**
  * The discrete adjoint: given `ws.logits` holding ∂loss/∂logits (from {@link softmaxCrossEntropy}),
- * accumulates ∂loss/∂(A, B, W, c) into `grads` for the first nb columns.
- * If `inputGrad` is given (k·cap), it receives λ(0) = ∂loss/∂p(0).
+ * accumulates ∂loss/∂(A, B, W, c) into `grads` for the first nb columns. It follows
+ * {@link forward} on the same model and workspace (it reads that pass's states and, in the engine,
+ * its copy of the parameters). If `inputGrad` is given (k·cap), it receives λ(0) = ∂loss/∂p(0).
  */
 export function backward(model: Model, ws: Workspace, nb: number, grads: Gradients, inputGrad: Float64Array | null = null): void {
   const { k, steps, classes } = model;
   const cap = ws.capacity, G = ws.logits, Pn = ws.P[steps];
   const en = ws.engine;
   if (en !== null && inputGrad === null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
-    en.A.set(model.A.subarray(0, steps * k * k));
-    en.W.set(model.W.subarray(0, classes * k));
+    // A, W and the device parameters are in the engine from the forward pass this adjoint follows.
     en.gA.set(grads.A.subarray(0, steps * k * k));
     en.gB.set(grads.B.subarray(0, steps * k));
     en.gW.set(grads.W.subarray(0, classes * k));

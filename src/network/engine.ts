@@ -15,7 +15,7 @@
  * `WebAssembly` global.
  */
 import { ENGINE_WASM_BASE64 } from "./wasm/engine-wasm.js";
-import { decodeBase64 } from "../util/base64.js";
+import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "../kernels/wasm-module.js";
 
 interface EngineExports {
   memory: WebAssembly.Memory;
@@ -24,20 +24,7 @@ interface EngineExports {
   backward(k: number, steps: number, classes: number, nb: number, cap: number, A: number, W: number, par: number, P: number, U: number, D: number, G: number, lam: number, lam2: number, gU: number, gA: number, gB: number, gW: number, gC: number, XT: number): void;
 }
 
-/** First byte of the engine's buffers (below: the module's static data). */
-const BASE = 65536;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-function engineModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(decodeBase64(ENGINE_WASM_BASE64));
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const engineModule = lazyWasmModule(ENGINE_WASM_BASE64);
 
 /** Byte offsets of the engine's regions and float64/int32 views on them. */
 export interface Engine {
@@ -89,9 +76,8 @@ export function createEngine(k: number, steps: number, classes: number, cap: num
     off += n + 2 + ((n + 2) & 1);
   }
   try {
-    const ex = new WebAssembly.Instance(mod, { env: { abort: () => undefined } }).exports as unknown as EngineExports;
-    const need = BASE + off * 8;
-    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    const ex = instantiateWasm<EngineExports>(mod);
+    ensureWasmMemory(ex.memory, BASE + off * 8);
     const buf = ex.memory.buffer;
     const f64 = new Float64Array(buf, BASE, off);
     const view = (name: keyof Engine["at"], n: number): Float64Array => f64.subarray((at[name] - BASE) / 8, (at[name] - BASE) / 8 + n);

@@ -91,6 +91,8 @@ interface PooledWorker {
   ready: boolean;
   /** The sweep whose set-up the worker holds (0: none). */
   sweep: number;
+  /** Chunks sent to the worker and not yet returned. */
+  queued: number;
   /** Called with each message while a sweep leases the worker. */
   onMessage: ((m: Done | "ready") => void) | null;
   onError: ((e: unknown) => void) | null;
@@ -101,7 +103,7 @@ const idle: PooledWorker[] = [];
 let sweeps = 0;
 
 function startPooled(): PooledWorker {
-  const pw: PooledWorker = { worker: startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-robustness-pool" } }), ready: false, sweep: 0, onMessage: null, onError: null };
+  const pw: PooledWorker = { worker: startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-robustness-pool" } }), ready: false, sweep: 0, queued: 0, onMessage: null, onError: null };
   pw.worker.on("message", (m: Done | "ready") => {
     if (m === "ready") pw.ready = true;
     pw.onMessage?.(m);
@@ -229,7 +231,7 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
     // Leased workers keep the process alive until the sweep ends; idle ones do not.
     for (const pw of pool) pw.worker.ref();
     await new Promise<void>((resolve, reject) => {
-      let next = 0, running = 0, failed = false, hereBusy = true;
+      let next = 0, failed = false, hereBusy = true;
       const release = (): void => {
         for (const pw of pool) {
           pw.onMessage = pw.onError = null;
@@ -247,20 +249,18 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
         reject(e);
       };
       const maybeDone = (): void => {
-        if (failed || running > 0 || hereBusy || next < tasks.length) return;
+        if (failed || hereBusy || next < tasks.length || pool.some((pw) => pw.queued > 0)) return;
         release();
         resolve();
       };
       // Each worker holds up to two chunks, so it never idles while this thread is busy with its own.
-      const queued = new Map<PooledWorker, number>();
       const give = (pw: PooledWorker): void => {
         if (pw.sweep !== sweep && next < tasks.length) {
           pw.worker.postMessage({ sweep, init } satisfies ToWorker);
           pw.sweep = sweep;
         }
-        while (next < tasks.length && (queued.get(pw) ?? 0) < 2) {
-          running++;
-          queued.set(pw, (queued.get(pw) ?? 0) + 1);
+        while (next < tasks.length && pw.queued < 2) {
+          pw.queued++;
           pw.worker.postMessage({ ...tasks[next++], sweep } satisfies ToWorker);
         }
       };
@@ -268,8 +268,7 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
         // A worker gets its first chunks once loaded ("ready"), so a short sweep never waits for one.
         pw.onMessage = (m) => {
           if (m !== "ready") {
-            running--;
-            queued.set(pw, (queued.get(pw) ?? 1) - 1);
+            pw.queued--;
             par.onChunk?.(w + 1);
             try {
               finish(tasks[m.id], m);

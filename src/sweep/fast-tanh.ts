@@ -130,13 +130,26 @@ export function fastEq4Doubled(I: number, a2: number, b2: number, Ic: number, QI
   // The WebAssembly kernel's pmin/pmax: a NaN passes through.
   const m = CLAMP2 < w ? CLAMP2 : w;
   const y = m < -CLAMP2 ? -CLAMP2 : m;
+  const p = expSplit(y);
+  const s = expScale;
+  const den = 1 + s + s * p;
+  return (P0 * (I - Ic)) / (den * (I + QIc));
+}
+
+/** 2^k of the last {@link expSplit} (module scratch, so the split returns two numbers without allocating). */
+let expScale = 0;
+
+/**
+ * e^y = s + s·p for |y| ≤ 700 (or NaN): y = k·ln2 + r (Cody–Waite, ties to even), returns
+ * p = expm1(r) and leaves s = 2^k (exact, from the table) in `expScale`. The reduction every
+ * exp-based function of this module shares; the WebAssembly kernels do the same operations.
+ */
+function expSplit(y: number): number {
   const t = y * INV_LN2 + MAGIC;
   const kf = t - MAGIC;
   const r = y - kf * LN2_HI - kf * LN2_LO;
-  const p = expm1Poly(r);
-  const s = kf === kf ? POW2[kf + 1010] : NaN;
-  const den = 1 + s + s * p;
-  return (P0 * (I - Ic)) / (den * (I + QIc));
+  expScale = kf === kf ? POW2[kf + 1010] : NaN;
+  return expm1Poly(r);
 }
 
 /** Kernel: out[i] = fastEq4(I[i], ...) for i < n. Returns out. */
@@ -181,11 +194,8 @@ export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array |
     const w0 = b2 - a2 * x;
     const m = CLAMP2 < w0 ? CLAMP2 : w0;
     const y = m < -CLAMP2 ? -CLAMP2 : m;
-    const t = y * INV_LN2 + MAGIC;
-    const kf = t - MAGIC;
-    const r = y - kf * LN2_HI - kf * LN2_LO;
-    const q = expm1Poly(r);
-    const s = kf === kf ? POW2[kf + 1010] : NaN;
+    const q = expSplit(y);
+    const s = expScale;
     const sp = s * q;
     const w = 1 + s + sp;
     const E = s + sp;
@@ -212,12 +222,8 @@ const bitsU = new Uint32Array(bitsF.buffer);
 export function fastExp(x: number): number {
   const c = x < -EXP_LIM ? -EXP_LIM : x;
   const y = EXP_LIM < c ? EXP_LIM : c;
-  const t = y * INV_LN2 + MAGIC;
-  const kf = t - MAGIC;
-  const r = y - kf * LN2_HI - kf * LN2_LO;
-  const p = expm1Poly(r);
-  const s = kf === kf ? POW2[kf + 1010] : NaN;
-  return s + s * p;
+  const p = expSplit(y);
+  return expScale + expScale * p;
 }
 
 /**

@@ -22,9 +22,10 @@
  * Pure: only the standard `WebAssembly` global; no I/O.
  */
 import type { Model } from "../network/model.js";
+import type { Eq4Curve } from "../device/analytic.js";
 import { TRIALS_WASM_BASE64 } from "./wasm/trials-wasm.js";
 import { fastEq4Doubled } from "./fast-tanh.js";
-import { decodeBase64 } from "../util/base64.js";
+import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "../kernels/wasm-module.js";
 
 interface TrialsExports {
   memory: WebAssembly.Memory;
@@ -36,31 +37,16 @@ interface TrialsExports {
   trialScreen(k: number, steps: number, classes: number, n16: number, A: number, B: number, W: number, C: number, par: number, I0: number, P: number, Pn: number, y: number, tau: number, list: number): number;
 }
 
-/** First byte operands may use (below: the module's own static data). */
-const BASE = 65536;
-
-
-let compiled: WebAssembly.Module | null | undefined;
-
 /** The compiled sweep module, or null where WebAssembly SIMD is unavailable. Compiled on first use. */
-function sweepModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(decodeBase64(TRIALS_WASM_BASE64));
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const sweepModule = lazyWasmModule(TRIALS_WASM_BASE64);
 
 /** A fresh instance with at least `bytes` of memory from BASE, or null without WebAssembly SIMD. */
 function instantiate(bytes: number): TrialsExports | null {
   const mod = sweepModule();
   if (mod === null) return null;
   try {
-    const ex = new WebAssembly.Instance(mod, { env: { abort: () => undefined } }).exports as unknown as TrialsExports;
-    const need = BASE + bytes;
-    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    const ex = instantiateWasm<TrialsExports>(mod);
+    ensureWasmMemory(ex.memory, BASE + bytes);
     return ex;
   } catch {
     return null;
@@ -175,7 +161,7 @@ export function createFastTrials(
   let scale = 0;
   for (let c = 0; c < classes; c++) {
     let sc = Math.abs(model.c[c]);
-    for (let j = 0; j < k; j++) sc += Math.abs(model.W[c * k + j]) * powerScale(model, j);
+    for (let j = 0; j < k; j++) sc += Math.abs(model.W[c * k + j]) * (model.devices[j] as Eq4Curve).P0;
     scale = Math.max(scale, sc);
   }
   const tau = screen * scale;
@@ -219,12 +205,6 @@ export function createFastTrials(
  * trials up to σ = 1), so the margin is ≈ 10⁴ times the largest error seen. 0 disables screening.
  */
 export const DEFAULT_SCREEN_MARGIN = 1e-2;
-
-/** P0 of device j when it is eq. 4 (the only devices the fused kernel runs), else 1. */
-function powerScale(model: Model, j: number): number {
-  const d = model.devices[j] as { P0?: number };
-  return typeof d.P0 === "number" ? d.P0 : 1;
-}
 
 /** Byte offsets of the screening blocks, after the float64 layout (16-byte aligned). */
 function screenLayout(start: number, k: number, steps: number, classes: number, n8: number, n16: number): { A: number; B: number; W: number; C: number; par: number; I0: number; P: number; Pn: number; y: number; list: number; sub: number; end: number } {
@@ -322,8 +302,7 @@ export function wasmEq4Rows(): Eq4RowKernel | null {
   const fit = (n: number): void => {
     if (n <= cap && m.buffer === ex.memory.buffer) return;
     cap = Math.max(cap, n + (n & 1));
-    const need = BASE + (8 + 3 * cap) * 8;
-    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    ensureWasmMemory(ex.memory, BASE + (8 + 3 * cap) * 8);
     m = new Float64Array(ex.memory.buffer, BASE, 8 + 3 * cap);
   };
   fit(256);
@@ -366,8 +345,7 @@ export function wasmEq4Drive(): Eq4DriveKernel | null {
   const fit = (kPar: number, block: number): void => {
     if (8 * kPar + 3 * (block + 2) <= size && m.buffer === ex.memory.buffer) return;
     size = Math.max(size, 8 * kPar + 3 * (block + 2));
-    const need = BASE + size * 8;
-    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    ensureWasmMemory(ex.memory, BASE + size * 8);
     m = new Float64Array(ex.memory.buffer, BASE, size);
   };
   const copyBack = (dst: Float64Array, at: number, k: number, nb: number, ld: number): void => {

@@ -1,5 +1,5 @@
 // AssemblyScript source (compiled as gemm.ts by scripts/build-wasm.mjs) of the WebAssembly SIMD (f64x2) versions of src/kernels/gemm.ts.
-// Build: `npm run build:wasm` (scripts/build-wasm.mjs) -> src/kernels/wasm/gemm-wasm.ts (base64).
+// Build: `npm run build:wasm -- gemm` (scripts/build-wasm.mjs) -> src/kernels/wasm/gemm-wasm.ts (base64).
 // Pointers are byte offsets into linear memory; matrices are packed float64 with the leading
 // dimensions given. Each output is reduced in the same order as the TypeScript kernels (SIMD lanes
 // run over independent outputs, never inside one sum), so both give the same bits.

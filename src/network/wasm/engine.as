@@ -1,11 +1,11 @@
 // AssemblyScript source (compiled as engine.ts with ../../kernels/wasm/gemm.as, simd-math.as and
-// ../../sweep/wasm/trials.as by scripts/build-engine-wasm.mjs) of the in-place network engine of
+// ../../sweep/wasm/trials.as by scripts/build-wasm.mjs) of the in-place network engine of
 // src/network/engine.ts: the forward pass, softmax cross-entropy and discrete adjoint of
 // src/network/dynamics.ts for networks of eq. 4 devices, on a workspace that lives in this module's
 // memory, so nothing is copied between steps. Each routine performs the TypeScript path's
 // operations in the same order (matrix kernels from gemm.as, eq. 4 from trials.as, the same
 // exp/log), so both give the same bits. Pointers are byte offsets; rows have stride cap (even).
-// Build: `npm run build:engine-wasm` -> src/network/wasm/engine-wasm.ts (base64).
+// Build: `npm run build:wasm -- engine` -> src/network/wasm/engine-wasm.ts (base64).
 
 import { gemmBias, gemmAccABt, gemmAtB } from "./gemm";
 import { eq4Drive } from "./trials";

@@ -1,7 +1,7 @@
-// AssemblyScript source (compiled as trials.ts by scripts/build-sweep-wasm.mjs) of the WebAssembly
+// AssemblyScript source (compiled as trials.ts by scripts/build-wasm.mjs) of the WebAssembly
 // SIMD kernels of src/sweep/fast-tanh.ts and src/sweep/fast-trials.ts (the float64 math is in
 // src/kernels/wasm/simd-math.as).
-// Build: `npm run build:sweep-wasm` -> src/sweep/wasm/trials-wasm.ts (base64).
+// Build: `npm run build:wasm -- sweep` -> src/sweep/wasm/trials-wasm.ts (base64).
 // Every operation mirrors the TypeScript fallback one for one (same constants, same order, no
 // fused multiply-add), so both give the same bits; SIMD lanes run over independent samples.
 // Pointers are byte offsets into linear memory.
