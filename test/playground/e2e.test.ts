@@ -94,16 +94,22 @@ test("training on the spiral reaches > 90 % displayed test accuracy; σ, export,
   }
   assert.ok(reached, "test accuracy > 90 % within three seeds");
   // Pause, unless the run already finished (then Start is disabled): on an idle machine 300 epochs
-  // can complete before the accuracy check returns.
-  await page.evaluate(() => {
-    const b = document.getElementById("start") as HTMLButtonElement;
-    if (!b.disabled) b.click();
-  });
-  await waitStatus(page, /^(paused|finished)$/);
-  // Epochs keep arriving until the pause takes effect, so the accuracy shown now can be a point or
-  // two off the > 90 % already seen (training fluctuates from epoch to epoch).
-  const shown = Number(await page.getAttribute("#test-accuracy", "data-value"));
-  assert.ok(shown > 0.85, `displayed test accuracy ${shown} after pausing`);
+  // can complete before the accuracy check returns. Epochs keep arriving until the pause takes
+  // effect and training fluctuates from epoch to epoch, so the paused state can sit just below 90 %
+  // although > 90 % was shown: then resume, wait for > 90 % again and pause again (a few rounds).
+  let shown = 0;
+  for (let round = 0; round < 5; round++) {
+    await page.evaluate(() => {
+      const b = document.getElementById("start") as HTMLButtonElement;
+      if (!b.disabled) b.click();
+    });
+    await waitStatus(page, /^(paused|finished)$/);
+    shown = Number(await page.getAttribute("#test-accuracy", "data-value"));
+    if (shown > 0.9 || (await page.textContent("#status")) === "finished") break;
+    await page.click("#start");
+    await page.waitForFunction(() => Number(document.getElementById("test-accuracy")!.dataset.value) > 0.9 || document.getElementById("status")!.textContent === "finished", null, { timeout: 40_000 });
+  }
+  assert.ok(shown > 0.9, `displayed test accuracy ${shown}`);
   assert.ok(await page.locator("#chart-input svg").count(), "input plane drawn");
   assert.ok(await page.locator("#chart-states svg").count(), "state scatter drawn");
   assert.ok(await page.locator("#chart-accuracy svg").count(), "accuracy curve drawn");
