@@ -5,6 +5,7 @@
 // source (kept without a .ts ending so tsc does not type-check it as TypeScript):
 //   npm run build:wasm              # every module
 //   npm run build:wasm -- engine    # only the named ones (gemm, sweep, engine)
+//   WASM_DEBUG=1 npm run build:wasm # keep function names (for CPU profiles; do not commit)
 // A module's sources are copied into one temporary folder as `.ts`, so they import each other as
 // "./gemm", "./simd-math", "./trials"; the first source is the entry (its exports are the module's).
 import { execFileSync } from "node:child_process";
@@ -51,7 +52,7 @@ for (const [key, m] of Object.entries(MODULES)) {
   try {
     for (const src of m.sources) copyFileSync(src, join(dir, asTs(src)));
     const wasm = join(dir, `${key}.wasm`);
-    execFileSync(process.execPath, [asc, join(dir, asTs(m.sources[0])), "-O3", "--enable", "simd", "--runtime", "stub", "--noAssert", "-o", wasm], { stdio: "inherit" });
+    execFileSync(process.execPath, [asc, join(dir, asTs(m.sources[0])), "-O3", "--enable", "simd", "--runtime", "stub", "--noAssert", ...(process.env.WASM_DEBUG ? ["--debug"] : []), "-o", wasm], { stdio: "inherit" });
     const bytes = readFileSync(wasm);
     const lines = bytes.toString("base64").match(/.{1,100}/g) ?? [];
     writeFileSync(

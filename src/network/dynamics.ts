@@ -32,7 +32,7 @@ import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../sweep/fast-trials.js";
 import { fastExp, fastLog } from "../sweep/fast-tanh.js";
-import { createEngine, type Engine } from "./engine.js";
+import { createEngine, engineSetParams, type Engine } from "./engine.js";
 
 let driveKernel: Eq4DriveKernel | null | undefined;
 
@@ -77,12 +77,17 @@ export interface WorkspaceOptions {
    * @default false
    */
   engine?: boolean;
+  /**
+   * With `engine`: also reserve a batch input of this many samples in the engine (`Engine.X`,
+   * labels `Engine.y`), for training in chunks (`src/train/chunks.ts`). @default 0
+   */
+  batchCapacity?: number;
 }
 
 /** Allocates a workspace for `capacity` samples of a network with the given shapes. */
 export function createWorkspace(k: number, steps: number, classes: number, capacity: number, options: WorkspaceOptions = {}): Workspace {
   const kc = k * capacity;
-  const engine = options.engine ? createEngine(k, steps, classes, capacity) : null;
+  const engine = options.engine ? createEngine(k, steps, classes, capacity, options.batchCapacity ?? 0) : null;
   const region = (name: "P" | "U" | "D" | "I" | "L" | "lam" | "lam2" | "gU", n: number): Float64Array => {
     if (engine === null) return new Float64Array(n);
     const o = (engine.at[name] - engine.at.A) / 8;
@@ -130,16 +135,32 @@ export function loadBatch(
   nb: number,
   norm: { min: Float64Array; max: Float64Array } | null,
 ): void {
-  const k = ws.k, cap = ws.capacity, p0 = ws.P[0];
+  gatherColumns(ws.P[0], ws.capacity, ws.k, x, rows, start, nb, norm);
+}
+
+/**
+ * {@link loadBatch} into any oscillator-major buffer: dst[j·ld + b] ← feature j of row
+ * `rows[start + b]` (or `start + b`) of `x` (k features per row), normalised by `norm` when given.
+ */
+export function gatherColumns(
+  dst: Float64Array,
+  ld: number,
+  k: number,
+  x: Float64Array,
+  rows: Int32Array | null,
+  start: number,
+  nb: number,
+  norm: { min: Float64Array; max: Float64Array } | null,
+): void {
   for (let b = 0; b < nb; b++) {
     const r = rows === null ? start + b : rows[start + b];
     const o = r * k;
     if (norm === null) {
-      for (let j = 0; j < k; j++) p0[j * cap + b] = x[o + j];
+      for (let j = 0; j < k; j++) dst[j * ld + b] = x[o + j];
     } else {
       for (let j = 0; j < k; j++) {
         const span = norm.max[j] - norm.min[j];
-        p0[j * cap + b] = span > 0 ? (x[o + j] - norm.min[j]) / span : 0;
+        dst[j * ld + b] = span > 0 ? (x[o + j] - norm.min[j]) / span : 0;
       }
     }
   }
@@ -147,9 +168,11 @@ export function loadBatch(
 
 /**
  * Runs the dynamics for the first `nb` columns of the workspace from p(0) (already loaded) to the
- * logits. Stores u(t) and, when `withDerivative`, f'(I(t)) for the adjoint.
+ * logits. Stores u(t) and, when `withDerivative`, f'(I(t)) for the adjoint. `paramsLoaded`: the
+ * caller guarantees that A, B, W and c are unchanged since the last forward pass of this model on
+ * this workspace, so the in-place engine need not copy them again (no effect otherwise).
  */
-export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true): void {
+export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true, paramsLoaded = false): void {
   const { k, steps } = model;
   const cap = ws.capacity;
   const A = model.A, B = model.B, I = ws.I;
@@ -158,12 +181,9 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
   const en = ws.engine;
   if (fused && en !== null && singleThreadKernels()) {
     // The in-place engine: the same operations in one WebAssembly call.
-    en.A.set(model.A.subarray(0, steps * k * k));
-    en.B.set(model.B.subarray(0, steps * k));
-    en.W.set(model.W.subarray(0, model.classes * k));
-    en.c.set(model.c.subarray(0, model.classes));
+    if (!paramsLoaded) engineSetParams(en, model.A, model.B, model.W, model.c);
     const at = en.at;
-    en.ex.forward(k, steps, model.classes, nb, cap, at.A, at.B, at.W, at.c, at.par, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
+    en.ex.forward(k, steps, model.classes, nb, cap, at.A, at.B, at.W, at.c, at.par, at.P, cap, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
     return;
   }
   for (let t = 0; t < steps; t++) {
@@ -191,8 +211,18 @@ export function forward(model: Model, ws: Workspace, nb: number, withDerivative 
   readout(model, ws, nb);
 }
 
-/** Writes the fused step's parameters of every device into par; false unless all are eq. 4. */
-function eq4DriveParams(model: Model, par: Float64Array): boolean {
+/**
+ * True when the in-place engine of `ws` can run this model: the workspace has an engine, the
+ * runtime has the fused eq. 4 step, the matrix kernels are the single-threaded ones, and every
+ * device is eq. 4 (whose parameters are then written into the engine).
+ */
+export function engineReady(model: Model, ws: Workspace): boolean {
+  const en = ws.engine;
+  return en !== null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par);
+}
+
+/** Writes the fused step's parameters of every device into par (8 per oscillator); false unless all are eq. 4. */
+export function eq4DriveParams(model: Model, par: Float64Array): boolean {
   const devices = model.devices;
   for (let i = 0; i < devices.length; i++) {
     const d = devices[i];
@@ -300,7 +330,8 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
     en.gW.set(grads.W.subarray(0, classes * k));
     en.gc.set(grads.c.subarray(0, classes));
     const at = en.at;
-    en.ex.backward(k, steps, classes, nb, cap, at.A, at.W, at.par, at.P, at.U, at.D, at.L, at.lam, at.lam2, at.gU, at.gA, at.gB, at.gW, at.gc, at.XT);
+    const gB = at.g + en.gA.length * 8, gW = gB + en.gB.length * 8, gc = gW + en.gW.length * 8;
+    en.ex.backward(k, steps, classes, nb, cap, at.A, at.W, at.par, at.P, cap, at.P, at.U, at.D, at.L, at.lam, at.lam2, at.gU, at.g, gB, gW, gc, at.XT);
     grads.A.set(en.gA);
     grads.B.set(en.gB);
     grads.W.set(en.gW);

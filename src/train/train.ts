@@ -6,7 +6,9 @@
 import type { DeviceCurve } from "../device/curve.js";
 import type { Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, type Model, type Gradients } from "../network/model.js";
-import { createWorkspace, loadBatch, forward, softmaxCrossEntropy, backward, type Workspace } from "../network/dynamics.js";
+import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, engineReady, type Workspace } from "../network/dynamics.js";
+import { CHUNK_SIZE, chunkPlan, computeChunk, writeSlot, reduceSlots, slotWidth, chunkExecutor, executorCanRun, type ChunkExecutor } from "./chunks.js";
+import { engineSetParams } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization } from "../data/split.js";
@@ -177,13 +179,22 @@ export class TrainingRun {
   private readonly p0: Float64Array;
   private readonly y: Int32Array;
   private readonly n: number;
+  /** Workspace of one chunk (capacity min(batch, CHUNK_SIZE)), or of a whole batch with hardware effects. */
   private readonly ws: Workspace;
   private readonly evalWs: Workspace;
   private readonly grads: Gradients;
+  /** One chunk's gradients, and the result slots of a batch's chunks (src/train/chunks.ts). */
+  private readonly chunkGrads: Gradients;
+  private slots: Float64Array;
   private readonly order: Int32Array;
-  /** Labels of the current minibatch, in batch order (capacity of the workspace). */
+  /** The current minibatch's inputs p(0) (k rows of stride cap) and labels, in batch order. */
+  private readonly batchX: Float64Array;
   private readonly batchLabels: Int32Array;
-  /** True when ws.P[0] holds the whole training set from the previous epoch (full batch, no noise). */
+  /** Batch size (capacity of batchX). */
+  private readonly cap: number;
+  /** Incremented whenever batchX is reloaded (identifies its contents to a chunk executor). */
+  private batchVersion = 0;
+  /** True when batchX holds the whole training set from the previous epoch (full batch, no noise). */
   private fullBatchLoaded = false;
   private readonly scales: number[];
   private readonly decay: number[] | undefined;
@@ -209,11 +220,19 @@ export class TrainingRun {
     this.rng = new Rng(seed);
     if (init) initializeModel(model, this.p0, this.n, new Rng(deriveSeed(seed, 0)), options.init);
     const cap = options.batchSize === 0 ? this.n : Math.min(options.batchSize, this.n);
-    this.ws = createWorkspace(model.k, model.steps, model.classes, cap, { engine: true });
+    this.cap = cap;
+    // Without hardware effects a batch runs in chunks (src/train/chunks.ts), so the workspace holds one chunk.
+    const wsCap = options.hardware ? cap : Math.min(cap, CHUNK_SIZE);
+    this.ws = createWorkspace(model.k, model.steps, model.classes, wsCap, { engine: true, batchCapacity: options.hardware ? 0 : cap });
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
     this.grads = createGradients(model);
+    this.chunkGrads = createGradients(model);
+    this.slots = new Float64Array(0);
     this.order = new Int32Array(this.n);
-    this.batchLabels = new Int32Array(cap);
+    // The batch input and labels live in the engine's memory when there is one (no copy per chunk).
+    const en = this.ws.engine;
+    this.batchX = options.hardware ? new Float64Array(0) : en !== null ? en.X : new Float64Array(model.k * cap);
+    this.batchLabels = en !== null && !options.hardware ? en.y : new Int32Array(cap);
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = parameterScales(model.devices);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
@@ -251,13 +270,76 @@ export class TrainingRun {
     return run;
   }
 
+  /** Adds Gaussian input noise (std inputNoise) to the first nb columns of p(0), oscillator by oscillator. */
+  private addInputNoise(p0: Float64Array, ld: number, nb: number): void {
+    const sd = this.options.inputNoise;
+    if (sd > 0) for (let j = 0; j < this.model.k; j++) for (let b = 0; b < nb; b++) p0[j * ld + b] += sd * this.rng.normal();
+  }
+
+  private checkLoss(loss: number, e: number, batch: number): void {
+    if (!Number.isFinite(loss)) {
+      throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t + 1}): non-finite loss (try a smaller --lr)`);
+    }
+  }
+
+  /**
+   * Gradients (into this.grads, zeroed), summed loss and correct count of the batch in batchX:
+   * chunk by chunk in the fixed order of src/train/chunks.ts, on the registered chunk executor's
+   * threads when there is one and the batch has several chunks, else on this thread.
+   */
+  private batchGradients(nb: number, out: { loss: number; correct: number }): void {
+    const { model } = this;
+    const plan = chunkPlan(nb);
+    const scale = 1 / nb;
+    const en = this.ws.engine;
+    const exec = chunkExecutor();
+    const parallel = plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model);
+    if (!parallel && en !== null && engineReady(model, this.ws)) {
+      // The whole batch in one WebAssembly call (same chunks, same order).
+      engineSetParams(en, model.A, model.B, model.W, model.c);
+      en.ex.batch(nb, plan.size, plan.count, scale);
+      const t = en.total, g = this.grads;
+      let o = 0;
+      for (const a of [g.A, g.B, g.W, g.c]) {
+        for (let e = 0; e < a.length; e++) a[e] = t[o + e];
+        o += a.length;
+      }
+      out.loss = t[o];
+      out.correct = t[o + 1];
+      return;
+    }
+    if (plan.count === 1) {
+      computeChunk(model, this.ws, this.batchX, this.cap, this.batchLabels, 0, nb, scale, this.grads, out);
+      return;
+    }
+    let slots: Float64Array;
+    if (parallel) {
+      slots = (exec as ChunkExecutor).run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, nb, plan, scale);
+    } else {
+      const width = slotWidth(model.k, model.steps, model.classes);
+      if (this.slots.length < plan.count * width) this.slots = new Float64Array(plan.count * width);
+      slots = this.slots;
+      const cg = this.chunkGrads;
+      for (let q = 0; q < plan.count; q++) {
+        cg.A.fill(0);
+        cg.B.fill(0);
+        cg.W.fill(0);
+        cg.c.fill(0);
+        const lo = q * plan.size;
+        computeChunk(model, this.ws, this.batchX, this.cap, this.batchLabels, lo, Math.min(plan.size, nb - lo), scale, cg, out, q > 0);
+        writeSlot(slots, q, cg, out);
+      }
+    }
+    reduceSlots(slots, plan.count, this.grads, out);
+  }
+
   /** Runs one epoch of minibatch Adam; returns its metrics (also appended to `history`). */
   epoch(): EpochMetrics {
     const { model, options } = this;
     const e = this.epochsDone;
     const lr = learningRate(options.schedule, options.lr, e, options.epochs);
     const t0 = performance.now();
-    const cap = this.ws.capacity;
+    const cap = this.cap;
     if (cap < this.n) this.rng.shuffle(this.order);
     const params = [model.A, model.B, model.W, model.c];
     const g = this.grads;
@@ -271,29 +353,33 @@ export class TrainingRun {
       g.B.fill(0);
       g.W.fill(0);
       g.c.fill(0);
-      // Full batch without input noise or hardware effects: p(0) is the same every epoch and
-      // nothing writes it, so it is loaded once.
-      const reuse = cap >= this.n && options.inputNoise === 0 && this.hw === null;
-      if (!(reuse && this.fullBatchLoaded)) loadBatch(this.ws, this.p0, this.order, start, nb, null);
-      this.fullBatchLoaded = reuse;
-      if (options.inputNoise > 0) {
-        const p0 = this.ws.P[0], sd = options.inputNoise;
-        for (let j = 0; j < model.k; j++) for (let b = 0; b < nb; b++) p0[j * cap + b] += sd * this.rng.normal();
-      }
-      if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
-      if (this.hw) forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
-      else forward(model, this.ws, nb, true);
       // Labels in batch order, gathered into a buffer owned by the run (the kernel reads them contiguously).
       const labels = this.batchLabels;
       for (let b = 0; b < nb; b++) labels[b] = this.y[this.order[start + b]];
-      softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
-      if (!Number.isFinite(out.loss)) {
-        throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t + 1}): non-finite loss (try a smaller --lr)`);
+      if (this.hw) {
+        // Hardware effects: the whole batch at once (read noise is drawn per batch).
+        loadBatch(this.ws, this.p0, this.order, start, nb, null);
+        this.addInputNoise(this.ws.P[0], this.ws.capacity, nb);
+        if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
+        forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
+        softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
+        this.checkLoss(out.loss, e, batch);
+        backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
+      } else {
+        // Full batch without input noise: p(0) is the same every epoch and nothing writes it, so it is loaded once.
+        const reuse = cap >= this.n && options.inputNoise === 0;
+        if (!(reuse && this.fullBatchLoaded)) {
+          gatherColumns(this.batchX, cap, model.k, this.p0, this.order, start, nb, null);
+          this.addInputNoise(this.batchX, cap, nb);
+          this.batchVersion++;
+        }
+        this.fullBatchLoaded = reuse;
+        if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
+        this.batchGradients(nb, out);
+        this.checkLoss(out.loss, e, batch);
       }
       lossSum += out.loss;
       correctSum += out.correct;
-      if (this.hw) backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
-      else backward(model, this.ws, nb, g);
       const bad = this.adam.step(params, gl, this.scales, lr, this.decay) ? null : firstNonFinite(params);
       if (bad !== null) {
         throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);

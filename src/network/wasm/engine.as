@@ -11,13 +11,15 @@ import { gemmBias, gemmAccABt, gemmAtB } from "./gemm";
 import { eq4Drive } from "./trials";
 import { expv, logv } from "./simd-math";
 
-// u(t) = A[t]·p(t) + B[t], p(t+1) = f(s·u²) (and f' into D when withD), then the logits.
-export function forward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, B: usize, W: usize, C: usize, par: usize, P: usize, U: usize, D: usize, L: usize, withD: i32): void {
+// u(t) = A[t]·p(t) + B[t], p(t+1) = f(s·u²) (and f' into D when withD), then the logits. p(0) is
+// read at P0 with row stride ld0 (a column range of a batch input, or P itself); p(t), t ≥ 1, at
+// P + t·k·cap.
+export function forward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, B: usize, W: usize, C: usize, par: usize, P0: usize, ld0: i32, P: usize, U: usize, D: usize, L: usize, withD: i32): void {
   const kc = <usize>(k * cap) * 8;
   for (let t = 0; t < steps; t++) {
-    const Pt = P + <usize>t * kc, Ut = U + <usize>t * kc;
-    gemmBias(k, k, nb, A + <usize>(t * k * k) * 8, B + <usize>(t * k) * 8, Pt, cap, Ut, cap);
-    eq4Drive(k, nb + (nb & 1), cap, Ut, par, Pt + kc, withD ? D + <usize>t * kc : 0);
+    const Pt = t == 0 ? P0 : P + <usize>t * kc, Ut = U + <usize>t * kc;
+    gemmBias(k, k, nb, A + <usize>(t * k * k) * 8, B + <usize>(t * k) * 8, Pt, t == 0 ? ld0 : cap, Ut, cap);
+    eq4Drive(k, nb + (nb & 1), cap, Ut, par, P + <usize>(t + 1) * kc, withD ? D + <usize>t * kc : 0);
   }
   gemmBias(classes, k, nb, W, C, P + <usize>steps * kc, cap, L, cap);
 }
@@ -52,6 +54,10 @@ let pairHits = 0;
 // Columns b and b + 1 (only b when !two; the spare lane's label is −1): returns the two losses.
 @inline function softmaxPair(classes: i32, cap: i32, L: usize, y: usize, scale: f64, b: i32, two: bool): v128 {
   const row = <usize>cap * 8, o = <usize>b * 8;
+  if (classes == 2 && two) {
+    const r = softmax2Pair(row, L + o, y + (<usize>b << 2), scale);
+    if (pairHits >= 0) return r;
+  }
   const y0 = load<i32>(y + (<usize>b << 2)), y1 = two ? load<i32>(y + (<usize>(b + 1) << 2)) : -1;
   const yv = f64x2.replace_lane(f64x2.splat(<f64>y0), 1, <f64>y1);
   let best = f64x2.splat(-Infinity), arg = f64x2.splat(0.0);
@@ -85,6 +91,43 @@ let pairHits = 0;
   return f64x2.sub(f64x2.add(logv(sum), best), lab);
 }
 
+// Two classes, two samples: the same operations and bits as the general path, with one exp per
+// sample instead of two: the larger logit's exp(L_arg − max) is exp(0) = 1 exactly (expv(0) = 1)
+// whenever the maximum is finite. When it is not (a lane's L_arg − max ≠ 0), returns with
+// pairHits = −1 and writes nothing, and the caller takes the general path.
+@inline function softmax2Pair(row: usize, at: usize, y: usize, scale: f64): v128 {
+  const l0 = v128.load(at), l1 = v128.load(at + row);
+  // First maximum as in the general loop: best starts at −∞, a class wins only when strictly greater.
+  const ninf = f64x2.splat(-Infinity);
+  const g0 = f64x2.gt(l0, ninf);
+  let best = v128.bitselect(l0, ninf, g0);
+  const g1 = f64x2.gt(l1, best);
+  best = v128.bitselect(l1, best, g1);
+  // g1: lanes whose argmax is class 1 (else 0).
+  const dArg = f64x2.sub(v128.bitselect(l1, l0, g1), best);
+  if (v128.any_true(f64x2.ne(dArg, f64x2.splat(0.0)))) {
+    pairHits = -1;
+    return dArg;
+  }
+  const eo = expv(f64x2.sub(v128.bitselect(l0, l1, g1), best));
+  const one = f64x2.splat(1.0);
+  const e0 = v128.bitselect(eo, one, g1), e1 = v128.bitselect(one, eo, g1);
+  const sum = f64x2.add(f64x2.add(f64x2.splat(0.0), e0), e1);
+  const y0 = load<i32>(y), y1 = load<i32>(y, 4);
+  const yv = f64x2.replace_lane(f64x2.splat(<f64>y0), 1, <f64>y1);
+  const arg = v128.and(g1, one);
+  const hit = f64x2.eq(arg, yv);
+  pairHits = (i64x2.extract_lane(hit, 0) != 0 ? 1 : 0) + (i64x2.extract_lane(hit, 1) != 0 ? 1 : 0);
+  // Logit of the label: lanes with y = 1 take l1.
+  const lab = v128.bitselect(l1, l0, f64x2.eq(yv, one));
+  const inv = f64x2.div(one, sum);
+  const sc = f64x2.splat(scale);
+  const hot0 = v128.and(f64x2.eq(f64x2.splat(0.0), yv), one), hot1 = v128.and(f64x2.eq(one, yv), one);
+  v128.store(at, f64x2.mul(sc, f64x2.sub(f64x2.mul(e0, inv), hot0)));
+  v128.store(at + row, f64x2.mul(sc, f64x2.sub(f64x2.mul(e1, inv), hot1)));
+  return f64x2.sub(f64x2.add(logv(sum), best), lab);
+}
+
 // Σ_b x[b] for b < n in four interleaved partial sums s_(b mod 4), combined as
 // (s0 + s2) + (s1 + s3) — the order of dynamics.ts `batchSum`.
 @inline function batchSum(x: usize, n: i32): f64 {
@@ -105,7 +148,8 @@ let pairHits = 0;
 
 // The discrete adjoint for the first nb columns, accumulating into gA, gB, gW, gC; G = ∂loss/∂logits
 // (from softmax); pol[i] = the polarity at par + (8i + 7)·8; XT: scratch of cap·max(k, classes).
-export function backward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, W: usize, par: usize, P: usize, U: usize, D: usize, G: usize, lam: usize, lam2: usize, gU: usize, gA: usize, gB: usize, gW: usize, gC: usize, XT: usize): void {
+// p(0) at P0 with row stride ld0, as in forward.
+export function backward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, W: usize, par: usize, P0: usize, ld0: i32, P: usize, U: usize, D: usize, G: usize, lam: usize, lam2: usize, gU: usize, gA: usize, gB: usize, gW: usize, gC: usize, XT: usize): void {
   const row = <usize>cap * 8, kc = <usize>(k * cap) * 8;
   for (let c = 0; c < classes; c++) {
     const at = gC + <usize>c * 8;
@@ -116,7 +160,7 @@ export function backward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A:
   gemmAtB(classes, k, nb, W, G, cap, lam, cap);
   let la = lam, lb = lam2;
   for (let t = steps - 1; t >= 0; t--) {
-    const Pt = P + <usize>t * kc, Ut = U + <usize>t * kc, Dt = D + <usize>t * kc;
+    const Ut = U + <usize>t * kc, Dt = D + <usize>t * kc;
     for (let i = 0; i < k; i++) {
       const ro = <usize>i * row;
       const s2 = f64x2.splat(2.0 * load<f64>(par + <usize>(8 * i + 7) * 8));
@@ -128,11 +172,64 @@ export function backward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A:
       const at = gB + <usize>(t * k + i) * 8;
       store<f64>(at, load<f64>(at) + batchSum(gU + ro, nb));
     }
-    gemmAccABt(k, k, nb, gU, cap, Pt, cap, gA + <usize>(t * k * k) * 8, XT);
+    if (t == 0) gemmAccABt(k, k, nb, gU, cap, P0, ld0, gA, XT);
+    else gemmAccABt(k, k, nb, gU, cap, P + <usize>t * kc, cap, gA + <usize>(t * k * k) * 8, XT);
     if (t == 0) break;
     gemmAtB(k, k, nb, A + <usize>(t * k * k) * 8, gU, cap, lb, cap);
     const tmp = la;
     la = lb;
     lb = tmp;
+  }
+}
+
+// Region pointers of a chunked batch (set once per engine by `layout`), so that `chunk` and `batch`
+// take only the batch's numbers.
+let rK = 0, rSteps = 0, rClasses = 0, rCap = 0, rLdx = 0;
+let rA: usize = 0, rB: usize = 0, rW: usize = 0, rC: usize = 0, rPar: usize = 0;
+let rX: usize = 0, rY: usize = 0, rP: usize = 0, rU: usize = 0, rD: usize = 0, rL: usize = 0;
+let rLam: usize = 0, rLam2: usize = 0, rGU: usize = 0, rXT: usize = 0;
+let rGA: usize = 0, rGB: usize = 0, rGW: usize = 0, rGC: usize = 0, rOut: usize = 0;
+let rTA: usize = 0, rTOut: usize = 0;
+
+// Records the engine's shape and regions. gA, gB, gW, gC (one chunk's gradients) are contiguous,
+// as are tA.. (the batch's), each of total length steps·k·k + steps·k + classes·k + classes.
+export function layout(k: i32, steps: i32, classes: i32, cap: i32, ldx: i32, A: usize, B: usize, W: usize, C: usize, par: usize, X: usize, Y: usize, P: usize, U: usize, D: usize, L: usize, lam: usize, lam2: usize, gU: usize, XT: usize, gA: usize, out: usize, tA: usize, tOut: usize): void {
+  rK = k; rSteps = steps; rClasses = classes; rCap = cap; rLdx = ldx;
+  rA = A; rB = B; rW = W; rC = C; rPar = par; rX = X; rY = Y; rP = P; rU = U; rD = D; rL = L;
+  rLam = lam; rLam2 = lam2; rGU = gU; rXT = XT; rOut = out; rTA = tA; rTOut = tOut;
+  rGA = gA;
+  rGB = gA + <usize>(steps * k * k) * 8;
+  rGW = rGB + <usize>(steps * k) * 8;
+  rGC = rGW + <usize>(classes * k) * 8;
+}
+
+// One chunk: samples [lo, lo + len) of the batch input X (labels Y): forward, softmax cross-entropy
+// scaled by `scale`, and the adjoint into the chunk gradients (zeroed first); loss and correct
+// count into out[0], out[1].
+export function chunk(lo: i32, len: i32, scale: f64): void {
+  const k = rK, steps = rSteps, classes = rClasses, cap = rCap;
+  const P0 = rX + <usize>lo * 8;
+  forward(k, steps, classes, len, cap, rA, rB, rW, rC, rPar, P0, rLdx, rP, rU, rD, rL, 1);
+  softmax(classes, len, cap, rL, rY + (<usize>lo << 2), scale, rOut);
+  memory.fill(rGA, 0, (rGC - rGA) + <usize>classes * 8);
+  backward(k, steps, classes, len, cap, rA, rW, rPar, P0, rLdx, rP, rU, rD, rL, rLam, rLam2, rGU, rGA, rGB, rGW, rGC, rXT);
+}
+
+// A batch of nb samples in `count` chunks of `size`: the batch gradient ((g_0 + g_1) + …) into tA..
+// and the loss ((ℓ_0 + ℓ_1) + …) and correct count into tOut — src/train/chunks.ts' order.
+export function batch(nb: i32, size: i32, count: i32, scale: f64): void {
+  const n = <usize>(rSteps * rK * rK + rSteps * rK + rClasses * rK + rClasses);
+  for (let q = 0; q < count; q++) {
+    const lo = q * size;
+    chunk(lo, min(size, nb - lo), scale);
+    if (q == 0) {
+      memory.copy(rTA, rGA, n * 8);
+      store<f64>(rTOut, load<f64>(rOut));
+      store<f64>(rTOut, load<f64>(rOut, 8), 8);
+    } else {
+      for (let e: usize = 0; e < n; e++) store<f64>(rTA + e * 8, load<f64>(rTA + e * 8) + load<f64>(rGA + e * 8));
+      store<f64>(rTOut, load<f64>(rTOut) + load<f64>(rOut));
+      store<f64>(rTOut, load<f64>(rTOut, 8) + load<f64>(rOut, 8), 8);
+    }
   }
 }

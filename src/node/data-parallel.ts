@@ -1,0 +1,368 @@
+/**
+ * Both cores for training: data-parallel minibatches. A {@link ChunkExecutor} (src/train/chunks.ts)
+ * that computes the chunks of a batch on this thread and `threads − 1` worker threads. Training
+ * adds the chunks' result slots in a fixed order, so the bits do not depend on the number of
+ * threads, nor on which thread computed which chunk.
+ *
+ * Shared memory (SharedArrayBuffer): the job descriptor and the parameters (A, B, W, c and each
+ * oscillator's eq. 4 parameters a, b, Ic, Q, P0), the batch input and labels, and one result slot
+ * per chunk. Threads claim chunks from a counter (this thread included), so a worker that is
+ * still waking up or loading only means this thread computes more chunks; nothing waits for it.
+ * A worker spins briefly after a job (back-to-back batches find it awake), then sleeps in
+ * `Atomics.wait`.
+ *
+ * Claims carry the job's sequence number (high bits of the counter), so a worker that wakes late
+ * can never take a chunk of a newer job with the descriptor of an older one.
+ *
+ * Under tsx (tests, benchmarks) the worker starts from a bootstrap that registers tsx.
+ */
+import { isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
+import { startModuleWorker } from "./worker-start.js";
+import { createWorkspace, engineReady, type Workspace } from "../network/dynamics.js";
+import { engineSetParams } from "../network/engine.js";
+import { createGradients, type Model, type Gradients } from "../network/model.js";
+import { Eq4Curve } from "../device/analytic.js";
+import { inRange, integer } from "../util/check.js";
+import { CHUNK_SIZE, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
+
+// Control words (Int32Array over a SharedArrayBuffer).
+const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, SIZE = 9, COUNT = 10, ERROR = 12, READY = 13;
+/** Chunks computed by thread t (this thread t = 0) since the executor started, at CHUNKS_BY_THREAD + t. */
+const CHUNKS_BY_THREAD = 16;
+const CTRL_WORDS = 16 + 64;
+/** A claim is (job tag << TAG_SHIFT) | chunk index. */
+const TAG_SHIFT = 20;
+const TAG_MASK = 0x7ff;
+/** Default of {@link ParallelTrainingOptions.spinMs}. */
+export const DEFAULT_SPIN_MS = 1;
+/** Per-oscillator device parameters in the shared parameter block: a, b, Ic, Q, P0. */
+const DEV = 5;
+
+/** The shared buffers of one network shape and batch capacity (posted to each worker once). */
+interface Buffers {
+  k: number;
+  steps: number;
+  classes: number;
+  ldx: number;
+  /** [scale, A, B, W, c, device parameters]. */
+  theta: Float64Array;
+  X: Float64Array;
+  y: Int32Array;
+  slots: Float64Array;
+}
+
+interface BufferMessage {
+  k: number;
+  steps: number;
+  classes: number;
+  ldx: number;
+  theta: SharedArrayBuffer;
+  X: SharedArrayBuffer;
+  y: SharedArrayBuffer;
+  slots: SharedArrayBuffer;
+}
+
+interface WorkerInit {
+  kind: "dynaspin-chunks";
+  ctrl: SharedArrayBuffer;
+  port: MessagePort;
+  thread: number;
+  spinMs: number;
+}
+
+function tagOf(seq: number): number {
+  return seq & TAG_MASK;
+}
+
+function viewBuffers(m: BufferMessage): Buffers {
+  return { k: m.k, steps: m.steps, classes: m.classes, ldx: m.ldx, theta: new Float64Array(m.theta), X: new Float64Array(m.X), y: new Int32Array(m.y), slots: new Float64Array(m.slots) };
+}
+
+/** A thread's view of the current job: a model over the shared parameters and its own workspace. */
+class ChunkThread {
+  private model: Model | null = null;
+  private ws: Workspace | null = null;
+  private grads: Gradients | null = null;
+  private readonly out = { loss: 0, correct: 0 };
+  private devParams = new Float64Array(0);
+  /** Input version whose X and labels the engine holds (-1: none). */
+  private inputVersion = -1;
+
+  /** Points the model at the shared parameters of `buf` (after a new buffer generation). */
+  bind(buf: Buffers): void {
+    const { k, steps, classes, theta } = buf;
+    let o = 1;
+    const take = (n: number): Float64Array => theta.subarray(o, (o += n));
+    const A = take(steps * k * k), B = take(steps * k), W = take(classes * k), c = take(classes);
+    const same = this.model !== null && this.model.k === k && this.model.steps === steps && this.model.classes === classes && this.ws?.engine?.ldx === buf.ldx;
+    this.model = { k, steps, classes, devices: this.model?.devices ?? [], A, B, W, c, normalization: null };
+    if (!same) {
+      this.ws = createWorkspace(k, steps, classes, Math.min(CHUNK_SIZE, buf.ldx), { engine: true, batchCapacity: buf.ldx });
+      this.grads = createGradients(this.model);
+      this.devParams = new Float64Array(0);
+    }
+    this.inputVersion = -1;
+  }
+
+  /** Rebuilds the devices when their parameters in theta changed. */
+  private syncDevices(buf: Buffers): void {
+    const m = this.model as Model;
+    const at = 1 + m.steps * m.k * m.k + m.steps * m.k + m.classes * m.k + m.classes;
+    const cur = buf.theta.subarray(at, at + DEV * m.k);
+    let same = this.devParams.length === cur.length;
+    for (let e = 0; same && e < cur.length; e++) same = Object.is(this.devParams[e], cur[e]);
+    if (same) return;
+    this.devParams = cur.slice();
+    const devices: Eq4Curve[] = [];
+    for (let i = 0; i < m.k; i++) {
+      const p = cur.subarray(DEV * i, DEV * i + DEV);
+      const prev = devices[i - 1];
+      // Oscillators sharing one curve share one object here too (cheaper, same results).
+      if (prev && prev.a === p[0] && prev.b === p[1] && prev.Ic === p[2] && prev.Q === p[3] && prev.P0 === p[4]) devices.push(prev);
+      else devices.push(new Eq4Curve({ a: p[0], b: p[1], Ic: p[2], Q: p[3], P0: p[4] }));
+    }
+    m.devices = devices;
+  }
+
+  /**
+   * Claims and computes chunks of job `seq` until none is left (or a newer job started).
+   * @returns the number of chunks computed.
+   */
+  work(ctrl: Int32Array, buf: Buffers, seq: number, thread: number): number {
+    const tag = tagOf(seq);
+    const count = ctrl[COUNT], size = ctrl[SIZE], nb = ctrl[NB], version = ctrl[VERSION];
+    const scale = buf.theta[0];
+    let done = 0;
+    let ready = false, engine = false;
+    for (;;) {
+      const v = Atomics.load(ctrl, NEXT);
+      if (v >>> TAG_SHIFT !== tag) break;
+      const q = v & ((1 << TAG_SHIFT) - 1);
+      if (q >= count) break;
+      if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
+      try {
+        const m = this.model as Model, ws = this.ws as Workspace, g = this.grads as Gradients;
+        const en = ws.engine;
+        if (!ready) {
+          // First chunk of this job on this thread: devices, parameters and (when new) the input.
+          this.syncDevices(buf);
+          engine = en !== null && engineReady(m, ws);
+          if (engine && en !== null) {
+            engineSetParams(en, m.A, m.B, m.W, m.c);
+            if (this.inputVersion !== version) {
+              en.X.set(buf.X);
+              en.y.set(buf.y.subarray(0, en.y.length));
+              this.inputVersion = version;
+            }
+          }
+          ready = true;
+        }
+        const lo = q * size, len = Math.min(size, nb - lo);
+        if (engine && en !== null) {
+          en.ex.chunk(lo, len, scale);
+          writeSlotFlat(buf.slots, q, en.g, en.out);
+        } else {
+          g.A.fill(0);
+          g.B.fill(0);
+          g.W.fill(0);
+          g.c.fill(0);
+          computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
+          writeSlot(buf.slots, q, g, this.out);
+        }
+      } catch {
+        Atomics.store(ctrl, ERROR, 1);
+      }
+      done++;
+      Atomics.add(ctrl, CHUNKS_BY_THREAD + thread, 1);
+      Atomics.add(ctrl, DONE, 1);
+    }
+    return done;
+  }
+}
+
+/** Writes a chunk's gradients (back to back in `g`) and [loss, correct] into slot q. */
+function writeSlotFlat(slots: Float64Array, q: number, g: Float64Array, out: Float64Array): void {
+  const o = q * (g.length + 2);
+  slots.set(g, o);
+  slots[o + g.length] = out[0];
+  slots[o + g.length + 1] = out[1];
+}
+
+if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === "dynaspin-chunks") {
+  const init = workerData as WorkerInit;
+  const ctrl = new Int32Array(init.ctrl);
+  const thread = new ChunkThread();
+  let buf: Buffers | null = null;
+  let gen = 0;
+  let seen = Atomics.load(ctrl, SEQ);
+  Atomics.add(ctrl, READY, 1);
+  for (;;) {
+    // Poll briefly for the next job, then sleep until one is announced.
+    const t0 = performance.now();
+    while (Atomics.load(ctrl, SEQ) === seen && performance.now() - t0 < init.spinMs);
+    Atomics.wait(ctrl, SEQ, seen);
+    seen = Atomics.load(ctrl, SEQ);
+    if (Atomics.load(ctrl, EXIT)) break;
+    if (Atomics.load(ctrl, GEN) !== gen) {
+      for (let msg = receiveMessageOnPort(init.port); msg; msg = receiveMessageOnPort(init.port)) {
+        const m = msg.message as BufferMessage & { gen: number };
+        buf = viewBuffers(m);
+        gen = m.gen;
+        thread.bind(buf);
+      }
+    }
+    if (buf !== null && gen === Atomics.load(ctrl, GEN)) thread.work(ctrl, buf, seen, init.thread);
+  }
+}
+
+/** The running executor's shared control block and workers. */
+interface Pool {
+  ctrl: Int32Array;
+  workers: Worker[];
+  ports: MessagePort[];
+}
+
+let pool: Pool | null = null;
+
+/** Options of {@link startParallelTraining}. */
+export interface ParallelTrainingOptions {
+  /**
+   * How long (ms) a worker keeps polling for the next batch after finishing one before it sleeps
+   * in `Atomics.wait` (as OpenMP runtimes spin before blocking): consecutive batches then find it
+   * awake, while waking a sleeping thread takes 10–40 µs here (measured), a large share of a
+   * small batch. 0 sleeps at once. @default 1
+   */
+  spinMs?: number;
+  /** Called once every worker has loaded (they join jobs as soon as each is ready). */
+  onReady?: () => void;
+}
+
+/**
+ * Trains on `threads` threads (this one included) until the returned function is called: batches
+ * of more than CHUNK_SIZE samples of networks of eq. 4 devices have their chunks computed in
+ * parallel (other batches run on this thread as before). Results are bit-identical for any
+ * number of threads. `threads` ≤ 1 changes nothing. Workers load in the background; until one is
+ * ready this thread computes its chunks. Await {@link parallelTrainingReady} to start timing
+ * with every thread in place.
+ * @example const stop = startParallelTraining(2); try { train(...) } finally { stop(); }
+ */
+export function startParallelTraining(threads: number, options: ParallelTrainingOptions = {}): () => void {
+  const spinMs = inRange(options.spinMs ?? DEFAULT_SPIN_MS, 0, 60_000, "spinMs");
+  integer(threads, 0, 64, "threads");
+  if (threads <= 1) return () => undefined;
+  if (pool !== null) throw new Error("startParallelTraining: already running (stop the running one first)");
+  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
+  const workers: Worker[] = [];
+  const ports: MessagePort[] = [];
+  const nWorkers = Math.min(threads, CTRL_WORDS - CHUNKS_BY_THREAD) - 1;
+  for (let t = 1; t <= nWorkers; t++) {
+    const ch = new MessageChannel();
+    ports.push(ch.port1);
+    const w = startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-chunks", ctrl: ctrl.buffer as SharedArrayBuffer, port: ch.port2, thread: t, spinMs } satisfies WorkerInit, transferList: [ch.port2] });
+    w.unref();
+    workers.push(w);
+  }
+  const me: Pool = { ctrl, workers, ports };
+  pool = me;
+  if (options.onReady) void parallelTrainingReady().then(options.onReady);
+
+  const local = new ChunkThread();
+  let buf: Buffers | null = null;
+  let gen = 0;
+  let lastOwner: object | null = null;
+  let lastVersion = -1;
+
+  /** Makes the shared buffers fit the shape and capacity (new ones are posted to every worker). */
+  const reserve = (k: number, steps: number, classes: number, ldx: number, count: number): Buffers => {
+    const width = slotWidth(k, steps, classes);
+    const nTheta = 1 + width - 2 + DEV * k;
+    if (buf !== null && buf.k === k && buf.steps === steps && buf.classes === classes && buf.ldx === ldx && buf.slots.length >= count * width) return buf;
+    const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
+    const msg: BufferMessage & { gen: number } = {
+      k, steps, classes, ldx, gen: ++gen,
+      theta: sab(nTheta * 8), X: sab(k * ldx * 8), y: sab(ldx * 4), slots: sab(Math.max(count, 2 * Math.ceil(ldx / CHUNK_SIZE)) * width * 8),
+    };
+    for (const port of ports) port.postMessage(msg);
+    buf = viewBuffers(msg);
+    local.bind(buf);
+    lastOwner = null;
+    Atomics.store(ctrl, GEN, gen);
+    return buf;
+  };
+
+  const executor: ChunkExecutor = {
+    threads,
+    run(owner, version, model, X, ldx, y, nb, plan: ChunkPlan, scale) {
+      const { k, steps, classes } = model;
+      const b = reserve(k, steps, classes, ldx, plan.count);
+      if (owner !== lastOwner || version !== lastVersion) {
+        // A new input: X and the labels go to the shared buffers once; each thread copies them
+        // into its engine when it first meets this input version.
+        b.X.set(X.subarray(0, k * ldx));
+        b.y.set(y.subarray(0, ldx));
+        lastOwner = owner;
+        lastVersion = version;
+        ctrl[VERSION] = (ctrl[VERSION] + 1) | 0;
+      }
+      const th = b.theta;
+      th[0] = scale;
+      let o = 1;
+      for (const a of [model.A, model.B, model.W, model.c]) {
+        th.set(a, o);
+        o += a.length;
+      }
+      for (let i = 0; i < k; i++, o += DEV) {
+        const d = model.devices[i] as Eq4Curve;
+        th[o] = d.a;
+        th[o + 1] = d.b;
+        th[o + 2] = d.Ic;
+        th[o + 3] = d.Q;
+        th[o + 4] = d.P0;
+      }
+      ctrl[NB] = nb;
+      ctrl[SIZE] = plan.size;
+      ctrl[COUNT] = plan.count;
+      Atomics.store(ctrl, ERROR, 0);
+      Atomics.store(ctrl, DONE, 0);
+      const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
+      // The claim counter carries the new job's tag before the job is announced.
+      Atomics.store(ctrl, NEXT, tagOf(seq) << TAG_SHIFT);
+      Atomics.store(ctrl, SEQ, seq);
+      Atomics.notify(ctrl, SEQ);
+      local.work(ctrl, b, seq, 0);
+      // Chunks still in a worker's hands: at most one each, so wait briefly.
+      while (Atomics.load(ctrl, DONE) < plan.count);
+      if (Atomics.load(ctrl, ERROR)) throw new Error("data-parallel training: a worker failed to compute its chunk");
+      return b.slots;
+    },
+  };
+  setChunkExecutor(executor);
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    if (chunkExecutor() === executor) setChunkExecutor(null);
+    Atomics.store(ctrl, EXIT, 1);
+    Atomics.add(ctrl, SEQ, 1);
+    Atomics.notify(ctrl, SEQ);
+    for (const w of workers) void w.terminate();
+    for (const port of ports) port.close();
+    if (pool === me) pool = null;
+  };
+}
+
+/** Resolves once every worker of the running {@link startParallelTraining} has loaded (at once when none runs). */
+export async function parallelTrainingReady(): Promise<void> {
+  const p = pool;
+  if (p === null) return;
+  while (Atomics.load(p.ctrl, READY) < p.workers.length && pool === p) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Chunks computed by each thread (index 0 = this thread) since the running executor started; [] when none runs. */
+export function parallelTrainingChunks(): number[] {
+  const p = pool;
+  if (p === null) return [];
+  const counts: number[] = [];
+  for (let t = 0; t <= p.workers.length; t++) counts.push(Atomics.load(p.ctrl, CHUNKS_BY_THREAD + t));
+  return counts;
+}
