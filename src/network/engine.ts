@@ -24,7 +24,7 @@ interface EngineExports {
   backward(k: number, steps: number, classes: number, nb: number, cap: number, A: number, W: number, par: number, P0: number, ld0: number, P: number, U: number, D: number, G: number, lam: number, lam2: number, gU: number, gA: number, gB: number, gW: number, gC: number, XT: number): void;
   layout(k: number, steps: number, classes: number, cap: number, ldx: number, A: number, B: number, W: number, C: number, par: number, X: number, Y: number, P: number, U: number, D: number, L: number, lam: number, lam2: number, gU: number, XT: number, gA: number, out: number, tA: number, tOut: number): void;
   chunk(lo: number, len: number, scale: number): void;
-  batch(nb: number, size: number, count: number, scale: number): void;
+  batch(nb: number, count: number, scale: number): void;
 }
 
 const engineModule = lazyWasmModule(ENGINE_WASM_BASE64);

@@ -23,10 +23,10 @@ import { engineSetParams } from "../network/engine.js";
 import { createGradients, type Model, type Gradients } from "../network/model.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { inRange, integer } from "../util/check.js";
-import { CHUNK_SIZE, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
+import { CHUNK_SIZE, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
-const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, SIZE = 9, COUNT = 10, ERROR = 12, READY = 13;
+const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13;
 /** Chunks computed by thread t (this thread t = 0) since the executor started, at CHUNKS_BY_THREAD + t. */
 const CHUNKS_BY_THREAD = 16;
 const CTRL_WORDS = 16 + 64;
@@ -130,7 +130,8 @@ class ChunkThread {
    */
   work(ctrl: Int32Array, buf: Buffers, seq: number, thread: number): number {
     const tag = tagOf(seq);
-    const count = ctrl[COUNT], size = ctrl[SIZE], nb = ctrl[NB], version = ctrl[VERSION];
+    const plan: ChunkPlan = { nb: ctrl[NB], count: ctrl[COUNT] };
+    const count = plan.count, version = ctrl[VERSION];
     const scale = buf.theta[0];
     let done = 0;
     let ready = false, engine = false;
@@ -157,7 +158,7 @@ class ChunkThread {
           }
           ready = true;
         }
-        const lo = q * size, len = Math.min(size, nb - lo);
+        const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
         if (engine && en !== null) {
           en.ex.chunk(lo, len, scale);
           writeSlotFlat(buf.slots, q, en.g, en.out);
@@ -292,7 +293,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
 
   const executor: ChunkExecutor = {
     threads,
-    run(owner, version, model, X, ldx, y, nb, plan: ChunkPlan, scale) {
+    run(owner, version, model, X, ldx, y, plan: ChunkPlan, scale) {
       const { k, steps, classes } = model;
       const b = reserve(k, steps, classes, ldx, plan.count);
       if (owner !== lastOwner || version !== lastVersion) {
@@ -319,8 +320,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
         th[o + 3] = d.Q;
         th[o + 4] = d.P0;
       }
-      ctrl[NB] = nb;
-      ctrl[SIZE] = plan.size;
+      ctrl[NB] = plan.nb;
       ctrl[COUNT] = plan.count;
       Atomics.store(ctrl, ERROR, 0);
       Atomics.store(ctrl, DONE, 0);

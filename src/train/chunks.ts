@@ -4,8 +4,8 @@
  * the definition of a training step, so that the chunks can run on any number of threads (see
  * `src/node/data-parallel.ts`) and give the same bits as one thread:
  *
- *   chunks q = 0..Q−1 cover samples [q·s, min(nb, (q+1)·s)) of the batch, with
- *   Q = ⌈nb / CHUNK_SIZE⌉ and s = 4·⌈nb / (4Q)⌉ (near-equal sizes, multiples of 4);
+ *   chunks q = 0..Q−1 cover samples [⌊q·nb/Q⌋, ⌊(q+1)·nb/Q⌋) of the batch (sizes differ by at
+ *   most one), with Q = ⌈nb / CHUNK_SIZE⌉ rounded up to an even number when it is above 1;
  *   chunk q's gradient g_q starts from zero and sums over its samples as `dynamics.ts` does;
  *   the batch gradient is ((g_0 + g_1) + g_2) + … and the batch loss ((ℓ_0 + ℓ_1) + ℓ_2) + …
  *
@@ -16,32 +16,35 @@
  * computes the chunks of a batch on several threads and hands back one result slot per chunk;
  * training adds the slots in the order above. Pure: no Node or browser API here.
  */
-import type { Model, Gradients } from "../network/model.js";
-import { forward, softmaxCrossEntropy, backward, type Workspace } from "../network/dynamics.js";
+import { createGradients, type Model, type Gradients } from "../network/model.js";
+import { forward, softmaxCrossEntropy, backward, engineReady, type Workspace } from "../network/dynamics.js";
+import { engineSetParams } from "../network/engine.js";
 import { Eq4Curve } from "../device/analytic.js";
 
 /** Largest number of samples in one chunk of a minibatch. @default 128 */
 export const CHUNK_SIZE = 128;
 
-/** How a batch of nb samples splits into chunks: `count` chunks of `size` samples (the last may be shorter). */
+/** How a batch of nb samples splits into chunks (see {@link chunkRange}). */
 export interface ChunkPlan {
+  /** Samples in the batch. */
+  nb: number;
+  /** Number of chunks. */
   count: number;
-  size: number;
 }
 
 /**
- * The chunks of a batch of `nb` samples (nb ≥ 1): count = ⌈nb/CHUNK_SIZE⌉, size = nb when count is
- * 1, else 4·⌈nb/(4·count)⌉.
- * @example chunkPlan(800) // { count: 7, size: 116 }: six chunks of 116 and one of 104
+ * The chunks of a batch of `nb` samples (nb ≥ 1): count = ⌈nb/CHUNK_SIZE⌉, plus one when that is
+ * odd and above 1 (an even count splits evenly over two threads).
+ * @example chunkPlan(800) // { nb: 800, count: 8 }: eight chunks of 100
  */
 export function chunkPlan(nb: number): ChunkPlan {
-  let count = Math.max(1, Math.ceil(nb / CHUNK_SIZE));
-  if (count === 1) return { count, size: nb };
-  count += count & 1;
-  const size = 4 * Math.ceil(nb / (4 * count));
-  // With sizes rounded up to a multiple of 4 the last chunk could come out empty; never for
-  // CHUNK_SIZE = 128 (count·size − nb < 4·count ≤ size), but keep the plan honest for any size.
-  return { count: Math.ceil(nb / size), size };
+  const count = Math.max(1, Math.ceil(nb / CHUNK_SIZE));
+  return { nb, count: count > 1 ? count + (count & 1) : 1 };
+}
+
+/** First sample of chunk q (q = count gives nb): ⌊q·nb/count⌋. */
+export function chunkStart(plan: ChunkPlan, q: number): number {
+  return Math.floor((q * plan.nb) / plan.count);
 }
 
 /** Number of float64 values in one chunk's result slot: ∂A, ∂B, ∂W, ∂c, then the loss and the correct count. */
@@ -117,6 +120,67 @@ export function reduceSlots(slots: Float64Array, count: number, g: Gradients, ou
   out.correct = correct;
 }
 
+/** Scratch of {@link batchGradients}: one chunk's gradients and the chunks' result slots. */
+export interface ChunkScratch {
+  grads: Gradients;
+  slots: Float64Array;
+}
+
+/** Scratch for batches of up to `maxBatch` samples of this model's shape. */
+export function createChunkScratch(model: Model, maxBatch: number): ChunkScratch {
+  return { grads: createGradients(model), slots: new Float64Array(chunkPlan(Math.max(1, maxBatch)).count * slotWidth(model.k, model.steps, model.classes)) };
+}
+
+/**
+ * The gradient of a batch on this thread, in the chunk order above: samples 0..nb−1 of the batch
+ * input X (oscillator-major, row stride ldx) with labels y; the softmax is scaled by 1/nb, so
+ * `grads` (overwritten) receives ∂(mean loss)/∂(A, B, W, c) and `out` the summed loss and the
+ * number of correct predictions. When X and y are the workspace engine's own batch input
+ * (`Engine.X`, `Engine.y`) and the engine can run the model, the whole batch is one WebAssembly
+ * call; otherwise chunk by chunk through `dynamics.ts` (same bits).
+ */
+export function batchGradients(
+  model: Model,
+  ws: Workspace,
+  X: Float64Array,
+  ldx: number,
+  y: Int32Array,
+  nb: number,
+  grads: Gradients,
+  out: { loss: number; correct: number },
+  scratch: ChunkScratch,
+): void {
+  const plan = chunkPlan(nb);
+  const scale = 1 / nb;
+  const en = ws.engine;
+  if (en !== null && X === en.X && y === en.y && ldx === en.ldx && engineReady(model, ws)) {
+    engineSetParams(en, model.A, model.B, model.W, model.c);
+    en.ex.batch(nb, plan.count, scale);
+    const t = en.total;
+    let o = 0;
+    for (const a of [grads.A, grads.B, grads.W, grads.c]) {
+      for (let e = 0; e < a.length; e++) a[e] = t[o + e];
+      o += a.length;
+    }
+    out.loss = t[o];
+    out.correct = t[o + 1];
+    return;
+  }
+  const cg = plan.count === 1 ? grads : scratch.grads;
+  const width = slotWidth(model.k, model.steps, model.classes);
+  if (scratch.slots.length < plan.count * width) scratch.slots = new Float64Array(plan.count * width);
+  for (let q = 0; q < plan.count; q++) {
+    cg.A.fill(0);
+    cg.B.fill(0);
+    cg.W.fill(0);
+    cg.c.fill(0);
+    const lo = chunkStart(plan, q);
+    computeChunk(model, ws, X, ldx, y, lo, chunkStart(plan, q + 1) - lo, scale, cg, out, q > 0);
+    if (plan.count > 1) writeSlot(scratch.slots, q, cg, out);
+  }
+  if (plan.count > 1) reduceSlots(scratch.slots, plan.count, grads, out);
+}
+
 /**
  * Computes the chunks of minibatches on several threads. `run` returns when every chunk's slot
  * is written; the caller adds them with {@link reduceSlots}. Implementations must give every slot
@@ -126,13 +190,13 @@ export interface ChunkExecutor {
   /** Threads computing chunks, the calling one included. */
   readonly threads: number;
   /**
-   * Computes the `plan.count` chunks of the batch held in X[j·ldx + b] (b < nb) with labels y,
+   * Computes the `plan.count` chunks of the batch held in X[j·ldx + b] (b < plan.nb) with labels y,
    * the parameters and devices of `model` (every device an `Eq4Curve`), softmax scale `scale`.
    * `owner` and `version` identify X's contents: the executor may keep its copy of an input whose
    * owner and version it has seen last.
    * @returns the slots (width {@link slotWidth}), valid until the next call.
    */
-  run(owner: object, version: number, model: Model, X: Float64Array, ldx: number, y: Int32Array, nb: number, plan: ChunkPlan, scale: number): Float64Array;
+  run(owner: object, version: number, model: Model, X: Float64Array, ldx: number, y: Int32Array, plan: ChunkPlan, scale: number): Float64Array;
 }
 
 let executor: ChunkExecutor | null = null;

@@ -6,9 +6,8 @@
 import type { DeviceCurve } from "../device/curve.js";
 import type { Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, type Model, type Gradients } from "../network/model.js";
-import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, engineReady, type Workspace } from "../network/dynamics.js";
-import { CHUNK_SIZE, chunkPlan, computeChunk, writeSlot, reduceSlots, slotWidth, chunkExecutor, executorCanRun, type ChunkExecutor } from "./chunks.js";
-import { engineSetParams } from "../network/engine.js";
+import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, type Workspace } from "../network/dynamics.js";
+import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization } from "../data/split.js";
@@ -183,9 +182,8 @@ export class TrainingRun {
   private readonly ws: Workspace;
   private readonly evalWs: Workspace;
   private readonly grads: Gradients;
-  /** One chunk's gradients, and the result slots of a batch's chunks (src/train/chunks.ts). */
-  private readonly chunkGrads: Gradients;
-  private slots: Float64Array;
+  /** Scratch of the chunked batch gradient (src/train/chunks.ts). */
+  private readonly scratch: ChunkScratch;
   private readonly order: Int32Array;
   /** The current minibatch's inputs p(0) (k rows of stride cap) and labels, in batch order. */
   private readonly batchX: Float64Array;
@@ -226,8 +224,7 @@ export class TrainingRun {
     this.ws = createWorkspace(model.k, model.steps, model.classes, wsCap, { engine: true, batchCapacity: options.hardware ? 0 : cap });
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
     this.grads = createGradients(model);
-    this.chunkGrads = createGradients(model);
-    this.slots = new Float64Array(0);
+    this.scratch = createChunkScratch(model, cap);
     this.order = new Int32Array(this.n);
     // The batch input and labels live in the engine's memory when there is one (no copy per chunk).
     const en = this.ws.engine;
@@ -290,47 +287,13 @@ export class TrainingRun {
   private batchGradients(nb: number, out: { loss: number; correct: number }): void {
     const { model } = this;
     const plan = chunkPlan(nb);
-    const scale = 1 / nb;
-    const en = this.ws.engine;
     const exec = chunkExecutor();
-    const parallel = plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model);
-    if (!parallel && en !== null && engineReady(model, this.ws)) {
-      // The whole batch in one WebAssembly call (same chunks, same order).
-      engineSetParams(en, model.A, model.B, model.W, model.c);
-      en.ex.batch(nb, plan.size, plan.count, scale);
-      const t = en.total, g = this.grads;
-      let o = 0;
-      for (const a of [g.A, g.B, g.W, g.c]) {
-        for (let e = 0; e < a.length; e++) a[e] = t[o + e];
-        o += a.length;
-      }
-      out.loss = t[o];
-      out.correct = t[o + 1];
-      return;
-    }
-    if (plan.count === 1) {
-      computeChunk(model, this.ws, this.batchX, this.cap, this.batchLabels, 0, nb, scale, this.grads, out);
-      return;
-    }
-    let slots: Float64Array;
-    if (parallel) {
-      slots = (exec as ChunkExecutor).run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, nb, plan, scale);
+    if (plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model)) {
+      const slots = exec.run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, plan, 1 / nb);
+      reduceSlots(slots, plan.count, this.grads, out);
     } else {
-      const width = slotWidth(model.k, model.steps, model.classes);
-      if (this.slots.length < plan.count * width) this.slots = new Float64Array(plan.count * width);
-      slots = this.slots;
-      const cg = this.chunkGrads;
-      for (let q = 0; q < plan.count; q++) {
-        cg.A.fill(0);
-        cg.B.fill(0);
-        cg.W.fill(0);
-        cg.c.fill(0);
-        const lo = q * plan.size;
-        computeChunk(model, this.ws, this.batchX, this.cap, this.batchLabels, lo, Math.min(plan.size, nb - lo), scale, cg, out, q > 0);
-        writeSlot(slots, q, cg, out);
-      }
+      batchGradients(model, this.ws, this.batchX, this.cap, this.batchLabels, nb, this.grads, out, this.scratch);
     }
-    reduceSlots(slots, plan.count, this.grads, out);
   }
 
   /** Runs one epoch of minibatch Adam; returns its metrics (also appended to `history`). */

@@ -12,6 +12,9 @@ import { SCHEDULES, type Schedule } from "../../train/schedule.js";
 import { stratifiedSplit } from "../../data/split.js";
 import { evaluate } from "../../network/api.js";
 import { startParallelKernels } from "../../node/train-worker.js";
+import { startParallelTraining } from "../../node/data-parallel.js";
+import { CHUNK_SIZE } from "../../train/chunks.js";
+import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
 import { stringifyModel } from "../../network/io.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
@@ -26,6 +29,17 @@ import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../tra
 import type { Dataset } from "../../data/dataset.js";
 
 /** Flags that select the data (shared with eval). */
+/**
+ * Both cores for `--workers N`: a network whose matrix products are large enough to split
+ * (k·k·chunk ≥ PARALLEL_MIN_MACS, e.g. MNIST's 784 oscillators) splits each product across the
+ * threads; a smaller one splits each batch of more than CHUNK_SIZE samples into chunks computed on
+ * the threads (eq. 4 devices). Either gives the same bits as one thread.
+ */
+function startWorkers(threads: number, k: number, batch: number): () => void {
+  if (threads <= 1) return () => undefined;
+  return k * k * Math.min(batch, CHUNK_SIZE) >= PARALLEL_MIN_MACS ? startParallelKernels(threads) : startParallelTraining(threads);
+}
+
 export const DATA_FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs) or mnist (28×28 MNIST digits, 784 STNOs)" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
@@ -52,7 +66,7 @@ const FLAGS: FlagSpec[] = [
   { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: "augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (default: digits 0.2, else 0)" },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
-  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads for the matrix kernels of large networks (e.g. mnist); results are identical for any N (default 1)" },
+  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },
   { name: "quiet", type: "boolean", help: "no progress output" },
   ...TRAIN_ROBUSTNESS_FLAGS,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
@@ -150,7 +164,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let pending = resume === undefined;
   const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
   const progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr);
-  const stopWorkers = startParallelKernels(flags.number("workers") ?? 1);
+  const stopWorkers = startWorkers(flags.number("workers") ?? 1, trainSet.d, resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   let result: ReturnType<typeof train>;
   try {
     result = train(trainSet, {

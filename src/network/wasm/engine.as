@@ -215,13 +215,14 @@ export function chunk(lo: i32, len: i32, scale: f64): void {
   backward(k, steps, classes, len, cap, rA, rW, rPar, P0, rLdx, rP, rU, rD, rL, rLam, rLam2, rGU, rGA, rGB, rGW, rGC, rXT);
 }
 
-// A batch of nb samples in `count` chunks of `size`: the batch gradient ((g_0 + g_1) + …) into tA..
-// and the loss ((ℓ_0 + ℓ_1) + …) and correct count into tOut — src/train/chunks.ts' order.
-export function batch(nb: i32, size: i32, count: i32, scale: f64): void {
+// A batch of nb samples in `count` chunks, chunk q = [⌊q·nb/count⌋, ⌊(q+1)·nb/count⌋): the batch
+// gradient ((g_0 + g_1) + …) into tA.. and the loss ((ℓ_0 + ℓ_1) + …) and correct count into
+// tOut — src/train/chunks.ts' order.
+export function batch(nb: i32, count: i32, scale: f64): void {
   const n = <usize>(rSteps * rK * rK + rSteps * rK + rClasses * rK + rClasses);
   for (let q = 0; q < count; q++) {
-    const lo = q * size;
-    chunk(lo, min(size, nb - lo), scale);
+    const lo = <i32>((<i64>q * <i64>nb) / <i64>count), hi = <i32>((<i64>(q + 1) * <i64>nb) / <i64>count);
+    chunk(lo, hi - lo, scale);
     if (q == 0) {
       memory.copy(rTA, rGA, n * 8);
       store<f64>(rTOut, load<f64>(rOut));
