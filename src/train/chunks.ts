@@ -10,6 +10,8 @@
  *   the batch gradient is ((g_0 + g_1) + g_2) + … and the batch loss ((ℓ_0 + ℓ_1) + ℓ_2) + …
  *
  * A batch of at most CHUNK_SIZE samples is one chunk, computed exactly as before chunking existed.
+ * Training with hardware effects (`TrainOptions.hardware`: read noise drawn per batch, quantisers)
+ * runs each batch whole, on this thread.
  * Each chunk's softmax is scaled by 1/nb (the whole batch), so the sum is the batch mean's gradient.
  *
  * A {@link ChunkExecutor} (registered by `startParallelTraining` in `src/node/data-parallel.ts`)
@@ -24,7 +26,7 @@ import { Eq4Curve } from "../device/analytic.js";
 /** Largest number of samples in one chunk of a minibatch. @default 128 */
 export const CHUNK_SIZE = 128;
 
-/** How a batch of nb samples splits into chunks (see {@link chunkRange}). */
+/** How a batch of nb samples splits into chunks (see {@link chunkStart}). */
 export interface ChunkPlan {
   /** Samples in the batch. */
   nb: number;

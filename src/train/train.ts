@@ -44,7 +44,8 @@ export interface TrainOptions {
   steps?: number;
   /** Number of epochs. @default 200 */
   epochs?: number;
-  /** Minibatch size; 0 means full batch. @default 0 */
+  /** Minibatch size; 0 means full batch. Batches of more than 128 samples are computed in chunks
+   * whose gradients are added in a fixed order (src/train/chunks.ts). @default 0 */
   batchSize?: number;
   /** Base learning rate (dimensionless; scaled per parameter by the device's scales). @default 0.02 */
   lr?: number;
