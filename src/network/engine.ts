@@ -10,6 +10,10 @@
  * itself when the workspace has an engine, every device is an `Eq4Curve`, the matrix kernels are
  * the single-threaded ones and no input gradient is asked for.
  *
+ * With a batch input (`createWorkspace(…, { engine: true, batchCapacity })`), `chunk` runs one
+ * chunk of a batch (src/train/chunks.ts) reading p(0) straight from the batch input `X`, and
+ * `batch` runs every chunk of a batch and adds their gradients in chunk order — one call per batch.
+ *
  * Each engine is its own WebAssembly instance with its own memory, sized once for the workspace
  * (the memory never grows afterwards, so the views stay valid). Pure: only the standard
  * `WebAssembly` global.

@@ -23,6 +23,7 @@ import { engineSetParams } from "../network/engine.js";
 import { createGradients, type Model, type Gradients } from "../network/model.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { inRange, integer } from "../util/check.js";
+import { ComputationError } from "../util/errors.js";
 import { CHUNK_SIZE, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
@@ -332,7 +333,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
       local.work(ctrl, b, seq, 0);
       // Chunks still in a worker's hands: at most one each, so wait briefly.
       while (Atomics.load(ctrl, DONE) < plan.count);
-      if (Atomics.load(ctrl, ERROR)) throw new Error("data-parallel training: a worker failed to compute its chunk");
+      if (Atomics.load(ctrl, ERROR)) throw new ComputationError("data-parallel training: a worker thread failed to compute its chunk (train on one thread to see its error)");
       return b.slots;
     },
   };
