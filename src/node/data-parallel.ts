@@ -262,6 +262,9 @@ export function startParallelTraining(threads: number, options: ParallelTraining
     ports.push(ch.port1);
     const w = startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-chunks", ctrl: ctrl.buffer as SharedArrayBuffer, port: ch.port2, thread: t, spinMs } satisfies WorkerInit, transferList: [ch.port2] });
     w.unref();
+    // A worker that dies before it claims a chunk only leaves its share to the other threads (a
+    // failure inside a chunk is caught there and reported through ERROR).
+    w.on("error", () => undefined);
     workers.push(w);
   }
   const me: Pool = { ctrl, workers, ports };
