@@ -222,6 +222,8 @@ interface Pool {
   ctrl: Int32Array;
   workers: Worker[];
   ports: MessagePort[];
+  /** Workers that exited (ready waits for the others only). */
+  exited: number;
 }
 
 let pool: Pool | null = null;
@@ -265,9 +267,10 @@ export function startParallelTraining(threads: number, options: ParallelTraining
     // A worker that dies before it claims a chunk only leaves its share to the other threads (a
     // failure inside a chunk is caught there and reported through ERROR).
     w.on("error", () => undefined);
+    w.on("exit", () => void me.exited++);
     workers.push(w);
   }
-  const me: Pool = { ctrl, workers, ports };
+  const me: Pool = { ctrl, workers, ports, exited: 0 };
   pool = me;
   if (options.onReady) void parallelTrainingReady().then(options.onReady);
 
@@ -359,7 +362,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
 export async function parallelTrainingReady(): Promise<void> {
   const p = pool;
   if (p === null) return;
-  while (Atomics.load(p.ctrl, READY) < p.workers.length && pool === p) await new Promise((r) => setTimeout(r, 5));
+  while (Atomics.load(p.ctrl, READY) + p.exited < p.workers.length && pool === p) await new Promise((r) => setTimeout(r, 5));
 }
 
 /** Chunks computed by each thread (index 0 = this thread) since the running executor started; [] when none runs. */
