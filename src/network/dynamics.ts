@@ -27,7 +27,7 @@
  * its own WebAssembly memory (`engine.ts`); both give the same bits as the loops here
  * (`test/network/engine.test.ts`).
  */
-import type { Model, Gradients } from "./model.js";
+import type { Model, Gradients, Normalization } from "./model.js";
 import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../sweep/fast-trials.js";
@@ -127,14 +127,7 @@ export function createWorkspace(k: number, steps: number, classes: number, capac
  * of the row-major sample matrix `x` (d = k features per row), normalised by `norm` when given:
  * `p_j(0) = (x_j − min_j)/(max_j − min_j)` (0 when max_j = min_j).
  */
-export function loadBatch(
-  ws: Workspace,
-  x: Float64Array,
-  rows: Int32Array | null,
-  start: number,
-  nb: number,
-  norm: { min: Float64Array; max: Float64Array } | null,
-): void {
+export function loadBatch(ws: Workspace, x: Float64Array, rows: Int32Array | null, start: number, nb: number, norm: Normalization | null): void {
   gatherColumns(ws.P[0], ws.capacity, ws.k, x, rows, start, nb, norm);
 }
 
@@ -150,7 +143,7 @@ export function gatherColumns(
   rows: Int32Array | null,
   start: number,
   nb: number,
-  norm: { min: Float64Array; max: Float64Array } | null,
+  norm: Normalization | null,
 ): void {
   for (let b = 0; b < nb; b++) {
     const r = rows === null ? start + b : rows[start + b];
@@ -266,8 +259,13 @@ export function softmaxCrossEntropy(ws: Workspace, classes: number, nb: number, 
   const cap = ws.capacity, L = ws.logits;
   const en = ws.engine;
   if (en !== null) {
-    for (let b = 0; b < nb; b++) en.y[b] = y[yStart + b];
-    en.ex.softmax(classes, nb, cap, en.at.L, en.at.y, scale, en.at.out);
+    // Labels already in the engine (a batch input's) are read in place, others copied in.
+    let at = en.at.y + yStart * 4;
+    if (y !== en.y) {
+      for (let b = 0; b < nb; b++) en.y[b] = y[yStart + b];
+      at = en.at.y;
+    }
+    en.ex.softmax(classes, nb, cap, en.at.L, at, scale, en.at.out);
     out.loss = en.out[0];
     out.correct = en.out[1];
     return;

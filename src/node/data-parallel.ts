@@ -24,7 +24,7 @@ import { createGradients, type Model, type Gradients } from "../network/model.js
 import { Eq4Curve } from "../device/analytic.js";
 import { inRange, integer } from "../util/check.js";
 import { ComputationError } from "../util/errors.js";
-import { CHUNK_SIZE, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
+import { CHUNK_SIZE, chunkPlan, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
 const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13;
@@ -84,6 +84,9 @@ class ChunkThread {
   private model: Model | null = null;
   private ws: Workspace | null = null;
   private grads: Gradients | null = null;
+  /** The slot parts of the TypeScript path (grads' arrays) and of the engine (its contiguous gradients). */
+  private parts: Float64Array[] = [];
+  private engineParts: Float64Array[] = [];
   private readonly out = { loss: 0, correct: 0 };
   private devParams = new Float64Array(0);
   /** Input version whose X and labels the engine holds (-1: none). */
@@ -99,7 +102,10 @@ class ChunkThread {
     this.model = { k, steps, classes, devices: this.model?.devices ?? [], A, B, W, c, normalization: null };
     if (!same) {
       this.ws = createWorkspace(k, steps, classes, Math.min(CHUNK_SIZE, buf.ldx), { engine: true, batchCapacity: buf.ldx });
-      this.grads = createGradients(this.model);
+      const g = createGradients(this.model);
+      this.grads = g;
+      this.parts = [g.A, g.B, g.W, g.c];
+      this.engineParts = this.ws.engine ? [this.ws.engine.g] : [];
       this.devParams = new Float64Array(0);
     }
     this.inputVersion = -1;
@@ -162,14 +168,14 @@ class ChunkThread {
         const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
         if (engine && en !== null) {
           en.ex.chunk(lo, len, scale);
-          writeSlotFlat(buf.slots, q, en.g, en.out);
+          writeSlot(buf.slots, q, this.engineParts, en.out[0], en.out[1]);
         } else {
           g.A.fill(0);
           g.B.fill(0);
           g.W.fill(0);
           g.c.fill(0);
           computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
-          writeSlot(buf.slots, q, g, this.out);
+          writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
         }
       } catch {
         Atomics.store(ctrl, ERROR, 1);
@@ -180,14 +186,6 @@ class ChunkThread {
     }
     return done;
   }
-}
-
-/** Writes a chunk's gradients (back to back in `g`) and [loss, correct] into slot q. */
-function writeSlotFlat(slots: Float64Array, q: number, g: Float64Array, out: Float64Array): void {
-  const o = q * (g.length + 2);
-  slots.set(g, o);
-  slots[o + g.length] = out[0];
-  slots[o + g.length + 1] = out[1];
 }
 
 if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === "dynaspin-chunks") {
@@ -237,8 +235,6 @@ export interface ParallelTrainingOptions {
    * small batch. 0 sleeps at once. @default 1
    */
   spinMs?: number;
-  /** Called once every worker has loaded (they join jobs as soon as each is ready). */
-  onReady?: () => void;
 }
 
 /**
@@ -272,7 +268,6 @@ export function startParallelTraining(threads: number, options: ParallelTraining
   }
   const me: Pool = { ctrl, workers, ports, exited: 0 };
   pool = me;
-  if (options.onReady) void parallelTrainingReady().then(options.onReady);
 
   const local = new ChunkThread();
   let buf: Buffers | null = null;
@@ -280,15 +275,15 @@ export function startParallelTraining(threads: number, options: ParallelTraining
   let lastOwner: object | null = null;
   let lastVersion = -1;
 
-  /** Makes the shared buffers fit the shape and capacity (new ones are posted to every worker). */
-  const reserve = (k: number, steps: number, classes: number, ldx: number, count: number): Buffers => {
+  /** Makes the shared buffers fit the shape and batch capacity (no batch has more chunks than chunkPlan(ldx)); new ones are posted to every worker. */
+  const reserve = (k: number, steps: number, classes: number, ldx: number): Buffers => {
     const width = slotWidth(k, steps, classes);
     const nTheta = 1 + width - 2 + DEV * k;
-    if (buf !== null && buf.k === k && buf.steps === steps && buf.classes === classes && buf.ldx === ldx && buf.slots.length >= count * width) return buf;
+    if (buf !== null && buf.k === k && buf.steps === steps && buf.classes === classes && buf.ldx === ldx) return buf;
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     const msg: BufferMessage & { gen: number } = {
       k, steps, classes, ldx, gen: ++gen,
-      theta: sab(nTheta * 8), X: sab(k * ldx * 8), y: sab(ldx * 4), slots: sab(Math.max(count, 2 * Math.ceil(ldx / CHUNK_SIZE)) * width * 8),
+      theta: sab(nTheta * 8), X: sab(k * ldx * 8), y: sab(ldx * 4), slots: sab(chunkPlan(ldx).count * width * 8),
     };
     for (const port of ports) port.postMessage(msg);
     buf = viewBuffers(msg);
@@ -302,7 +297,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
     threads,
     run(owner, version, model, X, ldx, y, plan: ChunkPlan, scale) {
       const { k, steps, classes } = model;
-      const b = reserve(k, steps, classes, ldx, plan.count);
+      const b = reserve(k, steps, classes, ldx);
       if (owner !== lastOwner || version !== lastVersion) {
         // A new input: X and the labels go to the shared buffers once; each thread copies them
         // into its engine when it first meets this input version.

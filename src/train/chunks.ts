@@ -85,16 +85,20 @@ export function computeChunk(
   backward(model, ws, len, grads);
 }
 
-/** Writes a chunk's gradients, loss and correct count into slot q of `slots` (width {@link slotWidth}). */
-export function writeSlot(slots: Float64Array, q: number, g: Gradients, out: { loss: number; correct: number }): void {
-  let o = q * (g.A.length + g.B.length + g.W.length + g.c.length + 2);
-  slots.set(g.A, o);
-  slots.set(g.B, (o += g.A.length));
-  slots.set(g.W, (o += g.B.length));
-  slots.set(g.c, (o += g.W.length));
-  o += g.c.length;
-  slots[o] = out.loss;
-  slots[o + 1] = out.correct;
+/**
+ * Writes a chunk's gradients — `parts` back to back (∂A, ∂B, ∂W, ∂c, as separate arrays or one
+ * contiguous one) — then its loss and correct count into slot q of `slots` (width {@link slotWidth}).
+ */
+export function writeSlot(slots: Float64Array, q: number, parts: readonly Float64Array[], loss: number, correct: number): void {
+  let n = 0;
+  for (const a of parts) n += a.length;
+  let o = q * (n + 2);
+  for (const a of parts) {
+    slots.set(a, o);
+    o += a.length;
+  }
+  slots[o] = loss;
+  slots[o + 1] = correct;
 }
 
 /**
@@ -125,12 +129,15 @@ export function reduceSlots(slots: Float64Array, count: number, g: Gradients, ou
 /** Scratch of {@link batchGradients}: one chunk's gradients and the chunks' result slots. */
 export interface ChunkScratch {
   grads: Gradients;
+  /** grads' four arrays, in slot order. */
+  parts: readonly Float64Array[];
   slots: Float64Array;
 }
 
 /** Scratch for batches of up to `maxBatch` samples of this model's shape. */
 export function createChunkScratch(model: Model, maxBatch: number): ChunkScratch {
-  return { grads: createGradients(model), slots: new Float64Array(chunkPlan(Math.max(1, maxBatch)).count * slotWidth(model.k, model.steps, model.classes)) };
+  const grads = createGradients(model);
+  return { grads, parts: [grads.A, grads.B, grads.W, grads.c], slots: new Float64Array(chunkPlan(Math.max(1, maxBatch)).count * slotWidth(model.k, model.steps, model.classes)) };
 }
 
 /**
@@ -169,6 +176,7 @@ export function batchGradients(
     return;
   }
   const cg = plan.count === 1 ? grads : scratch.grads;
+  const parts = scratch.parts;
   const width = slotWidth(model.k, model.steps, model.classes);
   if (scratch.slots.length < plan.count * width) scratch.slots = new Float64Array(plan.count * width);
   for (let q = 0; q < plan.count; q++) {
@@ -178,7 +186,7 @@ export function batchGradients(
     cg.c.fill(0);
     const lo = chunkStart(plan, q);
     computeChunk(model, ws, X, ldx, y, lo, chunkStart(plan, q + 1) - lo, scale, cg, out, q > 0);
-    if (plan.count > 1) writeSlot(scratch.slots, q, cg, out);
+    if (plan.count > 1) writeSlot(scratch.slots, q, parts, out.loss, out.correct);
   }
   if (plan.count > 1) reduceSlots(scratch.slots, plan.count, grads, out);
 }

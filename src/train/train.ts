@@ -193,7 +193,7 @@ export class TrainingRun {
   private readonly cap: number;
   /** Incremented whenever batchX is reloaded (identifies its contents to a chunk executor). */
   private batchVersion = 0;
-  /** True when batchX holds the whole training set from the previous epoch (full batch, no noise). */
+  /** True when batchX and batchLabels hold the whole training set from the previous epoch (full batch, no noise). */
   private fullBatchLoaded = false;
   private readonly scales: number[];
   private readonly decay: number[] | undefined;
@@ -268,6 +268,13 @@ export class TrainingRun {
     return run;
   }
 
+  /** The labels of batch rows start..start+nb−1 in batch order, into batchLabels (returned). */
+  private gatherLabels(start: number, nb: number): Int32Array {
+    const labels = this.batchLabels;
+    for (let b = 0; b < nb; b++) labels[b] = this.y[this.order[start + b]];
+    return labels;
+  }
+
   /** Adds Gaussian input noise (std inputNoise) to the first nb columns of p(0), oscillator by oscillator. */
   private addInputNoise(p0: Float64Array, ld: number, nb: number): void {
     const sd = this.options.inputNoise;
@@ -313,15 +320,13 @@ export class TrainingRun {
     let batch = 0;
     for (let start = 0; start < this.n; start += cap, batch++) {
       const nb = Math.min(cap, this.n - start);
-      g.A.fill(0);
-      g.B.fill(0);
-      g.W.fill(0);
-      g.c.fill(0);
-      // Labels in batch order, gathered into a buffer owned by the run (the kernel reads them contiguously).
-      const labels = this.batchLabels;
-      for (let b = 0; b < nb; b++) labels[b] = this.y[this.order[start + b]];
       if (this.hw) {
         // Hardware effects: the whole batch at once (read noise is drawn per batch).
+        g.A.fill(0);
+        g.B.fill(0);
+        g.W.fill(0);
+        g.c.fill(0);
+        const labels = this.gatherLabels(start, nb);
         loadBatch(this.ws, this.p0, this.order, start, nb, null);
         this.addInputNoise(this.ws.P[0], this.ws.capacity, nb);
         if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
@@ -330,9 +335,11 @@ export class TrainingRun {
         this.checkLoss(out.loss, e, batch);
         backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
       } else {
-        // Full batch without input noise: p(0) is the same every epoch and nothing writes it, so it is loaded once.
+        // Full batch without input noise: p(0) and the labels are the same every epoch and nothing
+        // writes them, so they are loaded once. batchGradients overwrites the gradients.
         const reuse = cap >= this.n && options.inputNoise === 0;
         if (!(reuse && this.fullBatchLoaded)) {
+          this.gatherLabels(start, nb);
           gatherColumns(this.batchX, cap, model.k, this.p0, this.order, start, nb, null);
           this.addInputNoise(this.batchX, cap, nb);
           this.batchVersion++;

@@ -28,7 +28,6 @@ import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 
-/** Flags that select the data (shared with eval). */
 /**
  * Both cores for `--workers N`: a network whose matrix products are large enough to split
  * (k·k·chunk ≥ PARALLEL_MIN_MACS, e.g. MNIST's 784 oscillators) splits each product across the
@@ -40,6 +39,7 @@ function startWorkers(threads: number, k: number, batch: number): () => void {
   return k * k * Math.min(batch, CHUNK_SIZE) >= PARALLEL_MIN_MACS ? startParallelKernels(threads) : startParallelTraining(threads);
 }
 
+/** Flags that select the data (shared with eval). */
 export const DATA_FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs) or mnist (28×28 MNIST digits, 784 STNOs)" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
