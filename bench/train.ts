@@ -34,6 +34,7 @@ import { eq4 } from "../src/device/analytic.js";
 import { createModel, cloneModel, type Model } from "../src/network/model.js";
 import { createWorkspace } from "../src/network/dynamics.js";
 import { evaluateArrays } from "../src/network/api.js";
+import type { Precision } from "../src/network/engine.js";
 import { TrainingRun, resolveTrainOptions, parameterScales } from "../src/train/train.js";
 import { Rng } from "../src/util/rng.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
@@ -118,6 +119,8 @@ interface Workload {
   threads?: number;
   /** Adam learning rate (constant schedule). @default 0.01 */
   lr?: number;
+  /** dynaspin's training arithmetic (TrainOptions.precision); the peers stay float64. @default "float64" */
+  precision?: Precision;
 }
 
 let digitsCache: { train: Dataset; infer: Dataset } | null = null;
@@ -148,6 +151,11 @@ const workloads = (quick: boolean): Workload[] => [
   { name: "spiral, n = 4, one epoch, full batch", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10 },
   // Both cores: the batch's chunks (src/train/chunks.ts) on this thread and one worker, same bits.
   { name: "spiral, n = 4, one epoch, full batch, dynaspin on 2 threads", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10, threads: 2 },
+  // Mixed precision (TrainOptions.precision "float32"): checked against the float64 peers within
+  // FLOAT32_CHECK instead of 1e-9 (float32 rounding), timed against the same float64 peers.
+  { name: "spiral, n = 4, one epoch, full batch, dynaspin float32", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10, precision: "float32" },
+  { name: "spiral, n = 4, one epoch, full batch, dynaspin float32 on 2 threads", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10, threads: 2, precision: "float32" },
+  { name: "digits, n = 4, one epoch, minibatch 64, dynaspin float32", data: digitsData, steps: 4, batch: 64, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3, precision: "float32" },
   { name: "inference, digits (1797 samples), n = 4", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3 },
   // MNIST rows use lr 0.0003: Adam on this 784-oscillator network amplifies last-bit differences
   // between implementations (here dynaspin's own exp/log against NumPy's and PyTorch's) over an
@@ -167,6 +175,8 @@ const workloads = (quick: boolean): Workload[] => [
 ];
 
 const SEED = 1;
+/** Largest relative difference of the one-epoch losses accepted for a float32 row (float64 rows: 1e-9 absolute). */
+const FLOAT32_CHECK = 1e-5;
 const LR = 0.01;
 /** Minimum time (ms) dynaspin runs a workload alone before timing (JIT warm-up). */
 const WARM_MS = 500;
@@ -194,7 +204,7 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
   model.normalization = norm;
   const options = resolveTrainOptions({
     steps: w.steps, epochs: 1_000_000, batchSize: w.batch, lr: w.lr ?? LR, schedule: "constant", seed: SEED,
-    evalEvery: 10_000_000, init: { spread: 0.3, mixing: 0.5 },
+    evalEvery: 10_000_000, init: { spread: 0.3, mixing: 0.5 }, precision: w.precision ?? "float64",
   });
   const run = new TrainingRun(model, train, options, SEED, undefined, true);
   const init = cloneModel(model);
@@ -257,11 +267,14 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
       q.version = (await q.peer.request<{ version: string }>("version")).version;
       if (ref) {
         const v = await q.peer.request<{ epochLoss: number; lossAfter: number }>("verify");
-        const dev = Math.max(Math.abs(v.epochLoss - ref.epochLoss), Math.abs(v.lossAfter - ref.lossAfter));
-        if (!(dev <= 1e-9)) {
+        const f32 = w.precision === "float32";
+        const dev = f32
+          ? Math.max(Math.abs(v.epochLoss / ref.epochLoss - 1), Math.abs(v.lossAfter / ref.lossAfter - 1))
+          : Math.max(Math.abs(v.epochLoss - ref.epochLoss), Math.abs(v.lossAfter - ref.lossAfter));
+        if (!(dev <= (f32 ? FLOAT32_CHECK : 1e-9))) {
           throw new Error(`train bench (${w.name}): ${q.version} disagrees with dynaspin after one epoch: loss ${v.epochLoss} / ${v.lossAfter} vs ${ref.epochLoss} / ${ref.lossAfter}`);
         }
-        q.check = `loss after one epoch agrees within ${dev === 0 ? "0" : dev.toExponential(0)}`;
+        q.check = `loss after one epoch agrees within ${dev === 0 ? "0" : dev.toExponential(0)}${f32 ? " relative (float32 vs the peer's float64)" : ""}`;
       }
     }
     const reps = quick ? w.reps[1] : w.reps[0];

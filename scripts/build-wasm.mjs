@@ -4,7 +4,7 @@
 // and browsers without file access. The generated files are committed; rerun after editing a `.as`
 // source (kept without a .ts ending so tsc does not type-check it as TypeScript):
 //   npm run build:wasm              # every module
-//   npm run build:wasm -- engine    # only the named ones (gemm, sweep, engine)
+//   npm run build:wasm -- engine    # only the named ones (gemm, sweep, engine, engine32)
 //   WASM_DEBUG=1 npm run build:wasm # keep function names (for CPU profiles; do not commit)
 // A module's sources are copied into one temporary folder as `.ts`, so they import each other as
 // "./gemm", "./simd-math", "./trials"; the first source is the entry (its exports are the module's).
@@ -32,6 +32,12 @@ const MODULES = {
     out: "src/network/wasm/engine-wasm.ts",
     name: "ENGINE_WASM_BASE64",
     what: "the in-place network engine",
+  },
+  engine32: {
+    sources: ["src/network/wasm/engine32.as", "src/network/wasm/engine.as", "src/kernels/wasm/gemm.as", "src/kernels/wasm/simd-math.as", "src/sweep/wasm/trials.as"],
+    out: "src/network/wasm/engine32-wasm.ts",
+    name: "ENGINE32_WASM_BASE64",
+    what: "the float32 training engine",
   },
 };
 

@@ -19,6 +19,7 @@
  * `WebAssembly` global.
  */
 import { ENGINE_WASM_BASE64 } from "./wasm/engine-wasm.js";
+import { ENGINE32_WASM_BASE64 } from "./wasm/engine32-wasm.js";
 import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "../kernels/wasm-module.js";
 
 interface EngineExports {
@@ -32,9 +33,58 @@ interface EngineExports {
 }
 
 const engineModule = lazyWasmModule(ENGINE_WASM_BASE64);
+const engine32Module = lazyWasmModule(ENGINE32_WASM_BASE64);
+
+/**
+ * Arithmetic of training's per-sample work: "float64" (the default: the same bits as the
+ * TypeScript path) or "float32" (mixed precision, {@link createEngine32}).
+ */
+export type Precision = "float64" | "float32";
+
+/** The precisions, for validation. */
+export const PRECISIONS: readonly Precision[] = ["float64", "float32"];
+
+/**
+ * What chunked training needs of an engine (src/train/chunks.ts, src/node/data-parallel.ts); both
+ * the float64 {@link Engine} and the float32 engine provide it. Parameters, batch input, labels
+ * and gradients are float64 views in the engine's memory.
+ */
+export interface BatchEngine {
+  readonly precision: Precision;
+  k: number;
+  steps: number;
+  classes: number;
+  /** Samples per chunk. */
+  cap: number;
+  /** Capacity of the batch input X. */
+  ldx: number;
+  A: Float64Array;
+  B: Float64Array;
+  W: Float64Array;
+  c: Float64Array;
+  /** Device kernel parameters, 8 per oscillator (`Eq4Curve.writeKernelParams`; `eq4DriveParams` in dynamics.ts). */
+  par: Float64Array;
+  /** One chunk's gradients ∂A, ∂B, ∂W, ∂c back to back (after {@link BatchEngine.chunk}). */
+  g: Float64Array;
+  /** A batch's gradients (after {@link BatchEngine.batch}), laid out as `g`, then its loss and correct count. */
+  total: Float64Array;
+  /** The chunk's [loss, correct] (after `chunk`). */
+  out: Float64Array;
+  /** Batch labels (int32). */
+  y: Int32Array;
+  /** The batch input: p(0) of up to ldx samples, oscillator-major with row stride ldx. */
+  X: Float64Array;
+  /** Copies A, B, W, c in (write `par` first); the float32 engine rounds them all to float32 here. */
+  setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
+  /** Chunk [lo, lo + len) of the batch input: forward, softmax cross-entropy scaled by `scale`, adjoint into `g` (zeroed first). */
+  chunk(lo: number, len: number, scale: number): void;
+  /** All `count` chunks of a batch of nb samples and their sum in src/train/chunks.ts' order, into `total`. */
+  batch(nb: number, count: number, scale: number): void;
+}
 
 /** Byte offsets of the engine's regions and float64/int32 views on them. */
-export interface Engine {
+export interface Engine extends BatchEngine {
+  readonly precision: "float64";
   ex: EngineExports;
   k: number;
   steps: number;
@@ -101,12 +151,16 @@ export function createEngine(k: number, steps: number, classes: number, cap: num
     const view = (name: keyof Engine["at"], n: number, from = 0): Float64Array => f64.subarray((at[name] - BASE) / 8 + from, (at[name] - BASE) / 8 + from + n);
     const gA = steps * k * k, gB = steps * k, gW = classes * k;
     ex.layout(k, steps, classes, cap, ldx, at.A, at.B, at.W, at.c, at.par, at.X, at.y, at.P, at.U, at.D, at.L, at.lam, at.lam2, at.gU, at.XT, at.g, at.out, at.total, at.total + nG * 8);
+    const A = view("A", steps * k * k), B = view("B", steps * k), W = view("W", classes * k), c = view("c", classes);
     return {
-      ex, k, steps, classes, cap, ldx, at, f64,
-      A: view("A", steps * k * k), B: view("B", steps * k), W: view("W", classes * k), c: view("c", classes), par: view("par", 8 * k),
+      precision: "float64", ex, k, steps, classes, cap, ldx, at, f64,
+      A, B, W, c, par: view("par", 8 * k),
       gA: view("g", gA), gB: view("g", gB, gA), gW: view("g", gW, gA + gB), gc: view("g", classes, gA + gB + gW), g: view("g", nG),
       total: view("total", nG + 2),
       y: new Int32Array(buf, at.y, Math.max(cap, ldx)), out: view("out", 2), X: view("X", k * ldx),
+      setParams: (a, b, w, cc) => copyParams(A, B, W, c, a, b, w, cc),
+      chunk: (lo, len, scale) => ex.chunk(lo, len, scale),
+      batch: (nb, count, scale) => ex.batch(nb, count, scale),
     };
   } catch {
     return null;
@@ -118,8 +172,73 @@ export function createEngine(k: number, steps: number, classes: number, cap: num
  * caller, see `dynamics.ts`).
  */
 export function engineSetParams(en: Engine, A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void {
-  en.A.set(A.subarray(0, en.A.length));
-  en.B.set(B.subarray(0, en.B.length));
-  en.W.set(W.subarray(0, en.W.length));
-  en.c.set(c.subarray(0, en.c.length));
+  copyParams(en.A, en.B, en.W, en.c, A, B, W, c);
+}
+
+function copyParams(dA: Float64Array, dB: Float64Array, dW: Float64Array, dc: Float64Array, A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void {
+  dA.set(A.subarray(0, dA.length));
+  dB.set(B.subarray(0, dB.length));
+  dW.set(W.subarray(0, dW.length));
+  dc.set(c.subarray(0, dc.length));
+}
+
+interface Engine32Exports {
+  memory: WebAssembly.Memory;
+  layout(k: number, steps: number, classes: number, cap: number, ldx: number, A: number, B: number, W: number, C: number, par: number, X: number, Y: number, gA: number, out: number, tA: number, tOut: number, F: number, P: number, U: number, D: number, L: number, lam: number, lam2: number, gU: number): void;
+  prepare(): void;
+  chunk(lo: number, len: number, scale: number): void;
+  batch(nb: number, count: number, scale: number): void;
+}
+
+/**
+ * A float32 training engine (`wasm/engine32.as`) for chunks of up to `cap` samples of a batch
+ * input of `ldx` samples, or null where WebAssembly SIMD is unavailable. Mixed precision: the
+ * parameters are rounded to float32 once per batch (`setParams`), each chunk's inputs when it
+ * runs; forward pass, eq. 4 and its derivative, softmax and adjoint run in float32 on four
+ * samples per SIMD vector; each gradient entry is summed over the chunk in four float32 lanes
+ * added in float64, and chunks, losses and the optimiser stay float64. Results differ from
+ * float64 by float32 rounding (gradients ≈ 1e-6 relative on the paper's tasks, see
+ * test/network/engine32.test.ts) and do not depend on the number of threads. Devices: eq. 4 only.
+ */
+export function createEngine32(k: number, steps: number, classes: number, cap: number, ldx: number): BatchEngine | null {
+  const mod = engine32Module();
+  if (mod === null) return null;
+  const cap4 = Math.ceil(cap / 4) * 4;
+  const nG = steps * k * k + steps * k + classes * k + classes;
+  const nF = nG + 8 * k;
+  // Sizes in bytes; every region 16-byte aligned with 16 spare bytes (a chunk's label vector
+  // may read up to three labels past the batch).
+  const sizes: [string, number][] = [
+    ["A", 8 * steps * k * k], ["B", 8 * steps * k], ["W", 8 * classes * k], ["c", 8 * classes], ["par", 64 * k],
+    ["X", 8 * k * ldx], ["y", 4 * ldx], ["g", 8 * nG], ["out", 16], ["total", 8 * (nG + 2)],
+    ["F", 4 * nF], ["P", 4 * (steps + 1) * k * cap4], ["U", 4 * steps * k * cap4], ["D", 4 * steps * k * cap4],
+    ["L", 4 * classes * cap4], ["lam", 4 * k * cap4], ["lam2", 4 * k * cap4], ["gU", 4 * k * cap4],
+  ];
+  const at: Record<string, number> = {};
+  let off = BASE;
+  for (const [name, n] of sizes) {
+    at[name] = off;
+    off += Math.ceil((n + 16) / 16) * 16;
+  }
+  try {
+    const ex = instantiateWasm<Engine32Exports>(mod);
+    ensureWasmMemory(ex.memory, off);
+    const buf = ex.memory.buffer;
+    const f64 = (name: string, n: number): Float64Array => new Float64Array(buf, at[name], n);
+    ex.layout(k, steps, classes, cap4, ldx, at.A, at.B, at.W, at.c, at.par, at.X, at.y, at.g, at.out, at.total, at.total + 8 * nG, at.F, at.P, at.U, at.D, at.L, at.lam, at.lam2, at.gU);
+    const A = f64("A", steps * k * k), B = f64("B", steps * k), W = f64("W", classes * k), c = f64("c", classes);
+    return {
+      precision: "float32", k, steps, classes, cap: cap4, ldx,
+      A, B, W, c, par: f64("par", 8 * k), g: f64("g", nG), total: f64("total", nG + 2), out: f64("out", 2),
+      y: new Int32Array(buf, at.y, ldx), X: f64("X", k * ldx),
+      setParams: (a, b, w, cc) => {
+        copyParams(A, B, W, c, a, b, w, cc);
+        ex.prepare();
+      },
+      chunk: (lo, len, scale) => ex.chunk(lo, len, scale),
+      batch: (nb, count, scale) => ex.batch(nb, count, scale),
+    };
+  } catch {
+    return null;
+  }
 }

@@ -18,8 +18,8 @@
  */
 import { isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import { startModuleWorker } from "./worker-start.js";
-import { createWorkspace, engineReady, type Workspace } from "../network/dynamics.js";
-import { engineSetParams } from "../network/engine.js";
+import { createWorkspace, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
+import { engineSetParams, createEngine32, type BatchEngine } from "../network/engine.js";
 import { createGradients, type Model, type Gradients } from "../network/model.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { inRange, integer } from "../util/check.js";
@@ -27,7 +27,7 @@ import { ComputationError } from "../util/errors.js";
 import { CHUNK_SIZE, chunkPlan, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
-const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13;
+const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13, FLOAT32 = 14;
 /** Chunks computed by thread t (this thread t = 0) since the executor started, at CHUNKS_BY_THREAD + t. */
 const CHUNKS_BY_THREAD = 16;
 const CTRL_WORDS = 16 + 64;
@@ -91,6 +91,10 @@ class ChunkThread {
   private devParams = new Float64Array(0);
   /** Input version whose X and labels the engine holds (-1: none). */
   private inputVersion = -1;
+  /** The float32 engine (made when a float32 job first comes) and the input version it holds. */
+  private engine32: BatchEngine | null = null;
+  private engine32Parts: Float64Array[] = [];
+  private inputVersion32 = -1;
 
   /** Points the model at the shared parameters of `buf` (after a new buffer generation). */
   bind(buf: Buffers): void {
@@ -107,8 +111,10 @@ class ChunkThread {
       this.parts = [g.A, g.B, g.W, g.c];
       this.engineParts = this.ws.engine ? [this.ws.engine.g] : [];
       this.devParams = new Float64Array(0);
+      this.engine32 = null;
     }
     this.inputVersion = -1;
+    this.inputVersion32 = -1;
   }
 
   /** Rebuilds the devices when their parameters in theta changed. */
@@ -140,6 +146,7 @@ class ChunkThread {
     const plan: ChunkPlan = { nb: ctrl[NB], count: ctrl[COUNT] };
     const count = plan.count, version = ctrl[VERSION];
     const scale = buf.theta[0];
+    const f32 = ctrl[FLOAT32] !== 0;
     let done = 0;
     let ready = false, engine = false;
     for (;;) {
@@ -151,31 +158,52 @@ class ChunkThread {
       try {
         const m = this.model as Model, ws = this.ws as Workspace, g = this.grads as Gradients;
         const en = ws.engine;
-        if (!ready) {
-          // First chunk of this job on this thread: devices, parameters and (when new) the input.
-          this.syncDevices(buf);
-          engine = en !== null && engineReady(m, ws);
-          if (engine && en !== null) {
-            engineSetParams(en, m.A, m.B, m.W, m.c);
-            if (this.inputVersion !== version) {
-              en.X.set(buf.X);
-              en.y.set(buf.y.subarray(0, en.y.length));
-              this.inputVersion = version;
-            }
-          }
-          ready = true;
-        }
         const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
-        if (engine && en !== null) {
-          en.ex.chunk(lo, len, scale);
-          writeSlot(buf.slots, q, this.engineParts, en.out[0], en.out[1]);
+        if (f32) {
+          // Float32 (mixed precision): every chunk on the float32 engine.
+          if (!ready) {
+            this.syncDevices(buf);
+            this.engine32 ??= createEngine32(m.k, m.steps, m.classes, Math.min(CHUNK_SIZE, buf.ldx), buf.ldx);
+            const e = this.engine32;
+            if (e === null || !eq4DriveParams(m, e.par)) throw new Error("float32 engine unavailable");
+            this.engine32Parts = [e.g];
+            e.setParams(m.A, m.B, m.W, m.c);
+            if (this.inputVersion32 !== version) {
+              e.X.set(buf.X);
+              e.y.set(buf.y);
+              this.inputVersion32 = version;
+            }
+            ready = true;
+          }
+          const e = this.engine32 as BatchEngine;
+          e.chunk(lo, len, scale);
+          writeSlot(buf.slots, q, this.engine32Parts, e.out[0], e.out[1]);
         } else {
-          g.A.fill(0);
-          g.B.fill(0);
-          g.W.fill(0);
-          g.c.fill(0);
-          computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
-          writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
+          if (!ready) {
+            // First chunk of this job on this thread: devices, parameters and (when new) the input.
+            this.syncDevices(buf);
+            engine = en !== null && engineReady(m, ws);
+            if (engine && en !== null) {
+              engineSetParams(en, m.A, m.B, m.W, m.c);
+              if (this.inputVersion !== version) {
+                en.X.set(buf.X);
+                en.y.set(buf.y.subarray(0, en.y.length));
+                this.inputVersion = version;
+              }
+            }
+            ready = true;
+          }
+          if (engine && en !== null) {
+            en.chunk(lo, len, scale);
+            writeSlot(buf.slots, q, this.engineParts, en.out[0], en.out[1]);
+          } else {
+            g.A.fill(0);
+            g.B.fill(0);
+            g.W.fill(0);
+            g.c.fill(0);
+            computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
+            writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
+          }
         }
       } catch {
         Atomics.store(ctrl, ERROR, 1);
@@ -295,7 +323,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
 
   const executor: ChunkExecutor = {
     threads,
-    run(owner, version, model, X, ldx, y, plan: ChunkPlan, scale) {
+    run(owner, version, model, X, ldx, y, plan: ChunkPlan, scale, precision = "float64") {
       const { k, steps, classes } = model;
       const b = reserve(k, steps, classes, ldx);
       if (owner !== lastOwner || version !== lastVersion) {
@@ -324,6 +352,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
       }
       ctrl[NB] = plan.nb;
       ctrl[COUNT] = plan.count;
+      ctrl[FLOAT32] = precision === "float32" ? 1 : 0;
       Atomics.store(ctrl, ERROR, 0);
       Atomics.store(ctrl, DONE, 0);
       const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;

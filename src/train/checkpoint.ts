@@ -275,8 +275,10 @@ export function restoreTrainingRun(
   flagNames: Record<string, string> = {},
 ): { run: TrainingRun; selection: RestartSelection } {
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(now), ...Object.keys(ckpt.options)])) {
-    const a = describe(ckpt.options[key]), b = describe(now[key]);
+  // Checkpoints from before the precision option trained in float64.
+  const made: Record<string, unknown> = { precision: "float64", ...ckpt.options };
+  for (const key of new Set([...Object.keys(now), ...Object.keys(made)])) {
+    const a = describe(made[key]), b = describe(now[key]);
     if (a !== b) {
       const flag = flagNames[key] === undefined ? "" : ` (${flagNames[key]})`;
       throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}${flag}; resume with the same training options`);

@@ -19,8 +19,8 @@
  * training adds the slots in the order above. Pure: no Node or browser API here.
  */
 import { createGradients, type Model, type Gradients } from "../network/model.js";
-import { forward, softmaxCrossEntropy, backward, engineReady, type Workspace } from "../network/dynamics.js";
-import { engineSetParams } from "../network/engine.js";
+import { forward, softmaxCrossEntropy, backward, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
+import type { BatchEngine, Precision } from "../network/engine.js";
 import { Eq4Curve } from "../device/analytic.js";
 
 /** Largest number of samples in one chunk of a minibatch. @default 128 */
@@ -163,16 +163,7 @@ export function batchGradients(
   const scale = 1 / nb;
   const en = ws.engine;
   if (en !== null && X === en.X && y === en.y && ldx === en.ldx && engineReady(model, ws)) {
-    engineSetParams(en, model.A, model.B, model.W, model.c);
-    en.ex.batch(nb, plan.count, scale);
-    const t = en.total;
-    let o = 0;
-    for (const a of [grads.A, grads.B, grads.W, grads.c]) {
-      for (let e = 0; e < a.length; e++) a[e] = t[o + e];
-      o += a.length;
-    }
-    out.loss = t[o];
-    out.correct = t[o + 1];
+    engineBatchGradients(model, en, nb, grads, out);
     return;
   }
   const cg = plan.count === 1 ? grads : scratch.grads;
@@ -192,6 +183,28 @@ export function batchGradients(
 }
 
 /**
+ * The gradient of the batch held in an engine's own batch input (`en.X`, labels `en.y`), in one
+ * WebAssembly call, in the chunk order above: `grads` (overwritten) receives ∂(mean loss) of the
+ * first nb samples and `out` their summed loss and correct count. Writes the devices' parameters
+ * into the engine first.
+ * @returns false (computing nothing) when a device is not eq. 4.
+ */
+export function engineBatchGradients(model: Model, en: BatchEngine, nb: number, grads: Gradients, out: { loss: number; correct: number }): boolean {
+  if (!eq4DriveParams(model, en.par)) return false;
+  en.setParams(model.A, model.B, model.W, model.c);
+  en.batch(nb, chunkPlan(nb).count, 1 / nb);
+  const t = en.total;
+  let o = 0;
+  for (const a of [grads.A, grads.B, grads.W, grads.c]) {
+    for (let e = 0; e < a.length; e++) a[e] = t[o + e];
+    o += a.length;
+  }
+  out.loss = t[o];
+  out.correct = t[o + 1];
+  return true;
+}
+
+/**
  * Computes the chunks of minibatches on several threads. `run` returns when every chunk's slot
  * is written; the caller adds them with {@link reduceSlots}. Implementations must give every slot
  * exactly the bits {@link computeChunk} gives on one thread.
@@ -201,12 +214,13 @@ export interface ChunkExecutor {
   readonly threads: number;
   /**
    * Computes the `plan.count` chunks of the batch held in X[j·ldx + b] (b < plan.nb) with labels y,
-   * the parameters and devices of `model` (every device an `Eq4Curve`), softmax scale `scale`.
+   * the parameters and devices of `model` (every device an `Eq4Curve`), softmax scale `scale`, in
+   * `precision` ("float32": each chunk as the float32 engine's `chunk`, see `createEngine32`).
    * `owner` and `version` identify X's contents: the executor may keep its copy of an input whose
    * owner and version it has seen last.
    * @returns the slots (width {@link slotWidth}), valid until the next call.
    */
-  run(owner: object, version: number, model: Model, X: Float64Array, ldx: number, y: Int32Array, plan: ChunkPlan, scale: number): Float64Array;
+  run(owner: object, version: number, model: Model, X: Float64Array, ldx: number, y: Int32Array, plan: ChunkPlan, scale: number, precision?: Precision): Float64Array;
 }
 
 let executor: ChunkExecutor | null = null;

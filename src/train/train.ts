@@ -7,7 +7,8 @@ import type { DeviceCurve } from "../device/curve.js";
 import type { Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, type Model, type Gradients } from "../network/model.js";
 import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, type Workspace } from "../network/dynamics.js";
-import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
+import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
+import { createEngine32, PRECISIONS, type BatchEngine, type Precision } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization } from "../data/split.js";
@@ -77,6 +78,14 @@ export interface TrainOptions {
   /** Hardware non-idealities in the training forward/backward pass (src/network/hardware.ts: read
    * noise drawn per minibatch, straight-through quantisers). Per-epoch metrics stay ideal. @default none */
   hardware?: Hardware;
+  /**
+   * Arithmetic of the training batches: "float64", or "float32" — mixed precision on the float32
+   * engine (`createEngine32` in src/network/engine.ts: per-sample forward pass, eq. 4, softmax and
+   * adjoint in float32 SIMD, four samples per vector; parameters, gradient sums over chunks,
+   * losses and Adam in float64). Needs eq. 4 devices, no `hardware`, and WebAssembly SIMD. The
+   * per-epoch evaluation and the saved model are float64 either way. @default "float64"
+   */
+  precision?: Precision;
   /** Called after each epoch with its metrics. */
   onEpoch?: (m: EpochMetrics) => void;
   /** Called after each restart's trial with (restart index, its training loss). */
@@ -126,12 +135,15 @@ export interface ResolvedTrainOptions {
   inputNoise: number;
   variation: VariationSpec | null;
   hardware: Hardware | null;
+  precision: Precision;
   init: InitOptions;
 }
 
 /** Resolves and validates training options (throws InputError naming the option). */
 export function resolveTrainOptions(o: Omit<TrainOptions, "devices">): ResolvedTrainOptions {
   const epochs = integer(o.epochs ?? 200, 0, 10_000_000, "epochs");
+  const precision = oneOf(o.precision ?? "float64", PRECISIONS, "precision");
+  if (precision === "float32" && o.hardware) throw new InputError(`precision float32 cannot be combined with hardware effects; train those in float64`);
   return {
     steps: integer(o.steps ?? 4, 1, 10_000, "steps"),
     epochs,
@@ -146,6 +158,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">): ResolvedT
     inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
     variation: o.variation ? { ...o.variation, params: [...o.variation.params] } : null,
     hardware: o.hardware ? resolveHardware(o.hardware, "train hardware").spec : null,
+    precision,
     init: { ...o.init, spread: inRange(o.init?.spread ?? 0.65, 1e-6, 100, "init spread"), mixing: inRange(o.init?.mixing ?? 1, 0, 100, "init mixing") },
   };
 }
@@ -181,6 +194,8 @@ export class TrainingRun {
   private readonly n: number;
   /** Workspace of one chunk (capacity min(batch, CHUNK_SIZE)), or of a whole batch with hardware effects. */
   private readonly ws: Workspace;
+  /** The float32 engine (precision "float32"), which then holds the batch input; else null. */
+  private readonly engine32: BatchEngine | null;
   private readonly evalWs: Workspace;
   private readonly grads: Gradients;
   /** Scratch of the chunked batch gradient (src/train/chunks.ts). */
@@ -222,13 +237,21 @@ export class TrainingRun {
     this.cap = cap;
     // Without hardware effects a batch runs in chunks (src/train/chunks.ts), so the workspace holds one chunk.
     const wsCap = options.hardware ? cap : Math.min(cap, CHUNK_SIZE);
-    this.ws = createWorkspace(model.k, model.steps, model.classes, wsCap, { engine: true, batchCapacity: options.hardware ? 0 : cap });
+    const f32 = options.precision === "float32";
+    if (f32) {
+      const i = model.devices.findIndex((d) => d.model !== "eq4");
+      if (i >= 0) throw new InputError(`precision float32 needs eq. 4 devices; oscillator ${i} has a ${model.devices[i].model} curve (train it in float64)`);
+    }
+    this.engine32 = f32 ? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
+    if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
+    // In float32 the engine holds the batch, and the float64 workspace is never used for training.
+    this.ws = createWorkspace(model.k, model.steps, model.classes, f32 ? 1 : wsCap, { engine: !f32, batchCapacity: options.hardware ? 0 : cap });
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
     this.grads = createGradients(model);
     this.scratch = createChunkScratch(model, cap);
     this.order = new Int32Array(this.n);
     // The batch input and labels live in the engine's memory when there is one (no copy per chunk).
-    const en = this.ws.engine;
+    const en = this.engine32 ?? this.ws.engine;
     this.batchX = options.hardware ? new Float64Array(0) : en !== null ? en.X : new Float64Array(model.k * cap);
     this.batchLabels = en !== null && !options.hardware ? en.y : new Int32Array(cap);
     for (let r = 0; r < this.n; r++) this.order[r] = r;
@@ -297,8 +320,10 @@ export class TrainingRun {
     const plan = chunkPlan(nb);
     const exec = chunkExecutor();
     if (plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model)) {
-      const slots = exec.run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, plan, 1 / nb);
+      const slots = exec.run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, plan, 1 / nb, this.options.precision);
       reduceSlots(slots, plan.count, this.grads, out);
+    } else if (this.engine32 !== null) {
+      if (!engineBatchGradients(model, this.engine32, nb, this.grads, out)) throw new InputError(`precision float32 needs eq. 4 devices`);
     } else {
       batchGradients(model, this.ws, this.batchX, this.cap, this.batchLabels, nb, this.grads, out, this.scratch);
     }

@@ -38,6 +38,8 @@ const CASES: Array<[string, Omit<TrainOptions, "devices">]> = [
   ["minibatch 300", { steps: 3, batchSize: 300, lr: 0.02 }],
   ["variation-aware", { steps: 4, batchSize: 0, lr: 0.02, variation: { params: ["a", "Ic"], sigma: 0.2, relative: true } }],
   ["minibatch 64", { steps: 4, batchSize: 64, lr: 0.02 }],
+  ["float32 full batch", { steps: 4, batchSize: 0, lr: 0.02, precision: "float32" }],
+  ["float32 minibatch 300", { steps: 3, batchSize: 300, lr: 0.02, precision: "float32" }],
 ];
 
 test("training with its batches' chunks on 2 or 3 threads ends with exactly the parameters of one thread", async () => {

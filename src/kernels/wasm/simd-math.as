@@ -194,3 +194,48 @@ export const L_T1 = 7, L_T2 = 8, L_T3 = 9, L_T4 = 10, L_T5 = 11, L_T6 = 12, L_T7
   const g = f64x2.mul(f64x2.mul(a2P0, f64x2.mul(f64x2.mul(E, inv), dI)), num);
   v128.store(D, f64x2.mul(inv, f64x2.add(g, f64x2.mul(cP0, f64x2.mul(w, inv)))));
 }
+
+// ---- float32 (f32x4) -----------------------------------------------------------------------------
+// 2^y in float32 for the float32 screen (src/sweep/wasm/trials.as) and the float32 training engine
+// (src/network/wasm/engine32.as): k = round(y) by the 1.5·2^23 trick, r = y − k (exact), 2^r − 1 as
+// Σ (r·ln2)^n/n! to degree 7 (truncation < 1e-8 relative), 2^k built from the exponent bits.
+export const KF = memory.data<f32>([
+  0.6931472, 0.6931472, 0.6931472, 0.6931472, // ln2
+  0.2402265, 0.2402265, 0.2402265, 0.2402265, // ln2²/2
+  0.05550411, 0.05550411, 0.05550411, 0.05550411, // ln2³/6
+  0.009618129, 0.009618129, 0.009618129, 0.009618129, // ln2⁴/24
+  0.0013333558, 0.0013333558, 0.0013333558, 0.0013333558, // ln2⁵/120
+  0.00015403530, 0.00015403530, 0.00015403530, 0.00015403530, // ln2⁶/720
+  0.000015252734, 0.000015252734, 0.000015252734, 0.000015252734, // ln2⁷/5040
+  12582912.0, 12582912.0, 12582912.0, 12582912.0, // 1.5·2^23
+  115.0, 115.0, 115.0, 115.0,
+  -115.0, -115.0, -115.0, -115.0,
+  1.0, 1.0, 1.0, 1.0,
+]);
+export const F_C1 = 0, F_C2 = 1, F_C3 = 2, F_C4 = 3, F_C5 = 4, F_C6 = 5, F_C7 = 6, F_MAGIC = 7, F_CLAMP = 8, F_MCLAMP = 9, F_ONE = 10;
+// @ts-ignore: decorator
+@inline export function kf(i: i32): v128 {
+  return v128.load(KF + <usize>i * 16);
+}
+
+// 2^y = s·(1 + p) for y in [−115, 115] (float32, four lanes): t = pow2fRound(y) holds k = round(y)
+// in its low bits, p = pow2fFrac(y, t) = 2^r − 1 with r = y − k, s = pow2fScale(t) = 2^k.
+// @ts-ignore: decorator
+@inline export function pow2fRound(y: v128): v128 {
+  return f32x4.add(y, kf(F_MAGIC));
+}
+// @ts-ignore: decorator
+@inline export function pow2fFrac(y: v128, t: v128): v128 {
+  const r = f32x4.sub(y, f32x4.sub(t, kf(F_MAGIC)));
+  const r2 = f32x4.mul(r, r);
+  const e0 = f32x4.add(kf(F_C2), f32x4.mul(r, kf(F_C3)));
+  const e1 = f32x4.add(kf(F_C4), f32x4.mul(r, kf(F_C5)));
+  const e2 = f32x4.add(kf(F_C6), f32x4.mul(r, kf(F_C7)));
+  const tail = f32x4.add(e0, f32x4.mul(r2, f32x4.add(e1, f32x4.mul(r2, e2))));
+  return f32x4.add(f32x4.mul(r, kf(F_C1)), f32x4.mul(r2, tail));
+}
+// @ts-ignore: decorator
+@inline export function pow2fScale(t: v128): v128 {
+  return i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+}
+

@@ -219,18 +219,23 @@ export function chunk(lo: i32, len: i32, scale: f64): void {
 // gradient ((g_0 + g_1) + …) into tA.. and the loss ((ℓ_0 + ℓ_1) + …) and correct count into
 // tOut — src/train/chunks.ts' order.
 export function batch(nb: i32, count: i32, scale: f64): void {
-  const n = <usize>(rSteps * rK * rK + rSteps * rK + rClasses * rK + rClasses);
+  sumChunks(nb, count, scale, chunk, <usize>(rSteps * rK * rK + rSteps * rK + rClasses * rK + rClasses), rGA, rOut, rTA, rTOut);
+}
+
+// The chunk loop of `batch` (shared with engine32.as): runs chunkFn on each chunk in order and adds
+// its n gradients at g (and loss, correct count at out) into t (tOut).
+export function sumChunks(nb: i32, count: i32, scale: f64, chunkFn: (lo: i32, len: i32, scale: f64) => void, n: usize, g: usize, out: usize, t: usize, tOut: usize): void {
   for (let q = 0; q < count; q++) {
     const lo = <i32>((<i64>q * <i64>nb) / <i64>count), hi = <i32>((<i64>(q + 1) * <i64>nb) / <i64>count);
-    chunk(lo, hi - lo, scale);
+    chunkFn(lo, hi - lo, scale);
     if (q == 0) {
-      memory.copy(rTA, rGA, n * 8);
-      store<f64>(rTOut, load<f64>(rOut));
-      store<f64>(rTOut, load<f64>(rOut, 8), 8);
+      memory.copy(t, g, n * 8);
+      store<f64>(tOut, load<f64>(out));
+      store<f64>(tOut, load<f64>(out, 8), 8);
     } else {
-      for (let e: usize = 0; e < n; e++) store<f64>(rTA + e * 8, load<f64>(rTA + e * 8) + load<f64>(rGA + e * 8));
-      store<f64>(rTOut, load<f64>(rTOut) + load<f64>(rOut));
-      store<f64>(rTOut, load<f64>(rTOut, 8) + load<f64>(rOut, 8), 8);
+      for (let e: usize = 0; e < n; e++) store<f64>(t + e * 8, load<f64>(t + e * 8) + load<f64>(g + e * 8));
+      store<f64>(tOut, load<f64>(tOut) + load<f64>(out));
+      store<f64>(tOut, load<f64>(tOut, 8) + load<f64>(out, 8), 8);
     }
   }
 }

@@ -6,7 +6,7 @@
 // fused multiply-add), so both give the same bits; SIMD lanes run over independent samples.
 // Pointers are byte offsets into linear memory.
 
-import { kv, tanh2, eq4v, eq4Store, K_ZERO, K_ONE } from "./simd-math";
+import { kv, tanh2, eq4v, eq4Store, K_ZERO, K_ONE, kf, pow2fRound, pow2fFrac, pow2fScale, F_ONE, F_CLAMP, F_MCLAMP } from "./simd-math";
 
 // out[i] = tanh(x[i]) for i < n (n even; pointers 16-byte aligned).
 export function tanhArray(n: i32, x: usize, out: usize): void {
@@ -152,35 +152,11 @@ export function trial(k: i32, steps: i32, classes: i32, n8: i32, A: usize, B: us
 // r = y2 − k (exact) and p = 2^r − 1 = Σ (r·ln2)^n/n! to degree 7 (truncation < 1e-8 relative),
 // then P0·(I − Ic)/((1 + 2^y2)·(I + Q·Ic)).
 
-const KF = memory.data<f32>([
-  0.6931472, 0.6931472, 0.6931472, 0.6931472, // ln2
-  0.2402265, 0.2402265, 0.2402265, 0.2402265, // ln2²/2
-  0.05550411, 0.05550411, 0.05550411, 0.05550411, // ln2³/6
-  0.009618129, 0.009618129, 0.009618129, 0.009618129, // ln2⁴/24
-  0.0013333558, 0.0013333558, 0.0013333558, 0.0013333558, // ln2⁵/120
-  0.00015403530, 0.00015403530, 0.00015403530, 0.00015403530, // ln2⁶/720
-  0.000015252734, 0.000015252734, 0.000015252734, 0.000015252734, // ln2⁷/5040
-  12582912.0, 12582912.0, 12582912.0, 12582912.0, // 1.5·2^23
-  115.0, 115.0, 115.0, 115.0,
-  -115.0, -115.0, -115.0, -115.0,
-  1.0, 1.0, 1.0, 1.0,
-]);
-const F_C1 = 0, F_C2 = 1, F_C3 = 2, F_C4 = 3, F_C5 = 4, F_C6 = 5, F_C7 = 6, F_MAGIC = 7, F_CLAMP = 8, F_MCLAMP = 9, F_ONE = 10;
-@inline function kf(i: i32): v128 {
-  return v128.load(KF + <usize>i * 16);
-}
-
 @inline function eq4f(I: v128, a2: v128, b2: v128, Ic: v128, QIc: v128, P0: v128): v128 {
   const y = f32x4.pmax(f32x4.pmin(f32x4.sub(b2, f32x4.mul(a2, I)), kf(F_CLAMP)), kf(F_MCLAMP));
-  const t = f32x4.add(y, kf(F_MAGIC));
-  const r = f32x4.sub(y, f32x4.sub(t, kf(F_MAGIC)));
-  const r2 = f32x4.mul(r, r);
-  const e0 = f32x4.add(kf(F_C2), f32x4.mul(r, kf(F_C3)));
-  const e1 = f32x4.add(kf(F_C4), f32x4.mul(r, kf(F_C5)));
-  const e2 = f32x4.add(kf(F_C6), f32x4.mul(r, kf(F_C7)));
-  const tail = f32x4.add(e0, f32x4.mul(r2, f32x4.add(e1, f32x4.mul(r2, e2))));
-  const p = f32x4.add(f32x4.mul(r, kf(F_C1)), f32x4.mul(r2, tail));
-  const s = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
+  const t = pow2fRound(y);
+  const p = pow2fFrac(y, t);
+  const s = pow2fScale(t);
   const den = f32x4.add(f32x4.add(kf(F_ONE), s), f32x4.mul(s, p));
   return f32x4.div(f32x4.mul(P0, f32x4.sub(I, Ic)), f32x4.mul(den, f32x4.add(I, QIc)));
 }
