@@ -38,7 +38,8 @@ export { checkSchema, issueMessage, jsonPath, type SchemaHints } from "./io/sche
 // Network, training and data (core).
 export { createModel, createGradients, cloneModel, type Model, type Gradients, type Normalization } from "./network/model.js";
 export { createWorkspace, loadBatch, gatherColumns, forward, readout, softmaxCrossEntropy, backward, batchSum, argmaxColumn, countCorrect, type Workspace, type WorkspaceOptions } from "./network/dynamics.js";
-export { CHUNK_SIZE, chunkPlan, chunkStart, batchGradients, createChunkScratch, setChunkExecutor, chunkExecutor, type ChunkPlan, type ChunkScratch, type ChunkExecutor } from "./train/chunks.js";
+export { createEngine32, PRECISIONS, type Precision, type BatchEngine } from "./network/engine.js";
+export { CHUNK_SIZE, chunkPlan, chunkStart, batchGradients, engineBatchGradients, createChunkScratch, setChunkExecutor, chunkExecutor, type ChunkPlan, type ChunkScratch, type ChunkExecutor } from "./train/chunks.js";
 export { initializeModel, type InitOptions } from "./network/init.js";
 export { runForward, evaluate, evaluateArrays, lossAndGradients, type ForwardResult, type Evaluation, type NestedGradients } from "./network/api.js";
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";

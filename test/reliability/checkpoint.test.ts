@@ -23,9 +23,10 @@ function run(extra: Partial<TrainOptions> = {}): TrainResult {
 }
 
 /** Trains, keeping the checkpoint text taken after `at` epochs. */
-function checkpointAt(at: number): { text: string; full: TrainResult } {
+function checkpointAt(at: number, extra: Partial<TrainOptions> = {}): { text: string; full: TrainResult } {
   let text = "";
   const full = run({
+    ...extra,
     onProgress: (r, selection) => {
       if (r.epochsDone === at) text = stringifyCheckpoint(checkpointToJson(r, selection, fingerprintData(split.train, split.test)));
     },
@@ -37,18 +38,20 @@ function bits(a: ArrayLike<number>): string {
   return Buffer.from(Float64Array.from(a).buffer).toString("hex");
 }
 
-test("a run restored from a checkpoint's JSON text finishes bit-identical to an uninterrupted run", () => {
-  const { text, full } = checkpointAt(7);
-  assert.ok(text.length > 0);
-  const ckpt = parseCheckpointJson(JSON.parse(text), "ck.json");
-  const restored = restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions(base), eq4());
-  const resumed = run({ resume: restored });
-  for (const key of ["A", "B", "W", "c"] as const) assert.equal(bits(resumed.model[key]), bits(full.model[key]), key);
-  const strip = (h: TrainResult["history"]) => h.map(({ seconds: _s, ...m }) => m);
-  assert.deepEqual(strip(resumed.history), strip(full.history));
-  assert.equal(resumed.chosenRestart, full.chosenRestart);
-  assert.deepEqual(resumed.restartLosses, full.restartLosses);
-});
+for (const precision of ["float64", "float32"] as const) {
+  test(`a run restored from a checkpoint's JSON text finishes bit-identical to an uninterrupted run (${precision})`, () => {
+    const { text, full } = checkpointAt(7, { precision });
+    assert.ok(text.length > 0);
+    const ckpt = parseCheckpointJson(JSON.parse(text), "ck.json");
+    const restored = restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions({ ...base, precision }), eq4());
+    const resumed = run({ resume: restored, precision });
+    for (const key of ["A", "B", "W", "c"] as const) assert.equal(bits(resumed.model[key]), bits(full.model[key]), key);
+    const strip = (h: TrainResult["history"]) => h.map(({ seconds: _s, ...m }) => m);
+    assert.deepEqual(strip(resumed.history), strip(full.history));
+    assert.equal(resumed.chosenRestart, full.chosenRestart);
+    assert.deepEqual(resumed.restartLosses, full.restartLosses);
+  });
+}
 
 test("resume stays bit-identical with every random training option on (input noise, device variation, read noise, weight decay)", () => {
   // Three oscillators, so an epoch draws an odd number of normals and the generator's cached
@@ -127,4 +130,12 @@ test("resuming with other options, data or devices is refused naming what differ
   const other = stratifiedSplit(makeSpiral({ count: 160, seed: 3 }), 1, 0.25);
   refused(() => restoreTrainingRun(ckpt, "ck.json", other.train, other.test, o, eq4()), /made on other data/);
   refused(() => restoreTrainingRun(ckpt, "ck.json", split.train, split.test, o, eq4({ a: 3 })), /made with device .*"a":4.*this run has .*"a":3.*--device/);
+  refused(() => restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions({ ...base, precision: "float32" }), eq4()), /precision = "float64", this run has precision = "float32"/);
+});
+
+test("a checkpoint from before the precision option (no options.precision) resumes as float64, and not as float32", () => {
+  const ckpt = parseCheckpointJson(JSON.parse(checkpointAt(4).text), "ck.json");
+  delete ckpt.options.precision;
+  assert.doesNotThrow(() => restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions(base), eq4()));
+  assert.throws(() => restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions({ ...base, precision: "float32" }), eq4()), InputError);
 });
