@@ -175,8 +175,12 @@ const workloads = (quick: boolean): Workload[] => [
 ];
 
 const SEED = 1;
-/** Largest relative difference of the one-epoch losses accepted for a float32 row (float64 rows: 1e-9 absolute). */
-const FLOAT32_CHECK = 1e-5;
+/**
+ * Largest relative difference of the one-epoch losses accepted for a float32 row (float64 rows: 1e-9
+ * absolute). Adam amplifies float32 rounding over an epoch of many steps: the digits minibatch epoch
+ * (22 steps) measured 6e-5, the spiral full batch (one step) 5e-8; a wrong computation is off by O(1).
+ */
+const FLOAT32_CHECK = 1e-3;
 const LR = 0.01;
 /** Minimum time (ms) dynaspin runs a workload alone before timing (JIT warm-up). */
 const WARM_MS = 500;
