@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Reruns the core results recorded in RESULTS.md: `dynaspin train` with defaults on the spiral and
 // digits tasks for init seeds 0..4 (split seed 0), plus the spiral on the measured device presets.
-// Usage: npm run build && node scripts/results-core.mjs [spiral|digits|devices ...]
+// Usage: npm run build && node scripts/results-core.mjs [spiral|digits|devices|float32 ...]
+// (float32: both tasks again with --precision float32, not part of the default set.)
 // Prints one markdown table row per configuration (per-seed test accuracy, mean, min, wall time).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const which = process.argv.slice(2);
-const want = (name) => which.length === 0 || which.includes(name);
+const want = (name) => (which.length === 0 && name !== "float32") || which.includes(name);
 const tmp = mkdtempSync(join(tmpdir(), "dynaspin-results-"));
 
 function run(args) {
@@ -35,4 +36,7 @@ if (want("spiral")) row("`train --task spiral`", ["--task", "spiral"]);
 if (want("digits")) row("`train --task digits`", ["--task", "digits"]);
 if (want("devices")) {
   for (const d of ["paper-test", "hamadeh2012", "zeng2013"]) row(`\`train --task spiral --device ${d}\``, ["--task", "spiral", "--device", d]);
+}
+if (want("float32")) {
+  for (const t of ["spiral", "digits"]) row(`\`train --task ${t} --precision float32\``, ["--task", t, "--precision", "float32"]);
 }
