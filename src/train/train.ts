@@ -240,7 +240,7 @@ export class TrainingRun {
     const f32 = options.precision === "float32";
     if (f32) {
       const i = model.devices.findIndex((d) => d.model !== "eq4");
-      if (i >= 0) throw new InputError(`precision float32 needs eq. 4 devices; oscillator ${i} has a ${model.devices[i].model} curve (train it in float64)`);
+      if (i >= 0) throw new InputError(`precision float32 needs eq. 4 devices; the curve of oscillator ${i} is ${model.devices[i].model} (train it in float64)`);
     }
     this.engine32 = f32 ? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
     if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);

@@ -109,7 +109,7 @@ test("float32 training refuses what it cannot run: other device curves, hardware
   const tr = stratifiedSplit(makeSpiral({ count: 200 }), 0).train;
   const model = createModel(2, 3, 2, [eq4(), eq3({ Ic: 1, Q: 0.5 })]);
   model.normalization = fitNormalization(tr);
-  assert.throws(() => new TrainingRun(model, tr, resolveTrainOptions({ precision: "float32" }), 0, undefined), (e: Error) => e instanceof InputError && /oscillator 1 has a eq3 curve/.test(e.message));
+  assert.throws(() => new TrainingRun(model, tr, resolveTrainOptions({ precision: "float32" }), 0, undefined), (e: Error) => e instanceof InputError && /the curve of oscillator 1 is eq3/.test(e.message));
   assert.throws(() => resolveTrainOptions({ precision: "float32", hardware: { readNoise: { sigma: 0.01 } } }), (e: Error) => e instanceof InputError && /hardware/.test(e.message));
   assert.throws(() => resolveTrainOptions({ precision: "float16" as "float32" }), (e: Error) => e instanceof InputError && /precision must be one of float64, float32/.test(e.message));
 });
@@ -127,6 +127,10 @@ test("dynaspin train --precision float32 trains and writes a float64 model; a ba
   assert.match(bad.err, /--precision must be one of float64, float32/);
   assert.equal(bad.err.trim().split("\n").length, 1);
   assert.ok(!existsSync(join(dir, "bad")));
+  const eq3dev = await cli(["train", "--task", "spiral", "--precision", "float32", "--device", "hamadeh2012", "--quiet", "--out", join(dir, "eq3")]);
+  assert.equal(eq3dev.code, 2);
+  assert.match(eq3dev.err, /precision float32 needs eq\. 4 devices; the curve of oscillator 0 is eq3/);
+  assert.ok(!existsSync(join(dir, "eq3")));
   const to = join(dir, "f32");
   const ok = await cli(["train", "--task", "spiral", "--batch", "0", "--epochs", "300", "--restarts", "2", "--precision", "float32", "--workers", "2", "--json", "--out", to]);
   assert.equal(ok.code, 0, ok.err);
