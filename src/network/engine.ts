@@ -82,36 +82,18 @@ export interface BatchEngine {
   batch(nb: number, count: number, scale: number): void;
 }
 
-/** Byte offsets of the engine's regions and float64/int32 views on them. */
+/**
+ * The float64 engine: a {@link BatchEngine} (`ldx` is 0 when it was made without a batch input)
+ * whose regions also back a workspace, with byte offsets and float64/int32 views on them.
+ */
 export interface Engine extends BatchEngine {
   readonly precision: "float64";
   ex: EngineExports;
-  k: number;
-  steps: number;
-  classes: number;
-  cap: number;
-  /** Capacity of the batch input X (0 when the engine was made without one). */
-  ldx: number;
-  /** Parameter copies: A, B, W, c and the device scalars (8 per oscillator). */
-  A: Float64Array;
-  B: Float64Array;
-  W: Float64Array;
-  c: Float64Array;
-  par: Float64Array;
   /** Gradient accumulators (copied in and out around `backward`; one chunk's gradients for `chunk`): views of `g`. */
   gA: Float64Array;
   gB: Float64Array;
   gW: Float64Array;
   gc: Float64Array;
-  /** gA, gB, gW, gc back to back. */
-  g: Float64Array;
-  /** A batch's gradients (from `batch`), laid out as `g`, then its loss and correct count. */
-  total: Float64Array;
-  /** Labels of the batch (int32) and the softmax's [loss, correct]. */
-  y: Int32Array;
-  out: Float64Array;
-  /** The batch input: p(0) of up to ldx samples, oscillator-major with row stride ldx. */
-  X: Float64Array;
   /** Byte offsets, by region name. */
   at: Record<"A" | "B" | "W" | "c" | "par" | "g" | "total" | "P" | "U" | "D" | "I" | "L" | "lam" | "lam2" | "gU" | "XT" | "y" | "out" | "X", number>;
   /** The float64 view over the whole region block (workspace views are subarrays of it). */

@@ -19,7 +19,7 @@
 import { isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
 import { startModuleWorker } from "./worker-start.js";
 import { createWorkspace, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
-import { engineSetParams, createEngine32, type BatchEngine } from "../network/engine.js";
+import { createEngine32, type BatchEngine } from "../network/engine.js";
 import { createGradients, type Model, type Gradients } from "../network/model.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { inRange, integer } from "../util/check.js";
@@ -84,17 +84,15 @@ class ChunkThread {
   private model: Model | null = null;
   private ws: Workspace | null = null;
   private grads: Gradients | null = null;
-  /** The slot parts of the TypeScript path (grads' arrays) and of the engine (its contiguous gradients). */
+  /** The slot parts of the TypeScript path (grads' arrays). */
   private parts: Float64Array[] = [];
-  private engineParts: Float64Array[] = [];
   private readonly out = { loss: 0, correct: 0 };
   private devParams = new Float64Array(0);
-  /** Input version whose X and labels the engine holds (-1: none). */
-  private inputVersion = -1;
-  /** The float32 engine (made when a float32 job first comes) and the input version it holds. */
+  /** The float32 engine, made when a float32 job first comes. */
   private engine32: BatchEngine | null = null;
-  private engine32Parts: Float64Array[] = [];
-  private inputVersion32 = -1;
+  /** The engine holding the input of version `inputVersion` (null: none). */
+  private loaded: BatchEngine | null = null;
+  private inputVersion = -1;
 
   /** Points the model at the shared parameters of `buf` (after a new buffer generation). */
   bind(buf: Buffers): void {
@@ -109,12 +107,10 @@ class ChunkThread {
       const g = createGradients(this.model);
       this.grads = g;
       this.parts = [g.A, g.B, g.W, g.c];
-      this.engineParts = this.ws.engine ? [this.ws.engine.g] : [];
       this.devParams = new Float64Array(0);
       this.engine32 = null;
     }
-    this.inputVersion = -1;
-    this.inputVersion32 = -1;
+    this.loaded = null;
   }
 
   /** Rebuilds the devices when their parameters in theta changed. */
@@ -148,7 +144,11 @@ class ChunkThread {
     const scale = buf.theta[0];
     const f32 = ctrl[FLOAT32] !== 0;
     let done = 0;
-    let ready = false, engine = false;
+    let ready = false;
+    // The engine computing this job's chunks (float64: the workspace's, when it can run the model;
+    // float32: always), or null for the TypeScript path; and its slot parts.
+    let e: BatchEngine | null = null;
+    let eParts: Float64Array[] = [];
     for (;;) {
       const v = Atomics.load(ctrl, NEXT);
       if (v >>> TAG_SHIFT !== tag) break;
@@ -156,54 +156,41 @@ class ChunkThread {
       if (q >= count) break;
       if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
       try {
-        const m = this.model as Model, ws = this.ws as Workspace, g = this.grads as Gradients;
-        const en = ws.engine;
-        const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
-        if (f32) {
-          // Float32 (mixed precision): every chunk on the float32 engine.
-          if (!ready) {
-            this.syncDevices(buf);
+        const m = this.model as Model, ws = this.ws as Workspace;
+        if (!ready) {
+          // First chunk of this job on this thread: devices, parameters and (when new) the input.
+          this.syncDevices(buf);
+          if (f32) {
             this.engine32 ??= createEngine32(m.k, m.steps, m.classes, Math.min(CHUNK_SIZE, buf.ldx), buf.ldx);
-            const e = this.engine32;
+            e = this.engine32;
             if (e === null || !eq4DriveParams(m, e.par)) throw new Error("float32 engine unavailable");
-            this.engine32Parts = [e.g];
-            e.setParams(m.A, m.B, m.W, m.c);
-            if (this.inputVersion32 !== version) {
-              e.X.set(buf.X);
-              e.y.set(buf.y);
-              this.inputVersion32 = version;
-            }
-            ready = true;
-          }
-          const e = this.engine32 as BatchEngine;
-          e.chunk(lo, len, scale);
-          writeSlot(buf.slots, q, this.engine32Parts, e.out[0], e.out[1]);
-        } else {
-          if (!ready) {
-            // First chunk of this job on this thread: devices, parameters and (when new) the input.
-            this.syncDevices(buf);
-            engine = en !== null && engineReady(m, ws);
-            if (engine && en !== null) {
-              engineSetParams(en, m.A, m.B, m.W, m.c);
-              if (this.inputVersion !== version) {
-                en.X.set(buf.X);
-                en.y.set(buf.y.subarray(0, en.y.length));
-                this.inputVersion = version;
-              }
-            }
-            ready = true;
-          }
-          if (engine && en !== null) {
-            en.chunk(lo, len, scale);
-            writeSlot(buf.slots, q, this.engineParts, en.out[0], en.out[1]);
           } else {
-            g.A.fill(0);
-            g.B.fill(0);
-            g.W.fill(0);
-            g.c.fill(0);
-            computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
-            writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
+            e = ws.engine !== null && engineReady(m, ws) ? ws.engine : null;
           }
+          if (e !== null) {
+            e.setParams(m.A, m.B, m.W, m.c);
+            if (this.loaded !== e || this.inputVersion !== version) {
+              e.X.set(buf.X);
+              e.y.set(buf.y.subarray(0, e.y.length));
+              this.loaded = e;
+              this.inputVersion = version;
+            }
+            eParts = [e.g];
+          }
+          ready = true;
+        }
+        const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
+        if (e !== null) {
+          e.chunk(lo, len, scale);
+          writeSlot(buf.slots, q, eParts, e.out[0], e.out[1]);
+        } else {
+          const g = this.grads as Gradients;
+          g.A.fill(0);
+          g.B.fill(0);
+          g.W.fill(0);
+          g.c.fill(0);
+          computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
+          writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
         }
       } catch {
         Atomics.store(ctrl, ERROR, 1);

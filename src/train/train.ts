@@ -245,7 +245,7 @@ export class TrainingRun {
     this.engine32 = f32 ? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
     if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
     // In float32 the engine holds the batch, and the float64 workspace is never used for training.
-    this.ws = createWorkspace(model.k, model.steps, model.classes, f32 ? 1 : wsCap, { engine: !f32, batchCapacity: options.hardware ? 0 : cap });
+    this.ws = createWorkspace(model.k, model.steps, model.classes, f32 ? 1 : wsCap, { engine: !f32, batchCapacity: options.hardware || f32 ? 0 : cap });
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
     this.grads = createGradients(model);
     this.scratch = createChunkScratch(model, cap);
