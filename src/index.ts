@@ -45,7 +45,7 @@ export { runForward, evaluate, evaluateArrays, lossAndGradients, type ForwardRes
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
 export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
 export { learningRate, SCHEDULES, type Schedule } from "./train/schedule.js";
-export { train, TrainingRun, resolveTrainOptions, parameterScales, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult } from "./train/train.js";
+export { train, Trainer, TrainingRun, resolveTrainOptions, parameterScales, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent } from "./train/train.js";
 export { TASKS, TASK_DEFAULTS, PAPER_RESULTS, type TaskName } from "./train/tasks.js";
 export { subset, type Dataset } from "./data/dataset.js";
 export { makeSpiral, type SpiralOptions } from "./data/spiral.js";

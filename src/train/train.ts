@@ -442,53 +442,141 @@ export function checkTrainable(ds: Dataset, classes?: number): number {
   return c;
 }
 
+/** What one {@link Trainer.advance} did. */
+export type TrainerEvent =
+  | { kind: "trial"; restart: number; metrics: EpochMetrics }
+  | { kind: "selected"; selection: RestartSelection; run: TrainingRun }
+  | { kind: "epoch"; metrics: EpochMetrics };
+
+/**
+ * {@link train} one step at a time, for callers that drive, pause and inspect a run (the
+ * playground): `advance()` does the next unit of the same algorithm — one trial epoch of the
+ * restart under trial, the choice of the restart with the lowest training loss, or one epoch of
+ * the kept run. `train()` is this loop run to the end, so both give the same bits.
+ */
+export class Trainer {
+  readonly options: ResolvedTrainOptions;
+  readonly classes: number;
+  /** Training loss of each finished restart trial (index = restart). */
+  readonly restartLosses: number[] = [];
+  /** The kept run once the restarts are chosen (or the resumed run), else null. */
+  run: TrainingRun | null = null;
+  /** The restart under trial (null once chosen). */
+  trialRun: TrainingRun | null = null;
+  /** Index of the restart under trial, or the kept one once chosen. */
+  restart = 0;
+  private best: TrainingRun | null = null;
+  private chosen = 0;
+  private readonly trialEpochs: number;
+  private readonly make: () => Model;
+  private readonly trainSet: Dataset;
+  private readonly test: Dataset | undefined;
+
+  constructor(trainSet: Dataset, options: TrainOptions) {
+    const o = resolveTrainOptions(options);
+    this.options = o;
+    this.classes = checkTrainable(trainSet, options.classes);
+    this.trainSet = trainSet;
+    this.test = options.test;
+    const k = trainSet.d;
+    const norm = fitNormalization(trainSet);
+    const classes = this.classes;
+    this.make = (): Model => {
+      const m = createModel(k, o.steps, classes, options.devices);
+      m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
+      m.classNames = trainSet.classNames.slice();
+      return m;
+    };
+    this.trialEpochs = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
+    if (options.resume) {
+      this.run = options.resume.run;
+      this.chosen = options.resume.selection.chosenRestart;
+      this.restart = this.chosen;
+      this.restartLosses.push(...options.resume.selection.restartLosses);
+    }
+  }
+
+  /** Restart selection (valid once `run` is set). */
+  get selection(): RestartSelection {
+    return { chosenRestart: this.chosen, restartLosses: this.restartLosses.slice() };
+  }
+
+  /** The run the next epoch trains: the restart under trial, or the kept run. */
+  get current(): TrainingRun | null {
+    return this.run ?? this.trialRun;
+  }
+
+  /** True when the kept run has trained `options.epochs` epochs. */
+  get done(): boolean {
+    return this.run !== null && this.run.epochsDone >= this.options.epochs;
+  }
+
+  /** Epochs each restart trains before the choice (0 with a single restart). */
+  get trialLength(): number {
+    return this.trialEpochs;
+  }
+
+  /** Does the next unit of work; see the class comment. Past the end it trains further epochs. */
+  advance(): TrainerEvent {
+    if (this.run !== null) return { kind: "epoch", metrics: this.run.epoch() };
+    if (this.trialRun === null) this.trialRun = new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test);
+    const run = this.trialRun;
+    if (run.epochsDone < this.trialEpochs) return { kind: "trial", restart: this.restart, metrics: run.epoch() };
+    const loss = this.trialEpochs > 0 ? run.history[run.history.length - 1].trainLoss : 0;
+    this.restartLosses.push(loss);
+    if (this.best === null || loss < this.restartLosses[this.chosen]) {
+      this.best = run;
+      this.chosen = this.restart;
+    }
+    this.trialRun = null;
+    if (this.restart + 1 < this.options.restarts) {
+      this.restart++;
+      return this.advance();
+    }
+    this.run = this.best as TrainingRun;
+    this.best = null;
+    this.restart = this.chosen;
+    return { kind: "selected", selection: this.selection, run: this.run };
+  }
+
+  /**
+   * Replaces the kept run by one with changed options (learning rate, schedule, batch size,
+   * epochs), continuing from its parameters, optimiser state, generator and history
+   * ({@link TrainingRun.fromState}). Only before the choice of restart are the trial runs
+   * untouched: the change applies to runs not yet started.
+   */
+  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule">>): void {
+    const cur = this.options;
+    const o = resolveTrainOptions({ ...cur, variation: cur.variation ?? undefined, hardware: cur.hardware ?? undefined, ...change });
+    (this as { options: ResolvedTrainOptions }).options = o;
+    if (this.run !== null) this.run = TrainingRun.fromState(this.run.model, this.trainSet, o, this.test, this.run.getState());
+  }
+}
+
 /**
  * Trains a network on `trainSet` (raw features: the min–max normalisation is fitted here, on the
- * training split, and stored in the model).
+ * training split, and stored in the model). The loop of a {@link Trainer} run to the end.
  * @example
  * const { model, history } = train(split.train, { devices: eq4(), steps: 4, epochs: 100, test: split.test });
  */
 export function train(trainSet: Dataset, options: TrainOptions): TrainResult {
   const t0 = performance.now();
-  const o = resolveTrainOptions(options);
-  const classes = checkTrainable(trainSet, options.classes);
-  const k = trainSet.d;
-  const norm = fitNormalization(trainSet);
-  const make = (): Model => {
-    const m = createModel(k, o.steps, classes, options.devices);
-    m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
-    m.classNames = trainSet.classNames.slice();
-    return m;
-  };
-  const restartLosses: number[] = [];
-  let best: TrainingRun | null = null;
-  let chosen = 0;
-  const trial = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
-  for (let r = 0; options.resume === undefined && r < o.restarts; r++) {
-    const run = new TrainingRun(make(), trainSet, o, deriveSeed(o.seed, r), options.test);
-    for (let e = 0; e < trial; e++) run.epoch();
-    const loss = trial > 0 ? run.history[run.history.length - 1].trainLoss : 0;
-    restartLosses.push(loss);
-    options.onRestart?.(r, loss);
-    if (best === null || loss < restartLosses[chosen]) {
-      best = run;
-      chosen = r;
-    }
+  const trainer = new Trainer(trainSet, options);
+  while (trainer.run === null) {
+    const ev = trainer.advance();
+    if (ev.kind === "trial" && ev.metrics.epoch === trainer.trialLength) options.onRestart?.(ev.restart, ev.metrics.trainLoss);
+    if (ev.kind === "selected" && trainer.trialLength === 0) ev.selection.restartLosses.forEach((l, r) => options.onRestart?.(r, l));
   }
-  if (options.resume) {
-    chosen = options.resume.selection.chosenRestart;
-    restartLosses.push(...options.resume.selection.restartLosses);
-  }
-  const run = options.resume?.run ?? (best as TrainingRun);
-  const selection: RestartSelection = { chosenRestart: chosen, restartLosses };
+  const run = trainer.run;
+  const selection = trainer.selection;
   for (const m of run.history) options.onEpoch?.(m);
   if (options.resume === undefined) options.onProgress?.(run, selection);
-  while (run.epochsDone < o.epochs) {
-    const m = run.epoch();
-    options.onEpoch?.(m);
+  while (!trainer.done) {
+    const ev = trainer.advance();
+    if (ev.kind === "epoch") options.onEpoch?.(ev.metrics);
     options.onProgress?.(run, selection);
   }
-  return { model: run.model, history: run.history, restartLosses, chosenRestart: chosen, seconds: (performance.now() - t0) / 1000 };
+  return { model: run.model, history: run.history, restartLosses: selection.restartLosses, chosenRestart: selection.chosenRestart, seconds: (performance.now() - t0) / 1000 };
 }
 
 export { cloneModel };

@@ -1,0 +1,68 @@
+/**
+ * The step-by-step Trainer is the training algorithm: train() is its loop, and both equal a
+ * direct restart selection written out here (every restart trained for its trial epochs, the
+ * lowest training loss kept and trained on), bit for bit.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { train, Trainer, TrainingRun, resolveTrainOptions, makeSpiral, stratifiedSplit, eq4, createModel, fitNormalization, deriveSeed, type TrainOptions } from "../../src/index.js";
+
+const split = stratifiedSplit(makeSpiral({ count: 200, seed: 3 }), 0, 0.2);
+const base: TrainOptions = { devices: eq4(), steps: 3, epochs: 12, batchSize: 32, lr: 0.02, restarts: 3, restartEpochs: 4, seed: 7, test: split.test };
+
+test("train() equals a written-out restart selection and the Trainer stepped by hand", () => {
+  const losses: [number, number][] = [];
+  const ref = train(split.train, { ...base, onRestart: (r, l) => losses.push([r, l]) });
+  // Written out: three restarts with seeds deriveSeed(7, r), four trial epochs each.
+  const o = resolveTrainOptions(base);
+  const norm = fitNormalization(split.train);
+  const runs = [0, 1, 2].map((r) => {
+    const m = createModel(2, 3, 2, eq4());
+    m.normalization = norm;
+    m.classNames = split.train.classNames.slice();
+    const run = new TrainingRun(m, split.train, o, deriveSeed(7, r), split.test);
+    for (let e = 0; e < 4; e++) run.epoch();
+    return run;
+  });
+  const trial = runs.map((r) => r.history[3].trainLoss);
+  const best = trial.indexOf(Math.min(...trial));
+  while (runs[best].epochsDone < 12) runs[best].epoch();
+  assert.deepEqual(ref.restartLosses, trial);
+  assert.equal(ref.chosenRestart, best);
+  assert.deepEqual(losses, trial.map((l, r) => [r, l]));
+  assert.deepEqual(ref.model.A, runs[best].model.A);
+  assert.deepEqual(ref.model.W, runs[best].model.W);
+
+  const t = new Trainer(split.train, base);
+  const kinds: string[] = [];
+  while (!t.done) kinds.push(t.advance().kind);
+  assert.deepEqual(kinds, [...Array(12).fill("trial"), "selected", ...Array(8).fill("epoch")]);
+  assert.deepEqual(t.run!.model.A, ref.model.A);
+  assert.deepEqual(t.run!.model.B, ref.model.B);
+  assert.deepEqual(t.run!.history, ref.history.map((m, i) => ({ ...m, seconds: t.run!.history[i].seconds })));
+  // Past the end it keeps training (the playground's "continue").
+  assert.equal(t.advance().kind, "epoch");
+  assert.equal(t.run!.epochsDone, 13);
+});
+
+test("Trainer.retune changes the learning rate and batch size of the kept run without a reset", () => {
+  const a = new Trainer(split.train, { ...base, restarts: 1 });
+  const b = new Trainer(split.train, { ...base, restarts: 1 });
+  for (let i = 0; i < 4; i++) {
+    // The first advance makes the single restart's choice, then three epochs.
+    a.advance();
+    b.advance();
+  }
+  b.retune({ lr: 0.02, batchSize: 32 });
+  a.advance();
+  b.advance();
+  assert.deepEqual(b.run!.model.A, a.run!.model.A, "an unchanged retune continues bit for bit");
+  b.retune({ lr: 0.001, batchSize: 0 });
+  assert.equal(b.run!.epochsDone, 4);
+  const before = b.run!.model.A.slice();
+  const m = b.advance();
+  assert.equal(m.kind, "epoch");
+  assert.ok(m.kind === "epoch" && m.metrics.epoch === 5 && m.metrics.lr < 0.001 + 1e-12);
+  assert.notDeepEqual(b.run!.model.A, before);
+  assert.throws(() => b.retune({ lr: -1 }), /learning rate/);
+});
