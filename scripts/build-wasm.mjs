@@ -4,10 +4,10 @@
 // and browsers without file access. The generated files are committed; rerun after editing a `.as`
 // source (kept without a .ts ending so tsc does not type-check it as TypeScript):
 //   npm run build:wasm              # every module
-//   npm run build:wasm -- engine    # only the named ones (gemm, sweep, engine, engine32)
+//   npm run build:wasm -- engine    # only the named ones (gemm, eq4, sweep, engine, engine32)
 //   WASM_DEBUG=1 npm run build:wasm # keep function names (for CPU profiles; do not commit)
 // A module's sources are copied into one temporary folder as `.ts`, so they import each other as
-// "./gemm", "./simd-math", "./trials"; the first source is the entry (its exports are the module's).
+// "./gemm", "./simd-math", "./eq4"; the first source is the entry (its exports are the module's).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,20 +21,26 @@ const MODULES = {
     name: "GEMM_WASM_BASE64",
     what: "the SIMD matrix kernels",
   },
+  eq4: {
+    sources: ["src/kernels/wasm/eq4.as", "src/kernels/wasm/simd-math.as"],
+    out: "src/kernels/wasm/eq4-wasm.ts",
+    name: "EQ4_WASM_BASE64",
+    what: "the SIMD device kernels (eq. 4 with its derivative, tanh)",
+  },
   sweep: {
     sources: ["src/sweep/wasm/trials.as", "src/kernels/wasm/simd-math.as"],
     out: "src/sweep/wasm/trials-wasm.ts",
     name: "TRIALS_WASM_BASE64",
-    what: "the SIMD sweep and device kernels (eq. 4, tanh, one robustness trial, float32 screen)",
+    what: "the SIMD robustness trial (float64, and the float32 screen)",
   },
   engine: {
-    sources: ["src/network/wasm/engine.as", "src/kernels/wasm/gemm.as", "src/kernels/wasm/simd-math.as", "src/sweep/wasm/trials.as"],
+    sources: ["src/network/wasm/engine.as", "src/kernels/wasm/gemm.as", "src/kernels/wasm/simd-math.as", "src/kernels/wasm/eq4.as"],
     out: "src/network/wasm/engine-wasm.ts",
     name: "ENGINE_WASM_BASE64",
     what: "the in-place network engine",
   },
   engine32: {
-    sources: ["src/network/wasm/engine32.as", "src/network/wasm/engine.as", "src/kernels/wasm/gemm.as", "src/kernels/wasm/simd-math.as", "src/sweep/wasm/trials.as"],
+    sources: ["src/network/wasm/engine32.as", "src/network/wasm/engine.as", "src/kernels/wasm/gemm.as", "src/kernels/wasm/simd-math.as", "src/kernels/wasm/eq4.as"],
     out: "src/network/wasm/engine32-wasm.ts",
     name: "ENGINE32_WASM_BASE64",
     what: "the float32 training engine",

@@ -6,7 +6,8 @@
 export { InputError, ComputationError } from "./util/errors.js";
 export { Rng, deriveSeed, type RngState } from "./util/rng.js";
 export type { DeviceCurve, DeviceSpec } from "./device/curve.js";
-export { eq3, eq4, eq4Kernel, Eq3Curve, Eq4Curve, PAPER_DEVICE, type Eq3Params, type Eq4Params, type Units } from "./device/analytic.js";
+export { eq4Kernel, eq4Spec, eq4SpecDI, eq4SpecGradient, eq4RowParams, EQ4_PARAMS } from "./device/eq4.js";
+export { eq3, eq4, Eq3Curve, Eq4Curve, PAPER_DEVICE, type Eq3Params, type Eq4Params, type Units } from "./device/analytic.js";
 export { curveFromSpec, specFromCurve, DEVICE_MODELS } from "./device/spec.js";
 export { operatingRange, type OperatingRange } from "./device/operating.js";
 export { PRESETS, PRESET_NAMES, presetCurve, isPresetName, type DevicePreset, type PresetName } from "./device/presets.js";
@@ -52,7 +53,7 @@ export { makeSpiral, type SpiralOptions } from "./data/spiral.js";
 export { parseDigits } from "./data/digits.js";
 export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
 export { VERSION } from "./version.js";
-export { drawDevices, drawDevicesResolved, drawValue, resolveVariation, parseVariationArg, VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, MODEL_PARAMS, MAX_REDRAWS, type VariationSpec, type ResolvedVariation, type VariationParam, type VariationDistribution, type DrawResult } from "./sweep/variation.js";
+export { drawDevices, drawDevicesResolved, drawValue, resolveVariation, parseVariationArg, VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, MODEL_PARAMS, MAX_REDRAWS, type VariationSpec, type ResolvedVariation, type VariationParam, type VariationDistribution, type DrawResult } from "./device/variation.js";
 export { makeCircles, makeXor, makeGaussians, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
 export { checkpointToJson, parseCheckpointJson, restoreTrainingRun, stringifyCheckpoint, fingerprintData, hashDataset, checkpointSchema, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointJson, type DataFingerprint, type EpochMetricsJson } from "./train/checkpoint.js";
 export { type RestartSelection, type TrainingRunState } from "./train/train.js";

@@ -17,6 +17,14 @@ export interface Dataset {
   classNames: string[];
 }
 
+/** Per-feature min–max normalisation mapping raw features to p(0) ∈ [0, 1]. */
+export interface Normalization {
+  /** Minimum of each feature over the training split. */
+  min: Float64Array;
+  /** Maximum of each feature over the training split. */
+  max: Float64Array;
+}
+
 /** Rows `idx` of a data set as a new data set. */
 export function subset(ds: Dataset, idx: Int32Array | number[]): Dataset {
   const n = idx.length, d = ds.d;

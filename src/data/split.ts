@@ -1,10 +1,9 @@
 /**
  * Seeded stratified train/test split and min–max normalisation fitted on the training split.
  */
-import type { Dataset } from "./dataset.js";
+import type { Dataset, Normalization } from "./dataset.js";
 import { subset } from "./dataset.js";
 import { Rng } from "../util/rng.js";
-import type { Normalization } from "../network/model.js";
 
 /** A train/test split of a data set, with the row indices each part came from. */
 export interface Split {

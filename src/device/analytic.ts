@@ -16,8 +16,8 @@
  * - eq. 4: p' = ½·a·sech²(aI − b)·r + ½(1 + tanh(aI − b))·r'
  *
  * Eq. 4 is evaluated in the logistic form ½(1 + tanh z) = 1/(1 + e^(−2z)) with dynaspin's own exp
- * (src/sweep/fast-tanh.ts: Cody–Waite reduction + degree-13 polynomial; within a few ulp of the
- * formula in exact arithmetic, measured in test/sweep/fast-tanh.test.ts), in WebAssembly SIMD where
+ * (src/kernels/fast-math.ts: Cody–Waite reduction + degree-13 polynomial; within a few ulp of the
+ * specification in src/device/eq4.ts, measured in test/device/eq4-spec.test.ts), in WebAssembly SIMD where
  * the runtime has it and in TypeScript otherwise, with the same bits either way — so training,
  * inference and the robustness sweep give identical numbers in Node, workers and browsers.
  *
@@ -28,8 +28,7 @@
 import type { DeviceCurve, DeviceSpec } from "./curve.js";
 import { InputError } from "../util/errors.js";
 import { finite, show } from "../util/check.js";
-import { eq4RowParams, fastEq4Rows } from "../sweep/fast-tanh.js";
-import { wasmEq4Rows, type Eq4RowKernel } from "../sweep/fast-trials.js";
+import { eq4RowParams, eq4RowKernel, EQ4_PACKED, type Eq4RowKernel } from "./eq4.js";
 
 /** Parameters of eq. 4. Currents in the device's current unit; a in 1/unit; b dimensionless. */
 export interface Eq4Params {
@@ -66,20 +65,6 @@ export interface Units {
   powerUnit?: string;
 }
 
-const kernelPar = new Float64Array(7), kernelIn = new Float64Array(1), kernelP = new Float64Array(1), kernelD = new Float64Array(1);
-
-/**
- * Kernel: eq. 4 value and derivative at one current (P0 = 1), computed as {@link Eq4Curve} does.
- * Writes [p, dp] into out; returns out.
- */
-export function eq4Kernel(I: number, a: number, b: number, Ic: number, Q: number, out: Float64Array): Float64Array {
-  kernelIn[0] = I;
-  fastEq4Rows(kernelIn, kernelP, kernelD, 0, 1, eq4RowParams(a, b, Ic, Q, 1, kernelPar));
-  out[0] = kernelP[0];
-  out[1] = kernelD[0];
-  return out;
-}
-
 /** The tanh-tailed curve of eq. 4. Construct with {@link eq4}. */
 export class Eq4Curve implements DeviceCurve, Eq4Params {
   readonly model = "eq4";
@@ -104,8 +89,8 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
     this.Ic = params.Ic;
     this.Q = params.Q;
     this.P0 = params.P0 ?? 1;
-    this.par = eq4RowParams(this.a, this.b, this.Ic, this.Q, this.P0, new Float64Array(7));
-    this.kernel = wasmEq4Rows() ?? fastEq4Rows;
+    this.par = eq4RowParams(this.a, this.b, this.Ic, this.Q, this.P0, new Float64Array(EQ4_PACKED));
+    this.kernel = eq4RowKernel();
     this.polarity = params.Ic < 0 ? -1 : 1;
     this.currentScale = Math.abs(params.Ic);
     this.currentUnit = units.currentUnit ?? "";

@@ -17,6 +17,7 @@
  */
 import type { DeviceCurve } from "./curve.js";
 import { eq3, eq4, type Units } from "./analytic.js";
+import { eq4Spec, eq4SpecGradient } from "./eq4.js";
 import { InputError } from "../util/errors.js";
 import { show } from "../util/check.js";
 
@@ -121,38 +122,27 @@ export function residualsKernel(
   let ssr = 0;
   for (let i = 0; i < n; i++) {
     const x = I[i];
-    const den = x + Q * Ic;
-    const inv = 1 / den;
-    const rr = (x - Ic) * inv;
-    const dIc = -x * (1 + Q) * inv * inv;
-    const dQ = -Ic * (x - Ic) * inv * inv;
-    let p: number;
+    let v: number;
     if (model === "eq4") {
-      const th = Math.tanh(a * x - b);
-      const g = 0.5 * (1 + th);
-      const sech2 = 1 - th * th;
-      p = g * rr;
-      if (J !== null) {
-        const o = NP * i;
-        J[o] = 0.5 * P0 * sech2 * x * rr;
-        J[o + 1] = -0.5 * P0 * sech2 * rr;
-        J[o + 2] = P0 * g * dIc;
-        J[o + 3] = P0 * g * dQ;
-        J[o + 4] = p;
-      }
+      // The specification's value and Jacobian row (src/device/eq4.ts).
+      v = J !== null ? eq4SpecGradient(x, a, b, Ic, Q, P0, J, NP * i) : eq4Spec(x, a, b, Ic, Q, P0);
     } else {
+      const den = x + Q * Ic;
+      const inv = 1 / den;
+      const rr = (x - Ic) * inv;
       const above = (x - Ic) * s >= 0;
-      p = above ? rr : 0;
+      const p = above ? rr : 0;
       if (J !== null) {
         const o = NP * i;
         J[o] = 0;
         J[o + 1] = 0;
-        J[o + 2] = above ? P0 * dIc : 0;
-        J[o + 3] = above ? P0 * dQ : 0;
+        J[o + 2] = above ? P0 * (-x * (1 + Q) * inv * inv) : 0;
+        J[o + 3] = above ? P0 * (-Ic * (x - Ic) * inv * inv) : 0;
         J[o + 4] = p;
       }
+      v = P0 * p;
     }
-    const e = P0 * p - P[i];
+    const e = v - P[i];
     r[i] = e;
     ssr += e * e;
   }

@@ -30,8 +30,8 @@
 import type { Model, Gradients, Normalization } from "./model.js";
 import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
-import { wasmEq4Drive, type Eq4DriveKernel } from "../sweep/fast-trials.js";
-import { fastExp, fastLog } from "../sweep/fast-tanh.js";
+import { wasmEq4Drive, type Eq4DriveKernel } from "../kernels/eq4.js";
+import { fastExp, fastLog } from "../kernels/fast-math.js";
 import { createEngine, engineSetParams, type Engine } from "./engine.js";
 
 let driveKernel: Eq4DriveKernel | null | undefined;

@@ -11,14 +11,10 @@
  * readout `logits = W·p(n) + c`.
  */
 import type { DeviceCurve } from "../device/curve.js";
+import type { Normalization } from "../data/dataset.js";
 
-/** Per-feature min–max normalisation mapping raw features to p(0) ∈ [0, 1]. */
-export interface Normalization {
-  /** Minimum of each feature over the training split. */
-  min: Float64Array;
-  /** Maximum of each feature over the training split. */
-  max: Float64Array;
-}
+/** Re-exported from its home in data/ (the model file stores it). */
+export type { Normalization };
 
 /** A network: shapes, one device curve per oscillator, trainable parameters. */
 export interface Model {

@@ -15,7 +15,7 @@ import { eq4 } from "../device/analytic.js";
 import { fitCurve } from "../device/fit.js";
 import { evaluate } from "../network/api.js";
 import { stringifyModel } from "../network/io.js";
-import { metricsCsv } from "../cli/commands/train.js";
+import { metricsCsv } from "../train/metrics.js";
 import { Rng, deriveSeed } from "../util/rng.js";
 import { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure } from "../plot/figures.js";
 import { panelGrid } from "../plot/panel.js";

@@ -32,7 +32,7 @@ import {
   type SigmaRaw,
   type SigmaStats,
 } from "../sweep/robustness.js";
-import type { ResolvedVariation } from "../sweep/variation.js";
+import type { ResolvedVariation } from "../device/variation.js";
 import { resolveHardware } from "../network/hardware.js";
 
 interface WorkerInit {

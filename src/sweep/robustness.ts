@@ -15,7 +15,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createWorkspace, loadBatch, forward, countCorrect, type Workspace } from "../network/dynamics.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { createFastTrials, type FastTrials } from "./fast-trials.js";
-import { drawDevicesResolved, drawEq4Params, resolveVariation, type Eq4Draw, type ResolvedVariation, type VariationParam, type VariationDistribution } from "./variation.js";
+import { drawDevicesResolved, drawEq4Params, resolveVariation, type Eq4Draw, type ResolvedVariation, type VariationParam, type VariationDistribution } from "../device/variation.js";
 import type { Hardware } from "../network/hardware.js";
 import { resolveHardware, forwardHardware, createHardwareState, type HardwareState, type ResolvedHardware } from "../network/hardware.js";
 import { Rng, deriveSeed } from "../util/rng.js";
@@ -72,7 +72,7 @@ export interface SigmaStats {
   p95: number;
   /** Fraction of trials with accuracy ≥ threshold. */
   fractionAbove: number;
-  /** Non-physical draws redrawn (see src/sweep/variation.ts). */
+  /** Non-physical draws redrawn (see src/device/variation.ts). */
   redraws: number;
   /** Parameters clipped after too many redraws. */
   clipped: number;

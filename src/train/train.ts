@@ -18,7 +18,7 @@ import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
 import { Rng, deriveSeed, type RngState } from "../util/rng.js";
 import { ComputationError, InputError } from "../util/errors.js";
 import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
-import { resolveVariation, drawDevicesResolved, type VariationSpec, type ResolvedVariation } from "../sweep/variation.js";
+import { resolveVariation, drawDevicesResolved, type VariationSpec, type ResolvedVariation } from "../device/variation.js";
 import { resolveHardware, createHardwareState, forwardHardware, backwardHardware, type Hardware, type ResolvedHardware, type HardwareState } from "../network/hardware.js";
 
 /** Metrics of one epoch. Losses are mean softmax cross-entropy (natural log); accuracies in [0, 1]. */
@@ -72,7 +72,7 @@ export interface TrainOptions {
   /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, power units). @default 0 */
   inputNoise?: number;
   /** Variation-aware training: every minibatch draws fresh device parameters per oscillator around
-   * the base devices (src/sweep/variation.ts); the adjoint runs through the drawn devices, and the
+   * the base devices (src/device/variation.ts); the adjoint runs through the drawn devices, and the
    * saved model keeps the base devices. @default none */
   variation?: VariationSpec;
   /** Hardware non-idealities in the training forward/backward pass (src/network/hardware.ts: read

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fastEq4, fastEq4Rows, eq4RowParams } from "../../src/sweep/fast-tanh.js";
-import { wasmEq4Rows } from "../../src/sweep/fast-trials.js";
+import { fastEq4, fastEq4Rows } from "../../src/kernels/fast-math.js";
+import { eq4RowParams } from "../../src/device/eq4.js";
+import { wasmEq4Rows } from "../../src/kernels/eq4.js";
 import { eq4, Eq4Curve } from "../../src/device/analytic.js";
 import type { DeviceCurve } from "../../src/device/curve.js";
 import { createModel } from "../../src/network/model.js";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createModel, createGradients, type Gradients } from "../../src/network/model.js";
 import { createWorkspace, loadBatch, forward, softmaxCrossEntropy, backward, batchSum, type Workspace } from "../../src/network/dynamics.js";
 import { eq3, eq4 } from "../../src/device/analytic.js";
-import { fastExp, fastLog } from "../../src/sweep/fast-tanh.js";
+import { fastExp, fastLog } from "../../src/kernels/fast-math.js";
 import { Rng } from "../../src/util/rng.js";
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {

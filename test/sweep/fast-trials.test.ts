@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createFastTrials, fastWasmAvailable, DEFAULT_SCREEN_MARGIN } from "../../src/sweep/fast-trials.js";
 import { createTrialContext, runTrials, robustnessSweep } from "../../src/sweep/robustness.js";
-import { drawDevicesResolved, drawEq4Params, resolveVariation } from "../../src/sweep/variation.js";
+import { drawDevicesResolved, drawEq4Params, resolveVariation } from "../../src/device/variation.js";
 import { resolveHardware } from "../../src/network/hardware.js";
 import { createWorkspace, loadBatch, forward } from "../../src/network/dynamics.js";
 import { evaluate } from "../../src/network/api.js";

@@ -12,7 +12,7 @@ import { modelFromJson } from "../../network/io.js";
 import { loadSource } from "../../node/tasks.js";
 import { InputError } from "../../util/errors.js";
 import { parseSigmas, resolveRobustnessOptions, checkTestSet, type RobustnessOptions } from "../../sweep/robustness.js";
-import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type VariationDistribution } from "../../sweep/variation.js";
+import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type VariationDistribution } from "../../device/variation.js";
 import { parseHardwareArgs, resolveHardware, type Hardware } from "../../network/hardware.js";
 import { robustnessParallel, defaultRobustnessWorkers } from "../../node/robustness-worker.js";
 import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry, readRobustnessFile, robustnessSvg } from "../../node/robustness-files.js";

@@ -9,6 +9,7 @@ import { InputError, ComputationError } from "../../util/errors.js";
 import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
 import { train, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions } from "../../train/train.js";
 import { SCHEDULES, type Schedule } from "../../train/schedule.js";
+import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
 import { evaluate } from "../../network/api.js";
 import { startParallelKernels } from "../../node/train-worker.js";
@@ -24,7 +25,7 @@ import type { DeviceCurve } from "../../device/curve.js";
 import { writeFileAtomic } from "../../node/files.js";
 import { createProgress } from "../../node/progress.js";
 import { VERSION } from "../../version.js";
-import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../../node/robustness-train-flags.js";
+import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
 import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
@@ -108,19 +109,6 @@ export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset;
   const sp = stratifiedSplit(ds, splitSeed, testFraction);
   if (sp.test.n === 0) throw new InputError(`--test-fraction ${testFraction} leaves no test samples; use a larger fraction or more data`);
   return { ds, train: sp.train, test: sp.test, splitSeed, testFraction };
-}
-
-/** metrics.csv text: one row per epoch. Deterministic (wall times go to {@link timingCsv}). */
-export function metricsCsv(history: EpochMetrics[]): string {
-  const rows = history.map((m) =>
-    [m.epoch, m.lr, m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy].map((v) => (Number.isNaN(v) ? "" : String(v))).join(","),
-  );
-  return ["epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy", ...rows].join("\n") + "\n";
-}
-
-/** timing.csv text: wall time of each epoch's training part, in seconds. */
-export function timingCsv(history: EpochMetrics[]): string {
-  return ["epoch,seconds", ...history.map((m) => `${m.epoch},${m.seconds}`)].join("\n") + "\n";
 }
 
 /** The flag that sets each resolved training option, named when a resume is refused. */

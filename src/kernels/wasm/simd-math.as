@@ -1,8 +1,8 @@
 // AssemblyScript source of the SIMD (f64x2) float64 math shared by the WebAssembly modules:
 // exp-based tanh, eq. 4 (value, and derivative with eq4Store), exp and log, each the TypeScript
-// algorithm of src/sweep/fast-tanh.ts operation for operation (same constants, same order, no fused
+// algorithm of src/kernels/fast-math.ts operation for operation (same constants, same order, no fused
 // multiply-add), so every module and the TypeScript fallbacks give the same bits. Imported by
-// src/sweep/wasm/trials.as (and through it by src/network/wasm/engine.as); not a module by itself.
+// src/kernels/wasm/eq4.as, src/sweep/wasm/trials.as and src/network/wasm/engine*.as; not a module by itself.
 
 export const MAGIC: f64 = 6755399441055744.0; // 1.5·2^52: x + MAGIC − MAGIC rounds x to an integer (ties to even)
 export const INV_LN2: f64 = 1.4426950408889634;
@@ -128,7 +128,7 @@ export const L_T1 = 7, L_T2 = 8, L_T3 = 9, L_T4 = 10, L_T5 = 11, L_T6 = 12, L_T7
   return f64x2.div(f64x2.mul(P0, f64x2.sub(I, Ic)), f64x2.mul(den, f64x2.add(I, QIc)));
 }
 
-// e^x of two lanes (src/sweep/fast-tanh.ts fastExp, op for op): x clamped to [−700, 700],
+// e^x of two lanes (src/kernels/fast-math.ts fastExp, op for op): x clamped to [−700, 700],
 // x = k·ln2 + r, e^x = s + s·expm1(r) with s = 2^k. NaN passes through.
 // @ts-ignore: decorator
 @inline export function expv(x: v128): v128 {

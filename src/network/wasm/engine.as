@@ -1,14 +1,14 @@
 // AssemblyScript source (compiled as engine.ts with ../../kernels/wasm/gemm.as, simd-math.as and
-// ../../sweep/wasm/trials.as by scripts/build-wasm.mjs) of the in-place network engine of
+// eq4.as by scripts/build-wasm.mjs) of the in-place network engine of
 // src/network/engine.ts: the forward pass, softmax cross-entropy and discrete adjoint of
 // src/network/dynamics.ts for networks of eq. 4 devices, on a workspace that lives in this module's
 // memory, so nothing is copied between steps. Each routine performs the TypeScript path's
-// operations in the same order (matrix kernels from gemm.as, eq. 4 from trials.as, the same
+// operations in the same order (matrix kernels from gemm.as, eq. 4 from eq4.as, the same
 // exp/log), so both give the same bits. Pointers are byte offsets; rows have stride cap (even).
 // Build: `npm run build:wasm -- engine` -> src/network/wasm/engine-wasm.ts (base64).
 
 import { gemmBias, gemmAccABt, gemmAtB } from "./gemm";
-import { eq4Drive } from "./trials";
+import { eq4Drive } from "./eq4";
 import { expv, logv } from "./simd-math";
 
 // u(t) = A[t]·p(t) + B[t], p(t+1) = f(s·u²) (and f' into D when withD), then the logits. p(0) is

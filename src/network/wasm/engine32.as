@@ -1,5 +1,5 @@
 // AssemblyScript source (compiled as engine32.ts with engine.as, gemm.as, simd-math.as and
-// trials.as by scripts/build-wasm.mjs) of the float32 training engine of src/network/engine.ts
+// eq4.as by scripts/build-wasm.mjs) of the float32 training engine of src/network/engine.ts
 // (`precision: "float32"`): the forward pass, softmax cross-entropy and discrete adjoint of one
 // chunk of a batch for a network of eq. 4 devices, four samples per f32x4 vector.
 //

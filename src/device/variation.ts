@@ -18,8 +18,8 @@
  * value with a margin (Ic → 1e-3·Ic₀, eq4 Q → 1e-3·Q₀ > 0, eq3 Q → −1 + 1e-3·(1 + Q₀)), counted
  * in `clipped`. a and b are valid for any finite value.
  */
-import type { DeviceCurve } from "../device/curve.js";
-import { Eq3Curve, Eq4Curve } from "../device/analytic.js";
+import type { DeviceCurve } from "./curve.js";
+import { Eq3Curve, Eq4Curve } from "./analytic.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { oneOf, finite, show } from "../util/check.js";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { drawDevices, parseVariationArg, MAX_REDRAWS } from "../../src/sweep/variation.js";
+import { drawDevices, parseVariationArg, MAX_REDRAWS } from "../../src/device/variation.js";
 import { eq4, eq3, Eq4Curve, Eq3Curve } from "../../src/device/analytic.js";
 import { tableCurve } from "../../src/device/table.js";
 import { Rng } from "../../src/util/rng.js";

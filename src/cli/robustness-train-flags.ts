@@ -8,8 +8,8 @@
  * - `--train-hw SPEC` (repeatable): any hardware non-ideality as in `dynaspin robustness --hw`;
  *   stored as the saved model's `hardware`.
  */
-import type { Flags, FlagSpec } from "../cli/args.js";
-import { parseVariationArg, VARIATION_DISTRIBUTIONS, type VariationSpec, type VariationDistribution } from "../sweep/variation.js";
+import type { Flags, FlagSpec } from "./args.js";
+import { parseVariationArg, VARIATION_DISTRIBUTIONS, type VariationSpec, type VariationDistribution } from "../device/variation.js";
 import { parseHardwareArgs, type Hardware } from "../network/hardware.js";
 
 /** The flags (appended to `dynaspin train`'s). */

@@ -1,7 +1,8 @@
 /**
- * A fast, vectorisable tanh and the eq. 4 device curve built on it, for the robustness sweep's
- * fused trial kernel (src/sweep/fast-trials.ts). The same algorithm, operation for operation, runs
- * in the WebAssembly SIMD kernels of `wasm/trials.as`; both give the same bits (tested).
+ * dynaspin's own fast math: exp, log, a vectorisable tanh, and the eq. 4 device curve built on
+ * them (the TypeScript kernels; the specification of eq. 4 and its parameter packing live in
+ * src/device/eq4.ts). The same algorithm, operation for operation, runs in the WebAssembly SIMD
+ * kernels of `wasm/simd-math.as` and `wasm/eq4.as`; both give the same bits (tested).
  *
  * Algorithm (Cody–Waite reduction + Taylor polynomial, no branch on the value; the WebAssembly
  * kernel builds 2^k from its bits, the TypeScript one reads it from an exact table):
@@ -14,7 +15,7 @@
  * scalings by s are exact) and the quotient is corrected once with its exact remainder (Dekker's
  * product), so mainly the reduction r, the polynomial tail and the last addition round: measured
  * ≤ 1.5 ulp from tanh in 256-bit arithmetic and ≤ 2 ulp from `Math.tanh` (itself up to ≈ 1.8 ulp
- * off) on 1e6 points (test/sweep/fast-tanh.test.ts). |x| ≥ 19.1 gives ±1, ±0 keeps its sign, NaN
+ * off) on 1e6 points (test/kernels/fast-math.test.ts). |x| ≥ 19.1 gives ±1, ±0 keeps its sign, NaN
  * gives NaN.
  *
  * Eq. 4 uses the logistic form ½(1 + tanh z) = 1/(1 + E) with E = e^(−2z) = s·(1 + p) (−2z clamped
@@ -159,28 +160,13 @@ export function fastEq4Array(n: number, out: Float64Array, I: Float64Array, a: n
 }
 
 /**
- * Device parameters as the eq. 4 row kernels take them:
- * (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)), written into `out` (length ≥ 7). Returns out.
- */
-export function eq4RowParams(a: number, b: number, Ic: number, Q: number, P0: number, out: Float64Array): Float64Array {
-  out[0] = 2 * a;
-  out[1] = 2 * b;
-  out[2] = Ic;
-  out[3] = Q * Ic;
-  out[4] = P0;
-  out[5] = 2 * a * P0;
-  out[6] = P0 * Ic * (1 + Q);
-  return out;
-}
-
-/**
  * Kernel: eq. 4 on `I[start..end)`: `p[j]` (bit-identical to {@link fastEq4Doubled}) and, when `dp`
- * is not null, the derivative `dp[j]`, with `par` from {@link eq4RowParams}. With E = e^(−2z),
+ * is not null, the derivative `dp[j]`, with `par` packed by `eq4RowParams` (src/device/eq4.ts). With E = e^(−2z),
  * w = 1 + E, dI = I + Q·Ic and inv = 1/(w·dI):
  *   p  = P0·(I − Ic)/(w·dI),
  *   p' = inv·(2a·P0·((E·inv)·dI)·(I − Ic) + P0·Ic·(1 + Q)·(w·inv))
  *      = P0·(2a·E/w²·(I − Ic)/dI + Ic·(1 + Q)/(w·dI²))   (every factor finite even when E ≈ e^700).
- * Operation for operation the WebAssembly `eq4Deriv` of `wasm/trials.as` (same bits).
+ * Operation for operation the WebAssembly `eq4Deriv` of `wasm/eq4.as` (same bits).
  */
 export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number, par: Float64Array): void {
   const a2 = par[0], b2 = par[1], Ic = par[2], QIc = par[3], P0 = par[4];
