@@ -70,3 +70,6 @@ export { wasmKernels, type GemmKernels } from "./kernels/wasm.js";
 export { partRange, PARALLEL_MIN_MACS } from "./train/parallel.js";
 export { mnistDataset, MNIST_PIXELS } from "./data/mnist.js";
 export { EXTRA_TASKS, ALL_TASKS, EXTRA_TASK_DEFAULTS } from "./train/tasks.js";
+export { measureRelaxation, deviceRelaxationTime, relaxationRateClosedForm, type Relaxation, type RelaxationOptions } from "./physics/relaxation.js";
+export { parseProfile, PROFILE_SCHEMA, PROFILE_DEFAULTS, type HardwareProfile, type ProfileConstant } from "./cost/profile.js";
+export { driveStats, resolveProfile, inferenceCost, costJson, costReport, siUnit, COST_PARTS, type DriveStats, type ResolvedProfile, type InferenceCost, type CostPart, type LatencyPart } from "./cost/inference.js";

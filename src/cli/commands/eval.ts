@@ -7,6 +7,7 @@ import { modelFromJson } from "../../network/io.js";
 import { evaluate } from "../../network/api.js";
 import { evaluateHardware, parseHardwareArgs, type Hardware } from "../../network/hardware.js";
 import { Rng } from "../../util/rng.js";
+import { readProfileFile, costOf, COST_PROFILE_FLAG } from "../../node/cost-profile.js";
 import { InputError } from "../../util/errors.js";
 import { loadSource } from "../../node/tasks.js";
 import type { Dataset } from "../../data/dataset.js";
@@ -15,6 +16,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const path = flags.string("model");
   if (path === undefined) throw new InputError("eval: --model FILE is required");
   const { source, name } = dataSourceFromFlags(flags, "eval");
+  const profile = flags.has("hardware") ? readProfileFile(flags.string("hardware")!) : {};
   const json = readModelFile(path);
   const model = modelFromJson(json, path);
   const hwArgs = flags.list("hw").map(String);
@@ -26,7 +28,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.number("noise-seed") ?? 0)) : ideal;
   const summary = { model: path, data: source.data ?? name, split: whole ? "all" : "test", samples: r.n, accuracy: r.accuracy, loss: r.loss };
-  if (flags.boolean("json")) io.stdout(JSON.stringify(summary) + "\n");
+  if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
   else io.stdout(`${name} (${summary.split}, ${r.n} samples): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);
   return 0;
 }
@@ -59,6 +61,7 @@ export const evalCommand: Command = {
     { name: "all", type: "boolean", help: "evaluate on every row instead of the test split" },
     { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality (noise=S[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU); default: the model file's hardware" },
     { name: "ideal", type: "boolean", help: "ignore the model file's hardware" },
+    COST_PROFILE_FLAG,
     { name: "noise-seed", type: "integer", min: 0, value: "S", help: "seed of the read-noise draws with --hw noise=... (default 0)" },
   ],
   run,

@@ -7,6 +7,7 @@ import { evalCommand } from "./eval.js";
 import { reproduceCommand } from "./reproduce.js";
 import { robustnessCommand } from "./robustness.js";
 import { mergeCommand } from "./merge.js";
+import { costCommand } from "./cost.js";
 
 /** All sub-commands, in the order `dynaspin --help` lists them. */
-export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, reproduceCommand, robustnessCommand, mergeCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, reproduceCommand, robustnessCommand, mergeCommand, costCommand];

@@ -27,6 +27,7 @@ import { createProgress } from "../../node/progress.js";
 import { VERSION } from "../../version.js";
 import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
 import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
+import { readProfileFile, costOf, COST_PROFILE_FLAG } from "../../node/cost-profile.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 
@@ -72,6 +73,7 @@ const FLAGS: FlagSpec[] = [
   { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
   { name: "quiet", type: "boolean", help: "no progress output" },
   ...TRAIN_ROBUSTNESS_FLAGS,
+  COST_PROFILE_FLAG,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
   { name: "checkpoint-dir", type: "string", value: "DIR", help: "folder of the checkpoint (default <out>/checkpoint)" },
   { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (its checkpoint folder or its --out folder; repeat the interrupted run's flags: other options or data are refused)" },
@@ -138,6 +140,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     ...trainRobustnessOptions(flags),
   };
   const resolved = resolveTrainOptions(opts);
+  const costProfile = flags.has("hardware") ? readProfileFile(flags.string("hardware")!) : {};
   const out = flags.string("out") ?? join("runs", `train-${name}-${timestamp()}`);
   // Load everything before any output is written.
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
@@ -225,7 +228,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     checkpoint: lastGood?.path ?? null,
   };
   if (flags.boolean("json")) {
-    io.stdout(JSON.stringify(summary) + "\n");
+    io.stdout(JSON.stringify({ ...summary, cost: costOf(result.model, test.x, test.n, resolved.hardware ?? undefined, costProfile, flags.string("hardware")).json }) + "\n");
   } else {
     io.stdout(
       `trained ${name}: k=${summary.k} steps=${summary.steps} classes=${summary.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
