@@ -21,8 +21,9 @@ export interface Command {
   run(flags: Flags, io: CommandIO): Promise<number>;
 }
 
-/** Flags every command has: --help and --json. */
+/** Flags every command has: --help, --json and --quiet. */
 export const COMMON_FLAGS: FlagSpec[] = [
+  { name: "quiet", type: "boolean", help: "no progress bars or progress lines on stderr (errors and warnings still print)", short: "q" },
   { name: "help", type: "boolean", help: "print this help and exit", short: "h" },
   { name: "json", type: "boolean", help: "print one JSON summary object on stdout (progress still on stderr)" },
 ];

@@ -11,7 +11,7 @@ import { figure2 } from "../../plot/figures.js";
 import { lineChart } from "../../plot/line.js";
 import { svgToPng } from "../../node/png.js";
 import { readCurveCsv, deviceFileJson } from "../../node/device-file.js";
-import { writeFileAtomic } from "../../node/files.js";
+import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { InputError } from "../../util/errors.js";
 import { basename } from "node:path";
 
@@ -137,6 +137,11 @@ export const fitCommand: Command = {
     for (const name of Object.keys(bounds)) {
       if (name in fixed) throw new InputError(`--bounds ${name} conflicts with --fix ${name} (a fixed parameter has no bounds)`);
     }
+    // Every output location is checked before the data are read and the fit is done.
+    const outPath = flags.string("out");
+    if (outPath !== undefined) checkOutputFile(outPath, `--out ${outPath}`);
+    const stem0 = figureStem(flags);
+    if (stem0 !== undefined) for (const ext of [".svg", ".png"]) checkOutputFile(stem0 + ext, `${flags.has("figure") ? "--figure" : "figure"} ${stem0}${ext}`);
     const curve = readCurveCsv(data);
     if (curve.current.length === 0 && curve.skipped > 0) {
       throw new InputError(`${data}: no rows with status ok (${curve.skipped} skipped); nothing to fit`);

@@ -8,7 +8,7 @@
 import type { Command, CommandIO } from "../command.js";
 import type { Flags } from "../args.js";
 import { InputError } from "../../util/errors.js";
-import { readJsonFile, writeFileAtomic } from "../../node/files.js";
+import { checkOutputFile, readJsonFile, writeFileAtomic } from "../../node/files.js";
 import { createProgress } from "../../node/progress.js";
 import { defaultWorkers, sweepParallel } from "../../node/llg-worker.js";
 import { writeFigure } from "../../node/png.js";
@@ -47,6 +47,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const out = flags.string("out");
   if (!out) throw new InputError("llg: --out FILE.csv is required");
   if (flags.positional.length > 0) throw new InputError(`llg: unexpected argument ${JSON.stringify(flags.positional[0])}`);
+  checkOutputFile(out, `--out ${out}`);
+  if (!flags.has("plot") || flags.boolean("plot")) for (const ext of [".svg", ".png"]) checkOutputFile(figureBase(out) + ext, `--out ${out} (figure ${figureBase(out)}${ext})`);
 
   for (const [name, unit] of [["duration", "ns"], ["dt", "ps"]] as const) {
     const v = flags.number(name);
@@ -72,7 +74,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   for (const w of resolved.warnings) io.stderr(`dynaspin llg: warning: ${w}\n`);
 
   const label = `llg ${device.name || paramsPath}`;
-  const progress = createProgress(label, currents.length, io.isTTY, io.stderr);
+  const progress = flags.boolean("quiet") || json ? { update: () => undefined, stop: () => undefined } : createProgress(label, currents.length, io.isTTY, io.stderr);
   const counts = { ok: 0, "not-settled": 0, switched: 0, diverged: 0 };
   const points = await sweepParallel(device, currents, options, workers, (_i, p, done) => {
     counts[p.status]++;

@@ -7,6 +7,7 @@ import type { Flags, FlagSpec } from "../args.js";
 import { join } from "node:path";
 import { InputError } from "../../util/errors.js";
 import { shardFolders, readRobustnessFile, mergeShards, writeRobustness } from "../../node/robustness-files.js";
+import { checkOutputDir } from "../../node/files.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (default: the folder given, when it holds the shard-<i>-of-<N> folders)" },
@@ -19,6 +20,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const shards = shardFolders(dirs);
   const out = flags.string("out") ?? (dirs.length === 1 && shards.every((s) => s !== dirs[0]) ? dirs[0] : undefined);
   if (out === undefined) throw new InputError("merge: --out DIR is required when several folders are given");
+  checkOutputDir(out, `--out ${out}`);
   const files = shards.map((d) => ({ path: join(d, "robustness.json"), file: readRobustnessFile(join(d, "robustness.json")) }));
   const merged = mergeShards(files);
   const paths = writeRobustness(out, merged, !flags.boolean("no-figure"));

@@ -3,7 +3,7 @@
  * Flags are validated and the plan resolved before the output folder is created.
  */
 import { join } from "node:path";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError } from "../../util/errors.js";
@@ -11,14 +11,53 @@ import { makePlan, type ReproduceMode } from "../../reproduce/plan.js";
 import { comparisonTable, formatTextTable } from "../../reproduce/summary.js";
 import { runReproduce } from "../../node/reproduce.js";
 import { createProgress } from "../../node/progress.js";
+import { checkOutputDir, readJsonFile } from "../../node/files.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "quick", type: "boolean", help: "reduced run, under a minute (5–15 s here): 1 seed per task, half the digits epochs, no LLG panel, robustness 9 σ × 200 trials; without it the full run takes 1–4 min (5 seeds, 21 σ × 10 000 trials, LLG)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (default runs/reproduce-<time>)" },
   { name: "seed", type: "integer", min: 0, max: 1e12, value: "S", help: "base seed: training seeds S..S+4 (full) or S (quick); device noise and sweep seeds derive from it (default 0)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "worker threads for the robustness and LLG sweeps (results do not depend on it; default 2)" },
-  { name: "quiet", type: "boolean", help: "no progress output" },
+  { name: "force", type: "boolean", help: "write into a non-empty --out folder: first remove the files an earlier reproduce run wrote there (listed in its summary.json); other files are kept" },
 ];
+
+/**
+ * Makes `out` ready for a run: a missing or empty folder is fine; a non-empty one is refused
+ * without `force` (stale figures of an earlier run would mix with the new ones); with `force`,
+ * the files an earlier run listed in its summary.json are removed, with the folders left empty.
+ * @returns the number of files removed.
+ */
+export function prepareOutFolder(out: string, force: boolean): number {
+  if (!existsSync(out)) return 0;
+  const entries = readdirSync(out);
+  if (entries.length === 0) return 0;
+  if (!force) {
+    throw new InputError(`--out ${out}: folder is not empty (${entries.length} entries, e.g. ${entries.slice(0, 3).join(", ")}); choose a new folder, or add --force to replace an earlier reproduce run there`);
+  }
+  const summaryPath = join(out, "summary.json");
+  if (!existsSync(summaryPath)) return 0;
+  const summary = readJsonFile(summaryPath, "summary.json") as { format?: unknown; files?: unknown };
+  if (summary.format !== "dynaspin.reproduce" || !Array.isArray(summary.files)) {
+    throw new InputError(`--out ${out}: ${summaryPath} is not a dynaspin reproduce summary; choose a new folder`);
+  }
+  let removed = 0;
+  const dirs = new Set<string>();
+  for (const f of summary.files) {
+    if (typeof f !== "string" || f.startsWith("/") || f.split(/[\\/]/).includes("..")) continue;
+    const p = join(out, f);
+    if (existsSync(p)) {
+      rmSync(p, { force: true });
+      removed++;
+    }
+    const parts = f.split("/");
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+  }
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    const p = join(out, d);
+    if (existsSync(p) && readdirSync(p).length === 0) rmdirSync(p);
+  }
+  return removed;
+}
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:]/g, "-").replace(/\..*/, "");
@@ -30,11 +69,12 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const plan = makePlan({ mode, seed: flags.number("seed") ?? 0, workers: flags.number("workers") ?? 2 });
   const out = flags.string("out") ?? join("runs", `reproduce-${timestamp()}`);
   if (out.trim() === "") throw new InputError("--out must not be empty");
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new InputError(`--out ${out} exists and is not a folder`);
+  checkOutputDir(out, `--out ${out}`);
+  const cleaned = prepareOutFolder(out, flags.boolean("force"));
   const quiet = flags.boolean("quiet");
   const argv = process.argv.slice(2);
   const command = ["dynaspin", ...(argv[0] === "reproduce" ? argv : ["reproduce", ...(mode === "quick" ? ["--quick"] : [])])].join(" ");
-  if (!quiet) io.stderr(`reproduce (${mode}): writing into ${out}\n`);
+  if (!quiet) io.stderr(`reproduce (${mode}): writing into ${out}${cleaned > 0 ? ` (removed ${cleaned} files of the earlier run)` : ""}\n`);
   const { summary, report } = await runReproduce({
     plan,
     out,
@@ -55,7 +95,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
 export const reproduceCommand: Command = {
   name: "reproduce",
   summary: "reproduce the paper's results: train spiral and digits, robustness sweep, device fit, figures and report.html",
-  usage: "dynaspin reproduce [--quick] [--out DIR] [--seed S] [--workers N] [--json]",
+  usage: "dynaspin reproduce [--quick] [--out DIR [--force]] [--seed S] [--workers N] [--json]",
   flags: FLAGS,
   run,
 };

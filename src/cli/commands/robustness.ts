@@ -16,6 +16,7 @@ import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type Va
 import { parseHardwareArgs, resolveHardware, type Hardware } from "../../network/hardware.js";
 import { robustnessParallel, defaultRobustnessWorkers } from "../../node/robustness-worker.js";
 import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry, readRobustnessFile, robustnessSvg } from "../../node/robustness-files.js";
+import { checkOutputDir } from "../../node/files.js";
 import { writeFigure } from "../../node/png.js";
 import { createProgress } from "../../node/progress.js";
 
@@ -38,7 +39,6 @@ const FLAGS: FlagSpec[] = [
   { name: "no-figure", type: "boolean", help: "skip the SVG/PNG figure" },
   { name: "label", type: "string", value: "NAME", help: "legend name of this sweep in the comparison figure (default: the model file name)" },
   { name: "compare", type: "string", repeatable: true, value: "NAME=DIR", help: "also plot the robustness.json in DIR (legend NAME) with this sweep into DIR/compare.svg/png" },
-  { name: "quiet", type: "boolean", help: "no progress output" },
 ];
 
 /** Parses `i/N` (0-based i). */
@@ -118,6 +118,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     return { name: m[1], results: f.results };
   });
   const out = shard ? join(outBase, `shard-${shard.index}-of-${shard.count}`) : outBase;
+  checkOutputDir(out, `--out ${out}`);
   const sig = sweepSignature(model, test, o);
   const done = readPartials(out, sig, o.trialRange);
   const missing = o.sigmas.map((_, i) => i).filter((i) => !done.has(i));

@@ -22,7 +22,7 @@ import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
 import { eq4 } from "../../device/analytic.js";
 import type { DeviceCurve } from "../../device/curve.js";
-import { writeFileAtomic } from "../../node/files.js";
+import { checkOutputDir, writeFileAtomic } from "../../node/files.js";
 import { createProgress } from "../../node/progress.js";
 import { VERSION } from "../../version.js";
 import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
@@ -71,7 +71,6 @@ const FLAGS: FlagSpec[] = [
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },
   { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
-  { name: "quiet", type: "boolean", help: "no progress output" },
   ...TRAIN_ROBUSTNESS_FLAGS,
   COST_PROFILE_FLAG,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
@@ -142,7 +141,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const resolved = resolveTrainOptions(opts);
   const costProfile = flags.has("hardware") ? readProfileFile(flags.string("hardware")!) : {};
   const out = flags.string("out") ?? join("runs", `train-${name}-${timestamp()}`);
-  // Load everything before any output is written.
+  // Output locations are checked first, then everything is loaded before any output is written.
+  checkOutputDir(out, `--out ${out}`);
+  if (flags.has("checkpoint-dir")) checkOutputDir(flags.string("checkpoint-dir") as string, `--checkpoint-dir ${flags.string("checkpoint-dir")}`);
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, ds.d);
   const quiet = flags.boolean("quiet") || flags.boolean("json");
