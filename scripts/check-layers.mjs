@@ -20,7 +20,7 @@ export const LAYERS = [
   ["device", "physics", "data", "plot"],
   ["io"],
   ["network"],
-  ["train", "sweep"],
+  ["train", "sweep", "cost"],
   ["reproduce"],
   ["index.ts"],
   ["node"],

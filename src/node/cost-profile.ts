@@ -8,10 +8,6 @@ import { parseProfile, type HardwareProfile } from "../cost/profile.js";
 import { driveStats, inferenceCost, resolveProfile, costJson, type InferenceCost, type ResolvedProfile } from "../cost/inference.js";
 import { resolveDevice } from "../physics/params.js";
 import { readJsonFile } from "./files.js";
-import type { FlagSpec } from "../cli/args.js";
-
-/** `--hardware FILE`: the cost profile flag of cost, train and eval. */
-export const COST_PROFILE_FLAG: FlagSpec = { name: "hardware", type: "string", value: "FILE", help: "hardware cost profile JSON (resistances, converters, pJ/MAC, settling; see docs/cost.md) for the energy/latency estimate (the `cost` block of --json; default: the documented defaults)" };
 
 /**
  * Reads and validates a hardware profile JSON file (an inline LLG device is validated too).

@@ -12,7 +12,8 @@ import { modelFromJson } from "../../network/io.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { ALL_TASKS, type TaskName } from "../../train/tasks.js";
 import { resolveHardware, type Hardware } from "../../network/hardware.js";
-import { readProfileFile, costOf, COST_PROFILE_FLAG } from "../../node/cost-profile.js";
+import { readProfileFile, costOf } from "../../node/cost-profile.js";
+import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { costReport } from "../../cost/inference.js";
 import { InputError } from "../../util/errors.js";
 

@@ -27,7 +27,8 @@ import { createProgress } from "../../node/progress.js";
 import { VERSION } from "../../version.js";
 import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
 import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
-import { readProfileFile, costOf, COST_PROFILE_FLAG } from "../../node/cost-profile.js";
+import { readProfileFile, costOf } from "../../node/cost-profile.js";
+import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 
