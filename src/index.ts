@@ -16,7 +16,7 @@ export { parseCsvDataset, parseCsvChunks, formatCsvDataset, type CsvDataset, typ
 export { fitCurve, initialGuesses, residualsKernel, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitOptions, type FitParameter, type FitResult } from "./device/fit.js";
 export { parseModelJson, modelSchema, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";
 export { lineChart, type LineChartOptions, type LineSeries, type RefLine } from "./plot/line.js";
-export { scatterChart, clipLine, sampleRegions, type ScatterChartOptions, type ClassPoints, type RegionGrid, type StraightLine } from "./plot/scatter.js";
+export { scatterChart, clipLine, sampleRegions, piles, type ScatterChartOptions, type ClassPoints, type RegionGrid, type StraightLine } from "./plot/scatter.js";
 export { heatmapChart, type HeatmapChartOptions } from "./plot/heatmap.js";
 export { histogram, histogramChart, type Histogram, type HistogramChartOptions } from "./plot/histogram.js";
 export { panelGrid, svgSize, type PanelGridOptions } from "./plot/panel.js";
@@ -24,8 +24,8 @@ export { type AxisOptions, type LegendPosition, type ChartBaseOptions, type Axes
 export { tickStep, niceDomain, linearScale, logScale, formatTick, type Scale } from "./plot/scale.js";
 export { PALETTE, color as paletteColor } from "./plot/palette.js";
 export { textWidth, FONT_FAMILY } from "./plot/text.js";
-export { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure, type Figure2Data, type Figure3Data, type Figure3Epoch, type Figure4Data, type Figure4Curve, type Figure5Data, type ConfusionData, type TrajectoryData, type CurrentHistogramData, type PowerFrequencyData } from "./plot/figures.js";
-export { renderReport, type ReportData, type ReportSection, type ReportFigure, type ReportTable } from "./plot/report.js";
+export { figure2, figure3, FIGURE3_DENSITY, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure, type Figure2Data, type Figure3Data, type Figure3Epoch, type Figure4Data, type Figure4Curve, type Figure5Data, type ConfusionData, type TrajectoryData, type CurrentHistogramData, type PowerFrequencyData } from "./plot/figures.js";
+export { renderReport, figureAnchor, type ReportData, type ReportSection, type ReportFigure, type ReportTable } from "./plot/report.js";
 export { MU0, HBAR, ELEMENTARY_CHARGE, BOHR_MAGNETON, BOLTZMANN, GAMMA_ELECTRON } from "./physics/constants.js";
 export { besselJ1, cylinderDemag, type DemagFactors } from "./physics/demag.js";
 export { resolveDevice, effectiveMagnetisation, isAxiallySymmetric, PY_CU_PY, CURRENT_UNITS, type DeviceParams, type ResolvedDevice, type EfficiencySpec } from "./physics/params.js";

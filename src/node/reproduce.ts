@@ -11,7 +11,7 @@ import type { Model } from "../network/model.js";
 import { makeSpiral } from "../data/spiral.js";
 import { stratifiedSplit } from "../data/split.js";
 import { loadDigits } from "./tasks.js";
-import { eq4 } from "../device/analytic.js";
+import { eq3, eq4 } from "../device/analytic.js";
 import { fitCurve } from "../device/fit.js";
 import { evaluate } from "../network/api.js";
 import { stringifyModel } from "../network/io.js";
@@ -32,7 +32,7 @@ import { resolveDevice, PY_CU_PY } from "../physics/params.js";
 import { parseCurrentRange, tidyCurrent } from "../physics/sweep.js";
 import { thresholdCurrent } from "../physics/closedform.js";
 import type { FitResult } from "../device/fit.js";
-import type { ReproducePlan, TaskPlan } from "../reproduce/plan.js";
+import type { PresetPanelPlan, ReproducePlan, TaskPlan } from "../reproduce/plan.js";
 import { trainWithSnapshots } from "../reproduce/training.js";
 import { deviceData, finalStates, decisionRegions, trajectories, injectedCurrents, meanStd } from "../reproduce/figure-data.js";
 import { count, robustnessCsv, type PhysicsSummary, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
@@ -118,6 +118,63 @@ function trainTask(plan: TaskPlan, ds: Dataset, out: string, files: string[], pr
   };
 }
 
+/** Three significant digits with a typographic minus, for legends. */
+function sig3(v: number): string {
+  return String(Number(v.toPrecision(3))).replace("-", "−");
+}
+
+/**
+ * The paper's Fig. 2 (b) and (c) from the presets: eq. 3 (preset Ic, Q) and eq. 4 (same Ic, Q; a, b
+ * chosen as documented in {@link PresetPanelPlan}), normalised power, no data points.
+ */
+function presetFigure2(panels: readonly PresetPanelPlan[]): string {
+  return panelGrid({
+    panels: panels.map((p) =>
+      figure2({
+        range: p.range,
+        eq4: { a: p.a, b: p.b, Ic: p.Ic, Q: p.Q },
+        currentUnit: p.currentUnit,
+        powerUnit: "normalised",
+        title: p.preset === "hamadeh2012" ? "Py/Cu/Py, Hamadeh 2012 (preset hamadeh2012)" : "CoFeB/MgO MTJ, Zeng 2013 (preset zeng2013)",
+        eq3Label: `eq. 3, preset: Ic = ${sig3(p.Ic)} ${p.currentUnit}, Q = ${sig3(p.Q)}`,
+        eq4Label: `eq. 4, same Ic, Q; a = ${sig3(p.a)} /${p.currentUnit}, b = ${sig3(p.b)} (chosen)`,
+        width: 500,
+      }),
+    ),
+    columns: 2,
+    firstLetter: panels[0]?.paperPanel ?? "b",
+  });
+}
+
+/** The Fig. 2 preset curves as CSV: preset, current, eq. 3 and eq. 4 power at 121 currents per preset. */
+function presetCurvesCsv(panels: readonly PresetPanelPlan[]): string {
+  const rows = ["preset,current,current_unit,eq3_power,eq4_power"];
+  for (const p of panels) {
+    const e3 = eq3({ Ic: p.Ic, Q: p.Q });
+    const e4 = eq4({ a: p.a, b: p.b, Ic: p.Ic, Q: p.Q });
+    for (let i = 0; i <= 120; i++) {
+      const I = p.range[0] + ((p.range[1] - p.range[0]) * i) / 120;
+      rows.push(`${p.preset},${I},${p.currentUnit},${e3.power(I)},${(I + p.Q * p.Ic) * Math.sign(p.Ic) > 0 ? e4.power(I) : ""}`);
+    }
+  }
+  return rows.join("\n") + "\n";
+}
+
+/** The Fig. 3 final states as CSV: epoch, p1, p2, class of each test point per snapshot. */
+function finalStatesCsv(shots: readonly Figure3Epoch[]): string {
+  const rows = ["epoch,p1,p2,class"];
+  for (const e of shots) for (let i = 0; i < e.label.length; i++) rows.push(`${e.epoch},${e.px[i]},${e.py[i]},${e.label[i]}`);
+  return rows.join("\n") + "\n";
+}
+
+/** Test points of a Fig. 3 snapshot whose final state lies on their class's side of the readout line (class 1 where w0·p₁ + w1·p₂ + c > 0). */
+function separation(e: Figure3Epoch): { epoch: number; separated: number; total: number } {
+  const { w0, w1, c } = e.readout;
+  let ok = 0;
+  for (let i = 0; i < e.label.length; i++) if ((w0 * e.px[i] + w1 * e.py[i] + c > 0 ? 1 : 0) === e.label[i]) ok++;
+  return { epoch: e.epoch, separated: ok, total: e.label.length };
+}
+
 /** Samples a device curve at n points over [lo, hi] (for the histogram overlay). */
 function curvePoints(lo: number, hi: number, n: number): { current: Float64Array; power: Float64Array } {
   const d = eq4();
@@ -152,11 +209,23 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     t0 = now;
   };
 
-  // Fig. 2: generated device data, eq. 4 fit, eq. 3 with the same Ic and Q.
+  // Fig. 2 (b), (c): eq. 3 and eq. 4 of the two measured devices, from the presets (no data).
+  figures.fig2 = presetFigure2(plan.figure2);
+  writeFileAtomic(join(out, "metrics/fig2-preset-curves.csv"), presetCurvesCsv(plan.figure2));
+  files.push("metrics/fig2-preset-curves.csv");
+  // Figure S1: generated test-device data, eq. 4 fit, eq. 3 with the same Ic and Q.
   const data = deviceData(plan.device, new Rng(deriveSeed(plan.device.seed, 2)));
   const fit = fitCurve("eq4", data.current, data.power, { scale: "fixed" });
   const { a, b, Ic, Q } = fit.params;
-  figures.fig2 = figure2({ current: data.current, power: data.power, eq4: { a, b, Ic, Q }, dataLabel: `generated data (eq. 4 + noise σ = ${plan.device.noise})` });
+  figures.testDeviceFit = figure2({
+    current: data.current,
+    power: data.power,
+    eq4: { a, b, Ic, Q },
+    dataLabel: `generated, not measured: eq. 4 (test device) + noise σ = ${plan.device.noise}`,
+    eq4Label: `eq. 4 fit (a = ${sig3(a)}, b = ${sig3(b)}, Ic = ${sig3(Ic)}, Q = ${sig3(Q)})`,
+    eq3Label: `eq. 3 with the fitted Ic and Q`,
+    width: 520,
+  });
   writeFileAtomic(join(out, "metrics/device-data.csv"), ["current,power", ...Array.from(data.current, (I, i) => `${I},${data.power[i]}`)].join("\n") + "\n");
   writeFileAtomic(
     join(out, "models/device-fit.json"),
@@ -191,10 +260,26 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
       if (!(e instanceof InputError)) throw e;
       failure = e.message;
     }
-    figures.physicsPowerFrequency = powerFrequencyFigure({ current: I, power: P, frequencyGHz: Float64Array.from(ok, (p) => p.frequencyGHz), currentUnit: "mA" });
+    figures.physicsPowerFrequency = powerFrequencyFigure({
+      current: pts.map((p) => p.current),
+      power: pts.map((p) => p.power),
+      frequencyGHz: pts.map((p) => p.frequencyGHz),
+      settled: pts.map((p) => p.status === "ok"),
+      unsettledLabel: "did not settle (status ≠ ok; not fitted)",
+      currentUnit: "mA",
+    });
     if (pfit) {
       const q = pfit.params;
-      figures.fig2Physics = figure2({ current: I, power: P, eq4: { a: q.a, b: q.b, Ic: q.Ic, Q: q.Q }, currentUnit: "mA", dataLabel: `macrospin LLG, ${ph.temperature} K` });
+      figures.fig2Physics = figure2({
+        current: I,
+        power: P,
+        eq4: { a: q.a, b: q.b, Ic: q.Ic, Q: q.Q },
+        currentUnit: "mA",
+        dataLabel: `simulated: macrospin LLG of py-cu-py, ${ph.temperature} K`,
+        eq4Label: `eq. 4 fit to the simulation (a = ${sig3(q.a)} /mA, b = ${sig3(q.b)})`,
+        eq3Label: `eq. 3 with the fitted Ic = ${sig3(q.Ic)} mA, Q = ${sig3(q.Q)}`,
+        width: 520,
+      });
       writeFileAtomic(join(out, "models/llg-fit.json"), deviceFileJson(pfit.curve, { fit: { data: "metrics/llg-curve.csv", model: "eq4", n: pfit.n, rms: pfit.rms, r2: pfit.r2, converged: pfit.converged } }));
       files.push("models/llg-fit.json");
     }
@@ -295,7 +380,8 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   }
   const stems: Record<keyof ReproduceFigures, string> = {
     fig2: "fig2-device-curve",
-    fig2Physics: "fig2-llg-device-curve",
+    testDeviceFit: "test-device-fit",
+    fig2Physics: "llg-device-curve",
     physicsPowerFrequency: "llg-power-frequency",
     fig3: "fig3-spiral",
     fig4: "fig4-robustness",
@@ -314,6 +400,10 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   });
   figBar.stop();
   lap("figures");
+
+  const separations = spiral.snapshots.map((e) => separation(e));
+  writeFileAtomic(join(out, "metrics/spiral-final-states.csv"), finalStatesCsv(spiral.snapshots));
+  files.push("metrics/spiral-final-states.csv");
 
   timings.total = (performance.now() - t00) / 1000;
   const cpuList = cpus();
@@ -334,6 +424,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
       noise: plan.device.noise,
     },
     spiral: spiral.summary,
+    figure3: separations,
     digits: digits.summary,
     physics,
     robustness,

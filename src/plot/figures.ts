@@ -43,13 +43,19 @@ function scaled(a: ArrayLike<number>, k: number): Float64Array {
 
 // ---------------------------------------------------------------- Fig. 2
 
-/** Input of {@link figure2}: the device's power-vs-current data with the eq. 4 fit and eq. 3. */
+/**
+ * Input of {@link figure2}: a device's power-vs-current curves — eq. 4 and eq. 3 — over data
+ * points when there are data (measured, simulated or generated: say which in `dataLabel`), or
+ * over a current range alone when there are none (the curves then stand for the model only).
+ */
 export interface Figure2Data {
-  /** Injected currents I of the data points, in `currentUnit`. */
-  current: ArrayLike<number>;
-  /** Measured or generated powers p at those currents, in `powerUnit`. */
-  power: ArrayLike<number>;
-  /** Fitted eq. 4 parameters: p = ½(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic); a in 1/currentUnit. */
+  /** Injected currents I of the data points, in `currentUnit`. @default none (no data drawn: give `range`) */
+  current?: ArrayLike<number>;
+  /** Powers p at those currents, in `powerUnit`. Required with `current`. */
+  power?: ArrayLike<number>;
+  /** Current range [from, to] of the curves when there are no data points. @default the data's range */
+  range?: readonly [number, number];
+  /** eq. 4 parameters: p = ½(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic); a in 1/currentUnit. */
   eq4: { a: number; b: number; Ic: number; Q: number };
   /** eq. 3 parameters: p = (I − Ic)/(I + Q·Ic) where (I − Ic)·sign(Ic) ≥ 0, else 0. @default eq4's Ic and Q */
   eq3?: { Ic: number; Q: number };
@@ -59,8 +65,16 @@ export interface Figure2Data {
   powerUnit?: string;
   /** @default none */
   title?: string;
-  /** Legend text of the data. @default "device data" */
+  /** Legend text of the data: what they are (generated, simulated, measured). @default "device data" */
   dataLabel?: string;
+  /** Legend text of the eq. 4 curve. @default "eq. 4 fit (a = …, b = …)" */
+  eq4Label?: string;
+  /** Legend text of the eq. 3 curve. @default "eq. 3 (Ic = …, Q = …)" */
+  eq3Label?: string;
+  /** @default 480 */
+  width?: number;
+  /** @default 340 */
+  height?: number;
 }
 
 /** eq. 4 of the paper, p(I) = ½(1 + tanh(aI − b))·(I − Ic)/(I + Q·Ic). */
@@ -75,37 +89,47 @@ function eq3Power(I: number, Ic: number, Q: number): number {
 
 /**
  * Fig. 2: power vs current — the data as points (a thin line when there are more than 150), the
- * eq. 4 fit (blue, solid) and eq. 3 with the same Ic and Q (vermillion, dashed), both sampled at
- * 400 currents over the data range. The power axis follows the data and the fit; eq. 3 is
- * clipped to it (it has a pole at I = −Q·Ic).
+ * eq. 4 curve (blue, solid) and eq. 3 with the same Ic and Q (vermillion, dashed), both sampled at
+ * 400 currents over the data range (or `range` without data). With data, the power axis follows
+ * the data and eq. 4, and eq. 3 is clipped to it (it has a pole at I = −Q·Ic); without data it
+ * follows both curves.
  */
 export function figure2(data: Figure2Data): string {
-  const I = numbers(data.current, "figure2: current");
-  const p = numbers(data.power, "figure2: power");
+  const hasData = data.current !== undefined || data.power !== undefined;
+  const I = numbers(hasData ? data.current : [], "figure2: current");
+  const p = numbers(hasData ? data.power : [], "figure2: power");
   sameLength(I, p, "figure2: current", "figure2: power");
   const { a, b, Ic, Q } = data.eq4;
   for (const [k, v] of Object.entries({ a, b, Ic, Q })) finite(v, `figure2: eq4.${k}`);
   const e3 = data.eq3 ?? { Ic, Q };
   finite(e3.Ic, "figure2: eq3.Ic");
   finite(e3.Q, "figure2: eq3.Q");
-  const [lo, hi] = extent([I]);
-  if (!(hi > lo)) throw new InputError("figure2: current must hold at least two different finite values");
+  let lo: number, hi: number;
+  if (hasData) {
+    [lo, hi] = extent([I]);
+    if (!(hi > lo)) throw new InputError("figure2: current must hold at least two different finite values");
+  } else {
+    if (!Array.isArray(data.range) || data.range.length !== 2) throw new InputError("figure2: give data (current and power) or range [from, to] of the curves");
+    const [r0, r1] = [finite(data.range[0], "figure2: range[0]"), finite(data.range[1], "figure2: range[1]")];
+    [lo, hi] = [Math.min(r0, r1), Math.max(r0, r1)];
+    if (!(hi > lo)) throw new InputError(`figure2: range must span two different currents (got ${r0}, ${r1})`);
+  }
   // Beyond the pole I = −Q·Ic (on the far side of zero from Ic) the formula is meaningless: leave a gap.
   const fit = sample(lo, hi, 400, (x) => ((x + Q * Ic) * Math.sign(Ic) > 0 ? eq4Power(x, a, b, Ic, Q) : NaN));
   const th = sample(lo, hi, 400, (x) => eq3Power(x, e3.Ic, e3.Q));
   const many = I.length > 150;
   const series: LineSeries[] = [
-    { label: data.dataLabel ?? "device data", x: I, y: p, style: many ? "line" : "points", color: "#000000", marker: "circle", markerSize: 2.6, lineWidth: 1.2 },
-    { label: `eq. 4 fit (a = ${sig(a)}, b = ${sig(b)})`, x: fit.x, y: fit.y, color: color(0), lineWidth: 2 },
-    { label: `eq. 3 (Ic = ${sig(e3.Ic)}, Q = ${sig(e3.Q)})`, x: th.x, y: th.y, color: color(1), dash: "7 4", lineWidth: 2, fitDomain: false },
+    ...(hasData ? [{ label: data.dataLabel ?? "device data", x: I, y: p, style: many ? "line" : "points", color: "#000000", marker: "circle", markerSize: I.length > 60 ? 2 : 2.6, lineWidth: 1.2 } satisfies LineSeries] : []),
+    { label: data.eq4Label ?? `eq. 4 fit (a = ${sig(a)}, b = ${sig(b)})`, x: fit.x, y: fit.y, color: color(0), lineWidth: 2 },
+    { label: data.eq3Label ?? `eq. 3 (Ic = ${sig(e3.Ic)}, Q = ${sig(e3.Q)})`, x: th.x, y: th.y, color: color(1), dash: "7 4", lineWidth: 2, fitDomain: !hasData },
   ];
   return lineChart({
     title: data.title,
     series,
     x: { label: "Current I", unit: data.currentUnit ?? "" },
     y: { label: "Power p", unit: data.powerUnit ?? "" },
-    width: 480,
-    height: 340,
+    width: data.width ?? 480,
+    height: data.height ?? 340,
   });
 }
 
@@ -138,10 +162,19 @@ export interface Figure3Data {
 }
 
 /**
+ * How Fig. 3 shows density (quoted by captions): markers are `opacity` opaque with an outline in
+ * their class colour, so piled-up points darken instead of merging into one disc; in the final-state
+ * panels, `stackMinCount` or more points of one class within `stackRadius` px of each other get
+ * their count printed beside them ("×N").
+ */
+export const FIGURE3_DENSITY = Object.freeze({ opacity: 0.35, stackRadius: 3, stackMinCount: 5 });
+
+/**
  * Fig. 3: (a) the input data coloured by class over the trained network's decision regions
  * (class-1 probability shaded, p = 0.5 boundary drawn); (b), (c), ... the final states
- * (p₁(n), p₂(n)) of the test points at each given epoch with the readout's separating line.
- * Panels 400 × 360 px on a 2-column grid.
+ * (p₁(n), p₂(n)) of the test points at each given epoch with the readout's separating line, piles
+ * of coincident final states counted (see {@link FIGURE3_DENSITY}). Panels 400 × 360 px on a
+ * 2-column grid.
  */
 export function figure3(data: Figure3Data): string {
   if (!Array.isArray(data.epochs)) throw new TypeError("figure3: epochs must be an array");
@@ -155,6 +188,8 @@ export function figure3(data: Figure3Data): string {
       xAxis: { label: "Input x₁" },
       yAxis: { label: "Input x₂" },
       markerSize: 2.6,
+      opacity: 0.6,
+      outline: "class",
       // Legends in a row above each plot keep the four plot areas aligned.
       legend: "top",
     }),
@@ -170,6 +205,9 @@ export function figure3(data: Figure3Data): string {
         xAxis: { label: "p₁(n)" },
         yAxis: { label: "p₂(n)" },
         markerSize: 2.6,
+        opacity: FIGURE3_DENSITY.opacity,
+        outline: "class",
+        stacks: { radius: FIGURE3_DENSITY.stackRadius, minCount: FIGURE3_DENSITY.stackMinCount },
         legend: "top",
       }),
     );
@@ -228,10 +266,10 @@ function densityInset(a: number, sigma: number, label: string): string {
   return lineChart({
     series: [{ x, y, band: { lo, hi }, color: color(2), lineWidth: 1.5 }],
     x: { label, ticks: 4 },
-    y: { min: 0, max: (1.1 / (sigma * Math.sqrt(2 * Math.PI))), ticks: 2 },
+    y: { label: "Density", min: 0, max: (1.1 / (sigma * Math.sqrt(2 * Math.PI))), ticks: 2 },
     hlines: [],
-    width: 180,
-    height: 110,
+    width: 200,
+    height: 130,
     legend: "none",
   });
 }
@@ -386,7 +424,7 @@ export interface TrajectoryData {
 /**
  * The trajectories p(t) over the steps: colour = class (Okabe–Ito), points at each step when there
  * are at most 30 steps. With one series per class the legend shows the series labels, otherwise
- * one entry per class.
+ * one entry per class. Series are drawn and listed in class order (class 0 first).
  */
 export function trajectoryFigure(data: TrajectoryData): string {
   const t = numbers(data.steps, "trajectoryFigure: steps");
@@ -394,7 +432,10 @@ export function trajectoryFigure(data: TrajectoryData): string {
   const classes = data.series.map((s, i) => integer(s.classLabel, 0, 255, `trajectoryFigure: series[${i}].classLabel`));
   const perClass = new Set(classes).size < classes.length;
   const seen = new Set<number>();
-  const series: LineSeries[] = data.series.map((s, i) => {
+  // Class order (stable within a class), so the legend lists class 0 first whatever the row order.
+  const order = classes.map((k, i) => [k, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+  const series: LineSeries[] = order.map((i) => {
+    const s = data.series[i]!;
     sameLength(t, numbers(s.values, `trajectoryFigure: series[${i}].values`), "trajectoryFigure: steps", `trajectoryFigure: series[${i}].values`);
     const k = classes[i]!;
     const first = !seen.has(k);
@@ -468,6 +509,13 @@ export interface PowerFrequencyData {
   power: ArrayLike<number>;
   /** Oscillation frequency per current, GHz. */
   frequencyGHz: ArrayLike<number>;
+  /**
+   * Whether each current's simulation settled (status `ok`). Points that did not are drawn as
+   * hollow grey markers, off the lines, with their own legend entry. @default all settled
+   */
+  settled?: ArrayLike<boolean>;
+  /** Legend text of the points that did not settle. @default "did not settle (not fitted)" */
+  unsettledLabel?: string;
   /** @default "" */
   currentUnit?: string;
   /** @default "" */
@@ -476,18 +524,43 @@ export interface PowerFrequencyData {
   title?: string;
 }
 
-/** Macrospin sweep result: power p(I) (left axis, blue) and frequency f(I) (right axis, vermillion, GHz). */
+/**
+ * Macrospin sweep result: power p(I) (left axis, blue) and frequency f(I) (right axis, vermillion,
+ * GHz) through the settled points, broken where a current did not settle; points that did not
+ * settle as hollow grey markers (circles for power, squares for frequency), so they are visible but
+ * not mistaken for results.
+ */
 export function powerFrequencyFigure(data: PowerFrequencyData): string {
   const I = numbers(data.current, "powerFrequencyFigure: current");
-  sameLength(I, numbers(data.power, "powerFrequencyFigure: power"), "powerFrequencyFigure: current", "powerFrequencyFigure: power");
-  sameLength(I, numbers(data.frequencyGHz, "powerFrequencyFigure: frequencyGHz"), "powerFrequencyFigure: current", "powerFrequencyFigure: frequencyGHz");
+  const P = numbers(data.power, "powerFrequencyFigure: power");
+  const F = numbers(data.frequencyGHz, "powerFrequencyFigure: frequencyGHz");
+  sameLength(I, P, "powerFrequencyFigure: current", "powerFrequencyFigure: power");
+  sameLength(I, F, "powerFrequencyFigure: current", "powerFrequencyFigure: frequencyGHz");
+  const ok = Array.from({ length: I.length }, (_, i) => (data.settled === undefined ? true : data.settled[i]));
+  if (data.settled !== undefined && data.settled.length !== I.length) {
+    throw new InputError(`powerFrequencyFigure: settled must have one value per current (${I.length}, got ${data.settled.length})`);
+  }
+  ok.forEach((v, i) => {
+    if (typeof v !== "boolean") throw new TypeError(`powerFrequencyFigure: settled[${i}] must be true or false`);
+  });
+  const pick = (a: ArrayLike<number>, keep: boolean) => Float64Array.from(a).filter((_, i) => ok[i] === keep);
+  // Settled values with gaps where a current did not settle, so no line bridges an unsettled point.
+  const gapped = (a: ArrayLike<number>) => Float64Array.from(a, (v, i) => (ok[i] ? v : NaN));
   const style = I.length <= 40 ? "linepoints" : "line";
+  const series: LineSeries[] = [
+    { label: "power p", x: I, y: gapped(P), style, color: color(0) },
+    { label: "frequency f", x: I, y: gapped(F), style, color: color(1), dash: "6 3", axis: "right", marker: "square" },
+  ];
+  if (ok.some((v) => !v)) {
+    const Ibad = pick(I, false);
+    series.push(
+      { label: data.unsettledLabel ?? "did not settle (not fitted)", x: Ibad, y: pick(P, false), style: "points", color: "#777777", marker: "circle", markerSize: 3.5, hollow: true },
+      { x: Ibad, y: pick(F, false), style: "points", color: "#777777", marker: "square", markerSize: 3.5, hollow: true, axis: "right" },
+    );
+  }
   return lineChart({
     title: data.title,
-    series: [
-      { label: "power p", x: I, y: data.power, style, color: color(0) },
-      { label: "frequency f", x: I, y: data.frequencyGHz, style, color: color(1), dash: "6 3", axis: "right", marker: "square" },
-    ],
+    series,
     x: { label: "Current I", unit: data.currentUnit ?? "" },
     y: { label: "Power p", unit: data.powerUnit ?? "" },
     y2: { label: "Frequency f", unit: "GHz" },

@@ -66,6 +66,10 @@ export interface LegendEntry {
   dash?: string;
   marker?: Marker;
   width?: number;
+  /** Marker drawn as an outline only (white inside). @default false */
+  hollow?: boolean;
+  /** Marker fill opacity; when set, the marker gets an outline in its colour (translucent points). @default opaque, white ring */
+  fillOpacity?: number;
 }
 
 /**
@@ -265,7 +269,14 @@ function sample(e: LegendEntry, x0: number, cy: number): string {
     s += `<rect x="${num(x0 + 4)}" y="${num(cy - 5)}" width="${SAMPLE - 8}" height="10" fill="${e.color}" fill-opacity="0.55"/>`;
   } else {
     if (e.kind !== "points") s += `<path d="M${num(x0)},${num(cy)}h${SAMPLE}" stroke="${e.color}" stroke-width="${num(e.width ?? 2)}" fill="none"${e.dash ? ` stroke-dasharray="${e.dash}"` : ""}/>`;
-    if (e.kind !== "line") s += `<path d="${markerPath(e.marker ?? "circle", x0 + SAMPLE / 2, cy, 3.2)}" fill="${e.color}" stroke="#FFFFFF" stroke-width="0.5"/>`;
+    if (e.kind !== "line") {
+      const paint = e.hollow
+        ? `fill="#FFFFFF" stroke="${e.color}" stroke-width="1.2"`
+        : e.fillOpacity !== undefined
+          ? `fill="${e.color}" fill-opacity="${num(e.fillOpacity)}" stroke="${e.color}" stroke-width="0.8"`
+          : `fill="${e.color}" stroke="#FFFFFF" stroke-width="0.5"`;
+      s += `<path d="${markerPath(e.marker ?? "circle", x0 + SAMPLE / 2, cy, 3.2)}" ${paint}/>`;
+    }
   }
   return s;
 }

@@ -32,6 +32,8 @@ export interface LineSeries {
   marker?: Marker;
   /** Marker radius in px. @default 3 */
   markerSize?: number;
+  /** Markers drawn as outlines (white inside), e.g. for points that are shown but not trusted. @default false */
+  hollow?: boolean;
   /** Shaded band between lo[i] and hi[i] (e.g. a 5–95 % percentile band), drawn under the line. */
   band?: { lo: ArrayLike<number>; hi: ArrayLike<number> };
   /** Axis the series is measured on. @default "left" */
@@ -113,6 +115,7 @@ export function lineChart(options: LineChartOptions): string {
       lineWidth: s.lineWidth ?? 2,
       marker: s.marker ?? MARKERS[i % MARKERS.length]!,
       markerSize: s.markerSize ?? 3,
+      hollow: s.hollow === true,
       axis,
       noLegend: s.noLegend === true,
       fitDomain: s.fitDomain !== false,
@@ -144,6 +147,7 @@ export function lineChart(options: LineChartOptions): string {
       dash: s.dash,
       marker: s.marker,
       width: s.lineWidth,
+      hollow: s.hollow,
     }));
   const spec: FrameSpec = {
     width,
@@ -238,7 +242,7 @@ export function lineChart(options: LineChartOptions): string {
           const Y = pyBuf[i]!;
           if (X >= plot.x - 0.5 && X <= plot.x + plot.w + 0.5 && Y >= plot.y - 0.5 && Y <= plot.y + plot.h + 0.5) d += markerPath(s.marker, X, Y, s.markerSize);
         }
-        if (d) markers += `<path d="${d}" fill="${s.color}" stroke="#FFFFFF" stroke-width="0.6"/>\n`;
+        if (d) markers += s.hollow ? `<path d="${d}" fill="#FFFFFF" stroke="${s.color}" stroke-width="1.2"/>\n` : `<path d="${d}" fill="${s.color}" stroke="#FFFFFF" stroke-width="0.6"/>\n`;
       }
     }
     // Markers are not clipped: a point on the domain edge stays a whole marker.

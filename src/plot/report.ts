@@ -9,9 +9,15 @@ import { show } from "../util/check.js";
 
 /** A figure: an SVG document string (from the chart or figure functions) and its caption. */
 export interface ReportFigure {
-  /** Caption text; "Figure N." is prepended. Backticks mark `code`. */
+  /** Caption text; the figure's label ("Figure N.") is prepended. Backticks mark `code`. */
   caption: string;
   svg: string;
+  /**
+   * The figure's label, "Figure " plus a number with an optional series letter ("Figure 2",
+   * "Figure S1"), unique in the report; its anchor is `fig-<number>` in lower case (`#fig-s1`).
+   * @default "Figure N", counting the figures of the report from 1
+   */
+  label?: string;
 }
 
 /** A table: header cells and rows of cells (numbers printed as given by `String`). */
@@ -60,6 +66,7 @@ figure{margin:1.2em 0;text-align:center}
 figure svg{display:block;margin:0 auto;max-width:100%;height:auto}
 figcaption{margin:.5em auto 0;max-width:80ch;text-align:left;font-size:.92em;color:#333}
 figcaption b{color:#000}
+a{color:#0072B2}
 .table-wrap{overflow-x:auto;margin:1em 0}
 table{border-collapse:collapse;font-size:.93em;min-width:50%}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:0 0 .4em}
@@ -79,6 +86,35 @@ function inline(s: string): string {
   return escapeXml(s).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
 
+const LABEL = /^Figure (S?\d+)$/;
+
+/** The anchor of a figure label: "Figure S1" → "fig-s1". */
+export function figureAnchor(label: string): string {
+  const m = LABEL.exec(label);
+  if (!m) throw new InputError(`figure label must be "Figure " and a number, optionally after S (got ${show(label)})`);
+  return `fig-${m[1]!.toLowerCase()}`;
+}
+
+/**
+ * {@link inline}, then each "Figure X" naming a figure of the report (outside code) becomes a link
+ * to it; `refs` collects the anchors linked.
+ */
+function linked(s: string, labels: ReadonlySet<string>, refs: Set<string>): string {
+  return inline(s)
+    .split(/(<code>[\s\S]*?<\/code>)/)
+    .map((part) =>
+      part.startsWith("<code>")
+        ? part
+        : part.replace(/\bFigure (S?\d+)\b/g, (m: string) => {
+            if (!labels.has(m)) return m;
+            const a = figureAnchor(m);
+            refs.add(a);
+            return `<a href="#${a}">${m}</a>`;
+          }),
+    )
+    .join("");
+}
+
 /** Checks that a figure is a standalone SVG document without scripts or external references; returns it without an XML prolog. */
 function checkSvg(svg: unknown, where: string): string {
   if (typeof svg !== "string") throw new TypeError(`${where} must be an SVG string (got ${show(svg)})`);
@@ -94,17 +130,32 @@ const NUMERIC = /^[−+-]?\d[\d,]*(\.\d+)?\s*%?$/;
 
 /**
  * Renders the report as one HTML5 document: title, subtitle, a table of contents, the sections
- * (figures numbered "Figure 1.", "Figure 2.", ... across the report) and a "Run details" list.
- * All text is escaped; figure SVGs are inlined after checking they hold no scripts or external
- * references.
+ * (figures labelled by their `label`, or numbered "Figure 1.", "Figure 2.", ... across the report)
+ * and a "Run details" list. "Figure X" in paragraphs and table cells links to that figure. All text
+ * is escaped; figure SVGs are inlined after checking they hold no scripts or external references.
  *
+ * @throws InputError for a malformed or repeated figure label.
  * @example renderReport({ title: "dynaspin reproduce", sections: [{ heading: "Spiral", paragraphs: ["Test accuracy 92 %."] }] })
  */
 export function renderReport(data: ReportData): string {
   if (typeof data?.title !== "string") throw new TypeError("renderReport: title must be a string");
   const sections: readonly ReportSection[] = data.sections;
   if (!Array.isArray(sections)) throw new TypeError("renderReport: sections must be an array");
+  // Labels first, so that text can link to a figure of a later section.
   let figNo = 0;
+  const labels = new Set<string>();
+  const labelOf = new Map<ReportFigure, string>();
+  sections.forEach((sec: ReportSection) => {
+    for (const f of sec?.figures ?? []) {
+      figNo++;
+      const label = f.label === undefined ? `Figure ${figNo}` : String(f.label);
+      figureAnchor(label);
+      if (labels.has(label)) throw new InputError(`renderReport: figure label ${show(label)} is used twice`);
+      labels.add(label);
+      labelOf.set(f, label);
+    }
+  });
+  const refs = new Set<string>();
   let toc = "";
   let body = "";
   sections.forEach((sec: ReportSection, si: number) => {
@@ -113,7 +164,7 @@ export function renderReport(data: ReportData): string {
     const id = `s${si + 1}`;
     toc += `<li><a href="#${id}">${inline(sec.heading)}</a></li>`;
     body += `<section id="${id}">\n<h2>${inline(sec.heading)}</h2>\n`;
-    for (const p of sec.paragraphs ?? []) body += `<p>${inline(String(p))}</p>\n`;
+    for (const p of sec.paragraphs ?? []) body += `<p>${linked(String(p), labels, refs)}</p>\n`;
     if (sec.table) {
       const t: ReportTable = sec.table;
       const n = t.columns.length;
@@ -125,7 +176,7 @@ export function renderReport(data: ReportData): string {
         body += `<tr>${row
           .map((c: string | number) => {
             const s = String(c);
-            return `<td${typeof c === "number" || NUMERIC.test(s) ? ` class="num"` : ""}>${inline(s)}</td>`;
+            return `<td${typeof c === "number" || NUMERIC.test(s) ? ` class="num"` : ""}>${linked(s, labels, refs)}</td>`;
           })
           .join("")}</tr>`;
       });
@@ -133,8 +184,8 @@ export function renderReport(data: ReportData): string {
     }
     (sec.figures ?? []).forEach((f: ReportFigure, fi: number) => {
       const svg = checkSvg(f.svg, `${where}.figures[${fi}].svg`);
-      figNo++;
-      body += `<figure id="fig${figNo}">\n${svg}\n<figcaption><b>Figure ${figNo}.</b> ${inline(String(f.caption ?? ""))}</figcaption>\n</figure>\n`;
+      const label = labelOf.get(f)!;
+      body += `<figure id="${figureAnchor(label)}">\n${svg}\n<figcaption><b>${escapeXml(label)}.</b> ${inline(String(f.caption ?? ""))}</figcaption>\n</figure>\n`;
     });
     body += `</section>\n`;
   });

@@ -8,8 +8,8 @@ import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
 import { TINTS, color, mix } from "./palette.js";
 import { extent } from "./scale.js";
-import { MARKERS, markerPath, svgDocument } from "./svg.js";
-import { num } from "./text.js";
+import { MARKERS, markerPath, svgDocument, text } from "./svg.js";
+import { num, textWidth } from "./text.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, oneOf } from "../util/check.js";
 
@@ -71,6 +71,18 @@ export interface ScatterChartOptions extends ChartBaseOptions {
   markerSize?: number;
   /** Marker opacity in (0, 1]. @default 0.85 */
   opacity?: number;
+  /**
+   * Marker outline: "white" (a thin white ring that separates markers on a busy background) or
+   * "class" (the class colour at full opacity, so that translucent markers piled on one another
+   * stay visible and darken where they are dense). @default "white"
+   */
+  outline?: "white" | "class";
+  /**
+   * Count piled-up points: points of one class each closer than `radius` px to another form a
+   * pile (see {@link piles}), and piles of at least `minCount` points get "×N" printed beside
+   * them. Every point is still drawn. @default none
+   */
+  stacks?: { radius: number; minCount: number };
 }
 
 const LEVELS = 24;
@@ -167,6 +179,47 @@ export function clipLine(w0: number, w1: number, c: number, xa: number, xb: numb
 }
 
 /**
+ * Piles of points: connected groups of one class where each point is closer than `radius` px to
+ * another of the group (single linkage, via a grid of `radius`-sized cells), with their count and
+ * pixel bounding box, largest first (ties in input order).
+ */
+export function piles(points: readonly { x: number; y: number; k: number }[], radius: number): { n: number; k: number; x0: number; x1: number; y0: number; y1: number }[] {
+  const n = points.length;
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const cells = new Map<string, number[]>();
+  const key = (cx: number, cy: number) => `${cx},${cy}`;
+  points.forEach((p, i) => {
+    const cx = Math.floor(p.x / radius), cy = Math.floor(p.y / radius);
+    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
+      for (const j of cells.get(key(cx + dx, cy + dy)) ?? []) {
+        const q = points[j]!;
+        if (q.k === p.k && (q.x - p.x) ** 2 + (q.y - p.y) ** 2 < radius * radius) parent[root(i)] = root(j);
+      }
+    }
+    const list = cells.get(key(cx, cy));
+    if (list) list.push(i);
+    else cells.set(key(cx, cy), [i]);
+  });
+  const byRoot = new Map<number, { n: number; k: number; x0: number; x1: number; y0: number; y1: number; first: number }>();
+  points.forEach((p, i) => {
+    const g = byRoot.get(root(i));
+    if (!g) byRoot.set(root(i), { n: 1, k: p.k, x0: p.x, x1: p.x, y0: p.y, y1: p.y, first: i });
+    else {
+      g.n++;
+      g.x0 = Math.min(g.x0, p.x);
+      g.x1 = Math.max(g.x1, p.x);
+      g.y0 = Math.min(g.y0, p.y);
+      g.y1 = Math.max(g.y1, p.y);
+    }
+  });
+  return [...byRoot.values()].sort((a, b) => b.n - a.n || a.first - b.first).map(({ first: _first, ...g }) => g);
+}
+
+/**
  * Draws class-coloured points, optional decision regions and separating lines; returns an SVG string.
  *
  * @example
@@ -195,13 +248,17 @@ export function scatterChart(options: ScatterChartOptions): string {
   }));
   const r = options.markerSize ?? 3;
   const opacity = options.opacity ?? 0.85;
+  const outline = oneOf(options.outline ?? "white", ["white", "class"] as const, `${where}: outline`);
+  const stacks = options.stacks
+    ? { radius: finite(options.stacks.radius, `${where}: stacks.radius`), minCount: integer(options.stacks.minCount, 2, Number.MAX_SAFE_INTEGER, `${where}: stacks.minCount`) }
+    : undefined;
   const xAxis: AxisOptions = { ...(regions ? { min: regions.x0, max: regions.x1 } : {}), ...options.xAxis };
   const yAxis: AxisOptions = { ...(regions ? { min: regions.y0, max: regions.y1 } : {}), ...options.yAxis };
   const classes = new Set<number>();
   for (let i = 0; i < pl.length; i++) classes.add(pl[i]!);
   const sorted = [...classes].sort((a, b) => a - b);
   const names = options.classNames ?? [];
-  const entries: LegendEntry[] = sorted.map((k) => ({ label: names[k] ?? `class ${k}`, color: color(k), kind: "points", marker: MARKERS[k % MARKERS.length]! }));
+  const entries: LegendEntry[] = sorted.map((k) => ({ label: names[k] ?? `class ${k}`, color: color(k), kind: "points", marker: MARKERS[k % MARKERS.length]!, ...(outline === "class" ? { fillOpacity: Math.max(opacity, 0.5) } : {}) }));
   for (const l of lines) if (l.label) entries.push({ label: l.label, color: l.color, kind: "line", dash: l.dash, width: 1.8 });
   const spec: FrameSpec = { width, height, title: options.title, x: xAxis, xExtent: extent([px]), y: yAxis, yExtent: extent([py]), grid: !regions };
   const draw = (frame: Frame): FrameContent => {
@@ -248,6 +305,7 @@ export function scatterChart(options: ScatterChartOptions): string {
     body += "</g>\n";
     const lpx: number[] = [];
     const lpy: number[] = [];
+    const members: { x: number; y: number; k: number }[] = [];
     for (const k of sorted) {
       let d = "";
       const shape = MARKERS[k % MARKERS.length]!;
@@ -259,9 +317,38 @@ export function scatterChart(options: ScatterChartOptions): string {
         d += markerPath(shape, X, Y, r);
         lpx.push(X);
         lpy.push(Y);
+        if (stacks) members.push({ x: X, y: Y, k });
       }
-      if (d) body += `<path d="${d}" fill="${color(k)}" fill-opacity="${num(opacity)}" stroke="#FFFFFF" stroke-width="0.5"/>\n`;
+      const stroke = outline === "white" ? `stroke="#FFFFFF" stroke-width="0.5"` : `stroke="${color(k)}" stroke-width="0.8"`;
+      if (d) body += `<path d="${d}" fill="${color(k)}" fill-opacity="${num(opacity)}" ${stroke}/>\n`;
     }
+    // Pile counts beside each pile's bounding box (right, else left, above, below: the first spot
+    // inside the plot and free of other counts), largest piles first.
+    const placed: [number, number, number, number][] = [];
+    let counts = "";
+    for (const p of stacks ? piles(members, stacks.radius).filter((q) => q.n >= stacks.minCount) : []) {
+      const label = `×${p.n}`;
+      const w = textWidth(label, 10) + 2;
+      const h = 11;
+      const cx = (p.x0 + p.x1) / 2, cy = (p.y0 + p.y1) / 2;
+      const spots: [number, number][] = [
+        [p.x1 + r + 3, cy - h / 2],
+        [p.x0 - r - 3 - w, cy - h / 2],
+        [cx - w / 2, p.y0 - r - 3 - h],
+        [cx - w / 2, p.y1 + r + 3],
+      ];
+      const free = (s: [number, number]) => placed.every(([x, y, pw, ph]) => s[0] + w <= x || s[0] >= x + pw || s[1] + h <= y || s[1] >= y + ph);
+      const inside = (s: [number, number]) => s[0] >= plot.x && s[0] + w <= plot.x + plot.w && s[1] >= plot.y && s[1] + h <= plot.y + plot.h;
+      const spot = spots.find((s) => free(s) && inside(s)) ?? spots.find(inside) ?? spots[0]!;
+      placed.push([spot[0], spot[1], w, h]);
+      counts += text(spot[0] + 1, spot[1] + h / 2, label, { size: 10, bold: true, fill: mix(color(p.k), "#000000", 0.45), valign: "middle" }) + "\n";
+      for (let a = 0; a <= 2; a++) for (let b = 0; b <= 1; b++) {
+        lpx.push(spot[0] + (w * a) / 2);
+        lpy.push(spot[1] + h * b);
+      }
+    }
+    // Counts sit on a translucent white backing so that points under them stay readable as points.
+    const countLayer = counts && `<g paint-order="stroke" stroke="#FFFFFF" stroke-width="2.5" stroke-opacity="0.8" stroke-linejoin="round">\n${counts}</g>\n`;
     const [xa, xb] = xs.domain;
     const [ya, yb] = ys.domain;
     for (const l of lines) {
@@ -274,6 +361,7 @@ export function scatterChart(options: ScatterChartOptions): string {
         lpy.push(ys.map(seg[1] + ((seg[3] - seg[1]) * k) / 40));
       }
     }
+    body += countLayer;
     return { body, px: lpx, py: lpy };
   };
   const body = framed(spec, entries, legend, draw);

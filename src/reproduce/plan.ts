@@ -7,6 +7,7 @@
 import { TASK_DEFAULTS, type TaskName } from "../train/tasks.js";
 import { resolveTrainOptions, type TrainOptions } from "../train/train.js";
 import { PAPER_DEVICE, type Eq4Params } from "../device/analytic.js";
+import { PRESETS } from "../device/presets.js";
 import { InputError } from "../util/errors.js";
 import { integer, oneOf } from "../util/check.js";
 
@@ -70,6 +71,46 @@ export interface PhysicsPlan {
   workers: number;
 }
 
+/**
+ * One panel of the paper's Fig. 2 drawn from a device preset: eq. 3 with the preset's Ic and Q (the
+ * values the paper's Fig. 2 caption gives) and eq. 4 with the same Ic and Q. The paper gives no a
+ * and b for these devices, so eq. 4 carries over the test device's tail in units of Ic:
+ * a = a_test·Ic_test/Ic, b = b_test (a·I − b = 0 at I = 1.25·Ic, as for the test device).
+ */
+export interface PresetPanelPlan {
+  /** The preset (`dynaspin train --device NAME`). */
+  preset: "hamadeh2012" | "zeng2013";
+  /** The paper's panel letter. */
+  paperPanel: "b" | "c";
+  /** From the preset (the paper's Fig. 2 caption). */
+  Ic: number;
+  Q: number;
+  /** Chosen here (see above), in 1/currentUnit and dimensionless. */
+  a: number;
+  b: number;
+  currentUnit: string;
+  /** Currents drawn, [3·Ic, 0]. */
+  range: [number, number];
+}
+
+/** The two preset panels of Fig. 2 ((b) Hamadeh 2012, (c) Zeng 2013); see {@link PresetPanelPlan}. */
+export function presetPanels(): PresetPanelPlan[] {
+  return (["hamadeh2012", "zeng2013"] as const).map((preset, i) => {
+    const spec = PRESETS[preset].spec;
+    const Ic = Number(spec.Ic), Q = Number(spec.Q);
+    return {
+      preset,
+      paperPanel: i === 0 ? "b" : "c",
+      Ic,
+      Q,
+      a: Number(((PAPER_DEVICE.a * PAPER_DEVICE.Ic) / Ic).toPrecision(3)),
+      b: PAPER_DEVICE.b,
+      currentUnit: spec.currentUnit ?? "",
+      range: [3 * Ic, 0],
+    };
+  });
+}
+
 /** Everything one reproduce run does. */
 export interface ReproducePlan {
   mode: ReproduceMode;
@@ -79,6 +120,8 @@ export interface ReproducePlan {
   digits: TaskPlan;
   robustness: RobustnessPlan;
   device: DevicePlan;
+  /** The paper's Fig. 2(b) and (c), from the device presets. */
+  figure2: PresetPanelPlan[];
   /** The LLG panel of Fig. 2, or null when the mode skips it. */
   physics: PhysicsPlan | null;
   /** Epochs at which the spiral network's final states are captured for Fig. 3 (b)–(d). */
@@ -168,5 +211,5 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
   for (const t of [spiral, digits]) resolveTrainOptions({ ...t.options, seed });
   const epochs = spiral.options.epochs ?? 200;
   if (!(epochs >= 1)) throw new InputError(`spiral epochs must be >= 1 (got ${epochs})`);
-  return { mode, seed, spiral, digits, robustness, device, physics, snapshotEpochs: snapshotEpochs(epochs), reductions };
+  return { mode, seed, spiral, digits, robustness, device, figure2: presetPanels(), physics, snapshotEpochs: snapshotEpochs(epochs), reductions };
 }

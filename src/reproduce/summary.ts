@@ -88,6 +88,11 @@ export interface ReproduceSummary {
     noise: number;
   };
   spiral: TaskSummary;
+  /**
+   * Fig. 3 (b)–(d): per snapshot epoch, how many test points' final states lie on their class's
+   * side of the readout line (for a two-class readout this is the test accuracy at that epoch).
+   */
+  figure3: { epoch: number; separated: number; total: number }[];
   digits: TaskSummary;
   /** The LLG panel of Fig. 2, null when the mode skips it. */
   physics: PhysicsSummary | null;

@@ -63,3 +63,26 @@ export async function checkReportInBrowser(
     await browser.close();
   }
 }
+
+/** What {@link captionsAndReferences} reads from a rendered report. */
+export interface FigureInfo {
+  id: string;
+  caption: string;
+  /** Links to the figure from outside any figure (paragraphs, tables). */
+  references: number;
+}
+
+/**
+ * Reads every figure of the open page: its anchor id, its caption text as rendered, and how many
+ * links outside figures point to it — for "every caption present, every figure referenced".
+ */
+export async function captionsAndReferences(page: Page): Promise<FigureInfo[]> {
+  return page.$$eval("figure", (figs) =>
+    figs.map((f) => {
+      const id = f.id;
+      const caption = f.querySelector("figcaption")?.textContent?.trim() ?? "";
+      const references = [...document.querySelectorAll(`a[href="#${id}"]`)].filter((a) => a.closest("figure") === null).length;
+      return { id, caption, references };
+    }),
+  );
+}

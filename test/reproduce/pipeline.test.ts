@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkReportInBrowser } from "../helpers/report-browser.js";
+import { captionsAndReferences, checkReportInBrowser } from "../helpers/report-browser.js";
 import { runReproduce } from "../../src/node/reproduce.js";
 import { makePlan } from "../../src/reproduce/plan.js";
 import { runCli } from "../../src/cli/main.js";
@@ -12,7 +12,7 @@ import { decodePng } from "../plot/png-decode.js";
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-reproduce-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const FIGURES = ["fig2-device-curve", "fig3-spiral", "fig4-robustness", "fig5-digits-training", "digits-confusion", "spiral-trajectories", "spiral-currents", "digits-currents"];
+const FIGURES = ["fig2-device-curve", "test-device-fit", "fig3-spiral", "fig4-robustness", "fig5-digits-training", "digits-confusion", "spiral-trajectories", "spiral-currents", "digits-currents"];
 
 test("a tiny reproduce run writes every figure, metric, model, summary and a report that Chromium shows without errors or requests", { timeout: 90_000 }, async () => {
   const out = join(dir, "run");
@@ -24,6 +24,8 @@ test("a tiny reproduce run writes every figure, metric, model, summary and a rep
     "metrics/digits-seed3.csv",
     "metrics/robustness.csv",
     "metrics/device-data.csv",
+    "metrics/fig2-preset-curves.csv",
+    "metrics/spiral-final-states.csv",
     "models/spiral-seed3.json",
     "models/digits-seed3.json",
     "models/device-fit.json",
@@ -33,7 +35,7 @@ test("a tiny reproduce run writes every figure, metric, model, summary and a rep
     "figures/llg-power-frequency.svg",
     "figures/llg-power-frequency.png",
     "metrics/llg-curve.csv",
-    ...(summary.physics?.fit ? ["figures/fig2-llg-device-curve.svg", "figures/fig2-llg-device-curve.png", "models/llg-fit.json"] : []),
+    ...(summary.physics?.fit ? ["figures/llg-device-curve.svg", "figures/llg-device-curve.png", "models/llg-fit.json"] : []),
   ];
   const figureCount = expected.filter((f) => f.endsWith(".svg")).length;
   for (const f of expected) assert.ok(existsSync(join(out, f)), `missing ${f}`);
@@ -69,7 +71,31 @@ test("a tiny reproduce run writes every figure, metric, model, summary and a rep
   assert.match(html, /93\.88 %/);
   assert.match(html, /dynaspin reproduce \(test\)/);
 
-  await checkReportInBrowser(report, join(dir, "profile"), figureCount, "reproduce-report.png");
+  // Paper figures keep the paper's numbers; the extras are S1, S2, ... in order.
+  const labels = [...html.matchAll(/<figcaption><b>(Figure [^.]+)\.<\/b>/g)].map((m) => m[1]);
+  assert.deepEqual(labels.filter((l) => !l!.startsWith("Figure S")), ["Figure 2", "Figure 3", "Figure 4", "Figure 5"]);
+  assert.deepEqual(labels.filter((l) => l!.startsWith("Figure S")), Array.from({ length: figureCount - 4 }, (_, i) => `Figure S${i + 1}`));
+  // Differences from the paper: every number the paper gives, ours from this run beside it.
+  const diff = html.slice(html.indexOf("<h2>Differences from the paper</h2>"));
+  assert.ok(diff.length > 0 && html.includes("<h2>Differences from the paper</h2>"));
+  for (const s of ["93.88 %", "92 %", "99.16 %", "97.5 %", "Fig. 4 statement", "10 000", "a = 4, b = 5, Ic = 1, Q = 2", "Ic = −6 mA, Q = 0.1", "Ic = −10 µA, Q = 0.3"]) assert.ok(diff.includes(s), `differences table lacks ${s}`);
+  assert.ok(diff.includes(`${(100 * json.spiral.testAccuracy.mean).toFixed(2)} % (seed 3)`), "our spiral test accuracy, read from the run");
+  assert.ok(diff.includes(`${json.robustness.trials} trials per σ`), "our trial count, read from the run");
+
+  await checkReportInBrowser(report, join(dir, "profile"), figureCount, "reproduce-report.png", async (page) => {
+    const figs = await captionsAndReferences(page);
+    assert.equal(figs.length, figureCount);
+    for (const f of figs) {
+      assert.match(f.caption, /^Figure S?\d+\. \S/, `${f.id}: caption present and labelled`);
+      assert.match(f.caption, /Data: .+\. Made by dynaspin reproduce \(test\)\.$/, `${f.id}: caption names its data source and command`);
+      assert.ok(f.references >= 1, `${f.id} is not referenced from the text`);
+    }
+    // Fig. 2 is the presets' curves, labelled as such, never as measured data.
+    const fig2 = figs.find((f) => f.id === "fig-2")!;
+    assert.match(fig2.caption, /hamadeh2012/);
+    assert.match(fig2.caption, /zeng2013/);
+    assert.match(fig2.caption, /no measured points/);
+  });
 });
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
