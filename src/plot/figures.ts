@@ -546,7 +546,8 @@ export function powerFrequencyFigure(data: PowerFrequencyData): string {
   const pick = (a: ArrayLike<number>, keep: boolean) => Float64Array.from(a).filter((_, i) => ok[i] === keep);
   // Settled values with gaps where a current did not settle, so no line bridges an unsettled point.
   const gapped = (a: ArrayLike<number>) => Float64Array.from(a, (v, i) => (ok[i] ? v : NaN));
-  const style = I.length <= 40 ? "linepoints" : "line";
+  // With gaps, markers keep an isolated settled point visible.
+  const style = I.length <= 40 || ok.some((v) => !v) ? "linepoints" : "line";
   const series: LineSeries[] = [
     { label: "power p", x: I, y: gapped(P), style, color: color(0) },
     { label: "frequency f", x: I, y: gapped(F), style, color: color(1), dash: "6 3", axis: "right", marker: "square" },
