@@ -54,7 +54,7 @@ export { parseDigits } from "./data/digits.js";
 export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
 export { VERSION } from "./version.js";
 export { drawDevices, drawDevicesResolved, drawValue, resolveVariation, parseVariationArg, VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, MODEL_PARAMS, MAX_REDRAWS, type VariationSpec, type ResolvedVariation, type VariationParam, type VariationDistribution, type DrawResult } from "./device/variation.js";
-export { makeCircles, makeXor, makeGaussians, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
+export { makeCircles, makeXor, makeGaussians, makeMoons, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
 export { checkpointToJson, parseCheckpointJson, restoreTrainingRun, stringifyCheckpoint, fingerprintData, hashDataset, checkpointSchema, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointJson, type DataFingerprint, type EpochMetricsJson } from "./train/checkpoint.js";
 export { type RestartSelection, type TrainingRunState } from "./train/train.js";
 export { robustnessSweep, resolveRobustnessOptions, createTrialContext, runTrials, sigmaStats, percentileSorted, parseSigmas, checkTestSet, type RobustnessOptions, type ResolvedRobustness, type RobustnessResult, type SigmaStats, type SigmaRaw, type TrialContext } from "./sweep/robustness.js";

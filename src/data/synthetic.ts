@@ -1,7 +1,8 @@
 /**
  * Small two-class 2-D data sets for the playground (and the CLI), after TensorFlow Playground's:
- * concentric circles, XOR quadrants and two Gaussian blobs. Pure and seeded: the same options
- * always give the same points, in the browser and in Node.
+ * concentric circles, XOR quadrants and two Gaussian blobs, plus scikit-learn's two moons. Pure and
+ * seeded: the same options always give the same points, in the browser and in Node. (Spirals,
+ * with two or more arms, are in spiral.ts.)
  *
  * Every generator alternates classes (even rows class 0, odd rows class 1), draws every random
  * number from one `Rng(seed)` in row order, and adds N(0, noise²) to each coordinate.
@@ -12,13 +13,16 @@
  *   class 1 when x·y < 0 (quadrants II and IV), class 0 when x·y > 0.
  * - gaussians: class 0 around (−0.5, −0.5), class 1 around (0.5, 0.5), each coordinate with
  *   standard deviation `spread` (default 0.3) plus the noise.
+ * - moons: two interleaving half circles (scikit-learn's `make_moons`, with the angle drawn
+ *   uniformly instead of on a grid): class 0 at (cos t, sin t), class 1 at (1 − cos t, 0.5 − sin t),
+ *   t ~ U(0, π). `make_moons(noise=0.2)` corresponds to `noise: 0.2`.
  */
 import type { Dataset } from "./dataset.js";
 import { Rng } from "../util/rng.js";
 import { integer, finite, inRange } from "../util/check.js";
 
 /** Names of the synthetic 2-D data sets. */
-export const SYNTHETIC_SETS = ["circles", "xor", "gaussians"] as const;
+export const SYNTHETIC_SETS = ["circles", "xor", "gaussians", "moons"] as const;
 /** A synthetic 2-D data set. */
 export type SyntheticSet = (typeof SYNTHETIC_SETS)[number];
 
@@ -109,6 +113,22 @@ export function makeGaussians(options: SyntheticOptions = {}): Dataset {
   });
 }
 
+/**
+ * Two interleaving half circles: class 0 on the upper arc (cos t, sin t), class 1 on the lower
+ * arc (1 − cos t, 0.5 − sin t), t ~ U(0, π), each coordinate plus N(0, noise²).
+ * @example makeMoons({ count: 1000, noise: 0.2, seed: 0 }).n // 1000
+ */
+export function makeMoons(options: SyntheticOptions = {}): Dataset {
+  const { count, noise, rng } = resolve(options, "moons");
+  return make(count, (_r, cls, out) => {
+    const t = Math.PI * rng.uniform();
+    const cx = cls === 0 ? Math.cos(t) : 1 - Math.cos(t);
+    const cy = cls === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
+    out[0] = cx + noise * rng.normal();
+    out[1] = cy + noise * rng.normal();
+  });
+}
+
 /** The generator of a synthetic set by name. */
 export function makeSynthetic(name: SyntheticSet, options: SyntheticOptions = {}): Dataset {
   switch (name) {
@@ -118,5 +138,7 @@ export function makeSynthetic(name: SyntheticSet, options: SyntheticOptions = {}
       return makeXor(options);
     case "gaussians":
       return makeGaussians(options);
+    case "moons":
+      return makeMoons(options);
   }
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { makeCircles, makeXor, makeGaussians, makeSynthetic, SYNTHETIC_SETS, InputError } from "../../src/index.js";
+import { makeCircles, makeXor, makeGaussians, makeMoons, makeSynthetic, SYNTHETIC_SETS, InputError } from "../../src/index.js";
 
 test("each synthetic set is reproducible from its seed and changes with it", () => {
   for (const name of SYNTHETIC_SETS) {
@@ -51,8 +51,37 @@ test("gaussians are centred on (-0.5, -0.5) and (0.5, 0.5) with the requested sp
   for (const c of [0, 1]) assert.ok(Math.abs(Math.sqrt(sq[c] / half) - 0.2) < 0.012);
 });
 
+test("moons without noise lie on their half circles: class 0 on the unit upper arc, class 1 on the shifted lower arc", () => {
+  const ds = makeMoons({ count: 400, noise: 0, seed: 6 });
+  for (let r = 0; r < ds.n; r++) {
+    const x = ds.x[2 * r], y = ds.x[2 * r + 1];
+    if (ds.y[r] === 0) {
+      assert.ok(Math.abs(Math.hypot(x, y) - 1) < 1e-12 && y >= 0, `row ${r}: (${x}, ${y})`);
+    } else {
+      assert.ok(Math.abs(Math.hypot(1 - x, 0.5 - y) - 1) < 1e-12 && y <= 0.5, `row ${r}: (${x}, ${y})`);
+    }
+  }
+  // Angles are spread over the whole arc (not a grid of a few points).
+  const ts = new Set(Array.from({ length: ds.n / 2 }, (_, q) => Math.round(Math.atan2(ds.x[4 * q + 1], ds.x[4 * q]) * 10)));
+  assert.ok(ts.size >= 30, `only ${ts.size} distinct angle bins`);
+});
+
+test("moons noise is Gaussian per coordinate with the requested standard deviation", () => {
+  const noisy = makeMoons({ count: 4000, noise: 0.2, seed: 7 });
+  let sq = 0;
+  for (let r = 0; r < noisy.n; r++) {
+    const x = noisy.x[2 * r], y = noisy.x[2 * r + 1];
+    const d = noisy.y[r] === 0 ? Math.hypot(x, y) - 1 : Math.hypot(1 - x, 0.5 - y) - 1;
+    sq += d * d;
+  }
+  // Radial residual of isotropic noise σ around a unit circle: ≈ σ (slightly less near the ends).
+  const rms = Math.sqrt(sq / noisy.n);
+  assert.ok(rms > 0.17 && rms < 0.22, `rms ${rms}`);
+});
+
 test("bad options are refused with the option's name", () => {
   assert.throws(() => makeCircles({ count: 1 }), (e: Error) => e instanceof InputError && /circles count/.test(e.message));
   assert.throws(() => makeXor({ noise: -1 }), (e: Error) => e instanceof InputError && /xor noise/.test(e.message));
   assert.throws(() => makeGaussians({ spread: Number.NaN }), (e: Error) => e instanceof InputError && /gaussians spread/.test(e.message));
+  assert.throws(() => makeMoons({ noise: Number.POSITIVE_INFINITY }), (e: Error) => e instanceof InputError && /moons noise/.test(e.message));
 });

@@ -1,0 +1,583 @@
+/**
+ * Accuracy benchmark (`npm run bench:accuracy [-- FLAGS]`): dynaspin trained with its defaults,
+ * exactly as a user runs it (`dynaspin train --task T` or `dynaspin train --data FILE.csv`, one
+ * process per run, nothing but `--seed S --split-seed S` added), next to scikit-learn's logistic
+ * regression, RBF-kernel SVM and MLP (bench/peers/sklearn_accuracy.py, Debian's python3-sklearn)
+ * trained on the same training rows and scored on the same test rows, for seeds 0..S−1.
+ *
+ * Same rows: the benchmark loads each data set the way the CLI does (`loadSource`) and splits it
+ * with the CLI's own stratified split for seed S; the peers receive those row indices. The split
+ * is then checked against the run itself: the model dynaspin saved is evaluated on the benchmark's
+ * test rows and must reproduce the test accuracy the CLI reported, or the benchmark fails.
+ *
+ * Prints a table (mean ± std test accuracy over the seeds, mean wall time, the issue's goal and
+ * whether it is met) and, for a full run, rewrites the generated block of docs/accuracy.md between
+ * `<!-- accuracy:begin -->` and `<!-- accuracy:end -->` with machine, date, load and versions.
+ *
+ * Flags: --quick (2 seeds, no depth-32 row), --seeds N (default 5), --only ID[,ID|GROUP...],
+ * --mnist (add the MNIST row: several minutes per seed), --no-write, --write (write the docs even
+ * for a partial run: rows not run are carried over from the previous table, marked so),
+ * --json (results as JSON on stdout), --list (the rows and their ids).
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface, type Interface } from "node:readline";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Dataset } from "../src/data/dataset.js";
+import { makeSpiral } from "../src/data/spiral.js";
+import { makeMoons, makeCircles, makeXor, makeGaussians } from "../src/data/synthetic.js";
+import { formatCsvDataset } from "../src/data/csv.js";
+import { stratifiedSplit } from "../src/data/split.js";
+import { loadSource, type DataSource } from "../src/node/tasks.js";
+import { parseModel } from "../src/network/io.js";
+import { evaluate } from "../src/network/api.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const PYTHON = "/usr/bin/python3";
+const PEER = fileURLToPath(new URL("./peers/sklearn_accuracy.py", import.meta.url));
+const DOC = join(ROOT, "docs", "accuracy.md");
+const BEGIN = "<!-- accuracy:begin -->";
+const END = "<!-- accuracy:end -->";
+const PEERS = ["logistic", "svm", "mlp"] as const;
+type PeerName = (typeof PEERS)[number];
+const PEER_LABEL: Record<PeerName, string> = { logistic: "logistic regression", svm: "RBF SVM", mlp: "MLP" };
+/** Sets of at most this many rows (train + test) have the issue's time goal. */
+const SMALL_ROWS = 1000;
+const TIME_GOAL_S = 3;
+
+/** What a row of the table promises (the issue's goals). */
+interface Goal {
+  /** Mean test accuracy at least this (percent). */
+  min?: number;
+  /** Mean test accuracy at least the peer's mean minus `slack` points. */
+  peer?: { name: PeerName; slack: number };
+  /** No run may predict fewer classes than there are on its training rows (class-merging plateau). */
+  noMerge?: boolean;
+}
+
+/** One row of the benchmark: a data set as the user gives it to the CLI. */
+interface Case {
+  id: string;
+  group: "paper" | "depth" | "2-D" | "tabular" | "MNIST";
+  label: string;
+  /** The data arguments of `dynaspin train` (besides --seed and --split-seed). */
+  args: string[];
+  /** The same source for the benchmark's own loading. */
+  source: DataSource;
+  goal: Goal;
+  /** Only with --mnist (or --only naming it). */
+  optIn?: boolean;
+  /** Left out of --quick. */
+  slow?: boolean;
+}
+
+/** A generated 2-D set written to CSV for `--data`. */
+interface Generated {
+  id: string;
+  label: string;
+  make: () => Dataset;
+}
+
+const GENERATED: Generated[] = [
+  { id: "moons", label: "two moons (σ 0.2)", make: () => makeMoons({ count: 1000, noise: 0.2, seed: 0 }) },
+  { id: "circles", label: "circles", make: () => makeCircles({ count: 1000, seed: 0 }) },
+  { id: "xor", label: "XOR", make: () => makeXor({ count: 1000, seed: 0 }) },
+  { id: "gaussians", label: "Gaussians", make: () => makeGaussians({ count: 1000, seed: 0 }) },
+  { id: "spiral-1", label: "spiral, 1 turn (CSV)", make: () => makeSpiral({ count: 1000, turns: 1, seed: 0 }) },
+  { id: "spiral-1.5", label: "spiral, 1.5 turns", make: () => makeSpiral({ count: 1000, turns: 1.5, seed: 0 }) },
+  { id: "spiral-2", label: "spiral, 2 turns", make: () => makeSpiral({ count: 1000, turns: 2, seed: 0 }) },
+  { id: "spiral-3arm", label: "3-arm spiral", make: () => makeSpiral({ count: 999, arms: 3, turns: 1, seed: 0 }) },
+];
+
+function cases(csvDir: string): Case[] {
+  const task = (t: "spiral" | "digits" | "mnist"): DataSource => ({ task: t });
+  const out: Case[] = [
+    { id: "spiral", group: "paper", label: "spiral (paper task, n = 6)", args: ["--task", "spiral"], source: task("spiral"), goal: { min: 97 } },
+    { id: "digits", group: "paper", label: "digits (paper task, n = 4)", args: ["--task", "digits"], source: task("digits"), goal: { min: 98.5 } },
+    { id: "spiral-n12", group: "depth", label: "spiral, n = 12", args: ["--task", "spiral", "--steps", "12"], source: task("spiral"), goal: { min: 95 } },
+    { id: "spiral-n16", group: "depth", label: "spiral, n = 16", args: ["--task", "spiral", "--steps", "16"], source: task("spiral"), goal: { min: 95 } },
+    { id: "spiral-n32", group: "depth", label: "spiral, n = 32", args: ["--task", "spiral", "--steps", "32"], source: task("spiral"), goal: { min: 95 }, slow: true },
+    { id: "digits-n2", group: "depth", label: "digits, n = 2", args: ["--task", "digits", "--steps", "2"], source: task("digits"), goal: {} },
+    { id: "digits-n8", group: "depth", label: "digits, n = 8", args: ["--task", "digits", "--steps", "8"], source: task("digits"), goal: { min: 98 } },
+  ];
+  for (const g of GENERATED) {
+    const file = join(csvDir, `${g.id}.csv`);
+    out.push({ id: g.id, group: "2-D", label: g.label, args: ["--data", file], source: { data: file }, goal: { peer: { name: "svm", slack: 2 } } });
+  }
+  for (const [id, label] of [["iris", "iris"], ["wine", "wine"], ["breast-cancer", "breast cancer (Wisconsin)"]] as const) {
+    const file = join(ROOT, "data", id, `${id}.csv`);
+    out.push({ id, group: "tabular", label, args: ["--data", file], source: { data: file }, goal: { peer: { name: "logistic", slack: 0 }, noMerge: true } });
+  }
+  out.push({ id: "mnist", group: "MNIST", label: "MNIST (10 000 images, n = 2)", args: ["--task", "mnist"], source: task("mnist"), goal: {}, optIn: true });
+  return out;
+}
+
+/** Everything measured for one (row, seed). */
+interface RunResult {
+  seed: number;
+  /** null when the run failed (exit code 1). */
+  test: number | null;
+  train: number | null;
+  seconds: number | null;
+  /** Classes never predicted on the training rows although present there. */
+  merged: number;
+  error?: string;
+}
+
+interface PeerResult {
+  test: number;
+  train: number;
+  seconds: number;
+  params: Record<string, number | string>;
+  converged: boolean;
+}
+type PeerRun = Partial<Record<PeerName, PeerResult>> & { search?: boolean; error?: string };
+
+interface RowResult {
+  case: Case;
+  rows: { train: number; test: number; d: number; classes: number };
+  runs: RunResult[];
+  peers: (PeerRun | null)[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// scikit-learn peer process
+
+interface PeerHello {
+  versions?: Record<string, string>;
+  blas?: { user_api: string; internal_api: string; version: string | null; num_threads: number; filepath: string }[];
+  error?: string;
+}
+
+class SklearnPeer {
+  private readonly lines: Interface;
+  private readonly waiting: ((line: string | null) => void)[] = [];
+  private readonly proc;
+  private stderr = "";
+  private dead = false;
+
+  constructor() {
+    this.proc = spawn(PYTHON, [PEER], { stdio: ["pipe", "pipe", "pipe"] });
+    this.proc.on("error", () => this.finish());
+    this.proc.on("exit", () => this.finish());
+    this.proc.stderr.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
+    this.lines = createInterface({ input: this.proc.stdout });
+    this.lines.on("line", (l) => this.waiting.shift()?.(l));
+  }
+
+  private finish(): void {
+    this.dead = true;
+    for (const w of this.waiting.splice(0)) w(null);
+  }
+
+  private lastError(): string {
+    return this.stderr.trim().split("\n").pop() ?? "no output";
+  }
+
+  /** The next line as JSON; rejects when the process is gone. */
+  next<T>(): Promise<T> {
+    return new Promise((resolve, reject) => {
+      if (this.dead) return reject(new Error(`scikit-learn peer exited: ${this.lastError()}`));
+      this.waiting.push((line) => (line === null ? reject(new Error(`scikit-learn peer exited: ${this.lastError()}`)) : resolve(JSON.parse(line) as T)));
+    });
+  }
+
+  request(req: object): Promise<PeerRun> {
+    const p = this.next<PeerRun>();
+    this.proc.stdin.write(JSON.stringify(req) + "\n");
+    return p;
+  }
+
+  close(): void {
+    if (!this.dead) {
+      this.proc.stdin.end(JSON.stringify({ quit: true }) + "\n");
+      this.proc.kill();
+    }
+  }
+}
+
+/** Starts the peer; resolves with it and its versions, or with the reason it cannot run. */
+async function startPeer(): Promise<{ peer: SklearnPeer; hello: PeerHello } | { skip: string }> {
+  if (!existsSync(PYTHON)) return { skip: `${PYTHON} not found (install Debian's python3-sklearn)` };
+  const peer = new SklearnPeer();
+  try {
+    const hello = await peer.next<PeerHello>();
+    if (hello.error) {
+      peer.close();
+      return { skip: `scikit-learn unavailable: ${hello.error}` };
+    }
+    return { peer, hello };
+  } catch (e) {
+    peer.close();
+    return { skip: (e as Error).message };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// dynaspin runs (the CLI, as a user runs it)
+
+interface CliSummary {
+  trainAccuracy: number;
+  testAccuracy: number;
+  seconds: number;
+  model: string;
+}
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, "bin", "dynaspin.js"), "train", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.on("error", reject);
+    p.on("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+
+async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Array, trainRows: Int32Array, outDir: string): Promise<RunResult> {
+  const out = join(outDir, `${c.id}-seed${seed}`);
+  const r = await runCli([...c.args, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out]);
+  if (r.code === 1) return { seed, test: null, train: null, seconds: null, merged: 0, error: r.stderr.trim().split("\n").pop() ?? "exit 1" };
+  if (r.code !== 0) throw new Error(`dynaspin train ${c.args.join(" ")} --seed ${seed} exited with ${r.code}: ${r.stderr.trim().split("\n").pop()}`);
+  const s = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as CliSummary;
+  const model = parseModel(readFileSync(s.model, "utf8"), s.model);
+  // The same rows: the saved model on the benchmark's split reproduces the CLI's accuracies.
+  const subsetOf = (rows: Int32Array): Dataset => sub(ds, rows);
+  const te = evaluate(model, subsetOf(testRows));
+  const tr = evaluate(model, subsetOf(trainRows));
+  if (te.accuracy !== s.testAccuracy || tr.accuracy !== s.trainAccuracy) {
+    throw new Error(`${c.id} seed ${seed}: the CLI's split differs from the benchmark's (test ${s.testAccuracy} vs ${te.accuracy}, train ${s.trainAccuracy} vs ${tr.accuracy})`);
+  }
+  const classes = model.classes;
+  const present = new Uint8Array(classes), predicted = new Uint8Array(classes);
+  for (let q = 0; q < trainRows.length; q++) {
+    present[ds.y[trainRows[q]]] = 1;
+    predicted[tr.predictions[q]] = 1;
+  }
+  let merged = 0;
+  for (let k = 0; k < classes; k++) if (present[k] && !predicted[k]) merged++;
+  rmSync(out, { recursive: true, force: true });
+  return { seed, test: s.testAccuracy, train: s.trainAccuracy, seconds: s.seconds, merged };
+}
+
+function sub(ds: Dataset, rows: Int32Array): Dataset {
+  const d = ds.d;
+  const x = new Float64Array(rows.length * d);
+  const y = new Int32Array(rows.length);
+  for (let q = 0; q < rows.length; q++) {
+    x.set(ds.x.subarray(rows[q] * d, rows[q] * d + d), q * d);
+    y[q] = ds.y[rows[q]];
+  }
+  return { ...ds, x, y, n: rows.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// statistics and the table
+
+function meanStd(xs: number[]): { mean: number; std: number } {
+  const n = xs.length;
+  const mean = xs.reduce((s, v) => s + v, 0) / n;
+  const std = n > 1 ? Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, std };
+}
+
+function pct(xs: number[]): string {
+  if (xs.length === 0) return "n/a";
+  const { mean, std } = meanStd(xs.map((v) => v * 100));
+  return `${mean.toFixed(1)} ± ${std.toFixed(1)}`;
+}
+
+function secs(xs: number[]): string {
+  if (xs.length === 0) return "n/a";
+  const m = meanStd(xs).mean;
+  return m >= 10 ? m.toFixed(0) : m >= 1 ? m.toFixed(1) : m.toFixed(2);
+}
+
+interface Verdict {
+  goal: string;
+  status: string;
+  met: boolean | null;
+}
+
+function peerTests(r: RowResult, name: PeerName): number[] {
+  return r.peers.flatMap((p) => (p && p[name] ? [p[name]!.test] : []));
+}
+
+function verdict(r: RowResult): Verdict {
+  const g = r.case.goal;
+  const ok = r.runs.filter((x) => x.test !== null);
+  const accs = ok.map((x) => x.test! * 100);
+  const failed = r.runs.length - ok.length;
+  const mean = accs.length ? meanStd(accs).mean : NaN;
+  const parts: string[] = [];
+  const misses: string[] = [];
+  let unknown = false;
+  if (g.min !== undefined) {
+    parts.push(`≥ ${g.min} %`);
+    if (!(mean >= g.min)) misses.push("accuracy");
+  }
+  if (g.peer) {
+    const p = peerTests(r, g.peer.name).map((v) => v * 100);
+    const bar = p.length === r.runs.length && p.length > 0 ? meanStd(p).mean - g.peer.slack : NaN;
+    parts.push(g.peer.slack > 0 ? `≥ ${PEER_LABEL[g.peer.name]} − ${g.peer.slack}` : `≥ ${PEER_LABEL[g.peer.name]}`);
+    if (Number.isNaN(bar)) unknown = true;
+    else if (!(mean >= bar)) misses.push("accuracy");
+  }
+  if (g.noMerge) {
+    parts.push("no merged classes");
+    if (ok.some((x) => x.merged > 0)) misses.push("merged classes");
+  }
+  if (r.rows.train + r.rows.test <= SMALL_ROWS || r.case.id === "spiral") {
+    parts.push(`≤ ${TIME_GOAL_S} s`);
+    const t = ok.map((x) => x.seconds!);
+    if (!(t.length && meanStd(t).mean <= TIME_GOAL_S)) misses.push("time");
+  }
+  if (failed > 0 && parts.length) misses.push(`${failed} failed`);
+  if (parts.length === 0) return { goal: "—", status: "—", met: null };
+  if (misses.length) return { goal: parts.join("; "), status: `**not met** (${[...new Set(misses)].join(", ")})`, met: false };
+  if (unknown) return { goal: parts.join("; "), status: "n/a (no peer)", met: null };
+  return { goal: parts.join("; "), status: "met", met: true };
+}
+
+function notes(r: RowResult): string {
+  const out: string[] = [];
+  const failed = r.runs.filter((x) => x.test === null);
+  if (failed.length) out.push(`${failed.length} run(s) failed (exit 1): ${failed[0].error ?? ""}`);
+  const merged = r.runs.filter((x) => x.merged > 0);
+  if (merged.length) out.push(`seed(s) ${merged.map((x) => x.seed).join(", ")} never predict ${merged.map((x) => x.merged).join("/")} class(es) on the training rows`);
+  const mins = r.runs.filter((x) => x.test !== null).map((x) => x.test! * 100);
+  if (mins.length > 1) out.push(`dynaspin min ${Math.min(...mins).toFixed(1)} %`);
+  const unconv = r.peers.filter((p) => p?.mlp && !p.mlp.converged).length;
+  if (unconv) out.push(`MLP hit max_iter on ${unconv} seed(s)`);
+  if (r.peers.some((p) => p && p.search === false)) out.push("peers without CV search (> 5000 rows)");
+  const err = r.peers.find((p) => p?.error)?.error;
+  if (err) out.push(`peer error: ${err}`);
+  return out.join("; ");
+}
+
+/** One line counting the goals of the rows run. */
+function goalSummary(results: RowResult[]): string {
+  const v = results.map((r) => ({ label: r.case.label, ...verdict(r) }));
+  const met = v.filter((x) => x.met === true).length;
+  const missed = v.filter((x) => x.met === false);
+  return `Goals: ${met} of ${met + missed.length} rows with a goal met` + (missed.length ? `; not met: ${missed.map((x) => x.label).join(", ")}.` : ".");
+}
+
+function tableMarkdown(results: RowResult[]): string {
+  const lines = [
+    "| data set | train/test rows, features, classes | dynaspin (defaults) % | dynaspin s | logistic regression % | RBF SVM % | MLP % | peer s (LR / SVM / MLP) | goal | status | notes |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of results) {
+    const ok = r.runs.filter((x) => x.test !== null);
+    const v = verdict(r);
+    const peerSecs = PEERS.map((p) => secs(r.peers.flatMap((x) => (x && x[p] ? [x[p]!.seconds] : [])))).join(" / ");
+    lines.push(
+      `| ${r.case.label} | ${r.rows.train}/${r.rows.test}, ${r.rows.d}, ${r.rows.classes} | ${pct(ok.map((x) => x.test!))} | ${secs(ok.map((x) => x.seconds!))} | ` +
+        `${pct(peerTests(r, "logistic"))} | ${pct(peerTests(r, "svm"))} | ${pct(peerTests(r, "mlp"))} | ${peerSecs} | ${v.goal} | ${v.status} | ${notes(r).replace(/\|/g, "/")} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machine(): string {
+  try {
+    const out = execFileSync("lscpu", { encoding: "utf8" });
+    const model = /^Model name:\s*(.+)$/m.exec(out)?.[1]?.trim();
+    const n = /^CPU\(s\):\s*(\d+)$/m.exec(out)?.[1];
+    if (model && n) return `${model}, ${n} cores`;
+  } catch {
+    // lscpu missing: fall through.
+  }
+  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync("git", ["describe", "--always", "--dirty"], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+interface Flags {
+  quick: boolean;
+  seeds: number;
+  only: string[] | null;
+  mnist: boolean;
+  write: boolean | null;
+  json: boolean;
+  list: boolean;
+}
+
+function usageError(msg: string): never {
+  process.stderr.write(`bench:accuracy: ${msg}\nusage: npm run bench:accuracy -- [--quick] [--seeds N] [--only ID,...] [--mnist] [--write|--no-write] [--json] [--list]\n`);
+  process.exit(2);
+}
+
+function parseFlags(argv: string[]): Flags {
+  const f: Flags = { quick: false, seeds: 5, only: null, mnist: false, write: null, json: false, list: false };
+  let seedsGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--quick") f.quick = true;
+    else if (a === "--mnist") f.mnist = true;
+    else if (a === "--json") f.json = true;
+    else if (a === "--list") f.list = true;
+    else if (a === "--write") f.write = true;
+    else if (a === "--no-write") f.write = false;
+    else if (a === "--seeds") {
+      const v = argv[++i];
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 100) usageError(`--seeds needs an integer from 1 to 100 (got ${v ?? "nothing"})`);
+      f.seeds = Number(v);
+      seedsGiven = true;
+    } else if (a === "--only") {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) usageError(`--only needs a comma-separated list of row ids or groups (see --list)`);
+      f.only = v.split(",").map((s) => s.trim()).filter(Boolean);
+    } else usageError(`unknown flag ${a}`);
+  }
+  if (f.quick && !seedsGiven) f.seeds = 2;
+  return f;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const tmp = mkdtempSync(join(tmpdir(), "dynaspin-accuracy-"));
+  const log = (s: string): void => void process.stderr.write(s + "\n");
+  let peer: SklearnPeer | null = null;
+  const cleanup = (): void => {
+    peer?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  process.on("SIGINT", () => {
+    cleanup();
+    process.stderr.write("bench:accuracy: interrupted; nothing written\n");
+    process.exit(130);
+  });
+  try {
+    const all = cases(tmp);
+    if (flags.list) {
+      for (const c of all) process.stdout.write(`${c.id.padEnd(14)} ${c.group.padEnd(8)} ${c.label}${c.optIn ? " (opt-in: --mnist)" : ""}${c.slow ? " (not in --quick)" : ""}\n`);
+      return;
+    }
+    if (flags.only) {
+      const known = new Set(all.flatMap((c) => [c.id, c.group]));
+      const bad = flags.only.filter((s) => !known.has(s));
+      if (bad.length) usageError(`--only: unknown row or group ${bad.join(", ")} (known: ${[...known].join(", ")})`);
+    }
+    const selected = all.filter((c) =>
+      flags.only ? flags.only.includes(c.id) || flags.only.includes(c.group) : (!c.optIn || flags.mnist) && !(flags.quick && c.slow),
+    );
+    for (const g of GENERATED) writeFileSync(join(tmp, `${g.id}.csv`), formatCsvDataset(g.make(), "label"));
+    const started = await startPeer();
+    const skip = "skip" in started ? started.skip : null;
+    if ("peer" in started) peer = started.peer;
+    const hello = "hello" in started ? started.hello : null;
+    if (skip) log(`bench:accuracy: scikit-learn peers skipped: ${skip}`);
+    const blas = hello?.blas?.find((b) => b.user_api === "blas");
+    if (hello && blas && blas.internal_api !== "openblas") log(`bench:accuracy: warning: NumPy's BLAS is ${blas.internal_api}, not OpenBLAS`);
+    const loadStart = loadavg().map((v) => v.toFixed(1)).join(", ");
+    const t0 = performance.now();
+    const results: RowResult[] = [];
+    const peerCache = new Map<string, PeerRun | null>();
+    const dataCache = new Map<string, { ds: Dataset; hash: string; xPath: string; yPath: string }>();
+    for (const c of selected) {
+      const key = JSON.stringify(c.source);
+      let data = dataCache.get(key);
+      if (!data) {
+        const ds = loadSource(c.source);
+        const xb = Buffer.from(ds.x.buffer, ds.x.byteOffset, ds.x.byteLength);
+        const yb = Buffer.from(ds.y.buffer, ds.y.byteOffset, ds.y.byteLength);
+        const hash = createHash("sha256").update(xb).update(yb).digest("hex").slice(0, 16);
+        const xPath = join(tmp, `${hash}.x.f64`), yPath = join(tmp, `${hash}.y.i32`);
+        writeFileSync(xPath, xb);
+        writeFileSync(yPath, yb);
+        data = { ds, hash, xPath, yPath };
+        dataCache.set(key, data);
+      }
+      const { ds } = data;
+      const runs: RunResult[] = [];
+      const peers: (PeerRun | null)[] = [];
+      let rows = { train: 0, test: 0, d: ds.d, classes: ds.classNames.length };
+      for (let seed = 0; seed < flags.seeds; seed++) {
+        const sp = stratifiedSplit(ds, seed, 0.2);
+        rows = { ...rows, train: sp.trainRows.length, test: sp.testRows.length };
+        const run = await dynaspinRun(c, seed, ds, sp.testRows, sp.trainRows, tmp);
+        runs.push(run);
+        const pk = `${data.hash}/${seed}`;
+        if (!peerCache.has(pk)) {
+          peerCache.set(
+            pk,
+            peer
+              ? await peer.request({ x: data.xPath, y: data.yPath, n: ds.n, d: ds.d, train: Array.from(sp.trainRows), test: Array.from(sp.testRows), seed })
+              : null,
+          );
+        }
+        const pr = peerCache.get(pk) ?? null;
+        peers.push(pr);
+        const pt = pr && !pr.error ? PEERS.map((p) => `${p} ${(pr[p]!.test * 100).toFixed(1)}`).join(", ") : skip ? "peers skipped" : `peer error ${pr?.error}`;
+        log(
+          `bench:accuracy: ${c.id} seed ${seed}: dynaspin ${run.test === null ? `failed (${run.error})` : `${(run.test * 100).toFixed(1)} % in ${run.seconds!.toFixed(2)} s`}; ${pt}`,
+        );
+      }
+      results.push({ case: c, rows, runs, peers });
+    }
+    const wall = (performance.now() - t0) / 1000;
+    const loadEnd = loadavg().map((v) => v.toFixed(1)).join(", ");
+    const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const versions = hello?.versions;
+    const peerLine = skip
+      ? `scikit-learn peers skipped: ${skip}.`
+      : `Peers: scikit-learn ${versions?.sklearn} (NumPy ${versions?.numpy}, SciPy ${versions?.scipy}, Python ${versions?.python}, BLAS ${blas ? `${blas.internal_api} ${blas.version ?? ""}`.trim() : "unknown"}), one thread each.`;
+    const command = `npm run bench:accuracy${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+    const header =
+      `Generated by \`${command}\` on ${date} (dynaspin ${gitCommit()}): ${machine()}, Node ${process.version}, ` +
+      `load average ${loadStart} at the start and ${loadEnd} at the end (the machine is shared: times are noisy); ` +
+      `${flags.seeds} seed(s) per row, ${wall.toFixed(0)} s in all. ${peerLine}`;
+    const table = tableMarkdown(results);
+    if (flags.json) {
+      process.stdout.write(
+        JSON.stringify({ date, machine: machine(), node: process.version, loadStart, loadEnd, seeds: flags.seeds, peers: hello ?? { skipped: skip }, rows: results.map((r) => ({ ...r, verdict: verdict(r) })) }, null, 2) + "\n",
+      );
+    } else {
+      process.stdout.write(header + "\n\n" + table + "\n\n" + goalSummary(results) + "\n");
+    }
+    const full = !flags.quick && flags.only === null && flags.seeds === 5;
+    if (flags.write ?? full) writeDoc(header, results);
+    else log(`bench:accuracy: docs/accuracy.md not rewritten (partial run; add --write to merge these rows into it)`);
+  } finally {
+    cleanup();
+  }
+}
+
+/** Rewrites the generated block: this run's rows, plus the previous table's other rows marked as carried over. */
+function writeDoc(header: string, results: RowResult[]): void {
+  const old = existsSync(DOC) ? readFileSync(DOC, "utf8") : "# Accuracy against scikit-learn\n";
+  const a = old.indexOf(BEGIN), b = old.indexOf(END);
+  const previous = a >= 0 && b > a ? old.slice(a, b) : "";
+  const prevDate = /on (\d{4}-\d\d-\d\dT[\d:]+Z)/.exec(previous)?.[1] ?? "an earlier run";
+  const table = tableMarkdown(results).split("\n");
+  const labels = new Set(results.map((r) => r.case.label));
+  const order = cases("").map((c) => c.label);
+  const oldRows = previous.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| data set") && !l.startsWith("|---"));
+  const carried = oldRows
+    .filter((l) => !labels.has(l.split(" | ")[0].slice(2)))
+    .map((l) => (l.includes("(carried over") ? l : l.replace(/ \|$/, ` (carried over from ${prevDate}) |`)));
+  const body = [...table.slice(2), ...carried].sort((x, y) => order.indexOf(x.split(" | ")[0].slice(2)) - order.indexOf(y.split(" | ")[0].slice(2)));
+  const block = [BEGIN, header, "", table[0], table[1], ...body, "", goalSummary(results) + (carried.length ? " (rows run this time)" : ""), END].join("\n");
+  const next = a >= 0 && b > a ? old.slice(0, a) + block + old.slice(b + END.length) : old.replace(/\n*$/, "\n\n" + block + "\n");
+  mkdirSync(join(ROOT, "docs"), { recursive: true });
+  const tmpFile = DOC + ".tmp";
+  writeFileSync(tmpFile, next);
+  renameSync(tmpFile, DOC);
+  process.stderr.write(`bench:accuracy: wrote the generated block of docs/accuracy.md\n`);
+}
+
+await main();
