@@ -173,8 +173,8 @@ export const FIGURE3_DENSITY = Object.freeze({ opacity: 0.35, stackRadius: 3, st
  * Fig. 3: (a) the input data coloured by class over the trained network's decision regions
  * (class-1 probability shaded, p = 0.5 boundary drawn); (b), (c), ... the final states
  * (p₁(n), p₂(n)) of the test points at each given epoch with the readout's separating line, piles
- * of coincident final states counted (see {@link FIGURE3_DENSITY}). Panels 400 × 360 px on a
- * 2-column grid.
+ * of coincident final states counted (see {@link FIGURE3_DENSITY}); the final-state panels share
+ * one square domain (both axes, all epochs, in steps of 0.2). Panels 400 × 360 px on a 2-column grid.
  */
 export function figure3(data: Figure3Data): string {
   if (!Array.isArray(data.epochs)) throw new TypeError("figure3: epochs must be an array");
@@ -194,6 +194,12 @@ export function figure3(data: Figure3Data): string {
       legend: "top",
     }),
   ];
+  // One domain for every final-state panel (0.2 steps, covering all epochs), so epochs compare at a glance.
+  const [xlo, xhi] = extent(data.epochs.map((e) => numbers(e.px, "figure3: epochs[].px")));
+  const [ylo, yhi] = extent(data.epochs.map((e) => numbers(e.py, "figure3: epochs[].py")));
+  const lo = Math.floor(Math.min(xlo, ylo) * 5) / 5;
+  const hi = Math.max(lo + 0.2, Math.ceil(Math.max(xhi, yhi) * 5) / 5);
+  const domain = Number.isFinite(lo) && Number.isFinite(hi) ? { min: lo, max: hi } : {};
   data.epochs.forEach((e, i) => {
     integer(e.epoch, 0, Number.MAX_SAFE_INTEGER, `figure3: epochs[${i}].epoch`);
     panels.push(
@@ -202,8 +208,8 @@ export function figure3(data: Figure3Data): string {
         points: { x: e.px, y: e.py, label: e.label },
         lines: [{ ...e.readout, label: "readout boundary" }],
         classNames,
-        xAxis: { label: "p₁(n)" },
-        yAxis: { label: "p₂(n)" },
+        xAxis: { label: "p₁(n)", ...domain },
+        yAxis: { label: "p₂(n)", ...domain },
         markerSize: 2.6,
         opacity: FIGURE3_DENSITY.opacity,
         outline: "class",

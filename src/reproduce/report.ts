@@ -59,7 +59,12 @@ function num(v: number): string {
 function accuracy(t: TaskSummary, which: "trainAccuracy" | "testAccuracy"): string {
   const v = t[which];
   if (t.seeds.length === 1) return `${pct(v.mean)} % (seed ${t.seeds[0]!.seed})`;
-  return `${pct(v.mean)} ± ${pct(v.std)} % over seeds ${t.seeds.map((r) => r.seed).join(", ")} (${t.seeds.map((r) => pct(r[which])).join(", ")})`;
+  return `${pct(v.mean)} ± ${pct(v.std)} % over ${seedList(t.seeds.map((r) => r.seed))} (${t.seeds.map((r) => pct(r[which])).join(", ")})`;
+}
+
+/** "seed 7" or "seeds 0, 1, 2". */
+function seedList(seeds: readonly number[]): string {
+  return `${seeds.length === 1 ? "seed" : "seeds"} ${seeds.join(", ")}`;
 }
 
 /** One sentence comparing our accuracy with the paper's, in points. */
@@ -76,7 +81,6 @@ export function differencesTable(s: ReproduceSummary, plan: ReproducePlan): { co
   const split = `stratified 80/20 (split seed ${plan.spiral.splitSeed})`;
   const opt = (o: { steps?: number; epochs?: number; restarts?: number; lr?: number; batchSize?: number }) =>
     `n = ${o.steps} steps, ${o.epochs} epochs, ${o.restarts ?? 1} initialisation${(o.restarts ?? 1) > 1 ? "s (lowest training loss kept)" : ""}, batch ${o.batchSize}, Adam lr ${o.lr}`;
-  const reduced = s.reductions.length > 0 ? ` This ${s.mode} run is reduced: ${s.reductions.join("; ")}.` : "";
 
   rows.push([
     "Spiral data (§II-D)",
@@ -88,7 +92,7 @@ export function differencesTable(s: ReproduceSummary, plan: ReproducePlan): { co
     "Training method (§II-B)",
     "Optimal control of A(t), B(t) and the readout [9]; number of steps, epochs and optimiser not given",
     `Exact discrete adjoint of eqs. 5–6 with Adam; spiral ${opt(plan.spiral.options)}; digits ${opt(plan.digits.options)}`,
-    "The paper leaves n, the epochs and the optimiser unstated; ours are dynaspin's task defaults, read at run time.",
+    `The paper leaves n, the epochs and the optimiser unstated; ours are dynaspin's task defaults, read at run time${s.reductions.length > 0 ? `, reduced in this ${s.mode} run as stated above` : ""}.`,
   ]);
   for (const [task, t] of [["spiral", sp], ["digits", dg]] as const) {
     const paper = PAPER_RESULTS[task];
@@ -102,7 +106,7 @@ export function differencesTable(s: ReproduceSummary, plan: ReproducePlan): { co
       `${task === "spiral" ? "Spiral" : "Digits"} test accuracy (§II-D)`,
       `${paper.test} %`,
       accuracy(t, "testAccuracy"),
-      `${versus(t.testAccuracy.mean, paper.test)} ${task === "spiral" ? "Our spiral and split are not the paper's (see above)." : "Same 1797 images; our 80/20 split is stratified by class and seeded, the paper's split is not described."}${reduced && task === "digits" ? reduced : ""}`,
+      `${versus(t.testAccuracy.mean, paper.test)} ${task === "spiral" ? "Our spiral and split are not the paper's (see above)." : "Same 1797 images; our 80/20 split is stratified by class and seeded, the paper's split is not described."}`,
     ]);
   }
   rows.push([
@@ -133,7 +137,7 @@ export function differencesTable(s: ReproduceSummary, plan: ReproducePlan): { co
       "Fig. 4 statement",
       "Average accuracy of 10 000 runs per σ; the network keeps high accuracy for σ up to 0.25",
       `Mean test accuracy ${pct(r.mean[0] ?? NaN)} % at σ = 0, ${pct(r.at025)} % at σ = 0.25 (${Number.isFinite(drop) ? `${drop.toFixed(2)} points lower` : "σ = 0.25 not on the grid"}), ${pct(r.at05)} % at σ = 0.5; ${count(r.trials)} trials per σ, sweep seed ${plan.robustness.seed}, spiral network of seed ${sp.seeds[0]?.seed} on its ${r.testSamples} test points (Figure 4)`,
-      `${r.trials === 10_000 ? "Same number of trials as the paper." : `${count(r.trials)} trials per σ instead of 10 000, so the mean carries a Monte Carlo error of about ${(100 * Math.max(...r.std) / Math.sqrt(r.trials)).toFixed(2)} points.`} The paper does not say whether its accuracy is on the training or the test set, nor how a is drawn below 0; we draw a ~ N(4, σ²) per oscillator, absolute σ, on the test split.`,
+      `${r.trials === 10_000 ? "Same number of trials as the paper." : `${count(r.trials)} trials per σ instead of 10 000, so each mean carries a Monte Carlo standard error of up to ${(100 * Math.max(...r.std) / Math.sqrt(r.trials)).toFixed(2)} points.`} The paper does not say whether its accuracy is on the training or the test set, nor how a is drawn below 0; we draw a ~ N(4, σ²) per oscillator, absolute σ, on the test split.`,
     ]);
     rows.push([
       "Fig. 4 inset",
@@ -224,7 +228,7 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
         "Figure 2",
         `The paper's Fig. 2(b) and (c) without the measured data: power vs current from the device presets. (b) \`hamadeh2012\` (Py/Cu/Py, Hamadeh et al. 2012 [18]); (c) \`zeng2013\` (CoFeB/MgO MTJ, Zeng et al. 2013 [36]). ` +
           `Dashed: eq. 3 with the preset's Ic and Q (from the paper's Fig. 2 caption). Solid: eq. 4 with the same Ic and Q and a, b chosen by dynaspin (test-device tail scaled to Ic; the paper gives none). Normalised power; no measured points are shown because none ship with dynaspin.` +
-          made("preset parameters (`src/device/presets.ts`), curves in `metrics/fig2-preset-curves.csv`"),
+          made("the parameters of the `hamadeh2012` and `zeng2013` presets (`PRESETS`, as `dynaspin train --device NAME` uses them), curves in `metrics/fig2-preset-curves.csv`"),
       ),
       ...figure(
         "testDeviceFit",
@@ -364,7 +368,8 @@ export function reproduceReport(s: ReproduceSummary, plan: ReproducePlan, fig: R
   sections.push({
     heading: "Differences from the paper",
     paragraphs: [
-      `Every number and figure statement the paper gives, beside this run's (${mode}, seeds ${[...new Set([...plan.spiral.seeds, ...plan.digits.seeds])].join(", ")}), with one sentence on each known difference. Generated from \`summary.json\`; nothing here is typed by hand.`,
+      `Every number and figure statement the paper gives, beside this run's (${mode}, ${seedList([...new Set([...plan.spiral.seeds, ...plan.digits.seeds])])}), with one sentence on each known difference. Generated from \`summary.json\`; nothing here is typed by hand.`,
+      ...(s.reductions.length > 0 ? [`This ${s.mode} run is reduced relative to the full run: ${s.reductions.join("; ")}.`] : []),
     ],
     table: { ...diff, caption: "The paper vs this run" },
   });
