@@ -21,7 +21,7 @@ export const LAYERS = [
   ["io"],
   ["network"],
   ["train", "sweep", "cost"],
-  ["reproduce"],
+  ["reproduce", "explore"],
   ["index.ts"],
   ["node"],
   ["cli"],

@@ -73,3 +73,8 @@ export { EXTRA_TASKS, ALL_TASKS, EXTRA_TASK_DEFAULTS } from "./train/tasks.js";
 export { measureRelaxation, deviceRelaxationTime, relaxationRateClosedForm, type Relaxation, type RelaxationOptions } from "./physics/relaxation.js";
 export { parseProfile, PROFILE_SCHEMA, PROFILE_DEFAULTS, type HardwareProfile, type ProfileConstant } from "./cost/profile.js";
 export { driveStats, resolveProfile, inferenceCost, costJson, costReport, siUnit, COST_PARTS, type DriveStats, type ResolvedProfile, type InferenceCost, type CostPart, type LatencyPart } from "./cost/inference.js";
+export { resolveExplore, axisValue, EXPLORE_SCHEMA, EXPLORE_AXES, NUMERIC_AXES, type ExploreSpec, type ExplorePoint, type ResolvedExplore, type ExploreAxis, type DeviceValue } from "./explore/spec.js";
+export { runExploreTask, exploreSplits, checkPoints, pointDevice, pointHardware, pointTrainOptions, type ExploreRow, type ExploreSplits } from "./explore/run.js";
+export { exploreCsv, summarize, paretoFront, cheapestAbove, pointAxes, type PointSummary } from "./explore/results.js";
+export { exploreFigures, shownAxes, AXIS_NAMES } from "./explore/figures.js";
+export { accuracyHeatmap, accuracyLines, paretoChart, type AccuracyCurve } from "./plot/explore.js";

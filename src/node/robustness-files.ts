@@ -176,17 +176,20 @@ export function readRobustnessFile(path: string): RobustnessFile {
   return j as RobustnessFile;
 }
 
-/** Expands merge arguments: a folder with robustness.json is one shard; a folder of shard-* folders expands to them. */
-export function shardFolders(dirs: readonly string[]): string[] {
+/**
+ * Expands merge arguments: a folder with the result file (robustness.json, or explore.json for a
+ * design-space sweep) is one shard; a folder of shard-* folders expands to them.
+ */
+export function shardFolders(dirs: readonly string[], file = "robustness.json"): string[] {
   const out: string[] = [];
   for (const d of dirs) {
     if (!existsSync(d) || !statSync(d).isDirectory()) throw new InputError(`merge: ${d} is not a folder`);
-    if (existsSync(join(d, "robustness.json"))) {
+    if (existsSync(join(d, file))) {
       out.push(d);
       continue;
     }
-    const subs = readdirSync(d).filter((n) => /^shard-\d+-of-\d+$/.test(n) && existsSync(join(d, n, "robustness.json")));
-    if (subs.length === 0) throw new InputError(`merge: ${d} has no robustness.json and no shard-<i>-of-<N> folders with one`);
+    const subs = readdirSync(d).filter((n) => /^shard-\d+-of-\d+$/.test(n) && existsSync(join(d, n, file)));
+    if (subs.length === 0) throw new InputError(`merge: ${d} has no ${file} and no shard-<i>-of-<N> folders with one`);
     for (const n of subs.sort()) out.push(join(d, n));
   }
   return out;

@@ -33,6 +33,9 @@ export interface HeatmapChartOptions {
   showValues?: boolean;
   /** Decimals of the printed values. @default 0 */
   digits?: number;
+  /** Values mapped to the lightest and darkest colour (clamped outside), e.g. the data's range
+   * for accuracies that differ by a few percent. @default [min(0, data min), data max] */
+  domain?: [number, number];
   /** Draw a colour bar on the right. @default false */
   colorBar?: boolean;
   /** @default 420 */
@@ -88,13 +91,20 @@ export function heatmapChart(options: HeatmapChartOptions): string {
     lo = 0;
     hi = 1;
   }
+  let floor = Math.min(0, lo);
+  if (options.domain !== undefined) {
+    const d = numbers(options.domain, `${where}: domain`);
+    const a = d[0], b = d[1];
+    if (d.length !== 2 || !(b > a)) throw new InputError(`${where}: domain must be [min, max] with max > min (got [${a}, ${b}])`);
+    [floor, hi] = [a, b];
+  }
   const scaleT = (r: number, v: number): number => {
     if (normalize === "row") {
       let s = 0;
       for (let c = 0; c < cols; c++) s += Math.max(0, m[r * cols + c]!) || 0;
       return s > 0 ? v / s : 0;
     }
-    return hi > lo ? (v - Math.min(0, lo)) / (hi - Math.min(0, lo)) : lo > 0 ? 1 : 0;
+    return hi > floor ? Math.min(1, Math.max(0, (v - floor) / (hi - floor))) : lo > 0 ? 1 : 0;
   };
   // Cell text must fit: shrink the font for small cells.
   const valueFs = Math.max(6, Math.min(12, ch * 0.45, cw / Math.max(2, (digits > 0 ? digits + 3 : 3)) * 1.4));
@@ -131,7 +141,7 @@ export function heatmapChart(options: HeatmapChartOptions): string {
       const y = top + plotH - ((k + 1) * plotH) / steps;
       bar += `<rect x="${num(bx)}" y="${num(y)}" width="12" height="${num(plotH / steps + 0.3)}" fill="${sequential((k + 0.5) / steps)}"/>`;
     }
-    const loLab = normalize === "row" ? "0" : minusSign(Math.min(0, lo).toFixed(digits));
+    const loLab = normalize === "row" ? "0" : minusSign(floor.toFixed(digits));
     const hiLab = normalize === "row" ? "1" : minusSign(hi.toFixed(digits));
     bar += `<rect x="${num(bx)}" y="${num(top)}" width="12" height="${num(plotH)}" fill="none" stroke="${INK}" stroke-width="0.8"/>`;
     bar += text(bx + 16, top + plotH, loLab, { valign: "middle", size: 10, fill: MUTED });

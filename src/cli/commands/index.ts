@@ -8,6 +8,7 @@ import { reproduceCommand } from "./reproduce.js";
 import { robustnessCommand } from "./robustness.js";
 import { mergeCommand } from "./merge.js";
 import { costCommand } from "./cost.js";
+import { exploreCommand } from "./explore.js";
 
 /** All sub-commands, in the order `dynaspin --help` lists them. */
-export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, reproduceCommand, robustnessCommand, mergeCommand, costCommand];
+export const COMMANDS: Command[] = [trainCommand, evalCommand, fitCommand, llgCommand, reproduceCommand, robustnessCommand, mergeCommand, costCommand, exploreCommand];
