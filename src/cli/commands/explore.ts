@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { shardFromFlags } from "./robustness.js";
-import { readJsonFile } from "../../node/files.js";
+import { readJsonFile, checkOutputDir } from "../../node/files.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { checkTrainable } from "../../train/train.js";
 import { InputError } from "../../util/errors.js";
@@ -198,6 +198,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (shard && shard.count > r.tasks) throw new InputError(`explore: ${shard.count} shards for ${r.tasks} tasks leaves shards without tasks; use at most ${r.tasks} shards`);
   const range = exploreTaskRange(shard, r.tasks);
   const out = shard ? join(outBase, `shard-${shard.index}-of-${shard.count}`) : outBase;
+  checkOutputDir(out, `--out ${out}`);
   const sig = exploreSignature(r, splits);
   const byTask = readExplorePartials(out, sig);
   for (const t of [...byTask.keys()]) if (t < range[0] || t >= range[1]) byTask.delete(t);
