@@ -104,7 +104,7 @@ export const run: BenchSuite = async ({ quick }) => {
     const dev = peerDeviation(d, peer1, [I1], dt, peerSteps1, [0]);
     if (!(dev < 1e-9)) throw new Error(`llg bench: NumPy and dynaspin disagree by ${dev} after ${peerSteps1} steps`);
     Object.assign(row1, {
-      peer: `NumPy ${peer1.numpy} (python3-numpy)`, peerValue: peer1.stepsPerSecond, ratio: peer1.stepsPerSecond / rate1,
+      peer: `${peer1.numpy}`, peerValue: peer1.stepsPerSecond, ratio: peer1.stepsPerSecond / rate1,
       notes: `${row1.notes}; NumPy ${peerSteps1} steps, final m agrees within ${dev.toExponential(1)}`,
     });
   }
@@ -136,7 +136,7 @@ export const run: BenchSuite = async ({ quick }) => {
     const dev = peerDeviation(d, peerK, currentsA, dt, peerStepsK, [0, 15, 31, 63]);
     if (!(dev < 1e-9)) throw new Error(`llg bench: NumPy and dynaspin disagree by ${dev} after ${peerStepsK} steps`);
     Object.assign(rowK, {
-      peer: `NumPy ${peerK.numpy} (python3-numpy, vectorised over 64 currents, 1 core)`, peerValue: peerK.stepsPerSecond,
+      peer: `${peerK.numpy} (vectorised over 64 currents)`, peerValue: peerK.stepsPerSecond,
       ratio: peerK.stepsPerSecond / rateK,
       notes: `${rowK.notes}; NumPy ${peerStepsK} steps, final m agrees within ${dev.toExponential(1)}`,
     });

@@ -1,13 +1,15 @@
 /**
  * Robustness-sweep benchmark: the paper's Fig. 4 sweep (spiral network, parameter a of eq. 4,
- * 21 σ values 0:1:0.05 × 10 000 trials on the 200-sample test split) in dynaspin on 2 worker
- * threads, next to the same sweep in NumPy (`bench/peers/robustness_numpy.py`: same model JSON,
- * same normalised test set, vectorised over trials × samples, run with Debian's python3-numpy
- * through /usr/bin/python3) and the ratio dynaspin time / NumPy time (goal ≤ 0.1).
+ * 21 σ values 0:1:0.05 × 10 000 trials on the 200-sample test split; goal ≤ 0.1) and the same
+ * sweep on a digits network (64 oscillators, n = 4, 1000 trials on its 360-sample test split;
+ * goal ≤ 0.2) in dynaspin on 2 worker threads, next to the same sweeps in NumPy
+ * (`bench/peers/robustness_numpy.py`: same model JSON, same normalised test set, vectorised over
+ * trials × samples with one BLAS product per step, through /usr/bin/python3 on an optimised BLAS,
+ * verified by `bench/peers/blas.py`) and the ratio dynaspin time / NumPy time.
  *
  * Notes also give both sides' CPU time (process-wide, worker threads included; NumPy's
  * process_time), which the shared machine's load disturbs less than wall time.
- * Checks: at σ = 0 both must give exactly the same mean accuracy; elsewhere the means must agree
+ * Checks: at σ = 0 both must give the same mean accuracy (within one sample: BLAS sums in another order); elsewhere the means must agree
  * within 5 combined standard errors + 0.002 (different random streams), so the work cannot be
  * optimised away. `--quick` runs 1 000 trials per σ.
  * Standalone: `node --import tsx bench/robustness.ts [--quick]`.
@@ -22,6 +24,9 @@ import { eq4 } from "../src/device/analytic.js";
 import { modelToJson } from "../src/network/io.js";
 import { existsSync } from "node:fs";
 import { parseSigmas } from "../src/sweep/robustness.js";
+import { loadDigits } from "../src/node/tasks.js";
+import type { Model } from "../src/network/model.js";
+import type { Dataset } from "../src/data/dataset.js";
 
 const PYTHON = "/usr/bin/python3";
 const PEER = fileURLToPath(new URL("./peers/robustness_numpy.py", import.meta.url));
@@ -42,12 +47,9 @@ function runPeer(input: unknown): PeerOut | string {
   return JSON.parse(r.stdout) as PeerOut;
 }
 
-/** The benchmark suite. */
-export const run: BenchSuite = async ({ quick }) => {
-  const trials = quick ? 1000 : 10000;
+/** One timed sweep of `model` over `test` (dynaspin on 2 threads) next to the NumPy peer. */
+async function sweepRow(label: string, model: Model, test: Dataset, trials: number, goal: string): Promise<BenchRow> {
   const sigmas = parseSigmas("0:1:0.05");
-  const sp = stratifiedSplit(makeSpiral({}), 0, 0.2);
-  const { model } = train(sp.train, { devices: eq4(), steps: 6, epochs: 400, batchSize: 64, lr: 0.01, restarts: 4, seed: 0, init: { spread: 0.65, mixing: 0.5 } });
   const opts = { params: ["a" as const], sigmas, trials, seed: 0 };
   // The sweep runs from the built package (dist/, as `dynaspin robustness` does), so worker threads
   // load plain JavaScript rather than compiling the TypeScript source through tsx; the model goes
@@ -59,31 +61,33 @@ export const run: BenchSuite = async ({ quick }) => {
   const distModel = distIo.modelFromJson(modelToJson(model));
   // Warm-up (JIT, and the worker loaded, as NumPy's import is not timed either), then the timed
   // sweep: this thread and one worker thread.
-  await dist.robustnessParallel(distModel, sp.test, { ...opts, trials: 200 }, { workers: 2 });
+  await dist.robustnessParallel(distModel, test, { ...opts, trials: Math.min(200, trials) }, { workers: 2 });
   await dist.prestartRobustnessWorkers(2);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  const r = await dist.robustnessParallel(distModel, sp.test, opts, { workers: 2 });
+  const r = await dist.robustnessParallel(distModel, test, opts, { workers: 2 });
   const seconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   // CPU time of the whole process, worker threads included.
   const cpu = (cu.user + cu.system) / 1e6;
   const row: BenchRow = {
     suite: "robustness",
-    workload: `Fig. 4 sweep: spiral, 21 σ × ${trials} trials × ${sp.test.n} samples`,
+    workload: `${label}, 21 σ × ${trials} trials × ${test.n} samples`,
     value: seconds,
     unit: "s",
-    goal: "<= 0.1",
-    notes: `2 threads (this one + 1 worker); mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
+    goal,
+    notes: `dynaspin on 2 threads (this one + 1 worker); mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
   };
-  const p0 = applyNormalization(sp.test.x, sp.test.d, model.normalization!);
+  const p0 = applyNormalization(test.x, test.d, model.normalization!);
   const rows: number[][] = [];
-  for (let i = 0; i < sp.test.n; i++) rows.push(Array.from(p0.subarray(i * model.k, (i + 1) * model.k)));
-  const peer = runPeer({ model: modelToJson(model), p0: rows, y: Array.from(sp.test.y), sigmas, trials, seed: 0, chunk: 2000 });
+  for (let i = 0; i < test.n; i++) rows.push(Array.from(p0.subarray(i * model.k, (i + 1) * model.k)));
+  const peer = runPeer({ model: modelToJson(model), p0: rows, y: Array.from(test.y), sigmas, trials, seed: 0, chunk: 2000 });
   if (typeof peer === "string") {
-    Object.assign(row, { peer: "NumPy (python3-numpy)", peerValue: null, ratio: null, notes: `${row.notes}; ${peer}` });
+    Object.assign(row, { peer: "NumPy", peerValue: null, ratio: null, notes: `${row.notes}; ${peer}` });
   } else {
-    if (peer.mean[0] !== r.stats[0].mean) throw new Error(`robustness bench: at σ = 0 NumPy gives ${peer.mean[0]}, dynaspin ${r.stats[0].mean}`);
+    // At σ = 0 both compute the same network; a sample whose two largest logits differ by a last
+    // bit (NumPy's BLAS sums in another order) may flip, so at most one sample in n may differ.
+    if (Math.abs(peer.mean[0] - r.stats[0].mean) > 1.5 / test.n) throw new Error(`robustness bench: at σ = 0 NumPy gives ${peer.mean[0]}, dynaspin ${r.stats[0].mean}`);
     let worst = 0;
     for (let i = 1; i < sigmas.length; i++) {
       const se = Math.sqrt((peer.std[i] ** 2 + r.stats[i].std ** 2) / trials);
@@ -92,13 +96,25 @@ export const run: BenchSuite = async ({ quick }) => {
       if (z > 1) throw new Error(`robustness bench: at σ = ${sigmas[i]} NumPy mean ${peer.mean[i]} vs dynaspin ${r.stats[i].mean}`);
     }
     Object.assign(row, {
-      peer: `NumPy ${peer.numpy} (python3-numpy, vectorised over trials × samples, 1 core)`,
+      peer: `${peer.numpy}; vectorised over trials × samples, one BLAS product per step`,
       peerValue: peer.seconds,
       ratio: seconds / peer.seconds,
-      notes: `${row.notes}; CPU time ${cpu.toFixed(1)} s vs NumPy ${peer.cpuSeconds.toFixed(1)} s (CPU ratio ${(cpu / peer.cpuSeconds).toFixed(3)}); equal at σ=0, means within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance elsewhere`,
+      notes: `${row.notes}; CPU time ${cpu.toFixed(1)} s vs NumPy ${peer.cpuSeconds.toFixed(1)} s (CPU ratio ${(cpu / peer.cpuSeconds).toFixed(3)}); ${peer.mean[0] === r.stats[0].mean ? "equal" : "within one sample"} at σ=0, means within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance elsewhere`,
     });
   }
-  return [row];
+  return row;
+}
+
+/** The benchmark suite: the paper's Fig. 4 sweep (spiral) and the issue's digits sweep. */
+export const run: BenchSuite = async ({ quick }) => {
+  const sp = stratifiedSplit(makeSpiral({}), 0, 0.2);
+  const spiral = train(sp.train, { devices: eq4(), steps: 6, epochs: 400, batchSize: 64, lr: 0.01, restarts: 4, seed: 0, init: { spread: 0.65, mixing: 0.5 } }).model;
+  const dg = stratifiedSplit(loadDigits(), 0, 0.2);
+  const digits = train(dg.train, { devices: eq4(), steps: 4, epochs: 30, batchSize: 64, lr: 0.005, seed: 0 }).model;
+  return [
+    await sweepRow("Fig. 4 sweep: spiral", spiral, sp.test, quick ? 1000 : 10000, "<= 0.1"),
+    await sweepRow("digits network (64 oscillators, n = 4)", digits, dg.test, 1000, "<= 0.2"),
+  ];
 };
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

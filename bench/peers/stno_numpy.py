@@ -11,7 +11,10 @@ adjoint by hand (batch-major arrays: P[t] is nb x k):
 and Adam (beta1 0.9, beta2 0.999, eps 1e-8) with the same per-parameter learning-rate scales as
 dynaspin's `parameterScales`. float64 throughout.
 
-Protocol: `python3 stno_numpy.py SETUP.json`, then one command per stdin line, one JSON reply per
+NumPy must run on an optimised BLAS (blas.py verifies it with threadpoolctl and refuses the
+reference BLAS); THREADS limits its BLAS threads (default: the BLAS's own default).
+
+Protocol: `python3 stno_numpy.py SETUP.json [THREADS]`, then one command per stdin line, one JSON reply per
 stdout line:
   verify  -> one epoch from the initial parameters in the setup's batch order:
              {"epochLoss": mean minibatch loss, "lossAfter": training loss after the epoch}
@@ -25,6 +28,7 @@ import sys
 
 import numpy as np
 
+from blas import numpy_blas
 from peer_protocol import serve
 
 
@@ -135,9 +139,14 @@ class Net:
 
 
 def main():
+    try:
+        label = numpy_blas(int(sys.argv[2]) if len(sys.argv) > 2 else None)["label"]
+    except RuntimeError as e:
+        sys.stderr.write(str(e) + "\n")
+        sys.exit(3)
     with open(sys.argv[1]) as f:
         net = Net(json.load(f))
-    serve(net, "NumPy " + np.__version__, lambda n: n.loss(n.x, n.y))
+    serve(net, label, lambda n: n.loss(n.x, n.y))
 
 if __name__ == "__main__":
     main()

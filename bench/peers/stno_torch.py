@@ -74,12 +74,30 @@ def loss_after(net):
         return float(torch.nn.functional.cross_entropy(net.logits(net.x), net.y))
 
 
+def blas_label(threads):
+    """PyTorch's own BLAS as threadpoolctl sees it in this process, limited to `threads`."""
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError:
+        return "BLAS not verified: python3-threadpoolctl missing"
+    torch.ones(2, 2) @ torch.ones(2, 2)
+    global _limits
+    _limits = threadpool_limits(limits=threads, user_api="blas")
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    if not blas:
+        return "no BLAS library found by threadpoolctl"
+    i = blas[0]
+    return "%s %s" % (i.get("internal_api"), i.get("version"))
+
+
 def main():
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    blas = blas_label(threads)
     with open(sys.argv[1]) as f:
         net = Net(json.load(f))
-    serve(net, "PyTorch " + torch.__version__ + " (%d thread%s)" % (threads, "" if threads == 1 else "s"), loss_after)
+    serve(net, "PyTorch %s (%d thread%s; BLAS %s)" % (torch.__version__, threads, "" if threads == 1 else "s", blas), loss_after)
 
 if __name__ == "__main__":
     main()
