@@ -8,6 +8,7 @@ import { COMMON_FLAGS, type CommandIO } from "./command.js";
 import { Flags, formatHelp, parseArgs } from "./args.js";
 import { InputError, ComputationError } from "../util/errors.js";
 import { VERSION } from "../version.js";
+import { engineSummary } from "../node/native-engine.js";
 
 export { VERSION };
 
@@ -25,7 +26,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       return name === undefined ? 2 : 0;
     }
     if (name === "--version" || name === "-v") {
-      io.stdout(`${VERSION}\n`);
+      io.stdout(`${VERSION}\n${engineSummary()}\n`);
       return 0;
     }
     const command = COMMANDS.find((c) => c.name === name);

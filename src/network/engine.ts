@@ -45,12 +45,59 @@ export type Precision = "float64" | "float32";
 export const PRECISIONS: readonly Precision[] = ["float64", "float32"];
 
 /**
+ * The engines that run a training batch, one specification (the TypeScript reference of
+ * `dynamics.ts`: eq. 4, the step, the softmax cross-entropy, the adjoint) and one interface
+ * ({@link BatchEngine}):
+ * - `"reference"`: the TypeScript loops of `dynamics.ts` (every device model; the specification);
+ * - `"wasm64"`: the float64 WebAssembly SIMD engine (`wasm/engine.as`; two lanes, no FMA); the
+ *   same bits as the reference;
+ * - `"wasm32"`: the float32 mixed-precision WebAssembly engine (`wasm/engine32.as`);
+ * - `"native"`: the C++ engine built by node-gyp (`native/`; AVX-512 or AVX2 chosen at run time,
+ *   no FMA, its own threads for large matrices; Node only, see `src/node/native-engine.ts`); the
+ *   same bits as the reference for any instruction set and thread count.
+ */
+export type EngineKind = "reference" | "wasm64" | "wasm32" | "native";
+
+/**
+ * Makes {@link BatchEngine}s of one kind: chosen once (by the caller: the CLI from `--engine`, the
+ * library from `TrainOptions.engine`) and passed in explicitly; nothing in the numeric core
+ * decides it from hidden state.
+ */
+export interface EngineFactory {
+  readonly kind: EngineKind;
+  /** Arithmetic of its engines. */
+  readonly precision: Precision;
+  /** What runs, for reports: e.g. "native (avx512, 8 float64 lanes, 2 threads)". */
+  readonly label: string;
+  /**
+   * An engine for chunks of up to `cap` samples of a batch input of `ldx` samples of a network
+   * with k oscillators, `steps` steps and `classes` classes (eq. 4 devices only), or null when this
+   * runtime cannot make one.
+   */
+  create(k: number, steps: number, classes: number, cap: number, ldx: number): BatchEngine | null;
+}
+
+/** The float64 WebAssembly engine as an {@link EngineFactory} (null without WebAssembly SIMD). */
+export function wasm64Factory(): EngineFactory | null {
+  if (engineModule() === null) return null;
+  return { kind: "wasm64", precision: "float64", label: "wasm64 (WebAssembly SIMD, 2 float64 lanes)", create: (k, steps, classes, cap, ldx) => createEngine(k, steps, classes, cap, ldx) };
+}
+
+/** The float32 WebAssembly engine as an {@link EngineFactory} (null without WebAssembly SIMD). */
+export function wasm32Factory(): EngineFactory | null {
+  if (engine32Module() === null) return null;
+  return { kind: "wasm32", precision: "float32", label: "wasm32 (WebAssembly SIMD, 4 float32 lanes)", create: createEngine32 };
+}
+
+/**
  * What chunked training needs of an engine (src/train/chunks.ts, src/node/data-parallel.ts); both
  * the float64 {@link Engine} and the float32 engine provide it. Parameters, batch input, labels
  * and gradients are float64 views in the engine's memory.
  */
 export interface BatchEngine {
   readonly precision: Precision;
+  /** Which engine this is (see {@link EngineKind}). */
+  readonly kind?: EngineKind;
   k: number;
   steps: number;
   classes: number;

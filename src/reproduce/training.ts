@@ -51,7 +51,7 @@ export function trainWithSnapshots<S>(trainSet: Dataset, options: SnapshotTrainO
   let chosen = 0;
   const trial = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
   for (let r = 0; r < o.restarts; r++) {
-    const cand = { run: new TrainingRun(make(), trainSet, o, deriveSeed(o.seed, r), options.test), shots: [] as { epoch: number; value: S }[] };
+    const cand = { run: new TrainingRun(make(), trainSet, o, deriveSeed(o.seed, r), options.test, true, options.engine ?? null), shots: [] as { epoch: number; value: S }[] };
     for (let e = 0; e < trial; e++) step(cand.run, cand.shots);
     const loss = trial > 0 ? cand.run.history[cand.run.history.length - 1].trainLoss : 0;
     restartLosses.push(loss);
@@ -64,5 +64,5 @@ export function trainWithSnapshots<S>(trainSet: Dataset, options: SnapshotTrainO
   const { run, shots } = best as { run: TrainingRun; shots: { epoch: number; value: S }[] };
   for (const m of run.history) options.onEpoch?.(m);
   while (run.epochsDone < o.epochs) options.onEpoch?.(step(run, shots));
-  return { model: run.model, history: run.history, restartLosses, chosenRestart: chosen, seconds: (performance.now() - t0) / 1000, snapshots: shots };
+  return { model: run.model, history: run.history, restartLosses, chosenRestart: chosen, seconds: (performance.now() - t0) / 1000, snapshots: shots, engine: run.engineLabel };
 }

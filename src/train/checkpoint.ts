@@ -25,6 +25,7 @@ import { modelToJson, modelFromJson } from "../network/io.js";
 import { parseModelJson, type ModelJson } from "../io/model-schema.js";
 import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
+import type { EngineFactory } from "../network/engine.js";
 import { TrainingRun, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
@@ -273,6 +274,7 @@ export function restoreTrainingRun(
   options: ResolvedTrainOptions,
   devices: DeviceCurve | DeviceCurve[],
   flagNames: Record<string, string> = {},
+  engine: EngineFactory | null = null,
 ): { run: TrainingRun; selection: RestartSelection } {
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
   // Checkpoints from before the precision option trained in float64.
@@ -313,6 +315,6 @@ export function restoreTrainingRun(
     order: Int32Array.from(ckpt.order),
     epochsDone: ckpt.epochsDone,
     history,
-  });
+  }, engine);
   return { run, selection: { chosenRestart: ckpt.restarts.chosen, restartLosses: ckpt.restarts.losses.slice() } };
 }

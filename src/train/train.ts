@@ -8,7 +8,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, type Model, type Gradients } from "../network/model.js";
 import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, type Workspace } from "../network/dynamics.js";
 import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
-import { createEngine32, PRECISIONS, type BatchEngine, type Precision } from "../network/engine.js";
+import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type Precision } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization } from "../data/split.js";
@@ -86,6 +86,16 @@ export interface TrainOptions {
    * per-epoch evaluation and the saved model are float64 either way. @default "float64"
    */
   precision?: Precision;
+  /**
+   * The engine that computes float64 training batches, chosen once by the caller (e.g.
+   * `nativeFactory()` from src/node/native-engine.ts, which the CLI picks with `--engine`): every
+   * engine gives the same bits, so this changes speed only. Used when every device is eq. 4 and
+   * there are no hardware effects; otherwise (and when omitted) batches run on the WebAssembly
+   * engine, or the TypeScript reference where WebAssembly SIMD is missing.
+   * {@link TrainingRun.engineLabel} says what ran. Not part of the resolved options (a checkpoint
+   * resumes on any engine). @default undefined (WebAssembly)
+   */
+  engine?: EngineFactory | null;
   /** Called after each epoch with its metrics. */
   onEpoch?: (m: EpochMetrics) => void;
   /** Called after each restart's trial with (restart index, its training loss). */
@@ -196,6 +206,10 @@ export class TrainingRun {
   private readonly ws: Workspace;
   /** The float32 engine (precision "float32"), which then holds the batch input; else null. */
   private readonly engine32: BatchEngine | null;
+  /** The caller's float64 engine (TrainOptions.engine) when it runs this model, which then holds the batch input; else null. */
+  private readonly engine64: BatchEngine | null;
+  /** Which engine computes the training batches, e.g. "native (avx512, 8 float64 lanes, 1 thread)" or "wasm64 (…)". */
+  readonly engineLabel: string;
   private readonly evalWs: Workspace;
   private readonly grads: Gradients;
   /** Scratch of the chunked batch gradient (src/train/chunks.ts). */
@@ -223,7 +237,10 @@ export class TrainingRun {
    * @param init when true, initialise parameters (data-dependent) from `seed`; pass false to
    *   continue from parameters already in `model`.
    */
-  constructor(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, seed: number, test: Dataset | undefined, init = true) {
+  /**
+   * @param engine the float64 batch engine to use when it can run this model (TrainOptions.engine).
+   */
+  constructor(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, seed: number, test: Dataset | undefined, init = true, engine: EngineFactory | null = null) {
     this.model = model;
     this.options = options;
     this.trainSet = trainSet;
@@ -244,14 +261,25 @@ export class TrainingRun {
     }
     this.engine32 = f32 ? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
     if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
-    // In float32 the engine holds the batch, and the float64 workspace is never used for training.
-    this.ws = createWorkspace(model.k, model.steps, model.classes, f32 ? 1 : wsCap, { engine: !f32, batchCapacity: options.hardware || f32 ? 0 : cap });
+    const eq4Only = model.devices.every((d) => d.model === "eq4");
+    this.engine64 = engine !== null && engine.precision === "float64" && !f32 && !options.hardware && eq4Only ? engine.create(model.k, model.steps, model.classes, wsCap, cap) : null;
+    // In float32 (or with the caller's engine) that engine holds the batch, and the float64 workspace is never used for training.
+    const own = f32 || this.engine64 !== null;
+    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own, batchCapacity: options.hardware || own ? 0 : cap });
+    const fallback = engine !== null && this.engine64 === null && !f32
+      ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !eq4Only ? "a device is not eq. 4" : "it could not be created"})`
+      : "";
+    this.engineLabel = this.engine32 !== null
+      ? "wasm32 (WebAssembly SIMD, 4 float32 lanes)"
+      : this.engine64 !== null
+        ? (engine as EngineFactory).label
+        : (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 (WebAssembly SIMD, 2 float64 lanes)" : "reference (TypeScript)") + fallback;
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
     this.grads = createGradients(model);
     this.scratch = createChunkScratch(model, cap);
     this.order = new Int32Array(this.n);
     // The batch input and labels live in the engine's memory when there is one (no copy per chunk).
-    const en = this.engine32 ?? this.ws.engine;
+    const en = this.engine32 ?? this.engine64 ?? this.ws.engine;
     this.batchX = options.hardware ? new Float64Array(0) : en !== null ? en.X : new Float64Array(model.k * cap);
     this.batchLabels = en !== null && !options.hardware ? en.y : new Int32Array(cap);
     for (let r = 0; r < this.n; r++) this.order[r] = r;
@@ -281,8 +309,8 @@ export class TrainingRun {
    * bit-identical to the one the original run would have done. The caller checks that the state
    * fits (shapes, a permutation of the rows); see src/train/checkpoint.ts.
    */
-  static fromState(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, test: Dataset | undefined, state: TrainingRunState): TrainingRun {
-    const run = new TrainingRun(model, trainSet, options, 0, test, false);
+  static fromState(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, test: Dataset | undefined, state: TrainingRunState, engine: EngineFactory | null = null): TrainingRun {
+    const run = new TrainingRun(model, trainSet, options, 0, test, false, engine);
     run.adam.state = { t: state.adam.t, m: state.adam.m.map((a) => a.slice()), v: state.adam.v.map((a) => a.slice()) };
     run.rng = Rng.fromState(state.rng);
     run.order.set(state.order);
@@ -319,7 +347,10 @@ export class TrainingRun {
     const { model } = this;
     const plan = chunkPlan(nb);
     const exec = chunkExecutor();
-    if (plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model)) {
+    if (this.engine64 !== null) {
+      // The caller's engine (its own threads, if any): the whole batch in one call.
+      if (!engineBatchGradients(model, this.engine64, nb, this.grads, out)) throw new InputError(`the ${this.engineLabel} engine needs eq. 4 devices`);
+    } else if (plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model)) {
       const slots = exec.run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, plan, 1 / nb, this.options.precision);
       reduceSlots(slots, plan.count, this.grads, out);
     } else if (this.engine32 !== null) {
@@ -426,6 +457,8 @@ export interface TrainResult {
   chosenRestart: number;
   /** Total wall time, seconds. */
   seconds: number;
+  /** Which engine computed the training batches ({@link TrainingRun.engineLabel}). */
+  engine: string;
 }
 
 /** Checks that a data set can be trained on; returns the number of classes. */
@@ -471,10 +504,13 @@ export class Trainer {
   private readonly make: () => Model;
   private readonly trainSet: Dataset;
   private readonly test: Dataset | undefined;
+  /** TrainOptions.engine, for every run this trainer makes. */
+  private readonly engine: EngineFactory | null;
 
   constructor(trainSet: Dataset, options: TrainOptions) {
     const o = resolveTrainOptions(options);
     this.options = o;
+    this.engine = options.engine ?? null;
     this.classes = checkTrainable(trainSet, options.classes);
     this.trainSet = trainSet;
     this.test = options.test;
@@ -519,7 +555,7 @@ export class Trainer {
   /** Does the next unit of work; see the class comment. Past the end it trains further epochs. */
   advance(): TrainerEvent {
     if (this.run !== null) return { kind: "epoch", metrics: this.run.epoch() };
-    if (this.trialRun === null) this.trialRun = new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test);
+    if (this.trialRun === null) this.trialRun = new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test, true, this.engine);
     const run = this.trialRun;
     if (run.epochsDone < this.trialEpochs) return { kind: "trial", restart: this.restart, metrics: run.epoch() };
     const loss = this.trialEpochs > 0 ? run.history[run.history.length - 1].trainLoss : 0;
@@ -549,7 +585,7 @@ export class Trainer {
     const cur = this.options;
     const o = resolveTrainOptions({ ...cur, variation: cur.variation ?? undefined, hardware: cur.hardware ?? undefined, ...change });
     (this as { options: ResolvedTrainOptions }).options = o;
-    if (this.run !== null) this.run = TrainingRun.fromState(this.run.model, this.trainSet, o, this.test, this.run.getState());
+    if (this.run !== null) this.run = TrainingRun.fromState(this.run.model, this.trainSet, o, this.test, this.run.getState(), this.engine);
   }
 }
 
@@ -576,7 +612,7 @@ export function train(trainSet: Dataset, options: TrainOptions): TrainResult {
     if (ev.kind === "epoch") options.onEpoch?.(ev.metrics);
     options.onProgress?.(run, selection);
   }
-  return { model: run.model, history: run.history, restartLosses: selection.restartLosses, chosenRestart: selection.chosenRestart, seconds: (performance.now() - t0) / 1000 };
+  return { model: run.model, history: run.history, restartLosses: selection.restartLosses, chosenRestart: selection.chosenRestart, seconds: (performance.now() - t0) / 1000, engine: run.engineLabel };
 }
 
 export { cloneModel };

@@ -17,6 +17,7 @@ import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
 import { PRECISIONS, type Precision } from "../../network/engine.js";
 import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
+import { ENGINE_CHOICES, engineForChoice, type EngineChoice } from "../../node/native-engine.js";
 import { stringifyModel } from "../../network/io.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
@@ -71,6 +72,7 @@ const FLAGS: FlagSpec[] = [
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },
+  { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the float64 training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; every engine gives the same bits (default auto)" },
   { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
   ...TRAIN_ROBUSTNESS_FLAGS,
   COST_PROFILE_FLAG,
@@ -154,18 +156,29 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const checkpointDir = flags.string("checkpoint-dir") ?? join(out, "checkpoint");
   const resumeArg = flags.string("resume");
   const found = resumeArg === undefined ? undefined : readCheckpoint(resumeArg);
-  const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices, OPTION_FLAGS);
+  // The engine, chosen once: the native engine runs eq. 4 networks in float64 without hardware
+  // effects on its own threads (--workers); otherwise the WebAssembly engine and worker threads.
+  const workers = flags.number("workers") ?? 1;
+  const eq4Only = (Array.isArray(devices) ? devices : [devices]).every((d) => d.model === "eq4");
+  const engineChoice = (flags.string("engine") ?? "auto") as EngineChoice;
+  const nativeCan = resolved.precision === "float64" && !resolved.hardware && eq4Only;
+  if (engineChoice === "native" && !nativeCan) {
+    throw new InputError(`--engine native runs float64 networks of eq. 4 devices without hardware effects; this run has ${resolved.precision !== "float64" ? `--precision ${resolved.precision}` : resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
+  }
+  const engine = nativeCan ? engineForChoice(engineChoice, workers) : null;
+  const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices, OPTION_FLAGS, engine);
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
   let pending = resume === undefined;
   const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
   const progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr);
-  const stopWorkers = startWorkers(flags.number("workers") ?? 1, trainSet.d, resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
+  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, trainSet.d, resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   let result: ReturnType<typeof train>;
   try {
     result = train(trainSet, {
       ...opts,
       devices,
+      engine,
       test,
       onEpoch: (m) => progress?.update(m.epoch, `loss ${m.trainLoss.toFixed(4)} test acc ${(m.testAccuracy * 100).toFixed(1)}%`),
       ...(resume && { resume }),
@@ -217,6 +230,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     epochs: result.history.length,
     seed: resolved.seed,
     precision: resolved.precision,
+    engine: result.engine,
     splitSeed,
     trainAccuracy: tr.accuracy,
     testAccuracy: te.accuracy,
@@ -236,7 +250,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       `trained ${name}: k=${summary.k} steps=${summary.steps} classes=${summary.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
-        `  wall time ${result.seconds.toFixed(2)} s total, ${(epochSeconds * 1000).toFixed(1)} ms per epoch\n` +
+        `  wall time ${result.seconds.toFixed(2)} s total, ${(epochSeconds * 1000).toFixed(1)} ms per epoch; engine ${result.engine}\n` +
         (found ? `  resumed from ${found.path} at epoch ${found.checkpoint.epochsDone}\n` : "") +
         `  wrote ${summary.model} and ${summary.metrics}${lastGood && every !== undefined ? `; checkpoint ${lastGood.path} (epoch ${lastGood.epoch})` : ""}\n`,
     );
@@ -248,7 +262,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
 export const trainCommand: Command = {
   name: "train",
   summary: "train an STNO network by optimal control (discrete adjoint + Adam)",
-  usage: "dynaspin train --task spiral|digits|mnist | --data FILE.csv [--workers N] [--precision float64|float32] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR]",
+  usage: "dynaspin train --task spiral|digits|mnist | --data FILE.csv [--workers N] [--engine auto|native|wasm] [--precision float64|float32] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR]",
   flags: FLAGS,
   run,
 };

@@ -1,0 +1,243 @@
+// dynaspin native engine: one chunk / one batch of training (forward, eq. 4, softmax, adjoint,
+// gradient sums) over the kernels of kernels.h, the matrix products split by rows over the
+// engine's own threads. Same bits as src/network/dynamics.ts and the WebAssembly engine
+// (src/network/wasm/engine.as): same chunk order, same sums; threads split outputs, never a sum.
+#include "engine_impl.h"
+
+#include <cstdlib>
+#include <cstring>
+
+const KernelTable* selectKernels(const char* want) {
+  bool any = want == nullptr || std::strcmp(want, "auto") == 0;
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  bool has512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  bool has2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if ((any || std::strcmp(want, "avx512") == 0) && has512) return &ds_avx512::table;
+  if ((any || std::strcmp(want, "avx2") == 0) && has2) return &ds_avx2::table;
+#endif
+  if (any || std::strcmp(want, "sse2") == 0 || std::strcmp(want, "base") == 0) return &ds_base::table;
+  return nullptr;
+}
+
+Pool::Pool(int n) : n(n < 1 ? 1 : n) {
+  for (int i = 1; i < this->n; i++) threads.emplace_back([this, i] { loop(i); });
+}
+
+Pool::~Pool() {
+  {
+    std::lock_guard<std::mutex> l(m);
+    stop = true;
+    gen++;
+  }
+  cv.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+void Pool::loop(int id) {
+  long seen = 0;
+  for (;;) {
+    const Job* j;
+    {
+      std::unique_lock<std::mutex> l(m);
+      cv.wait(l, [&] { return gen != seen; });
+      seen = gen;
+      if (stop) return;
+      j = job;
+    }
+    j->run(j->ctx, id);
+    {
+      std::lock_guard<std::mutex> l(m);
+      if (--pending == 0) done.notify_one();
+    }
+  }
+}
+
+void Pool::run(const Job& j) {
+  if (n == 1) {
+    j.run(j.ctx, 0);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> l(m);
+    job = &j;
+    pending = n - 1;
+    gen++;
+  }
+  cv.notify_all();
+  j.run(j.ctx, 0);
+  std::unique_lock<std::mutex> l(m);
+  done.wait(l, [&] { return pending == 0; });
+}
+
+static size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+static double* allocd(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(double)) != 0) return nullptr;
+  std::memset(p, 0, (n ? n : 1) * sizeof(double));
+  return static_cast<double*>(p);
+}
+
+size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
+  size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+  size_t sizes[10] = {
+      (size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)8 * k,
+      (size_t)k * ldx + 8, ((size_t)ldx + 8 + 1) / 2, nG, nG + 2, 2,
+  };
+  size_t o = 0;
+  for (int r = 0; r < 10; r++) {
+    off[r] = o;
+    o += up8(sizes[r] + 8);
+  }
+  return o;
+}
+
+Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared) {
+  Engine* e = new Engine();
+  e->kt = kt;
+  e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx;
+  e->cs = (int)up8(cap);
+  e->kp = (int)up8(k > classes ? k : classes);
+  size_t off[10];
+  sharedDoubles(k, steps, classes, ldx, off);
+  e->A = shared + off[0], e->B = shared + off[1], e->W = shared + off[2], e->c = shared + off[3], e->par = shared + off[4];
+  e->X = shared + off[5], e->y = reinterpret_cast<int32_t*>(shared + off[6]);
+  e->g = shared + off[7], e->total = shared + off[8], e->out = shared + off[9];
+  e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+  size_t kc = (size_t)k * e->cs;
+  e->P = allocd((steps + 1) * kc);
+  e->U = allocd(steps * kc);
+  e->D = allocd(steps * kc);
+  e->L = allocd((size_t)classes * e->cs);
+  e->lam = allocd(kc);
+  e->lam2 = allocd(kc);
+  e->gU = allocd(kc);
+  e->XT = allocd((size_t)e->cs * e->kp);
+  if (!e->P || !e->U || !e->D || !e->L || !e->lam || !e->lam2 || !e->gU || !e->XT) {
+    delete e;
+    return nullptr;
+  }
+  e->pool = new Pool(threads);
+  return e;
+}
+
+Engine::~Engine() {
+  delete pool;
+  free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
+}
+
+namespace {
+// Splits rows [0, n) over the pool's threads in blocks of 4 (each thread a contiguous range), or
+// runs them on this thread when the product is small.
+template <class F>
+struct RowJob {
+  F f;
+  int n, parts;
+  static void call(const void* ctx, int id) {
+    const RowJob* j = static_cast<const RowJob*>(ctx);
+    int blocks = (j->n + 3) / 4;
+    int r0 = (int)((long)blocks * id / j->parts) * 4, r1 = (int)((long)blocks * (id + 1) / j->parts) * 4;
+    if (r1 > j->n) r1 = j->n;
+    if (r0 < r1) j->f(r0, r1);
+  }
+};
+}  // namespace
+
+template <class F>
+void Engine::rows(int n, double work, F f) {
+  // Below ~2·10^5 multiply–adds a thread hand-over costs more than it saves.
+  if (pool->n == 1 || work < 2e5 || n < 8) {
+    f(0, n);
+    return;
+  }
+  RowJob<F> j{f, n, pool->n};
+  Job job{&RowJob<F>::call, &j};
+  pool->run(job);
+}
+
+void Engine::forward(const double* P0, int ld0, int nb, bool withD) {
+  const KernelTable& K = *kt;
+  int nbp = (int)up8(nb);
+  size_t kc = (size_t)k * cs;
+  double work = (double)k * k * nbp;
+  for (int t = 0; t < steps; t++) {
+    const double* Pt = t == 0 ? P0 : P + t * kc;
+    int ldp = t == 0 ? ld0 : cs;
+    double* Ut = U + t * kc;
+    double* Pn = P + (t + 1) * kc;
+    double* Dt = withD ? D + t * kc : nullptr;
+    const double* At = A + (size_t)t * k * k;
+    const double* Bt = B + (size_t)t * k;
+    rows(k, work, [&](int r0, int r1) {
+      K.gemmBias(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
+      K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
+    });
+  }
+  const double* Pn = P + steps * kc;
+  K.gemmBias(0, classes, k, nbp, W, c, Pn, cs, L, cs);
+}
+
+void Engine::backward(const double* P0, int ld0, int nb) {
+  const KernelTable& K = *kt;
+  int nbp = (int)up8(nb);
+  size_t kc = (size_t)k * cs;
+  double* gA = g;
+  double* gB = g + (size_t)steps * k * k;
+  double* gW = gB + (size_t)steps * k;
+  double* gC = gW + (size_t)classes * k;
+  double work = (double)k * k * nbp;
+  K.cSums(classes, nb, cs, L, gC);
+  const double* Pn = P + steps * kc;
+  K.transpose(k, kp, nb, Pn, cs, XT);
+  K.gemmAccABt(0, classes, k, kp, nb, L, cs, XT, gW);
+  rows(k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, L, cs, lam, cs); });
+  double* la = lam;
+  double* lb = lam2;
+  for (int t = steps - 1; t >= 0; t--) {
+    const double* Ut = U + t * kc;
+    const double* Dt = D + t * kc;
+    const double* Pt = t == 0 ? P0 : P + t * kc;
+    int ldp = t == 0 ? ld0 : cs;
+    const double* lc = la;
+    rows(k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, gU, gB + (size_t)t * k); });
+    K.transpose(k, kp, nb, Pt, ldp, XT);
+    double* gAt = gA + (size_t)t * k * k;
+    rows(k, work, [&](int r0, int r1) { K.gemmAccABt(r0, r1, k, kp, nb, gU, cs, XT, gAt); });
+    if (t == 0) break;
+    const double* At = A + (size_t)t * k * k;
+    rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, gU, cs, lb, cs); });
+    double* tmp = la;
+    la = lb;
+    lb = tmp;
+  }
+}
+
+void Engine::chunk(int lo, int len, double scale) {
+  const double* P0 = X + lo;
+  forward(P0, ldx, len, true);
+  kt->softmax(classes, len, cs, L, y + lo, scale, out);
+  std::memset(g, 0, nG * sizeof(double));
+  backward(P0, ldx, len);
+}
+
+void Engine::batch(int nb, int count, double scale) {
+  for (int q = 0; q < count; q++) {
+    int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
+    chunk(lo, hi - lo, scale);
+    if (q == 0) {
+      std::memcpy(total, g, nG * sizeof(double));
+      total[nG] = out[0];
+      total[nG + 1] = out[1];
+    } else {
+      for (size_t e = 0; e < nG; e++) total[e] = total[e] + g[e];
+      total[nG] = total[nG] + out[0];
+      total[nG + 1] = total[nG + 1] + out[1];
+    }
+  }
+}
+
+void Engine::evaluate(int lo, int len) {
+  forward(X + lo, ldx, len, false);
+  kt->softmax(classes, len, cs, L, y + lo, 0.0, out);
+}

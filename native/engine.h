@@ -1,0 +1,26 @@
+// dynaspin native engine: shared declarations (see kernels.h for the arithmetic).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+// The kernels of one instruction set (kernels.h compiled for it).
+struct KernelTable {
+  const char* name;
+  int width;  // float64 lanes per vector
+  void (*drive)(int r0, int r1, int nbp, int ld, const double* U, const double* par, double* P, double* D);
+  void (*gemmBias)(int r0, int r1, int kk, int nbp, const double* M, const double* bias, const double* X, int ldx, double* out, int ldo);
+  void (*gemmAtB)(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo);
+  void (*transpose)(int kk, int kkp, int nb, const double* X, int ldx, double* XT);
+  void (*gemmAccABt)(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ldy, const double* XT, double* G);
+  void (*softmax)(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out);
+  void (*adjointRows)(int r0, int r1, int nb, int nbp, int ld, const double* lam, const double* D, const double* U, const double* par, double* gU, double* gB);
+  void (*cSums)(int classes, int nb, int ld, const double* G, double* gC);
+};
+
+namespace ds_avx512 { extern const KernelTable table; }
+namespace ds_avx2 { extern const KernelTable table; }
+namespace ds_base { extern const KernelTable table; }
+
+// The kernel table for this CPU ("auto"), or the named one ("avx512", "avx2", "base"); null when
+// the CPU lacks it.
+const KernelTable* selectKernels(const char* want);

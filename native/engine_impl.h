@@ -1,0 +1,58 @@
+// dynaspin native engine: the engine object and its thread pool (engine.cc).
+#pragma once
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "engine.h"
+
+// A type-erased job run by every thread of a Pool with its thread index.
+struct Job {
+  void (*run)(const void* ctx, int id);
+  const void* ctx;
+};
+
+// n − 1 persistent threads plus the caller; run() returns when every thread has done the job.
+struct Pool {
+  explicit Pool(int n);
+  ~Pool();
+  void run(const Job& j);
+  int n;
+
+ private:
+  void loop(int id);
+  std::vector<std::thread> threads;
+  std::mutex m;
+  std::condition_variable cv, done;
+  long gen = 0;
+  int pending = 0;
+  bool stop = false;
+  const Job* job = nullptr;
+};
+
+// One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
+// labels, gradients) and its own scratch (states, adjoint, transposes), 64-byte aligned.
+struct Engine {
+  // Offsets (in doubles) of A, B, W, c, par, X, y, g, total, out in the shared block; returns its size.
+  static size_t sharedDoubles(int k, int steps, int classes, int ldx, size_t* off);
+  static Engine* create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared);
+  ~Engine();
+  void chunk(int lo, int len, double scale);
+  void batch(int nb, int count, double scale);
+  void evaluate(int lo, int len);
+
+  const KernelTable* kt;
+  int k, steps, classes, cap, ldx, cs, kp;
+  size_t nG;
+  double *A, *B, *W, *c, *par, *X, *g, *total, *out;
+  int32_t* y;
+  double *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
+  Pool* pool = nullptr;
+
+ private:
+  void forward(const double* P0, int ld0, int nb, bool withD);
+  void backward(const double* P0, int ld0, int nb);
+  template <class F>
+  void rows(int n, double work, F f);
+};

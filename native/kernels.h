@@ -1,0 +1,379 @@
+// dynaspin native engine: the per-batch work of training (forward pass with eq. 4, softmax
+// cross-entropy, discrete adjoint, chunk sums) on W float64 lanes, written once with GCC vector
+// extensions and compiled once per instruction set (kernels_avx512.cc, kernels_avx2.cc,
+// kernels_base.cc, each defining DS_NS and DS_W before including this file).
+//
+// Bits: every operation is the one of the TypeScript reference (src/network/dynamics.ts,
+// src/kernels/gemm.ts, src/sweep/fast-tanh.ts) and of the WebAssembly engine, in the same order,
+// without fused multiply-add (built with -ffp-contract=off): each output of a matrix product is
+// summed over its reduction index in ascending order from the bias or from 0, vector lanes run
+// over independent outputs (batch columns or matrix columns), batch sums use batchSum's four
+// interleaved partial sums. So results are bit-identical to the reference for every instruction
+// set and any thread count (threads split the outputs, never a sum).
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include "engine.h"
+
+namespace DS_NS {
+
+typedef double vd __attribute__((vector_size(DS_W * 8)));
+typedef long long vi __attribute__((vector_size(DS_W * 8)));
+typedef unsigned long long vu __attribute__((vector_size(DS_W * 8)));
+typedef double vd_u __attribute__((vector_size(DS_W * 8), aligned(8)));
+
+// x in every lane (x − 0 is x for every x, −0 and NaN included, so this is a plain broadcast).
+static inline vd splat(double x) {
+  vd z = {};
+  return x - z;
+}
+static inline vd vload(const double* p) { return *reinterpret_cast<const vd_u*>(p); }
+static inline void st(double* p, vd v) { *reinterpret_cast<vd_u*>(p) = v; }
+static inline vd bits(vi x) { return (vd)x; }  // GCC vector casts reinterpret the bits
+static inline vi ibits(vd x) { return (vi)x; }
+// WebAssembly's pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a (NaN in a passes).
+static inline vd pmin(vd a, vd b) { return bits(b < a ? ibits(b) : ibits(a)); }
+static inline vd pmax(vd a, vd b) { return bits(a < b ? ibits(b) : ibits(a)); }
+
+static const double MAGIC = 6755399441055744.0, INV_LN2 = 1.4426950408889634;
+static const double LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10;
+static const double CLAMP2 = 700.0;
+
+// (expm1(r) − r)/r² in Estrin's scheme (simd-math.as expm1Tail, same constants and order).
+static inline vd expm1Tail(vd r, vd r2) {
+  vd e0 = splat(0.5) + r * splat(0.16666666666666666);
+  vd e1 = splat(0.041666666666666664) + r * splat(0.008333333333333333);
+  vd e2 = splat(0.001388888888888889) + r * splat(0.0001984126984126984);
+  vd e3 = splat(0.0000248015873015873) + r * splat(0.0000027557319223985893);
+  vd e4 = splat(2.755731922398589e-7) + r * splat(2.505210838544172e-8);
+  vd e5 = splat(2.08767569878681e-9) + r * splat(1.6059043836821613e-10);
+  vd f0 = e0 + r2 * e1;
+  vd f1 = e2 + r2 * e3;
+  vd f2 = e4 + r2 * e5;
+  vd r4 = r2 * r2;
+  return f0 + r4 * (f1 + r4 * f2);
+}
+static inline vd expm1Poly(vd r) {
+  vd r2 = r * r;
+  return r + r2 * expm1Tail(r, r2);
+}
+// y = k·ln2 + r: t holds k in its low bits, returns r; scale(t) = 2^k.
+static inline vd reduce(vd y, vd& t) {
+  t = y * splat(INV_LN2) + splat(MAGIC);
+  vd kf = t - splat(MAGIC);
+  return (y - kf * splat(LN2_HI)) - kf * splat(LN2_LO);
+}
+static inline vd scale2k(vd t) {
+  vi s = (ibits(t) + 1023LL) << 52;
+  return bits(s);
+}
+// e^x (fastExp / expv): x clamped to [−700, 700], e^x = s + s·expm1(r).
+static inline vd expv(vd x) {
+  vd y = pmin(pmax(x, splat(-700.0)), splat(700.0));
+  vd t;
+  vd r = reduce(y, t);
+  vd p = expm1Poly(r);
+  vd s = scale2k(t);
+  return s + s * p;
+}
+// log of positive normal lanes (fastLog / logv); NaN and +∞ pass through.
+static inline vd logv(vd x) {
+  vi xb = ibits(x);
+  vu sh = (vu)xb >> 52;
+  vd e = bits((vi)sh | ibits(splat(4503599627370496.0))) - splat(4503599627371519.0);
+  vd m = bits((xb & 0x000fffffffffffffLL) | 0x3ff0000000000000LL);
+  vi big = m > splat(1.4142135623730951);
+  m = bits(big ? ibits(m * splat(0.5)) : ibits(m));
+  e = bits(big ? ibits(e + splat(1.0)) : ibits(e));
+  vd f = m - splat(1.0);
+  vd s = f / (splat(2.0) + f);
+  vd z = s * s;
+  vd a0 = splat(1.0) + z * splat(0.3333333333333333), a1 = splat(0.2) + z * splat(0.14285714285714285);
+  vd a2 = splat(0.1111111111111111) + z * splat(0.09090909090909091), a3 = splat(0.07692307692307693) + z * splat(0.06666666666666667);
+  vd a4 = splat(0.058823529411764705) + z * splat(0.05263157894736842), a5 = splat(0.047619047619047616) + z * splat(0.043478260869565216);
+  vd z2 = z * z;
+  vd b0 = a0 + z2 * a1, b1 = a2 + z2 * a3, b2 = a4 + z2 * a5;
+  vd z4 = z2 * z2;
+  vd tail = b0 + z4 * (b1 + z4 * b2);
+  vd w = (splat(2.0) * s) * tail;
+  vd res = e * splat(LN2_HI) + (e * splat(LN2_LO) + w);
+  vi fin = x < splat(__builtin_inf());
+  return bits(fin ? ibits(res) : ibits(x));
+}
+
+// Eq. 4 value (and derivative when D) at currents x for one device (simd-math.as eq4Store):
+// q = (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)).
+static inline void eq4Store(vd x, const double* q, double* P, double* D) {
+  vd a2 = splat(q[0]), b2 = splat(q[1]), Ic = splat(q[2]), QIc = splat(q[3]), P0 = splat(q[4]);
+  vd y = pmax(pmin(b2 - a2 * x, splat(CLAMP2)), splat(-CLAMP2));
+  vd t;
+  vd r = reduce(y, t);
+  vd p = expm1Poly(r);
+  vd s = scale2k(t);
+  if (D == nullptr) {
+    vd den = (splat(1.0) + s) + s * p;
+    st(P, (P0 * (x - Ic)) / (den * (x + QIc)));
+    return;
+  }
+  vd sp = s * p;
+  vd w = (splat(1.0) + s) + sp;
+  vd E = s + sp;
+  vd num = x - Ic, dI = x + QIc;
+  vd wd = w * dI;
+  st(P, (P0 * num) / wd);
+  vd inv = splat(1.0) / wd;
+  vd g = (splat(q[5]) * ((E * inv) * dI)) * num;
+  st(D, inv * (g + splat(q[6]) * (w * inv)));
+}
+
+// Rows [r0, r1) of one step's eq. 4: P[i] = f_i(s_i·u_i²), D[i] = f_i' on nbp columns (a multiple of W).
+void drive(int r0, int r1, int nbp, int ld, const double* U, const double* par, double* P, double* D) {
+  for (int i = r0; i < r1; i++) {
+    const double* q = par + 8 * i;
+    vd pol = splat(q[7]);
+    size_t row = (size_t)i * ld;
+    for (int b = 0; b < nbp; b += DS_W) {
+      vd u = vload(U + row + b);
+      eq4Store((pol * u) * u, q, P + row + b, D ? D + row + b : nullptr);
+    }
+  }
+}
+
+// out[i][b] = bias[i] + Σ_j M[i][j]·X[j][b] (j ascending) for rows [r0, r1), nbp columns.
+void gemmBias(int r0, int r1, int kk, int nbp, const double* M, const double* bias, const double* X, int ldx, double* out, int ldo) {
+  const int V = 4, BW = V * DS_W;
+  int i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const double *m0 = M + (size_t)i * kk, *m1 = m0 + kk, *m2 = m1 + kk, *m3 = m2 + kk;
+    double c0 = bias ? bias[i] : 0.0, c1 = bias ? bias[i + 1] : 0.0, c2 = bias ? bias[i + 2] : 0.0, c3 = bias ? bias[i + 3] : 0.0;
+    int b = 0;
+    for (; b + BW <= nbp; b += BW) {
+      vd s[4][V];
+      for (int v = 0; v < V; v++) s[0][v] = splat(c0), s[1][v] = splat(c1), s[2][v] = splat(c2), s[3][v] = splat(c3);
+      const double* x = X + b;
+      for (int j = 0; j < kk; j++, x += ldx) {
+        vd xv[V];
+        for (int v = 0; v < V; v++) xv[v] = vload(x + v * DS_W);
+        vd a0 = splat(m0[j]), a1 = splat(m1[j]), a2 = splat(m2[j]), a3 = splat(m3[j]);
+        for (int v = 0; v < V; v++) {
+          s[0][v] += a0 * xv[v];
+          s[1][v] += a1 * xv[v];
+          s[2][v] += a2 * xv[v];
+          s[3][v] += a3 * xv[v];
+        }
+      }
+      for (int r = 0; r < 4; r++)
+        for (int v = 0; v < V; v++) st(out + (size_t)(i + r) * ldo + b + v * DS_W, s[r][v]);
+    }
+    for (; b < nbp; b += DS_W) {
+      vd s0 = splat(c0), s1 = splat(c1), s2 = splat(c2), s3 = splat(c3);
+      const double* x = X + b;
+      for (int j = 0; j < kk; j++, x += ldx) {
+        vd xv = vload(x);
+        s0 += splat(m0[j]) * xv;
+        s1 += splat(m1[j]) * xv;
+        s2 += splat(m2[j]) * xv;
+        s3 += splat(m3[j]) * xv;
+      }
+      st(out + (size_t)i * ldo + b, s0);
+      st(out + (size_t)(i + 1) * ldo + b, s1);
+      st(out + (size_t)(i + 2) * ldo + b, s2);
+      st(out + (size_t)(i + 3) * ldo + b, s3);
+    }
+  }
+  for (; i < r1; i++) {
+    const double* m0 = M + (size_t)i * kk;
+    double c0 = bias ? bias[i] : 0.0;
+    for (int b = 0; b < nbp; b += DS_W) {
+      vd s0 = splat(c0);
+      const double* x = X + b;
+      for (int j = 0; j < kk; j++, x += ldx) s0 += splat(m0[j]) * vload(x);
+      st(out + (size_t)i * ldo + b, s0);
+    }
+  }
+}
+
+// out[j][b] = Σ_i M[i][j]·Y[i][b] (i ascending from 0) for output rows j in [r0, r1), nbp columns.
+void gemmAtB(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo) {
+  const int V = 4, BW = V * DS_W;
+  int j = r0;
+  for (; j + 4 <= r1; j += 4) {
+    int b = 0;
+    for (; b + BW <= nbp; b += BW) {
+      vd s[4][V];
+      for (int r = 0; r < 4; r++)
+        for (int v = 0; v < V; v++) s[r][v] = splat(0.0);
+      const double* y = Y + b;
+      const double* mm = M + j;
+      for (int i = 0; i < m; i++, y += ldy, mm += kk) {
+        vd yv[V];
+        for (int v = 0; v < V; v++) yv[v] = vload(y + v * DS_W);
+        vd a0 = splat(mm[0]), a1 = splat(mm[1]), a2 = splat(mm[2]), a3 = splat(mm[3]);
+        for (int v = 0; v < V; v++) {
+          s[0][v] += a0 * yv[v];
+          s[1][v] += a1 * yv[v];
+          s[2][v] += a2 * yv[v];
+          s[3][v] += a3 * yv[v];
+        }
+      }
+      for (int r = 0; r < 4; r++)
+        for (int v = 0; v < V; v++) st(out + (size_t)(j + r) * ldo + b + v * DS_W, s[r][v]);
+    }
+    for (; b < nbp; b += DS_W) {
+      vd s0 = splat(0.0), s1 = splat(0.0), s2 = splat(0.0), s3 = splat(0.0);
+      const double* y = Y + b;
+      const double* mm = M + j;
+      for (int i = 0; i < m; i++, y += ldy, mm += kk) {
+        vd yv = vload(y);
+        s0 += splat(mm[0]) * yv;
+        s1 += splat(mm[1]) * yv;
+        s2 += splat(mm[2]) * yv;
+        s3 += splat(mm[3]) * yv;
+      }
+      st(out + (size_t)j * ldo + b, s0);
+      st(out + (size_t)(j + 1) * ldo + b, s1);
+      st(out + (size_t)(j + 2) * ldo + b, s2);
+      st(out + (size_t)(j + 3) * ldo + b, s3);
+    }
+  }
+  for (; j < r1; j++) {
+    for (int b = 0; b < nbp; b += DS_W) {
+      vd s0 = splat(0.0);
+      const double* y = Y + b;
+      const double* mm = M + j;
+      for (int i = 0; i < m; i++, y += ldy, mm += kk) s0 += splat(mm[0]) * vload(y);
+      st(out + (size_t)j * ldo + b, s0);
+    }
+  }
+}
+
+// XT[b][j] = X[j][b] for j < kk, b < nb; XT rows of length kkp (≥ kk, a multiple of W), the tail zeroed.
+void transpose(int kk, int kkp, int nb, const double* X, int ldx, double* XT) {
+  for (int b = 0; b < nb; b++) {
+    double* row = XT + (size_t)b * kkp;
+    for (int j = 0; j < kk; j++) row[j] = X[(size_t)j * ldx + b];
+    for (int j = kk; j < kkp; j++) row[j] = 0.0;
+  }
+}
+
+// G[i][j] += Σ_b Y[i][b]·X[j][b] (b ascending from 0, then added) for rows i in [r0, r1), j < kk,
+// with X given transposed (XT[b][j], rows of kkp).
+void gemmAccABt(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ldy, const double* XT, double* G) {
+  const int V = 3, BW = V * DS_W;
+  double tmp[4][BW];
+  int i = r0;
+  for (; i < r1; i += 4) {
+    int R = r1 - i < 4 ? r1 - i : 4;
+    const double* yr[4];
+    for (int r = 0; r < 4; r++) yr[r] = Y + (size_t)(i + (r < R ? r : 0)) * ldy;
+    for (int j = 0; j < kk; j += BW) {
+      vd s[4][V];
+      for (int r = 0; r < 4; r++)
+        for (int v = 0; v < V; v++) s[r][v] = splat(0.0);
+      int nv = (kkp - j) / DS_W;
+      if (nv >= V) {
+        const double* x = XT + j;
+        for (int b = 0; b < nb; b++, x += kkp) {
+          vd xv[V];
+          for (int v = 0; v < V; v++) xv[v] = vload(x + v * DS_W);
+          for (int r = 0; r < 4; r++) {
+            vd q = splat(yr[r][b]);
+            for (int v = 0; v < V; v++) s[r][v] += q * xv[v];
+          }
+        }
+      } else {
+        const double* x = XT + j;
+        for (int b = 0; b < nb; b++, x += kkp) {
+          for (int v = 0; v < nv; v++) {
+            vd xv = vload(x + v * DS_W);
+            for (int r = 0; r < 4; r++) s[r][v] += splat(yr[r][b]) * xv;
+          }
+        }
+      }
+      int n = kk - j < BW ? kk - j : BW;
+      for (int r = 0; r < R; r++) {
+        for (int v = 0; v < V; v++)
+          for (int l = 0; l < DS_W; l++) tmp[r][v * DS_W + l] = s[r][v][l];
+        double* g = G + (size_t)(i + r) * kk + j;
+        for (int e = 0; e < n; e++) g[e] += tmp[r][e];
+      }
+    }
+  }
+}
+
+// Softmax cross-entropy of columns [0, nb) of L (classes rows of stride ld): L becomes
+// scale·(softmax − onehot(y)); returns the summed loss (samples in order) and the correct count.
+void softmax(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out) {
+  double loss = 0.0;
+  int correct = 0;
+  for (int b0 = 0; b0 < nb; b0 += DS_W) {
+    int n = nb - b0 < DS_W ? nb - b0 : DS_W;
+    vd best = splat(-__builtin_inf()), arg = splat(0.0), yv, lab;
+    for (int l = 0; l < DS_W; l++) {
+      int yy = l < n ? y[b0 + l] : -1;
+      yv[l] = (double)yy;
+      lab[l] = l < n ? L[(size_t)yy * ld + b0 + l] : 0.0;
+    }
+    for (int c = 0; c < classes; c++) {
+      vd v = vload(L + (size_t)c * ld + b0);
+      vi gt = v > best;
+      best = bits(gt ? ibits(v) : ibits(best));
+      arg = bits(gt ? ibits(splat((double)c)) : ibits(arg));
+    }
+    vd sum = splat(0.0);
+    for (int c = 0; c < classes; c++) {
+      double* at = L + (size_t)c * ld + b0;
+      vd e = expv(vload(at) - best);
+      st(at, e);
+      sum = sum + e;
+    }
+    vd inv = splat(1.0) / sum;
+    for (int c = 0; c < classes; c++) {
+      double* at = L + (size_t)c * ld + b0;
+      vi hot = splat((double)c) == yv;
+      vd h = bits(hot & ibits(splat(1.0)));
+      st(at, splat(scale) * (vload(at) * inv - h));
+    }
+    vd ls = (logv(sum) + best) - lab;
+    for (int l = 0; l < n; l++) {
+      loss += ls[l];
+      if (arg[l] == yv[l]) correct++;
+    }
+  }
+  out[0] = loss;
+  out[1] = (double)correct;
+}
+
+// Σ_b x[b] for b < n in four interleaved partial sums, (s0 + s2) + (s1 + s3) (dynamics.ts batchSum).
+static inline double batchSum(const double* x, int n) {
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  int n4 = n & ~3;
+  for (int b = 0; b < n4; b += 4) {
+    s0 += x[b];
+    s1 += x[b + 1];
+    s2 += x[b + 2];
+    s3 += x[b + 3];
+  }
+  if (n4 < n) s0 += x[n4];
+  if (n4 + 1 < n) s1 += x[n4 + 1];
+  if (n4 + 2 < n) s2 += x[n4 + 2];
+  return s0 + s2 + (s1 + s3);
+}
+
+// Rows [r0, r1) of gU = λ·f'·2s·u and their sums into gB.
+void adjointRows(int r0, int r1, int nb, int nbp, int ld, const double* lam, const double* D, const double* U, const double* par, double* gU, double* gB) {
+  for (int i = r0; i < r1; i++) {
+    size_t ro = (size_t)i * ld;
+    vd s2 = splat(2.0 * par[8 * i + 7]);
+    for (int b = 0; b < nbp; b += DS_W) st(gU + ro + b, ((vload(lam + ro + b) * vload(D + ro + b)) * s2) * vload(U + ro + b));
+    gB[i] += batchSum(gU + ro, nb);
+  }
+}
+
+void cSums(int classes, int nb, int ld, const double* G, double* gC) {
+  for (int c = 0; c < classes; c++) gC[c] += batchSum(G + (size_t)c * ld, nb);
+}
+
+const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmAccABt, softmax, adjointRows, cSums};
+
+}  // namespace DS_NS

@@ -1,0 +1,144 @@
+/**
+ * The native engine (C++ through Node-API, `native/`, built by node-gyp during `npm ci`): loading
+ * it, and its {@link EngineFactory}. Node only; the browser keeps the WebAssembly engine.
+ *
+ * The addon computes a chunk or a whole batch of training (forward pass, eq. 4 and its derivative
+ * with its own vector exp, softmax cross-entropy, adjoint, gradient sums in the chunk order of
+ * src/train/chunks.ts) with AVX-512 (8 float64 lanes) or AVX2 (4) chosen at run time from the CPU,
+ * and splits large matrix products by rows over its own threads. It gives the same bits as the
+ * TypeScript reference and the WebAssembly engine for any instruction set and thread count: the
+ * same operations in the same order, without fused multiply-add (docs/engines.md says why).
+ *
+ * When the addon was not built (no compiler, unsupported platform, `DYNASPIN_NATIVE=0` at install),
+ * {@link nativeStatus} says why and callers fall back to WebAssembly.
+ */
+import { createRequire } from "node:module";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { BatchEngine, EngineFactory } from "../network/engine.js";
+import { InputError } from "../util/errors.js";
+
+interface Addon {
+  info(): { kernels: string; width: number; hardwareThreads: number };
+  create(k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: string): [object, ArrayBuffer, number[]];
+  chunk(h: object, lo: number, len: number, scale: number): void;
+  batch(h: object, nb: number, count: number, scale: number): void;
+  evaluate(h: object, lo: number, len: number): void;
+}
+
+const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
+const STATUS = fileURLToPath(new URL("../../build/native-status.json", import.meta.url));
+
+let loaded: { addon: Addon | null; reason: string } | null = null;
+
+function load(): { addon: Addon | null; reason: string } {
+  if (loaded) return loaded;
+  if (!existsSync(ADDON)) {
+    let reason = "not built";
+    try {
+      const st = JSON.parse(readFileSync(STATUS, "utf8")) as { reason?: string };
+      if (st.reason) reason = `not built (${st.reason})`;
+    } catch {
+      // no status file: the install script did not run (e.g. npm ci --ignore-scripts)
+    }
+    loaded = { addon: null, reason: `${reason}; run \`npm run build:native\`` };
+    return loaded;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(ADDON) as Addon;
+    loaded = { addon, reason: "" };
+  } catch (e) {
+    loaded = { addon: null, reason: `failed to load: ${(e as Error).message.split("\n")[0]}` };
+  }
+  return loaded;
+}
+
+/** Whether the native engine can run here, its kernels ("avx512", "avx2" or "sse2") and lanes, or why not. */
+export function nativeStatus(): { available: true; kernels: string; width: number; hardwareThreads: number } | { available: false; reason: string } {
+  const l = load();
+  if (l.addon === null) return { available: false, reason: l.reason };
+  return { available: true, ...l.addon.info() };
+}
+
+/** Instruction sets the native engine can be asked for: "auto" (the best this CPU has), or one of them (tests). */
+export type NativeIsa = "auto" | "avx512" | "avx2" | "sse2";
+
+/**
+ * The native engine's factory with `threads` threads per engine (1 = this thread only; results are
+ * identical for any count), or null when the addon is not available (see {@link nativeStatus}).
+ * `isa` forces an instruction set (for tests; creation fails when the CPU lacks it).
+ */
+export function nativeFactory(threads = 1, isa: NativeIsa = "auto"): EngineFactory | null {
+  const st = nativeStatus();
+  const addon = load().addon;
+  if (!st.available || addon === null) return null;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new RangeError(`native engine threads must be an integer in 1..256, got ${threads}`);
+  const kernels = isa === "auto" ? st.kernels : isa;
+  const lanes = { avx512: 8, avx2: 4, sse2: 2 }[kernels] ?? st.width;
+  return {
+    kind: "native",
+    precision: "float64",
+    label: `native (${kernels}, ${lanes} float64 lanes, ${threads} thread${threads === 1 ? "" : "s"})`,
+    create: (k, steps, classes, cap, ldx) => createNative(addon, k, steps, classes, cap, ldx, threads, isa),
+  };
+}
+
+/** A native {@link BatchEngine}, with `evaluate` for inference; null if the addon refuses (e.g. the CPU lacks `isa`). */
+export interface NativeEngine extends BatchEngine {
+  /** Forward pass and softmax (no gradient) of samples [lo, lo + len) of X: loss and correct count into `out`. */
+  evaluate(lo: number, len: number): void;
+}
+
+function createNative(addon: Addon, k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: NativeIsa): NativeEngine | null {
+  let made: [object, ArrayBuffer, number[]];
+  try {
+    made = addon.create(k, steps, classes, cap, Math.max(1, ldx), threads, isa);
+  } catch {
+    return null;
+  }
+  const [h, buf, off] = made;
+  const nG = steps * k * k + steps * k + classes * k + classes;
+  const f64 = (r: number, n: number): Float64Array => new Float64Array(buf, off[r] * 8, n);
+  const A = f64(0, steps * k * k), B = f64(1, steps * k), W = f64(2, classes * k), c = f64(3, classes);
+  return {
+    kind: "native", precision: "float64", k, steps, classes, cap, ldx,
+    A, B, W, c, par: f64(4, 8 * k), X: f64(5, k * ldx), y: new Int32Array(buf, off[6] * 8, ldx),
+    g: f64(7, nG), total: f64(8, nG + 2), out: f64(9, 2),
+    setParams: (a, b, w, cc) => {
+      A.set(a.subarray(0, A.length));
+      B.set(b.subarray(0, B.length));
+      W.set(w.subarray(0, W.length));
+      c.set(cc.subarray(0, c.length));
+    },
+    chunk: (lo, len, scale) => addon.chunk(h, lo, len, scale),
+    batch: (nb, count, scale) => addon.batch(h, nb, count, scale),
+    evaluate: (lo, len) => addon.evaluate(h, lo, len),
+  };
+}
+
+/** Values of the CLI's `--engine`. */
+export const ENGINE_CHOICES = ["auto", "native", "wasm"] as const;
+export type EngineChoice = (typeof ENGINE_CHOICES)[number];
+
+/**
+ * The training engine for an `--engine` choice, resolved once: "auto" = native when built, else
+ * WebAssembly (null: TrainingRun's default); "native" insists (InputError naming the reason when
+ * it is not built); "wasm" = WebAssembly. `threads` = the native engine's threads.
+ */
+export function engineForChoice(choice: EngineChoice, threads: number): EngineFactory | null {
+  if (choice === "wasm") return null;
+  const f = nativeFactory(threads);
+  if (f === null && choice === "native") {
+    const st = nativeStatus();
+    throw new InputError(`--engine native: the native engine is ${st.available ? "unavailable" : st.reason}; use --engine auto or wasm`);
+  }
+  return f;
+}
+
+/** One line for `dynaspin --version`: which engine training uses here and why. */
+export function engineSummary(): string {
+  const st = nativeStatus();
+  return st.available
+    ? `engine: native (${st.kernels}, ${st.width} float64 lanes; --workers N threads); WebAssembly in the browser and where the native engine is not built`
+    : `engine: WebAssembly SIMD (native engine ${st.reason})`;
+}

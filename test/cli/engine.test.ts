@@ -1,0 +1,52 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/main.js";
+import { nativeStatus } from "../../src/node/native-engine.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-engine-"));
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+test("dynaspin --version says which engine trains here", async () => {
+  const r = await cli(["--version"]);
+  assert.equal(r.code, 0);
+  const st = nativeStatus();
+  assert.match(r.out, st.available ? new RegExp(`engine: native \\(${st.kernels}, ${st.width} float64 lanes`) : /engine: WebAssembly SIMD \(native engine (not built|failed to load)/);
+});
+
+test("train --engine native, wasm and auto write the same model bit for bit and name their engine in the --json summary", async () => {
+  const st = nativeStatus();
+  const runs: Record<string, { summary: { engine: string; trainLoss: number }; model: string }> = {};
+  for (const engine of st.available ? ["native", "wasm", "auto"] : ["wasm", "auto"]) {
+    const out = join(dir, engine);
+    // Two threads for the native engine; digits in minibatches of 100.
+    const r = await cli(["train", "--task", "digits", "--epochs", "3", "--restarts", "1", "--batch", "100", "--workers", "2", "--engine", engine, "--out", out, "--json"]);
+    assert.equal(r.code, 0, r.err);
+    const m = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as { A: unknown; B: unknown; W: unknown; c: unknown };
+    runs[engine] = { summary: JSON.parse(r.out), model: JSON.stringify([m.A, m.B, m.W, m.c]) };
+  }
+  assert.match(runs.wasm.summary.engine, /^wasm64/);
+  assert.match(runs.auto.summary.engine, st.available ? /^native \(.*2 threads\)/ : /^wasm64/);
+  if (st.available) {
+    assert.match(runs.native.summary.engine, /^native/);
+    assert.equal(runs.native.model, runs.wasm.model, "native and WebAssembly models differ");
+  }
+  assert.equal(runs.auto.model, runs.wasm.model);
+});
+
+test("train --engine native refuses what it cannot run, in one line, before writing anything", async () => {
+  const out = join(dir, "refused");
+  const r = await cli(["train", "--task", "spiral", "--epochs", "1", "--engine", "native", "--precision", "float32", "--out", out]);
+  assert.equal(r.code, 2);
+  assert.match(r.err.trim(), /^dynaspin: --engine native runs float64 networks/);
+  const bad = await cli(["train", "--task", "spiral", "--epochs", "1", "--engine", "gpu", "--out", out]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--engine/);
+});

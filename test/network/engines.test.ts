@@ -1,0 +1,144 @@
+/**
+ * Every training engine on the same cases, against one specification: the TypeScript reference
+ * of src/network/dynamics.ts (batchGradients on a workspace without engine). The float64 engines
+ * (wasm64; native with each instruction set this CPU has and 1, 2, 3 threads) must give the
+ * reference's bits; the reference itself is checked against central differences in
+ * test/network/gradients.test.ts, and here the batch gradient's relative error to float64 finite
+ * differences of the loss on a few entries.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createModel, createGradients, type Model } from "../../src/network/model.js";
+import { createWorkspace, gatherColumns } from "../../src/network/dynamics.js";
+import { eq4 } from "../../src/device/analytic.js";
+import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
+import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
+import { nativeFactory, nativeStatus, type NativeIsa } from "../../src/node/native-engine.js";
+import { Rng } from "../../src/util/rng.js";
+
+interface Case {
+  k: number;
+  steps: number;
+  classes: number;
+  nb: number;
+  cap: number;
+}
+
+// Odd sizes (k not a multiple of 4 or 8, batch not a multiple of the lanes), several chunks
+// (nb > 128), one sample, ten classes, and a size where the native engine uses its threads.
+const CASES: Case[] = [
+  { k: 2, steps: 4, classes: 2, nb: 800, cap: 128 },
+  { k: 3, steps: 2, classes: 3, nb: 7, cap: 7 },
+  { k: 5, steps: 3, classes: 4, nb: 13, cap: 16 },
+  { k: 4, steps: 1, classes: 10, nb: 1, cap: 1 },
+  { k: 13, steps: 2, classes: 3, nb: 37, cap: 37 },
+  { k: 64, steps: 4, classes: 10, nb: 300, cap: 128 },
+  { k: 150, steps: 2, classes: 10, nb: 70, cap: 70 },
+];
+
+function setup(c: Case, seed: number): { m: Model; X: Float64Array; y: Int32Array } {
+  const rng = new Rng(seed);
+  const devices = Array.from({ length: c.k }, (_, i) => eq4({ a: 4 + 0.1 * (i % 7), Ic: i % 2 ? -1 : 1 }));
+  const m = createModel(c.k, c.steps, c.classes, devices);
+  for (let q = 0; q < m.A.length; q++) m.A[q] = (0.8 * rng.normal()) / Math.sqrt(c.k);
+  for (let q = 0; q < m.B.length; q++) m.B[q] = 1.3 + 0.2 * rng.normal();
+  for (let q = 0; q < m.W.length; q++) m.W[q] = 2 * rng.normal();
+  for (let q = 0; q < m.c.length; q++) m.c[q] = rng.normal();
+  const x = new Float64Array(c.nb * c.k).map(() => rng.uniform());
+  const X = new Float64Array(c.k * c.nb);
+  gatherColumns(X, c.nb, c.k, x, null, 0, c.nb, null);
+  const y = new Int32Array(c.nb).map(() => rng.int(c.classes));
+  return { m, X, y };
+}
+
+/** The reference: dynamics.ts's loops chunk by chunk (a workspace without engine). */
+function reference(c: Case, m: Model, X: Float64Array, y: Int32Array) {
+  const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.cap, 128));
+  const g = createGradients(m);
+  const out = { loss: 0, correct: 0 };
+  batchGradients(m, ws, X, c.nb, y, c.nb, g, out, createChunkScratch(m, c.nb));
+  return { g, out };
+}
+
+function viaEngine(en: BatchEngine, c: Case, m: Model, X: Float64Array, y: Int32Array) {
+  for (let j = 0; j < c.k; j++) en.X.set(X.subarray(j * c.nb, (j + 1) * c.nb), j * en.ldx);
+  en.y.set(y);
+  const g = createGradients(m);
+  const out = { loss: 0, correct: 0 };
+  assert.ok(engineBatchGradients(m, en, c.nb, g, out));
+  return { g, out };
+}
+
+function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
+}
+
+function factories(): EngineFactory[] {
+  const list: EngineFactory[] = [];
+  const w = wasm64Factory();
+  assert.ok(w, "Node >= 20 has WebAssembly SIMD");
+  list.push(w);
+  const st = nativeStatus();
+  if (st.available) {
+    const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
+    for (const isa of isas) for (const threads of [1, 2, 3]) list.push(nativeFactory(threads, isa) as EngineFactory);
+  }
+  return list;
+}
+
+test("every float64 engine gives the reference's bits: batch gradients, loss and correct count (native: each instruction set, 1–3 threads)", () => {
+  const fs = factories();
+  for (const c of CASES) {
+    const { m, X, y } = setup(c, c.k * 31 + c.nb);
+    const ref = reference(c, m, X, y);
+    for (const f of fs) {
+      const en = f.create(c.k, c.steps, c.classes, Math.min(c.cap, 128), c.nb);
+      assert.ok(en, `${f.label}: engine for k=${c.k}`);
+      const tag = `${f.label} k=${c.k} steps=${c.steps} classes=${c.classes} nb=${c.nb}`;
+      const got = viaEngine(en, c, m, X, y);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(got.g[key], ref.g[key], `${tag} ∂${key}`);
+      assert.ok(Object.is(got.out.loss, ref.out.loss), `${tag} loss ${got.out.loss} vs ${ref.out.loss}`);
+      assert.equal(got.out.correct, ref.out.correct, `${tag} correct`);
+      // Run to run: the same engine again.
+      const again = viaEngine(en, c, m, X, y);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(again.g[key], got.g[key], `${tag} rerun ∂${key}`);
+    }
+  }
+});
+
+test("engine gradients agree with float64 central differences of the batch loss (relative 1e-6 on well-conditioned entries)", () => {
+  const c: Case = { k: 5, steps: 3, classes: 3, nb: 21, cap: 21 };
+  const { m, X, y } = setup(c, 7);
+  const fs = factories();
+  const loss = (mm: Model): number => reference(c, mm, X, y).out.loss / c.nb;
+  for (const f of fs) {
+    const en = f.create(c.k, c.steps, c.classes, c.cap, c.nb) as BatchEngine;
+    const got = viaEngine(en, c, m, X, y);
+    for (const [key, q] of [["A", 7], ["A", 40], ["B", 3], ["W", 4], ["c", 1]] as const) {
+      const arr = m[key];
+      const h = 1e-6 * Math.max(1, Math.abs(arr[q]));
+      const keep = arr[q];
+      arr[q] = keep + h;
+      const lp = loss(m);
+      arr[q] = keep - h;
+      const lm = loss(m);
+      arr[q] = keep;
+      const fd = (lp - lm) / (2 * h);
+      const g = got.g[key][q];
+      assert.ok(Math.abs(g - fd) <= 1e-6 * Math.max(Math.abs(fd), 1e-3), `${f.label} ∂${key}[${q}] = ${g}, central difference ${fd}`);
+    }
+  }
+});
+
+test("the native engine is available where it was built, and says why not otherwise", () => {
+  const st = nativeStatus();
+  if (st.available) {
+    assert.ok(["avx512", "avx2", "sse2"].includes(st.kernels));
+    assert.ok(st.width >= 2);
+    assert.match(nativeFactory(2)?.label ?? "", /^native \((avx512|avx2|sse2), \d float64 lanes, 2 threads\)$/);
+  } else {
+    assert.match(st.reason, /not built|failed to load/);
+    assert.equal(nativeFactory(1), null);
+  }
+});
