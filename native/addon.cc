@@ -163,6 +163,36 @@ napi_value Evaluate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value Product(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  double n[4];
+  if (!argInts(env, info, 4, argv, n, 1)) return nullptr;
+  Engine* e = engineOf(env, argv[0]);
+  if (!e) return nullptr;
+  int which = (int)n[1], nb = (int)n[2], reps = (int)n[3];
+  if (which < 0 || which > 2 || nb < 1 || nb > e->cap || nb > e->ldx || reps < 1) {
+    napi_throw_range_error(env, nullptr, "native: product out of range");
+    return nullptr;
+  }
+  napi_value v;
+  CHECK(napi_create_double(env, e->product(which, nb, reps), &v));
+  return v;
+}
+
+napi_value Peak(napi_env env, napi_callback_info info) {
+  double out[2];
+  int lanes = measurePeak(20000000, out);
+  napi_value o, v;
+  CHECK(napi_create_object(env, &o));
+  CHECK(napi_create_int32(env, lanes, &v));
+  CHECK(napi_set_named_property(env, o, "lanes", v));
+  CHECK(napi_create_double(env, out[0], &v));
+  CHECK(napi_set_named_property(env, o, "fma", v));
+  CHECK(napi_create_double(env, out[1], &v));
+  CHECK(napi_set_named_property(env, o, "mulAdd", v));
+  return o;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -170,6 +200,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"chunk", nullptr, Chunk, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batch", nullptr, Batch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"evaluate", nullptr, Evaluate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"product", nullptr, Product, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"peak", nullptr, Peak, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

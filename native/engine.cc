@@ -4,6 +4,7 @@
 // (src/network/wasm/engine.as): same chunk order, same sums; threads split outputs, never a sum.
 #include "engine_impl.h"
 
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 
@@ -240,4 +241,25 @@ void Engine::batch(int nb, int count, double scale) {
 void Engine::evaluate(int lo, int len) {
   forward(X + lo, ldx, len, false);
   kt->softmax(classes, len, cs, L, y + lo, 0.0, out);
+}
+
+double Engine::product(int which, int nb, int reps) {
+  const KernelTable& K = *kt;
+  int nbp = (int)up8(nb);
+  double work = (double)k * k * nbp;
+  // CPU time of this thread (one-thread engines only are timed this way by the benchmark).
+  timespec c0, c1;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+  for (int r = 0; r < reps; r++) {
+    if (which == 0) {
+      rows(k, work, [&](int r0, int r1) { K.gemmBias(r0, r1, k, nbp, A, B, X, ldx, U, cs); });
+    } else if (which == 1) {
+      K.transpose(k, kp, nb, X, ldx, XT);
+      rows(k, work, [&](int r0, int r1) { K.gemmAccABt(r0, r1, k, kp, nb, U, cs, XT, g); });
+    } else {
+      rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, A, U, cs, lam, cs); });
+    }
+  }
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+  return (c1.tv_sec - c0.tv_sec) + 1e-9 * (c1.tv_nsec - c0.tv_nsec);
 }

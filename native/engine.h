@@ -24,3 +24,7 @@ namespace ds_base { extern const KernelTable table; }
 // The kernel table for this CPU ("auto"), or the named one ("avx512", "avx2", "base"); null when
 // the CPU lacks it.
 const KernelTable* selectKernels(const char* want);
+
+// The measured float64 peak of this core (peak.cc): out[0] with FMA, out[1] with separate
+// multiplies and adds; returns the lanes used (0: no AVX2/AVX-512).
+int measurePeak(long n, double* out);

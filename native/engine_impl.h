@@ -41,6 +41,9 @@ struct Engine {
   void chunk(int lo, int len, double scale);
   void batch(int nb, int count, double scale);
   void evaluate(int lo, int len);
+  // CPU seconds of this thread for `reps` calls of one matrix product at step 0 on nb columns (which: 0 u = A·p + B,
+  // 1 ∂A += g·pᵀ including its transpose, 2 λ = Aᵀ·g), on the engine's threads.
+  double product(int which, int nb, int reps);
 
   const KernelTable* kt;
   int k, steps, classes, cap, ldx, cs, kp;

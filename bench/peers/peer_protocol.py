@@ -2,8 +2,8 @@
 
 bench/train.ts writes one command per line on stdin and reads one JSON object per line:
   verify  -> {"epochLoss", "lossAfter"}  one epoch from the initial parameters, then reset
-  epoch   -> {"seconds"}                 one timed training epoch
-  infer   -> {"seconds", "correct"}      one timed inference pass over the inference set
+  epoch   -> {"seconds", "cpu"}          one timed training epoch (wall and process CPU seconds)
+  infer   -> {"seconds", "cpu", "correct"}  one timed inference pass over the inference set
   version -> {"version"}
   quit    -> ends the loop
 """
@@ -23,13 +23,13 @@ def serve(net, version, loss_after):
             out = {"epochLoss": el, "lossAfter": loss_after(net)}
             net.reset()
         elif cmd == "epoch":
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             net.epoch()
-            out = {"seconds": time.perf_counter() - t0}
+            out = {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0}
         elif cmd == "infer":
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             correct = net.infer()
-            out = {"seconds": time.perf_counter() - t0, "correct": correct}
+            out = {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "correct": correct}
         elif cmd == "version":
             out = {"version": version}
         elif cmd == "quit":

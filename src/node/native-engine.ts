@@ -24,6 +24,8 @@ interface Addon {
   chunk(h: object, lo: number, len: number, scale: number): void;
   batch(h: object, nb: number, count: number, scale: number): void;
   evaluate(h: object, lo: number, len: number): void;
+  product(h: object, which: number, nb: number, reps: number): number;
+  peak(): { lanes: number; fma: number; mulAdd: number };
 }
 
 const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
@@ -87,6 +89,20 @@ export function nativeFactory(threads = 1, isa: NativeIsa = "auto"): EngineFacto
 export interface NativeEngine extends BatchEngine {
   /** Forward pass and softmax (no gradient) of samples [lo, lo + len) of X: loss and correct count into `out`. */
   evaluate(lo: number, len: number): void;
+  /**
+   * CPU seconds of this thread for `reps` calls of one of the step's matrix products on nb columns
+   * of X (0: u = A·p + B; 1: ∂A += g·pᵀ with its transpose; 2: λ = Aᵀ·g), for the benchmark.
+   */
+  product(which: 0 | 1 | 2, nb: number, reps: number): number;
+}
+
+/**
+ * This core's float64 peak, measured (GFLOP/s): 12 independent chains of fused multiply–adds
+ * (`fma`) and of separate multiplies and adds (`mulAdd`, what the engine issues) on `lanes`-wide
+ * vectors, timed in thread CPU time; null without the addon.
+ */
+export function nativePeak(): { lanes: number; fma: number; mulAdd: number } | null {
+  return load().addon?.peak() ?? null;
 }
 
 function createNative(addon: Addon, k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: NativeIsa): NativeEngine | null {
@@ -113,6 +129,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     chunk: (lo, len, scale) => addon.chunk(h, lo, len, scale),
     batch: (nb, count, scale) => addon.batch(h, nb, count, scale),
     evaluate: (lo, len) => addon.evaluate(h, lo, len),
+    product: (which, nb, reps) => addon.product(h, which, nb, reps),
   };
 }
 
