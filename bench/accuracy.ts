@@ -350,6 +350,7 @@ function notes(r: RowResult): string {
   if (failed.length) out.push(`${failed.length} run(s) failed (exit 1): ${failed[0].error ?? ""}`);
   const merged = r.runs.filter((x) => x.merged > 0);
   if (merged.length) out.push(`seed(s) ${merged.map((x) => x.seed).join(", ")} never predict ${merged.map((x) => x.merged).join("/")} class(es) on the training rows`);
+  out.push(`${r.runs.length} seed${r.runs.length === 1 ? "" : "s"}`);
   const mins = r.runs.filter((x) => x.test !== null).map((x) => x.test! * 100);
   if (mins.length > 1) out.push(`dynaspin min ${Math.min(...mins).toFixed(1)} %`);
   const unconv = r.peers.filter((p) => p?.mlp && !p.mlp.converged).length;
