@@ -76,18 +76,19 @@ export const EQ4_PACKED_DRIVE = 8;
 
 /**
  * The one packed layout of eq. 4's parameters that the fast kernels read (TypeScript and
- * WebAssembly, the engines' drive step too):
- * (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)), written into `out` (length ≥ 7). Returns out.
- * The network's drive step appends the polarity (sign of Ic) as an eighth value.
+ * WebAssembly, the engines' drive step and the robustness trial too):
+ * (2a, 2b, Ic, Q·Ic, P0, 2a·P0, P0·Ic·(1 + Q)), written into out[off..off + 7). Returns out.
+ * Where oscillators are packed one after another ({@link EQ4_PACKED_DRIVE} values each), the
+ * polarity (sign of Ic) follows as the eighth value.
  */
-export function eq4RowParams(a: number, b: number, Ic: number, Q: number, P0: number, out: Float64Array): Float64Array {
-  out[0] = 2 * a;
-  out[1] = 2 * b;
-  out[2] = Ic;
-  out[3] = Q * Ic;
-  out[4] = P0;
-  out[5] = 2 * a * P0;
-  out[6] = P0 * Ic * (1 + Q);
+export function eq4RowParams(a: number, b: number, Ic: number, Q: number, P0: number, out: Float64Array, off = 0): Float64Array {
+  out[off] = 2 * a;
+  out[off + 1] = 2 * b;
+  out[off + 2] = Ic;
+  out[off + 3] = Q * Ic;
+  out[off + 4] = P0;
+  out[off + 5] = 2 * a * P0;
+  out[off + 6] = P0 * Ic * (1 + Q);
   return out;
 }
 

@@ -15,7 +15,7 @@
  *
  * Memory layout (float64, each block starting at an even index so SIMD loads are aligned):
  * A[t][i][j] at t·k·k + i·k + j; B[t][i] at t·k + i; W[c][j] at c·k + j; c[c];
- * par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0, P, Pn as k rows of n8 = n rounded up to a
+ * par[i] = the packed eq. 4 parameters (`eq4RowParams`, src/device/eq4.ts) at 8·i, the polarity at 8·i + 7; I0, P, Pn as k rows of n8 = n rounded up to a
  * multiple of 8 (oscillator-major, row i at i·n8); y[b] as float64 (−1 in the padding columns,
  * which are never counted correct).
  *
@@ -25,6 +25,7 @@ import type { Model } from "../network/model.js";
 import type { Eq4Curve } from "../device/analytic.js";
 import { TRIALS_WASM_BASE64 } from "./wasm/trials-wasm.js";
 import { fastEq4Doubled } from "../kernels/fast-math.js";
+import { EQ4_PACKED, EQ4_PACKED_DRIVE } from "../device/eq4.js";
 import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "../kernels/wasm-module.js";
 
 interface TrialsExports {
@@ -66,7 +67,10 @@ export interface FastTrials {
   /** Test samples (columns); n8 = n rounded up to a multiple of 8. */
   n: number;
   n8: number;
-  /** Per-oscillator device scalars (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; the caller writes them. */
+  /**
+   * Per-oscillator device parameters, packed by `eq4RowParams` (src/device/eq4.ts) at
+   * EQ4_PACKED_DRIVE·i with the polarity at EQ4_PACKED_DRIVE·i + EQ4_PACKED; the caller writes them.
+   */
   par: Float64Array;
   /** Runs one trial with the current `par`; returns the number of correct test samples. */
   run(): number;
@@ -91,7 +95,7 @@ interface Layout {
 function layout(k: number, steps: number, classes: number, n8: number): Layout {
   const even = (x: number): number => x + (x & 1);
   const A = 0, B = A + even(steps * k * k), W = B + even(steps * k), C = W + even(classes * k), par = C + even(classes);
-  const I0 = par + even(6 * k), P = I0 + k * n8, Pn = P + k * n8, y = Pn + k * n8;
+  const I0 = par + even(EQ4_PACKED_DRIVE * k), P = I0 + k * n8, Pn = P + k * n8, y = Pn + k * n8;
   return { A, B, W, C, par, I0, P, Pn, y, end: y + n8 };
 }
 
@@ -134,7 +138,7 @@ export function createFastTrials(
     }
   }
   for (let b = 0; b < n8; b++) f64[L.y + b] = b < n ? y[b] : -1;
-  const par = f64.subarray(L.par, L.par + 6 * k);
+  const par = f64.subarray(L.par, L.par + EQ4_PACKED_DRIVE * k);
   const cur = steps % 2 === 1 ? L.P : L.Pn;
   const out = f64.subarray(cur, cur + k * n8);
   if (ex === null) return { backend: "ts", screened: false, k, n, n8, par, run: () => trialKernel(k, steps, classes, n8, f64, L), state: () => out };
@@ -164,11 +168,14 @@ export function createFastTrials(
   const sub = new Float64Array(buf, S.sub, 3 * k * n8 + n8);
   const sI0 = 0, sP = k * n8, sPn = 2 * k * n8, sY = 3 * k * n8;
   const run = (): number => {
-    for (let i = 0; i < 6 * k; i += 6) {
-      // The float32 kernel works in base 2: slope and offset times log2(e).
-      par32[i] = par[i] * Math.LOG2E;
-      par32[i + 1] = par[i + 1] * Math.LOG2E;
-      for (let q = 2; q < 6; q++) par32[i + q] = par[i + q];
+    for (let i = 0; i < k; i++) {
+      // The float32 kernel's own layout, six floats per oscillator: slope and offset times log2(e)
+      // (it works in base 2), Ic, Q·Ic, P0 and the polarity.
+      const o = 6 * i, q = EQ4_PACKED_DRIVE * i;
+      par32[o] = par[q] * Math.LOG2E;
+      par32[o + 1] = par[q + 1] * Math.LOG2E;
+      for (let j = 2; j < 5; j++) par32[o + j] = par[q + j];
+      par32[o + 5] = par[q + EQ4_PACKED];
     }
     let correct = ex.trialScreen(k, steps, classes, n16, S.A, S.B, S.W, S.C, S.par, S.I0, S.P, S.Pn, S.y, tau, S.list);
     const m = list[0];
@@ -219,7 +226,7 @@ function screenLayout(start: number, k: number, steps: number, classes: number, 
 /** The TypeScript kernel: the WebAssembly `trial` operation for operation, one lane at a time. */
 function trialKernel(k: number, steps: number, classes: number, n8: number, m: Float64Array, L: Layout): number {
   for (let i = 0; i < k; i++) {
-    const q = L.par + 6 * i;
+    const q = L.par + EQ4_PACKED_DRIVE * i;
     const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4];
     const src = L.I0 + i * n8, dst = L.P + i * n8;
     for (let o = 0; o < n8; o++) m[dst + o] = fastEq4Doubled(m[src + o], a2, b2, Ic, QIc, P0);
@@ -227,8 +234,8 @@ function trialKernel(k: number, steps: number, classes: number, n8: number, m: F
   let cur = L.P, nxt = L.Pn;
   for (let t = 1; t < steps; t++) {
     for (let i = 0; i < k; i++) {
-      const q = L.par + 6 * i;
-      const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4], pol = m[q + 5];
+      const q = L.par + EQ4_PACKED_DRIVE * i;
+      const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4], pol = m[q + EQ4_PACKED];
       const bias = m[L.B + t * k + i];
       const arow = L.A + (t * k + i) * k;
       const dst = nxt + i * n8;

@@ -15,6 +15,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createWorkspace, loadBatch, forward, countCorrect, type Workspace } from "../network/dynamics.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { createFastTrials, type FastTrials } from "./fast-trials.js";
+import { eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE } from "../device/eq4.js";
 import { drawDevicesResolved, drawEq4Params, resolveVariation, type Eq4Draw, type ResolvedVariation, type VariationParam, type VariationDistribution } from "../device/variation.js";
 import type { Hardware } from "../network/hardware.js";
 import { resolveHardware, forwardHardware, createHardwareState, type HardwareState, type ResolvedHardware } from "../network/hardware.js";
@@ -206,12 +207,12 @@ function fastTrialsFor(ctx: TrialContext, base: Model["devices"]): FastTrials | 
   let f = fastCache.get(ctx);
   if (f !== undefined) {
     let same = true;
-    for (let i = 0; i < k; i++) if (f.par[6 * i + 5] !== base[i].polarity) same = false;
+    for (let i = 0; i < k; i++) if (f.par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] !== base[i].polarity) same = false;
     if (same) return f;
   }
   const pol = base.map((d) => d.polarity);
   f = createFastTrials(ctx.model, ctx.ws.P[0], ctx.ws.capacity, ctx.test.n, ctx.test.y, pol);
-  for (let i = 0; i < k; i++) f.par[6 * i + 5] = pol[i];
+  for (let i = 0; i < k; i++) f.par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] = pol[i];
   fastCache.set(ctx, f);
   return f;
 }
@@ -237,12 +238,7 @@ function runFastTrials(f: FastTrials, base: readonly Eq4Curve[], v: ResolvedVari
         q.Ic = d.Ic;
         q.Q = d.Q;
       }
-      const o = 6 * i;
-      par[o] = 2 * q.a;
-      par[o + 1] = 2 * q.b;
-      par[o + 2] = q.Ic;
-      par[o + 3] = q.Q * q.Ic;
-      par[o + 4] = d.P0;
+      eq4RowParams(q.a, q.b, q.Ic, q.Q, d.P0, par, EQ4_PACKED_DRIVE * i);
     }
     out[t - t0] = f.run();
   }

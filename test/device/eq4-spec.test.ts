@@ -148,7 +148,10 @@ test("eq. 4 through the device curve, the network's forward step (both workspace
     const y = new Int32Array(n);
     for (const backend of ["ts", "wasm"] as const) {
       const f = createFastTrials(model, p0, n, n, y, model.devices.map((d) => d.polarity), backend, 0);
-      for (let i = 0; i < k; i++) f.par.set([2 * a, 2 * b, Ic, Q * Ic, P0, s], 6 * i);
+      for (let i = 0; i < k; i++) {
+        eq4RowParams(a, b, Ic, Q, P0, f.par, EQ4_PACKED_DRIVE * i);
+        f.par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] = s;
+      }
       f.run();
       const out = f.state();
       for (let i = 0; i < k; i++) {

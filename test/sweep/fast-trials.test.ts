@@ -8,6 +8,7 @@ import { createWorkspace, loadBatch, forward } from "../../src/network/dynamics.
 import { evaluate } from "../../src/network/api.js";
 import { Eq4Curve, eq4 } from "../../src/device/analytic.js";
 import { Rng } from "../../src/util/rng.js";
+import { eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE } from "../../src/device/eq4.js";
 import { smallSpiral } from "./fixture.js";
 
 /** A fused-trial state on the fixture's test set, with the base devices' scalars in `par`. */
@@ -17,7 +18,8 @@ function setup(backend: "wasm" | "ts", screen = 0) {
   const f = createFastTrials(model, ctx.ws.P[0], ctx.ws.capacity, ts.n, ts.y, model.devices.map((d) => d.polarity), backend, screen);
   model.devices.forEach((d, i) => {
     const e = d as Eq4Curve;
-    f.par.set([2 * e.a, 2 * e.b, e.Ic, e.Q * e.Ic, e.P0, e.polarity], 6 * i);
+    eq4RowParams(e.a, e.b, e.Ic, e.Q, e.P0, f.par, EQ4_PACKED_DRIVE * i);
+    f.par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] = e.polarity;
   });
   return { model, ts, ctx, f };
 }
@@ -47,8 +49,8 @@ test("WebAssembly and TypeScript fused trials give the same final state bit for 
     for (let i = 0; i < a.model.k; i++) {
       // Wide spreads of a and b, so that every branch of the curve (saturation, tails) is exercised.
       const a2 = 2 * (4 + 3 * rng.normal()), b2 = 2 * (5 + 3 * rng.normal());
-      a.f.par[6 * i] = b.f.par[6 * i] = a2;
-      a.f.par[6 * i + 1] = b.f.par[6 * i + 1] = b2;
+      a.f.par[EQ4_PACKED_DRIVE * i] = b.f.par[EQ4_PACKED_DRIVE * i] = a2;
+      a.f.par[EQ4_PACKED_DRIVE * i + 1] = b.f.par[EQ4_PACKED_DRIVE * i + 1] = b2;
     }
     assert.equal(b.f.run(), a.f.run());
     const sa = a.f.state(), sb = b.f.state();
@@ -102,8 +104,8 @@ test("the float32 screen recomputes undecided samples: counts equal the float64 
   for (let trial = 0; trial < 3000; trial++) {
     const spread = 0.1 + 3 * (trial / 3000);
     for (let i = 0; i < a.model.k; i++) {
-      a.f.par[6 * i] = b.f.par[6 * i] = 2 * (4 + spread * rng.normal());
-      a.f.par[6 * i + 1] = b.f.par[6 * i + 1] = 2 * (5 + spread * rng.normal());
+      a.f.par[EQ4_PACKED_DRIVE * i] = b.f.par[EQ4_PACKED_DRIVE * i] = 2 * (4 + spread * rng.normal());
+      a.f.par[EQ4_PACKED_DRIVE * i + 1] = b.f.par[EQ4_PACKED_DRIVE * i + 1] = 2 * (5 + spread * rng.normal());
     }
     assert.equal(b.f.run(), a.f.run(), `trial ${trial}`);
   }

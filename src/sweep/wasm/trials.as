@@ -10,7 +10,7 @@ import { kv, eq4v, K_ZERO, K_ONE, kf, pow2fRound, pow2fFrac, pow2fScale, F_ONE, 
 
 // One trial of the network on n8 samples (n8 a multiple of 8; padded columns carry label −1).
 // Layouts (float64): A[t][i][j] at t·k·k + i·k + j, B[t][i] at t·k + i, W[c][j] at c·k + j, C[c];
-// par[i] = (2a, 2b, Ic, Q·Ic, P0, polarity) at 6·i; I0[i][b] (step-0 currents, trial-independent)
+// par[i] = the packed eq. 4 parameters of src/device/eq4.ts at 8·i (2a, 2b, Ic, Q·Ic, P0 are read; the polarity at 8·i + 7); I0[i][b] (step-0 currents, trial-independent)
 // and the state buffers P, Pn (k·n8, oscillator-major); y[b] the labels as float64.
 // Returns the number of columns whose argmax logit (first maximum) equals the label.
 // Loops take four vectors (eight samples) per iteration: four independent dependency chains through
@@ -18,7 +18,7 @@ import { kv, eq4v, K_ZERO, K_ONE, kf, pow2fRound, pow2fFrac, pow2fScale, F_ONE, 
 export function trial(k: i32, steps: i32, classes: i32, n8: i32, A: usize, B: usize, W: usize, C: usize, par: usize, I0: usize, P: usize, Pn: usize, y: usize): i32 {
   const row = <usize>n8 * 8;
   for (let i = 0; i < k; i++) {
-    const q = par + <usize>i * 48;
+    const q = par + <usize>i * 64;
     const a = f64x2.splat(load<f64>(q)), b = f64x2.splat(load<f64>(q, 8)), Ic = f64x2.splat(load<f64>(q, 16));
     const QIc = f64x2.splat(load<f64>(q, 24)), P0 = f64x2.splat(load<f64>(q, 32));
     const src = I0 + <usize>i * row, dst = P + <usize>i * row;
@@ -36,9 +36,9 @@ export function trial(k: i32, steps: i32, classes: i32, n8: i32, A: usize, B: us
   let cur = P, nxt = Pn;
   for (let t = 1; t < steps; t++) {
     for (let i = 0; i < k; i++) {
-      const q = par + <usize>i * 48;
+      const q = par + <usize>i * 64;
       const a = f64x2.splat(load<f64>(q)), b = f64x2.splat(load<f64>(q, 8)), Ic = f64x2.splat(load<f64>(q, 16));
-      const QIc = f64x2.splat(load<f64>(q, 24)), P0 = f64x2.splat(load<f64>(q, 32)), pol = f64x2.splat(load<f64>(q, 40));
+      const QIc = f64x2.splat(load<f64>(q, 24)), P0 = f64x2.splat(load<f64>(q, 32)), pol = f64x2.splat(load<f64>(q, 56));
       const bias = f64x2.splat(load<f64>(B + <usize>(t * k + i) * 8));
       const arow = A + <usize>((t * k + i) * k) * 8;
       const dst = nxt + <usize>i * row;
