@@ -26,7 +26,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Dataset } from "../src/data/dataset.js";
 import { makeSpiral } from "../src/data/spiral.js";
 import { makeMoons, makeCircles, makeXor, makeGaussians } from "../src/data/synthetic.js";
@@ -124,6 +124,8 @@ interface RunResult {
   test: number | null;
   train: number | null;
   seconds: number | null;
+  /** CPU time (user + system) of the whole `dynaspin train` process, seconds; null if unknown. */
+  cpu: number | null;
   /** Classes never predicted on the training rows although present there. */
   merged: number;
   error?: string;
@@ -228,9 +230,16 @@ interface CliSummary {
   model: string;
 }
 
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+const CPU_PRELOAD = pathToFileURL(fileURLToPath(new URL("./cpu-usage.mjs", import.meta.url))).href;
+
+/** Runs `dynaspin train ARGS`; `cpuFile` receives the process's CPU time (bench/cpu-usage.mjs). */
+function runCli(args: string[], cpuFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, "bin", "dynaspin.js"), "train", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn(process.execPath, ["--import", CPU_PRELOAD, join(ROOT, "bin", "dynaspin.js"), "train", ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, DYNASPIN_BENCH_CPU_FILE: cpuFile },
+    });
     let stdout = "", stderr = "";
     p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -241,8 +250,14 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Array, trainRows: Int32Array, outDir: string): Promise<RunResult> {
   const out = join(outDir, `${c.id}-seed${seed}`);
-  const r = await runCli([...c.args, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out]);
-  if (r.code === 1) return { seed, test: null, train: null, seconds: null, merged: 0, error: r.stderr.trim().split("\n").pop() ?? "exit 1" };
+  const cpuFile = join(outDir, `${c.id}-seed${seed}.cpu.json`);
+  const r = await runCli([...c.args, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile);
+  let cpu: number | null = null;
+  if (existsSync(cpuFile)) {
+    const u = JSON.parse(readFileSync(cpuFile, "utf8")) as { user: number; system: number };
+    cpu = u.user + u.system;
+  }
+  if (r.code === 1) return { seed, test: null, train: null, seconds: null, cpu, merged: 0, error: r.stderr.trim().split("\n").pop() ?? "exit 1" };
   if (r.code !== 0) throw new Error(`dynaspin train ${c.args.join(" ")} --seed ${seed} exited with ${r.code}: ${r.stderr.trim().split("\n").pop()}`);
   const s = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as CliSummary;
   const model = parseModel(readFileSync(s.model, "utf8"), s.model);
@@ -262,7 +277,7 @@ async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Ar
   let merged = 0;
   for (let k = 0; k < classes; k++) if (present[k] && !predicted[k]) merged++;
   rmSync(out, { recursive: true, force: true });
-  return { seed, test: s.testAccuracy, train: s.trainAccuracy, seconds: s.seconds, merged };
+  return { seed, test: s.testAccuracy, train: s.trainAccuracy, seconds: s.seconds, cpu, merged };
 }
 
 function sub(ds: Dataset, rows: Int32Array): Dataset {
@@ -334,7 +349,10 @@ function verdict(r: RowResult): Verdict {
   }
   if (r.rows.train + r.rows.test <= SMALL_ROWS || r.case.id === "spiral") {
     parts.push(`≤ ${TIME_GOAL_S} s`);
-    const t = ok.map((x) => x.seconds!);
+    // Judged on the CPU time of the whole process (start-up and loading included, so an upper
+    // bound on the training's time on one core), which the shared machine's load does not inflate
+    // the way it inflates wall time; the wall time when CPU time is unavailable.
+    const t = ok.map((x) => x.cpu ?? x.seconds!);
     if (!(t.length && meanStd(t).mean <= TIME_GOAL_S)) misses.push("time");
   }
   if (failed > 0 && parts.length) misses.push(`${failed} failed`);
@@ -371,7 +389,7 @@ function goalSummary(results: RowResult[]): string {
 
 function tableMarkdown(results: RowResult[]): string {
   const lines = [
-    "| data set | train/test rows, features, classes | dynaspin (defaults) % | dynaspin s | logistic regression % | RBF SVM % | MLP % | peer s (LR / SVM / MLP) | goal | status | notes |",
+    "| data set | train/test rows, features, classes | dynaspin (defaults) % | dynaspin s (wall / CPU) | logistic regression % | RBF SVM % | MLP % | peer s (LR / SVM / MLP) | goal | status | notes |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of results) {
@@ -379,7 +397,7 @@ function tableMarkdown(results: RowResult[]): string {
     const v = verdict(r);
     const peerSecs = PEERS.map((p) => secs(r.peers.flatMap((x) => (x && x[p] ? [x[p]!.seconds] : [])))).join(" / ");
     lines.push(
-      `| ${r.case.label} | ${r.rows.train}/${r.rows.test}, ${r.rows.d}, ${r.rows.classes} | ${pct(ok.map((x) => x.test!))} | ${secs(ok.map((x) => x.seconds!))} | ` +
+      `| ${r.case.label} | ${r.rows.train}/${r.rows.test}, ${r.rows.d}, ${r.rows.classes} | ${pct(ok.map((x) => x.test!))} | ${secs(ok.map((x) => x.seconds!))} / ${secs(ok.flatMap((x) => (x.cpu === null ? [] : [x.cpu])))} | ` +
         `${pct(peerTests(r, "logistic"))} | ${pct(peerTests(r, "svm"))} | ${pct(peerTests(r, "mlp"))} | ${peerSecs} | ${v.goal} | ${v.status} | ${notes(r).replace(/\|/g, "/")} |`,
     );
   }
