@@ -45,3 +45,22 @@ test("relative links between README.md and docs/*.md point at files that exist",
  * docs:api`) or that other work adds (the generated CLI reference).
  */
 const OPTIONAL = new Set<string>(["docs/api/dynaspin.md", "docs/api/dynaspin/node.md", "docs/cli.md"]);
+
+test("every source, test, bench or script path the docs name in backticks exists (a moved file is a stale doc)", () => {
+  const pages = ["README.md", "RESULTS.md", "BENCHMARKS.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
+  const missing: string[] = [];
+  for (const page of pages) {
+    for (const m of readFileSync(page, "utf8").matchAll(/`((?:src|test|bench|scripts|playground)\/[A-Za-z0-9_./-]*)`/g)) {
+      const path = m[1];
+      // Build outputs are made by commands, not committed.
+      if (/^playground\/dist\/?/.test(path)) continue;
+      if (!existsSync(path)) missing.push(`${page}: ${path}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+test("README.md stays a front page of at most 200 lines (guides go in docs/)", () => {
+  const lines = readFileSync("README.md", "utf8").split("\n").length;
+  assert.ok(lines <= 200, `README.md has ${lines} lines; move the detail into a docs/ guide`);
+});
