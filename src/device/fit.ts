@@ -55,7 +55,8 @@ export interface FitOptions {
   requireConvergence?: boolean;
   /**
    * The power scale P0: `fixed` at 1 (normalised power, or at `fixed.P0`), `free` (fitted), or `auto`:
-   * fitted when the data exceed the normalised model's range (max power > 1), else fixed at 1.
+   * fitted when the power has a unit (`units.powerUnit`, e.g. "nW") or exceeds the normalised
+   * model's range (max power > 1), else fixed at 1 (unitless data in 0..1 read as normalised).
    * @default "auto"
    */
   scale?: "auto" | "fixed" | "free";
@@ -418,9 +419,62 @@ function resolve(model: FitModel, options: FitOptions, guess: Float64Array): Res
  * @throws InputError (one line) for too few points (eq4 needs 6, eq3 4, and more than the number
  *   of free parameters), mismatched lengths, non-finite values, a constant curve, bad options, or a
  *   fit that does not converge (unless `requireConvergence` is false).
+ *
+ * Units do not matter: the fit runs on currents and powers divided by powers of two near their
+ * largest magnitudes (exact in binary floating point) and the parameters are scaled back, so the
+ * same curve in mA and nW, in A and W, or divided by 20 gives the same a·I, b, Q and Ic/I. With
+ * `scale: "auto"` P0 is fitted when the power has a unit (`units.powerUnit`) or exceeds 1.
  * @example fitCurve("eq4", I, P).params // ≈ { a: 4, b: 5, Ic: 1, Q: 2 } for the paper's device
  */
 export function fitCurve(model: FitModel, current: ArrayLike<number>, power: ArrayLike<number>, options: FitOptions = {}): FitResult {
+  const where = options.where ?? "";
+  if (!FIT_MODELS.includes(model)) throw new InputError(`${where}model must be one of ${FIT_MODELS.join(", ")} (got ${show(model)})`);
+  const n = current.length;
+  if (power.length !== n) throw new InputError(`${where}current and power must have the same length (got ${n} and ${power.length})`);
+  let iMax = 0, pMax = -Infinity, pAbs = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(current[i])) throw new InputError(`${where}current[${i}] must be a finite number (got ${show(current[i])})`);
+    if (!Number.isFinite(power[i])) throw new InputError(`${where}power[${i}] must be a finite number (got ${show(power[i])})`);
+    iMax = Math.max(iMax, Math.abs(current[i]));
+    pAbs = Math.max(pAbs, Math.abs(power[i]));
+    if (power[i] > pMax) pMax = power[i];
+  }
+  const scale = options.scale ?? "auto";
+  if (!["auto", "fixed", "free"].includes(scale)) throw new InputError(`${where}scale must be one of auto, fixed, free (got ${show(scale)})`);
+  const free = options.fixed?.P0 === undefined && (scale === "free" || (scale === "auto" && (pMax > 1 || (options.units?.powerUnit ?? "") !== "")));
+  // Exact scalings (powers of two) to order-one numbers; parameters map as a·sI, Ic/sI, P0/sP.
+  const pow2 = (v: number): number => (v > 0 && Number.isFinite(v) ? 2 ** Math.round(Math.log2(v)) : 1);
+  const sI = pow2(iMax), sP = pow2(pAbs);
+  const toScaled: Record<FitParameter, number> = { a: sI, b: 1, Ic: 1 / sI, Q: 1, P0: 1 / sP };
+  const mapParams = <T>(rec: Partial<Record<FitParameter, T>> | undefined, f: (k: FitParameter, v: T) => T): Partial<Record<FitParameter, T>> | undefined =>
+    rec === undefined ? undefined : (Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, k in toScaled ? f(k as FitParameter, v as T) : v])) as Partial<Record<FitParameter, T>>);
+  const fixedPhys = free || options.fixed?.P0 !== undefined ? options.fixed : { ...options.fixed, P0: 1 };
+  const scaledOptions: FitOptions = {
+    ...options,
+    scale: free ? "free" : "fixed",
+    fixed: mapParams(fixedPhys, (k, v: number) => v * toScaled[k]),
+    initial: mapParams(options.initial, (k, v: number) => v * toScaled[k]),
+    bounds: mapParams(options.bounds, (k, [lo, hi]: readonly [number, number]) => (toScaled[k] > 0 ? [lo * toScaled[k], hi * toScaled[k]] as const : [hi * toScaled[k], lo * toScaled[k]] as const)),
+  };
+  const I = Float64Array.from(current, (v) => v / sI), P = Float64Array.from(power, (v) => v / sP);
+  const r = fitScaled(model, I, P, scaledOptions, sP);
+  const back = (rec: Record<FitParameter, number>): Record<FitParameter, number> => {
+    const out = {} as Record<FitParameter, number>;
+    for (const k of FIT_PARAMETERS[model]) out[k] = rec[k] / toScaled[k];
+    return out;
+  };
+  const params = back(r.params);
+  let curve: DeviceCurve;
+  try {
+    curve = model === "eq4" ? eq4(params, options.units ?? {}) : eq3(params, options.units ?? {});
+  } catch (err) {
+    throw new InputError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
+  }
+  return { ...r, params, standardErrors: back(r.standardErrors), initial: back(r.initial), rms: r.rms * sP, ssr: r.ssr * sP * sP, curve };
+}
+
+/** {@link fitCurve} on scaled data; `powerScale` only turns residuals in messages back into the power unit. */
+function fitScaled(model: FitModel, current: Float64Array, power: Float64Array, options: FitOptions, powerScale: number): FitResult {
   const where = options.where ?? "";
   if (!FIT_MODELS.includes(model)) throw new InputError(`${where}model must be one of ${FIT_MODELS.join(", ")} (got ${show(model)})`);
   const n = current.length;
@@ -446,7 +500,7 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
   let sst = 0;
   for (let i = 0; i < n; i++) sst += (P[i] - mean) ** 2;
   if (!(sst > 1e-24 * Math.max(1, mean * mean) * n)) {
-    throw new InputError(`${where}power is constant (${show(P[0])} at all ${n} points); nothing to fit`);
+    throw new InputError(`${where}power is constant (${show(P[0] * powerScale)} at all ${n} points); nothing to fit`);
   }
   let distinct = 1;
   const sortedI = Float64Array.from(I).sort();
@@ -487,7 +541,7 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
   const rms = Math.sqrt(run.ssr / n);
   if (!run.converged && options.requireConvergence !== false) {
     throw new InputError(
-      `${where}fit of ${model} did not converge within ${o.maxIterations} iterations (RMS residual ${rms.toPrecision(3)}); try more iterations, fixed parameters or bounds`,
+      `${where}fit of ${model} did not converge within ${o.maxIterations} iterations (RMS residual ${(rms * powerScale).toPrecision(3)}); try more iterations, fixed parameters or bounds`,
     );
   }
   // Standard errors from the Jacobian at the optimum.

@@ -1,5 +1,8 @@
 /**
- * The model JSON file format (version 1) and its strict validator.
+ * The model JSON file format (version 2) and its strict validator.
+ *
+ * Version 2 adds the optional `features` (input feature names, matched by name against data);
+ * a version 1 file (no `features`) still loads.
  *
  * Pure: no platform imports. Every problem throws an {@link InputError} naming the file and the
  * JSON field path, e.g. `model.json: A[2][0][5]: expected a finite number (got null)` or
@@ -17,7 +20,7 @@ import type { DeviceSpec } from "../device/curve.js";
 /** Value of the `format` field of a model file. */
 export const MODEL_FORMAT = "dynaspin.model";
 /** The newest model file version this build reads and the one it writes. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /**
  * A trained dynamical network as stored in a model file (version 1). Layouts follow the paper:
@@ -49,6 +52,8 @@ export interface ModelJson {
   normalization?: { min: number[]; max: number[] };
   /** Class names in class-index order, length classes, distinct. */
   classNames?: string[];
+  /** Input feature names in oscillator order, length k, distinct (version ≥ 2). */
+  features?: string[];
   /** Hardware description (passed through unvalidated for now). */
   hardware?: Record<string, unknown>;
   /** Free-form training metadata (seeds, options, timings), passed through. */
@@ -75,6 +80,7 @@ export const modelSchema = z.strictObject({
   c: tensor,
   normalization: z.strictObject({ min: vector, max: vector }).optional(),
   classNames: z.array(z.string()).optional(),
+  features: z.array(z.string()).optional(),
   hardware: z.record(z.string(), z.unknown()).optional(),
   training: z.record(z.string(), z.unknown()).optional(),
 });
@@ -138,8 +144,8 @@ function checkTensor(file: string, v: unknown, path: string, shape: ReadonlyArra
  * @param file name of the source for error messages (e.g. the path).
  * @throws InputError naming the file and the field path.
  * @example
- * parseModelJson({ format: "dynaspin.model", version: 2 }, "m.json")
- * // throws "m.json: model version 2 is newer than this dynaspin supports (1); upgrade dynaspin"
+ * parseModelJson({ format: "dynaspin.model", version: 3 }, "m.json")
+ * // throws "m.json: model version 3 is newer than this dynaspin supports (2); upgrade dynaspin"
  */
 export function parseModelJson(value: unknown, file: string): ModelJson {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -186,6 +192,16 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
     m.classNames.forEach((name, i) => {
       const j = seen.get(name);
       if (j !== undefined) throw new InputError(`${file}: classNames[${i}]: duplicate class name ${show(name)} (also classNames[${j}])`);
+      seen.set(name, i);
+    });
+  }
+  if (m.features !== undefined) {
+    if (v < 2) throw new InputError(`${file}: features needs model version 2 or later (got version ${v})`);
+    length(file, m.features, k, "features", "entries", "k");
+    const seen = new Map<string, number>();
+    m.features.forEach((name, i) => {
+      const j = seen.get(name);
+      if (j !== undefined) throw new InputError(`${file}: features[${i}]: duplicate feature name ${show(name)} (also features[${j}])`);
       seen.set(name, i);
     });
   }

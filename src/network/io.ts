@@ -1,5 +1,5 @@
 /**
- * Model ⇄ JSON (`dynaspin.model`, version 1). Validation of untrusted JSON is done by
+ * Model ⇄ JSON (`dynaspin.model`, version 2; version 1 files load too). Validation of untrusted JSON is done by
  * `parseModelJson` (src/io/model-schema.ts); this module converts between the validated JSON and
  * the in-memory {@link Model}.
  */
@@ -42,6 +42,7 @@ export function modelToJson(model: Model, extra: { training?: Record<string, unk
   };
   if (model.normalization) json.normalization = { min: Array.from(model.normalization.min), max: Array.from(model.normalization.max) };
   if (model.classNames) json.classNames = model.classNames.slice();
+  if (model.featureNames && model.featureNames.length === k) json.features = model.featureNames.slice();
   if (extra.hardware) json.hardware = extra.hardware;
   if (extra.training) json.training = extra.training;
   return json;
@@ -80,6 +81,7 @@ export function modelFromJson(json: ModelJson, file = "model.json"): Model {
     normalization: json.normalization ? { min: Float64Array.from(json.normalization.min), max: Float64Array.from(json.normalization.max) } : null,
   };
   if (json.classNames) model.classNames = json.classNames.slice();
+  if (json.features) model.featureNames = json.features.slice();
   return model;
 }
 

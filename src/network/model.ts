@@ -38,6 +38,11 @@ export interface Model {
   normalization: Normalization | null;
   /** Class names in class-index order (optional). */
   classNames?: string[];
+  /**
+   * Names of the input features in oscillator order (length k; optional): data are matched to the
+   * model by these names, so a file with the same columns in another order evaluates correctly.
+   */
+  featureNames?: string[];
 }
 
 /** Gradients with the model's flat layout. */
@@ -89,5 +94,6 @@ export function cloneModel(m: Model): Model {
     c: m.c.slice(),
     normalization: m.normalization ? { min: m.normalization.min.slice(), max: m.normalization.max.slice() } : null,
     classNames: m.classNames?.slice(),
+    featureNames: m.featureNames?.slice(),
   };
 }

@@ -66,13 +66,25 @@ export function readCurveCsv(path: string): CurveData {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   let iCur = 0, iPow = 1, iStatus = -1;
   let headerSeen = false;
+  let headerCells = 0;
   let currentUnit = "", powerUnit = "";
   const cur: number[] = [], pow: number[] = [];
   let skipped = 0;
   for (let ln = 0; ln < lines.length; ln++) {
     const line = lines[ln].trim();
     if (line === "" || line.startsWith("#")) continue;
+    if (line.includes(";") && line.includes(",")) {
+      const m = /-?\d+,\d+/.exec(line);
+      throw new InputError(
+        `${path}: line ${ln + 1}: fields separated by ';' with decimal commas${m ? ` (${JSON.stringify(m[0])})` : ""}; dynaspin reads '.' as the decimal point: export the curve with decimal points and ',' between fields`,
+      );
+    }
     const cells = line.split(/[,;\t]/).map((c) => c.trim().replace(/^"(.*)"$/, "$1"));
+    if (headerCells > 0 && cells.length !== headerCells) {
+      throw new InputError(
+        `${path}: line ${ln + 1} has ${cells.length} fields, the header has ${headerCells}${/\d,\d/.test(line) ? " (decimal commas? dynaspin reads '.' as the decimal point)" : ""}`,
+      );
+    }
     if (!headerSeen) {
       headerSeen = true;
       if (cells.some((c) => c !== "" && !Number.isFinite(Number(c)) && c.toLowerCase() !== "nan")) {
@@ -87,6 +99,7 @@ export function readCurveCsv(path: string): CurveData {
             `${path}: line ${ln + 1}: header must name columns current and power (got ${cells.map((c) => JSON.stringify(c)).join(", ")})`,
           );
         }
+        headerCells = cells.length;
         currentUnit = headerUnit(cells[iCur], "current");
         powerUnit = headerUnit(cells[iPow], "power");
         continue;

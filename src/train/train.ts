@@ -521,6 +521,7 @@ export class Trainer {
       const m = createModel(k, o.steps, classes, options.devices);
       m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
       m.classNames = trainSet.classNames.slice();
+      if (trainSet.featureNames.length === k) m.featureNames = trainSet.featureNames.slice();
       return m;
     };
     this.trialEpochs = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;

@@ -66,10 +66,10 @@ test("a file that is not a dynaspin model is refused as such", () => {
 });
 
 test("a newer model version is refused asking for an upgrade, a bad one is refused plainly", () => {
-  refuses(edit((m) => (m.version = MODEL_VERSION + 1)), /^model\.json: model version 2 is newer than this dynaspin supports \(1\); upgrade dynaspin$/);
+  refuses(edit((m) => (m.version = MODEL_VERSION + 1)), new RegExp(`^model\\.json: model version ${MODEL_VERSION + 1} is newer than this dynaspin supports \\(${MODEL_VERSION}\\); upgrade dynaspin$`));
   refuses(edit((m) => delete m.version), /missing field version/);
-  refuses(edit((m) => (m.version = "1")), /version must be an integer 1\.\.1 \(got "1"\)/);
-  refuses(edit((m) => (m.version = 0)), /version must be an integer 1\.\.1 \(got 0\)/);
+  refuses(edit((m) => (m.version = "1")), new RegExp(`version must be an integer 1\\.\\.${MODEL_VERSION} \\(got "1"\\)`));
+  refuses(edit((m) => (m.version = 0)), new RegExp(`version must be an integer 1\\.\\.${MODEL_VERSION} \\(got 0\\)`));
 });
 
 test("a non-finite or non-numeric entry is refused naming its path", () => {

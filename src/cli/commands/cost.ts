@@ -5,8 +5,7 @@
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
-import { stratifiedSplit } from "../../data/split.js";
-import { alignClasses } from "./eval.js";
+import { ALL_FLAG, SPLIT_FLAG, modelDataFromFlags } from "./eval.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
@@ -21,7 +20,8 @@ const FLAGS: FlagSpec[] = [
   { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train (required)" },
   COST_PROFILE_FLAG,
   ...DATA_FLAGS,
-  { name: "all", type: "boolean", help: "average the drive currents over every row instead of the test split" },
+  SPLIT_FLAG,
+  ALL_FLAG,
 ];
 
 async function run(flags: Flags, io: CommandIO): Promise<number> {
@@ -45,14 +45,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     source = { task: trained as TaskName };
     name = trained;
   }
-  // The test split the model was evaluated on: its training's split seed and fraction unless given.
-  const tr = json.training ?? {};
-  const splitSeed = flags.number("split-seed") ?? (typeof tr.splitSeed === "number" ? tr.splitSeed : 0);
-  const fraction = flags.number("test-fraction") ?? (typeof tr.testFraction === "number" ? tr.testFraction : 0.2);
-  const all = loadSource(source);
-  const ds = flags.boolean("all") ? all : stratifiedSplit(all, splitSeed, fraction).test;
-  const data = alignClasses(ds, model.classNames, source.data ?? name);
-  if (data.d !== model.k) throw new InputError(`cost: the data have ${data.d} features but ${path} has k = ${model.k} oscillators`);
+  // The test split the model was evaluated on (its training's split seed and fraction unless given), or every row of other data.
+  const data = modelDataFromFlags(flags, "cost", model, json, path, source, name).ds;
   const c = costOf(model, data.x, data.n, hardware, profile, profilePath);
   const head = { model: path, data: source.data ?? name, samples: data.n, k: model.k, steps: model.steps, classes: model.classes, profile: profilePath ?? null };
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...head, cost: c.json }) + "\n");

@@ -1,7 +1,7 @@
 /** `dynaspin eval`: accuracy and loss of a saved model on a task's test split or a CSV file. */
 import type { Command, CommandIO } from "../command.js";
-import type { Flags } from "../args.js";
-import { DATA_FLAGS, dataSourceFromFlags, splitFromFlags } from "./train.js";
+import type { Flags, FlagSpec } from "../args.js";
+import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
 import { evaluate } from "../../network/api.js";
@@ -10,8 +10,86 @@ import { Rng } from "../../util/rng.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { InputError } from "../../util/errors.js";
-import { loadSource } from "../../node/tasks.js";
+import { loadSource, type DataSource } from "../../node/tasks.js";
+import { stratifiedSplit } from "../../data/split.js";
+import { hashDataset } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
+import type { Model } from "../../network/model.js";
+import type { ModelJson } from "../../io/model-schema.js";
+import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.js";
+
+export { alignClasses };
+
+/** The --split flag (shared by eval, robustness and cost). */
+export const SPLIT_FLAG: FlagSpec = {
+  name: "split",
+  type: "string",
+  choices: ["auto", "test", "all"],
+  value: "WHICH",
+  help: "rows to use: test = the held-out split of the model's training (its split seed and fraction unless given), all = every row, auto = test when the data are the model's training data, else all (default auto)",
+};
+
+/** The --all flag, kept as a synonym of --split all. */
+export const ALL_FLAG: FlagSpec = { name: "all", type: "boolean", help: "same as --split all" };
+
+/** Rows of the data a saved model is evaluated on, and why. */
+export interface ModelData {
+  /** The rows, with columns in the model's feature order and labels in its class order. */
+  ds: Dataset;
+  split: "test" | "all";
+  /** Why these rows, e.g. "iris2.csv is not the model's training data". */
+  reason: string;
+  /** What the data are called (file path or task name). */
+  name: string;
+  source: DataSource;
+}
+
+/**
+ * Selects and aligns the data a saved model is evaluated on. The data flags name the data; for a
+ * CSV without --label-column the label is the header column that is not a model feature. Rows:
+ * `--split test` the held-out split (the model's split seed and fraction unless given),
+ * `--split all` every row, `auto` (default) the test split when the data hash equals the model's
+ * training data, else every row (data the model never saw).
+ */
+export function modelDataFromFlags(flags: Flags, command: string, model: Model, json: ModelJson, modelPath: string, source: DataSource, name: string): ModelData {
+  if (source.data !== undefined && source.labelColumn === undefined) {
+    const label = labelColumnForModel(source.data, model, modelPath);
+    if (label !== undefined) source = { ...source, labelColumn: label };
+  }
+  const all = loadSource(source);
+  const tr = json.training ?? {};
+  const wanted = flags.boolean("all") ? "all" : ((flags.string("split") ?? "auto") as "auto" | "test" | "all");
+  if (flags.boolean("all") && flags.has("split") && flags.string("split") !== "all") throw new InputError(`${command}: --all contradicts --split ${flags.string("split")}`);
+  const label = source.data ?? name;
+  let split: "test" | "all", reason: string;
+  if (wanted !== "auto") {
+    split = wanted;
+    reason = `--split ${wanted}`;
+  } else if (flags.has("split-seed") || flags.has("test-fraction")) {
+    split = "test";
+    reason = `--${flags.has("split-seed") ? "split-seed" : "test-fraction"} given`;
+  } else if (typeof tr.dataHash === "string") {
+    const same = tr.dataHash === hashDataset(all);
+    split = same ? "test" : "all";
+    reason = same ? `${label} is the model's training data` : `${label} is not the model's training data`;
+  } else {
+    // Models from before the data hash: the same file or task name means the same data.
+    const same = typeof tr.source === "string" && tr.source === label;
+    split = same ? "test" : "all";
+    reason = same ? `the model was trained on ${label}` : typeof tr.source === "string" ? `the model was trained on other data (${tr.source})` : "the model does not say what it was trained on";
+  }
+  let ds = all;
+  if (split === "test") {
+    const splitSeed = flags.number("split-seed") ?? (typeof tr.splitSeed === "number" ? tr.splitSeed : 0);
+    const fraction = flags.number("test-fraction") ?? (typeof tr.testFraction === "number" ? tr.testFraction : 0.2);
+    ds = stratifiedSplit(all, splitSeed, fraction).test;
+    if (ds.n === 0) throw new InputError(`${command}: the test split of ${label} is empty; use --split all`);
+    reason += `; test split seed ${splitSeed}, fraction ${fraction}`;
+  } else if (flags.has("split-seed") || flags.has("test-fraction")) {
+    throw new InputError(`${command}: --split-seed and --test-fraction apply only to --split test`);
+  }
+  return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source };
+}
 
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const path = flags.string("model");
@@ -22,44 +100,27 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const model = modelFromJson(json, path);
   const hwArgs = flags.list("hw").map(String);
   const hw = hwArgs.length > 0 ? parseHardwareArgs(hwArgs, "--hw") : (json.hardware as Hardware | undefined);
-  const whole = flags.boolean("all");
-  const ds = whole ? loadSource(source) : splitFromFlags(flags, source).test;
-  const aligned = alignClasses(ds, model.classNames, source.data ?? name);
+  const md = modelDataFromFlags(flags, "eval", model, json, path, source, name);
+  const aligned = md.ds;
   const ideal = evaluate(model, aligned);
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.number("noise-seed") ?? 0)) : ideal;
-  const summary = { model: path, data: source.data ?? name, split: whole ? "all" : "test", samples: r.n, accuracy: r.accuracy, loss: r.loss };
+  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss };
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
-  else io.stdout(`${name} (${summary.split}, ${r.n} samples): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);
+  else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);
   return 0;
-}
-
-/**
- * Re-indexes a data set's labels to the model's class order by class name (a CSV with a subset of
- * the classes, or listed in another order, still evaluates correctly).
- * @throws InputError for a label the model does not know.
- */
-export function alignClasses(ds: Dataset, modelClasses: string[] | undefined, file: string): Dataset {
-  if (!modelClasses) return ds;
-  const index = new Map(modelClasses.map((c, i) => [c, i]));
-  const map = ds.classNames.map((c) => {
-    const i = index.get(c);
-    if (i === undefined) throw new InputError(`${file}: label ${JSON.stringify(c)} is not one of the model's classes (${modelClasses.join(", ")})`);
-    return i;
-  });
-  const y = Int32Array.from(ds.y, (v) => map[v]);
-  return { ...ds, y, classNames: modelClasses.slice() };
 }
 
 /** The `eval` command. */
 export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate a saved model (accuracy, loss)",
-  usage: "dynaspin eval --model FILE --task spiral|digits | --data FILE.csv [--split-seed S] [--all]",
+  usage: "dynaspin eval --model FILE --task spiral|digits | --data FILE.csv [--split auto|test|all] [--split-seed S]",
   flags: [
     { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train" },
     ...DATA_FLAGS,
-    { name: "all", type: "boolean", help: "evaluate on every row instead of the test split" },
+    SPLIT_FLAG,
+    ALL_FLAG,
     { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality (noise=S[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU); default: the model file's hardware" },
     { name: "ideal", type: "boolean", help: "ignore the model file's hardware" },
     COST_PROFILE_FLAG,

@@ -120,7 +120,7 @@ export const fitCommand: Command = {
     { name: "fix", type: "string", value: "NAME=VALUE", repeatable: true, help: "hold a parameter fixed, e.g. --fix Q=0.1 (repeatable)" },
     { name: "bounds", type: "string", value: "NAME=LO:HI", repeatable: true, help: "box bounds, e.g. --bounds a=0:10, --bounds Q=:1 (repeatable; empty side = open)" },
     { name: "initial", type: "string", value: "NAME=VALUE", repeatable: true, help: "starting value instead of the automatic guess (repeatable)" },
-    { name: "scale", type: "string", value: "MODE", choices: ["auto", "fixed", "free"], help: "power scale P0: fixed at 1 (normalised power), free, or auto = free when max power > 1 (default auto)" },
+    { name: "scale", type: "string", value: "MODE", choices: ["auto", "fixed", "free"], help: "power scale P0: fixed at 1 (normalised power), free, or auto = free when the power column has a unit (header power_nW or --power-unit) or exceeds 1 (default auto)" },
     { name: "max-iterations", type: "integer", value: "N", min: 1, max: 100000, help: "Levenberg–Marquardt iteration limit per start (default 300)" },
     { name: "figure", type: "string", value: "PATH", help: "write the Fig. 2b-style figure as PATH.svg and PATH.png (default: <out>-fit.svg/.png when --out is given)" },
     { name: "no-figure", type: "boolean", help: "do not write the figure" },
@@ -217,6 +217,9 @@ export const fitCommand: Command = {
     for (const k of FIT_PARAMETERS[model]) {
       const se = fit.fixed.includes(k) ? "(fixed)" : `± ${fmt(fit.standardErrors[k])}${fit.atBound.includes(k) ? " (at a bound: not determined by the data)" : ""}`;
       lines.push(`  ${k.padEnd(3)} = ${fmt(fit.params[k]).padStart(11)} ${se}${unitOf(k) ? `  ${unitOf(k)}` : ""}`);
+    }
+    if ((flags.string("scale") ?? "auto") === "auto" && fit.fixed.includes("P0") && !("P0" in fixed)) {
+      lines.push(`  (P0 held at 1: the power column has no unit and stays within 0..1, so it is read as normalised; --power-unit UNIT or --scale free fits P0)`);
     }
     lines.push(`RMS residual ${fmt(fit.rms)}${units.powerUnit ? ` ${units.powerUnit}` : ""}, R² ${fit.r2.toFixed(5)}, ${fit.iterations} iterations`);
     if (out !== undefined) lines.push(`wrote ${out}`);

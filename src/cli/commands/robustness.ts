@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
-import { DATA_FLAGS, dataSourceFromFlags, splitFromFlags } from "./train.js";
-import { alignClasses } from "./eval.js";
+import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
+import { ALL_FLAG, SPLIT_FLAG, modelDataFromFlags } from "./eval.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
 import { loadSource } from "../../node/tasks.js";
@@ -23,7 +23,8 @@ import { createProgress } from "../../node/progress.js";
 const FLAGS: FlagSpec[] = [
   { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train (required)" },
   ...DATA_FLAGS,
-  { name: "all", type: "boolean", help: "use every row of the data instead of the test split" },
+  SPLIT_FLAG,
+  ALL_FLAG,
   { name: "param", type: "string", repeatable: true, choices: VARIATION_PARAMS, value: "P", help: "device parameter that varies per oscillator: a, b, Ic, Q (eq3: Ic, Q); repeatable (default a)" },
   { name: "sigma", type: "string", value: "LIST", help: "σ values: START:STOP:STEP or comma list (default 0:1:0.05)" },
   { name: "relative", type: "boolean", help: "σ is relative to each parameter's base value (default absolute)" },
@@ -91,8 +92,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const hwFlags = flags.list("hw").map(String);
   const hardware: Hardware | undefined = hwFlags.length > 0 ? parseHardwareArgs(hwFlags, "--hw") : (json.hardware as Hardware | undefined);
   if (hardware && hwFlags.length === 0) resolveHardware(hardware, `${path}: hardware`);
-  const ds = flags.boolean("all") ? loadSource(source) : splitFromFlags(flags, source).test;
-  const test = alignClasses(ds, model.classNames, source.data ?? name);
+  const test = modelDataFromFlags(flags, "robustness", model, json, path, source, name).ds;
   checkTestSet(model, test);
   const params = (flags.list("param").map(String) as VariationParam[]);
   const trials = flags.number("trials") ?? 10000;

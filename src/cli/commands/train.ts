@@ -32,6 +32,8 @@ import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
+import { checkLabelColumn } from "../data-match.js";
+import { hashDataset } from "../../train/checkpoint.js";
 
 /**
  * Both cores for `--workers N`: a network whose matrix products are large enough to split
@@ -107,6 +109,7 @@ export function dataSourceFromFlags(flags: Flags, command: string): { source: Da
 /** Loads and splits the data named by the flags. */
 export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset; train: Dataset; test: Dataset; splitSeed: number; testFraction: number } {
   const ds = loadSource(source);
+  if (source.data !== undefined) checkLabelColumn(ds, source.data, source.labelColumn);
   checkTrainable(ds);
   const splitSeed = flags.number("split-seed") ?? 0;
   const testFraction = flags.number("test-fraction") ?? 0.2;
@@ -210,6 +213,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     options: { ...resolved },
     splitSeed,
     testFraction,
+    dataHash: hashDataset(ds),
     chosenRestart: result.chosenRestart,
     restartLosses: result.restartLosses,
     trainAccuracy: tr.accuracy,

@@ -1,0 +1,177 @@
+/**
+ * Matching user data to what a command expects, with one message style for every mismatch:
+ * `<file>: <problem> (<what the model or the flag expects>)`.
+ *
+ * - {@link checkLabelColumn}: a label column that looks continuous (a feature picked as the label)
+ *   is refused with a hint to use --label-column.
+ * - {@link alignToModel}: features matched to the model's feature names (reordered when the file
+ *   lists them in another order; missing or extra columns refused by name), classes matched by
+ *   class name.
+ * - {@link peekHeader} and {@link labelColumnForModel}: the label column of a file evaluated
+ *   against a model, found as the one header column that is not a model feature.
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import type { Dataset } from "../data/dataset.js";
+import type { Model } from "../network/model.js";
+import { InputError } from "../util/errors.js";
+
+const quoteList = (names: readonly string[], max = 8): string =>
+  names.slice(0, max).map((n) => JSON.stringify(n)).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "");
+
+/** True when the data set's feature names are the CSV loader's placeholders for a file without a header. */
+export function hasPlaceholderNames(ds: Dataset): boolean {
+  return ds.featureNames.every((n, j) => n === `x${j}`);
+}
+
+/**
+ * Refuses a label column that looks like a continuous feature: numeric labels of which more than
+ * ten distinct values are not integers, or (with more than two classes) a class with a single row.
+ * @param file the data file, named in the message.
+ * @param given the --label-column value, or undefined for the default (last column).
+ */
+export function checkLabelColumn(ds: Dataset, file: string, given: string | number | undefined): void {
+  const which = given === undefined ? "the label column (the last, by default)" : `label column ${JSON.stringify(String(given))}`;
+  const hint = `a label names a class; ${given === undefined ? "give the label column with" : "check"} --label-column NAME|INDEX (feature columns now: ${quoteList(ds.featureNames, 6)})`;
+  const values = ds.classNames.map(Number);
+  const numeric = ds.classNames.every((c, i) => c.trim() !== "" && Number.isFinite(values[i]));
+  const fractional = numeric ? values.filter((v) => !Number.isInteger(v)).length : 0;
+  if (fractional > 10) {
+    throw new InputError(`${file}: ${which} looks continuous (${ds.classNames.length} distinct values, ${fractional} of them not integers); ${hint}`);
+  }
+  if (ds.classNames.length > 2) {
+    const counts = new Int32Array(ds.classNames.length);
+    for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
+    const single = ds.classNames.filter((_, c) => counts[c] === 1);
+    if (single.length > 0) {
+      throw new InputError(
+        `${file}: ${which} has ${single.length} class${single.length > 1 ? "es" : ""} with a single row (${quoteList(single, 4)} of ${ds.classNames.length} classes); every class needs at least 2 rows to train and test; ${hint}`,
+      );
+    }
+  }
+}
+
+/** Splits one CSV header line into trimmed cells (quotes removed); enough for header names. */
+function splitHeader(line: string): string[] {
+  const cells: string[] = [];
+  let cur = "", quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      cells.push(cur.trim());
+      cur = "";
+    } else cur += ch;
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+/**
+ * The header names of a CSV file (first non-blank line), or null when that line is all numbers
+ * (no header) or the file cannot be read (the loader reports that).
+ */
+export function peekHeader(path: string): string[] | null {
+  let text: string;
+  try {
+    if (path.endsWith(".gz")) text = gunzipSync(readFileSync(path)).subarray(0, 1 << 20).toString("utf8");
+    else {
+      const fd = openSync(path, "r");
+      try {
+        const buf = Buffer.alloc(1 << 20);
+        text = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("utf8");
+      } finally {
+        closeSync(fd);
+      }
+    }
+  } catch {
+    return null;
+  }
+  const line = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "");
+  if (line === undefined) return null;
+  const cells = splitHeader(line);
+  return cells.every((c) => c !== "" && Number.isFinite(Number(c))) ? null : cells;
+}
+
+/**
+ * The label column to read from a file evaluated against a model with feature names: the one
+ * header column that is not a model feature. Undefined (the loader's default) when the model has
+ * no feature names or the file no header.
+ * @throws InputError when the header lacks model features or has several extra columns.
+ */
+export function labelColumnForModel(path: string, model: Model, modelFile: string): string | undefined {
+  const features = model.featureNames;
+  const header = peekHeader(path);
+  if (!features || !header) return undefined;
+  const have = new Set(header);
+  const missing = features.filter((f) => !have.has(f));
+  const known = new Set(features);
+  const extra = header.filter((h) => !known.has(h));
+  if (missing.length > 0) {
+    throw new InputError(`${path}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} was trained on ${quoteList(features)})`);
+  }
+  if (extra.length === 1) return extra[0];
+  if (extra.length === 0) throw new InputError(`${path}: no label column: every column is a feature of the model ${modelFile}; add the labels or give --label-column`);
+  throw new InputError(
+    `${path}: ${extra.length} columns are not features of the model ${modelFile}: ${quoteList(extra)}; give the label column with --label-column and remove the others (the model was trained on ${quoteList(features)})`,
+  );
+}
+
+/**
+ * Reorders a data set's feature columns to the model's feature order, by name. A file without a
+ * header (placeholder names x0, x1, …) or a model without names is matched by position.
+ * @throws InputError naming missing and extra columns, or a count mismatch.
+ */
+export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
+  const features = model.featureNames;
+  if (!features || hasPlaceholderNames(ds)) {
+    if (ds.d !== model.k) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} has k = ${model.k} oscillators (one per feature)`);
+    return ds;
+  }
+  const index = new Map(ds.featureNames.map((n, j) => [n, j]));
+  const missing = features.filter((f) => !index.has(f));
+  const known = new Set(features);
+  const extra = ds.featureNames.filter((n) => !known.has(n));
+  if (missing.length > 0 || extra.length > 0) {
+    const parts = [
+      ...(missing.length ? [`missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)}`] : []),
+      ...(extra.length ? [`extra column${extra.length > 1 ? "s" : ""} ${quoteList(extra)}`] : []),
+    ];
+    throw new InputError(`${file}: ${parts.join("; ")} (the model ${modelFile} was trained on ${quoteList(features)})`);
+  }
+  const perm = features.map((f) => index.get(f) as number);
+  if (perm.every((p, j) => p === j)) return ds;
+  const { n, d } = ds;
+  const x = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) x[r * d + j] = ds.x[r * d + perm[j]];
+  return { ...ds, x, featureNames: features.slice() };
+}
+
+/**
+ * Re-indexes a data set's labels to the model's class order by class name (a CSV with a subset of
+ * the classes, or listed in another order, still evaluates correctly).
+ * @throws InputError for a label the model does not know.
+ */
+export function alignClasses(ds: Dataset, modelClasses: string[] | undefined, file: string, modelFile = "the model"): Dataset {
+  if (!modelClasses) return ds;
+  const index = new Map(modelClasses.map((c, i) => [c, i]));
+  const map = ds.classNames.map((c) => {
+    const i = index.get(c);
+    if (i === undefined) throw new InputError(`${file}: label ${JSON.stringify(c)} is not one of the classes of ${modelFile} (${modelClasses.join(", ")})`);
+    return i;
+  });
+  const y = Int32Array.from(ds.y, (v) => map[v]);
+  return { ...ds, y, classNames: modelClasses.slice() };
+}
+
+/** {@link alignFeatures} then {@link alignClasses}: the data set as the model reads it. */
+export function alignToModel(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
+  return alignClasses(alignFeatures(ds, model, file, modelFile), model.classNames, file, modelFile);
+}
