@@ -28,7 +28,9 @@ test("train --json carries a cost block; cost reproduces it from the model file 
   const d = io();
   assert.equal(await runCli(["cost", "--model", join(out, "model.json"), "--hardware", profile, "--json"], d.io), 0, d.err.join(""));
   const cost = JSON.parse(d.out.join(""));
-  assert.equal(cost.samples, 200); // the default spiral (1000 points): the model file keeps the task, not its --count
+  // The default spiral (1000 points): the model file keeps the task, not its --count, so these are
+  // not its training data and every row is used.
+  assert.equal(cost.samples, 1000);
   const e = io();
   assert.equal(await runCli(["cost", "--model", join(out, "model.json"), ...data, "--hardware", profile, "--json"], e.io), 0, e.err.join(""));
   assert.deepEqual(JSON.parse(e.out.join("")).cost, trained.cost);
