@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // dynaspin command-line entry. Runs the built library (npm run build / npm ci produce dist/).
 import { runCli } from "../dist/cli/main.js";
+import { installInterruptHandler } from "../dist/node/interrupt.js";
+
+// Ctrl-C / kill: terminal restored, one line, exit 130 / 143 (train saves a final checkpoint first).
+installInterruptHandler();
 
 const io = {
   stdout: (s) => process.stdout.write(s),

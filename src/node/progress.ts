@@ -3,6 +3,7 @@
  * (CI logs, pipes). Library code never prints; it calls back, and the CLI forwards here.
  */
 import cliProgress from "cli-progress";
+import { setTerminalDirty } from "./interrupt.js";
 
 /** A progress sink. */
 export interface Progress {
@@ -27,9 +28,14 @@ export function createProgress(label: string, total: number, isTTY: boolean, wri
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { status: "" });
+    // A signal handler restores the cursor and line wrap if the process ends while the bar shows.
+    setTerminalDirty(true);
     return {
       update: (done, status = "") => bar.update(done, { status }),
-      stop: () => bar.stop(),
+      stop: () => {
+        bar.stop();
+        setTerminalDirty(false);
+      },
     };
   }
   let last = 0;

@@ -374,45 +374,50 @@ export class TrainingRun {
     const out = { loss: 0, correct: 0 };
     let lossSum = 0, correctSum = 0;
     let batch = 0;
-    for (let start = 0; start < this.n; start += cap, batch++) {
-      const nb = Math.min(cap, this.n - start);
-      if (this.hw) {
-        // Hardware effects: the whole batch at once (read noise is drawn per batch).
-        g.A.fill(0);
-        g.B.fill(0);
-        g.W.fill(0);
-        g.c.fill(0);
-        const labels = this.gatherLabels(start, nb);
-        loadBatch(this.ws, this.p0, this.order, start, nb, null);
-        this.addInputNoise(this.ws.P[0], this.ws.capacity, nb);
-        if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
-        forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
-        softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
-        this.checkLoss(out.loss, e, batch);
-        backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
-      } else {
-        // Full batch without input noise: p(0) and the labels are the same every epoch and nothing
-        // writes them, so they are loaded once. batchGradients overwrites the gradients.
-        const reuse = cap >= this.n && options.inputNoise === 0;
-        if (!(reuse && this.fullBatchLoaded)) {
-          this.gatherLabels(start, nb);
-          gatherColumns(this.batchX, cap, model.k, this.p0, this.order, start, nb, null);
-          this.addInputNoise(this.batchX, cap, nb);
-          this.batchVersion++;
+    // Variation-aware training swaps in drawn devices per batch; they are put back even when the
+    // epoch throws (a diverged step), so the model never keeps a random draw.
+    try {
+      for (let start = 0; start < this.n; start += cap, batch++) {
+        const nb = Math.min(cap, this.n - start);
+        if (this.hw) {
+          // Hardware effects: the whole batch at once (read noise is drawn per batch).
+          g.A.fill(0);
+          g.B.fill(0);
+          g.W.fill(0);
+          g.c.fill(0);
+          const labels = this.gatherLabels(start, nb);
+          loadBatch(this.ws, this.p0, this.order, start, nb, null);
+          this.addInputNoise(this.ws.P[0], this.ws.capacity, nb);
+          if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
+          forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
+          softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
+          this.checkLoss(out.loss, e, batch);
+          backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
+        } else {
+          // Full batch without input noise: p(0) and the labels are the same every epoch and nothing
+          // writes them, so they are loaded once. batchGradients overwrites the gradients.
+          const reuse = cap >= this.n && options.inputNoise === 0;
+          if (!(reuse && this.fullBatchLoaded)) {
+            this.gatherLabels(start, nb);
+            gatherColumns(this.batchX, cap, model.k, this.p0, this.order, start, nb, null);
+            this.addInputNoise(this.batchX, cap, nb);
+            this.batchVersion++;
+          }
+          this.fullBatchLoaded = reuse;
+          if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
+          this.batchGradients(nb, out);
+          this.checkLoss(out.loss, e, batch);
         }
-        this.fullBatchLoaded = reuse;
-        if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
-        this.batchGradients(nb, out);
-        this.checkLoss(out.loss, e, batch);
+        lossSum += out.loss;
+        correctSum += out.correct;
+        const bad = this.adam.step(params, gl, this.scales, lr, this.decay) ? null : firstNonFinite(params);
+        if (bad !== null) {
+          throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
+        }
       }
-      lossSum += out.loss;
-      correctSum += out.correct;
-      const bad = this.adam.step(params, gl, this.scales, lr, this.decay) ? null : firstNonFinite(params);
-      if (bad !== null) {
-        throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
-      }
+    } finally {
+      if (this.variation) model.devices = this.baseDevices.slice();
     }
-    if (this.variation) model.devices = this.baseDevices.slice();
     const seconds = (performance.now() - t0) / 1000;
     this.epochsDone++;
     const last = this.epochsDone === options.epochs;

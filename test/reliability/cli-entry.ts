@@ -1,6 +1,9 @@
 // A real `dynaspin` process for the reliability tests (which need SIGKILL): runs the CLI from the
 // TypeScript sources, exactly like bin/dynaspin.js runs the built one.
 import { runCli } from "../../src/cli/main.js";
+import { installInterruptHandler } from "../../src/node/interrupt.js";
+
+installInterruptHandler();
 
 runCli(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),

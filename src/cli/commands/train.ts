@@ -7,7 +7,7 @@ import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
 import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
-import { train, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions } from "../../train/train.js";
+import { Trainer, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { SCHEDULES, type Schedule } from "../../train/schedule.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { stratifiedSplit } from "../../data/split.js";
@@ -24,7 +24,8 @@ import { loadDeviceArg } from "../../node/device-file.js";
 import { eq4 } from "../../device/analytic.js";
 import type { DeviceCurve } from "../../device/curve.js";
 import { checkOutputDir, writeFileAtomic } from "../../node/files.js";
-import { createProgress } from "../../node/progress.js";
+import { createProgress, type Progress } from "../../node/progress.js";
+import { SIGNAL_EXIT_CODES, watchInterrupts, yieldToEvents } from "../../node/interrupt.js";
 import { VERSION } from "../../version.js";
 import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
 import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
@@ -172,39 +173,77 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices, OPTION_FLAGS, engine);
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
-  let pending = resume === undefined;
   const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
-  const progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr);
   const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, trainSet.d, resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
-  let result: ReturnType<typeof train>;
+  const interrupt = watchInterrupts();
+  let progress: Progress | null = null;
+  let result: TrainResult;
+  let tr: { loss: number; accuracy: number }, te: { loss: number; accuracy: number };
+  const t0 = performance.now();
   try {
-    result = train(trainSet, {
-      ...opts,
-      devices,
-      engine,
-      test,
-      onEpoch: (m) => progress?.update(m.epoch, `loss ${m.trainLoss.toFixed(4)} test acc ${(m.testAccuracy * 100).toFixed(1)}%`),
-      ...(resume && { resume }),
-      ...(every !== undefined && {
-        onProgress: (r, selection) => {
-          if (!pending && r.epochsDone % every !== 0) return;
-          pending = false;
-          const path = writeCheckpoint(checkpointDir, checkpointToJson(r, selection, fingerprint!, { command, dynaspin: VERSION }));
-          lastGood = { path, epoch: r.epochsDone };
-        },
-      }),
-    });
-  } catch (e) {
+    const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) });
+    const saveCheckpoint = (): void => {
+      const r = trainer.run as NonNullable<typeof trainer.run>;
+      const path = writeCheckpoint(checkpointDir, checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }));
+      lastGood = { path, epoch: r.epochsDone };
+    };
+    // Phases: the restart trials (when there are several restarts), then the epochs; each shows
+    // progress at once, and the loop yields to the event loop every 100 ms so Ctrl-C is handled.
+    const trialTotal = trainer.run === null ? resolved.restarts * trainer.trialLength : 0;
+    if (!quiet && trialTotal > 0) {
+      progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000);
+      progress.update(0, `restart 1 of ${resolved.restarts}`);
+    }
+    let trialsDone = 0;
+    let lastYield = performance.now();
+    const startEpochs = (): void => {
+      progress?.stop();
+      progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000);
+      const run = trainer.run as NonNullable<typeof trainer.run>;
+      const m = run.history[run.history.length - 1];
+      progress?.update(run.epochsDone, m ? epochStatus(m) : "");
+    };
+    if (trainer.run !== null) startEpochs();
+    while (!trainer.done) {
+      const ev = trainer.advance();
+      if (ev.kind === "trial") progress?.update(++trialsDone, `restart ${ev.restart + 1} of ${resolved.restarts}: loss ${ev.metrics.trainLoss.toFixed(4)}`);
+      else if (ev.kind === "selected") {
+        startEpochs();
+        if (every !== undefined && resume === undefined) saveCheckpoint();
+      } else {
+        progress?.update(ev.metrics.epoch, epochStatus(ev.metrics));
+        if (every !== undefined && ev.metrics.epoch % every === 0) saveCheckpoint();
+      }
+      if (performance.now() - lastYield >= 100) {
+        await yieldToEvents();
+        lastYield = performance.now();
+        if (interrupt.signal !== null) {
+          progress?.stop();
+          progress = null;
+          return interrupted(interrupt.signal, trainer, every !== undefined ? saveCheckpoint : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
+        }
+      }
+    }
     progress?.stop();
+    progress = null;
+    const run = trainer.run as NonNullable<typeof trainer.run>;
+    const sel = trainer.selection;
+    result = { model: run.model, history: run.history, restartLosses: sel.restartLosses, chosenRestart: sel.chosenRestart, seconds: (performance.now() - t0) / 1000, engine: run.engineLabel };
+    tr = evaluate(result.model, trainSet);
+    te = evaluate(result.model, test);
+  } catch (e) {
     if (e instanceof ComputationError && (every !== undefined || found !== undefined)) {
       throw new ComputationError(`${e.message}; ` + (lastGood ? `last good checkpoint kept: ${lastGood.path} (epoch ${lastGood.epoch})` : "no checkpoint was written yet"));
     }
     throw e;
+  } finally {
+    (progress as Progress | null)?.stop();
+    interrupt.dispose();
+    stopWorkers();
   }
-  progress?.stop();
-  const tr = evaluate(result.model, trainSet);
-  const te = evaluate(result.model, test);
-  stopWorkers();
+  // A run that learned nothing is a failed computation: its files are kept under a name no reader
+  // takes for a trained model, and the command exits 1 with a hint.
+  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   const training = {
     dynaspin: VERSION,
@@ -221,7 +260,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     trainLoss: tr.loss,
     testLoss: te.loss,
   };
-  writeFileAtomic(join(out, "model.json"), stringifyModel(result.model, { training, ...(resolved.hardware ? { hardware: { ...resolved.hardware } } : {}) }));
+  const modelName = failure === null ? "model.json" : "model.failed.json";
+  writeFileAtomic(join(out, modelName), stringifyModel(result.model, { training, ...(resolved.hardware ? { hardware: { ...resolved.hardware } } : {}) }));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
   writeFileAtomic(join(out, "timing.csv"), timingCsv(result.history));
   const summary = {
@@ -242,7 +282,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     testLoss: te.loss,
     seconds: result.seconds,
     secondsPerEpoch: epochSeconds,
-    model: join(out, "model.json"),
+    status: failure === null ? "ok" : "failed",
+    model: join(out, modelName),
     metrics: join(out, "metrics.csv"),
     resumedFrom: found ? { checkpoint: found.path, epoch: found.checkpoint.epochsDone } : null,
     checkpoint: lastGood?.path ?? null,
@@ -259,7 +300,62 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         `  wrote ${summary.model} and ${summary.metrics}${lastGood && every !== undefined ? `; checkpoint ${lastGood.path} (epoch ${lastGood.epoch})` : ""}\n`,
     );
   }
+  if (failure !== null) {
+    io.stderr(`dynaspin: training failed: ${failure}; its files are kept for inspection (${summary.model}, ${summary.metrics})\n`);
+    return 1;
+  }
   return 0;
+}
+
+function epochStatus(m: EpochMetrics): string {
+  return `loss ${m.trainLoss.toFixed(4)}${Number.isNaN(m.testAccuracy) ? "" : ` test acc ${(m.testAccuracy * 100).toFixed(1)}%`}`;
+}
+
+/**
+ * Why a finished run counts as failed, or null: its final training loss is no better than chance
+ * (ln C, what predicting every class with equal probability scores) or than its first epoch's.
+ */
+export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions): string | null {
+  const chance = Math.log(classes);
+  const hint = `try a smaller --lr (now ${o.lr})${o.schedule === "constant" ? " or --schedule cosine" : ""}, or more --epochs (now ${o.epochs})`;
+  if (!(finalLoss < chance)) return `final training loss ${finalLoss.toPrecision(4)} is no better than chance (ln ${classes} = ${chance.toFixed(4)}); ${hint}`;
+  if (history.length >= 2 && !(finalLoss < history[0].trainLoss)) {
+    return `final training loss ${finalLoss.toPrecision(4)} is no better than after the first epoch (${history[0].trainLoss.toPrecision(4)}); ${hint}`;
+  }
+  return null;
+}
+
+/** The command that continues an interrupted run, or null without checkpoints. */
+function resumeHint(command: string, checkpointDir: string | null): string | null {
+  if (checkpointDir === null) return null;
+  const base = command.replace(/\s--resume(=|\s+)\S+/, "");
+  return `${base} --resume ${checkpointDir}`;
+}
+
+/** Ends an interrupted training: a final checkpoint when checkpointing is on, one line, 130/143. */
+function interrupted(
+  signal: "SIGINT" | "SIGTERM",
+  trainer: Trainer,
+  save: (() => void) | null,
+  kept: () => { path: string; epoch: number } | undefined,
+  hint: string | null,
+  io: CommandIO,
+): number {
+  const run = trainer.run;
+  const where = run === null ? `during the restart trials (restart ${trainer.restart + 1} of ${trainer.options.restarts})` : `after epoch ${run.epochsDone} of ${trainer.options.epochs}`;
+  let what: string;
+  if (save !== null && run !== null) {
+    save();
+    const k = kept()!;
+    what = `checkpoint kept: ${k.path} (epoch ${k.epoch}); resume with: ${hint}`;
+  } else if (save !== null) {
+    const k = kept();
+    what = k ? `checkpoint kept: ${k.path} (epoch ${k.epoch}); resume with: ${hint}` : "no checkpoint yet (the restart trials are not checkpointed); nothing was written";
+  } else {
+    what = "nothing was written (train with --checkpoint-every N to make a run resumable)";
+  }
+  io.stderr(`dynaspin: interrupted (${signal}) ${where}; ${what}\n`);
+  return SIGNAL_EXIT_CODES[signal];
 }
 
 /** The `train` command. */
