@@ -27,7 +27,7 @@ import { ComputationError } from "../util/errors.js";
 import { CHUNK_SIZE, chunkPlan, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
 
 // Control words (Int32Array over a SharedArrayBuffer).
-const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13, FLOAT32 = 14;
+const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13, FLOAT32 = 14, DEAD = 15;
 /** Chunks computed by thread t (this thread t = 0) since the executor started, at CHUNKS_BY_THREAD + t. */
 const CHUNKS_BY_THREAD = 16;
 const CTRL_WORDS = 16 + 64;
@@ -155,6 +155,8 @@ class ChunkThread {
       const q = v & ((1 << TAG_SHIFT) - 1);
       if (q >= count) break;
       if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
+      // Fault injection for the reliability tests: a worker thread that exits holding a chunk.
+      if (thread > 0 && process.env.DYNASPIN_FAULT === "chunk-worker-exit") process.exit(7);
       try {
         const m = this.model as Model, ws = this.ws as Workspace;
         if (!ready) {
@@ -210,6 +212,11 @@ if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === "dynaspin-
   let buf: Buffers | null = null;
   let gen = 0;
   let seen = Atomics.load(ctrl, SEQ);
+  // However this thread ends (process.exit, an uncaught error), the main thread can see it without
+  // its event loop: it may be spinning on DONE for a chunk this thread claimed.
+  process.on("exit", () => {
+    if (!Atomics.load(ctrl, EXIT)) Atomics.add(ctrl, DEAD, 1);
+  });
   Atomics.add(ctrl, READY, 1);
   for (;;) {
     // Poll briefly for the next job, then sleep until one is announced.
@@ -348,15 +355,23 @@ export function startParallelTraining(threads: number, options: ParallelTraining
       Atomics.store(ctrl, SEQ, seq);
       Atomics.notify(ctrl, SEQ);
       local.work(ctrl, b, seq, 0);
-      // Chunks still in a worker's hands: at most one each, so wait briefly.
-      while (Atomics.load(ctrl, DONE) < plan.count);
+      // Chunks still in a worker's hands: at most one each, so wait briefly — unless a worker
+      // died holding one (it counts itself in DEAD as it exits), which would leave DONE short forever.
+      for (let d = Atomics.load(ctrl, DONE), t = performance.now(); d < plan.count; d = Atomics.load(ctrl, DONE)) {
+        if (Atomics.load(ctrl, DEAD) === 0) continue;
+        if (d !== Atomics.load(ctrl, DONE)) continue;
+        if (performance.now() - t > 200) {
+          stop();
+          throw new ComputationError(`data-parallel training: a worker thread exited while computing a chunk (${plan.count - d} of ${plan.count} chunks unfinished); train with --workers 1, or rerun`);
+        }
+      }
       if (Atomics.load(ctrl, ERROR)) throw new ComputationError("data-parallel training: a worker thread failed to compute its chunk (train on one thread to see its error)");
       return b.slots;
     },
   };
   setChunkExecutor(executor);
   let stopped = false;
-  return () => {
+  const stop = (): void => {
     if (stopped) return;
     stopped = true;
     if (chunkExecutor() === executor) setChunkExecutor(null);
@@ -367,6 +382,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
     for (const port of ports) port.close();
     if (pool === me) pool = null;
   };
+  return stop;
 }
 
 /** Resolves once every worker of the running {@link startParallelTraining} has loaded (at once when none runs). */

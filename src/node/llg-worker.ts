@@ -8,6 +8,7 @@
  * worker's entry module, so each worker starts from a two-line bootstrap that registers tsx
  * (`tsx/esm/api`) and then imports this file. From the built `dist/` the file is `.js` and is the worker entry itself.
  */
+import { ComputationError } from "../util/errors.js";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { startModuleWorker } from "./worker-start.js";
@@ -38,6 +39,8 @@ if (!isMainThread && parentPort && (workerData as WorkerInit | undefined)?.kind 
       port.close();
       return;
     }
+    // Fault injection for the reliability tests: a worker thread that exits mid-sweep.
+    if (process.env.DYNASPIN_FAULT === "llg-worker-exit") process.exit(7);
     const point = simulateCurrent(device, options, t.current, t.index);
     port.postMessage({ index: t.index, point } satisfies Done);
   });
@@ -100,9 +103,9 @@ export async function sweepParallel(
           if (done === n) resolve();
           else feed(w);
         });
-        w.on("error", reject);
+        w.on("error", (e) => reject(new ComputationError(`llg: a worker thread failed: ${e instanceof Error ? e.message : String(e)}`)));
         w.on("exit", (code) => {
-          if (done < n) reject(new Error(`llg worker exited with code ${code} before the sweep finished`));
+          if (done < n) reject(new ComputationError(`llg: a worker thread exited with code ${code} before the sweep finished`));
         });
         feed(w);
       }

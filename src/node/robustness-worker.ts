@@ -12,6 +12,7 @@
  * Under tsx (tests, benchmarks) the file is `.ts`: each worker starts from a bootstrap that
  * registers tsx and then imports this file; from dist/ the `.js` file is the entry itself.
  */
+import { ComputationError } from "../util/errors.js";
 import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { startModuleWorker } from "./worker-start.js";
@@ -75,6 +76,8 @@ if (!isMainThread && parentPort && (workerData as { kind?: string } | undefined)
       current = { sweep: m.sweep, init: m.init, model, ctx: createTrialContext(model, test, hw) };
       return;
     }
+    // Fault injection for the reliability tests: a worker thread that exits mid-sweep.
+    if (process.env.DYNASPIN_FAULT === "robustness-worker-exit") process.exit(7);
     if (current === null || current.sweep !== m.sweep) throw new Error(`robustness worker: chunk of sweep ${m.sweep} without its set-up`);
     const o = current.init.options;
     const correct = new Int32Array(m.t1 - m.t0);
@@ -111,7 +114,13 @@ function startPooled(): PooledWorker {
   pw.worker.on("error", (e) => {
     const at = idle.indexOf(pw);
     if (at >= 0) idle.splice(at, 1);
-    pw.onError?.(e);
+    pw.onError?.(new ComputationError(`robustness: a worker thread failed: ${e instanceof Error ? e.message : String(e)}`));
+  });
+  // A worker that exits (process.exit, out of memory) fails the sweep that leases it, never hangs it.
+  pw.worker.on("exit", (code) => {
+    const at = idle.indexOf(pw);
+    if (at >= 0) idle.splice(at, 1);
+    pw.onError?.(new ComputationError(`robustness: a worker thread exited with code ${code} during the sweep; rerun (finished σ values are kept) or use --workers 1`));
   });
   // After the listeners: adding a "message" listener refs the worker's port again.
   pw.worker.unref();
