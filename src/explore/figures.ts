@@ -64,7 +64,8 @@ export function exploreFigures(r: ResolvedExplore, rows: readonly ExploreRow[], 
       }
       return { label: by ? `${AXIS_NAMES[by]} = ${g}` : "all points", mean, lo, hi };
     });
-    out.line = accuracyLines({ x: xs.map(Number), curves, xName: AXIS_NAMES[lineAxis] });
+    const rest = axes.filter((a) => a !== lineAxis && a !== by);
+    out.line = accuracyLines({ x: xs.map(Number), curves, xName: AXIS_NAMES[lineAxis], title: `Test accuracy (mean over seeds${rest.length ? ` and ${rest.map((a) => AXIS_NAMES[a]).join(", ")}` : ""}; band: seeds' min–max)` });
   }
   const s = summarize(r, ok).filter((p) => p.evalSigma === r.evalSigmas[0] && p.seeds > p.failed);
   if (s.length >= 2) {
