@@ -15,6 +15,7 @@ import { curveFromSpec } from "../device/spec.js";
 import { presetCurve, isPresetName } from "../device/presets.js";
 import { eq4 } from "../device/analytic.js";
 import type { DeviceCurve } from "../device/curve.js";
+import type { Model } from "../network/model.js";
 import { operatingRange } from "../device/operating.js";
 import { robustnessSweep } from "../sweep/robustness.js";
 import { driveStats, inferenceCost, resolveProfile } from "../cost/inference.js";
@@ -111,6 +112,34 @@ export function pointTrainOptions(p: ExplorePoint, r: ResolvedExplore, seed: num
 }
 
 /**
+ * Test accuracy (mean and standard deviation over the trials) at every evaluation σ. σ > 0: the
+ * robustness sweep's Monte Carlo (device draws, then read noise, from deriveSeed(evalSeed, t, 2));
+ * σ = 0: the exact accuracy of an ideal network, or the mean over the trials' read-noise draws.
+ */
+function evalAtSigmas(r: ResolvedExplore, model: Model, test: Dataset, hardware: Hardware | undefined, t: number): { mean: number; std: number }[] {
+  const varied = r.evalSigmas.filter((s) => s > 0);
+  const sweep = varied.length === 0 ? null : robustnessSweep(model, test, {
+    params: r.evalParams,
+    sigmas: varied,
+    trials: r.evalTrials,
+    seed: deriveSeed(r.evalSeed, t, 2),
+    relative: r.evalRelative,
+    distribution: r.evalDistribution,
+    ...(hardware ? { hardware } : {}),
+  });
+  let zero: { mean: number; std: number } | null = null;
+  if (r.evalSigmas.includes(0)) {
+    if (!hardware?.readNoise) zero = { mean: hardware ? evaluateHardware(model, test.x, test.y, test.n, hardware, new Rng(0)).accuracy : evaluate(model, test).accuracy, std: 0 };
+    else {
+      const acc = Array.from({ length: r.evalTrials }, (_, k) => evaluateHardware(model, test.x, test.y, test.n, hardware, new Rng(deriveSeed(r.evalSeed, t, 3, k))).accuracy);
+      const m = acc.reduce((a, x) => a + x, 0) / acc.length;
+      zero = { mean: m, std: Math.sqrt(acc.reduce((a, x) => a + (x - m) ** 2, 0) / acc.length) };
+    }
+  }
+  return r.evalSigmas.map((s) => (s === 0 ? zero! : sweep!.stats[varied.indexOf(s)]));
+}
+
+/**
  * Runs task `t` (point ⌊t/S⌋, seed index t mod S) and returns one row per evaluation σ.
  * Deterministic: the same task gives the same bits on any thread.
  */
@@ -133,22 +162,14 @@ export function runExploreTask(r: ResolvedExplore, splits: ExploreSplits, t: num
     const acc = (ds: Dataset, k: number) => (hardware ? evaluateHardware(model, ds.x, ds.y, ds.n, hardware, noise(k)).accuracy : evaluate(model, ds).accuracy);
     const trainAccuracy = acc(splits.train, 0);
     const validationAccuracy = acc(splits.validation, 1);
-    const sweep = robustnessSweep(model, splits.test, {
-      params: r.evalParams,
-      sigmas: r.evalSigmas,
-      trials: r.evalTrials,
-      seed: deriveSeed(r.evalSeed, t, 2),
-      relative: r.evalRelative,
-      distribution: r.evalDistribution,
-      ...(hardware ? { hardware } : {}),
-    });
+    const test = evalAtSigmas(r, model, splits.test, hardware, t);
     const prof = resolveProfile(model, r.profile, hardware, "explore spec: cost");
     const cost = inferenceCost(model, prof, driveStats(model, splits.test.x, splits.test.n, hardware));
     return rows("ok", "", (_s, i) => ({
       trainAccuracy,
       validationAccuracy,
-      testAccuracy: sweep.stats[i].mean,
-      testAccuracyStd: sweep.stats[i].std,
+      testAccuracy: test[i].mean,
+      testAccuracyStd: test[i].std,
       energy: cost.energy,
       latency: cost.latency,
       digitalEnergy: cost.digital.energy,
@@ -172,7 +193,7 @@ export function checkPoints(r: ResolvedExplore): void {
       const hardware = pointHardware(p, r, device);
       if (hardware) resolveHardware(hardware, "hardware");
       resolveTrainOptions(pointTrainOptions(p, r, r.seeds[0], device, hardware));
-      resolveVariation({ params: r.evalParams, sigma: 0, relative: r.evalRelative, distribution: r.evalDistribution }, [device], "eval.params");
+      if (p.trainSigma || r.evalSigmas.some((x) => x > 0)) resolveVariation({ params: r.evalParams, sigma: 0, relative: r.evalRelative, distribution: r.evalDistribution }, [device], "eval.params");
     } catch (e) {
       if (e instanceof InputError) throw new InputError(`${at}: ${e.message.replace(/^explore: /, "")}`);
       throw e;

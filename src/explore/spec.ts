@@ -161,7 +161,10 @@ export function resolveExplore(value: unknown, where = "explore spec"): Resolved
   if (spec.labelColumn !== undefined && spec.data === undefined) throw new InputError(`${where}: labelColumn applies only to data`);
   const axesIn = (spec.axes ?? {}) as Record<string, unknown>;
   const random = spec.sample !== undefined && spec.sample !== "grid" ? spec.sample : null;
-  const evalParams = (spec.eval?.params ?? ["a"]) as VariationParam[];
+  // Default varied parameter: a (the paper's Fig. 4) when every device is eq. 4, else Ic (eq. 3 has no a).
+  const devices = (axesIn.device as DeviceValue[] | undefined) ?? ["paper-test"];
+  const allEq4 = devices.every((d) => (typeof d === "string" ? d === "paper-test" : d.model === "eq4"));
+  const evalParams = (spec.eval?.params ?? (allEq4 ? ["a"] : ["Ic"])) as VariationParam[];
   const varied: ExploreAxis[] = [];
   const lists = new Map<string, unknown[]>();
   for (const axis of EXPLORE_AXES) {

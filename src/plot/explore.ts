@@ -28,7 +28,7 @@ export function accuracyHeatmap(o: { values: ArrayLike<number>; xLabels: readonl
     yAxis: { label: o.yName },
     digits: 1,
     colorBar: true,
-    width: Math.max(360, 90 + 56 * o.xLabels.length, 40 + 7.5 * title.length),
+    width: Math.round(Math.max(360, 90 + 56 * o.xLabels.length, 40 + 7.5 * title.length)),
     height: Math.max(260, 90 + 34 * o.yLabels.length),
     title,
   });

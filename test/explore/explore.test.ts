@@ -123,7 +123,7 @@ test("explore mistakes exit 2 with one line and write nothing", async () => {
     [["--task", "digits", "--lr", "0.001..0.1"], /--lr MIN\.\.MAX ranges need --random N/],
     [["--task", "digits", "--device", "nosuch"], /--device must be a preset/],
     [["--task", "digits", "--steps", "1,2", "--heatmap", "steps,lr"], /--heatmap must name 2 varied axes/],
-    [["--task", "digits", "--device", "hamadeh2012", "--eval-param", "a"], /point 0: eval\.params/],
+    [["--task", "digits", "--device", "hamadeh2012", "--eval-param", "a", "--eval-sigma", "0,0.1"], /point 0: eval\.params/],
     [["--task", "digits", "--shard", "3/2"], /--shard must be i\/N/],
   ];
   for (const [args, re] of cases) {
@@ -134,4 +134,25 @@ test("explore mistakes exit 2 with one line and write nothing", async () => {
     assert.equal(c.err.join("").split("\n").length, 2, c.err.join(""));
     assert.ok(!existsSync(out));
   }
+});
+
+test("the varied device parameter defaults to a for eq. 4 devices and to Ic when an eq. 3 device is in the sweep", () => {
+  assert.deepEqual(resolveExplore({ task: "digits" }).evalParams, ["a"]);
+  assert.deepEqual(resolveExplore({ task: "digits", axes: { device: ["paper-test", "hamadeh2012"] } }).evalParams, ["Ic"]);
+  assert.deepEqual(resolveExplore({ task: "digits", axes: { device: ["hamadeh2012"] }, eval: { params: ["Q"] } }).evalParams, ["Q"]);
+});
+
+test("a random sample over a CSV data set, mixed device models and read noise runs, with figures", async () => {
+  const csv = join(dir, "blobs.csv");
+  const lines = ["x,y,label"];
+  for (let i = 0; i < 120; i++) lines.push(`${(i % 2) * 2 + Math.sin(i) * 0.3},${(i % 2) * 2 + Math.cos(i * 1.7) * 0.3},${i % 2 ? "b" : "a"}`);
+  writeFileSync(csv, lines.join("\n") + "\n");
+  const out = join(dir, "blobs");
+  const c = io();
+  const code = await runCli(["explore", "--data", csv, "--random", "5", "--sample-seed", "3", "--lr", "0.005..0.05:log", "--steps", "1..3", "--device", "paper-test,hamadeh2012", "--read-noise", "0,0.01", "--epochs", "8", "--eval-trials", "3", "--workers", "1", "--quiet", "--out", out], c.io);
+  assert.equal(code, 0, c.err.join(""));
+  const rows = read(join(out, "explore.csv")).trim().split("\n").slice(1);
+  assert.equal(rows.length, 5);
+  assert.ok(rows.every((l) => l.endsWith(",ok,")), rows.join("\n"));
+  for (const f of ["heatmap.svg", "accuracy.svg", "pareto.svg"]) assert.ok(existsSync(join(out, f)), f);
 });

@@ -52,7 +52,7 @@ const FLAGS: FlagSpec[] = [
   { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified test and validation splits (default 0)" },
   { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for the test report (default 0.2)" },
   { name: "validation-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of the rest held out for validation, which choices use (default 0.2)" },
-  ...AXIS_FLAGS.map(([name, , help]): FlagSpec => ({ name, type: "string", value: "LIST", help: `${help}: comma list or START:STOP:STEP${name === "device" || name === "eval-sigma" ? "" : "; MIN..MAX[:log] with --random"}` })),
+  ...AXIS_FLAGS.map(([name, , help]): FlagSpec => ({ name, type: "string", value: "LIST", help: `${help}: ${name === "device" ? "comma list" : `comma list or START:STOP:STEP${name === "eval-sigma" ? "" : "; MIN..MAX[:log] with --random"}`}` })),
   { name: "random", type: "integer", min: 1, max: 1_000_000, value: "N", help: "a seeded random sample of N points instead of the grid" },
   { name: "sample-seed", type: "integer", min: 0, value: "S", help: "seed of the random sample (default 0)" },
   { name: "seeds", type: "string", value: "N|LIST", help: "training seeds per point: a count (seeds 0..N-1) or a comma list (default 1)" },
