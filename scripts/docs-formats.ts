@@ -10,6 +10,7 @@ import { z } from "zod";
 import { modelSchema, MODEL_FORMAT, MODEL_VERSION } from "../src/io/model-schema.js";
 import { checkpointSchema, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from "../src/train/checkpoint.js";
 import { PROFILE_SCHEMA } from "../src/cost/profile.js";
+import { EXPLORE_SCHEMA } from "../src/explore/spec.js";
 
 interface FormatDoc {
   /** File name under docs/schemas/ (without .schema.json). */
@@ -54,6 +55,16 @@ const FORMATS: FormatDoc[] = [
     version: 1,
     schema: PROFILE_SCHEMA,
     prose: "Read by `dynaspin cost`, `train --json` and `eval --json` (`parseProfile`); every field is optional, SI units, defaults and their sources in [cost.md](cost.md).",
+  },
+  {
+    id: "explore-spec",
+    title: "Design-space sweep spec (`dynaspin explore --spec FILE`)",
+    format: "dynaspin.explore-spec",
+    version: 1,
+    schema: EXPLORE_SCHEMA,
+    prose:
+      "Read by `dynaspin explore --spec` (`resolveExplore`); flags given on the command line override its fields. " +
+      "Axes, their units and what \"off\" means are in [explore.md](explore.md); `cost` is a hardware cost profile (above).",
   },
 ];
 
