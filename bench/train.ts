@@ -44,7 +44,7 @@ import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
 import { startParallelKernels } from "../src/node/train-worker.js";
 import { startParallelTraining, parallelTrainingReady } from "../src/node/data-parallel.js";
-import { nativeFactory, nativePeak, nativeStatus, type NativeEngine } from "../src/node/native-engine.js";
+import { nativeFactory, nativePeak, type NativeEngine } from "../src/node/native-engine.js";
 import type { EngineFactory } from "../src/network/engine.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -193,6 +193,8 @@ const workloads = (quick: boolean): Workload[] => [
   { name: "spiral, n = 4, one epoch, full batch, dynaspin float32 on 2 threads", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10, threads: 2, precision: "float32" },
   { name: "digits, n = 4, one epoch, minibatch 64, dynaspin float32", data: digitsData, steps: 4, batch: 64, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3, precision: "float32" },
   { name: "inference, digits (1797 samples), n = 4", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3 },
+  { name: "inference, digits (1797 samples), n = 4, dynaspin on 2 threads", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3, threads: 2 },
+  { name: "inference, digits (1797 samples), n = 4, dynaspin on WebAssembly", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3, engine: "wasm" },
   // MNIST rows use lr 0.0003: Adam on this 784-oscillator network amplifies last-bit differences
   // between implementations (here dynaspin's own exp/log against NumPy's and PyTorch's) over an
   // epoch's 157 steps: at lr 0.01 the losses after one epoch differed by 0.4, at 0.003 by 3e-3, at
@@ -303,7 +305,11 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
     // Verification before timing.
     const ref = w.kind === "epoch" ? dynaspinVerify(p) : null;
     const evalWs = createWorkspace(p.init.k, p.init.steps, p.init.classes, Math.min(512, p.infer.n), { engine: true });
+    // Inference as `evaluate` runs it: on the native engine when built (threads as the workload's).
+    const evalEngine = w.kind === "infer" && w.engine !== "wasm" ? ((nativeFactory(Math.max(w.workers ?? 1, w.threads ?? 1))?.create(p.init.k, p.init.steps, p.init.classes, 512, p.infer.n) ?? null) as NativeEngine | null) : null;
+    const infer = () => (evalEngine ? evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, undefined, evalEngine) : evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, evalWs));
     const refInfer = w.kind === "infer" ? evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, evalWs) : null;
+    if (refInfer && evalEngine && !Object.is(infer().loss, refInfer.loss)) throw new Error(`train bench (${w.name}): native inference differs from WebAssembly`);
     for (const q of peers) {
       if (!q.peer) continue;
       q.version = (await q.peer.request<{ version: string }>("version")).version;
@@ -343,7 +349,7 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
         const m = p.run.epoch();
         if (!Number.isFinite(m.trainLoss)) throw new Error(`train bench (${w.name}): non-finite loss`);
       } else {
-        correct = Math.round(evaluateArrays(p.run.model, p.infer.x, p.infer.y, p.infer.n, evalWs).accuracy * p.infer.n);
+        correct = Math.round(infer().accuracy * p.infer.n);
       }
       if (cpuMode) {
         const cu = process.cpuUsage(c0);
@@ -522,7 +528,8 @@ export const run: BenchSuite = async ({ quick }) => {
       let got: BenchRow[];
       try {
         const prepared = prepare(w, dir, i);
-        engineLabels.set(w.name, w.kind === "infer" ? (nativeStatus().available ? "inference on WebAssembly (the native engine trains only)" : "WebAssembly") : prepared.run.engineLabel);
+        const nf = nativeFactory(Math.max(w.workers ?? 1, w.threads ?? 1));
+        engineLabels.set(w.name, w.kind === "infer" ? (w.engine !== "wasm" && nf ? nf.label : "wasm64 (WebAssembly SIMD, 2 float64 lanes)") : prepared.run.engineLabel);
         got = await measure(w, prepared, quick);
       } catch (e) {
         // A failed check (or a crashed peer) is reported on its own row; the other workloads still run.

@@ -2,7 +2,7 @@
 //   info() → { kernels, width, hardwareThreads }
 //   create(k, steps, classes, cap, ldx, threads, isa) → [handle, ArrayBuffer, offsets (doubles)]
 //   chunk(handle, lo, len, scale), batch(handle, nb, count, scale), evaluate(handle, lo, len)
-// The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out at the given offsets; the handle keeps
+// The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle keeps
 // it alive. Argument errors throw TypeError (the TypeScript side validates shapes first).
 #include <node_api.h>
 
@@ -92,7 +92,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
     napi_throw_error(env, nullptr, "native: this CPU lacks the requested instruction set");
     return nullptr;
   }
-  size_t off[10];
+  size_t off[NREGIONS];
   size_t total = Engine::sharedDoubles(k, steps, classes, ldx, off);
   void* data = nullptr;
   napi_value buf;
@@ -106,8 +106,8 @@ napi_value Create(napi_env env, napi_callback_info info) {
   CHECK(napi_create_reference(env, buf, 1, &h->buffer));
   napi_value handle, offs, arr, v;
   CHECK(napi_create_external(env, h, finalizeHandle, nullptr, &handle));
-  CHECK(napi_create_array_with_length(env, 10, &offs));
-  for (int r = 0; r < 10; r++) {
+  CHECK(napi_create_array_with_length(env, NREGIONS, &offs));
+  for (int r = 0; r < NREGIONS; r++) {
     CHECK(napi_create_double(env, (double)off[r], &v));
     CHECK(napi_set_element(env, offs, r, v));
   }

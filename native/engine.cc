@@ -82,12 +82,12 @@ static double* allocd(size_t n) {
 
 size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
   size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
-  size_t sizes[10] = {
+  size_t sizes[NREGIONS] = {
       (size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)8 * k,
-      (size_t)k * ldx + 8, ((size_t)ldx + 8 + 1) / 2, nG, nG + 2, 2,
+      (size_t)k * ldx + 8, ((size_t)ldx + 8 + 1) / 2, nG, nG + 2, 2, ((size_t)ldx + 8 + 1) / 2,
   };
   size_t o = 0;
-  for (int r = 0; r < 10; r++) {
+  for (int r = 0; r < NREGIONS; r++) {
     off[r] = o;
     o += up8(sizes[r] + 8);
   }
@@ -100,11 +100,12 @@ Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int
   e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx;
   e->cs = (int)up8(cap);
   e->kp = (int)up8(k > classes ? k : classes);
-  size_t off[10];
+  size_t off[NREGIONS];
   sharedDoubles(k, steps, classes, ldx, off);
   e->A = shared + off[0], e->B = shared + off[1], e->W = shared + off[2], e->c = shared + off[3], e->par = shared + off[4];
   e->X = shared + off[5], e->y = reinterpret_cast<int32_t*>(shared + off[6]);
   e->g = shared + off[7], e->total = shared + off[8], e->out = shared + off[9];
+  e->pred = reinterpret_cast<int32_t*>(shared + off[10]);
   e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
   size_t kc = (size_t)k * e->cs;
   e->P = allocd((steps + 1) * kc);
@@ -217,7 +218,7 @@ void Engine::backward(const double* P0, int ld0, int nb) {
 void Engine::chunk(int lo, int len, double scale) {
   const double* P0 = X + lo;
   forward(P0, ldx, len, true);
-  kt->softmax(classes, len, cs, L, y + lo, scale, out);
+  kt->softmax(classes, len, cs, L, y + lo, scale, out, nullptr);
   std::memset(g, 0, nG * sizeof(double));
   backward(P0, ldx, len);
 }
@@ -240,7 +241,7 @@ void Engine::batch(int nb, int count, double scale) {
 
 void Engine::evaluate(int lo, int len) {
   forward(X + lo, ldx, len, false);
-  kt->softmax(classes, len, cs, L, y + lo, 0.0, out);
+  kt->softmax(classes, len, cs, L, y + lo, 0.0, out, pred + lo);
 }
 
 double Engine::product(int which, int nb, int reps) {

@@ -12,7 +12,7 @@ struct KernelTable {
   void (*gemmAtB)(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo);
   void (*transpose)(int kk, int kkp, int nb, const double* X, int ldx, double* XT);
   void (*gemmAccABt)(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ldy, const double* XT, double* G);
-  void (*softmax)(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out);
+  void (*softmax)(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out, int32_t* pred);
   void (*adjointRows)(int r0, int r1, int nb, int nbp, int ld, const double* lam, const double* D, const double* U, const double* par, double* gU, double* gB);
   void (*cSums)(int classes, int nb, int ld, const double* G, double* gC);
 };

@@ -33,13 +33,18 @@ struct Pool {
 
 // One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
 // labels, gradients) and its own scratch (states, adjoint, transposes), 64-byte aligned.
+// Regions of the shared block: A, B, W, c, par, X, y, g, total, out, pred.
+constexpr int NREGIONS = 11;
+
 struct Engine {
-  // Offsets (in doubles) of A, B, W, c, par, X, y, g, total, out in the shared block; returns its size.
+  // Offsets (in doubles) of A, B, W, c, par, X, y, g, total, out, pred in the shared block; returns its size.
   static size_t sharedDoubles(int k, int steps, int classes, int ldx, size_t* off);
   static Engine* create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared);
   ~Engine();
   void chunk(int lo, int len, double scale);
   void batch(int nb, int count, double scale);
+  // Forward pass (no derivative) and softmax of samples [lo, lo + len): loss and correct count into
+  // out, predicted classes into pred[lo..].
   void evaluate(int lo, int len);
   // CPU seconds of this thread for `reps` calls of one matrix product at step 0 on nb columns (which: 0 u = A·p + B,
   // 1 ∂A += g·pᵀ including its transpose, 2 λ = Aᵀ·g), on the engine's threads.
@@ -50,6 +55,7 @@ struct Engine {
   size_t nG;
   double *A, *B, *W, *c, *par, *X, *g, *total, *out;
   int32_t* y;
+  int32_t* pred;
   double *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
   Pool* pool = nullptr;
 

@@ -302,8 +302,9 @@ void gemmAccABt(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ld
 }
 
 // Softmax cross-entropy of columns [0, nb) of L (classes rows of stride ld): L becomes
-// scale·(softmax − onehot(y)); returns the summed loss (samples in order) and the correct count.
-void softmax(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out) {
+// scale·(softmax − onehot(y)); returns the summed loss (samples in order) and the correct count,
+// and (pred not null) each sample's predicted class (the first largest logit).
+void softmax(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out, int32_t* pred) {
   double loss = 0.0;
   int correct = 0;
   for (int b0 = 0; b0 < nb; b0 += DS_W) {
@@ -338,6 +339,7 @@ void softmax(int classes, int nb, int ld, double* L, const int32_t* y, double sc
     for (int l = 0; l < n; l++) {
       loss += ls[l];
       if (arg[l] == yv[l]) correct++;
+      if (pred) pred[b0 + l] = (int32_t)arg[l];
     }
   }
   out[0] = loss;

@@ -4,7 +4,8 @@
 import type { Model } from "./model.js";
 import { createGradients } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadBatch, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace, argmaxColumn } from "./dynamics.js";
+import { createWorkspace, loadBatch, gatherColumns, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace, argmaxColumn } from "./dynamics.js";
+import type { InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
 /** Result of {@link runForward}. */
@@ -94,9 +95,12 @@ export interface Evaluation {
 /**
  * Evaluates a model on raw features with labels. Reuses `ws` if given (capacity any).
  */
-export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: number, ws?: Workspace): Evaluation {
+export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: number, ws?: Workspace, engine?: InferenceEngine | null): Evaluation {
   const { k, steps, classes } = model;
-  const work = ws ?? createWorkspace(k, steps, classes, Math.max(1, Math.min(n, 512)));
+  // The engine sums losses in chunks of min(n, 512) samples, as the default workspace does.
+  const fits = engine && engine.k === k && engine.steps === steps && engine.classes === classes && engine.cap >= Math.min(n, EVAL_CHUNK) && (engine.ldx >= n || engine.ldx % EVAL_CHUNK === 0);
+  if (engine && fits && ws === undefined && eq4DriveParams(model, engine.par)) return evaluateOnEngine(model, x, y, n, engine);
+  const work = ws ?? createWorkspace(k, steps, classes, Math.max(1, Math.min(n, EVAL_CHUNK)));
   const cap = work.capacity;
   const predictions = new Int32Array(n);
   const confusion = new Int32Array(classes * classes);
@@ -117,18 +121,49 @@ export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: 
   return { loss: loss / n, accuracy: correct / n, n, predictions, confusion };
 }
 
+/** Samples per chunk of {@link evaluateArrays}' default workspace (the loss is summed chunk by chunk). */
+const EVAL_CHUNK = 512;
+
+/**
+ * {@link evaluateArrays} on an inference engine (every device eq. 4): windows of up to `ldx`
+ * samples loaded (normalised) into its input, evaluated in chunks of `cap`; the same bits.
+ */
+function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: number, en: InferenceEngine): Evaluation {
+  const { k, classes } = model;
+  en.setParams(model.A, model.B, model.W, model.c);
+  const predictions = new Int32Array(n);
+  const confusion = new Int32Array(classes * classes);
+  let loss = 0, correct = 0;
+  for (let w0 = 0; w0 < n; w0 += en.ldx) {
+    const wn = Math.min(en.ldx, n - w0);
+    gatherColumns(en.X, en.ldx, k, x, null, w0, wn, model.normalization);
+    en.y.set(y.subarray(w0, w0 + wn));
+    chunks(wn, Math.min(n, EVAL_CHUNK), (start, nb) => {
+      en.evaluate(start, nb);
+      loss += en.out[0];
+      correct += en.out[1];
+    });
+    for (let b = 0; b < wn; b++) {
+      const p = en.pred[b];
+      predictions[w0 + b] = p;
+      confusion[y[w0 + b] * classes + p]++;
+    }
+  }
+  return { loss: loss / n, accuracy: correct / n, n, predictions, confusion };
+}
+
 /**
  * Evaluates a model on a data set (raw features; the model's normalisation is applied).
  * @throws InputError if the data set's feature count or classes do not match the model.
  */
-export function evaluate(model: Model, ds: Dataset): Evaluation {
+export function evaluate(model: Model, ds: Dataset, engine?: InferenceEngine | null): Evaluation {
   if (ds.d !== model.k) throw new InputError(`data has ${ds.d} features but the model has k = ${model.k} oscillators`);
   for (let r = 0; r < ds.n; r++) {
     if (ds.y[r] < 0 || ds.y[r] >= model.classes) {
       throw new InputError(`data row ${r + 1}: class index ${ds.y[r]} is outside the model's ${model.classes} classes`);
     }
   }
-  return evaluateArrays(model, ds.x, ds.y, ds.n);
+  return evaluateArrays(model, ds.x, ds.y, ds.n, undefined, engine);
 }
 
 /** Gradients as nested arrays shaped like the model file: A[t][i][j], B[t][i], W[c][j], c[c]. */

@@ -75,6 +75,8 @@ export interface EngineFactory {
    * runtime cannot make one.
    */
   create(k: number, steps: number, classes: number, cap: number, ldx: number): BatchEngine | null;
+  /** An {@link InferenceEngine} of the same kind (chunks of up to `cap`, input of `ldx` samples), when this kind has one. */
+  createInference?(k: number, steps: number, classes: number, cap: number, ldx: number): InferenceEngine | null;
 }
 
 /** The float64 WebAssembly engine as an {@link EngineFactory} (null without WebAssembly SIMD). */
@@ -87,6 +89,29 @@ export function wasm64Factory(): EngineFactory | null {
 export function wasm32Factory(): EngineFactory | null {
   if (engine32Module() === null) return null;
   return { kind: "wasm32", precision: "float32", label: "wasm32 (WebAssembly SIMD, 4 float32 lanes)", create: createEngine32 };
+}
+
+/**
+ * What inference needs of an engine (the native engine provides it): evaluate samples
+ * [lo, lo + len) of its input X (oscillator-major, row stride ldx, len ≤ cap) with labels y:
+ * forward pass without derivative and the softmax cross-entropy — summed loss and correct count
+ * into `out`, predicted classes (first largest logit) into `pred` — with the same bits as
+ * `dynamics.ts` (`forward`, `softmaxCrossEntropy`, `argmaxColumn`).
+ */
+export interface InferenceEngine {
+  readonly kind?: EngineKind;
+  k: number;
+  steps: number;
+  classes: number;
+  cap: number;
+  ldx: number;
+  par: Float64Array;
+  X: Float64Array;
+  y: Int32Array;
+  pred: Int32Array;
+  out: Float64Array;
+  setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
+  evaluate(lo: number, len: number): void;
 }
 
 /**

@@ -15,7 +15,7 @@
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { BatchEngine, EngineFactory } from "../network/engine.js";
+import type { BatchEngine, EngineFactory, InferenceEngine } from "../network/engine.js";
 import { InputError } from "../util/errors.js";
 
 interface Addon {
@@ -82,13 +82,13 @@ export function nativeFactory(threads = 1, isa: NativeIsa = "auto"): EngineFacto
     precision: "float64",
     label: `native (${kernels}, ${lanes} float64 lanes, ${threads} thread${threads === 1 ? "" : "s"})`,
     create: (k, steps, classes, cap, ldx) => createNative(addon, k, steps, classes, cap, ldx, threads, isa),
+    createInference: (k, steps, classes, cap, ldx) => createNative(addon, k, steps, classes, cap, ldx, threads, isa),
   };
 }
 
 /** A native {@link BatchEngine}, with `evaluate` for inference; null if the addon refuses (e.g. the CPU lacks `isa`). */
-export interface NativeEngine extends BatchEngine {
-  /** Forward pass and softmax (no gradient) of samples [lo, lo + len) of X: loss and correct count into `out`. */
-  evaluate(lo: number, len: number): void;
+export interface NativeEngine extends BatchEngine, InferenceEngine {
+  readonly kind: "native";
   /**
    * CPU seconds of this thread for `reps` calls of one of the step's matrix products on nb columns
    * of X (0: u = A·p + B; 1: ∂A += g·pᵀ with its transpose; 2: λ = Aᵀ·g), for the benchmark.
@@ -119,7 +119,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
   return {
     kind: "native", precision: "float64", k, steps, classes, cap, ldx,
     A, B, W, c, par: f64(4, 8 * k), X: f64(5, k * ldx), y: new Int32Array(buf, off[6] * 8, ldx),
-    g: f64(7, nG), total: f64(8, nG + 2), out: f64(9, 2),
+    g: f64(7, nG), total: f64(8, nG + 2), out: f64(9, 2), pred: new Int32Array(buf, off[10] * 8, ldx),
     setParams: (a, b, w, cc) => {
       A.set(a.subarray(0, A.length));
       B.set(b.subarray(0, B.length));

@@ -8,7 +8,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, type Model, type Gradients } from "../network/model.js";
 import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, type Workspace } from "../network/dynamics.js";
 import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
-import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type Precision } from "../network/engine.js";
+import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization } from "../data/split.js";
@@ -211,6 +211,8 @@ export class TrainingRun {
   /** Which engine computes the training batches, e.g. "native (avx512, 8 float64 lanes, 1 thread)" or "wasm64 (…)". */
   readonly engineLabel: string;
   private readonly evalWs: Workspace;
+  /** The caller's engine for the per-epoch evaluation (same bits as evalWs), when it has one and runs this model. */
+  private readonly evalEngine: InferenceEngine | null;
   private readonly grads: Gradients;
   /** Scratch of the chunked batch gradient (src/train/chunks.ts). */
   private readonly scratch: ChunkScratch;
@@ -275,6 +277,9 @@ export class TrainingRun {
         ? (engine as EngineFactory).label
         : (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 (WebAssembly SIMD, 2 float64 lanes)" : "reference (TypeScript)") + fallback;
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1)), { engine: true });
+    const evalN = Math.max(this.n, test?.n ?? 1);
+    // Input windows of at most 4096 samples (a multiple of evaluateArrays' 512-sample chunks).
+    this.evalEngine = this.engine64 !== null && engine?.createInference ? engine.createInference(model.k, model.steps, model.classes, 512, evalN <= 4096 ? evalN : 4096) : null;
     this.grads = createGradients(model);
     this.scratch = createChunkScratch(model, cap);
     this.order = new Int32Array(this.n);
@@ -424,11 +429,11 @@ export class TrainingRun {
     let trainLoss = lossSum / this.n, trainAccuracy = correctSum / this.n;
     let testLoss = NaN, testAccuracy = NaN;
     if (last || this.epochsDone % options.evalEvery === 0) {
-      const tr = evaluateArrays(model, this.trainSet.x, this.trainSet.y, this.trainSet.n, this.evalWs);
+      const tr = this.evalEngine ? evaluateArrays(model, this.trainSet.x, this.trainSet.y, this.trainSet.n, undefined, this.evalEngine) : evaluateArrays(model, this.trainSet.x, this.trainSet.y, this.trainSet.n, this.evalWs);
       trainLoss = tr.loss;
       trainAccuracy = tr.accuracy;
       if (this.testSet) {
-        const te = evaluateArrays(model, this.testSet.x, this.testSet.y, this.testSet.n, this.evalWs);
+        const te = this.evalEngine ? evaluateArrays(model, this.testSet.x, this.testSet.y, this.testSet.n, undefined, this.evalEngine) : evaluateArrays(model, this.testSet.x, this.testSet.y, this.testSet.n, this.evalWs);
         testLoss = te.loss;
         testAccuracy = te.accuracy;
       }

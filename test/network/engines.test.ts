@@ -13,7 +13,8 @@ import { createWorkspace, gatherColumns } from "../../src/network/dynamics.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
-import { nativeFactory, nativeStatus, type NativeIsa } from "../../src/node/native-engine.js";
+import { nativeFactory, nativeStatus, type NativeIsa, type NativeEngine } from "../../src/node/native-engine.js";
+import { evaluateArrays } from "../../src/network/api.js";
 import { Rng } from "../../src/util/rng.js";
 
 interface Case {
@@ -140,5 +141,31 @@ test("the native engine is available where it was built, and says why not otherw
   } else {
     assert.match(st.reason, /not built|failed to load/);
     assert.equal(nativeFactory(1), null);
+  }
+});
+
+test("inference on the native engine gives evaluateArrays' bits: loss, accuracy, predictions, confusion (windows and chunks)", () => {
+  const st = nativeStatus();
+  if (!st.available) return;
+  for (const c of [CASES[0], CASES[1], CASES[5], CASES[6]]) {
+    const { m, y } = setup(c, c.k + 5);
+    const rng = new Rng(c.nb);
+    const x = new Float64Array(c.nb * c.k).map(() => 3 * rng.uniform() - 1);
+    m.normalization = { min: new Float64Array(c.k).fill(-1), max: new Float64Array(c.k).fill(2) };
+    const ref = evaluateArrays(m, x, y, c.nb);
+    // One window; windows of 512 samples; and shapes the engine path must decline (other chunking).
+    for (const [cap, ldx] of [[512, c.nb], [512, 512], [16, 32], [7, 7]]) {
+      const en = nativeFactory(2)?.create(c.k, c.steps, c.classes, cap, ldx) as NativeEngine;
+      en.pred.fill(-7);
+      const got = evaluateArrays(m, x, y, c.nb, undefined, en);
+      // The engine ran exactly when it can chunk as the default workspace does (chunks of min(n, 512)).
+      const fits = cap >= Math.min(c.nb, 512) && (ldx >= c.nb || ldx % 512 === 0);
+      assert.equal(en.pred[0] !== -7, fits, `engine used: cap=${cap} ldx=${ldx}`);
+      const tag = `k=${c.k} nb=${c.nb} cap=${cap} ldx=${ldx}`;
+      assert.ok(Object.is(got.loss, ref.loss), `${tag} loss ${got.loss} vs ${ref.loss}`);
+      assert.equal(got.accuracy, ref.accuracy, tag);
+      assert.deepEqual(Array.from(got.predictions), Array.from(ref.predictions), tag);
+      assert.deepEqual(Array.from(got.confusion), Array.from(ref.confusion), tag);
+    }
   }
 });

@@ -9,6 +9,7 @@ import { evaluateHardware, parseHardwareArgs, type Hardware } from "../../networ
 import { Rng } from "../../util/rng.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { COST_PROFILE_FLAG } from "../cost-flag.js";
+import { nativeFactory } from "../../node/native-engine.js";
 import { InputError } from "../../util/errors.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { stratifiedSplit } from "../../data/split.js";
@@ -102,7 +103,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const hw = hwArgs.length > 0 ? parseHardwareArgs(hwArgs, "--hw") : (json.hardware as Hardware | undefined);
   const md = modelDataFromFlags(flags, "eval", model, json, path, source, name);
   const aligned = md.ds;
-  const ideal = evaluate(model, aligned);
+  // Inference on the native engine when it was built and every device is eq. 4 (same bits as WebAssembly).
+  const ie = model.devices.every((d) => d.model === "eq4") ? (nativeFactory(1)?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null) : null;
+  const ideal = evaluate(model, aligned, ie);
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.number("noise-seed") ?? 0)) : ideal;
   const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss };

@@ -229,8 +229,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     const run = trainer.run as NonNullable<typeof trainer.run>;
     const sel = trainer.selection;
     result = { model: run.model, history: run.history, restartLosses: sel.restartLosses, chosenRestart: sel.chosenRestart, seconds: (performance.now() - t0) / 1000, engine: run.engineLabel };
-    tr = evaluate(result.model, trainSet);
-    te = evaluate(result.model, test);
+    // The final evaluation on the training engine's inference kernels when it has them (same bits).
+    const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
+    tr = evaluate(result.model, trainSet, ie);
+    te = evaluate(result.model, test, ie);
   } catch (e) {
     if (e instanceof ComputationError && (every !== undefined || found !== undefined)) {
       throw new ComputationError(`${e.message}; ` + (lastGood ? `last good checkpoint kept: ${lastGood.path} (epoch ${lastGood.epoch})` : "no checkpoint was written yet"));
