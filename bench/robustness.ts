@@ -15,6 +15,7 @@
  * Standalone: `node --import tsx bench/robustness.ts [--quick]`.
  */
 import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { train } from "../src/train/train.js";
@@ -76,7 +77,7 @@ async function sweepRow(label: string, model: Model, test: Dataset, trials: numb
     value: seconds,
     unit: "s",
     goal,
-    notes: `dynaspin on 2 threads (this one + 1 worker); mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
+    notes: `dynaspin on 2 threads (this one + 1 worker), WebAssembly (the sweep has no native engine); load average ${loadavg()[0].toFixed(1)}; mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
   };
   const p0 = applyNormalization(test.x, test.d, model.normalization!);
   const rows: number[][] = [];

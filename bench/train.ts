@@ -23,7 +23,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -401,7 +401,7 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
         suite: "train", workload: w.name, value: toValue(t), unit: isRate ? "samples/s" : "s",
         peer: q.version, peerValue, ratio: pt === null ? null : ratioOf(q),
         goal: q === best ? w.goal : undefined,
-        notes: q.missing ?? `${q.check}; ${useCpu(q) ? "CPU time (both single-threaded)" : "wall time"}; medians of ${reps} runs alternating with this peer after ${w.warmup} alternating warm-up (dynaspin warmed ≥ ${WARM_MS / 1000} s alone first)${q === best ? "; best peer" : ""}`,
+        notes: q.missing ?? `${q.check}; ${useCpu(q) ? "CPU time (both single-threaded)" : "wall time"}; load average ${loadavg()[0].toFixed(1)}; medians of ${reps} runs alternating with this peer after ${w.warmup} alternating warm-up (dynaspin warmed ≥ ${WARM_MS / 1000} s alone first)${q === best ? "; best peer" : ""}`,
       };
     });
   } finally {

@@ -179,6 +179,41 @@ napi_value Product(napi_env env, napi_callback_info info) {
   return v;
 }
 
+// adam(handle, p, g, m, v, [a, c1, c2, b1, b2, eps, shrink]) → true when every updated p is finite.
+napi_value Adam(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 6) {
+    napi_throw_type_error(env, nullptr, "native: adam needs 6 arguments");
+    return nullptr;
+  }
+  Engine* e = engineOf(env, argv[0]);
+  if (!e) return nullptr;
+  double* arr[5];
+  size_t len[5];
+  for (int i = 0; i < 5; i++) {
+    napi_typedarray_type type;
+    void* data;
+    napi_value ab;
+    size_t off;
+    if (napi_get_typedarray_info(env, argv[i + 1], &type, &len[i], &data, &ab, &off) != napi_ok || type != napi_float64_array) {
+      napi_throw_type_error(env, nullptr, "native: adam takes Float64Arrays");
+      return nullptr;
+    }
+    arr[i] = static_cast<double*>(data);
+  }
+  if (len[1] != len[0] || len[2] != len[0] || len[3] != len[0] || len[4] < 7) {
+    napi_throw_range_error(env, nullptr, "native: adam array lengths differ");
+    return nullptr;
+  }
+  const double* h = arr[4];
+  bool ok = e->adam(len[0], arr[0], arr[1], arr[2], arr[3], h[0], h[1], h[2], h[3], h[4], h[5], h[6]);
+  napi_value v;
+  CHECK(napi_get_boolean(env, ok, &v));
+  return v;
+}
+
 napi_value Peak(napi_env env, napi_callback_info info) {
   double out[2];
   int lanes = measurePeak(20000000, out);
@@ -202,6 +237,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"evaluate", nullptr, Evaluate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"product", nullptr, Product, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"peak", nullptr, Peak, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

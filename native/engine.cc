@@ -264,3 +264,30 @@ double Engine::product(int which, int nb, int reps) {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
   return (c1.tv_sec - c0.tv_sec) + 1e-9 * (c1.tv_nsec - c0.tv_nsec);
 }
+
+namespace {
+struct AdamJob {
+  const KernelTable* kt;
+  size_t n;
+  int parts;
+  double *p, *m, *v;
+  const double* g;
+  double a, c1, c2, b1, b2, eps, shrink;
+  bool ok[256];
+  static void call(const void* ctx, int id) {
+    AdamJob* j = const_cast<AdamJob*>(static_cast<const AdamJob*>(ctx));
+    size_t e0 = j->n * id / j->parts & ~(size_t)7, e1 = id + 1 == j->parts ? j->n : (j->n * (id + 1) / j->parts & ~(size_t)7);
+    j->ok[id] = j->kt->adam(e0, e1, j->p, j->g, j->m, j->v, j->a, j->c1, j->c2, j->b1, j->b2, j->eps, j->shrink);
+  }
+};
+}  // namespace
+
+bool Engine::adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink) {
+  if (pool->n == 1 || n < 65536) return kt->adam(0, n, p, g, m, v, a, c1, c2, b1, b2, eps, shrink);
+  AdamJob j{kt, n, pool->n, p, m, v, g, a, c1, c2, b1, b2, eps, shrink, {}};
+  Job job{&AdamJob::call, &j};
+  pool->run(job);
+  bool ok = true;
+  for (int i = 0; i < pool->n; i++) ok = ok && j.ok[i];
+  return ok;
+}

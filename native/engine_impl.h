@@ -49,6 +49,8 @@ struct Engine {
   // CPU seconds of this thread for `reps` calls of one matrix product at step 0 on nb columns (which: 0 u = A·p + B,
   // 1 ∂A += g·pᵀ including its transpose, 2 λ = Aᵀ·g), on the engine's threads.
   double product(int which, int nb, int reps);
+  // One Adam update of n parameters (kernels.h adam), split over the engine's threads when large.
+  bool adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink);
 
   const KernelTable* kt;
   int k, steps, classes, cap, ldx, cs, kp;

@@ -152,7 +152,16 @@ export interface BatchEngine {
   chunk(lo: number, len: number, scale: number): void;
   /** All `count` chunks of a batch of nb samples and their sum in src/train/chunks.ts' order, into `total`. */
   batch(nb: number, count: number, scale: number): void;
+  /** The optimiser's update on this engine's kernels and threads, when it has one (see {@link AdamKernel}). */
+  adam?: AdamKernel;
 }
+
+/**
+ * One Adam update of one parameter array, element by element exactly as src/train/adam.ts does it
+ * (so the same bits): `hyper` = (a, c1, c2, β1, β2, ε, shrink). Returns false when an updated
+ * parameter is not finite.
+ */
+export type AdamKernel = (p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array) => boolean;
 
 /**
  * The float64 engine: a {@link BatchEngine} (`ldx` is 0 when it was made without a batch input)

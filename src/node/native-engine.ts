@@ -26,6 +26,7 @@ interface Addon {
   evaluate(h: object, lo: number, len: number): void;
   product(h: object, which: number, nb: number, reps: number): number;
   peak(): { lanes: number; fma: number; mulAdd: number };
+  adam(h: object, p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array): boolean;
 }
 
 const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
@@ -130,6 +131,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     batch: (nb, count, scale) => addon.batch(h, nb, count, scale),
     evaluate: (lo, len) => addon.evaluate(h, lo, len),
     product: (which, nb, reps) => addon.product(h, which, nb, reps),
+    adam: (p, g, m, v, hyper) => addon.adam(h, p, g, m, v, hyper),
   };
 }
 

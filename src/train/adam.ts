@@ -9,6 +9,8 @@
  * Hand check (one step, t = 1): m̂ = g, v̂ = g², so θ moves by exactly −lr·scale·g/(|g| + ε).
  */
 
+import type { AdamKernel } from "../network/engine.js";
+
 /** Adam hyper-parameters. */
 export interface AdamOptions {
   /** @default 0.9 */
@@ -32,6 +34,8 @@ export class Adam {
   readonly beta2: number;
   readonly eps: number;
   state: AdamState;
+  /** Scratch for a kernel's hyper-parameters. */
+  private readonly hyper = new Float64Array(7);
 
   constructor(sizes: number[], options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
@@ -44,10 +48,11 @@ export class Adam {
    * One update of every array. `params[q]` and `grads[q]` pair with `scales[q]`.
    * @param lr learning rate for this step.
    * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·scale·λ_q·θ. @default none
+   * @param kernel an engine's implementation of the same update (same bits), e.g. the native engine's.
    * @returns true when every updated parameter is finite (checked in the same pass: Σ 0·θ is NaN
    *   exactly when some θ is NaN or ±∞), so callers need no second scan to detect divergence.
    */
-  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number, decay?: number[]): boolean {
+  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number, decay?: number[], kernel?: AdamKernel): boolean {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
@@ -58,6 +63,13 @@ export class Adam {
       const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];
       const a = lr * scales[q];
       const shrink = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+      if (kernel !== undefined) {
+        // The same operations on an engine's vector kernels (its threads for large arrays).
+        const h = this.hyper;
+        h[0] = a, h[1] = c1, h[2] = c2, h[3] = b1, h[4] = b2, h[5] = eps, h[6] = shrink;
+        if (!kernel(p, g, m, v, h)) check = NaN;
+        continue;
+      }
       if (shrink !== 1) for (let e = 0; e < p.length; e++) p[e] *= shrink;
       for (let e = 0; e < p.length; e++) {
         const ge = g[e];

@@ -196,7 +196,7 @@ export function engineBatchGradients(model: Model, en: BatchEngine, nb: number, 
   const t = en.total;
   let o = 0;
   for (const a of [grads.A, grads.B, grads.W, grads.c]) {
-    for (let e = 0; e < a.length; e++) a[e] = t[o + e];
+    a.set(t.subarray(o, o + a.length));
     o += a.length;
   }
   out.loss = t[o];

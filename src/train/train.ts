@@ -415,7 +415,7 @@ export class TrainingRun {
         }
         lossSum += out.loss;
         correctSum += out.correct;
-        const bad = this.adam.step(params, gl, this.scales, lr, this.decay) ? null : firstNonFinite(params);
+        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam) ? null : firstNonFinite(params);
         if (bad !== null) {
           throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
         }

@@ -15,6 +15,7 @@ import { batchGradients, engineBatchGradients, createChunkScratch } from "../../
 import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
 import { nativeFactory, nativeStatus, type NativeIsa, type NativeEngine } from "../../src/node/native-engine.js";
 import { evaluateArrays } from "../../src/network/api.js";
+import { Adam } from "../../src/train/adam.js";
 import { Rng } from "../../src/util/rng.js";
 
 interface Case {
@@ -167,5 +168,33 @@ test("inference on the native engine gives evaluateArrays' bits: loss, accuracy,
       assert.deepEqual(Array.from(got.predictions), Array.from(ref.predictions), tag);
       assert.deepEqual(Array.from(got.confusion), Array.from(ref.confusion), tag);
     }
+  }
+});
+
+test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, threads, large arrays) and reports a non-finite update", () => {
+  if (!nativeStatus().available) return;
+  for (const threads of [1, 2]) {
+    const en = nativeFactory(threads)?.create(3, 1, 2, 8, 8) as NativeEngine;
+    assert.ok(en.adam);
+    const rng = new Rng(threads);
+    const sizes = [100_003, 17, 70_000, 2];
+    const make = () => sizes.map((n) => new Float64Array(n).map(() => rng.normal()));
+    const p0 = make(), grads = [make(), make(), make()];
+    const pa = p0.map((a) => a.slice()), pb = p0.map((a) => a.slice());
+    const A = new Adam(sizes), B = new Adam(sizes);
+    for (const [s, g] of grads.entries()) {
+      const decay = s === 1 ? [0.01, 0, 0.02, 0] : undefined;
+      assert.equal(A.step(pa, g, [1, 0.5, 2, 1], 0.01, decay), B.step(pb, g, [1, 0.5, 2, 1], 0.01, decay, en.adam));
+      for (let q = 0; q < sizes.length; q++) {
+        for (let e = 0; e < sizes[q]; e++) {
+          if (!Object.is(pa[q][e], pb[q][e]) || !Object.is(A.state.m[q][e], B.state.m[q][e]) || !Object.is(A.state.v[q][e], B.state.v[q][e])) {
+            assert.fail(`threads=${threads} step ${s} array ${q}[${e}]: ${pa[q][e]} vs ${pb[q][e]}`);
+          }
+        }
+      }
+    }
+    const bad = grads[0].map((a) => a.slice());
+    bad[2][123] = Infinity;
+    assert.equal(B.step(pb, bad, [1, 1, 1, 1], 0.01, undefined, en.adam), false);
   }
 });
