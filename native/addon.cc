@@ -1,5 +1,5 @@
 // Node-API binding of the dynaspin native engine (src/network/engines/native.ts loads it).
-//   info() → { kernels, width, hardwareThreads }
+//   info() → { kernels, width, hardwareThreads, api }
 //   create(k, steps, classes, cap, ldx, threads, isa) → [handle, ArrayBuffer, offsets (doubles)]
 //   chunk(handle, lo, len, scale), batch(handle, nb, count, scale), evaluate(handle, lo, len)
 // The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle keeps
@@ -66,6 +66,9 @@ napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, o, "width", v));
   CHECK(napi_create_int32(env, (int)std::thread::hardware_concurrency(), &v));
   CHECK(napi_set_named_property(env, o, "hardwareThreads", v));
+  // The interface version src/node/native-engine.ts expects (a stale build is not used).
+  CHECK(napi_create_int32(env, 3, &v));
+  CHECK(napi_set_named_property(env, o, "api", v));
   return o;
 }
 

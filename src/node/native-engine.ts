@@ -19,7 +19,7 @@ import type { BatchEngine, EngineFactory, InferenceEngine } from "../network/eng
 import { InputError } from "../util/errors.js";
 
 interface Addon {
-  info(): { kernels: string; width: number; hardwareThreads: number };
+  info(): { kernels: string; width: number; hardwareThreads: number; api?: number };
   create(k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: string): [object, ArrayBuffer, number[]];
   chunk(h: object, lo: number, len: number, scale: number): void;
   batch(h: object, nb: number, count: number, scale: number): void;
@@ -31,6 +31,9 @@ interface Addon {
 
 const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
 const STATUS = fileURLToPath(new URL("../../build/native-status.json", import.meta.url));
+
+/** The addon interface this file speaks (native/addon.cc `info().api`). */
+const NATIVE_API = 3;
 
 let loaded: { addon: Addon | null; reason: string } | null = null;
 
@@ -49,7 +52,8 @@ function load(): { addon: Addon | null; reason: string } {
   }
   try {
     const addon = createRequire(import.meta.url)(ADDON) as Addon;
-    loaded = { addon, reason: "" };
+    const api = addon.info().api;
+    loaded = api === NATIVE_API ? { addon, reason: "" } : { addon: null, reason: `stale build (interface ${api ?? 1}, this dynaspin needs ${NATIVE_API}); run \`npm run build:native\`` };
   } catch (e) {
     loaded = { addon: null, reason: `failed to load: ${(e as Error).message.split("\n")[0]}` };
   }
@@ -60,7 +64,8 @@ function load(): { addon: Addon | null; reason: string } {
 export function nativeStatus(): { available: true; kernels: string; width: number; hardwareThreads: number } | { available: false; reason: string } {
   const l = load();
   if (l.addon === null) return { available: false, reason: l.reason };
-  return { available: true, ...l.addon.info() };
+  const { kernels, width, hardwareThreads } = l.addon.info();
+  return { available: true, kernels, width, hardwareThreads };
 }
 
 /** Instruction sets the native engine can be asked for: "auto" (the best this CPU has), or one of them (tests). */
