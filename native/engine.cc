@@ -191,8 +191,14 @@ void Engine::backward(const double* P0, int ld0, int nb) {
   double work = (double)k * k * nbp;
   K.cSums(classes, nb, cs, L, gC);
   const double* Pn = P + steps * kc;
-  K.transpose(k, kp, nb, Pn, cs, XT);
-  K.gemmAccABt(0, classes, k, kp, nb, L, cs, XT, gW);
+  // Narrow networks (k < 8) sum ∂A and ∂W without the transpose (same order, same bits).
+  const bool narrow = k < 8;
+  if (narrow) {
+    K.gemmAccABtNarrow(0, classes, k, nb, L, cs, Pn, cs, gW);
+  } else {
+    K.transpose(k, kp, nb, Pn, cs, XT);
+    K.gemmAccABt(0, classes, k, kp, nb, L, cs, XT, gW);
+  }
   rows(k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, L, cs, lam, cs); });
   double* la = lam;
   double* lb = lam2;
@@ -203,9 +209,13 @@ void Engine::backward(const double* P0, int ld0, int nb) {
     int ldp = t == 0 ? ld0 : cs;
     const double* lc = la;
     rows(k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, gU, gB + (size_t)t * k); });
-    K.transpose(k, kp, nb, Pt, ldp, XT);
     double* gAt = gA + (size_t)t * k * k;
-    rows(k, work, [&](int r0, int r1) { K.gemmAccABt(r0, r1, k, kp, nb, gU, cs, XT, gAt); });
+    if (narrow) {
+      K.gemmAccABtNarrow(0, k, k, nb, gU, cs, Pt, ldp, gAt);
+    } else {
+      K.transpose(k, kp, nb, Pt, ldp, XT);
+      rows(k, work, [&](int r0, int r1) { K.gemmAccABt(r0, r1, k, kp, nb, gU, cs, XT, gAt); });
+    }
     if (t == 0) break;
     const double* At = A + (size_t)t * k * k;
     rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, gU, cs, lb, cs); });

@@ -301,6 +301,33 @@ void gemmAccABt(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ld
   }
 }
 
+// gemmAccABt for narrow X (kk < 8: the spiral's k = 2), without a transpose: G[i][j] += Σ_b
+// Y[i][b]·X[j][b] with each sum over b ascending from 0 (the same bits), four outputs at a time.
+void gemmAccABtNarrow(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G) {
+  const int n = (r1 - r0) * kk;
+  for (int o = 0; o < n; o += 4) {
+    const double* y[4];
+    const double* x[4];
+    double s[4] = {0, 0, 0, 0};
+    int cnt = n - o < 4 ? n - o : 4;
+    for (int q = 0; q < 4; q++) {
+      int oo = o + (q < cnt ? q : 0);
+      y[q] = Y + (size_t)(r0 + oo / kk) * ldy;
+      x[q] = X + (size_t)(oo % kk) * ldx;
+    }
+    for (int b = 0; b < nb; b++) {
+      s[0] += y[0][b] * x[0][b];
+      s[1] += y[1][b] * x[1][b];
+      s[2] += y[2][b] * x[2][b];
+      s[3] += y[3][b] * x[3][b];
+    }
+    for (int q = 0; q < cnt; q++) {
+      int oo = o + q;
+      G[(size_t)(r0 + oo / kk) * kk + oo % kk] += s[q];
+    }
+  }
+}
+
 // Softmax cross-entropy of columns [0, nb) of L (classes rows of stride ld): L becomes
 // scale·(softmax − onehot(y)); returns the summed loss (samples in order) and the correct count,
 // and (pred not null) each sample's predicted class (the first largest logit).
@@ -398,6 +425,6 @@ bool adam(size_t e0, size_t e1, double* p, const double* g, double* m, double* v
   return check == 0;
 }
 
-const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmAccABt, softmax, adjointRows, cSums, adam};
+const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmAccABt, softmax, adjointRows, cSums, adam, gemmAccABtNarrow};
 
 }  // namespace DS_NS
