@@ -51,7 +51,7 @@ function fmt(v: number | null | undefined): string {
 function markdown(rows: BenchRow[]): string {
   const lines = ["| suite | workload | dynaspin | peer | peer value | ratio | goal | notes |", "|---|---|---|---|---|---|---|---|"];
   for (const r of rows) {
-    const met = r.goal && r.ratio != null ? ` (${goalMet(r) ? "met" : "not met"})` : "";
+    const met = r.goal && (r.ratio != null || r.goal.startsWith(">=")) ? ` (${goalMet(r) ? "met" : "not met"})` : "";
     lines.push(
       `| ${r.suite} | ${r.workload} | ${fmt(r.value)} ${r.unit} | ${r.peer ?? ""} | ${r.peer ? `${fmt(r.peerValue)} ${r.peerValue == null ? "" : r.unit}` : ""} | ${r.ratio == null ? (r.peer ? "n/a" : "") : r.ratio.toFixed(3)} | ${(r.goal ?? "") + met} | ${(r.notes ?? "").replace(/\|/g, "/")} |`,
     );
@@ -59,8 +59,10 @@ function markdown(rows: BenchRow[]): string {
   return lines.join("\n");
 }
 
-/** Whether a row's ratio meets a goal written as "<= X" / "ratio <= X" / "... <= X". */
+/** Whether a row meets its goal: the ratio for "<= X" / "ratio <= X" / "... <= X", the value for ">= X …". */
 function goalMet(r: BenchRow): boolean {
+  const ge = /^>=\s*([0-9.eE+-]+)/.exec(r.goal ?? "");
+  if (ge !== null) return r.value >= Number(ge[1]);
   const m = /<=\s*([0-9.eE+-]+)/.exec(r.goal ?? "");
   return m !== null && r.ratio != null && r.ratio <= Number(m[1]);
 }
