@@ -55,9 +55,11 @@ function main() {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", timeout: 600_000 });
   if (r.status !== 0) {
-    const tail = `${r.stderr ?? ""}${r.error ? r.error.message : ""}`.trim().split("\n").slice(-6).join("\n");
-    log(`build failed, using the WebAssembly engine instead:\n${tail}`);
-    return record(false, `build failed: ${tail.split("\n").pop()}`);
+    const out = `${r.stdout ?? ""}\n${r.stderr ?? ""}\n${r.error ? r.error.message : ""}`.split("\n").map((l) => l.trim()).filter(Boolean);
+    // The first compiler or make error says why (node-gyp's own last line is only "not ok").
+    const why = out.find((l) => /error|not found|No such file/i.test(l) && !l.startsWith("gyp ERR!")) ?? out.filter((l) => !l.startsWith("gyp info")).pop() ?? "unknown";
+    log(`build failed (${why}); using the WebAssembly engine instead`);
+    return record(false, `build failed: ${why}`);
   }
   log(`built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   record(true, "built");
