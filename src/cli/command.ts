@@ -21,6 +21,17 @@ export interface Command {
   run(flags: Flags, io: CommandIO): Promise<number>;
 }
 
+/** Largest --workers value any command accepts. */
+export const MAX_WORKERS = 256;
+
+/**
+ * The --workers flag, the same on every command: N threads compute (this one included), 1..256;
+ * results never depend on N. `what` says what the threads share and the default.
+ */
+export function workersFlag(what: string): FlagSpec {
+  return { name: "workers", type: "integer", min: 1, max: MAX_WORKERS, value: "N", help: `threads computing, this one included (1 = this thread only): ${what}; results do not depend on N` };
+}
+
 /** Flags every command has: --help, --json and --quiet. */
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: "quiet", type: "boolean", help: "no progress bars or progress lines on stderr (errors and warnings still print)", short: "q" },

@@ -15,6 +15,10 @@
  *
  * Pure: no platform imports (the Node side is src/node/checkpoint-file.ts).
  *
+ * Version 2 may leave `history` out: the Node writer keeps the per-epoch metrics append-only in
+ * `history.jsonl` beside `checkpoint.json` (one {@link EpochMetricsJson} per line), so a checkpoint
+ * stays the same size however long the run (version 1 rewrote the whole history every time).
+ *
  * Version policy: like model files, a reader accepts every version up to {@link CHECKPOINT_VERSION}
  * and refuses a newer one asking for an upgrade; any change to the format bumps the version.
  */
@@ -31,7 +35,7 @@ import { TrainingRun, type EpochMetrics, type ResolvedTrainOptions, type Restart
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
 /** The newest checkpoint version this build reads and the one it writes. */
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 /**
  * What the data a run trains on looks like, so a resume on other data is refused: sizes and a
@@ -84,8 +88,8 @@ export interface CheckpointJson {
   rng: { s: [number, number, number, number]; spare: number | null };
   /** Row permutation of the training set (shuffled in place each epoch). */
   order: number[];
-  /** Metrics of epochs 1..epochsDone. */
-  history: EpochMetricsJson[];
+  /** Metrics of epochs 1..epochsDone; left out (version ≥ 2) when they are kept in a history file beside. */
+  history?: EpochMetricsJson[];
   /** Caller's metadata, passed through (the CLI stores the command that started the run). */
   context?: Record<string, unknown>;
 }
@@ -137,7 +141,7 @@ const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
  * @param data fingerprint of the data it trains on ({@link fingerprintData}).
  * @param context metadata to pass through (e.g. the command line).
  */
-export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>): CheckpointJson {
+export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>, options: { history?: boolean } = {}): CheckpointJson {
   const st = run.getState();
   const json: CheckpointJson = {
     format: CHECKPOINT_FORMAT,
@@ -150,18 +154,31 @@ export function checkpointToJson(run: TrainingRun, selection: RestartSelection, 
     adam: { t: st.adam.t, m: st.adam.m.map((a) => Array.from(a)), v: st.adam.v.map((a) => Array.from(a)) },
     rng: { s: st.rng.s, spare: st.rng.spare },
     order: Array.from(st.order),
-    history: st.history.map((m) => ({
-      epoch: m.epoch,
-      lr: m.lr,
-      trainLoss: m.trainLoss,
-      trainAccuracy: m.trainAccuracy,
-      testLoss: nanToNull(m.testLoss),
-      testAccuracy: nanToNull(m.testAccuracy),
-      seconds: m.seconds,
-    })),
   };
+  if (options.history !== false) json.history = st.history.map(epochMetricsToJson);
   if (context !== undefined) json.context = context;
   return json;
+}
+
+/** One epoch's metrics as stored (NaN as null). */
+export function epochMetricsToJson(m: EpochMetrics): EpochMetricsJson {
+  return { epoch: m.epoch, lr: m.lr, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, testLoss: nanToNull(m.testLoss), testAccuracy: nanToNull(m.testAccuracy), seconds: m.seconds };
+}
+
+/** Schema of one stored epoch (a `history` entry, or a line of the history file). */
+export const epochMetricsSchema = z.strictObject({ epoch: z.int().min(1), lr: z.number(), trainLoss: z.number(), trainAccuracy: z.number(), testLoss: z.number().nullable(), testAccuracy: z.number().nullable(), seconds: z.number() });
+
+/**
+ * Checks that `history` holds epochs 1..epochsDone of the checkpoint and attaches it.
+ * @throws InputError naming `file`.
+ */
+export function attachHistory(c: CheckpointJson, history: EpochMetricsJson[], file: string): CheckpointJson {
+  if (history.length !== c.epochsDone) throw new InputError(`${file}: history has ${history.length} entries, expected epochsDone = ${c.epochsDone}`);
+  history.forEach((h, i) => {
+    if (h.epoch !== i + 1) throw new InputError(`${file}: history[${i}].epoch must be ${i + 1} (got ${h.epoch})`);
+  });
+  c.history = history;
+  return c;
 }
 
 /** Checkpoint JSON text (compact: a checkpoint is rewritten often and read by programs). */
@@ -186,9 +203,7 @@ export const checkpointSchema = z.strictObject({
   adam: z.strictObject({ t: count, m: z.array(z.array(num)).length(4), v: z.array(z.array(z.number().min(0))).length(4) }),
   rng: z.strictObject({ s: z.tuple([uint32, uint32, uint32, uint32]), spare: nullableNum }),
   order: z.array(count),
-  history: z.array(
-    z.strictObject({ epoch: z.int().min(1), lr: num, trainLoss: num, trainAccuracy: num, testLoss: nullableNum, testAccuracy: nullableNum, seconds: num }),
-  ),
+  history: z.array(z.strictObject({ epoch: z.int().min(1), lr: num, trainLoss: num, trainAccuracy: num, testLoss: nullableNum, testAccuracy: nullableNum, seconds: num })).optional(),
   context: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -244,10 +259,8 @@ export function parseCheckpointJson(value: unknown, file: string): CheckpointJso
     if (r >= c.data.n || seen[r] === 1) throw new InputError(`${file}: order[${i}]: must be a permutation of 0..${c.data.n - 1} (got ${r}${r < c.data.n ? ", repeated" : ""})`);
     seen[r] = 1;
   });
-  if (c.history.length !== c.epochsDone) throw new InputError(`${file}: history has ${c.history.length} entries, expected epochsDone = ${c.epochsDone}`);
-  c.history.forEach((h, i) => {
-    if (h.epoch !== i + 1) throw new InputError(`${file}: history[${i}].epoch must be ${i + 1} (got ${h.epoch})`);
-  });
+  if (c.history !== undefined) attachHistory(c, c.history, file);
+  else if (v < 2) throw new InputError(`${file}: missing field history (version 1 checkpoints hold it inline)`);
   if (c.restarts.chosen >= c.restarts.losses.length) {
     throw new InputError(`${file}: restarts.chosen must be < ${c.restarts.losses.length}, the number of restart losses (got ${c.restarts.chosen})`);
   }
@@ -300,6 +313,7 @@ export function restoreTrainingRun(
     const a = JSON.stringify(model.devices[i].toSpec()), b = JSON.stringify(list[i]?.toSpec());
     if (a !== b) throw new InputError(`${file}: the checkpoint was made with device ${a}${model.k > 1 ? ` for oscillator ${i}` : ""}, this run has ${b ?? "none"}; resume with the same --device`);
   }
+  if (ckpt.history === undefined) throw new InputError(`${file}: the checkpoint's history was not loaded (read it with readCheckpoint, which reads history.jsonl beside it)`);
   const history: EpochMetrics[] = ckpt.history.map((h) => ({
     epoch: h.epoch,
     lr: h.lr,

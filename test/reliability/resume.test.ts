@@ -92,7 +92,7 @@ test("training killed with SIGKILL at a random moment resumes to a model and met
     const resumed = await runChild([...FLAGS, "--out", out, "--resume", join(out, "checkpoint")], checkpoint);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(resumed.watch.failures, []);
-    assert.deepEqual(readdirSync(join(out, "checkpoint")), ["checkpoint.json"]);
+    assert.deepEqual(readdirSync(join(out, "checkpoint")), ["checkpoint.json", "history.jsonl"]);
     for (const file of ["model.json", "metrics.csv"]) {
       const a = readFileSync(join(dir, "reference", file)), b = readFileSync(join(out, file));
       assert.ok(a.equals(b), `${file} differs after resuming from epoch ${at} (kill after ${after} checkpoints + ${delay.toFixed(1)} ms)`);

@@ -61,7 +61,7 @@ test("a robustness sweep killed with SIGKILL keeps its finished σ values and th
       env: {},
     });
     assert.equal(trained, 0);
-    const sweep = (out: string) => ["robustness", "--model", join(model, "model.json"), "--task", "spiral", "--count", "300", "--sigma", "0:0.5:0.05", "--trials", "3000", "--workers", "0", "--seed", "1", "--no-figure", "--quiet", "--json", "--out", out];
+    const sweep = (out: string) => ["robustness", "--model", join(model, "model.json"), "--task", "spiral", "--count", "300", "--sigma", "0:0.5:0.05", "--trials", "3000", "--workers", "1", "--seed", "1", "--no-figure", "--quiet", "--json", "--out", out];
     const ref = join(dir, "reference"), out = join(dir, "run");
     const reference = await runChild(sweep(ref), ref);
     assert.equal(reference.code, 0, reference.stderr);

@@ -20,7 +20,7 @@ const read = (d: string, f: string) => readFileSync(join(d, f), "utf8");
 
 test("a sweep on two workers writes the same files as on this thread", async () => {
   const a = io(), b = io();
-  assert.equal(await runCli([...base, "--workers", "0", "--out", join(dir, "w0")], a.io), 0, a.err.join(""));
+  assert.equal(await runCli([...base, "--workers", "1", "--out", join(dir, "w0")], a.io), 0, a.err.join(""));
   assert.equal(await runCli([...base, "--workers", "2", "--out", join(dir, "w2")], b.io), 0, b.err.join(""));
   assert.equal(read(join(dir, "w2"), "robustness.json"), read(join(dir, "w0"), "robustness.json"));
   assert.equal(read(join(dir, "w2"), "robustness.csv"), read(join(dir, "w0"), "robustness.csv"));
@@ -31,9 +31,9 @@ test("a sweep on two workers writes the same files as on this thread", async () 
 
 test("three shards (flag, Slurm and Kubernetes indices) merge into files identical to the unsharded run", async () => {
   const sh = join(dir, "sharded");
-  assert.equal(await runCli([...base, "--workers", "0", "--shard", "0/3", "--out", sh], io().io), 0);
-  assert.equal(await runCli([...base, "--workers", "0", "--out", sh], io({ SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_COUNT: "3" }).io), 0);
-  assert.equal(await runCli([...base, "--workers", "0", "--shard-count", "3", "--out", sh], io({ JOB_COMPLETION_INDEX: "2" }).io), 0);
+  assert.equal(await runCli([...base, "--workers", "1", "--shard", "0/3", "--out", sh], io().io), 0);
+  assert.equal(await runCli([...base, "--workers", "1", "--out", sh], io({ SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_COUNT: "3" }).io), 0);
+  assert.equal(await runCli([...base, "--workers", "1", "--shard-count", "3", "--out", sh], io({ JOB_COMPLETION_INDEX: "2" }).io), 0);
   assert.deepEqual(readdirSync(sh).sort(), ["shard-0-of-3", "shard-1-of-3", "shard-2-of-3"]);
   const m = io();
   assert.equal(await runCli(["merge", sh, "--no-figure", "--json"], m.io), 0, m.err.join(""));
@@ -47,7 +47,7 @@ test("merge refuses a missing shard and shards of different sweeps with one-line
   assert.equal(await runCli(["merge", join(sh, "shard-0-of-3"), join(sh, "shard-2-of-3"), "--out", join(dir, "m1"), "--no-figure"], a.io), 2);
   assert.match(a.err.join(""), /^dynaspin: merge: missing shard 1 of 3 \(have 0, 2\)\n$/);
   const other = join(dir, "other");
-  assert.equal(await runCli([...base.map((x) => (x === "7" ? "8" : x)), "--workers", "0", "--shard", "1/3", "--out", other], io().io), 0);
+  assert.equal(await runCli([...base.map((x) => (x === "7" ? "8" : x)), "--workers", "1", "--shard", "1/3", "--out", other], io().io), 0);
   const b = io();
   assert.equal(await runCli(["merge", join(sh, "shard-0-of-3"), join(other, "shard-1-of-3"), join(sh, "shard-2-of-3"), "--out", join(dir, "m2")], b.io), 2);
   assert.match(b.err.join(""), /belongs to a different sweep .* \(differs in seed\)/);
@@ -56,17 +56,17 @@ test("merge refuses a missing shard and shards of different sweeps with one-line
 
 test("an interrupted run resumes: finished sigma values are kept and the result is unchanged", async () => {
   const r = join(dir, "resume");
-  assert.equal(await runCli([...base, "--workers", "0", "--out", r], io().io), 0);
+  assert.equal(await runCli([...base, "--workers", "1", "--out", r], io().io), 0);
   rmSync(join(r, "partial", "sigma-0001.json"));
   rmSync(join(r, "robustness.json"));
   const a = io();
-  assert.equal(await runCli([...base, "--workers", "0", "--out", r], a.io), 0);
+  assert.equal(await runCli([...base, "--workers", "1", "--out", r], a.io), 0);
   const s = JSON.parse(a.out.join(""));
   assert.equal(s.resumed, 2);
   assert.equal(s.computed, 1);
   assert.equal(read(r, "robustness.json"), read(join(dir, "w0"), "robustness.json"));
   const b = io();
-  assert.equal(await runCli([...base.map((x) => (x === "40" ? "41" : x)), "--workers", "0", "--out", r], b.io), 2);
+  assert.equal(await runCli([...base.map((x) => (x === "40" ? "41" : x)), "--workers", "1", "--out", r], b.io), 2);
   assert.match(b.err.join(""), /belongs to a different sweep/);
 });
 

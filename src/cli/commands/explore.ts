@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
+import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { shardFromFlags } from "./robustness.js";
 import { readJsonFile, checkOutputDir } from "../../node/files.js";
@@ -69,7 +70,7 @@ const FLAGS: FlagSpec[] = [
   { name: "heatmap", type: "string", value: "X,Y", help: "axes of the heat map (default: the first two varied axes)" },
   { name: "line", type: "string", value: "X", help: "axis of the accuracy line plot (default: the first varied numeric axis)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (required); a shard writes DIR/shard-<i>-of-<N>/" },
-  { name: "workers", type: "integer", min: 0, max: 1024, value: "N", help: "worker threads training points in parallel; 0 or 1 = this thread (default: available cores)" },
+  workersFlag("the points, trained in parallel (default: available cores)"),
   { name: "shard", type: "string", value: "i/N", help: "run only shard i (0-based) of N; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX" },
   { name: "shard-count", type: "integer", min: 1, max: 1_000_000, value: "N", help: "number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)" },
   { name: "no-figure", type: "boolean", help: "skip the SVG/PNG figures" },

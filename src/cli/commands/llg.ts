@@ -6,6 +6,7 @@
  * p(I) and f(I). Everything is validated before the sweep; files are written only at the end.
  */
 import type { Command, CommandIO } from "../command.js";
+import { workersFlag } from "../command.js";
 import type { Flags } from "../args.js";
 import { InputError } from "../../util/errors.js";
 import { checkOutputFile, readJsonFile, writeFileAtomic } from "../../node/files.js";
@@ -155,7 +156,7 @@ export const llgCommand: Command = {
     { name: "transient", type: "number", value: "NS", min: 0, help: "time discarded before averaging in ns (default duration/2)" },
     { name: "dt", type: "number", value: "PS", min: 0, help: "time step in ps (default: 0.05/ω_max, and for Heun also <= (8α·0.01)^(1/3)/ω_max)" },
     { name: "integrator", type: "string", value: "NAME", choices: ["auto", "rk4", "heun"], help: "auto (rk4 at T = 0, heun at T > 0), rk4 or heun (default auto)" },
-    { name: "workers", type: "integer", value: "N", min: 1, max: 256, help: "worker threads (default min(2, cores))" },
+    workersFlag("the currents of the sweep (default min(2, cores))"),
     { name: "seed", type: "integer", value: "N", min: 0, help: "random seed; current k uses deriveSeed(seed, k) (default 1)" },
     { name: "out", type: "string", value: "FILE", short: "o", help: "output CSV; the figure goes to the same path with .svg and .png" },
     { name: "plot", type: "boolean", help: "write the SVG+PNG figure (default on; --no-plot to skip)" },

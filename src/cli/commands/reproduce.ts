@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import type { Command, CommandIO } from "../command.js";
+import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError } from "../../util/errors.js";
 import { makePlan, type ReproduceMode } from "../../reproduce/plan.js";
@@ -17,7 +18,7 @@ const FLAGS: FlagSpec[] = [
   { name: "quick", type: "boolean", help: "reduced run, under a minute (5–15 s here): 1 seed per task, half the digits epochs, no LLG panel, robustness 9 σ × 200 trials; without it the full run takes 1–4 min (5 seeds, 21 σ × 10 000 trials, LLG)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (default runs/reproduce-<time>)" },
   { name: "seed", type: "integer", min: 0, max: 1e12, value: "S", help: "base seed: training seeds S..S+4 (full) or S (quick); device noise and sweep seeds derive from it (default 0)" },
-  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "worker threads for the robustness and LLG sweeps (results do not depend on it; default 2)" },
+  workersFlag("the robustness and LLG sweeps (default 2)"),
   { name: "force", type: "boolean", help: "write into a non-empty --out folder: first remove the files an earlier reproduce run wrote there (listed in its summary.json); other files are kept" },
 ];
 

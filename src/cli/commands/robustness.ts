@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
+import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
 import { ALL_FLAG, SPLIT_FLAG, modelDataFromFlags } from "./eval.js";
@@ -31,7 +32,7 @@ const FLAGS: FlagSpec[] = [
   { name: "distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "normal, lognormal or uniform (default normal)" },
   { name: "trials", type: "integer", min: 1, max: 100_000_000, value: "N", help: "trials per σ (default 10000)" },
   { name: "threshold", type: "number", min: 0, max: 1, value: "X", help: "report the fraction of trials with accuracy >= X (default 0.9)" },
-  { name: "workers", type: "integer", min: 0, max: 1024, value: "N", help: "threads computing trials: this one + N - 1 workers; 0 or 1 = this thread only (default: available cores)" },
+  workersFlag("the Monte Carlo trials (default: available cores)"),
   { name: "seed", type: "integer", min: 0, value: "S", help: "sweep seed; trial (σ index s, trial t) uses deriveSeed(S, s, t) (default 0)" },
   { name: "shard", type: "string", value: "i/N", help: "run only shard i (0-based) of N; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX" },
   { name: "shard-count", type: "integer", min: 1, max: 1_000_000, value: "N", help: "number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)" },

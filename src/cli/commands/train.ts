@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import type { Command, CommandIO } from "../command.js";
+import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
 import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
@@ -28,7 +29,7 @@ import { createProgress, type Progress } from "../../node/progress.js";
 import { SIGNAL_EXIT_CODES, watchInterrupts, yieldToEvents } from "../../node/interrupt.js";
 import { VERSION } from "../../version.js";
 import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
-import { readCheckpoint, writeCheckpoint } from "../../node/checkpoint-file.js";
+import { CheckpointWriter, readCheckpoint } from "../../node/checkpoint-file.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
@@ -44,6 +45,8 @@ import { hashDataset } from "../../train/checkpoint.js";
  */
 function startWorkers(threads: number, k: number, batch: number): () => void {
   if (threads <= 1) return () => undefined;
+  // The thread pools hold at most 64 threads; more would only queue on the same cores.
+  threads = Math.min(threads, 64);
   return k * k * Math.min(batch, CHUNK_SIZE) >= PARALLEL_MIN_MACS ? startParallelKernels(threads) : startParallelTraining(threads);
 }
 
@@ -74,7 +77,7 @@ const FLAGS: FlagSpec[] = [
   { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: "augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (default: digits 0.2, else 0)" },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
-  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },
+  workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"),
   { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the float64 training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; every engine gives the same bits (default auto)" },
   { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
   ...TRAIN_ROBUSTNESS_FLAGS,
@@ -174,6 +177,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
   const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
+  const checkpoints = new CheckpointWriter(checkpointDir);
   const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, trainSet.d, resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   const interrupt = watchInterrupts();
   let progress: Progress | null = null;
@@ -184,7 +188,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) });
     const saveCheckpoint = (): void => {
       const r = trainer.run as NonNullable<typeof trainer.run>;
-      const path = writeCheckpoint(checkpointDir, checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }));
+      const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false }), r.history);
       lastGood = { path, epoch: r.epochsDone };
     };
     // Phases: the restart trials (when there are several restarts), then the epochs; each shows
