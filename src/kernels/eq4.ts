@@ -9,7 +9,7 @@
  * Pure: only the standard `WebAssembly` global; no I/O.
  */
 import { EQ4_WASM_BASE64 } from "./wasm/eq4-wasm.js";
-import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "./wasm-module.js";
+import { lazyWasmModule, instantiateWasm, ensureWasmMemory, wasmUnavailable, WASM_BASE as BASE } from "./wasm-module.js";
 
 interface Eq4Exports {
   memory: WebAssembly.Memory;
@@ -30,7 +30,8 @@ function instantiate(bytes: number): Eq4Exports | null {
     const ex = instantiateWasm<Eq4Exports>(mod);
     ensureWasmMemory(ex.memory, BASE + bytes);
     return ex;
-  } catch {
+  } catch (e) {
+    if (!wasmUnavailable(e)) throw e;
     return null;
   }
 }

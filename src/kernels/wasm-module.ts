@@ -19,12 +19,24 @@ export function lazyWasmModule(base64: string): () => WebAssembly.Module | null 
     if (compiled === undefined) {
       try {
         compiled = new WebAssembly.Module(decodeBase64(base64));
-      } catch {
+      } catch (e) {
+        if (!wasmUnavailable(e)) throw e;
         compiled = null;
       }
     }
     return compiled;
   };
+}
+
+/**
+ * True for the documented "WebAssembly engine not available here" failures, after which callers
+ * fall back to the TypeScript path: the module does not compile or link (no WebAssembly or no
+ * SIMD: `CompileError`, `LinkError`), or its memory cannot grow to the size asked (`RangeError`
+ * from `Memory.grow`, out of address space). Anything else is a bug and must surface, not turn
+ * into a silently slower path.
+ */
+export function wasmUnavailable(e: unknown): boolean {
+  return e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError || e instanceof RangeError;
 }
 
 /** A new instance of `mod` (AssemblyScript's `env.abort` stubbed); its exports as `T`. */

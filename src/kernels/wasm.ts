@@ -8,7 +8,7 @@
  */
 import { GEMM_WASM_BASE64 } from "./wasm/gemm-wasm.js";
 import { packRows, unpackRows } from "./pack.js";
-import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "./wasm-module.js";
+import { lazyWasmModule, instantiateWasm, ensureWasmMemory, wasmUnavailable, WASM_BASE as BASE } from "./wasm-module.js";
 
 interface GemmExports {
   memory: WebAssembly.Memory;
@@ -33,7 +33,8 @@ export function wasmKernels(): GemmKernels | null {
   const mod = gemmModule();
   try {
     cached = mod === null ? null : wrap(instantiateWasm<GemmExports>(mod));
-  } catch {
+  } catch (e) {
+    if (!wasmUnavailable(e)) throw e;
     cached = null;
   }
   return cached;

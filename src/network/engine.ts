@@ -20,7 +20,7 @@
  */
 import { ENGINE_WASM_BASE64 } from "./wasm/engine-wasm.js";
 import { ENGINE32_WASM_BASE64 } from "./wasm/engine32-wasm.js";
-import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "../kernels/wasm-module.js";
+import { lazyWasmModule, instantiateWasm, ensureWasmMemory, wasmUnavailable, WASM_BASE as BASE } from "../kernels/wasm-module.js";
 
 interface EngineExports {
   memory: WebAssembly.Memory;
@@ -225,7 +225,8 @@ export function createEngine(k: number, steps: number, classes: number, cap: num
       chunk: (lo, len, scale) => ex.chunk(lo, len, scale),
       batch: (nb, count, scale) => ex.batch(nb, count, scale),
     };
-  } catch {
+  } catch (e) {
+    if (!wasmUnavailable(e)) throw e;
     return null;
   }
 }
@@ -301,7 +302,8 @@ export function createEngine32(k: number, steps: number, classes: number, cap: n
       chunk: (lo, len, scale) => ex.chunk(lo, len, scale),
       batch: (nb, count, scale) => ex.batch(nb, count, scale),
     };
-  } catch {
+  } catch (e) {
+    if (!wasmUnavailable(e)) throw e;
     return null;
   }
 }
