@@ -276,7 +276,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
         eq4: { a: q.a, b: q.b, Ic: q.Ic, Q: q.Q },
         currentUnit: "mA",
         dataLabel: `simulated: macrospin LLG of py-cu-py, ${ph.temperature} K`,
-        eq4Label: `eq. 4 fit to the simulation (a = ${sig3(q.a)} /mA, b = ${sig3(q.b)})`,
+        eq4Label: `eq. 4 fit to the simulation (a = ${sig3(q.a)} /mA, b = ${sig3(q.b)}; R² ${pfit.r2.toFixed(3)}${pfit.converged ? "" : ", not converged"})`,
         eq3Label: `eq. 3 with the fitted Ic = ${sig3(q.Ic)} mA, Q = ${sig3(q.Q)}`,
         width: 520,
       });

@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makePlan, sigmaGrid, snapshotEpochs, FULL_SEEDS } from "../../src/reproduce/plan.js";
-import { makeSpiral } from "../../src/data/spiral.js";
 import { TASK_DEFAULTS, PAPER_RESULTS } from "../../src/train/tasks.js";
 import { comparisonTable, formatTextTable, type ReproduceSummary } from "../../src/reproduce/summary.js";
 import { trainWithSnapshots } from "../../src/reproduce/training.js";
