@@ -8,6 +8,7 @@ import { finalStates, readoutLine, meanStd, deviceData } from "../../src/reprodu
 import { Rng } from "../../src/util/rng.js";
 import { train } from "../../src/train/train.js";
 import { runForward } from "../../src/network/api.js";
+import { makeSpiral } from "../../src/data/spiral.js";
 import { stratifiedSplit } from "../../src/data/split.js";
 import { eq4 } from "../../src/device/analytic.js";
 
