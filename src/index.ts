@@ -25,7 +25,8 @@ export { heatmapChart, type HeatmapChartOptions } from "./plot/heatmap.js";
 export { histogram, histogramChart, type Histogram, type HistogramChartOptions } from "./plot/histogram.js";
 export { panelGrid, svgSize, type PanelGridOptions } from "./plot/panel.js";
 export { type AxisOptions, type LegendPosition, type ChartBaseOptions, type AxesChartOptions } from "./plot/frame.js";
-export { PALETTE, color as paletteColor } from "./plot/palette.js";
+export { PALETTE, TINTS, sequential as sequentialColor, color as paletteColor } from "./plot/palette.js";
+export { networkFigure, type NetworkFigureData } from "./plot/network.js";
 export { figure2, figure3, FIGURE3_DENSITY, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure, type Figure2Data, type Figure3Data, type Figure3Epoch, type Figure4Data, type Figure4Curve, type Figure5Data, type ConfusionData, type TrajectoryData, type CurrentHistogramData, type PowerFrequencyData } from "./plot/figures.js";
 export { renderReport, figureAnchor, type ReportData, type ReportSection, type ReportFigure, type ReportTable } from "./plot/report.js";
 export { MU0, HBAR, ELEMENTARY_CHARGE, BOHR_MAGNETON, BOLTZMANN, GAMMA_ELECTRON } from "./physics/constants.js";
@@ -61,7 +62,7 @@ export { robustnessSweep, resolveRobustnessOptions, sigmaStats, type RobustnessO
 export { resolveHardware, isIdeal, evaluateHardware, type Hardware, type ResolvedHardware } from "./network/hardware.js";
 export { makePlan, sigmaGrid, snapshotEpochs, REPRODUCE_MODES, FULL_SEEDS, FULL_ROBUSTNESS, FULL_PHYSICS, type ReproduceMode, type ReproducePlan, type PlanOptions, type TaskPlan, type RobustnessPlan, type DevicePlan, type PhysicsPlan } from "./reproduce/plan.js";
 export { trainWithSnapshots, type SnapshotTrainOptions, type SnapshotTrainResult } from "./reproduce/training.js";
-export { deviceData, readoutLine, finalStates, decisionRegions, trajectories, injectedCurrents } from "./reproduce/figure-data.js";
+export { deviceData, readoutLine, finalStates, decisionRegions, inputPlane, trajectories, injectedCurrents, type InputPlane } from "./reproduce/figure-data.js";
 export { comparisonTable, formatTextTable, robustnessCsv, type ReproduceSummary, type TaskSummary, type SeedResult, type RobustnessSummary, type PhysicsSummary } from "./reproduce/summary.js";
 export { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "./reproduce/report.js";
 export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/backend.js";

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Dataset } from "../data/dataset.js";
 import { makeSpiral, type SpiralOptions } from "../data/spiral.js";
 import { parseDigits } from "../data/digits.js";
+import { makeSynthetic, type SyntheticOptions, type SyntheticSet } from "../data/synthetic.js";
 import { readTextFile } from "./files.js";
 import { loadCsvDataset } from "./csv-file.js";
 import { loadMnist } from "./mnist.js";
@@ -23,13 +24,15 @@ export function loadDigits(): Dataset {
 /** Where a data set comes from. */
 export interface DataSource {
   /** Built-in task, or undefined when `data` is given. */
-  task?: "spiral" | "digits" | "mnist";
+  task?: "spiral" | "digits" | "mnist" | SyntheticSet;
   /** Path of a CSV file. */
   data?: string;
   /** Label column of the CSV (header name or index; default last). */
   labelColumn?: string | number;
   /** Spiral options (task spiral). */
   spiral?: SpiralOptions;
+  /** Options of a generated 2-D set (task circles, xor or gaussians). */
+  synthetic?: SyntheticOptions;
 }
 
 /** Loads the data set a source names. */
@@ -37,5 +40,6 @@ export function loadSource(src: DataSource): Dataset {
   if (src.data !== undefined) return loadCsvDataset(src.data, src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn });
   if (src.task === "digits") return loadDigits();
   if (src.task === "mnist") return loadMnist();
+  if (src.task === "circles" || src.task === "xor" || src.task === "gaussians") return makeSynthetic(src.task, src.synthetic ?? {});
   return makeSpiral(src.spiral ?? {});
 }

@@ -1,7 +1,10 @@
 /**
  * Colour-blind-safe colours: the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"),
- * ordered so the first two (blue, vermillion) match the paper's two classes, and a sequential
- * single-hue blue ramp for heatmaps (light to dark, readable in greyscale).
+ * ordered so the first two (blue, vermillion) match the paper's two classes, extended to ten
+ * classes by two colours of Paul Tol's colour-blind-safe "muted" scheme (wine, olive) that differ
+ * from all eight in lightness or hue under each common colour-vision deficiency (classes also
+ * cycle through marker shapes); and a sequential single-hue blue ramp for heatmaps (light to
+ * dark, readable in greyscale).
  */
 
 /** Okabe–Ito colours in the order series and classes use them. */
@@ -13,11 +16,13 @@ export const PALETTE: readonly string[] = Object.freeze([
   "#CC79A7", // reddish purple
   "#56B4E9", // sky blue
   "#000000", // black
-  "#F0E442", // yellow (last: low contrast on white)
+  "#F0E442", // yellow (low contrast on white)
+  "#882255", // wine (Tol muted)
+  "#999933", // olive (Tol muted)
 ]);
 
 /** Light tints of the first palette colours, for decision-region backgrounds (class 0, 1, ...). */
-export const TINTS: readonly string[] = Object.freeze(["#B3D4E8", "#F2CFB3", "#B3E2D5", "#F8E2B3", "#F0D7E5", "#CCE8F8", "#CCCCCC", "#FBF7C6"]);
+export const TINTS: readonly string[] = Object.freeze(["#B3D4E8", "#F2CFB3", "#B3E2D5", "#F8E2B3", "#F0D7E5", "#CCE8F8", "#CCCCCC", "#FBF7C6", "#DBBDCC", "#E0E0C2"]);
 
 /** Colour number `i` of the palette (cycling). */
 export function color(i: number): string {

@@ -53,26 +53,42 @@ export function finalStates(model: Model, ds: Dataset, epoch: number): Figure3Ep
   return { epoch, px, py, label: Int32Array.from(ds.y), readout: readoutLine(model) };
 }
 
-/**
- * Decision regions of a 2-input, 2-class model over the raw input plane: the class-1 softmax
- * probability 1/(1 + e^(l0 − l1)) at the centres of an n × n grid covering the data's bounding
- * box plus a 5 % margin (cell layout of {@link RegionGrid}: index j·nx + i), computed in one batch.
- */
-export function decisionRegions(model: Model, ds: Dataset, n = 120): RegionGrid & { prob: Float64Array } {
-  if (ds.d !== 2) throw new InputError(`decisionRegions needs 2 input features (got ${ds.d})`);
+/** Bounding box of the points of `sets` (2 features) plus a `margin` fraction on each side. */
+function planeBox(sets: readonly Dataset[], margin: number): { x0: number; x1: number; y0: number; y1: number } {
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (let r = 0; r < ds.n; r++) {
-    const x = ds.x[2 * r], y = ds.x[2 * r + 1];
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
+  for (const ds of sets) {
+    if (ds.d !== 2) throw new InputError(`the input plane needs 2 input features (got ${ds.d})`);
+    for (let r = 0; r < ds.n; r++) {
+      const x = ds.x[2 * r], y = ds.x[2 * r + 1];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
   }
-  const mx = 0.05 * (x1 - x0), my = 0.05 * (y1 - y0);
-  x0 -= mx;
-  x1 += mx;
-  y0 -= my;
-  y1 += my;
+  const mx = margin * (x1 - x0 || 1), my = margin * (y1 - y0 || 1);
+  return { x0: x0 - mx, x1: x1 + mx, y0: y0 - my, y1: y1 + my };
+}
+
+/** What a 2-input model does over its input plane: see {@link inputPlane}. */
+export interface InputPlane extends RegionGrid {
+  /** Class-1 softmax probability per cell (2 classes), else undefined. */
+  prob?: Float64Array;
+  /** Predicted class per cell (argmax of the logits, first on ties). */
+  label: Int32Array;
+  /** States of every cell at every step: p_i(t) of cell q at `(t·nx·ny + q)·k + i`. */
+  p: Float64Array;
+}
+
+/**
+ * Runs a 2-input model on the centres of an n × n grid over the bounding box of `sets` plus a
+ * `margin` fraction (cell q = j·n + i as in {@link RegionGrid}) in one batch: the decision regions
+ * (class-1 probability 1/(1 + e^(l0 − l1)) for 2 classes, predicted class for any number) and
+ * each oscillator's state p_i(t) over the plane at every step (what an oscillator computes, as
+ * TensorFlow Playground shows for a neuron).
+ */
+export function inputPlane(model: Model, sets: readonly Dataset[], n = 64, margin = 0.05): InputPlane {
+  const { x0, x1, y0, y1 } = planeBox(sets, margin);
   const grid = new Float64Array(2 * n * n);
   for (let j = 0; j < n; j++) {
     for (let i = 0; i < n; i++) {
@@ -81,9 +97,31 @@ export function decisionRegions(model: Model, ds: Dataset, n = 120): RegionGrid 
     }
   }
   const f = runForward(model, grid);
-  const prob = new Float64Array(n * n);
-  for (let q = 0; q < n * n; q++) prob[q] = 1 / (1 + Math.exp(f.logits[2 * q] - f.logits[2 * q + 1]));
-  return { nx: n, ny: n, x0, x1, y0, y1, prob };
+  const C = model.classes;
+  const label = new Int32Array(n * n);
+  for (let q = 0; q < n * n; q++) {
+    let best = 0;
+    for (let c = 1; c < C; c++) if (f.logits[q * C + c] > f.logits[q * C + best]) best = c;
+    label[q] = best;
+  }
+  let prob: Float64Array | undefined;
+  if (C === 2) {
+    prob = new Float64Array(n * n);
+    for (let q = 0; q < n * n; q++) prob[q] = 1 / (1 + Math.exp(f.logits[2 * q] - f.logits[2 * q + 1]));
+  }
+  return { nx: n, ny: n, x0, x1, y0, y1, prob, label, p: f.p };
+}
+
+/**
+ * Decision regions of a 2-input, 2-class model over the raw input plane: the class-1 softmax
+ * probability 1/(1 + e^(l0 − l1)) at the centres of an n × n grid covering the data's bounding
+ * box plus a 5 % margin (cell layout of {@link RegionGrid}: index j·nx + i), computed in one batch.
+ */
+export function decisionRegions(model: Model, ds: Dataset, n = 120): RegionGrid & { prob: Float64Array } {
+  if (ds.d !== 2) throw new InputError(`decisionRegions needs 2 input features (got ${ds.d})`);
+  if (model.classes !== 2) throw new InputError(`decisionRegions needs 2 classes (got ${model.classes}); inputPlane gives the predicted class for any number`);
+  const r = inputPlane(model, [ds], n, 0.05);
+  return { nx: r.nx, ny: r.ny, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, prob: r.prob as Float64Array };
 }
 
 /**

@@ -16,13 +16,19 @@ export const TASK_DEFAULTS: Record<TaskName | "csv", Omit<TrainOptions, "devices
   csv: { steps: 4, epochs: 200, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 2, init: { spread: 0.5, mixing: 0.5 } },
 };
 
-/** Tasks beyond the paper (no paper result to compare with): `mnist`, 28×28 MNIST digits, 784 oscillators. */
-export const EXTRA_TASKS = ["mnist"] as const;
+/** The generated 2-D two-class sets of src/data/synthetic.ts, trained with the spiral's defaults. */
+export const SYNTHETIC_TASKS = ["circles", "xor", "gaussians"] as const;
+/** Tasks beyond the paper (no paper result to compare with): `mnist`, 28×28 MNIST digits, 784
+ * oscillators, and the {@link SYNTHETIC_TASKS}. */
+export const EXTRA_TASKS = ["mnist", ...SYNTHETIC_TASKS] as const;
 /** Every task `dynaspin train --task` accepts. */
 export const ALL_TASKS = [...TASKS, ...EXTRA_TASKS] as const;
 /** Default training options of the extra tasks (devices excluded); see RESULTS.md, "MNIST". */
 export const EXTRA_TASK_DEFAULTS: Record<(typeof EXTRA_TASKS)[number], Omit<TrainOptions, "devices">> = {
   mnist: { steps: 2, epochs: 6, batchSize: 64, lr: 0.003, schedule: "cosine", restarts: 1, evalEvery: 3, init: { spread: 0.65, mixing: 0.5 } },
+  circles: TASK_DEFAULTS.spiral,
+  xor: TASK_DEFAULTS.spiral,
+  gaussians: TASK_DEFAULTS.spiral,
 };
 
 /** The paper's reported accuracies (section II-D), in percent. */

@@ -70,7 +70,7 @@ test("train refuses --steps 0 and negative epochs, naming the flag and the allow
 
 test("train refuses --task and --data together and neither", async () => {
   await refused(["train", "--task", "spiral", "--data", "x.csv"], /either --task or --data/);
-  await refused(["train"], /give --task spiral\|digits(\|mnist)? or --data/);
+  await refused(["train"], /give --task spiral\|digits\|mnist\|circles\|xor\|gaussians or --data/);
 });
 
 test("eval refuses a model JSON of the wrong shape, naming the field path", async () => {
@@ -95,4 +95,20 @@ test("a small spiral training run writes model.json and metrics.csv that eval re
   const e = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--json"]);
   assert.equal(e.code, 0, e.err);
   assert.equal(JSON.parse(e.out).accuracy, summary.testAccuracy);
+});
+
+test("train takes the generated 2-D sets (--task circles|xor|gaussians with --noise/--count/--data-seed) and refuses --turns for them", async () => {
+  await refused(["train", "--task", "circles", "--turns", "2"], /--turns applies only to --task spiral/);
+  await refused(["train", "--task", "digits", "--noise", "0.1"], /--noise applies only to the generated sets/);
+});
+
+test("train --task xor trains the library's xor set with the spiral's defaults", async () => {
+  const { train, makeSynthetic, stratifiedSplit, eq4, TASK_DEFAULTS, parseModel } = await import("../../src/index.js");
+  const { readFileSync } = await import("node:fs");
+  const out = join(dir, "xor");
+  const r = await cli(["train", "--task", "xor", "--count", "120", "--noise", "0.1", "--data-seed", "4", "--epochs", "6", "--restarts", "2", "--seed", "3", "--quiet", "--out", out]);
+  assert.equal(r.code, 0, r.err);
+  const split = stratifiedSplit(makeSynthetic("xor", { count: 120, noise: 0.1, seed: 4 }), 0, 0.2);
+  const ref = train(split.train, { ...TASK_DEFAULTS.spiral, devices: eq4(), epochs: 6, restarts: 2, seed: 3, test: split.test });
+  assert.deepEqual(parseModel(readFileSync(join(out, "model.json"), "utf8"), "model.json").A, ref.model.A);
 });

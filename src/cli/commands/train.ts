@@ -7,19 +7,15 @@ import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, type TaskName } from "../../train/tasks.js";
 import { Trainer, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
-import { SCHEDULES, type Schedule } from "../../train/schedule.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
-import { stratifiedSplit } from "../../data/split.js";
+import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags } from "../train-options.js";
 import { evaluate } from "../../network/api.js";
 import { startParallelKernels } from "../../node/train-worker.js";
 import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
-import { PRECISIONS, type Precision } from "../../network/engine.js";
 import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
 import { ENGINE_CHOICES, engineForChoice, type EngineChoice } from "../../node/native-engine.js";
-import { stringifyModel } from "../../network/io.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
 import { eq4 } from "../../device/analytic.js";
@@ -28,14 +24,11 @@ import { checkOutputDir, writeFileAtomic } from "../../node/files.js";
 import { createProgress, type Progress } from "../../node/progress.js";
 import { SIGNAL_EXIT_CODES, watchInterrupts, yieldToEvents } from "../../node/interrupt.js";
 import { VERSION } from "../../version.js";
-import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "../robustness-train-flags.js";
 import { CheckpointWriter, readCheckpoint } from "../../node/checkpoint-file.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
-import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 import { checkLabelColumn } from "../data-match.js";
-import { hashDataset } from "../../train/checkpoint.js";
 
 /**
  * Both cores for `--workers N`: a network whose matrix products are large enough to split
@@ -50,76 +43,19 @@ function startWorkers(threads: number, k: number, batch: number): () => void {
   return k * k * Math.min(batch, CHUNK_SIZE) >= PARALLEL_MIN_MACS ? startParallelKernels(threads) : startParallelTraining(threads);
 }
 
-/** Flags that select the data (shared with eval). */
-export const DATA_FLAGS: FlagSpec[] = [
-  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs) or mnist (28×28 MNIST digits, 784 STNOs)" },
-  { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
-  { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
-  { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split (default 0)" },
-  { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing (default 0.2)" },
-  { name: "turns", type: "number", min: 0.05, max: 100, value: "T", help: "spiral: turns per arm (default 1)" },
-  { name: "noise", type: "number", min: 0, max: 10, value: "S", help: "spiral: Gaussian noise std per coordinate (default 0.04)" },
-  { name: "count", type: "integer", min: 4, max: 10_000_000, value: "N", help: "spiral: number of points (default 1000)" },
-  { name: "data-seed", type: "integer", min: 0, value: "S", help: "spiral: seed of the generated points (default 0)" },
-];
+export { DATA_FLAGS, labelColumnArg, dataSourceFromFlags } from "../train-options.js";
 
-const FLAGS: FlagSpec[] = [
-  ...DATA_FLAGS,
-  { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
-  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: "time steps n (default: spiral 6, digits 4)" },
-  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "training epochs (default: spiral 400, digits 100)" },
-  { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default 64)" },
-  { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.005)" },
-  { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
-  { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
-  { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: "initialisations tried; the lowest training loss after a tenth of the epochs is kept (default: spiral 8, digits 1)" },
-  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating window width (default 0.5)" },
-  { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: "augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (default: digits 0.2, else 0)" },
-  { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
-  { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
-  workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"),
-  { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the float64 training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; every engine gives the same bits (default auto)" },
-  { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
-  ...TRAIN_ROBUSTNESS_FLAGS,
-  COST_PROFILE_FLAG,
-  { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
-  { name: "checkpoint-dir", type: "string", value: "DIR", help: "folder of the checkpoint (default <out>/checkpoint)" },
-  { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (its checkpoint folder or its --out folder; repeat the interrupted run's flags: other options or data are refused)" },
-];
-
-/** Parses a CLI label column (index if it looks like an integer). */
-export function labelColumnArg(v: string | undefined): string | number | undefined {
-  if (v === undefined) return undefined;
-  return /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-}
-
-/** Resolves the data flags into a data source (validating their combination). */
-export function dataSourceFromFlags(flags: Flags, command: string): { source: DataSource; name: string } {
-  const task = flags.string("task") as TaskName | undefined;
-  const data = flags.string("data");
-  if (task !== undefined && data !== undefined) throw new InputError(`${command}: give either --task or --data, not both`);
-  if (task === undefined && data === undefined) throw new InputError(`${command}: give --task spiral|digits|mnist or --data FILE.csv`);
-  for (const f of ["turns", "noise", "count", "data-seed"]) {
-    if (flags.has(f) && task !== "spiral") throw new InputError(`--${f} applies only to --task spiral`);
-  }
-  if (flags.has("label-column") && data === undefined) throw new InputError(`--label-column applies only to --data`);
-  const source: DataSource = data !== undefined ? { data, labelColumn: labelColumnArg(flags.string("label-column")) } : { task };
-  if (task === "spiral") {
-    source.spiral = { turns: flags.number("turns"), noise: flags.number("noise"), count: flags.number("count"), seed: flags.number("data-seed") };
-  }
-  return { source, name: task ?? "csv" };
-}
+/** The flags of `dynaspin train`: the shared ones (src/cli/train-options.ts), with the Node-only thread and engine choices. */
+const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the float64 training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; every engine gives the same bits (default auto)" };
+const FLAGS: FlagSpec[] = TRAIN_FLAGS.flatMap((f) =>
+  f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"), ENGINE_FLAG] : [f],
+);
 
 /** Loads and splits the data named by the flags. */
 export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset; train: Dataset; test: Dataset; splitSeed: number; testFraction: number } {
   const ds = loadSource(source);
   if (source.data !== undefined) checkLabelColumn(ds, source.data, source.labelColumn);
-  checkTrainable(ds);
-  const splitSeed = flags.number("split-seed") ?? 0;
-  const testFraction = flags.number("test-fraction") ?? 0.2;
-  const sp = stratifiedSplit(ds, splitSeed, testFraction);
-  if (sp.test.n === 0) throw new InputError(`--test-fraction ${testFraction} leaves no test samples; use a larger fraction or more data`);
-  return { ds, train: sp.train, test: sp.test, splitSeed, testFraction };
+  return { ds, ...splitDataset(ds, flags) };
 }
 
 /** The flag that sets each resolved training option, named when a resume is refused. */
@@ -131,23 +67,8 @@ function timestamp(): string {
 
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const { source, name } = dataSourceFromFlags(flags, "train");
-  const defaults = name === "mnist" ? EXTRA_TASK_DEFAULTS.mnist : TASK_DEFAULTS[name as TaskName | "csv"];
   const deviceArg = flags.string("device");
-  const opts: Omit<TrainOptions, "devices"> = {
-    ...defaults,
-    steps: flags.number("steps") ?? defaults.steps,
-    epochs: flags.number("epochs") ?? defaults.epochs,
-    batchSize: flags.number("batch") ?? defaults.batchSize,
-    lr: flags.number("lr") ?? defaults.lr,
-    schedule: (flags.string("schedule") as Schedule | undefined) ?? defaults.schedule,
-    seed: flags.number("seed") ?? 0,
-    restarts: flags.number("restarts") ?? defaults.restarts,
-    init: { ...defaults.init, spread: flags.number("init-spread") ?? defaults.init?.spread },
-    inputNoise: flags.number("input-noise") ?? defaults.inputNoise,
-    weightDecay: flags.number("weight-decay") ?? defaults.weightDecay,
-    precision: (flags.string("precision") as Precision | undefined) ?? "float64",
-    ...trainRobustnessOptions(flags),
-  };
+  const opts = trainOptionsFromFlags(flags, name);
   const resolved = resolveTrainOptions(opts);
   const costProfile = flags.has("hardware") ? readProfileFile(flags.string("hardware")!) : {};
   const out = flags.string("out") ?? join("runs", `train-${name}-${timestamp()}`);
@@ -251,23 +172,21 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // takes for a trained model, and the command exits 1 with a hint.
   const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
-  const training = {
-    dynaspin: VERSION,
+  const training = trainingRecord({
     command,
     source: source.data ?? name,
-    options: { ...resolved },
+    options: resolved,
     splitSeed,
     testFraction,
-    dataHash: hashDataset(ds),
-    chosenRestart: result.chosenRestart,
-    restartLosses: result.restartLosses,
-    trainAccuracy: tr.accuracy,
-    testAccuracy: te.accuracy,
-    trainLoss: tr.loss,
-    testLoss: te.loss,
-  };
+    data: ds,
+    selection: { chosenRestart: result.chosenRestart, restartLosses: result.restartLosses },
+    model: result.model,
+    train: trainSet,
+    test,
+  });
+
   const modelName = failure === null ? "model.json" : "model.failed.json";
-  writeFileAtomic(join(out, modelName), stringifyModel(result.model, { training, ...(resolved.hardware ? { hardware: { ...resolved.hardware } } : {}) }));
+  writeFileAtomic(join(out, modelName), trainedModelText(result.model, training, resolved));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
   writeFileAtomic(join(out, "timing.csv"), timingCsv(result.history));
   const summary = {

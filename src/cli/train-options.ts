@@ -1,0 +1,170 @@
+/**
+ * What `dynaspin train`'s flags mean, without Node: the flag declarations, the data source they
+ * name, the training options they resolve to, the train/test split and the `training` record of
+ * the saved model. The CLI and the browser playground both go argv → {@link parseArgs} → these
+ * functions, so a playground run and the command it shows give the same model file, byte for byte.
+ */
+import { Flags, parseArgs, type FlagSpec } from "./args.js";
+import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, SYNTHETIC_TASKS, type TaskName } from "../train/tasks.js";
+import { checkTrainable, type TrainOptions, type ResolvedTrainOptions, type RestartSelection } from "../train/train.js";
+import { SCHEDULES, type Schedule } from "../train/schedule.js";
+import { stratifiedSplit } from "../data/split.js";
+import { evaluate } from "../network/api.js";
+import { stringifyModel } from "../network/io.js";
+import { PRECISIONS, type Precision } from "../network/engine.js";
+import { InputError } from "../util/errors.js";
+import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "./robustness-train-flags.js";
+import { VERSION } from "../version.js";
+import { hashDataset } from "../train/checkpoint.js";
+import { COST_PROFILE_FLAG } from "./cost-flag.js";
+import type { Dataset } from "../data/dataset.js";
+import type { Model } from "../network/model.js";
+import type { DataSource } from "../node/tasks.js";
+
+/** Flags that select the data (shared with eval and robustness). */
+export const DATA_FLAGS: FlagSpec[] = [
+  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), or the 2-D sets circles, xor, gaussians" },
+  { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
+  { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
+  { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split (default 0)" },
+  { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing (default 0.2)" },
+  { name: "turns", type: "number", min: 0.05, max: 100, value: "T", help: "spiral: turns per arm (default 1)" },
+  { name: "noise", type: "number", min: 0, max: 10, value: "S", help: "spiral, circles, xor, gaussians: Gaussian noise std per coordinate (default 0.04)" },
+  { name: "count", type: "integer", min: 4, max: 10_000_000, value: "N", help: "spiral, circles, xor, gaussians: number of points (default 1000)" },
+  { name: "data-seed", type: "integer", min: 0, value: "S", help: "spiral, circles, xor, gaussians: seed of the generated points (default 0)" },
+];
+
+/** Every flag of `dynaspin train`. */
+export const TRAIN_FLAGS: FlagSpec[] = [
+  ...DATA_FLAGS,
+  { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
+  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: "time steps n (default: spiral 6, digits 4)" },
+  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "training epochs (default: spiral 400, digits 100)" },
+  { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default 64)" },
+  { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.005)" },
+  { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
+  { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
+  { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: "initialisations tried; the lowest training loss after a tenth of the epochs is kept (default: spiral 8, digits 1)" },
+  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating window width (default 0.5)" },
+  { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: "augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (default: digits 0.2, else 0)" },
+  { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
+  { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
+  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },
+  { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
+  { name: "quiet", type: "boolean", help: "no progress output" },
+  ...TRAIN_ROBUSTNESS_FLAGS,
+  COST_PROFILE_FLAG,
+  { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
+  { name: "checkpoint-dir", type: "string", value: "DIR", help: "folder of the checkpoint (default <out>/checkpoint)" },
+  { name: "resume", type: "string", value: "DIR", help: "continue from the checkpoint in DIR (its checkpoint folder or its --out folder; repeat the interrupted run's flags: other options or data are refused)" },
+];
+
+/** Parses `dynaspin train` arguments (without the command name). @throws InputError */
+export function parseTrainArgs(argv: readonly string[]): Flags {
+  return new Flags(parseArgs(argv, TRAIN_FLAGS, "train"));
+}
+
+/** Parses a CLI label column (index if it looks like an integer). */
+export function labelColumnArg(v: string | undefined): string | number | undefined {
+  if (v === undefined) return undefined;
+  return /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+}
+
+/** Resolves the data flags into a data source (validating their combination). */
+export function dataSourceFromFlags(flags: Flags, command: string): { source: DataSource; name: string } {
+  const task = flags.string("task") as DataSource["task"] | undefined;
+  const data = flags.string("data");
+  if (task !== undefined && data !== undefined) throw new InputError(`${command}: give either --task or --data, not both`);
+  if (task === undefined && data === undefined) throw new InputError(`${command}: give --task ${ALL_TASKS.join("|")} or --data FILE.csv`);
+  const generated = task === "spiral" || (SYNTHETIC_TASKS as readonly string[]).includes(task ?? "");
+  if (flags.has("turns") && task !== "spiral") throw new InputError(`--turns applies only to --task spiral`);
+  for (const f of ["noise", "count", "data-seed"]) {
+    if (flags.has(f) && !generated) throw new InputError(`--${f} applies only to the generated sets (--task spiral, ${SYNTHETIC_TASKS.join(", ")})`);
+  }
+  if (flags.has("label-column") && data === undefined) throw new InputError(`--label-column applies only to --data`);
+  const source: DataSource = data !== undefined ? { data, labelColumn: labelColumnArg(flags.string("label-column")) } : { task };
+  if (generated) {
+    const gen = { noise: flags.number("noise"), count: flags.number("count"), seed: flags.number("data-seed") };
+    if (task === "spiral") source.spiral = { turns: flags.number("turns"), ...gen };
+    else source.synthetic = gen;
+  }
+  return { source, name: task ?? "csv" };
+}
+
+/** Default training options of a task name (`csv` for --data). */
+export function taskDefaults(name: string): Omit<TrainOptions, "devices"> {
+  return name in EXTRA_TASK_DEFAULTS ? EXTRA_TASK_DEFAULTS[name as keyof typeof EXTRA_TASK_DEFAULTS] : TASK_DEFAULTS[name as TaskName | "csv"];
+}
+
+/** The training options the flags ask for: the task's defaults, overridden flag by flag. */
+export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOptions, "devices"> {
+  const defaults = taskDefaults(name);
+  return {
+    ...defaults,
+    steps: flags.number("steps") ?? defaults.steps,
+    epochs: flags.number("epochs") ?? defaults.epochs,
+    batchSize: flags.number("batch") ?? defaults.batchSize,
+    lr: flags.number("lr") ?? defaults.lr,
+    schedule: (flags.string("schedule") as Schedule | undefined) ?? defaults.schedule,
+    seed: flags.number("seed") ?? 0,
+    restarts: flags.number("restarts") ?? defaults.restarts,
+    init: { ...defaults.init, spread: flags.number("init-spread") ?? defaults.init?.spread },
+    inputNoise: flags.number("input-noise") ?? defaults.inputNoise,
+    weightDecay: flags.number("weight-decay") ?? defaults.weightDecay,
+    precision: (flags.string("precision") as Precision | undefined) ?? "float64",
+    ...trainRobustnessOptions(flags),
+  };
+}
+
+/** A data set's stratified train/test split as the flags ask (--split-seed, --test-fraction). */
+export function splitDataset(ds: Dataset, flags: Flags): { train: Dataset; test: Dataset; splitSeed: number; testFraction: number } {
+  checkTrainable(ds);
+  const splitSeed = flags.number("split-seed") ?? 0;
+  const testFraction = flags.number("test-fraction") ?? 0.2;
+  const sp = stratifiedSplit(ds, splitSeed, testFraction);
+  if (sp.test.n === 0) throw new InputError(`--test-fraction ${testFraction} leaves no test samples; use a larger fraction or more data`);
+  return { train: sp.train, test: sp.test, splitSeed, testFraction };
+}
+
+/** What the `training` record of a saved model is made of. */
+export interface TrainingRecordInput {
+  /** The command line, e.g. `dynaspin train --task spiral --seed 1`. */
+  command: string;
+  /** The CSV path or task name. */
+  source: string;
+  options: ResolvedTrainOptions;
+  splitSeed: number;
+  testFraction: number;
+  /** The whole data set (train and test rows), whose hash the record keeps. */
+  data: Dataset;
+  selection: RestartSelection;
+  model: Model;
+  train: Dataset;
+  test: Dataset;
+}
+
+/** The saved model's `training` record (with the final train and test accuracy and loss). */
+export function trainingRecord(r: TrainingRecordInput): Record<string, unknown> {
+  const tr = evaluate(r.model, r.train);
+  const te = evaluate(r.model, r.test);
+  return {
+    dynaspin: VERSION,
+    command: r.command,
+    source: r.source,
+    options: { ...r.options },
+    splitSeed: r.splitSeed,
+    testFraction: r.testFraction,
+    dataHash: hashDataset(r.data),
+    chosenRestart: r.selection.chosenRestart,
+    restartLosses: r.selection.restartLosses,
+    trainAccuracy: tr.accuracy,
+    testAccuracy: te.accuracy,
+    trainLoss: tr.loss,
+    testLoss: te.loss,
+  };
+}
+
+/** The text of model.json as `dynaspin train` writes it. */
+export function trainedModelText(model: Model, training: Record<string, unknown>, options: ResolvedTrainOptions): string {
+  return stringifyModel(model, { training, ...(options.hardware ? { hardware: { ...options.hardware } } : {}) });
+}

@@ -1,0 +1,44 @@
+/**
+ * networkFigure draws the unrolled network: one node per oscillator and step, one edge per
+ * non-zero coupling with its sign as colour, bias squares, readout nodes; hover hooks as data
+ * attributes. The palette has ten distinct class colours.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { networkFigure, PALETTE, TINTS } from "../../src/index.js";
+
+test("networkFigure: nodes per oscillator and step, signed edges, biases and readout", () => {
+  const k = 2, steps = 3;
+  const A = new Float64Array(steps * k * k);
+  A[0 * 4 + 1 * 2 + 0] = 0.5; // A(0)[2][1] > 0
+  A[2 * 4 + 0 * 2 + 1] = -1; // A(2)[1][2] < 0
+  const B = new Float64Array(steps * k);
+  B[1 * 2 + 1] = -0.3;
+  const W = Float64Array.from([1, -1, -1, 1]);
+  const values = Float64Array.from({ length: (steps + 1) * k }, (_, q) => q / 8);
+  const svg = networkFigure({ k, steps, A, B, W, classNames: ["a", "b"], values, highlight: { osc: 1, step: 2 } });
+  assert.equal((svg.match(/class="node"/g) ?? []).length, (steps + 1) * k);
+  assert.equal((svg.match(/class="readout"/g) ?? []).length, 2);
+  assert.match(svg, /data-osc="1" data-step="2"/);
+  assert.match(svg, /<path d="[^"]+" stroke="#0072B2"[^>]*><title>A\(0\)\[2\]\[1\] = 0\.5000/);
+  assert.match(svg, /stroke="#D55E00"[^>]*><title>A\(2\)\[1\]\[2\] = -1\.000/);
+  // Two couplings and four readout weights are drawn; zero couplings are not.
+  assert.equal((svg.match(/<title>A\(/g) ?? []).length, 2);
+  assert.equal((svg.match(/<title>W\[/g) ?? []).length, 4);
+  assert.match(svg, /bias B\(1\)\[2\] = -0\.3000/);
+  assert.match(svg, /stroke="#E69F00" stroke-width="3"/, "highlighted node");
+  assert.throws(() => networkFigure({ k, steps, A: A.subarray(1), B, W, classNames: ["a", "b"] }), /A must have steps·k·k = 12 values/);
+});
+
+test("networkFigure keeps only the strongest couplings of a large network and says how many it left out", () => {
+  const k = 30, steps = 1;
+  const A = Float64Array.from({ length: k * k }, (_, q) => Math.sin(q + 1));
+  const svg = networkFigure({ k, steps, A, B: new Float64Array(k), W: new Float64Array(2 * k).fill(0.1), classNames: ["0", "1"], maxEdges: 100 });
+  assert.equal((svg.match(/<title>A\(/g) ?? []).length, 100);
+  assert.match(svg, /800 weakest couplings not drawn/);
+});
+
+test("ten distinct class colours and region tints", () => {
+  assert.equal(new Set(PALETTE).size, 10);
+  assert.equal(new Set(TINTS).size, 10);
+});
