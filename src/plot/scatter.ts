@@ -6,7 +6,7 @@
  */
 import { checkAxis, framed, LEGEND_POSITIONS, type AxisOptions, type Frame, type FrameContent, type FrameSpec, type LegendEntry, type LegendPosition, type ChartBaseOptions } from "./frame.js";
 import { checkSize, hexColor, numbers, optString, sameLength } from "./check.js";
-import { TINTS, color, mix } from "./palette.js";
+import { TINTS, color, mix, sequential } from "./palette.js";
 import { extent } from "./scale.js";
 import { MARKERS, markerPath, svgDocument, text } from "./svg.js";
 import { num, textWidth } from "./text.js";
@@ -26,7 +26,8 @@ export interface ClassPoints {
  * cell (i, j) (i along x, j along y, from x0/y0 upward) is at index `j·nx + i` and covers
  * `[x0 + i·(x1−x0)/nx, x0 + (i+1)·(x1−x0)/nx] × [y0 + j·(y1−y0)/ny, ...]`.
  * Give `prob` (class-1 probability in [0, 1], binary tasks: shaded from class-0 to class-1 tint,
- * with the p = 0.5 boundary drawn) or `label` (class per cell, any number of classes).
+ * with the p = 0.5 boundary drawn), `label` (class per cell, any number of classes) or `value`
+ * (any quantity, e.g. one oscillator's power, on the sequential blue ramp over `valueRange`).
  */
 export interface RegionGrid {
   nx: number;
@@ -37,6 +38,9 @@ export interface RegionGrid {
   y1: number;
   prob?: ArrayLike<number>;
   label?: ArrayLike<number>;
+  value?: ArrayLike<number>;
+  /** Range of the `value` colour ramp. @default [min, max] of `value` */
+  valueRange?: readonly [number, number];
 }
 
 /** A straight line `w0·x + w1·y + c = 0` in data units. */
@@ -83,6 +87,11 @@ export interface ScatterChartOptions extends ChartBaseOptions {
    * them. Every point is still drawn. @default none
    */
   stacks?: { radius: number; minCount: number };
+  /**
+   * Add an invisible hover target per point (`<circle class="hover-target" data-index="i">`, in
+   * point order), so a page can tell which point the pointer is on. @default false
+   */
+  hoverTargets?: boolean;
 }
 
 const LEVELS = 24;
@@ -111,10 +120,11 @@ export function checkRegions(r: RegionGrid, where: string): RegionGrid {
   integer(r.ny, 1, 4096, `${where}.ny`);
   for (const k of ["x0", "x1", "y0", "y1"] as const) finite(r[k], `${where}.${k}`);
   if (!(r.x1 > r.x0) || !(r.y1 > r.y0)) throw new InputError(`${where}: x1 must be > x0 and y1 > y0 (got x ${r.x0}..${r.x1}, y ${r.y0}..${r.y1})`);
-  const grid = r.prob ?? r.label;
-  if (!grid) throw new InputError(`${where}: give prob (class-1 probability per cell) or label (class per cell)`);
-  const g = numbers(grid, `${where}.${r.prob ? "prob" : "label"}`);
-  if (g.length !== r.nx * r.ny) throw new InputError(`${where}.${r.prob ? "prob" : "label"} must have nx·ny = ${r.nx * r.ny} values (got ${g.length})`);
+  const grid = r.prob ?? r.label ?? r.value;
+  const name = r.prob ? "prob" : r.label ? "label" : "value";
+  if (!grid) throw new InputError(`${where}: give prob (class-1 probability per cell), label (class per cell) or value`);
+  const g = numbers(grid, `${where}.${name}`);
+  if (g.length !== r.nx * r.ny) throw new InputError(`${where}.${name} must have nx·ny = ${r.nx * r.ny} values (got ${g.length})`);
   return r;
 }
 
@@ -265,7 +275,20 @@ export function scatterChart(options: ScatterChartOptions): string {
     const { plot, xs, ys } = frame;
     let body = `<g clip-path="${frame.clip}">\n`;
     if (regions) {
-      const g = (regions.prob ?? regions.label)!;
+      const g = (regions.prob ?? regions.label ?? regions.value)!;
+      let vlo = 0, vhi = 1;
+      if (!regions.prob && !regions.label) {
+        if (regions.valueRange) [vlo, vhi] = regions.valueRange;
+        else {
+          vlo = Infinity;
+          vhi = -Infinity;
+          for (let q = 0; q < g.length; q++) if (Number.isFinite(g[q]!)) {
+            vlo = Math.min(vlo, g[q]!);
+            vhi = Math.max(vhi, g[q]!);
+          }
+        }
+        if (!(vhi > vlo)) vhi = vlo + 1;
+      }
       const dx = (regions.x1 - regions.x0) / regions.nx;
       const dy = (regions.y1 - regions.y0) / regions.ny;
       const fill = (v: number): string => {
@@ -274,7 +297,8 @@ export function scatterChart(options: ScatterChartOptions): string {
           // Through white at p = 0.5, so the boundary region reads as uncertain.
           return t < 0.5 ? mix(TINTS[0]!, "#FFFFFF", t * 2) : mix("#FFFFFF", TINTS[1]!, (t - 0.5) * 2);
         }
-        return Number.isInteger(v) && v >= 0 ? TINTS[v % TINTS.length]! : "#FFFFFF";
+        if (regions.label) return Number.isInteger(v) && v >= 0 ? TINTS[v % TINTS.length]! : "#FFFFFF";
+        return sequential(Math.round(((v - vlo) / (vhi - vlo)) * LEVELS) / LEVELS);
       };
       // One rect per run of equal colour along x keeps the SVG small.
       const byColour = new Map<string, string>();
@@ -362,6 +386,11 @@ export function scatterChart(options: ScatterChartOptions): string {
       }
     }
     body += countLayer;
+    if (options.hoverTargets) {
+      body += `<g class="hover-targets" fill="#FFFFFF" fill-opacity="0">`;
+      for (let i = 0; i < pl.length; i++) body += `<circle class="hover-target" data-index="${i}" cx="${num(xs.map(px[i]!))}" cy="${num(ys.map(py[i]!))}" r="${num(Math.max(r + 1.5, 4))}"/>`;
+      body += `</g>\n`;
+    }
     return { body, px: lpx, py: lpy };
   };
   const body = framed(spec, entries, legend, draw);

@@ -553,6 +553,13 @@ export class Trainer {
     return this.run ?? this.trialRun;
   }
 
+  /** The run the next epoch trains, initialised now if it is a restart not yet begun (nothing is trained). */
+  prepare(): TrainingRun {
+    if (this.run !== null) return this.run;
+    this.trialRun ??= new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test, true, this.engine);
+    return this.trialRun;
+  }
+
   /** True when the kept run has trained `options.epochs` epochs. */
   get done(): boolean {
     return this.run !== null && this.run.epochsDone >= this.options.epochs;
@@ -566,8 +573,7 @@ export class Trainer {
   /** Does the next unit of work; see the class comment. Past the end it trains further epochs. */
   advance(): TrainerEvent {
     if (this.run !== null) return { kind: "epoch", metrics: this.run.epoch() };
-    if (this.trialRun === null) this.trialRun = new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test, true, this.engine);
-    const run = this.trialRun;
+    const run = this.prepare();
     if (run.epochsDone < this.trialEpochs) return { kind: "trial", restart: this.restart, metrics: run.epoch() };
     const loss = this.trialEpochs > 0 ? run.history[run.history.length - 1].trainLoss : 0;
     this.restartLosses.push(loss);

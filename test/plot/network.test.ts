@@ -42,3 +42,16 @@ test("ten distinct class colours and region tints", () => {
   assert.equal(new Set(PALETTE).size, 10);
   assert.equal(new Set(TINTS).size, 10);
 });
+
+test("scatterChart: a value map over the plane on the sequential ramp, and per-point hover targets on request", async () => {
+  const { scatterChart } = await import("../../src/index.js");
+  const points = { x: [0.2, 0.8], y: [0.5, 0.5], label: [0, 1] };
+  const plain = scatterChart({ points });
+  assert.doesNotMatch(plain, /hover-target/);
+  const svg = scatterChart({ points, regions: { nx: 2, ny: 1, x0: 0, x1: 1, y0: 0, y1: 1, value: [0, 1] }, hoverTargets: true });
+  assert.equal((svg.match(/class="hover-target" data-index="\d"/g) ?? []).length, 2);
+  // The ramp's two ends: the lightest and the darkest blue.
+  assert.match(svg, /fill="#F7FBFF"/);
+  assert.match(svg, /fill="#08306B"/);
+  assert.throws(() => scatterChart({ points, regions: { nx: 2, ny: 2, x0: 0, x1: 1, y0: 0, y1: 1, value: [0, 1] } }), /value must have nx·ny = 4 values/);
+});
