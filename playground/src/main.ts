@@ -1,7 +1,7 @@
 /**
  * The playground page: controls ⇄ URL state, and charts drawn with the core's pure SVG functions
  * from what the training worker reports. No numeric work beyond sampling the device curve happens
- * here; the network lives in the worker.
+ * here; the network and its training live in the worker.
  */
 import {
   curveFromSpec,
@@ -13,13 +13,16 @@ import {
   confusionFigure,
   currentHistogramFigure,
   figure4,
+  networkFigure,
   operatingRange,
   TASK_DEFAULTS,
   type DeviceSpec,
   type DeviceCurve,
   type EpochMetrics,
 } from "../../src/index.js";
-import { parseState, serializeState, needsNewRun, numberField, LIMITS, DEFAULT_STATE, type PlaygroundState, type DeviceChoice } from "./state.js";
+import { deviceFileJson } from "../../src/device/spec.js";
+import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, DEFAULT_STATE, type PlaygroundState, type DeviceChoice } from "./state.js";
+import { cliArgs, commandLine, CUSTOM_DEVICE_FILE } from "./cli.js";
 import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
 
@@ -36,13 +39,20 @@ let info: DataInfo | null = null;
 let snap: Snapshot | null = null;
 let metricsLog: EpochMetrics[] = [];
 let running = false;
-let finished = false;
+let done = false;
+let phase: "trial" | "train" = "train";
+let runId = 0;
 let lastCommand: "configure" | "import" | "other" = "other";
 let csvFile: { name: string; text: string } | null = null;
 let digitsText: string | null = null;
 /** σ → result for the current network (cleared when it changes), for the accuracy-vs-σ curve. */
 let sigmaCurve = new Map<number, VariationResult>();
 let sigmaKey = "";
+/** The oscillator node whose map is shown (default: oscillator 1 at the last step). */
+let hoverNode: { osc: number; step: number } | null = null;
+/** The data point whose trajectory is shown (index into train then test), and its states. */
+let hoverPoint: number | null = null;
+let trajectory: { index: number; p: Float64Array; k: number; steps: number; predicted: number } | null = null;
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 const send = (m: ToWorker): void => worker.postMessage(m);
@@ -71,12 +81,13 @@ function deviceCurve(s: PlaygroundState): DeviceCurve | string {
 
 // ------------------------------------------------------------------ controls ⇄ state
 
-const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "a", "b", "Ic", "Q", "steps", "lr", "batch", "epochs", "restarts", "seed"] as const;
+const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "steps", "extra", "lr", "batch", "epochs", "restarts", "seed"] as const;
 
 function writeControls(): void {
   $<HTMLSelectElement>("data").value = state.data;
   $<HTMLSelectElement>("device").value = state.device;
   $<HTMLSelectElement>("vparam").value = state.vparam;
+  $<HTMLSelectElement>("speed").value = String(state.speed);
   for (const opt of $<HTMLSelectElement>("vparam").options) opt.disabled = deviceModel(state) === "eq3" && (opt.value === "a" || opt.value === "b");
   $<HTMLInputElement>("relative").checked = state.relative;
   for (const k of NUMBER_FIELDS) $<HTMLInputElement>(k).value = String(state[k]);
@@ -88,10 +99,13 @@ function writeControls(): void {
   sg.value = String(state.sigma);
   $("sigma-value").textContent = String(state.sigma);
   const is2d = state.data !== "digits" && state.data !== "csv";
-  document.querySelectorAll<HTMLElement>(".only-2d").forEach((el) => el.classList.toggle("hide", !is2d));
-  document.querySelectorAll<HTMLElement>(".only-spiral").forEach((el) => el.classList.toggle("hide", state.data !== "spiral"));
-  document.querySelectorAll<HTMLElement>(".only-csv").forEach((el) => el.classList.toggle("hide", state.data !== "csv"));
-  document.querySelectorAll<HTMLElement>(".only-eq4").forEach((el) => el.classList.toggle("hide", deviceModel(state) !== "eq4"));
+  const toggle = (cls: string, show: boolean): void => document.querySelectorAll<HTMLElement>(cls).forEach((el) => el.classList.toggle("hide", !show));
+  toggle(".only-2d", is2d);
+  toggle(".only-spiral", state.data === "spiral");
+  toggle(".only-csv", state.data === "csv");
+  toggle(".only-eq4", deviceModel(state) === "eq4");
+  toggle(".only-custom", state.device === "eq4" || state.device === "eq3");
+  $("command").textContent = commandLine(cliArgs(state, csvFile?.name));
 }
 
 function writeUrl(): void {
@@ -99,43 +113,59 @@ function writeUrl(): void {
   if (location.hash !== hash) window.history.replaceState(null, "", hash);
 }
 
-/** Applies a new state: URL, controls, and a new run when a run field changed. */
+function notice(text: string, error = false): void {
+  const el = $("notice");
+  el.textContent = text;
+  el.classList.toggle("error", error);
+}
+
+/** Applies a new state: URL, controls, and a new run when a data, device or architecture field changed. */
 function setState(next: PlaygroundState, force = false): void {
   const prev = state;
-  next.t = Math.min(next.t, next.steps);
+  // The step slider follows n: it stays on the last step when it was there.
+  if (next.steps !== prev.steps && (prev.t === prev.steps || next.t > next.steps)) next.t = next.steps;
   state = next;
   writeUrl();
   writeControls();
-  if (force || needsNewRun(prev, next)) void configure();
-  else {
-    renderStates();
-    if (prev.sigma !== next.sigma || prev.vparam !== next.vparam || prev.relative !== next.relative) requestVariation();
+  const why = resetReason(prev, next);
+  if (force || why) {
+    if (why && info) notice(`New run: ${why}. (Data, device and architecture changes start over; learning rate, batch size and epochs apply live.)`);
+    void configure();
+    return;
   }
+  if (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs) {
+    send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs });
+    const what = [prev.lr !== next.lr && `learning rate ${next.lr}`, prev.batch !== next.batch && `batch size ${next.batch || "all"}`, prev.epochs !== next.epochs && `${next.epochs} epochs`].filter(Boolean).join(", ");
+    notice(`Applied live from epoch ${metricsLog.length ? metricsLog[metricsLog.length - 1].epoch : 0}: ${what} (the network keeps training from where it is).`);
+  }
+  if (prev.speed !== next.speed) send({ type: "speed", epochsPerSecond: next.speed });
+  renderStates();
+  if (prev.sigma !== next.sigma || prev.vparam !== next.vparam || prev.relative !== next.relative) requestVariation();
 }
 
 function family(data: PlaygroundState["data"]): "digits" | "csv" | "2d" {
   return data === "digits" || data === "csv" ? data : "2d";
 }
 
-/** Training settings of a task: the CLI's `TASK_DEFAULTS` for digits and CSV, the page defaults for 2-D sets. */
-function taskSettings(data: PlaygroundState["data"]): Pick<PlaygroundState, "steps" | "epochs" | "restarts" | "lr" | "batch"> {
+/** Training settings of a task: `dynaspin train`'s defaults for it (TASK_DEFAULTS). */
+function taskSettings(data: PlaygroundState["data"]): Pick<PlaygroundState, "steps" | "epochs" | "restarts" | "lr" | "batch" | "t"> {
   const f = family(data);
-  if (f === "2d") return { steps: DEFAULT_STATE.steps, epochs: DEFAULT_STATE.epochs, restarts: DEFAULT_STATE.restarts, lr: DEFAULT_STATE.lr, batch: DEFAULT_STATE.batch };
-  const t = TASK_DEFAULTS[f];
-  return {
-    steps: numberField("steps", t.steps),
-    epochs: numberField("epochs", t.epochs),
-    restarts: numberField("restarts", t.restarts),
-    lr: numberField("lr", t.lr),
-    batch: numberField("batch", t.batchSize),
-  };
+  const t = TASK_DEFAULTS[f === "2d" ? "spiral" : f];
+  const steps = numberField("steps", t.steps);
+  return { steps, t: steps, epochs: numberField("epochs", t.epochs), restarts: numberField("restarts", t.restarts), lr: numberField("lr", t.lr), batch: numberField("batch", t.batchSize) };
 }
 
 function bindControls(): void {
   for (const k of NUMBER_FIELDS) {
-    $<HTMLInputElement>(k).addEventListener("change", (ev) => {
-      const v = numberField(k, (ev.target as HTMLInputElement).value);
-      const next = { ...state, [k]: v };
+    const el = $<HTMLInputElement>(k);
+    el.addEventListener("change", () => {
+      const r = checkField(k, el.value);
+      if ("error" in r) {
+        notice(`${r.error}; kept ${state[k]}.`, true);
+        el.value = String(state[k]);
+        return;
+      }
+      const next = { ...state, [k]: r.value };
       // Editing a parameter of a preset makes it a custom curve of the same model.
       if ((k === "a" || k === "b" || k === "Ic" || k === "Q") && state.device !== "eq4" && state.device !== "eq3") next.device = deviceModel(state);
       setState(next);
@@ -158,6 +188,7 @@ function bindControls(): void {
     if (deviceModel(next) === "eq3" && (next.vparam === "a" || next.vparam === "b")) next.vparam = "Ic";
     setState(next);
   });
+  $<HTMLSelectElement>("speed").addEventListener("change", (ev) => setState({ ...state, speed: numberField("speed", (ev.target as HTMLSelectElement).value) }));
   $<HTMLSelectElement>("vparam").addEventListener("change", (ev) => setState({ ...state, vparam: (ev.target as HTMLSelectElement).value as PlaygroundState["vparam"] }));
   $<HTMLInputElement>("relative").addEventListener("change", (ev) => setState({ ...state, relative: (ev.target as HTMLInputElement).checked }));
   $<HTMLInputElement>("t").addEventListener("input", (ev) => setState({ ...state, t: numberField("t", (ev.target as HTMLInputElement).value) }));
@@ -170,11 +201,25 @@ function bindControls(): void {
   });
   $("start").addEventListener("click", () => {
     if (running) send({ type: "pause" });
-    else send({ type: "start" });
+    else {
+      if (done) notice(`Continuing: another ${state.epochs} epochs, the cosine schedule stretched over the whole run.`);
+      send({ type: "start" });
+    }
   });
   $("step").addEventListener("click", () => send({ type: "step" }));
-  $("reset").addEventListener("click", () => setState({ ...state }, true));
-  $("export").addEventListener("click", () => send({ type: "export" }));
+  $("reset").addEventListener("click", () => {
+    notice("New run from a fresh initialisation.");
+    setState({ ...state }, true);
+  });
+  $("regenerate").addEventListener("click", () => setState({ ...state, dataSeed: (state.dataSeed + 1) % (LIMITS.dataSeed[1] + 1) }));
+  $("export").addEventListener("click", () => {
+    lastCommand = "other";
+    send({ type: "export" });
+  });
+  $("device-export").addEventListener("click", () => {
+    const curve = deviceCurve(state);
+    if (typeof curve !== "string") download(CUSTOM_DEVICE_FILE, deviceFileJson(curve));
+  });
   $<HTMLInputElement>("csv-file").addEventListener("change", async (ev) => {
     const file = (ev.target as HTMLInputElement).files?.[0];
     if (!file) return;
@@ -200,6 +245,35 @@ function bindControls(): void {
   window.addEventListener("hashchange", () => {
     const next = parseState(location.hash);
     if (serializeState(next) !== serializeState(state)) setState(next);
+  });
+  // Hover: a data point (input plane or state scatter) → its trajectory; an oscillator → its map.
+  const pointHover = (chart: string, offset: () => number): void => {
+    const el = $(chart);
+    el.addEventListener("mouseover", (ev) => {
+      const t = (ev.target as Element).closest?.(".hover-target");
+      if (!t) return;
+      const index = Number(t.getAttribute("data-index")) + offset();
+      if (index === hoverPoint) return;
+      hoverPoint = index;
+      send({ type: "trajectory", index });
+    });
+    el.addEventListener("mouseleave", () => {
+      hoverPoint = null;
+      trajectory = null;
+      renderNetwork();
+      renderTrajectory();
+    });
+  };
+  pointHover("chart-input", () => 0);
+  pointHover("chart-states", () => info?.trainN ?? 0);
+  $("chart-network").addEventListener("mouseover", (ev) => {
+    const g = (ev.target as Element).closest?.(".node");
+    if (!g) return;
+    const osc = Number(g.getAttribute("data-osc")), step = Number(g.getAttribute("data-step"));
+    if (hoverNode && hoverNode.osc === osc && hoverNode.step === step) return;
+    hoverNode = { osc, step };
+    renderNetwork();
+    renderNodeMap();
   });
 }
 
@@ -230,16 +304,32 @@ async function loadDigits(): Promise<string> {
 
 let configureSerial = 0;
 
+/** Forgets everything about the previous network (so no panel reports it). */
+function clearRun(): void {
+  running = false;
+  done = false;
+  metricsLog = [];
+  snap = null;
+  info = null;
+  trajectory = null;
+  hoverPoint = null;
+  sigmaCurve = new Map();
+  sigmaKey = "";
+  runId = -1;
+  $("warning").textContent = "";
+  const summary = $("variation-summary");
+  summary.textContent = "Train, then move σ: the network is re-evaluated on 40 device draws.";
+  delete summary.dataset.sigma;
+  delete summary.dataset.mean;
+  $("chart-variation").innerHTML = "";
+  $("chart-sigma").innerHTML = "";
+}
+
 async function configure(): Promise<void> {
   const serial = ++configureSerial;
   $("data-error").textContent = "";
   $("device-error").textContent = "";
-  running = false;
-  finished = false;
-  metricsLog = [];
-  snap = null;
-  info = null;
-  sigmaCurve = new Map();
+  clearRun();
   renderAll();
   const curve = deviceCurve(state);
   if (typeof curve === "string") {
@@ -255,7 +345,6 @@ async function configure(): Promise<void> {
     }
     if (state.data === "csv") {
       if (!csvFile) {
-        info = null;
         renderAll();
         setStatus("choose a CSV file to upload", true);
         return;
@@ -269,6 +358,7 @@ async function configure(): Promise<void> {
   if (serial !== configureSerial) return;
   lastCommand = "configure";
   setStatus("preparing…");
+  send({ type: "speed", epochsPerSecond: state.speed });
   send({ type: "configure", config });
 }
 
@@ -285,12 +375,25 @@ function setStatus(text: string, busyOrError = false): void {
 
 function updateButtons(): void {
   const start = $<HTMLButtonElement>("start");
-  start.textContent = running ? "Pause" : "Start";
+  start.textContent = running ? "Pause" : done ? "Continue" : "Start";
   start.setAttribute("aria-pressed", String(running));
-  start.disabled = !info || (finished && !running);
-  $<HTMLButtonElement>("step").disabled = !info || running || finished;
+  start.disabled = !info;
+  $<HTMLButtonElement>("step").disabled = !info || running;
   $<HTMLButtonElement>("reset").disabled = !info;
-  $<HTMLButtonElement>("export").disabled = !snap;
+  $<HTMLButtonElement>("export").disabled = !snap || phase === "trial";
+}
+
+/** A run that ends no better than always answering the most common class learned nothing: say so. */
+function checkFailure(): void {
+  const w = $("warning");
+  const last = metricsLog[metricsLog.length - 1];
+  if (!info || !last || !Number.isFinite(last.testAccuracy)) return;
+  const chance = info.majority;
+  if (last.testAccuracy <= chance + 0.02 || last.trainAccuracy <= chance + 0.02) {
+    w.textContent =
+      `This run learned nothing: test accuracy ${pct(last.testAccuracy)} (train ${pct(last.trainAccuracy)}) is what always answering the most common class gives (${pct(chance)}). ` +
+      `Try another seed or more restarts, a smaller learning rate, or a device whose operating window suits the data (see the currents histogram).`;
+  } else w.textContent = "";
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
@@ -299,28 +402,45 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case "ready":
       info = m.info;
       snap = m.snapshot;
-      metricsLog = [];
+      runId = m.run;
+      phase = m.snapshot.phase;
+      if (!hoverNode || hoverNode.osc >= snap.k || hoverNode.step > snap.steps) hoverNode = { osc: 0, step: snap.steps };
+      $("command").textContent = commandLine(info.args);
       renderAll();
       break;
     case "metrics":
+      if (m.reset) metricsLog = [];
       metricsLog.push(...m.metrics);
       renderReadouts();
       break;
     case "snapshot":
       snap = m.snapshot;
+      phase = snap.phase;
+      if (hoverNode && (hoverNode.osc >= snap.k || hoverNode.step > snap.steps)) hoverNode = { osc: 0, step: snap.steps };
       renderAll();
+      if (hoverPoint !== null) send({ type: "trajectory", index: hoverPoint });
+      break;
+    case "trajectory":
+      if (m.index !== hoverPoint) break;
+      trajectory = m;
+      renderNetwork();
+      renderTrajectory();
       break;
     case "status": {
       running = m.running;
-      finished = m.epoch >= m.epochs;
+      done = m.done;
+      phase = m.phase;
       const label = m.message === "training" ? `training (${m.epochs} epochs)` : m.message;
       setStatus(label);
       updateButtons();
-      if (!m.running && (m.message === "paused" || m.message === "finished" || m.message === "imported")) requestVariation();
+      if (!m.running && /^(paused|finished|imported|chose)/.test(m.message)) {
+        requestVariation();
+        if (m.done) checkFailure();
+      }
       break;
     }
     case "variation":
-      renderVariation(m.result);
+      if (m.result.run === runId) renderVariation(m.result);
       break;
     case "variation-error":
       $("variation-summary").textContent = m.message;
@@ -330,11 +450,13 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       download("dynaspin-model.json", m.text);
       break;
     case "imported":
+      runId = m.run;
       adoptImported(m.steps, m.device);
       break;
     case "error": {
       const target = lastCommand === "configure" ? "data-error" : lastCommand === "import" ? "model-error" : null;
       if (target) $(target).textContent = m.message;
+      else $("warning").textContent = m.message;
       setStatus(`error: ${m.message}`, true);
       running = false;
       updateButtons();
@@ -346,7 +468,7 @@ worker.onerror = (ev) => setStatus(`worker error: ${ev.message}`, true);
 
 /** Shows an imported model's steps and device in the controls (without restarting the run). */
 function adoptImported(steps: number, device: DeviceSpec | DeviceSpec[]): void {
-  const next = { ...state, steps, t: Math.min(state.t, steps) };
+  const next = { ...state, steps, t: steps };
   if (!Array.isArray(device) && (device.model === "eq4" || device.model === "eq3")) {
     const preset = (Object.keys(PRESETS) as (keyof typeof PRESETS)[]).find((p) => JSON.stringify(PRESETS[p].spec) === JSON.stringify(device));
     next.device = preset ?? (device.model as "eq4" | "eq3");
@@ -382,7 +504,7 @@ function pct(v: number): string {
 function renderReadouts(): void {
   const last = metricsLog[metricsLog.length - 1];
   const epoch = last ? last.epoch : (snap?.epoch ?? 0);
-  $("epoch").textContent = String(epoch);
+  $("epoch").textContent = phase === "trial" ? `${epoch} (trial)` : String(epoch);
   const testAcc = last && Number.isFinite(last.testAccuracy) ? last.testAccuracy : (snap?.testAccuracy ?? NaN);
   const trainAcc = last ? last.trainAccuracy : NaN;
   const out = $("test-accuracy");
@@ -395,14 +517,13 @@ function renderReadouts(): void {
 function renderAll(): void {
   renderReadouts();
   renderInput();
+  renderNetwork();
+  renderNodeMap();
+  renderTrajectory();
   renderStates();
   renderDevice();
   renderConfusion();
   updateButtons();
-  if (!snap) {
-    $("chart-variation").innerHTML = "";
-    $("chart-sigma").innerHTML = "";
-  }
 }
 
 function setChart(id: string, svg: string): void {
@@ -418,21 +539,98 @@ function safe(id: string, draw: () => string): void {
   }
 }
 
+const classLabels = (): string[] => (info?.classNames ?? []).map((c) => `class ${c}`);
+
 function renderInput(): void {
-  const panel = $("panel-input");
   const pts = info?.points;
-  panel.hidden = !pts;
+  $("panel-input").hidden = !pts;
   if (!pts) return;
+  const plane = snap?.plane;
   safe("chart-input", () =>
     scatterChart({
       points: pts,
-      classNames: info!.classNames.map((c) => `class ${c}`),
-      regions: snap?.regions ?? undefined,
-      xAxis: { label: "x" },
-      yAxis: { label: "y" },
+      classNames: classLabels(),
+      regions: plane ? { nx: plane.nx, ny: plane.ny, x0: plane.x0, x1: plane.x1, y0: plane.y0, y1: plane.y1, ...(plane.prob ? { prob: plane.prob } : { label: plane.label }) } : undefined,
+      xAxis: { label: "x₁" },
+      yAxis: { label: "x₂" },
       markerSize: 2.5,
       width: 420,
       height: 380,
+      hoverTargets: true,
+    }),
+  );
+}
+
+function renderNetwork(): void {
+  if (!snap || !info) return setChart("chart-network", "");
+  const s = snap;
+  const values = trajectory && trajectory.k === s.k && trajectory.steps === s.steps ? trajectory.p : undefined;
+  const who = values && trajectory ? `: point ${trajectory.index + 1} (class ${info.classNames[info.points?.label[trajectory.index] ?? 0] ?? "?"}, predicted ${info.classNames[trajectory.predicted]})` : "";
+  safe("chart-network", () =>
+    networkFigure({
+      k: s.k,
+      steps: s.steps,
+      A: s.A,
+      B: s.B,
+      W: s.W,
+      classNames: info!.classNames,
+      values,
+      valueMax: 1,
+      highlight: hoverNode ?? undefined,
+      width: Math.max(520, Math.min(900, 70 * (s.steps + 2) + 110)),
+      title: `${s.phase === "trial" ? "Candidate under trial" : "Network"} at epoch ${s.epoch}${who}`,
+    }),
+  );
+}
+
+function renderNodeMap(): void {
+  const s = snap;
+  if (!s || !hoverNode) return setChart("chart-node", "");
+  const { osc, step } = hoverNode;
+  if (!s.plane || !info?.points) {
+    setChart("chart-node", `<p class="summary">Oscillator ${osc + 1} at step ${step}. Maps over the input plane need 2-D data; for this data set, hover the test points in the state scatter to follow their p(t).</p>`);
+    return;
+  }
+  const plane = s.plane;
+  const cells = plane.nx * plane.ny;
+  const value = new Float64Array(cells);
+  for (let q = 0; q < cells; q++) value[q] = plane.p[(step * cells + q) * s.k + osc];
+  const pts = info.points;
+  safe("chart-node", () =>
+    scatterChart({
+      points: pts,
+      classNames: classLabels(),
+      regions: { nx: plane.nx, ny: plane.ny, x0: plane.x0, x1: plane.x1, y0: plane.y0, y1: plane.y1, value, valueRange: [0, 1] },
+      xAxis: { label: "x₁" },
+      yAxis: { label: "x₂" },
+      markerSize: 1.6,
+      opacity: 0.45,
+      legend: "none",
+      width: 360,
+      height: 330,
+      title: `p${osc + 1}(${step}) over the input plane`,
+    }),
+  );
+}
+
+function renderTrajectory(): void {
+  const tr = trajectory;
+  if (!tr || !info) {
+    setChart("chart-trajectory", `<p class="summary">Hover a data point (input plane or state scatter) to follow its states p(t) through all ${snap?.steps ?? state.steps} steps; the circles of the network take its values.</p>`);
+    return;
+  }
+  const steps = Array.from({ length: tr.steps + 1 }, (_, t) => t);
+  const shown = Math.min(tr.k, 10);
+  const series = Array.from({ length: shown }, (_, i) => ({ label: `p${i + 1}`, x: steps, y: steps.map((t) => tr.p[t * tr.k + i]), style: "linepoints" as const }));
+  const label = info.points ? info.points.label[tr.index] : -1;
+  safe("chart-trajectory", () =>
+    lineChart({
+      series,
+      x: { label: "Step t" },
+      y: { label: "Power p", min: 0, max: 1 },
+      width: 360,
+      height: 330,
+      title: `Point ${tr.index + 1}${label >= 0 ? ` (class ${info!.classNames[label]})` : ""} → predicted ${info!.classNames[tr.predicted]}` + (tr.k > shown ? ` (first ${shown} of ${tr.k})` : ""),
     }),
   );
 }
@@ -460,13 +658,14 @@ function renderStates(): void {
   safe("chart-states", () =>
     scatterChart({
       points: { x, y, label: s.stateLabels },
-      classNames: (info?.classNames ?? []).map((c) => `class ${c}`),
+      classNames: classLabels(),
       xAxis: { label: `p${o0 + 1}(${t})`, min: lo - pad, max: hi + pad },
       yAxis: { label: `p${o1 + 1}(${t})`, min: lo - pad, max: hi + pad },
       lines,
       markerSize: 2.5,
       width: 420,
       height: 380,
+      hoverTargets: true,
       title: s.k > 2 ? `oscillators ${o0 + 1} and ${o1 + 1} of ${s.k}, step ${t} of ${s.steps}` : `step ${t} of ${s.steps}`,
     }),
   );
@@ -474,7 +673,7 @@ function renderStates(): void {
 
 function renderCurves(): void {
   if (metricsLog.length === 0) {
-    setChart("chart-accuracy", `<p class="summary">No epochs trained in this session yet: press Start or Step one epoch.</p>`);
+    setChart("chart-accuracy", `<p class="summary">No epochs trained yet: press Start or Step one epoch.</p>`);
     setChart("chart-loss", "");
     return;
   }
@@ -485,6 +684,7 @@ function renderCurves(): void {
   const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
   const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite));
   const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
+  const title = phase === "trial" ? "Initialisation under trial" : undefined;
   safe("chart-accuracy", () =>
     lineChart({
       series: [{ label: "train", x: ep, y: trA, style }, ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],
@@ -492,6 +692,7 @@ function renderCurves(): void {
       y: { label: "Accuracy", unit: "%", min: accLo, max: 100 },
       width: 420,
       height: 220,
+      title,
     }),
   );
   safe("chart-loss", () =>
@@ -537,25 +738,17 @@ function renderConfusion(): void {
   safe("chart-confusion", () => confusionFigure({ matrix: snap!.confusion, labels: info!.classNames }));
 }
 
-function quantile(sorted: number[], q: number): number {
-  const pos = q * (sorted.length - 1);
-  const i = Math.floor(pos);
-  return i + 1 < sorted.length ? sorted[i] + (pos - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
-}
-
 function renderVariation(r: VariationResult): void {
   const acc = Array.from(r.accuracies).sort((a, b) => a - b);
-  const mean = acc.reduce((s, v) => s + v, 0) / acc.length;
-  const p5 = quantile(acc, 0.05), p95 = quantile(acc, 0.95);
   const sig = `σ = ${r.sigma}${r.relative ? " (relative)" : ""} on ${r.param}`;
   const summary = $("variation-summary");
   summary.textContent =
-    `${sig}: mean test accuracy ${pct(mean)}, 5–95 %: ${pct(p5)} – ${pct(p95)} over ${acc.length} device draws` +
+    `${sig}: mean test accuracy ${pct(r.mean)}, 5–95 %: ${pct(r.p5)} – ${pct(r.p95)} over ${r.trials} device draws` +
     ` (nominal devices ${pct(r.baseline)}, epoch ${r.epoch})` +
     (r.clipped ? `; ${r.clipped} non-physical draws clipped` : "");
   summary.dataset.sigma = String(r.sigma);
   summary.dataset.param = r.param;
-  summary.dataset.mean = String(mean);
+  summary.dataset.mean = String(r.mean);
   const lo = Math.max(0, Math.floor(20 * acc[0] - 0.5) / 20);
   safe("chart-variation", () =>
     histogramChart({
@@ -569,7 +762,7 @@ function renderVariation(r: VariationResult): void {
       height: 240,
     }),
   );
-  const key = `${r.param}|${r.relative}|${r.epoch}`;
+  const key = `${r.run}|${r.param}|${r.relative}|${r.epoch}`;
   if (key !== sigmaKey) {
     sigmaKey = key;
     sigmaCurve = new Map();
@@ -577,10 +770,7 @@ function renderVariation(r: VariationResult): void {
   sigmaCurve.set(r.sigma, r);
   const sig2 = [...sigmaCurve.keys()].sort((a, b) => a - b);
   if (sig2.length < 2) return setChart("chart-sigma", "");
-  const stats = sig2.map((s) => {
-    const v = Array.from(sigmaCurve.get(s)!.accuracies).sort((a, b) => a - b);
-    return { mean: v.reduce((t, x) => t + x, 0) / v.length, p5: quantile(v, 0.05), p95: quantile(v, 0.95) };
-  });
+  const stats = sig2.map((s) => sigmaCurve.get(s)!);
   safe("chart-sigma", () =>
     figure4({
       sigma: sig2,
@@ -599,6 +789,9 @@ for (const k of NUMBER_FIELDS) {
   if (!el.min) el.min = String(lo);
   if (!el.max) el.max = String(hi);
 }
+// The extra-oscillator control waits for the library's --oscillators option.
+$<HTMLInputElement>("extra").disabled = true;
+void DEFAULT_STATE;
 writeUrl();
 writeControls();
 bindControls();

@@ -1,33 +1,33 @@
 /// <reference lib="webworker" />
 /**
- * The training worker: owns the data, the network and the training loop (`TrainingRun` from the
- * core), so the page never freezes. It trains in slices of ~50 ms, posts every epoch's metrics and,
- * at most every 200 ms, a snapshot (states, decision regions, currents, confusion).
+ * The training worker: owns the data and the library's own step-by-step training (`Trainer`, the
+ * loop `dynaspin train` runs), so the page never freezes. The run's options come from the
+ * `dynaspin train` command line of the page state, resolved by the CLI's own code
+ * (src/cli/train-options.ts), so the exported model equals the CLI's byte for byte.
+ *
+ * Training goes at a chosen speed (epochs per second, or as fast as possible in ~50 ms slices);
+ * every epoch's metrics are posted, and a snapshot (parameters, states, input-plane maps,
+ * currents, confusion) at most every 200 ms.
  */
 import {
   makeSpiral,
+  makeSynthetic,
   parseDigits,
   parseCsvDataset,
-  stratifiedSplit,
-  fitNormalization,
-  createModel,
   curveFromSpec,
+  Trainer,
   TrainingRun,
   resolveTrainOptions,
   runForward,
   evaluate,
   parseModel,
-  stringifyModel,
-  Rng,
-  deriveSeed,
-  makeSynthetic,
-  drawDevices,
-  TASK_DEFAULTS,
+  inputPlane,
+  robustnessSweep,
   type Dataset,
-  type Model,
   type EpochMetrics,
-  type ResolvedTrainOptions,
 } from "../../src/index.js";
+import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
+import { cliArgs } from "./cli.js";
 import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo } from "./protocol.js";
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
@@ -35,85 +35,107 @@ const post = (m: FromWorker, transfer: Transferable[] = []): void => ctx.postMes
 
 interface Session {
   config: RunConfig;
+  args: string[];
+  source: string;
+  splitSeed: number;
+  testFraction: number;
   train: Dataset;
   test: Dataset;
-  options: ResolvedTrainOptions;
-  /** Candidate initialisations (restarts); after the trial, only the chosen one. */
-  runs: TrainingRun[];
-  chosen: boolean;
+  trainer: Trainer;
   running: boolean;
   lastSnapshot: number;
-  imported: boolean;
+  /** What made this run differ from the CLI command (live changes, continuation, import). */
+  changes: string[];
+  /** Identifies the network (for results computed on it). */
+  id: number;
 }
 
 let session: Session | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** Epochs per second; 0 = as fast as possible. */
+let speed = 0;
+let nextId = 1;
 
-function dataset(config: RunConfig): Dataset {
-  const s = config.state;
-  switch (s.data) {
+/** The data set the CLI would load for these flags (generated, shipped digits, or the uploaded CSV). */
+function dataset(config: RunConfig, source: ReturnType<typeof dataSourceFromFlags>["source"]): Dataset {
+  switch (source.task) {
     case "spiral":
-      return makeSpiral({ count: s.count, turns: s.turns, noise: s.noise, seed: s.dataSeed });
+      return makeSpiral(source.spiral ?? {});
     case "circles":
     case "xor":
     case "gaussians":
-      return makeSynthetic(s.data, { count: s.count, noise: s.noise, seed: s.dataSeed });
+      return makeSynthetic(source.task, source.synthetic ?? {});
     case "digits":
       if (config.digitsText === undefined) throw new Error("digits data not loaded");
       return parseDigits(config.digitsText, "digits.csv");
-    case "csv":
+    case undefined:
       if (!config.csv) throw new Error("no CSV file loaded: choose one with “Upload CSV”");
       return parseCsvDataset(config.csv.text, { file: config.csv.name });
+    default:
+      throw new Error(`the playground cannot load task ${source.task}`);
   }
 }
 
-function newModel(train: Dataset, classes: number, steps: number, config: RunConfig): Model {
-  const curve = curveFromSpec(config.device, "device.");
-  const m = createModel(train.d, steps, classes, curve);
-  m.normalization = fitNormalization(train);
-  m.classNames = train.classNames.slice();
-  return m;
+/** A plain message when the test share holds out no rows (e.g. one row per class). */
+function checkTestShare(ds: Dataset, fraction: number, name: string): void {
+  const counts = new Array<number>(ds.classNames.length).fill(0);
+  for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
+  const held = counts.reduce((s, c) => s + Math.round(fraction * c), 0);
+  if (held > 0) return;
+  const smallest = Math.min(...counts.filter((c) => c > 0));
+  const need = Math.ceil(0.5 / fraction);
+  throw new Error(
+    `${name}: a test share of ${Math.round(fraction * 100)} % holds out no rows, so there would be nothing to test on: ` +
+      `each class has at most ${Math.max(...counts)} row${Math.max(...counts) === 1 ? "" : "s"} (smallest ${smallest}). ` +
+      `Add rows (at least ${need} per class at this share) or raise the test share.`,
+  );
 }
 
 function configure(config: RunConfig): void {
   stop();
   session = null;
   const s = config.state;
-  const ds = dataset(config);
-  const split = stratifiedSplit(ds, s.dataSeed, 0.2);
-  const classes = ds.classNames.length;
-  const options = resolveTrainOptions({
-    steps: s.steps,
-    epochs: s.epochs,
-    batchSize: s.batch,
-    lr: s.lr,
-    schedule: "cosine",
-    seed: s.seed,
-    restarts: s.restarts,
-    // The CLI's tuned initialisation and augmentation for this kind of task.
-    init: { ...TASK_DEFAULTS[s.data === "digits" ? "digits" : s.data === "csv" ? "csv" : "spiral"].init },
-    inputNoise: s.data === "digits" ? TASK_DEFAULTS.digits.inputNoise : 0,
-  });
-  const runs: TrainingRun[] = [];
-  for (let r = 0; r < options.restarts; r++) {
-    runs.push(new TrainingRun(newModel(split.train, classes, s.steps, config), split.train, options, deriveSeed(s.seed, r), split.test));
-  }
-  session = { config, train: split.train, test: split.test, options, runs, chosen: runs.length === 1, running: false, lastSnapshot: 0, imported: false };
+  const args = cliArgs(s, config.csv?.name);
+  const flags = parseTrainArgs(args);
+  const { source, name } = dataSourceFromFlags(flags, "train");
+  const ds = dataset(config, source);
+  checkTestShare(ds, flags.number("test-fraction") ?? 0.2, config.csv?.name ?? name);
+  const split = splitDataset(ds, flags);
+  const options = trainOptionsFromFlags(flags, name);
+  const devices = curveFromSpec(config.device, "device.");
+  const trainer = new Trainer(split.train, { ...options, devices, test: split.test });
+  session = {
+    config,
+    args,
+    source: source.data ?? name,
+    splitSeed: split.splitSeed,
+    testFraction: split.testFraction,
+    train: split.train,
+    test: split.test,
+    trainer,
+    running: false,
+    lastSnapshot: 0,
+    changes: [],
+    id: nextId++,
+  };
+  const counts = new Array<number>(trainer.classes).fill(0);
+  for (let r = 0; r < split.test.n; r++) counts[split.test.y[r]]++;
   const info: DataInfo = {
     n: ds.n,
     d: ds.d,
-    classes,
+    classes: trainer.classes,
     classNames: ds.classNames.slice(),
     trainN: split.train.n,
     testN: split.test.n,
+    majority: Math.max(...counts) / split.test.n,
     points: null,
+    args,
   };
   if (ds.d === 2) {
-    const all = [split.train, split.test];
     const n = split.train.n + split.test.n;
     const x = new Float64Array(n), y = new Float64Array(n), label = new Int32Array(n);
     let r = 0;
-    for (const part of all) {
+    for (const part of [split.train, split.test]) {
       for (let i = 0; i < part.n; i++, r++) {
         x[r] = part.x[2 * i];
         y[r] = part.x[2 * i + 1];
@@ -122,55 +144,69 @@ function configure(config: RunConfig): void {
     }
     info.points = { x, y, label };
   }
-  post({ type: "ready", info, snapshot: snapshot(runs[0]) });
+  // The first network to train, initialised but not trained, so there is one to show (a single
+  // restart is chosen at once: there is nothing to try).
+  if (trainer.options.restarts === 1) trainer.advance();
+  const first = trainer.prepare();
+  post({ type: "metrics", reset: true, metrics: first.history.slice() });
+  post({ type: "ready", info, snapshot: snapshot(), run: session.id });
   status("ready");
 }
 
 function current(): TrainingRun {
-  if (!session) throw new Error("no run configured");
-  return session.runs[0];
+  const run = session?.trainer.current;
+  if (!run) throw new Error("no run configured");
+  return run;
+}
+
+function phase(): "trial" | "train" {
+  return session && session.trainer.run === null ? "trial" : "train";
 }
 
 function status(message: string): void {
   if (!session) return;
-  const run = session.runs[0];
-  post({ type: "status", running: session.running, epoch: run.epochsDone, epochs: session.options.epochs, message });
+  const t = session.trainer;
+  const run = current();
+  post({ type: "status", running: session.running, phase: phase(), epoch: run.epochsDone, epochs: t.options.epochs, message, done: t.done });
 }
 
-/**
- * Trains every restart for its trial epochs (round-robin until `deadline`, so a pause is never
- * far away) and then keeps the one with the lowest training loss, as `train()` does. Returns the
- * chosen run's history once chosen (its trial epochs count), else null.
- */
-function chooseRestart(deadline: number): EpochMetrics[] | null {
+/** Status text while restarts are tried. */
+function trialText(): string {
+  const t = session!.trainer;
+  return `trying initialisation ${t.restart + 1} of ${t.options.restarts} (trial epoch ${current().epochsDone} of ${t.trialLength})`;
+}
+
+/** One unit of the library's training; returns the metrics to post (reset = a new curve starts). */
+function advance(): { reset: boolean; metrics: EpochMetrics[]; trained: boolean } {
+  const t = session!.trainer;
+  const before = t.current;
+  const ev = t.advance();
+  if (ev.kind === "selected") return { reset: true, metrics: ev.run.history.slice(), trained: false };
+  if (ev.kind === "trial") return { reset: t.current !== before, metrics: [ev.metrics], trained: true };
+  return { reset: false, metrics: [ev.metrics], trained: true };
+}
+
+/** Trains until `deadline`, or exactly one epoch when `one`, posting the metrics. */
+function work(deadline: number, one: boolean): void {
   const s = session!;
-  if (s.chosen) return [];
-  const trial = Math.min(s.options.restartEpochs, s.options.epochs);
-  for (const run of s.runs) {
-    while (run.epochsDone < trial && performance.now() < deadline) run.epoch();
-    if (run.epochsDone < trial) {
-      const done = s.runs.reduce((t, r) => t + r.epochsDone, 0);
-      status(`choosing among ${s.runs.length} initialisations (${Math.round((100 * done) / (trial * s.runs.length))} %)`);
-      return null;
-    }
+  let batch: EpochMetrics[] = [];
+  const flush = (): void => {
+    if (batch.length) post({ type: "metrics", reset: false, metrics: batch });
+    batch = [];
+  };
+  for (;;) {
+    const wasTrial = s.trainer.run === null;
+    const r = advance();
+    if (r.reset) {
+      flush();
+      post({ type: "metrics", reset: true, metrics: r.metrics });
+      if (wasTrial && s.trainer.run !== null) status("training");
+    } else batch.push(...r.metrics);
+    if (s.trainer.done) break;
+    // The choice of restart trains nothing: one epoch means one more unit then.
+    if (one ? r.trained : performance.now() >= deadline) break;
   }
-  let best = 0, bestLoss = Infinity;
-  s.runs.forEach((run, r) => {
-    const loss = run.history.length ? run.history[run.history.length - 1].trainLoss : 0;
-    if (loss < bestLoss) {
-      bestLoss = loss;
-      best = r;
-    }
-  });
-  s.runs = [s.runs[best]];
-  s.chosen = true;
-  status("training");
-  return s.runs[0].history.slice();
-}
-
-function done(): boolean {
-  const s = session!;
-  return s.runs[0].epochsDone >= s.options.epochs;
+  flush();
 }
 
 function slice(): void {
@@ -179,21 +215,21 @@ function slice(): void {
   if (!s || !s.running) return;
   try {
     const t0 = performance.now();
-    const metrics = chooseRestart(t0 + 50);
-    if (metrics === null) {
-      timer = setTimeout(slice, 0);
-      return;
-    }
-    while (!done() && performance.now() - t0 < 50) metrics.push(current().epoch());
-    if (metrics.length) post({ type: "metrics", metrics });
-    const finished = done();
+    if (speed === 0) work(t0 + 50, false);
+    else work(t0, true);
+    const finished = s.trainer.done;
     if (finished) s.running = false;
-    if (finished || performance.now() - s.lastSnapshot > 200) sendSnapshot();
+    // Redraw every epoch when slow enough to watch each one, else at most 5 times a second.
+    if (finished || (speed > 0 && speed <= 5) || performance.now() - s.lastSnapshot > 200) sendSnapshot();
     if (finished) status("finished");
-    else timer = setTimeout(slice, 0);
+    else {
+      if (s.trainer.run === null) status(trialText());
+      const wait = speed === 0 ? 0 : Math.max(0, 1000 / speed - (performance.now() - t0));
+      timer = setTimeout(slice, wait);
+    }
   } catch (e) {
     s.running = false;
-    post({ type: "error", message: (e as Error).message });
+    post({ type: "error", message: (e as Error).message.replace(/--lr\b/g, "learning rate") });
     status("stopped");
   }
 }
@@ -207,12 +243,15 @@ function stop(): void {
 function sendSnapshot(): void {
   const s = session!;
   s.lastSnapshot = performance.now();
-  const snap = snapshot(current());
-  post({ type: "snapshot", snapshot: snap }, [snap.states.buffer, snap.currents.buffer]);
+  const snap = snapshot();
+  const transfer: Transferable[] = [snap.states.buffer, snap.currents.buffer, snap.A.buffer, snap.B.buffer, snap.W.buffer];
+  if (snap.plane) transfer.push(snap.plane.p.buffer, snap.plane.label.buffer);
+  post({ type: "snapshot", snapshot: snap }, transfer);
 }
 
-function snapshot(run: TrainingRun): Snapshot {
+function snapshot(): Snapshot {
   const s = session!;
+  const run = current();
   const model = run.model;
   const { k, steps, classes } = model;
   const test = s.test;
@@ -233,22 +272,30 @@ function snapshot(run: TrainingRun): Snapshot {
   for (let i = 0, j = 0; i < total; i += stride, j++) currents[j] = fw.currents[i];
   const ev = evaluate(model, test);
   const last = run.history[run.history.length - 1];
-  let readout: Snapshot["readout"] = null;
-  if (k === 2 && classes === 2) {
-    readout = { w0: model.W[2] - model.W[0], w1: model.W[3] - model.W[1], c: model.c[1] - model.c[0] };
+  const readout = k === 2 && classes === 2 ? { w0: model.W[2] - model.W[0], w1: model.W[3] - model.W[1], c: model.c[1] - model.c[0] } : null;
+  let plane: Snapshot["plane"] = null;
+  if (s.train.d === 2) {
+    // Grid fine enough to read, small enough to post 5 times a second: ≤ ~300k state values.
+    const n = Math.max(16, Math.min(64, Math.floor(Math.sqrt(300_000 / ((steps + 1) * k)))));
+    const r = inputPlane(model, [s.train, s.test], n, 0.08);
+    plane = { nx: r.nx, ny: r.ny, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, prob: r.prob, label: r.label, p: r.p };
   }
   return {
     epoch: run.epochsDone,
-    epochs: s.options.epochs,
+    epochs: s.trainer.options.epochs,
+    phase: phase(),
     steps,
     k,
     classes,
+    A: model.A.slice(),
+    B: model.B.slice(),
+    W: model.W.slice(),
     states,
     stateLabels: test.y.slice(),
     stateN: N,
     osc,
     readout,
-    regions: k === 2 ? regions(model, s) : null,
+    plane,
     currents,
     confusion: ev.confusion,
     trainAccuracy: last ? last.trainAccuracy : NaN,
@@ -276,81 +323,98 @@ function mostVaried(p: Float64Array, steps: number, N: number, k: number): [numb
   return a < b ? [a, b] : [b, a];
 }
 
-/** Class-1 probability (two classes) or predicted class over a 64 × 64 grid of the input plane. */
-function regions(model: Model, s: Session): NonNullable<Snapshot["regions"]> {
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (const part of [s.train, s.test]) {
-    for (let r = 0; r < part.n; r++) {
-      const x = part.x[2 * r], y = part.x[2 * r + 1];
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  const px = 0.08 * (x1 - x0 || 1), py = 0.08 * (y1 - y0 || 1);
-  x0 -= px; x1 += px; y0 -= py; y1 += py;
-  const nx = 64, ny = 64;
-  const grid = new Float64Array(nx * ny * 2);
-  for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      grid[(j * nx + i) * 2] = x0 + ((i + 0.5) * (x1 - x0)) / nx;
-      grid[(j * nx + i) * 2 + 1] = y0 + ((j + 0.5) * (y1 - y0)) / ny;
-    }
-  }
-  const { logits } = runForward(model, grid);
-  const C = model.classes;
-  if (C === 2) {
-    const prob = new Float64Array(nx * ny);
-    for (let q = 0; q < nx * ny; q++) prob[q] = 1 / (1 + Math.exp(logits[q * 2] - logits[q * 2 + 1]));
-    return { nx, ny, x0, x1, y0, y1, prob };
-  }
-  const label = new Int32Array(nx * ny);
-  for (let q = 0; q < nx * ny; q++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (logits[q * C + c] > logits[q * C + best]) best = c;
-    label[q] = best;
-  }
-  return { nx, ny, x0, x1, y0, y1, label };
+/** p(t) of one shown point (index into train then test). */
+function trajectory(index: number): void {
+  const s = session;
+  if (!s) return;
+  const part = index < s.train.n ? s.train : s.test;
+  const r = index < s.train.n ? index : index - s.train.n;
+  if (r < 0 || r >= part.n) return;
+  const model = current().model;
+  const fw = runForward(model, part.x.subarray(r * part.d, (r + 1) * part.d));
+  let predicted = 0;
+  for (let c = 1; c < model.classes; c++) if (fw.logits[c] > fw.logits[predicted]) predicted = c;
+  const p = fw.p.slice();
+  post({ type: "trajectory", index, p, k: model.k, steps: model.steps, predicted }, [p.buffer]);
 }
 
-/** Re-evaluates the network on `trials` fresh device draws (Fig. 4, one σ). */
+/**
+ * Re-evaluates the network on `trials` device draws at one σ: `robustnessSweep`, the same Monte
+ * Carlo as `dynaspin robustness --sigma σ --trials N --seed S` (trial t draws from deriveSeed(S, 0, t)).
+ */
 function variation(m: Extract<ToWorker, { type: "variation" }>): void {
   const s = session;
   if (!s) return;
   const run = current();
   const model = run.model;
-  const accuracies = new Float64Array(m.trials);
-  let clipped = 0, redraws = 0;
   try {
-    for (let i = 0; i < m.trials; i++) {
-      const rng = new Rng(deriveSeed(m.seed, 4, i));
-      const draw = drawDevices(model.devices, { params: [m.param], sigma: m.sigma, relative: m.relative }, rng);
-      clipped += draw.clipped;
-      redraws += draw.redraws;
-      accuracies[i] = evaluate({ ...model, devices: draw.devices }, s.test).accuracy;
-    }
+    const r = robustnessSweep(model, s.test, { params: [m.param], sigmas: [m.sigma], trials: m.trials, seed: m.seed, relative: m.relative });
+    const st = r.stats[0];
+    const accuracies = Float64Array.from(r.raw[0].correct, (c) => c / r.testSamples);
+    const baseline = evaluate(model, s.test).accuracy;
+    post({
+      type: "variation",
+      result: { param: m.param, sigma: m.sigma, relative: m.relative, trials: m.trials, mean: st.mean, p5: st.p5, p95: st.p95, accuracies, baseline, clipped: st.clipped, redraws: st.redraws, epoch: run.epochsDone, run: s.id },
+    });
   } catch (e) {
     post({ type: "variation-error", message: (e as Error).message });
-    return;
   }
-  const baseline = evaluate(model, s.test).accuracy;
-  post({ type: "variation", result: { param: m.param, sigma: m.sigma, relative: m.relative, accuracies, baseline, clipped, redraws, epoch: run.epochsDone } });
+}
+
+function exportModel(): void {
+  const s = session;
+  if (!s) return;
+  const t = s.trainer;
+  const run = current();
+  if (t.run === null) throw new Error("the restarts are still being tried: train until one is chosen (or set Restarts to 1) before exporting");
+  const training = trainingRecord({
+    // As the CLI records it: its arguments joined by spaces.
+    command: ["dynaspin", "train", ...s.args].join(" "),
+    source: s.source,
+    options: t.options,
+    splitSeed: s.splitSeed,
+    testFraction: s.testFraction,
+    selection: t.selection,
+    model: run.model,
+    train: s.train,
+    test: s.test,
+  });
+  if (s.changes.length) training.playground = { note: "trained in the playground with changes the command does not repeat", changes: s.changes.slice() };
+  post({ type: "model", text: trainedModelText(run.model, training, t.options) });
 }
 
 function importModel(text: string, name: string): void {
   const s = session;
   if (!s) throw new Error("no data loaded");
+  stop();
   const model = parseModel(text, name);
   if (model.k !== s.train.d) throw new Error(`${name}: the model has k = ${model.k} oscillators but the data set has ${s.train.d} features`);
   if (model.classes < s.train.classNames.length) throw new Error(`${name}: the model has ${model.classes} classes but the data set has ${s.train.classNames.length}`);
-  const options = { ...s.options, steps: model.steps };
-  s.runs = [new TrainingRun(model, s.train, options, s.options.seed, s.test, false)];
-  s.chosen = true;
-  s.imported = true;
-  post({ type: "imported", steps: model.steps, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()) });
+  const o = s.trainer.options;
+  const options = resolveTrainOptions({ ...o, variation: o.variation ?? undefined, hardware: o.hardware ?? undefined, steps: model.steps });
+  const run = new TrainingRun(model, s.train, options, o.seed, s.test, false);
+  s.trainer = new Trainer(s.train, { ...options, variation: options.variation ?? undefined, hardware: options.hardware ?? undefined, devices: model.devices, test: s.test, resume: { run, selection: { chosenRestart: 0, restartLosses: [] } } });
+  s.changes = [`imported ${name}`];
+  s.id = nextId++;
+  post({ type: "metrics", reset: true, metrics: [] });
+  post({ type: "imported", steps: model.steps, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()), run: s.id });
   sendSnapshot();
   status("imported");
+}
+
+/** Learning rate, batch size and epochs of the running network, without a reset. */
+function retune(m: Extract<ToWorker, { type: "retune" }>): void {
+  const s = session;
+  if (!s) return;
+  const o = s.trainer.options;
+  const said: string[] = [];
+  if (m.lr !== o.lr) said.push(`learning rate ${o.lr} → ${m.lr}`);
+  if (m.batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${m.batch}`);
+  if (m.epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${m.epochs}`);
+  if (!said.length) return;
+  s.trainer.retune({ lr: m.lr, batchSize: m.batch, epochs: m.epochs });
+  s.changes.push(`epoch ${current().epochsDone}: ${said.join(", ")}`);
+  status(s.running ? "training" : s.trainer.done ? "finished" : "paused");
 }
 
 ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -360,44 +424,56 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       case "configure":
         configure(m.config);
         break;
-      case "start":
-        if (!session || done()) break;
-        session.running = true;
-        status("training");
+      case "start": {
+        const s = session;
+        if (!s || s.running) break;
+        if (s.trainer.done) {
+          // Continue after the end: another run's worth of epochs, the schedule stretched over both.
+          const o = s.trainer.options;
+          const more = s.config.state.epochs;
+          s.trainer.retune({ epochs: o.epochs + more });
+          s.changes.push(`epoch ${current().epochsDone}: continued to ${o.epochs + more} epochs`);
+        }
+        s.running = true;
+        status(s.trainer.run === null ? trialText() : "training");
         if (timer === null) timer = setTimeout(slice, 0);
         break;
+      }
       case "pause":
         stop();
         if (session) {
           sendSnapshot();
-          status("paused");
+          status(session.trainer.done ? "finished" : "paused");
         }
         break;
       case "step": {
-        if (!session || session.running || done()) break;
-        const metrics = chooseRestart(Infinity) ?? [];
-        if (!done()) metrics.push(current().epoch());
-        post({ type: "metrics", metrics });
+        const s = session;
+        if (!s || s.running) break;
+        const wasTrial = s.trainer.run === null;
+        if (s.trainer.done) {
+          s.trainer.retune({ epochs: s.trainer.options.epochs + 1 });
+          s.changes.push(`epoch ${current().epochsDone}: one more epoch`);
+        }
+        work(0, true);
         sendSnapshot();
-        status(done() ? "finished" : "paused");
+        status(s.trainer.run === null ? trialText() : wasTrial ? "chose an initialisation; paused" : s.trainer.done ? "finished" : "paused");
         break;
       }
+      case "speed":
+        speed = m.epochsPerSecond;
+        break;
+      case "retune":
+        retune(m);
+        break;
       case "variation":
         variation(m);
         break;
-      case "export": {
-        const s = session;
-        if (!s) break;
-        const run = current();
-        const st = s.config.state;
-        post({
-          type: "model",
-          text: stringifyModel(run.model, {
-            training: { source: "dynaspin playground", data: st.data, seed: st.seed, dataSeed: st.dataSeed, epochs: run.epochsDone, lr: st.lr, batchSize: st.batch, restarts: st.restarts },
-          }),
-        });
+      case "trajectory":
+        trajectory(m.index);
         break;
-      }
+      case "export":
+        exportModel();
+        break;
       case "import":
         importModel(m.text, m.name);
         break;

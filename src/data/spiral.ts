@@ -12,6 +12,7 @@
 import type { Dataset } from "./dataset.js";
 import { Rng } from "../util/rng.js";
 import { integer, finite, inRange } from "../util/check.js";
+import { sin, cos } from "../util/trig.js";
 
 /** Options of {@link makeSpiral}. */
 export interface SpiralOptions {
@@ -51,12 +52,12 @@ export function makeSpiral(options: SpiralOptions = {}): Dataset {
     if (arms === 2) {
       // The paper's spiral: arm 1 is arm 0 negated (kept bit for bit).
       const sign = arm === 0 ? 1 : -1;
-      x[2 * r] = sign * rad * Math.cos(theta) + noise * rng.normal();
-      x[2 * r + 1] = sign * rad * Math.sin(theta) + noise * rng.normal();
+      x[2 * r] = sign * rad * cos(theta) + noise * rng.normal();
+      x[2 * r + 1] = sign * rad * sin(theta) + noise * rng.normal();
     } else {
       const phi = theta + (2 * Math.PI * arm) / arms;
-      x[2 * r] = rad * Math.cos(phi) + noise * rng.normal();
-      x[2 * r + 1] = rad * Math.sin(phi) + noise * rng.normal();
+      x[2 * r] = rad * cos(phi) + noise * rng.normal();
+      x[2 * r + 1] = rad * sin(phi) + noise * rng.normal();
     }
     y[r] = arm;
   }

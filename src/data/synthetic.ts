@@ -20,6 +20,7 @@
 import type { Dataset } from "./dataset.js";
 import { Rng } from "../util/rng.js";
 import { integer, finite, inRange } from "../util/check.js";
+import { sin, cos } from "../util/trig.js";
 
 /** Names of the synthetic 2-D data sets. */
 export const SYNTHETIC_SETS = ["circles", "xor", "gaussians", "moons"] as const;
@@ -74,8 +75,8 @@ export function makeCircles(options: SyntheticOptions = {}): Dataset {
   return make(count, (_r, cls, out) => {
     const theta = 2 * Math.PI * rng.uniform();
     const rad = cls === 0 ? 0.5 * Math.sqrt(rng.uniform()) : 0.7 + 0.3 * rng.uniform();
-    out[0] = rad * Math.cos(theta) + noise * rng.normal();
-    out[1] = rad * Math.sin(theta) + noise * rng.normal();
+    out[0] = rad * cos(theta) + noise * rng.normal();
+    out[1] = rad * sin(theta) + noise * rng.normal();
   });
 }
 

@@ -86,3 +86,19 @@ export function specFromCurve(curve: DeviceCurve): DeviceSpec {
 }
 
 export type { DeviceCurve, DeviceSpec };
+
+/** The `format` tag of a wrapped device file. */
+export const DEVICE_FORMAT = "dynaspin.device";
+/** The device file version this code writes and reads. */
+export const DEVICE_FORMAT_VERSION = 1;
+
+/**
+ * Serialises curves into the device file format: a wrapped `device` for one curve, `devices` for
+ * an array. The result is what `loadDeviceArg` (src/node/device-file.ts) and `dynaspin train --device FILE` read back.
+ */
+export function deviceFileJson(curves: DeviceCurve | readonly DeviceCurve[], extra: Record<string, unknown> = {}): string {
+  const body = Array.isArray(curves)
+    ? { devices: (curves as readonly DeviceCurve[]).map((c) => c.toSpec()) }
+    : { device: (curves as DeviceCurve).toSpec() };
+  return JSON.stringify({ format: DEVICE_FORMAT, version: DEVICE_FORMAT_VERSION, ...extra, ...body }, null, 2) + "\n";
+}

@@ -26,10 +26,8 @@ import { show } from "../util/check.js";
 import { z } from "zod";
 import { checkSchema } from "../io/schema.js";
 
-/** The `format` tag of a wrapped device file. */
-export const DEVICE_FORMAT = "dynaspin.device";
-/** The device file version this code writes and reads. */
-export const DEVICE_FORMAT_VERSION = 1;
+export { DEVICE_FORMAT, DEVICE_FORMAT_VERSION, deviceFileJson } from "../device/spec.js";
+import { DEVICE_FORMAT, DEVICE_FORMAT_VERSION } from "../device/spec.js";
 
 /** (current, power) columns read from a CSV file. */
 export interface CurveData {
@@ -214,13 +212,3 @@ export function loadDeviceArg(arg: string, k?: number): DeviceCurve[] | DeviceCu
   return parseDeviceJson(readJsonFile(arg, "device file"), arg, k);
 }
 
-/**
- * Serialises curves into the device file format: a wrapped `device` for one curve, `devices` for
- * an array. The result is what {@link loadDeviceArg} reads back.
- */
-export function deviceFileJson(curves: DeviceCurve | readonly DeviceCurve[], extra: Record<string, unknown> = {}): string {
-  const body = Array.isArray(curves)
-    ? { devices: (curves as readonly DeviceCurve[]).map((c) => c.toSpec()) }
-    : { device: (curves as DeviceCurve).toSpec() };
-  return JSON.stringify({ format: DEVICE_FORMAT, version: DEVICE_FORMAT_VERSION, ...extra, ...body }, null, 2) + "\n";
-}

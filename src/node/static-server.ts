@@ -17,12 +17,14 @@ import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
- * The playground's policy: everything from this origin only; inline `style` attributes (the SVG
+ * The playground's policy: everything from this origin only (WebAssembly may be compiled: the
+ * numeric core runs its kernels in it, as in Node, so the page computes the same bits; JavaScript
+ * eval stays forbidden); inline `style` attributes (the SVG
  * charts use them) and `data:`/`blob:` images; module workers from this origin.
  */
 export const PLAYGROUND_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",

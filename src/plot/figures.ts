@@ -11,7 +11,7 @@ import { panelGrid } from "./panel.js";
 import { color } from "./palette.js";
 import { extent } from "./scale.js";
 import { numbers, sameLength } from "./check.js";
-import { minusSign } from "./text.js";
+import { minusSign, textWidth } from "./text.js";
 import { InputError } from "../util/errors.js";
 import { finite, greaterThan, integer } from "../util/check.js";
 
@@ -396,6 +396,9 @@ export function confusionFigure(data: ConfusionData): string {
   }
   const acc = tot > 0 ? ((100 * tr) / tot).toFixed(1) : "–";
   const side = Math.max(260, Math.min(560, 120 + 34 * n));
+  const title = data.title ?? `Confusion matrix (accuracy ${acc} %)`;
+  // Wide enough for the whole title, which is centred over the cells (right of the row labels).
+  const width = Math.max(side + 20, Math.ceil(textWidth(title, 13, true)) + 150);
   return heatmapChart({
     matrix: m,
     rows: n,
@@ -405,8 +408,8 @@ export function confusionFigure(data: ConfusionData): string {
     xAxis: { label: "Predicted class" },
     yAxis: { label: "True class" },
     normalize: "row",
-    title: data.title ?? `Confusion matrix (accuracy ${acc} %)`,
-    width: side + 20,
+    title,
+    width,
     height: side,
   });
 }

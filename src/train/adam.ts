@@ -8,6 +8,7 @@
  * their natural size, which is what Adam would do on the dimensionless parameters.
  * Hand check (one step, t = 1): m̂ = g, v̂ = g², so θ moves by exactly −lr·scale·g/(|g| + ε).
  */
+import { powInt } from "../util/trig.js";
 
 import type { AdamKernel } from "../network/engine.js";
 
@@ -56,8 +57,8 @@ export class Adam {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
-    const c1 = 1 / (1 - Math.pow(b1, st.t));
-    const c2 = 1 / (1 - Math.pow(b2, st.t));
+    const c1 = 1 / (1 - powInt(b1, st.t));
+    const c2 = 1 / (1 - powInt(b2, st.t));
     let check = 0;
     for (let q = 0; q < params.length; q++) {
       const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];

@@ -3,6 +3,7 @@
  * - `constant`: lr(e) = lr0
  * - `cosine`:   lr(e) = lrMin + ½(lr0 − lrMin)(1 + cos(π·e/E)), e = 0..E−1, lrMin = lr0·minFactor
  */
+import { cos } from "../util/trig.js";
 
 /** Schedule names. */
 export const SCHEDULES = ["constant", "cosine"] as const;
@@ -16,5 +17,5 @@ export type Schedule = (typeof SCHEDULES)[number];
 export function learningRate(schedule: Schedule, lr0: number, epoch: number, epochs: number, minFactor = 0.01): number {
   if (schedule === "constant" || epochs <= 1) return lr0;
   const lrMin = lr0 * minFactor;
-  return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * epoch) / epochs));
+  return lrMin + 0.5 * (lr0 - lrMin) * (1 + cos((Math.PI * epoch) / epochs));
 }

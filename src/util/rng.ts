@@ -7,6 +7,7 @@
  * {@link deriveSeed} hashes (seed, index, index, ...) into a new seed, so a Monte Carlo trial's
  * stream depends only on its coordinates, never on which worker ran it.
  */
+import { sin, cos, log } from "./trig.js";
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -155,9 +156,9 @@ export class Rng {
     let u = this.uniform();
     while (u === 0) u = this.uniform();
     const v = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    const r = Math.sqrt(-2 * log(u));
+    this.spare = r * sin(2 * Math.PI * v);
+    return r * cos(2 * Math.PI * v);
   }
 
   /** Fisher–Yates shuffle of `a` in place; returns `a`. */

@@ -1,9 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseState, serializeState, needsNewRun, DEFAULT_STATE, LIMITS } from "../../playground/src/state.js";
+import { parseState, serializeState, needsNewRun, resetReason, checkField, DEFAULT_STATE, LIMITS } from "../../playground/src/state.js";
+import { cliArgs, commandLine } from "../../playground/src/cli.js";
+import { TASK_DEFAULTS } from "../../src/index.js";
 
 test("a serialized state parses back to the same state, seed included", () => {
-  const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3 };
+  const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3, test: 0.3, speed: 10 };
   const back = parseState("#" + serializeState(s));
   assert.deepEqual(back, s);
 });
@@ -14,8 +16,9 @@ test("an empty or hand-edited hash falls back to defaults field by field", () =>
   assert.equal(s.data, DEFAULT_STATE.data);
   assert.equal(s.steps, DEFAULT_STATE.steps);
   assert.equal(s.seed, 7);
-  assert.equal(s.lr, LIMITS.lr[0], "out-of-range values are clamped");
-  assert.equal(s.count, LIMITS.count[1]);
+  assert.equal(s.lr, DEFAULT_STATE.lr, "out-of-range values reset to the default (not clamped)");
+  assert.equal(s.count, DEFAULT_STATE.count);
+  assert.equal(parseState(`#steps=${LIMITS.steps[1]}`).steps, LIMITS.steps[1], "the limits themselves are allowed");
   assert.equal(s.device, "zeng2013");
 });
 
@@ -23,9 +26,26 @@ test("the shown step never exceeds the number of steps", () => {
   assert.equal(parseState("#steps=3&t=9").t, 3);
 });
 
-test("only run fields (data, device, training settings, seed) restart training", () => {
+test("data, device, architecture, restarts and seed restart training (and say why); learning rate, batch, epochs and speed do not", () => {
   const a = { ...DEFAULT_STATE };
   assert.equal(needsNewRun(a, { ...a, sigma: 0.5, t: 2, vparam: "b", relative: true }), false);
+  assert.equal(needsNewRun(a, { ...a, lr: 0.5, batch: 0, epochs: 9, speed: 5 }), false);
   assert.equal(needsNewRun(a, { ...a, seed: 2 }), true);
-  assert.equal(needsNewRun(a, { ...a, Q: 3 }), true);
+  assert.equal(resetReason(a, { ...a, Q: 3 }), "the device changed");
+  assert.equal(resetReason(a, { ...a, steps: 3 }), "the architecture (steps n) changed");
+  assert.equal(resetReason(a, { ...a, test: 0.3 }), "the train/test split changed");
+});
+
+test("field checks name the field and its range", () => {
+  assert.deepEqual(checkField("steps", "4"), { value: 4 });
+  assert.deepEqual(checkField("steps", "4.5"), { error: "Steps n must be an integer in 1..32 (got 4.5)" });
+  assert.deepEqual(checkField("lr", "abc"), { error: 'Learning rate must be a number in 0.00001..1 (got "abc")' });
+});
+
+test("the page's defaults are dynaspin train's, and its command line is the CLI's", () => {
+  assert.equal(DEFAULT_STATE.steps, TASK_DEFAULTS.spiral.steps);
+  assert.equal(DEFAULT_STATE.epochs, TASK_DEFAULTS.spiral.epochs);
+  assert.equal(DEFAULT_STATE.restarts, TASK_DEFAULTS.spiral.restarts);
+  assert.deepEqual(cliArgs({ ...DEFAULT_STATE, data: "xor", noise: 0.1 }).slice(0, 8), ["--task", "xor", "--noise", "0.1", "--count", "1000", "--data-seed", "0"]);
+  assert.equal(commandLine(["--data", "my data.csv"]), "dynaspin train --data 'my data.csv'");
 });

@@ -1,0 +1,31 @@
+/**
+ * The `dynaspin train` command line of a playground state. The page trains with exactly the
+ * options this argv resolves to (through the CLI's own flag parser and option builder,
+ * src/cli/train-options.ts), shows it, and writes it into the exported model, so running it in a
+ * terminal writes the same model.json byte for byte. Pure: no DOM.
+ */
+import type { PlaygroundState } from "./state.js";
+
+/** File name the command uses for a custom device (the page offers it as a download). */
+export const CUSTOM_DEVICE_FILE = "device.json";
+
+/** The arguments after `dynaspin train` (no --out: the CLI's default folder). */
+export function cliArgs(s: PlaygroundState, csvName = "data.csv"): string[] {
+  const a: string[] = [];
+  if (s.data === "csv") a.push("--data", csvName);
+  else a.push("--task", s.data);
+  if (s.data === "spiral") a.push("--turns", String(s.turns));
+  if (s.data === "spiral" || s.data === "circles" || s.data === "xor" || s.data === "gaussians") {
+    a.push("--noise", String(s.noise), "--count", String(s.count), "--data-seed", String(s.dataSeed));
+  }
+  a.push("--split-seed", String(s.dataSeed), "--test-fraction", String(s.test));
+  a.push("--device", s.device === "eq4" || s.device === "eq3" ? CUSTOM_DEVICE_FILE : s.device);
+  a.push("--steps", String(s.steps));
+  a.push("--epochs", String(s.epochs), "--batch", String(s.batch), "--lr", String(s.lr), "--restarts", String(s.restarts), "--seed", String(s.seed));
+  return a;
+}
+
+/** The command as one line (arguments with spaces or quotes are single-quoted). */
+export function commandLine(args: readonly string[]): string {
+  return ["dynaspin", "train", ...args].map((x) => (/^[\w./:=@%+,-]+$/.test(x) ? x : `'${x.replace(/'/g, "'\\''")}'`)).join(" ");
+}
