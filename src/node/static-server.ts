@@ -164,7 +164,12 @@ async function main(argv: string[]): Promise<void> {
     else root = argv[i];
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0..65535 (got ${port})`);
-  const s = await startStaticServer({ root, port });
+  const s = await startStaticServer({ root, port }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "EADDRINUSE") {
+      throw new Error(`port ${port} on 127.0.0.1 is already in use (another playground?); choose another with --port N, e.g. npm run playground -- --port ${port + 1}`);
+    }
+    throw e;
+  });
   process.stdout.write(`dynaspin playground: ${s.origin}/  (serving ${root}; Ctrl-C stops)\n`);
 }
 

@@ -114,3 +114,13 @@ test("resolveRequestPath maps a URL to a file only inside the root", () => {
   assert.equal(resolveRequestPath(root, "/../secret.txt"), null);
   assert.equal(resolveRequestPath(root, "/assets/app.js"), join(root, "assets", "app.js"));
 });
+
+test("a busy port is refused with one line that names --port (exit 2)", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const script = fileURLToPath(new URL("../../src/node/static-server.ts", import.meta.url));
+  const r = spawnSync(process.execPath, ["--import", "tsx", script, root, "--port", String(server.port)], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, new RegExp(`port ${server.port} on 127\\.0\\.0\\.1 is already in use .*--port N, e\\.g\\. npm run playground -- --port ${server.port + 1}`));
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+});
