@@ -123,8 +123,8 @@ export function makeMoons(options: SyntheticOptions = {}): Dataset {
   const { count, noise, rng } = resolve(options, "moons");
   return make(count, (_r, cls, out) => {
     const t = Math.PI * rng.uniform();
-    const cx = cls === 0 ? Math.cos(t) : 1 - Math.cos(t);
-    const cy = cls === 0 ? Math.sin(t) : 0.5 - Math.sin(t);
+    const cx = cls === 0 ? cos(t) : 1 - cos(t);
+    const cy = cls === 0 ? sin(t) : 0.5 - sin(t);
     out[0] = cx + noise * rng.normal();
     out[1] = cy + noise * rng.normal();
   });
