@@ -6,7 +6,8 @@
 // layer, never from a higher one and never from another folder of its own layer; no import cycle
 // between files (type-only imports included); Node built-ins (`node:*`) only in src/node/ and
 // src/cli/, so the numeric core runs unchanged in a browser and a worker; the playground imports
-// neither src/node/ nor src/cli/; a WebAssembly module (scripts/build-wasm.mjs) compiles only
+// nothing of src/node/, and of src/cli/ only modules that reach no Node built-in and nothing of
+// src/node/ at run time (the flag parser and option builder it shares with the CLI); a WebAssembly module (scripts/build-wasm.mjs) compiles only
 // sources of its own folder and of lower layers. Exit 0 when clean, 1 with one line per violation.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
@@ -110,10 +111,41 @@ export function checkLayers(root = ".") {
     for (const { spec } of importsOf(readFileSync(join(root, f), "utf8"))) {
       if (!spec.startsWith(".")) continue;
       const target = resolveSpec(f, spec);
-      if (/^src\/(node|cli)\//.test(target)) problems.push(`${f}: the playground imports ${target}; it may use only the browser-safe library`);
+      if (/^src\/node\//.test(target)) problems.push(`${f}: the playground imports ${target}; it may use only the browser-safe library`);
+      else if (/^src\/cli\//.test(target)) {
+        const bad = nodeReach(root, target);
+        if (bad) problems.push(`${f}: the playground imports ${target}, which reaches ${bad} at run time; it may use only browser-safe modules`);
+      }
     }
   }
   return problems;
+}
+
+/**
+ * The first Node-only dependency (a `node:` built-in or a file of src/node/) that `file` reaches
+ * through run-time imports (type-only imports are erased), or null: a src/cli/ module the playground
+ * may use (e.g. the flag parser and option builder of src/cli/train-options.ts) must reach none.
+ */
+function nodeReach(root, file, seen = new Set()) {
+  if (seen.has(file)) return null;
+  seen.add(file);
+  if (/^src\/node\//.test(file)) return file;
+  let text;
+  try {
+    text = readFileSync(join(root, file), "utf8");
+  } catch {
+    return null;
+  }
+  for (const { spec, typeOnly } of importsOf(text)) {
+    if (typeOnly) continue;
+    if (spec.startsWith("node:")) return `${spec} (from ${file})`;
+    if (!spec.startsWith(".")) continue;
+    const target = resolveSpec(file, spec);
+    if (!target.startsWith("src/")) continue;
+    const bad = nodeReach(root, target, seen);
+    if (bad) return bad;
+  }
+  return null;
 }
 
 /** Strongly connected components with more than one file (or a self-import), as cycles. */

@@ -28,7 +28,10 @@ test("the layer check reports an upward import, a same-layer import, a cycle, a 
     put("src/sweep/s.ts", 'import { readFileSync } from "node:fs";\nexport type S = typeof readFileSync;\n');
     put("src/node/n.ts", 'import { readFileSync } from "node:fs";\nexport const n = readFileSync;\n');
     put("src/extra/e.ts", "export const e = 1;\n");
-    put("playground/src/main.ts", 'import { n } from "../../src/node/n.js";\nexport const m = n;\n');
+    put("playground/src/main.ts", 'import { n } from "../../src/node/n.js";\nimport { p } from "../../src/cli/pure.js";\nimport { q } from "../../src/cli/fs.js";\nexport const m = [n, p, q];\n');
+    // A browser-safe src/cli/ module (type-only imports of src/node/ are erased) and one that reaches node:fs.
+    put("src/cli/pure.ts", 'import type { N } from "../node/n.js";\nimport { a } from "../util/a.js";\nexport const p: N | number = a;\n');
+    put("src/cli/fs.ts", 'import { n } from "../node/n.js";\nexport const q = n;\n');
     const problems = check(root);
     const has = (re: RegExp): boolean => problems.some((p) => re.test(p));
     assert.ok(has(/^src\/device\/curve\.ts: imports src\/network\/step\.ts from a higher layer/), problems.join("\n"));
@@ -37,6 +40,8 @@ test("the layer check reports an upward import, a same-layer import, a cycle, a 
     assert.ok(has(/^src\/sweep\/s\.ts: imports the Node built-in "node:fs"/), problems.join("\n"));
     assert.ok(has(/^src\/extra\/e\.ts: folder src\/extra has no layer/), problems.join("\n"));
     assert.ok(has(/^playground\/src\/main\.ts: the playground imports src\/node\/n\.ts/), problems.join("\n"));
+    assert.ok(has(/^playground\/src\/main\.ts: the playground imports src\/cli\/fs\.ts, which reaches src\/node\/n\.ts at run time/), problems.join("\n"));
+    assert.ok(!has(/src\/cli\/pure\.ts/), problems.join("\n"));
     assert.ok(!problems.some((p) => p.startsWith("src/util/") || p.startsWith("src/node/")), problems.join("\n"));
   } finally {
     rmSync(root, { recursive: true, force: true });
