@@ -39,6 +39,8 @@ interface Session {
   source: string;
   splitSeed: number;
   testFraction: number;
+  /** The whole data set (its hash goes into the exported record, as the CLI's). */
+  data: Dataset;
   train: Dataset;
   test: Dataset;
   trainer: Trainer;
@@ -110,6 +112,7 @@ function configure(config: RunConfig): void {
     source: source.data ?? name,
     splitSeed: split.splitSeed,
     testFraction: split.testFraction,
+    data: ds,
     train: split.train,
     test: split.test,
     trainer,
@@ -374,6 +377,7 @@ function exportModel(): void {
     options: t.options,
     splitSeed: s.splitSeed,
     testFraction: s.testFraction,
+    data: s.data,
     selection: t.selection,
     model: run.model,
     train: s.train,
