@@ -56,7 +56,9 @@ export interface FitOptions {
   /**
    * The power scale P0: `fixed` at 1 (normalised power, or at `fixed.P0`), `free` (fitted), or `auto`:
    * fitted when the power has a unit (`units.powerUnit`, e.g. "nW") or exceeds the normalised
-   * model's range (max power > 1), else fixed at 1 (unitless data in 0..1 read as normalised).
+   * model's range (max power > 1); unitless powers within 0..1 are read as normalised (P0 fixed at
+   * 1) only when a fit with P0 free finds P0 within 3 standard errors of 1, so a curve in W
+   * (powers ~1e-8) still gets its P0 fitted.
    * @default "auto"
    */
   scale?: "auto" | "fixed" | "free";
@@ -370,6 +372,27 @@ export function initialGuesses(model: FitModel, I: Float64Array, P: Float64Array
   return out;
 }
 
+/** Smallest R² {@link fitFailure} accepts: below it the curve is not described by the model. */
+export const FIT_MIN_R2 = 0.9;
+
+/**
+ * Why a converged fit is still not a usable device, or null when it is: R² below
+ * {@link FIT_MIN_R2} (flat or noisy data, or the wrong model), or a fitted (free, not at a bound)
+ * parameter whose standard error cannot be computed (JᵀJ singular: the data do not determine it,
+ * so its value may be anything, e.g. a = −158 on a flat curve).
+ */
+export function fitFailure(fit: FitResult): string | null {
+  if (!(fit.r2 >= FIT_MIN_R2)) {
+    return `R² ${Number.isFinite(fit.r2) ? fit.r2.toFixed(3) : String(fit.r2)} is below ${FIT_MIN_R2}: the data do not follow ${fit.model} (a flat or noisy curve, or the wrong columns?)`;
+  }
+  for (const k of FIT_PARAMETERS[fit.model]) {
+    if (fit.fixed.includes(k) || fit.atBound.includes(k)) continue;
+    const v = fit.params[k], se = fit.standardErrors[k];
+    if (!Number.isFinite(se)) return `the standard error of ${k} cannot be computed: the data do not determine ${k} (${k} = ${v.toPrecision(4)})`;
+  }
+  return null;
+}
+
 function resolve(model: FitModel, options: FitOptions, guess: Float64Array): Resolved {
   const where = options.where ?? "";
   const fixed = new Map<number, number>();
@@ -441,7 +464,11 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
   }
   const scale = options.scale ?? "auto";
   if (!["auto", "fixed", "free"].includes(scale)) throw new InputError(`${where}scale must be one of auto, fixed, free (got ${show(scale)})`);
-  const free = options.fixed?.P0 === undefined && (scale === "free" || (scale === "auto" && (pMax > 1 || (options.units?.powerUnit ?? "") !== "")));
+  // auto: P0 is fitted when the power has a unit or exceeds 1; unitless powers within 0..1 are read
+  // as normalised (P0 = 1) only when a fit with P0 free finds P0 within 3 standard errors of 1, so
+  // the same curve in A and W (powers ~1e-8) still gets its scale fitted whatever the header says.
+  const maybeNormalised = options.fixed?.P0 === undefined && scale === "auto" && !(pMax > 1 || (options.units?.powerUnit ?? "") !== "");
+  const free = options.fixed?.P0 === undefined && (scale === "free" || (scale === "auto" && !maybeNormalised));
   // Exact scalings (powers of two) to order-one numbers; parameters map as a·sI, Ic/sI, P0/sP.
   const pow2 = (v: number): number => (v > 0 && Number.isFinite(v) ? 2 ** Math.round(Math.log2(v)) : 1);
   const sI = pow2(iMax), sP = pow2(pAbs);
@@ -457,7 +484,20 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
     bounds: mapParams(options.bounds, (k, [lo, hi]: readonly [number, number]) => (toScaled[k] > 0 ? [lo * toScaled[k], hi * toScaled[k]] as const : [hi * toScaled[k], lo * toScaled[k]] as const)),
   };
   const I = Float64Array.from(current, (v) => v / sI), P = Float64Array.from(power, (v) => v / sP);
-  const r = fitScaled(model, I, P, scaledOptions, sP);
+  let r: FitResult | undefined;
+  if (maybeNormalised) {
+    let trial: FitResult | undefined;
+    try {
+      trial = fitScaled(model, I, P, { ...scaledOptions, scale: "free", fixed: mapParams(options.fixed, (k, v: number) => v * toScaled[k]) }, sP);
+    } catch {
+      trial = undefined; // the free fit failed: read the data as normalised, as before
+    }
+    if (trial !== undefined) {
+      const P0 = trial.params.P0 / toScaled.P0, se = trial.standardErrors.P0 / toScaled.P0;
+      if (!(Math.abs(P0 - 1) <= 3 * se)) r = trial;
+    }
+  }
+  r ??= fitScaled(model, I, P, scaledOptions, sP);
   const back = (rec: Record<FitParameter, number>): Record<FitParameter, number> => {
     const out = {} as Record<FitParameter, number>;
     for (const k of FIT_PARAMETERS[model]) out[k] = rec[k] / toScaled[k];

@@ -60,7 +60,7 @@ test("fit --scale auto fits P0 for a power column with a unit even when it stays
       writeFileSync(join(dir, name), [header, ...Array.from(I, (v, i) => `${v},${P[i] * pScale}`)].join("\n") + "\n");
     write("nw.csv", "current_mA,power_nW", 1);
     write("nw20.csv", "current_mA,power_nW", 1 / 20);
-    write("unitless.csv", "current,power", 1 / 20);
+    write("unitless.csv", "current,power", 1 / TRUE.P0); // normalised: a free P0 fits within 3 SE of 1
     const a = JSON.parse((await cli(["fit", "--data", join(dir, "nw.csv"), "--json", "--no-figure"])).stdout) as { params: Record<string, number> };
     const b = JSON.parse((await cli(["fit", "--data", join(dir, "nw20.csv"), "--json", "--no-figure"])).stdout) as { params: Record<string, number> };
     for (const k of ["a", "b", "Ic", "Q"]) assert.ok(Math.abs(a.params[k] - b.params[k]) <= 1e-6 * Math.abs(a.params[k]), `${k}: ${a.params[k]} vs ${b.params[k]}`);

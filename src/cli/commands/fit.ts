@@ -6,7 +6,7 @@
  */
 import type { Command } from "../command.js";
 import type { Flags } from "../args.js";
-import { fitCurve, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter, type FitResult } from "../../device/fit.js";
+import { fitCurve, fitFailure, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter, type FitResult } from "../../device/fit.js";
 import { figure2 } from "../../plot/figures.js";
 import { lineChart } from "../../plot/line.js";
 import { svgToPng } from "../../node/png.js";
@@ -54,6 +54,9 @@ function parseBounds(values: Array<string | number>, model: FitModel): Partial<R
     const lo = bound(m[2], "lo"), hi = bound(m[3], "hi");
     if (Number.isNaN(lo) || Number.isNaN(hi)) {
       throw new InputError(`--bounds ${name}: LO and HI must be numbers, inf or empty (got ${JSON.stringify(String(raw))})`);
+    }
+    if (!(lo <= hi)) {
+      throw new InputError(`--bounds ${name}: LO must be <= HI (got ${JSON.stringify(String(raw).trim())}; e.g. --bounds ${name}=${m[3].trim() || "0"}:${m[2].trim() || "1"})`);
     }
     if (name in out) throw new InputError(`--bounds gives ${name} twice`);
     out[name] = [lo, hi];
@@ -160,8 +163,14 @@ export const fitCommand: Command = {
       where: `${data}: `,
       ...(maxIterations === undefined ? {} : { maxIterations }),
     });
-    const out = flags.string("out");
-    const stem = figureStem(flags);
+    // A fit that converged to something the data do not support is a failed computation (exit 1):
+    // like `train`'s model.failed.json, its device file is kept only under a .failed name.
+    const failure = fitFailure(fit);
+    const failedName = (p: string, ext: string) => p.replace(new RegExp(`\\${ext}$`, "i"), "") + `.failed${ext}`;
+    const outRequested = flags.string("out");
+    const out = outRequested === undefined || failure === null ? outRequested : failedName(outRequested, ".json");
+    const stem0f = figureStem(flags);
+    const stem = stem0f === undefined || failure === null ? stem0f : `${stem0f}.failed`;
     // Everything is computed before anything is written: no partial outputs on error.
     const deviceJson = out === undefined ? undefined : deviceFileJson(fit.curve, {
       fit: {
@@ -206,10 +215,11 @@ export const fitCommand: Command = {
           powerUnit: units.powerUnit,
           out: out ?? null,
           figure: figurePaths ?? null,
+          status: failure === null ? "ok" : "failed",
+          failure,
         }) + "\n",
       );
-      return 0;
-    }
+    } else {
     const lines: string[] = [];
     lines.push(`fit ${model} to ${data}: ${fit.n} points${curve.skipped ? ` (${curve.skipped} rows skipped: status not ok)` : ""}`);
     const unitOf = (k: FitParameter) =>
@@ -219,12 +229,21 @@ export const fitCommand: Command = {
       lines.push(`  ${k.padEnd(3)} = ${fmt(fit.params[k]).padStart(11)} ${se}${unitOf(k) ? `  ${unitOf(k)}` : ""}`);
     }
     if ((flags.string("scale") ?? "auto") === "auto" && fit.fixed.includes("P0") && !("P0" in fixed)) {
-      lines.push(`  (P0 held at 1: the power column has no unit and stays within 0..1, so it is read as normalised; --power-unit UNIT or --scale free fits P0)`);
+      lines.push(`  (P0 held at 1: the power column has no unit, stays within 0..1 and a free P0 fits within 3 standard errors of 1, so it is read as normalised; --scale free fits P0)`);
     }
     lines.push(`RMS residual ${fmt(fit.rms)}${units.powerUnit ? ` ${units.powerUnit}` : ""}, R² ${fit.r2.toFixed(5)}, ${fit.iterations} iterations`);
     if (out !== undefined) lines.push(`wrote ${out}`);
     if (figurePaths) lines.push(`wrote ${figurePaths.svg}, ${figurePaths.png}`);
     io.stdout(lines.join("\n") + "\n");
+    }
+    if (failure !== null) {
+      const kept = [out, figurePaths?.svg].filter((x) => x !== undefined);
+      io.stderr(
+        `dynaspin: fit failed: ${data}: ${failure}; check the current and power columns and units, or try --model ${model === "eq4" ? "eq3" : "eq4"}, --fix or --bounds` +
+          `${kept.length ? `; kept for inspection: ${kept.join(", ")}` : ""}\n`,
+      );
+      return 1;
+    }
     return 0;
   },
 };
