@@ -78,7 +78,7 @@ function splitHeader(line: string): string[] {
  * The header names of a CSV file (first non-blank line), or null when that line is all numbers
  * (no header) or the file cannot be read (the loader reports that).
  */
-export function peekHeader(path: string): string[] | null {
+export function peekHeader(path: string, skipRows = 0): string[] | null {
   let text: string;
   try {
     if (path.endsWith(".gz")) text = gunzipSync(readFileSync(path)).subarray(0, 1 << 20).toString("utf8");
@@ -94,7 +94,7 @@ export function peekHeader(path: string): string[] | null {
   } catch {
     return null;
   }
-  const line = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "");
+  const line = text.replace(/^\uFEFF/, "").split(/\r?\n/).slice(skipRows).find((l) => l.trim() !== "");
   if (line === undefined) return null;
   const cells = splitHeader(line);
   return cells.every((c) => c !== "" && Number.isFinite(Number(c))) ? null : cells;
@@ -106,10 +106,12 @@ export function peekHeader(path: string): string[] | null {
  * no feature names or the file no header.
  * @throws InputError when the header lacks model features or has several extra columns.
  */
-export function labelColumnForModel(path: string, model: Model, modelFile: string): string | undefined {
+export function labelColumnForModel(path: string, model: Model, modelFile: string, skipRows = 0): string | undefined {
   const features = model.featureNames;
-  const header = peekHeader(path);
-  if (!features || !header) return undefined;
+  const header = peekHeader(path, skipRows);
+  // A one-cell header (a ';'- or tab-separated file) is left to the CSV loader, which names the
+  // separator problem exactly as train does.
+  if (!features || !header || header.length < 2) return undefined;
   const have = new Set(header);
   const missing = features.filter((f) => !have.has(f));
   const known = new Set(features);

@@ -26,6 +26,7 @@ export const DATA_FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), or the 2-D sets circles, xor, gaussians" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
+  { name: "skip-rows", type: "integer", min: 0, max: 1_000_000, value: "N", help: "ignore the first N lines of --data before its header, e.g. 1 for scikit-learn's raw iris.csv/wine.csv whose first line is metadata (default 0)" },
   { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split (default 0)" },
   { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing (default 0.2)" },
   { name: "turns", type: "number", min: 0.05, max: 100, value: "T", help: "spiral: turns per arm (default 1)" },
@@ -82,7 +83,9 @@ export function dataSourceFromFlags(flags: Flags, command: string): { source: Da
     if (flags.has(f) && !generated) throw new InputError(`--${f} applies only to the generated sets (--task spiral, ${SYNTHETIC_TASKS.join(", ")})`);
   }
   if (flags.has("label-column") && data === undefined) throw new InputError(`--label-column applies only to --data`);
-  const source: DataSource = data !== undefined ? { data, labelColumn: labelColumnArg(flags.string("label-column")) } : { task };
+  if (flags.has("skip-rows") && data === undefined) throw new InputError(`--skip-rows applies only to --data`);
+  const skipRows = flags.number("skip-rows");
+  const source: DataSource = data !== undefined ? { data, labelColumn: labelColumnArg(flags.string("label-column")), ...(skipRows ? { skipRows } : {}) } : { task };
   if (generated) {
     const gen = { noise: flags.number("noise"), count: flags.number("count"), seed: flags.number("data-seed") };
     if (task === "spiral") source.spiral = { turns: flags.number("turns"), ...gen };

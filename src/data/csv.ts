@@ -41,6 +41,12 @@ export interface CsvOptions {
    * @default "auto"
    */
   header?: "auto" | boolean;
+  /**
+   * Lines at the top of the file to ignore before the header (or first record), e.g. 1 for
+   * scikit-learn's raw iris.csv, whose first line `150,4,setosa,versicolor,virginica` is metadata.
+   * Row numbers in messages stay the file's line numbers. @default 0
+   */
+  skipRows?: number;
 }
 
 /** Options of {@link parseCsvChunks}: {@link CsvOptions} plus a capacity hint. */
@@ -210,6 +216,8 @@ class CsvParser {
   private readonly headerOption: "auto" | boolean;
   /** Line number (1-based) where the next record starts. */
   private line = 1;
+  /** Lines still to skip at the top of the file (options.skipRows). */
+  private toSkip = 0;
   private first = true;
   private pending: PendingRow[] = [];
   /** Number of columns per record (known after the first record). */
@@ -242,6 +250,9 @@ class CsvParser {
     if (this.headerOption !== "auto" && this.headerOption !== true && this.headerOption !== false) {
       throw new InputError(`${this.file}: header must be "auto", true or false (got ${JSON.stringify(this.headerOption)})`);
     }
+    const skip = options.skipRows ?? 0;
+    if (!Number.isInteger(skip) || skip < 0) throw new InputError(`${this.file}: skip rows must be an integer >= 0 (got ${JSON.stringify(skip)})`);
+    this.toSkip = skip;
     this.rowsHint = options.expectedRows ?? 1024;
     this.charsHint = options.expectedChars ?? Infinity;
     this.x = new Float64Array(0);
@@ -266,6 +277,14 @@ class CsvParser {
     }
     const L = s.length;
     while (p < L) {
+      if (this.toSkip > 0) {
+        // A skipped line is dropped whole (quotes are not interpreted), blank or not.
+        const e = s.indexOf("\n", p);
+        p = e < 0 ? L : e + 1;
+        this.line++;
+        this.toSkip--;
+        continue;
+      }
       const c0 = s.charCodeAt(p);
       // Blank lines (empty or only spaces and tabs) are skipped anywhere: they can never be a
       // valid record, which has at least two fields.
@@ -530,10 +549,22 @@ class CsvParser {
     this.y = new Int32Array(cap);
     this.cap = cap;
     this.ready = true;
+    // Field counts first (row 2 before row 1's cells): a metadata first line shows up as a count
+    // mismatch, which says more than "expected a number" about a text cell of row 1.
+    for (let r = 1; r < rows.length; r++) {
+      const row = rows[r]!;
+      if (row.cells.length === m) continue;
+      this.recordLine = row.line;
+      // Row 2 disagreeing with the first line is the mark of a metadata first line
+      // (scikit-learn's raw wine.csv: `178,13,class_0,class_1,class_2`, then 14 fields a row).
+      this.fail(
+        `row ${row.line} has ${fields(row.cells.length)}, expected ${m}: the first line (row ${first.line}) has ${m} field${m === 1 ? "" : "s"} and the next ${row.cells.length}; ` +
+          `if the first line is not the header, remove it or pass --skip-rows ${first.line} (option skipRows)`,
+      );
+    }
     for (let r = header ? 1 : 0; r < rows.length; r++) {
       const row = rows[r]!;
       this.recordLine = row.line;
-      if (row.cells.length !== m) this.fail(`row ${row.line} has ${fields(row.cells.length)}, expected ${m}`);
       this.reserve();
       for (let c = 0; c < m; c++) this.cell(c, row.cells[c]!, row.quoted[c]!);
       this.n++;
@@ -608,7 +639,8 @@ function countNewlines(s: string): number {
  * @example
  * parseCsvDataset("a,b,class\n1,2,cat\n3,4,dog\n", { file: "pets.csv" })
  * // → { n: 2, d: 2, x: [1, 2, 3, 4], y: [0, 1], featureNames: ["a", "b"], classNames: ["cat", "dog"] }
- * @throws InputError `pets.csv: row 3, column 2 ("b"): expected a number (got "x")`, ragged rows,
+ * @throws InputError `pets.csv: row 3, column 2 ("b"): expected a number (got "x")`, ragged rows
+ *   (a second row that disagrees with the first line gets a --skip-rows hint),
  *   a single class, an unterminated quote, an unknown label column, an empty file.
  */
 export function parseCsvDataset(text: string, options: CsvOptions): CsvDataset {

@@ -29,6 +29,8 @@ export interface DataSource {
   data?: string;
   /** Label column of the CSV (header name or index; default last). */
   labelColumn?: string | number;
+  /** Lines at the top of the CSV to ignore before its header (default 0). */
+  skipRows?: number;
   /** Spiral options (task spiral). */
   spiral?: SpiralOptions;
   /** Options of a generated 2-D set (task circles, xor or gaussians). */
@@ -37,7 +39,12 @@ export interface DataSource {
 
 /** Loads the data set a source names. */
 export function loadSource(src: DataSource): Dataset {
-  if (src.data !== undefined) return loadCsvDataset(src.data, src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn });
+  if (src.data !== undefined) {
+    return loadCsvDataset(src.data, {
+      ...(src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn }),
+      ...(src.skipRows ? { skipRows: src.skipRows } : {}),
+    });
+  }
   if (src.task === "digits") return loadDigits();
   if (src.task === "mnist") return loadMnist();
   if (src.task === "circles" || src.task === "xor" || src.task === "gaussians") return makeSynthetic(src.task, src.synthetic ?? {});

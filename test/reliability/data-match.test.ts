@@ -27,7 +27,7 @@ test("a model stores its feature names (format version 2); eval matches columns 
     // The same rows with the columns shuffled (label in the middle): same accuracy on every row.
     writeFileSync(join(dir, "shuffled.csv"), reorder(csv, [3, 4, 0, 2, 1]));
     const base = JSON.parse((await cli(["eval", "--model", modelPath, "--data", join(dir, "train.csv"), "--split", "all", "--json"])).stdout) as EvalSummary;
-    const shuffled = await cli(["eval", "--model", modelPath, "--data", join(dir, "shuffled.csv"), "--json"]);
+    const shuffled = await cli(["eval", "--model", modelPath, "--data", join(dir, "shuffled.csv"), "--split", "all", "--json"]);
     assert.equal(shuffled.code, 0, shuffled.stderr);
     const s = JSON.parse(shuffled.stdout) as EvalSummary;
     assert.equal(s.samples, 150);

@@ -49,12 +49,13 @@ export interface ModelData {
  * Selects and aligns the data a saved model is evaluated on. The data flags name the data; for a
  * CSV without --label-column the label is the header column that is not a model feature. Rows:
  * `--split test` the held-out split (the model's split seed and fraction unless given),
- * `--split all` every row, `auto` (default) the test split when the data hash equals the model's
- * training data, else every row (data the model never saw).
+ * `--split all` every row, `auto` (default) the test split when the data hash (of the rows with
+ * columns in the model's feature order, matched by name) equals the model's training data, else
+ * every row (data the model never saw).
  */
 export function modelDataFromFlags(flags: Flags, command: string, model: Model, json: ModelJson, modelPath: string, source: DataSource, name: string): ModelData {
   if (source.data !== undefined && source.labelColumn === undefined) {
-    const label = labelColumnForModel(source.data, model, modelPath);
+    const label = labelColumnForModel(source.data, model, modelPath, source.skipRows ?? 0);
     if (label !== undefined) source = { ...source, labelColumn: label };
   }
   const all = loadSource(source);
@@ -70,7 +71,9 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
     split = "test";
     reason = `--${flags.has("split-seed") ? "split-seed" : "test-fraction"} given`;
   } else if (typeof tr.dataHash === "string") {
-    const same = tr.dataHash === hashDataset(all);
+    // Columns are matched to the model's features by name first, so the same rows with the
+    // columns in another order are recognised as the training data.
+    const same = tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath));
     split = same ? "test" : "all";
     reason = same ? `${label} is the model's training data` : `${label} is not the model's training data`;
   } else {
