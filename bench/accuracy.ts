@@ -260,7 +260,11 @@ async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Ar
     const u = JSON.parse(readFileSync(cpuFile, "utf8")) as { user: number; system: number };
     cpu = u.user + u.system;
   }
-  if (r.code === 1) return { seed, test: null, train: null, seconds: null, cpu, merged: 0, error: r.stderr.trim().split("\n").pop() ?? "exit 1" };
+  if (r.code === 1) {
+    // The CLI's one line, without the paths of the kept files (they are in a temporary folder).
+    const line = (r.stderr.trim().split("\n").pop() ?? "exit 1").split(outDir).join("<out>").replace(/; its files are kept.*$/, "");
+    return { seed, test: null, train: null, seconds: null, cpu, merged: 0, error: line };
+  }
   if (r.code === 2) throw new RowSkipped(`dynaspin train ${c.args.join(" ")}: ${r.stderr.trim().split("\n").pop()}`);
   if (r.code !== 0) throw new Error(`dynaspin train ${c.args.join(" ")} --seed ${seed} exited with ${r.code}: ${r.stderr.trim().split("\n").pop()}`);
   const s = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as CliSummary;
@@ -408,7 +412,7 @@ function tableMarkdown(results: RowResult[]): string {
     const v = verdict(r);
     const peerSecs = PEERS.map((p) => secs(r.peers.flatMap((x) => (x && x[p] ? [x[p]!.seconds] : [])))).join(" / ");
     lines.push(
-      `| ${r.case.label} | ${r.rows.train}/${r.rows.test}, ${r.rows.d}, ${r.rows.classes} | ${pct(ok.map((x) => x.test!))} | ${secs(ok.map((x) => x.seconds!))} / ${secs(ok.flatMap((x) => (x.cpu === null ? [] : [x.cpu])))} | ` +
+      `| ${r.case.label} | ${r.rows.train}/${r.rows.test}, ${r.rows.d}, ${r.rows.classes} | ${pct(ok.map((x) => x.test!))}${ok.length < r.runs.length ? ` (${r.runs.length - ok.length} of ${r.runs.length} runs failed)` : ""} | ${secs(ok.map((x) => x.seconds!))} / ${secs(ok.flatMap((x) => (x.cpu === null ? [] : [x.cpu])))} | ` +
         `${pct(peerTests(r, "logistic"))} | ${pct(peerTests(r, "svm"))} | ${pct(peerTests(r, "mlp"))} | ${peerSecs} | ${v.goal} | ${v.status} | ${notes(r).replace(/\|/g, "/")} |`,
     );
   }
