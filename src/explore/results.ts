@@ -38,7 +38,10 @@ export interface PointSummary {
   failed: number;
   validationMean: number;
   testMean: number;
+  /** Sample standard deviation of the test accuracy over the seeds (0 with one seed). */
   testStd: number;
+  /** Mean over the seeds of each seed's standard deviation over its evaluation trials (0 at σ = 0 without read noise). */
+  trialStd: number;
   testMin: number;
   testMax: number;
   energy: number;
@@ -67,6 +70,7 @@ export function summarize(r: ResolvedExplore, rows: readonly ExploreRow[]): Poin
         validationMean: mean(ok.map((w) => w.validationAccuracy)),
         testMean: m,
         testStd: te.length > 1 ? Math.sqrt(te.reduce((s, x) => s + (x - m) ** 2, 0) / (te.length - 1)) : 0,
+        trialStd: mean(ok.map((w) => w.testAccuracyStd)),
         testMin: te.length ? Math.min(...te) : NaN,
         testMax: te.length ? Math.max(...te) : NaN,
         energy: mean(ok.map((w) => w.energy)),
