@@ -32,6 +32,13 @@ export function hasPlaceholderNames(ds: Dataset): boolean {
  * @param given the --label-column value, or undefined for the default (last column).
  */
 export function checkLabelColumn(ds: Dataset, file: string, given: string | number | undefined): void {
+  // scikit-learn's raw iris.csv starts `150,4,setosa,versicolor,virginica`: row and feature counts,
+  // then class names. With 5 fields like the rows it passes as a header; its counts give it away.
+  if (!hasPlaceholderNames(ds) && ds.featureNames.length >= 2 && Number(ds.featureNames[0]) === ds.n && Number(ds.featureNames[1]) === ds.d) {
+    throw new InputError(
+      `${file}: the first line (${quoteList(ds.featureNames, 4)}) is metadata (${ds.n} rows, ${ds.d} features, as in scikit-learn's raw CSV files), not a header; pass --skip-rows 1 to ignore it (the columns are then x0..x${ds.d - 1} and the label the last)`,
+    );
+  }
   const which = given === undefined ? "the label column (the last, by default)" : `label column ${JSON.stringify(String(given))}`;
   const hint = `a label names a class; ${given === undefined ? "give the label column with" : "check"} --label-column NAME|INDEX (feature columns now: ${quoteList(ds.featureNames, 6)})`;
   const values = ds.classNames.map(Number);

@@ -83,3 +83,20 @@ test("#10 a metadata first line: the row-2 error hints at --skip-rows, and --ski
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("#10 scikit-learn's raw iris.csv (first line 150,4,setosa,versicolor,virginica, 5 fields like the rows) is refused as metadata, and trains with --skip-rows 1", async () => {
+  const dir = tmp();
+  try {
+    const rows = blobsCsv(150, 6).trim().split("\n").slice(1).map((l) => l.replace(/red$/, "0").replace(/green$/, "1").replace(/blue$/, "2"));
+    writeFileSync(join(dir, "iris.csv"), ["150,4,setosa,versicolor,virginica", ...rows].join("\n") + "\n");
+    const r = await cli(["train", "--data", join(dir, "iris.csv"), "--quiet", "--out", join(dir, "x")]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.split("\n").length, 2, r.stderr);
+    assert.match(r.stderr, /iris\.csv: the first line \("150", "4", "setosa", "versicolor"\) is metadata \(150 rows, 4 features, .*\), not a header; pass --skip-rows 1/);
+    const t = await cli(["train", "--data", join(dir, "iris.csv"), "--skip-rows", "1", "--epochs", "30", "--quiet", "--out", join(dir, "run"), "--json"]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal((JSON.parse(t.stdout) as { samples: { train: number; test: number } }).samples.test, 30);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
