@@ -21,6 +21,17 @@ import type { Dataset } from "../data/dataset.js";
 import type { Model } from "../network/model.js";
 import type { DataSource } from "../node/tasks.js";
 
+/**
+ * The default of a task-dependent option as help text, read from the task tables (so the help
+ * cannot drift from them): "default 64" when every task agrees, else "default: spiral 6, digits 4, …".
+ */
+export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number | undefined): string {
+  const rows: Array<[string, Omit<TrainOptions, "devices">]> = [...Object.entries(TASK_DEFAULTS), ...Object.entries(EXTRA_TASK_DEFAULTS)];
+  const values = rows.map(([name, d]) => [name, get(d)] as const);
+  if (values.every(([, v]) => v === values[0][1])) return `default ${values[0][1]}`;
+  return `default: ${values.map(([name, v]) => `${name === "csv" ? "--data" : name} ${v}`).join(", ")}`;
+}
+
 /** Flags that select the data (shared with eval and robustness). */
 export const DATA_FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), or the 2-D sets circles, xor, gaussians" },
@@ -39,15 +50,15 @@ export const DATA_FLAGS: FlagSpec[] = [
 export const TRAIN_FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
-  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: "time steps n (default: spiral 6, digits 4)" },
-  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "training epochs (default: spiral 400, digits 100)" },
-  { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default 64)" },
-  { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.005)" },
+  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps)})` },
+  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: `training epochs (${defaultsText((d) => d.epochs)})` },
+  { name: "batch", type: "integer", min: 0, value: "B", help: `minibatch size, 0 = full batch (${defaultsText((d) => d.batchSize)})` },
+  { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: `Adam learning rate (${defaultsText((d) => d.lr)})` },
   { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
   { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
-  { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: "initialisations tried; the lowest training loss after a tenth of the epochs is kept (default: spiral 8, digits 1)" },
-  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: "initial drive spread as a fraction of the operating window width (default 0.5)" },
-  { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: "augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (default: digits 0.2, else 0)" },
+  { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: `initialisations tried; the lowest training loss after a tenth of the epochs is kept (${defaultsText((d) => d.restarts)})` },
+  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: `initial drive spread as a fraction of the operating window width (${defaultsText((d) => d.init?.spread)})` },
+  { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: `augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (${defaultsText((d) => d.inputNoise ?? 0)})` },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },

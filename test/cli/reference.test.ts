@@ -1,0 +1,21 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cliReference } from "../../src/cli/reference.js";
+import { COMMANDS } from "../../src/cli/commands/index.js";
+
+test("docs/cli.md is generated from the current flag declarations (npm run docs:cli)", () => {
+  const committed = readFileSync(fileURLToPath(new URL("../../docs/cli.md", import.meta.url)), "utf8");
+  assert.equal(committed, cliReference(), "docs/cli.md is stale: run npm run docs:cli");
+});
+
+test("the reference lists every command and every flag, with the defaults the task tables hold", () => {
+  const text = cliReference();
+  for (const c of COMMANDS) {
+    assert.match(text, new RegExp(`^## ${c.name}$`, "m"));
+    for (const f of c.flags) assert.ok(text.includes(`--${f.name}`), `${c.name} --${f.name}`);
+  }
+  // --init-spread: 0.5 for the paper's tasks and CSV data, 0.65 for MNIST (src/train/tasks.ts).
+  assert.match(text, /--init-spread X` .*default: spiral 0\.5, digits 0\.5, --data 0\.5, mnist 0\.65/);
+});
