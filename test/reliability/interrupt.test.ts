@@ -9,7 +9,7 @@ import { readCheckpoint } from "../../src/node/checkpoint-file.js";
 import { Rng } from "../../src/util/rng.js";
 
 const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
-const RUN = ["train", "--task", "spiral", "--count", "300", "--epochs", "2500", "--steps", "6", "--batch", "32", "--restarts", "1", "--seed", "5"];
+const RUN = ["train", "--task", "spiral", "--count", "300", "--epochs", "20000", "--steps", "6", "--batch", "32", "--restarts", "1", "--seed", "5"];
 
 /** Runs the CLI in a child process and sends `signal` once stderr matches `when` plus `delayMs`. */
 function interruptChild(args: string[], signal: NodeJS.Signals, when: RegExp, delayMs: number): Promise<{ code: number | null; stderr: string; ms: number }> {
@@ -44,10 +44,10 @@ test("SIGINT and SIGTERM during training save a final checkpoint, say how to res
     for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
       const out = join(dir, signal);
       // At a random moment after the epochs began (progress lines appear within a second).
-      const r = await interruptChild([...RUN, "--out", out, "--checkpoint-every", "400"], signal, /train spiral: \d+\/2500/, Math.floor(rng.uniform() * 400));
+      const r = await interruptChild([...RUN, "--out", out, "--checkpoint-every", "400"], signal, /train spiral: \d+\/20000/, Math.floor(rng.uniform() * 400));
       assert.equal(r.code, code, r.stderr);
       assert.ok(r.ms < 2000, `took ${r.ms.toFixed(0)} ms to stop`);
-      const m = new RegExp(`dynaspin: interrupted \\(${signal}\\) after epoch (\\d+) of 2500; checkpoint kept: (\\S+) \\(epoch (\\d+)\\); resume with: (.+)`).exec(r.stderr);
+      const m = new RegExp(`dynaspin: interrupted \\(${signal}\\) after epoch (\\d+) of 20000; checkpoint kept: (\\S+) \\(epoch (\\d+)\\); resume with: (.+)`).exec(r.stderr);
       assert.ok(m, r.stderr);
       assert.equal(m[1], m[3]);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -61,9 +61,9 @@ test("SIGINT and SIGTERM during training save a final checkpoint, say how to res
       assert.ok(readFileSync(join(out, "model.json")).equals(readFileSync(join(dir, "whole", "model.json"))) || sameParameters(join(out, "model.json"), join(dir, "whole", "model.json")), `${signal}: resumed model differs`);
     }
     // Without checkpoints: nothing is written, and the message says so.
-    const bare = await interruptChild([...RUN, "--out", join(dir, "bare")], "SIGINT", /train spiral: \d+\/2500/, 50);
+    const bare = await interruptChild([...RUN, "--out", join(dir, "bare")], "SIGINT", /train spiral: \d+\/20000/, 50);
     assert.equal(bare.code, 130);
-    assert.match(bare.stderr, /interrupted \(SIGINT\) after epoch \d+ of 2500; nothing was written \(train with --checkpoint-every N/);
+    assert.match(bare.stderr, /interrupted \(SIGINT\) after epoch \d+ of 20000; nothing was written \(train with --checkpoint-every N/);
     assert.equal(existsSync(join(dir, "bare")), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
