@@ -40,14 +40,15 @@ export { sweepCurrents, simulateCurrent, resolveSweepOptions, initialMagnetisati
 export { thresholdCurrent, smallAngleGrowthRate, stationaryState, boltzmannAverage, type StationaryState } from "./physics/closedform.js";
 export { checkSchema, type SchemaHints } from "./io/schema.js";
 // Network, training and data (core).
-export { createModel, createGradients, cloneModel, type Model, type Gradients, type Normalization } from "./network/model.js";
+export { createModel, createGradients, cloneModel, inputCount, extraInput, DEFAULT_EXTRA_P0, type Model, type ModelShape, type Gradients, type Normalization } from "./network/model.js";
+export { createWorkspace, loadBatch, loadInputs, gatherColumns, forward, readout, softmaxCrossEntropy, backward, batchSum, argmaxColumn, countCorrect, type Workspace, type WorkspaceOptions } from "./network/dynamics.js";
 export { createEngine32, PRECISIONS, type Precision, type BatchEngine } from "./network/engine.js";
 export { initializeModel, type InitOptions } from "./network/init.js";
 export { runForward, evaluate, evaluateArrays, lossAndGradients, type ForwardResult, type Evaluation, type NestedGradients } from "./network/api.js";
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
 export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
 export { learningRate, SCHEDULES, type Schedule } from "./train/schedule.js";
-export { train, Trainer, TrainingRun, resolveTrainOptions, parameterScales, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent } from "./train/train.js";
+export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, oscillatorCount, betterScore, parameterScales, updateScales, checkTrainable, AUTO_DEFAULTS, DEPTH_REFERENCE, VALIDATION_INTERVAL, type TrainingPlan, type BestSnapshot, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent } from "./train/train.js";
 export { TASKS, TASK_DEFAULTS, PAPER_RESULTS, type TaskName } from "./train/tasks.js";
 export { subset, type Dataset } from "./data/dataset.js";
 export { makeSpiral, type SpiralOptions } from "./data/spiral.js";

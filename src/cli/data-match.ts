@@ -14,7 +14,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
-import type { Model } from "../network/model.js";
+import { inputCount, type Model } from "../network/model.js";
 import { InputError } from "../util/errors.js";
 
 const quoteList = (names: readonly string[], max = 8): string =>
@@ -141,7 +141,8 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
 export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
   const features = model.featureNames;
   if (!features || hasPlaceholderNames(ds)) {
-    if (ds.d !== model.k) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} has k = ${model.k} oscillators (one per feature)`);
+    const d = inputCount(model);
+    if (ds.d !== d) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} reads ${d} features${d === model.k ? ` (k = ${model.k} oscillators, one per feature)` : ` (k = ${model.k} oscillators)`}`);
     return ds;
   }
   const index = new Map(ds.featureNames.map((n, j) => [n, j]));

@@ -28,20 +28,17 @@ export interface SpiralOptions {
   arms?: number;
 }
 
-/** The defaults of {@link makeSpiral} (the paper's task as dynaspin builds it), for code that reports them. */
-export const SPIRAL_DEFAULTS: Readonly<Required<SpiralOptions>> = Object.freeze({ count: 1000, turns: 1, noise: 0.04, seed: 0, arms: 2 });
-
 /**
  * Generates the spiral: two arms (the paper's task) unless `arms` says otherwise.
  * @example makeSpiral({ count: 1000, turns: 1, noise: 0.04, seed: 0 }).n // 1000
  * @example makeSpiral({ count: 900, arms: 3, turns: 1 }).classNames // ["0", "1", "2"]
  */
 export function makeSpiral(options: SpiralOptions = {}): Dataset {
-  const count = integer(options.count ?? SPIRAL_DEFAULTS.count, 2, 10_000_000, "spiral count");
-  const turns = inRange(options.turns ?? SPIRAL_DEFAULTS.turns, 0.05, 100, "spiral turns");
-  const noise = inRange(options.noise ?? SPIRAL_DEFAULTS.noise, 0, 10, "spiral noise");
-  const seed = finite(options.seed ?? SPIRAL_DEFAULTS.seed, "spiral seed");
-  const arms = integer(options.arms ?? SPIRAL_DEFAULTS.arms, 2, 64, "spiral arms");
+  const count = integer(options.count ?? 1000, 2, 10_000_000, "spiral count");
+  const turns = inRange(options.turns ?? 1, 0.05, 100, "spiral turns");
+  const noise = inRange(options.noise ?? 0.04, 0, 10, "spiral noise");
+  const seed = finite(options.seed ?? 0, "spiral seed");
+  const arms = integer(options.arms ?? 2, 2, 64, "spiral arms");
   const rng = new Rng(seed);
   const x = new Float64Array(count * 2);
   const y = new Int32Array(count);

@@ -2,7 +2,8 @@
  * The model JSON file format (version 2) and its strict validator.
  *
  * Version 2 adds the optional `features` (input feature names, matched by name against data);
- * a version 1 file (no `features`) still loads.
+ * a version 1 file (no `features`) still loads. Version 2 also adds the optional `inputs` and
+ * `extraP0` of networks with more oscillators than features.
  *
  * Pure: no platform imports. Every problem throws an {@link InputError} naming the file and the
  * JSON field path, e.g. `model.json: A[2][0][5]: expected a finite number (got null)` or
@@ -23,7 +24,7 @@ export const MODEL_FORMAT = "dynaspin.model";
 export const MODEL_VERSION = 2;
 
 /**
- * A trained dynamical network as stored in a model file (version 1). Layouts follow the paper:
+ * A trained dynamical network as stored in a model file (version 2). Layouts follow the paper:
  * `A[t][i][j]` couples oscillator j to i at step t, `B[t][i]` is the bias, `W[c][i]` and `c[c]`
  * are the linear readout.
  */
@@ -48,7 +49,14 @@ export interface ModelJson {
   W: number[][];
   /** Readout biases, length classes. */
   c: number[];
-  /** Feature scaling learned from the training set: each of length k, `max[i] >= min[i]`. */
+  /**
+   * Number of input features d (1..k), version 2: oscillators d..k−1 start from `extraP0` instead
+   * of a feature. Absent: d = k (every version-1 file).
+   */
+  inputs?: number;
+  /** p(0) of oscillators d..k−1 (normalised input units), version 2. Absent: 0.5. */
+  extraP0?: number;
+  /** Feature scaling learned from the training set: each of length d (`inputs`, else k), `max[i] >= min[i]`. */
   normalization?: { min: number[]; max: number[] };
   /** Class names in class-index order, length classes, distinct. */
   classNames?: string[];
@@ -66,7 +74,7 @@ const vector = z.array(num);
 const tensor = z.array(z.unknown());
 const deviceSpec = z.looseObject({ model: z.string() });
 
-/** Structural zod schema of a version-1 model file (shapes are checked afterwards). */
+/** Structural zod schema of a model file (versions 1 and 2) (shapes are checked afterwards). */
 export const modelSchema = z.strictObject({
   format: z.literal(MODEL_FORMAT),
   version: z.int(),
@@ -78,6 +86,8 @@ export const modelSchema = z.strictObject({
   B: tensor,
   W: tensor,
   c: tensor,
+  inputs: z.int().min(1).optional(),
+  extraP0: num.optional(),
   normalization: z.strictObject({ min: vector, max: vector }).optional(),
   classNames: z.array(z.string()).optional(),
   features: z.array(z.string()).optional(),
@@ -176,11 +186,15 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
   checkTensor(file, m.B, "B", [STEPS, K], ["entries", "entries"]);
   checkTensor(file, m.W, "W", [CLASSES, K], ["rows", "entries"]);
   checkTensor(file, m.c, "c", [CLASSES], ["entries"]);
+  if (m.inputs !== undefined && m.inputs > k) throw new InputError(`${file}: inputs must be <= k = ${k} (got ${m.inputs})`);
+  if (m.extraP0 !== undefined && !Number.isFinite(m.extraP0)) throw new InputError(`${file}: extraP0: expected a finite number (got ${show(m.extraP0)})`);
+  const d = m.inputs ?? k;
   if (m.normalization !== undefined) {
     const { min, max } = m.normalization;
-    length(file, min, k, "normalization.min", "entries", "k");
-    length(file, max, k, "normalization.max", "entries", "k");
-    for (let i = 0; i < k; i++) {
+    const what = m.inputs === undefined ? "k" : "inputs";
+    length(file, min, d, "normalization.min", "entries", what);
+    length(file, max, d, "normalization.max", "entries", what);
+    for (let i = 0; i < d; i++) {
       if (!(max[i]! >= min[i]!)) {
         throw new InputError(`${file}: normalization.max[${i}] must be >= normalization.min[${i}] (got ${max[i]} < ${min[i]})`);
       }
@@ -197,7 +211,7 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
   }
   if (m.features !== undefined) {
     if (v < 2) throw new InputError(`${file}: features needs model version 2 or later (got version ${v})`);
-    length(file, m.features, k, "features", "entries", "k");
+    length(file, m.features, d, "features", "entries", m.inputs === undefined ? "k" : "inputs");
     const seen = new Map<string, number>();
     m.features.forEach((name, i) => {
       const j = seen.get(name);

@@ -2,9 +2,9 @@
  * Checked, allocating wrappers around the dynamics kernels: the functions a library user calls.
  */
 import type { Model } from "./model.js";
-import { createGradients } from "./model.js";
+import { createGradients, inputCount, extraInput } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadBatch, gatherColumns, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace, argmaxColumn } from "./dynamics.js";
+import { createWorkspace, loadInputs, gatherColumns, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace, argmaxColumn } from "./dynamics.js";
 import type { InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
@@ -22,14 +22,14 @@ export interface ForwardResult {
 
 function rowsOf(inputs: Float64Array | ArrayLike<ArrayLike<number>>, k: number, what: string): { x: Float64Array; n: number } {
   if (inputs instanceof Float64Array) {
-    if (inputs.length % k !== 0) throw new InputError(`${what} has ${inputs.length} values, not a multiple of k = ${k}`);
+    if (inputs.length % k !== 0) throw new InputError(`${what} has ${inputs.length} values, not a multiple of the ${k} input features`);
     return { x: inputs, n: inputs.length / k };
   }
   const n = inputs.length;
   const x = new Float64Array(n * k);
   for (let r = 0; r < n; r++) {
     const row = inputs[r];
-    if (row.length !== k) throw new InputError(`${what}[${r}] has ${row.length} values, expected k = ${k}`);
+    if (row.length !== k) throw new InputError(`${what}[${r}] has ${row.length} values, expected ${k} (one per input feature)`);
     for (let j = 0; j < k; j++) {
       const v = row[j];
       if (!Number.isFinite(v)) throw new InputError(`${what}[${r}][${j}] must be a finite number (got ${v})`);
@@ -51,14 +51,14 @@ function chunks(n: number, cap: number, fn: (start: number, nb: number) => void)
  */
 export function runForward(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>): ForwardResult {
   const { k, steps, classes } = model;
-  const { x, n } = rowsOf(inputs, k, "inputs");
+  const { x, n } = rowsOf(inputs, inputCount(model), "inputs");
   const cap = Math.max(1, Math.min(n, 256));
   const ws = createWorkspace(k, steps, classes, cap);
   const p = new Float64Array((steps + 1) * n * k);
   const currents = new Float64Array(steps * n * k);
   const logits = new Float64Array(n * classes);
   chunks(n, cap, (start, nb) => {
-    loadBatch(ws, x, null, start, nb, model.normalization);
+    loadInputs(model, ws, x, null, start, nb);
     forwardKernel(model, ws, nb, false);
     for (let t = 0; t <= steps; t++) {
       const Pt = ws.P[t];
@@ -107,7 +107,7 @@ export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: 
   const acc = { loss: 0, correct: 0 };
   let loss = 0, correct = 0;
   chunks(n, cap, (start, nb) => {
-    loadBatch(work, x, null, start, nb, model.normalization);
+    loadInputs(model, work, x, null, start, nb);
     forwardKernel(model, work, nb, false);
     for (let b = 0; b < nb; b++) {
       const best = argmaxColumn(work.logits, cap, classes, b);
@@ -136,7 +136,7 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
   let loss = 0, correct = 0;
   for (let w0 = 0; w0 < n; w0 += en.ldx) {
     const wn = Math.min(en.ldx, n - w0);
-    gatherColumns(en.X, en.ldx, k, x, null, w0, wn, model.normalization);
+    gatherColumns(en.X, en.ldx, k, x, null, w0, wn, model.normalization, inputCount(model), extraInput(model));
     en.y.set(y.subarray(w0, w0 + wn));
     chunks(wn, Math.min(n, EVAL_CHUNK), (start, nb) => {
       en.evaluate(start, nb);
@@ -157,7 +157,7 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
  * @throws InputError if the data set's feature count or classes do not match the model.
  */
 export function evaluate(model: Model, ds: Dataset, engine?: InferenceEngine | null): Evaluation {
-  if (ds.d !== model.k) throw new InputError(`data has ${ds.d} features but the model has k = ${model.k} oscillators`);
+  if (ds.d !== inputCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
   for (let r = 0; r < ds.n; r++) {
     if (ds.y[r] < 0 || ds.y[r] >= model.classes) {
       throw new InputError(`data row ${r + 1}: class index ${ds.y[r]} is outside the model's ${model.classes} classes`);
@@ -191,7 +191,7 @@ export function lossAndGradients(
   labels: ArrayLike<number>,
 ): { loss: number; gradients: NestedGradients } {
   const { k, steps, classes } = model;
-  const { x, n } = rowsOf(inputs, k, "inputs");
+  const { x, n } = rowsOf(inputs, inputCount(model), "inputs");
   if (labels.length !== n) throw new InputError(`labels has ${labels.length} entries, expected ${n} (one per input row)`);
   const y = new Int32Array(n);
   for (let r = 0; r < n; r++) {
@@ -201,7 +201,7 @@ export function lossAndGradients(
   }
   const ws = createWorkspace(k, steps, classes, Math.max(1, n));
   const g = createGradients(model);
-  loadBatch(ws, x, null, 0, n, model.normalization);
+  loadInputs(model, ws, x, null, 0, n);
   forwardKernel(model, ws, n, true);
   const out = { loss: 0, correct: 0 };
   softmaxCrossEntropy(ws, classes, n, y, 0, 1 / n, out);

@@ -28,6 +28,7 @@
  * (`test/network/engine.test.ts`).
  */
 import type { Model, Gradients, Normalization } from "./model.js";
+import { inputCount, extraInput } from "./model.js";
 import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../kernels/eq4.js";
@@ -124,16 +125,22 @@ export function createWorkspace(k: number, steps: number, classes: number, capac
 
 /**
  * Loads `nb` samples into p(0): column b ← row `rows[start + b]` (or `start + b` when rows is null)
- * of the row-major sample matrix `x` (d = k features per row), normalised by `norm` when given:
- * `p_j(0) = (x_j − min_j)/(max_j − min_j)` (0 when max_j = min_j).
+ * of the row-major sample matrix `x` (d features per row, d ≤ k), normalised by `norm` when given:
+ * `p_j(0) = (x_j − min_j)/(max_j − min_j)` (0 when max_j = min_j); oscillators j ≥ d get `fill`.
  */
-export function loadBatch(ws: Workspace, x: Float64Array, rows: Int32Array | null, start: number, nb: number, norm: Normalization | null): void {
-  gatherColumns(ws.P[0], ws.capacity, ws.k, x, rows, start, nb, norm);
+export function loadBatch(ws: Workspace, x: Float64Array, rows: Int32Array | null, start: number, nb: number, norm: Normalization | null, d = ws.k, fill = 0): void {
+  gatherColumns(ws.P[0], ws.capacity, ws.k, x, rows, start, nb, norm, d, fill);
+}
+
+/** {@link loadBatch} for `model`: its normalisation, its number of input features and its extra oscillators' p(0). */
+export function loadInputs(model: Model, ws: Workspace, x: Float64Array, rows: Int32Array | null, start: number, nb: number): void {
+  gatherColumns(ws.P[0], ws.capacity, ws.k, x, rows, start, nb, model.normalization, inputCount(model), extraInput(model));
 }
 
 /**
  * {@link loadBatch} into any oscillator-major buffer: dst[j·ld + b] ← feature j of row
- * `rows[start + b]` (or `start + b`) of `x` (k features per row), normalised by `norm` when given.
+ * `rows[start + b]` (or `start + b`) of `x` (d features per row, default k), normalised by `norm`
+ * when given; rows j = d..k−1 of dst get `fill` (the extra oscillators' p(0)).
  */
 export function gatherColumns(
   dst: Float64Array,
@@ -144,14 +151,17 @@ export function gatherColumns(
   start: number,
   nb: number,
   norm: Normalization | null,
+  d = k,
+  fill = 0,
 ): void {
+  for (let j = d; j < k; j++) dst.fill(fill, j * ld, j * ld + nb);
   for (let b = 0; b < nb; b++) {
     const r = rows === null ? start + b : rows[start + b];
-    const o = r * k;
+    const o = r * d;
     if (norm === null) {
-      for (let j = 0; j < k; j++) dst[j * ld + b] = x[o + j];
+      for (let j = 0; j < d; j++) dst[j * ld + b] = x[o + j];
     } else {
-      for (let j = 0; j < k; j++) {
+      for (let j = 0; j < d; j++) {
         const span = norm.max[j] - norm.min[j];
         dst[j * ld + b] = span > 0 ? (x[o + j] - norm.min[j]) / span : 0;
       }

@@ -27,7 +27,7 @@
  * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
  */
 import type { Model, Gradients } from "./model.js";
-import { createWorkspace, loadBatch, softmaxCrossEntropy, batchSum, type Workspace } from "./dynamics.js";
+import { createWorkspace, loadInputs, softmaxCrossEntropy, batchSum, type Workspace } from "./dynamics.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, object, show } from "../util/check.js";
@@ -350,7 +350,7 @@ export function evaluateHardware(model: Model, x: Float64Array, y: Int32Array, n
   let loss = 0, correct = 0;
   for (let start = 0; start < n; start += cap) {
     const nb = Math.min(cap, n - start);
-    loadBatch(ws, x, null, start, nb, model.normalization);
+    loadInputs(model, ws, x, null, start, nb);
     forwardHardware(model, ws, nb, h, st, rng, false);
     softmaxCrossEntropy(ws, model.classes, nb, y, start, 1, out);
     loss += out.loss;

@@ -3,7 +3,7 @@
  * `parseModelJson` (src/io/model-schema.ts); this module converts between the validated JSON and
  * the in-memory {@link Model}.
  */
-import type { Model } from "./model.js";
+import { extraInput, inputCount, DEFAULT_EXTRA_P0, type Model } from "./model.js";
 import type { ModelJson } from "../io/model-schema.js";
 import { MODEL_FORMAT, MODEL_VERSION, parseModelJson } from "../io/model-schema.js";
 import { curveFromSpec } from "../device/spec.js";
@@ -40,9 +40,13 @@ export function modelToJson(model: Model, extra: { training?: Record<string, unk
     W: nest(model.W, classes, k),
     c: Array.from(model.c),
   };
+  if (model.inputs !== undefined && model.inputs !== k) {
+    json.inputs = model.inputs;
+    json.extraP0 = extraInput(model);
+  }
   if (model.normalization) json.normalization = { min: Array.from(model.normalization.min), max: Array.from(model.normalization.max) };
   if (model.classNames) json.classNames = model.classNames.slice();
-  if (model.featureNames && model.featureNames.length === k) json.features = model.featureNames.slice();
+  if (model.featureNames && model.featureNames.length === inputCount(model)) json.features = model.featureNames.slice();
   if (extra.hardware) json.hardware = extra.hardware;
   if (extra.training) json.training = extra.training;
   return json;
@@ -82,6 +86,10 @@ export function modelFromJson(json: ModelJson, file = "model.json"): Model {
   };
   if (json.classNames) model.classNames = json.classNames.slice();
   if (json.features) model.featureNames = json.features.slice();
+  if (json.inputs !== undefined && json.inputs !== k) {
+    model.inputs = json.inputs;
+    model.extraP0 = json.extraP0 ?? DEFAULT_EXTRA_P0;
+  }
   return model;
 }
 

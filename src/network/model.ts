@@ -18,8 +18,16 @@ export type { Normalization };
 
 /** A network: shapes, one device curve per oscillator, trainable parameters. */
 export interface Model {
-  /** Number of oscillators (= number of input features). */
+  /** Number of oscillators (≥ the number of input features, see `inputs`). */
   k: number;
+  /**
+   * Number of input features d ≤ k: oscillators 0..d−1 start from the (normalised) features,
+   * oscillators d..k−1 from the fixed power `extraP0`, and all of them couple through A(t).
+   * Absent means d = k (every oscillator is driven by a feature).
+   */
+  inputs?: number;
+  /** p(0) of the extra oscillators d..k−1, in the units of the normalised inputs (0..1). @default {@link DEFAULT_EXTRA_P0} */
+  extraP0?: number;
   /** Number of time steps n. */
   steps: number;
   /** Number of classes of the readout. */
@@ -53,14 +61,43 @@ export interface Gradients {
   c: Float64Array;
 }
 
+/** Default p(0) of the oscillators beyond the input features: the middle of the normalised input range. */
+export const DEFAULT_EXTRA_P0 = 0.5;
+
+/** Number of input features the model reads: `model.inputs`, or k. */
+export function inputCount(model: Pick<Model, "k" | "inputs">): number {
+  return model.inputs ?? model.k;
+}
+
+/** p(0) of the model's extra oscillators. */
+export function extraInput(model: Pick<Model, "extraP0">): number {
+  return model.extraP0 ?? DEFAULT_EXTRA_P0;
+}
+
+/** Shape options of {@link createModel}. */
+export interface ModelShape {
+  /** Number of input features d ≤ k (the other oscillators start at `extraP0`). @default k */
+  inputs?: number;
+  /** p(0) of oscillators d..k−1. @default {@link DEFAULT_EXTRA_P0} */
+  extraP0?: number;
+}
+
 /**
  * Creates a model with all parameters zero.
  * @param devices one curve (shared by all oscillators) or an array of k curves.
+ * @param shape number of input features when it is below k, and the extra oscillators' p(0).
  */
-export function createModel(k: number, steps: number, classes: number, devices: DeviceCurve | DeviceCurve[]): Model {
+export function createModel(k: number, steps: number, classes: number, devices: DeviceCurve | DeviceCurve[], shape: ModelShape = {}): Model {
   const list = Array.isArray(devices) ? devices.slice() : new Array<DeviceCurve>(k).fill(devices);
   if (list.length !== k) throw new RangeError(`devices has ${list.length} curves, expected k = ${k}`);
+  const extra: Partial<Model> = {};
+  if (shape.inputs !== undefined && shape.inputs !== k) {
+    if (!Number.isInteger(shape.inputs) || shape.inputs < 1 || shape.inputs > k) throw new RangeError(`inputs must be an integer in 1..k = ${k} (got ${shape.inputs})`);
+    extra.inputs = shape.inputs;
+    extra.extraP0 = shape.extraP0 ?? DEFAULT_EXTRA_P0;
+  }
   return {
+    ...extra,
     k,
     steps,
     classes,

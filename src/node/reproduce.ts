@@ -297,7 +297,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   }
 
   // Spiral (Fig. 3) and digits (Fig. 5).
-  const spiralData = makeSpiral(plan.spiralData);
+  const spiralData = makeSpiral({});
   const spiral = trainTask(plan.spiral, spiralData, out, files, options.progress, plan.snapshotEpochs);
   lap("spiral training");
   const digitsData = loadDigits();

@@ -8,7 +8,6 @@ import { TASK_DEFAULTS, type TaskName } from "../train/tasks.js";
 import { resolveTrainOptions, type TrainOptions } from "../train/train.js";
 import { PAPER_DEVICE, type Eq4Params } from "../device/analytic.js";
 import { PRESETS } from "../device/presets.js";
-import { SPIRAL_DEFAULTS, type SpiralOptions } from "../data/spiral.js";
 import { InputError } from "../util/errors.js";
 import { integer, oneOf } from "../util/check.js";
 
@@ -118,8 +117,6 @@ export interface ReproducePlan {
   /** Base seed (`--seed`). */
   seed: number;
   spiral: TaskPlan;
-  /** The spiral data set (options of `makeSpiral`, its defaults: the data `dynaspin train --task spiral` uses). */
-  spiralData: Required<SpiralOptions>;
   digits: TaskPlan;
   robustness: RobustnessPlan;
   device: DevicePlan;
@@ -214,5 +211,5 @@ export function makePlan(options: PlanOptions = {}): ReproducePlan {
   for (const t of [spiral, digits]) resolveTrainOptions({ ...t.options, seed });
   const epochs = spiral.options.epochs ?? 200;
   if (!(epochs >= 1)) throw new InputError(`spiral epochs must be >= 1 (got ${epochs})`);
-  return { mode, seed, spiral, spiralData: { ...SPIRAL_DEFAULTS }, digits, robustness, device, figure2: presetPanels(), physics, snapshotEpochs: snapshotEpochs(epochs), reductions };
+  return { mode, seed, spiral, digits, robustness, device, figure2: presetPanels(), physics, snapshotEpochs: snapshotEpochs(epochs), reductions };
 }

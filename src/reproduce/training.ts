@@ -8,7 +8,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createModel, type Model } from "../network/model.js";
 import { fitNormalization } from "../data/split.js";
 import { deriveSeed } from "../util/rng.js";
-import { TrainingRun, resolveTrainOptions, checkTrainable, type TrainOptions, type TrainResult } from "../train/train.js";
+import { TrainingRun, resolveTrainOptions, checkTrainable, oscillatorCount, type TrainOptions, type TrainResult } from "../train/train.js";
 
 /** Options of {@link trainWithSnapshots}: those of `train` plus the snapshot epochs. */
 export interface SnapshotTrainOptions<S> extends TrainOptions {
@@ -36,7 +36,7 @@ export function trainWithSnapshots<S>(trainSet: Dataset, options: SnapshotTrainO
   const norm = fitNormalization(trainSet);
   const at = new Set(options.snapshotAt ?? []);
   const make = (): Model => {
-    const m = createModel(trainSet.d, o.steps, classes, options.devices);
+    const m = createModel(oscillatorCount(o, trainSet.d), o.steps, classes, options.devices, { inputs: trainSet.d, extraP0: o.extraP0 });
     m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
     m.classNames = trainSet.classNames.slice();
     return m;

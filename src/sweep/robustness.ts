@@ -10,9 +10,9 @@
  *
  * Pure: no I/O, no platform imports. The worker pool and CLI are in src/node and src/cli.
  */
-import type { Model } from "../network/model.js";
+import { inputCount, type Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadBatch, forward, countCorrect, type Workspace } from "../network/dynamics.js";
+import { createWorkspace, loadInputs, forward, countCorrect, type Workspace } from "../network/dynamics.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { createFastTrials, type FastTrials } from "./fast-trials.js";
 import { eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE } from "../device/eq4.js";
@@ -145,7 +145,7 @@ export function createTrialContext(model: Model, test: Dataset, hardware: Resolv
   const cap = Math.max(1, Math.min(test.n, 4096));
   const ws = createWorkspace(model.k, model.steps, model.classes, cap);
   const loaded = test.n <= cap;
-  if (loaded) loadBatch(ws, test.x, null, 0, test.n, model.normalization);
+  if (loaded) loadInputs(model, ws, test.x, null, 0, test.n);
   const shell: Model = { ...model, devices: model.devices.slice() };
   return { model: shell, test, ws, loaded, hw: hardware, hwState: hardware ? createHardwareState(model.k, model.steps, cap) : null };
 }
@@ -182,7 +182,7 @@ export function runTrials(ctx: TrialContext, base: Model["devices"], v: Resolved
     let correct = 0;
     for (let start = 0; start < test.n; start += cap) {
       const nb = Math.min(cap, test.n - start);
-      if (!ctx.loaded) loadBatch(ws, test.x, null, start, nb, model.normalization);
+      if (!ctx.loaded) loadInputs(model, ws, test.x, null, start, nb);
       if (ctx.hw !== null) forwardHardware(model, ws, nb, ctx.hw, ctx.hwState as HardwareState, rng, false);
       else forward(model, ws, nb, false);
       correct += countCorrect(ws, model.classes, nb, test.y, start);
@@ -315,7 +315,7 @@ export function robustnessSweep(model: Model, test: Dataset, options: Robustness
 
 /** Checks the test set matches the model. @throws InputError */
 export function checkTestSet(model: Model, test: Dataset): void {
-  if (test.d !== model.k) throw new InputError(`robustness: data has ${test.d} features but the model has k = ${model.k} oscillators`);
+  if (test.d !== inputCount(model)) throw new InputError(`robustness: data has ${test.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
   if (test.n < 1) throw new InputError("robustness: the test set is empty");
   for (let r = 0; r < test.n; r++) {
     if (test.y[r] < 0 || test.y[r] >= model.classes) throw new InputError(`robustness: data row ${r + 1}: class index ${test.y[r]} is outside the model's ${model.classes} classes`);

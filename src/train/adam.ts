@@ -48,12 +48,13 @@ export class Adam {
   /**
    * One update of every array. `params[q]` and `grads[q]` pair with `scales[q]`.
    * @param lr learning rate for this step.
+   * @param scales per array: one learning-rate multiplier, or one per entry.
    * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·scale·λ_q·θ. @default none
    * @param kernel an engine's implementation of the same update (same bits), e.g. the native engine's.
    * @returns true when every updated parameter is finite (checked in the same pass: Σ 0·θ is NaN
    *   exactly when some θ is NaN or ±∞), so callers need no second scan to detect divergence.
    */
-  step(params: Float64Array[], grads: Float64Array[], scales: number[], lr: number, decay?: number[], kernel?: AdamKernel): boolean {
+  step(params: Float64Array[], grads: Float64Array[], scales: ReadonlyArray<number | Float64Array>, lr: number, decay?: number[], kernel?: AdamKernel): boolean {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
@@ -62,7 +63,22 @@ export class Adam {
     let check = 0;
     for (let q = 0; q < params.length; q++) {
       const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];
-      const a = lr * scales[q];
+      const sq = scales[q];
+      if (typeof sq !== "number") {
+        // One scale per entry (e.g. A[0], which multiplies inputs, and A[t ≥ 1], which multiplies powers).
+        const lam = decay !== undefined ? decay[q] : 0;
+        for (let e = 0; e < p.length; e++) {
+          const a = lr * sq[e];
+          if (lam !== 0) p[e] *= 1 - a * lam;
+          const ge = g[e];
+          m[e] = b1 * m[e] + (1 - b1) * ge;
+          v[e] = b2 * v[e] + (1 - b2) * ge * ge;
+          p[e] -= (a * (m[e] * c1)) / (Math.sqrt(v[e] * c2) + eps);
+          check += 0 * p[e];
+        }
+        continue;
+      }
+      const a = lr * sq;
       const shrink = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
       if (kernel !== undefined) {
         // The same operations on an engine's vector kernels (its threads for large arrays).

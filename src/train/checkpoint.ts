@@ -30,7 +30,8 @@ import { parseModelJson, type ModelJson } from "../io/model-schema.js";
 import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import type { EngineFactory } from "../network/engine.js";
-import { TrainingRun, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
+import { DEFAULT_EXTRA_P0 } from "../network/model.js";
+import { TrainingRun, AUTO_DEFAULTS, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
@@ -64,9 +65,12 @@ export interface EpochMetricsJson {
   testLoss: number | null;
   testAccuracy: number | null;
   seconds: number;
+  /** Version 2, runs with a validation split: null when not evaluated that epoch. */
+  valLoss?: number | null;
+  valAccuracy?: number | null;
 }
 
-/** A checkpoint file (version 1). */
+/** A checkpoint file (version 2; version-1 checkpoints still resume). */
 export interface CheckpointJson {
   /** Always {@link CHECKPOINT_FORMAT}. */
   format: typeof CHECKPOINT_FORMAT;
@@ -90,6 +94,11 @@ export interface CheckpointJson {
   order: number[];
   /** Metrics of epochs 1..epochsDone; left out (version ≥ 2) when they are kept in a history file beside. */
   history?: EpochMetricsJson[];
+  /**
+   * Version 2: the best validation score so far and its parameters (flattened like the Adam
+   * moments), for runs with a validation split; early stopping restores them at the end.
+   */
+  best?: { accuracy: number; loss: number; epoch: number; update: number; params: number[][] } | null;
   /** Caller's metadata, passed through (the CLI stores the command that started the run). */
   context?: Record<string, unknown>;
 }
@@ -156,17 +165,24 @@ export function checkpointToJson(run: TrainingRun, selection: RestartSelection, 
     order: Array.from(st.order),
   };
   if (options.history !== false) json.history = st.history.map(epochMetricsToJson);
+  const b = st.best;
+  if (b) json.best = { accuracy: b.accuracy, loss: b.loss, epoch: b.epoch, update: b.update, params: [b.A, b.B, b.W, b.c].map((a) => Array.from(a)) };
   if (context !== undefined) json.context = context;
   return json;
 }
 
 /** One epoch's metrics as stored (NaN as null). */
 export function epochMetricsToJson(m: EpochMetrics): EpochMetricsJson {
-  return { epoch: m.epoch, lr: m.lr, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, testLoss: nanToNull(m.testLoss), testAccuracy: nanToNull(m.testAccuracy), seconds: m.seconds };
+  const j: EpochMetricsJson = { epoch: m.epoch, lr: m.lr, trainLoss: m.trainLoss, trainAccuracy: m.trainAccuracy, testLoss: nanToNull(m.testLoss), testAccuracy: nanToNull(m.testAccuracy), seconds: m.seconds };
+  if (m.valLoss !== undefined) {
+    j.valLoss = nanToNull(m.valLoss);
+    j.valAccuracy = nanToNull(m.valAccuracy ?? NaN);
+  }
+  return j;
 }
 
 /** Schema of one stored epoch (a `history` entry, or a line of the history file). */
-export const epochMetricsSchema = z.strictObject({ epoch: z.int().min(1), lr: z.number(), trainLoss: z.number(), trainAccuracy: z.number(), testLoss: z.number().nullable(), testAccuracy: z.number().nullable(), seconds: z.number() });
+export const epochMetricsSchema = z.strictObject({ epoch: z.int().min(1), lr: z.number(), trainLoss: z.number(), trainAccuracy: z.number(), testLoss: z.number().nullable(), testAccuracy: z.number().nullable(), seconds: z.number(), valLoss: z.number().nullable().optional(), valAccuracy: z.number().nullable().optional() });
 
 /**
  * Checks that `history` holds epochs 1..epochsDone of the checkpoint and attaches it.
@@ -204,6 +220,7 @@ export const checkpointSchema = z.strictObject({
   rng: z.strictObject({ s: z.tuple([uint32, uint32, uint32, uint32]), spare: nullableNum }),
   order: z.array(count),
   history: z.array(z.strictObject({ epoch: z.int().min(1), lr: num, trainLoss: num, trainAccuracy: num, testLoss: nullableNum, testAccuracy: nullableNum, seconds: num })).optional(),
+  best: z.strictObject({ accuracy: num, loss: num, epoch: count, update: count, params: z.array(z.array(num)).length(4) }).nullable().optional(),
   context: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -252,7 +269,12 @@ export function parseCheckpointJson(value: unknown, file: string): CheckpointJso
       if (a.length !== sizes[q]) throw new InputError(`${file}: adam.${key}[${q}] has ${a.length} entries, expected ${sizes[q]} (the size of ${"ABWc"[q]})`);
     });
   }
-  if (c.data.d !== m.k) throw new InputError(`${file}: data.d is ${c.data.d} but the model has k = ${m.k} oscillators`);
+  if (c.data.d !== (m.inputs ?? m.k)) throw new InputError(`${file}: data.d is ${c.data.d} but the model reads ${m.inputs ?? m.k} features`);
+  if (c.best) {
+    c.best.params.forEach((a, q) => {
+      if (a.length !== sizes[q]) throw new InputError(`${file}: best.params[${q}] has ${a.length} entries, expected ${sizes[q]} (the size of ${"ABWc"[q]})`);
+    });
+  }
   if (c.order.length !== c.data.n) throw new InputError(`${file}: order has ${c.order.length} entries, expected data.n = ${c.data.n}`);
   const seen = new Uint8Array(c.data.n);
   c.order.forEach((r, i) => {
@@ -277,6 +299,8 @@ function describe(v: unknown): string {
  * @param ckpt a validated checkpoint ({@link parseCheckpointJson}).
  * @param file the checkpoint's name, for messages.
  * @param flagNames how the user sets each option (e.g. `{ batchSize: "--batch" }`), named in messages.
+ * @param val the validation rows of the run ({@link planTraining}), when it has them; `trainSet`
+ *   is then the rows it trains on (`plan.fit`).
  * @throws InputError naming the first option (or the data, or the device) that differs.
  */
 export function restoreTrainingRun(
@@ -288,10 +312,15 @@ export function restoreTrainingRun(
   devices: DeviceCurve | DeviceCurve[],
   flagNames: Record<string, string> = {},
   engine: EngineFactory | null = null,
+  val: Dataset | null = null,
 ): { run: TrainingRun; selection: RestartSelection } {
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
-  // Checkpoints from before the precision option trained in float64.
-  const made: Record<string, unknown> = { precision: "float64", ...ckpt.options };
+  // Checkpoints from before the precision option trained in float64; version-1 checkpoints had
+  // explicit epochs (no update budget, validation or early stopping) and one oscillator per feature.
+  const ckptK = (ckpt.model as { k?: unknown }).k;
+  const sameK = ckptK === (options.oscillators ?? Math.max(trainSet.d, AUTO_DEFAULTS.oscillators));
+  const v1 = { auto: false, updates: 0, validation: 0, patience: 0, curriculum: 0, extraP0: DEFAULT_EXTRA_P0, oscillators: sameK ? options.oscillators : ckptK };
+  const made: Record<string, unknown> = { precision: "float64", ...v1, ...ckpt.options };
   for (const key of new Set([...Object.keys(now), ...Object.keys(made)])) {
     const a = describe(made[key]), b = describe(now[key]);
     if (a !== b) {
@@ -322,13 +351,16 @@ export function restoreTrainingRun(
     testLoss: h.testLoss ?? NaN,
     testAccuracy: h.testAccuracy ?? NaN,
     seconds: h.seconds,
+    ...(h.valLoss !== undefined ? { valLoss: h.valLoss ?? NaN, valAccuracy: h.valAccuracy ?? NaN } : {}),
   }));
+  const b = ckpt.best;
   const run = TrainingRun.fromState(model, trainSet, options, test, {
     adam: { t: ckpt.adam.t, m: ckpt.adam.m.map((a) => Float64Array.from(a)), v: ckpt.adam.v.map((a) => Float64Array.from(a)) },
     rng: { s: [...ckpt.rng.s], spare: ckpt.rng.spare },
     order: Int32Array.from(ckpt.order),
     epochsDone: ckpt.epochsDone,
     history,
-  }, engine);
+    best: b ? { accuracy: b.accuracy, loss: b.loss, epoch: b.epoch, update: b.update, A: Float64Array.from(b.params[0]), B: Float64Array.from(b.params[1]), W: Float64Array.from(b.params[2]), c: Float64Array.from(b.params[3]) } : null,
+  }, engine, val);
   return { run, selection: { chosenRestart: ckpt.restarts.chosen, restartLosses: ckpt.restarts.losses.slice() } };
 }

@@ -11,9 +11,10 @@ export type TaskName = (typeof TASKS)[number];
 
 /** Default training options per task (devices excluded). */
 export const TASK_DEFAULTS: Record<TaskName | "csv", Omit<TrainOptions, "devices">> = {
-  spiral: { steps: 6, epochs: 400, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 8, init: { spread: 0.5, mixing: 0.5 } },
-  digits: { steps: 4, epochs: 100, batchSize: 64, lr: 0.005, schedule: "cosine", restarts: 1, inputNoise: 0.2, init: { spread: 0.5, mixing: 0.5 } },
-  csv: { steps: 4, epochs: 200, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 2, init: { spread: 0.5, mixing: 0.5 } },
+  spiral: { oscillators: 2, steps: 6, curriculum: 6, epochs: 400, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 8, init: { spread: 0.5, mixing: 0.5 } },
+  digits: { steps: 4, epochs: 100, batchSize: 64, lr: 0.0065, schedule: "cosine", restarts: 1, inputNoise: 0.2, init: { spread: 0.5, mixing: 0.5 } },
+  // --data: the library's automatic budget (update count, validation split, early stopping, extra oscillators; docs/training.md).
+  csv: {},
 };
 
 /** The generated 2-D two-class sets of src/data/synthetic.ts, trained with the spiral's defaults. */

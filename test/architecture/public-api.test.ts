@@ -35,7 +35,8 @@ test("the Node entry dynaspin/node loads from the build: a CSV file trains, the 
   `;
   const r = run(script);
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { n: 60, classes: ["even", "odd"], k: 2, format: "dynaspin.model" });
+  // k = 8: the library gives a 2-feature problem max(d, 8) oscillators (issue 15).
+  assert.deepEqual(JSON.parse(r.stdout), { n: 60, classes: ["even", "odd"], k: 8, format: "dynaspin.model" });
 });
 
 test("the root entry has no node: import (the layer check covers its whole import graph) and loads in plain Node", () => {

@@ -67,7 +67,7 @@ test("training with snapshots gives the same network as train and captures the r
 
 test("the readout line is the class-1 minus class-0 logit as a function of the final states", () => {
   const sp = stratifiedSplit(makeSpiral({ count: 100 }), 0, 0.2);
-  const { model } = train(sp.train, { steps: 2, epochs: 3, seed: 1, devices: eq4() });
+  const { model } = train(sp.train, { oscillators: 2, steps: 2, epochs: 3, seed: 1, devices: eq4() });
   const fs = finalStates(model, sp.test, 3);
   const line = readoutLine(model);
   const f = runForward(model, sp.test.x);
@@ -123,25 +123,4 @@ test("the generated device data are eq. 4 of the test device plus Gaussian noise
   // 2001 draws: the sample std is within ±5 % of σ and the mean within 4 standard errors of 0.
   assert.ok(Math.abs(std / 0.005 - 1) < 0.05, `std ${std}`);
   assert.ok(Math.abs(mean) < (4 * 0.005) / Math.sqrt(2001), `mean ${mean}`);
-});
-
-test("Fig. 2 is drawn from the hamadeh2012 and zeng2013 presets, with eq. 4's tail the test device's in units of Ic", () => {
-  const [b, c] = makePlan({ mode: "quick" }).figure2;
-  assert.deepEqual(
-    [b!.preset, b!.paperPanel, b!.Ic, b!.Q, b!.currentUnit, c!.preset, c!.paperPanel, c!.Ic, c!.Q, c!.currentUnit],
-    ["hamadeh2012", "b", -6, 0.1, "mA", "zeng2013", "c", -10, 0.3, "µA"],
-  );
-  for (const p of [b!, c!]) {
-    // The test device's tanh is centred at I = b/a = 1.25·Ic; the carried-over tail keeps that.
-    assert.ok(Math.abs(p.b / p.a / p.Ic - 1.25) < 1e-3, `${p.preset}: centre ${p.b / p.a}`);
-    assert.deepEqual(p.range, [3 * p.Ic, 0]);
-  }
-});
-
-test("the plan's spiral data are makeSpiral's defaults, the data dynaspin train --task spiral uses", () => {
-  const plan = makePlan({ mode: "tiny" });
-  const a = makeSpiral(plan.spiralData);
-  const d = makeSpiral({});
-  assert.deepEqual([a.n, Array.from(a.x.subarray(0, 6)), Array.from(a.y.subarray(0, 6))], [d.n, Array.from(d.x.subarray(0, 6)), Array.from(d.y.subarray(0, 6))]);
-  assert.deepEqual(plan.spiralData, { count: 1000, turns: 1, noise: 0.04, seed: 0, arms: 2 });
 });

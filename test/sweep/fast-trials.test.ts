@@ -4,7 +4,7 @@ import { createFastTrials, fastWasmAvailable, DEFAULT_SCREEN_MARGIN } from "../.
 import { createTrialContext, runTrials, robustnessSweep } from "../../src/sweep/robustness.js";
 import { drawDevicesResolved, drawEq4Params, resolveVariation } from "../../src/device/variation.js";
 import { resolveHardware } from "../../src/network/hardware.js";
-import { createWorkspace, loadBatch, forward } from "../../src/network/dynamics.js";
+import { createWorkspace, loadInputs, forward } from "../../src/network/dynamics.js";
 import { evaluate } from "../../src/network/api.js";
 import { Eq4Curve, eq4 } from "../../src/device/analytic.js";
 import { Rng } from "../../src/util/rng.js";
@@ -27,7 +27,7 @@ function setup(backend: "wasm" | "ts", screen = 0) {
 test("the fused trial's final state equals forward()'s bit for bit with the same devices", () => {
   const { model, ts, f } = setup("ts");
   const ws = createWorkspace(model.k, model.steps, model.classes, ts.n);
-  loadBatch(ws, ts.x, null, 0, ts.n, model.normalization);
+  loadInputs(model, ws, ts.x, null, 0, ts.n);
   forward(model, ws, ts.n, false);
   f.run();
   const P = ws.P[model.steps], S = f.state();

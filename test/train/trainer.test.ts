@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { train, Trainer, TrainingRun, resolveTrainOptions, makeSpiral, stratifiedSplit, eq4, createModel, fitNormalization, deriveSeed, type TrainOptions } from "../../src/index.js";
 
 const split = stratifiedSplit(makeSpiral({ count: 200, seed: 3 }), 0, 0.2);
-const base: TrainOptions = { devices: eq4(), steps: 3, epochs: 12, batchSize: 32, lr: 0.02, restarts: 3, restartEpochs: 4, seed: 7, test: split.test };
+const base: TrainOptions = { devices: eq4(), oscillators: 2, steps: 3, epochs: 12, batchSize: 32, lr: 0.02, restarts: 3, restartEpochs: 4, seed: 7, test: split.test };
 
 test("train() equals a written-out restart selection and the Trainer stepped by hand", () => {
   const losses: [number, number][] = [];

@@ -7,7 +7,7 @@ import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { Trainer, resolveTrainOptions, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
+import { Trainer, resolveTrainOptions, planTraining, oscillatorCount, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags } from "../train-options.js";
 import { evaluate } from "../../network/api.js";
@@ -59,7 +59,7 @@ export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset;
 }
 
 /** The flag that sets each resolved training option, named when a resume is refused. */
-const OPTION_FLAGS: Record<string, string> = { steps: "--steps", epochs: "--epochs", batchSize: "--batch", lr: "--lr", schedule: "--schedule", seed: "--seed", restarts: "--restarts", init: "--init-spread", precision: "--precision" };
+const OPTION_FLAGS: Record<string, string> = { steps: "--steps", epochs: "--epochs", batchSize: "--batch", lr: "--lr", schedule: "--schedule", seed: "--seed", restarts: "--restarts", init: "--init-spread", precision: "--precision", oscillators: "--oscillators", updates: "--updates", validation: "--validation", patience: "--patience" };
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:]/g, "-").replace(/\..*/, "");
@@ -69,14 +69,18 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const { source, name } = dataSourceFromFlags(flags, "train");
   const deviceArg = flags.string("device");
   const opts = trainOptionsFromFlags(flags, name);
-  const resolved = resolveTrainOptions(opts);
+  if (flags.has("updates") && opts.epochs !== undefined) throw new InputError(`--updates applies only without --epochs (an explicit --epochs means exactly that many epochs)`);
+  const preliminary = resolveTrainOptions(opts);
   const costProfile = flags.has("hardware") ? readProfileFile(flags.string("hardware")!) : {};
   const out = flags.string("out") ?? join("runs", `train-${name}-${timestamp()}`);
   // Output locations are checked first, then everything is loaded before any output is written.
   checkOutputDir(out, `--out ${out}`);
   if (flags.has("checkpoint-dir")) checkOutputDir(flags.string("checkpoint-dir") as string, `--checkpoint-dir ${flags.string("checkpoint-dir")}`);
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
-  const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, ds.d);
+  const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, ds.d));
+  // The validation split (from the training rows only) and the planned epochs.
+  const plan = planTraining(opts, trainSet);
+  const resolved = plan.options;
   const quiet = flags.boolean("quiet") || flags.boolean("json");
   // Checkpoints: taken after the restart selection and every N epochs; a resume continues one.
   const every = flags.number("checkpoint-every");
@@ -94,12 +98,12 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     throw new InputError(`--engine native runs float64 networks of eq. 4 devices without hardware effects; this run has ${resolved.precision !== "float64" ? `--precision ${resolved.precision}` : resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
   }
   const engine = nativeCan ? engineForChoice(engineChoice, workers) : null;
-  const resume = found && restoreTrainingRun(found.checkpoint, found.path, trainSet, test, resolved, devices, OPTION_FLAGS, engine);
+  const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
-  const fingerprint = every === undefined ? undefined : fingerprintData(trainSet, test);
+  const fingerprint = every === undefined ? undefined : fingerprintData(plan.fit, test);
   const checkpoints = new CheckpointWriter(checkpointDir);
-  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, trainSet.d, resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
+  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, oscillatorCount(resolved, trainSet.d), resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   const interrupt = watchInterrupts();
   let progress: Progress | null = null;
   let result: TrainResult;
@@ -151,9 +155,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     }
     progress?.stop();
     progress = null;
-    const run = trainer.run as NonNullable<typeof trainer.run>;
-    const sel = trainer.selection;
-    result = { model: run.model, history: run.history, restartLosses: sel.restartLosses, chosenRestart: sel.chosenRestart, seconds: (performance.now() - t0) / 1000, engine: run.engineLabel };
+    result = trainer.finish((performance.now() - t0) / 1000);
     // The final evaluation on the training engine's inference kernels when it has them (same bits).
     const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
     tr = evaluate(result.model, trainSet, ie);
@@ -197,6 +199,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     steps: result.model.steps,
     classes: result.model.classes,
     epochs: result.history.length,
+    features: trainSet.d,
+    validation: result.validation ?? null,
     seed: resolved.seed,
     precision: resolved.precision,
     engine: result.engine,
@@ -217,7 +221,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     io.stdout(JSON.stringify({ ...summary, cost: costOf(result.model, test.x, test.n, resolved.hardware ?? undefined, costProfile, flags.string("hardware")).json }) + "\n");
   } else {
     io.stdout(
-      `trained ${name}: k=${summary.k} steps=${summary.steps} classes=${summary.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+      `trained ${name}: k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} classes=${summary.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+        (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
         `  wall time ${result.seconds.toFixed(2)} s total, ${(epochSeconds * 1000).toFixed(1)} ms per epoch; engine ${result.engine}\n` +

@@ -1,0 +1,200 @@
+/**
+ * The automatic training budget (issue 15): validation split from the training rows only, early
+ * stopping that restores the best parameters, extra oscillators (gradients against central
+ * differences, model files), exact epochs when asked, determinism, and accuracy guards with the
+ * library defaults on small sets.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  train, planTraining, evaluate, stratifiedSplit, makeSpiral, makeSynthetic, eq4, eq3, createModel, lossAndGradients, Rng,
+  stringifyModel, parseModel, modelToJson, MODEL_VERSION, AUTO_DEFAULTS, TASK_DEFAULTS, updateScales, type Dataset,
+} from "../../src/index.js";
+
+/** A data set whose first feature is the row's index, so rows can be traced through splits. */
+function tagged(ds: Dataset): Dataset {
+  const d = ds.d + 1;
+  const x = new Float64Array(ds.n * d);
+  for (let r = 0; r < ds.n; r++) {
+    x[r * d] = r;
+    for (let j = 0; j < ds.d; j++) x[r * d + 1 + j] = ds.x[r * ds.d + j];
+  }
+  return { ...ds, x, d };
+}
+
+const ids = (ds: Dataset): number[] => Array.from({ length: ds.n }, (_, r) => ds.x[r * ds.d]);
+
+test("the validation split is carved from the training rows only: disjoint from the test set, stratified, seeded", () => {
+  const all = tagged(makeSpiral({ count: 300, seed: 5 }));
+  const split = stratifiedSplit(all, 0, 0.2);
+  const plan = planTraining({ seed: 3 }, split.train);
+  assert.ok(plan.val !== null);
+  const fit = ids(plan.fit), val = ids(plan.val!), testIds = new Set(ids(split.test));
+  assert.equal(fit.length + val.length, split.train.n);
+  assert.deepEqual([...fit, ...val].sort((a, b) => a - b), ids(split.train).sort((a, b) => a - b));
+  for (const r of [...fit, ...val]) assert.ok(!testIds.has(r), `row ${r} of the test set was used for training or validation`);
+  assert.equal(new Set([...fit, ...val]).size, split.train.n);
+  // Stratified: each class keeps about 20 % of its rows in validation.
+  for (const c of [0, 1]) {
+    let nv = 0, nt = 0;
+    for (let r = 0; r < plan.val!.n; r++) if (plan.val!.y[r] === c) nv++;
+    for (let r = 0; r < split.train.n; r++) if (split.train.y[r] === c) nt++;
+    assert.ok(Math.abs(nv - 0.2 * nt) <= 1, `class ${c}: ${nv} of ${nt}`);
+  }
+  assert.deepEqual(ids(planTraining({ seed: 3 }, split.train).val!), val);
+  assert.notDeepEqual(ids(planTraining({ seed: 4 }, split.train).val!), val);
+  // A small training set keeps every row for training unless validation is asked for.
+  const small = stratifiedSplit(all, 0, 0.5).test;
+  assert.equal(planTraining({}, small).val, null);
+  assert.equal(planTraining({ validation: 0.2 }, small).val!.n, 30);
+  // Explicit epochs: no validation unless asked.
+  assert.equal(planTraining({ epochs: 5 }, split.train).val, null);
+  assert.equal(planTraining({ epochs: 5, validation: 0.25 }, split.train).val!.n, Math.round(0.25 * 120) * 2);
+});
+
+test("early stopping restores the parameters of the best validation score", () => {
+  const split = stratifiedSplit(makeSpiral({ count: 200, seed: 2 }), 0, 0.2);
+  const plan = planTraining({ seed: 1, updates: 600, patience: 100, restarts: 1, validation: 0.2 }, split.train);
+  const r = train(split.train, { devices: eq4(), seed: 1, updates: 600, patience: 100, restarts: 1, validation: 0.2, steps: 3 });
+  assert.ok(r.validation);
+  const v = evaluate(r.model, plan.val!);
+  assert.equal(v.loss, r.validation!.loss);
+  assert.equal(v.accuracy, r.validation!.accuracy);
+  // The restored score is the best of every evaluated epoch, and it is not simply the last epoch's.
+  const evaluated = r.history.filter((m) => m.valLoss !== undefined && !Number.isNaN(m.valLoss));
+  assert.ok(evaluated.length > 3);
+  for (const m of evaluated) assert.ok(m.valLoss! > v.loss || (m.valLoss === v.loss && m.valAccuracy! <= v.accuracy), `epoch ${m.epoch} scored better than the restored parameters`);
+});
+
+test("an explicit epoch count means exactly that many epochs", () => {
+  const split = stratifiedSplit(makeSpiral({ count: 120, seed: 1 }), 0, 0.2);
+  const r = train(split.train, { devices: eq4(), epochs: 7, steps: 2, oscillators: 2 });
+  assert.equal(r.history.length, 7);
+  assert.equal(r.validation, null);
+  assert.equal(r.model.k, 2);
+});
+
+test("gradients with extra oscillators match central differences", () => {
+  const rng = new Rng(11);
+  for (const dev of [eq4(), eq3({ Ic: -1, Q: 0.4 })]) {
+    const m = createModel(5, 3, 3, dev, { inputs: 2, extraP0: 0.4 });
+    for (let q = 0; q < m.A.length; q++) m.A[q] = (0.4 * rng.normal()) / Math.sqrt(5);
+    for (let q = 0; q < m.B.length; q++) m.B[q] = 1.35 + 0.1 * rng.normal();
+    for (let q = 0; q < m.W.length; q++) m.W[q] = rng.normal();
+    const x = [[0.1, 0.9], [0.5, 0.3], [0.8, 0.7], [0.2, 0.2]], y = [0, 1, 2, 1];
+    const { gradients: g } = lossAndGradients(m, x, y);
+    const analytic = [g.A.flat(2), g.B.flat(), g.W.flat(), g.c];
+    const params = [m.A, m.B, m.W, m.c];
+    let worst = 0;
+    for (let q = 0; q < 4; q++) {
+      for (let e = 0; e < params[q].length; e++) {
+        const p = params[q], orig = p[e], h = 1e-5 * Math.max(1, Math.abs(orig));
+        p[e] = orig + h;
+        const lp = lossAndGradients(m, x, y).loss;
+        p[e] = orig - h;
+        const lm = lossAndGradients(m, x, y).loss;
+        p[e] = orig;
+        const fd = (lp - lm) / (2 * h), an = analytic[q][e];
+        worst = Math.max(worst, Math.abs(an - fd) / Math.max(1e-4, Math.abs(an) + Math.abs(fd)));
+      }
+    }
+    assert.ok(worst < 1e-5, `${dev.model}: worst relative error ${worst}`);
+    // The extra oscillators' columns of A(0) see p(0) = extraP0: a nonzero gradient.
+    assert.ok(g.A[0].some((row) => row.slice(2).some((v) => v !== 0)));
+  }
+});
+
+test("model files: version 2 carries the input count and the extra oscillators' p(0); version-1 files still load", () => {
+  const split = stratifiedSplit(makeSpiral({ count: 100, seed: 1 }), 0, 0.2);
+  const r = train(split.train, { devices: eq4(), epochs: 3, steps: 2, oscillators: 5, extraP0: 0.25 });
+  const json = modelToJson(r.model);
+  assert.equal(json.version, MODEL_VERSION);
+  assert.equal(json.k, 5);
+  assert.equal(json.inputs, 2);
+  assert.equal(json.extraP0, 0.25);
+  const back = parseModel(stringifyModel(r.model));
+  assert.deepEqual(evaluate(back, split.test), evaluate(r.model, split.test));
+  const v1 = JSON.stringify({ format: "dynaspin.model", version: 1, device: { model: "eq4", a: 4, b: 5, Ic: 1, Q: 2 }, k: 2, steps: 1, classes: 2, A: [[[1, 0.1], [0.2, 1]]], B: [[1.5, 1.6]], W: [[1, -1], [-1, 1]], c: [0, 0], normalization: { min: [0, 0], max: [1, 1] } });
+  const old = parseModel(v1, "old.json");
+  assert.equal(old.k, 2);
+  assert.equal(old.inputs, undefined);
+  assert.equal(evaluate(old, split.test).n, split.test.n);
+  assert.throws(() => parseModel(JSON.stringify({ ...JSON.parse(stringifyModel(r.model)), inputs: 6 }), "m.json"), /m\.json: inputs must be <= k = 5 \(got 6\)/);
+  assert.throws(() => parseModel(JSON.stringify({ ...JSON.parse(stringifyModel(r.model)), normalization: { min: [0, 0, 0, 0, 0], max: [1, 1, 1, 1, 1] } }), "m.json"), /normalization\.min has 5 entries, expected inputs = 2/);
+});
+
+test("same seed, same bits with the automatic budget", () => {
+  const split = stratifiedSplit(makeSpiral({ count: 150, seed: 4 }), 0, 0.2);
+  const o = { devices: eq4(), seed: 9, updates: 200, steps: 3 };
+  const a = train(split.train, o), b = train(split.train, o);
+  assert.deepEqual(a.model.A, b.model.A);
+  assert.deepEqual(a.model.W, b.model.W);
+  assert.deepEqual(a.history.map((m) => m.valLoss), b.history.map((m) => m.valLoss));
+});
+
+test("update scales do not depend on the device's power scale except through p_max", () => {
+  const m1 = createModel(3, 4, 2, eq3({ Ic: -0.5, Q: 0.3 }), { inputs: 2 });
+  const m2 = createModel(3, 4, 2, eq3({ Ic: -0.5, Q: 0.3, P0: 12.7 }), { inputs: 2 });
+  const [a1, b1, w1] = updateScales(m1), [a2, b2, w2] = updateScales(m2);
+  // A(0) multiplies the normalised inputs: the same step; A(t ≥ 1) and W scale with 1/P0.
+  assert.equal(a1[0], a2[0]);
+  assert.ok(Math.abs(a1[9] / a2[9] - 12.7) < 1e-9);
+  assert.equal(b1, b2);
+  assert.ok(Math.abs(w1 / w2 - 12.7) < 1e-9);
+});
+
+// Accuracy guards with the library defaults (no options besides the device), one split each.
+for (const [name, make, floor] of [
+  ["circles", () => makeSynthetic("circles", { seed: 1 }), 0.95],
+  ["xor", () => makeSynthetic("xor", { seed: 1 }), 0.95],
+  ["spiral", () => makeSpiral({ seed: 1 }), 0.95],
+] as const) {
+  test(`${name} with the library defaults reaches ≥ ${floor * 100} % test accuracy (seeds 0, 1)`, { timeout: 120_000 }, () => {
+    const split = stratifiedSplit(make(), 0, 0.2);
+    for (const seed of [0, 1]) {
+      const { model } = train(split.train, { devices: eq4(), seed });
+      assert.equal(model.k, AUTO_DEFAULTS.oscillators);
+      const acc = evaluate(model, split.test).accuracy;
+      assert.ok(acc >= floor, `seed ${seed}: ${acc}`);
+    }
+  });
+}
+
+test("a curve in physical units (P0 = 12.7 nW) trains within 2 points of its normalised copy", { timeout: 120_000 }, () => {
+  const split = stratifiedSplit(makeSpiral({ seed: 2 }), 0, 0.2);
+  const acc = (P0: number) => {
+    let s = 0;
+    for (const seed of [0, 1]) s += evaluate(train(split.train, { devices: eq3({ Ic: -0.5, Q: 0.3, P0 }, { currentUnit: "mA", powerUnit: "nW" }), seed, steps: 6 }).model, split.test).accuracy;
+    return s / 2;
+  };
+  const a = acc(12.7), b = acc(1);
+  assert.ok(a >= b - 0.02 && a >= 0.95, `P0 = 12.7: ${a}, P0 = 1: ${b}`);
+});
+
+test("the spiral task trains at n = 16 through its depth curriculum (shallow network first, then near-identity steps)", { timeout: 120_000 }, () => {
+  const split = stratifiedSplit(makeSpiral(), 0, 0.2);
+  for (const seed of [0, 1]) {
+    const r = train(split.train, { ...TASK_DEFAULTS.spiral, steps: 16, devices: eq4(), seed, evalEvery: 1_000_000 });
+    assert.equal(r.model.steps, 16);
+    assert.ok(r.validation !== null, "the deep network keeps its best validation parameters");
+    const acc = evaluate(r.model, split.test).accuracy;
+    assert.ok(acc >= 0.93, `seed ${seed}: ${acc}`);
+  }
+});
+
+test("the automatic budget gives the same bits with its batch chunks on 2 threads", async () => {
+  const { startParallelTraining, parallelTrainingReady } = await import("../../src/node/data-parallel.js");
+  const split = stratifiedSplit(makeSpiral({ count: 600, seed: 4 }), 0, 0.2);
+  const o = { devices: eq4(), seed: 2, updates: 120, steps: 3 };
+  const one = train(split.train, o);
+  assert.ok(one.validation !== null);
+  const stop = startParallelTraining(2, { spinMs: 5 });
+  try {
+    await parallelTrainingReady();
+    const two = train(split.train, o);
+    for (const key of ["A", "B", "W", "c"] as const) assert.deepEqual(two.model[key], one.model[key], key);
+    assert.deepEqual(two.history.map((m) => m.valLoss), one.history.map((m) => m.valLoss));
+  } finally {
+    stop();
+  }
+});
