@@ -219,7 +219,7 @@ export const checkpointSchema = z.strictObject({
   adam: z.strictObject({ t: count, m: z.array(z.array(num)).length(4), v: z.array(z.array(z.number().min(0))).length(4) }),
   rng: z.strictObject({ s: z.tuple([uint32, uint32, uint32, uint32]), spare: nullableNum }),
   order: z.array(count),
-  history: z.array(z.strictObject({ epoch: z.int().min(1), lr: num, trainLoss: num, trainAccuracy: num, testLoss: nullableNum, testAccuracy: nullableNum, seconds: num })).optional(),
+  history: z.array(epochMetricsSchema).optional(),
   best: z.strictObject({ accuracy: num, loss: num, epoch: count, update: count, params: z.array(z.array(num)).length(4) }).nullable().optional(),
   context: z.record(z.string(), z.unknown()).optional(),
 });
