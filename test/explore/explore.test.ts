@@ -159,15 +159,15 @@ test("a random sample over a CSV data set, mixed device models and read noise ru
 
 test("the printed summary states the spread over evaluation trials (from the CSV), not a seed spread of 0", async () => {
   const one = join(dir, "one-seed.json");
-  writeFileSync(one, JSON.stringify({ task: "spiral", axes: { steps: [3], evalSigma: [0, 1] }, seeds: 1, train: { epochs: 6 }, eval: { trials: 5 } }));
+  writeFileSync(one, JSON.stringify({ task: "spiral", axes: { steps: [6], evalSigma: [0, 2] }, seeds: 1, train: { epochs: 40 }, eval: { trials: 5 } }));
   const out = join(dir, "one-seed");
   const c = io();
   assert.equal(await runCli(["explore", "--spec", one, "--out", out, "--no-figure", "--workers", "1"], c.io), 0, c.err.join(""));
   const rows = read(join(out, "explore.csv")).trim().split("\n").slice(1).map((l) => l.split(","));
   const std = Number(rows[1][7]);
-  assert.ok(std > 0, "σ = 1 must spread the trials");
+  assert.ok(std > 0, "σ = 2 must spread the trials");
   const text = c.out.join("") + c.err.join("");
-  const line = text.split("\n").find((l) => /evalSigma=1\b/.test(l));
+  const line = text.split("\n").find((l) => /evalSigma=2\b/.test(l));
   assert.ok(line, text);
   assert.match(line, new RegExp(`± ${(100 * std).toFixed(1)} \\(trials\\)`));
   assert.doesNotMatch(line, /\(seeds\)/);
