@@ -21,6 +21,7 @@ import {
   runForward,
   evaluate,
   parseModel,
+  inputCount,
   inputPlane,
   robustnessSweep,
   type Dataset,
@@ -392,12 +393,12 @@ function importModel(text: string, name: string): void {
   if (!s) throw new Error("no data loaded");
   stop();
   const model = parseModel(text, name);
-  if (model.k !== s.train.d) throw new Error(`${name}: the model has k = ${model.k} oscillators but the data set has ${s.train.d} features`);
+  if (inputCount(model) !== s.train.d) throw new Error(`${name}: the model reads ${inputCount(model)} input features but the data set has ${s.train.d}`);
   if (model.classes < s.train.classNames.length) throw new Error(`${name}: the model has ${model.classes} classes but the data set has ${s.train.classNames.length}`);
   const o = s.trainer.options;
-  const options = resolveTrainOptions({ ...o, variation: o.variation ?? undefined, hardware: o.hardware ?? undefined, steps: model.steps });
+  const options = resolveTrainOptions({ ...o, variation: o.variation ?? undefined, hardware: o.hardware ?? undefined, steps: model.steps, oscillators: model.k });
   const run = new TrainingRun(model, s.train, options, o.seed, s.test, false);
-  s.trainer = new Trainer(s.train, { ...options, variation: options.variation ?? undefined, hardware: options.hardware ?? undefined, devices: model.devices, test: s.test, resume: { run, selection: { chosenRestart: 0, restartLosses: [] } } });
+  s.trainer = new Trainer(s.train, { ...options, variation: options.variation ?? undefined, hardware: options.hardware ?? undefined, oscillators: options.oscillators ?? undefined, devices: model.devices, test: s.test, resume: { run, selection: { chosenRestart: 0, restartLosses: [] } } });
   s.changes = [`imported ${name}`];
   s.id = nextId++;
   post({ type: "metrics", reset: true, metrics: [] });

@@ -19,7 +19,7 @@ import { spawnSync } from "node:child_process";
 import { build } from "vite";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startStaticServer, type RunningServer } from "../../src/node/static-server.js";
-import { parseModel, modelFromJson, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset, TASK_DEFAULTS } from "../../src/index.js";
+import { parseModel, inputCount, modelFromJson, evaluate, makeSpiral, stratifiedSplit, parseCsvDataset, TASK_DEFAULTS } from "../../src/index.js";
 import { readModelFile } from "../../src/node/model-file.js";
 import { CHROMIUM, CHROMIUM_ARGS } from "../helpers/report-browser.js";
 
@@ -65,7 +65,11 @@ after(async () => {
 const text = async (sel: string): Promise<string> => (await page.textContent(sel)) ?? "";
 
 async function waitStatus(re: RegExp, timeout = 30_000): Promise<void> {
-  await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status")!.textContent ?? ""), re.source, { timeout });
+  try {
+    await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("status")!.textContent ?? ""), re.source, { timeout });
+  } catch (e) {
+    throw new Error(`status never matched ${re}: it reads "${await page.textContent("#status")}" (${(e as Error).message.split("\n")[0]})`);
+  }
 }
 
 async function open(hash: string, status = /^ready$/): Promise<void> {
@@ -303,7 +307,7 @@ test("digits, CSV errors, one row per class, three classes; import; labels; no o
   await page.setInputFiles("#import-file", file);
   await waitStatus(/^imported$/);
   assert.equal(Number(await page.getAttribute("#test-accuracy", "data-value")), shown);
-  assert.deepEqual(parseModel(exported, "x.json").k, 2);
+  assert.deepEqual(inputCount(parseModel(exported, "x.json")), 2);
 
   // Every form control has a label; every button has text.
   const unlabelled = await page.evaluate(() =>
