@@ -25,9 +25,10 @@ import type { DataSource } from "../node/tasks.js";
  * The default of a task-dependent option as help text, read from the task tables (so the help
  * cannot drift from them): "default 64" when every task agrees, else "default: spiral 6, digits 4, …".
  */
-export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number | undefined): string {
+export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number | undefined, data?: number | string): string {
   const rows: Array<[string, Omit<TrainOptions, "devices">]> = [...Object.entries(TASK_DEFAULTS), ...Object.entries(EXTRA_TASK_DEFAULTS)];
-  const values = rows.map(([name, d]) => [name, get(d)] as const);
+  // --data (the "csv" row) leaves most options to the library's resolution: `data` states that value.
+  const values = rows.map(([name, d]) => [name, get(d) ?? (name === "csv" ? data : undefined)] as const);
   if (values.every(([, v]) => v === values[0][1])) return `default ${values[0][1]}`;
   return `default: ${values.map(([name, v]) => `${name === "csv" ? "--data" : name} ${v}`).join(", ")}`;
 }
@@ -50,7 +51,7 @@ export const DATA_FLAGS: FlagSpec[] = [
 export const TRAIN_FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
-  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps)})` },
+  { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps, 4)})` },
   { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 400, digits 100; --data: an update budget with validation and early stopping, see docs/training.md)" },
   { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data without --epochs: budget of optimiser updates (default 3000)" },
   { name: "validation", type: "number", min: 0, max: 0.5, value: "F", help: "fraction of each class of the training data held out to choose restarts, stop early and keep the best parameters (default 0.2 without --epochs from 200 training rows, else 0)" },
@@ -61,8 +62,8 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.0065, --data 0.02; A and B take min(1, 4/steps) of it)" },
   { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
   { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
-  { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: `initialisations tried; the lowest training loss after a tenth of the epochs is kept (${defaultsText((d) => d.restarts)})` },
-  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: `initial drive spread as a fraction of the operating window width (${defaultsText((d) => d.init?.spread)})` },
+  { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: `initialisations tried, each trained briefly; the one with the best validation score (the lowest training loss without a validation split) is kept (${defaultsText((d) => d.restarts, "3 (1 with --epochs)")})` },
+  { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: `initial drive spread as a fraction of the operating window width (${defaultsText((d) => d.init?.spread, 0.65)})` },
   { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: `augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (${defaultsText((d) => d.inputNoise ?? 0)})` },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
