@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { Dataset } from "../data/dataset.js";
 import { writeFileAtomic, readJsonFile } from "./files.js";
 import { writeFigure } from "./png.js";
-import { shardRange } from "./robustness-files.js";
+import { shardRange, orderShards } from "./robustness-files.js";
 import { resolveExplore, type ExploreAxis, type ExploreSpec, type ResolvedExplore } from "../explore/spec.js";
 import type { ExploreRow, ExploreSplits } from "../explore/run.js";
 import { exploreCsv } from "../explore/results.js";
@@ -137,29 +137,13 @@ export function readExploreFile(path: string): ExploreFile {
  * @throws InputError when shards belong to different sweeps, disagree on N, repeat, or one is missing.
  */
 export function mergeExploreShards(files: { path: string; file: ExploreFile }[]): ExploreFile {
-  if (files.length === 0) throw new InputError("merge: no shard results given");
-  const first = files[0];
-  const sig = JSON.stringify(first.file.sweep);
-  const count = first.file.shard.count;
-  const byIndex = new Map<number, { path: string; file: ExploreFile }>();
-  for (const f of files) {
-    if (JSON.stringify(f.file.sweep) !== sig) {
-      const a = first.file.sweep, b = f.file.sweep;
-      const diff = (Object.keys(a) as (keyof ExploreSignature)[]).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-      throw new InputError(`merge: ${f.path} belongs to a different sweep than ${first.path} (differs in ${diff.join(", ")})`);
-    }
-    if (f.file.shard.count !== count) throw new InputError(`merge: ${f.path} is shard ${f.file.shard.index}/${f.file.shard.count} but ${first.path} is one of ${count} shards`);
-    const prev = byIndex.get(f.file.shard.index);
-    if (prev) throw new InputError(`merge: shard ${f.file.shard.index}/${count} given twice (${prev.path} and ${f.path})`);
-    byIndex.set(f.file.shard.index, f);
-  }
-  const missing: number[] = [];
-  for (let i = 0; i < count; i++) if (!byIndex.has(i)) missing.push(i);
-  if (missing.length) throw new InputError(`merge: missing shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${count} (have ${[...byIndex.keys()].sort((a, b) => a - b).join(", ")})`);
+  const shards = orderShards(files);
+  const first = shards[0];
+  const count = shards.length;
   const tasks = first.file.sweep.tasks;
   const byTask = new Map<number, ExploreRow[]>();
   for (let i = 0; i < count; i++) {
-    const f = byIndex.get(i)!;
+    const f = shards[i];
     const [t0, t1] = shardRange(i, count, tasks);
     for (const w of f.file.rows) {
       if (!byTask.has(w.task)) byTask.set(w.task, []);

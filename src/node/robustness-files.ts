@@ -196,19 +196,22 @@ export function shardFolders(dirs: readonly string[], file = "robustness.json"):
 }
 
 /**
- * Merges shard results into the result of the unsharded sweep (byte-identical files).
- * @throws InputError when shards belong to different sweeps, disagree on N, repeat, or one is missing.
+ * Checks that shard files form one complete set of one sweep: the same sweep signature (naming the
+ * fields that differ), the same shard count, no shard twice, none missing. Shared by every sharded
+ * command's merge (robustness, explore).
+ * @returns the files in shard order (index 0 … count − 1).
+ * @throws InputError naming the offending file or the missing shard indices.
  */
-export function mergeShards(files: { path: string; file: RobustnessFile }[]): RobustnessFile {
+export function orderShards<F extends { sweep: object; shard: { index: number; count: number } }>(files: { path: string; file: F }[]): { path: string; file: F }[] {
   if (files.length === 0) throw new InputError("merge: no shard results given");
   const first = files[0];
   const sig = JSON.stringify(first.file.sweep);
   const count = first.file.shard.count;
-  const byIndex = new Map<number, { path: string; file: RobustnessFile }>();
+  const byIndex = new Map<number, { path: string; file: F }>();
   for (const f of files) {
     if (JSON.stringify(f.file.sweep) !== sig) {
-      const a = first.file.sweep, b = f.file.sweep;
-      const diff = (Object.keys(a) as (keyof SweepSignature)[]).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+      const a = first.file.sweep as Record<string, unknown>, b = f.file.sweep as Record<string, unknown>;
+      const diff = Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
       throw new InputError(`merge: ${f.path} belongs to a different sweep than ${first.path} (differs in ${diff.join(", ")})`);
     }
     if (f.file.shard.count !== count) throw new InputError(`merge: ${f.path} is shard ${f.file.shard.index}/${f.file.shard.count} but ${first.path} is one of ${count} shards`);
@@ -219,13 +222,24 @@ export function mergeShards(files: { path: string; file: RobustnessFile }[]): Ro
   const missing: number[] = [];
   for (let i = 0; i < count; i++) if (!byIndex.has(i)) missing.push(i);
   if (missing.length) throw new InputError(`merge: missing shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} of ${count} (have ${[...byIndex.keys()].sort((a, b) => a - b).join(", ")})`);
+  return Array.from({ length: count }, (_, i) => byIndex.get(i)!);
+}
+
+/**
+ * Merges shard results into the result of the unsharded sweep (byte-identical files).
+ * @throws InputError when shards belong to different sweeps, disagree on N, repeat, or one is missing.
+ */
+export function mergeShards(files: { path: string; file: RobustnessFile }[]): RobustnessFile {
+  const shards = orderShards(files);
+  const first = shards[0];
+  const count = shards.length;
   const sweep = first.file.sweep;
   const results: SigmaEntry[] = [];
   for (let s = 0; s < sweep.sigmas.length; s++) {
     const correct = new Int32Array(sweep.trials);
     let redraws = 0, clipped = 0;
     for (let i = 0; i < count; i++) {
-      const f = byIndex.get(i)!;
+      const f = shards[i];
       const [t0, t1] = shardRange(i, count, sweep.trials);
       const e = f.file.results.find((r) => r.sigmaIndex === s);
       if (!e || e.correct.length !== t1 - t0 || e.trialStart !== t0) throw new InputError(`merge: ${f.path} lacks σ index ${s} (σ = ${sweep.sigmas[s]}) for trials ${t0}..${t1 - 1}; rerun that shard`);
