@@ -10,7 +10,7 @@ import type { ExploreRow } from "./run.js";
 
 /** Axis names as figure titles. */
 export const AXIS_NAMES: Record<ExploreAxis, string> = {
-  device: "device", steps: "steps n", a: "a", b: "b", Ic: "Ic", Q: "Q", lr: "learning rate", restarts: "restarts",
+  device: "device", steps: "steps n", oscillators: "oscillators K", a: "a", b: "b", Ic: "Ic", Q: "Q", lr: "learning rate", restarts: "restarts",
   trainSigma: "training σ", adcBits: "ADC bits (0 = ideal)", dacBits: "DAC bits (0 = ideal)", readNoise: "read noise σ", currentLimit: "current limit (0 = none)", evalSigma: "evaluation σ",
 };
 

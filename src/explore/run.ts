@@ -98,6 +98,7 @@ export function pointTrainOptions(p: ExplorePoint, r: ResolvedExplore, seed: num
     ...d,
     devices: device,
     steps: p.steps ?? d.steps,
+    ...(p.oscillators !== undefined ? { oscillators: p.oscillators } : {}),
     epochs,
     batchSize: t.batch ?? d.batchSize,
     lr: p.lr ?? d.lr,

@@ -13,7 +13,8 @@
  *   "eval": { "trials": 20, "params": ["a"] } }
  * ```
  * Axes (absent = the task's default; 0 switches a hardware effect or variation off):
- * - network: `steps` (n), `oscillators` (see the axis note);
+ * - network: `steps` (n), `oscillators` (K ≥ the number of features; the extra ones start at the
+ *   library's extra p(0) and couple through A(t));
  * - device: `device` (preset names, or device spec objects), `a`, `b`, `Ic`, `Q` (eq. 4 parameters
  *   replacing the base device's);
  * - training: `lr`, `restarts`, `trainSigma` (variation-aware training σ of `eval.params`);
@@ -33,15 +34,15 @@ import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type Va
 import { parseProfile, type HardwareProfile } from "../cost/profile.js";
 
 /** The numeric axes, in the order a grid nests them (after `device`). */
-export const NUMERIC_AXES = ["steps", "a", "b", "Ic", "Q", "lr", "restarts", "trainSigma", "adcBits", "dacBits", "readNoise", "currentLimit"] as const;
+export const NUMERIC_AXES = ["steps", "oscillators", "a", "b", "Ic", "Q", "lr", "restarts", "trainSigma", "adcBits", "dacBits", "readNoise", "currentLimit"] as const;
 /** Every axis a point can set (evalSigma is the evaluation axis, handled per task). */
 export const EXPLORE_AXES = ["device", ...NUMERIC_AXES, "evalSigma"] as const;
 /** An axis name. */
 export type ExploreAxis = (typeof EXPLORE_AXES)[number];
 /** Axes whose values must be integers. */
-const INTEGER_AXES = new Set(["steps", "restarts", "adcBits", "dacBits"]);
+const INTEGER_AXES = new Set(["steps", "oscillators", "restarts", "adcBits", "dacBits"]);
 /** Axes whose values must be > 0 (the others ≥ 0, where 0 means "off"). */
-const POSITIVE_AXES = new Set(["steps", "lr", "restarts", "a", "Q"]);
+const POSITIVE_AXES = new Set(["steps", "oscillators", "lr", "restarts", "a", "Q"]);
 
 const range = z.strictObject({ min: z.number(), max: z.number(), log: z.boolean().optional(), integer: z.boolean().optional() });
 const numberAxis = z.union([z.array(z.number()).min(1), range]);
@@ -99,6 +100,7 @@ export interface ExplorePoint {
   index: number;
   device?: DeviceValue;
   steps?: number;
+  oscillators?: number;
   a?: number;
   b?: number;
   Ic?: number;

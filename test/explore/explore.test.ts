@@ -174,3 +174,28 @@ test("the printed summary states the spread over evaluation trials (from the CSV
   const zero = text.split("\n").find((l) => /evalSigma=0\b/.test(l));
   assert.ok(zero && !zero.includes("±"), zero);
 });
+
+test("the oscillators axis trains networks of K oscillators (extra ones beyond the features) and refuses none below the features", async () => {
+  const s = join(dir, "osc.json");
+  writeFileSync(s, JSON.stringify({ task: "spiral", axes: { oscillators: [2, 6] }, seeds: 1, train: { epochs: 30 }, eval: { trials: 2 } }));
+  const out = join(dir, "osc");
+  const c = io();
+  assert.equal(await runCli(["explore", "--spec", s, "--out", out, "--no-figure", "--workers", "1", "--quiet"], c.io), 0, c.err.join(""));
+  const lines = read(join(out, "explore.csv")).trim().split("\n");
+  assert.equal(lines[0].split(",")[2], "oscillators");
+  const rows = lines.slice(1).map((l) => l.split(","));
+  assert.deepEqual(rows.map((r) => r[2]), ["2", "6"]);
+  assert.ok(rows.every((r) => r.at(-2) === "ok"), lines.join("\n"));
+  // The cost model sees the larger network: more oscillators, more energy per inference.
+  assert.ok(Number(rows[1][9]) > Number(rows[0][9]), lines.join("\n"));
+  // Flags too; a value that is not a positive integer is one line, exit 2.
+  const bad = io();
+  assert.equal(await runCli(["explore", "--task", "spiral", "--oscillators", "0,2", "--out", join(dir, "osc-bad"), "--quiet"], bad.io), 2);
+  assert.match(bad.err.join(""), /oscillators/);
+  assert.equal(bad.err.join("").trim().split("\n").length, 1);
+  // Fewer oscillators than the data's 2 features: refused before any training, nothing written.
+  const few = io();
+  assert.equal(await runCli(["explore", "--task", "spiral", "--oscillators", "1,4", "--out", join(dir, "osc-few"), "--quiet"], few.io), 2);
+  assert.match(few.err.join(""), /oscillators must be at least the number of features \(2\) of the data \(got 1\)/);
+  assert.equal(existsSync(join(dir, "osc-few")), false);
+});

@@ -30,6 +30,7 @@ import { siUnit } from "../../cost/inference.js";
 /** Axis flags: flag name → spec axis. */
 const AXIS_FLAGS: [string, ExploreAxis, string][] = [
   ["steps", "steps", "time steps n"],
+  ["oscillators", "oscillators", "oscillators K (≥ the number of features)"],
   ["device", "device", `devices: presets (${PRESET_NAMES.join(", ")}) or device JSON files`],
   ["a", "a", "eq. 4 parameter a"],
   ["b", "b", "eq. 4 parameter b"],
@@ -194,6 +195,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const source: DataSource = r.spec.data !== undefined ? { data: r.spec.data, labelColumn: r.spec.labelColumn } : { task: r.spec.task };
   const ds = loadSource(source);
   checkTrainable(ds);
+  const tooFew = r.points.find((p) => p.oscillators !== undefined && p.oscillators < ds.d);
+  if (tooFew) throw new InputError(`oscillators must be at least the number of features (${ds.d}) of the data (got ${tooFew.oscillators})`);
   const splits = exploreSplits(ds, r);
   const shard = shardFromFlags(flags, io.env);
   if (shard && shard.count > r.tasks) throw new InputError(`explore: ${shard.count} shards for ${r.tasks} tasks leaves shards without tasks; use at most ${r.tasks} shards`);
