@@ -2,7 +2,7 @@
  * The benchmark harness (`npm run bench [-- --quick] [-- --json] [-- --no-write] [-- --only SUITE]`):
  * runs every suite (`bench/train.ts`, `bench/llg.ts`, `bench/csv.ts`, `bench/robustness.ts`; a
  * missing suite is skipped with a note), prints one table (or, with `--json`, one JSON document
- * on stdout), and rewrites the generated block of BENCHMARKS.md between `<!-- bench:begin -->` and
+ * on stdout), and rewrites the generated block of docs/benchmarks.md between `<!-- bench:begin -->` and
  * `<!-- bench:end -->` with the machine (lscpu model name, cores), load average, date and the
  * table. Everything outside the markers (hand-written sections) is kept as it is. With `--only`,
  * the other suites' rows are carried over from the previous table (marked with its date).
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const wAt = process.argv.indexOf("--workload");
   const wSub = wAt >= 0 ? (process.argv[wAt + 1] ?? "") : null;
   if (write) {
-    const file = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
+    const file = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
     const old = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
     const a = old.indexOf(BEGIN), b = old.indexOf(END);
     // A suite that failed this time keeps its rows from the previous table, marked as such.
@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     ].join("\n");
     const next = a >= 0 && b > a ? old.slice(0, a) + block + old.slice(b + END.length) : old.replace(/\n*$/, "\n\n## Results table (generated)\n\n" + block + "\n");
     writeFileSync(file, next);
-    log(`bench: wrote the generated block of BENCHMARKS.md`);
+    log(`bench: wrote the generated block of docs/benchmarks.md`);
   }
 }
 

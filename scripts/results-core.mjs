@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Reruns the core results recorded in RESULTS.md: `dynaspin train` with defaults on the spiral and
+// Reruns the core results recorded in docs/results.md: `dynaspin train` with defaults on the spiral and
 // digits tasks for init seeds 0..4 (split seed 0), plus the spiral on the measured device presets.
 // Usage: npm run build && node scripts/results-core.mjs [spiral|digits|devices|float32 ...]
 // (float32: both tasks again with --precision float32, not part of the default set.)

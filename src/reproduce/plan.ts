@@ -151,7 +151,7 @@ export const FULL_SEEDS = 5;
 /** Full-mode robustness: 21 σ in 0:1:0.05, the paper's 10 000 trials each. */
 export const FULL_ROBUSTNESS = { sigmas: sigmaGrid(0, 1, 0.05), trials: 10_000 } as const;
 
-/** Full-mode LLG sweep: 0–10 mA in 0.2 mA steps at 300 K, 400 ns per current (as in RESULTS.md "Physics pipeline"). */
+/** Full-mode LLG sweep: 0–10 mA in 0.2 mA steps at 300 K, 400 ns per current (as in docs/results.md "Physics pipeline"). */
 export const FULL_PHYSICS = { currents: { from: 0, to: 10, step: 0.2 }, duration: 400e-9, temperature: 300 } as const;
 
 /**

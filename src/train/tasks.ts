@@ -1,6 +1,6 @@
 /**
  * The paper's two tasks and their default training settings (what `dynaspin train --task` uses).
- * These defaults were chosen on training loss / held-out behaviour across seeds; see RESULTS.md.
+ * These defaults were chosen on training loss / held-out behaviour across seeds; see docs/results.md.
  */
 import type { TrainOptions } from "./train.js";
 
@@ -24,7 +24,7 @@ export const SYNTHETIC_TASKS = ["circles", "xor", "gaussians"] as const;
 export const EXTRA_TASKS = ["mnist", ...SYNTHETIC_TASKS] as const;
 /** Every task `dynaspin train --task` accepts. */
 export const ALL_TASKS = [...TASKS, ...EXTRA_TASKS] as const;
-/** Default training options of the extra tasks (devices excluded); see RESULTS.md, "MNIST". */
+/** Default training options of the extra tasks (devices excluded); see docs/results.md, "MNIST". */
 export const EXTRA_TASK_DEFAULTS: Record<(typeof EXTRA_TASKS)[number], Omit<TrainOptions, "devices">> = {
   mnist: { steps: 2, epochs: 6, batchSize: 64, lr: 0.003, schedule: "cosine", restarts: 1, evalEvery: 3, init: { spread: 0.65, mixing: 0.5 } },
   circles: TASK_DEFAULTS.spiral,

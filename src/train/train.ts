@@ -244,7 +244,7 @@ export const AUTO_DEFAULTS = {
   oscillators: 8,
   /** Fewest training rows for the default validation split: below it, 20 % is at most 40 rows,
    * whose accuracy moves in steps of 2.5 points, and those rows are worth more as training data
-   * (iris 95.3 → 96.7 %, wine 96.7 → 98.9 %, 5 seeds; RESULTS.md). */
+   * (iris 95.3 → 96.7 %, wine 96.7 → 98.9 %, 5 seeds; docs/results.md). */
   minValidationRows: 200,
   /** Fewest rows per class for a validation split. */
   minClassRows: 5,
@@ -317,7 +317,7 @@ export const DEPTH_REFERENCE = 4;
  * - B: uc; W: 1/pm; c: 1.
  * A and B are further multiplied by min(1, depthReference/n): a change of every step by the same
  * relative amount moves p(n) about n times as far, so deeper networks take proportionally smaller
- * steps (measured: spiral at n = 16 reaches 99 % with it, 91 % without; RESULTS.md).
+ * steps (measured: spiral at n = 16 reaches 99 % with it, 91 % without; docs/results.md).
  */
 export function updateScales(model: Model, depthReference = DEPTH_REFERENCE): [Float64Array, number, number, number] {
   const [aS, bS, wS, cS] = parameterScales(model.devices);

@@ -47,7 +47,7 @@ test("relative links between README.md and docs/*.md point at files that exist",
 const OPTIONAL = new Set<string>(["docs/api/dynaspin.md", "docs/api/dynaspin/node.md", "docs/cli.md"]);
 
 test("every source, test, bench or script path the docs name in backticks exists (a moved file is a stale doc)", () => {
-  const pages = ["README.md", "RESULTS.md", "BENCHMARKS.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
+  const pages = ["README.md", ...readdirSync("docs").filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
   const missing: string[] = [];
   for (const page of pages) {
     for (const m of readFileSync(page, "utf8").matchAll(/`((?:src|test|bench|scripts|playground)\/[A-Za-z0-9_./-]*)`/g)) {

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { makeSpiral, stratifiedSplit, train, evaluate, eq4, TASK_DEFAULTS } from "../../src/index.js";
 
 // Guards the task defaults against regressions: issue #2 asks for a mean test accuracy ≥ 95 % over
-// init seeds 0–4 with every seed ≥ 90 % (RESULTS.md: 98.20 %, min 97.50 %) and ≥ 98 % on digits
-// (RESULTS.md: 98.50 %). ≈ 2 s and ≈ 20 s.
+// init seeds 0–4 with every seed ≥ 90 % (docs/results.md: 98.20 %, min 97.50 %) and ≥ 98 % on digits
+// (docs/results.md: 98.50 %). ≈ 2 s and ≈ 20 s.
 test("the spiral task with default settings reaches ≥ 95 % mean test accuracy over five init seeds, none below 90 %", { timeout: 120_000 }, () => {
   const split = stratifiedSplit(makeSpiral(), 0, 0.2);
   const acc: number[] = [];
