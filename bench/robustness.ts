@@ -2,7 +2,8 @@
  * Robustness-sweep benchmark: the paper's Fig. 4 sweep (spiral network, parameter a of eq. 4,
  * 21 σ values 0:1:0.05 × 10 000 trials on the 200-sample test split; goal ≤ 0.1) and the same
  * sweep on a digits network (64 oscillators, n = 4, 1000 trials on its 360-sample test split;
- * goal ≤ 0.2) in dynaspin on 2 worker threads, next to the same sweeps in NumPy
+ * goal ≤ 0.2) in dynaspin on 2 threads — the native sweep when it is built (`--engine auto`, what
+ * `dynaspin robustness` runs), and for the digits network also WebAssembly on worker threads — next to the same sweeps in NumPy
  * (`bench/peers/robustness_numpy.py`: same model JSON, same normalised test set, vectorised over
  * trials × samples with one BLAS product per step, through /usr/bin/python3 on an optimised BLAS,
  * verified by `bench/peers/blas.py`) and the ratio dynaspin time / NumPy time.
@@ -48,8 +49,14 @@ function runPeer(input: unknown): PeerOut | string {
   return JSON.parse(r.stdout) as PeerOut;
 }
 
-/** One timed sweep of `model` over `test` (dynaspin on 2 threads) next to the NumPy peer. */
-async function sweepRow(label: string, model: Model, test: Dataset, trials: number, goal: string): Promise<BenchRow> {
+/** How a row's sweep runs: dynaspin's default (`--engine auto`: the native sweep when built) or WebAssembly on worker threads. */
+type Engine = "auto" | "wasm";
+
+/**
+ * Timed sweeps of `model` over `test` (dynaspin on 2 threads, once per engine in `engines`) next
+ * to one run of the NumPy peer; one row per engine.
+ */
+async function sweepRows(label: string, model: Model, test: Dataset, trials: number, goal: string, engines: Engine[]): Promise<BenchRow[]> {
   const sigmas = parseSigmas("0:1:0.05");
   const opts = { params: ["a" as const], sigmas, trials, seed: 0 };
   // The sweep runs from the built package (dist/, as `dynaspin robustness` does), so worker threads
@@ -58,34 +65,42 @@ async function sweepRow(label: string, model: Model, test: Dataset, trials: numb
   const distWorker = new URL("../dist/node/robustness-worker.js", import.meta.url);
   if (!existsSync(distWorker)) throw new Error("robustness bench: dist/ is missing; run `npm run build` first (npm run bench does)");
   const dist = (await import(distWorker.href)) as typeof import("../src/node/robustness-worker.js");
+  const distSweep = (await import(new URL("../dist/node/native-sweep.js", import.meta.url).href)) as typeof import("../src/node/native-sweep.js");
   const distIo = (await import(new URL("../dist/network/io.js", import.meta.url).href)) as typeof import("../src/network/io.js");
   const distModel = distIo.modelFromJson(modelToJson(model));
-  // Warm-up (JIT, and the worker loaded, as NumPy's import is not timed either), then the timed
-  // sweep: this thread and one worker thread.
-  await dist.robustnessParallel(distModel, test, { ...opts, trials: Math.min(200, trials) }, { workers: 2 });
-  await dist.prestartRobustnessWorkers(2);
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const r = await dist.robustnessParallel(distModel, test, opts, { workers: 2 });
-  const seconds = (performance.now() - t0) / 1000;
-  const cu = process.cpuUsage(c0);
-  // CPU time of the whole process, worker threads included.
-  const cpu = (cu.user + cu.system) / 1e6;
-  const row: BenchRow = {
-    suite: "robustness",
-    workload: `${label}, 21 σ × ${trials} trials × ${test.n} samples`,
-    value: seconds,
-    unit: "s",
-    goal,
-    notes: `dynaspin on 2 threads (this one + 1 worker), WebAssembly (the sweep has no native engine); load average ${loadavg()[0].toFixed(1)}; mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
-  };
+  const timed: { engine: Engine; seconds: number; cpu: number; r: Awaited<ReturnType<typeof dist.robustnessParallel>> }[] = [];
+  for (const e of engines) {
+    const engine = distSweep.sweepEngineForChoice(e, 2);
+    // Warm-up (JIT, and the worker loaded, as NumPy's import is not timed either), then the timed
+    // sweep: this thread and one worker thread, or the native sweep's two threads.
+    await dist.robustnessParallel(distModel, test, { ...opts, trials: Math.min(200, trials) }, { workers: 2, engine });
+    if (engine === null) await dist.prestartRobustnessWorkers(2);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const r = await dist.robustnessParallel(distModel, test, opts, { workers: 2, engine });
+    const seconds = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(c0);
+    // CPU time of the whole process, worker and native threads included.
+    timed.push({ engine: e, seconds, cpu: (cu.user + cu.system) / 1e6, r });
+  }
   const p0 = applyNormalization(test.x, test.d, model.normalization!);
   const rows: number[][] = [];
   for (let i = 0; i < test.n; i++) rows.push(Array.from(p0.subarray(i * model.k, (i + 1) * model.k)));
   const peer = runPeer({ model: modelToJson(model), p0: rows, y: Array.from(test.y), sigmas, trials, seed: 0, chunk: 2000 });
-  if (typeof peer === "string") {
-    Object.assign(row, { peer: "NumPy", peerValue: null, ratio: null, notes: `${row.notes}; ${peer}` });
-  } else {
+  // Every engine gives the same counts (tests); the bench checks it on the real workload too.
+  for (const t of timed.slice(1)) {
+    if (JSON.stringify(t.r.raw.map((x) => [...x.correct])) !== JSON.stringify(timed[0].r.raw.map((x) => [...x.correct]))) throw new Error(`robustness bench: ${t.r.engine} and ${timed[0].r.engine} counts differ`);
+  }
+  return timed.map(({ engine, seconds, cpu, r }) => {
+    const row: BenchRow = {
+      suite: "robustness",
+      workload: `${label}, 21 σ × ${trials} trials × ${test.n} samples${engine === "wasm" ? ", dynaspin on WebAssembly" : ""}`,
+      value: seconds,
+      unit: "s",
+      goal: engine === "wasm" ? undefined : goal,
+      notes: `dynaspin engine ${r.engine}; load average ${loadavg()[0].toFixed(1)}; mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
+    };
+    if (typeof peer === "string") return Object.assign(row, { peer: "NumPy", peerValue: null, ratio: null, notes: `${row.notes}; ${peer}` });
     // At σ = 0 both compute the same network; a sample whose two largest logits differ by a last
     // bit (NumPy's BLAS sums in another order) may flip, so at most one sample in n may differ.
     if (Math.abs(peer.mean[0] - r.stats[0].mean) > 1.5 / test.n) throw new Error(`robustness bench: at σ = 0 NumPy gives ${peer.mean[0]}, dynaspin ${r.stats[0].mean}`);
@@ -96,14 +111,13 @@ async function sweepRow(label: string, model: Model, test: Dataset, trials: numb
       worst = Math.max(worst, z);
       if (z > 1) throw new Error(`robustness bench: at σ = ${sigmas[i]} NumPy mean ${peer.mean[i]} vs dynaspin ${r.stats[i].mean}`);
     }
-    Object.assign(row, {
+    return Object.assign(row, {
       peer: `${peer.numpy}; vectorised over trials × samples, one BLAS product per step`,
       peerValue: peer.seconds,
       ratio: seconds / peer.seconds,
-      notes: `${row.notes}; CPU time ${cpu.toFixed(1)} s vs NumPy ${peer.cpuSeconds.toFixed(1)} s (CPU ratio ${(cpu / peer.cpuSeconds).toFixed(3)}); ${peer.mean[0] === r.stats[0].mean ? "equal" : "within one sample"} at σ=0, means within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance elsewhere`,
+      notes: `${row.notes}; CPU time ${cpu.toFixed(2)} s vs NumPy ${peer.cpuSeconds.toFixed(1)} s (CPU ratio ${(cpu / peer.cpuSeconds).toFixed(3)}); ${peer.mean[0] === r.stats[0].mean ? "equal" : "within one sample"} at σ=0, means within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance elsewhere`,
     });
-  }
-  return row;
+  });
 }
 
 /** The benchmark suite: the paper's Fig. 4 sweep (spiral) and the issue's digits sweep. */
@@ -113,8 +127,8 @@ export const run: BenchSuite = async ({ quick }) => {
   const dg = stratifiedSplit(loadDigits(), 0, 0.2);
   const digits = train(dg.train, { devices: eq4(), steps: 4, epochs: 30, batchSize: 64, lr: 0.005, seed: 0 }).model;
   return [
-    await sweepRow("Fig. 4 sweep: spiral", spiral, sp.test, quick ? 1000 : 10000, "<= 0.1"),
-    await sweepRow("digits network (64 oscillators, n = 4)", digits, dg.test, 1000, "<= 0.2"),
+    ...(await sweepRows("Fig. 4 sweep: spiral", spiral, sp.test, quick ? 1000 : 10000, "<= 0.1", ["auto"])),
+    ...(await sweepRows("digits network (64 oscillators, n = 4)", digits, dg.test, 1000, "<= 0.2", ["auto", "wasm"])),
   ];
 };
 

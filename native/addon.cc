@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine_impl.h"
+#include "sweep32.h"
 
 namespace {
 
@@ -243,6 +244,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  registerSweep(env, exports);  // sweep.cc
   return exports;
 }
 

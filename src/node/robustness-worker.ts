@@ -27,6 +27,7 @@ import {
   type TrialContext,
   sigmaStats,
   checkTestSet,
+  trialEngineLabel,
   type RobustnessOptions,
   type ResolvedRobustness,
   type RobustnessResult,
@@ -34,6 +35,7 @@ import {
   type SigmaStats,
 } from "../sweep/robustness.js";
 import type { ResolvedVariation } from "../device/variation.js";
+import type { SweepEngine } from "../sweep/fast-trials.js";
 import { resolveHardware } from "../network/hardware.js";
 
 interface WorkerInit {
@@ -178,6 +180,13 @@ export interface ParallelOptions {
   onSigma?: (raw: SigmaRaw, stats: SigmaStats) => void;
   /** Diagnostics: called after each chunk with the thread that computed it (0 = this thread, 1.. = workers). */
   onChunk?: (thread: number) => void;
+  /**
+   * The trial kernel (the native sweep, src/node/native-sweep.ts, made with its thread count),
+   * chosen once by the caller. Where it applies (eq. 4 devices, ideal hardware) every chunk runs on
+   * it from this thread, with its own threads, and no worker thread starts; elsewhere the sweep
+   * runs on worker threads as without it. The counts are the same either way. @default null
+   */
+  engine?: SweepEngine | null;
 }
 
 /**
@@ -218,13 +227,22 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
   // This thread computes too: `threads` = this one + (threads − 1) worker threads, so the trials
   // start at once while the workers boot.
   const threads = Math.max(0, Math.min(par.workers ?? defaultRobustnessWorkers(), tasks.length));
-  const ctx = createTrialContext(model, test, o.hardware);
+  const ctx = createTrialContext(model, test, o.hardware, par.engine ?? null);
+  const engine = trialEngineLabel(ctx, model.devices);
   const runHere = (t: Task): void => {
     const correct = new Int32Array(t.t1 - t.t0);
     const r = runTrials(ctx, model.devices, variationOf(o, t.s), o.seed, t.s, t.t0, t.t1, correct);
     finish(t, { correct, ...r });
   };
-  if (threads <= 1 || per === 0) {
+  if (par.engine && engine === par.engine.label) {
+    // The native sweep with its own threads: chunk by chunk on this thread, yielding in between
+    // (progress, signals).
+    for (const t of tasks) {
+      runHere(t);
+      par.onChunk?.(0);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } else if (threads <= 1 || per === 0) {
     for (const t of tasks) runHere(t);
   } else {
     const init: WorkerInit = {
@@ -312,5 +330,5 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
       setImmediate(step);
     });
   }
-  return { options: o, testSamples: test.n, raw: indices.map((s) => raws.get(s)!), stats: indices.map((s) => stats.get(s)!) };
+  return { options: o, testSamples: test.n, raw: indices.map((s) => raws.get(s)!), stats: indices.map((s) => stats.get(s)!), engine: par.engine && engine === par.engine.label ? engine : `${engine}${threads > 1 ? `, ${threads} threads (this one + ${threads - 1} worker${threads > 2 ? "s" : ""})` : ""}` };
 }

@@ -124,20 +124,10 @@ export function createFastTrials(
   const ex = backend === "ts" ? null : instantiate(useScreen ? S.end : L.end * 8);
   if (backend === "wasm" && ex === null) throw new Error("fast trials: WebAssembly SIMD is not available in this runtime");
   const f64 = ex ? new Float64Array(ex.memory.buffer, BASE, L.end) : new Float64Array(L.end);
-  f64.set(model.A.subarray(0, steps * k * k), L.A);
-  f64.set(model.B.subarray(0, steps * k), L.B);
-  f64.set(model.W.subarray(0, classes * k), L.W);
-  f64.set(model.c.subarray(0, classes), L.C);
-  // I(0) = s·u(0)², u(0) = B[0] + Σ_j A[0]_ij·p_j(0): the same sum order as the later steps.
-  for (let i = 0; i < k; i++) {
-    const row = L.I0 + i * n8;
-    for (let b = 0; b < n8; b++) {
-      let u = model.B[i];
-      for (let j = 0; j < k; j++) u += model.A[i * k + j] * (b < n ? p0[j * ldp + b] : 0);
-      f64[row + b] = polarity[i] * u * u;
-    }
-  }
-  for (let b = 0; b < n8; b++) f64[L.y + b] = b < n ? y[b] : -1;
+  const view = (at: number, len: number): Float64Array => f64.subarray(at, at + len);
+  writeTrialNetwork(model, p0, ldp, n, y, polarity, n8, {
+    A: view(L.A, steps * k * k), B: view(L.B, steps * k), W: view(L.W, classes * k), C: view(L.C, classes), I0: view(L.I0, k * n8), y: view(L.y, n8),
+  });
   const par = f64.subarray(L.par, L.par + EQ4_PACKED_DRIVE * k);
   const cur = steps % 2 === 1 ? L.P : L.Pn;
   const out = f64.subarray(cur, cur + k * n8);
@@ -157,14 +147,7 @@ export function createFastTrials(
   for (let i = 0; i < k; i++) for (let b = 0; b < n16; b++) I032[i * n16 + b] = b < n8 ? f64[L.I0 + i * n8 + b] : 0;
   for (let b = 0; b < n16; b++) y32[b] = b < n ? y[b] : -1;
   const list = new Int32Array(buf, S.list, n16 + 1);
-  // Margin in logit units: screen × the largest |logit| that powers 0 ≤ p_j ≤ P0_j allow.
-  let scale = 0;
-  for (let c = 0; c < classes; c++) {
-    let sc = Math.abs(model.c[c]);
-    for (let j = 0; j < k; j++) sc += Math.abs(model.W[c * k + j]) * (model.devices[j] as Eq4Curve).P0;
-    scale = Math.max(scale, sc);
-  }
-  const tau = screen * scale;
+  const tau = screenMargin(model, screen);
   const sub = new Float64Array(buf, S.sub, 3 * k * n8 + n8);
   const sI0 = 0, sP = k * n8, sPn = 2 * k * n8, sY = 3 * k * n8;
   const run = (): number => {
@@ -197,6 +180,85 @@ export function createFastTrials(
       throw new Error("fast trials: state() needs screen = 0 (the screened run keeps float64 states of undecided samples only)");
     },
   };
+}
+
+/**
+ * Writes what every trial shares into `out` (the layout of {@link createFastTrials} and of the
+ * native sweep): the network's A, B, W, c; I(0) = s·u(0)², u(0) = B[0] + Σ_j A[0]_ij·p_j(0) (j
+ * ascending, the order of the later steps) as k rows of n8 columns (0 in the padding); the labels
+ * as float64 (−1 in the padding columns, which are never counted correct).
+ */
+export function writeTrialNetwork(
+  model: Model,
+  p0: Float64Array,
+  ldp: number,
+  n: number,
+  y: Int32Array,
+  polarity: ArrayLike<number>,
+  n8: number,
+  out: { A: Float64Array; B: Float64Array; W: Float64Array; C: Float64Array; I0: Float64Array; y: Float64Array },
+): void {
+  const { k, steps, classes } = model;
+  out.A.set(model.A.subarray(0, steps * k * k));
+  out.B.set(model.B.subarray(0, steps * k));
+  out.W.set(model.W.subarray(0, classes * k));
+  out.C.set(model.c.subarray(0, classes));
+  for (let i = 0; i < k; i++) {
+    const row = i * n8;
+    for (let b = 0; b < n8; b++) {
+      let u = model.B[i];
+      for (let j = 0; j < k; j++) u += model.A[i * k + j] * (b < n ? p0[j * ldp + b] : 0);
+      out.I0[row + b] = polarity[i] * u * u;
+    }
+  }
+  for (let b = 0; b < n8; b++) out.y[b] = b < n ? y[b] : -1;
+}
+
+/**
+ * The float32 screen's margin in logit units: `screen` × the largest |logit| that powers
+ * 0 ≤ p_j ≤ P0_j allow, S = max_c (|c_c| + Σ_j |W_cj|·P0_j) (eq. 4 devices).
+ */
+export function screenMargin(model: Model, screen: number): number {
+  const { k, classes } = model;
+  let scale = 0;
+  for (let c = 0; c < classes; c++) {
+    let sc = Math.abs(model.c[c]);
+    for (let j = 0; j < k; j++) sc += Math.abs(model.W[c * k + j]) * (model.devices[j] as Eq4Curve).P0;
+    scale = Math.max(scale, sc);
+  }
+  return screen * scale;
+}
+
+/**
+ * Trials many at a time on a kernel's own threads (the native sweep, `src/node/native-sweep.ts`):
+ * the caller writes each trial's device parameters into `par` and calls `run`. A trial's count is
+ * the one {@link createFastTrials} gives in WebAssembly for the same parameters (float32 screen,
+ * undecided samples in float64: the same operations), whatever the number of threads.
+ */
+export interface TrialBatch {
+  /** Most trials per `run`. */
+  readonly capacity: number;
+  /**
+   * Device parameters of trial q (q < capacity) at q·EQ4_PACKED_DRIVE·k: oscillator i packed by
+   * `eq4RowParams` at q·EQ4_PACKED_DRIVE·k + EQ4_PACKED_DRIVE·i, its polarity at + EQ4_PACKED.
+   */
+  readonly par: Float64Array;
+  /** Runs trials [0, count) and returns their correct counts (a view, overwritten by the next run). */
+  run(count: number): Int32Array;
+  /** Trial q in float64 without the screen, on this thread: its count, and p(n) (k rows of n8) into the returned view (tests). */
+  state(q: number): { correct: number; state: Float64Array; n8: number };
+}
+
+/**
+ * A kernel for robustness trials chosen once by the caller (the CLI's `--engine`): `create` makes
+ * a {@link TrialBatch} for a network (eq. 4 devices, ideal hardware) and its test set — arguments as
+ * {@link createFastTrials} — or returns null when it cannot run here.
+ */
+export interface SweepEngine {
+  readonly kind: "native";
+  /** What runs, for reports: e.g. "native (avx512, 16 float32 / 8 float64 lanes, 2 threads)". */
+  readonly label: string;
+  create(model: Model, p0: Float64Array, ldp: number, n: number, y: Int32Array, polarity: ArrayLike<number>, capacity: number, screen?: number): TrialBatch | null;
 }
 
 /**

@@ -14,7 +14,7 @@ import { inputCount, type Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
 import { createWorkspace, loadInputs, forward, countCorrect, type Workspace } from "../network/dynamics.js";
 import { Eq4Curve } from "../device/analytic.js";
-import { createFastTrials, type FastTrials } from "./fast-trials.js";
+import { createFastTrials, DEFAULT_SCREEN_MARGIN, type FastTrials, type SweepEngine, type TrialBatch } from "./fast-trials.js";
 import { eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE } from "../device/eq4.js";
 import { drawDevicesResolved, drawEq4Params, resolveVariation, type Eq4Draw, type ResolvedVariation, type VariationParam, type VariationDistribution } from "../device/variation.js";
 import type { Hardware } from "../network/hardware.js";
@@ -98,6 +98,8 @@ export interface RobustnessResult {
   testSamples: number;
   raw: SigmaRaw[];
   stats: SigmaStats[];
+  /** Which kernel ran the trials (see {@link trialEngineLabel}). */
+  engine?: string;
 }
 
 /** Validates and completes sweep options. @throws InputError naming the option. */
@@ -138,16 +140,22 @@ export interface TrialContext {
   loaded: boolean;
   hw: ResolvedHardware | null;
   hwState: HardwareState | null;
+  /** The caller's trial kernel (the native sweep), used where the fused trial applies; null: WebAssembly / TypeScript. */
+  sweep: SweepEngine | null;
 }
 
-/** Creates the scratch for running trials of `model` on `test` (capacity ≤ 4096 samples). */
-export function createTrialContext(model: Model, test: Dataset, hardware: ResolvedHardware | null = null): TrialContext {
+/**
+ * Creates the scratch for running trials of `model` on `test` (capacity ≤ 4096 samples).
+ * @param sweep the trial kernel to use where the fused trial applies (the native sweep, chosen
+ *   once by the caller), or null for the WebAssembly / TypeScript kernels.
+ */
+export function createTrialContext(model: Model, test: Dataset, hardware: ResolvedHardware | null = null, sweep: SweepEngine | null = null): TrialContext {
   const cap = Math.max(1, Math.min(test.n, 4096));
   const ws = createWorkspace(model.k, model.steps, model.classes, cap);
   const loaded = test.n <= cap;
   if (loaded) loadInputs(model, ws, test.x, null, 0, test.n);
   const shell: Model = { ...model, devices: model.devices.slice() };
-  return { model: shell, test, ws, loaded, hw: hardware, hwState: hardware ? createHardwareState(model.k, model.steps, cap) : null };
+  return { model: shell, test, ws, loaded, hw: hardware, hwState: hardware ? createHardwareState(model.k, model.steps, cap) : null, sweep };
 }
 
 
@@ -163,6 +171,8 @@ export function createTrialContext(model: Model, test: Dataset, hardware: Resolv
  * Everything else runs the general forward pass.
  */
 export function runTrials(ctx: TrialContext, base: Model["devices"], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
+  const batch = trialBatchFor(ctx, base);
+  if (batch !== null) return runBatchTrials(batch, base as unknown as readonly Eq4Curve[], v, seed, s, t0, t1, out);
   const fast = fastTrialsFor(ctx, base);
   if (fast !== null) return runFastTrials(fast, base as unknown as readonly Eq4Curve[], v, seed, s, t0, t1, out);
   const { model, test, ws } = ctx;
@@ -201,8 +211,7 @@ const fastCache = new WeakMap<TrialContext, FastTrials>();
  * the context's workspace. Made once per context (rebuilt only if the base polarities change).
  */
 function fastTrialsFor(ctx: TrialContext, base: Model["devices"]): FastTrials | null {
-  if (ctx.hw !== null || !ctx.loaded) return null;
-  for (const d of base) if (!(d instanceof Eq4Curve)) return null;
+  if (!fusedApplies(ctx, base)) return null;
   const k = ctx.model.k;
   let f = fastCache.get(ctx);
   if (f !== undefined) {
@@ -215,6 +224,78 @@ function fastTrialsFor(ctx: TrialContext, base: Model["devices"]): FastTrials | 
   for (let i = 0; i < k; i++) f.par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] = pol[i];
   fastCache.set(ctx, f);
   return f;
+}
+
+/** Trials per call of a {@link TrialBatch} (the native sweep's block of device parameters). */
+const BATCH_TRIALS = 256;
+
+const batchCache = new WeakMap<TrialContext, { batch: TrialBatch; pol: number[] }>();
+
+/** Whether the fused trial applies: ideal hardware, every device eq. 4, the test set loaded. */
+function fusedApplies(ctx: TrialContext, base: Model["devices"]): boolean {
+  if (ctx.hw !== null || !ctx.loaded) return false;
+  for (const d of base) if (!(d instanceof Eq4Curve)) return false;
+  return true;
+}
+
+/**
+ * The caller's trial kernel (ctx.sweep) for this context and base devices, or null when there is
+ * none or the fused trial does not apply (or the kernel cannot be made). Made once per context
+ * (rebuilt only if the base polarities change: I(0) depends on them).
+ */
+function trialBatchFor(ctx: TrialContext, base: Model["devices"]): TrialBatch | null {
+  if (ctx.sweep === null || !fusedApplies(ctx, base)) return null;
+  const pol = base.map((d) => d.polarity);
+  const had = batchCache.get(ctx);
+  if (had !== undefined && had.pol.every((p, i) => p === pol[i])) return had.batch;
+  const batch = ctx.sweep.create(ctx.model, ctx.ws.P[0], ctx.ws.capacity, ctx.test.n, ctx.test.y, pol, BATCH_TRIALS, DEFAULT_SCREEN_MARGIN);
+  if (batch === null) return null;
+  batchCache.set(ctx, { batch, pol });
+  return batch;
+}
+
+/**
+ * Which kernel {@link runTrials} uses for this context and base devices, for reports: the caller's
+ * sweep engine's label, "wasm (WebAssembly SIMD, float32 screen + float64)", "ts (TypeScript fused
+ * trial)" or "reference (forward pass)" (hardware effects or other device curves).
+ */
+export function trialEngineLabel(ctx: TrialContext, base: Model["devices"]): string {
+  if (trialBatchFor(ctx, base) !== null) return (ctx.sweep as SweepEngine).label;
+  const f = fastTrialsFor(ctx, base);
+  if (f === null) return "reference (forward pass)";
+  return f.backend === "wasm" ? `wasm (WebAssembly SIMD, ${f.screened ? "float32 screen + float64" : "float64"})` : "ts (TypeScript fused trial)";
+}
+
+/** {@link runTrials} on a {@link TrialBatch}: the same draws and σ = 0 shortcut, trials in blocks of its capacity. */
+function runBatchTrials(b: TrialBatch, base: readonly Eq4Curve[], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
+  const n = { redraws: 0, clipped: 0 };
+  const q: Eq4Draw = { a: 0, b: 0, Ic: 0, Q: 0 };
+  const par = b.par;
+  const k = base.length, row = EQ4_PACKED_DRIVE * k;
+  // σ = 0 draws nothing, so every trial equals the first.
+  const last = v.sigma === 0 ? Math.min(t1, t0 + 1) : t1;
+  for (let a = t0; a < last; a += b.capacity) {
+    const e = Math.min(last, a + b.capacity);
+    for (let t = a; t < e; t++) {
+      const rng = v.sigma === 0 ? null : new Rng(deriveSeed(seed, s, t));
+      const at = (t - a) * row;
+      for (let i = 0; i < k; i++) {
+        const d = base[i];
+        if (rng !== null) drawEq4Params(d, v, rng, n, q);
+        else {
+          q.a = d.a;
+          q.b = d.b;
+          q.Ic = d.Ic;
+          q.Q = d.Q;
+        }
+        eq4RowParams(q.a, q.b, q.Ic, q.Q, d.P0, par, at + EQ4_PACKED_DRIVE * i);
+        par[at + EQ4_PACKED_DRIVE * i + EQ4_PACKED] = d.polarity;
+      }
+    }
+    out.set(b.run(e - a).subarray(0, e - a), a - t0);
+  }
+  for (let t = last; t < t1; t++) out[t - t0] = out[0];
+  return n;
 }
 
 /** {@link runTrials} on the fused kernel: same draws (shared draw routine), same σ = 0 shortcut. */
@@ -310,7 +391,7 @@ export function robustnessSweep(model: Model, test: Dataset, options: Robustness
     stats.push(sigmaStats(sigma, correct, test.n, o.threshold, redraws, clipped));
     onProgress?.((s + 1) * (t1 - t0), total);
   });
-  return { options: o, testSamples: test.n, raw, stats };
+  return { options: o, testSamples: test.n, raw, stats, engine: trialEngineLabel(ctx, model.devices) };
 }
 
 /** Checks the test set matches the model. @throws InputError */

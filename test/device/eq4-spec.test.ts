@@ -1,7 +1,7 @@
 // Every implementation of eq. 4 against its one specification (src/device/eq4.ts), on the same
 // inputs: the TypeScript kernels, the WebAssembly kernels (array, row and drive), the device curve,
-// the network's forward step (with and without the in-place engine), the robustness trial (both
-// backends) and the curve fit's Jacobian. The fast kernels use the logistic form with their own exp,
+// the network's forward step (with and without the in-place engine), the robustness trial (TypeScript,
+// WebAssembly and native) and the curve fit's Jacobian. The fast kernels use the logistic form with their own exp,
 // the specification `Math.tanh`, so they agree to a few ulp of the terms, not bit for bit; the
 // tolerance is stated per comparison.
 import { test } from "node:test";
@@ -14,6 +14,7 @@ import { residualsKernel } from "../../src/device/fit.js";
 import { createModel } from "../../src/network/model.js";
 import { createWorkspace, forward } from "../../src/network/dynamics.js";
 import { createFastTrials } from "../../src/sweep/fast-trials.js";
+import { nativeSweepEngine } from "../../src/node/native-sweep.js";
 import { Rng } from "../../src/util/rng.js";
 
 /** Devices: both polarities, tiny and steep slopes, P0 ≠ 1, in (a, b, Ic, Q, P0) order. */
@@ -122,7 +123,7 @@ test("eq. 4 TypeScript and WebAssembly kernels (value, derivative, drive step) a
   }
 });
 
-test("eq. 4 through the device curve, the network's forward step (both workspaces) and the robustness trial (both backends) matches the specification", () => {
+test("eq. 4 through the device curve, the network's forward step (both workspaces) and the robustness trial (every backend) matches the specification", () => {
   const rng = new Rng(13);
   for (const [a, b, Ic, Q, P0] of DEVICES) {
     const curve = eq4({ a, b, Ic, Q, P0 });
@@ -157,6 +158,19 @@ test("eq. 4 through the device curve, the network's forward step (both workspace
       for (let i = 0; i < k; i++) {
         const x = s * model.B[i] * model.B[i];
         for (let c = 0; c < n; c++) close(out[i * f.n8 + c], eq4Spec(x, a, b, Ic, Q, P0), valueScale(x, a, b, Ic, Q, P0), 8, `robustness trial (${backend}) at I = ${x}`);
+      }
+    }
+    // The native sweep's trial (where the addon is built), on trial 1 of a block of 2.
+    const nb = nativeSweepEngine(1)?.create(model, p0, n, n, y, model.devices.map((d) => d.polarity), 2) ?? null;
+    if (nb !== null) {
+      for (let i = 0; i < k; i++) {
+        eq4RowParams(a, b, Ic, Q, P0, nb.par, EQ4_PACKED_DRIVE * (k + i));
+        nb.par[EQ4_PACKED_DRIVE * (k + i) + EQ4_PACKED] = s;
+      }
+      const out = nb.state(1).state;
+      for (let i = 0; i < k; i++) {
+        const x = s * model.B[i] * model.B[i];
+        for (let c = 0; c < n; c++) close(out[i * ((n + 7) & ~7) + c], eq4Spec(x, a, b, Ic, Q, P0), valueScale(x, a, b, Ic, Q, P0), 8, `robustness trial (native) at I = ${x}`);
       }
     }
     for (let t = 0; t < 50; t++) {

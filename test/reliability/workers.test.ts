@@ -49,7 +49,7 @@ test("a robustness worker that exits mid-sweep ends the command with exit 1 and 
   try {
     const t = await cli(["train", "--task", "spiral", "--count", "300", "--epochs", "30", "--restarts", "1", "--quiet", "--out", join(dir, "m")]);
     assert.equal(t.code, 0, t.stderr);
-    const r = await withFault(["robustness", "--model", join(dir, "m", "model.json"), "--task", "spiral", "--count", "300", "--sigma", "0:1:0.05", "--trials", "100000", "--workers", "2", "--quiet", "--no-figure", "--out", join(dir, "rob")], "robustness-worker-exit");
+    const r = await withFault(["robustness", "--model", join(dir, "m", "model.json"), "--task", "spiral", "--count", "300", "--sigma", "0:1:0.05", "--trials", "100000", "--workers", "2", "--engine", "wasm", "--quiet", "--no-figure", "--out", join(dir, "rob")], "robustness-worker-exit");
     oneLineFailure(r, /dynaspin: robustness: a worker thread exited with code 7 during the sweep/);
     assert.equal(existsSync(join(dir, "rob", "robustness.json")), false);
   } finally {

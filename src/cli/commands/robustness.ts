@@ -20,6 +20,8 @@ import { sweepSignature, readPartials, writePartial, writeRobustness, robustness
 import { checkOutputDir } from "../../node/files.js";
 import { writeFigure } from "../../node/png.js";
 import { createProgress } from "../../node/progress.js";
+import { ENGINE_CHOICES, type EngineChoice } from "../../node/native-engine.js";
+import { sweepEngineForChoice } from "../../node/native-sweep.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train (required)" },
@@ -33,6 +35,7 @@ const FLAGS: FlagSpec[] = [
   { name: "trials", type: "integer", min: 1, max: 100_000_000, value: "N", help: "trials per σ (default 10000)" },
   { name: "threshold", type: "number", min: 0, max: 1, value: "X", help: "report the fraction of trials with accuracy >= X (default 0.9)" },
   workersFlag("the Monte Carlo trials (default: available cores)"),
+  { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "kernel of the trials (eq. 4 devices, ideal hardware): auto (native when it was built at install, else WebAssembly), native (its own --workers threads), or wasm (worker threads); every engine gives the same counts (default auto)" },
   { name: "seed", type: "integer", min: 0, value: "S", help: "sweep seed; trial (σ index s, trial t) uses deriveSeed(S, s, t) (default 0)" },
   { name: "shard", type: "string", value: "i/N", help: "run only shard i (0-based) of N; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX" },
   { name: "shard-count", type: "integer", min: 1, max: 1_000_000, value: "N", help: "number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)" },
@@ -124,6 +127,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const done = readPartials(out, sig, o.trialRange);
   const missing = o.sigmas.map((_, i) => i).filter((i) => !done.has(i));
   const workers = flags.number("workers") ?? defaultRobustnessWorkers();
+  const engineChoice = (flags.string("engine") ?? "auto") as EngineChoice;
+  if (engineChoice === "native" && (o.hardware !== null || model.devices.some((d) => d.model !== "eq4"))) {
+    throw new InputError(`--engine native runs sweeps of eq. 4 devices without hardware effects; this sweep has ${o.hardware !== null ? "hardware effects (--hw or the model file's)" : "a device that is not eq. 4"} (use --engine auto)`);
+  }
+  const engine = sweepEngineForChoice(engineChoice, Math.max(1, workers));
   const quiet = flags.boolean("quiet") || flags.boolean("json");
   const per = o.trialRange[1] - o.trialRange[0];
   const progress = quiet ? null : createProgress(`robustness ${o.params.join(",")}`, missing.length * per, io.isTTY, io.stderr);
@@ -132,6 +140,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     sigmaIndices: missing,
     onProgress: (d) => progress?.update(d),
     onSigma: (raw, stats) => writePartial(out, sig, o.trialRange, raw, stats),
+    engine,
   });
   progress?.stop();
   const entries = [...done.values(), ...result.raw.map((r, i) => toEntry(r, result.stats[i]))];
@@ -154,6 +163,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     resumed: done.size,
     computed: missing.length,
     workers,
+    engine: result.engine ?? null,
     seconds,
     results: file.results.map(({ correct: _c, trialStart: _t, ...s }) => s),
     files: paths,
@@ -164,7 +174,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     io.stdout(
       `robustness of ${path} on ${test.n} test samples, ${o.params.join(",")} varied, ${per} trials per σ${shard ? ` (shard ${shard.index}/${shard.count})` : ""}${done.size ? `, ${done.size} σ resumed` : ""}\n` +
         lines.join("\n") +
-        `\n  wall time ${seconds.toFixed(2)} s on ${Math.max(1, workers)} thread${workers <= 1 ? "" : "s"}\n  wrote ${paths.join(", ")}\n`,
+        `\n  wall time ${seconds.toFixed(2)} s on ${Math.max(1, workers)} thread${workers <= 1 ? "" : "s"}; engine ${result.engine ?? "none (every σ resumed)"}\n  wrote ${paths.join(", ")}\n`,
     );
   }
   return 0;
@@ -174,7 +184,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
 export const robustnessCommand: Command = {
   name: "robustness",
   summary: "Monte Carlo of device-to-device variation (Fig. 4): accuracy statistics per σ",
-  usage: "dynaspin robustness --model FILE --task spiral|digits | --data FILE.csv [--param a] [--sigma 0:1:0.05] [--trials 10000] [--workers N] [--seed S] [--shard i/N] --out DIR",
+  usage: "dynaspin robustness --model FILE --task spiral|digits | --data FILE.csv [--param a] [--sigma 0:1:0.05] [--trials 10000] [--workers N] [--engine auto|native|wasm] [--seed S] [--shard i/N] --out DIR",
   flags: FLAGS,
   run,
 };

@@ -1,0 +1,305 @@
+// dynaspin native engine: the robustness sweep (src/node/native-sweep.ts). One Sweep holds a
+// network and its test set (A, B, W, c, the step-0 currents I(0) and the labels, written by the
+// caller) and runs blocks of trials, each with its own device parameters, on its own threads:
+// trial q reads par[q·8k ..] and writes counts[q]; threads take trials one at a time from a shared
+// counter, and a trial's count depends on nothing else, so the counts are the same for any thread
+// count. A trial runs as src/sweep/fast-trials.ts does it in WebAssembly: the float32 screen, then
+// the undecided samples in float64 (or everything in float64 when tau ≤ 0) — the same operations,
+// so the same counts.
+//
+//   sweepCreate(k, steps, classes, n, maxTrials, threads, isa) → [handle, ArrayBuffer, offsets]
+//     (offsets in doubles of A, B, W, c, I0, y, par, counts, state)
+//   sweepRun(handle, trials, tau)       trials [0, trials) with par → counts
+//   sweepState(handle, q)               trial q in float64 on this thread, p(n) into state; → count
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "engine_impl.h"
+#include "sweep32.h"
+
+const Table32* selectTable32(const char* want) {
+  const KernelTable* kt = selectKernels(want);
+  if (kt == nullptr) return nullptr;
+  if (std::strcmp(kt->name, "avx512") == 0) return &ds_s_avx512::table32;
+  if (std::strcmp(kt->name, "avx2") == 0) return &ds_s_avx2::table32;
+  return &ds_s_base::table32;
+}
+
+namespace {
+
+constexpr double LOG2E = 1.4426950408889634;
+constexpr int SREGIONS = 9;
+
+template <class T>
+T* alloc(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(T) + 64) != 0) return nullptr;
+  std::memset(p, 0, (n ? n : 1) * sizeof(T) + 64);
+  return static_cast<T*>(p);
+}
+
+size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+struct Scratch {
+  double *P = nullptr, *Pn = nullptr, *subI0 = nullptr, *subP = nullptr, *subPn = nullptr, *subY = nullptr;
+  float *P32 = nullptr, *Pn32 = nullptr, *par32 = nullptr;
+  int32_t* list = nullptr;
+  void release() {
+    free(P), free(Pn), free(subI0), free(subP), free(subPn), free(subY), free(P32), free(Pn32), free(par32), free(list);
+  }
+};
+
+struct Sweep {
+  const Table32* kt;
+  int k, steps, classes, n, n8, n16, maxT;
+  double *A, *B, *W, *C, *I0, *y, *par, *state;
+  int32_t* counts;
+  float *A32 = nullptr, *B32 = nullptr, *W32 = nullptr, *C32 = nullptr, *I032 = nullptr, *y32 = nullptr;
+  std::vector<Scratch> scr;
+  Pool* pool = nullptr;
+  // Set per run.
+  int trials = 0;
+  float tau = 0;
+  std::atomic<int> next{0};
+
+  static size_t sharedDoubles(int k, int steps, int classes, int n8, int maxT, size_t* off) {
+    size_t sizes[SREGIONS] = {(size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)k * n8, (size_t)n8, (size_t)maxT * 8 * k, ((size_t)maxT + 1) / 2, (size_t)k * n8};
+    size_t o = 0;
+    for (int r = 0; r < SREGIONS; r++) {
+      off[r] = o;
+      o += up8(sizes[r] + 8);
+    }
+    return o;
+  }
+
+  ~Sweep() {
+    delete pool;
+    for (auto& s : scr) s.release();
+    free(A32), free(B32), free(W32), free(C32), free(I032), free(y32);
+  }
+
+  bool init(int threads) {
+    A32 = alloc<float>((size_t)steps * k * k);
+    B32 = alloc<float>((size_t)steps * k);
+    W32 = alloc<float>((size_t)classes * k);
+    C32 = alloc<float>(classes);
+    I032 = alloc<float>((size_t)k * n16);
+    y32 = alloc<float>(n16);
+    if (!A32 || !B32 || !W32 || !C32 || !I032 || !y32) return false;
+    scr.resize(threads);
+    for (auto& s : scr) {
+      s.P = alloc<double>((size_t)k * n8), s.Pn = alloc<double>((size_t)k * n8);
+      s.subI0 = alloc<double>((size_t)k * n8), s.subP = alloc<double>((size_t)k * n8), s.subPn = alloc<double>((size_t)k * n8);
+      s.subY = alloc<double>(n8);
+      s.P32 = alloc<float>((size_t)k * n16), s.Pn32 = alloc<float>((size_t)k * n16), s.par32 = alloc<float>((size_t)6 * k);
+      s.list = alloc<int32_t>(n16 + 1);
+      if (!s.P || !s.Pn || !s.subI0 || !s.subP || !s.subPn || !s.subY || !s.P32 || !s.Pn32 || !s.par32 || !s.list) return false;
+    }
+    pool = new Pool(threads);
+    return true;
+  }
+
+  // The float32 copies of the network, I(0) and the labels (fast-trials.ts does the same roundings).
+  void prepare() {
+    for (size_t e = 0; e < (size_t)steps * k * k; e++) A32[e] = (float)A[e];
+    for (size_t e = 0; e < (size_t)steps * k; e++) B32[e] = (float)B[e];
+    for (size_t e = 0; e < (size_t)classes * k; e++) W32[e] = (float)W[e];
+    for (int c = 0; c < classes; c++) C32[c] = (float)C[c];
+    for (int i = 0; i < k; i++)
+      for (int b = 0; b < n16; b++) I032[(size_t)i * n16 + b] = b < n8 ? (float)I0[(size_t)i * n8 + b] : 0.0f;
+    for (int b = 0; b < n16; b++) y32[b] = b < n ? (float)y[b] : -1.0f;
+  }
+
+  int trial(int q, Scratch& s) {
+    const double* pq = par + (size_t)q * 8 * k;
+    if (!(tau > 0)) return kt->trial64(k, steps, classes, n8, A, B, W, C, pq, I0, s.P, s.Pn, y, nullptr);
+    for (int i = 0; i < k; i++) {
+      const double* src = pq + 8 * i;
+      float* dst = s.par32 + 6 * i;
+      dst[0] = (float)(src[0] * LOG2E);
+      dst[1] = (float)(src[1] * LOG2E);
+      dst[2] = (float)src[2], dst[3] = (float)src[3], dst[4] = (float)src[4], dst[5] = (float)src[7];
+    }
+    int correct = kt->screen32(k, steps, classes, n16, A32, B32, W32, C32, s.par32, I032, s.P32, s.Pn32, y32, tau, s.list);
+    int m = s.list[0];
+    if (m == 0) return correct;
+    int m8 = (m + 7) & ~7;
+    for (int i = 0; i < k; i++) {
+      double* dst = s.subI0 + (size_t)i * m8;
+      const double* src = I0 + (size_t)i * n8;
+      for (int j = 0; j < m8; j++) dst[j] = j < m ? src[s.list[1 + j]] : 0.0;
+    }
+    for (int j = 0; j < m8; j++) s.subY[j] = j < m ? y[s.list[1 + j]] : -1.0;
+    return correct + kt->trial64(k, steps, classes, m8, A, B, W, C, pq, s.subI0, s.subP, s.subPn, s.subY, nullptr);
+  }
+
+  static void job(const void* ctx, int id) {
+    Sweep* sw = const_cast<Sweep*>(static_cast<const Sweep*>(ctx));
+    Scratch& s = sw->scr[id];
+    for (;;) {
+      int q = sw->next.fetch_add(1, std::memory_order_relaxed);
+      if (q >= sw->trials) return;
+      sw->counts[q] = sw->trial(q, s);
+    }
+  }
+
+  void run(int T, double tauIn) {
+    prepare();
+    trials = T;
+    tau = (float)tauIn;
+    next.store(0);
+    Job j{&Sweep::job, this};
+    pool->run(j);
+  }
+
+  int stateOf(int q) {
+    const double* last = nullptr;
+    int c = kt->trial64(k, steps, classes, n8, A, B, W, C, par + (size_t)q * 8 * k, I0, scr[0].P, scr[0].Pn, y, &last);
+    std::memcpy(state, last, (size_t)k * n8 * sizeof(double));
+    return c;
+  }
+};
+
+struct SweepHandle {
+  Sweep* sweep;
+  napi_ref buffer;
+};
+
+void finalize(napi_env env, void* data, void*) {
+  SweepHandle* h = static_cast<SweepHandle*>(data);
+  delete h->sweep;
+  napi_delete_reference(env, h->buffer);
+  delete h;
+}
+
+#define CHECK(call)                                     \
+  do {                                                  \
+    if ((call) != napi_ok) {                            \
+      napi_throw_error(env, nullptr, "native: " #call); \
+      return nullptr;                                   \
+    }                                                   \
+  } while (0)
+
+bool numbers(napi_env env, napi_callback_info info, size_t want, napi_value* argv, double* nums, size_t from) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
+    napi_throw_type_error(env, nullptr, "native: wrong number of arguments");
+    return false;
+  }
+  for (size_t i = from; i < want; i++) {
+    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "native: expected a number");
+      return false;
+    }
+  }
+  return true;
+}
+
+Sweep* sweepOf(napi_env env, napi_value v) {
+  SweepHandle* h = nullptr;
+  if (napi_get_value_external(env, v, reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->sweep == nullptr) {
+    napi_throw_type_error(env, nullptr, "native: not a sweep handle");
+    return nullptr;
+  }
+  return h->sweep;
+}
+
+napi_value SweepCreate(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  double a[7];
+  size_t argc = 7;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 7) {
+    napi_throw_type_error(env, nullptr, "native: sweepCreate needs 7 arguments");
+    return nullptr;
+  }
+  for (int i = 0; i < 6; i++) CHECK(napi_get_value_double(env, argv[i], &a[i]));
+  char isa[16] = {0};
+  size_t len = 0;
+  CHECK(napi_get_value_string_utf8(env, argv[6], isa, sizeof isa, &len));
+  int k = (int)a[0], steps = (int)a[1], classes = (int)a[2], n = (int)a[3], maxT = (int)a[4], threads = (int)a[5];
+  if (k < 1 || steps < 1 || classes < 1 || n < 1 || maxT < 1 || threads < 1 || threads > 256 || n > (1 << 24)) {
+    napi_throw_range_error(env, nullptr, "native: bad sweep shape");
+    return nullptr;
+  }
+  const Table32* kt = selectTable32(isa);
+  if (kt == nullptr) {
+    napi_throw_error(env, nullptr, "native: this CPU lacks the requested instruction set");
+    return nullptr;
+  }
+  int n8 = (n + 7) & ~7, n16 = (n + 15) & ~15;
+  size_t off[SREGIONS];
+  size_t total = Sweep::sharedDoubles(k, steps, classes, n8, maxT, off);
+  void* data = nullptr;
+  napi_value buf;
+  CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
+  double* sh = static_cast<double*>(data);
+  Sweep* s = new Sweep();
+  s->kt = kt, s->k = k, s->steps = steps, s->classes = classes, s->n = n, s->n8 = n8, s->n16 = n16, s->maxT = maxT;
+  s->A = sh + off[0], s->B = sh + off[1], s->W = sh + off[2], s->C = sh + off[3], s->I0 = sh + off[4], s->y = sh + off[5];
+  s->par = sh + off[6], s->counts = reinterpret_cast<int32_t*>(sh + off[7]), s->state = sh + off[8];
+  if (!s->init(threads)) {
+    delete s;
+    napi_throw_error(env, nullptr, "native: out of memory");
+    return nullptr;
+  }
+  SweepHandle* h = new SweepHandle{s, nullptr};
+  CHECK(napi_create_reference(env, buf, 1, &h->buffer));
+  napi_value handle, offs, arr, v;
+  CHECK(napi_create_external(env, h, finalize, nullptr, &handle));
+  CHECK(napi_create_array_with_length(env, SREGIONS, &offs));
+  for (int r = 0; r < SREGIONS; r++) {
+    CHECK(napi_create_double(env, (double)off[r], &v));
+    CHECK(napi_set_element(env, offs, r, v));
+  }
+  CHECK(napi_create_array_with_length(env, 3, &arr));
+  CHECK(napi_set_element(env, arr, 0, handle));
+  CHECK(napi_set_element(env, arr, 1, buf));
+  CHECK(napi_set_element(env, arr, 2, offs));
+  return arr;
+}
+
+napi_value SweepRun(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  double a[3];
+  if (!numbers(env, info, 3, argv, a, 1)) return nullptr;
+  Sweep* s = sweepOf(env, argv[0]);
+  if (!s) return nullptr;
+  int T = (int)a[1];
+  if (T < 0 || T > s->maxT || !std::isfinite(a[2])) {
+    napi_throw_range_error(env, nullptr, "native: sweep trials out of range");
+    return nullptr;
+  }
+  if (T > 0) s->run(T, a[2]);
+  return nullptr;
+}
+
+napi_value SweepState(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  double a[2];
+  if (!numbers(env, info, 2, argv, a, 1)) return nullptr;
+  Sweep* s = sweepOf(env, argv[0]);
+  if (!s) return nullptr;
+  int q = (int)a[1];
+  if (q < 0 || q >= s->maxT) {
+    napi_throw_range_error(env, nullptr, "native: sweep trial out of range");
+    return nullptr;
+  }
+  napi_value v;
+  CHECK(napi_create_int32(env, s->stateOf(q), &v));
+  return v;
+}
+
+}  // namespace
+
+void registerSweep(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sweepCreate", nullptr, SweepCreate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sweepRun", nullptr, SweepRun, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sweepState", nullptr, SweepState, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
