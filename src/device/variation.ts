@@ -13,7 +13,7 @@
  *
  * Non-physical draws (policy "redraw, then clip"): a draw is non-physical when Ic changes sign or
  * is zero, or Q leaves its valid range (eq4: Q > 0, eq3: Q > −1), i.e. the pole at I = −Q·Ic would
- * enter the driven current range. Such a draw is redrawn up to {@link MAX_REDRAWS} times (each
+ * enter the driven current range. Such a draw is redrawn up to `MAX_REDRAWS` = 16 times (each
  * redraw counted in `redraws`); if it is still non-physical it is clipped to the nearest valid
  * value with a margin (Ic → 1e-3·Ic₀, eq4 Q → 1e-3·Q₀ > 0, eq3 Q → −1 + 1e-3·(1 + Q₀)), counted
  * in `clipped`. a and b are valid for any finite value.
@@ -68,7 +68,7 @@ export interface DrawResult {
   devices: DeviceCurve[];
   /** Non-physical draws that were redrawn. */
   redraws: number;
-  /** Parameters clipped to the nearest valid value after {@link MAX_REDRAWS} redraws. */
+  /** Parameters clipped to the nearest valid value after `MAX_REDRAWS` = 16 redraws. */
   clipped: number;
 }
 
@@ -182,14 +182,14 @@ export function drawEq4Params(d: Eq4Curve, v: ResolvedVariation, rng: Rng, n: Co
  * `rng`. Non-physical draws follow the module's redraw-then-clip policy and are counted.
  * With σ = 0 the base curves are returned unchanged and no random numbers are drawn.
  * @example drawDevices(new Array(2).fill(eq4()), { params: ["a"], sigma: 0.25 }, new Rng(1)).devices[0].a // ≈ 4 ± 0.25
- * @throws InputError if a parameter does not apply to a device model (see {@link resolveVariation}).
+ * @throws InputError if a parameter does not apply to a device model (see `resolveVariation`).
  */
 export function drawDevices(base: readonly DeviceCurve[], spec: VariationSpec | ResolvedVariation, rng: Rng): DrawResult {
   const v = resolveVariation(spec, base);
   return drawDevicesResolved(base, v, rng);
 }
 
-/** {@link drawDevices} without validation (the spec must come from {@link resolveVariation}). */
+/** {@link drawDevices} without validation (the spec must come from `resolveVariation`). */
 export function drawDevicesResolved(base: readonly DeviceCurve[], v: ResolvedVariation, rng: Rng): DrawResult {
   const n: Counters = { redraws: 0, clipped: 0 };
   const devices = new Array<DeviceCurve>(base.length);

@@ -37,7 +37,7 @@ const engine32Module = lazyWasmModule(ENGINE32_WASM_BASE64);
 
 /**
  * Arithmetic of training's per-sample work: "float64" (the default: the same bits as the
- * TypeScript path) or "float32" (mixed precision, {@link createEngine32}).
+ * TypeScript path) or "float32" (mixed precision, `createEngine32`, src/network/engine.ts).
  */
 export type Precision = "float64" | "float32";
 

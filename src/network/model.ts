@@ -26,7 +26,7 @@ export interface Model {
    * Absent means d = k (every oscillator is driven by a feature).
    */
   inputs?: number;
-  /** p(0) of the extra oscillators d..k−1, in the units of the normalised inputs (0..1). @default {@link DEFAULT_EXTRA_P0} */
+  /** p(0) of the extra oscillators d..k−1, in the units of the normalised inputs (0..1). @default 0.5 (`DEFAULT_EXTRA_P0`) */
   extraP0?: number;
   /** Number of time steps n. */
   steps: number;
@@ -78,7 +78,7 @@ export function extraInput(model: Pick<Model, "extraP0">): number {
 export interface ModelShape {
   /** Number of input features d ≤ k (the other oscillators start at `extraP0`). @default k */
   inputs?: number;
-  /** p(0) of oscillators d..k−1. @default {@link DEFAULT_EXTRA_P0} */
+  /** p(0) of oscillators d..k−1. @default 0.5 (`DEFAULT_EXTRA_P0`) */
   extraP0?: number;
 }
 

@@ -18,7 +18,7 @@ import { ObservableAccumulator } from "./observables.js";
 /** Status of one current of a sweep. */
 export type PointStatus = "ok" | "not-settled" | "switched" | "diverged";
 
-/** Options of a sweep (one object, resolved once by {@link resolveSweepOptions}). */
+/** Options of a sweep (one object, resolved once by `resolveSweepOptions`). */
 export interface SweepOptions {
   /** Simulated time per current, in s. @default 50e-9 */
   duration?: number;
@@ -145,7 +145,7 @@ export function initialMagnetisation(p: readonly number[], tilt: number, m: Floa
 
 /**
  * Simulates one current and returns its curve point. Never throws for a physical failure: a step
- * that turns m by more than {@link MAX_TURN} rad or gives NaN returns status `diverged`; a reversed
+ * that turns m by more than `MAX_TURN` = 1 rad or gives NaN returns status `diverged`; a reversed
  * m `switched`; a drifting power `not-settled` (see {@link SweepOptions.settleTolerance}).
  * @param current in the device's current unit.
  * @param index position in the sweep (selects the random stream).

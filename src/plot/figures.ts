@@ -173,7 +173,7 @@ export const FIGURE3_DENSITY = Object.freeze({ opacity: 0.35, stackRadius: 3, st
  * Fig. 3: (a) the input data coloured by class over the trained network's decision regions
  * (class-1 probability shaded, p = 0.5 boundary drawn); (b), (c), ... the final states
  * (p₁(n), p₂(n)) of the test points at each given epoch with the readout's separating line, piles
- * of coincident final states counted (see {@link FIGURE3_DENSITY}); the final-state panels share
+ * of coincident final states counted (see `FIGURE3_DENSITY`: opacity 0.35, stacks of ≥ 5 points within 3 px); the final-state panels share
  * one square domain (both axes, all epochs, in steps of 0.2). Panels 400 × 360 px on a 2-column grid.
  */
 export function figure3(data: Figure3Data): string {

@@ -83,7 +83,7 @@ export interface ScatterChartOptions extends ChartBaseOptions {
   outline?: "white" | "class";
   /**
    * Count piled-up points: points of one class each closer than `radius` px to another form a
-   * pile (see {@link piles}), and piles of at least `minCount` points get "×N" printed beside
+   * pile (see `piles`), and piles of at least `minCount` points get "×N" printed beside
    * them. Every point is still drawn. @default none
    */
   stacks?: { radius: number; minCount: number };

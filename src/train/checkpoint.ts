@@ -147,7 +147,7 @@ const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
  * The checkpoint of a run.
  * @param run the kept run (after the restart selection).
  * @param selection which restart it is, and the trial losses.
- * @param data fingerprint of the data it trains on ({@link fingerprintData}).
+ * @param data fingerprint of the data it trains on (`fingerprintData`).
  * @param context metadata to pass through (e.g. the command line).
  */
 export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>, options: { history?: boolean } = {}): CheckpointJson {

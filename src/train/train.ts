@@ -50,7 +50,7 @@ export interface TrainOptions {
   /**
    * Number of oscillators K ≥ the number of features d. Oscillators d..K−1 start from `extraP0`
    * and couple through A(t) like the others (trained the same way).
-   * @default max(d, {@link AUTO_DEFAULTS}.oscillators)
+   * @default max(d, 8) (`AUTO_DEFAULTS.oscillators`)
    */
   oscillators?: number;
   /** p(0) of the oscillators beyond the features, in normalised input units. @default 0.5 */
@@ -389,7 +389,7 @@ export class TrainingRun {
    */
   /**
    * @param val validation rows (raw features, disjoint from `trainSet`), evaluated about every
-   *   {@link VALIDATION_INTERVAL} updates; the best-scoring parameters are kept in `best`.
+   *   `VALIDATION_INTERVAL` = 10 updates; the best-scoring parameters are kept in `best`.
    * @param engine the float64 batch engine to use when it can run this model (TrainOptions.engine).
    */
   constructor(model: Model, trainSet: Dataset, options: ResolvedTrainOptions, seed: number, test: Dataset | undefined, init = true, engine: EngineFactory | null = null, val: Dataset | null = null) {
@@ -704,8 +704,8 @@ const VALIDATION_STREAM = 0x7a11d;
  * training seed; only from `trainSet`, which never contains test rows) and turns an update budget
  * into epochs for the remaining rows. Deterministic: the same options and data give the same plan.
  * With the default validation fraction, a training set of fewer than
- * {@link AUTO_DEFAULTS}.minValidationRows rows or with a class of fewer than
- * {@link AUTO_DEFAULTS}.minClassRows rows trains without validation on every row for the whole
+ * `AUTO_DEFAULTS.minValidationRows` rows or with a class of fewer than
+ * `AUTO_DEFAULTS.minClassRows` rows trains without validation on every row for the whole
  * budget, restarts chosen by training loss.
  * With a depth curriculum (`curriculum` below `steps`) the plan is that of the deep network: one
  * restart, a validation split (default 0.2) and `init.keepSteps` = the curriculum depth.

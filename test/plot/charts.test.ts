@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lineChart, scatterChart, heatmapChart, histogramChart, histogram, panelGrid, clipLine, sampleRegions, svgSize, InputError } from "../../src/index.js";
+import { lineChart, scatterChart, heatmapChart, histogramChart, histogram, panelGrid, InputError } from "../../src/index.js";
+import { clipLine, sampleRegions } from "../../src/plot/scatter.js";
+import { svgSize } from "../../src/plot/panel.js";
 import { matchSnapshot } from "./snapshot.js";
 import { wiggle } from "./fixtures.js";
 

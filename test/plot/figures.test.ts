@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure, piles, FIGURE3_DENSITY, InputError } from "../../src/index.js";
+import { figure2, figure3, figure4, figure5, confusionFigure, trajectoryFigure, currentHistogramFigure, powerFrequencyFigure, InputError } from "../../src/index.js";
+import { piles } from "../../src/plot/scatter.js";
+import { FIGURE3_DENSITY } from "../../src/plot/figures.js";
 import { matchSnapshot } from "./snapshot.js";
 import { eq4, figure3Data, wiggle } from "./fixtures.js";
 

@@ -5,7 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { networkFigure, PALETTE, TINTS } from "../../src/index.js";
+import { networkFigure, PALETTE } from "../../src/index.js";
+import { TINTS } from "../../src/plot/palette.js";
 
 test("networkFigure: nodes per oscillator and step, signed edges, biases and readout", () => {
   const k = 2, steps = 3;

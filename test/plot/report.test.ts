@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderReport, figureAnchor, lineChart, InputError } from "../../src/index.js";
+import { renderReport, lineChart, InputError } from "../../src/index.js";
+import { figureAnchor } from "../../src/plot/report.js";
 import { sampleReport } from "./report-fixture.js";
 
 test("renderReport produces one self-contained HTML page with numbered inline figures", () => {

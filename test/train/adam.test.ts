@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Adam, learningRate } from "../../src/index.js";
+import { Adam } from "../../src/index.js";
+import { learningRate } from "../../src/train/schedule.js";
 
 test("one Adam step moves each parameter by lr·scale·g/(|g| + ε), as the bias-corrected moments predict", () => {
   // t = 1: m̂ = g and v̂ = g², so Δθ = −lr·scale·g/(|g| + ε) exactly (up to rounding).

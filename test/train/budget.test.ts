@@ -6,10 +6,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  train, planTraining, evaluate, stratifiedSplit, makeSpiral, makeSynthetic, eq4, eq3, createModel, lossAndGradients, Rng,
-  stringifyModel, parseModel, modelToJson, MODEL_VERSION, AUTO_DEFAULTS, TASK_DEFAULTS, updateScales, type Dataset,
-} from "../../src/index.js";
+import { train, evaluate, stratifiedSplit, makeSpiral, makeSynthetic, eq4, eq3, createModel, lossAndGradients, Rng, stringifyModel, parseModel, modelToJson, MODEL_VERSION, TASK_DEFAULTS, type Dataset } from "../../src/index.js";
+import { planTraining, AUTO_DEFAULTS, updateScales } from "../../src/train/train.js";
 
 /** A data set whose first feature is the row's index, so rows can be traced through splits. */
 function tagged(ds: Dataset): Dataset {

@@ -1,0 +1,59 @@
+// The public API, declared: the names the two entry points export (values and types), so that the
+// API grows by decision, not by accretion. Adding an export to src/index.ts or src/node/index.ts
+// means adding it here, with a doc comment (formula, units, defaults) on its declaration.
+// Kernels, workspaces, engines, resolved internals and flag parsers stay in their modules.
+
+/** Every name `dynaspin` (src/index.ts) exports, sorted case-insensitively. */
+export const ROOT_EXPORTS: readonly string[] = [
+  "AccuracyCurve", "accuracyHeatmap", "accuracyLines", "Adam", "AdamOptions", "AdamState",
+  "applyNormalization", "AxesChartOptions", "AxisOptions", "ChartBaseOptions", "cheapestAbove",
+  "CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "CheckpointJson", "checkpointToJson", "ClassPoints",
+  "cloneModel", "ComputationError", "ConfusionData", "confusionFigure", "COST_PARTS", "costJson", "CostPart",
+  "costReport", "createModel", "CsvDataset", "CsvOptions", "CurrentHistogramData", "currentHistogramFigure",
+  "curveFromSpec", "CurvePoint", "cylinderDemag", "Dataset", "decisionRegions", "DemagFactors", "deriveSeed",
+  "DeviceCurve", "DeviceParams", "DevicePreset", "DeviceSpec", "DeviceValue", "drawDevices", "DrawResult",
+  "DriveStats", "driveStats", "EfficiencySpec", "EpochMetrics", "eq3", "Eq3Curve", "Eq3Params", "eq4",
+  "Eq4Curve", "Eq4Params", "evaluate", "evaluateArrays", "evaluateHardware", "Evaluation", "EXPLORE_AXES",
+  "ExploreAxis", "exploreCsv", "exploreFigures", "ExplorePoint", "ExploreRow", "ExploreSpec",
+  "ExploreSplits", "exploreSplits", "Extrapolation", "figure2", "Figure2Data", "figure3", "Figure3Data",
+  "Figure3Epoch", "figure4", "Figure4Curve", "Figure4Data", "figure5", "Figure5Data", "FIT_MODELS",
+  "fitCurve", "FitModel", "fitNormalization", "FitOptions", "FitParameter", "FitResult", "formatCsvDataset",
+  "ForwardResult", "Hardware", "HardwareProfile", "heatmapChart", "HeatmapChartOptions", "Histogram",
+  "histogram", "histogramChart", "HistogramChartOptions", "InferenceCost", "inferenceCost",
+  "initializeModel", "InitOptions", "inputCount", "InputError", "InputPlane", "inputPlane", "KernelBackend",
+  "kernelBackend", "LatencyPart", "LegendPosition", "lineChart", "LineChartOptions", "LineSeries",
+  "LlgModel", "llgModel", "lossAndGradients", "makeCircles", "makeGaussians", "makeMoons", "makeSpiral",
+  "makeSynthetic", "makeXor", "measureRelaxation", "Model", "MODEL_FORMAT", "MODEL_VERSION", "modelFromJson",
+  "ModelJson", "ModelShape", "modelToJson", "NestedGradients", "networkFigure", "NetworkFigureData",
+  "Normalization", "OperatingRange", "operatingRange", "PALETTE", "panelGrid", "PanelGridOptions",
+  "PAPER_DEVICE", "PAPER_RESULTS", "paretoChart", "paretoFront", "parseCheckpointJson", "parseCsvDataset",
+  "parseDigits", "parseModel", "parseModelJson", "parseProfile", "PointStatus", "PointSummary",
+  "PowerFrequencyData", "powerFrequencyFigure", "planTraining", "Precision", "PRECISIONS", "PRESET_NAMES", "presetCurve",
+  "PresetName", "PRESETS", "PROFILE_DEFAULTS", "ProfileConstant", "PY_CU_PY", "RefLine", "RegionGrid",
+  "Relaxation", "RelaxationOptions", "renderReport", "ReportData", "ReportFigure", "ReportSection",
+  "ReportTable", "ResolvedDevice", "resolveDevice", "ResolvedExplore", "ResolvedProfile",
+  "ResolvedTrainOptions", "resolveExplore", "resolveProfile", "resolveTrainOptions", "restoreTrainingRun",
+  "Rng", "RobustnessOptions", "RobustnessResult", "robustnessSweep", "runExploreTask", "runForward",
+  "scatterChart", "ScatterChartOptions", "Schedule", "SCHEDULES", "setKernelBackend", "SigmaStats",
+  "simulateCurrent", "specFromCurve", "SpiralOptions", "Split", "StationaryState", "stationaryState",
+  "stratifiedSplit", "stringifyCheckpoint", "stringifyModel", "subset", "summarize", "sweepCurrents",
+  "SweepOptions", "SYNTHETIC_SETS", "SyntheticOptions", "SyntheticSet", "TableCurve", "tableCurve",
+  "TableOptions", "TASK_DEFAULTS", "TaskName", "TASKS", "thresholdCurrent", "train", "Trainer",
+  "TrainerEvent", "TrainingPlan", "TrainingRun", "TrainOptions", "TrainResult", "trajectories", "TrajectoryData",
+  "trajectoryFigure", "Units", "VARIATION_PARAMS", "VariationDistribution", "VariationParam",
+  "VariationSpec", "VERSION",
+];
+
+/** Every name `dynaspin/node` (src/node/index.ts) exports, sorted case-insensitively. */
+export const NODE_EXPORTS: readonly string[] = [
+  "CHECKPOINT_FILE", "checkpointPath", "costOf", "CurveData", "DataSource", "defaultRobustnessWorkers",
+  "defaultWorkers", "DEVICE_FORMAT", "DEVICE_FORMAT_VERSION", "deviceFileJson", "loadCsvDataset",
+  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "mergeShards",
+  "ParallelKernelOptions", "ParallelTrainingOptions", "parallelTrainingReady", "parseDeviceJson",
+  "PLAYGROUND_CSP", "PngOptions", "prestartRobustnessWorkers", "readCheckpoint", "readCurveCsv",
+  "readJsonFile", "readModelFile", "readProfileFile", "readRobustnessFile", "readTextFile",
+  "ReproduceOptions", "ReproduceOutput", "ROBUSTNESS_FORMAT", "RobustnessFile", "robustnessParallel",
+  "RobustnessParallelOptions", "RunningServer", "runReproduce", "shardRange", "SigmaEntry",
+  "startParallelKernels", "startParallelTraining", "startStaticServer", "StaticServerOptions", "svgToPng",
+  "sweepParallel", "SweepSignature", "writeCheckpoint", "writeFigure", "writeFileAtomic", "writeRobustness",
+];
