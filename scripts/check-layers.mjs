@@ -5,7 +5,8 @@
 // Every folder of src/ sits on one layer; a file may import only from its own folder, from a lower
 // layer, never from a higher one and never from another folder of its own layer; no import cycle
 // between files (type-only imports included); Node built-ins (`node:*`) only in src/node/ and
-// src/cli/, so the numeric core runs unchanged in a browser and a worker; the playground imports
+// src/cli/, so the numeric core runs unchanged in a browser and a worker; threads only through the
+// one worker layer (`node:worker_threads` only in src/node/workers/); the playground imports
 // nothing of src/node/, and of src/cli/ only modules that reach no Node built-in and nothing of
 // src/node/ at run time (the flag parser and option builder it shares with the CLI); a WebAssembly module (scripts/build-wasm.mjs) compiles only
 // sources of its own folder and of lower layers. Exit 0 when clean, 1 with one line per violation.
@@ -30,6 +31,9 @@ export const LAYERS = [
 
 /** Folders allowed to import Node built-ins. */
 const PLATFORM = new Set(["node", "cli"]);
+
+/** The one worker layer (pool + shared-memory executor): the only files that may start threads. */
+const WORKER_LAYER = "src/node/workers/";
 
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(type\s+)?(?:[^;'"]*?\sfrom\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
@@ -78,6 +82,7 @@ export function checkLayers(root = ".") {
     const edges = [];
     for (const { spec } of importsOf(readFileSync(join(root, f), "utf8"))) {
       if (spec.startsWith("node:")) {
+        if (spec === "node:worker_threads" && !f.split("\\").join("/").startsWith(WORKER_LAYER)) problems.push(`${f}: imports "node:worker_threads"; threads go through the one worker layer in ${WORKER_LAYER} (runTasks for tasks, startSharedExecutor for shared-memory jobs)`);
         if (!PLATFORM.has(from)) problems.push(`${f}: imports the Node built-in "${spec}"; only src/node/ and src/cli/ may (the core runs in browsers)`);
         continue;
       }

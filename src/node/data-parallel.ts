@@ -1,39 +1,24 @@
 /**
  * Both cores for training: data-parallel minibatches. A {@link ChunkExecutor} (src/train/chunks.ts)
- * that computes the chunks of a batch on this thread and `threads − 1` worker threads. Training
- * adds the chunks' result slots in a fixed order, so the bits do not depend on the number of
- * threads, nor on which thread computed which chunk.
+ * that computes the chunks of a batch on this thread and `threads − 1` worker threads, through the
+ * worker layer's shared-memory executor (`./workers/shared.ts`: chunks are its units, claimed by
+ * whichever thread is free). Training adds the chunks' result slots in a fixed order, so the bits
+ * do not depend on the number of threads, nor on which thread computed which chunk.
  *
- * Shared memory (SharedArrayBuffer): the job descriptor and the parameters (A, B, W, c and each
- * oscillator's eq. 4 parameters a, b, Ic, Q, P0), the batch input and labels, and one result slot
- * per chunk. Threads claim chunks from a counter (this thread included), so a worker that is
- * still waking up or loading only means this thread computes more chunks; nothing waits for it.
- * A worker spins briefly after a job (back-to-back batches find it awake), then sleeps in
- * `Atomics.wait`.
- *
- * Claims carry the job's sequence number (high bits of the counter), so a worker that wakes late
- * can never take a chunk of a newer job with the descriptor of an older one.
- *
- * Under tsx (tests, benchmarks) the worker starts from a bootstrap that registers tsx.
+ * Shared memory: the parameters (A, B, W, c and each oscillator's eq. 4 parameters a, b, Ic, Q,
+ * P0), the batch input and labels, and one result slot per chunk; the job descriptor (chunk plan,
+ * input version, precision) is in the executor's words.
  */
-import { isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
-import { startModuleWorker } from "./worker-start.js";
+import { startSharedExecutor, serveShared, SHARED_MAX_THREADS, type SharedExecutor, type SharedHandler } from "./workers/shared.js";
 import { createWorkspace, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
 import { createEngine32, type BatchEngine } from "../network/engine.js";
 import { createGradients, type Model, type Gradients } from "../network/model.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { inRange, integer } from "../util/check.js";
-import { ComputationError } from "../util/errors.js";
 import { CHUNK_SIZE, chunkPlan, chunkStart, computeChunk, writeSlot, slotWidth, setChunkExecutor, chunkExecutor, type ChunkExecutor, type ChunkPlan } from "../train/chunks.js";
 
-// Control words (Int32Array over a SharedArrayBuffer).
-const SEQ = 0, DONE = 1, NEXT = 2, GEN = 3, EXIT = 4, VERSION = 5, NB = 8, COUNT = 10, ERROR = 12, READY = 13, FLOAT32 = 14, DEAD = 15;
-/** Chunks computed by thread t (this thread t = 0) since the executor started, at CHUNKS_BY_THREAD + t. */
-const CHUNKS_BY_THREAD = 16;
-const CTRL_WORDS = 16 + 64;
-/** A claim is (job tag << TAG_SHIFT) | chunk index. */
-const TAG_SHIFT = 20;
-const TAG_MASK = 0x7ff;
+// Job descriptor words (the executor's words).
+const NB = 0, COUNT = 1, VERSION = 2, FLOAT32 = 3;
 /** Default of {@link ParallelTrainingOptions.spinMs}. */
 export const DEFAULT_SPIN_MS = 1;
 /** Per-oscillator device parameters in the shared parameter block: a, b, Ic, Q, P0. */
@@ -61,18 +46,6 @@ interface BufferMessage {
   X: SharedArrayBuffer;
   y: SharedArrayBuffer;
   slots: SharedArrayBuffer;
-}
-
-interface WorkerInit {
-  kind: "dynaspin-chunks";
-  ctrl: SharedArrayBuffer;
-  port: MessagePort;
-  thread: number;
-  spinMs: number;
-}
-
-function tagOf(seq: number): number {
-  return seq & TAG_MASK;
 }
 
 function viewBuffers(m: BufferMessage): Buffers {
@@ -133,120 +106,67 @@ class ChunkThread {
     m.devices = devices;
   }
 
-  /**
-   * Claims and computes chunks of job `seq` until none is left (or a newer job started).
-   * @returns the number of chunks computed.
-   */
-  work(ctrl: Int32Array, buf: Buffers, seq: number, thread: number): number {
-    const tag = tagOf(seq);
-    const plan: ChunkPlan = { nb: ctrl[NB], count: ctrl[COUNT] };
-    const count = plan.count, version = ctrl[VERSION];
+  /** Prepares this thread for the current job (devices, parameters, input) and returns the chunk computation. */
+  job(words: Int32Array, buf: Buffers): (q: number) => void {
+    const plan: ChunkPlan = { nb: words[NB], count: words[COUNT] };
+    const version = words[VERSION];
     const scale = buf.theta[0];
-    const f32 = ctrl[FLOAT32] !== 0;
-    let done = 0;
-    let ready = false;
+    const m = this.model as Model, ws = this.ws as Workspace;
+    this.syncDevices(buf);
     // The engine computing this job's chunks (float64: the workspace's, when it can run the model;
-    // float32: always), or null for the TypeScript path; and its slot parts.
-    let e: BatchEngine | null = null;
-    let eParts: Float64Array[] = [];
-    for (;;) {
-      const v = Atomics.load(ctrl, NEXT);
-      if (v >>> TAG_SHIFT !== tag) break;
-      const q = v & ((1 << TAG_SHIFT) - 1);
-      if (q >= count) break;
-      if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
-      // Fault injection for the reliability tests: a worker thread that exits holding a chunk.
-      if (thread > 0 && process.env.DYNASPIN_FAULT === "chunk-worker-exit") process.exit(7);
-      try {
-        const m = this.model as Model, ws = this.ws as Workspace;
-        if (!ready) {
-          // First chunk of this job on this thread: devices, parameters and (when new) the input.
-          this.syncDevices(buf);
-          if (f32) {
-            this.engine32 ??= createEngine32(m.k, m.steps, m.classes, Math.min(CHUNK_SIZE, buf.ldx), buf.ldx);
-            e = this.engine32;
-            if (e === null || !eq4DriveParams(m, e.par)) throw new Error("float32 engine unavailable");
-          } else {
-            e = ws.engine !== null && engineReady(m, ws) ? ws.engine : null;
-          }
-          if (e !== null) {
-            e.setParams(m.A, m.B, m.W, m.c);
-            if (this.loaded !== e || this.inputVersion !== version) {
-              e.X.set(buf.X);
-              e.y.set(buf.y.subarray(0, e.y.length));
-              this.loaded = e;
-              this.inputVersion = version;
-            }
-            eParts = [e.g];
-          }
-          ready = true;
-        }
-        const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
-        if (e !== null) {
-          e.chunk(lo, len, scale);
-          writeSlot(buf.slots, q, eParts, e.out[0], e.out[1]);
-        } else {
-          const g = this.grads as Gradients;
-          g.A.fill(0);
-          g.B.fill(0);
-          g.W.fill(0);
-          g.c.fill(0);
-          computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, done > 0);
-          writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
-        }
-      } catch {
-        Atomics.store(ctrl, ERROR, 1);
-      }
-      done++;
-      Atomics.add(ctrl, CHUNKS_BY_THREAD + thread, 1);
-      Atomics.add(ctrl, DONE, 1);
+    // float32: always), or null for the TypeScript path.
+    let e: BatchEngine | null;
+    if (words[FLOAT32] !== 0) {
+      this.engine32 ??= createEngine32(m.k, m.steps, m.classes, Math.min(CHUNK_SIZE, buf.ldx), buf.ldx);
+      e = this.engine32;
+      if (e === null || !eq4DriveParams(m, e.par)) throw new Error("float32 engine unavailable");
+    } else {
+      e = ws.engine !== null && engineReady(m, ws) ? ws.engine : null;
     }
-    return done;
+    if (e !== null) {
+      const engine = e;
+      engine.setParams(m.A, m.B, m.W, m.c);
+      if (this.loaded !== engine || this.inputVersion !== version) {
+        engine.X.set(buf.X);
+        engine.y.set(buf.y.subarray(0, engine.y.length));
+        this.loaded = engine;
+        this.inputVersion = version;
+      }
+      const parts = [engine.g];
+      return (q) => {
+        const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
+        engine.chunk(lo, len, scale);
+        writeSlot(buf.slots, q, parts, engine.out[0], engine.out[1]);
+      };
+    }
+    const g = this.grads as Gradients;
+    let first = true;
+    return (q) => {
+      const lo = chunkStart(plan, q), len = chunkStart(plan, q + 1) - lo;
+      g.A.fill(0);
+      g.B.fill(0);
+      g.W.fill(0);
+      g.c.fill(0);
+      computeChunk(m, ws, buf.X, buf.ldx, buf.y, lo, len, scale, g, this.out, !first);
+      first = false;
+      writeSlot(buf.slots, q, this.parts, this.out.loss, this.out.correct);
+    };
   }
 }
 
-if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === "dynaspin-chunks") {
-  const init = workerData as WorkerInit;
-  const ctrl = new Int32Array(init.ctrl);
+serveShared("chunk", (_init: null, words) => {
   const thread = new ChunkThread();
   let buf: Buffers | null = null;
-  let gen = 0;
-  let seen = Atomics.load(ctrl, SEQ);
-  // However this thread ends (process.exit, an uncaught error), the main thread can see it without
-  // its event loop: it may be spinning on DONE for a chunk this thread claimed.
-  process.on("exit", () => {
-    if (!Atomics.load(ctrl, EXIT)) Atomics.add(ctrl, DEAD, 1);
-  });
-  Atomics.add(ctrl, READY, 1);
-  for (;;) {
-    // Poll briefly for the next job, then sleep until one is announced.
-    const t0 = performance.now();
-    while (Atomics.load(ctrl, SEQ) === seen && performance.now() - t0 < init.spinMs);
-    Atomics.wait(ctrl, SEQ, seen);
-    seen = Atomics.load(ctrl, SEQ);
-    if (Atomics.load(ctrl, EXIT)) break;
-    if (Atomics.load(ctrl, GEN) !== gen) {
-      for (let msg = receiveMessageOnPort(init.port); msg; msg = receiveMessageOnPort(init.port)) {
-        const m = msg.message as BufferMessage & { gen: number };
-        buf = viewBuffers(m);
-        gen = m.gen;
-        thread.bind(buf);
-      }
-    }
-    if (buf !== null && gen === Atomics.load(ctrl, GEN)) thread.work(ctrl, buf, seen, init.thread);
-  }
-}
+  return {
+    message(m) {
+      buf = viewBuffers(m as BufferMessage);
+      thread.bind(buf);
+    },
+    job: () => thread.job(words, buf as Buffers),
+  };
+});
 
-/** The running executor's shared control block and workers. */
-interface Pool {
-  ctrl: Int32Array;
-  workers: Worker[];
-  ports: MessagePort[];
-  /** Workers that exited (ready waits for the others only). */
-  exited: number;
-}
-
-let pool: Pool | null = null;
+let running: SharedExecutor | null = null;
 
 /** Options of {@link startParallelTraining}. */
 export interface ParallelTrainingOptions {
@@ -272,46 +192,32 @@ export function startParallelTraining(threads: number, options: ParallelTraining
   const spinMs = inRange(options.spinMs ?? DEFAULT_SPIN_MS, 0, 60_000, "spinMs");
   integer(threads, 0, 64, "threads");
   if (threads <= 1) return () => undefined;
-  if (pool !== null) throw new Error("startParallelTraining: already running (stop the running one first)");
-  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
-  const workers: Worker[] = [];
-  const ports: MessagePort[] = [];
-  const nWorkers = Math.min(threads, CTRL_WORDS - CHUNKS_BY_THREAD) - 1;
-  for (let t = 1; t <= nWorkers; t++) {
-    const ch = new MessageChannel();
-    ports.push(ch.port1);
-    const w = startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-chunks", ctrl: ctrl.buffer as SharedArrayBuffer, port: ch.port2, thread: t, spinMs } satisfies WorkerInit, transferList: [ch.port2] });
-    w.unref();
-    // A worker that dies before it claims a chunk only leaves its share to the other threads (a
-    // failure inside a chunk is caught there and reported through ERROR).
-    w.on("error", () => undefined);
-    w.on("exit", () => void me.exited++);
-    workers.push(w);
-  }
-  const me: Pool = { ctrl, workers, ports, exited: 0 };
-  pool = me;
-
+  if (running !== null) throw new Error("startParallelTraining: already running (stop the running one first)");
+  const ex = startSharedExecutor({
+    kind: "chunk", module: import.meta.url, threads: Math.min(threads, SHARED_MAX_THREADS), init: null, spinMs,
+    label: "data-parallel training", unit: "chunk", hint: "train with --workers 1, or rerun",
+  });
+  running = ex;
+  const words = ex.words;
   const local = new ChunkThread();
   let buf: Buffers | null = null;
-  let gen = 0;
   let lastOwner: object | null = null;
   let lastVersion = -1;
 
-  /** Makes the shared buffers fit the shape and batch capacity (no batch has more chunks than chunkPlan(ldx)); new ones are posted to every worker. */
+  /** Makes the shared buffers fit the shape and batch capacity (no batch has more chunks than chunkPlan(ldx)); new ones go to every worker. */
   const reserve = (k: number, steps: number, classes: number, ldx: number): Buffers => {
     const width = slotWidth(k, steps, classes);
     const nTheta = 1 + width - 2 + DEV * k;
     if (buf !== null && buf.k === k && buf.steps === steps && buf.classes === classes && buf.ldx === ldx) return buf;
     const sab = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
-    const msg: BufferMessage & { gen: number } = {
-      k, steps, classes, ldx, gen: ++gen,
+    const msg: BufferMessage = {
+      k, steps, classes, ldx,
       theta: sab(nTheta * 8), X: sab(k * ldx * 8), y: sab(ldx * 4), slots: sab(chunkPlan(ldx).count * width * 8),
     };
-    for (const port of ports) port.postMessage(msg);
+    ex.broadcast(msg);
     buf = viewBuffers(msg);
     local.bind(buf);
     lastOwner = null;
-    Atomics.store(ctrl, GEN, gen);
     return buf;
   };
 
@@ -327,7 +233,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
         b.y.set(y.subarray(0, ldx));
         lastOwner = owner;
         lastVersion = version;
-        ctrl[VERSION] = (ctrl[VERSION] + 1) | 0;
+        words[VERSION] = (words[VERSION] + 1) | 0;
       }
       const th = b.theta;
       th[0] = scale;
@@ -344,28 +250,15 @@ export function startParallelTraining(threads: number, options: ParallelTraining
         th[o + 3] = d.Q;
         th[o + 4] = d.P0;
       }
-      ctrl[NB] = plan.nb;
-      ctrl[COUNT] = plan.count;
-      ctrl[FLOAT32] = precision === "float32" ? 1 : 0;
-      Atomics.store(ctrl, ERROR, 0);
-      Atomics.store(ctrl, DONE, 0);
-      const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
-      // The claim counter carries the new job's tag before the job is announced.
-      Atomics.store(ctrl, NEXT, tagOf(seq) << TAG_SHIFT);
-      Atomics.store(ctrl, SEQ, seq);
-      Atomics.notify(ctrl, SEQ);
-      local.work(ctrl, b, seq, 0);
-      // Chunks still in a worker's hands: at most one each, so wait briefly — unless a worker
-      // died holding one (it counts itself in DEAD as it exits), which would leave DONE short forever.
-      for (let d = Atomics.load(ctrl, DONE), t = performance.now(); d < plan.count; d = Atomics.load(ctrl, DONE)) {
-        if (Atomics.load(ctrl, DEAD) === 0) continue;
-        if (d !== Atomics.load(ctrl, DONE)) continue;
-        if (performance.now() - t > 200) {
-          stop();
-          throw new ComputationError(`data-parallel training: a worker thread exited while computing a chunk (${plan.count - d} of ${plan.count} chunks unfinished); train with --workers 1, or rerun`);
-        }
+      words[NB] = plan.nb;
+      words[COUNT] = plan.count;
+      words[FLOAT32] = precision === "float32" ? 1 : 0;
+      try {
+        ex.run(plan.count, { job: () => local.job(words, b) });
+      } catch (e) {
+        stop();
+        throw e;
       }
-      if (Atomics.load(ctrl, ERROR)) throw new ComputationError("data-parallel training: a worker thread failed to compute its chunk (train on one thread to see its error)");
       return b.slots;
     },
   };
@@ -375,28 +268,18 @@ export function startParallelTraining(threads: number, options: ParallelTraining
     if (stopped) return;
     stopped = true;
     if (chunkExecutor() === executor) setChunkExecutor(null);
-    Atomics.store(ctrl, EXIT, 1);
-    Atomics.add(ctrl, SEQ, 1);
-    Atomics.notify(ctrl, SEQ);
-    for (const w of workers) void w.terminate();
-    for (const port of ports) port.close();
-    if (pool === me) pool = null;
+    ex.stop();
+    if (running === ex) running = null;
   };
   return stop;
 }
 
 /** Resolves once every worker of the running {@link startParallelTraining} has loaded (at once when none runs). */
 export async function parallelTrainingReady(): Promise<void> {
-  const p = pool;
-  if (p === null) return;
-  while (Atomics.load(p.ctrl, READY) + p.exited < p.workers.length && pool === p) await new Promise((r) => setTimeout(r, 5));
+  await running?.ready();
 }
 
 /** Chunks computed by each thread (index 0 = this thread) since the running executor started; [] when none runs. */
 export function parallelTrainingChunks(): number[] {
-  const p = pool;
-  if (p === null) return [];
-  const counts: number[] = [];
-  for (let t = 0; t <= p.workers.length; t++) counts.push(Atomics.load(p.ctrl, CHUNKS_BY_THREAD + t));
-  return counts;
+  return running?.counts() ?? [];
 }

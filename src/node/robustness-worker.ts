@@ -1,21 +1,13 @@
 /**
- * Parallel robustness sweeps on Node threads. This file is both the pool (main thread) and the
- * worker entry. Work is handed out in chunks of trials (σ index, [t0, t1)): this thread runs one
- * chunk at a time (yielding in between) and each of the `workers − 1` worker threads holds up to two
- * queued chunks. Each trial uses only deriveSeed(seed, σ index, trial), and results are integer
- * counts placed by trial index, so the result is bit-identical for any number of threads.
- *
- * Worker threads are pooled: a sweep leases idle workers of an earlier sweep (already loaded) before
- * starting new ones, sends them its set-up (model, test set, options) once, and returns them at the
- * end; idle workers are unref'd, so they never keep the process alive.
- *
- * Under tsx (tests, benchmarks) the file is `.ts`: each worker starts from a bootstrap that
- * registers tsx and then imports this file; from dist/ the `.js` file is the entry itself.
+ * Parallel robustness sweeps on Node threads, through the worker layer's pool (`./workers/pool.ts`;
+ * this file is also the worker entry). Work is handed out in chunks of trials (σ index, [t0, t1)):
+ * this thread runs one chunk at a time (yielding in between) and each of the `workers − 1` worker
+ * threads holds up to two queued chunks. Each trial uses only deriveSeed(seed, σ index, trial), and
+ * results are integer counts placed by trial index, so the result is bit-identical for any number
+ * of threads. Pooled workers of an earlier sweep (already loaded) are reused.
  */
-import { ComputationError } from "../util/errors.js";
-import { isMainThread, parentPort, workerData, type Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { startModuleWorker } from "./worker-start.js";
+import { runTasks, serveTasks, prestartWorkers } from "./workers/pool.js";
 import type { Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
 import { modelToJson, modelFromJson } from "../network/io.js";
@@ -24,7 +16,6 @@ import {
   resolveRobustnessOptions,
   createTrialContext,
   runTrials,
-  type TrialContext,
   sigmaStats,
   checkTestSet,
   trialEngineLabel,
@@ -39,7 +30,6 @@ import type { SweepEngine } from "../sweep/fast-trials.js";
 import { resolveHardware } from "../network/hardware.js";
 
 interface WorkerInit {
-  kind: "dynaspin-robustness";
   model: ModelJson;
   test: { x: Float64Array; y: Int32Array; n: number; d: number };
   options: ResolvedRobustness;
@@ -54,7 +44,6 @@ interface Task {
 }
 
 interface Done {
-  id: number;
   correct: Int32Array;
   redraws: number;
   clipped: number;
@@ -64,70 +53,17 @@ function variationOf(o: ResolvedRobustness, s: number): ResolvedVariation {
   return { params: o.params, sigma: o.sigmas[s], relative: o.relative, distribution: o.distribution };
 }
 
-/** What the pool posts to a worker: a new sweep to set up, or a chunk of the current one. */
-type ToWorker = { sweep: number; init: WorkerInit } | (Task & { sweep: number });
-
-if (!isMainThread && parentPort && (workerData as { kind?: string } | undefined)?.kind === "dynaspin-robustness-pool") {
-  const port = parentPort;
-  let current: { sweep: number; init: WorkerInit; model: Model; ctx: TrialContext } | null = null;
-  port.on("message", (m: ToWorker) => {
-    if ("init" in m) {
-      const model = modelFromJson(m.init.model);
-      const test: Dataset = { ...m.init.test, featureNames: [], classNames: [] };
-      const hw = m.init.options.hardware ? resolveHardware(m.init.options.hardware.spec) : null;
-      current = { sweep: m.sweep, init: m.init, model, ctx: createTrialContext(model, test, hw) };
-      return;
-    }
-    // Fault injection for the reliability tests: a worker thread that exits mid-sweep.
-    if (process.env.DYNASPIN_FAULT === "robustness-worker-exit") process.exit(7);
-    if (current === null || current.sweep !== m.sweep) throw new Error(`robustness worker: chunk of sweep ${m.sweep} without its set-up`);
-    const o = current.init.options;
-    const correct = new Int32Array(m.t1 - m.t0);
-    const r = runTrials(current.ctx, current.model.devices, variationOf(o, m.s), o.seed, m.s, m.t0, m.t1, correct);
-    port.postMessage({ id: m.id, correct, redraws: r.redraws, clipped: r.clipped } satisfies Done, [correct.buffer]);
-  });
-  port.postMessage("ready");
-}
-
-/** A pooled worker thread: kept between sweeps (unref'd, so it never keeps the process alive). */
-interface PooledWorker {
-  worker: Worker;
-  /** True once the worker has posted "ready" (module loaded). */
-  ready: boolean;
-  /** The sweep whose set-up the worker holds (0: none). */
-  sweep: number;
-  /** Chunks sent to the worker and not yet returned. */
-  queued: number;
-  /** Called with each message while a sweep leases the worker. */
-  onMessage: ((m: Done | "ready") => void) | null;
-  onError: ((e: unknown) => void) | null;
-}
-
-/** Idle pooled workers, reused by the next sweep of this process. */
-const idle: PooledWorker[] = [];
-let sweeps = 0;
-
-function startPooled(): PooledWorker {
-  const pw: PooledWorker = { worker: startModuleWorker(import.meta.url, { workerData: { kind: "dynaspin-robustness-pool" } }), ready: false, sweep: 0, queued: 0, onMessage: null, onError: null };
-  pw.worker.on("message", (m: Done | "ready") => {
-    if (m === "ready") pw.ready = true;
-    pw.onMessage?.(m);
-  });
-  pw.worker.on("error", (e) => {
-    const at = idle.indexOf(pw);
-    if (at >= 0) idle.splice(at, 1);
-    pw.onError?.(new ComputationError(`robustness: a worker thread failed: ${e instanceof Error ? e.message : String(e)}`));
-  });
-  // A worker that exits (process.exit, out of memory) fails the sweep that leases it, never hangs it.
-  pw.worker.on("exit", (code) => {
-    const at = idle.indexOf(pw);
-    if (at >= 0) idle.splice(at, 1);
-    pw.onError?.(new ComputationError(`robustness: a worker thread exited with code ${code} during the sweep; rerun (finished σ values are kept) or use --workers 1`));
-  });
-  // After the listeners: adding a "message" listener refs the worker's port again.
-  pw.worker.unref();
-  return pw;
-}
+serveTasks("robustness", (init: WorkerInit) => {
+  const model = modelFromJson(init.model);
+  const test: Dataset = { ...init.test, featureNames: [], classNames: [] };
+  const hw = init.options.hardware ? resolveHardware(init.options.hardware.spec) : null;
+  const ctx = createTrialContext(model, test, hw);
+  return (t: Task): Done => {
+    const correct = new Int32Array(t.t1 - t.t0);
+    const r = runTrials(ctx, model.devices, variationOf(init.options, t.s), init.options.seed, t.s, t.t0, t.t1, correct);
+    return { correct, redraws: r.redraws, clipped: r.clipped };
+  };
+});
 
 /**
  * Starts (or keeps) enough pooled worker threads for sweeps on `threads` threads and resolves when
@@ -136,26 +72,7 @@ function startPooled(): PooledWorker {
  * themselves. Idle pooled workers never keep the process alive.
  */
 export async function prestartRobustnessWorkers(threads: number = defaultRobustnessWorkers()): Promise<void> {
-  while (idle.length < threads - 1) idle.push(startPooled());
-  await Promise.all(
-    idle.map((pw) =>
-      pw.ready
-        ? undefined
-        : new Promise<void>((resolve, reject) => {
-            pw.worker.ref();
-            const done = (e?: unknown): void => {
-              pw.worker.unref();
-              pw.onMessage = pw.onError = null;
-              if (e === undefined) resolve();
-              else reject(e);
-            };
-            pw.onMessage = (m) => {
-              if (m === "ready") done();
-            };
-            pw.onError = (e) => done(e);
-          }),
-    ),
-  );
+  await prestartWorkers(import.meta.url, "robustness", threads - 1);
 }
 
 /** Number of workers used when none is given: the available cores. */
@@ -209,7 +126,7 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
   let done = 0;
   const raws = new Map<number, SigmaRaw>();
   const stats = new Map<number, SigmaStats>();
-  const finish = (t: Task, r: Omit<Done, "id">): void => {
+  const finish = (t: Task, r: Done): void => {
     const acc = bySigma.get(t.s)!;
     acc.correct.set(r.correct, t.t0 - t0);
     acc.redraws += r.redraws;
@@ -224,111 +141,31 @@ export async function robustnessParallel(model: Model, test: Dataset, options: R
       par.onSigma?.(raw, st);
     }
   };
-  // This thread computes too: `threads` = this one + (threads − 1) worker threads, so the trials
-  // start at once while the workers boot.
-  const threads = Math.max(0, Math.min(par.workers ?? defaultRobustnessWorkers(), tasks.length));
   const ctx = createTrialContext(model, test, o.hardware, par.engine ?? null);
   const engine = trialEngineLabel(ctx, model.devices);
-  const runHere = (t: Task): void => {
-    const correct = new Int32Array(t.t1 - t.t0);
-    const r = runTrials(ctx, model.devices, variationOf(o, t.s), o.seed, t.s, t.t0, t.t1, correct);
-    finish(t, { correct, ...r });
-  };
-  if (par.engine && engine === par.engine.label) {
-    // The native sweep with its own threads: chunk by chunk on this thread, yielding in between
-    // (progress, signals).
-    for (const t of tasks) {
-      runHere(t);
-      par.onChunk?.(0);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  } else if (threads <= 1 || per === 0) {
-    for (const t of tasks) runHere(t);
-  } else {
-    const init: WorkerInit = {
-      kind: "dynaspin-robustness",
-      model: modelToJson(model),
-      test: { x: test.x, y: test.y, n: test.n, d: test.d },
-      options: o,
-    };
-    const sweep = ++sweeps;
-    // Lease threads − 1 workers: idle ones from an earlier sweep first (already loaded), then new ones.
-    const pool = idle.splice(0, threads - 1);
-    while (pool.length < threads - 1) pool.push(startPooled());
-    // Leased workers keep the process alive until the sweep ends; idle ones do not.
-    for (const pw of pool) pw.worker.ref();
-    await new Promise<void>((resolve, reject) => {
-      let next = 0, failed = false, hereBusy = true;
-      const release = (): void => {
-        for (const pw of pool) {
-          pw.onMessage = pw.onError = null;
-          pw.worker.unref();
-          idle.push(pw);
-        }
-      };
-      const fail = (e: unknown): void => {
-        if (failed) return;
-        failed = true;
-        for (const pw of pool) {
-          pw.onMessage = pw.onError = null;
-          void pw.worker.terminate();
-        }
-        reject(e);
-      };
-      const maybeDone = (): void => {
-        if (failed || hereBusy || next < tasks.length || pool.some((pw) => pw.queued > 0)) return;
-        release();
-        resolve();
-      };
-      // Each worker holds up to two chunks, so it never idles while this thread is busy with its own.
-      const give = (pw: PooledWorker): void => {
-        if (pw.sweep !== sweep && next < tasks.length) {
-          pw.worker.postMessage({ sweep, init } satisfies ToWorker);
-          pw.sweep = sweep;
-        }
-        while (next < tasks.length && pw.queued < 2) {
-          pw.queued++;
-          pw.worker.postMessage({ ...tasks[next++], sweep } satisfies ToWorker);
-        }
-      };
-      pool.forEach((pw, w) => {
-        // A worker gets its first chunks once loaded ("ready"), so a short sweep never waits for one.
-        pw.onMessage = (m) => {
-          if (m !== "ready") {
-            pw.queued--;
-            par.onChunk?.(w + 1);
-            try {
-              finish(tasks[m.id], m);
-            } catch (e) {
-              fail(e);
-            }
-          }
-          if (failed) return;
-          give(pw);
-          maybeDone();
-        };
-        pw.onError = fail;
-        if (pw.ready) give(pw);
-      });
-      // One chunk at a time on this thread, yielding in between so worker results come in.
-      const step = (): void => {
-        if (failed) return;
-        if (next >= tasks.length) {
-          hereBusy = false;
-          maybeDone();
-          return;
-        }
-        try {
-          runHere(tasks[next++]);
-          par.onChunk?.(0);
-        } catch (e) {
-          fail(e);
-          return;
-        }
-        setImmediate(step);
-      };
-      setImmediate(step);
-    });
-  }
-  return { options: o, testSamples: test.n, raw: indices.map((s) => raws.get(s)!), stats: indices.map((s) => stats.get(s)!), engine: par.engine && engine === par.engine.label ? engine : `${engine}${threads > 1 ? `, ${threads} threads (this one + ${threads - 1} worker${threads > 2 ? "s" : ""})` : ""}` };
+  // The native sweep runs chunk by chunk on this thread with its own threads; otherwise this thread
+  // computes too: `threads` = this one + (threads − 1) worker threads, so the trials start at once
+  // while the workers boot.
+  const native = par.engine !== undefined && par.engine !== null && engine === par.engine.label;
+  const threads = native ? 1 : Math.max(0, Math.min(par.workers ?? defaultRobustnessWorkers(), tasks.length));
+  await runTasks<WorkerInit, Task, Done>({
+    kind: "robustness",
+    module: import.meta.url,
+    init: () => ({ model: modelToJson(model), test: { x: test.x, y: test.y, n: test.n, d: test.d }, options: o }),
+    tasks,
+    local: (t) => {
+      const correct = new Int32Array(t.t1 - t.t0);
+      const r = runTrials(ctx, model.devices, variationOf(o, t.s), o.seed, t.s, t.t0, t.t1, correct);
+      return { correct, ...r };
+    },
+    threads,
+    shareWork: true,
+    depth: 2,
+    onResult: (i, r, thread) => {
+      finish(tasks[i], r);
+      par.onChunk?.(thread);
+    },
+    unfinished: "during the sweep; rerun (finished σ values are kept) or use --workers 1",
+  });
+  return { options: o, testSamples: test.n, raw: indices.map((s) => raws.get(s)!), stats: indices.map((s) => stats.get(s)!), engine: native ? engine : `${engine}${threads > 1 ? `, ${threads} threads (this one + ${threads - 1} worker${threads > 2 ? "s" : ""})` : ""}` };
 }

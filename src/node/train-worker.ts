@@ -2,33 +2,25 @@
  * Both cores for training and inference: runs the network's three matrix kernels on several
  * threads (this thread plus `workers − 1` worker threads), with the split of `src/train/parallel.ts`
  * so that results are bit-identical for any number of workers. Operands are copied once into a
- * SharedArrayBuffer that every thread reads; each thread writes its own block of outputs there;
- * threads meet through `Atomics.wait`/`Atomics.notify` (no message per call), so the numeric core
- * stays synchronous and unchanged: {@link startParallelKernels} swaps the kernels that
- * `src/kernels/backend.ts` hands to the network, and its return value swaps them back.
- *
- * Under tsx (tests, benchmarks) the worker starts from a bootstrap that registers tsx, as in
- * `llg-worker.ts`.
+ * shared arena that every thread reads; each part of a product (the executor's units, claimed by
+ * whichever thread is free) writes its own block of outputs there. The threads meet through the
+ * worker layer's shared-memory executor (`./workers/shared.ts`: no message per call), so the
+ * numeric core stays synchronous and unchanged: {@link startParallelKernels} swaps the kernels
+ * that `src/kernels/backend.ts` hands to the network, and its return value swaps them back.
  */
-import { Worker, isMainThread, workerData, receiveMessageOnPort, MessageChannel, type MessagePort } from "node:worker_threads";
-import { startModuleWorker } from "./worker-start.js";
+import { startSharedExecutor, serveShared } from "./workers/shared.js";
 import { gemm, kernelBackend } from "../kernels/backend.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../kernels/wasm.js";
 import { partRange, KERNEL_IDS, PARALLEL_MIN_MACS } from "../train/parallel.js";
 import { packRows, unpackRows } from "../kernels/pack.js";
 
-// Control words (Int32Array over a SharedArrayBuffer).
-const SEQ = 0, DONE = 1, KERNEL = 2, M = 3, KK = 4, NB = 5, HAS_BIAS = 6, PARTS = 7, NEW_ARENA = 8, EXIT = 9;
+// Job descriptor words (the executor's words).
+const KERNEL = 0, M = 1, KK = 2, NB = 3, HAS_BIAS = 4, PARTS = 5;
 // Arena offsets (float64 index) of the operands: written by the caller of each job.
-const P_A = 10, P_B = 11, P_C = 12, P_D = 13;
-const CTRL_WORDS = 16;
+const P_A = 6, P_B = 7, P_C = 8, P_D = 9;
 
 interface WorkerInit {
-  kind: "dynaspin-gemm";
-  ctrl: SharedArrayBuffer;
-  port: MessagePort;
-  part: number;
   useWasm: boolean;
 }
 
@@ -58,28 +50,16 @@ function runPart(k: GemmKernels, ctrl: Int32Array, arena: Float64Array, part: nu
   }
 }
 
-if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === "dynaspin-gemm") {
-  const init = workerData as WorkerInit;
-  const ctrl = new Int32Array(init.ctrl);
+serveShared("gemm", (init: WorkerInit, words) => {
   const kernels: GemmKernels = (init.useWasm ? wasmKernels() : null) ?? { gemmBias, gemmAccABt, gemmAtB };
   let arena: Float64Array = new Float64Array(0);
-  let seen = 0;
-  for (;;) {
-    Atomics.wait(ctrl, SEQ, seen);
-    seen = Atomics.load(ctrl, SEQ);
-    if (ctrl[EXIT]) break;
-    if (ctrl[NEW_ARENA]) {
-      for (let msg = receiveMessageOnPort(init.port); msg; msg = receiveMessageOnPort(init.port)) arena = new Float64Array(msg.message as SharedArrayBuffer);
-    }
-    runPart(kernels, ctrl, arena, init.part);
-    Atomics.add(ctrl, DONE, 1);
-    Atomics.notify(ctrl, DONE);
-  }
-}
-
-function startWorker(init: WorkerInit): Worker {
-  return startModuleWorker(import.meta.url, { workerData: init, transferList: [init.port] });
-}
+  return {
+    message(m) {
+      arena = new Float64Array(m as SharedArrayBuffer);
+    },
+    job: () => (part) => runPart(kernels, words, arena, part),
+  };
+});
 
 /** Options of {@link startParallelKernels}. */
 export interface ParallelOptions {
@@ -97,38 +77,25 @@ export function startParallelKernels(workers: number, options: ParallelOptions =
   const minMacs = options.minMacs ?? PARALLEL_MIN_MACS;
   const useWasm = kernelBackend() === "wasm";
   const serial: GemmKernels = { ...gemm };
-  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
-  const ports: MessagePort[] = [];
-  const pool: Worker[] = [];
-  for (let p = 1; p < workers; p++) {
-    const ch = new MessageChannel();
-    ports.push(ch.port1);
-    const w = startWorker({ kind: "dynaspin-gemm", ctrl: ctrl.buffer as SharedArrayBuffer, port: ch.port2, part: p, useWasm });
-    w.unref();
-    pool.push(w);
-  }
+  const ex = startSharedExecutor<WorkerInit>({ kind: "gemm", module: import.meta.url, threads: workers, init: { useWasm }, label: "parallel kernels", unit: "part", hint: "run with --workers 1, or rerun" });
+  const ctrl = ex.words;
   let arena: Float64Array = new Float64Array(0);
-  /** Makes the arena hold `n` doubles (a new buffer is announced to the workers with the next job). */
+  /** Makes the arena hold `n` doubles (a new buffer goes to the workers before the next job). */
   const reserve = (n: number): void => {
     if (arena.length >= n) return;
     arena = new Float64Array(new SharedArrayBuffer(Math.max(n, 2 * arena.length) * 8));
-    for (const port of ports) port.postMessage(arena.buffer);
-    ctrl[NEW_ARENA] = 1;
+    ex.broadcast(arena.buffer);
   };
+  const here = { job: () => (part: number) => runPart(serial, ctrl, arena, part) };
   const run = (kernel: number, m: number, kk: number, nb: number, offs: number[], hasBias: boolean): void => {
     ctrl[KERNEL] = kernel;
     ctrl[M] = m;
     ctrl[KK] = kk;
     ctrl[NB] = nb;
     ctrl[HAS_BIAS] = hasBias ? 1 : 0;
-    ctrl[PARTS] = workers;
+    ctrl[PARTS] = ex.threads;
     for (let q = 0; q < 4; q++) ctrl[P_A + q] = offs[q] ?? 0;
-    Atomics.store(ctrl, DONE, 0);
-    Atomics.add(ctrl, SEQ, 1);
-    Atomics.notify(ctrl, SEQ);
-    runPart(serial, ctrl, arena, 0);
-    for (let done = Atomics.load(ctrl, DONE); done < workers - 1; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
-    ctrl[NEW_ARENA] = 0;
+    ex.run(ex.threads, here);
   };
   const packIn = (src: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => packRows(arena, at, src, off, rows, nb, ld);
   const packOut = (dst: Float64Array, off: number, rows: number, nb: number, ld: number, at: number): void => unpackRows(dst, off, arena, at, rows, nb, ld);
@@ -172,10 +139,6 @@ export function startParallelKernels(workers: number, options: ParallelOptions =
     if (stopped) return;
     stopped = true;
     Object.assign(gemm, serial);
-    ctrl[EXIT] = 1;
-    Atomics.add(ctrl, SEQ, 1);
-    Atomics.notify(ctrl, SEQ);
-    for (const w of pool) void w.terminate();
-    for (const port of ports) port.close();
+    ex.stop();
   };
 }

@@ -14,7 +14,7 @@ test("dynaspin's sources import only downward, form no cycle, and keep Node buil
   assert.deepEqual(check("."), []);
 });
 
-test("the layer check reports an upward import, a same-layer import, a cycle, a Node built-in in the core and a playground import of src/node", () => {
+test("the layer check reports an upward import, a same-layer import, a cycle, a Node built-in in the core, a thread outside the worker layer and a playground import of src/node", () => {
   const root = mkdtempSync(join(tmpdir(), "dynaspin-layers-"));
   const put = (path: string, text: string): void => {
     mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -28,6 +28,8 @@ test("the layer check reports an upward import, a same-layer import, a cycle, a 
     put("src/sweep/s.ts", 'import { readFileSync } from "node:fs";\nexport type S = typeof readFileSync;\n');
     put("src/node/n.ts", 'import { readFileSync } from "node:fs";\nexport const n = readFileSync;\n');
     put("src/extra/e.ts", "export const e = 1;\n");
+    put("src/node/w.ts", 'import { Worker } from "node:worker_threads";\nexport const w = Worker;\n');
+    put("src/node/workers/pool.ts", 'import { Worker } from "node:worker_threads";\nexport const w = Worker;\n');
     put("playground/src/main.ts", 'import { n } from "../../src/node/n.js";\nimport { p } from "../../src/cli/pure.js";\nimport { q } from "../../src/cli/fs.js";\nexport const m = [n, p, q];\n');
     // A browser-safe src/cli/ module (type-only imports of src/node/ are erased) and one that reaches node:fs.
     put("src/cli/pure.ts", 'import type { N } from "../node/n.js";\nimport { a } from "../util/a.js";\nexport const p: N | number = a;\n');
@@ -41,8 +43,9 @@ test("the layer check reports an upward import, a same-layer import, a cycle, a 
     assert.ok(has(/^src\/extra\/e\.ts: folder src\/extra has no layer/), problems.join("\n"));
     assert.ok(has(/^playground\/src\/main\.ts: the playground imports src\/node\/n\.ts/), problems.join("\n"));
     assert.ok(has(/^playground\/src\/main\.ts: the playground imports src\/cli\/fs\.ts, which reaches src\/node\/n\.ts at run time/), problems.join("\n"));
+    assert.ok(has(/^src\/node\/w\.ts: imports "node:worker_threads"; threads go through the one worker layer in src\/node\/workers\//), problems.join("\n"));
     assert.ok(!has(/src\/cli\/pure\.ts/), problems.join("\n"));
-    assert.ok(!problems.some((p) => p.startsWith("src/util/") || p.startsWith("src/node/")), problems.join("\n"));
+    assert.ok(!problems.some((p) => p.startsWith("src/util/") || (p.startsWith("src/node/") && !p.startsWith("src/node/w.ts"))), problems.join("\n"));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

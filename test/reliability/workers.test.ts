@@ -68,3 +68,26 @@ test("an LLG worker that exits mid-sweep ends the command with exit 1 and writes
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an explore worker that exits mid-sweep ends the command with exit 1 and one line, not a hang", { timeout: 120_000 }, async () => {
+  const dir = tmp();
+  try {
+    const r = await withFault(["explore", "--task", "spiral", "--steps", "1,2", "--epochs", "2", "--seeds", "1", "--workers", "2", "--quiet", "--no-figure", "--out", join(dir, "ex")], "explore-worker-exit");
+    oneLineFailure(r, /dynaspin: explore: a worker thread exited with code 7 during the sweep/);
+    assert.equal(existsSync(join(dir, "ex", "explore.json")), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a worker whose task throws ends the command with exit 1 and the worker's message", { timeout: 120_000 }, async () => {
+  const dir = tmp();
+  try {
+    const out = join(dir, "curve.csv");
+    const r = await withFault(["llg", "--params", "py-cu-py", "--currents", "-14:-10:1", "--workers", "2", "--quiet", "--out", out], "llg-worker-throw");
+    oneLineFailure(r, /^dynaspin: llg: a worker thread failed: injected fault \(DYNASPIN_FAULT=llg-worker-throw\)\n$/);
+    assert.equal(existsSync(out), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
