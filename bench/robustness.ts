@@ -25,7 +25,7 @@ import { stratifiedSplit, applyNormalization } from "../src/data/split.js";
 import { eq4 } from "../src/device/analytic.js";
 import { modelToJson } from "../src/network/io.js";
 import { existsSync } from "node:fs";
-import { parseSigmas } from "../src/sweep/robustness.js";
+import { parseSigmas } from "../src/cli/flag-values.js";
 import { loadDigits } from "../src/node/tasks.js";
 import type { Model } from "../src/network/model.js";
 import type { Dataset } from "../src/data/dataset.js";

@@ -9,8 +9,9 @@
  *   stored as the saved model's `hardware`.
  */
 import type { Flags, FlagSpec } from "./args.js";
-import { parseVariationArg, VARIATION_DISTRIBUTIONS, type VariationSpec, type VariationDistribution } from "../device/variation.js";
-import { parseHardwareArgs, type Hardware } from "../network/hardware.js";
+import { parseVariationArg, parseHardwareArgs } from "./flag-values.js";
+import { VARIATION_DISTRIBUTIONS, type VariationSpec, type VariationDistribution } from "../device/variation.js";
+import type { Hardware } from "../network/hardware.js";
 
 /** The flags (appended to `dynaspin train`'s). */
 export const TRAIN_ROBUSTNESS_FLAGS: FlagSpec[] = [

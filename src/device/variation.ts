@@ -216,16 +216,3 @@ export function drawDevicesResolved(base: readonly DeviceCurve[], v: ResolvedVar
   return { devices, redraws: n.redraws, clipped: n.clipped };
 }
 
-/**
- * Parses a CLI variation argument `PARAM:SIGMA` (e.g. `a:0.25`) or `PARAM,PARAM:SIGMA`.
- * @throws InputError naming `flag` with the allowed form.
- */
-export function parseVariationArg(arg: string, flag: string): { params: VariationParam[]; sigma: number } {
-  const m = /^([A-Za-z,]+):([^:]+)$/.exec(arg.trim());
-  const sigma = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isFinite(sigma) || sigma < 0) {
-    throw new InputError(`${flag} must be PARAM:SIGMA with PARAM in ${VARIATION_PARAMS.join(", ")} and SIGMA >= 0, e.g. a:0.25 (got ${show(arg)})`);
-  }
-  const params = m[1].split(",").map((p) => oneOf(p, VARIATION_PARAMS, `${flag} parameter`));
-  return { params, sigma };
-}

@@ -300,41 +300,6 @@ export function backwardHardware(model: Model, ws: Workspace, nb: number, h: Res
 }
 
 /**
- * Parses a CLI hardware flag list into a {@link Hardware} object. Forms:
- * `noise=SIGMA` or `noise=SIGMA:rel`, `dac=BITS:FULLSCALE`, `adc=BITS:FULLSCALE`, `ilimit=IMAX`,
- * `relax=DT_OVER_TAU`.
- * @throws InputError naming `flag` with the allowed forms.
- */
-export function parseHardwareArgs(args: readonly string[], flag = "--hw"): Hardware {
-  const h: Hardware = {};
-  const bad = (a: string): never => {
-    throw new InputError(`${flag} must be one of noise=SIGMA[:rel], dac=BITS:FULLSCALE, adc=BITS:FULLSCALE, ilimit=IMAX, relax=DT_OVER_TAU (got ${show(a)})`);
-  };
-  for (const a of args) {
-    const m = /^(noise|dac|adc|ilimit|relax)=(.+)$/.exec(a.trim());
-    if (!m) bad(a);
-    const [key, val] = [(m as RegExpExecArray)[1], (m as RegExpExecArray)[2]];
-    const parts = val.split(":");
-    const num = (s: string | undefined): number => (s === undefined || s.trim() === "" ? NaN : Number(s));
-    if (key === "noise") {
-      if (parts.length > 2 || (parts[1] !== undefined && parts[1] !== "rel" && parts[1] !== "abs")) bad(a);
-      h.readNoise = { sigma: num(parts[0]), relative: parts[1] === "rel" };
-    } else if (key === "dac" || key === "adc") {
-      if (parts.length !== 2) bad(a);
-      h[key] = { bits: num(parts[0]), fullScale: num(parts[1]) };
-    } else if (key === "ilimit") {
-      if (parts.length !== 1) bad(a);
-      h.currentLimit = num(parts[0]);
-    } else {
-      if (parts.length !== 1) bad(a);
-      h.relaxation = { dtOverTau: num(parts[0]) };
-    }
-  }
-  resolveHardware(h, flag);
-  return h;
-}
-
-/**
  * Accuracy and mean loss of a model on raw features with labels, run through the hardware
  * non-idealities (read-noise draws from `rng`, in sample chunks of up to 512).
  * @param x n×k raw features (the model's normalisation is applied).

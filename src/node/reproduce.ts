@@ -29,7 +29,7 @@ import { VERSION } from "../version.js";
 import { InputError } from "../util/errors.js";
 import { sweepParallel } from "./llg-worker.js";
 import { resolveDevice, PY_CU_PY } from "../physics/params.js";
-import { parseCurrentRange, tidyCurrent } from "../physics/sweep.js";
+import { currentGrid, tidyCurrent } from "../physics/sweep.js";
 import { thresholdCurrent } from "../physics/closedform.js";
 import type { FitResult } from "../device/fit.js";
 import type { PresetPanelPlan, ReproducePlan, TaskPlan } from "../reproduce/plan.js";
@@ -238,7 +238,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   let physics: PhysicsSummary | null = null;
   if (plan.physics) {
     const ph = plan.physics;
-    const currents = parseCurrentRange(`${ph.currents.from}:${ph.currents.to}:${ph.currents.step}`);
+    const currents = currentGrid(ph.currents.from, ph.currents.to, ph.currents.step);
     const bar = options.progress?.("LLG sweep", currents.length) ?? NO_PROGRESS;
     const device = resolveDevice(PY_CU_PY);
     const pts = await sweepParallel(device, currents, { duration: ph.duration, temperature: ph.temperature, seed: ph.seed }, ph.workers, (_i, _p, done) => bar.update(done));

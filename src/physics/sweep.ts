@@ -231,22 +231,21 @@ export function sweepCurrents(
 }
 
 /**
- * Parses a current range `FROM:TO:STEP` (TO included when it lies on the grid) into an array.
- * @param flag name used in messages. @throws InputError for a malformed range, STEP of the wrong
- *   sign or zero, or more than 100000 points.
- * @example parseCurrentRange("0:2:0.5") // [0, 0.5, 1, 1.5, 2]
+ * The currents FROM, FROM + STEP, … up to TO (included when it lies on the grid, within 1e-9 of a
+ * step), in the device's current unit.
+ * @param name used in messages. @throws InputError for a value that is not finite, a STEP that is
+ *   zero or points away from TO, or more than 100000 points.
+ * @example currentGrid(0, 2, 0.5) // [0, 0.5, 1, 1.5, 2]
  */
-export function parseCurrentRange(text: string, flag = "--currents"): Float64Array {
-  const parts = text.split(":");
-  if (parts.length !== 3 || parts.some((s) => s.trim() === "" || !Number.isFinite(Number(s)))) {
-    throw new InputError(`${flag} must be FROM:TO:STEP with three numbers (got ${JSON.stringify(text)})`);
-  }
-  const [from, to, step] = parts.map(Number);
+export function currentGrid(from: number, to: number, step: number, name = "currents"): Float64Array {
+  finite(from, `${name} FROM`);
+  finite(to, `${name} TO`);
+  finite(step, `${name} STEP`);
   if (step === 0 || (to - from) * step < 0) {
-    throw new InputError(`${flag} STEP must be non-zero and point from FROM towards TO (got ${JSON.stringify(text)})`);
+    throw new InputError(`${name} STEP must be non-zero and point from FROM towards TO (got ${from}:${to}:${step})`);
   }
   const n = Math.floor((to - from) / step + 1e-9) + 1;
-  if (n > 100000) throw new InputError(`${flag} gives ${n} currents; at most 100000 allowed`);
+  if (n > 100000) throw new InputError(`${name} gives ${n} currents; at most 100000 allowed`);
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = from + k * step;
   return out;

@@ -403,25 +403,3 @@ export function checkTestSet(model: Model, test: Dataset): void {
   }
 }
 
-/**
- * Parses a σ list: `START:STOP:STEP` (inclusive of STOP within rounding, e.g. `0:1:0.05` → 21
- * values, each rounded to 12 significant digits) or comma-separated values `0,0.25,0.5`.
- * @throws InputError naming `flag`.
- */
-export function parseSigmas(text: string, flag = "--sigma"): number[] {
-  const t = text.trim();
-  const range = /^([^:,]+):([^:,]+):([^:,]+)$/.exec(t);
-  const bad = (): never => {
-    throw new InputError(`${flag} must be START:STOP:STEP (e.g. 0:1:0.05) or a comma list of values >= 0 (got ${JSON.stringify(text)})`);
-  };
-  if (range) {
-    const [a, b, h] = [Number(range[1]), Number(range[2]), Number(range[3])];
-    if (![a, b, h].every(Number.isFinite) || a < 0 || b < a || !(h > 0)) bad();
-    const n = Math.floor((b - a) / h + 1e-9) + 1;
-    if (n > 100000) bad();
-    return Array.from({ length: n }, (_, i) => Number((a + i * h).toPrecision(12)));
-  }
-  const vals = t.split(",").map((s) => (s.trim() === "" ? NaN : Number(s)));
-  if (vals.length === 0 || !vals.every((x) => Number.isFinite(x) && x >= 0)) bad();
-  return vals;
-}

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createModel, createGradients, type Model } from "../../src/network/model.js";
 import { createWorkspace, loadBatch, forward, softmaxCrossEntropy, backward } from "../../src/network/dynamics.js";
-import { resolveHardware, createHardwareState, forwardHardware, backwardHardware, parseHardwareArgs, type Hardware } from "../../src/network/hardware.js";
+import { resolveHardware, createHardwareState, forwardHardware, backwardHardware, type Hardware } from "../../src/network/hardware.js";
 import { robustnessSweep } from "../../src/sweep/robustness.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { Rng } from "../../src/util/rng.js";
@@ -147,12 +147,8 @@ test("more read noise lowers the mean test accuracy of a trained network", () =>
   assert.ok(a0 >= a1 && a1 > a2, `${a0} ${a1} ${a2}`);
 });
 
-test("hardware options are validated with one-line messages naming the field, and CLI specs parse", () => {
+test("hardware options are validated with one-line messages naming the field", () => {
   assert.throws(() => resolveHardware({ dac: { bits: 0, fullScale: 1 } }), /hardware.dac.bits must be an integer in 1..32 \(got 0\)/);
   assert.throws(() => resolveHardware({ relaxation: { dtOverTau: -1 } }), /hardware.relaxation.dtOverTau must be > 0/);
   assert.throws(() => resolveHardware({ readnoise: 1 }), /unknown field "readnoise" \(allowed: readNoise, dac, adc, currentLimit, relaxation\)/);
-  assert.deepEqual(parseHardwareArgs(["noise=0.01:rel", "dac=8:4", "ilimit=3", "relax=2"]), {
-    readNoise: { sigma: 0.01, relative: true }, dac: { bits: 8, fullScale: 4 }, currentLimit: 3, relaxation: { dtOverTau: 2 },
-  });
-  assert.throws(() => parseHardwareArgs(["bogus=1"]), /--hw must be one of noise=SIGMA/);
 });

@@ -1,17 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PY_CU_PY, resolveDevice } from "../../src/physics/params.js";
-import { parseCurrentRange, resolveSweepOptions, simulateCurrent, sweepCurrents, initialMagnetisation } from "../../src/physics/sweep.js";
+import { currentGrid, resolveSweepOptions, simulateCurrent, sweepCurrents, initialMagnetisation } from "../../src/physics/sweep.js";
 import { sweepParallel } from "../../src/node/llg-worker.js";
 import { InputError } from "../../src/util/errors.js";
 
-test("current ranges include TO when it lies on the grid and reject malformed input", () => {
-  assert.deepEqual([...parseCurrentRange("0:2:0.5")], [0, 0.5, 1, 1.5, 2]);
-  assert.deepEqual([...parseCurrentRange("3:1:-1")], [3, 2, 1]);
-  assert.deepEqual([...parseCurrentRange("0:1:0.3")].map((x) => Number(x.toFixed(12))), [0, 0.3, 0.6, 0.9]);
-  assert.deepEqual([...parseCurrentRange("0.1:0.3:0.1")].map((x) => Number(x.toFixed(12))), [0.1, 0.2, 0.3]);
-  for (const bad of ["0:1", "a:1:1", "0:1:0", "0:1:-1", "0::1"]) assert.throws(() => parseCurrentRange(bad), InputError, bad);
-  assert.throws(() => parseCurrentRange("0:1e6:1"), /at most 100000/);
+test("current grids include TO when it lies on the grid and refuse a zero or backward step, non-finite values and too many points", () => {
+  assert.deepEqual([...currentGrid(0, 2, 0.5)], [0, 0.5, 1, 1.5, 2]);
+  assert.deepEqual([...currentGrid(3, 1, -1)], [3, 2, 1]);
+  assert.deepEqual([...currentGrid(0, 1, 0.3)].map((x) => Number(x.toFixed(12))), [0, 0.3, 0.6, 0.9]);
+  for (const [f, t, h] of [[0, 1, 0], [0, 1, -1], [NaN, 1, 1], [0, Infinity, 1]]) assert.throws(() => currentGrid(f, t, h), InputError, `${f}:${t}:${h}`);
+  assert.throws(() => currentGrid(0, 1e6, 1, "--currents"), /--currents gives 1000001 currents; at most 100000/);
 });
 
 test("sweep options pick the integrator from the temperature and reject bad steps", () => {

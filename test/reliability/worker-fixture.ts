@@ -5,7 +5,7 @@ import { serveTasks } from "../../src/node/workers/pool.js";
 
 /** Shared-memory fixture: unit u writes u² + words[1] into the broadcast buffer; words[0] picks a fault (1 throw, 2 exit). */
 serveShared("fixture-shared", (_init: null, words) => {
-  let out = new Float64Array(0);
+  let out: Float64Array = new Float64Array(0);
   return {
     message(m) {
       out = new Float64Array(m as SharedArrayBuffer);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { robustnessSweep, parseSigmas, percentileSorted, sigmaStats } from "../../src/sweep/robustness.js";
+import { robustnessSweep, percentileSorted, sigmaStats } from "../../src/sweep/robustness.js";
 import { robustnessParallel, prestartRobustnessWorkers } from "../../src/node/robustness-worker.js";
 import { evaluate } from "../../src/network/api.js";
 import { smallSpiral } from "./fixture.js";
@@ -47,14 +47,6 @@ test("one and two worker threads give bit-identical results", async () => {
   const hw1 = await robustnessParallel(model, ts, hw, { workers: 0 });
   const hw3 = await robustnessParallel(model, ts, hw, { workers: 3, chunk: 5 });
   assert.deepEqual(hw3.raw.map((r) => [...r.correct]), hw1.raw.map((r) => [...r.correct]));
-});
-
-test("sigma lists parse from ranges and comma lists and bad ones are refused naming the flag", () => {
-  assert.equal(parseSigmas("0:1:0.05").length, 21);
-  assert.equal(parseSigmas("0:1:0.05")[3], 0.15);
-  assert.deepEqual(parseSigmas("0,0.25,0.5"), [0, 0.25, 0.5]);
-  assert.throws(() => parseSigmas("1:0:0.1"), /--sigma must be START:STOP:STEP/);
-  assert.throws(() => parseSigmas("-1"), /--sigma/);
 });
 
 test("percentiles interpolate linearly like NumPy and statistics count the threshold inclusively", () => {

@@ -16,7 +16,8 @@ import { writeFigure } from "../../node/png.js";
 import { powerFrequencyFigure } from "../../plot/figures.js";
 import { existsSync } from "node:fs";
 import { PY_CU_PY, resolveDevice } from "../../physics/params.js";
-import { parseCurrentRange, resolveSweepOptions, tidyCurrent, type CurvePoint, type SweepOptions } from "../../physics/sweep.js";
+import { parseCurrentRange } from "../flag-values.js";
+import { resolveSweepOptions, tidyCurrent, type CurvePoint, type SweepOptions } from "../../physics/sweep.js";
 import { isAxiallySymmetric } from "../../physics/params.js";
 import { thresholdCurrent } from "../../physics/closedform.js";
 
