@@ -92,35 +92,12 @@ export function wasm32Factory(): EngineFactory | null {
 }
 
 /**
- * What inference needs of an engine (the native engine provides it): evaluate samples
- * [lo, lo + len) of its input X (oscillator-major, row stride ldx, len ≤ cap) with labels y:
- * forward pass without derivative and the softmax cross-entropy — summed loss and correct count
- * into `out`, predicted classes (first largest logit) into `pred` — with the same bits as
- * `dynamics.ts` (`forward`, `softmaxCrossEntropy`, `argmaxColumn`).
+ * What every engine holds, in one place: the network's shape, its chunk and batch capacities, the
+ * device parameters, the batch input and labels, the last call's loss and correct count, and the
+ * copy-in of the parameters. {@link InferenceEngine} and {@link BatchEngine} add what inference and
+ * training need.
  */
-export interface InferenceEngine {
-  readonly kind?: EngineKind;
-  k: number;
-  steps: number;
-  classes: number;
-  cap: number;
-  ldx: number;
-  par: Float64Array;
-  X: Float64Array;
-  y: Int32Array;
-  pred: Int32Array;
-  out: Float64Array;
-  setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
-  evaluate(lo: number, len: number): void;
-}
-
-/**
- * What chunked training needs of an engine (src/train/chunks.ts, src/node/data-parallel.ts); both
- * the float64 {@link Engine} and the float32 engine provide it. Parameters, batch input, labels
- * and gradients are float64 views in the engine's memory.
- */
-export interface BatchEngine {
-  readonly precision: Precision;
+export interface EngineBase {
   /** Which engine this is (see {@link EngineKind}). */
   readonly kind?: EngineKind;
   k: number;
@@ -130,24 +107,46 @@ export interface BatchEngine {
   cap: number;
   /** Capacity of the batch input X. */
   ldx: number;
+  /** Device kernel parameters, 8 per oscillator (`Eq4Curve.writeKernelParams`; `eq4DriveParams` in dynamics.ts). */
+  par: Float64Array;
+  /** The batch input: p(0) of up to ldx samples, oscillator-major with row stride ldx. */
+  X: Float64Array;
+  /** Batch labels (int32). */
+  y: Int32Array;
+  /** [summed loss, correct count] of the last chunk or evaluation. */
+  out: Float64Array;
+  /** Copies A, B, W, c in (write `par` first); the float32 engine rounds them all to float32 here. */
+  setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
+}
+
+/**
+ * What inference needs of an engine (the native engine provides it): evaluate samples
+ * [lo, lo + len) of its input X (len ≤ cap) with labels y: forward pass without derivative and the
+ * softmax cross-entropy — summed loss and correct count into `out`, predicted classes (first
+ * largest logit) into `pred` — with the same bits as `dynamics.ts` (`forward`,
+ * `softmaxCrossEntropy`, `argmaxColumn`).
+ */
+export interface InferenceEngine extends EngineBase {
+  /** Predicted class of each evaluated sample (after {@link InferenceEngine.evaluate}). */
+  pred: Int32Array;
+  evaluate(lo: number, len: number): void;
+}
+
+/**
+ * What chunked training needs of an engine (src/train/chunks.ts, src/node/data-parallel.ts); both
+ * the float64 {@link Engine} and the float32 engine provide it. Parameters, batch input, labels
+ * and gradients are float64 views in the engine's memory.
+ */
+export interface BatchEngine extends EngineBase {
+  readonly precision: Precision;
   A: Float64Array;
   B: Float64Array;
   W: Float64Array;
   c: Float64Array;
-  /** Device kernel parameters, 8 per oscillator (`Eq4Curve.writeKernelParams`; `eq4DriveParams` in dynamics.ts). */
-  par: Float64Array;
   /** One chunk's gradients ∂A, ∂B, ∂W, ∂c back to back (after {@link BatchEngine.chunk}). */
   g: Float64Array;
   /** A batch's gradients (after {@link BatchEngine.batch}), laid out as `g`, then its loss and correct count. */
   total: Float64Array;
-  /** The chunk's [loss, correct] (after `chunk`). */
-  out: Float64Array;
-  /** Batch labels (int32). */
-  y: Int32Array;
-  /** The batch input: p(0) of up to ldx samples, oscillator-major with row stride ldx. */
-  X: Float64Array;
-  /** Copies A, B, W, c in (write `par` first); the float32 engine rounds them all to float32 here. */
-  setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
   /** Chunk [lo, lo + len) of the batch input: forward, softmax cross-entropy scaled by `scale`, adjoint into `g` (zeroed first). */
   chunk(lo: number, len: number, scale: number): void;
   /** All `count` chunks of a batch of nb samples and their sum in src/train/chunks.ts' order, into `total`. */

@@ -16,6 +16,7 @@
  * dimensionless device, for devices in mA or µA, and for per-oscillator device arrays.
  */
 import { inputCount, extraInput, type Model } from "./model.js";
+import { stepSpec, deviceRowSpec, type StepScratch } from "./spec.js";
 import type { Rng } from "../util/rng.js";
 import { operatingRange } from "../device/operating.js";
 
@@ -84,24 +85,13 @@ export function initializeModel(model: Model, p0: Float64Array, n: number, rng: 
   const mixSteps = keep > 0 ? keep : Math.max(1, Math.min(steps, options.mixSteps ?? steps));
   const scaleI = scaleG * (options.identityMixing ?? 0.1);
   const D = new Float64Array(m);
-  /** Row i of p(t+1) from the drives v held in `u` (one per sample): I = polarity·v², the device curve. */
-  const driveRow = (i: number): void => {
-    const dev = model.devices[i];
-    for (let s = 0; s < m; s++) I[s] = dev.polarity * u[s] * u[s];
-    dev.evaluate(I, pRow, null, 0, m);
-    next.set(pRow, i * m);
-  };
+  const scratch: StepScratch = { u, I, row: pRow };
   for (let t = 0; t < steps; t++) {
     const aOff = t * k * k;
     if (t >= mixSteps || t < keep) {
       if (t >= keep) for (let i = 0; i < k; i++) identityRow(model, t, i, cur, m, scaleI, rng, u, I, pRow, D, uc[i], uw[i] * spread);
-      for (let i = 0; i < k; i++) {
-        for (let s = 0; s < m; s++) u[s] = 0;
-        const row = aOff + i * k;
-        for (let j = 0; j < k; j++) for (let s = 0; s < m; s++) u[s] += model.A[row + j] * cur[j * m + s];
-        for (let s = 0; s < m; s++) u[s] = u[s] + model.B[t * k + i];
-        driveRow(i);
-      }
+      // Kept and near-identity steps: the network's step itself carries the samples on.
+      stepSpec(model, t, cur, next, m, scratch);
     } else for (let i = 0; i < k; i++) {
       const row = aOff + i * k;
       for (let j = 0; j < k; j++) model.A[row + j] = (i === j ? 1 : 0) + scaleG * rng.normal();
@@ -121,7 +111,7 @@ export function initializeModel(model: Model, p0: Float64Array, n: number, rng: 
       for (let j = 0; j < k; j++) model.A[row + j] *= g;
       model.B[t * k + i] = uc[i] - g * mean;
       for (let s = 0; s < m; s++) u[s] = g * (u[s] - mean) + uc[i];
-      driveRow(i);
+      deviceRowSpec(model, i, next, m, scratch);
     }
     const tmp = cur;
     cur = next;
