@@ -45,6 +45,7 @@ import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
 import { startParallelKernels } from "../src/node/train-worker.js";
 import { startParallelTraining, parallelTrainingReady } from "../src/node/data-parallel.js";
 import { nativeFactory, nativePeak, type NativeEngine } from "../src/node/native-engine.js";
+import { native32Factory } from "../src/node/native-engine32.js";
 import type { EngineFactory } from "../src/network/engine.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -151,8 +152,9 @@ interface Workload {
   /** dynaspin's training arithmetic (TrainOptions.precision); the peers stay float64. @default "float64" */
   precision?: Precision;
   /**
-   * dynaspin's engine: "auto" = what `dynaspin train` runs by default (the native engine with
-   * max(workers, threads) threads when it was built, else WebAssembly), "wasm" = WebAssembly. @default "auto"
+   * dynaspin's engine: "auto" = what `dynaspin train` runs by default (the native engine of the
+   * row's precision with max(workers, threads) threads when it was built, else WebAssembly), "wasm"
+   * = WebAssembly. @default "auto"
    */
   engine?: "auto" | "wasm";
 }
@@ -192,6 +194,9 @@ const workloads = (quick: boolean): Workload[] => [
   { name: "spiral, n = 4, one epoch, full batch, dynaspin float32", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10, precision: "float32" },
   { name: "spiral, n = 4, one epoch, full batch, dynaspin float32 on 2 threads", data: spiralData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.1", reps: [31, 9], warmup: 10, threads: 2, precision: "float32" },
   { name: "digits, n = 4, one epoch, minibatch 64, dynaspin float32", data: digitsData, steps: 4, batch: 64, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3, precision: "float32" },
+  { name: "digits, n = 4, one epoch, minibatch 64, dynaspin float32 on WebAssembly", data: digitsData, steps: 4, batch: 64, kind: "epoch", goal: "<= 0.5", reps: [15, 5], warmup: 3, precision: "float32", engine: "wasm" },
+  { name: "digits, n = 4, one epoch, full batch, dynaspin float32", data: digitsData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.4", reps: [15, 5], warmup: 3, precision: "float32" },
+  { name: "digits, n = 4, one epoch, full batch, dynaspin float32 on WebAssembly", data: digitsData, steps: 4, batch: 0, kind: "epoch", goal: "<= 0.4", reps: [15, 5], warmup: 3, precision: "float32", engine: "wasm" },
   { name: "inference, digits (1797 samples), n = 4", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3 },
   { name: "inference, digits (1797 samples), n = 4, dynaspin on 2 threads", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3, threads: 2 },
   { name: "inference, digits (1797 samples), n = 4, dynaspin on WebAssembly", data: digitsData, steps: 4, batch: 0, kind: "infer", goal: "peer/dynaspin <= 0.5", reps: [15, 5], warmup: 3, engine: "wasm" },
@@ -248,7 +253,8 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
     steps: w.steps, epochs: 1_000_000, batchSize: w.batch, lr: w.lr ?? LR, schedule: "constant", seed: SEED,
     evalEvery: 10_000_000, init: { spread: 0.3, mixing: 0.5 }, precision: w.precision ?? "float64",
   });
-  const engine = w.engine === "wasm" || w.precision === "float32" ? null : nativeFactory(Math.max(w.workers ?? 1, w.threads ?? 1));
+  const threads = Math.max(w.workers ?? 1, w.threads ?? 1);
+  const engine = w.engine === "wasm" ? null : w.precision === "float32" ? native32Factory(threads) : nativeFactory(threads);
   const run = new TrainingRun(model, train, options, SEED, undefined, true, engine);
   const init = cloneModel(model);
   // The batch order of the first epoch, as TrainingRun draws it (a fresh Rng(seed) shuffles 0..n−1).

@@ -245,6 +245,7 @@ napi_value Init(napi_env env, napi_value exports) {
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   registerSweep(env, exports);  // sweep.cc
+  registerEngine32(env, exports);  // engine32.cc
   return exports;
 }
 

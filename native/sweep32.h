@@ -28,8 +28,11 @@ struct Table32 {
   void (*drive32)(int r0, int r1, int n, int ld, const float* U, const float* par, float* P, float* D);
   // Rows [r0, r1) of gU = λ·f'·2s·u, and their sums added to gB (float64).
   void (*adjoint32)(int r0, int r1, int n, int ld, const float* lam, const float* D, const float* U, const float* par, float* gU, double* gB);
-  // G[i·kk + j] += Σ_b Y[i·ld + b]·X[j·ld + b] for rows i in [r0, r1), j < kk (G float64).
-  void (*accABt32)(int r0, int r1, int kk, int n, const float* Y, const float* X, int ld, double* G);
+  // XT[b·kkp + j] = X[j·ld + b] (j < kk, b < n), tails zeroed.
+  void (*transpose32)(int kk, int kkp, int n, const float* X, int ld, float* XT);
+  // G[i·kk + j] += Σ_b Y[i·ld + b]·XT[b·kkp + j] for rows i in [r0, r1), j < kk (one float32 chain
+  // per output over b ascending, then added to G in float64).
+  void (*accABt32)(int r0, int r1, int kk, int kkp, int n, const float* Y, int ld, const float* XT, double* G);
   // Softmax cross-entropy of columns [0, len) of L (n columns): L ← scale·(softmax − onehot), 0
   // in the padding; out = (Σ loss, correct).
   void (*softmax32)(int classes, int len, int n, int ld, float* L, const int32_t* y, double scale, double* out);

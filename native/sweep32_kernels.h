@@ -11,11 +11,12 @@
 // - screen32 is trials.as `trialScreen` operation for operation in float32 (the same constants,
 //   rounded from the same decimal literals through float64 as AssemblyScript does), so it decides
 //   and lists exactly the samples the WebAssembly screen does, and the counts are equal.
-// - The float32 training kernels follow src/network/wasm/engine32.as; each gradient entry's sum
-//   over a chunk runs in 16 float32 partial sums (samples b ≡ l mod 16, in order) added in float64
-//   in a fixed tree, whatever the vector width, so avx512, avx2 and sse2 give the same bits, and
-//   threads split outputs, never a sum. They differ from the WebAssembly float32 engine (4 partial
-//   sums) by float32 rounding only.
+// - The float32 training kernels follow src/network/wasm/engine32.as, with sums whose order does
+//   not depend on the vector width: ∂A and ∂W entries (accABt32) one float32 chain over the chunk's
+//   samples in order (lanes run over outputs), ∂B and ∂c entries (rowSum32) 16 float32 partial sums
+//   (samples b ≡ l mod 16, in order) added in float64 in a fixed tree; so avx512, avx2 and sse2 give
+//   the same bits, and threads split outputs, never a sum. They differ from the WebAssembly
+//   float32 engine (4 partial sums everywhere) by float32 rounding only.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -300,35 +301,53 @@ void adjoint32(int r0, int r1, int n, int ld, const float* lam, const float* D, 
   }
 }
 
-// G[i·kk + j] += Σ_b Y[i·ld + b]·X[j·ld + b], two rows of Y by two of X per pass.
-void accABt32(int r0, int r1, int kk, int n, const float* Y, const float* X, int ld, double* G) {
-  for (int i = r0; i < r1; i += 2) {
-    const bool two = i + 1 < r1;
-    const float* y0 = Y + (size_t)i * ld;
-    const float* y1 = two ? y0 + ld : y0;
-    for (int j = 0; j < kk; j += 2) {
-      const bool jt = j + 1 < kk;
-      const float* x0 = X + (size_t)j * ld;
-      const float* x1 = jt ? x0 + ld : x0;
-      vf a00[NV16], a01[NV16], a10[NV16], a11[NV16];
-      for (int v = 0; v < NV16; v++) a00[v] = a01[v] = a10[v] = a11[v] = fsplat(0.0f);
-      for (int b = 0; b < n; b += 16) {
-        for (int v = 0; v < NV16; v++) {
-          int o = b + v * WF;
-          vf u0 = fload(y0 + o), u1 = fload(y1 + o), v0 = fload(x0 + o), v1 = fload(x1 + o);
-          a00[v] += u0 * v0;
-          a01[v] += u0 * v1;
-          a10[v] += u1 * v0;
-          a11[v] += u1 * v1;
+// XT[b·kkp + j] = X[j·ld + b] for j < kk, b < n; the row tails j in [kk, kkp) zeroed.
+void transpose32(int kk, int kkp, int n, const float* X, int ld, float* XT) {
+  for (int b = 0; b < n; b++) {
+    float* row = XT + (size_t)b * kkp;
+    for (int j = 0; j < kk; j++) row[j] = X[(size_t)j * ld + b];
+    for (int j = kk; j < kkp; j++) row[j] = 0.0f;
+  }
+}
+
+// G[i·kk + j] += Σ_b Y[i·ld + b]·X[j·ld + b] for rows i in [r0, r1), j < kk, with X given
+// transposed (XT, rows of kkp ≥ kk, a multiple of WF): each output summed over b ascending from 0
+// in one float32 chain (vector lanes run over outputs j, so the order does not depend on the
+// width), then added to G in float64; four rows by up to three vectors at a time.
+void accABt32(int r0, int r1, int kk, int kkp, int n, const float* Y, int ld, const float* XT, double* G) {
+  const int V = 3, BW = V * WF;
+  for (int i = r0; i < r1; i += 4) {
+    int R = r1 - i < 4 ? r1 - i : 4;
+    const float* yr[4];
+    for (int r = 0; r < 4; r++) yr[r] = Y + (size_t)(i + (r < R ? r : 0)) * ld;
+    for (int j = 0; j < kk; j += BW) {
+      vf acc[4][V];
+      for (int r = 0; r < 4; r++)
+        for (int v = 0; v < V; v++) acc[r][v] = fsplat(0.0f);
+      int nv = (kkp - j) / WF;
+      if (nv > V) nv = V;
+      const float* x = XT + j;
+      if (nv == V) {
+        for (int b = 0; b < n; b++, x += kkp) {
+          vf xv[V];
+          for (int v = 0; v < V; v++) xv[v] = fload(x + v * WF);
+          for (int r = 0; r < 4; r++) {
+            vf q = fsplat(yr[r][b]);
+            for (int v = 0; v < V; v++) acc[r][v] += q * xv[v];
+          }
+        }
+      } else {
+        for (int b = 0; b < n; b++, x += kkp) {
+          for (int v = 0; v < nv; v++) {
+            vf xv = fload(x + v * WF);
+            for (int r = 0; r < 4; r++) acc[r][v] += fsplat(yr[r][b]) * xv;
+          }
         }
       }
-      double* g0 = G + (size_t)i * kk + j;
-      g0[0] += hsum16(a00);
-      if (jt) g0[1] += hsum16(a01);
-      if (two) {
-        double* g1 = g0 + kk;
-        g1[0] += hsum16(a10);
-        if (jt) g1[1] += hsum16(a11);
+      int m = kk - j < BW ? kk - j : BW;
+      for (int r = 0; r < R; r++) {
+        double* g = G + (size_t)(i + r) * kk + j;
+        for (int e = 0; e < m; e++) g[e] += (double)acc[r][e / WF][e % WF];
       }
     }
   }
@@ -381,6 +400,6 @@ void softmax32(int classes, int len, int n, int ld, float* L, const int32_t* y, 
   out[1] = (double)correct;
 }
 
-const Table32 table32 = {DS_NAME, DS_W, trial64, screen32, gemm32, drive32, adjoint32, accABt32, softmax32, rowSum32};
+const Table32 table32 = {DS_NAME, DS_W, trial64, screen32, gemm32, drive32, adjoint32, transpose32, accABt32, softmax32, rowSum32};
 
 }  // namespace DS_NS

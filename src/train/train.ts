@@ -128,11 +128,13 @@ export interface TrainOptions {
    */
   precision?: Precision;
   /**
-   * The engine that computes float64 training batches, chosen once by the caller (e.g.
-   * `nativeFactory()` from src/node/native-engine.ts, which the CLI picks with `--engine`): every
-   * engine gives the same bits, so this changes speed only. Used when every device is eq. 4 and
-   * there are no hardware effects; otherwise (and when omitted) batches run on the WebAssembly
-   * engine, or the TypeScript reference where WebAssembly SIMD is missing.
+   * The engine that computes the training batches, chosen once by the caller (e.g.
+   * `nativeFactory()` from src/node/native-engine.ts, or for `precision: "float32"`
+   * `native32Factory()` from src/node/native-engine32.ts; the CLI picks them with `--engine`): every
+   * float64 engine gives the same bits, so there this changes speed only; float32 engines agree to
+   * float32 rounding. Used when its precision is the run's, every device is eq. 4 and there are no
+   * hardware effects; otherwise (and when omitted) batches run on the WebAssembly engine of the
+   * run's precision, or the TypeScript reference where WebAssembly SIMD is missing.
    * {@link TrainingRun.engineLabel} says what ran. Not part of the resolved options (a checkpoint
    * resumes on any engine). @default undefined (WebAssembly)
    */
@@ -350,10 +352,12 @@ export class TrainingRun {
   private readonly engine32: BatchEngine | null;
   /** The caller's float64 engine (TrainOptions.engine) when it runs this model, which then holds the batch input; else null. */
   private readonly engine64: BatchEngine | null;
+  /** The caller's engine when it runs this model (engine64, or a float32 engine such as the native one): whole batches on its own threads. */
+  private readonly ownEngine: BatchEngine | null;
   /** Which engine computes the training batches, e.g. "native (avx512, 8 float64 lanes, 1 thread)" or "wasm64 (…)". */
   readonly engineLabel: string;
   private readonly evalWs: Workspace;
-  /** The caller's engine for the per-epoch evaluation (same bits as evalWs), when it has one and runs this model. */
+  /** The caller's engine for the per-epoch evaluation (float64, same bits as evalWs), when it has one and runs this model. */
   private readonly evalEngine: InferenceEngine | null;
   private readonly grads: Gradients;
   /** Scratch of the chunked batch gradient (src/train/chunks.ts). */
@@ -411,25 +415,30 @@ export class TrainingRun {
       const i = model.devices.findIndex((d) => d.model !== "eq4");
       if (i >= 0) throw new InputError(`precision float32 needs eq. 4 devices; the curve of oscillator ${i} is ${model.devices[i].model} (train it in float64)`);
     }
-    this.engine32 = f32 ? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
-    if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
     const eq4Only = model.devices.every((d) => d.model === "eq4");
-    this.engine64 = engine !== null && engine.precision === "float64" && !f32 && !options.hardware && eq4Only ? engine.create(model.k, model.steps, model.classes, wsCap, cap) : null;
+    // The caller's engine runs this model when it has the run's precision, every device is eq. 4
+    // and there are no hardware effects; it then holds the batch input and uses its own threads.
+    const fits = engine !== null && engine.precision === options.precision && !options.hardware && eq4Only;
+    const own32 = f32 && fits ? (engine as EngineFactory).create(model.k, model.steps, model.classes, wsCap, cap) : null;
+    this.engine32 = f32 ? own32 ?? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
+    if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
+    this.engine64 = !f32 && fits ? (engine as EngineFactory).create(model.k, model.steps, model.classes, wsCap, cap) : null;
+    this.ownEngine = this.engine64 ?? own32;
     // In float32 (or with the caller's engine) that engine holds the batch, and the float64 workspace is never used for training.
     const own = f32 || this.engine64 !== null;
     this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own, batchCapacity: options.hardware || own ? 0 : cap });
-    const fallback = engine !== null && this.engine64 === null && !f32
+    const fallback = engine !== null && this.ownEngine === null && engine.precision === options.precision
       ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !eq4Only ? "a device is not eq. 4" : "it could not be created"})`
       : "";
-    this.engineLabel = this.engine32 !== null
-      ? "wasm32 (WebAssembly SIMD, 4 float32 lanes)"
-      : this.engine64 !== null
-        ? (engine as EngineFactory).label
+    this.engineLabel = this.ownEngine !== null
+      ? (engine as EngineFactory).label
+      : this.engine32 !== null
+        ? "wasm32 (WebAssembly SIMD, 4 float32 lanes)" + fallback
         : (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 (WebAssembly SIMD, 2 float64 lanes)" : "reference (TypeScript)") + fallback;
     this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1, val?.n ?? 1)), { engine: true });
     const evalN = Math.max(this.n, test?.n ?? 1, val?.n ?? 1);
     // Input windows of at most 4096 samples (a multiple of evaluateArrays' 512-sample chunks).
-    this.evalEngine = this.engine64 !== null && engine?.createInference ? engine.createInference(model.k, model.steps, model.classes, 512, evalN <= 4096 ? evalN : 4096) : null;
+    this.evalEngine = this.ownEngine !== null && engine?.createInference ? engine.createInference(model.k, model.steps, model.classes, 512, evalN <= 4096 ? evalN : 4096) : null;
     this.grads = createGradients(model);
     this.scratch = createChunkScratch(model, cap);
     this.order = new Int32Array(this.n);
@@ -523,9 +532,9 @@ export class TrainingRun {
     const { model } = this;
     const plan = chunkPlan(nb);
     const exec = chunkExecutor();
-    if (this.engine64 !== null) {
+    if (this.ownEngine !== null) {
       // The caller's engine (its own threads, if any): the whole batch in one call.
-      if (!engineBatchGradients(model, this.engine64, nb, this.grads, out)) throw new InputError(`the ${this.engineLabel} engine needs eq. 4 devices`);
+      if (!engineBatchGradients(model, this.ownEngine, nb, this.grads, out)) throw new InputError(`the ${this.engineLabel} engine needs eq. 4 devices`);
     } else if (plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model)) {
       const slots = exec.run(this, this.batchVersion, model, this.batchX, this.cap, this.batchLabels, plan, 1 / nb, this.options.precision);
       reduceSlots(slots, plan.count, this.grads, out);

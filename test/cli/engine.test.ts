@@ -43,9 +43,9 @@ test("train --engine native, wasm and auto write the same model bit for bit and 
 
 test("train --engine native refuses what it cannot run, in one line, before writing anything", async () => {
   const out = join(dir, "refused");
-  const r = await cli(["train", "--task", "spiral", "--epochs", "1", "--engine", "native", "--precision", "float32", "--out", out]);
+  const r = await cli(["train", "--task", "spiral", "--epochs", "1", "--engine", "native", "--device", "hamadeh2012", "--out", out]);
   assert.equal(r.code, 2);
-  assert.match(r.err.trim(), /^dynaspin: --engine native runs float64 networks/);
+  assert.match(r.err.trim(), /^dynaspin: --engine native runs networks of eq\. 4 devices without hardware effects; this run has a device that is not eq\. 4/);
   const bad = await cli(["train", "--task", "spiral", "--epochs", "1", "--engine", "gpu", "--out", out]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--engine/);

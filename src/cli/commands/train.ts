@@ -16,6 +16,7 @@ import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
 import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
 import { ENGINE_CHOICES, engineForChoice, type EngineChoice } from "../../node/native-engine.js";
+import { engine32ForChoice } from "../../node/native-engine32.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
 import { eq4 } from "../../device/analytic.js";
@@ -46,7 +47,7 @@ function startWorkers(threads: number, k: number, batch: number): () => void {
 export { DATA_FLAGS, labelColumnArg, dataSourceFromFlags } from "../train-options.js";
 
 /** The flags of `dynaspin train`: the shared ones (src/cli/train-options.ts), with the Node-only thread and engine choices. */
-const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the float64 training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; every engine gives the same bits (default auto)" };
+const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; in float64 every engine gives the same bits, in float32 (--precision float32) they agree to float32 rounding (default auto)" };
 const FLAGS: FlagSpec[] = TRAIN_FLAGS.flatMap((f) =>
   f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"), ENGINE_FLAG] : [f],
 );
@@ -88,16 +89,17 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const checkpointDir = flags.string("checkpoint-dir") ?? join(out, "checkpoint");
   const resumeArg = flags.string("resume");
   const found = resumeArg === undefined ? undefined : readCheckpoint(resumeArg);
-  // The engine, chosen once: the native engine runs eq. 4 networks in float64 without hardware
-  // effects on its own threads (--workers); otherwise the WebAssembly engine and worker threads.
+  // The engine, chosen once: the native engine runs eq. 4 networks (float64, or float32 with
+  // --precision float32) without hardware effects on its own threads (--workers); otherwise the
+  // WebAssembly engine and worker threads.
   const workers = flags.number("workers") ?? 1;
   const eq4Only = (Array.isArray(devices) ? devices : [devices]).every((d) => d.model === "eq4");
   const engineChoice = (flags.string("engine") ?? "auto") as EngineChoice;
-  const nativeCan = resolved.precision === "float64" && !resolved.hardware && eq4Only;
+  const nativeCan = !resolved.hardware && eq4Only;
   if (engineChoice === "native" && !nativeCan) {
-    throw new InputError(`--engine native runs float64 networks of eq. 4 devices without hardware effects; this run has ${resolved.precision !== "float64" ? `--precision ${resolved.precision}` : resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
+    throw new InputError(`--engine native runs networks of eq. 4 devices without hardware effects; this run has ${resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
   }
-  const engine = nativeCan ? engineForChoice(engineChoice, workers) : null;
+  const engine = !nativeCan ? null : resolved.precision === "float32" ? engine32ForChoice(engineChoice, workers) : engineForChoice(engineChoice, workers);
   const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };

@@ -1,0 +1,343 @@
+// dynaspin native engine: the float32 (mixed-precision) training engine, src/network/wasm/engine32.as
+// on 16 float32 lanes (AVX-512; 8 on AVX2, 4 on SSE2) with the kernels of sweep32_kernels.h, the
+// matrix products split by output rows over the engine's own threads.
+//
+// Mixed precision as the WebAssembly float32 engine: parameters, batch input, gradients and loss
+// live in float64 (the layout of the float64 native engine, so training treats both alike);
+// `prepare` rounds the parameters to float32 once per batch, `chunk` rounds its samples of the batch
+// input; the per-sample work runs in float32; each gradient entry's sum over a chunk is formed in
+// float32 in an order that does not depend on the vector width and added in float64
+// (sweep32_kernels.h), chunks are added in float64 in src/train/chunks.ts' order. Every sum has a fixed order, so the bits do not depend on the number
+// of threads or the instruction set.
+//
+//   e32Create(k, steps, classes, cap, ldx, threads, isa) → [handle, ArrayBuffer, offsets]
+//     (offsets in doubles of A, B, W, c, par, X, y, g, total, out)
+//   e32Prepare(handle), e32Chunk(handle, lo, len, scale), e32Batch(handle, nb, count, scale)
+#include <cstdlib>
+#include <cstring>
+
+#include "engine_impl.h"
+#include "sweep32.h"
+
+namespace {
+
+constexpr double LOG2E = 1.4426950408889634;
+constexpr int EREGIONS = 10;
+
+size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+template <class T>
+T* alloc(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(T) + 64) != 0) return nullptr;
+  std::memset(p, 0, (n ? n : 1) * sizeof(T) + 64);
+  return static_cast<T*>(p);
+}
+
+template <class F>
+struct Rows {
+  F f;
+  int n, parts;
+  static void call(const void* ctx, int id) {
+    const Rows* j = static_cast<const Rows*>(ctx);
+    int blocks = (j->n + 3) / 4;
+    int r0 = (int)((long)blocks * id / j->parts) * 4, r1 = (int)((long)blocks * (id + 1) / j->parts) * 4;
+    if (r1 > j->n) r1 = j->n;
+    if (r0 < r1) j->f(r0, r1);
+  }
+};
+
+// Rows [0, n) split over the pool's threads in blocks of 4 (each thread a contiguous range), or on
+// this thread when the work is small (below ~4·10^5 multiply–adds a hand-over costs more).
+template <class F>
+void rows(Pool* pool, int n, double work, F f) {
+  if (pool->n == 1 || work < 4e5 || n < 8) {
+    f(0, n);
+    return;
+  }
+  Rows<F> j{f, n, pool->n};
+  Job job{&Rows<F>::call, &j};
+  pool->run(job);
+}
+
+struct Engine32 {
+  const Table32* kt;
+  int k, steps, classes, cap, ldx, cs;
+  size_t nG;
+  double *A, *B, *W, *c, *par, *X, *g, *total, *out;
+  int32_t* y;
+  float *A32 = nullptr, *B32 = nullptr, *W32 = nullptr, *C32 = nullptr, *par32 = nullptr;
+  float *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
+  int kp = 0;
+  Pool* pool = nullptr;
+
+  static size_t sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
+    size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+    size_t sizes[EREGIONS] = {(size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)8 * k, (size_t)k * ldx + 8, ((size_t)ldx + 8 + 1) / 2, nG, nG + 2, 2};
+    size_t o = 0;
+    for (int r = 0; r < EREGIONS; r++) {
+      off[r] = o;
+      o += up8(sizes[r] + 8);
+    }
+    return o;
+  }
+
+  ~Engine32() {
+    delete pool;
+    free(A32), free(B32), free(W32), free(C32), free(par32), free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
+  }
+
+  bool init(int threads) {
+    size_t kc = (size_t)k * cs;
+    A32 = alloc<float>((size_t)steps * k * k), B32 = alloc<float>((size_t)steps * k), W32 = alloc<float>((size_t)classes * k);
+    C32 = alloc<float>(classes), par32 = alloc<float>((size_t)8 * k);
+    P = alloc<float>((steps + 1) * kc), U = alloc<float>(steps * kc), D = alloc<float>(steps * kc), L = alloc<float>((size_t)classes * cs);
+    lam = alloc<float>(kc), lam2 = alloc<float>(kc), gU = alloc<float>(kc);
+    kp = (k + 15) & ~15;
+    XT = alloc<float>((size_t)cs * kp);
+    if (!A32 || !B32 || !W32 || !C32 || !par32 || !P || !U || !D || !L || !lam || !lam2 || !gU || !XT) return false;
+    pool = new Pool(threads);
+    return true;
+  }
+
+  // engine32.as prepare: A, B, W, c as they are; per oscillator the eight kernel values with 2a and
+  // 2b times log2 e.
+  void prepare() {
+    for (size_t e = 0; e < (size_t)steps * k * k; e++) A32[e] = (float)A[e];
+    for (size_t e = 0; e < (size_t)steps * k; e++) B32[e] = (float)B[e];
+    for (size_t e = 0; e < (size_t)classes * k; e++) W32[e] = (float)W[e];
+    for (int q = 0; q < classes; q++) C32[q] = (float)c[q];
+    for (int i = 0; i < k; i++) {
+      const double* src = par + 8 * i;
+      float* dst = par32 + 8 * i;
+      dst[0] = (float)(src[0] * LOG2E);
+      dst[1] = (float)(src[1] * LOG2E);
+      for (int q = 2; q < 8; q++) dst[q] = (float)src[q];
+    }
+  }
+
+  void forward(int n) {
+    const Table32& K = *kt;
+    size_t kc = (size_t)k * cs;
+    double work = (double)k * k * n;
+    for (int t = 0; t < steps; t++) {
+      float* Pt = P + t * kc;
+      float* Ut = U + t * kc;
+      float* Dt = D + t * kc;
+      float* Pn = Pt + kc;
+      const float* At = A32 + (size_t)t * k * k;
+      const float* Bt = B32 + (size_t)t * k;
+      rows(pool, k, work, [&](int r0, int r1) {
+        K.gemm32(r0, r1, k, n, At, k, 1, Bt, Pt, cs, Ut, cs);
+        K.drive32(r0, r1, n, cs, Ut, par32, Pn, Dt);
+      });
+    }
+    K.gemm32(0, classes, k, n, W32, k, 1, C32, P + steps * kc, cs, L, cs);
+  }
+
+  void backward(int n) {
+    const Table32& K = *kt;
+    size_t kc = (size_t)k * cs;
+    double* gA = g;
+    double* gB = g + (size_t)steps * k * k;
+    double* gW = gB + (size_t)steps * k;
+    double* gC = gW + (size_t)classes * k;
+    double work = (double)k * k * n;
+    for (int q = 0; q < classes; q++) gC[q] += K.rowSum32(L + (size_t)q * cs, n);
+    const float* Pn = P + steps * kc;
+    K.transpose32(k, kp, n, Pn, cs, XT);
+    rows(pool, classes, (double)classes * k * n, [&](int r0, int r1) { K.accABt32(r0, r1, k, kp, n, L, cs, XT, gW); });
+    rows(pool, k, (double)classes * k * n, [&](int r0, int r1) { K.gemm32(r0, r1, classes, n, W32, 1, k, nullptr, L, cs, lam, cs); });
+    float* la = lam;
+    float* lb = lam2;
+    for (int t = steps - 1; t >= 0; t--) {
+      const float* Ut = U + t * kc;
+      const float* Dt = D + t * kc;
+      const float* Pt = P + t * kc;
+      const float* lc = la;
+      double* gBt = gB + (size_t)t * k;
+      rows(pool, k, (double)k * n * 4, [&](int r0, int r1) { K.adjoint32(r0, r1, n, cs, lc, Dt, Ut, par32, gU, gBt); });
+      double* gAt = gA + (size_t)t * k * k;
+      K.transpose32(k, kp, n, Pt, cs, XT);
+      rows(pool, k, work, [&](int r0, int r1) { K.accABt32(r0, r1, k, kp, n, gU, cs, XT, gAt); });
+      if (t == 0) break;
+      const float* At = A32 + (size_t)t * k * k;
+      rows(pool, k, work, [&](int r0, int r1) { K.gemm32(r0, r1, k, n, At, 1, k, nullptr, gU, cs, lb, cs); });
+      float* tmp = la;
+      la = lb;
+      lb = tmp;
+    }
+  }
+
+  void chunk(int lo, int len, double scale) {
+    int n = (len + 15) & ~15;
+    for (int j = 0; j < k; j++) {
+      const double* src = X + (size_t)j * ldx + lo;
+      float* dst = P + (size_t)j * cs;
+      int b = 0;
+      for (; b < len; b++) dst[b] = (float)src[b];
+      for (; b < n; b++) dst[b] = 0.0f;
+    }
+    forward(n);
+    kt->softmax32(classes, len, n, cs, L, y + lo, scale, out);
+    std::memset(g, 0, nG * sizeof(double));
+    backward(n);
+  }
+
+  void batch(int nb, int count, double scale) {
+    for (int q = 0; q < count; q++) {
+      int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
+      chunk(lo, hi - lo, scale);
+      if (q == 0) {
+        std::memcpy(total, g, nG * sizeof(double));
+        total[nG] = out[0];
+        total[nG + 1] = out[1];
+      } else {
+        for (size_t e = 0; e < nG; e++) total[e] = total[e] + g[e];
+        total[nG] = total[nG] + out[0];
+        total[nG + 1] = total[nG + 1] + out[1];
+      }
+    }
+  }
+};
+
+struct Handle32 {
+  Engine32* e;
+  napi_ref buffer;
+};
+
+void finalize(napi_env env, void* data, void*) {
+  Handle32* h = static_cast<Handle32*>(data);
+  delete h->e;
+  napi_delete_reference(env, h->buffer);
+  delete h;
+}
+
+#define CHECK(call)                                     \
+  do {                                                  \
+    if ((call) != napi_ok) {                            \
+      napi_throw_error(env, nullptr, "native: " #call); \
+      return nullptr;                                   \
+    }                                                   \
+  } while (0)
+
+Engine32* args(napi_env env, napi_callback_info info, size_t want, double* nums) {
+  napi_value argv[4];
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
+    napi_throw_type_error(env, nullptr, "native: wrong number of arguments");
+    return nullptr;
+  }
+  for (size_t i = 1; i < want; i++) {
+    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "native: expected a number");
+      return nullptr;
+    }
+  }
+  Handle32* h = nullptr;
+  if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->e == nullptr) {
+    napi_throw_type_error(env, nullptr, "native: not a float32 engine handle");
+    return nullptr;
+  }
+  return h->e;
+}
+
+napi_value Create(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  double a[7];
+  size_t argc = 7;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 7) {
+    napi_throw_type_error(env, nullptr, "native: e32Create needs 7 arguments");
+    return nullptr;
+  }
+  for (int i = 0; i < 6; i++) CHECK(napi_get_value_double(env, argv[i], &a[i]));
+  char isa[16] = {0};
+  size_t len = 0;
+  CHECK(napi_get_value_string_utf8(env, argv[6], isa, sizeof isa, &len));
+  int k = (int)a[0], steps = (int)a[1], classes = (int)a[2], cap = (int)a[3], ldx = (int)a[4], threads = (int)a[5];
+  if (k < 1 || steps < 1 || classes < 1 || cap < 1 || ldx < 1 || threads < 1 || threads > 256) {
+    napi_throw_range_error(env, nullptr, "native: bad engine shape");
+    return nullptr;
+  }
+  const Table32* kt = selectTable32(isa);
+  if (kt == nullptr) {
+    napi_throw_error(env, nullptr, "native: this CPU lacks the requested instruction set");
+    return nullptr;
+  }
+  size_t off[EREGIONS];
+  size_t total = Engine32::sharedDoubles(k, steps, classes, ldx, off);
+  void* data = nullptr;
+  napi_value buf;
+  CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
+  double* sh = static_cast<double*>(data);
+  Engine32* e = new Engine32();
+  e->kt = kt, e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx, e->cs = (cap + 15) & ~15;
+  e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+  e->A = sh + off[0], e->B = sh + off[1], e->W = sh + off[2], e->c = sh + off[3], e->par = sh + off[4], e->X = sh + off[5];
+  e->y = reinterpret_cast<int32_t*>(sh + off[6]), e->g = sh + off[7], e->total = sh + off[8], e->out = sh + off[9];
+  if (!e->init(threads)) {
+    delete e;
+    napi_throw_error(env, nullptr, "native: out of memory");
+    return nullptr;
+  }
+  Handle32* h = new Handle32{e, nullptr};
+  CHECK(napi_create_reference(env, buf, 1, &h->buffer));
+  napi_value handle, offs, arr, v;
+  CHECK(napi_create_external(env, h, finalize, nullptr, &handle));
+  CHECK(napi_create_array_with_length(env, EREGIONS, &offs));
+  for (int r = 0; r < EREGIONS; r++) {
+    CHECK(napi_create_double(env, (double)off[r], &v));
+    CHECK(napi_set_element(env, offs, r, v));
+  }
+  CHECK(napi_create_array_with_length(env, 3, &arr));
+  CHECK(napi_set_element(env, arr, 0, handle));
+  CHECK(napi_set_element(env, arr, 1, buf));
+  CHECK(napi_set_element(env, arr, 2, offs));
+  return arr;
+}
+
+napi_value Prepare(napi_env env, napi_callback_info info) {
+  double a[1];
+  Engine32* e = args(env, info, 1, a);
+  if (e) e->prepare();
+  return nullptr;
+}
+
+napi_value Chunk(napi_env env, napi_callback_info info) {
+  double a[4];
+  Engine32* e = args(env, info, 4, a);
+  if (!e) return nullptr;
+  int lo = (int)a[1], len = (int)a[2];
+  if (lo < 0 || len < 1 || len > e->cap || lo + len > e->ldx) {
+    napi_throw_range_error(env, nullptr, "native: chunk out of range");
+    return nullptr;
+  }
+  e->chunk(lo, len, a[3]);
+  return nullptr;
+}
+
+napi_value Batch(napi_env env, napi_callback_info info) {
+  double a[4];
+  Engine32* e = args(env, info, 4, a);
+  if (!e) return nullptr;
+  int nb = (int)a[1], count = (int)a[2];
+  if (nb < 1 || nb > e->ldx || count < 1 || count > nb || (nb + count - 1) / count > e->cap) {
+    napi_throw_range_error(env, nullptr, "native: batch out of range");
+    return nullptr;
+  }
+  e->batch(nb, count, a[3]);
+  return nullptr;
+}
+
+}  // namespace
+
+void registerEngine32(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"e32Create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"e32Prepare", nullptr, Prepare, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"e32Chunk", nullptr, Chunk, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"e32Batch", nullptr, Batch, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
