@@ -64,7 +64,7 @@ interface Goal {
 /** One row of the benchmark: a data set as the user gives it to the CLI. */
 interface Case {
   id: string;
-  group: "paper" | "depth" | "2-D" | "tabular" | "MNIST";
+  group: "paper" | "depth" | "presets" | "2-D" | "tabular" | "MNIST";
   label: string;
   /** The data arguments of `dynaspin train` (besides --seed and --split-seed). */
   args: string[];
@@ -106,6 +106,13 @@ function cases(csvDir: string): Case[] {
     { id: "digits-n2", group: "depth", label: "digits, n = 2", args: ["--task", "digits", "--steps", "2"], source: task("digits"), goal: {}, slow: true },
     { id: "digits-n8", group: "depth", label: "digits, n = 8", args: ["--task", "digits", "--steps", "8"], source: task("digits"), goal: { min: 98 }, slow: true },
   ];
+  // The measured presets (eq. 3, mA and µA, negative threshold) at both ends of n = 4…12; the
+  // paper's device is the spiral rows above.
+  for (const dev of ["hamadeh2012", "zeng2013"] as const) {
+    for (const n of [4, 12]) {
+      out.push({ id: `spiral-${dev}-n${n}`, group: "presets", label: `spiral, ${dev}, n = ${n}`, args: ["--task", "spiral", "--device", dev, "--steps", String(n)], source: task("spiral"), goal: { min: 95 }, ...(n > 4 ? { slow: true } : {}) });
+    }
+  }
   for (const g of GENERATED) {
     const file = join(csvDir, `${g.id}.csv`);
     out.push({ id: g.id, group: "2-D", label: g.label, args: ["--data", file], source: { data: file }, goal: { peer: { name: "svm", slack: 2 } } });
@@ -499,7 +506,7 @@ async function main(): Promise<void> {
   try {
     const all = cases(tmp);
     if (flags.list) {
-      for (const c of all) process.stdout.write(`${c.id.padEnd(14)} ${c.group.padEnd(8)} ${c.label}${c.optIn ? " (opt-in: --mnist)" : ""}${c.slow ? " (not in --quick)" : ""}\n`);
+      for (const c of all) process.stdout.write(`${c.id.padEnd(24)} ${c.group.padEnd(8)} ${c.label}${c.optIn ? " (opt-in: --mnist)" : ""}${c.slow ? " (not in --quick)" : ""}\n`);
       return;
     }
     if (flags.only) {

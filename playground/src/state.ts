@@ -2,7 +2,7 @@
  * The playground's whole UI state, seed included, and its URL form (the hash, so a view can be
  * shared and any static host serves it). Pure: no DOM, usable in tests.
  *
- * `#data=spiral&turns=1&noise=0.04&count=1000&dataSeed=0&test=0.2&device=paper-test&a=4&b=5&Ic=1&Q=2&steps=6&extra=0&lr=0.01&batch=64&epochs=400&restarts=8&seed=0&speed=0&vparam=a&sigma=0&relative=0&t=6`
+ * `#data=spiral&turns=1&noise=0.04&count=1000&dataSeed=0&test=0.2&device=paper-test&a=4&b=5&Ic=1&Q=2&steps=6&extra=0&lr=0.01&batch=64&epochs=2000&restarts=8&seed=0&speed=0&vparam=a&sigma=0&relative=0&t=6`
  *
  * Unknown keys are ignored, and a missing, malformed or out-of-range value falls back to its
  * default (never to a clamped neighbour), so an old or hand-edited link always opens.

@@ -52,7 +52,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
   { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps, 4)})` },
-  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 400, digits 100; --data: an update budget with validation and early stopping, see docs/training.md)" },
+  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 2000, digits 100; --data: an update budget with validation and early stopping, see docs/training.md)" },
   { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data without --epochs: budget of optimiser updates (default 3000)" },
   { name: "validation", type: "number", min: 0, max: 0.5, value: "F", help: "fraction of each class of the training data held out to choose restarts, stop early and keep the best parameters (default 0.2 without --epochs from 200 training rows, else 0)" },
   { name: "patience", type: "integer", min: 0, value: "U", help: "stop after U updates without a better validation score (default max(400, updates/3))" },

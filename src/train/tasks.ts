@@ -11,7 +11,7 @@ export type TaskName = (typeof TASKS)[number];
 
 /** Default training options per task (devices excluded). */
 export const TASK_DEFAULTS: Record<TaskName | "csv", Omit<TrainOptions, "devices">> = {
-  spiral: { oscillators: 2, steps: 6, curriculum: 6, epochs: 400, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 8, init: { spread: 0.5, mixing: 0.5 } },
+  spiral: { oscillators: 2, steps: 6, curriculum: 6, epochs: 2000, batchSize: 64, lr: 0.01, schedule: "cosine", restarts: 8, init: { spread: 0.5, mixing: 0.5 } },
   digits: { steps: 4, epochs: 100, batchSize: 64, lr: 0.0065, schedule: "cosine", restarts: 1, inputNoise: 0.2, init: { spread: 0.5, mixing: 0.5 } },
   // --data: the library's automatic budget (update count, validation split, early stopping, extra oscillators; docs/training.md).
   csv: {},

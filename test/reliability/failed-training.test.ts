@@ -36,6 +36,10 @@ test("the failure rule: no better than ln C, or than the first epoch", () => {
   assert.match(trainingFailureForTest(h([0.6, 0.7]), 0.7, 2, o) ?? "", /no better than chance \(ln 2 = 0\.6931\)/);
   assert.match(trainingFailureForTest(h([0.4, 0.5]), 0.5, 2, o) ?? "", /no better than after the first epoch \(0\.4000\)/);
   assert.equal(trainingFailureForTest(h([0.4]), 0.4, 2, o), null);
+  // A depth curriculum's deep network starts trained: it is judged against the shallow network's first epoch.
+  assert.equal(trainingFailureForTest(h([0.10, 0.12]), 0.11, 2, o, 0.6), null);
+  assert.match(trainingFailureForTest(h([0.10, 0.12]), 0.11, 2, o, 0.11) ?? "", /no better than after the first epoch \(0\.1100\)/);
+  assert.equal(trainingFailureForTest(h([0.4]), 0.5, 2, o, 0.6), null);
 });
 
 test("an epoch that throws leaves the model's devices as they were (variation-aware training swaps them per batch)", () => {

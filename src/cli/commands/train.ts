@@ -174,7 +174,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // A run that learned nothing is a failed computation: its files are kept under a name no reader
   // takes for a trained model, and the command exits 1 with a hint.
-  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved);
+  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   const training = trainingRecord({
     command,
@@ -245,14 +245,18 @@ function epochStatus(m: EpochMetrics): string {
 
 /**
  * Why a finished run counts as failed, or null: its final training loss is no better than chance
- * (ln C, what predicting every class with equal probability scores) or than its first epoch's.
+ * (ln C, what predicting every class with equal probability scores) or than after its first epoch.
+ * @param firstLoss the training loss after the first epoch of the whole training: for a depth
+ *   curriculum that of the shallow network trained first (the deep network starts trained, so its
+ *   own first epoch is no measure of having learned). @default history[0].trainLoss
  */
-export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions): string | null {
+export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number): string | null {
   const chance = Math.log(classes);
   const hint = `try a smaller --lr (now ${o.lr})${o.schedule === "constant" ? " or --schedule cosine" : ""}, or more --epochs (now ${o.epochs})`;
   if (!(finalLoss < chance)) return `final training loss ${finalLoss.toPrecision(4)} is no better than chance (ln ${classes} = ${chance.toFixed(4)}); ${hint}`;
-  if (history.length >= 2 && !(finalLoss < history[0].trainLoss)) {
-    return `final training loss ${finalLoss.toPrecision(4)} is no better than after the first epoch (${history[0].trainLoss.toPrecision(4)}); ${hint}`;
+  const first = firstLoss ?? (history.length >= 2 ? history[0].trainLoss : NaN);
+  if (Number.isFinite(first) && !(finalLoss < first)) {
+    return `final training loss ${finalLoss.toPrecision(4)} is no better than after the first epoch (${first.toPrecision(4)}); ${hint}`;
   }
   return null;
 }
