@@ -11,20 +11,12 @@ import { stratifiedSplit, fitNormalization } from "../../src/data/split.js";
 import { InputError } from "../../src/util/errors.js";
 import { runCli } from "../../src/cli/main.js";
 import { Rng } from "../../src/util/rng.js";
+import { randomEq4Model } from "../helpers/random-model.js";
 import { mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** A model with random parameters in the devices' working range, eq. 4 devices of both polarities. */
-function randomModel(k: number, steps: number, classes: number, rng: Rng): Model {
-  const devices = Array.from({ length: k }, (_, i) => eq4({ a: 4 + 0.1 * i, b: 5 + 0.05 * i, Ic: i % 2 ? -1 : 1, Q: 2 - 0.1 * (i % 3) }));
-  const m = createModel(k, steps, classes, devices);
-  for (let q = 0; q < m.A.length; q++) m.A[q] = (0.5 * rng.normal()) / Math.sqrt(k);
-  for (let q = 0; q < m.B.length; q++) m.B[q] = 1.3 + 0.2 * rng.normal();
-  for (let q = 0; q < m.W.length; q++) m.W[q] = 2 * rng.normal();
-  for (let q = 0; q < m.c.length; q++) m.c[q] = rng.normal();
-  return m;
-}
+const randomModel = randomEq4Model;
 
 /** Float64 reference: ∂(mean loss), summed loss and correct count of nb samples by the plain adjoint. */
 function reference(m: Model, X: Float64Array, y: Int32Array, nb: number) {

@@ -1,7 +1,8 @@
 // The network's step, readout and loss specification (src/network/spec.ts) and every engine
 // against it on the same cases: the TypeScript path of dynamics.ts (with and without the in-place
 // WebAssembly engine), the hardware-aware forward pass with no effects, the float64 and float32
-// batch engines and the native engine's inference. The engines use their own exp, log, eq. 4
+// batch engines, the native engine's inference and the robustness trial (TypeScript and
+// WebAssembly; the native sweep gives the WebAssembly trial's counts, test/sweep/native-sweep.test.ts). The engines use their own exp, log, eq. 4
 // kernels and summation orders, so they agree with the specification to rounding (a stated
 // tolerance per comparison); the float64 engines agree with each other bit for bit
 // (test/network/engines.test.ts).
@@ -16,6 +17,10 @@ import { nativeFactory } from "../../src/node/native-engine.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { eq4Spec } from "../../src/device/eq4.js";
 import { Rng } from "../../src/util/rng.js";
+import { randomEq4Model } from "../helpers/random-model.js";
+import { createFastTrials } from "../../src/sweep/fast-trials.js";
+import { eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE } from "../../src/device/eq4.js";
+import type { Eq4Curve } from "../../src/device/analytic.js";
 
 interface Case {
   k: number;
@@ -33,12 +38,7 @@ const CASES: Case[] = [
 
 function setup(c: Case, seed: number): { m: Model; p0: Float64Array; y: Int32Array } {
   const rng = new Rng(seed);
-  const devices = Array.from({ length: c.k }, (_, i) => eq4({ a: 4 + 0.1 * i, b: 5 + 0.05 * i, Ic: i % 2 ? -1 : 1, Q: 2 - 0.1 * (i % 3) }));
-  const m = createModel(c.k, c.steps, c.classes, devices);
-  for (let q = 0; q < m.A.length; q++) m.A[q] = (0.5 * rng.normal()) / Math.sqrt(c.k);
-  for (let q = 0; q < m.B.length; q++) m.B[q] = 1.3 + 0.2 * rng.normal();
-  for (let q = 0; q < m.W.length; q++) m.W[q] = 2 * rng.normal();
-  for (let q = 0; q < m.c.length; q++) m.c[q] = rng.normal();
+  const m = randomEq4Model(c.k, c.steps, c.classes, rng);
   const p0 = new Float64Array(c.k * c.n).map(() => rng.uniform());
   const y = new Int32Array(c.n).map(() => Math.floor(rng.uniform() * c.classes));
   return { m, p0, y };
@@ -180,6 +180,25 @@ test("every engine's loss, correct count and loss gradient match the loss specif
         const z = Array.from({ length: c.classes }, (_, q) => spec.logits[q * c.n + s]);
         assert.equal(ne.pred[s], lossSpec(z, y[s]).predicted, `k=${c.k} native prediction of sample ${s}`);
       }
+    }
+  }
+});
+
+test("the robustness trial (TypeScript and WebAssembly backends) gives the step specification's p(n) and correct count", () => {
+  for (const c of CASES) {
+    const { m, p0, y } = setup(c, c.k * 13 + c.n);
+    const spec = forwardSpec(m, p0, c.n);
+    const want = specLoss(spec.logits, c.classes, c.n, y, 1);
+    for (const backend of ["ts", "wasm"] as const) {
+      const f = createFastTrials(m, p0, c.n, c.n, y, m.devices.map((d) => d.polarity), backend, 0);
+      m.devices.forEach((d, i) => {
+        const e = d as Eq4Curve;
+        eq4RowParams(e.a, e.b, e.Ic, e.Q, e.P0, f.par, EQ4_PACKED_DRIVE * i);
+        f.par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] = e.polarity;
+      });
+      const correct = f.run();
+      closeBlock(f.state(), f.n8, spec.P[c.steps], c.k, c.n, 1e-13, `k=${c.k} robustness trial (${backend}) p(${c.steps})`);
+      assert.equal(correct, want.correct, `k=${c.k} robustness trial (${backend}) correct count`);
     }
   }
 });
