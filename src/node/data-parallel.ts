@@ -194,7 +194,7 @@ export function startParallelTraining(threads: number, options: ParallelTraining
   if (threads <= 1) return () => undefined;
   if (running !== null) throw new Error("startParallelTraining: already running (stop the running one first)");
   const ex = startSharedExecutor({
-    kind: "chunk", module: import.meta.url, threads: Math.min(threads, SHARED_MAX_THREADS), init: null, spinMs,
+    kind: "chunk", module: import.meta.url, threads: Math.min(threads, SHARED_MAX_THREADS), init: null, spinMs, waitSpinMs: Infinity,
     label: "data-parallel training", unit: "chunk", hint: "train with --workers 1, or rerun",
   });
   running = ex;

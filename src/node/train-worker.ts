@@ -2,8 +2,9 @@
  * Both cores for training and inference: runs the network's three matrix kernels on several
  * threads (this thread plus `workers − 1` worker threads), with the split of `src/train/parallel.ts`
  * so that results are bit-identical for any number of workers. Operands are copied once into a
- * shared arena that every thread reads; each part of a product (the executor's units, claimed by
- * whichever thread is free) writes its own block of outputs there. The threads meet through the
+ * shared arena that every thread reads; each thread computes its own part of a product (the
+ * executor's owned units; this thread takes over the part of a worker not running) and writes its
+ * own block of outputs there. The threads meet through the
  * worker layer's shared-memory executor (`./workers/shared.ts`: no message per call), so the
  * numeric core stays synchronous and unchanged: {@link startParallelKernels} swaps the kernels
  * that `src/kernels/backend.ts` hands to the network, and its return value swaps them back.
@@ -77,7 +78,7 @@ export function startParallelKernels(workers: number, options: ParallelOptions =
   const minMacs = options.minMacs ?? PARALLEL_MIN_MACS;
   const useWasm = kernelBackend() === "wasm";
   const serial: GemmKernels = { ...gemm };
-  const ex = startSharedExecutor<WorkerInit>({ kind: "gemm", module: import.meta.url, threads: workers, init: { useWasm }, label: "parallel kernels", unit: "part", hint: "run with --workers 1, or rerun" });
+  const ex = startSharedExecutor<WorkerInit>({ kind: "gemm", module: import.meta.url, threads: workers, init: { useWasm }, assignment: "owned", label: "parallel kernels", unit: "part", hint: "run with --workers 1, or rerun" });
   const ctrl = ex.words;
   let arena: Float64Array = new Float64Array(0);
   /** Makes the arena hold `n` doubles (a new buffer goes to the workers before the next job). */

@@ -58,8 +58,8 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-function sharedRun(threads: number, fault: 0 | 1 | 2, units = 40): Promise<Float64Array> {
-  const ex = startSharedExecutor({ kind: "fixture-shared", module: FIXTURE, threads, init: null, label: "fixture", unit: "unit", hint: "rerun" });
+function sharedRun(threads: number, fault: 0 | 1 | 2, assignment: "claim" | "owned" = "claim", units = assignment === "owned" ? threads : 40): Promise<Float64Array> {
+  const ex = startSharedExecutor({ kind: "fixture-shared", module: FIXTURE, threads, init: null, label: "fixture", unit: "unit", hint: "rerun", assignment });
   const out = new Float64Array(new SharedArrayBuffer(units * 8));
   ex.broadcast(out.buffer);
   return ex.ready().then(() => {
@@ -85,6 +85,29 @@ function sharedRun(threads: number, fault: 0 | 1 | 2, units = 40): Promise<Float
 test("the shared-memory executor computes every unit once per job, the same for 1, 2 and 3 threads", { timeout: 60_000 }, async () => {
   const want = Float64Array.from({ length: 40 }, (_, u) => u * u + 2);
   for (const threads of [1, 2, 3]) assert.deepEqual(await sharedRun(threads, 0), want, `${threads} threads`);
+});
+
+test("with owned units every unit is computed once per job for 1–3 threads, and the units of workers not yet running are computed here", { timeout: 60_000 }, async () => {
+  for (const threads of [1, 2, 3]) assert.deepEqual(await sharedRun(threads, 0, "owned"), Float64Array.from({ length: threads }, (_, u) => u * u + 2), `${threads} threads`);
+  // Before the workers have loaded: this thread computes every unit at once instead of waiting.
+  const ex = startSharedExecutor({ kind: "fixture-shared", module: FIXTURE, threads: 3, init: null, label: "fixture", assignment: "owned" });
+  try {
+    const out = new Float64Array(new SharedArrayBuffer(3 * 8));
+    ex.broadcast(out.buffer);
+    ex.run(3, { job: () => (u) => void (out[u] = 10 + u) });
+    assert.deepEqual(Array.from(out), [10, 11, 12]);
+    assert.deepEqual(ex.counts(), [3, 0, 0]);
+  } finally {
+    ex.stop();
+  }
+});
+
+test("an owned-unit worker that exits holding its unit ends the run with a ComputationError, not a hang", { timeout: 60_000 }, async () => {
+  await assert.rejects(sharedRun(2, 2, "owned"), (e: unknown) => {
+    assert.ok(e instanceof ComputationError);
+    assert.match(e.message, /^fixture: a worker thread exited while computing a unit \(1 of 2 units unfinished\); rerun$/);
+    return true;
+  });
 });
 
 test("a shared-memory worker whose unit throws ends the run with a ComputationError carrying the worker's message", { timeout: 60_000 }, async () => {

@@ -6,7 +6,9 @@
  *
  * Protocol (an Int32Array over a SharedArrayBuffer): a job is `units` numbered units; every thread,
  * this one included, claims units from a counter and computes them, so a worker that is still
- * waking up or loading only means the others compute more. Claims carry the job's sequence number
+ * waking up or loading only means the others compute more (or, with `assignment: "owned"`, unit t
+ * is thread t's and this thread computes only the units of workers not running: loading or
+ * exited). Claims carry the job's sequence number
  * (high bits of the counter), so a worker that wakes late never takes a unit of a newer job. The
  * job's descriptor lives in the user words ({@link SharedExecutor.words}); larger data (buffers)
  * goes to every worker with {@link SharedExecutor.broadcast}, received before its next job. A worker
@@ -26,12 +28,16 @@ import { inRange } from "../../util/check.js";
 import { startModuleWorker } from "./start.js";
 
 // Control words.
-const SEQ = 0, DONE = 1, NEXT = 2, COUNT = 3, EXIT = 4, READY = 5, DEAD = 6, ERROR = 7, GEN = 8;
-/** Units computed by thread t (this thread: t = 0) since the executor started, at BY_THREAD + t. */
-const BY_THREAD = 16;
+const SEQ = 0, DONE = 1, NEXT = 2, COUNT = 3, EXIT = 4, READY = 5, DEAD = 6, ERROR = 7, GEN = 8, OWNED = 9;
 /** Most threads of one executor (this one included). */
 export const SHARED_MAX_THREADS = 64;
-const USER = BY_THREAD + SHARED_MAX_THREADS;
+/** Units computed by thread t (this thread: t = 0) since the executor started, at BY_THREAD + t. */
+const BY_THREAD = 16;
+/** 1 while worker t runs its loop (0 before it starts and after it exits), at LIVE + t. */
+const LIVE = BY_THREAD + SHARED_MAX_THREADS;
+/** With owned units: 1 once unit u of the current job is taken, at CLAIMED + u. */
+const CLAIMED = LIVE + SHARED_MAX_THREADS;
+const USER = CLAIMED + SHARED_MAX_THREADS;
 /** Job descriptor words available to the client. */
 const USER_WORDS = 32;
 /** A claim is (job tag << TAG_SHIFT) | unit index. */
@@ -72,13 +78,21 @@ function messageOf(e: unknown): string {
 function claimUnits(ctrl: Int32Array, seq: number, thread: number, handler: SharedHandler, fault: boolean, onError: (e: unknown) => void): void {
   const tag = seq & TAG_MASK;
   const count = ctrl[COUNT];
+  const owned = ctrl[OWNED] !== 0;
   let compute: ((unit: number) => void) | null = null;
-  for (;;) {
-    const v = Atomics.load(ctrl, NEXT);
-    if (v >>> TAG_SHIFT !== tag) break;
-    const q = v & (SHARED_MAX_UNITS - 1);
-    if (q >= count) break;
-    if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
+  for (let mine = owned && thread < count; ; mine = false) {
+    let q: number;
+    if (owned) {
+      // Unit t is thread t's (this thread takes over the units of workers not running, see `run`).
+      if (!mine || Atomics.compareExchange(ctrl, CLAIMED + thread, 0, 1) !== 0) break;
+      q = thread;
+    } else {
+      const v = Atomics.load(ctrl, NEXT);
+      if (v >>> TAG_SHIFT !== tag) break;
+      q = v & (SHARED_MAX_UNITS - 1);
+      if (q >= count) break;
+      if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
+    }
     if (fault) process.exit(7);
     try {
       compute ??= handler.job();
@@ -105,6 +119,7 @@ export function serveShared<Init>(kind: string, setup: (init: Init, words: Int32
   // However this thread ends (process.exit, an uncaught error), the main thread sees it without its
   // event loop: it may be waiting in `run` for a unit this thread claimed.
   process.on("exit", () => {
+    Atomics.store(ctrl, LIVE + d.thread, 0);
     if (!Atomics.load(ctrl, EXIT)) Atomics.add(ctrl, DEAD, 1);
   });
   const onError = (e: unknown): void => {
@@ -112,12 +127,16 @@ export function serveShared<Init>(kind: string, setup: (init: Init, words: Int32
   };
   let gen = 0;
   let seen = Atomics.load(ctrl, SEQ);
+  Atomics.store(ctrl, LIVE + d.thread, 1);
   Atomics.add(ctrl, READY, 1);
-  for (;;) {
-    // Poll briefly for the next job, then sleep until one is announced.
-    const t0 = performance.now();
-    while (Atomics.load(ctrl, SEQ) === seen && performance.now() - t0 < d.spinMs);
-    Atomics.wait(ctrl, SEQ, seen);
+  // The first pass looks at the job running as this worker starts (its unit may still be free).
+  for (let first = true; ; first = false) {
+    if (!first) {
+      // Poll briefly for the next job, then sleep until one is announced.
+      const t0 = performance.now();
+      while (Atomics.load(ctrl, SEQ) === seen && performance.now() - t0 < d.spinMs);
+      Atomics.wait(ctrl, SEQ, seen);
+    }
     seen = Atomics.load(ctrl, SEQ);
     if (Atomics.load(ctrl, EXIT)) break;
     const want = Atomics.load(ctrl, GEN);
@@ -145,6 +164,17 @@ export interface SharedExecutorOptions<Init> {
   init: Init;
   /** How long (ms) a worker polls for the next job before sleeping. @default 0 */
   spinMs?: number;
+  /**
+   * How units go to threads: "claim" (any thread takes the next unit; a slow or loading worker only
+   * leaves more to the others) or "owned" (unit t is thread t's, units = threads: each thread
+   * computes its own part, as a product split in fixed blocks wants). @default "claim"
+   */
+  assignment?: "claim" | "owned";
+  /**
+   * How long (ms) this thread polls for the workers' last units before sleeping until they finish:
+   * Infinity for jobs whose tail is one short unit (a batch's chunks), 0 for long parts. @default 0
+   */
+  waitSpinMs?: number;
   /** Starts error messages ("data-parallel training: a worker thread …"). */
   label: string;
   /** What a unit is called in messages. @default "unit" */
@@ -181,8 +211,10 @@ export interface SharedExecutor {
  */
 export function startSharedExecutor<Init>(options: SharedExecutorOptions<Init>): SharedExecutor {
   const spinMs = inRange(options.spinMs ?? 0, 0, 60_000, "spinMs");
+  const waitSpinMs = options.waitSpinMs ?? 0;
   const threads = Math.max(1, Math.min(options.threads, SHARED_MAX_THREADS));
   const ctrl = new Int32Array(new SharedArrayBuffer((USER + USER_WORDS) * 4));
+  ctrl[OWNED] = options.assignment === "owned" ? 1 : 0;
   const workers: Worker[] = [];
   const ports: MessagePort[] = [];
   let exited = 0;
@@ -229,24 +261,45 @@ export function startSharedExecutor<Init>(options: SharedExecutorOptions<Init>):
     },
     run(units, handler) {
       if (stopped) throw new Error(`${options.label}: the executor was stopped`);
+      if (ctrl[OWNED] && units > threads) throw new RangeError(`${options.label}: ${units} owned ${unit}s for ${threads} threads`);
       if (!(units >= 0 && units < SHARED_MAX_UNITS)) throw new RangeError(`${options.label}: ${units} ${unit}s in one job (at most ${SHARED_MAX_UNITS - 1})`);
       ctrl[COUNT] = units;
       Atomics.store(ctrl, ERROR, 0);
       Atomics.store(ctrl, DONE, 0);
+      const owned = ctrl[OWNED] !== 0;
+      if (owned) for (let u = 0; u < units; u++) Atomics.store(ctrl, CLAIMED + u, 0);
       const seq = (Atomics.load(ctrl, SEQ) + 1) | 0;
       // The claim counter carries the new job's tag before the job is announced.
       Atomics.store(ctrl, NEXT, (seq & TAG_MASK) << TAG_SHIFT);
       Atomics.store(ctrl, SEQ, seq);
       Atomics.notify(ctrl, SEQ);
       let mine: { error: unknown } | null = null;
-      claimUnits(ctrl, seq, 0, handler, false, (e) => void (mine ??= { error: e }));
-      // Units still in a worker's hands: at most one each. Spin briefly, then sleep between checks —
+      const onMine = (e: unknown): void => void (mine ??= { error: e });
+      claimUnits(ctrl, seq, 0, handler, false, onMine);
+      /** Owned units of workers not running (still loading, or exited) are computed here. */
+      const takeOver = (): void => {
+        let compute: ((unit: number) => void) | null = null;
+        for (let u = 1; u < units; u++) {
+          if (Atomics.load(ctrl, LIVE + u) !== 0 || Atomics.compareExchange(ctrl, CLAIMED + u, 0, 1) !== 0) continue;
+          try {
+            compute ??= handler.job();
+            compute(u);
+          } catch (e) {
+            onMine(e);
+          }
+          Atomics.add(ctrl, BY_THREAD, 1);
+          Atomics.add(ctrl, DONE, 1);
+        }
+      };
+      if (owned) takeOver();
+      // Units still in a worker's hands: at most one each. Spin (waitSpinMs), then sleep between checks —
       // and give up if a worker died holding one (DONE would stay short forever).
       const t0 = performance.now();
       let stalledAt = -1, stalledSince = 0;
       for (let d = Atomics.load(ctrl, DONE); d < units; d = Atomics.load(ctrl, DONE)) {
-        const now = performance.now();
         if (Atomics.load(ctrl, DEAD) > 0) {
+          if (owned) takeOver();
+          const now = performance.now();
           if (d !== stalledAt) {
             stalledAt = d;
             stalledSince = now;
@@ -255,7 +308,7 @@ export function startSharedExecutor<Init>(options: SharedExecutorOptions<Init>):
             throw new ComputationError(`${options.label}: a worker thread exited while computing a ${unit} (${units - d} of ${units} ${unit}s unfinished); ${options.hint ?? "rerun"}`);
           }
         }
-        if (now - t0 >= spinMs) Atomics.wait(ctrl, DONE, d, 5);
+        if (waitSpinMs !== Infinity && performance.now() - t0 >= waitSpinMs) Atomics.wait(ctrl, DONE, d, 5);
       }
       if (mine !== null) throw (mine as { error: unknown }).error;
       if (Atomics.load(ctrl, ERROR)) throw new ComputationError(`${options.label}: a worker thread failed: ${workerError()}`);
