@@ -73,6 +73,18 @@ export interface DrawResult {
 }
 
 /**
+ * The parameters a variation study varies when the user names none: `a` (the paper's Fig. 4) when
+ * every device is eq. 4, else `Ic` when every device has a critical current (eq. 3, or eq. 3 mixed
+ * with eq. 4), else none (a measured table has no parameters to vary).
+ * @param devices the model's per-oscillator curves.
+ */
+export function defaultVariationParams(devices: readonly DeviceCurve[]): VariationParam[] {
+  if (devices.every((d) => d.model === "eq4")) return ["a"];
+  if (devices.every((d) => (MODEL_PARAMS[d.model] ?? []).includes("Ic"))) return ["Ic"];
+  return [];
+}
+
+/**
  * Validates a variation spec against the base devices.
  * @throws InputError naming the parameter when a device model does not have it (e.g. `a` on eq3,
  *   anything on a table), or for a bad σ / distribution.

@@ -44,6 +44,11 @@ export interface CurveData {
 }
 
 // "current_mA" -> "mA", "power (nW)" -> "nW", "current [µA]" -> "µA", "current" -> "".
+/** Header names (case-insensitive) of a curve file's current column, in order of preference. */
+const CURRENT_NAMES = ["current", "i"] as const;
+/** Header names (case-insensitive) of a curve file's power column, in order of preference. */
+const POWER_NAMES = ["power", "p"] as const;
+
 function headerUnit(cell: string, key: string): string {
   const rest = cell.slice(key.length).trim();
   const m = /^(?:_|\(|\[)?\s*([^)\]]*?)\s*[)\]]?$/.exec(rest);
@@ -53,8 +58,8 @@ function headerUnit(cell: string, key: string): string {
 /**
  * Reads a (current, power) curve from a CSV file.
  *
- * With a header row, the columns are found by name (`current`, `power`, optional `status`;
- * case-insensitive, a unit suffix such as `current_mA` or `power (nW)` is allowed). Without a header
+ * With a header row, the columns are found by name (`current` or `I`, `power` or `P`, optional
+ * `status`; case-insensitive, a unit suffix such as `current_mA` or `power (nW)` is allowed). Without a header
  * (first row numeric) the first two columns are current and power. Blank lines and lines starting
  * with `#` are ignored. Rows whose `status` is not `ok` are skipped.
  * @throws InputError naming the file and line for a missing column or a non-finite value.
@@ -87,19 +92,28 @@ export function readCurveCsv(path: string): CurveData {
       headerSeen = true;
       if (cells.some((c) => c !== "" && !Number.isFinite(Number(c)) && c.toLowerCase() !== "nan")) {
         const names = cells.map((c) => c.toLowerCase());
-        const find = (key: string) =>
-          names.findIndex((c) => c === key || c.startsWith(key + "_") || c.startsWith(key + " ") || c.startsWith(key + "(") || c.startsWith(key + "["));
-        iCur = find("current");
-        iPow = find("power");
-        iStatus = find("status");
+        // A column is found by its name or its symbol, with an optional unit suffix: current_mA,
+        // "power (nW)", I_mA, P[nW]. Returns [column, the name it matched].
+        const find = (keys: readonly string[]): [number, string] => {
+          for (const key of keys) {
+            const i = names.findIndex((c) => c === key || c.startsWith(key + "_") || c.startsWith(key + " ") || c.startsWith(key + "(") || c.startsWith(key + "["));
+            if (i >= 0) return [i, key];
+          }
+          return [-1, ""];
+        };
+        const [ic, curKey] = find(CURRENT_NAMES);
+        const [ip, powKey] = find(POWER_NAMES);
+        iCur = ic;
+        iPow = ip;
+        iStatus = find(["status"])[0];
         if (iCur < 0 || iPow < 0) {
           throw new InputError(
-            `${path}: line ${ln + 1}: header must name columns current and power (got ${cells.map((c) => JSON.stringify(c)).join(", ")})`,
+            `${path}: line ${ln + 1}: header must name a current column (${CURRENT_NAMES.join(", ")}) and a power column (${POWER_NAMES.join(", ")}), each optionally with a unit such as current_mA or P_nW (got ${cells.map((c) => JSON.stringify(c)).join(", ")})`,
           );
         }
         headerCells = cells.length;
-        currentUnit = headerUnit(cells[iCur], "current");
-        powerUnit = headerUnit(cells[iPow], "power");
+        currentUnit = headerUnit(cells[iCur], curKey);
+        powerUnit = headerUnit(cells[iPow], powKey);
         continue;
       }
     }

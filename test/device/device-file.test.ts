@@ -86,9 +86,17 @@ test("bad device files are refused with one line naming the file and the field",
   fails(() => loadDeviceArg(file("nocsv.json", { model: "table", csv: "missing.csv" })), `${p("missing.csv")}: no such CSV file`);
   file("badrow.csv", "current,power\n1,0.1\n2,abc\n");
   fails(() => loadDeviceArg(file("badcsv.json", { model: "table", csv: "badrow.csv" })), `${p("badrow.csv")}: line 3: power must be a finite number (got "abc")`);
-  file("nohead.csv", "I,P\n1,2\n");
-  fails(() => readCurveCsv(p("nohead.csv")), `${p("nohead.csv")}: line 1: header must name columns current and power (got "I", "P")`);
+  file("nohead.csv", "Ib,Pb\n1,2\n");
+  fails(() => readCurveCsv(p("nohead.csv")), `${p("nohead.csv")}: line 1: header must name a current column (current, i) and a power column (power, p), each optionally with a unit such as current_mA or P_nW (got "Ib", "Pb")`);
   fails(() => loadDeviceArg(file("broken.json", "{ model: eq4 ")), new RegExp(`^${p("broken.json")}: not valid JSON`));
   fails(() => loadDeviceArg(p("absent.json")), `${p("absent.json")}: no such device file`);
   fails(() => loadDeviceArg("hamadeh"), '--device must be a preset (paper-test, hamadeh2012, zeng2013) or a path to a device JSON file (got "hamadeh")');
+});
+
+test("a curve's columns are found by symbol too (I_mA, P (nW)), with their units", () => {
+  const c = readCurveCsv(file("symbols.csv", "index,P (nW),I_mA\n0,0,-1\n1,2.5,-6\n2,4,-8\n"));
+  assert.deepEqual([...c.current], [-1, -6, -8]);
+  assert.deepEqual([...c.power], [0, 2.5, 4]);
+  assert.equal(c.currentUnit, "mA");
+  assert.equal(c.powerUnit, "nW");
 });

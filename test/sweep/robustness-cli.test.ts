@@ -90,3 +90,18 @@ test("bad flags are one-line errors with exit code 2 and write nothing", async (
   }
   assert.ok(!existsSync(join(dir, "bad")));
 });
+
+test("without --param an eq3 model varies Ic (eq3 has no a); a table device is refused before any work", async () => {
+  const json = JSON.parse(stringifyModel(smallSpiral().model)) as Record<string, unknown>;
+  const eq3Path = join(dir, "eq3-model.json");
+  writeFileSync(eq3Path, JSON.stringify({ ...json, device: { model: "eq3", Ic: -1, Q: 0.3 } }));
+  const a = io();
+  assert.equal(await runCli([...base.map((x) => (x === modelPath ? eq3Path : x)), "--workers", "1", "--out", join(dir, "eq3")], a.io), 0, a.err.join(""));
+  assert.deepEqual(JSON.parse(a.out.join("")).params, ["Ic"]);
+  const tablePath = join(dir, "table-model.json");
+  writeFileSync(tablePath, JSON.stringify({ ...json, device: { model: "table", current: [0, 1, 2, 3], power: [0, 0.2, 0.5, 0.6] } }));
+  const b = io();
+  assert.equal(await runCli([...base.map((x) => (x === modelPath ? tablePath : x)), "--workers", "1", "--out", join(dir, "table")], b.io), 2);
+  assert.match(b.err.join(""), /^dynaspin: robustness: .*table-model\.json: its devices \(table\) have no parameters to vary; only eq4 and eq3 devices can vary\n$/);
+  assert.ok(!existsSync(join(dir, "table")));
+});

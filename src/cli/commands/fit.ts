@@ -117,7 +117,7 @@ export const fitCommand: Command = {
   summary: "fit eq. 4 or eq. 3 to a measured power-vs-current curve; write a device file and a Fig. 2b-style figure",
   usage: "dynaspin fit --data curve.csv [--model eq4|eq3] [--out device.json] [--fix Q=0.1] [--bounds a=0:10] [--figure PATH]",
   flags: [
-    { name: "data", type: "string", value: "FILE", help: "CSV with columns current,power (header names; rows with status other than ok are skipped)" },
+    { name: "data", type: "string", value: "FILE", help: "CSV with columns current (or I) and power (or P), found by header name with an optional unit such as current_mA or P_nW; rows with status other than ok are skipped)" },
     { name: "model", type: "string", value: "MODEL", choices: FIT_MODELS, help: "model to fit: eq4 (tanh tail) or eq3 (Slavin–Tiberkevich) (default eq4)" },
     { name: "out", type: "string", value: "FILE", short: "o", help: "write the fitted device JSON here (readable by --device)" },
     { name: "fix", type: "string", value: "NAME=VALUE", repeatable: true, help: "hold a parameter fixed, e.g. --fix Q=0.1 (repeatable)" },

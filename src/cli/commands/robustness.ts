@@ -14,7 +14,7 @@ import { loadSource } from "../../node/tasks.js";
 import { InputError } from "../../util/errors.js";
 import { parseSigmas, parseHardwareArgs } from "../flag-values.js";
 import { resolveRobustnessOptions, checkTestSet, type RobustnessOptions } from "../../sweep/robustness.js";
-import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type VariationDistribution } from "../../device/variation.js";
+import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, defaultVariationParams, type VariationParam, type VariationDistribution } from "../../device/variation.js";
 import { resolveHardware, type Hardware } from "../../network/hardware.js";
 import { robustnessParallel, defaultRobustnessWorkers } from "../../node/robustness-worker.js";
 import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry, readRobustnessFile, robustnessSvg } from "../../node/robustness-files.js";
@@ -29,7 +29,7 @@ const FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   SPLIT_FLAG,
   ALL_FLAG,
-  { name: "param", type: "string", repeatable: true, choices: VARIATION_PARAMS, value: "P", help: "device parameter that varies per oscillator: a, b, Ic, Q (eq3: Ic, Q); repeatable (default a)" },
+  { name: "param", type: "string", repeatable: true, choices: VARIATION_PARAMS, value: "P", help: "device parameter that varies per oscillator: a, b, Ic, Q (eq3: Ic, Q); repeatable (default a for eq. 4 devices, Ic for eq. 3)" },
   { name: "sigma", type: "string", value: "LIST", help: "σ values: START:STOP:STEP or comma list (default 0:1:0.05)" },
   { name: "relative", type: "boolean", help: "σ is relative to each parameter's base value (default absolute)" },
   { name: "distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "normal, lognormal or uniform (default normal)" },
@@ -100,11 +100,14 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const test = modelDataFromFlags(flags, "robustness", model, json, path, source, name).ds;
   checkTestSet(model, test);
   const params = (flags.list("param").map(String) as VariationParam[]);
+  if (params.length === 0 && defaultVariationParams(model.devices).length === 0) {
+    throw new InputError(`robustness: ${path}: its devices (${[...new Set(model.devices.map((d) => d.model))].join(", ")}) have no parameters to vary; only eq4 and eq3 devices can vary`);
+  }
   const trials = flags.number("trials") ?? 10000;
   const shard = shardFromFlags(flags, io.env);
   if (shard && shard.count > trials) throw new InputError(`robustness: ${shard.count} shards for ${trials} trials leaves shards without trials; use at most ${trials} shards`);
   const opts: RobustnessOptions = {
-    params: params.length ? params : ["a"],
+    params: params.length ? params : defaultVariationParams(model.devices),
     sigmas,
     trials,
     seed: flags.number("seed") ?? 0,
