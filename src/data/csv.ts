@@ -239,10 +239,13 @@ class CsvParser {
   private labelList: string[] = [];
   // Per-record scratch, reused.
   private recordLine = 1;
+  /** Whether the caller named the label column (else it is the last one). */
+  private readonly labelGiven: boolean;
 
   constructor(options: CsvChunkOptions) {
     this.file = options.file;
     this.labelOption = options.labelColumn ?? -1;
+    this.labelGiven = options.labelColumn !== undefined;
     this.headerOption = options.header ?? "auto";
     if (typeof this.labelOption === "number" && !Number.isInteger(this.labelOption)) {
       throw new InputError(`${this.file}: label column must be an integer index or a header name (got ${this.labelOption})`);
@@ -261,6 +264,17 @@ class CsvParser {
 
   private fail(msg: string): never {
     throw new InputError(`${this.file}: ${msg}`);
+  }
+
+  /**
+   * A hint for text in a feature column of the first record when the label column was left to its
+   * default (the last column): a column that is text from its first value is most likely the label.
+   */
+  private labelHint(col: number, v: string): string {
+    if (this.labelGiven || this.n > 0 || numberLike(v)) return "";
+    const name = this.hasHeader ? this.names[col] : undefined;
+    const arg = name !== undefined && name !== "" ? (/^[\w.-]+$/.test(name) ? name : JSON.stringify(name)) : String(col);
+    return `; the label is the last column unless named: if column ${col + 1} holds the labels, pass --label-column ${arg} (option labelColumn)`;
   }
 
   private where(col: number): string {
@@ -462,7 +476,7 @@ class CsvParser {
       return;
     }
     const x = parseNumber(v);
-    if (x !== x) this.fail(`${this.where(col)}: ${numberProblem(v)}`);
+    if (x !== x) this.fail(`${this.where(col)}: ${numberProblem(v)}${this.labelHint(col, v)}`);
     this.x[this.n * this.d + (col < this.labelCol ? col : col - 1)] = x;
   }
 

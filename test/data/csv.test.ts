@@ -231,3 +231,16 @@ test("the CSV parser module imports nothing platform-specific", async () => {
   assert.ok(imports.length > 0);
   for (const path of imports) assert.ok(path.startsWith("./") || path.startsWith("../util/"), `platform-free import expected, got ${path}`);
 });
+
+test("text in the first record of a feature column, with the label left to its default, hints --label-column", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dynaspin-csv-hint-"));
+  try {
+    const f = join(dir, "mid.csv");
+    writeFileSync(f, "x1,species,x2\n1,a,2\n3,b,4\n");
+    assert.throws(() => loadCsvDataset(f), (e: unknown) => e instanceof InputError &&
+      e.message === `${f}: row 2, column 2 ("species"): expected a number (got "a"); the label is the last column unless named: if column 2 holds the labels, pass --label-column species (option labelColumn)`);
+    assert.equal(loadCsvDataset(f, { labelColumn: "species" }).n, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -43,7 +43,7 @@ function figureBase(out: string): string {
 
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const paramsPath = flags.string("params");
-  if (!paramsPath) throw new InputError("llg: --params FILE is required (device parameters JSON, or py-cu-py; see README 'Physics (LLG)')");
+  if (!paramsPath) throw new InputError("llg: --params FILE is required (device parameters JSON, or py-cu-py; see docs/devices.md 'Device parameters JSON')");
   const range = flags.string("currents");
   if (!range) throw new InputError("llg: --currents FROM:TO:STEP is required (in the params file's currentUnit, default mA)");
   const out = flags.string("out");
@@ -150,7 +150,7 @@ export const llgCommand: Command = {
   summary: "macrospin LLG sweep: device parameters -> p(I), f(I) CSV and figure",
   usage: "dynaspin llg --params device.json --currents FROM:TO:STEP [--temperature K] [--duration NS] [--dt PS] [--workers N] --out curve.csv",
   flags: [
-    { name: "params", type: "string", value: "FILE", help: "device parameters JSON (SI units; see README 'Physics (LLG)'), or py-cu-py for the built-in preset" },
+    { name: "params", type: "string", value: "FILE", help: "device parameters JSON (SI units; see docs/devices.md 'Device parameters JSON'), or py-cu-py for the built-in preset" },
     { name: "currents", type: "string", value: "FROM:TO:STEP", help: "current range in the params file's currentUnit (default mA), TO included" },
     { name: "temperature", type: "number", value: "K", min: 0, max: 10000, help: "temperature in K (default: params temperature, else 0); > 0 uses stochastic Heun" },
     { name: "duration", type: "number", value: "NS", min: 0, help: "simulated time per current in ns (default 50)" },
