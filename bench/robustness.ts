@@ -27,7 +27,7 @@ import { modelToJson } from "../src/network/io.js";
 import { existsSync } from "node:fs";
 import { parseSigmas } from "../src/cli/flag-values.js";
 import { loadDigits } from "../src/node/tasks.js";
-import type { Model } from "../src/network/model.js";
+import { inputCount, extraInput, type Model } from "../src/network/model.js";
 import type { Dataset } from "../src/data/dataset.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -85,7 +85,9 @@ async function sweepRows(label: string, model: Model, test: Dataset, trials: num
   }
   const p0 = applyNormalization(test.x, test.d, model.normalization!);
   const rows: number[][] = [];
-  for (let i = 0; i < test.n; i++) rows.push(Array.from(p0.subarray(i * model.k, (i + 1) * model.k)));
+  // p(0) of every oscillator: the d normalised features, then the extra oscillators' constant input.
+  const d = inputCount(model), extra = extraInput(model);
+  for (let i = 0; i < test.n; i++) rows.push([...p0.subarray(i * d, (i + 1) * d), ...new Array<number>(model.k - d).fill(extra)]);
   const peer = runPeer({ model: modelToJson(model), p0: rows, y: Array.from(test.y), sigmas, trials, seed: 0, chunk: 2000 });
   // Every engine gives the same counts (tests); the bench checks it on the real workload too.
   for (const t of timed.slice(1)) {
