@@ -2,10 +2,16 @@
 //   info() → { kernels, width, hardwareThreads, api }
 //   create(k, steps, classes, cap, ldx, threads, isa) → [handle, ArrayBuffer, offsets (doubles)]
 //   chunk(handle, lo, len, scale), batch(handle, nb, count, scale), evaluate(handle, lo, len)
+//   optimizer(handle) → ArrayBuffer of Adam's m and v (2·nG doubles, g's layout; made once)
+//   step(handle, nb, count, scale, hyper) → 0, 1 (loss not finite, nothing updated), 2 (a non-finite parameter)
 // The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle keeps
-// it alive. Argument errors throw TypeError (the TypeScript side validates shapes first).
+// it (and the optimizer's) alive. Argument errors throw TypeError or RangeError (the TypeScript side
+// validates shapes first; these checks keep a wrong call from touching memory outside the buffers).
 #include <node_api.h>
 
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "engine_impl.h"
@@ -16,6 +22,9 @@ namespace {
 struct Handle {
   Engine* engine;
   napi_ref buffer;
+  // Adam's moments for step() (optimizer()), or null before the first call.
+  napi_ref optimizer = nullptr;
+  double* mv = nullptr;
 };
 
 #define CHECK(call)                                   \
@@ -26,34 +35,78 @@ struct Handle {
     }                                                 \
   } while (0)
 
-bool argInts(napi_env env, napi_callback_info info, size_t want, napi_value* argv, double* nums, size_t from) {
+// The handle in argv[0] and the numbers argv[1..want) of a call (into nums[1..want)); throws a
+// TypeError and returns null when an argument is missing or of the wrong type.
+Handle* handleArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv, double* nums) {
   size_t argc = want;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
     napi_throw_type_error(env, nullptr, "native: wrong number of arguments");
-    return false;
+    return nullptr;
   }
-  for (size_t i = from; i < want; i++) {
-    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "native: expected a number");
-      return false;
-    }
-  }
-  return true;
-}
-
-Engine* engineOf(napi_env env, napi_value v) {
   Handle* h = nullptr;
-  if (napi_get_value_external(env, v, reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->engine == nullptr) {
+  if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->engine == nullptr) {
     napi_throw_type_error(env, nullptr, "native: not an engine handle");
     return nullptr;
   }
-  return h->engine;
+  for (size_t i = 1; i < want; i++) {
+    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "native: expected a number");
+      return nullptr;
+    }
+  }
+  return h;
+}
+
+// Throws "native: <what> out of range" (RangeError); returns false.
+bool outOfRange(napi_env env, const char* what) {
+  char msg[96];
+  snprintf(msg, sizeof msg, "native: %s out of range", what);
+  napi_throw_range_error(env, nullptr, msg);
+  return false;
+}
+
+// True when every x[i] (i < n) is an integer in [lo[i], hi[i]]; else {@link outOfRange}. Checked
+// before any cast to int (a cast of NaN or of a value beyond int is undefined behaviour).
+bool intsIn(napi_env env, const char* what, int n, const double* x, const double* lo, const double* hi) {
+  for (int i = 0; i < n; i++)
+    if (!(x[i] >= lo[i] && x[i] <= hi[i] && x[i] == std::floor(x[i]))) return outOfRange(env, what);
+  return true;
+}
+
+// A window of samples [lo, lo + len) of engine e's input: 0 ≤ lo, 1 ≤ len ≤ cap, lo + len ≤ ldx.
+bool windowIn(napi_env env, const char* what, const Engine* e, double lo, double len) {
+  const double x[2] = {lo, len}, mn[2] = {0, 1}, mx[2] = {(double)e->ldx - 1, (double)e->cap};
+  if (!intsIn(env, what, 2, x, mn, mx)) return false;
+  return lo + len <= e->ldx || outOfRange(env, what);
+}
+
+// A batch of nb samples in `count` chunks: 1 ≤ nb ≤ ldx, 1 ≤ count ≤ nb, each chunk ≤ cap.
+bool batchIn(napi_env env, const Engine* e, double nb, double count) {
+  const double x[2] = {nb, count}, mn[2] = {1, 1}, mx[2] = {(double)e->ldx, nb};
+  if (!intsIn(env, "batch", 2, x, mn, mx)) return false;
+  return std::ceil(nb / count) <= e->cap || outOfRange(env, "batch");
+}
+
+// A Float64Array argument: its data and length, or null (TypeError thrown).
+double* float64Arg(napi_env env, napi_value v, size_t* len, const char* what) {
+  napi_typedarray_type type;
+  void* data;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &off) != napi_ok || type != napi_float64_array) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "native: %s takes Float64Arrays", what);
+    napi_throw_type_error(env, nullptr, msg);
+    return nullptr;
+  }
+  return static_cast<double*>(data);
 }
 
 void finalizeHandle(napi_env env, void* data, void*) {
   Handle* h = static_cast<Handle*>(data);
   delete h->engine;
   napi_delete_reference(env, h->buffer);
+  if (h->optimizer) napi_delete_reference(env, h->optimizer);
   delete h;
 }
 
@@ -68,7 +121,7 @@ napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_create_int32(env, (int)std::thread::hardware_concurrency(), &v));
   CHECK(napi_set_named_property(env, o, "hardwareThreads", v));
   // The interface version src/node/native-engine.ts expects (a stale build is not used).
-  CHECK(napi_create_int32(env, 3, &v));
+  CHECK(napi_create_int32(env, 4, &v));
   CHECK(napi_set_named_property(env, o, "api", v));
   return o;
 }
@@ -86,14 +139,14 @@ napi_value Create(napi_env env, napi_callback_info info) {
   char isa[16] = {0};
   size_t len = 0;
   CHECK(napi_get_value_string_utf8(env, argv[6], isa, sizeof isa, &len));
+  // k, steps, classes, cap, ldx, threads (sizes below 2^31 elements per region: int indices).
+  const double mn[6] = {1, 1, 1, 1, 1, 1}, mx[6] = {46340, 1e6, 1e6, 1e8, 1e8, 256};
+  if (!intsIn(env, "engine shape", 6, n, mn, mx)) return nullptr;
   int k = (int)n[0], steps = (int)n[1], classes = (int)n[2], cap = (int)n[3], ldx = (int)n[4], threads = (int)n[5];
-  if (k < 1 || steps < 1 || classes < 1 || cap < 1 || ldx < 1 || threads < 1 || threads > 256) {
-    napi_throw_range_error(env, nullptr, "native: bad engine shape");
-    return nullptr;
-  }
   const KernelTable* kt = selectKernels(isa);
   if (kt == nullptr) {
-    napi_throw_error(env, nullptr, "native: this CPU lacks the requested instruction set");
+    // The one refusal src/node/native-engine.ts turns into "not available" (error.code).
+    napi_throw_error(env, "ERR_DYNASPIN_NATIVE_ISA", "native: this CPU lacks the requested instruction set");
     return nullptr;
   }
   size_t off[NREGIONS];
@@ -103,7 +156,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
   CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
   Engine* e = Engine::create(kt, k, steps, classes, cap, ldx, threads, static_cast<double*>(data));
   if (e == nullptr) {
-    napi_throw_error(env, nullptr, "native: out of memory");
+    napi_throw_error(env, "ERR_DYNASPIN_NATIVE_MEMORY", "native: out of memory for the engine's scratch");
     return nullptr;
   }
   Handle* h = new Handle{e, nullptr};
@@ -125,96 +178,125 @@ napi_value Create(napi_env env, napi_callback_info info) {
 napi_value Chunk(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double n[4];
-  if (!argInts(env, info, 4, argv, n, 1)) return nullptr;
-  Engine* e = engineOf(env, argv[0]);
-  if (!e) return nullptr;
-  int lo = (int)n[1], len = (int)n[2];
-  if (lo < 0 || len < 1 || len > e->cap || lo + len > e->ldx) {
-    napi_throw_range_error(env, nullptr, "native: chunk out of range");
-    return nullptr;
-  }
-  e->chunk(lo, len, n[3]);
+  Handle* h = handleArgs(env, info, 4, argv, n);
+  if (!h || !windowIn(env, "chunk", h->engine, n[1], n[2])) return nullptr;
+  h->engine->chunk((int)n[1], (int)n[2], n[3]);
   return nullptr;
 }
 
 napi_value Batch(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double n[4];
-  if (!argInts(env, info, 4, argv, n, 1)) return nullptr;
-  Engine* e = engineOf(env, argv[0]);
-  if (!e) return nullptr;
-  int nb = (int)n[1], count = (int)n[2];
-  if (nb < 1 || nb > e->ldx || count < 1 || (nb + count - 1) / count > e->cap) {
-    napi_throw_range_error(env, nullptr, "native: batch out of range");
-    return nullptr;
-  }
-  e->batch(nb, count, n[3]);
+  Handle* h = handleArgs(env, info, 4, argv, n);
+  if (!h || !batchIn(env, h->engine, n[1], n[2])) return nullptr;
+  h->engine->batch((int)n[1], (int)n[2], n[3]);
   return nullptr;
 }
 
 napi_value Evaluate(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   double n[3];
-  if (!argInts(env, info, 3, argv, n, 1)) return nullptr;
-  Engine* e = engineOf(env, argv[0]);
-  if (!e) return nullptr;
-  int lo = (int)n[1], len = (int)n[2];
-  if (lo < 0 || len < 1 || len > e->cap || lo + len > e->ldx) {
-    napi_throw_range_error(env, nullptr, "native: evaluate out of range");
-    return nullptr;
-  }
-  e->evaluate(lo, len);
+  Handle* h = handleArgs(env, info, 3, argv, n);
+  if (!h || !windowIn(env, "evaluate", h->engine, n[1], n[2])) return nullptr;
+  h->engine->evaluate((int)n[1], (int)n[2]);
   return nullptr;
 }
 
 napi_value Product(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double n[4];
-  if (!argInts(env, info, 4, argv, n, 1)) return nullptr;
-  Engine* e = engineOf(env, argv[0]);
-  if (!e) return nullptr;
-  int which = (int)n[1], nb = (int)n[2], reps = (int)n[3];
-  if (which < 0 || which > 2 || nb < 1 || nb > e->cap || nb > e->ldx || reps < 1) {
-    napi_throw_range_error(env, nullptr, "native: product out of range");
-    return nullptr;
-  }
+  Handle* h = handleArgs(env, info, 4, argv, n);
+  if (!h) return nullptr;
+  Engine* e = h->engine;
+  const double mn[3] = {0, 1, 1}, mx[3] = {2, (double)(e->cap < e->ldx ? e->cap : e->ldx), 1e9};
+  if (!intsIn(env, "product", 3, n + 1, mn, mx)) return nullptr;
   napi_value v;
-  CHECK(napi_create_double(env, e->product(which, nb, reps), &v));
+  CHECK(napi_create_double(env, e->product((int)n[1], (int)n[2], (int)n[3]), &v));
   return v;
 }
 
 // adam(handle, p, g, m, v, [a, c1, c2, b1, b2, eps, shrink]) → true when every updated p is finite.
 napi_value Adam(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
+  double unused[1];
+  Handle* h = handleArgs(env, info, 1, argv, unused);
+  if (!h) return nullptr;
+  size_t argc = 6;
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   if (argc < 6) {
     napi_throw_type_error(env, nullptr, "native: adam needs 6 arguments");
     return nullptr;
   }
-  Engine* e = engineOf(env, argv[0]);
-  if (!e) return nullptr;
   double* arr[5];
   size_t len[5];
-  for (int i = 0; i < 5; i++) {
-    napi_typedarray_type type;
-    void* data;
-    napi_value ab;
-    size_t off;
-    if (napi_get_typedarray_info(env, argv[i + 1], &type, &len[i], &data, &ab, &off) != napi_ok || type != napi_float64_array) {
-      napi_throw_type_error(env, nullptr, "native: adam takes Float64Arrays");
-      return nullptr;
-    }
-    arr[i] = static_cast<double*>(data);
-  }
+  for (int i = 0; i < 5; i++)
+    if (!(arr[i] = float64Arg(env, argv[i + 1], &len[i], "adam"))) return nullptr;
   if (len[1] != len[0] || len[2] != len[0] || len[3] != len[0] || len[4] < 7) {
     napi_throw_range_error(env, nullptr, "native: adam array lengths differ");
     return nullptr;
   }
-  const double* h = arr[4];
-  bool ok = e->adam(len[0], arr[0], arr[1], arr[2], arr[3], h[0], h[1], h[2], h[3], h[4], h[5], h[6]);
+  const double* hy = arr[4];
+  bool ok = h->engine->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6]);
   napi_value v;
   CHECK(napi_get_boolean(env, ok, &v));
+  return v;
+}
+
+// optimizer(handle) → the ArrayBuffer of Adam's m and v that step() updates (zeroed when made).
+napi_value Optimizer(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  double unused[1];
+  Handle* h = handleArgs(env, info, 1, argv, unused);
+  if (!h) return nullptr;
+  napi_value buf;
+  if (h->optimizer) {
+    CHECK(napi_get_reference_value(env, h->optimizer, &buf));
+    return buf;
+  }
+  void* data = nullptr;
+  CHECK(napi_create_arraybuffer(env, 2 * h->engine->nG * sizeof(double), &data, &buf));
+  std::memset(data, 0, 2 * h->engine->nG * sizeof(double));
+  CHECK(napi_create_reference(env, buf, 1, &h->optimizer));
+  h->mv = static_cast<double*>(data);
+  return buf;
+}
+
+// step(handle, nb, count, scale, hyper) → Engine::step's status; hyper = (c1, c2, b1, b2, eps, then
+// per run: q, e0, e1, a, shrink), every run inside its array.
+napi_value Step(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  double n[5];
+  Handle* h = handleArgs(env, info, 4, argv, n);
+  if (!h || !batchIn(env, h->engine, n[1], n[2])) return nullptr;
+  size_t argc = 5;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  size_t len = 0;
+  const double* hy = argc < 5 ? nullptr : float64Arg(env, argv[4], &len, "step");
+  if (!hy) {
+    if (argc < 5) napi_throw_type_error(env, nullptr, "native: step needs 5 arguments");
+    return nullptr;
+  }
+  if (!h->mv) {
+    napi_throw_error(env, nullptr, "native: step before optimizer()");
+    return nullptr;
+  }
+  Engine* e = h->engine;
+  if (len < 5 || (len - 5) % 5 != 0 || (len - 5) / 5 > 1024) {
+    napi_throw_range_error(env, nullptr, "native: step hyper-parameters malformed");
+    return nullptr;
+  }
+  const double sizes[4] = {(double)e->steps * e->k * e->k, (double)e->steps * e->k, (double)e->classes * e->k, (double)e->classes};
+  int runs = (int)((len - 5) / 5);
+  for (int r = 0; r < runs; r++) {
+    const double* u = hy + 5 + 5 * r;
+    const double mn[3] = {0, 0, 0}, mx[3] = {3, 0, 0};
+    if (!intsIn(env, "step run", 1, u, mn, mx)) return nullptr;
+    const double lim = sizes[(int)u[0]], mx2[2] = {lim, lim};
+    if (!intsIn(env, "step run", 2, u + 1, mn, mx2)) return nullptr;
+    if (u[1] > u[2]) return outOfRange(env, "step run"), nullptr;
+  }
+  napi_value v;
+  CHECK(napi_create_int32(env, e->step((int)n[1], (int)n[2], n[3], hy, runs, h->mv), &v));
   return v;
 }
 
@@ -242,6 +324,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"product", nullptr, Product, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"peak", nullptr, Peak, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"optimizer", nullptr, Optimizer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"step", nullptr, Step, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   registerSweep(env, exports);  // sweep.cc

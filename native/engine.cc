@@ -4,6 +4,7 @@
 // (src/network/wasm/engine.as): same chunk order, same sums; threads split outputs, never a sum.
 #include "engine_impl.h"
 
+#include <cmath>
 #include <ctime>
 #include <cstdlib>
 #include <cstring>
@@ -233,12 +234,12 @@ void Engine::chunk(int lo, int len, double scale) {
   backward(P0, ldx, len);
 }
 
-void Engine::batch(int nb, int count, double scale) {
+const double* Engine::batchGradient(int nb, int count, double scale) {
   for (int q = 0; q < count; q++) {
     int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
     chunk(lo, hi - lo, scale);
     if (q == 0) {
-      std::memcpy(total, g, nG * sizeof(double));
+      if (count > 1) std::memcpy(total, g, nG * sizeof(double));
       total[nG] = out[0];
       total[nG + 1] = out[1];
     } else {
@@ -247,6 +248,11 @@ void Engine::batch(int nb, int count, double scale) {
       total[nG + 1] = total[nG + 1] + out[1];
     }
   }
+  return count == 1 ? g : total;
+}
+
+void Engine::batch(int nb, int count, double scale) {
+  if (batchGradient(nb, count, scale) == g) std::memcpy(total, g, nG * sizeof(double));
 }
 
 void Engine::evaluate(int lo, int len) {
@@ -276,28 +282,65 @@ double Engine::product(int which, int nb, int reps) {
 }
 
 namespace {
+// Adam over runs whose elements are numbered one after the other; thread id of `parts` takes the
+// elements [N·id/parts, N·(id + 1)/parts) (boundaries rounded down to 8) of every run they touch.
 struct AdamJob {
   const KernelTable* kt;
+  const AdamRun* runs;
+  int count, parts;
   size_t n;
-  int parts;
-  double *p, *m, *v;
-  const double* g;
-  double a, c1, c2, b1, b2, eps, shrink;
+  double c1, c2, b1, b2, eps;
   bool ok[256];
   static void call(const void* ctx, int id) {
     AdamJob* j = const_cast<AdamJob*>(static_cast<const AdamJob*>(ctx));
-    size_t e0 = j->n * id / j->parts & ~(size_t)7, e1 = id + 1 == j->parts ? j->n : (j->n * (id + 1) / j->parts & ~(size_t)7);
-    j->ok[id] = j->kt->adam(e0, e1, j->p, j->g, j->m, j->v, j->a, j->c1, j->c2, j->b1, j->b2, j->eps, j->shrink);
+    size_t lo = j->n * id / j->parts & ~(size_t)7, hi = id + 1 == j->parts ? j->n : (j->n * (id + 1) / j->parts & ~(size_t)7);
+    bool ok = true;
+    size_t base = 0;
+    for (int r = 0; r < j->count && base < hi; base += j->runs[r].n, r++) {
+      const AdamRun& u = j->runs[r];
+      size_t e0 = lo > base ? lo - base : 0, e1 = hi - base < u.n ? hi - base : u.n;
+      if (e0 < e1) ok = j->kt->adam(e0, e1, u.p, u.g, u.m, u.v, u.a, j->c1, j->c2, j->b1, j->b2, j->eps, u.shrink) && ok;
+    }
+    j->ok[id] = ok;
   }
 };
+
+// Below this many parameters Adam runs on the calling thread (a hand-over costs more).
+constexpr size_t ADAM_SPLIT = 65536;
 }  // namespace
 
 bool Engine::adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink) {
-  if (pool->n == 1 || n < 65536) return kt->adam(0, n, p, g, m, v, a, c1, c2, b1, b2, eps, shrink);
-  AdamJob j{kt, n, pool->n, p, m, v, g, a, c1, c2, b1, b2, eps, shrink, {}};
+  if (pool->n == 1 || n < ADAM_SPLIT) return kt->adam(0, n, p, g, m, v, a, c1, c2, b1, b2, eps, shrink);
+  AdamRun run{p, g, m, v, n, a, shrink};
+  AdamJob j{kt, &run, 1, pool->n, n, c1, c2, b1, b2, eps, {}};
   Job job{&AdamJob::call, &j};
   pool->run(job);
   bool ok = true;
   for (int i = 0; i < pool->n; i++) ok = ok && j.ok[i];
   return ok;
+}
+
+int Engine::step(int nb, int count, double scale, const double* h, int runs, double* mv) {
+  const double* gr = batchGradient(nb, count, scale);
+  if (!std::isfinite(total[nG])) return 1;
+  double* base[4] = {A, B, W, c};
+  size_t at[4] = {0, (size_t)steps * k * k, (size_t)steps * k * k + (size_t)steps * k, (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k};
+  std::vector<AdamRun>& rs = runScratch;
+  rs.clear();
+  size_t n = 0;
+  for (int r = 0; r < runs; r++) {
+    const double* u = h + 5 + 5 * r;
+    int q = (int)u[0];
+    size_t e0 = (size_t)u[1], e1 = (size_t)u[2];
+    size_t o = at[q] + e0;
+    rs.push_back(AdamRun{base[q] + e0, gr + o, mv + o, mv + nG + o, e1 - e0, u[3], u[4]});
+    n += e1 - e0;
+  }
+  AdamJob j{kt, rs.data(), runs, pool->n == 1 || n < ADAM_SPLIT ? 1 : pool->n, n, h[0], h[1], h[2], h[3], h[4], {}};
+  Job job{&AdamJob::call, &j};
+  if (j.parts == 1) AdamJob::call(&j, 0);
+  else pool->run(job);
+  bool ok = true;
+  for (int i = 0; i < j.parts; i++) ok = ok && j.ok[i];
+  return ok ? 0 : 2;
 }

@@ -31,6 +31,15 @@ struct Pool {
   const Job* job = nullptr;
 };
 
+// One array's stretch of an Adam update: elements [0, n) of p, g, m, v with rate a and shrink.
+struct AdamRun {
+  double* p;
+  const double* g;
+  double *m, *v;
+  size_t n;
+  double a, shrink;
+};
+
 // One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
 // labels, gradients) and its own scratch (states, adjoint, transposes), 64-byte aligned.
 // Regions of the shared block: A, B, W, c, par, X, y, g, total, out, pred.
@@ -51,6 +60,13 @@ struct Engine {
   double product(int which, int nb, int reps);
   // One Adam update of n parameters (kernels.h adam), split over the engine's threads when large.
   bool adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink);
+  // One training step with the parameters (A, B, W, c) and Adam's moments resident in the engine:
+  // the batch's gradient as batch() computes it (loss and correct count into total[nG], total[nG + 1]),
+  // then, when the loss is finite, Adam on every run of h = (c1, c2, b1, b2, eps, then per run:
+  // array q (0 A, 1 B, 2 W, 3 c), first entry, end, a, shrink), the moments in mv (m then v, in g's
+  // layout, 2·nG). Returns 0, 1 (loss not finite: nothing updated) or 2 (an updated parameter is
+  // not finite). The caller has checked the runs against the arrays' lengths.
+  int step(int nb, int count, double scale, const double* h, int runs, double* mv);
 
   const KernelTable* kt;
   int k, steps, classes, cap, ldx, cs, kp;
@@ -60,10 +76,14 @@ struct Engine {
   int32_t* pred;
   double *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
   Pool* pool = nullptr;
+  // step()'s runs (reused: no allocation per step once it has grown).
+  std::vector<AdamRun> runScratch;
 
  private:
   void forward(const double* P0, int ld0, int nb, bool withD);
   void backward(const double* P0, int ld0, int nb);
+  // batch() without its final copy: returns where the batch gradient is (g for one chunk, else total).
+  const double* batchGradient(int nb, int count, double scale);
   template <class F>
   void rows(int n, double work, F f);
 };

@@ -153,6 +153,35 @@ export interface BatchEngine extends EngineBase {
   batch(nb: number, count: number, scale: number): void;
   /** The optimiser's update on this engine's kernels and threads, when it has one (see {@link AdamKernel}). */
   adam?: AdamKernel;
+  /**
+   * Training with the parameters and Adam's moments kept in this engine between batches, when it
+   * can ({@link ResidentTraining}; the native engine). Made on first call (it allocates the
+   * moments), the same object afterwards.
+   */
+  resident?(): ResidentTraining;
+}
+
+/**
+ * Whole training steps inside an engine: the parameters (the engine's `A`, `B`, `W`, `c`) and
+ * Adam's first and second moments stay in the engine's memory across batches, so a step copies
+ * nothing in or out; the caller copies them back only when it needs them (`store`: end of an
+ * epoch, a checkpoint, validation). A step is the batch gradient exactly as {@link BatchEngine.batch}
+ * computes it followed by the update of src/train/adam.ts (`Adam.engineStep` writes its constants),
+ * so training gives the same bits as `batch` followed by `Adam.step`.
+ */
+export interface ResidentTraining {
+  /** Copies the parameters (A, B, W, c) and Adam's moments (m, v per array, in the same order) into the engine. */
+  load(params: readonly Float64Array[], m: readonly Float64Array[], v: readonly Float64Array[]): void;
+  /** Copies the engine's parameters and moments back into the given arrays. */
+  store(params: readonly Float64Array[], m: readonly Float64Array[], v: readonly Float64Array[]): void;
+  /**
+   * One step on the batch in X/y (nb samples in `count` chunks of src/train/chunks.ts, softmax
+   * scaled by `scale`): the gradient, its loss and correct count into `total[nG]` and
+   * `total[nG + 1]`, then — when the loss is finite — Adam with the constants `hyper` (see
+   * `Adam.engineStep`). Returns 0, 1 when the loss is not finite (nothing was updated) or 2 when an
+   * updated parameter is not finite. Write the devices' parameters (`par`) first.
+   */
+  step(nb: number, count: number, scale: number, hyper: Float64Array): 0 | 1 | 2;
 }
 
 /**

@@ -15,7 +15,7 @@
 import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { BatchEngine, EngineFactory, InferenceEngine } from "../network/engine.js";
+import type { BatchEngine, EngineFactory, InferenceEngine, ResidentTraining } from "../network/engine.js";
 import { InputError } from "../util/errors.js";
 
 interface Addon {
@@ -27,13 +27,15 @@ interface Addon {
   product(h: object, which: number, nb: number, reps: number): number;
   peak(): { lanes: number; fma: number; mulAdd: number };
   adam(h: object, p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array): boolean;
+  optimizer(h: object): ArrayBuffer;
+  step(h: object, nb: number, count: number, scale: number, hyper: Float64Array): 0 | 1 | 2;
 }
 
 const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
 const STATUS = fileURLToPath(new URL("../../build/native-status.json", import.meta.url));
 
 /** The addon interface this file speaks (native/addon.cc `info().api`). */
-const NATIVE_API = 3;
+const NATIVE_API = 4;
 
 let loaded: { addon: Addon | null; reason: string } | null = null;
 
@@ -41,11 +43,15 @@ function load(): { addon: Addon | null; reason: string } {
   if (loaded) return loaded;
   if (!existsSync(ADDON)) {
     let reason = "not built";
-    try {
-      const st = JSON.parse(readFileSync(STATUS, "utf8")) as { reason?: string };
-      if (st.reason) reason = `not built (${st.reason})`;
-    } catch {
-      // no status file: the install script did not run (e.g. npm ci --ignore-scripts)
+    if (existsSync(STATUS)) {
+      // The install script's record of why (scripts/build-native.mjs); without it the script did
+      // not run (e.g. npm ci --ignore-scripts). An unreadable record is reported, not hidden.
+      try {
+        const st = JSON.parse(readFileSync(STATUS, "utf8")) as { reason?: string };
+        if (st.reason) reason = `not built (${st.reason})`;
+      } catch (e) {
+        reason = `not built (its build record ${STATUS} is unreadable: ${(e as Error).message.split("\n")[0]})`;
+      }
     }
     loaded = { addon: null, reason: `${reason}; run \`npm run build:native\`` };
     return loaded;
@@ -92,7 +98,11 @@ export function nativeFactory(threads = 1, isa: NativeIsa = "auto"): EngineFacto
   };
 }
 
-/** A native {@link BatchEngine}, with `evaluate` for inference; null if the addon refuses (e.g. the CPU lacks `isa`). */
+/**
+ * A native {@link BatchEngine}, with `evaluate` for inference and {@link ResidentTraining}; null
+ * when the CPU lacks the requested `isa` (the one documented refusal); any other failure (out of
+ * memory, a shape the addon refuses) throws.
+ */
 export interface NativeEngine extends BatchEngine, InferenceEngine {
   readonly kind: "native";
   /**
@@ -115,13 +125,41 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
   let made: [object, ArrayBuffer, number[]];
   try {
     made = addon.create(k, steps, classes, cap, Math.max(1, ldx), threads, isa);
-  } catch {
-    return null;
+  } catch (e) {
+    if ((e as { code?: string }).code === "ERR_DYNASPIN_NATIVE_ISA") return null;
+    throw e;
   }
   const [h, buf, off] = made;
   const nG = steps * k * k + steps * k + classes * k + classes;
   const f64 = (r: number, n: number): Float64Array => new Float64Array(buf, off[r] * 8, n);
   const A = f64(0, steps * k * k), B = f64(1, steps * k), W = f64(2, classes * k), c = f64(3, classes);
+  const params = [A, B, W, c];
+  let resident: ResidentTraining | null = null;
+  const makeResident = (): ResidentTraining => {
+    // Adam's m then v in the gradient's layout (∂A, ∂B, ∂W, ∂c back to back).
+    const mv = new Float64Array(addon.optimizer(h), 0, 2 * nG);
+    const part = (base: number): Float64Array[] => {
+      let o = base;
+      return params.map((p) => mv.subarray(o, (o += p.length)));
+    };
+    const m = part(0), v = part(nG);
+    const copy = (from: readonly Float64Array[], to: readonly Float64Array[]): void => {
+      for (let q = 0; q < to.length; q++) to[q].set(from[q].subarray(0, to[q].length));
+    };
+    return {
+      load: (p, mm, vv) => {
+        copy(p, params);
+        copy(mm, m);
+        copy(vv, v);
+      },
+      store: (p, mm, vv) => {
+        copy(params, p);
+        copy(m, mm);
+        copy(v, vv);
+      },
+      step: (nb, count, scale, hyper) => addon.step(h, nb, count, scale, hyper),
+    };
+  };
   return {
     kind: "native", precision: "float64", k, steps, classes, cap, ldx,
     A, B, W, c, par: f64(4, 8 * k), X: f64(5, k * ldx), y: new Int32Array(buf, off[6] * 8, ldx),
@@ -137,6 +175,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     evaluate: (lo, len) => addon.evaluate(h, lo, len),
     product: (which, nb, reps) => addon.product(h, which, nb, reps),
     adam: (p, g, m, v, hyper) => addon.adam(h, p, g, m, v, hyper),
+    resident: () => (resident ??= makeResident()),
   };
 }
 

@@ -29,6 +29,35 @@ export interface AdamState {
   v: Float64Array[];
 }
 
+/**
+ * A stretch of one parameter array with a constant learning-rate scale: array q, entries [e0, e1),
+ * scale. What an engine's update takes instead of a per-entry scale array ({@link scaleRuns}).
+ */
+export type ScaleRun = readonly [q: number, e0: number, e1: number, scale: number];
+
+/**
+ * The learning-rate scales of {@link Adam.step} (per array: one number, or one per entry) as runs
+ * of equal scale, for {@link Adam.engineStep}; compute once per training run (A's per-entry scale
+ * of `updateScales` is two runs).
+ */
+export function scaleRuns(sizes: readonly number[], scales: ReadonlyArray<number | Float64Array>): ScaleRun[] {
+  const runs: ScaleRun[] = [];
+  for (let q = 0; q < sizes.length; q++) {
+    const sq = scales[q];
+    if (typeof sq === "number") {
+      runs.push([q, 0, sizes[q], sq]);
+      continue;
+    }
+    for (let e0 = 0; e0 < sizes[q]; ) {
+      let e1 = e0 + 1;
+      while (e1 < sizes[q] && Object.is(sq[e1], sq[e0])) e1++;
+      runs.push([q, e0, e1, sq[e0]]);
+      e0 = e1;
+    }
+  }
+  return runs;
+}
+
 /** Adam optimiser for a fixed list of parameter arrays. */
 export class Adam {
   readonly beta1: number;
@@ -37,6 +66,8 @@ export class Adam {
   state: AdamState;
   /** Scratch for a kernel's hyper-parameters. */
   private readonly hyper = new Float64Array(7);
+  /** Scratch for {@link Adam.engineStep}'s constants. */
+  private engineHyper = new Float64Array(0);
 
   constructor(sizes: number[], options: AdamOptions = {}) {
     this.beta1 = options.beta1 ?? 0.9;
@@ -88,6 +119,7 @@ export class Adam {
         continue;
       }
       if (shrink !== 1) for (let e = 0; e < p.length; e++) p[e] *= shrink;
+      // (A kernel or engine multiplies by shrink = 1 too: p·1 is p, bit for bit.)
       for (let e = 0; e < p.length; e++) {
         const ge = g[e];
         m[e] = b1 * m[e] + (1 - b1) * ge;
@@ -97,5 +129,33 @@ export class Adam {
       }
     }
     return check === 0;
+  }
+
+  /**
+   * One update run by an engine that holds the parameters, gradients and moments itself
+   * (`ResidentTraining.step` in src/network/engine.ts): writes step t+1's constants — c1, c2, β1,
+   * β2, ε, then per run (q, e0, e1, a = lr·scale, shrink = 1 − a·λ_q, or 1 without decay) — the
+   * values {@link Adam.step} computes, so the engine's update has its bits; calls `run` with them
+   * and counts the step unless `run` returns 1 (nothing was updated). Returns what `run` returned.
+   * The moments in `state` are stale while the engine holds them (the caller stores them back).
+   */
+  engineStep<S extends number>(runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, run: (hyper: Float64Array) => S): S {
+    const st = this.state;
+    const t = st.t + 1;
+    if (this.engineHyper.length !== 5 + 5 * runs.length) this.engineHyper = new Float64Array(5 + 5 * runs.length);
+    const h = this.engineHyper;
+    h[0] = 1 / (1 - powInt(this.beta1, t));
+    h[1] = 1 / (1 - powInt(this.beta2, t));
+    h[2] = this.beta1, h[3] = this.beta2, h[4] = this.eps;
+    for (let r = 0; r < runs.length; r++) {
+      const [q, e0, e1, scale] = runs[r];
+      const a = lr * scale;
+      const o = 5 + 5 * r;
+      h[o] = q, h[o + 1] = e0, h[o + 2] = e1, h[o + 3] = a;
+      h[o + 4] = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+    }
+    const status = run(h);
+    if (status !== 1) st.t = t;
+    return status;
   }
 }

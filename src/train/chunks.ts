@@ -20,7 +20,8 @@
  */
 import { createGradients, type Model, type Gradients } from "../network/model.js";
 import { forward, softmaxCrossEntropy, backward, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
-import type { BatchEngine, Precision } from "../network/engine.js";
+import type { BatchEngine, Precision, ResidentTraining } from "../network/engine.js";
+import type { Adam, ScaleRun } from "./adam.js";
 import { Eq4Curve } from "../device/analytic.js";
 
 /** Largest number of samples in one chunk of a minibatch. @default 128 */
@@ -202,6 +203,26 @@ export function engineBatchGradients(model: Model, en: BatchEngine, nb: number, 
   out.loss = t[o];
   out.correct = t[o + 1];
   return true;
+}
+
+/**
+ * One training step on an engine that keeps the parameters and Adam's moments between batches
+ * ({@link ResidentTraining}, loaded by the caller): writes the devices' parameters, then the batch
+ * gradient of the first nb samples of `en.X` in the chunk order above and Adam's update with
+ * `adam`'s step t+1 constants (`Adam.engineStep`; learning-rate scales as `runs`), all in one
+ * call; `out` receives the summed loss and correct count. The same bits as
+ * {@link engineBatchGradients} followed by `Adam.step`.
+ * @returns 0; 1 when the loss is not finite (nothing updated, the step not counted); 2 when an
+ *   updated parameter is not finite.
+ */
+export function engineTrainStep(model: Model, en: BatchEngine, res: ResidentTraining, nb: number, adam: Adam, runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, out: { loss: number; correct: number }): 0 | 1 | 2 {
+  if (!eq4DriveParams(model, en.par)) throw new TypeError("engineTrainStep: every device must be eq. 4");
+  const count = chunkPlan(nb).count;
+  const status = adam.engineStep(runs, lr, decay, (h) => res.step(nb, count, 1 / nb, h));
+  const t = en.total, o = t.length - 2;
+  out.loss = t[o];
+  out.correct = t[o + 1];
+  return status;
 }
 
 /**

@@ -7,13 +7,13 @@ import type { DeviceCurve } from "../device/curve.js";
 import type { Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, inputCount, extraInput, DEFAULT_EXTRA_P0, type Model, type Gradients } from "../network/model.js";
 import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, type Workspace } from "../network/dynamics.js";
-import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
-import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision } from "../network/engine.js";
+import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, engineTrainStep, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
+import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision, type ResidentTraining } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization, stratifiedSplit } from "../data/split.js";
 import { operatingRange } from "../device/operating.js";
-import { Adam, type AdamState } from "./adam.js";
+import { Adam, scaleRuns, type AdamState, type ScaleRun } from "./adam.js";
 import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
 import { Rng, deriveSeed, type RngState } from "../util/rng.js";
 import { ComputationError, InputError } from "../util/errors.js";
@@ -356,6 +356,14 @@ export class TrainingRun {
   private readonly engine64: BatchEngine | null;
   /** The caller's engine when it runs this model (engine64, or a float32 engine such as the native one): whole batches on its own threads. */
   private readonly ownEngine: BatchEngine | null;
+  /**
+   * engine64's resident training when it has one (the native engine): during an epoch the
+   * parameters and Adam's moments live in the engine, loaded at its start and stored back at its
+   * end (also when it throws), so batches copy nothing; else null.
+   */
+  private readonly resident: ResidentTraining | null;
+  /** The learning-rate scales as runs, for the resident engine's update. */
+  private readonly runs: readonly ScaleRun[];
   /** Which engine computes the training batches, e.g. "native (avx512, 8 float64 lanes, 1 thread)" or "wasm64 (…)". */
   readonly engineLabel: string;
   private readonly evalWs: Workspace;
@@ -456,6 +464,8 @@ export class TrainingRun {
     this.hw = options.hardware ? resolveHardware(options.hardware, "train hardware") : null;
     this.hwState = this.hw ? createHardwareState(model.k, model.steps, cap) : null;
     this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
+    this.resident = this.engine64?.resident?.() ?? null;
+    this.runs = this.resident !== null ? scaleRuns([model.A.length, model.B.length, model.W.length, model.c.length], this.scales) : [];
     this.valSet = val;
     this.valEvery = Math.max(1, Math.round(VALIDATION_INTERVAL / Math.ceil(this.n / cap)));
     // A network that starts from trained steps (a depth curriculum) is itself a candidate: early
@@ -569,7 +579,10 @@ export class TrainingRun {
     let batch = 0;
     // Variation-aware training swaps in drawn devices per batch; they are put back even when the
     // epoch throws (a diverged step), so the model never keeps a random draw.
+    const res = this.resident;
+    const st = this.adam.state;
     try {
+      if (res !== null) res.load(params, st.m, st.v);
       for (let start = 0; start < this.n; start += cap, batch++) {
         const nb = Math.min(cap, this.n - start);
         if (this.hw) {
@@ -598,6 +611,18 @@ export class TrainingRun {
           }
           this.fullBatchLoaded = reuse;
           if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
+          if (res !== null) {
+            // Gradient and update in one engine call; nothing is copied in or out.
+            const status = engineTrainStep(model, this.engine64 as BatchEngine, res, nb, this.adam, this.runs, lr, this.decay, out);
+            this.checkLoss(out.loss, e, batch);
+            lossSum += out.loss;
+            correctSum += out.correct;
+            if (status === 2) {
+              res.store(params, st.m, st.v);
+              throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${st.t}): non-finite parameter ${firstNonFinite(params)} after the update (try a smaller --lr)`);
+            }
+            continue;
+          }
           this.batchGradients(nb, out);
           this.checkLoss(out.loss, e, batch);
         }
@@ -609,6 +634,7 @@ export class TrainingRun {
         }
       }
     } finally {
+      if (res !== null) res.store(params, st.m, st.v);
       if (this.variation) model.devices = this.baseDevices.slice();
     }
     const seconds = (performance.now() - t0) / 1000;

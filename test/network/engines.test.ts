@@ -198,3 +198,31 @@ test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, 
     assert.equal(B.step(pb, bad, [1, 1, 1, 1], 0.01, undefined, en.adam), false);
   }
 });
+
+test("the native addon refuses out-of-range calls with a RangeError naming the call (no memory outside its buffers touched), and only a missing instruction set means 'not available'", () => {
+  if (!nativeStatus().available) return;
+  const f = nativeFactory(1) as EngineFactory;
+  const en = f.create(3, 2, 2, 8, 20) as NativeEngine;
+  const range = (fn: () => unknown, what: string) => assert.throws(fn, (e: Error) => e instanceof RangeError && e.message === `native: ${what} out of range`, what);
+  range(() => en.chunk(-1, 4, 1), "chunk");
+  range(() => en.chunk(0, 9, 1), "chunk");
+  range(() => en.chunk(15, 8, 1), "chunk");
+  range(() => en.chunk(0.5, 4, 1), "chunk");
+  range(() => en.chunk(NaN, 4, 1), "chunk");
+  range(() => en.evaluate(0, 0), "evaluate");
+  range(() => en.batch(21, 3, 1), "batch");
+  range(() => en.batch(20, 2, 1), "batch");
+  range(() => en.batch(20, 0, 1), "batch");
+  range(() => en.product(3 as 0, 4, 1), "product");
+  range(() => f.create(0, 2, 2, 8, 20), "engine shape");
+  range(() => f.create(3, 2, 2, 8, 1e12), "engine shape");
+  const res = en.resident?.();
+  assert.ok(res);
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 19, 0.1, 1])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 4, 0, 1, 0.1, 1])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 1, 3, 2, 0.1, 1])), "step run");
+  assert.throws(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9])), /malformed/);
+  assert.throws(() => res.step(20, 3, 1, [1] as unknown as Float64Array), TypeError);
+  // The documented refusal: an instruction set this CPU lacks (here one that no CPU has) → null.
+  assert.equal(nativeFactory(1, "pdp11" as NativeIsa)?.create(3, 2, 2, 8, 20), null);
+});

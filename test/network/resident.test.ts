@@ -1,0 +1,122 @@
+/**
+ * Resident training (src/network/engine.ts `ResidentTraining`, the native engine): parameters and
+ * Adam's moments stay in the engine across an epoch's batches and are copied back at its end. A
+ * TrainingRun on it must give the bits of the same run on the TypeScript reference (batch gradient,
+ * then src/train/adam.ts' update with A's per-entry learning-rate scale and weight decay) for every
+ * instruction set and thread count — parameters, Adam's moments and step count, losses — and report
+ * divergence as the reference does, with the model holding the same values.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createModel, cloneModel, type Model } from "../../src/network/model.js";
+import { eq4 } from "../../src/device/analytic.js";
+import { TrainingRun, resolveTrainOptions } from "../../src/train/train.js";
+import { scaleRuns } from "../../src/train/adam.js";
+import { nativeFactory, nativeStatus, type NativeIsa } from "../../src/node/native-engine.js";
+import type { EngineFactory } from "../../src/network/engine.js";
+import type { Dataset } from "../../src/data/dataset.js";
+import { Rng } from "../../src/util/rng.js";
+import { ComputationError } from "../../src/util/errors.js";
+
+function data(n: number, d: number, classes: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const x = new Float64Array(n * d).map(() => rng.uniform());
+  const y = new Int32Array(n).map(() => rng.int(classes));
+  for (let r = 0; r < classes; r++) y[r] = r;
+  return { x, y, n, d, classNames: Array.from({ length: classes }, (_, i) => `c${i}`), featureNames: Array.from({ length: d }, (_, i) => `f${i}`) } as unknown as Dataset;
+}
+
+function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
+}
+
+function factories(): EngineFactory[] {
+  const st = nativeStatus();
+  if (!st.available) return [];
+  const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
+  return isas.flatMap((isa) => [1, 2, 3].map((t) => nativeFactory(t, isa) as EngineFactory));
+}
+
+// Minibatches of one chunk and of several (batch 300 = 4 chunks), full batch, weight decay; k = 200
+// (A has 80 000 entries: the engine splits Adam over its threads).
+const CASES = [
+  { k: 5, steps: 3, classes: 3, n: 97, batch: 16, decay: 0.01, epochs: 3 },
+  { k: 13, steps: 2, classes: 4, n: 700, batch: 300, decay: 0, epochs: 2 },
+  { k: 4, steps: 4, classes: 2, n: 90, batch: 0, decay: 0.02, epochs: 4 },
+  { k: 200, steps: 2, classes: 10, n: 130, batch: 64, decay: 0.001, epochs: 2 },
+];
+
+function run(c: (typeof CASES)[number], engine: EngineFactory | null, model: Model, ds: Dataset): TrainingRun {
+  const options = resolveTrainOptions({ steps: c.steps, epochs: c.epochs, batchSize: c.batch, lr: 0.03, schedule: "constant", seed: 5, weightDecay: c.decay, evalEvery: 1 });
+  return new TrainingRun(cloneModel(model), ds, options, 5, undefined, false, engine);
+}
+
+test("resident training on the native engine gives the reference's bits: parameters, Adam's moments, step count, losses (each instruction set, 1–3 threads)", () => {
+  const fs = factories();
+  if (fs.length === 0) return;
+  for (const c of CASES) {
+    const ds = data(c.n, c.k, c.classes, c.k + c.n);
+    const rng = new Rng(c.k);
+    const devices = Array.from({ length: c.k }, (_, i) => eq4({ a: 4 + 0.1 * (i % 5), Ic: i % 3 ? 1 : -1 }));
+    const model = createModel(c.k, c.steps, c.classes, devices);
+    for (const arr of [model.A, model.B, model.W, model.c]) for (let q = 0; q < arr.length; q++) arr[q] = 0.5 * rng.normal() / Math.sqrt(c.k) + (arr === model.B ? 1.2 : 0);
+    const ref = run(c, null, model, ds);
+    const refLoss = Array.from({ length: c.epochs }, () => ref.epoch().trainLoss);
+    for (const f of fs) {
+      const r = run(c, f, model, ds);
+      assert.match(r.engineLabel, /^native/);
+      const tag = `${f.label} k=${c.k} batch=${c.batch}`;
+      for (let e = 0; e < c.epochs; e++) assert.ok(Object.is(r.epoch().trainLoss, refLoss[e]), `${tag} epoch ${e + 1} loss`);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(r.model[key], ref.model[key], `${tag} ${key}`);
+      const a = r.getState().adam, b = ref.getState().adam;
+      assert.equal(a.t, b.t, `${tag} t`);
+      for (let q = 0; q < 4; q++) {
+        sameBits(a.m[q], b.m[q], `${tag} m${q}`);
+        sameBits(a.v[q], b.v[q], `${tag} v${q}`);
+      }
+    }
+  }
+});
+
+test("resident training reports a non-finite loss and a non-finite parameter as the reference does, and the model holds the same values", () => {
+  const fs = factories();
+  if (fs.length === 0) return;
+  const c = { k: 6, steps: 2, classes: 3, n: 40, batch: 8, decay: 0, epochs: 2 };
+  const ds = data(c.n, c.k, c.classes, 3);
+  const model = createModel(c.k, c.steps, c.classes, eq4());
+  model.B.fill(1);
+  // A NaN in the readout makes the loss NaN; readout biases near the largest double with a learning
+  // rate of 1e308 make the update itself overflow while the loss stays finite. Both runs must fail
+  // the same way at the same step.
+  const cases: [string, (m: Model) => void, number][] = [["loss", (m) => (m.W[1] = NaN), 0.03], ["parameter", (m) => m.c.fill(1.7e308), 1e308]];
+  for (const [what, spoil, lr] of cases) {
+    const m = cloneModel(model);
+    spoil(m);
+    const outcome = (engine: EngineFactory | null) => {
+      const options = resolveTrainOptions({ steps: c.steps, epochs: 2, batchSize: c.batch, lr, schedule: "constant", seed: 5, evalEvery: 1 });
+      const r = new TrainingRun(cloneModel(m), ds, options, 5, undefined, false, engine);
+      try {
+        r.epoch();
+        return { message: "no error", r };
+      } catch (e) {
+        assert.ok(e instanceof ComputationError, `${what}: ${String(e)}`);
+        return { message: (e as Error).message, r };
+      }
+    };
+    const ref = outcome(null);
+    assert.match(ref.message, what === "loss" ? /non-finite loss/ : /non-finite parameter/);
+    for (const f of fs.slice(0, 2)) {
+      const got = outcome(f);
+      assert.equal(got.message, ref.message, `${f.label} ${what}`);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(got.r.model[key], ref.r.model[key], `${f.label} ${what} ${key}`);
+      assert.equal(got.r.getState().adam.t, ref.r.getState().adam.t);
+    }
+  }
+});
+
+test("scaleRuns: a per-entry scale becomes runs of equal values, a number one run", () => {
+  const A = new Float64Array([2, 2, 2, 3, 3, 2]);
+  assert.deepEqual(scaleRuns([6, 2, 1], [A, 0.5, 1]), [[0, 0, 3, 2], [0, 3, 5, 3], [0, 5, 6, 2], [1, 0, 2, 0.5], [2, 0, 1, 1]]);
+  assert.deepEqual(scaleRuns([0], [new Float64Array(0)]), []);
+});
