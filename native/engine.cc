@@ -195,10 +195,10 @@ void Engine::backward(const double* P0, int ld0, int nb) {
   // Narrow networks (k < 8) sum ∂A and ∂W without the transpose (same order, same bits).
   const bool narrow = k < 8;
   if (narrow) {
-    K.gemmAccABtNarrow(0, classes, k, nb, L, cs, Pn, cs, gW);
+    K.gemmABtNarrow(0, classes, k, nb, L, cs, Pn, cs, gW);
   } else {
     K.transpose(k, kp, nb, Pn, cs, XT);
-    K.gemmAccABt(0, classes, k, kp, nb, L, cs, XT, gW);
+    K.gemmABt(0, classes, k, kp, nb, L, cs, XT, gW);
   }
   rows(k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, L, cs, lam, cs); });
   double* la = lam;
@@ -212,10 +212,10 @@ void Engine::backward(const double* P0, int ld0, int nb) {
     rows(k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, gU, gB + (size_t)t * k); });
     double* gAt = gA + (size_t)t * k * k;
     if (narrow) {
-      K.gemmAccABtNarrow(0, k, k, nb, gU, cs, Pt, ldp, gAt);
+      K.gemmABtNarrow(0, k, k, nb, gU, cs, Pt, ldp, gAt);
     } else {
       K.transpose(k, kp, nb, Pt, ldp, XT);
-      rows(k, work, [&](int r0, int r1) { K.gemmAccABt(r0, r1, k, kp, nb, gU, cs, XT, gAt); });
+      rows(k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, gU, cs, XT, gAt); });
     }
     if (t == 0) break;
     const double* At = A + (size_t)t * k * k;
@@ -230,7 +230,7 @@ void Engine::chunk(int lo, int len, double scale) {
   const double* P0 = X + lo;
   forward(P0, ldx, len, true);
   kt->softmax(classes, len, cs, L, y + lo, scale, out, nullptr);
-  std::memset(g, 0, nG * sizeof(double));
+  // backward() writes every gradient entry once (0 + its sum): no zeroing pass.
   backward(P0, ldx, len);
 }
 
@@ -272,7 +272,7 @@ double Engine::product(int which, int nb, int reps) {
       rows(k, work, [&](int r0, int r1) { K.gemmBias(r0, r1, k, nbp, A, B, X, ldx, U, cs); });
     } else if (which == 1) {
       K.transpose(k, kp, nb, X, ldx, XT);
-      rows(k, work, [&](int r0, int r1) { K.gemmAccABt(r0, r1, k, kp, nb, U, cs, XT, g); });
+      rows(k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, U, cs, XT, g); });
     } else {
       rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, A, U, cs, lam, cs); });
     }

@@ -11,12 +11,12 @@ struct KernelTable {
   void (*gemmBias)(int r0, int r1, int kk, int nbp, const double* M, const double* bias, const double* X, int ldx, double* out, int ldo);
   void (*gemmAtB)(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo);
   void (*transpose)(int kk, int kkp, int nb, const double* X, int ldx, double* XT);
-  void (*gemmAccABt)(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ldy, const double* XT, double* G);
+  void (*gemmABt)(int r0, int r1, int kk, int kkp, int nb, const double* Y, int ldy, const double* XT, double* G);
   void (*softmax)(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out, int32_t* pred);
   void (*adjointRows)(int r0, int r1, int nb, int nbp, int ld, const double* lam, const double* D, const double* U, const double* par, double* gU, double* gB);
   void (*cSums)(int classes, int nb, int ld, const double* G, double* gC);
   bool (*adam)(size_t e0, size_t e1, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink);
-  void (*gemmAccABtNarrow)(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G);
+  void (*gemmABtNarrow)(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G);
 };
 
 namespace ds_avx512 { extern const KernelTable table; }
