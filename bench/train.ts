@@ -9,7 +9,8 @@
  *
  * Same work: dynaspin writes its initial parameters (after its data-dependent initialisation), the
  * normalised training inputs, the labels, the epoch's batch order, the learning rate (constant
- * schedule) and the per-parameter Adam scales (`parameterScales`) to a setup file the peers read.
+ * schedule) and the per-parameter Adam scales (`updateScales`: A(0)'s, A(t ≥ 1)'s, B, W, c) to a
+ * setup file the peers read.
  * Before timing, each peer runs one epoch from those parameters and its mean minibatch loss and
  * its training loss after the epoch must agree with dynaspin's within 1e-9 (absolute), or the
  * benchmark fails. Inference rows also check the peers' correct-prediction count.
@@ -38,7 +39,7 @@ import { createModel, cloneModel, type Model } from "../src/network/model.js";
 import { createWorkspace } from "../src/network/dynamics.js";
 import { evaluateArrays } from "../src/network/api.js";
 import type { Precision } from "../src/network/engine.js";
-import { TrainingRun, resolveTrainOptions, parameterScales } from "../src/train/train.js";
+import { TrainingRun, resolveTrainOptions, updateScales } from "../src/train/train.js";
 import { Rng } from "../src/util/rng.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
@@ -266,12 +267,23 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
     A: arr(init.A), B: arr(init.B), W: arr(init.W), c: arr(init.c),
     device: { a: device.a, b: device.b, Ic: device.Ic, Q: device.Q, polarity: device.polarity },
     x: arr(applyNormalization(train.x, train.d, norm)), y: arr(train.y), order: arr(order), batch: w.batch,
-    lr: w.lr ?? LR, scales: parameterScales(model.devices),
+    // Adam's per-entry scales as TrainingRun uses them (updateScales): A(0), which multiplies the
+    // inputs, has its own; then A(t ≥ 1), B, W, c. (The peers had the per-array scales of
+    // parameterScales, which A(0) no longer uses: their minibatch epochs disagreed by 0.03.)
+    lr: w.lr ?? LR, ...peerScales(model),
     inferX: w.kind === "infer" ? arr(applyNormalization(infer.x, infer.d, norm)) : [], inferY: w.kind === "infer" ? arr(infer.y) : [],
   };
   const setupPath = join(dir, `setup-${index}.json`);
   writeFileSync(setupPath, JSON.stringify(setup));
   return { run, engine, init, infer, train, setupPath, options };
+}
+
+/** The learning-rate scales the peers apply (bench/peers/*.py): A(0)'s, then A(t ≥ 1), B, W, c. */
+function peerScales(model: Model): { scaleA0: number; scales: number[] } {
+  const [A, b, w, c] = updateScales(model);
+  const kk = model.k * model.k;
+  for (let e = 1; e < A.length; e++) if (A[e] !== A[e < kk ? 0 : kk]) throw new Error("train bench: A's learning-rate scale is not one value for A(0) and one for A(t ≥ 1)");
+  return { scaleA0: A[0], scales: [A.length > kk ? A[kk] : A[0], b, w, c] };
 }
 
 /** dynaspin's reference numbers for the verification epoch (from the initial parameters). */

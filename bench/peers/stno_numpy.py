@@ -47,6 +47,9 @@ class Net:
         self.order = np.array(s["order"], dtype=np.int64)
         self.batch = s["batch"] if s["batch"] > 0 else len(self.y)
         self.lr, self.scales = s["lr"], s["scales"]
+        # Learning rate per entry of A: A(0) (inputs) has its own scale (dynaspin's updateScales).
+        self.aA = np.full((n, 1, 1), self.lr * self.scales[0])
+        self.aA[0] = self.lr * s.get("scaleA0", self.scales[0])
         self.xi = np.array(s["inferX"], dtype=np.float64).reshape(-1, k)
         self.yi = np.array(s["inferY"], dtype=np.int64)
         self.reset()
@@ -113,7 +116,7 @@ class Net:
         c2 = 1.0 / (1.0 - b2 ** self.t)
         for q in range(4):
             p, g, m, v = self.params[q], grads[q], self.m[q], self.v[q]
-            a = self.lr * self.scales[q]
+            a = self.aA if q == 0 else self.lr * self.scales[q]
             m *= b1
             m += (1.0 - b1) * g
             v *= b2

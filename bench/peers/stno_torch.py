@@ -34,20 +34,25 @@ class Net:
         self.order = torch.tensor(s["order"], dtype=torch.int64)
         self.batch = s["batch"] if s["batch"] > 0 else len(self.y)
         self.lr, self.scales = s["lr"], s["scales"]
+        self.scaleA0 = s.get("scaleA0", self.scales[0])
         self.xi = t(s["inferX"]).reshape(-1, k)
         self.yi = torch.tensor(s["inferY"], dtype=torch.int64)
         self.reset()
 
     def reset(self):
-        self.params = [p.clone().requires_grad_(True) for p in (self.A0, self.B0, self.W0, self.c0)]
-        groups = [{"params": [p], "lr": self.lr * sc} for p, sc in zip(self.params, self.scales)]
+        # A(0) (inputs) and A(t >= 1) are separate parameters: A(0) has its own learning-rate
+        # scale (dynaspin's updateScales).
+        first, rest = self.A0[:1].clone(), self.A0[1:].clone()
+        self.params = [p.requires_grad_(True) for p in (first, rest, self.B0.clone(), self.W0.clone(), self.c0.clone())]
+        scales = [self.scaleA0] + list(self.scales)
+        groups = [{"params": [p], "lr": self.lr * sc} for p, sc in zip(self.params, scales) if p.numel() > 0]
         self.opt = torch.optim.Adam(groups, betas=(0.9, 0.999), eps=1e-8)
 
     def logits(self, x):
-        A, B, W, c = self.params
+        A0, Ar, B, W, c = self.params
         p = x
         for t in range(self.steps):
-            u = p @ A[t].T + B[t]
+            u = p @ (A0[0] if t == 0 else Ar[t - 1]).T + B[t]
             I = self.pol * u * u
             p = 0.5 * (1.0 + torch.tanh(self.a * I - self.b)) * ((I - self.Ic) / (I + self.Q * self.Ic))
         return p @ W.T + c
