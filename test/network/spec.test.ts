@@ -1,7 +1,7 @@
 // The network's step, readout and loss specification (src/network/spec.ts) and every engine
 // against it on the same cases: the TypeScript path of dynamics.ts (with and without the in-place
 // WebAssembly engine), the hardware-aware forward pass with no effects, the float64 and float32
-// batch engines, the native engine's inference and the robustness trial (TypeScript and
+// batch engines (WebAssembly and native), the native engine's inference and the robustness trial (TypeScript and
 // WebAssembly; the native sweep gives the WebAssembly trial's counts, test/sweep/native-sweep.test.ts). The engines use their own exp, log, eq. 4
 // kernels and summation orders, so they agree with the specification to rounding (a stated
 // tolerance per comparison); the float64 engines agree with each other bit for bit
@@ -14,6 +14,7 @@ import { createWorkspace, forward, softmaxCrossEntropy, eq4DriveParams } from ".
 import { createEngine, createEngine32, type BatchEngine } from "../../src/network/engine.js";
 import { forwardHardware, createHardwareState, resolveHardware } from "../../src/network/hardware.js";
 import { nativeFactory } from "../../src/node/native-engine.js";
+import { native32Factory } from "../../src/node/native-engine32.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { eq4Spec } from "../../src/device/eq4.js";
 import { Rng } from "../../src/util/rng.js";
@@ -133,7 +134,7 @@ test("every forward path gives the step specification's p(t) and logits (dynamic
   }
 });
 
-test("every engine's loss, correct count and loss gradient match the loss specification (TypeScript, wasm64, wasm32, native)", () => {
+test("every engine's loss, correct count and loss gradient match the loss specification (TypeScript, wasm64, wasm32, native float64 and float32, native inference)", () => {
   for (const c of CASES) {
     const { m, p0, y } = setup(c, c.k * 11 + c.n);
     const spec = forwardSpec(m, p0, c.n);
@@ -155,6 +156,8 @@ test("every engine's loss, correct count and loss gradient match the loss specif
     const batch: [string, BatchEngine | null, number][] = [
       ["wasm64", createEngine(c.k, c.steps, c.classes, c.n, c.n), 1e-13],
       ["wasm32", createEngine32(c.k, c.steps, c.classes, c.n, c.n), 1e-4],
+      ["native", nativeFactory(1)?.create(c.k, c.steps, c.classes, c.n, c.n) ?? null, 1e-13],
+      ["native32", native32Factory(1)?.create(c.k, c.steps, c.classes, c.n, c.n) ?? null, 1e-4],
     ];
     for (const [name, e, tol] of batch) {
       if (e === null) continue;
