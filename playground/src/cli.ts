@@ -20,8 +20,10 @@ export function cliArgs(s: PlaygroundState, csvName = "data.csv"): string[] {
   }
   a.push("--split-seed", String(s.dataSeed), "--test-fraction", String(s.test));
   a.push("--device", s.device === "eq4" || s.device === "eq3" ? CUSTOM_DEVICE_FILE : s.device);
-  a.push("--steps", String(s.steps));
-  a.push("--epochs", String(s.epochs), "--batch", String(s.batch), "--lr", String(s.lr), "--restarts", String(s.restarts), "--seed", String(s.seed));
+  // Fields left at their default are left out, so the library decides them as it does in a terminal.
+  const opt: Array<[string, number | null]> = [["--oscillators", s.osc], ["--steps", s.steps], ["--epochs", s.epochs], ["--batch", s.batch], ["--lr", s.lr], ["--restarts", s.restarts]];
+  for (const [flag, v] of opt) if (v !== null) a.push(flag, String(v));
+  a.push("--seed", String(s.seed));
   return a;
 }
 

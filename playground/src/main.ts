@@ -15,15 +15,14 @@ import {
   figure4,
   networkFigure,
   operatingRange,
-  TASK_DEFAULTS,
   type DeviceSpec,
   type DeviceCurve,
   type EpochMetrics,
 } from "../../src/index.js";
 import { deviceFileJson } from "../../src/device/spec.js";
-import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, DEFAULT_STATE, type PlaygroundState, type DeviceChoice } from "./state.js";
+import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, type PlaygroundState, type DeviceChoice, type OptKey } from "./state.js";
 import { cliArgs, commandLine, CUSTOM_DEVICE_FILE } from "./cli.js";
-import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult } from "./protocol.js";
+import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -81,7 +80,51 @@ function deviceCurve(s: PlaygroundState): DeviceCurve | string {
 
 // ------------------------------------------------------------------ controls ⇄ state
 
-const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "steps", "extra", "lr", "batch", "epochs", "restarts", "seed"] as const;
+const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "osc", "steps", "lr", "batch", "epochs", "restarts", "seed"] as const;
+const isOpt = (k: string): k is OptKey => (OPTIONAL_FIELDS as readonly string[]).includes(k);
+
+/** The plan of the current run when it belongs to the current data (null while none). */
+function currentPlan(): RunPlan | null {
+  return info?.plan ?? null;
+}
+
+/** Placeholder of an empty (default) training field: what the library does for it. */
+function placeholder(k: OptKey): string {
+  const plan = currentPlan();
+  const d = defaultsFor(state.data, info?.d);
+  switch (k) {
+    case "osc":
+      return plan ? String(plan.k) : d.osc === null ? "max(d, 8)" : String(d.osc);
+    case "steps":
+      return String(plan?.steps ?? d.steps);
+    case "lr":
+      return String(plan?.lr ?? d.lr);
+    case "batch":
+      if (d.batch !== null) return String(d.batch);
+      return plan ? `auto: ${plan.batchSize === 0 ? "full" : plan.batchSize}` : "auto";
+    case "epochs":
+      if (d.epochs !== null) return String(d.epochs);
+      return "auto";
+    case "restarts":
+      return String(plan?.restarts ?? d.restarts);
+    case "t":
+      return "";
+  }
+}
+
+/** The budget the library resolved for this run, in words. */
+function budgetText(plan: RunPlan): string {
+  const batches = plan.batchSize === 0 ? `full batch (${plan.fitRows} rows)` : `minibatches of ${plan.batchSize} (${plan.updatesPerEpoch} per epoch of ${plan.fitRows} rows)`;
+  const net = `${plan.k} oscillator${plan.k === 1 ? "" : "s"}${plan.k > plan.inputs ? ` (${plan.inputs} inputs + ${plan.k - plan.inputs} extra starting at p(0) = ${plan.extraP0})` : ""}, n = ${plan.steps} steps, learning rate ${plan.lr}`;
+  const restarts = plan.restarts > 1 ? `${plan.restarts} initialisations tried for ${plan.trialEpochs} epochs each, the best ${plan.valRows ? "validation loss" : "training loss"} kept` : "one initialisation";
+  if (plan.auto) {
+    const val = plan.valRows
+      ? `; ${plan.valRows} validation rows held out of the training split; stops early after ${plan.patience} updates without a better validation loss and keeps the best parameters`
+      : "; no validation split (too few rows): the whole budget, the last parameters kept";
+    return `Automatic budget (library default): ${plan.updates} Adam updates = ${plan.epochs} epochs of ${batches}; ${restarts}${val}. ${net}.`;
+  }
+  return `${plan.epochs} epochs of ${batches}; ${restarts}${plan.valRows ? `; ${plan.valRows} validation rows, best parameters kept` : ""}. ${net}.`;
+}
 
 function writeControls(): void {
   $<HTMLSelectElement>("data").value = state.data;
@@ -90,11 +133,21 @@ function writeControls(): void {
   $<HTMLSelectElement>("speed").value = String(state.speed);
   for (const opt of $<HTMLSelectElement>("vparam").options) opt.disabled = deviceModel(state) === "eq3" && (opt.value === "a" || opt.value === "b");
   $<HTMLInputElement>("relative").checked = state.relative;
-  for (const k of NUMBER_FIELDS) $<HTMLInputElement>(k).value = String(state[k]);
+  for (const k of NUMBER_FIELDS) {
+    const el = $<HTMLInputElement>(k);
+    const v = state[k];
+    el.value = v === null ? "" : String(v);
+    if (isOpt(k)) {
+      el.placeholder = placeholder(k);
+      el.classList.toggle("is-default", v === null);
+    }
+  }
   const t = $<HTMLInputElement>("t");
-  t.max = String(state.steps);
-  t.value = String(state.t);
-  $("t-value").textContent = String(state.t);
+  t.max = String(stepsOf(state));
+  t.value = String(shownStep(state));
+  $("t-value").textContent = String(shownStep(state));
+  const plan = currentPlan();
+  $("budget").textContent = plan ? budgetText(plan) : "";
   const sg = $<HTMLInputElement>("sigma");
   sg.value = String(state.sigma);
   $("sigma-value").textContent = String(state.sigma);
@@ -122,8 +175,8 @@ function notice(text: string, error = false): void {
 /** Applies a new state: URL, controls, and a new run when a data, device or architecture field changed. */
 function setState(next: PlaygroundState, force = false): void {
   const prev = state;
-  // The step slider follows n: it stays on the last step when it was there.
-  if (next.steps !== prev.steps && (prev.t === prev.steps || next.t > next.steps)) next.t = next.steps;
+  // The step slider follows n: it stays on the last step (null) when it was there.
+  if (next.t !== null && next.t >= stepsOf(next)) next.t = null;
   state = next;
   writeUrl();
   writeControls();
@@ -135,7 +188,9 @@ function setState(next: PlaygroundState, force = false): void {
   }
   if (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs) {
     send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs });
-    const what = [prev.lr !== next.lr && `learning rate ${next.lr}`, prev.batch !== next.batch && `batch size ${next.batch || "all"}`, prev.epochs !== next.epochs && `${next.epochs} epochs`].filter(Boolean).join(", ");
+    const plan = currentPlan();
+    const lr = next.lr ?? plan?.lr, batch = next.batch ?? plan?.batchSize, epochs = next.epochs ?? plan?.epochs;
+    const what = [prev.lr !== next.lr && `learning rate ${lr}`, prev.batch !== next.batch && `batch size ${batch || "all"}`, prev.epochs !== next.epochs && `${epochs} epochs`].filter(Boolean).join(", ");
     notice(`Applied live from epoch ${metricsLog.length ? metricsLog[metricsLog.length - 1].epoch : 0}: ${what} (the network keeps training from where it is).`);
   }
   if (prev.speed !== next.speed) send({ type: "speed", epochsPerSecond: next.speed });
@@ -147,13 +202,8 @@ function family(data: PlaygroundState["data"]): "digits" | "csv" | "2d" {
   return data === "digits" || data === "csv" ? data : "2d";
 }
 
-/** Training settings of a task: `dynaspin train`'s defaults for it (TASK_DEFAULTS). */
-function taskSettings(data: PlaygroundState["data"]): Pick<PlaygroundState, "steps" | "epochs" | "restarts" | "lr" | "batch" | "t"> {
-  const f = family(data);
-  const t = TASK_DEFAULTS[f === "2d" ? "spiral" : f];
-  const steps = numberField("steps", t.steps);
-  return { steps, t: steps, epochs: numberField("epochs", t.epochs), restarts: numberField("restarts", t.restarts), lr: numberField("lr", t.lr), batch: numberField("batch", t.batchSize) };
-}
+/** Network and training settings back to the library's defaults for the data (`dynaspin train` without those flags). */
+const DEFAULT_TRAINING: Pick<PlaygroundState, OptKey> = { osc: null, steps: null, lr: null, batch: null, epochs: null, restarts: null, t: null };
 
 function bindControls(): void {
   for (const k of NUMBER_FIELDS) {
@@ -165,7 +215,7 @@ function bindControls(): void {
         el.value = String(state[k]);
         return;
       }
-      const next = { ...state, [k]: r.value };
+      const next = { ...state, [k]: r.value } as PlaygroundState;
       // Editing a parameter of a preset makes it a custom curve of the same model.
       if ((k === "a" || k === "b" || k === "Ic" || k === "Q") && state.device !== "eq4" && state.device !== "eq3") next.device = deviceModel(state);
       setState(next);
@@ -174,7 +224,7 @@ function bindControls(): void {
   $<HTMLSelectElement>("data").addEventListener("change", (ev) => {
     const data = (ev.target as HTMLSelectElement).value as PlaygroundState["data"];
     // Moving between 2-D sets, digits and CSV brings that task's training settings along.
-    const next = family(data) === family(state.data) ? { ...state, data } : { ...state, data, ...taskSettings(data) };
+    const next = family(data) === family(state.data) ? { ...state, data } : { ...state, data, ...DEFAULT_TRAINING };
     setState(next);
   });
   $<HTMLSelectElement>("device").addEventListener("change", (ev) => {
@@ -191,7 +241,10 @@ function bindControls(): void {
   $<HTMLSelectElement>("speed").addEventListener("change", (ev) => setState({ ...state, speed: numberField("speed", (ev.target as HTMLSelectElement).value) }));
   $<HTMLSelectElement>("vparam").addEventListener("change", (ev) => setState({ ...state, vparam: (ev.target as HTMLSelectElement).value as PlaygroundState["vparam"] }));
   $<HTMLInputElement>("relative").addEventListener("change", (ev) => setState({ ...state, relative: (ev.target as HTMLInputElement).checked }));
-  $<HTMLInputElement>("t").addEventListener("input", (ev) => setState({ ...state, t: numberField("t", (ev.target as HTMLInputElement).value) }));
+  $<HTMLInputElement>("t").addEventListener("input", (ev) => {
+    const v = checkField("t", (ev.target as HTMLInputElement).value);
+    setState({ ...state, t: "value" in v ? v.value : null });
+  });
   let sigmaTimer: ReturnType<typeof setTimeout> | null = null;
   $<HTMLInputElement>("sigma").addEventListener("input", (ev) => {
     const v = numberField("sigma", (ev.target as HTMLInputElement).value);
@@ -202,7 +255,7 @@ function bindControls(): void {
   $("start").addEventListener("click", () => {
     if (running) send({ type: "pause" });
     else {
-      if (done) notice(`Continuing: another ${state.epochs} epochs, the cosine schedule stretched over the whole run.`);
+      if (done) notice(`Continuing: another ${state.epochs ?? currentPlan()?.epochs ?? ""} epochs, the cosine schedule stretched over the whole run, without early stopping; at the end the best validation parameters of the whole run are kept again (when there is a validation split).`);
       send({ type: "start" });
     }
   });
@@ -386,7 +439,8 @@ function updateButtons(): void {
 /** A run that ends no better than always answering the most common class learned nothing: say so. */
 function checkFailure(): void {
   const w = $("warning");
-  const last = metricsLog[metricsLog.length - 1];
+  const m = metricsLog[metricsLog.length - 1];
+  const last = snap?.kept ? { testAccuracy: snap.testAccuracy, trainAccuracy: snap.trainAccuracy } : m;
   if (!info || !last || !Number.isFinite(last.testAccuracy)) return;
   const chance = info.majority;
   if (last.testAccuracy <= chance + 0.02 || last.trainAccuracy <= chance + 0.02) {
@@ -405,6 +459,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       runId = m.run;
       phase = m.snapshot.phase;
       if (!hoverNode || hoverNode.osc >= snap.k || hoverNode.step > snap.steps) hoverNode = { osc: 0, step: snap.steps };
+      writeControls();
       $("command").textContent = commandLine(info.args);
       renderAll();
       break;
@@ -430,8 +485,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       running = m.running;
       done = m.done;
       phase = m.phase;
-      const label = m.message === "training" ? `training (${m.epochs} epochs)` : m.message;
+      const label = m.message === "training" ? `training (${m.epochs} epochs${currentPlan()?.auto && currentPlan()!.patience > 0 ? " at most" : ""})` : m.message;
       setStatus(label);
+      if (m.message === "finished" && snap?.kept) notice(keptText(snap.kept, m.epoch));
       updateButtons();
       if (!m.running && /^(paused|finished|imported|chose)/.test(m.message)) {
         requestVariation();
@@ -451,7 +507,8 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     case "imported":
       runId = m.run;
-      adoptImported(m.steps, m.device);
+      if (info) info = { ...info, plan: m.plan };
+      adoptImported(m.steps, m.k, m.device);
       break;
     case "error": {
       const target = lastCommand === "configure" ? "data-error" : lastCommand === "import" ? "model-error" : null;
@@ -467,8 +524,8 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
 worker.onerror = (ev) => setStatus(`worker error: ${ev.message}`, true);
 
 /** Shows an imported model's steps and device in the controls (without restarting the run). */
-function adoptImported(steps: number, device: DeviceSpec | DeviceSpec[]): void {
-  const next = { ...state, steps, t: steps };
+function adoptImported(steps: number, k: number, device: DeviceSpec | DeviceSpec[]): void {
+  const next: PlaygroundState = { ...state, steps, osc: k, t: null };
   if (!Array.isArray(device) && (device.model === "eq4" || device.model === "eq3")) {
     const preset = (Object.keys(PRESETS) as (keyof typeof PRESETS)[]).find((p) => JSON.stringify(PRESETS[p].spec) === JSON.stringify(device));
     next.device = preset ?? (device.model as "eq4" | "eq3");
@@ -482,6 +539,13 @@ function adoptImported(steps: number, device: DeviceSpec | DeviceSpec[]): void {
   sigmaCurve = new Map();
   metricsLog = [];
   renderAll();
+}
+
+/** How the run ended and which parameters it kept (the library's Trainer.finish). */
+function keptText(k: NonNullable<Snapshot["kept"]>, epoch: number): string {
+  const end = k.stoppedEarly ? `Stopped early at epoch ${epoch}: no better validation loss for ${currentPlan()?.patience ?? "?"} updates.` : `Finished ${epoch} epochs.`;
+  if (!k.restored) return `${end} The network shown is the last one (no validation split).`;
+  return `${end} The network shown is the one with the best validation loss (epoch ${k.epoch}: loss ${k.valLoss.toFixed(4)}, validation accuracy ${pct(k.valAccuracy)}), as dynaspin train keeps it; the readouts are its accuracies.`;
 }
 
 function download(name: string, text: string): void {
@@ -505,8 +569,13 @@ function renderReadouts(): void {
   const last = metricsLog[metricsLog.length - 1];
   const epoch = last ? last.epoch : (snap?.epoch ?? 0);
   $("epoch").textContent = phase === "trial" ? `${epoch} (trial)` : String(epoch);
-  const testAcc = last && Number.isFinite(last.testAccuracy) ? last.testAccuracy : (snap?.testAccuracy ?? NaN);
-  const trainAcc = last ? last.trainAccuracy : NaN;
+  const plan = currentPlan();
+  const of = $("of-epochs");
+  of.textContent = !plan ? "" : phase === "trial" ? `of ${plan.trialEpochs} per trial` : snap?.kept ? "(ended)" : `of ${snap && snap.epochs !== plan.epochs ? snap.epochs : plan.epochs}${plan.auto && plan.patience > 0 ? " at most" : ""}`;
+  // Once the run has ended, the readouts are those of the kept network (what the model file holds).
+  const kept = snap?.kept ? snap : null;
+  const testAcc = kept ? kept.testAccuracy : last && Number.isFinite(last.testAccuracy) ? last.testAccuracy : (snap?.testAccuracy ?? NaN);
+  const trainAcc = kept ? kept.trainAccuracy : last ? last.trainAccuracy : NaN;
   const out = $("test-accuracy");
   out.textContent = pct(testAcc);
   out.dataset.value = Number.isFinite(testAcc) ? String(testAcc) : "";
@@ -576,6 +645,8 @@ function renderNetwork(): void {
       classNames: info!.classNames,
       values,
       valueMax: 1,
+      inputs: info!.plan.inputs,
+      extraP0: info!.plan.extraP0,
       highlight: hoverNode ?? undefined,
       width: Math.max(520, Math.min(900, 70 * (s.steps + 2) + 110)),
       title: `${s.phase === "trial" ? "Candidate under trial" : "Network"} at epoch ${s.epoch}${who}`,
@@ -636,10 +707,10 @@ function renderTrajectory(): void {
 }
 
 function renderStates(): void {
-  $("t-value").textContent = String(state.t);
+  $("t-value").textContent = String(shownStep(state));
   if (!snap) return setChart("chart-states", "");
   const s = snap;
-  const t = Math.min(state.t, s.steps);
+  const t = state.t === null ? s.steps : Math.min(state.t, s.steps);
   const N = s.stateN;
   const x = new Float64Array(N), y = new Float64Array(N);
   let lo = Infinity, hi = -Infinity;
@@ -682,14 +753,20 @@ function renderCurves(): void {
   const has = (v: number[]): boolean => v.some(Number.isFinite);
   const trA = metricsLog.map((m) => 100 * m.trainAccuracy), teA = metricsLog.map((m) => 100 * m.testAccuracy);
   const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
-  const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite));
+  // Validation (rows held out of the training split), evaluated every few epochs.
+  const vm = metricsLog.filter((m) => m.valLoss !== undefined && Number.isFinite(m.valLoss));
+  const vEp = vm.map((m) => m.epoch), vA = vm.map((m) => 100 * (m.valAccuracy ?? NaN)), vL = vm.map((m) => m.valLoss as number);
+  const vstyle = vm.length < 30 ? ("linepoints" as const) : ("line" as const);
+  const keptAt = snap?.kept?.restored ? [{ value: snap.kept.epoch, label: `kept (epoch ${snap.kept.epoch})`, color: "#009E73" }] : [];
+  const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite), ...vA.filter(Number.isFinite));
   const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
   const title = phase === "trial" ? "Initialisation under trial" : undefined;
   safe("chart-accuracy", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trA, style }, ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],
+      series: [{ label: "train", x: ep, y: trA, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vA, style: vstyle }] : []), ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],
       x: { label: "Epoch" },
       y: { label: "Accuracy", unit: "%", min: accLo, max: 100 },
+      vlines: keptAt,
       width: 420,
       height: 220,
       title,
@@ -697,9 +774,10 @@ function renderCurves(): void {
   );
   safe("chart-loss", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trL, style }, ...(has(teL) ? [{ label: "test", x: ep, y: teL, style }] : [])],
+      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [{ label: "test", x: ep, y: teL, style }] : [])],
       x: { label: "Epoch" },
       y: { label: "Loss (cross-entropy)" },
+      vlines: keptAt,
       width: 420,
       height: 220,
     }),
@@ -789,9 +867,16 @@ for (const k of NUMBER_FIELDS) {
   if (!el.min) el.min = String(lo);
   if (!el.max) el.max = String(hi);
 }
-// The extra-oscillator control waits for the library's --oscillators option.
-$<HTMLInputElement>("extra").disabled = true;
-void DEFAULT_STATE;
+// Every control's help line is also its label's tooltip; on wide screens the lines fold away
+// behind "Show the help line…" so the controls fit beside the plots.
+for (const help of document.querySelectorAll<HTMLElement>(".controls small.help[id]")) {
+  for (const el of document.querySelectorAll(`[aria-describedby~="${help.id}"]`)) {
+    const label = el.closest("label");
+    if (label && !label.title) label.title = help.textContent ?? "";
+  }
+}
+const helpBox = $<HTMLInputElement>("show-help");
+helpBox.addEventListener("change", () => $("controls").classList.toggle("with-help", helpBox.checked));
 writeUrl();
 writeControls();
 bindControls();

@@ -22,7 +22,8 @@ export type ToWorker =
   | { type: "pause" }
   | { type: "step" }
   | { type: "speed"; epochsPerSecond: number }
-  | { type: "retune"; lr: number; batch: number; epochs: number }
+  /** Live changes; null = back to the run's planned value (the library's default). */
+  | { type: "retune"; lr: number | null; batch: number | null; epochs: number | null }
   | { type: "variation"; param: Varied; sigma: number; relative: boolean; trials: number; seed: number }
   | { type: "trajectory"; index: number }
   | { type: "export" }
@@ -42,6 +43,34 @@ export interface DataInfo {
   points: { x: Float64Array; y: Float64Array; label: Int32Array } | null;
   /** The equivalent `dynaspin train` arguments. */
   args: string[];
+  /** What the library planned for this run (the resolved options of `dynaspin train ARGS`). */
+  plan: RunPlan;
+}
+
+/** The training budget and network the library resolved for a run. */
+export interface RunPlan {
+  /** Oscillators K and how many read a feature (the rest are extra, starting at extraP0). */
+  k: number;
+  inputs: number;
+  extraP0: number;
+  steps: number;
+  /** Epochs of the kept run (with `auto`: planned from the update budget). */
+  epochs: number;
+  /** True when the budget is counted in updates (no --epochs): validation split and early stopping. */
+  auto: boolean;
+  updates: number;
+  /** Adam updates per epoch. */
+  updatesPerEpoch: number;
+  batchSize: number;
+  lr: number;
+  restarts: number;
+  /** Epochs each restart trains before the choice (0 with one restart). */
+  trialEpochs: number;
+  /** Rows the optimiser trains on, and validation rows carved from the training split (0: none). */
+  fitRows: number;
+  valRows: number;
+  /** Early stopping after this many updates without a better validation score (0: off). */
+  patience: number;
 }
 
 /** A view of the network after some epoch. */
@@ -72,6 +101,9 @@ export interface Snapshot {
   confusion: Int32Array;
   trainAccuracy: number;
   testAccuracy: number;
+  /** Set once the run has ended: the library restored the best validation parameters (as
+   * `dynaspin train` saves them); accuracies above are then those of the kept network. */
+  kept: { epoch: number; restored: boolean; stoppedEarly: boolean; valLoss: number; valAccuracy: number } | null;
 }
 
 export interface VariationResult {
@@ -100,5 +132,5 @@ export type FromWorker =
   | { type: "variation-error"; message: string }
   | { type: "trajectory"; index: number; p: Float64Array; k: number; steps: number; predicted: number }
   | { type: "model"; text: string }
-  | { type: "imported"; steps: number; device: DeviceSpec | DeviceSpec[]; run: number }
+  | { type: "imported"; steps: number; k: number; plan: RunPlan; device: DeviceSpec | DeviceSpec[]; run: number }
   | { type: "error"; message: string };

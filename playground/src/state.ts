@@ -2,13 +2,19 @@
  * The playground's whole UI state, seed included, and its URL form (the hash, so a view can be
  * shared and any static host serves it). Pure: no DOM, usable in tests.
  *
- * `#data=spiral&turns=1&noise=0.04&count=1000&dataSeed=0&test=0.2&device=paper-test&a=4&b=5&Ic=1&Q=2&steps=6&extra=0&lr=0.01&batch=64&epochs=2000&restarts=8&seed=0&speed=0&vparam=a&sigma=0&relative=0&t=6`
+ * `#data=circles&turns=1&noise=0.04&count=1000&dataSeed=0&test=0.2&device=paper-test&a=4&b=5&Ic=1&Q=2&seed=0&speed=0&vparam=a&sigma=0&relative=0`
+ *
+ * The network and training fields (oscillators, steps, learning rate, batch size, epochs,
+ * restarts) are null until set: null means the library's default for the data, exactly what
+ * `dynaspin train` does when the flag is left out (for circles, XOR, Gaussians and CSV files the
+ * automatic budget: updates, validation split, early stopping, restarts; see docs/training.md).
+ * Null fields are left out of the URL and of the command line.
  *
  * Unknown keys are ignored, and a missing, malformed or out-of-range value falls back to its
  * default (never to a clamped neighbour), so an old or hand-edited link always opens.
- * The training defaults are `dynaspin train`'s (TASK_DEFAULTS): the page and the CLI train alike.
  */
-import { TASK_DEFAULTS } from "../../src/train/tasks.js";
+import { taskDefaults } from "../../src/cli/train-options.js";
+import { resolveTrainOptions, AUTO_DEFAULTS } from "../../src/train/train.js";
 
 /** Data sets the page offers. */
 export const DATA_SETS = ["spiral", "circles", "xor", "gaussians", "digits", "csv"] as const;
@@ -42,15 +48,18 @@ export interface PlaygroundState {
   b: number;
   Ic: number;
   Q: number;
-  /** Time steps n. */
-  steps: number;
-  /** Oscillators beyond one per input feature (CLI --oscillators; 0 until the library has them). */
-  extra: number;
-  lr: number;
-  /** Minibatch size, 0 = full batch. */
-  batch: number;
-  epochs: number;
-  restarts: number;
+  /** Oscillators K ≥ features (CLI --oscillators); null = the task's default. */
+  osc: number | null;
+  /** Time steps n (CLI --steps); null = the task's default. */
+  steps: number | null;
+  /** CLI --lr; null = the task's default. */
+  lr: number | null;
+  /** Minibatch size, 0 = full batch (CLI --batch); null = the task's default. */
+  batch: number | null;
+  /** CLI --epochs; null = the task's default (for --data and the 2-D sets: the automatic budget). */
+  epochs: number | null;
+  /** CLI --restarts; null = the task's default. */
+  restarts: number | null;
   /** Seed of initialisation, minibatch order and device draws. */
   seed: number;
   /** Epochs per second while training; 0 = as fast as possible. */
@@ -59,11 +68,9 @@ export interface PlaygroundState {
   sigma: number;
   /** σ relative to the parameter's value. */
   relative: boolean;
-  /** Step shown in the state scatter (at most steps). */
-  t: number;
+  /** Step shown in the state scatter; null = the last step n (follows n). */
+  t: number | null;
 }
-
-const CLI = TASK_DEFAULTS.spiral;
 
 export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
   data: "spiral",
@@ -77,24 +84,28 @@ export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
   b: 5,
   Ic: 1,
   Q: 2,
-  steps: CLI.steps ?? 6,
-  extra: 0,
-  lr: CLI.lr ?? 0.01,
-  batch: CLI.batchSize ?? 64,
-  epochs: CLI.epochs ?? 400,
-  restarts: CLI.restarts ?? 1,
+  osc: null,
+  steps: null,
+  lr: null,
+  batch: null,
+  epochs: null,
+  restarts: null,
   seed: 0,
   speed: 0,
   vparam: "a",
   sigma: 0,
   relative: false,
-  t: CLI.steps ?? 6,
+  t: null,
 });
 
 type NumKey = { [K in keyof PlaygroundState]: PlaygroundState[K] extends number ? K : never }[keyof PlaygroundState];
+/** Fields that are null until set (the library's default). */
+export const OPTIONAL_FIELDS = ["osc", "steps", "lr", "batch", "epochs", "restarts", "t"] as const;
+export type OptKey = (typeof OPTIONAL_FIELDS)[number];
+export type FieldKey = NumKey | OptKey;
 
 /** Allowed ranges of the numeric fields: [min, max, integer]. */
-export const LIMITS: Readonly<Record<NumKey, readonly [number, number, boolean]>> = Object.freeze({
+export const LIMITS: Readonly<Record<FieldKey, readonly [number, number, boolean]>> = Object.freeze({
   turns: [0.05, 5, false],
   noise: [0, 1, false],
   count: [20, 5000, true],
@@ -104,11 +115,11 @@ export const LIMITS: Readonly<Record<NumKey, readonly [number, number, boolean]>
   b: [-100, 100, false],
   Ic: [-100, 100, false],
   Q: [-0.99, 100, false],
+  osc: [1, 256, true],
   steps: [1, 32, true],
-  extra: [0, 16, true],
   lr: [1e-5, 1, false],
   batch: [0, 5000, true],
-  epochs: [1, 10000, true],
+  epochs: [1, 100000, true],
   restarts: [1, 16, true],
   seed: [0, 2 ** 32 - 1, true],
   speed: [0, 1000, false],
@@ -117,34 +128,78 @@ export const LIMITS: Readonly<Record<NumKey, readonly [number, number, boolean]>
 });
 
 /** Human names of the numeric fields, for messages. */
-export const FIELD_NAMES: Readonly<Record<NumKey, string>> = Object.freeze({
+export const FIELD_NAMES: Readonly<Record<FieldKey, string>> = Object.freeze({
   turns: "Turns", noise: "Noise", count: "Points", dataSeed: "Data seed", test: "Test share", a: "a", b: "b", Ic: "Ic", Q: "Q",
-  steps: "Steps n", extra: "Extra oscillators", lr: "Learning rate", batch: "Batch size", epochs: "Epochs", restarts: "Restarts",
+  osc: "Oscillators K", steps: "Steps n", lr: "Learning rate", batch: "Batch size", epochs: "Epochs", restarts: "Restarts",
   seed: "Seed", speed: "Speed", sigma: "σ", t: "Step t",
 });
 
+const isOptional = (key: FieldKey): key is OptKey => (OPTIONAL_FIELDS as readonly string[]).includes(key);
+
 /**
  * Checks a numeric field: the value, or a message naming the field and its allowed range when the
- * text is not a number, not an integer where one is needed, or out of range.
+ * text is not a number, not an integer where one is needed, or out of range. An empty text in an
+ * optional field is null (the default).
  */
-export function checkField(key: NumKey, raw: unknown): { value: number } | { error: string } {
+export function checkField(key: FieldKey, raw: unknown): { value: number | null } | { error: string } {
+  if (isOptional(key) && (raw === null || (typeof raw === "string" && raw.trim() === ""))) return { value: null };
   const v = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
   const [lo, hi, int] = LIMITS[key];
-  const what = `${FIELD_NAMES[key]} must be ${int ? "an integer" : "a number"} in ${lo}..${hi}`;
+  const what = `${FIELD_NAMES[key]} must be ${int ? "an integer" : "a number"} in ${lo}..${hi}${isOptional(key) ? ", or empty for the default" : ""}`;
   if (!Number.isFinite(v)) return { error: `${what} (got ${JSON.stringify(String(raw))})` };
   if (int && !Number.isInteger(v)) return { error: `${what} (got ${v})` };
   if (v < lo || v > hi) return { error: `${what} (got ${v})` };
   return { value: v };
 }
 
-/** A numeric field's value, or its default when the value is invalid or out of range. */
+/** A required numeric field's value, or its default when the value is invalid or out of range. */
 export function numberField(key: NumKey, raw: unknown): number {
   const r = checkField(key, raw);
-  return "value" in r ? r.value : DEFAULT_STATE[key];
+  return "value" in r && r.value !== null ? r.value : DEFAULT_STATE[key];
 }
 
 function pick<T extends string>(allowed: readonly T[], raw: string | null, fallback: T): T {
   return raw !== null && (allowed as readonly string[]).includes(raw) ? (raw as T) : fallback;
+}
+
+/** The `dynaspin train` task name of a data set (`csv` for an uploaded file). */
+export function taskName(data: DataSetName): string {
+  return data;
+}
+
+/** What the library does for a field left at its default, for a data set of `features` inputs. */
+export interface TaskDefaults {
+  steps: number;
+  /** Oscillators; null when it depends on the features and they are not known yet. */
+  osc: number | null;
+  lr: number;
+  /** null: the automatic budget decides (full batch up to 1024 training rows, else 64). */
+  batch: number | null;
+  /** null: the automatic budget (updates, validation, early stopping). */
+  epochs: number | null;
+  restarts: number;
+  /** Update budget of the automatic mode (0 with a fixed number of epochs). */
+  updates: number;
+}
+
+/** The library's defaults of a data set's task (`dynaspin train --task T` or `--data`), resolved by the library. */
+export function defaultsFor(data: DataSetName, features?: number): TaskDefaults {
+  const d = taskDefaults(taskName(data));
+  const r = resolveTrainOptions(d);
+  const dims = data === "digits" ? 64 : data === "csv" ? features : 2;
+  const osc = d.oscillators ?? (dims === undefined ? null : Math.max(dims, AUTO_DEFAULTS.oscillators));
+  return { steps: r.steps, osc, lr: r.lr, batch: d.batchSize ?? (r.auto ? null : r.batchSize), epochs: r.auto ? null : r.epochs, restarts: r.restarts, updates: r.updates };
+}
+
+/** Steps n of a state (its own or the task's default). */
+export function stepsOf(s: PlaygroundState): number {
+  return s.steps ?? defaultsFor(s.data).steps;
+}
+
+/** Step shown in the state scatter (null = the last). */
+export function shownStep(s: PlaygroundState): number {
+  const n = stepsOf(s);
+  return s.t === null ? n : Math.min(s.t, n);
 }
 
 /** Parses a URL hash (with or without the leading `#`) into a complete state. */
@@ -155,26 +210,32 @@ export function parseState(hash: string): PlaygroundState {
   s.device = pick(DEVICE_CHOICES, q.get("device"), s.device);
   s.vparam = pick(VARIED, q.get("vparam"), s.vparam);
   s.relative = q.get("relative") === "1";
-  for (const key of Object.keys(LIMITS) as NumKey[]) {
+  for (const key of Object.keys(LIMITS) as FieldKey[]) {
     const raw = q.get(key);
-    if (raw !== null) s[key] = numberField(key, raw);
+    if (raw === null) continue;
+    const r = checkField(key, raw);
+    const v = "value" in r ? r.value : null;
+    if (isOptional(key)) (s as Record<OptKey, number | null>)[key] = v;
+    else (s as Record<NumKey, number>)[key] = v ?? DEFAULT_STATE[key];
   }
-  // A step beyond n (e.g. a link that sets t but lowers steps) shows the last step.
-  s.t = Math.min(s.t, s.steps);
+  // A step at or beyond n (e.g. a link that sets t but lowers steps) shows the last step.
+  if (s.t !== null && s.t >= stepsOf(s)) s.t = null;
   return s;
 }
 
-/** Writes the state as a URL hash (every field, fixed order, without the `#`). */
+/** Writes the state as a URL hash (fields in a fixed order, defaults of optional fields left out; without the `#`). */
 export function serializeState(s: PlaygroundState): string {
   const q = new URLSearchParams();
   q.set("data", s.data);
   for (const key of ["turns", "noise", "count", "dataSeed", "test"] as const) q.set(key, String(s[key]));
   q.set("device", s.device);
-  for (const key of ["a", "b", "Ic", "Q", "steps", "extra", "lr", "batch", "epochs", "restarts", "seed", "speed"] as const) q.set(key, String(s[key]));
+  for (const key of ["a", "b", "Ic", "Q"] as const) q.set(key, String(s[key]));
+  for (const key of ["osc", "steps", "lr", "batch", "epochs", "restarts"] as const) if (s[key] !== null) q.set(key, String(s[key]));
+  for (const key of ["seed", "speed"] as const) q.set(key, String(s[key]));
   q.set("vparam", s.vparam);
   q.set("sigma", String(s.sigma));
   q.set("relative", s.relative ? "1" : "0");
-  q.set("t", String(s.t));
+  if (s.t !== null) q.set("t", String(s.t));
   return q.toString();
 }
 
@@ -192,7 +253,7 @@ export const RESET_FIELDS: Readonly<Partial<Record<keyof PlaygroundState, string
   Ic: "the device changed",
   Q: "the device changed",
   steps: "the architecture (steps n) changed",
-  extra: "the architecture (oscillators) changed",
+  osc: "the architecture (oscillators K) changed",
   restarts: "the number of restarts changed",
   seed: "the seed changed",
 });

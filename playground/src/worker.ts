@@ -22,14 +22,16 @@ import {
   evaluate,
   parseModel,
   inputCount,
+  extraInput,
   inputPlane,
   robustnessSweep,
+  oscillatorCount,
   type Dataset,
   type EpochMetrics,
 } from "../../src/index.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
-import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo } from "./protocol.js";
+import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan } from "./protocol.js";
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => ctx.postMessage(m, transfer);
@@ -51,6 +53,10 @@ interface Session {
   changes: string[];
   /** Identifies the network (for results computed on it). */
   id: number;
+  /** What the library planned (the options before any live change). */
+  plan: RunPlan;
+  /** Set when the run has ended and the library restored its kept parameters (Trainer.finish). */
+  kept: Snapshot["kept"];
 }
 
 let session: Session | null = null;
@@ -107,6 +113,25 @@ function configure(config: RunConfig): void {
   const options = trainOptionsFromFlags(flags, name);
   const devices = curveFromSpec(config.device, "device.");
   const trainer = new Trainer(split.train, { ...options, devices, test: split.test });
+  const o = trainer.options;
+  const k = oscillatorCount(o, ds.d);
+  const plan: RunPlan = {
+    k,
+    inputs: ds.d,
+    extraP0: o.extraP0,
+    steps: o.steps,
+    epochs: o.epochs,
+    auto: o.auto,
+    updates: o.updates,
+    updatesPerEpoch: o.batchSize === 0 ? 1 : Math.ceil(trainer.trainSet.n / o.batchSize),
+    batchSize: o.batchSize,
+    lr: o.lr,
+    restarts: o.restarts,
+    trialEpochs: trainer.trialLength,
+    fitRows: trainer.trainSet.n,
+    valRows: trainer.val?.n ?? 0,
+    patience: o.patience,
+  };
   session = {
     config,
     args,
@@ -121,6 +146,8 @@ function configure(config: RunConfig): void {
     lastSnapshot: 0,
     changes: [],
     id: nextId++,
+    plan,
+    kept: null,
   };
   const counts = new Array<number>(trainer.classes).fill(0);
   for (let r = 0; r < split.test.n; r++) counts[split.test.y[r]]++;
@@ -134,6 +161,7 @@ function configure(config: RunConfig): void {
     majority: Math.max(...counts) / split.test.n,
     points: null,
     args,
+    plan,
   };
   if (ds.d === 2) {
     const n = split.train.n + split.test.n;
@@ -190,6 +218,34 @@ function advance(): { reset: boolean; metrics: EpochMetrics[]; trained: boolean 
   return { reset: false, metrics: [ev.metrics], trained: true };
 }
 
+/**
+ * When the run has just ended (budget spent or early stopping due): the library's own end of
+ * training (Trainer.finish), which restores the parameters of the best validation score, as
+ * `dynaspin train` saves them. Returns true when it ended now.
+ */
+function finishIfDone(): boolean {
+  const s = session!;
+  const t = s.trainer;
+  if (!t.done || s.kept !== null) return false;
+  const run = current();
+  const stoppedEarly = run.epochsDone < t.options.epochs;
+  const best = run.best;
+  t.finish(0);
+  s.kept = { epoch: best?.epoch ?? run.epochsDone, restored: best !== null, stoppedEarly, valLoss: best?.loss ?? NaN, valAccuracy: best?.accuracy ?? NaN };
+  return true;
+}
+
+/** Makes an ended run train `more` epochs further: no early stopping from here, the best
+ * validation parameters of the whole run are kept again at the end. */
+function extend(more: number, why: string): void {
+  const s = session!;
+  const t = s.trainer;
+  const done = current().epochsDone;
+  t.retune({ epochs: done + more, ...(t.options.patience > 0 ? { patience: 0 } : {}) });
+  s.kept = null;
+  s.changes.push(`epoch ${done}: ${why}`);
+}
+
 /** Trains until `deadline`, or exactly one epoch when `one`, posting the metrics. */
 function work(deadline: number, one: boolean): void {
   const s = session!;
@@ -222,7 +278,10 @@ function slice(): void {
     if (speed === 0) work(t0 + 50, false);
     else work(t0, true);
     const finished = s.trainer.done;
-    if (finished) s.running = false;
+    if (finished) {
+      s.running = false;
+      finishIfDone();
+    }
     // Redraw every epoch when slow enough to watch each one, else at most 5 times a second.
     if (finished || (speed > 0 && speed <= 5) || performance.now() - s.lastSnapshot > 200) sendSnapshot();
     if (finished) status("finished");
@@ -302,8 +361,10 @@ function snapshot(): Snapshot {
     plane,
     currents,
     confusion: ev.confusion,
-    trainAccuracy: last ? last.trainAccuracy : NaN,
+    // Once ended, the kept network's accuracy on the whole training split, as the saved model's record.
+    trainAccuracy: s.kept ? evaluate(model, s.train).accuracy : last ? last.trainAccuracy : NaN,
     testAccuracy: ev.accuracy,
+    kept: s.kept,
   };
 }
 
@@ -384,7 +445,9 @@ function exportModel(): void {
     train: s.train,
     test: s.test,
   });
-  if (s.changes.length) training.playground = { note: "trained in the playground with changes the command does not repeat", changes: s.changes.slice() };
+  const changes = s.changes.slice();
+  if (!t.done) changes.push(`exported at epoch ${run.epochsDone}, before the end of the run (${t.options.epochs} epochs${t.options.patience > 0 ? " or early stopping" : ""})`);
+  if (changes.length) training.playground = { note: "trained in the playground with changes the command does not repeat", changes };
   post({ type: "model", text: trainedModelText(run.model, training, t.options) });
 }
 
@@ -401,8 +464,10 @@ function importModel(text: string, name: string): void {
   s.trainer = new Trainer(s.train, { ...options, variation: options.variation ?? undefined, hardware: options.hardware ?? undefined, oscillators: options.oscillators ?? undefined, devices: model.devices, test: s.test, resume: { run, selection: { chosenRestart: 0, restartLosses: [] } } });
   s.changes = [`imported ${name}`];
   s.id = nextId++;
+  s.kept = null;
+  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1 };
   post({ type: "metrics", reset: true, metrics: [] });
-  post({ type: "imported", steps: model.steps, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()), run: s.id });
+  post({ type: "imported", steps: model.steps, k: model.k, plan: s.plan, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()), run: s.id });
   sendSnapshot();
   status("imported");
 }
@@ -412,12 +477,15 @@ function retune(m: Extract<ToWorker, { type: "retune" }>): void {
   const s = session;
   if (!s) return;
   const o = s.trainer.options;
+  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs;
   const said: string[] = [];
-  if (m.lr !== o.lr) said.push(`learning rate ${o.lr} → ${m.lr}`);
-  if (m.batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${m.batch}`);
-  if (m.epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${m.epochs}`);
+  if (lr !== o.lr) said.push(`learning rate ${o.lr} → ${lr}`);
+  if (batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${batch}`);
+  if (epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${epochs}`);
   if (!said.length) return;
-  s.trainer.retune({ lr: m.lr, batchSize: m.batch, epochs: m.epochs });
+  s.trainer.retune({ lr, batchSize: batch, epochs });
+  // A longer budget after the end trains on (the kept parameters are chosen again at the new end).
+  if (!s.trainer.done) s.kept = null;
   s.changes.push(`epoch ${current().epochsDone}: ${said.join(", ")}`);
   status(s.running ? "training" : s.trainer.done ? "finished" : "paused");
 }
@@ -433,11 +501,9 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
         const s = session;
         if (!s || s.running) break;
         if (s.trainer.done) {
-          // Continue after the end: another run's worth of epochs, the schedule stretched over both.
-          const o = s.trainer.options;
-          const more = s.config.state.epochs;
-          s.trainer.retune({ epochs: o.epochs + more });
-          s.changes.push(`epoch ${current().epochsDone}: continued to ${o.epochs + more} epochs`);
+          // Continue after the end: another budget's worth of epochs, the schedule stretched over the whole run.
+          const more = s.config.state.epochs ?? s.plan.epochs;
+          extend(more, `continued for ${more} more epochs`);
         }
         s.running = true;
         status(s.trainer.run === null ? trialText() : "training");
@@ -455,11 +521,9 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
         const s = session;
         if (!s || s.running) break;
         const wasTrial = s.trainer.run === null;
-        if (s.trainer.done) {
-          s.trainer.retune({ epochs: s.trainer.options.epochs + 1 });
-          s.changes.push(`epoch ${current().epochsDone}: one more epoch`);
-        }
+        if (s.trainer.done) extend(1, "one more epoch");
         work(0, true);
+        finishIfDone();
         sendSnapshot();
         status(s.trainer.run === null ? trialText() : wasTrial ? "chose an initialisation; paused" : s.trainer.done ? "finished" : "paused");
         break;

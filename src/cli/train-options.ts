@@ -26,16 +26,20 @@ import type { DataSource } from "../node/tasks.js";
  * cannot drift from them): "default 64" when every task agrees, else "default: spiral 6, digits 4, …".
  */
 export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number | undefined, data?: number | string): string {
-  const rows: Array<[string, Omit<TrainOptions, "devices">]> = [...Object.entries(TASK_DEFAULTS), ...Object.entries(EXTRA_TASK_DEFAULTS)];
+  // Tasks trained with --data's defaults (the generated 2-D sets) are named with it, not repeated.
+  const auto = (d: Omit<TrainOptions, "devices">): boolean => d === TASK_DEFAULTS.csv;
+  const rows: Array<[string, Omit<TrainOptions, "devices">]> = [...Object.entries(TASK_DEFAULTS), ...Object.entries(EXTRA_TASK_DEFAULTS).filter(([, d]) => !auto(d))];
+  const autoTasks = Object.entries(EXTRA_TASK_DEFAULTS).filter(([, d]) => auto(d)).map(([name]) => name);
+  const dataLabel = autoTasks.length ? `--data and ${autoTasks.join("/")}` : "--data";
   // --data (the "csv" row) leaves most options to the library's resolution: `data` states that value.
   const values = rows.map(([name, d]) => [name, get(d) ?? (name === "csv" ? data : undefined)] as const);
   if (values.every(([, v]) => v === values[0][1])) return `default ${values[0][1]}`;
-  return `default: ${values.map(([name, v]) => `${name === "csv" ? "--data" : name} ${v}`).join(", ")}`;
+  return `default: ${values.map(([name, v]) => `${name === "csv" ? dataLabel : name} ${v}`).join(", ")}`;
 }
 
 /** Flags that select the data (shared with eval and robustness). */
 export const DATA_FLAGS: FlagSpec[] = [
-  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), or the 2-D sets circles, xor, gaussians" },
+  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), or the 2-D sets circles, xor, gaussians (trained with --data's automatic defaults)" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
   { name: "skip-rows", type: "integer", min: 0, max: 1_000_000, value: "N", help: "ignore the first N lines of --data before its header, e.g. 1 for scikit-learn's raw iris.csv/wine.csv whose first line is metadata (default 0)" },
@@ -52,14 +56,14 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
   { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps, 4)})` },
-  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 2000, digits 100; --data: an update budget with validation and early stopping, see docs/training.md)" },
-  { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data without --epochs: budget of optimiser updates (default 3000)" },
+  { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 2000, digits 100, mnist 6; --data and circles/xor/gaussians: an update budget with validation and early stopping, see docs/training.md)" },
+  { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data or circles/xor/gaussians without --epochs: budget of optimiser updates (default 3000)" },
   { name: "validation", type: "number", min: 0, max: 0.5, value: "F", help: "fraction of each class of the training data held out to choose restarts, stop early and keep the best parameters (default 0.2 without --epochs from 200 training rows, else 0)" },
   { name: "patience", type: "integer", min: 0, value: "U", help: "stop after U updates without a better validation score (default max(400, updates/3))" },
-  { name: "oscillators", type: "integer", min: 1, max: 100_000, value: "K", help: "oscillators K >= features; the extra ones start at p(0) = 0.5 and couple through A(t) (default: --data max(features, 8), spiral 2, digits 64)" },
+  { name: "oscillators", type: "integer", min: 1, max: 100_000, value: "K", help: "oscillators K >= features; the extra ones start at p(0) = 0.5 and couple through A(t) (default: --data max(features, 8), circles/xor/gaussians 8, spiral 2, digits 64, mnist 784)" },
   { name: "extra-p0", type: "number", min: -1e6, max: 1e6, value: "P", help: "p(0) of the oscillators beyond the features, in normalised input units (default 0.5)" },
-  { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default: tasks 64; --data full batch up to 1024 training rows, else 64)" },
-  { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.0065, --data 0.02; A and B take min(1, 4/steps) of it)" },
+  { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default: spiral, digits, mnist 64; --data and circles/xor/gaussians full batch up to 1024 training rows, else 64)" },
+  { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.0065, mnist 0.003, --data and circles/xor/gaussians 0.02; A and B take min(1, 4/steps) of it)" },
   { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
   { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
   { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: `initialisations tried, each trained briefly; the one with the best validation score (the lowest training loss without a validation split) is kept (${defaultsText((d) => d.restarts, "3 (1 with --epochs)")})` },

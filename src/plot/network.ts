@@ -35,6 +35,11 @@ export interface NetworkFigureData {
   values?: ArrayLike<number>;
   /** Largest p of the fill scale. @default max of `values` */
   valueMax?: number;
+  /** Oscillators that read an input feature (the first `inputs`); the others are extra
+   * oscillators, drawn with a dashed outline and starting at `extraP0`. @default k */
+  inputs?: number;
+  /** p(0) of the extra oscillators (for their tooltip). @default none */
+  extraP0?: number;
   /** Highlighted node (drawn with a thick outline). @default none */
   highlight?: { osc: number; step: number };
   /** Most edges drawn per step (the strongest; the rest are counted in the caption). @default 400 */
@@ -66,6 +71,7 @@ export function networkFigure(data: NetworkFigureData): string {
   if (values && values.length !== (n + 1) * k) throw new InputError(`${where}: values must have (steps+1)·k = ${(n + 1) * k} values (got ${values.length})`);
   const [width, height] = checkSize(data.width ?? Math.max(360, 46 * (n + 2) + 110), data.height ?? Math.max(200, Math.min(16, k) * 34 + 78), where);
   const maxEdges = integer(data.maxEdges ?? 400, 1, 1e6, `${where}: maxEdges`);
+  const inputs = integer(data.inputs ?? k, 0, k, `${where}: inputs`);
 
   const top = data.title ? 34 : 14;
   const bottom = 40;
@@ -124,9 +130,11 @@ export function networkFigure(data: NetworkFigureData): string {
       const fill = values ? sequential(v / vmax) : "#FFFFFF";
       const hl = data.highlight && data.highlight.osc === i && data.highlight.step === t;
       const b = t > 0 ? B[(t - 1) * k + i]! : NaN;
-      const tip = `oscillator ${i + 1}, step ${t}` + (values ? `: p = ${v.toPrecision(4)}` : "") + (t > 0 ? `; bias B(${t - 1})[${i + 1}] = ${b.toPrecision(4)}` : "; input p(0)");
-      body += `<g class="node" data-osc="${i}" data-step="${t}"><title>${escapeXml(tip)}</title>`;
-      body += `<circle cx="${num(x)}" cy="${num(y)}" r="${num(r)}" fill="${fill}" stroke="${hl ? "#E69F00" : INK}" stroke-width="${hl ? 3 : 1}"/>`;
+      const extra = i >= inputs;
+      const start = extra ? `; extra oscillator, starts at p(0) = ${data.extraP0 === undefined ? "a constant" : data.extraP0}` : `; input p(0) = feature ${i + 1}`;
+      const tip = `oscillator ${i + 1}${extra ? " (extra)" : ""}, step ${t}` + (values ? `: p = ${v.toPrecision(4)}` : "") + (t > 0 ? `; bias B(${t - 1})[${i + 1}] = ${b.toPrecision(4)}` : start);
+      body += `<g class="node${extra ? " extra" : ""}" data-osc="${i}" data-step="${t}"><title>${escapeXml(tip)}</title>`;
+      body += `<circle cx="${num(x)}" cy="${num(y)}" r="${num(r)}" fill="${fill}" stroke="${hl ? "#E69F00" : INK}" stroke-width="${hl ? 3 : 1}"${extra && !hl ? ` stroke-dasharray="2,1.5"` : ""}/>`;
       if (t > 0 && maxB > 0 && b !== 0) {
         const s = Math.max(1.5, r * 0.9 * Math.sqrt(Math.abs(b) / maxB));
         body += `<rect x="${num(x - r - s * 0.6)}" y="${num(y + r * 0.5)}" width="${num(s)}" height="${num(s)}" fill="${b >= 0 ? POS : NEG}"/>`;
@@ -150,7 +158,14 @@ export function networkFigure(data: NetworkFigureData): string {
   body += text(readX, height - bottom + 14, "softmax", { anchor: "middle", size: 10, fill: MUTED }) + "\n";
   if (k <= 16) for (let i = 0; i < k; i++) body += text(6, rowY(i, k), `p${i + 1}`, { valign: "middle", size: 10, fill: MUTED }) + "\n";
   const cap =
-    `edges A(t), squares B(t): blue +, vermillion −; width ∝ |value| (max |A| ${maxA.toPrecision(3)}, |B| ${maxB.toPrecision(3)})` + (hidden ? `; ${hidden} weakest couplings not drawn` : "");
-  body += text(width / 2, height - 8, cap, { anchor: "middle", size: 9.5, fill: MUTED }) + "\n";
+    `edges A(t), squares B(t): blue +, vermillion −; width ∝ |value| (max |A| ${maxA.toPrecision(3)}, |B| ${maxB.toPrecision(3)})` +
+    (inputs < k ? `; dashed: ${k - inputs} extra oscillator${k - inputs === 1 ? "" : "s"}` : "") +
+    (hidden ? `; ${hidden} weakest couplings not drawn` : "");
+  // A caption wider than the figure (≈ 5.2 px per character at 9.5 px) breaks after its first clause.
+  const cut = cap.indexOf("; ");
+  if (cap.length * 5.2 > width - 8 && cut > 0) {
+    body += text(width / 2, height - 14, cap.slice(0, cut), { anchor: "middle", size: 9.5, fill: MUTED }) + "\n";
+    body += text(width / 2, height - 3, cap.slice(cut + 2), { anchor: "middle", size: 9.5, fill: MUTED }) + "\n";
+  } else body += text(width / 2, height - 8, cap, { anchor: "middle", size: 9.5, fill: MUTED }) + "\n";
   return svgDocument(width, height, body, data.title ?? "STNO network unrolled over time steps", !!data.title);
 }

@@ -967,15 +967,16 @@ export class Trainer {
 
   /**
    * Replaces the kept run by one with changed options (learning rate, schedule, batch size,
-   * epochs), continuing from its parameters, optimiser state, generator and history
+   * epochs, early-stopping patience), continuing from its parameters, optimiser state, generator and history
    * ({@link TrainingRun.fromState}). Only before the choice of restart are the trial runs
    * untouched: the change applies to runs not yet started.
    */
-  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule">>): void {
+  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule" | "patience">>): void {
     const cur = this.options;
     const re = resolveTrainOptions({ ...cur, oscillators: cur.oscillators ?? undefined, variation: cur.variation ?? undefined, hardware: cur.hardware ?? undefined, ...change }, this.trainSet.n);
-    // The budget mode, validation and early stopping stay as planned.
-    const o: ResolvedTrainOptions = { ...re, auto: cur.auto, updates: cur.updates, validation: cur.validation, patience: cur.patience };
+    // The budget mode and the validation split stay as planned; early stopping too unless
+    // `patience` is given (0 turns it off, e.g. to train on past an early stop).
+    const o: ResolvedTrainOptions = { ...re, auto: cur.auto, updates: cur.updates, validation: cur.validation, patience: change.patience ?? cur.patience };
     (this as { options: ResolvedTrainOptions }).options = o;
     if (this.run !== null) this.run = TrainingRun.fromState(this.run.model, this.trainSet, o, this.test, this.run.getState(), this.engine, this.val);
   }

@@ -102,13 +102,15 @@ test("train takes the generated 2-D sets (--task circles|xor|gaussians with --no
   await refused(["train", "--task", "digits", "--noise", "0.1"], /--noise applies only to the generated sets/);
 });
 
-test("train --task xor trains the library's xor set with the spiral's defaults", async () => {
+test("train --task xor trains the library's xor set with the library's automatic defaults (those of --data)", async () => {
   const { train, makeSynthetic, stratifiedSplit, eq4, TASK_DEFAULTS, parseModel } = await import("../../src/index.js");
   const { readFileSync } = await import("node:fs");
   const out = join(dir, "xor");
   const r = await cli(["train", "--task", "xor", "--count", "120", "--noise", "0.1", "--data-seed", "4", "--epochs", "6", "--restarts", "2", "--seed", "3", "--quiet", "--out", out]);
   assert.equal(r.code, 0, r.err);
   const split = stratifiedSplit(makeSynthetic("xor", { count: 120, noise: 0.1, seed: 4 }), 0, 0.2);
-  const ref = train(split.train, { ...TASK_DEFAULTS.spiral, devices: eq4(), epochs: 6, restarts: 2, seed: 3, test: split.test });
+  const ref = train(split.train, { ...TASK_DEFAULTS.csv, devices: eq4(), epochs: 6, restarts: 2, seed: 3, test: split.test });
+  // Eight oscillators by default, as for --data (max(features, 8)).
+  assert.equal(ref.model.k, 8);
   assert.deepEqual(parseModel(readFileSync(join(out, "model.json"), "utf8"), "model.json").A, ref.model.A);
 });

@@ -103,9 +103,14 @@ test("the built site is static: relative asset paths and a Content-Security-Poli
 
 test("step one epoch, train the defaults to the end, export = dynaspin train byte for byte, hover the network", { timeout: 180_000 }, async () => {
   await open("data=spiral");
-  // The defaults are dynaspin train's, and the URL holds them.
+  // The defaults are dynaspin train's: left out of the URL and the command, shown greyed in the controls.
   const d = TASK_DEFAULTS.spiral;
-  assert.match(new URL(page.url()).hash, new RegExp(`data=spiral.*device=paper-test.*steps=${d.steps}.*epochs=${d.epochs}.*restarts=${d.restarts}.*seed=0`));
+  assert.match(new URL(page.url()).hash, /data=spiral.*device=paper-test.*seed=0/);
+  assert.doesNotMatch(new URL(page.url()).hash, /steps=|epochs=|restarts=|osc=/);
+  assert.equal(await page.getAttribute("#steps", "placeholder"), String(d.steps));
+  assert.equal(await page.getAttribute("#epochs", "placeholder"), String(d.epochs));
+  assert.equal(await page.getAttribute("#osc", "placeholder"), String(d.oscillators));
+  assert.match(await text("#budget"), new RegExp(`^${d.epochs} epochs of minibatches of ${d.batchSize} .*${d.restarts} initialisations tried`));
   assert.equal(await page.locator("#chart-network .node").count(), 2 * (d.steps! + 1), "one node per oscillator and step");
   // Step trains exactly one epoch (while restarts are tried: one trial epoch of the first).
   await page.click("#step");
@@ -148,11 +153,68 @@ test("step one epoch, train the defaults to the end, export = dynaspin train byt
 
   // Continue after the end: another run's worth of epochs, from where it is.
   await page.click("#start");
-  await page.waitForFunction((n) => Number(document.getElementById("epoch")!.textContent) > n, d.epochs!);
-  await page.click("#start");
-  await waitStatus(/^(paused|finished)$/);
-  assert.ok(Number(await text("#epoch")) > d.epochs!);
   assert.match(await text("#notice"), /Continuing: another \d+ epochs/);
+  await page.waitForFunction((n) => Number(document.getElementById("epoch")!.textContent) > n, d.epochs!);
+  await waitStatus(/^finished$/, 60_000);
+  assert.equal(Number(await text("#epoch")), 2 * d.epochs!);
+  assert.match(await text("#notice"), new RegExp(`Finished ${2 * d.epochs!} epochs`));
+});
+
+test("oscillators K > features with the library's automatic budget: network, hover, URL, export = dynaspin train --oscillators K byte for byte", { timeout: 240_000 }, async () => {
+  // XOR defaults: the automatic budget (no --epochs), validation split, early stopping, restarts.
+  await open("data=xor&count=400&seed=2");
+  assert.equal(await page.getAttribute("#osc", "placeholder"), "8", "2-D sets default to max(2, 8) oscillators, as --data");
+  assert.equal(await page.getAttribute("#epochs", "placeholder"), "auto");
+  assert.match(await text("#budget"), /^Automatic budget \(library default\): 3000 Adam updates = 3000 epochs of full batch \(256 rows\); 3 initialisations tried for 300 epochs each, the best validation loss kept; 64 validation rows .* stops early after 1000 updates/);
+  // K = 5: two inputs and three extra oscillators (dashed), a new run that says why.
+  await page.fill("#osc", "5");
+  await page.dispatchEvent("#osc", "change");
+  await waitStatus(/^ready$/);
+  assert.match(await text("#notice"), /New run: the architecture \(oscillators K\) changed/);
+  assert.match(new URL(page.url()).hash, /osc=5/);
+  assert.match(await text("#command"), /--oscillators 5 /);
+  assert.match(await text("#budget"), /5 oscillators \(2 inputs \+ 3 extra starting at p\(0\) = 0\.5\), n = 4 steps/);
+  assert.equal(await page.locator("#chart-network .node").count(), 5 * 5);
+  assert.equal(await page.locator("#chart-network .node.extra").count(), 3 * 5);
+  await page.click("#start");
+  await waitStatus(/^training \(3000 epochs at most\)$/);
+  await waitStatus(/^finished$/, 180_000);
+  assert.match(await text("#notice"), /(Finished|Stopped early at epoch) \d+.*best validation loss \(epoch \d+/);
+  const shown = Number(await page.getAttribute("#test-accuracy", "data-value"));
+  assert.ok(shown >= 0.95, `XOR with K = 5 reaches ${shown}`);
+  // The curves show the validation rows and the kept epoch.
+  assert.match(await text("#chart-accuracy"), /validation/);
+  assert.match(await text("#chart-accuracy"), /kept \(epoch \d+\)/);
+  const file = await exportModel();
+  const exported = readFileSync(file, "utf8");
+  const training = JSON.parse(exported).training as { command: string; testAccuracy: number; options: { oscillators: number; auto: boolean } };
+  assert.equal(training.command, await text("#command"));
+  assert.equal(training.options.oscillators, 5);
+  assert.equal(training.options.auto, true);
+  assert.equal(training.testAccuracy, shown, "the readout is the kept network's accuracy");
+  assert.equal(cliModel(training.command.split(" ").slice(2)), exported, "K = 5: playground export and dynaspin train --oscillators 5 differ");
+  const model = parseModel(exported, "m.json");
+  assert.equal(model.k, 5);
+  assert.equal(inputCount(model), 2);
+  // Hover an extra oscillator: its p_i(t) over the input plane; a point's trajectory has all K.
+  await page.hover('#chart-network .node[data-osc="4"][data-step="2"]');
+  await page.waitForFunction(() => /p5\(2\) over the input plane/.test(document.getElementById("chart-node")!.textContent ?? ""));
+  await page.dispatchEvent('#chart-input .hover-target[data-index="3"]', "mouseover");
+  await page.waitForFunction(() => /Point 4 \(class \d\) → predicted \d/.test(document.getElementById("chart-trajectory")!.textContent ?? ""));
+  assert.match(await text("#chart-trajectory"), /p5/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, "playground-oscillators.png"), fullPage: false });
+  // Step after the end: exactly one more epoch, then it ends again (best parameters kept again).
+  const e0 = Number(await text("#epoch"));
+  await page.click("#step");
+  await waitStatus(/^finished$/);
+  assert.equal(Number(await text("#epoch")), e0 + 1);
+  // Back to the default K (empty field): a new run, the flag leaves the command.
+  await page.fill("#osc", "");
+  await page.dispatchEvent("#osc", "change");
+  await waitStatus(/^ready$/);
+  assert.doesNotMatch(await text("#command"), /--oscillators/);
+  assert.equal(await page.locator("#chart-network .node").count(), 8 * 5);
 });
 
 test("live learning-rate and batch changes keep training; data and device changes reset and say so", { timeout: 120_000 }, async () => {
@@ -174,7 +236,7 @@ test("live learning-rate and batch changes keep training; data and device change
   // An invalid value is refused with its range, the previous value kept.
   await page.fill("#lr", "7");
   await page.dispatchEvent("#lr", "change");
-  assert.match(await text("#notice"), /Learning rate must be a number in 0\.00001\.\.1 \(got 7\); kept 0\.003/);
+  assert.match(await text("#notice"), /Learning rate must be a number in 0\.00001\.\.1, or empty for the default \(got 7\); kept 0\.003/);
   assert.equal(await page.inputValue("#lr"), "0.003");
   // Speed: 30 epochs/s is what it does (loosely: between 5 and 60 over two seconds).
   const e0 = Number(await text("#epoch"));
@@ -215,15 +277,17 @@ test("σ, stale variation summary, a run that learned nothing, out-of-range URL 
   assert.equal(await page.locator("#chart-variation svg").count(), 0);
 
   // A learning rate too small to learn anything in two epochs: the page says the run failed.
-  await open("data=xor&restarts=1&epochs=2&lr=0.00001");
+  await open("data=xor&osc=2&restarts=1&epochs=2&lr=0.00001");
   await page.click("#start");
   await waitStatus(/^finished$/);
   await page.waitForFunction(() => /learned nothing/.test(document.getElementById("warning")!.textContent ?? ""));
 
   // Out-of-range URL values reset to their defaults (documented), not to the nearest limit.
   await open("data=spiral&steps=99&lr=5&count=7&t=40");
-  assert.equal(await page.inputValue("#steps"), String(TASK_DEFAULTS.spiral.steps));
-  assert.equal(await page.inputValue("#lr"), String(TASK_DEFAULTS.spiral.lr));
+  assert.equal(await page.inputValue("#steps"), "", "back to the default (empty, the library decides)");
+  assert.equal(await page.getAttribute("#steps", "placeholder"), String(TASK_DEFAULTS.spiral.steps));
+  assert.equal(await page.inputValue("#lr"), "");
+  assert.equal(await page.getAttribute("#lr", "placeholder"), String(TASK_DEFAULTS.spiral.lr));
   assert.equal(await page.inputValue("#count"), "1000");
   // The step slider follows n.
   assert.equal(await page.getAttribute("#t", "max"), String(TASK_DEFAULTS.spiral.steps));
@@ -257,8 +321,13 @@ test("digits, CSV errors, one row per class, three classes; import; labels; no o
   assert.equal(await page.locator("#panel-input").isHidden(), true, "no input plane for 64-D data");
   assert.equal(await page.locator("#chart-network .node").count(), 64 * 3);
   await page.screenshot({ path: join(artifacts, "playground-digits.png"), fullPage: false });
+  // Fewer oscillators than features: the library's message, nothing trains.
+  await page.fill("#osc", "10");
+  await page.dispatchEvent("#osc", "change");
+  await page.waitForFunction(() => /oscillators must be at least the number of features \(64\); got 10/.test(document.getElementById("data-error")!.textContent ?? ""));
 
-  await open("data=csv&restarts=1&epochs=20&steps=3", /choose a CSV file/);
+  // The CSV run uses the library's automatic budget (no --epochs), as `dynaspin train --data`.
+  await open("data=csv&steps=3", /choose a CSV file/);
   const bad = "a,b,label\n1,2,x\n3,abc,y\n";
   let cliMessage = "";
   try {
@@ -278,8 +347,10 @@ test("digits, CSV errors, one row per class, three classes; import; labels; no o
   const csv = rows.join("\n") + "\n";
   await page.setInputFiles("#csv-file", { name: "three.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await waitStatus(/^ready$/);
+  assert.match(await text("#budget"), /^Automatic budget \(library default\): 3000 Adam updates .*no validation split \(too few rows\)/);
+  assert.doesNotMatch(await text("#command"), /--epochs/);
   await page.click("#start");
-  await waitStatus(/^finished$/);
+  await waitStatus(/^finished$/, 120_000);
   assert.equal(await text("#data-error"), "");
   assert.ok(await page.locator("#chart-input svg").count(), "input plane for 2-D CSV data");
   // The 3-class confusion matrix keeps its own size (fonts not blown up) and its whole title.

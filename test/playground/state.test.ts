@@ -1,20 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseState, serializeState, needsNewRun, resetReason, checkField, DEFAULT_STATE, LIMITS } from "../../playground/src/state.js";
+import { parseState, serializeState, needsNewRun, resetReason, checkField, defaultsFor, stepsOf, DEFAULT_STATE, LIMITS } from "../../playground/src/state.js";
 import { cliArgs, commandLine } from "../../playground/src/cli.js";
-import { TASK_DEFAULTS } from "../../src/index.js";
+import { TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, AUTO_DEFAULTS } from "../../src/index.js";
 
 test("a serialized state parses back to the same state, seed included", () => {
-  const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3, test: 0.3, speed: 10 };
+  const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3, test: 0.3, speed: 10, osc: 12, epochs: 50, lr: 0.003 };
   const back = parseState("#" + serializeState(s));
   assert.deepEqual(back, s);
+  // Fields at their default are left out of the link (and of the command line).
+  assert.doesNotMatch(serializeState(DEFAULT_STATE), /osc=|steps=|epochs=|lr=|batch=|restarts=|&t=/);
 });
 
 test("an empty or hand-edited hash falls back to defaults field by field", () => {
   assert.deepEqual(parseState(""), { ...DEFAULT_STATE });
   const s = parseState("#data=mnist&steps=abc&seed=7&lr=-3&device=zeng2013&unknown=1&count=1e9");
   assert.equal(s.data, DEFAULT_STATE.data);
-  assert.equal(s.steps, DEFAULT_STATE.steps);
+  assert.equal(s.steps, null, "a malformed value is the default");
   assert.equal(s.seed, 7);
   assert.equal(s.lr, DEFAULT_STATE.lr, "out-of-range values reset to the default (not clamped)");
   assert.equal(s.count, DEFAULT_STATE.count);
@@ -23,13 +25,16 @@ test("an empty or hand-edited hash falls back to defaults field by field", () =>
 });
 
 test("the shown step never exceeds the number of steps", () => {
-  assert.equal(parseState("#steps=3&t=9").t, 3);
+  assert.equal(parseState("#steps=3&t=9").t, null, "beyond n: the last step");
+  assert.equal(parseState("#steps=3&t=2").t, 2);
+  assert.equal(stepsOf(parseState("#data=circles")), defaultsFor("circles").steps);
 });
 
 test("data, device, architecture, restarts and seed restart training (and say why); learning rate, batch, epochs and speed do not", () => {
   const a = { ...DEFAULT_STATE };
   assert.equal(needsNewRun(a, { ...a, sigma: 0.5, t: 2, vparam: "b", relative: true }), false);
   assert.equal(needsNewRun(a, { ...a, lr: 0.5, batch: 0, epochs: 9, speed: 5 }), false);
+  assert.equal(resetReason(a, { ...a, osc: 8 }), "the architecture (oscillators K) changed");
   assert.equal(needsNewRun(a, { ...a, seed: 2 }), true);
   assert.equal(resetReason(a, { ...a, Q: 3 }), "the device changed");
   assert.equal(resetReason(a, { ...a, steps: 3 }), "the architecture (steps n) changed");
@@ -38,14 +43,30 @@ test("data, device, architecture, restarts and seed restart training (and say wh
 
 test("field checks name the field and its range", () => {
   assert.deepEqual(checkField("steps", "4"), { value: 4 });
-  assert.deepEqual(checkField("steps", "4.5"), { error: "Steps n must be an integer in 1..32 (got 4.5)" });
-  assert.deepEqual(checkField("lr", "abc"), { error: 'Learning rate must be a number in 0.00001..1 (got "abc")' });
+  assert.deepEqual(checkField("steps", "4.5"), { error: "Steps n must be an integer in 1..32, or empty for the default (got 4.5)" });
+  assert.deepEqual(checkField("lr", "abc"), { error: 'Learning rate must be a number in 0.00001..1, or empty for the default (got "abc")' });
+  assert.deepEqual(checkField("osc", ""), { value: null }, "empty: the library's default");
+  assert.deepEqual(checkField("turns", ""), { error: 'Turns must be a number in 0.05..5 (got "")' });
 });
 
 test("the page's defaults are dynaspin train's, and its command line is the CLI's", () => {
-  assert.equal(DEFAULT_STATE.steps, TASK_DEFAULTS.spiral.steps);
-  assert.equal(DEFAULT_STATE.epochs, TASK_DEFAULTS.spiral.epochs);
-  assert.equal(DEFAULT_STATE.restarts, TASK_DEFAULTS.spiral.restarts);
+  // Left at their defaults, the training fields are the library's for the task.
+  const spiral = defaultsFor("spiral");
+  assert.equal(spiral.steps, TASK_DEFAULTS.spiral.steps);
+  assert.equal(spiral.epochs, TASK_DEFAULTS.spiral.epochs);
+  assert.equal(spiral.restarts, TASK_DEFAULTS.spiral.restarts);
+  assert.equal(spiral.osc, TASK_DEFAULTS.spiral.oscillators);
+  // The generated 2-D sets: the automatic budget (no epochs), max(2, 8) oscillators, as --data.
+  assert.equal(EXTRA_TASK_DEFAULTS.circles, TASK_DEFAULTS.csv);
+  const circles = defaultsFor("circles");
+  assert.equal(circles.epochs, null);
+  assert.equal(circles.osc, AUTO_DEFAULTS.oscillators);
+  assert.equal(circles.updates, AUTO_DEFAULTS.updates);
+  assert.equal(defaultsFor("csv").osc, null, "a CSV's K depends on its features");
+  assert.equal(defaultsFor("csv", 30).osc, 30);
+  assert.equal(defaultsFor("digits").osc, 64);
   assert.deepEqual(cliArgs({ ...DEFAULT_STATE, data: "xor", noise: 0.1 }).slice(0, 8), ["--task", "xor", "--noise", "0.1", "--count", "1000", "--data-seed", "0"]);
+  assert.doesNotMatch(cliArgs(DEFAULT_STATE).join(" "), /--epochs|--oscillators|--steps|--lr|--batch|--restarts/, "defaults are left to the library");
+  assert.deepEqual(cliArgs({ ...DEFAULT_STATE, osc: 6, epochs: 50 }).slice(-6), ["--oscillators", "6", "--epochs", "50", "--seed", "0"]);
   assert.equal(commandLine(["--data", "my data.csv"]), "dynaspin train --data 'my data.csv'");
 });

@@ -56,3 +56,17 @@ test("scatterChart: a value map over the plane on the sequential ramp, and per-p
   assert.match(svg, /fill="#08306B"/);
   assert.throws(() => scatterChart({ points, regions: { nx: 2, ny: 2, x0: 0, x1: 1, y0: 0, y1: 1, value: [0, 1] } }), /value must have nx·ny = 4 values/);
 });
+
+test("networkFigure: oscillators beyond the inputs are drawn dashed and say where they start", () => {
+  const k = 4, steps = 2;
+  const A = new Float64Array(steps * k * k).fill(0.1);
+  const B = new Float64Array(steps * k);
+  const W = new Float64Array(2 * k).fill(0.2);
+  const svg = networkFigure({ k, steps, A, B, W, classNames: ["a", "b"], inputs: 2, extraP0: 0.5 });
+  assert.equal((svg.match(/class="node extra"/g) ?? []).length, 2 * (steps + 1));
+  assert.equal((svg.match(/class="node"/g) ?? []).length, 2 * (steps + 1));
+  assert.match(svg, /oscillator 3 \(extra\), step 0; extra oscillator, starts at p\(0\) = 0\.5/);
+  assert.match(svg, /oscillator 1, step 0; input p\(0\) = feature 1/);
+  assert.match(svg, /dashed: 2 extra oscillators/);
+  assert.throws(() => networkFigure({ k, steps, A, B, W, classNames: ["a", "b"], inputs: 5 }), /inputs/);
+});

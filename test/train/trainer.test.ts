@@ -66,3 +66,24 @@ test("Trainer.retune changes the learning rate and batch size of the kept run wi
   assert.notDeepEqual(b.run!.model.A, before);
   assert.throws(() => b.retune({ lr: -1 }), /learning rate/);
 });
+
+test("Trainer.retune can turn early stopping off to train on past an early stop (the playground's Continue)", () => {
+  // Automatic budget with a validation split and a tiny patience: it stops early.
+  const ds = makeSpiral({ count: 400, seed: 5 });
+  const sp = stratifiedSplit(ds, 0, 0.2);
+  const t = new Trainer(sp.train, { devices: eq4(), oscillators: 2, steps: 3, updates: 400, patience: 5, restarts: 1, seed: 1, test: sp.test });
+  assert.ok(t.options.auto && t.options.validation > 0);
+  while (!t.done) t.advance();
+  const stopped = t.run!.epochsDone;
+  assert.ok(stopped < t.options.epochs, `stopped early at ${stopped} of ${t.options.epochs}`);
+  assert.ok(t.run!.stalled());
+  t.retune({ epochs: stopped + 3, patience: 0 });
+  assert.equal(t.done, false, "no longer stalled");
+  for (let i = 0; i < 3; i++) assert.equal(t.advance().kind, "epoch");
+  assert.equal(t.done, true);
+  assert.equal(t.run!.epochsDone, stopped + 3);
+  // Without `patience` the planned early stopping stays.
+  assert.equal(t.options.patience, 0);
+  t.retune({ lr: 0.01 });
+  assert.equal(t.options.patience, 0);
+});
