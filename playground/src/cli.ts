@@ -21,7 +21,7 @@ export function cliArgs(s: PlaygroundState, csvName = "data.csv"): string[] {
   a.push("--split-seed", String(s.dataSeed), "--test-fraction", String(s.test));
   a.push("--device", s.device === "eq4" || s.device === "eq3" ? CUSTOM_DEVICE_FILE : s.device);
   // Fields left at their default are left out, so the library decides them as it does in a terminal.
-  const opt: Array<[string, number | null]> = [["--oscillators", s.osc], ["--steps", s.steps], ["--epochs", s.epochs], ["--batch", s.batch], ["--lr", s.lr], ["--restarts", s.restarts]];
+  const opt: Array<[string, number | null]> = [["--oscillators", s.osc], ["--steps", s.steps], ["--epochs", s.epochs], ["--batch", s.batch], ["--lr", s.lr], ["--restarts", s.restarts], ["--weight-decay", s.wd]];
   for (const [flag, v] of opt) if (v !== null) a.push(flag, String(v));
   a.push("--seed", String(s.seed));
   return a;

@@ -80,7 +80,7 @@ function deviceCurve(s: PlaygroundState): DeviceCurve | string {
 
 // ------------------------------------------------------------------ controls ⇄ state
 
-const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "osc", "steps", "lr", "batch", "epochs", "restarts", "seed"] as const;
+const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "seed"] as const;
 const isOpt = (k: string): k is OptKey => (OPTIONAL_FIELDS as readonly string[]).includes(k);
 
 /** The plan of the current run when it belongs to the current data (null while none). */
@@ -107,6 +107,8 @@ function placeholder(k: OptKey): string {
       return "auto";
     case "restarts":
       return String(plan?.restarts ?? d.restarts);
+    case "wd":
+      return String(plan?.weightDecay ?? 0);
     case "t":
       return "";
   }
@@ -133,6 +135,8 @@ function writeControls(): void {
   $<HTMLSelectElement>("speed").value = String(state.speed);
   for (const opt of $<HTMLSelectElement>("vparam").options) opt.disabled = deviceModel(state) === "eq3" && (opt.value === "a" || opt.value === "b");
   $<HTMLInputElement>("relative").checked = state.relative;
+  $<HTMLInputElement>("show-test").checked = state.showTest;
+  $<HTMLInputElement>("discrete").checked = state.discrete;
   for (const k of NUMBER_FIELDS) {
     const el = $<HTMLInputElement>(k);
     const v = state[k];
@@ -186,15 +190,16 @@ function setState(next: PlaygroundState, force = false): void {
     void configure();
     return;
   }
-  if (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs) {
-    send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs });
+  if (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs || prev.wd !== next.wd) {
+    send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs, wd: next.wd });
     const plan = currentPlan();
     const lr = next.lr ?? plan?.lr, batch = next.batch ?? plan?.batchSize, epochs = next.epochs ?? plan?.epochs;
-    const what = [prev.lr !== next.lr && `learning rate ${lr}`, prev.batch !== next.batch && `batch size ${batch || "all"}`, prev.epochs !== next.epochs && `${epochs} epochs`].filter(Boolean).join(", ");
+    const what = [prev.lr !== next.lr && `learning rate ${lr}`, prev.batch !== next.batch && `batch size ${batch || "all"}`, prev.epochs !== next.epochs && `${epochs} epochs`, prev.wd !== next.wd && `weight decay ${next.wd ?? plan?.weightDecay ?? 0}`].filter(Boolean).join(", ");
     notice(`Applied live from epoch ${metricsLog.length ? metricsLog[metricsLog.length - 1].epoch : 0}: ${what} (the network keeps training from where it is).`);
   }
   if (prev.speed !== next.speed) send({ type: "speed", epochsPerSecond: next.speed });
   renderStates();
+  if (prev.showTest !== next.showTest || prev.discrete !== next.discrete) renderInput();
   if (prev.sigma !== next.sigma || prev.vparam !== next.vparam || prev.relative !== next.relative) requestVariation();
 }
 
@@ -203,7 +208,7 @@ function family(data: PlaygroundState["data"]): "digits" | "csv" | "2d" {
 }
 
 /** Network and training settings back to the library's defaults for the data (`dynaspin train` without those flags). */
-const DEFAULT_TRAINING: Pick<PlaygroundState, OptKey> = { osc: null, steps: null, lr: null, batch: null, epochs: null, restarts: null, t: null };
+const DEFAULT_TRAINING: Pick<PlaygroundState, OptKey> = { osc: null, steps: null, lr: null, batch: null, epochs: null, restarts: null, wd: null, t: null };
 
 function bindControls(): void {
   for (const k of NUMBER_FIELDS) {
@@ -241,6 +246,8 @@ function bindControls(): void {
   $<HTMLSelectElement>("speed").addEventListener("change", (ev) => setState({ ...state, speed: numberField("speed", (ev.target as HTMLSelectElement).value) }));
   $<HTMLSelectElement>("vparam").addEventListener("change", (ev) => setState({ ...state, vparam: (ev.target as HTMLSelectElement).value as PlaygroundState["vparam"] }));
   $<HTMLInputElement>("relative").addEventListener("change", (ev) => setState({ ...state, relative: (ev.target as HTMLInputElement).checked }));
+  $<HTMLInputElement>("show-test").addEventListener("change", (ev) => setState({ ...state, showTest: (ev.target as HTMLInputElement).checked }));
+  $<HTMLInputElement>("discrete").addEventListener("change", (ev) => setState({ ...state, discrete: (ev.target as HTMLInputElement).checked }));
   $<HTMLInputElement>("t").addEventListener("input", (ev) => {
     const v = checkField("t", (ev.target as HTMLInputElement).value);
     setState({ ...state, t: "value" in v ? v.value : null });
@@ -580,6 +587,10 @@ function renderReadouts(): void {
   out.textContent = pct(testAcc);
   out.dataset.value = Number.isFinite(testAcc) ? String(testAcc) : "";
   $("train-accuracy").textContent = pct(trainAcc);
+  const testLoss = kept ? kept.testLoss : last && Number.isFinite(last.testLoss) ? last.testLoss : (snap?.testLoss ?? NaN);
+  const trainLoss = kept ? kept.trainLoss : last ? last.trainLoss : NaN;
+  $("test-loss").textContent = Number.isFinite(testLoss) ? testLoss.toFixed(3) : "–";
+  $("train-loss").textContent = Number.isFinite(trainLoss) ? trainLoss.toFixed(3) : "–";
   renderCurves();
 }
 
@@ -611,15 +622,19 @@ function safe(id: string, draw: () => string): void {
 const classLabels = (): string[] => (info?.classNames ?? []).map((c) => `class ${c}`);
 
 function renderInput(): void {
-  const pts = info?.points;
-  $("panel-input").hidden = !pts;
-  if (!pts) return;
+  const all = info?.points;
+  $("panel-input").hidden = !all;
+  if (!all || !info) return;
+  // Training points first, then test points: hiding the test points keeps every index.
+  const n = state.showTest ? all.x.length : info.trainN;
+  const pts = { x: all.x.subarray(0, n), y: all.y.subarray(0, n), label: all.label.subarray(0, n) };
   const plane = snap?.plane;
+  const discrete = state.discrete || !plane?.prob;
   safe("chart-input", () =>
     scatterChart({
       points: pts,
       classNames: classLabels(),
-      regions: plane ? { nx: plane.nx, ny: plane.ny, x0: plane.x0, x1: plane.x1, y0: plane.y0, y1: plane.y1, ...(plane.prob ? { prob: plane.prob } : { label: plane.label }) } : undefined,
+      regions: plane ? { nx: plane.nx, ny: plane.ny, x0: plane.x0, x1: plane.x1, y0: plane.y0, y1: plane.y1, ...(discrete ? { label: plane.label } : { prob: plane.prob }) } : undefined,
       xAxis: { label: "x₁" },
       yAxis: { label: "x₂" },
       markerSize: 2.5,

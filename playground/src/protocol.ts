@@ -23,7 +23,7 @@ export type ToWorker =
   | { type: "step" }
   | { type: "speed"; epochsPerSecond: number }
   /** Live changes; null = back to the run's planned value (the library's default). */
-  | { type: "retune"; lr: number | null; batch: number | null; epochs: number | null }
+  | { type: "retune"; lr: number | null; batch: number | null; epochs: number | null; wd: number | null }
   | { type: "variation"; param: Varied; sigma: number; relative: boolean; trials: number; seed: number }
   | { type: "trajectory"; index: number }
   | { type: "export" }
@@ -63,6 +63,8 @@ export interface RunPlan {
   updatesPerEpoch: number;
   batchSize: number;
   lr: number;
+  /** Decoupled weight decay on A and W (0: none). */
+  weightDecay: number;
   restarts: number;
   /** Epochs each restart trains before the choice (0 with one restart). */
   trialEpochs: number;
@@ -101,6 +103,8 @@ export interface Snapshot {
   confusion: Int32Array;
   trainAccuracy: number;
   testAccuracy: number;
+  trainLoss: number;
+  testLoss: number;
   /** Set once the run has ended: the library restored the best validation parameters (as
    * `dynaspin train` saves them); accuracies above are then those of the kept network. */
   kept: { epoch: number; restored: boolean; stoppedEarly: boolean; valLoss: number; valAccuracy: number } | null;

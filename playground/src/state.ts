@@ -60,6 +60,8 @@ export interface PlaygroundState {
   epochs: number | null;
   /** CLI --restarts; null = the task's default. */
   restarts: number | null;
+  /** CLI --weight-decay (decoupled L2 on A and W, TensorFlow Playground's regularisation); null = the task's default (0). */
+  wd: number | null;
   /** Seed of initialisation, minibatch order and device draws. */
   seed: number;
   /** Epochs per second while training; 0 = as fast as possible. */
@@ -70,6 +72,10 @@ export interface PlaygroundState {
   relative: boolean;
   /** Step shown in the state scatter; null = the last step n (follows n). */
   t: number | null;
+  /** Input plane: draw the test points too (else the training points only). */
+  showTest: boolean;
+  /** Input plane: the predicted class only, not the class probability. */
+  discrete: boolean;
 }
 
 export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
@@ -90,17 +96,20 @@ export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
   batch: null,
   epochs: null,
   restarts: null,
+  wd: null,
   seed: 0,
   speed: 0,
   vparam: "a",
   sigma: 0,
   relative: false,
   t: null,
+  showTest: true,
+  discrete: false,
 });
 
 type NumKey = { [K in keyof PlaygroundState]: PlaygroundState[K] extends number ? K : never }[keyof PlaygroundState];
 /** Fields that are null until set (the library's default). */
-export const OPTIONAL_FIELDS = ["osc", "steps", "lr", "batch", "epochs", "restarts", "t"] as const;
+export const OPTIONAL_FIELDS = ["osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "t"] as const;
 export type OptKey = (typeof OPTIONAL_FIELDS)[number];
 export type FieldKey = NumKey | OptKey;
 
@@ -121,6 +130,7 @@ export const LIMITS: Readonly<Record<FieldKey, readonly [number, number, boolean
   batch: [0, 5000, true],
   epochs: [1, 100000, true],
   restarts: [1, 16, true],
+  wd: [0, 10, false],
   seed: [0, 2 ** 32 - 1, true],
   speed: [0, 1000, false],
   sigma: [0, 2, false],
@@ -130,7 +140,7 @@ export const LIMITS: Readonly<Record<FieldKey, readonly [number, number, boolean
 /** Human names of the numeric fields, for messages. */
 export const FIELD_NAMES: Readonly<Record<FieldKey, string>> = Object.freeze({
   turns: "Turns", noise: "Noise", count: "Points", dataSeed: "Data seed", test: "Test share", a: "a", b: "b", Ic: "Ic", Q: "Q",
-  osc: "Oscillators K", steps: "Steps n", lr: "Learning rate", batch: "Batch size", epochs: "Epochs", restarts: "Restarts",
+  osc: "Oscillators K", steps: "Steps n", lr: "Learning rate", batch: "Batch size", epochs: "Epochs", restarts: "Restarts", wd: "Weight decay",
   seed: "Seed", speed: "Speed", sigma: "σ", t: "Step t",
 });
 
@@ -210,6 +220,8 @@ export function parseState(hash: string): PlaygroundState {
   s.device = pick(DEVICE_CHOICES, q.get("device"), s.device);
   s.vparam = pick(VARIED, q.get("vparam"), s.vparam);
   s.relative = q.get("relative") === "1";
+  s.showTest = q.get("showTest") !== "0";
+  s.discrete = q.get("discrete") === "1";
   for (const key of Object.keys(LIMITS) as FieldKey[]) {
     const raw = q.get(key);
     if (raw === null) continue;
@@ -230,12 +242,14 @@ export function serializeState(s: PlaygroundState): string {
   for (const key of ["turns", "noise", "count", "dataSeed", "test"] as const) q.set(key, String(s[key]));
   q.set("device", s.device);
   for (const key of ["a", "b", "Ic", "Q"] as const) q.set(key, String(s[key]));
-  for (const key of ["osc", "steps", "lr", "batch", "epochs", "restarts"] as const) if (s[key] !== null) q.set(key, String(s[key]));
+  for (const key of ["osc", "steps", "lr", "batch", "epochs", "restarts", "wd"] as const) if (s[key] !== null) q.set(key, String(s[key]));
   for (const key of ["seed", "speed"] as const) q.set(key, String(s[key]));
   q.set("vparam", s.vparam);
   q.set("sigma", String(s.sigma));
   q.set("relative", s.relative ? "1" : "0");
   if (s.t !== null) q.set("t", String(s.t));
+  q.set("showTest", s.showTest ? "1" : "0");
+  q.set("discrete", s.discrete ? "1" : "0");
   return q.toString();
 }
 
@@ -259,7 +273,7 @@ export const RESET_FIELDS: Readonly<Partial<Record<keyof PlaygroundState, string
 });
 
 /** Fields a running network takes over without a reset (the optimiser continues). */
-export const LIVE_FIELDS: readonly (keyof PlaygroundState)[] = ["lr", "batch", "epochs"];
+export const LIVE_FIELDS: readonly (keyof PlaygroundState)[] = ["lr", "batch", "epochs", "wd"];
 
 /** Why going from `a` to `b` needs a new run, or null when it does not. */
 export function resetReason(a: PlaygroundState, b: PlaygroundState): string | null {

@@ -126,6 +126,7 @@ function configure(config: RunConfig): void {
     updatesPerEpoch: o.batchSize === 0 ? 1 : Math.ceil(trainer.trainSet.n / o.batchSize),
     batchSize: o.batchSize,
     lr: o.lr,
+    weightDecay: o.weightDecay,
     restarts: o.restarts,
     trialEpochs: trainer.trialLength,
     fitRows: trainer.trainSet.n,
@@ -334,6 +335,7 @@ function snapshot(): Snapshot {
   const currents = new Float64Array(Math.ceil(total / stride));
   for (let i = 0, j = 0; i < total; i += stride, j++) currents[j] = fw.currents[i];
   const ev = evaluate(model, test);
+  const keptTrain = s.kept ? evaluate(model, s.train) : null;
   const last = run.history[run.history.length - 1];
   const readout = k === 2 && classes === 2 ? { w0: model.W[2] - model.W[0], w1: model.W[3] - model.W[1], c: model.c[1] - model.c[0] } : null;
   let plane: Snapshot["plane"] = null;
@@ -362,8 +364,10 @@ function snapshot(): Snapshot {
     currents,
     confusion: ev.confusion,
     // Once ended, the kept network's accuracy on the whole training split, as the saved model's record.
-    trainAccuracy: s.kept ? evaluate(model, s.train).accuracy : last ? last.trainAccuracy : NaN,
+    trainAccuracy: keptTrain ? keptTrain.accuracy : last ? last.trainAccuracy : NaN,
     testAccuracy: ev.accuracy,
+    trainLoss: keptTrain ? keptTrain.loss : last ? last.trainLoss : NaN,
+    testLoss: ev.loss,
     kept: s.kept,
   };
 }
@@ -477,13 +481,14 @@ function retune(m: Extract<ToWorker, { type: "retune" }>): void {
   const s = session;
   if (!s) return;
   const o = s.trainer.options;
-  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs;
+  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs, weightDecay = m.wd ?? s.plan.weightDecay;
   const said: string[] = [];
+  if (weightDecay !== o.weightDecay) said.push(`weight decay ${o.weightDecay} → ${weightDecay}`);
   if (lr !== o.lr) said.push(`learning rate ${o.lr} → ${lr}`);
   if (batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${batch}`);
   if (epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${epochs}`);
   if (!said.length) return;
-  s.trainer.retune({ lr, batchSize: batch, epochs });
+  s.trainer.retune({ lr, batchSize: batch, epochs, weightDecay });
   // A longer budget after the end trains on (the kept parameters are chosen again at the new end).
   if (!s.trainer.done) s.kept = null;
   s.changes.push(`epoch ${current().epochsDone}: ${said.join(", ")}`);

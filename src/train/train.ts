@@ -967,11 +967,11 @@ export class Trainer {
 
   /**
    * Replaces the kept run by one with changed options (learning rate, schedule, batch size,
-   * epochs, early-stopping patience), continuing from its parameters, optimiser state, generator and history
+   * epochs, early-stopping patience, weight decay), continuing from its parameters, optimiser state, generator and history
    * ({@link TrainingRun.fromState}). Only before the choice of restart are the trial runs
    * untouched: the change applies to runs not yet started.
    */
-  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule" | "patience">>): void {
+  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule" | "patience" | "weightDecay">>): void {
     const cur = this.options;
     const re = resolveTrainOptions({ ...cur, oscillators: cur.oscillators ?? undefined, variation: cur.variation ?? undefined, hardware: cur.hardware ?? undefined, ...change }, this.trainSet.n);
     // The budget mode and the validation split stay as planned; early stopping too unless

@@ -147,6 +147,15 @@ test("step one epoch, train the defaults to the end, export = dynaspin train byt
   await page.dispatchEvent('#chart-input .hover-target[data-index="7"]', "mouseover");
   await page.waitForFunction(() => /Point 8 \(class \d\) → predicted \d/.test(document.getElementById("chart-trajectory")!.textContent ?? ""));
   assert.match(await text("#chart-network"), /point 8 \(class \d, predicted \d\)/);
+  // As in TensorFlow Playground: hide the test points, discretise the output; loss readouts.
+  assert.equal(await page.locator("#chart-input .hover-target").count(), 1000);
+  await page.click("#show-test");
+  assert.equal(await page.locator("#chart-input .hover-target").count(), 800, "training points only");
+  await page.click("#discrete");
+  assert.match(new URL(page.url()).hash, /showTest=0&discrete=1/);
+  await page.click("#show-test");
+  await page.click("#discrete");
+  assert.match(await text("#test-loss"), /^\d\.\d{3}$/);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(artifacts, "playground-1280.png"), fullPage: false });
   await page.screenshot({ path: join(artifacts, "playground-1280-full.png"), fullPage: true });
@@ -230,9 +239,14 @@ test("live learning-rate and batch changes keep training; data and device change
   await page.fill("#batch", "32");
   await page.dispatchEvent("#batch", "change");
   assert.match(await text("#notice"), /Applied live from epoch \d+: batch size 32/);
+  // Weight decay (TensorFlow Playground's regularisation rate) also applies live.
+  await page.fill("#wd", "0.001");
+  await page.dispatchEvent("#wd", "change");
+  assert.match(await text("#notice"), /Applied live from epoch \d+: weight decay 0\.001/);
   await page.waitForFunction((n) => Number(document.getElementById("epoch")!.textContent) >= n + 10, before);
   assert.match(await text("#status"), /training/, "still training, not reset");
-  assert.match(new URL(page.url()).hash, /lr=0\.003&batch=32/);
+  assert.match(new URL(page.url()).hash, /lr=0\.003&batch=32&epochs=3000&restarts=1&wd=0\.001/);
+  assert.match(await text("#command"), /--weight-decay 0\.001/);
   // An invalid value is refused with its range, the previous value kept.
   await page.fill("#lr", "7");
   await page.dispatchEvent("#lr", "change");

@@ -5,11 +5,11 @@ import { cliArgs, commandLine } from "../../playground/src/cli.js";
 import { TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, AUTO_DEFAULTS } from "../../src/index.js";
 
 test("a serialized state parses back to the same state, seed included", () => {
-  const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3, test: 0.3, speed: 10, osc: 12, epochs: 50, lr: 0.003 };
+  const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3, test: 0.3, speed: 10, osc: 12, epochs: 50, lr: 0.003, wd: 0.001, showTest: false, discrete: true };
   const back = parseState("#" + serializeState(s));
   assert.deepEqual(back, s);
   // Fields at their default are left out of the link (and of the command line).
-  assert.doesNotMatch(serializeState(DEFAULT_STATE), /osc=|steps=|epochs=|lr=|batch=|restarts=|&t=/);
+  assert.doesNotMatch(serializeState(DEFAULT_STATE), /osc=|steps=|epochs=|lr=|batch=|restarts=|wd=|&t=/);
 });
 
 test("an empty or hand-edited hash falls back to defaults field by field", () => {
@@ -35,6 +35,7 @@ test("data, device, architecture, restarts and seed restart training (and say wh
   assert.equal(needsNewRun(a, { ...a, sigma: 0.5, t: 2, vparam: "b", relative: true }), false);
   assert.equal(needsNewRun(a, { ...a, lr: 0.5, batch: 0, epochs: 9, speed: 5 }), false);
   assert.equal(resetReason(a, { ...a, osc: 8 }), "the architecture (oscillators K) changed");
+  assert.equal(needsNewRun(a, { ...a, wd: 0.01, showTest: false, discrete: true }), false, "weight decay applies live; the plane's toggles only redraw");
   assert.equal(needsNewRun(a, { ...a, seed: 2 }), true);
   assert.equal(resetReason(a, { ...a, Q: 3 }), "the device changed");
   assert.equal(resetReason(a, { ...a, steps: 3 }), "the architecture (steps n) changed");
@@ -67,6 +68,6 @@ test("the page's defaults are dynaspin train's, and its command line is the CLI'
   assert.equal(defaultsFor("digits").osc, 64);
   assert.deepEqual(cliArgs({ ...DEFAULT_STATE, data: "xor", noise: 0.1 }).slice(0, 8), ["--task", "xor", "--noise", "0.1", "--count", "1000", "--data-seed", "0"]);
   assert.doesNotMatch(cliArgs(DEFAULT_STATE).join(" "), /--epochs|--oscillators|--steps|--lr|--batch|--restarts/, "defaults are left to the library");
-  assert.deepEqual(cliArgs({ ...DEFAULT_STATE, osc: 6, epochs: 50 }).slice(-6), ["--oscillators", "6", "--epochs", "50", "--seed", "0"]);
+  assert.deepEqual(cliArgs({ ...DEFAULT_STATE, osc: 6, epochs: 50, wd: 0.01 }).slice(-8), ["--oscillators", "6", "--epochs", "50", "--weight-decay", "0.01", "--seed", "0"]);
   assert.equal(commandLine(["--data", "my data.csv"]), "dynaspin train --data 'my data.csv'");
 });

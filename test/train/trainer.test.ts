@@ -65,6 +65,19 @@ test("Trainer.retune changes the learning rate and batch size of the kept run wi
   assert.ok(m.kind === "epoch" && m.metrics.epoch === 5 && m.metrics.lr < 0.001 + 1e-12);
   assert.notDeepEqual(b.run!.model.A, before);
   assert.throws(() => b.retune({ lr: -1 }), /learning rate/);
+  // Weight decay too (the playground's regularisation control): it shrinks A from the next epoch on.
+  const c = new Trainer(split.train, { ...base, restarts: 1 });
+  const d = new Trainer(split.train, { ...base, restarts: 1 });
+  for (let i = 0; i < 3; i++) {
+    c.advance();
+    d.advance();
+  }
+  d.retune({ weightDecay: 5 });
+  assert.equal(d.options.weightDecay, 5);
+  c.advance();
+  d.advance();
+  const norm = (a: Float64Array): number => a.reduce((s, v) => s + v * v, 0);
+  assert.ok(norm(d.run!.model.A) < norm(c.run!.model.A), "decayed couplings are smaller");
 });
 
 test("Trainer.retune can turn early stopping off to train on past an early stop (the playground's Continue)", () => {
