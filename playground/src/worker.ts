@@ -22,13 +22,13 @@ import {
   evaluate,
   parseModel,
   inputCount,
-  extraInput,
   inputPlane,
   robustnessSweep,
-  oscillatorCount,
   type Dataset,
   type EpochMetrics,
 } from "../../src/index.js";
+import { oscillatorCount } from "../../src/train/train.js";
+import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
 import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan } from "./protocol.js";

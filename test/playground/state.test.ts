@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseState, serializeState, needsNewRun, resetReason, checkField, defaultsFor, stepsOf, DEFAULT_STATE, LIMITS } from "../../playground/src/state.js";
 import { cliArgs, commandLine } from "../../playground/src/cli.js";
-import { TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, AUTO_DEFAULTS } from "../../src/index.js";
+import { TASK_DEFAULTS } from "../../src/index.js";
+import { EXTRA_TASK_DEFAULTS } from "../../src/train/tasks.js";
+import { AUTO_DEFAULTS } from "../../src/train/train.js";
 
 test("a serialized state parses back to the same state, seed included", () => {
   const s = { ...DEFAULT_STATE, data: "xor" as const, noise: 0.1, seed: 12345, device: "eq3" as const, Ic: -6, Q: 0.1, sigma: 0.25, relative: true, vparam: "Q" as const, steps: 5, t: 3, test: 0.3, speed: 10, osc: 12, epochs: 50, lr: 0.003, wd: 0.001, showTest: false, discrete: true };
