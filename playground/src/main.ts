@@ -589,8 +589,9 @@ function renderReadouts(): void {
   $("train-accuracy").textContent = pct(trainAcc);
   const testLoss = kept ? kept.testLoss : last && Number.isFinite(last.testLoss) ? last.testLoss : (snap?.testLoss ?? NaN);
   const trainLoss = kept ? kept.trainLoss : last ? last.trainLoss : NaN;
-  $("test-loss").textContent = Number.isFinite(testLoss) ? testLoss.toFixed(3) : "–";
-  $("train-loss").textContent = Number.isFinite(trainLoss) ? trainLoss.toFixed(3) : "–";
+  const loss = (v: number): string => (!Number.isFinite(v) ? "–" : v !== 0 && v < 0.001 ? v.toExponential(1) : v.toFixed(3));
+  $("test-loss").textContent = loss(testLoss);
+  $("train-loss").textContent = loss(trainLoss);
   renderCurves();
 }
 

@@ -15,6 +15,7 @@
  */
 import { taskDefaults } from "../../src/cli/train-options.js";
 import { resolveTrainOptions, AUTO_DEFAULTS } from "../../src/train/train.js";
+import { PRESETS } from "../../src/device/presets.js";
 
 /** Data sets the page offers. */
 export const DATA_SETS = ["spiral", "circles", "xor", "gaussians", "digits", "csv"] as const;
@@ -220,6 +221,11 @@ export function parseState(hash: string): PlaygroundState {
   s.device = pick(DEVICE_CHOICES, q.get("device"), s.device);
   s.vparam = pick(VARIED, q.get("vparam"), s.vparam);
   s.relative = q.get("relative") === "1";
+  // A preset's parameters are the preset's, whatever a link says (the fields show the device that trains).
+  if (s.device !== "eq4" && s.device !== "eq3") {
+    const spec = PRESETS[s.device].spec as Record<string, unknown>;
+    for (const p of ["a", "b", "Ic", "Q"] as const) if (typeof spec[p] === "number") q.set(p, String(spec[p]));
+  }
   s.showTest = q.get("showTest") !== "0";
   s.discrete = q.get("discrete") === "1";
   for (const key of Object.keys(LIMITS) as FieldKey[]) {

@@ -16,6 +16,7 @@ test("the reference lists every command and every flag, with the defaults the ta
     assert.match(text, new RegExp(`^## ${c.name}$`, "m"));
     for (const f of c.flags) assert.ok(text.includes(`--${f.name}`), `${c.name} --${f.name}`);
   }
-  // --init-spread: 0.5 for the paper's tasks, 0.65 for MNIST (src/train/tasks.ts) and CSV data (the library's default).
-  assert.match(text, /--init-spread X` .*default: spiral 0\.5, digits 0\.5, --data 0\.65, mnist 0\.65/);
+  // --init-spread: 0.5 for the paper's tasks, 0.65 for MNIST (src/train/tasks.ts) and CSV data and
+  // the generated 2-D sets, which train with --data's defaults (the library's default).
+  assert.match(text, /--init-spread X` .*default: spiral 0\.5, digits 0\.5, --data and circles\/xor\/gaussians 0\.65, mnist 0\.65/);
 });

@@ -26,6 +26,13 @@ test("an empty or hand-edited hash falls back to defaults field by field", () =>
   assert.equal(s.device, "zeng2013");
 });
 
+test("a preset's parameters come from the preset, not from the link", () => {
+  const s = parseState("#device=hamadeh2012&Ic=1&Q=2");
+  assert.equal(s.Ic, -6);
+  assert.equal(s.Q, 0.1);
+  assert.equal(parseState("#device=eq3&Ic=-3&Q=0.5").Ic, -3, "custom curves keep the link's values");
+});
+
 test("the shown step never exceeds the number of steps", () => {
   assert.equal(parseState("#steps=3&t=9").t, null, "beyond n: the last step");
   assert.equal(parseState("#steps=3&t=2").t, 2);
