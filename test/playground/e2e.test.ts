@@ -216,6 +216,8 @@ test("oscillators K > features with the library's automatic budget: network, hov
   // Step after the end: exactly one more epoch, then it ends again (best parameters kept again).
   const e0 = Number(await text("#epoch"));
   await page.click("#step");
+  // (The status read "finished" before the click too: wait for the epoch, then for the end.)
+  await page.waitForFunction((n) => Number(document.getElementById("epoch")!.textContent) === n + 1, e0, { timeout: 30_000 });
   await waitStatus(/^finished$/);
   assert.equal(Number(await text("#epoch")), e0 + 1);
   // Back to the default K (empty field): a new run, the flag leaves the command.
