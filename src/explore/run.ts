@@ -6,7 +6,7 @@
  */
 import type { Dataset } from "../data/dataset.js";
 import { stratifiedSplit } from "../data/split.js";
-import { train, resolveTrainOptions, type TrainOptions } from "../train/train.js";
+import { train, resolveTrainOptions, planTraining, type TrainOptions } from "../train/train.js";
 import { TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, type TaskName } from "../train/tasks.js";
 import { evaluate } from "../network/api.js";
 import { evaluateHardware, resolveHardware, type Hardware } from "../network/hardware.js";
@@ -143,8 +143,9 @@ function evalAtSigmas(r: ResolvedExplore, model: Model, test: Dataset, hardware:
 /**
  * Runs task `t` (point ⌊t/S⌋, seed index t mod S) and returns one row per evaluation σ.
  * Deterministic: the same task gives the same bits on any thread.
+ * @param onFraction called after each epoch of the kept run with the fraction of its epochs done (progress only).
  */
-export function runExploreTask(r: ResolvedExplore, splits: ExploreSplits, t: number): ExploreRow[] {
+export function runExploreTask(r: ResolvedExplore, splits: ExploreSplits, t: number, onFraction?: (done: number) => void): ExploreRow[] {
   const S = r.seeds.length;
   const point = r.points[Math.floor(t / S)];
   const seed = r.seeds[t % S];
@@ -157,7 +158,9 @@ export function runExploreTask(r: ResolvedExplore, splits: ExploreSplits, t: num
   try {
     const device = pointDevice(point);
     const hardware = pointHardware(point, r, device);
-    const result = train(splits.train, pointTrainOptions(point, r, seed, device, hardware));
+    const options = pointTrainOptions(point, r, seed, device, hardware);
+    const epochs = onFraction ? planTraining(options, splits.train).options.epochs : 1;
+    const result = train(splits.train, onFraction ? { ...options, onEpoch: (m) => onFraction(Math.min(1, m.epoch / epochs)) } : options);
     const model = result.model;
     const noise = (k: number) => new Rng(deriveSeed(r.evalSeed, t, k));
     const acc = (ds: Dataset, k: number) => (hardware ? evaluateHardware(model, ds.x, ds.y, ds.n, hardware, noise(k)).accuracy : evaluate(model, ds).accuracy);

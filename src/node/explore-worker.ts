@@ -5,7 +5,7 @@
  * per worker is enough). A task's result depends only on the spec, the data and its index, never
  * on the worker, so any number of threads gives the same bits.
  */
-import { availableParallelism } from "node:os";
+import { defaultThreads } from "./threads.js";
 import { runTasks, serveTasks } from "./workers/pool.js";
 import type { Dataset } from "../data/dataset.js";
 import { resolveExplore, type ExploreSpec } from "../explore/spec.js";
@@ -23,21 +23,33 @@ function revive(d: Dataset): Dataset {
 serveTasks("explore", (init: Init) => {
   const r = resolveExplore(init.spec);
   const splits: ExploreSplits = { train: revive(init.splits.train), validation: revive(init.splits.validation), test: revive(init.splits.test) };
-  return (t: number): ExploreRow[] => runExploreTask(r, splits, t);
+  // A task reports the fraction of its training epochs done (at most every 0.2 s).
+  return (t: number, progress): ExploreRow[] => runExploreTask(r, splits, t, progress);
 });
 
-/** Default thread count: the machine's available parallelism. */
+/** Default thread count: the available cores (see {@link defaultThreads}). */
 export function defaultExploreWorkers(): number {
-  return availableParallelism();
+  return defaultThreads();
 }
 
 /**
- * Runs `tasks` (indices) and calls `onTask` with each task's rows as it finishes (in completion
- * order). With `workers` ≤ 1 the tasks run on this thread, in order.
+ * Runs `tasks` (indices) on `workers` worker threads (1: one worker thread, so this thread stays
+ * free for progress and Ctrl-C) and calls `onTask` with each task's rows as it finishes (in
+ * completion order).
+ * @param onFraction called at most every 0.2 s per worker with the tasks done, fractional (the running tasks' epochs count).
  * @throws ComputationError when a worker crashes.
  */
-export async function runExploreTasks(spec: ExploreSpec, splits: ExploreSplits, tasks: readonly number[], workers: number, onTask: (t: number, rows: ExploreRow[]) => void): Promise<void> {
+export async function runExploreTasks(
+  spec: ExploreSpec,
+  splits: ExploreSplits,
+  tasks: readonly number[],
+  workers: number,
+  onTask: (t: number, rows: ExploreRow[]) => void,
+  onFraction?: (done: number) => void,
+): Promise<void> {
   let resolved: ReturnType<typeof resolveExplore> | null = null;
+  let finished = 0;
+  const partial = new Map<number, number>();
   await runTasks<Init, number, ExploreRow[]>({
     kind: "explore",
     module: import.meta.url,
@@ -45,7 +57,18 @@ export async function runExploreTasks(spec: ExploreSpec, splits: ExploreSplits, 
     tasks,
     local: (t) => runExploreTask((resolved ??= resolveExplore(spec)), splits, t),
     threads: workers,
-    onResult: (i, rows) => onTask(tasks[i], rows),
+    workerThread: true,
+    onProgress: (i, fraction) => {
+      partial.set(i, fraction as number);
+      let f = 0;
+      for (const x of partial.values()) f += x;
+      onFraction?.(finished + f);
+    },
+    onResult: (i, rows) => {
+      partial.delete(i);
+      finished++;
+      onTask(tasks[i], rows);
+    },
     unfinished: "during the sweep; rerun to resume (finished points are kept) or use --workers 1",
   });
 }

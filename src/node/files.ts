@@ -24,7 +24,12 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     try {
       const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
       let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      // Fault injection for the reliability tests: the disk fills up halfway through this file.
+      const full = process.env.DYNASPIN_FAULT === "disk-full" ? buf.length >> 1 : -1;
+      while (off < buf.length) {
+        if (full >= 0 && off >= full) throw Object.assign(new Error("ENOSPC: no space left on device (injected)"), { code: "ENOSPC" });
+        off += writeSync(fd, buf, off, Math.max(1, (full >= 0 ? full : buf.length) - off));
+      }
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -28,6 +28,18 @@ let installed = false;
 /** Terminal state to restore on a signal (set while a TTY progress bar is shown). */
 let terminalDirty = false;
 let writeErr: (s: string) => void = (s) => void process.stderr.write(s);
+/** What the running command has kept and how to continue, said when a signal ends it (see {@link setInterruptNote}). */
+let note: (() => string) | null = null;
+
+/**
+ * Sets what the default handler says after `dynaspin: interrupted (SIGINT)`: a command without a
+ * watcher (the sweeps, reproduce) registers a function telling what it has kept on disk and how to
+ * continue, e.g. `during the sweep; 5 of 21 σ finished and kept in out/partial; run the same
+ * command again to continue from them`. Null clears it.
+ */
+export function setInterruptNote(fn: (() => string) | null): void {
+  note = fn;
+}
 
 /** Marks whether a progress bar currently owns the terminal (cursor hidden, wrap off). */
 export function setTerminalDirty(dirty: boolean): void {
@@ -49,7 +61,15 @@ function onSignal(sig: "SIGINT" | "SIGTERM"): void {
     return;
   }
   restoreTerminal();
-  writeErr(`dynaspin: interrupted (${sig})${watchers.length > 0 ? " again; stopped at once" : ""}\n`);
+  let said = "";
+  if (watchers.length === 0 && note !== null) {
+    try {
+      said = note();
+    } catch (e) {
+      said = `(could not say what was kept: ${(e as Error).message})`;
+    }
+  }
+  writeErr(`dynaspin: interrupted (${sig})${watchers.length > 0 ? " again; stopped at once" : said ? ` ${said}` : ""}\n`);
   process.exit(SIGNAL_EXIT_CODES[sig]);
 }
 

@@ -33,7 +33,7 @@ import { currentGrid, tidyCurrent } from "../physics/sweep.js";
 import { thresholdCurrent } from "../physics/closedform.js";
 import type { FitResult } from "../device/fit.js";
 import type { PresetPanelPlan, ReproducePlan, TaskPlan } from "../reproduce/plan.js";
-import { trainWithSnapshots } from "../reproduce/training.js";
+import { trainWithSnapshotsAsync } from "../reproduce/training.js";
 import { deviceData, finalStates, decisionRegions, trajectories, injectedCurrents, meanStd } from "../reproduce/figure-data.js";
 import { count, robustnessCsv, type PhysicsSummary, type ReproduceSummary, type RobustnessSummary, type SeedResult, type TaskSummary } from "../reproduce/summary.js";
 import { reproduceReport, type ReproduceFigures, type ReproduceNotes } from "../reproduce/report.js";
@@ -49,6 +49,11 @@ export interface ReproduceOptions {
   command: string;
   /** Creates a progress sink for a stage (label, units of work). @default none */
   progress?: (label: string, total: number) => Progress;
+  /**
+   * Filled in as the run goes (for a caller that must say what an interrupted run kept): the files
+   * written so far (relative to `out`) and the stage under way. @default none
+   */
+  track?: { files: string[]; stage: string };
 }
 
 /** What {@link runReproduce} returns. */
@@ -68,17 +73,18 @@ interface TaskRun {
   snapshots: Figure3Epoch[];
 }
 
-function trainTask(plan: TaskPlan, ds: Dataset, out: string, files: string[], progress: ReproduceOptions["progress"], snapshotAt: number[]): TaskRun {
+async function trainTask(plan: TaskPlan, ds: Dataset, out: string, files: string[], progress: ReproduceOptions["progress"], snapshotAt: number[], track?: ReproduceOptions["track"]): Promise<TaskRun> {
   const split = stratifiedSplit(ds, plan.splitSeed, plan.testFraction);
   const seeds: SeedResult[] = [];
   const models: Model[] = [];
   const histories: EpochMetrics[][] = [];
   let snapshots: Figure3Epoch[] = [];
-  plan.seeds.forEach((seed, i) => {
+  for (const [i, seed] of plan.seeds.entries()) {
+    if (track) track.stage = `${plan.task} training (seed ${seed}, ${i + 1} of ${plan.seeds.length})`;
     const epochs = plan.options.epochs ?? 200;
     const bar = progress?.(`${plan.task} seed ${seed}`, epochs) ?? NO_PROGRESS;
     const wantShots = i === 0 && snapshotAt.length > 0;
-    const r = trainWithSnapshots<Figure3Epoch>(split.train, {
+    const r = await trainWithSnapshotsAsync<Figure3Epoch>(split.train, {
       ...plan.options,
       seed,
       devices: eq4(),
@@ -103,7 +109,7 @@ function trainTask(plan: TaskPlan, ds: Dataset, out: string, files: string[], pr
     seeds.push({ seed, trainAccuracy: tr.accuracy, testAccuracy: te.accuracy, trainLoss: tr.loss, testLoss: te.loss, epochs: r.history.length, seconds: r.seconds, model, metrics });
     models.push(r.model);
     histories.push(r.history);
-  });
+  }
   return {
     summary: {
       task: plan.task,
@@ -200,7 +206,11 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   const t00 = performance.now();
   const load = loadavg();
   const timings: Record<string, number> = {};
-  const files: string[] = [];
+  const files: string[] = options.track?.files ?? [];
+  const stage = (what: string): void => {
+    if (options.track) options.track.stage = what;
+  };
+  stage("the device fit");
   const figures: ReproduceFigures = {};
   let t0 = performance.now();
   const lap = (name: string) => {
@@ -239,9 +249,17 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
   if (plan.physics) {
     const ph = plan.physics;
     const currents = currentGrid(ph.currents.from, ph.currents.to, ph.currents.step);
+    stage("the LLG sweep");
     const bar = options.progress?.("LLG sweep", currents.length) ?? NO_PROGRESS;
     const device = resolveDevice(PY_CU_PY);
-    const pts = await sweepParallel(device, currents, { duration: ph.duration, temperature: ph.temperature, seed: ph.seed }, ph.workers, (_i, _p, done) => bar.update(done));
+    const pts = await sweepParallel(
+      device,
+      currents,
+      { duration: ph.duration, temperature: ph.temperature, seed: ph.seed },
+      ph.workers,
+      (_i, _p, done) => bar.update(done, "currents"),
+      (done) => bar.update(done, "currents"),
+    );
     bar.stop();
     writeFileAtomic(
       join(out, "metrics/llg-curve.csv"),
@@ -298,15 +316,16 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
 
   // Spiral (Fig. 3) and digits (Fig. 5).
   const spiralData = makeSpiral({});
-  const spiral = trainTask(plan.spiral, spiralData, out, files, options.progress, plan.snapshotEpochs);
+  const spiral = await trainTask(plan.spiral, spiralData, out, files, options.progress, plan.snapshotEpochs, options.track);
   lap("spiral training");
   const digitsData = loadDigits();
-  const digits = trainTask(plan.digits, digitsData, out, files, options.progress, []);
+  const digits = await trainTask(plan.digits, digitsData, out, files, options.progress, [], options.track);
   lap("digits training");
 
   // Fig. 4 on the first spiral network and its test split.
   const spiralSplit = stratifiedSplit(spiralData, plan.spiral.splitSeed, plan.spiral.testFraction);
   const rp = plan.robustness;
+  stage("the robustness sweep");
   const bar = options.progress?.("robustness", rp.sigmas.length * rp.trials) ?? NO_PROGRESS;
   const rr = await robustnessParallel(
     spiral.models[0],
@@ -392,12 +411,16 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     digitsCurrents: "digits-currents",
   };
   const drawn = (Object.entries(stems) as [keyof ReproduceFigures, string][]).filter(([key]) => figures[key] !== undefined);
+  stage("drawing the figures");
   const figBar = options.progress?.("figures (SVG + PNG)", drawn.length) ?? NO_PROGRESS;
-  drawn.forEach(([key, stem], i) => {
+  for (const [i, [key, stem]] of drawn.entries()) {
+    figBar.update(i, stem);
     writeFigure(join(out, "figures", stem), figures[key] as string);
     files.push(`figures/${stem}.svg`, `figures/${stem}.png`);
     figBar.update(i + 1, stem);
-  });
+    // Let a signal through between figures (each takes a fraction of a second).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   figBar.stop();
   lap("figures");
 
@@ -440,6 +463,7 @@ export async function runReproduce(options: ReproduceOptions): Promise<Reproduce
     },
     files: [...files, "summary.json", "report.html"],
   };
+  stage("writing the report");
   const report = join(out, "report.html");
   writeFileAtomic(report, renderReport(reproduceReport(summary, plan, figures, notes)));
   writeFileAtomic(join(out, "summary.json"), JSON.stringify(summary, null, 1) + "\n");

@@ -6,7 +6,7 @@
  * results are integer counts placed by trial index, so the result is bit-identical for any number
  * of threads. Pooled workers of an earlier sweep (already loaded) are reused.
  */
-import { availableParallelism } from "node:os";
+import { defaultThreads } from "./threads.js";
 import { runTasks, serveTasks, prestartWorkers } from "./workers/pool.js";
 import type { Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
@@ -77,7 +77,7 @@ export async function prestartRobustnessWorkers(threads: number = defaultRobustn
 
 /** Number of workers used when none is given: the available cores. */
 export function defaultRobustnessWorkers(): number {
-  return Math.max(1, availableParallelism());
+  return defaultThreads();
 }
 
 /** Options of {@link robustnessParallel} beyond the sweep's. */

@@ -143,14 +143,19 @@ export function initialMagnetisation(p: readonly number[], tilt: number, m: Floa
   return m;
 }
 
+/** Steps between two calls of {@link simulateCurrent}'s progress tick (a power of two). */
+export const TICK_STEPS = 4096;
+
 /**
  * Simulates one current and returns its curve point. Never throws for a physical failure: a step
  * that turns m by more than `MAX_TURN` = 1 rad or gives NaN returns status `diverged`; a reversed
  * m `switched`; a drifting power `not-settled` (see {@link SweepOptions.settleTolerance}).
  * @param current in the device's current unit.
  * @param index position in the sweep (selects the random stream).
+ * @param tick called with the number of steps done every {@link TICK_STEPS} steps (progress of a
+ *   long current; it does not change the result).
  */
-export function simulateCurrent(d: ResolvedDevice, o: ResolvedSweepOptions, current: number, index: number): CurvePoint {
+export function simulateCurrent(d: ResolvedDevice, o: ResolvedSweepOptions, current: number, index: number, tick?: (stepsDone: number) => void): CurvePoint {
   const model = new LlgModel(d, current * d.currentScale);
   const m = initialMagnetisation(d.polarizer, o.initialTilt, new Float64Array(3));
   const acc = new ObservableAccumulator(d.polarizer, o.steps - o.transientSteps);
@@ -170,6 +175,7 @@ export function simulateCurrent(d: ResolvedDevice, o: ResolvedSweepOptions, curr
     for (let s = 0; s < o.steps; s++) {
       const x = m[0], y = m[1], z = m[2];
       rk4Step(model, m, dt, w);
+      if (tick !== undefined && (s & (TICK_STEPS - 1)) === TICK_STEPS - 1) tick(s + 1);
       // A step that turns m by more than MAX_TURN (or yields NaN) has left the integrator's domain.
       if (!(x * m[0] + y * m[1] + z * m[2] >= COS_MAX_TURN)) return diverged(s);
       if (s >= o.transientSteps) acc.add(m, dt);
@@ -187,6 +193,7 @@ export function simulateCurrent(d: ResolvedDevice, o: ResolvedSweepOptions, curr
       }
       const x = m[0], y = m[1], z = m[2];
       heunStep(model, m, dt, w);
+      if (tick !== undefined && (s & (TICK_STEPS - 1)) === TICK_STEPS - 1) tick(s + 1);
       if (!(x * m[0] + y * m[1] + z * m[2] >= COS_MAX_TURN)) return diverged(s);
       if (s >= o.transientSteps) acc.add(m, dt);
     }

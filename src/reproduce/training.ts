@@ -30,6 +30,34 @@ export interface SnapshotTrainResult<S> extends TrainResult {
  * returned).
  */
 export function trainWithSnapshots<S>(trainSet: Dataset, options: SnapshotTrainOptions<S>): SnapshotTrainResult<S> {
+  const steps = snapshotEpochs(trainSet, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link trainWithSnapshots} that lets the event loop run (signals, worker messages, timers) at
+ * least every `yieldMs` of training: the same bits, but a Ctrl-C is handled within a fraction of a
+ * second instead of after the whole training.
+ * @param yieldMs longest stretch of training between two yields. @default 100
+ */
+export async function trainWithSnapshotsAsync<S>(trainSet: Dataset, options: SnapshotTrainOptions<S>, yieldMs = 100): Promise<SnapshotTrainResult<S>> {
+  const steps = snapshotEpochs(trainSet, options);
+  let last = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - last >= yieldMs) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      last = performance.now();
+    }
+  }
+}
+
+/** The training of {@link trainWithSnapshots}, pausing (yield) after every epoch. */
+function* snapshotEpochs<S>(trainSet: Dataset, options: SnapshotTrainOptions<S>): Generator<void, SnapshotTrainResult<S>> {
   const t0 = performance.now();
   const o = resolveTrainOptions(options);
   const classes = checkTrainable(trainSet, options.classes);
@@ -52,7 +80,10 @@ export function trainWithSnapshots<S>(trainSet: Dataset, options: SnapshotTrainO
   const trial = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
   for (let r = 0; r < o.restarts; r++) {
     const cand = { run: new TrainingRun(make(), trainSet, o, deriveSeed(o.seed, r), options.test, true, options.engine ?? null), shots: [] as { epoch: number; value: S }[] };
-    for (let e = 0; e < trial; e++) step(cand.run, cand.shots);
+    for (let e = 0; e < trial; e++) {
+      step(cand.run, cand.shots);
+      yield;
+    }
     const loss = trial > 0 ? cand.run.history[cand.run.history.length - 1].trainLoss : 0;
     restartLosses.push(loss);
     options.onRestart?.(r, loss);
@@ -63,6 +94,9 @@ export function trainWithSnapshots<S>(trainSet: Dataset, options: SnapshotTrainO
   }
   const { run, shots } = best as { run: TrainingRun; shots: { epoch: number; value: S }[] };
   for (const m of run.history) options.onEpoch?.(m);
-  while (run.epochsDone < o.epochs) options.onEpoch?.(step(run, shots));
+  while (run.epochsDone < o.epochs) {
+    options.onEpoch?.(step(run, shots));
+    yield;
+  }
   return { model: run.model, history: run.history, restartLosses, chosenRestart: chosen, seconds: (performance.now() - t0) / 1000, snapshots: shots, engine: run.engineLabel };
 }

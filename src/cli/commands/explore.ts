@@ -24,6 +24,7 @@ import { exploreSignature, exploreTaskRange, readExplorePartials, writeExplorePa
 import { runExploreTasks, defaultExploreWorkers } from "../../node/explore-worker.js";
 import { readProfileFile } from "../../node/cost-profile.js";
 import { createProgress } from "../../node/progress.js";
+import { setInterruptNote } from "../../node/interrupt.js";
 import { axisValue } from "../../explore/spec.js";
 import { siUnit } from "../../cost/inference.js";
 
@@ -71,7 +72,7 @@ const FLAGS: FlagSpec[] = [
   { name: "heatmap", type: "string", value: "X,Y", help: "axes of the heat map (default: the first two varied axes)" },
   { name: "line", type: "string", value: "X", help: "axis of the accuracy line plot (default: the first varied numeric axis)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (required); a shard writes DIR/shard-<i>-of-<N>/" },
-  workersFlag("the points, trained in parallel (default: available cores)"),
+  workersFlag("the points, each trained on a worker thread (default: the available cores)"),
   { name: "shard", type: "string", value: "i/N", help: "run only shard i (0-based) of N; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX" },
   { name: "shard-count", type: "integer", min: 1, max: 1_000_000, value: "N", help: "number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)" },
   { name: "no-figure", type: "boolean", help: "skip the SVG/PNG figures" },
@@ -214,14 +215,26 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const progress = quiet ? null : createProgress("explore", todo.length, io.isTTY, io.stderr);
   let done = 0;
   const started = performance.now();
-  await runExploreTasks(r.spec, splits, todo, workers, (t, rows) => {
-    writeExplorePartial(out, sig, t, rows);
-    byTask.set(t, rows);
-    done++;
-    const per = (performance.now() - started) / 1000 / done;
-    progress?.update(done, `ETA ${eta(per * (todo.length - done))}`);
-  });
-  progress?.stop();
+  setInterruptNote(() => `while training points (${done} of ${todo.length} finished this run${resumed ? `, ${resumed} from an earlier run` : ""}); ${done + resumed > 0 ? `the finished ones are kept in ${join(out, "partial")}; run the same command again to train only the rest` : "none had finished, nothing was kept; rerun the command"}`);
+  try {
+    await runExploreTasks(
+      r.spec,
+      splits,
+      todo,
+      workers,
+      (t, rows) => {
+        writeExplorePartial(out, sig, t, rows);
+        byTask.set(t, rows);
+        done++;
+        const per = (performance.now() - started) / 1000 / done;
+        progress?.update(done, `ETA ${eta(per * (todo.length - done))}`);
+      },
+      (f) => progress?.update(f, done > 0 ? `ETA ${eta(((performance.now() - started) / 1000 / f) * (todo.length - f))}` : "training"),
+    );
+  } finally {
+    progress?.stop();
+    setInterruptNote(null);
+  }
   const file = exploreFile(sig, { index: shard?.index ?? 0, count: shard?.count ?? 1, taskRange: range }, byTask);
   const paths = writeExplore(out, file, !flags.boolean("no-figure"), { ...(heat ? { heatmap: heat } : {}), ...(line ? { line } : {}) });
   const rows: ExploreRow[] = file.rows;

@@ -11,6 +11,7 @@ import type { Flags } from "../args.js";
 import { InputError } from "../../util/errors.js";
 import { checkOutputFile, readJsonFile, writeFileAtomic } from "../../node/files.js";
 import { createProgress } from "../../node/progress.js";
+import { setInterruptNote } from "../../node/interrupt.js";
 import { defaultWorkers, sweepParallel } from "../../node/llg-worker.js";
 import { writeFigure } from "../../node/png.js";
 import { powerFrequencyFigure } from "../../plot/figures.js";
@@ -78,11 +79,26 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const label = `llg ${device.name || paramsPath}`;
   const progress = flags.boolean("quiet") || json ? { update: () => undefined, stop: () => undefined } : createProgress(label, currents.length, io.isTTY, io.stderr);
   const counts = { ok: 0, "not-settled": 0, switched: 0, diverged: 0 };
-  const points = await sweepParallel(device, currents, options, workers, (_i, p, done) => {
-    counts[p.status]++;
-    progress.update(done, `${counts.ok} ok`);
-  });
-  progress.stop();
+  let finished = 0;
+  setInterruptNote(() => `during the sweep (${finished} of ${currents.length} currents finished); nothing was written (${out} is written when the sweep ends); rerun the command, with a shorter --currents range to split the work`);
+  let points: CurvePoint[];
+  try {
+    points = await sweepParallel(
+      device,
+      currents,
+      options,
+      workers,
+      (_i, p, done) => {
+        finished = done;
+        counts[p.status]++;
+        progress.update(done, `currents, ${counts.ok} ok`);
+      },
+      (done) => progress.update(done, `currents, ${counts.ok} ok`),
+    );
+  } finally {
+    progress.stop();
+    setInterruptNote(null);
+  }
 
   const csv = curveCsv(points);
   const base = figureBase(out);
@@ -157,7 +173,7 @@ export const llgCommand: Command = {
     { name: "transient", type: "number", value: "NS", min: 0, help: "time discarded before averaging in ns (default duration/2)" },
     { name: "dt", type: "number", value: "PS", min: 0, help: "time step in ps (default: 0.05/ω_max, and for Heun also <= (8α·0.01)^(1/3)/ω_max)" },
     { name: "integrator", type: "string", value: "NAME", choices: ["auto", "rk4", "heun"], help: "auto (rk4 at T = 0, heun at T > 0), rk4 or heun (default auto)" },
-    workersFlag("the currents of the sweep (default min(2, cores))"),
+    workersFlag("the currents of the sweep, each on a worker thread (default: the available cores)"),
     { name: "seed", type: "integer", value: "N", min: 0, help: "random seed; current k uses deriveSeed(seed, k) (default 1)" },
     { name: "out", type: "string", value: "FILE", short: "o", help: "output CSV; the figure goes to the same path with .svg and .png" },
     { name: "plot", type: "boolean", help: "write the SVG+PNG figure (default on; --no-plot to skip)" },

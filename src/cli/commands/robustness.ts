@@ -23,6 +23,7 @@ import { writeFigure } from "../../node/png.js";
 import { createProgress } from "../../node/progress.js";
 import { ENGINE_CHOICES, type EngineChoice } from "../../node/native-engine.js";
 import { sweepEngineForChoice } from "../../node/native-sweep.js";
+import { setInterruptNote } from "../../node/interrupt.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train (required)" },
@@ -139,14 +140,27 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const quiet = flags.boolean("quiet") || flags.boolean("json");
   const per = o.trialRange[1] - o.trialRange[0];
   const progress = quiet ? null : createProgress(`robustness ${o.params.join(",")}`, missing.length * per, io.isTTY, io.stderr);
-  const result = await robustnessParallel(model, test, opts, {
-    workers,
-    sigmaIndices: missing,
-    onProgress: (d) => progress?.update(d),
-    onSigma: (raw, stats) => writePartial(out, sig, o.trialRange, raw, stats),
-    engine,
+  let finished = 0;
+  setInterruptNote(() => {
+    const kept = done.size + finished;
+    return `during the sweep (${finished} of ${missing.length} σ values finished this run${done.size ? `, ${done.size} from an earlier run` : ""}); ${kept > 0 ? `the finished ones are kept in ${join(out, "partial")}; run the same command again to compute only the rest` : "none had finished, nothing was kept; rerun the command"}`;
   });
-  progress?.stop();
+  let result: Awaited<ReturnType<typeof robustnessParallel>>;
+  try {
+    result = await robustnessParallel(model, test, opts, {
+      workers,
+      sigmaIndices: missing,
+      onProgress: (d) => progress?.update(d),
+      onSigma: (raw, stats) => {
+        writePartial(out, sig, o.trialRange, raw, stats);
+        finished++;
+      },
+      engine,
+    });
+  } finally {
+    progress?.stop();
+    setInterruptNote(null);
+  }
   const entries = [...done.values(), ...result.raw.map((r, i) => toEntry(r, result.stats[i]))];
   const file = robustnessFile(sig, { index: shard?.index ?? 0, count: shard?.count ?? 1, trialRange: o.trialRange }, entries);
   const paths = writeRobustness(out, file, !flags.boolean("no-figure"));

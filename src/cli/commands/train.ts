@@ -2,7 +2,8 @@
  * `dynaspin train`: trains a network on a built-in task or a CSV file and writes model.json and
  * metrics.csv into --out. All inputs are validated before anything is written; outputs are atomic.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { existsSync, rmSync, statSync } from "node:fs";
 import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
@@ -48,9 +49,37 @@ export { DATA_FLAGS, labelColumnArg, dataSourceFromFlags } from "../train-option
 
 /** The flags of `dynaspin train`: the shared ones (src/cli/train-options.ts), with the Node-only thread and engine choices. */
 const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; in float64 every engine gives the same bits, in float32 (--precision float32) they agree to float32 rounding (default auto)" };
-const FLAGS: FlagSpec[] = TRAIN_FLAGS.flatMap((f) =>
-  f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"), ENGINE_FLAG] : [f],
-);
+const FORCE_FLAG: FlagSpec = { name: "force", type: "boolean", help: "write into an --out folder that holds an earlier training run: its model, metrics, timing and checkpoint files are replaced (a finished run removes the ones it did not write); other files are kept" };
+const FLAGS: FlagSpec[] = [
+  ...TRAIN_FLAGS.flatMap((f) =>
+    f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"), ENGINE_FLAG] : [f],
+  ),
+  FORCE_FLAG,
+];
+
+/** The files and folder a training run writes into its --out folder (another run's are refused without --force). */
+export const TRAIN_RUN_FILES = ["model.json", "model.failed.json", "metrics.csv", "timing.csv", "checkpoint"] as const;
+
+/**
+ * Checks, before any work, that `out` holds no earlier training run (one of {@link TRAIN_RUN_FILES})
+ * unless `force` or a resume (which continues a run, so its folder is expected to hold one).
+ * @returns the earlier run's entries found (removed at the end by {@link removeStale}).
+ * @throws InputError `--out DIR: holds an earlier training run (model.json, ...); choose a new folder, add --force ...`
+ */
+export function checkTrainOut(out: string, force: boolean, resuming: boolean): string[] {
+  if (!existsSync(out) || !statSync(out).isDirectory()) return [];
+  const found = TRAIN_RUN_FILES.filter((f) => existsSync(join(out, f)));
+  if (found.length > 0 && !force && !resuming) {
+    const cont = found.includes("checkpoint") ? `, or --resume ${join(out, "checkpoint")} to continue it` : "";
+    throw new InputError(`--out ${out}: holds an earlier training run (${found.join(", ")}); choose a new folder${cont ? "," : " or"} add --force to replace it${cont}`);
+  }
+  return found;
+}
+
+/** Removes the earlier run's entries this run did not write (so no stale file mixes with the new ones). */
+function removeStale(out: string, earlier: readonly string[], written: readonly string[]): void {
+  for (const f of earlier) if (!written.includes(f)) rmSync(join(out, f), { recursive: true, force: true });
+}
 
 /** Loads and splits the data named by the flags. */
 export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset; train: Dataset; test: Dataset; splitSeed: number; testFraction: number } {
@@ -77,6 +106,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // Output locations are checked first, then everything is loaded before any output is written.
   checkOutputDir(out, `--out ${out}`);
   if (flags.has("checkpoint-dir")) checkOutputDir(flags.string("checkpoint-dir") as string, `--checkpoint-dir ${flags.string("checkpoint-dir")}`);
+  const earlier = checkTrainOut(out, flags.boolean("force"), flags.has("resume"));
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, ds.d));
   // The validation split (from the training rows only) and the planned epochs.
@@ -109,6 +139,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const interrupt = watchInterrupts();
   let progress: Progress | null = null;
   let result: TrainResult;
+  // When the kept run's epochs began (after the restart trials), and at which epoch (a resume starts later).
+  let epochsFrom = { at: performance.now(), epoch: 0 };
+  let epochsWall = 0;
   let tr: { loss: number; accuracy: number }, te: { loss: number; accuracy: number };
   const t0 = performance.now();
   try {
@@ -122,17 +155,16 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     // progress at once, and the loop yields to the event loop every 100 ms so Ctrl-C is handled.
     const trialTotal = trainer.run === null ? resolved.restarts * trainer.trialLength : 0;
     if (!quiet && trialTotal > 0) {
-      progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000);
-      progress.update(0, `restart 1 of ${resolved.restarts}`);
+      progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
     }
     let trialsDone = 0;
     let lastYield = performance.now();
     const startEpochs = (): void => {
+      epochsFrom = { at: performance.now(), epoch: (trainer.run as NonNullable<typeof trainer.run>).epochsDone };
       progress?.stop();
-      progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000);
       const run = trainer.run as NonNullable<typeof trainer.run>;
       const m = run.history[run.history.length - 1];
-      progress?.update(run.epochsDone, m ? epochStatus(m) : "");
+      progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000, { done: run.epochsDone, status: m ? epochStatus(m) : "" });
     };
     if (trainer.run !== null) startEpochs();
     while (!trainer.done) {
@@ -157,6 +189,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     }
     progress?.stop();
     progress = null;
+    epochsWall = (performance.now() - epochsFrom.at) / 1000;
     result = trainer.finish((performance.now() - t0) / 1000);
     // The final evaluation on the training engine's inference kernels when it has them (same bits).
     const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
@@ -176,6 +209,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // takes for a trained model, and the command exits 1 with a hint.
   const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
+  // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
+  const epochsRun = result.history.length - epochsFrom.epoch;
+  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, epochSeconds, found !== undefined);
   const training = trainingRecord({
     command,
     source: source.data ?? name,
@@ -193,6 +229,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   writeFileAtomic(join(out, modelName), trainedModelText(result.model, training, resolved));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
   writeFileAtomic(join(out, "timing.csv"), timingCsv(result.history));
+  const checkpointHere = every !== undefined && resolve(checkpointDir) === resolve(join(out, "checkpoint"));
+  removeStale(out, earlier, [modelName, "metrics.csv", "timing.csv", ...(checkpointHere || found !== undefined ? ["checkpoint"] : [])]);
   const summary = {
     task: name,
     data: source.data ?? null,
@@ -227,7 +265,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
-        `  wall time ${result.seconds.toFixed(2)} s total, ${(epochSeconds * 1000).toFixed(1)} ms per epoch; engine ${result.engine}\n` +
+        `  ${timeLine}; engine ${result.engine}\n` +
         (found ? `  resumed from ${found.path} at epoch ${found.checkpoint.epochsDone}\n` : "") +
         `  wrote ${summary.model} and ${summary.metrics}${lastGood && every !== undefined ? `; checkpoint ${lastGood.path} (epoch ${lastGood.epoch})` : ""}\n`,
     );
@@ -237,6 +275,28 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Seconds with enough digits to be read (3 significant below 10 s). */
+function secs(s: number): string {
+  return s >= 10 ? s.toFixed(1) : s >= 0.001 ? String(Number(s.toPrecision(3))) : s.toExponential(1);
+}
+
+/**
+ * The wall-time line of `train`, whose parts add up to the total: `wall time 0.606 s total: restart
+ * trials and setup 0.501 s (epochs 1–20 of the kept run among them), epochs 21–200 0.105 s
+ * (0.582 ms each, of which 0.445 ms training steps)`; the rest of an epoch evaluates its loss and accuracy.
+ * @param from epochs the kept run had done when the timed epochs began (restart trials, a resume).
+ */
+export function wallTimeLine(total: number, epochsWall: number, from: number, epochs: number, stepSeconds: number, resumed = false): string {
+  const before = Math.max(0, total - epochsWall);
+  const each = epochs > 0 ? epochsWall / epochs : 0;
+  const ms = (x: number) => String(Number((x * 1000).toPrecision(3)));
+  if (epochs <= 0) return `wall time ${secs(total)} s total`;
+  const range = epochs === 1 ? `epoch ${from + 1}` : `epochs ${from + 1}–${from + epochs}`;
+  const what = resumed ? `setup ${secs(before)} s (resumed after epoch ${from})` : from > 0 ? `restart trials and setup ${secs(before)} s (the kept run's epochs 1–${from} among them)` : `setup ${secs(before)} s`;
+  const head = before >= 0.0005 || resumed ? `${what}, ` : "";
+  return `wall time ${secs(total)} s total: ${head}${range} ${secs(epochsWall)} s (${ms(each)} ms each, of which ${ms(Math.min(stepSeconds, each))} ms training steps)`;
 }
 
 function epochStatus(m: EpochMetrics): string {
@@ -298,7 +358,7 @@ function interrupted(
 export const trainCommand: Command = {
   name: "train",
   summary: "train an STNO network by optimal control (discrete adjoint + Adam)",
-  usage: "dynaspin train --task spiral|digits|mnist | --data FILE.csv [--workers N] [--engine auto|native|wasm] [--precision float64|float32] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR]",
+  usage: "dynaspin train --task spiral|digits|mnist | --data FILE.csv [--workers N] [--engine auto|native|wasm] [--precision float64|float32] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR] [--force]",
   flags: FLAGS,
   run,
 };

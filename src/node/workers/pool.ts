@@ -30,7 +30,10 @@ interface PoolWorkerData {
 }
 
 type ToWorker = { job: number; init: unknown } | { job: number; id: number; task: unknown };
-type FromWorker = "ready" | { id: number; result: unknown } | { id: number; error: string };
+type FromWorker = "ready" | { id: number; result: unknown } | { id: number; error: string } | { id: number; progress: unknown };
+
+/** Least interval between two progress messages of one task (see {@link serveTasks}). */
+const PROGRESS_EVERY_MS = 200;
 
 function messageOf(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
@@ -39,14 +42,16 @@ function messageOf(e: unknown): string {
 
 /**
  * Serves the tasks of jobs of `kind` when this module runs as a pooled worker (no-op otherwise):
- * `setup` receives each job's set-up once and returns the function computing one task.
+ * `setup` receives each job's set-up once and returns the function computing one task. A long task
+ * may call its `progress` argument as often as it likes; at most one call per 0.2 s reaches the
+ * job's `onProgress` (an LLG current's steps, an explore point's epochs).
  * @param kind names the job in messages and faults ("robustness", "llg", "explore").
  */
-export function serveTasks<Init, Task, Result>(kind: string, setup: (init: Init) => (task: Task) => Result): void {
+export function serveTasks<Init, Task, Result>(kind: string, setup: (init: Init) => (task: Task, progress: (p: unknown) => void) => Result): void {
   if (isMainThread || parentPort === null || (workerData as PoolWorkerData | undefined)?.dynaspinPool !== kind) return;
   const port = parentPort;
   let job = 0;
-  let run: ((task: Task) => Result) | null = null;
+  let run: ((task: Task, progress: (p: unknown) => void) => Result) | null = null;
   let setupError: string | null = null;
   port.on("message", (m: ToWorker) => {
     if ("init" in m) {
@@ -64,7 +69,14 @@ export function serveTasks<Init, Task, Result>(kind: string, setup: (init: Init)
     try {
       if (process.env.DYNASPIN_FAULT === `${kind}-worker-throw`) throw new Error(`injected fault (DYNASPIN_FAULT=${kind}-worker-throw)`);
       if (run === null || m.job !== job) throw new Error(setupError ?? `task of job ${m.job} without its set-up`);
-      port.postMessage({ id: m.id, result: run(m.task as Task) } satisfies FromWorker);
+      let last = Date.now();
+      const progress = (p: unknown): void => {
+        const now = Date.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        port.postMessage({ id: m.id, progress: p } satisfies FromWorker);
+      };
+      port.postMessage({ id: m.id, result: run(m.task as Task, progress) } satisfies FromWorker);
     } catch (e) {
       port.postMessage({ id: m.id, error: messageOf(e) } satisfies FromWorker);
     }
@@ -177,6 +189,13 @@ export interface PoolJob<Init, Task, Result> {
   threads: number;
   /** This thread computes tasks too (one at a time, yielding in between). @default false */
   shareWork?: boolean;
+  /**
+   * With `threads` ≤ 1, run the tasks on one worker thread instead of this one: a task that takes
+   * seconds (an LLG current, a training) then never holds up signals (Ctrl-C) and progress. @default false
+   */
+  workerThread?: boolean;
+  /** Called with a running task's index and what it reported (see {@link serveTasks}); workers only. */
+  onProgress?: (index: number, progress: unknown, thread: number) => void;
   /** Tasks queued per worker (2 keeps a worker busy while its result travels). @default 1 */
   depth?: number;
   /** Called with each task's index and result, in completion order; `thread` 0 is this one. A throw fails the job. */
@@ -197,9 +216,10 @@ function nextTurn(): Promise<void> {
 export async function runTasks<Init, Task, Result>(job: PoolJob<Init, Task, Result>): Promise<void> {
   const { tasks } = job;
   const share = job.shareWork ?? false;
-  const nWorkers = Math.max(0, Math.min(job.threads, tasks.length) - (share ? 1 : 0));
+  const alone = (job.workerThread ?? false) && !share;
+  const nWorkers = Math.max(alone ? 1 : 0, Math.min(job.threads, tasks.length) - (share ? 1 : 0));
   if (tasks.length === 0) return;
-  if (job.threads <= 1 || nWorkers === 0) {
+  if ((job.threads <= 1 && !alone) || nWorkers === 0) {
     for (let i = 0; i < tasks.length; i++) {
       job.onResult(i, job.local(tasks[i]), 0);
       await nextTurn();
@@ -247,6 +267,10 @@ export async function runTasks<Init, Task, Result>(job: PoolJob<Init, Task, Resu
       // A worker gets its first tasks once loaded ("ready"), so a job this thread shares never waits for one.
       pw.onMessage = (m) => {
         if (failed) return;
+        if (m !== "ready" && "progress" in m) {
+          job.onProgress?.(m.id, m.progress, w + 1);
+          return;
+        }
         if (m !== "ready") {
           pw.queued--;
           if ("error" in m) return fail(new ComputationError(`${job.kind}: a worker thread failed: ${m.error}`));
