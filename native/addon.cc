@@ -27,6 +27,19 @@ struct Handle {
   double* mv = nullptr;
 };
 
+// Runs `body`; a C++ exception (a failed engine thread, no memory) becomes a JavaScript Error with
+// code DYNASPIN_NATIVE_FAILED, which the TypeScript side reports as a failed computation.
+#define GUARD(body)                                                        \
+  try {                                                                    \
+    body;                                                                  \
+  } catch (const std::exception& ex) {                                     \
+    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", ex.what());            \
+    return nullptr;                                                        \
+  } catch (...) {                                                          \
+    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", "unknown exception");  \
+    return nullptr;                                                        \
+  }
+
 #define CHECK(call)                                   \
   do {                                                \
     if ((call) != napi_ok) {                          \
@@ -154,7 +167,8 @@ napi_value Create(napi_env env, napi_callback_info info) {
   void* data = nullptr;
   napi_value buf;
   CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
-  Engine* e = Engine::create(kt, k, steps, classes, cap, ldx, threads, static_cast<double*>(data));
+  Engine* e = nullptr;
+  GUARD(e = Engine::create(kt, k, steps, classes, cap, ldx, threads, static_cast<double*>(data)));
   if (e == nullptr) {
     napi_throw_error(env, "ERR_DYNASPIN_NATIVE_MEMORY", "native: out of memory for the engine's scratch");
     return nullptr;
@@ -180,7 +194,7 @@ napi_value Chunk(napi_env env, napi_callback_info info) {
   double n[4];
   Handle* h = handleArgs(env, info, 4, argv, n);
   if (!h || !windowIn(env, "chunk", h->engine, n[1], n[2])) return nullptr;
-  h->engine->chunk((int)n[1], (int)n[2], n[3]);
+  GUARD(h->engine->chunk((int)n[1], (int)n[2], n[3]));
   return nullptr;
 }
 
@@ -189,7 +203,7 @@ napi_value Batch(napi_env env, napi_callback_info info) {
   double n[4];
   Handle* h = handleArgs(env, info, 4, argv, n);
   if (!h || !batchIn(env, h->engine, n[1], n[2])) return nullptr;
-  h->engine->batch((int)n[1], (int)n[2], n[3]);
+  GUARD(h->engine->batch((int)n[1], (int)n[2], n[3]));
   return nullptr;
 }
 
@@ -198,7 +212,7 @@ napi_value Evaluate(napi_env env, napi_callback_info info) {
   double n[3];
   Handle* h = handleArgs(env, info, 3, argv, n);
   if (!h || !windowIn(env, "evaluate", h->engine, n[1], n[2])) return nullptr;
-  h->engine->evaluate((int)n[1], (int)n[2]);
+  GUARD(h->engine->evaluate((int)n[1], (int)n[2]));
   return nullptr;
 }
 
@@ -211,7 +225,9 @@ napi_value Product(napi_env env, napi_callback_info info) {
   const double mn[3] = {0, 1, 1}, mx[3] = {2, (double)(e->cap < e->ldx ? e->cap : e->ldx), 1e9};
   if (!intsIn(env, "product", 3, n + 1, mn, mx)) return nullptr;
   napi_value v;
-  CHECK(napi_create_double(env, e->product((int)n[1], (int)n[2], (int)n[3]), &v));
+  double seconds = 0;
+  GUARD(seconds = e->product((int)n[1], (int)n[2], (int)n[3]));
+  CHECK(napi_create_double(env, seconds, &v));
   return v;
 }
 
@@ -236,7 +252,8 @@ napi_value Adam(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   const double* hy = arr[4];
-  bool ok = h->engine->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6]);
+  bool ok = false;
+  GUARD(ok = h->engine->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6]));
   napi_value v;
   CHECK(napi_get_boolean(env, ok, &v));
   return v;

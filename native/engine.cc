@@ -8,6 +8,8 @@
 #include <ctime>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 const KernelTable* selectKernels(const char* want) {
   bool any = want == nullptr || std::strcmp(want, "auto") == 0;
@@ -23,7 +25,26 @@ const KernelTable* selectKernels(const char* want) {
 }
 
 Pool::Pool(int n) : n(n < 1 ? 1 : n) {
-  for (int i = 1; i < this->n; i++) threads.emplace_back([this, i] { loop(i); });
+  const char* fault = std::getenv("DYNASPIN_FAULT");
+  injectFault = fault != nullptr && std::strcmp(fault, "native-thread-fail") == 0;
+  try {
+    for (int i = 1; i < this->n; i++) threads.emplace_back([this, i] { loop(i); });
+  } catch (const std::exception& e) {
+    // Stop the threads already started, then report (no destructor runs for a failed constructor).
+    {
+      std::lock_guard<std::mutex> l(m);
+      stop = true;
+      gen++;
+    }
+    cv.notify_all();
+    for (auto& t : threads) t.join();
+    throw std::runtime_error(std::string("cannot start ") + std::to_string(this->n) + " threads (" + e.what() + "); use fewer --workers");
+  }
+}
+
+void Pool::fail(int id, const char* what) {
+  std::lock_guard<std::mutex> l(m);
+  if (failure.empty()) failure = "thread " + std::to_string(id) + " of " + std::to_string(n) + ": " + what;
 }
 
 Pool::~Pool() {
@@ -47,7 +68,14 @@ void Pool::loop(int id) {
       if (stop) return;
       j = job;
     }
-    j->run(j->ctx, id);
+    try {
+      if (injectFault) throw std::runtime_error("injected fault (DYNASPIN_FAULT=native-thread-fail)");
+      j->run(j->ctx, id);
+    } catch (const std::exception& e) {
+      fail(id, e.what());
+    } catch (...) {
+      fail(id, "unknown exception");
+    }
     {
       std::lock_guard<std::mutex> l(m);
       if (--pending == 0) done.notify_one();
@@ -64,12 +92,21 @@ void Pool::run(const Job& j) {
     std::lock_guard<std::mutex> l(m);
     job = &j;
     pending = n - 1;
+    failure.clear();
     gen++;
   }
   cv.notify_all();
-  j.run(j.ctx, 0);
+  // This thread's share may throw too: the others still use the job, so wait for them first.
+  try {
+    j.run(j.ctx, 0);
+  } catch (const std::exception& e) {
+    fail(0, e.what());
+  } catch (...) {
+    fail(0, "unknown exception");
+  }
   std::unique_lock<std::mutex> l(m);
   done.wait(l, [&] { return pending == 0; });
+  if (!failure.empty()) throw std::runtime_error("a thread of the native engine failed (" + failure + ")");
 }
 
 static size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }

@@ -2,6 +2,7 @@
 #pragma once
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -14,6 +15,9 @@ struct Job {
 };
 
 // n − 1 persistent threads plus the caller; run() returns when every thread has done the job.
+// A thread whose share of a job throws (or, for the reliability tests, fails by
+// DYNASPIN_FAULT=native-thread-fail) makes run() throw std::runtime_error naming it after every
+// thread has finished; a thread that cannot be started makes the constructor throw.
 struct Pool {
   explicit Pool(int n);
   ~Pool();
@@ -22,6 +26,9 @@ struct Pool {
 
  private:
   void loop(int id);
+  void fail(int id, const char* what);
+  std::string failure;
+  bool injectFault = false;
   std::vector<std::thread> threads;
   std::mutex m;
   std::condition_variable cv, done;

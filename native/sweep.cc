@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 #include "engine_impl.h"
@@ -175,6 +176,18 @@ void finalize(napi_env env, void* data, void*) {
   delete h;
 }
 
+// A C++ exception (a failed thread, no memory) becomes an Error with code DYNASPIN_NATIVE_FAILED.
+#define GUARD(body)                                                        \
+  try {                                                                    \
+    body;                                                                  \
+  } catch (const std::exception& ex) {                                     \
+    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", ex.what());            \
+    return nullptr;                                                        \
+  } catch (...) {                                                          \
+    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", "unknown exception");  \
+    return nullptr;                                                        \
+  }
+
 #define CHECK(call)                                     \
   do {                                                  \
     if ((call) != napi_ok) {                            \
@@ -241,7 +254,9 @@ napi_value SweepCreate(napi_env env, napi_callback_info info) {
   s->kt = kt, s->k = k, s->steps = steps, s->classes = classes, s->n = n, s->n8 = n8, s->n16 = n16, s->maxT = maxT;
   s->A = sh + off[0], s->B = sh + off[1], s->W = sh + off[2], s->C = sh + off[3], s->I0 = sh + off[4], s->y = sh + off[5];
   s->par = sh + off[6], s->counts = reinterpret_cast<int32_t*>(sh + off[7]), s->state = sh + off[8];
-  if (!s->init(threads)) {
+  bool inited = false;
+  GUARD(inited = s->init(threads));
+  if (!inited) {
     delete s;
     napi_throw_error(env, nullptr, "native: out of memory");
     return nullptr;
@@ -273,7 +288,7 @@ napi_value SweepRun(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, "native: sweep trials out of range");
     return nullptr;
   }
-  if (T > 0) s->run(T, a[2]);
+  if (T > 0) GUARD(s->run(T, a[2]));
   return nullptr;
 }
 

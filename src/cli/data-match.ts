@@ -86,6 +86,15 @@ function splitHeader(line: string): string[] {
  * (no header) or the file cannot be read (the loader reports that).
  */
 export function peekHeader(path: string, skipRows = 0): string[] | null {
+  const lines = peekLines(path, skipRows);
+  const line = lines?.[0];
+  if (line === undefined) return null;
+  const cells = splitHeader(line);
+  return cells.every((c) => c !== "" && Number.isFinite(Number(c))) ? null : cells;
+}
+
+/** The non-blank lines of the first MB of a CSV file after `skipRows` (null when it cannot be read). */
+function peekLines(path: string, skipRows: number): string[] | null {
   let text: string;
   try {
     if (path.endsWith(".gz")) text = gunzipSync(readFileSync(path)).subarray(0, 1 << 20).toString("utf8");
@@ -101,10 +110,25 @@ export function peekHeader(path: string, skipRows = 0): string[] | null {
   } catch {
     return null;
   }
-  const line = text.replace(/^\uFEFF/, "").split(/\r?\n/).slice(skipRows).find((l) => l.trim() !== "");
-  if (line === undefined) return null;
-  const cells = splitHeader(line);
-  return cells.every((c) => c !== "" && Number.isFinite(Number(c))) ? null : cells;
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/).slice(skipRows).filter((l) => l.trim() !== "");
+  // The last line of a cut-off first MB may be partial.
+  if (text.length >= 1 << 20) lines.pop();
+  return lines;
+}
+
+/**
+ * The header columns among `columns` whose every value (in the first MB) is a class name of the
+ * model: the label column(s) of a file evaluated against it.
+ */
+function columnsOfClassNames(path: string, skipRows: number, header: string[], columns: string[], classNames: readonly string[]): string[] {
+  const lines = peekLines(path, skipRows)?.slice(1) ?? [];
+  if (lines.length === 0) return [];
+  const names = new Set(classNames);
+  const rows = lines.map(splitHeader);
+  return columns.filter((c) => {
+    const j = header.indexOf(c);
+    return rows.every((r) => names.has(r[j] ?? ""));
+  });
 }
 
 /**
@@ -128,8 +152,17 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
   }
   if (extra.length === 1) return extra[0];
   if (extra.length === 0) throw new InputError(`${path}: no label column: every column is a feature of the model ${modelFile}; add the labels or give --label-column`);
+  // Several columns the model does not read: name the one holding its class names as the label,
+  // and the rest as extra columns to remove.
+  const labels = columnsOfClassNames(path, skipRows, header, extra, model.classNames ?? []);
+  if (labels.length === 1) {
+    const others = extra.filter((c) => c !== labels[0]);
+    throw new InputError(
+      `${path}: extra column${others.length > 1 ? "s" : ""} ${quoteList(others)}: not ${others.length > 1 ? "features" : "a feature"} of the model ${modelFile} (trained on ${quoteList(features)}; labels in ${JSON.stringify(labels[0])}); remove ${others.length > 1 ? "them" : "it"}`,
+    );
+  }
   throw new InputError(
-    `${path}: ${extra.length} columns are not features of the model ${modelFile}: ${quoteList(extra)}; give the label column with --label-column and remove the others (the model was trained on ${quoteList(features)})`,
+    `${path}: ${extra.length} columns are not features of the model ${modelFile}: ${quoteList(extra)}; the model reads ${quoteList(features)} and one label column: give it with --label-column and remove the others`,
   );
 }
 

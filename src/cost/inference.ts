@@ -10,8 +10,8 @@
  *   T_step   = t_ADC + t_MAC + t_DAC + t_settle,   t_ADC = ⌈k/adcCount⌉/sampleRate,
  *              t_MAC = ⌈(k² + k)/macUnits⌉/clock,   t_settle from the profile (see profile.ts)
  *   drive    = Σ_t Σ_i ⟨I_i(t)²⟩·R_i·T_step          (I in A: model current × ampsPerUnit)
- *   driver   = Σ_t Σ_i (V_i·⟨|I_i(t)|⟩ − ⟨I_i(t)²⟩·R_i)·T_step   (the driver's own loss; V_i is the
- *              supply V, raised to the oscillator's rms I·R when V is below it, with a warning)
+ *   driver   = Σ_t Σ_i (V·⟨|I_i(t)|⟩ − ⟨I_i(t)²⟩·R_i)·T_step   (the drivers' own loss on one supply
+ *              V: the profile's, raised to the largest rms I·R when it is below it, with a warning)
  *   ADC      = n·k·FoM_W·2^bits                       DAC = n·k·fom·2^bits
  *   MAC      = n·(k² + k)·E_MAC                       readout = classes·k·E_MAC
  *   latency  = n·T_step + ⌈classes·k/macUnits⌉/clock
@@ -289,26 +289,31 @@ export function inferenceCost(model: Model, p: ResolvedProfile, stats: DriveStat
   ];
   const T = tAdc + tMac + p.dacSettling + p.settlingTime;
   // Σ over oscillator-steps of ⟨I²⟩·R and ⟨|I|⟩, in A², Ω and A.
-  let i2r = 0, absI = 0, sumSq = 0, maxV = 0, supplied = 0;
+  let i2r = 0, absI = 0, sumSq = 0, maxV = 0;
   for (let t = 0; t < n; t++) {
     for (let i = 0; i < k; i++) {
       const sq = stats.meanSquare[t * k + i] * a * a;
       const ab = stats.meanAbs[t * k + i] * a;
-      const v = Math.sqrt(sq) * p.resistance[i];
       i2r += sq * p.resistance[i];
       absI += ab;
       sumSq += sq;
-      maxV = Math.max(maxV, v);
-      // A supply below the oscillator's rms I·R cannot drive it: count that voltage instead.
-      supplied += Math.max(p.supplyVoltage, v) * ab;
+      maxV = Math.max(maxV, Math.sqrt(sq) * p.resistance[i]);
     }
   }
+  // The drivers share one supply: one below the largest rms I·R cannot drive that oscillator, so
+  // the supply is raised to it (and the report says so): every driver then draws V·|I|.
+  const supplyV = p.supplyVoltage > 0 ? Math.max(p.supplyVoltage, maxV) : 0;
   const driveE = i2r * T;
-  const driverE = p.supplyVoltage > 0 ? Math.max(0, supplied * T - driveE) : 0;
+  const driverE = supplyV > 0 ? Math.max(0, supplyV * absI * T - driveE) : 0;
   const conv = n * k;
   const parts: CostPart[] = [
     { part: "drive", label: "oscillator drive I²·R over the step", energy: driveE, count: conv },
-    { part: "driver", label: `current driver loss (V·|I| − I²·R at V = ${p.supplyVoltage} V)`, energy: driverE, count: p.supplyVoltage > 0 ? conv : 0 },
+    {
+      part: "driver",
+      label: `current driver loss (V·|I| − I²·R at V = ${supplyV > p.supplyVoltage ? `${supplyV.toPrecision(3)} V: the ${p.supplyVoltage} V supply raised to the largest rms I·R` : `${p.supplyVoltage} V`})`,
+      energy: driverE,
+      count: p.supplyVoltage > 0 ? conv : 0,
+    },
     { part: "adc", label: `power readout, ${p.adcBits}-bit ADC`, energy: conv * p.adcFom * 2 ** p.adcBits, count: conv },
     { part: "dac", label: `current injection, ${p.dacBits}-bit DAC`, energy: conv * p.dacFom * 2 ** p.dacBits, count: conv },
     { part: "mac", label: "CMOS multiply-accumulates u = A·p + B, I = ±u²", energy: n * stepMacs * p.macEnergy, count: n * stepMacs },
@@ -321,7 +326,7 @@ export function inferenceCost(model: Model, p: ResolvedProfile, stats: DriveStat
   const digitalEnergy = digitalMacs * p.digitalMacEnergy;
   const digitalLatency = (n * Math.ceil(digitalStep / p.digitalMacUnits) + Math.ceil((classes * k) / p.digitalMacUnits)) / p.digitalClock;
   const warnings: string[] = [];
-  if (p.supplyVoltage > 0 && maxV > p.supplyVoltage) warnings.push(`the rms drive of some oscillator needs ${maxV.toPrecision(3)} V across it, above the ${p.supplyVoltage} V supply (dac.supplyVoltage); the driver loss counts that voltage instead`);
+  if (supplyV > p.supplyVoltage) warnings.push(`the rms drive of some oscillator needs ${maxV.toPrecision(3)} V across it, above the ${p.supplyVoltage} V supply (dac.supplyVoltage): the driver loss is counted on a supply of ${supplyV.toPrecision(3)} V (set dac.supplyVoltage, oscillator.resistance or oscillator.ampsPerUnit to your hardware's)`);
   return {
     k,
     steps: n,

@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BatchEngine, EngineFactory, InferenceEngine, ResidentTraining } from "../network/engine.js";
-import { InputError } from "../util/errors.js";
+import { ComputationError, InputError } from "../util/errors.js";
 
 interface Addon {
   info(): { kernels: string; width: number; hardwareThreads: number; api?: number };
@@ -121,11 +121,28 @@ export function nativePeak(): { lanes: number; fma: number; mulAdd: number } | n
   return load().addon?.peak() ?? null;
 }
 
+/**
+ * Runs an addon call; a failure inside the native engine (a thread of it failed, no memory: the
+ * addon's Error with code DYNASPIN_NATIVE_FAILED) becomes a ComputationError (exit 1, one line)
+ * that names the engine and the way around it.
+ */
+export function nativeCall<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if ((e as { code?: unknown }).code === "DYNASPIN_NATIVE_FAILED") {
+      throw new ComputationError(`native engine: ${(e as Error).message}; rerun with --engine wasm to use the WebAssembly engine`);
+    }
+    throw e;
+  }
+}
+
 function createNative(addon: Addon, k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: NativeIsa): NativeEngine | null {
   let made: [object, ArrayBuffer, number[]];
   try {
-    made = addon.create(k, steps, classes, cap, Math.max(1, ldx), threads, isa);
+    made = nativeCall(() => addon.create(k, steps, classes, cap, Math.max(1, ldx), threads, isa));
   } catch (e) {
+    // A failed start of its threads is a failure (ComputationError), not "not available".
     if ((e as { code?: string }).code === "ERR_DYNASPIN_NATIVE_ISA") return null;
     throw e;
   }
@@ -170,11 +187,11 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
       W.set(w.subarray(0, W.length));
       c.set(cc.subarray(0, c.length));
     },
-    chunk: (lo, len, scale) => addon.chunk(h, lo, len, scale),
-    batch: (nb, count, scale) => addon.batch(h, nb, count, scale),
-    evaluate: (lo, len) => addon.evaluate(h, lo, len),
-    product: (which, nb, reps) => addon.product(h, which, nb, reps),
-    adam: (p, g, m, v, hyper) => addon.adam(h, p, g, m, v, hyper),
+    chunk: (lo, len, scale) => nativeCall(() => addon.chunk(h, lo, len, scale)),
+    batch: (nb, count, scale) => nativeCall(() => addon.batch(h, nb, count, scale)),
+    evaluate: (lo, len) => nativeCall(() => addon.evaluate(h, lo, len)),
+    product: (which, nb, reps) => nativeCall(() => addon.product(h, which, nb, reps)),
+    adam: (p, g, m, v, hyper) => nativeCall(() => addon.adam(h, p, g, m, v, hyper)),
     resident: () => (resident ??= makeResident()),
   };
 }

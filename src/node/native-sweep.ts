@@ -12,8 +12,8 @@ import { fileURLToPath } from "node:url";
 import type { SweepEngine, TrialBatch } from "../sweep/fast-trials.js";
 import { writeTrialNetwork, screenMargin, DEFAULT_SCREEN_MARGIN } from "../sweep/fast-trials.js";
 import { EQ4_PACKED_DRIVE } from "../device/eq4.js";
-import { nativeStatus, type EngineChoice, type NativeIsa } from "./native-engine.js";
-import { InputError } from "../util/errors.js";
+import { nativeCall, nativeStatus, type EngineChoice, type NativeIsa } from "./native-engine.js";
+import { ComputationError, InputError } from "../util/errors.js";
 
 interface SweepAddon {
   sweepCreate(k: number, steps: number, classes: number, n: number, maxTrials: number, threads: number, isa: string): [object, ArrayBuffer, number[]];
@@ -52,8 +52,9 @@ export function nativeSweepEngine(threads = 1, isa: NativeIsa = "auto"): SweepEn
       const { k, steps, classes } = model;
       let made: [object, ArrayBuffer, number[]];
       try {
-        made = addon.sweepCreate(k, steps, classes, n, capacity, threads, isa);
-      } catch {
+        made = nativeCall(() => addon.sweepCreate(k, steps, classes, n, capacity, threads, isa));
+      } catch (e) {
+        if (e instanceof ComputationError) throw e;
         return null;
       }
       const [h, buf, off] = made;
@@ -68,7 +69,7 @@ export function nativeSweepEngine(threads = 1, isa: NativeIsa = "auto"): SweepEn
         capacity,
         par,
         run: (count) => {
-          addon.sweepRun(h, count, tau);
+          nativeCall(() => addon.sweepRun(h, count, tau));
           return counts;
         },
         state: (q) => ({ correct: addon.sweepState(h, q), state, n8 }),

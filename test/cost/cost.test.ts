@@ -121,3 +121,19 @@ test("every default constant of the profile names a source, and every profile fi
   const fields = ["oscillator.resistance", "oscillator.ampsPerUnit", "oscillator.settlingTime", "oscillator.relaxationTime", "oscillator.settleTolerance", "adc.bits", "adc.waldenFom", "adc.sampleRate", "adc.count", "dac.bits", "dac.fom", "dac.settlingTime", "dac.supplyVoltage", "cmos.macEnergy", "cmos.clock", "cmos.macUnits", "digital.macEnergy", "digital.macsPerActivation"];
   for (const f of fields) assert.ok(PROFILE_DEFAULTS.some((c) => c.path === f), f);
 });
+
+test("a supply too low for the drive: the driver is counted on one raised supply, and the label, the energy and the warning name the same voltage", () => {
+  // Currents 1 and 16 mA through 100 Ω: the second needs 1.6 V, above the 0.9 V supply.
+  const m = constantModel(1, [1, 4]);
+  const x = new Float64Array([0.3, 0.7]);
+  const c = inferenceCost(m, resolveProfile(m, PROFILE), driveStats(m, x, 1));
+  const e = Object.fromEntries(c.parts.map((p) => [p.part, p]));
+  const T = c.stepTime;
+  close(e.drive.energy, ((1e-3) ** 2 + (16e-3) ** 2) * 100 * T);
+  // One supply at 1.6 V feeds both drivers: 1.6·(1 + 16) mA·T minus what the oscillators take.
+  close(e.driver.energy, 1.6 * (1e-3 + 16e-3) * T - e.drive.energy);
+  assert.ok(e.driver.energy > 0, "no driver loss at all next to a warning that the supply is too low");
+  assert.match(e.driver.label, /at V = 1\.60 V: the 0\.9 V supply raised to the largest rms I·R/);
+  assert.equal(c.warnings.length, 1);
+  assert.match(c.warnings[0], /needs 1\.60 V across it, above the 0\.9 V supply .*: the driver loss is counted on a supply of 1\.60 V/);
+});

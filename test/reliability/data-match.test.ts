@@ -41,7 +41,13 @@ test("a model stores its feature names (format version 2); eval matches columns 
     writeFileSync(join(dir, "extra.csv"), reorder(csv, [0, 1, 2, 3, 0, 4]).replace(/^f_a,f_b,f_c,f_d,f_a,kind/, "f_a,f_b,f_c,f_d,f_e,kind"));
     const e = await cli(["eval", "--model", modelPath, "--data", join(dir, "extra.csv")]);
     assert.equal(e.code, 2);
-    assert.match(e.stderr, /extra\.csv: 2 columns are not features of the model .*: "f_e", "kind"; give the label column with --label-column/);
+    // The labels are found by their values (the model's class names); the other extra column is named alone.
+    assert.match(e.stderr, /^dynaspin: \S*extra\.csv: extra column "f_e": not a feature of the model \S*model\.json \(trained on "f_a", "f_b", "f_c", "f_d"; labels in "kind"\); remove it\n$/);
+    // Two extra columns and none holding the class names: both named, and what the model reads.
+    writeFileSync(join(dir, "nolabel.csv"), csv.replace(/,kind\n/, ",f_e\n").replace(/,(red|green|blue)\n/g, ",1\n").replace(/^f_a,/, "id,f_a,").replace(/\n(?=[0-9])/g, "\n7,"));
+    const n = await cli(["eval", "--model", modelPath, "--data", join(dir, "nolabel.csv")]);
+    assert.equal(n.code, 2);
+    assert.match(n.stderr, /nolabel\.csv: 2 columns are not features of the model \S*: "id", "f_e"; the model reads "f_a", "f_b", "f_c", "f_d" and one label column: give it with --label-column and remove the others/);
     const e2 = await cli(["eval", "--model", modelPath, "--data", join(dir, "extra.csv"), "--label-column", "kind"]);
     assert.equal(e2.code, 2);
     assert.match(e2.stderr, /extra\.csv: extra column "f_e" \(the model/);

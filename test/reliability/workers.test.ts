@@ -5,6 +5,7 @@ import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cli, tmp } from "./helpers.js";
+import { nativeStatus } from "../../src/node/native-engine.js";
 
 const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
 
@@ -87,6 +88,29 @@ test("a worker whose task throws ends the command with exit 1 and the worker's m
     const r = await withFault(["llg", "--params", "py-cu-py", "--currents", "-14:-10:1", "--workers", "2", "--quiet", "--out", out], "llg-worker-throw");
     oneLineFailure(r, /^dynaspin: llg: a worker thread failed: injected fault \(DYNASPIN_FAULT=llg-worker-throw\)\n$/);
     assert.equal(existsSync(out), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a thread of the native engine that fails mid-training or mid-sweep ends the command with exit 1 and one line naming it, not a crash", { timeout: 180_000 }, async (t) => {
+  if (!nativeStatus().available) {
+    t.diagnostic(`the native engine is not built here (${(nativeStatus() as { reason: string }).reason}); the WebAssembly fault tests above cover the other path`);
+    return;
+  }
+  const dir = tmp();
+  try {
+    // Digits (64 oscillators) with batches of 256: the engine splits its matrix products over its 2 threads.
+    const args = ["train", "--task", "digits", "--epochs", "3", "--batch", "256", "--restarts", "1", "--engine", "native", "--quiet"];
+    const r = await withFault([...args, "--workers", "2", "--out", join(dir, "run")], "native-thread-fail");
+    oneLineFailure(r, /^dynaspin: native engine: a thread of the native engine failed \(thread 1 of 2: injected fault \(DYNASPIN_FAULT=native-thread-fail\)\); rerun with --engine wasm to use the WebAssembly engine\n$/);
+    assert.equal(existsSync(join(dir, "run", "model.json")), false);
+    // The robustness sweep's native kernel runs on the same kind of thread pool.
+    const m = await cli([...args, "--out", join(dir, "m")]);
+    assert.equal(m.code, 0, m.stderr);
+    const s = await withFault(["robustness", "--model", join(dir, "m", "model.json"), "--task", "digits", "--sigma", "0,0.5", "--trials", "200", "--workers", "2", "--engine", "native", "--quiet", "--no-figure", "--out", join(dir, "rob")], "native-thread-fail");
+    oneLineFailure(s, /^dynaspin: native engine: a thread of the native engine failed \(thread 1 of 2: injected fault/);
+    assert.equal(existsSync(join(dir, "rob", "robustness.json")), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
