@@ -136,6 +136,9 @@ napi_value Info(napi_env env, napi_callback_info info) {
   // The interface version src/node/native-engine.ts expects (a stale build is not used).
   CHECK(napi_create_int32(env, 4, &v));
   CHECK(napi_set_named_property(env, o, "api", v));
+  // Thread failures are reported as errors (code DYNASPIN_NATIVE_FAILED), not a crash.
+  CHECK(napi_get_boolean(env, true, &v));
+  CHECK(napi_set_named_property(env, o, "threadFaults", v));
   return o;
 }
 

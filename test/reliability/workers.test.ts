@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { cli, tmp } from "./helpers.js";
 import { nativeStatus } from "../../src/node/native-engine.js";
 
@@ -96,6 +97,12 @@ test("a worker whose task throws ends the command with exit 1 and the worker's m
 test("a thread of the native engine that fails mid-training or mid-sweep ends the command with exit 1 and one line naming it, not a crash", { timeout: 180_000 }, async (t) => {
   if (!nativeStatus().available) {
     t.diagnostic(`the native engine is not built here (${(nativeStatus() as { reason: string }).reason}); the WebAssembly fault tests above cover the other path`);
+    return;
+  }
+  // A build from before thread failures were reported (a worktree not rebuilt since): say so.
+  const addon = createRequire(import.meta.url)(fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url))) as { info(): { threadFaults?: boolean } };
+  if (addon.info().threadFaults !== true) {
+    t.diagnostic("the native addon predates thread-failure reporting: run `npm run build:native` to test it");
     return;
   }
   const dir = tmp();
