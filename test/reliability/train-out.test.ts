@@ -35,6 +35,16 @@ test("train refuses an --out folder holding an earlier run without --force, befo
     const ok = await cli([...RUN, "--out", out, "--force"]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(existsSync(join(out, "model.failed.json")), false);
+    // A --checkpoint-dir elsewhere holding another run's checkpoint: refused the same way; --resume from it continues.
+    const ck = join(dir, "ck");
+    const a = await cli([...RUN, "--out", join(dir, "a"), "--checkpoint-every", "10", "--checkpoint-dir", ck]);
+    assert.equal(a.code, 0, a.stderr);
+    const b = await cli([...RUN, "--seed", "4", "--out", join(dir, "b"), "--checkpoint-every", "10", "--checkpoint-dir", ck]);
+    assert.equal(b.code, 2);
+    assert.equal(b.stderr, `dynaspin: --checkpoint-dir ${ck}: holds the checkpoint of an earlier run; choose another folder, add --force to replace it, or --resume ${ck} to continue it\n`);
+    assert.equal(existsSync(join(dir, "b")), false);
+    const c = await cli([...RUN, "--out", join(dir, "c"), "--checkpoint-every", "10", "--checkpoint-dir", ck, "--resume", ck]);
+    assert.equal(c.code, 0, c.stderr);
     // A folder with only other files is not an earlier run.
     const other = join(dir, "other");
     mkdirSync(other);

@@ -49,7 +49,7 @@ export { DATA_FLAGS, labelColumnArg, dataSourceFromFlags } from "../train-option
 
 /** The flags of `dynaspin train`: the shared ones (src/cli/train-options.ts), with the Node-only thread and engine choices. */
 const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; in float64 every engine gives the same bits, in float32 (--precision float32) they agree to float32 rounding (default auto)" };
-const FORCE_FLAG: FlagSpec = { name: "force", type: "boolean", help: "write into an --out folder that holds an earlier training run: its model, metrics, timing and checkpoint files are replaced (a finished run removes the ones it did not write); other files are kept" };
+const FORCE_FLAG: FlagSpec = { name: "force", type: "boolean", help: "write into an --out folder (or --checkpoint-dir) that holds an earlier training run: its model, metrics, timing and checkpoint files are replaced (a finished run removes the ones it did not write); other files are kept" };
 const FLAGS: FlagSpec[] = [
   ...TRAIN_FLAGS.flatMap((f) =>
     f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"), ENGINE_FLAG] : [f],
@@ -107,6 +107,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   checkOutputDir(out, `--out ${out}`);
   if (flags.has("checkpoint-dir")) checkOutputDir(flags.string("checkpoint-dir") as string, `--checkpoint-dir ${flags.string("checkpoint-dir")}`);
   const earlier = checkTrainOut(out, flags.boolean("force"), flags.has("resume"));
+  // A --checkpoint-dir elsewhere that holds another run's checkpoint is refused the same way.
+  const ckArg = flags.string("checkpoint-dir");
+  if (ckArg !== undefined && existsSync(join(ckArg, "checkpoint.json")) && !flags.boolean("force")) {
+    const resumeFrom = flags.string("resume");
+    const same = resumeFrom !== undefined && [resolve(resumeFrom), resolve(resumeFrom, "checkpoint")].includes(resolve(ckArg));
+    if (!same) throw new InputError(`--checkpoint-dir ${ckArg}: holds the checkpoint of an earlier run; choose another folder, add --force to replace it, or --resume ${ckArg} to continue it`);
+  }
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, ds.d));
   // The validation split (from the training rows only) and the planned epochs.
