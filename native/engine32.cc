@@ -15,6 +15,7 @@
 //   e32Prepare(handle), e32Chunk(handle, lo, len, scale), e32Batch(handle, nb, count, scale)
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
 #include "engine_impl.h"
 #include "sweep32.h"
@@ -213,6 +214,18 @@ void finalize(napi_env env, void* data, void*) {
   delete h;
 }
 
+// A C++ exception (a failed thread, no memory) becomes an Error with code DYNASPIN_NATIVE_FAILED.
+#define GUARD(body)                                                        \
+  try {                                                                    \
+    body;                                                                  \
+  } catch (const std::exception& ex) {                                     \
+    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", ex.what());            \
+    return nullptr;                                                        \
+  } catch (...) {                                                          \
+    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", "unknown exception");  \
+    return nullptr;                                                        \
+  }
+
 #define CHECK(call)                                     \
   do {                                                  \
     if ((call) != napi_ok) {                            \
@@ -276,7 +289,9 @@ napi_value Create(napi_env env, napi_callback_info info) {
   e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
   e->A = sh + off[0], e->B = sh + off[1], e->W = sh + off[2], e->c = sh + off[3], e->par = sh + off[4], e->X = sh + off[5];
   e->y = reinterpret_cast<int32_t*>(sh + off[6]), e->g = sh + off[7], e->total = sh + off[8], e->out = sh + off[9];
-  if (!e->init(threads)) {
+  bool inited = false;
+  GUARD(inited = e->init(threads));
+  if (!inited) {
     delete e;
     napi_throw_error(env, nullptr, "native: out of memory");
     return nullptr;
@@ -313,7 +328,7 @@ napi_value Chunk(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, "native: chunk out of range");
     return nullptr;
   }
-  e->chunk(lo, len, a[3]);
+  GUARD(e->chunk(lo, len, a[3]));
   return nullptr;
 }
 
@@ -326,7 +341,7 @@ napi_value Batch(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, "native: batch out of range");
     return nullptr;
   }
-  e->batch(nb, count, a[3]);
+  GUARD(e->batch(nb, count, a[3]));
   return nullptr;
 }
 

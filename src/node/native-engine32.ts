@@ -15,8 +15,8 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { BatchEngine, EngineFactory } from "../network/engine.js";
-import { nativeFactory, nativeStatus, type EngineChoice, type NativeIsa } from "./native-engine.js";
-import { InputError } from "../util/errors.js";
+import { nativeCall, nativeFactory, nativeStatus, type EngineChoice, type NativeIsa } from "./native-engine.js";
+import { ComputationError, InputError } from "../util/errors.js";
 
 interface Engine32Addon {
   e32Create(k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: string): [object, ArrayBuffer, number[]];
@@ -61,8 +61,10 @@ export function native32Factory(threads = 1, isa: NativeIsa = "auto"): EngineFac
 function createNative32(addon: Engine32Addon, k: number, steps: number, classes: number, cap: number, ldx: number, threads: number, isa: NativeIsa): BatchEngine | null {
   let made: [object, ArrayBuffer, number[]];
   try {
-    made = addon.e32Create(k, steps, classes, cap, Math.max(1, ldx), threads, isa);
-  } catch {
+    made = nativeCall(() => addon.e32Create(k, steps, classes, cap, Math.max(1, ldx), threads, isa));
+  } catch (e) {
+    // A failed start of its threads is a failure, not "not available".
+    if (e instanceof ComputationError) throw e;
     return null;
   }
   const [h, buf, off] = made;
@@ -80,8 +82,8 @@ function createNative32(addon: Engine32Addon, k: number, steps: number, classes:
       c.set(cc.subarray(0, c.length));
       addon.e32Prepare(h);
     },
-    chunk: (lo, len, scale) => addon.e32Chunk(h, lo, len, scale),
-    batch: (nb, count, scale) => addon.e32Batch(h, nb, count, scale),
+    chunk: (lo, len, scale) => nativeCall(() => addon.e32Chunk(h, lo, len, scale)),
+    batch: (nb, count, scale) => nativeCall(() => addon.e32Batch(h, nb, count, scale)),
   };
 }
 
