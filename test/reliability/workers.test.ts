@@ -112,6 +112,9 @@ test("a thread of the native engine that fails mid-training or mid-sweep ends th
     const r = await withFault([...args, "--workers", "2", "--out", join(dir, "run")], "native-thread-fail");
     oneLineFailure(r, /^dynaspin: native engine: a thread of the native engine failed \(thread 1 of 2: injected fault \(DYNASPIN_FAULT=native-thread-fail\)\); rerun with --engine wasm to use the WebAssembly engine\n$/);
     assert.equal(existsSync(join(dir, "run", "model.json")), false);
+    // The float32 native engine has the same kind of threads.
+    const f = await withFault([...args, "--precision", "float32", "--workers", "2", "--out", join(dir, "run32")], "native-thread-fail");
+    oneLineFailure(f, /^dynaspin: native engine: a thread of the native engine failed \(thread 1 of 2: injected fault/);
     // The robustness sweep's native kernel runs on the same kind of thread pool.
     const m = await cli([...args, "--out", join(dir, "m")]);
     assert.equal(m.code, 0, m.stderr);
