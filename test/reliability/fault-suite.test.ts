@@ -63,7 +63,13 @@ test("robustness and explore survive SIGINT/SIGTERM at random moments: no hang, 
     assert.equal(t.code, 0, t.stderr);
     const rob = (out: string) => ["robustness", "--model", join(dir, "m", "model.json"), "--task", "spiral", "--count", "300", "--sigma", "0:1:0.2", "--trials", "100000", "--workers", "2", "--engine", "wasm", "--no-figure", "--out", out];
     const exp = (out: string) => ["explore", "--task", "spiral", "--steps", "2,3,4", "--seeds", "2", "--epochs", "1000", "--workers", "2", "--no-figure", "--out", out];
-    const ref = { rob: await cli([...rob(join(dir, "rob-ref")), "--quiet"]), exp: await cli([...exp(join(dir, "exp-ref")), "--quiet"]) };
+    // The uninterrupted runs, timed: the random moments fall within the first half of a run (whatever this machine's speed).
+    const timed = async (args: string[]) => {
+      const t0 = performance.now();
+      const r = await cli([...args, "--quiet"]);
+      return { ...r, ms: performance.now() - t0 };
+    };
+    const ref = { rob: await timed(rob(join(dir, "rob-ref"))), exp: await timed(exp(join(dir, "exp-ref"))) };
     assert.equal(ref.rob.code, 0, ref.rob.stderr);
     assert.equal(ref.exp.code, 0, ref.exp.stderr);
     const rng = new Rng(20261205);
@@ -72,7 +78,7 @@ test("robustness and explore survive SIGINT/SIGTERM at random moments: no hang, 
       // Two interruptions at random moments, then the same command to the end.
       let interrupted = 0;
       for (const signal of ["SIGINT", "SIGTERM"] as const) {
-        const r = await interruptAt(args(out), signal, Math.floor(rng.uniform() * 1500));
+        const r = await interruptAt(args(out), signal, Math.floor(rng.uniform() * 0.5 * ref[name].ms));
         assert.equal(r.hung, false, `${name}: hung after ${signal}`);
         assert.ok(r.code === 0 || r.code === (signal === "SIGINT" ? 130 : 143), `${name} ${signal}: exit ${r.code}\n${r.stderr}`);
         assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
