@@ -316,7 +316,9 @@ napi_value Step(napi_env env, napi_callback_info info) {
     if (u[1] > u[2]) return outOfRange(env, "step run"), nullptr;
   }
   napi_value v;
-  CHECK(napi_create_int32(env, e->step((int)n[1], (int)n[2], n[3], hy, runs, h->mv), &v));
+  int stepped = 0;
+  GUARD(stepped = e->step((int)n[1], (int)n[2], n[3], hy, runs, h->mv));
+  CHECK(napi_create_int32(env, stepped, &v));
   return v;
 }
 

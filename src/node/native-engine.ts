@@ -174,7 +174,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
         copy(m, mm);
         copy(v, vv);
       },
-      step: (nb, count, scale, hyper) => addon.step(h, nb, count, scale, hyper),
+      step: (nb, count, scale, hyper) => nativeCall(() => addon.step(h, nb, count, scale, hyper)),
     };
   };
   return {
