@@ -57,12 +57,18 @@ export interface Eq3Params {
 /** The paper's test device (section II-D): a = 4, b = 5, Ic = 1, Q = 2, dimensionless. */
 export const PAPER_DEVICE: Readonly<Eq4Params> = Object.freeze({ a: 4, b: 5, Ic: 1, Q: 2 });
 
-/** Units carried by a curve. */
+/** Units (and the measured current range) carried by a curve. */
 export interface Units {
   /** @default "" */
   currentUnit?: string;
   /** @default "" */
   powerUnit?: string;
+  /**
+   * Currents [lo, hi] (lo < hi, in the current unit) of the measurement a curve was fitted to
+   * (`dynaspin fit` writes it): outside it the curve is the model's extrapolation, not the device.
+   * {@link DeviceCurve.measuredCurrent}. @default undefined (not known)
+   */
+  measuredCurrent?: readonly [number, number];
 }
 
 /** The tanh-tailed curve of eq. 4. Construct with {@link eq4}. */
@@ -72,6 +78,7 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
   readonly currentScale: number;
   readonly currentUnit: string;
   readonly powerUnit: string;
+  readonly measuredCurrent?: readonly [number, number];
   readonly a: number;
   readonly b: number;
   readonly Ic: number;
@@ -95,6 +102,7 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
     this.currentScale = Math.abs(params.Ic);
     this.currentUnit = units.currentUnit ?? "";
     this.powerUnit = units.powerUnit ?? "";
+    if (units.measuredCurrent !== undefined) this.measuredCurrent = [units.measuredCurrent[0], units.measuredCurrent[1]];
   }
 
   power(I: number): number {
@@ -127,6 +135,7 @@ export class Eq4Curve implements DeviceCurve, Eq4Params {
     if (this.P0 !== 1) s.P0 = this.P0;
     if (this.currentUnit) s.currentUnit = this.currentUnit;
     if (this.powerUnit) s.powerUnit = this.powerUnit;
+    if (this.measuredCurrent) s.measuredCurrent = [this.measuredCurrent[0], this.measuredCurrent[1]];
     return s;
   }
 }
@@ -138,6 +147,7 @@ export class Eq3Curve implements DeviceCurve, Eq3Params {
   readonly currentScale: number;
   readonly currentUnit: string;
   readonly powerUnit: string;
+  readonly measuredCurrent?: readonly [number, number];
   readonly Ic: number;
   readonly Q: number;
   readonly P0: number;
@@ -150,6 +160,7 @@ export class Eq3Curve implements DeviceCurve, Eq3Params {
     this.currentScale = Math.abs(params.Ic);
     this.currentUnit = units.currentUnit ?? "";
     this.powerUnit = units.powerUnit ?? "";
+    if (units.measuredCurrent !== undefined) this.measuredCurrent = [units.measuredCurrent[0], units.measuredCurrent[1]];
   }
 
   power(I: number): number {
@@ -183,6 +194,7 @@ export class Eq3Curve implements DeviceCurve, Eq3Params {
     if (this.P0 !== 1) s.P0 = this.P0;
     if (this.currentUnit) s.currentUnit = this.currentUnit;
     if (this.powerUnit) s.powerUnit = this.powerUnit;
+    if (this.measuredCurrent) s.measuredCurrent = [this.measuredCurrent[0], this.measuredCurrent[1]];
     return s;
   }
 }

@@ -34,6 +34,13 @@ export interface DeviceCurve {
   readonly currentUnit: string;
   /** Unit of power (may be ""). */
   readonly powerUnit: string;
+  /**
+   * Currents [lo, hi] (current unit) over which the curve is measured: a table's node span, or
+   * the data range a fitted curve was fitted to (`measuredCurrent` in its spec, which `dynaspin
+   * fit` writes). Outside it the curve is an extrapolation; a trained network that drives the device
+   * far outside it is reported (src/network/drive-range.ts). Undefined when not known.
+   */
+  readonly measuredCurrent?: readonly [number, number];
   /** p(I), power at current I. */
   power(I: number): number;
   /** dp/dI at current I. */

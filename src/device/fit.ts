@@ -504,9 +504,16 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
     return out;
   };
   const params = back(r.params);
+  // The fitted device remembers the currents it was measured at (a network driving it far outside is warned about).
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, current[i]);
+    hi = Math.max(hi, current[i]);
+  }
+  const units: Units = { ...options.units, ...(lo < hi ? { measuredCurrent: [lo, hi] as const } : {}) };
   let curve: DeviceCurve;
   try {
-    curve = model === "eq4" ? eq4(params, options.units ?? {}) : eq3(params, options.units ?? {});
+    curve = model === "eq4" ? eq4(params, units) : eq3(params, units);
   } catch (err) {
     throw new InputError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
   }

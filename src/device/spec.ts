@@ -22,13 +22,20 @@ function units(s: Record<string, unknown>, where: string): Units {
     if (typeof v !== "string") throw new InputError(`${where}${key} must be a string (got ${show(v)})`);
     u[key] = v;
   }
+  const m = s.measuredCurrent;
+  if (m !== undefined) {
+    if (!Array.isArray(m) || m.length !== 2 || !m.every((x) => typeof x === "number" && Number.isFinite(x)) || !(m[0] < m[1])) {
+      throw new InputError(`${where}measuredCurrent must be [lo, hi], two finite currents with lo < hi (got ${show(m)})`);
+    }
+    u.measuredCurrent = [m[0] as number, m[1] as number];
+  }
   return u;
 }
 
 /** Fields each device model accepts (anything else is refused, so a misspelt field is not silently ignored). */
 export const DEVICE_SPEC_FIELDS: Record<string, readonly string[]> = {
-  eq4: ["model", "a", "b", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
-  eq3: ["model", "Ic", "Q", "P0", "currentUnit", "powerUnit"],
+  eq4: ["model", "a", "b", "Ic", "Q", "P0", "currentUnit", "powerUnit", "measuredCurrent"],
+  eq3: ["model", "Ic", "Q", "P0", "currentUnit", "powerUnit", "measuredCurrent"],
   table: ["model", "current", "power", "csv", "extrapolation", "polarity", "currentUnit", "powerUnit"],
 };
 

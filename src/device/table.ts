@@ -74,6 +74,8 @@ export class TableCurve implements DeviceCurve {
   readonly currentUnit: string;
   readonly powerUnit: string;
   readonly extrapolation: Extrapolation;
+  /** The table's current span [first node, last node]: outside it the curve is extrapolated. */
+  readonly measuredCurrent: readonly [number, number];
   /** Node currents, strictly increasing (device current unit). */
   readonly current: Float64Array;
   /** Node powers (device power unit). */
@@ -94,6 +96,7 @@ export class TableCurve implements DeviceCurve {
     this.explicitPolarity = options.polarity !== undefined;
     this.polarity = options.polarity ?? inferPolarity(current, power);
     this.currentScale = onsetMagnitude(current, power, this.polarity);
+    this.measuredCurrent = [current[0], current[n - 1]];
   }
 
   power(I: number): number {

@@ -31,6 +31,7 @@ import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 import { checkLabelColumn } from "../data-match.js";
+import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
 
 /**
  * Both cores for `--workers N`: a network whose matrix products are large enough to split
@@ -232,6 +233,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     test,
   });
 
+  // A fitted or table device is only known over its measured currents: say so when the trained
+  // network relies on the curve's extrapolation (docs/devices.md, "Measured current range").
+  const drive = driveRange(result.model, trainSet.x, trainSet.n);
+  const driveWarning = driveRangeWarning(drive, `the ${trainSet.n} training rows`);
+  const warnings = driveWarning === null ? [] : [driveWarning];
   const modelName = failure === null ? "model.json" : "model.failed.json";
   writeFileAtomic(join(out, modelName), trainedModelText(result.model, training, resolved));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
@@ -263,7 +269,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     metrics: join(out, "metrics.csv"),
     resumedFrom: found ? { checkpoint: found.path, epoch: found.checkpoint.epochsDone } : null,
     checkpoint: lastGood?.path ?? null,
+    driveRange: drive.oscillators === 0 ? null : drive,
+    warnings,
   };
+  for (const w of warnings) io.stderr(`dynaspin train: warning: ${w}\n`);
   if (flags.boolean("json")) {
     io.stdout(JSON.stringify({ ...summary, cost: costOf(result.model, test.x, test.n, resolved.hardware ?? undefined, costProfile, flags.string("hardware")).json }) + "\n");
   } else {

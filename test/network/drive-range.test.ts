@@ -1,0 +1,97 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../src/cli/main.js";
+import { createModel, curveFromSpec, eq3, eq4, fitCurve, parseModel, runForward, tableCurve, Rng } from "../../src/index.js";
+import { driveRange, driveRangeWarning, DRIVE_RANGE_MARGIN } from "../../src/network/drive-range.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-drive-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("driveRange counts the drives beyond the measured range (with its margin) as runForward's currents say", () => {
+  const dev = eq4({}, { measuredCurrent: [0.5, 2] });
+  const model = createModel(3, 2, 2, dev);
+  const rng = new Rng(3);
+  for (let e = 0; e < model.A.length; e++) model.A[e] = 1.5 * rng.normal();
+  for (let e = 0; e < model.B.length; e++) model.B[e] = rng.normal();
+  const n = 300;
+  const x = Float64Array.from({ length: n * 3 }, () => rng.uniform());
+  const r = driveRange(model, x, n);
+  // Reference: every current from runForward, compared by hand.
+  const { currents } = runForward(model, x);
+  const m = DRIVE_RANGE_MARGIN * 1.5;
+  let out = 0, min = Infinity, max = -Infinity, sq = 0;
+  for (const I of currents) {
+    if (I < 0.5 - m || I > 2 + m) out++;
+    min = Math.min(min, I);
+    max = Math.max(max, I);
+    sq += I * I;
+  }
+  assert.equal(r.oscillators, 3);
+  assert.deepEqual(r.measured, [0.5, 2]);
+  assert.equal(r.drives, currents.length);
+  assert.equal(r.outside, out / currents.length);
+  assert.equal(r.min, min);
+  assert.equal(r.max, max);
+  assert.ok(Math.abs(r.rms - Math.sqrt(sq / currents.length)) < 1e-12 * r.rms);
+  assert.ok(r.outside > 0.01 && r.warn, `fraction outside ${r.outside}`);
+  const w = driveRangeWarning(r, "the 300 rows");
+  assert.match(w ?? "", /outside their measured current range \[0\.5, 2\] on the 300 rows: \d+\.\d % of the drive currents/);
+});
+
+test("driveRange: nothing to check without a measured range; no warning when the drives stay inside", () => {
+  const none = driveRange(createModel(2, 2, 2, eq4()), new Float64Array([0.1, 0.2, 0.3, 0.4]), 2);
+  assert.equal(none.oscillators, 0);
+  assert.equal(none.warn, false);
+  const wide = createModel(2, 2, 2, eq4({}, { measuredCurrent: [0, 1000] }));
+  wide.A.fill(0.5);
+  const r = driveRange(wide, new Float64Array([0.1, 0.2, 0.3, 0.4]), 2);
+  assert.equal(r.outside, 0);
+  assert.equal(driveRangeWarning(r, "x"), null);
+});
+
+test("measuredCurrent: kept by eq3/eq4 specs, refused when malformed, a table's node span, and written by fitCurve", () => {
+  const c = curveFromSpec({ model: "eq3", Ic: -6, Q: 0.1, currentUnit: "mA", measuredCurrent: [-16, 0] });
+  assert.deepEqual(c.measuredCurrent, [-16, 0]);
+  assert.deepEqual(c.toSpec().measuredCurrent, [-16, 0]);
+  assert.deepEqual(curveFromSpec(c.toSpec()).measuredCurrent, [-16, 0]);
+  assert.throws(() => curveFromSpec({ model: "eq4", a: 4, b: 5, Ic: 1, Q: 2, measuredCurrent: [2, 1] }, "dev.json: "), /^InputError: dev\.json: measuredCurrent must be \[lo, hi\], two finite currents with lo < hi \(got \[2,1\]\)/);
+  assert.throws(() => curveFromSpec({ model: "eq4", a: 4, b: 5, Ic: 1, Q: 2, measuredCurrent: "0:3" }), /measuredCurrent must be \[lo, hi\]/);
+  assert.equal(eq4().measuredCurrent, undefined);
+  assert.deepEqual(tableCurve([3, -1, 1], [0.3, 0, 0.1]).measuredCurrent, [-1, 3]);
+  const truth = eq3({ Ic: -4, Q: 0.2, P0: 12 });
+  const I = Array.from({ length: 40 }, (_, i) => -16 + (16 * i) / 39);
+  const fit = fitCurve("eq3", I, I.map((v) => truth.power(v)), { units: { currentUnit: "mA", powerUnit: "nW" } });
+  assert.deepEqual(fit.curve.measuredCurrent, [-16, 0]);
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+test("train warns on stderr and in --json when the network drives a fitted device outside its measured range; the model keeps the range", async () => {
+  // The paper's device, "measured" only up to 0.6: initialisation alone drives it beyond.
+  const narrow = join(dir, "narrow.json");
+  writeFileSync(narrow, JSON.stringify({ model: "eq4", a: 4, b: 5, Ic: 1, Q: 2, measuredCurrent: [0, 0.6] }));
+  const out = join(dir, "run-narrow");
+  const r = await cli("train", "--task", "spiral", "--device", narrow, "--epochs", "2", "--restarts", "1", "--json", "--quiet", "--out", out);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out) as { warnings: string[]; driveRange: { warn: boolean; measured: number[]; outside: number } };
+  assert.equal(s.driveRange.warn, true);
+  assert.deepEqual(s.driveRange.measured, [0, 0.6]);
+  assert.equal(s.warnings.length, 1);
+  assert.match(r.err, /^dynaspin train: warning: the trained network drives its devices outside their measured current range \[0, 0\.6\] on the 800 training rows: /m);
+  const model = parseModel(readFileSync(join(out, "model.json"), "utf8"), "model.json");
+  assert.deepEqual(model.devices[0].measuredCurrent, [0, 0.6]);
+  // Without a measured range there is nothing to check and nothing to say.
+  const plain = await cli("train", "--task", "spiral", "--epochs", "2", "--restarts", "1", "--json", "--quiet", "--out", join(dir, "run-plain"));
+  assert.equal(plain.code, 0, plain.err);
+  const p = JSON.parse(plain.out) as { warnings: string[]; driveRange: unknown };
+  assert.deepEqual(p.warnings, []);
+  assert.equal(p.driveRange, null);
+  assert.doesNotMatch(plain.err, /warning/);
+});
