@@ -110,7 +110,10 @@ export interface TrainOptions {
   test?: Dataset;
   /** Evaluate train/test metrics every this many epochs (and always at the last). @default 1 */
   evalEvery?: number;
-  /** Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ). @default 0 */
+  /**
+   * Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ).
+   * @default with the automatic budget 0.3 when fewer than 200 rows are trained on ({@link autoWeightDecay}), else 0
+   */
   weightDecay?: number;
   /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, power units). @default 0 */
   inputNoise?: number;
@@ -252,7 +255,20 @@ export const AUTO_DEFAULTS = {
   minValidationRows: 200,
   /** Fewest rows per class for a validation split. */
   minClassRows: 5,
+  /**
+   * Weight decay of the automatic budget on training sets of fewer than `weightDecayRows` rows
+   * (trained on; larger sets: 0). Over seeds 0–19 it lifted iris 96.2 → 96.5 %, wine 96.5 → 96.9 %
+   * and a generated 3-class set 87.3 → 90.6 % (docs/results.md, "Training on the user's problem");
+   * at 640 rows even 0.056 cost the 2-turn spiral 2.5 points, and λ = 3 merges iris's classes.
+   */
+  weightDecay: 0.3,
+  weightDecayRows: 200,
 } as const;
+
+/** The automatic budget's weight decay for `rows` rows trained on: 0.3 below 200 rows, else 0 ({@link AUTO_DEFAULTS}). */
+export function autoWeightDecay(rows: number): number {
+  return rows < AUTO_DEFAULTS.weightDecayRows ? AUTO_DEFAULTS.weightDecay : 0;
+}
 
 /**
  * Resolves and validates training options (throws InputError naming the option).
@@ -287,7 +303,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     restarts: integer(o.restarts ?? (auto ? AUTO_DEFAULTS.restarts : 1), 1, 1000, "restarts"),
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
     evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
-    weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
+    weightDecay: inRange(o.weightDecay ?? (auto ? autoWeightDecay(rows) : 0), 0, 1e6, "weight decay"),
     inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
     variation: o.variation ? { ...o.variation, params: [...o.variation.params] } : null,
     hardware: o.hardware ? resolveHardware(o.hardware, "train hardware").spec : null,
