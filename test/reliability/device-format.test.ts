@@ -20,7 +20,7 @@ function refused(path: string, pattern: RegExp): void {
 }
 
 test("a misspelt field in a device spec is refused naming its path and the allowed fields", () => {
-  refused(file("bare.json", { model: "eq4", a: 4, b: 5, Ic: 1, Q: 2, P_0: 3 }), /bare\.json: unknown field "P_0" \(allowed: model, a, b, Ic, Q, P0, currentUnit, powerUnit\)$/);
+  refused(file("bare.json", { model: "eq4", a: 4, b: 5, Ic: 1, Q: 2, P_0: 3 }), /bare\.json: unknown field "P_0" \(allowed: model, a, b, Ic, Q, P0, currentUnit, powerUnit, measuredCurrent\)$/);
   refused(
     file("many.json", { format: "dynaspin.device", version: 1, devices: [{ model: "eq3", Ic: 1, Q: 2 }, { model: "table", current: [0, 1], power: [0, 1], extrapolaton: "linear" }] }),
     /many\.json: devices\[1\]: unknown field "extrapolaton" \(allowed: model, current, power, csv, extrapolation/,
