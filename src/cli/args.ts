@@ -12,8 +12,18 @@ export interface FlagSpec {
   /** Long name without dashes, e.g. "steps" for --steps. */
   name: string;
   type: FlagType;
-  /** One-line description for --help (include unit and default). */
+  /**
+   * One-line description for --help, with the unit. A fixed default goes in `default`, not here:
+   * the help and docs/cli.md print it from there. Only a default that depends on other flags or
+   * on the task is written in words ("default: the task's").
+   */
   help: string;
+  /**
+   * The value the command uses when the flag is absent, declared once: `--help` and docs/cli.md
+   * print it as "(default X)", and the command reads it through {@link Flags.numberOrDefault} /
+   * {@link Flags.stringOrDefault}. Must satisfy the flag's own type, range and choices (tested).
+   */
+  default?: number | string;
   /** Value placeholder in help, e.g. "N" or "FILE". */
   value?: string;
   /** May be given more than once; values collect into an array. @default false */
@@ -126,18 +136,62 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[], c
   return { flags, positional };
 }
 
+/** The help text of one flag: its description, then "(default X)" from its declared default. */
+export function flagHelp(spec: FlagSpec): string {
+  return spec.default === undefined ? spec.help : `${spec.help} (default ${spec.default})`;
+}
+
+/**
+ * Checks a declared default against the flag's own rules (type, range, choices), as if a user had
+ * typed it. Returns the converted value.
+ * @throws InputError when the declaration is inconsistent.
+ */
+export function checkDefault(spec: FlagSpec): string | number | undefined {
+  if (spec.default === undefined) return undefined;
+  if (spec.type === "boolean") throw new InputError(`--${spec.name}: a boolean flag has no declared default (it is false unless given)`);
+  return convert(spec, String(spec.default));
+}
+
 /** Formats the help text of a command. */
 export function formatHelp(command: string, summary: string, usage: string, specs: readonly FlagSpec[]): string {
   const rows = specs.map((s) => {
     const left = `  ${s.short ? `-${s.short}, ` : ""}--${s.name}${s.type === "boolean" ? "" : ` ${s.value ?? s.type.toUpperCase()}`}`;
-    return `${left.padEnd(30)} ${s.help}`;
+    return `${left.padEnd(30)} ${flagHelp(s)}`;
   });
   return `dynaspin ${command} — ${summary}\n\nUsage: ${usage}\n\nOptions:\n${rows.join("\n")}\n`;
 }
 
-/** Typed accessors over {@link ParsedArgs.flags}. */
+/** Typed accessors over {@link ParsedArgs.flags}, with the declared defaults of the flags. */
 export class Flags {
-  constructor(private readonly parsed: ParsedArgs) {}
+  private readonly defaults: Map<string, string | number>;
+  /**
+   * @param parsed what {@link parseArgs} returned.
+   * @param specs the declarations it parsed against (for their defaults).
+   */
+  constructor(
+    private readonly parsed: ParsedArgs,
+    specs: readonly FlagSpec[] = [],
+  ) {
+    this.defaults = new Map(specs.flatMap((s) => (s.default === undefined ? [] : [[s.name, s.default] as const])));
+  }
+  /** The declared default of a flag. @throws Error when the flag declares none (a programming error). */
+  defaultOf(name: string): string | number {
+    const d = this.defaults.get(name);
+    if (d === undefined) throw new Error(`flag --${name} has no declared default`);
+    return d;
+  }
+  /** The number given, else the flag's declared default. */
+  numberOrDefault(name: string): number {
+    const v = this.number(name);
+    if (v !== undefined) return v;
+    const d = this.defaultOf(name);
+    if (typeof d !== "number") throw new Error(`flag --${name} declares a non-numeric default`);
+    return d;
+  }
+  /** The string given, else the flag's declared default. */
+  stringOrDefault(name: string): string {
+    return this.string(name) ?? String(this.defaultOf(name));
+  }
   has(name: string): boolean {
     return name in this.parsed.flags;
   }

@@ -28,8 +28,9 @@ export const MAX_WORKERS = 256;
  * The --workers flag, the same on every command: N threads compute (this one included), 1..256;
  * results never depend on N. `what` says what the threads share and the default.
  */
-export function workersFlag(what: string): FlagSpec {
-  return { name: "workers", type: "integer", min: 1, max: MAX_WORKERS, value: "N", help: `threads computing, this one included (1 = this thread only): ${what}; results do not depend on N` };
+export function workersFlag(what: string, fixedDefault?: number): FlagSpec {
+  const spec: FlagSpec = { name: "workers", type: "integer", min: 1, max: MAX_WORKERS, value: "N", help: `threads computing, this one included (1 = this thread only): ${what}; results do not depend on N` };
+  return fixedDefault === undefined ? spec : { ...spec, default: fixedDefault };
 }
 
 /** Flags every command has: --help, --json and --quiet. */

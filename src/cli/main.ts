@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     }
     const specs = [...command.flags, ...COMMON_FLAGS];
     const parsed = parseArgs(rest, specs, command.name);
-    const flags = new Flags(parsed);
+    const flags = new Flags(parsed, specs);
     if (flags.boolean("help")) {
       io.stdout(formatHelp(command.name, command.summary, command.usage, specs));
       return 0;

@@ -5,7 +5,7 @@
  */
 import { COMMANDS } from "./commands/index.js";
 import { COMMON_FLAGS } from "./command.js";
-import type { FlagSpec } from "./args.js";
+import { flagHelp, type FlagSpec } from "./args.js";
 
 function flagCell(s: FlagSpec): string {
   const value = s.type === "boolean" ? "" : ` ${s.value ?? s.type.toUpperCase()}`;
@@ -42,11 +42,11 @@ export function cliReference(): string {
     "",
     "| flag | allowed | meaning |",
     "|---|---|---|",
-    ...COMMON_FLAGS.map((s) => `| ${flagCell(s)} | ${escape(allowed(s))} | ${escape(s.help)} |`),
+    ...COMMON_FLAGS.map((s) => `| ${flagCell(s)} | ${escape(allowed(s))} | ${escape(flagHelp(s))} |`),
   ];
   for (const c of COMMANDS) {
     out.push("", `## ${c.name}`, "", escape(c.summary), "", "```", c.usage, "```", "", "| flag | allowed | meaning |", "|---|---|---|");
-    for (const s of c.flags) out.push(`| ${flagCell(s)} | ${escape(allowed(s))} | ${escape(s.help)} |`);
+    for (const s of c.flags) out.push(`| ${flagCell(s)} | ${escape(allowed(s))} | ${escape(flagHelp(s))} |`);
   }
   return out.join("\n") + "\n";
 }

@@ -17,7 +17,7 @@ import type { Hardware } from "../network/hardware.js";
 export const TRAIN_ROBUSTNESS_FLAGS: FlagSpec[] = [
   { name: "train-variation", type: "string", value: "P:SIGMA", help: "variation-aware training: fresh device draws per minibatch, e.g. a:0.25 or a,b:0.1 (default none)" },
   { name: "train-relative", type: "boolean", help: "--train-variation σ is relative to the base value" },
-  { name: "train-distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "--train-variation distribution: normal, lognormal, uniform (default normal)" },
+  { name: "train-distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "--train-variation distribution: normal, lognormal, uniform", default: "normal" },
   { name: "train-noise", type: "string", value: "SIGMA[:rel]", help: "Gaussian read noise on each power reading during training (power units, or relative with :rel)" },
   { name: "train-hw", type: "string", repeatable: true, value: "SPEC", help: "hardware in training and saved in the model: noise=S[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU" },
 ];
@@ -27,7 +27,7 @@ export function trainRobustnessOptions(flags: Flags): { variation?: VariationSpe
   const out: { variation?: VariationSpec; hardware?: Hardware } = {};
   const v = flags.string("train-variation");
   if (v !== undefined) {
-    out.variation = { ...parseVariationArg(v, "--train-variation"), relative: flags.boolean("train-relative"), distribution: (flags.string("train-distribution") as VariationDistribution | undefined) ?? "normal" };
+    out.variation = { ...parseVariationArg(v, "--train-variation"), relative: flags.boolean("train-relative"), distribution: flags.stringOrDefault("train-distribution") as VariationDistribution };
   }
   const hw = flags.list("train-hw").map(String);
   const noise = flags.string("train-noise");

@@ -6,7 +6,7 @@
  */
 import { Flags, parseArgs, type FlagSpec } from "./args.js";
 import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, SYNTHETIC_TASKS, type TaskName } from "../train/tasks.js";
-import { checkTrainable, type TrainOptions, type ResolvedTrainOptions, type RestartSelection } from "../train/train.js";
+import { AUTO_DEFAULTS, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type RestartSelection } from "../train/train.js";
 import { SCHEDULES, type Schedule } from "../train/schedule.js";
 import { stratifiedSplit } from "../data/split.js";
 import { evaluate } from "../network/api.js";
@@ -18,7 +18,7 @@ import { VERSION } from "../version.js";
 import { hashDataset } from "../train/checkpoint.js";
 import { COST_PROFILE_FLAG } from "./cost-flag.js";
 import type { Dataset } from "../data/dataset.js";
-import type { Model } from "../network/model.js";
+import { DEFAULT_EXTRA_P0, type Model } from "../network/model.js";
 import type { DataSource } from "../node/tasks.js";
 
 /**
@@ -43,8 +43,8 @@ export const DATA_FLAGS: FlagSpec[] = [
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
   { name: "skip-rows", type: "integer", min: 0, max: 1_000_000, value: "N", help: "ignore the first N lines of --data before its header, e.g. 1 for scikit-learn's raw iris.csv/wine.csv whose first line is metadata (default 0)" },
-  { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split (default 0)" },
-  { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing (default 0.2)" },
+  { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split", default: 0 },
+  { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing", default: 0.2 },
   { name: "turns", type: "number", min: 0.05, max: 100, value: "T", help: "spiral: turns per arm (default 1)" },
   { name: "noise", type: "number", min: 0, max: 10, value: "S", help: "spiral, circles, xor, gaussians: Gaussian noise std per coordinate (default 0.04)" },
   { name: "count", type: "integer", min: 4, max: 10_000_000, value: "N", help: "spiral, circles, xor, gaussians: number of points (default 1000)" },
@@ -57,22 +57,22 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
   { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps, 4)})` },
   { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 2000, digits 100, mnist 6; --data and circles/xor/gaussians: an update budget with validation and early stopping, see docs/training.md)" },
-  { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data or circles/xor/gaussians without --epochs: budget of optimiser updates (default 3000)" },
+  { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data or circles/xor/gaussians without --epochs: budget of optimiser updates", default: AUTO_DEFAULTS.updates },
   { name: "validation", type: "number", min: 0, max: 0.5, value: "F", help: "fraction of each class of the training data held out to choose restarts, stop early and keep the best parameters (default 0.2 without --epochs from 200 training rows, else 0)" },
   { name: "patience", type: "integer", min: 0, value: "U", help: "stop after U updates without a better validation score (default max(400, updates/3))" },
   { name: "oscillators", type: "integer", min: 1, max: 100_000, value: "K", help: "oscillators K >= features; the extra ones start at p(0) = 0.5 and couple through A(t) (default: --data max(features, 8), circles/xor/gaussians 8, spiral 2, digits 64, mnist 784)" },
-  { name: "extra-p0", type: "number", min: -1e6, max: 1e6, value: "P", help: "p(0) of the oscillators beyond the features, in normalised input units (default 0.5)" },
+  { name: "extra-p0", type: "number", min: -1e6, max: 1e6, value: "P", help: "p(0) of the oscillators beyond the features, in normalised input units", default: DEFAULT_EXTRA_P0 },
   { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default: spiral, digits, mnist 64; --data and circles/xor/gaussians full batch up to 1024 training rows, else 64)" },
   { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.0065, mnist 0.003, --data and circles/xor/gaussians 0.02; A and B take min(1, 4/steps) of it)" },
   { name: "schedule", type: "string", choices: SCHEDULES, value: "NAME", help: "learning-rate schedule: constant or cosine (default cosine)" },
-  { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed (default 0)" },
+  { name: "seed", type: "integer", min: 0, value: "S", help: "initialisation and minibatch-order seed", default: 0 },
   { name: "restarts", type: "integer", min: 1, max: 1000, value: "R", help: `initialisations tried, each trained briefly; the one with the best validation score (the lowest training loss without a validation split) is kept (${defaultsText((d) => d.restarts, "3 (1 with --epochs)")})` },
   { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: `initial drive spread as a fraction of the operating window width (${defaultsText((d) => d.init?.spread, 0.65)})` },
   { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: `augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (${defaultsText((d) => d.inputNoise ?? 0)})` },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0 with --epochs or a task, else 0.3 below 200 rows trained on, 0 from 200)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
-  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N (default 1)" },
-  { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64) (default float64)" },
+  { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N", default: 1 },
+  { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64)", default: "float64" },
   ...TRAIN_ROBUSTNESS_FLAGS,
   COST_PROFILE_FLAG,
   { name: "checkpoint-every", type: "integer", min: 1, value: "N", help: "write the complete training state atomically after the restart selection and every N epochs" },
@@ -82,7 +82,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
 
 /** Parses `dynaspin train` arguments (without the command name). @throws InputError */
 export function parseTrainArgs(argv: readonly string[]): Flags {
-  return new Flags(parseArgs(argv, TRAIN_FLAGS, "train"));
+  return new Flags(parseArgs(argv, TRAIN_FLAGS, "train"), TRAIN_FLAGS);
 }
 
 /** Parses a CLI label column (index if it looks like an integer). */
@@ -129,12 +129,12 @@ export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOpt
     batchSize: flags.number("batch") ?? defaults.batchSize,
     lr: flags.number("lr") ?? defaults.lr,
     schedule: (flags.string("schedule") as Schedule | undefined) ?? defaults.schedule,
-    seed: flags.number("seed") ?? 0,
+    seed: flags.numberOrDefault("seed"),
     restarts: flags.number("restarts") ?? defaults.restarts,
     init: { ...defaults.init, spread: flags.number("init-spread") ?? defaults.init?.spread },
     inputNoise: flags.number("input-noise") ?? defaults.inputNoise,
     weightDecay: flags.number("weight-decay") ?? defaults.weightDecay,
-    precision: (flags.string("precision") as Precision | undefined) ?? "float64",
+    precision: flags.stringOrDefault("precision") as Precision,
     ...(flags.has("oscillators") && { oscillators: flags.number("oscillators") }),
     ...(flags.has("updates") && { updates: flags.number("updates") }),
     ...(flags.has("extra-p0") && { extraP0: flags.number("extra-p0") }),
@@ -147,8 +147,8 @@ export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOpt
 /** A data set's stratified train/test split as the flags ask (--split-seed, --test-fraction). */
 export function splitDataset(ds: Dataset, flags: Flags): { train: Dataset; test: Dataset; splitSeed: number; testFraction: number } {
   checkTrainable(ds);
-  const splitSeed = flags.number("split-seed") ?? 0;
-  const testFraction = flags.number("test-fraction") ?? 0.2;
+  const splitSeed = flags.numberOrDefault("split-seed");
+  const testFraction = flags.numberOrDefault("test-fraction");
   const sp = stratifiedSplit(ds, splitSeed, testFraction);
   if (sp.test.n === 0) throw new InputError(`--test-fraction ${testFraction} leaves no test samples; use a larger fraction or more data`);
   return { train: sp.train, test: sp.test, splitSeed, testFraction };

@@ -153,6 +153,20 @@ function checkValue(axis: string, v: number, where: string): void {
 }
 
 /**
+ * Defaults of a sweep spec's fields that the spec and `dynaspin explore`'s flags share (the flags
+ * print them in `--help` from here): Monte Carlo trials per evaluation σ, their distribution and
+ * seed, the split seed, the test fraction and the validation fraction of the rest.
+ */
+export const EXPLORE_DEFAULTS = Object.freeze({
+  evalTrials: 20,
+  evalDistribution: "normal",
+  evalSeed: 0,
+  splitSeed: 0,
+  testFraction: 0.2,
+  validationFraction: 0.2,
+} as const);
+
+/**
  * Validates a spec and expands it into points and tasks.
  * @param where the spec's name in messages (file name or "explore").
  * @throws InputError with one line naming the field.
@@ -242,14 +256,14 @@ export function resolveExplore(value: unknown, where = "explore spec"): Resolved
     evalSigmas,
     seeds,
     tasks: points.length * seeds.length,
-    evalTrials: spec.eval?.trials ?? 20,
+    evalTrials: spec.eval?.trials ?? EXPLORE_DEFAULTS.evalTrials,
     evalParams,
     evalRelative: spec.eval?.relative ?? false,
-    evalDistribution: spec.eval?.distribution ?? "normal",
-    evalSeed: spec.eval?.seed ?? 0,
-    splitSeed: spec.splitSeed ?? 0,
-    testFraction: spec.testFraction ?? 0.2,
-    validationFraction: spec.validationFraction ?? 0.2,
+    evalDistribution: spec.eval?.distribution ?? EXPLORE_DEFAULTS.evalDistribution,
+    evalSeed: spec.eval?.seed ?? EXPLORE_DEFAULTS.evalSeed,
+    splitSeed: spec.splitSeed ?? EXPLORE_DEFAULTS.splitSeed,
+    testFraction: spec.testFraction ?? EXPLORE_DEFAULTS.testFraction,
+    validationFraction: spec.validationFraction ?? EXPLORE_DEFAULTS.validationFraction,
     profile,
   };
 }

@@ -111,7 +111,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const ie = model.devices.every((d) => d.model === "eq4") ? (nativeFactory(1)?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null) : null;
   const ideal = evaluate(model, aligned, ie);
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
-  const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.number("noise-seed") ?? 0)) : ideal;
+  const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
   const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss };
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
   else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);
@@ -131,7 +131,7 @@ export const evalCommand: Command = {
     { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality (noise=S[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU); default: the model file's hardware" },
     { name: "ideal", type: "boolean", help: "ignore the model file's hardware" },
     COST_PROFILE_FLAG,
-    { name: "noise-seed", type: "integer", min: 0, value: "S", help: "seed of the read-noise draws with --hw noise=... (default 0)" },
+    { name: "noise-seed", type: "integer", min: 0, value: "S", help: "seed of the read-noise draws with --hw noise=...", default: 0 },
   ],
   run,
 };

@@ -16,7 +16,7 @@ import { InputError } from "../../util/errors.js";
 import { PRESET_NAMES } from "../../device/presets.js";
 import { loadDeviceArg } from "../../node/device-file.js";
 import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS } from "../../device/variation.js";
-import { resolveExplore, EXPLORE_AXES, type ExploreAxis, type ExploreSpec } from "../../explore/spec.js";
+import { resolveExplore, EXPLORE_AXES, EXPLORE_DEFAULTS, type ExploreAxis, type ExploreSpec } from "../../explore/spec.js";
 import { exploreSplits, checkPoints, type ExploreRow } from "../../explore/run.js";
 import { summarize, cheapestAbove, pointAxes } from "../../explore/results.js";
 import { AXIS_NAMES } from "../../explore/figures.js";
@@ -52,19 +52,19 @@ const FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ["spiral", "digits", "mnist"], value: "NAME", help: "built-in task" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
-  { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified test and validation splits (default 0)" },
-  { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for the test report (default 0.2)" },
-  { name: "validation-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of the rest held out for validation, which choices use (default 0.2)" },
+  { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified test and validation splits", default: EXPLORE_DEFAULTS.splitSeed },
+  { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for the test report", default: EXPLORE_DEFAULTS.testFraction },
+  { name: "validation-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of the rest held out for validation, which choices use", default: EXPLORE_DEFAULTS.validationFraction },
   ...AXIS_FLAGS.map(([name, , help]): FlagSpec => ({ name, type: "string", value: "LIST", help: `${help}: ${name === "device" ? "comma list" : `comma list or START:STOP:STEP${name === "eval-sigma" ? "" : "; MIN..MAX[:log] with --random"}`}` })),
   { name: "random", type: "integer", min: 1, max: 1_000_000, value: "N", help: "a seeded random sample of N points instead of the grid" },
-  { name: "sample-seed", type: "integer", min: 0, value: "S", help: "seed of the random sample (default 0)" },
+  { name: "sample-seed", type: "integer", min: 0, value: "S", help: "seed of the random sample", default: 0 },
   { name: "seeds", type: "string", value: "N|LIST", help: "training seeds per point: a count (seeds 0..N-1) or a comma list (default 1)" },
   { name: "epochs", type: "integer", min: 1, max: 1_000_000, value: "E", help: "training epochs per point (default: the task's)" },
   { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default: the task's)" },
-  { name: "eval-trials", type: "integer", min: 1, max: 1_000_000, value: "T", help: "Monte Carlo trials per evaluation σ (default 20)" },
+  { name: "eval-trials", type: "integer", min: 1, max: 1_000_000, value: "T", help: "Monte Carlo trials per evaluation σ", default: EXPLORE_DEFAULTS.evalTrials },
   { name: "eval-param", type: "string", repeatable: true, choices: VARIATION_PARAMS, value: "P", help: "device parameter varied by --eval-sigma and --train-sigma (default a)" },
   { name: "eval-relative", type: "boolean", help: "σ relative to the base value" },
-  { name: "eval-distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "normal, lognormal or uniform (default normal)" },
+  { name: "eval-distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "normal, lognormal or uniform", default: EXPLORE_DEFAULTS.evalDistribution },
   { name: "adc-full-scale", type: "number", min: 0, value: "P", help: "ADC full scale, power units (default: the device's maximum power)" },
   { name: "dac-full-scale", type: "number", min: 0, value: "I", help: "DAC full scale, current units (default 16·|Ic|)" },
   { name: "hardware", type: "string", value: "FILE", help: "hardware cost profile JSON for the energy per inference (docs/cost.md)" },
@@ -134,7 +134,7 @@ export function specFromFlags(flags: Flags): { spec: ExploreSpec; where: string 
   }
   for (const [flag, key] of [["split-seed", "splitSeed"], ["test-fraction", "testFraction"], ["validation-fraction", "validationFraction"]] as const) if (flags.has(flag)) s[key] = flags.number(flag);
   const random = flags.has("random") || (typeof s.sample === "object" && s.sample !== null);
-  if (flags.has("random")) s.sample = { random: flags.number("random"), seed: flags.number("sample-seed") ?? 0 };
+  if (flags.has("random")) s.sample = { random: flags.number("random"), seed: flags.numberOrDefault("sample-seed") };
   else if (flags.has("sample-seed")) throw new InputError("--sample-seed needs --random N");
   const axes = { ...((s.axes as Record<string, unknown> | undefined) ?? {}) };
   for (const [flag, axis] of AXIS_FLAGS) if (flags.has(flag)) axes[axis] = axisArg(flag, axis, flags.string(flag)!, random);

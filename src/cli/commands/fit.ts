@@ -118,12 +118,12 @@ export const fitCommand: Command = {
   usage: "dynaspin fit --data curve.csv [--model eq4|eq3] [--out device.json] [--fix Q=0.1] [--bounds a=0:10] [--figure PATH]",
   flags: [
     { name: "data", type: "string", value: "FILE", help: "CSV with columns current (or I) and power (or P), found by header name with an optional unit such as current_mA or P_nW; rows with status other than ok are skipped)" },
-    { name: "model", type: "string", value: "MODEL", choices: FIT_MODELS, help: "model to fit: eq4 (tanh tail) or eq3 (Slavin–Tiberkevich) (default eq4)" },
+    { name: "model", type: "string", value: "MODEL", choices: FIT_MODELS, help: "model to fit: eq4 (tanh tail) or eq3 (Slavin–Tiberkevich)", default: "eq4" },
     { name: "out", type: "string", value: "FILE", short: "o", help: "write the fitted device JSON here (readable by --device)" },
     { name: "fix", type: "string", value: "NAME=VALUE", repeatable: true, help: "hold a parameter fixed, e.g. --fix Q=0.1 (repeatable)" },
     { name: "bounds", type: "string", value: "NAME=LO:HI", repeatable: true, help: "box bounds, e.g. --bounds a=0:10, --bounds Q=:1 (repeatable; empty side = open)" },
     { name: "initial", type: "string", value: "NAME=VALUE", repeatable: true, help: "starting value instead of the automatic guess (repeatable)" },
-    { name: "scale", type: "string", value: "MODE", choices: ["auto", "fixed", "free"], help: "power scale P0: fixed at 1 (normalised power), free, or auto = free when the power column has a unit (header power_nW or --power-unit) or exceeds 1 (default auto)" },
+    { name: "scale", type: "string", value: "MODE", choices: ["auto", "fixed", "free"], help: "power scale P0: fixed at 1 (normalised power), free, or auto = free when the power column has a unit (header power_nW or --power-unit) or exceeds 1", default: "auto" },
     { name: "max-iterations", type: "integer", value: "N", min: 1, max: 100000, help: "Levenberg–Marquardt iteration limit per start (default 300)" },
     { name: "figure", type: "string", value: "PATH", help: "write the Fig. 2b-style figure as PATH.svg and PATH.png (default: <out>-fit.svg/.png when --out is given)" },
     { name: "no-figure", type: "boolean", help: "do not write the figure" },
@@ -133,7 +133,7 @@ export const fitCommand: Command = {
   async run(flags, io) {
     const data = flags.string("data");
     if (data === undefined) throw new InputError("fit: --data FILE is required (a CSV with columns current,power)");
-    const model = (flags.string("model") ?? "eq4") as FitModel;
+    const model = flags.stringOrDefault("model") as FitModel;
     const fixed = parseAssignments(flags.list("fix"), "fix", model);
     const initial = parseAssignments(flags.list("initial"), "initial", model);
     const bounds = parseBounds(flags.list("bounds"), model);
@@ -159,7 +159,7 @@ export const fitCommand: Command = {
       bounds,
       initial,
       units,
-      scale: (flags.string("scale") ?? "auto") as "auto" | "fixed" | "free",
+      scale: flags.stringOrDefault("scale") as "auto" | "fixed" | "free",
       where: `${data}: `,
       ...(maxIterations === undefined ? {} : { maxIterations }),
     });
@@ -228,7 +228,7 @@ export const fitCommand: Command = {
       const se = fit.fixed.includes(k) ? "(fixed)" : `± ${fmt(fit.standardErrors[k])}${fit.atBound.includes(k) ? " (at a bound: not determined by the data)" : ""}`;
       lines.push(`  ${k.padEnd(3)} = ${fmt(fit.params[k]).padStart(11)} ${se}${unitOf(k) ? `  ${unitOf(k)}` : ""}`);
     }
-    if ((flags.string("scale") ?? "auto") === "auto" && fit.fixed.includes("P0") && !("P0" in fixed)) {
+    if (flags.stringOrDefault("scale") === "auto" && fit.fixed.includes("P0") && !("P0" in fixed)) {
       lines.push(`  (P0 held at 1: the power column has no unit, stays within 0..1 and a free P0 fits within 3 standard errors of 1, so it is read as normalised; --scale free fits P0)`);
     }
     lines.push(`RMS residual ${fmt(fit.rms)}${units.powerUnit ? ` ${units.powerUnit}` : ""}, R² ${fit.r2.toFixed(5)}, ${fit.iterations} iterations`);

@@ -19,7 +19,7 @@ import { defaultThreads } from "../../node/threads.js";
 const FLAGS: FlagSpec[] = [
   { name: "quick", type: "boolean", help: "reduced run, under a minute (5–15 s here): 1 seed per task, half the digits epochs, no LLG panel, robustness 9 σ × 200 trials; without it the full run takes 1–4 min (5 seeds, 21 σ × 10 000 trials, LLG)" },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder (default runs/reproduce-<time>)" },
-  { name: "seed", type: "integer", min: 0, max: 1e12, value: "S", help: "base seed: training seeds S..S+4 (full) or S (quick); device noise and sweep seeds derive from it (default 0)" },
+  { name: "seed", type: "integer", min: 0, max: 1e12, value: "S", help: "base seed: training seeds S..S+4 (full) or S (quick); device noise and sweep seeds derive from it", default: 0 },
   workersFlag("the robustness and LLG sweeps (default: the available cores)"),
   { name: "force", type: "boolean", help: "write into a non-empty --out folder: first remove the files an earlier reproduce run wrote there (listed in its summary.json, or in incomplete.json when it was interrupted); other files are kept" },
 ];
@@ -78,7 +78,7 @@ function timestamp(): string {
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (flags.positional.length > 0) throw new InputError(`reproduce: unexpected argument ${JSON.stringify(flags.positional[0])}`);
   const mode: ReproduceMode = flags.boolean("quick") ? "quick" : "full";
-  const plan = makePlan({ mode, seed: flags.number("seed") ?? 0, workers: flags.number("workers") ?? defaultThreads() });
+  const plan = makePlan({ mode, seed: flags.numberOrDefault("seed"), workers: flags.number("workers") ?? defaultThreads() });
   const out = flags.string("out") ?? join("runs", `reproduce-${timestamp()}`);
   if (out.trim() === "") throw new InputError("--out must not be empty");
   checkOutputDir(out, `--out ${out}`);

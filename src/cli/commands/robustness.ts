@@ -31,14 +31,14 @@ const FLAGS: FlagSpec[] = [
   SPLIT_FLAG,
   ALL_FLAG,
   { name: "param", type: "string", repeatable: true, choices: VARIATION_PARAMS, value: "P", help: "device parameter that varies per oscillator: a, b, Ic, Q (eq3: Ic, Q); repeatable (default a for eq. 4 devices, Ic for eq. 3)" },
-  { name: "sigma", type: "string", value: "LIST", help: "σ values: START:STOP:STEP or comma list (default 0:1:0.05)" },
+  { name: "sigma", type: "string", value: "LIST", help: "σ values: START:STOP:STEP or comma list", default: "0:1:0.05" },
   { name: "relative", type: "boolean", help: "σ is relative to each parameter's base value (default absolute)" },
-  { name: "distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "normal, lognormal or uniform (default normal)" },
-  { name: "trials", type: "integer", min: 1, max: 100_000_000, value: "N", help: "trials per σ (default 10000)" },
-  { name: "threshold", type: "number", min: 0, max: 1, value: "X", help: "report the fraction of trials with accuracy >= X (default 0.9)" },
+  { name: "distribution", type: "string", choices: VARIATION_DISTRIBUTIONS, value: "D", help: "normal, lognormal or uniform", default: "normal" },
+  { name: "trials", type: "integer", min: 1, max: 100_000_000, value: "N", help: "trials per σ", default: 10000 },
+  { name: "threshold", type: "number", min: 0, max: 1, value: "X", help: "report the fraction of trials with accuracy >= X", default: 0.9 },
   workersFlag("the Monte Carlo trials (default: available cores)"),
-  { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "kernel of the trials (eq. 4 devices, ideal hardware): auto (native when it was built at install, else WebAssembly), native (its own --workers threads), or wasm (worker threads); every engine gives the same counts (default auto)" },
-  { name: "seed", type: "integer", min: 0, value: "S", help: "sweep seed; trial (σ index s, trial t) uses deriveSeed(S, s, t) (default 0)" },
+  { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "kernel of the trials (eq. 4 devices, ideal hardware): auto (native when it was built at install, else WebAssembly), native (its own --workers threads), or wasm (worker threads); every engine gives the same counts", default: "auto" },
+  { name: "seed", type: "integer", min: 0, value: "S", help: "sweep seed; trial (σ index s, trial t) uses deriveSeed(S, s, t)", default: 0 },
   { name: "shard", type: "string", value: "i/N", help: "run only shard i (0-based) of N; default from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX" },
   { name: "shard-count", type: "integer", min: 1, max: 1_000_000, value: "N", help: "number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)" },
   { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality: noise=SIGMA[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU (default: the model file's hardware, else ideal)" },
@@ -92,7 +92,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (outBase === undefined) throw new InputError("robustness: --out DIR is required");
   if (flags.positional.length > 0) throw new InputError(`robustness: unexpected argument ${JSON.stringify(flags.positional[0])}`);
   const { source, name } = dataSourceFromFlags(flags, "robustness");
-  const sigmas = parseSigmas(flags.string("sigma") ?? "0:1:0.05");
+  const sigmas = parseSigmas(flags.stringOrDefault("sigma"));
   const json = readModelFile(path);
   const model = modelFromJson(json, path);
   const hwFlags = flags.list("hw").map(String);
@@ -104,17 +104,17 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (params.length === 0 && defaultVariationParams(model.devices).length === 0) {
     throw new InputError(`robustness: ${path}: its devices (${[...new Set(model.devices.map((d) => d.model))].join(", ")}) have no parameters to vary; only eq4 and eq3 devices can vary`);
   }
-  const trials = flags.number("trials") ?? 10000;
+  const trials = flags.numberOrDefault("trials");
   const shard = shardFromFlags(flags, io.env);
   if (shard && shard.count > trials) throw new InputError(`robustness: ${shard.count} shards for ${trials} trials leaves shards without trials; use at most ${trials} shards`);
   const opts: RobustnessOptions = {
     params: params.length ? params : defaultVariationParams(model.devices),
     sigmas,
     trials,
-    seed: flags.number("seed") ?? 0,
+    seed: flags.numberOrDefault("seed"),
     relative: flags.boolean("relative"),
-    distribution: (flags.string("distribution") as VariationDistribution | undefined) ?? "normal",
-    threshold: flags.number("threshold") ?? 0.9,
+    distribution: flags.stringOrDefault("distribution") as VariationDistribution,
+    threshold: flags.numberOrDefault("threshold"),
     ...(shard ? { trialRange: shardRange(shard.index, shard.count, trials) } : {}),
     ...(hardware ? { hardware } : {}),
   };
@@ -132,7 +132,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const done = readPartials(out, sig, o.trialRange);
   const missing = o.sigmas.map((_, i) => i).filter((i) => !done.has(i));
   const workers = flags.number("workers") ?? defaultRobustnessWorkers();
-  const engineChoice = (flags.string("engine") ?? "auto") as EngineChoice;
+  const engineChoice = flags.stringOrDefault("engine") as EngineChoice;
   if (engineChoice === "native" && (o.hardware !== null || model.devices.some((d) => d.model !== "eq4"))) {
     throw new InputError(`--engine native runs sweeps of eq. 4 devices without hardware effects; this sweep has ${o.hardware !== null ? "hardware effects (--hw or the model file's)" : "a device that is not eq. 4"} (use --engine auto)`);
   }

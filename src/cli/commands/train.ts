@@ -49,11 +49,11 @@ function startWorkers(threads: number, k: number, batch: number): () => void {
 export { DATA_FLAGS, labelColumnArg, dataSourceFromFlags } from "../train-options.js";
 
 /** The flags of `dynaspin train`: the shared ones (src/cli/train-options.ts), with the Node-only thread and engine choices. */
-const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; in float64 every engine gives the same bits, in float32 (--precision float32) they agree to float32 rounding (default auto)" };
+const ENGINE_FLAG: FlagSpec = { name: "engine", type: "string", choices: ENGINE_CHOICES, value: "E", help: "engine of the training batches: auto (native when it was built at install, else WebAssembly), native, or wasm; in float64 every engine gives the same bits, in float32 (--precision float32) they agree to float32 rounding", default: "auto" };
 const FORCE_FLAG: FlagSpec = { name: "force", type: "boolean", help: "write into an --out folder (or --checkpoint-dir) that holds an earlier training run: its model, metrics, timing and checkpoint files are replaced (a finished run removes the ones it did not write); other files are kept" };
 const FLAGS: FlagSpec[] = [
   ...TRAIN_FLAGS.flatMap((f) =>
-    f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks (default 1)"), ENGINE_FLAG] : [f],
+    f.name === "workers" ? [workersFlag("large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks", 1), ENGINE_FLAG] : [f],
   ),
   FORCE_FLAG,
 ];
@@ -130,9 +130,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // The engine, chosen once: the native engine runs eq. 4 networks (float64, or float32 with
   // --precision float32) without hardware effects on its own threads (--workers); otherwise the
   // WebAssembly engine and worker threads.
-  const workers = flags.number("workers") ?? 1;
+  const workers = flags.numberOrDefault("workers");
   const eq4Only = (Array.isArray(devices) ? devices : [devices]).every((d) => d.model === "eq4");
-  const engineChoice = (flags.string("engine") ?? "auto") as EngineChoice;
+  const engineChoice = flags.stringOrDefault("engine") as EngineChoice;
   const nativeCan = !resolved.hardware && eq4Only;
   if (engineChoice === "native" && !nativeCan) {
     throw new InputError(`--engine native runs networks of eq. 4 devices without hardware effects; this run has ${resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
