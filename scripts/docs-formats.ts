@@ -11,6 +11,9 @@ import { modelSchema, MODEL_FORMAT, MODEL_VERSION } from "../src/io/model-schema
 import { checkpointSchema, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from "../src/train/checkpoint.js";
 import { PROFILE_SCHEMA } from "../src/cost/profile.js";
 import { EXPLORE_SCHEMA } from "../src/explore/spec.js";
+import { DEVICE_FILE_SCHEMA } from "../src/io/device-schema.js";
+import { DEVICE_FORMAT, DEVICE_FORMAT_VERSION } from "../src/device/spec.js";
+import { CSV_FORMAT_RULES, type CsvOutcome } from "../src/data/csv-format.js";
 
 interface FormatDoc {
   /** File name under docs/schemas/ (without .schema.json). */
@@ -49,6 +52,20 @@ const FORMATS: FormatDoc[] = [
       "equal the resumed run's resolved options (see [your own data](data.md)).",
   },
   {
+    id: "device",
+    title: "Device file (`--device FILE`)",
+    format: DEVICE_FORMAT,
+    version: DEVICE_FORMAT_VERSION,
+    schema: DEVICE_FILE_SCHEMA,
+    prose:
+      "Read by `--device FILE` of train, fit's and llg's output, and the playground's device upload (`parseDeviceJson`, " +
+      "`loadDeviceArg`); written by `dynaspin fit` and `dynaspin llg` (`deviceFileJson`). Either a bare device spec or the " +
+      "wrapped form with `device` (one curve for every oscillator) or `devices` (one per oscillator, as many as the network " +
+      "has). The reader also checks what a schema cannot say: a table's currents must not repeat and its power must vary, " +
+      "Q·Ic must be finite, a `csv` path is read relative to the device file (columns current,power; units from a header " +
+      "such as current_mA,power_nW). How to make one: [your own device](devices.md#device-files---device-filejson).",
+  },
+  {
     id: "hardware-profile",
     title: "Hardware cost profile (`--hardware FILE`)",
     format: "dynaspin.hardware-profile",
@@ -74,6 +91,36 @@ export function jsonSchemaOf(f: FormatDoc): Record<string, unknown> {
   return { ...s, $id: `dynaspin/${f.id}.schema.json`, title: `${f.format} version ${f.version}` };
 }
 
+const cell = (t: string): string => t.replace(/\|/g, "\\|");
+
+function outcomeText(o: CsvOutcome): string {
+  if ("error" in o) return `refused: \`data.csv: …${o.error}…\``;
+  const names = o.featureNames ? ` (${o.featureNames.map((n) => JSON.stringify(n)).join(", ")})` : "";
+  const classes = o.classNames ? `; classes ${o.classNames.map((c) => JSON.stringify(c)).join(", ")}` : "";
+  return `${o.rows} rows, ${o.features} feature${o.features === 1 ? "" : "s"}${names}${classes}`;
+}
+
+/** The CSV section: one row per rule of src/data/csv-format.ts, with its example and outcome. */
+function csvSection(): string[] {
+  return [
+    "## CSV data set (`--data FILE.csv`)",
+    "",
+    "Read by `dynaspin train`, `eval`, `robustness`, `cost` and `explore` (`--data`), the playground's upload, `parseCsvDataset` " +
+      "and `loadCsvDataset`. Every problem is one line naming the file, the row (the file's line number) and the column. " +
+      "The rules below are `CSV_FORMAT_RULES` (src/data/csv-format.ts); test/data/csv-format.test.ts parses each example " +
+      "and checks the outcome shown (↵ is a line break).",
+    "",
+    "| topic | rule | example | gives |",
+    "|---|---|---|---|",
+    ...CSV_FORMAT_RULES.map((r) => {
+      const opts = r.options ? ` with ${Object.entries(r.options).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(", ")}` : "";
+      const example = "`" + r.text.replace(/\r\n/g, "␍↵").replace(/\n/g, "↵") + "`" + opts;
+      return `| ${r.topic} | ${cell(r.rule)} | ${cell(example)} | ${cell(outcomeText(r.outcome))} |`;
+    }),
+    "",
+  ];
+}
+
 /** Every generated file: path (relative to the repository) and its text. */
 export function generatedFormatDocs(): Map<string, string> {
   const files = new Map<string, string>();
@@ -86,9 +133,9 @@ export function generatedFormatDocs(): Map<string, string> {
     "and the JSON field path. The schemas below are generated from the zod schemas the readers validate with, and are also",
     "written as standalone files in [schemas/](schemas/) (JSON Schema 2020-12, for editors and other languages).",
     "",
-    "The CSV data format is described in [your own data](data.md#csv-data-sets), device files in",
-    "[your own device](devices.md#device-files---device-filejson), the LLG parameter file in",
-    "[your own device](devices.md#device-parameters-json), robustness outputs in [robustness studies](robustness.md).",
+    "The CSV data format is at the end of this page ([CSV data set](#csv-data-set---data-filecsv)), generated from the rules",
+    "the parser is tested against; how to train on your data is in [your own data](data.md#csv-data-sets). The LLG parameter",
+    "file is in [your own device](devices.md#device-parameters-json), robustness outputs in [robustness studies](robustness.md).",
     "",
     "| file | `format` | version | schema |",
     "|---|---|---|---|",
@@ -100,6 +147,7 @@ export function generatedFormatDocs(): Map<string, string> {
     files.set(`docs/schemas/${f.id}.schema.json`, schema + "\n");
     md.push(`## ${f.title}`, "", f.prose, "", "```json", schema, "```", "");
   }
+  md.push(...csvSection());
   md.push("---", "", "[Docs index](README.md)", "");
   files.set("docs/formats.md", md.join("\n"));
   return files;
