@@ -98,7 +98,7 @@ export interface RobustnessResult {
   testSamples: number;
   raw: SigmaRaw[];
   stats: SigmaStats[];
-  /** Which kernel ran the trials (see {@link trialEngineLabel}). */
+  /** Which kernel ran the trials (as `trialEngineLabel` in src/sweep/robustness.ts names it). */
   engine?: string;
 }
 

@@ -45,3 +45,27 @@ for (const [file, declared] of Object.entries(entries)) {
     assert.deepEqual(bare, []);
   });
 }
+
+test("doc comments of public declarations link only to public names (TypeDoc, npm run docs:api, fails on a link to an internal)", () => {
+  const publicNames = new Set([...ROOT_EXPORTS, ...NODE_EXPORTS]);
+  const bad: string[] = [];
+  for (const file of Object.keys(entries)) {
+    for (const [name, s] of exportsOf(file)) {
+      for (const d of s.declarations ?? []) {
+        // The declaration's own text holds its doc comment and those of its members.
+        const text = d.getFullText();
+        const members = new Set<string>();
+        d.forEachChild(function visit(n: ts.Node): void {
+          const nm = (n as { name?: ts.Node }).name;
+          if (nm && ts.isIdentifier(nm)) members.add(nm.text);
+          n.forEachChild(visit);
+        });
+        for (const m of text.matchAll(/\{@link(?:code|plain)?\s+([A-Za-z_$][\w$]*)/g)) {
+          const target = m[1]!;
+          if (!publicNames.has(target) && !members.has(target) && target !== name) bad.push(`${name} (${d.getSourceFile().fileName.replace(root, "")}) links to ${target}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual([...new Set(bad)].sort(), []);
+});
