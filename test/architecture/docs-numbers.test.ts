@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const GENERATED_PAGES = new Set(["docs/cli.md", "docs/formats.md"]);
 const MEASURED =
-  /(?<![\w.×])[-+]?\d[\d,.]*(?!\s*×\s*\d)\s*(?:%|×|x\b|ms\b|µs\b|ns\b|s\b|min\b|h\b|GFLOP\/s|[kKMG]i?B\b|[µnpm]J\b|samples\/s|epochs\/s|points\/s)/;
+  /(?<![\w.×])[-+]?\d[\d,.]*(?!\s*×\s*\d)\s*(?:%|×(?!\s*(?:the|a|an|each|its)\b)|x\b|ms\b|µs\b|ns\b|s\b|min\b|h\b|GFLOP\/s|[kKMG]i?B\b|[µnpm]J\b|samples\/s|epochs\/s|points\/s)/;
 const COMMAND = /`\s*(?:npm run|npm test|node |dynaspin |npx |python3? |\/usr\/bin\/python3 |bash |env )[^`]*`/;
 const FENCE_COMMAND = /^\s*(?:\$\s*)?(?:npm|node|dynaspin|npx|python3?|\/usr\/bin\/python3|bash|env)\b/;
 const SOURCE_LINK = /\]\((?:\.\.\/)?(?:docs\/)?(?:results|benchmarks|accuracy)\.md(?:#[^)]*)?\)|\b(?:results|benchmarks|accuracy)\.md\b/;
@@ -79,6 +79,7 @@ test("the docs number check sees measurements and their sources, and ignores cod
   assert.deepEqual(check("# A\n97.8 % on the spiral ([results](results.md)).\n"), [true]);
   assert.deepEqual(check("# A\nA stratified 20 % validation split.\n<!-- numbers: settings of the training defaults -->\n"), [true]);
   assert.deepEqual(check("# A\nThe 8×8 digits, `--lr 0.5 s`, 64 oscillators.\n"), []);
+  assert.deepEqual(check("# A\nThe moments take 2 × the parameter count.\n"), []);
   assert.deepEqual(check("# A\n<!-- bench:begin -->\n| x | 2.0 ms |\n<!-- bench:end -->\n"), []);
   assert.deepEqual(check("# A\nspeed `dynaspin robustness --sigma 0\n--hw noise=S` gives 0.3 s\n"), [true]);
 });
