@@ -18,6 +18,11 @@ const units = {
   currentUnit: z.string().optional().describe('unit of current, e.g. "mA"; the network works in these units (default "", dimensionless)'),
   powerUnit: z.string().optional().describe('unit of power, e.g. "nW" (default "", dimensionless)'),
 };
+const measuredCurrent = z
+  .tuple([z.number(), z.number()])
+  .refine((m) => m[0] < m[1], "measuredCurrent must satisfy lo < hi")
+  .optional()
+  .describe("[lo, hi]: the current range of the data a fitted curve came from (written by dynaspin fit), current units; training warns when the network drives the device far outside it");
 const Ic = z.number().refine((x) => x !== 0, "Ic must be non-zero").describe("threshold current, current units; its sign is the drive polarity (non-zero)");
 const P0 = z.number().positive().optional().describe("power scale, power units (default 1: normalised power)");
 
@@ -31,6 +36,7 @@ export const EQ4_SPEC_SCHEMA = z
     Q: z.number().positive().describe("nonlinear damping Q (> 0, so the pole at I = -Q·Ic is outside the driven range)"),
     P0,
     ...units,
+    measuredCurrent,
   })
   .describe("eq. 4 of the paper: p(I) = P0·½(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic)");
 
@@ -42,6 +48,7 @@ export const EQ3_SPEC_SCHEMA = z
     Q: z.number().gt(-1).describe("nonlinear damping Q (> -1, so the pole lies outside the oscillating range)"),
     P0,
     ...units,
+    measuredCurrent,
   })
   .describe("eq. 3 of the paper (Slavin–Tiberkevich): p(I) = P0·(I − Ic)/(I + Q·Ic) above threshold, 0 below");
 

@@ -22,7 +22,7 @@ interface Task {
 // A current reports the steps it has done (at most every 0.2 s), so a long one shows progress.
 serveTasks("llg", (init: WorkerInit) => (t: Task, progress): CurvePoint => simulateCurrent(init.device, init.options, t.current, t.index, progress));
 
-/** Number of workers used when none is given: the available cores (see {@link defaultThreads}). */
+/** Number of workers used when none is given: the available cores (`defaultThreads`). */
 export function defaultWorkers(): number {
   return defaultThreads();
 }

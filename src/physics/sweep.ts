@@ -152,7 +152,7 @@ export const TICK_STEPS = 4096;
  * m `switched`; a drifting power `not-settled` (see {@link SweepOptions.settleTolerance}).
  * @param current in the device's current unit.
  * @param index position in the sweep (selects the random stream).
- * @param tick called with the number of steps done every {@link TICK_STEPS} steps (progress of a
+ * @param tick called with the number of steps done every `TICK_STEPS` steps (progress of a
  *   long current; it does not change the result).
  */
 export function simulateCurrent(d: ResolvedDevice, o: ResolvedSweepOptions, current: number, index: number, tick?: (stepsDone: number) => void): CurvePoint {

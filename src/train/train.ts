@@ -112,7 +112,7 @@ export interface TrainOptions {
   evalEvery?: number;
   /**
    * Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ).
-   * @default with the automatic budget 0.3 when fewer than 200 rows are trained on ({@link autoWeightDecay}), else 0
+   * @default with the automatic budget 0.3 when fewer than 200 rows are trained on (`autoWeightDecay`), else 0
    */
   weightDecay?: number;
   /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, power units). @default 0 */
