@@ -16,8 +16,11 @@
 
 #include "engine_impl.h"
 #include "sweep32.h"
+#include "napi_args.h"
 
 namespace {
+
+using namespace napi_args;
 
 struct Handle {
   Engine* engine;
@@ -27,63 +30,17 @@ struct Handle {
   double* mv = nullptr;
 };
 
-// Runs `body`; a C++ exception (a failed engine thread, no memory) becomes a JavaScript Error with
-// code DYNASPIN_NATIVE_FAILED, which the TypeScript side reports as a failed computation.
-#define GUARD(body)                                                        \
-  try {                                                                    \
-    body;                                                                  \
-  } catch (const std::exception& ex) {                                     \
-    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", ex.what());            \
-    return nullptr;                                                        \
-  } catch (...) {                                                          \
-    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", "unknown exception");  \
-    return nullptr;                                                        \
-  }
-
-#define CHECK(call)                                   \
-  do {                                                \
-    if ((call) != napi_ok) {                          \
-      napi_throw_error(env, nullptr, "native: " #call); \
-      return nullptr;                                 \
-    }                                                 \
-  } while (0)
 
 // The handle in argv[0] and the numbers argv[1..want) of a call (into nums[1..want)); throws a
 // TypeError and returns null when an argument is missing or of the wrong type.
 Handle* handleArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv, double* nums) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
-    napi_throw_type_error(env, nullptr, "native: wrong number of arguments");
-    return nullptr;
-  }
+  if (!numbers(env, info, want, argv, nums, 1)) return nullptr;
   Handle* h = nullptr;
   if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->engine == nullptr) {
     napi_throw_type_error(env, nullptr, "native: not an engine handle");
     return nullptr;
   }
-  for (size_t i = 1; i < want; i++) {
-    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "native: expected a number");
-      return nullptr;
-    }
-  }
   return h;
-}
-
-// Throws "native: <what> out of range" (RangeError); returns false.
-bool outOfRange(napi_env env, const char* what) {
-  char msg[96];
-  snprintf(msg, sizeof msg, "native: %s out of range", what);
-  napi_throw_range_error(env, nullptr, msg);
-  return false;
-}
-
-// True when every x[i] (i < n) is an integer in [lo[i], hi[i]]; else {@link outOfRange}. Checked
-// before any cast to int (a cast of NaN or of a value beyond int is undefined behaviour).
-bool intsIn(napi_env env, const char* what, int n, const double* x, const double* lo, const double* hi) {
-  for (int i = 0; i < n; i++)
-    if (!(x[i] >= lo[i] && x[i] <= hi[i] && x[i] == std::floor(x[i]))) return outOfRange(env, what);
-  return true;
 }
 
 // A window of samples [lo, lo + len) of engine e's input: 0 ≤ lo, 1 ≤ len ≤ cap, lo + len ≤ ldx.

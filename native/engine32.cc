@@ -19,8 +19,11 @@
 
 #include "engine_impl.h"
 #include "sweep32.h"
+#include "napi_args.h"
 
 namespace {
+
+using namespace napi_args;
 
 constexpr double LOG2E = 1.4426950408889634;
 constexpr int EREGIONS = 10;
@@ -214,39 +217,10 @@ void finalize(napi_env env, void* data, void*) {
   delete h;
 }
 
-// A C++ exception (a failed thread, no memory) becomes an Error with code DYNASPIN_NATIVE_FAILED.
-#define GUARD(body)                                                        \
-  try {                                                                    \
-    body;                                                                  \
-  } catch (const std::exception& ex) {                                     \
-    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", ex.what());            \
-    return nullptr;                                                        \
-  } catch (...) {                                                          \
-    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", "unknown exception");  \
-    return nullptr;                                                        \
-  }
-
-#define CHECK(call)                                     \
-  do {                                                  \
-    if ((call) != napi_ok) {                            \
-      napi_throw_error(env, nullptr, "native: " #call); \
-      return nullptr;                                   \
-    }                                                   \
-  } while (0)
 
 Engine32* args(napi_env env, napi_callback_info info, size_t want, double* nums) {
   napi_value argv[4];
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
-    napi_throw_type_error(env, nullptr, "native: wrong number of arguments");
-    return nullptr;
-  }
-  for (size_t i = 1; i < want; i++) {
-    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "native: expected a number");
-      return nullptr;
-    }
-  }
+  if (!numbers(env, info, want, argv, nums, 1)) return nullptr;
   Handle32* h = nullptr;
   if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->e == nullptr) {
     napi_throw_type_error(env, nullptr, "native: not a float32 engine handle");
@@ -256,23 +230,12 @@ Engine32* args(napi_env env, napi_callback_info info, size_t want, double* nums)
 }
 
 napi_value Create(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  double a[7];
-  size_t argc = 7;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 7) {
-    napi_throw_type_error(env, nullptr, "native: e32Create needs 7 arguments");
-    return nullptr;
-  }
-  for (int i = 0; i < 6; i++) CHECK(napi_get_value_double(env, argv[i], &a[i]));
+  // k, steps, classes, cap, ldx, threads.
+  const double mn[6] = {1, 1, 1, 1, 1, 1}, mx[6] = {46340, 1e6, 1e6, 1e8, 1e8, 256};
+  int a[6];
   char isa[16] = {0};
-  size_t len = 0;
-  CHECK(napi_get_value_string_utf8(env, argv[6], isa, sizeof isa, &len));
-  int k = (int)a[0], steps = (int)a[1], classes = (int)a[2], cap = (int)a[3], ldx = (int)a[4], threads = (int)a[5];
-  if (k < 1 || steps < 1 || classes < 1 || cap < 1 || ldx < 1 || threads < 1 || threads > 256) {
-    napi_throw_range_error(env, nullptr, "native: bad engine shape");
-    return nullptr;
-  }
+  if (!shapeArgs(env, info, "float32 engine shape", mn, mx, a, isa)) return nullptr;
+  int k = a[0], steps = a[1], classes = a[2], cap = a[3], ldx = a[4], threads = a[5];
   const Table32* kt = selectTable32(isa);
   if (kt == nullptr) {
     napi_throw_error(env, nullptr, "native: this CPU lacks the requested instruction set");

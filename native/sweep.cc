@@ -20,6 +20,7 @@
 
 #include "engine_impl.h"
 #include "sweep32.h"
+#include "napi_args.h"
 
 const Table32* selectTable32(const char* want) {
   const KernelTable* kt = selectKernels(want);
@@ -30,6 +31,8 @@ const Table32* selectTable32(const char* want) {
 }
 
 namespace {
+
+using namespace napi_args;
 
 constexpr double LOG2E = 1.4426950408889634;
 constexpr int SREGIONS = 9;
@@ -176,40 +179,6 @@ void finalize(napi_env env, void* data, void*) {
   delete h;
 }
 
-// A C++ exception (a failed thread, no memory) becomes an Error with code DYNASPIN_NATIVE_FAILED.
-#define GUARD(body)                                                        \
-  try {                                                                    \
-    body;                                                                  \
-  } catch (const std::exception& ex) {                                     \
-    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", ex.what());            \
-    return nullptr;                                                        \
-  } catch (...) {                                                          \
-    napi_throw_error(env, "DYNASPIN_NATIVE_FAILED", "unknown exception");  \
-    return nullptr;                                                        \
-  }
-
-#define CHECK(call)                                     \
-  do {                                                  \
-    if ((call) != napi_ok) {                            \
-      napi_throw_error(env, nullptr, "native: " #call); \
-      return nullptr;                                   \
-    }                                                   \
-  } while (0)
-
-bool numbers(napi_env env, napi_callback_info info, size_t want, napi_value* argv, double* nums, size_t from) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
-    napi_throw_type_error(env, nullptr, "native: wrong number of arguments");
-    return false;
-  }
-  for (size_t i = from; i < want; i++) {
-    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "native: expected a number");
-      return false;
-    }
-  }
-  return true;
-}
 
 Sweep* sweepOf(napi_env env, napi_value v) {
   SweepHandle* h = nullptr;
@@ -221,23 +190,12 @@ Sweep* sweepOf(napi_env env, napi_value v) {
 }
 
 napi_value SweepCreate(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  double a[7];
-  size_t argc = 7;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 7) {
-    napi_throw_type_error(env, nullptr, "native: sweepCreate needs 7 arguments");
-    return nullptr;
-  }
-  for (int i = 0; i < 6; i++) CHECK(napi_get_value_double(env, argv[i], &a[i]));
+  // k, steps, classes, samples, trials per block, threads.
+  const double mn[6] = {1, 1, 1, 1, 1, 1}, mx[6] = {46340, 1e6, 1e6, 1 << 24, 1e8, 256};
+  int a[6];
   char isa[16] = {0};
-  size_t len = 0;
-  CHECK(napi_get_value_string_utf8(env, argv[6], isa, sizeof isa, &len));
-  int k = (int)a[0], steps = (int)a[1], classes = (int)a[2], n = (int)a[3], maxT = (int)a[4], threads = (int)a[5];
-  if (k < 1 || steps < 1 || classes < 1 || n < 1 || maxT < 1 || threads < 1 || threads > 256 || n > (1 << 24)) {
-    napi_throw_range_error(env, nullptr, "native: bad sweep shape");
-    return nullptr;
-  }
+  if (!shapeArgs(env, info, "sweep shape", mn, mx, a, isa)) return nullptr;
+  int k = a[0], steps = a[1], classes = a[2], n = a[3], maxT = a[4], threads = a[5];
   const Table32* kt = selectTable32(isa);
   if (kt == nullptr) {
     napi_throw_error(env, nullptr, "native: this CPU lacks the requested instruction set");
