@@ -261,18 +261,9 @@ napi_value Create(napi_env env, napi_callback_info info) {
   }
   Handle32* h = new Handle32{e, nullptr};
   CHECK(napi_create_reference(env, buf, 1, &h->buffer));
-  napi_value handle, offs, arr, v;
+  napi_value handle;
   CHECK(napi_create_external(env, h, finalize, nullptr, &handle));
-  CHECK(napi_create_array_with_length(env, EREGIONS, &offs));
-  for (int r = 0; r < EREGIONS; r++) {
-    CHECK(napi_create_double(env, (double)off[r], &v));
-    CHECK(napi_set_element(env, offs, r, v));
-  }
-  CHECK(napi_create_array_with_length(env, 3, &arr));
-  CHECK(napi_set_element(env, arr, 0, handle));
-  CHECK(napi_set_element(env, arr, 1, buf));
-  CHECK(napi_set_element(env, arr, 2, offs));
-  return arr;
+  return createResult(env, handle, buf, off, EREGIONS);
 }
 
 napi_value Prepare(napi_env env, napi_callback_info info) {

@@ -92,4 +92,20 @@ inline bool shapeArgs(napi_env env, napi_callback_info info, const char* what, c
   return true;
 }
 
+// What a create call returns: [handle, the ArrayBuffer the engine works in, the offsets (in
+// doubles) of its `nregions` regions].
+inline napi_value createResult(napi_env env, napi_value handle, napi_value buf, const size_t* off, int nregions) {
+  napi_value offs, arr, v;
+  CHECK(napi_create_array_with_length(env, nregions, &offs));
+  for (int r = 0; r < nregions; r++) {
+    CHECK(napi_create_double(env, (double)off[r], &v));
+    CHECK(napi_set_element(env, offs, r, v));
+  }
+  CHECK(napi_create_array_with_length(env, 3, &arr));
+  CHECK(napi_set_element(env, arr, 0, handle));
+  CHECK(napi_set_element(env, arr, 1, buf));
+  CHECK(napi_set_element(env, arr, 2, offs));
+  return arr;
+}
+
 }  // namespace napi_args

@@ -221,18 +221,9 @@ napi_value SweepCreate(napi_env env, napi_callback_info info) {
   }
   SweepHandle* h = new SweepHandle{s, nullptr};
   CHECK(napi_create_reference(env, buf, 1, &h->buffer));
-  napi_value handle, offs, arr, v;
+  napi_value handle;
   CHECK(napi_create_external(env, h, finalize, nullptr, &handle));
-  CHECK(napi_create_array_with_length(env, SREGIONS, &offs));
-  for (int r = 0; r < SREGIONS; r++) {
-    CHECK(napi_create_double(env, (double)off[r], &v));
-    CHECK(napi_set_element(env, offs, r, v));
-  }
-  CHECK(napi_create_array_with_length(env, 3, &arr));
-  CHECK(napi_set_element(env, arr, 0, handle));
-  CHECK(napi_set_element(env, arr, 1, buf));
-  CHECK(napi_set_element(env, arr, 2, offs));
-  return arr;
+  return createResult(env, handle, buf, off, SREGIONS);
 }
 
 napi_value SweepRun(napi_env env, napi_callback_info info) {
