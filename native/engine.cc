@@ -109,14 +109,7 @@ void Pool::run(const Job& j) {
   if (!failure.empty()) throw std::runtime_error("a thread of the native engine failed (" + failure + ")");
 }
 
-static size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
-
-static double* allocd(size_t n) {
-  void* p = nullptr;
-  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(double)) != 0) return nullptr;
-  std::memset(p, 0, (n ? n : 1) * sizeof(double));
-  return static_cast<double*>(p);
-}
+static double* allocd(size_t n) { return alignedAlloc<double>(n); }
 
 size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
   size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
@@ -167,33 +160,11 @@ Engine::~Engine() {
   free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
 }
 
-namespace {
-// Splits rows [0, n) over the pool's threads in blocks of 4 (each thread a contiguous range), or
-// runs them on this thread when the product is small.
-template <class F>
-struct RowJob {
-  F f;
-  int n, parts;
-  static void call(const void* ctx, int id) {
-    const RowJob* j = static_cast<const RowJob*>(ctx);
-    int blocks = (j->n + 3) / 4;
-    int r0 = (int)((long)blocks * id / j->parts) * 4, r1 = (int)((long)blocks * (id + 1) / j->parts) * 4;
-    if (r1 > j->n) r1 = j->n;
-    if (r0 < r1) j->f(r0, r1);
-  }
-};
-}  // namespace
 
 template <class F>
 void Engine::rows(int n, double work, F f) {
   // Below ~2·10^5 multiply–adds a thread hand-over costs more than it saves.
-  if (pool->n == 1 || work < 2e5 || n < 8) {
-    f(0, n);
-    return;
-  }
-  RowJob<F> j{f, n, pool->n};
-  Job job{&RowJob<F>::call, &j};
-  pool->run(job);
+  splitRows(pool, n, work, 2e5, f);
 }
 
 void Engine::forward(const double* P0, int ld0, int nb, bool withD) {

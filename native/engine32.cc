@@ -28,40 +28,11 @@ using namespace napi_args;
 constexpr double LOG2E = 1.4426950408889634;
 constexpr int EREGIONS = 10;
 
-size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
-
-template <class T>
-T* alloc(size_t n) {
-  void* p = nullptr;
-  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(T) + 64) != 0) return nullptr;
-  std::memset(p, 0, (n ? n : 1) * sizeof(T) + 64);
-  return static_cast<T*>(p);
-}
-
-template <class F>
-struct Rows {
-  F f;
-  int n, parts;
-  static void call(const void* ctx, int id) {
-    const Rows* j = static_cast<const Rows*>(ctx);
-    int blocks = (j->n + 3) / 4;
-    int r0 = (int)((long)blocks * id / j->parts) * 4, r1 = (int)((long)blocks * (id + 1) / j->parts) * 4;
-    if (r1 > j->n) r1 = j->n;
-    if (r0 < r1) j->f(r0, r1);
-  }
-};
-
 // Rows [0, n) split over the pool's threads in blocks of 4 (each thread a contiguous range), or on
 // this thread when the work is small (below ~4·10^5 multiply–adds a hand-over costs more).
 template <class F>
 void rows(Pool* pool, int n, double work, F f) {
-  if (pool->n == 1 || work < 4e5 || n < 8) {
-    f(0, n);
-    return;
-  }
-  Rows<F> j{f, n, pool->n};
-  Job job{&Rows<F>::call, &j};
-  pool->run(job);
+  splitRows(pool, n, work, 4e5, f);
 }
 
 struct Engine32 {
@@ -93,12 +64,12 @@ struct Engine32 {
 
   bool init(int threads) {
     size_t kc = (size_t)k * cs;
-    A32 = alloc<float>((size_t)steps * k * k), B32 = alloc<float>((size_t)steps * k), W32 = alloc<float>((size_t)classes * k);
-    C32 = alloc<float>(classes), par32 = alloc<float>((size_t)8 * k);
-    P = alloc<float>((steps + 1) * kc), U = alloc<float>(steps * kc), D = alloc<float>(steps * kc), L = alloc<float>((size_t)classes * cs);
-    lam = alloc<float>(kc), lam2 = alloc<float>(kc), gU = alloc<float>(kc);
+    A32 = alignedAlloc<float>((size_t)steps * k * k), B32 = alignedAlloc<float>((size_t)steps * k), W32 = alignedAlloc<float>((size_t)classes * k);
+    C32 = alignedAlloc<float>(classes), par32 = alignedAlloc<float>((size_t)8 * k);
+    P = alignedAlloc<float>((steps + 1) * kc), U = alignedAlloc<float>(steps * kc), D = alignedAlloc<float>(steps * kc), L = alignedAlloc<float>((size_t)classes * cs);
+    lam = alignedAlloc<float>(kc), lam2 = alignedAlloc<float>(kc), gU = alignedAlloc<float>(kc);
     kp = (k + 15) & ~15;
-    XT = alloc<float>((size_t)cs * kp);
+    XT = alignedAlloc<float>((size_t)cs * kp);
     if (!A32 || !B32 || !W32 || !C32 || !par32 || !P || !U || !D || !L || !lam || !lam2 || !gU || !XT) return false;
     pool = new Pool(threads);
     return true;

@@ -1,6 +1,8 @@
 // dynaspin native engine: the engine object and its thread pool (engine.cc).
 #pragma once
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,6 +39,45 @@ struct Pool {
   bool stop = false;
   const Job* job = nullptr;
 };
+
+// Rows [0, n) split over the pool's threads in blocks of 4 (each thread a contiguous range), or run
+// on this thread when the work (multiply–adds) is below minWork: a thread hand-over would cost more.
+template <class F>
+struct RowJob {
+  F f;
+  int n, parts;
+  static void call(const void* ctx, int id) {
+    const RowJob* j = static_cast<const RowJob*>(ctx);
+    int blocks = (j->n + 3) / 4;
+    int r0 = (int)((long)blocks * id / j->parts) * 4, r1 = (int)((long)blocks * (id + 1) / j->parts) * 4;
+    if (r1 > j->n) r1 = j->n;
+    if (r0 < r1) j->f(r0, r1);
+  }
+};
+
+template <class F>
+void splitRows(Pool* pool, int n, double work, double minWork, F f) {
+  if (pool->n == 1 || work < minWork || n < 8) {
+    f(0, n);
+    return;
+  }
+  RowJob<F> j{f, n, pool->n};
+  Job job{&RowJob<F>::call, &j};
+  pool->run(job);
+}
+
+// n elements of T, zeroed, 64-byte aligned, with 64 bytes of slack for vector tails; null when out
+// of memory. Free with free().
+template <class T>
+T* alignedAlloc(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(T) + 64) != 0) return nullptr;
+  std::memset(p, 0, (n ? n : 1) * sizeof(T) + 64);
+  return static_cast<T*>(p);
+}
+
+// n rounded up to a multiple of 8.
+inline size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 // One array's stretch of an Adam update: elements [0, n) of p, g, m, v with rate a and shrink.
 struct AdamRun {

@@ -37,16 +37,6 @@ using namespace napi_args;
 constexpr double LOG2E = 1.4426950408889634;
 constexpr int SREGIONS = 9;
 
-template <class T>
-T* alloc(size_t n) {
-  void* p = nullptr;
-  if (posix_memalign(&p, 64, (n ? n : 1) * sizeof(T) + 64) != 0) return nullptr;
-  std::memset(p, 0, (n ? n : 1) * sizeof(T) + 64);
-  return static_cast<T*>(p);
-}
-
-size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
-
 struct Scratch {
   double *P = nullptr, *Pn = nullptr, *subI0 = nullptr, *subP = nullptr, *subPn = nullptr, *subY = nullptr;
   float *P32 = nullptr, *Pn32 = nullptr, *par32 = nullptr;
@@ -86,20 +76,20 @@ struct Sweep {
   }
 
   bool init(int threads) {
-    A32 = alloc<float>((size_t)steps * k * k);
-    B32 = alloc<float>((size_t)steps * k);
-    W32 = alloc<float>((size_t)classes * k);
-    C32 = alloc<float>(classes);
-    I032 = alloc<float>((size_t)k * n16);
-    y32 = alloc<float>(n16);
+    A32 = alignedAlloc<float>((size_t)steps * k * k);
+    B32 = alignedAlloc<float>((size_t)steps * k);
+    W32 = alignedAlloc<float>((size_t)classes * k);
+    C32 = alignedAlloc<float>(classes);
+    I032 = alignedAlloc<float>((size_t)k * n16);
+    y32 = alignedAlloc<float>(n16);
     if (!A32 || !B32 || !W32 || !C32 || !I032 || !y32) return false;
     scr.resize(threads);
     for (auto& s : scr) {
-      s.P = alloc<double>((size_t)k * n8), s.Pn = alloc<double>((size_t)k * n8);
-      s.subI0 = alloc<double>((size_t)k * n8), s.subP = alloc<double>((size_t)k * n8), s.subPn = alloc<double>((size_t)k * n8);
-      s.subY = alloc<double>(n8);
-      s.P32 = alloc<float>((size_t)k * n16), s.Pn32 = alloc<float>((size_t)k * n16), s.par32 = alloc<float>((size_t)6 * k);
-      s.list = alloc<int32_t>(n16 + 1);
+      s.P = alignedAlloc<double>((size_t)k * n8), s.Pn = alignedAlloc<double>((size_t)k * n8);
+      s.subI0 = alignedAlloc<double>((size_t)k * n8), s.subP = alignedAlloc<double>((size_t)k * n8), s.subPn = alignedAlloc<double>((size_t)k * n8);
+      s.subY = alignedAlloc<double>(n8);
+      s.P32 = alignedAlloc<float>((size_t)k * n16), s.Pn32 = alignedAlloc<float>((size_t)k * n16), s.par32 = alignedAlloc<float>((size_t)6 * k);
+      s.list = alignedAlloc<int32_t>(n16 + 1);
       if (!s.P || !s.Pn || !s.subI0 || !s.subP || !s.subPn || !s.subY || !s.P32 || !s.Pn32 || !s.par32 || !s.list) return false;
     }
     pool = new Pool(threads);
