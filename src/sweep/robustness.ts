@@ -266,31 +266,39 @@ export function trialEngineLabel(ctx: TrialContext, base: Model["devices"]): str
   return f.backend === "wasm" ? `wasm (WebAssembly SIMD, ${f.screened ? "float32 screen + float64" : "float64"})` : "ts (TypeScript fused trial)";
 }
 
+/**
+ * One trial's devices, packed for the fused kernels: each base device's eq. 4 parameters drawn
+ * from `rng` (or copied when `rng` is null, σ = 0) and packed by `eq4RowParams` at
+ * `at + EQ4_PACKED_DRIVE·i`, with the drive polarity after them when `polarity` is set.
+ */
+function packTrial(base: readonly Eq4Curve[], v: ResolvedVariation, rng: Rng | null, n: { redraws: number; clipped: number }, q: Eq4Draw, par: Float64Array, at: number, polarity: boolean): void {
+  for (let i = 0; i < base.length; i++) {
+    const d = base[i];
+    if (rng !== null) drawEq4Params(d, v, rng, n, q);
+    else {
+      q.a = d.a;
+      q.b = d.b;
+      q.Ic = d.Ic;
+      q.Q = d.Q;
+    }
+    const o = at + EQ4_PACKED_DRIVE * i;
+    eq4RowParams(q.a, q.b, q.Ic, q.Q, d.P0, par, o);
+    if (polarity) par[o + EQ4_PACKED] = d.polarity;
+  }
+}
+
 /** {@link runTrials} on a {@link TrialBatch}: the same draws and σ = 0 shortcut, trials in blocks of its capacity. */
 function runBatchTrials(b: TrialBatch, base: readonly Eq4Curve[], v: ResolvedVariation, seed: number, s: number, t0: number, t1: number, out: Int32Array): { redraws: number; clipped: number } {
   const n = { redraws: 0, clipped: 0 };
   const q: Eq4Draw = { a: 0, b: 0, Ic: 0, Q: 0 };
   const par = b.par;
-  const k = base.length, row = EQ4_PACKED_DRIVE * k;
+  const row = EQ4_PACKED_DRIVE * base.length;
   // σ = 0 draws nothing, so every trial equals the first.
   const last = v.sigma === 0 ? Math.min(t1, t0 + 1) : t1;
   for (let a = t0; a < last; a += b.capacity) {
     const e = Math.min(last, a + b.capacity);
     for (let t = a; t < e; t++) {
-      const rng = v.sigma === 0 ? null : new Rng(deriveSeed(seed, s, t));
-      const at = (t - a) * row;
-      for (let i = 0; i < k; i++) {
-        const d = base[i];
-        if (rng !== null) drawEq4Params(d, v, rng, n, q);
-        else {
-          q.a = d.a;
-          q.b = d.b;
-          q.Ic = d.Ic;
-          q.Q = d.Q;
-        }
-        eq4RowParams(q.a, q.b, q.Ic, q.Q, d.P0, par, at + EQ4_PACKED_DRIVE * i);
-        par[at + EQ4_PACKED_DRIVE * i + EQ4_PACKED] = d.polarity;
-      }
+      packTrial(base, v, v.sigma === 0 ? null : new Rng(deriveSeed(seed, s, t)), n, q, par, (t - a) * row, true);
     }
     out.set(b.run(e - a).subarray(0, e - a), a - t0);
   }
@@ -309,18 +317,7 @@ function runFastTrials(f: FastTrials, base: readonly Eq4Curve[], v: ResolvedVari
       out[t - t0] = out[0];
       continue;
     }
-    const rng = v.sigma === 0 ? null : new Rng(deriveSeed(seed, s, t));
-    for (let i = 0; i < base.length; i++) {
-      const d = base[i];
-      if (rng !== null) drawEq4Params(d, v, rng, n, q);
-      else {
-        q.a = d.a;
-        q.b = d.b;
-        q.Ic = d.Ic;
-        q.Q = d.Q;
-      }
-      eq4RowParams(q.a, q.b, q.Ic, q.Q, d.P0, par, EQ4_PACKED_DRIVE * i);
-    }
+    packTrial(base, v, v.sigma === 0 ? null : new Rng(deriveSeed(seed, s, t)), n, q, par, 0, false);
     out[t - t0] = f.run();
   }
   return n;
