@@ -128,6 +128,13 @@ function budgetText(plan: RunPlan): string {
   return `${plan.epochs} epochs of ${batches}; ${restarts}${plan.valRows ? `; ${plan.valRows} validation rows, best parameters kept` : ""}. ${net}.`;
 }
 
+/** One line of the plan, for the folded budget box. */
+function budgetSummary(plan: RunPlan): string {
+  const restarts = plan.restarts > 1 ? `${plan.restarts} restarts` : "1 start";
+  const stop = plan.auto && plan.valRows ? " at most, early stopping" : "";
+  return `Plan: ${plan.epochs} epochs${stop} · ${restarts} · K = ${plan.k}, n = ${plan.steps}`;
+}
+
 function writeControls(): void {
   $<HTMLSelectElement>("data").value = state.data;
   $<HTMLSelectElement>("device").value = state.device;
@@ -152,6 +159,7 @@ function writeControls(): void {
   $("t-value").textContent = String(shownStep(state));
   const plan = currentPlan();
   $("budget").textContent = plan ? budgetText(plan) : "";
+  $("budget-summary").textContent = plan ? budgetSummary(plan) : "What the library plans";
   const sg = $<HTMLInputElement>("sigma");
   sg.value = String(state.sigma);
   $("sigma-value").textContent = String(state.sigma);

@@ -315,6 +315,63 @@ test("σ, stale variation summary, a run that learned nothing, out-of-range URL 
   assert.match(await text("#chart-states"), /step 3 of 3/);
 });
 
+/** Bounding boxes of the visible controls (run bar and side panel) that are not wholly inside the viewport. */
+async function controlsOffScreen(): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const els = document.querySelectorAll<HTMLElement>(".run input, .run select, .run button, #controls input, #controls select, #controls button, #controls summary");
+    for (const el of els) {
+      // A file input is invisible on top of its label (which looks like a button): check the label.
+      const box = (el instanceof HTMLInputElement && el.type === "file" ? el.closest("label")! : el) as HTMLElement;
+      if (box.getClientRects().length === 0 || getComputedStyle(box).visibility === "hidden") continue;
+      const r = box.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) {
+        out.push(`${el.id || el.tagName}: ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`);
+      }
+    }
+    return out;
+  });
+}
+
+test("desktop layout: every control, the input plane and the network on the first screen at 1280×800", { timeout: 90_000 }, async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  // The fullest control sets: the spiral (turns), a custom device (Save device.json), digits, a CSV.
+  for (const [hash, status] of [["data=spiral&device=eq4", /^ready$/], ["data=circles", /^ready$/], ["data=digits&steps=2", /^ready$/], ["data=csv", /choose a CSV file/]] as const) {
+    await open(hash, status);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    assert.deepEqual(await controlsOffScreen(), [], `${hash}: controls below or beside the first screen`);
+    const counted = await page.evaluate(() => document.querySelectorAll("#controls input, #controls select, #controls button").length);
+    assert.ok(counted >= 20, `${hash}: only ${counted} controls found`);
+    if (hash.startsWith("data=spiral")) {
+      assert.equal(await page.locator("#device-export").isVisible(), true, "a custom device can be saved");
+      await page.screenshot({ path: join(artifacts, "playground-1280-controls.png"), fullPage: false });
+    }
+    const plots = await page.evaluate(() => ["#chart-input svg", "#chart-network svg"].map((s) => document.querySelector(s)?.getBoundingClientRect() ?? null).filter((r) => r && r.width > 0).map((r) => [r!.top, r!.bottom, r!.right]));
+    for (const [top, , right] of plots) assert.ok(top < 400 && right <= 1280, `${hash}: a plot starts at ${top}px`);
+    // (Digits: the network, no input plane; a CSV not yet chosen: nothing to plot.)
+    assert.ok(plots.length >= (hash.startsWith("data=digits") ? 1 : hash.startsWith("data=csv") ? 0 : 2), `${hash}: plots on the first screen`);
+  }
+  // The help lines fold away beside the plots; the toggle brings them back (and the tooltip has them).
+  await open("data=spiral");
+  assert.equal(await page.locator("#help-lr").isVisible(), false);
+  assert.match((await page.getAttribute('label:has(#lr)', "title")) ?? "", /Adam's step size/);
+  await page.click("#show-help");
+  assert.equal(await page.locator("#help-lr").isVisible(), true);
+  await page.click("#show-help");
+  // The plan is one line, its details one click away.
+  assert.match(await text("#budget-summary"), /^Plan: 2000 epochs · 8 restarts · K = 2, n = 6$/);
+  assert.equal(await page.locator("#budget").isVisible(), false);
+  await page.click("#budget-summary");
+  assert.equal(await page.locator("#budget").isVisible(), true);
+  await page.click("#budget-summary");
+  // A laptop screen (1024×768): the side panel keeps every control reachable (its own scroll if needed).
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const sticky = await page.evaluate(() => getComputedStyle(document.getElementById("controls")!).position);
+  assert.equal(sticky, "sticky");
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
+
 test("phone layout: a plot on the first screen at 390 px, nothing wider than the viewport", { timeout: 60_000 }, async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await open("data=spiral");
