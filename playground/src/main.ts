@@ -22,7 +22,7 @@ import {
 import { deviceFileJson } from "../../src/device/spec.js";
 import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, type PlaygroundState, type DeviceChoice, type OptKey } from "./state.js";
 import { cliArgs, commandLine, CUSTOM_DEVICE_FILE } from "./cli.js";
-import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan } from "./protocol.js";
+import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan, Pace } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -37,6 +37,8 @@ let state: PlaygroundState = parseState(location.hash);
 let info: DataInfo | null = null;
 let snap: Snapshot | null = null;
 let metricsLog: EpochMetrics[] = [];
+/** The training rate the worker measured (null until it trains). */
+let pace: Pace | null = null;
 let running = false;
 let done = false;
 let phase: "trial" | "train" = "train";
@@ -377,6 +379,7 @@ function clearRun(): void {
   running = false;
   done = false;
   metricsLog = [];
+  pace = null;
   snap = null;
   info = null;
   trajectory = null;
@@ -465,8 +468,40 @@ function checkFailure(): void {
   } else w.textContent = "";
 }
 
+// The worker's messages are handled in batches, once per frame: each message updates the page's
+// state, and the charts are drawn once for the whole batch. Drawing per message (30 epochs/s, each
+// redrawing the curves) kept the main thread busy for longer than the messages took to arrive
+// under load, so the page stopped answering (a click or a typed value waited tens of seconds).
+// Status, readouts and charts change together at the end of a batch, never one without the other.
+const inbox: FromWorker[] = [];
+let flushQueued = false;
+type Part = "all" | "readouts" | "network" | "trajectory";
+const dirty = new Set<Part>();
+
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-  const m = ev.data;
+  inbox.push(ev.data);
+  if (!flushQueued) {
+    flushQueued = true;
+    // A frame, or 100 ms when the page gets no frames (a hidden tab), whichever comes first.
+    requestAnimationFrame(flushInbox);
+    setTimeout(flushInbox, 100);
+  }
+};
+
+function flushInbox(): void {
+  if (!flushQueued) return;
+  flushQueued = false;
+  for (const m of inbox.splice(0)) handle(m);
+  if (dirty.has("all")) renderAll();
+  else {
+    if (dirty.has("readouts")) renderReadouts();
+    if (dirty.has("network")) renderNetwork();
+    if (dirty.has("trajectory")) renderTrajectory();
+  }
+  dirty.clear();
+}
+
+function handle(m: FromWorker): void {
   switch (m.type) {
     case "ready":
       info = m.info;
@@ -476,25 +511,25 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (!hoverNode || hoverNode.osc >= snap.k || hoverNode.step > snap.steps) hoverNode = { osc: 0, step: snap.steps };
       writeControls();
       $("command").textContent = commandLine(info.args);
-      renderAll();
+      dirty.add("all");
       break;
     case "metrics":
       if (m.reset) metricsLog = [];
       metricsLog.push(...m.metrics);
-      renderReadouts();
+      if (m.pace) pace = m.pace;
+      dirty.add("readouts");
       break;
     case "snapshot":
       snap = m.snapshot;
       phase = snap.phase;
       if (hoverNode && (hoverNode.osc >= snap.k || hoverNode.step > snap.steps)) hoverNode = { osc: 0, step: snap.steps };
-      renderAll();
+      dirty.add("all");
       if (hoverPoint !== null) send({ type: "trajectory", index: hoverPoint });
       break;
     case "trajectory":
       if (m.index !== hoverPoint) break;
       trajectory = m;
-      renderNetwork();
-      renderTrajectory();
+      dirty.add("network").add("trajectory");
       break;
     case "status": {
       running = m.running;
@@ -504,6 +539,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       setStatus(label);
       if (m.message === "finished" && snap?.kept) notice(keptText(snap.kept, m.epoch));
       updateButtons();
+      dirty.add("readouts");
       if (!m.running && /^(paused|finished|imported|chose)/.test(m.message)) {
         requestVariation();
         if (m.done) checkFailure();
@@ -535,7 +571,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     }
   }
-};
+}
 worker.onerror = (ev) => setStatus(`worker error: ${ev.message}`, true);
 
 /** Shows an imported model's steps and device in the controls (without restarting the run). */
@@ -584,6 +620,13 @@ function renderReadouts(): void {
   const last = metricsLog[metricsLog.length - 1];
   const epoch = last ? last.epoch : (snap?.epoch ?? 0);
   $("epoch").textContent = phase === "trial" ? `${epoch} (trial)` : String(epoch);
+  // The measured rate while training (data-* for tests: the speed it was measured at and over how many epochs).
+  const rate = $("rate");
+  const measured = running && pace && Number.isFinite(pace.rate) ? pace : null;
+  rate.textContent = measured ? `· ${measured.rate < 10 ? measured.rate.toFixed(1) : Math.round(measured.rate)} epochs/s` : "";
+  rate.dataset.rate = measured ? String(measured.rate) : "";
+  rate.dataset.speed = measured ? String(measured.speed) : "";
+  rate.dataset.epochs = measured ? String(measured.epochs) : "0";
   const plan = currentPlan();
   const of = $("of-epochs");
   of.textContent = !plan ? "" : phase === "trial" ? `of ${plan.trialEpochs} per trial` : snap?.kept ? "(ended)" : `of ${snap && snap.epochs !== plan.epochs ? snap.epochs : plan.epochs}${plan.auto && plan.patience > 0 ? " at most" : ""}`;
@@ -600,7 +643,26 @@ function renderReadouts(): void {
   const loss = (v: number): string => (!Number.isFinite(v) ? "–" : v !== 0 && v < 0.001 ? v.toExponential(1) : v.toFixed(3));
   $("test-loss").textContent = loss(testLoss);
   $("train-loss").textContent = loss(trainLoss);
-  renderCurves();
+  renderCurvesSoon();
+}
+
+let curvesAt = -Infinity;
+let curvesTimer: ReturnType<typeof setTimeout> | null = null;
+/** The curves while training at most 5 times a second (each redraw is thousands of points); at once otherwise. */
+function renderCurvesSoon(): void {
+  const now = performance.now();
+  if (!running || now - curvesAt >= 200) {
+    if (curvesTimer !== null) clearTimeout(curvesTimer);
+    curvesTimer = null;
+    curvesAt = now;
+    renderCurves();
+    return;
+  }
+  curvesTimer ??= setTimeout(() => {
+    curvesTimer = null;
+    curvesAt = performance.now();
+    renderCurves();
+  }, 200 - (now - curvesAt));
 }
 
 function renderAll(): void {

@@ -110,6 +110,17 @@ export interface Snapshot {
   kept: { epoch: number; restored: boolean; stoppedEarly: boolean; valLoss: number; valAccuracy: number } | null;
 }
 
+/** How fast training goes: measured on the worker's clock from the starts of the recent epochs
+ * (at most 61) trained since the speed was set or training started. */
+export interface Pace {
+  /** The speed setting the epochs were trained at (epochs per second; 0 = max). */
+  speed: number;
+  /** Epochs in the window. */
+  epochs: number;
+  /** Epochs per second over the window; NaN with fewer than two. */
+  rate: number;
+}
+
 export interface VariationResult {
   param: Varied;
   sigma: number;
@@ -129,7 +140,7 @@ export interface VariationResult {
 
 export type FromWorker =
   | { type: "ready"; info: DataInfo; snapshot: Snapshot; run: number }
-  | { type: "metrics"; reset: boolean; metrics: EpochMetrics[] }
+  | { type: "metrics"; reset: boolean; metrics: EpochMetrics[]; pace?: Pace }
   | { type: "snapshot"; snapshot: Snapshot }
   | { type: "status"; running: boolean; phase: "trial" | "train"; epoch: number; epochs: number; message: string; done: boolean }
   | { type: "variation"; result: VariationResult }

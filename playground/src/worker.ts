@@ -31,7 +31,7 @@ import { oscillatorCount } from "../../src/train/train.js";
 import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
-import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan } from "./protocol.js";
+import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan, Pace } from "./protocol.js";
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => ctx.postMessage(m, transfer);
@@ -63,6 +63,15 @@ let session: Session | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 /** Epochs per second; 0 = as fast as possible. */
 let speed = 0;
+/** Worker-clock times (ms) at which the recent epochs began, since the speed was last set or training (re)started. */
+let pace: number[] = [];
+
+/** The measured training rate over the recent epochs (each gap between epoch starts counts). */
+function paceNow(): Pace {
+  const n = pace.length;
+  const rate = n >= 2 ? ((n - 1) * 1000) / (pace[n - 1] - pace[0]) : NaN;
+  return { speed, epochs: n, rate };
+}
 let nextId = 1;
 
 /** The data set the CLI would load for these flags (generated, shipped digits, or the uploaded CSV). */
@@ -252,12 +261,17 @@ function work(deadline: number, one: boolean): void {
   const s = session!;
   let batch: EpochMetrics[] = [];
   const flush = (): void => {
-    if (batch.length) post({ type: "metrics", reset: false, metrics: batch });
+    if (batch.length) post({ type: "metrics", reset: false, metrics: batch, pace: paceNow() });
     batch = [];
   };
   for (;;) {
     const wasTrial = s.trainer.run === null;
+    const began = performance.now();
     const r = advance();
+    if (r.trained) {
+      pace.push(began);
+      if (pace.length > 61) pace.shift();
+    }
     if (r.reset) {
       flush();
       post({ type: "metrics", reset: true, metrics: r.metrics });
@@ -288,7 +302,8 @@ function slice(): void {
     if (finished) status("finished");
     else {
       if (s.trainer.run === null) status(trialText());
-      const wait = speed === 0 ? 0 : Math.max(0, 1000 / speed - (performance.now() - t0));
+      // Whole milliseconds, rounded up: timers take integer delays, and rounding down would train faster than asked.
+      const wait = speed === 0 ? 0 : Math.max(0, Math.ceil(1000 / speed - (performance.now() - t0)));
       timer = setTimeout(slice, wait);
     }
   } catch (e) {
@@ -511,6 +526,7 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
           extend(more, `continued for ${more} more epochs`);
         }
         s.running = true;
+        pace = [];
         status(s.trainer.run === null ? trialText() : "training");
         if (timer === null) timer = setTimeout(slice, 0);
         break;
@@ -535,6 +551,7 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       }
       case "speed":
         speed = m.epochsPerSecond;
+        pace = [];
         break;
       case "retune":
         retune(m);

@@ -48,6 +48,8 @@ before(async () => {
     if (!(u.startsWith(server.origin + "/") || u.startsWith("blob:") || u.startsWith("data:"))) outside.push(u);
   });
   page = await context.newPage();
+  // Waits are on the page's state; under load (CI, 2 cores shared) it may take long to get there.
+  page.setDefaultTimeout(60_000);
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(m.text());
   });
@@ -231,10 +233,10 @@ test("oscillators K > features with the library's automatic budget: network, hov
 test("live learning-rate and batch changes keep training; data and device changes reset and say so", { timeout: 120_000 }, async () => {
   await open("data=circles&restarts=1&epochs=3000&speed=30");
   await page.click("#start");
-  await page.waitForFunction(() => Number(document.getElementById("epoch")!.textContent) >= 10, null, { timeout: 30_000 });
+  await page.waitForFunction(() => Number(document.getElementById("epoch")!.textContent) >= 10);
   // The network view updates while training.
   const title1 = await text("#chart-network svg title");
-  await page.waitForFunction((t) => document.querySelector("#chart-network svg title")?.textContent !== t, title1, { timeout: 10_000 });
+  await page.waitForFunction((t) => document.querySelector("#chart-network svg title")?.textContent !== t, title1);
   const before = Number(await text("#epoch"));
   await page.fill("#lr", "0.003");
   await page.dispatchEvent("#lr", "change");
@@ -254,11 +256,21 @@ test("live learning-rate and batch changes keep training; data and device change
   await page.dispatchEvent("#lr", "change");
   assert.match(await text("#notice"), /Learning rate must be a number in 0\.00001\.\.1, or empty for the default \(got 7\); kept 0\.003/);
   assert.equal(await page.inputValue("#lr"), "0.003");
-  // Speed: 30 epochs/s is what it does (loosely: between 5 and 60 over two seconds).
-  const e0 = Number(await text("#epoch"));
-  await page.waitForTimeout(2000);
-  const rate = (Number(await text("#epoch")) - e0) / 2;
-  assert.ok(rate > 5 && rate < 60, `≈ 30 epochs/s, got ${rate}`);
+  // Speed: never faster than chosen, measured on the worker's clock over 20 epochs (state, not
+  // time: under load it may go slower, never faster; a wall-clock count in the test was flaky).
+  const paced = async (speed: number, epochs: number): Promise<number> => {
+    await page.waitForFunction(([v, n]) => {
+      const d = document.getElementById("rate")!.dataset;
+      return d.speed === String(v) && Number(d.epochs) >= n;
+    }, [speed, epochs] as const);
+    return Number(await page.getAttribute("#rate", "data-rate"));
+  };
+  const fast = await paced(30, 20);
+  assert.ok(fast > 0 && fast <= 30 * 1.001, `30 epochs/s chosen, ${fast} measured`);
+  assert.match(await text("#rate"), /^· \d+(\.\d)? epochs\/s$/);
+  await page.selectOption("#speed", "2");
+  const slow = await paced(2, 3);
+  assert.ok(slow > 0 && slow <= 2 * 1.001, `2 epochs/s chosen, ${slow} measured`);
   // A device change starts over and says why.
   await page.selectOption("#device", "eq3");
   await waitStatus(/^ready$/);
@@ -276,6 +288,27 @@ test("live learning-rate and batch changes keep training; data and device change
   assert.match(await text("#command"), /--test-fraction 0\.3/);
 });
 
+test("the page keeps answering while it trains on a slow CPU (6× throttled)", { timeout: 120_000 }, async () => {
+  // Drawing every worker message (30 epochs/s, each redrawing the curves) once kept the main
+  // thread busier than real time on a loaded machine: a typed value then waited minutes (the
+  // flaky live-change test). Messages are now handled in batches, drawn once per frame.
+  await open("data=circles&restarts=1&epochs=3000&speed=30");
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 6 });
+    await page.click("#start");
+    await page.waitForFunction(() => Number(document.getElementById("epoch")!.textContent) >= 20);
+    await page.fill("#lr", "0.004");
+    await page.dispatchEvent("#lr", "change");
+    assert.match(await text("#notice"), /Applied live from epoch \d+: learning rate 0\.004/);
+    await page.click("#start");
+    await waitStatus(/^paused$/);
+  } finally {
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+    await cdp.detach();
+  }
+});
+
 test("σ, stale variation summary, a run that learned nothing, out-of-range URL values", { timeout: 120_000 }, async () => {
   await open("data=xor&restarts=1&epochs=60");
   await page.click("#start");
@@ -283,7 +316,7 @@ test("σ, stale variation summary, a run that learned nothing, out-of-range URL 
   await page.waitForFunction(() => document.getElementById("variation-summary")!.dataset.sigma === "0");
   await page.focus("#sigma");
   for (let i = 0; i < 25; i++) await page.keyboard.press("ArrowRight");
-  await page.waitForFunction(() => document.getElementById("variation-summary")!.dataset.sigma === "0.25", null, { timeout: 15_000 });
+  await page.waitForFunction(() => document.getElementById("variation-summary")!.dataset.sigma === "0.25");
   assert.match(await text("#variation-summary"), /σ = 0\.25 on a: mean test accuracy \d+\.\d %/);
   assert.ok(await page.locator("#chart-sigma svg").count(), "accuracy-vs-σ curve drawn (σ = 0 and 0.25 visited)");
   // Switching the data set clears the summary: it never reports the previous network.
