@@ -31,24 +31,24 @@ export { fitCurve, FIT_MODELS, type FitModel, type FitOptions, type FitParameter
 export { drawDevices, VARIATION_PARAMS, type VariationSpec, type VariationParam, type VariationDistribution, type DrawResult } from "./device/variation.js";
 
 // Data sets: synthetic tasks, the paper's digits, CSV text, splits and normalisation.
-export { subset, type Dataset } from "./data/dataset.js";
+export { subset, isRegression, targetCount, type Dataset } from "./data/dataset.js";
 export { makeSpiral, type SpiralOptions } from "./data/spiral.js";
-export { makeCircles, makeXor, makeGaussians, makeMoons, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet } from "./data/synthetic.js";
+export { makeCircles, makeXor, makeGaussians, makeMoons, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet, makePlane, makeMultiGaussian, makeRegressionSet, REGRESSION_SETS, type RegressionSet, type RegressionSetOptions } from "./data/synthetic.js";
 export { parseDigits } from "./data/digits.js";
 export { parseCsvDataset, formatCsvDataset, type CsvDataset, type CsvOptions } from "./data/csv.js";
 export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
 
 // The network: model, forward pass, evaluation, gradients, model files.
-export { createModel, cloneModel, inputCount, type Model, type ModelShape, type Normalization } from "./network/model.js";
+export { createModel, cloneModel, inputCount, isRegressionModel, PROBLEMS, type Model, type ModelShape, type Normalization, type Problem, type TargetScale } from "./network/model.js";
 export { initializeModel, type InitOptions } from "./network/init.js";
-export { runForward, evaluate, evaluateArrays, lossAndGradients, type ForwardResult, type Evaluation, type NestedGradients } from "./network/api.js";
+export { runForward, evaluate, evaluateArrays, lossAndGradients, evaluateRegression, evaluateRegressionArrays, regressionScores, predictValues, type ForwardResult, type Evaluation, type NestedGradients, type RegressionEvaluation } from "./network/api.js";
 export { PRECISIONS, type Precision } from "./network/engine.js";
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
 export { parseModelJson, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";
 export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/backend.js";
 
 // Training: options, the loop (all at once or one epoch at a time), optimiser, tasks, checkpoints.
-export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent } from "./train/train.js";
+export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, fitTargetScale, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent } from "./train/train.js";
 export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
 export { SCHEDULES, type Schedule } from "./train/schedule.js";
 export { TASKS, TASK_DEFAULTS, PAPER_RESULTS, type TaskName } from "./train/tasks.js";

@@ -45,7 +45,7 @@ export function checkLabelColumn(ds: Dataset, file: string, given: string | numb
   const numeric = ds.classNames.every((c, i) => c.trim() !== "" && Number.isFinite(values[i]));
   const fractional = numeric ? values.filter((v) => !Number.isInteger(v)).length : 0;
   if (fractional > 10) {
-    throw new InputError(`${file}: ${which} looks continuous (${ds.classNames.length} distinct values, ${fractional} of them not integers); ${hint}`);
+    throw new InputError(`${file}: ${which} looks continuous (${ds.classNames.length} distinct values, ${fractional} of them not integers); ${hint}; or, to predict it as a real number, add --problem regression`);
   }
   if (ds.classNames.length > 2) {
     const counts = new Int32Array(ds.classNames.length);

@@ -5,11 +5,11 @@
  * functions, so a playground run and the command it shows give the same model file, byte for byte.
  */
 import { Flags, parseArgs, type FlagSpec } from "./args.js";
-import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, SYNTHETIC_TASKS, type TaskName } from "../train/tasks.js";
+import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, SYNTHETIC_TASKS, REGRESSION_TASKS, type TaskName } from "../train/tasks.js";
 import { AUTO_DEFAULTS, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type RestartSelection } from "../train/train.js";
 import { SCHEDULES, type Schedule } from "../train/schedule.js";
 import { stratifiedSplit } from "../data/split.js";
-import { evaluate } from "../network/api.js";
+import { evaluate, evaluateRegression } from "../network/api.js";
 import { stringifyModel } from "../network/io.js";
 import { PRECISIONS, type Precision } from "../network/engine.js";
 import { InputError } from "../util/errors.js";
@@ -18,7 +18,7 @@ import { VERSION } from "../version.js";
 import { hashDataset } from "../train/checkpoint.js";
 import { COST_PROFILE_FLAG } from "./cost-flag.js";
 import type { Dataset } from "../data/dataset.js";
-import { DEFAULT_EXTRA_P0, type Model } from "../network/model.js";
+import { DEFAULT_EXTRA_P0, PROBLEMS, type Model } from "../network/model.js";
 import type { DataSource } from "../node/tasks.js";
 
 /**
@@ -39,16 +39,17 @@ export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number |
 
 /** Flags that select the data (shared with eval and robustness). */
 export const DATA_FLAGS: FlagSpec[] = [
-  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), or the 2-D sets circles, xor, gaussians (trained with --data's automatic defaults)" },
+  { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), the 2-D sets circles, xor, gaussians, or the 2-D regression sets plane, multi-gaussian (TensorFlow Playground's; trained with --data's automatic defaults)" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
+  { name: "problem", type: "string", choices: PROBLEMS, value: "TYPE", help: "what the label column of --data holds: classification (class labels) or regression (a real number per row: the network learns it by mean squared error and reports MSE and R²); --task plane and multi-gaussian are regression, the other tasks classification; without the flag --data is classification" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
   { name: "skip-rows", type: "integer", min: 0, max: 1_000_000, value: "N", help: "ignore the first N lines of --data before its header, e.g. 1 for scikit-learn's raw iris.csv/wine.csv whose first line is metadata (default 0)" },
   { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split", default: 0 },
   { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing", default: 0.2 },
   { name: "turns", type: "number", min: 0.05, max: 100, value: "T", help: "spiral: turns per arm (default 1)" },
-  { name: "noise", type: "number", min: 0, max: 10, value: "S", help: "spiral, circles, xor, gaussians: Gaussian noise std per coordinate (default 0.04)" },
-  { name: "count", type: "integer", min: 4, max: 10_000_000, value: "N", help: "spiral, circles, xor, gaussians: number of points (default 1000)" },
-  { name: "data-seed", type: "integer", min: 0, value: "S", help: "spiral, circles, xor, gaussians: seed of the generated points (default 0)" },
+  { name: "noise", type: "number", min: 0, max: 10, value: "S", help: "spiral, circles, xor, gaussians: Gaussian noise std per coordinate (default 0.04); plane, multi-gaussian: TensorFlow Playground's noise as a fraction, each target taken at the point moved by S·U(−1, 1) per coordinate (default 0)" },
+  { name: "count", type: "integer", min: 4, max: 10_000_000, value: "N", help: "spiral, circles, xor, gaussians, plane, multi-gaussian: number of points (default 1000)" },
+  { name: "data-seed", type: "integer", min: 0, value: "S", help: "spiral, circles, xor, gaussians, plane, multi-gaussian: seed of the generated points (default 0)" },
 ];
 
 /** Every flag of `dynaspin train`. */
@@ -97,15 +98,22 @@ export function dataSourceFromFlags(flags: Flags, command: string): { source: Da
   const data = flags.string("data");
   if (task !== undefined && data !== undefined) throw new InputError(`${command}: give either --task or --data, not both`);
   if (task === undefined && data === undefined) throw new InputError(`${command}: give --task ${ALL_TASKS.join("|")} or --data FILE.csv`);
-  const generated = task === "spiral" || (SYNTHETIC_TASKS as readonly string[]).includes(task ?? "");
+  const regressionTask = (REGRESSION_TASKS as readonly string[]).includes(task ?? "");
+  const generated = task === "spiral" || regressionTask || (SYNTHETIC_TASKS as readonly string[]).includes(task ?? "");
+  const problem = flags.string("problem");
+  if (problem !== undefined && task !== undefined && (problem === "regression") !== regressionTask) {
+    throw new InputError(`--problem ${problem} does not fit --task ${task}, which is ${regressionTask ? "regression" : "classification"}; --problem chooses what the label column of --data holds (the regression tasks are ${REGRESSION_TASKS.join(", ")})`);
+  }
   if (flags.has("turns") && task !== "spiral") throw new InputError(`--turns applies only to --task spiral`);
   for (const f of ["noise", "count", "data-seed"]) {
-    if (flags.has(f) && !generated) throw new InputError(`--${f} applies only to the generated sets (--task spiral, ${SYNTHETIC_TASKS.join(", ")})`);
+    if (flags.has(f) && !generated) throw new InputError(`--${f} applies only to the generated sets (--task spiral, ${[...SYNTHETIC_TASKS, ...REGRESSION_TASKS].join(", ")})`);
   }
   if (flags.has("label-column") && data === undefined) throw new InputError(`--label-column applies only to --data`);
   if (flags.has("skip-rows") && data === undefined) throw new InputError(`--skip-rows applies only to --data`);
   const skipRows = flags.number("skip-rows");
-  const source: DataSource = data !== undefined ? { data, labelColumn: labelColumnArg(flags.string("label-column")), ...(skipRows ? { skipRows } : {}) } : { task };
+  const source: DataSource = data !== undefined
+    ? { data, labelColumn: labelColumnArg(flags.string("label-column")), ...(skipRows ? { skipRows } : {}), ...(problem === "regression" ? { problem: "regression" as const } : {}) }
+    : { task };
   if (generated) {
     const gen = { noise: flags.number("noise"), count: flags.number("count"), seed: flags.number("data-seed") };
     if (task === "spiral") source.spiral = { turns: flags.number("turns"), ...gen };
@@ -171,8 +179,27 @@ export interface TrainingRecordInput {
   test: Dataset;
 }
 
-/** The saved model's `training` record (with the final train and test accuracy and loss). */
+/**
+ * The saved model's `training` record (with the final train and test accuracy and loss; a
+ * regression model: the final train and test MSE, R² and loss).
+ */
 export function trainingRecord(r: TrainingRecordInput): Record<string, unknown> {
+  const head = {
+    dynaspin: VERSION,
+    command: r.command,
+    source: r.source,
+    options: { ...r.options },
+    splitSeed: r.splitSeed,
+    testFraction: r.testFraction,
+    dataHash: hashDataset(r.data),
+    chosenRestart: r.selection.chosenRestart,
+    restartLosses: r.selection.restartLosses,
+  };
+  if (r.model.problem === "regression") {
+    const tr = evaluateRegression(r.model, r.train);
+    const te = evaluateRegression(r.model, r.test);
+    return { ...head, trainMse: tr.mse, testMse: te.mse, trainR2: tr.r2, testR2: te.r2, trainLoss: tr.loss, testLoss: te.loss };
+  }
   const tr = evaluate(r.model, r.train);
   const te = evaluate(r.model, r.test);
   return {

@@ -47,6 +47,11 @@ export interface CsvOptions {
    * Row numbers in messages stay the file's line numbers. @default 0
    */
   skipRows?: number;
+  /**
+   * "regression": the label column holds real targets (every cell a number, else an error naming
+   * the row), returned as `targets` with `y` all zero and no classes. @default "classification"
+   */
+  problem?: "classification" | "regression";
 }
 
 /** Options of {@link parseCsvChunks}: {@link CsvOptions} plus a capacity hint. */
@@ -230,6 +235,8 @@ class CsvParser {
   private n = 0;
   private x: Float64Array;
   private y: Int32Array;
+  /** Regression: the label column's real targets (else null). */
+  private t: Float64Array | null;
   /** Rows the arrays can hold. */
   private cap = 0;
   private readonly rowsHint: number;
@@ -260,6 +267,10 @@ class CsvParser {
     this.charsHint = options.expectedChars ?? Infinity;
     this.x = new Float64Array(0);
     this.y = new Int32Array(0);
+    if (options.problem !== undefined && options.problem !== "classification" && options.problem !== "regression") {
+      throw new InputError(`${this.file}: problem must be "classification" or "regression" (got ${JSON.stringify(options.problem)})`);
+    }
+    this.t = options.problem === "regression" ? new Float64Array(0) : null;
   }
 
   private fail(msg: string): never {
@@ -458,11 +469,22 @@ class CsvParser {
     y.set(this.y.subarray(0, this.n));
     this.x = x;
     this.y = y;
+    if (this.t !== null) {
+      const t = new Float64Array(cap);
+      t.set(this.t.subarray(0, this.n));
+      this.t = t;
+    }
     this.cap = cap;
   }
 
   /** Stores one cell of a data record. */
   private cell(col: number, v: string, quoted: boolean): void {
+    if (col === this.labelCol && this.t !== null) {
+      const t = parseNumber(v);
+      if (t !== t) this.fail(`${this.where(col)}: the target of a regression must be a number: ${numberProblem(v)}`);
+      this.t[this.n] = t;
+      return;
+    }
     if (col === this.labelCol) {
       const key = quoted ? v : v.trim();
       if (key.length === 0) this.fail(`${this.where(col)}: empty label`);
@@ -561,6 +583,7 @@ class CsvParser {
     const cap = Math.max(1, Math.min(this.rowsHint, Math.floor(this.charsHint / m) + 1, 1 << 28));
     this.x = new Float64Array(cap * this.d);
     this.y = new Int32Array(cap);
+    if (this.t !== null) this.t = new Float64Array(cap);
     this.cap = cap;
     this.ready = true;
     // Field counts first (row 2 before row 1's cells): a metadata first line shows up as a count
@@ -592,6 +615,19 @@ class CsvParser {
       this.start();
     }
     if (this.n === 0) this.fail("no data rows (only a header)");
+    if (this.t !== null) {
+      const n = this.n;
+      return {
+        x: this.x.length === n * this.d ? this.x : this.x.subarray(0, n * this.d),
+        y: new Int32Array(n),
+        n,
+        d: this.d,
+        featureNames: this.names.filter((_, i) => i !== this.labelCol),
+        classNames: [],
+        targets: this.t.slice(0, n),
+        targetNames: [this.hasHeader ? this.names[this.labelCol]! : "target"],
+      };
+    }
     const labelColumn = this.labelCol + 1;
     const raw = this.labelList;
     let numeric = true;

@@ -1,6 +1,7 @@
 /**
- * A labelled classification data set in memory: row-major features and integer class indices.
- * Structurally identical to what the CSV loader returns, so every source feeds the same code.
+ * A labelled data set in memory: row-major features and integer class indices (classification)
+ * or real targets (regression, `targets`). Structurally identical to what the CSV loader returns,
+ * so every source feeds the same code.
  */
 export interface Dataset {
   /** Features, n×d row-major: sample r, feature j at `r*d + j`. */
@@ -13,8 +14,25 @@ export interface Dataset {
   d: number;
   /** Feature names (length d). */
   featureNames: string[];
-  /** Class names in class-index order. */
+  /** Class names in class-index order (a regression set: empty). */
   classNames: string[];
+  /**
+   * Regression targets, n×m row-major (sample r, target o at `r*m + o`, m = `targetNames.length`):
+   * present exactly when the set is a regression problem; `y` is then all zeros.
+   */
+  targets?: Float64Array;
+  /** Names of the m regression targets (with `targets`). */
+  targetNames?: string[];
+}
+
+/** True when the data set is a regression problem (it has real `targets`). */
+export function isRegression(ds: Dataset): ds is Dataset & { targets: Float64Array; targetNames: string[] } {
+  return ds.targets !== undefined;
+}
+
+/** Number of regression targets m of a data set (0 for a classification set). */
+export function targetCount(ds: Dataset): number {
+  return ds.targets === undefined ? 0 : (ds.targetNames?.length ?? 1);
 }
 
 /** Per-feature min–max normalisation mapping raw features to p(0) ∈ [0, 1]. */
@@ -35,5 +53,13 @@ export function subset(ds: Dataset, idx: Int32Array | number[]): Dataset {
     x.set(ds.x.subarray(s * d, (s + 1) * d), r * d);
     y[r] = ds.y[s];
   }
-  return { x, y, n, d, featureNames: ds.featureNames, classNames: ds.classNames };
+  const out: Dataset = { x, y, n, d, featureNames: ds.featureNames, classNames: ds.classNames };
+  if (ds.targets !== undefined) {
+    const m = targetCount(ds);
+    const t = new Float64Array(n * m);
+    for (let r = 0; r < n; r++) t.set(ds.targets.subarray(idx[r] * m, (idx[r] + 1) * m), r * m);
+    out.targets = t;
+    out.targetNames = ds.targetNames?.slice() ?? ["target"];
+  }
+  return out;
 }

@@ -14,14 +14,15 @@ export interface Split {
 }
 
 /**
- * Splits each class separately: shuffles its rows with `seed` and sends `round(testFraction·n_c)`
+ * Splits each class separately (a regression set: all rows as one group): shuffles its rows with `seed` and sends `round(testFraction·n_c)`
  * of them to the test set, so both parts keep the class proportions. Rows keep their original
  * relative order within each part.
  * @param testFraction @default 0.2 (the paper's 80/20 split)
  */
 export function stratifiedSplit(ds: Dataset, seed: number, testFraction = 0.2): Split {
   const rng = new Rng(seed);
-  const classes = ds.classNames.length;
+  // A regression set (real targets, y all 0) is one group: a plain seeded random split.
+  const classes = ds.targets !== undefined ? 1 : ds.classNames.length;
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   for (let r = 0; r < ds.n; r++) byClass[ds.y[r]].push(r);
   const isTest = new Uint8Array(ds.n);

@@ -1,6 +1,7 @@
 /**
  * Small two-class 2-D data sets for the playground (and the CLI), after TensorFlow Playground's:
- * concentric circles, XOR quadrants and two Gaussian blobs, plus scikit-learn's two moons. Pure and
+ * concentric circles, XOR quadrants and two Gaussian blobs, plus scikit-learn's two moons; and its
+ * two regression sets, plane and multi-Gaussian (real targets, see {@link makePlane}). Pure and
  * seeded: the same options always give the same points, in the browser and in Node. (Spirals,
  * with two or more arms, are in spiral.ts.)
  *
@@ -128,6 +129,81 @@ export function makeMoons(options: SyntheticOptions = {}): Dataset {
     out[0] = cx + noise * rng.normal();
     out[1] = cy + noise * rng.normal();
   });
+}
+
+/** Names of the synthetic 2-D regression sets (TensorFlow Playground's "plane" and "multi-Gaussian"). */
+export const REGRESSION_SETS = ["plane", "multi-gaussian"] as const;
+/** A synthetic 2-D regression set. */
+export type RegressionSet = (typeof REGRESSION_SETS)[number];
+
+/** Options of the regression generators. */
+export interface RegressionSetOptions {
+  /** Number of points. @default 1000 */
+  count?: number;
+  /**
+   * TensorFlow Playground's noise as a fraction (its slider 0–50 is 0–0.5): each point's target is
+   * that of the point moved by noise·U(−1, 1) along each coordinate. @default 0
+   */
+  noise?: number;
+  /** Seed of the generator. @default 0 */
+  seed?: number;
+}
+
+/**
+ * The six centres (x, y, sign) of {@link makeMultiGaussian}: TensorFlow Playground's
+ * (±4 or 0, ±2.5) on its [−6, 6] square, scaled to [−1, 1].
+ */
+const MULTI_GAUSSIAN_CENTRES: readonly (readonly [number, number, number])[] = [
+  [-4 / 6, 2.5 / 6, 1], [0, 2.5 / 6, -1], [4 / 6, 2.5 / 6, 1],
+  [-4 / 6, -2.5 / 6, -1], [0, -2.5 / 6, 1], [4 / 6, -2.5 / 6, -1],
+];
+
+function makeRegression(options: RegressionSetOptions, name: string, target: (x: number, y: number) => number): Dataset {
+  const count = integer(options.count ?? 1000, 2, 10_000_000, `${name} count`);
+  const noise = inRange(options.noise ?? 0, 0, 10, `${name} noise`);
+  const seed = integer(finite(options.seed ?? 0, `${name} seed`), 0, Number.MAX_SAFE_INTEGER, `${name} seed`);
+  const rng = new Rng(seed);
+  const x = new Float64Array(count * 2);
+  const t = new Float64Array(count);
+  for (let r = 0; r < count; r++) {
+    const px = 2 * rng.uniform() - 1, py = 2 * rng.uniform() - 1;
+    const nx = noise * (2 * rng.uniform() - 1), ny = noise * (2 * rng.uniform() - 1);
+    x[2 * r] = px;
+    x[2 * r + 1] = py;
+    t[r] = target(px + nx, py + ny);
+  }
+  return { x, y: new Int32Array(count), n: count, d: 2, featureNames: ["x", "y"], classNames: [], targets: t, targetNames: ["value"] };
+}
+
+/**
+ * TensorFlow Playground's "plane" regression set: points uniform on [−1, 1]², target
+ * 0.6·(x + y) (its (x + y)/10 on [−6, 6]², so in [−1.2, 1.2]).
+ * @example makePlane({ count: 3, seed: 1 }).targets // three values 0.6·(x + y)
+ */
+export function makePlane(options: RegressionSetOptions = {}): Dataset {
+  return makeRegression(options, "plane", (x, y) => 0.6 * (x + y));
+}
+
+/**
+ * TensorFlow Playground's "multi-Gaussian" regression set: points uniform on [−1, 1]², target the
+ * largest in absolute value of sign_g·max(0, 1 − 3·|p − centre_g|) over six centres in two rows of
+ * alternating sign (its bumps of radius 2 on [−6, 6]², scaled); values in [−1, 1], 0 between bumps.
+ * @example makeMultiGaussian({ count: 1000 }).n // 1000
+ */
+export function makeMultiGaussian(options: RegressionSetOptions = {}): Dataset {
+  return makeRegression(options, "multi-gaussian", (x, y) => {
+    let best = 0;
+    for (const [cx, cy, sign] of MULTI_GAUSSIAN_CENTRES) {
+      const v = sign * Math.max(0, 1 - 3 * Math.sqrt((x - cx) * (x - cx) + (y - cy) * (y - cy)));
+      if (Math.abs(v) > Math.abs(best)) best = v;
+    }
+    return best;
+  });
+}
+
+/** The generator of a regression set by name. */
+export function makeRegressionSet(name: RegressionSet, options: RegressionSetOptions = {}): Dataset {
+  return name === "plane" ? makePlane(options) : makeMultiGaussian(options);
 }
 
 /** The generator of a synthetic set by name. */

@@ -1,9 +1,11 @@
 /**
- * The model JSON file format (version 2) and its strict validator.
+ * The model JSON file format (version 3) and its strict validator.
  *
  * Version 2 adds the optional `features` (input feature names, matched by name against data);
  * a version 1 file (no `features`) still loads. Version 2 also adds the optional `inputs` and
- * `extraP0` of networks with more oscillators than features.
+ * `extraP0` of networks with more oscillators than features. Version 3 adds regression models:
+ * `"problem": "regression"` with `outputs` (instead of `classes`) and the target standardisation
+ * `targets`; a file without `problem` (every version 1 and 2 file) is a classifier.
  *
  * Pure: no platform imports. Every problem throws an {@link InputError} naming the file and the
  * JSON field path, e.g. `model.json: A[2][0][5]: expected a finite number (got null)` or
@@ -21,7 +23,7 @@ import type { DeviceSpec } from "../device/curve.js";
 /** Value of the `format` field of a model file. */
 export const MODEL_FORMAT = "dynaspin.model";
 /** The newest model file version this build reads and the one it writes. */
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
 
 /**
  * A trained dynamical network as stored in a model file (version 2). Layouts follow the paper:
@@ -39,15 +41,27 @@ export interface ModelJson {
   k: number;
   /** Number of time steps, ≥ 1. */
   steps: number;
-  /** Number of classes, ≥ 2. */
-  classes: number;
+  /** Number of classes, ≥ 2 (classifiers; a regression model has `outputs` instead). */
+  classes?: number;
+  /**
+   * What the readout answers (version ≥ 3): absent or "classification": a softmax over `classes`;
+   * "regression": `outputs` real values y_o = targets.mean[o] + targets.std[o]·(W·p(n) + c)_o.
+   */
+  problem?: "classification" | "regression";
+  /** Number of real outputs m ≥ 1 of a regression model (rows of W). */
+  outputs?: number;
+  /**
+   * A regression model's targets: their names (the target columns) and the standardisation learned
+   * from the training split (mean, std > 0; each of length `outputs`).
+   */
+  targets?: { names: string[]; mean: number[]; std: number[] };
   /** Couplings, steps × k × k. */
   A: number[][][];
   /** Biases, steps × k. */
   B: number[][];
-  /** Readout weights, classes × k. */
+  /** Readout weights, classes (or outputs) × k. */
   W: number[][];
-  /** Readout biases, length classes. */
+  /** Readout biases, length classes (or outputs). */
   c: number[];
   /**
    * Number of input features d (1..k), version 2: oscillators d..k−1 start from `extraP0` instead
@@ -81,7 +95,10 @@ export const modelSchema = z.strictObject({
   device: z.union([deviceSpec, z.array(deviceSpec)]),
   k: z.int().min(1),
   steps: z.int().min(1),
-  classes: z.int().min(2),
+  classes: z.int().min(2).optional(),
+  problem: z.enum(["classification", "regression"]).optional(),
+  outputs: z.int().min(1).optional(),
+  targets: z.strictObject({ names: z.array(z.string()), mean: vector, std: vector }).optional(),
   A: tensor,
   B: tensor,
   W: tensor,
@@ -109,7 +126,7 @@ const HINTS: SchemaHints = {
     "normalization.min": "k finite numbers",
     "normalization.max": "k finite numbers",
   },
-  allowed: { "": Object.keys(modelSchema.shape), normalization: ["min", "max"] },
+  allowed: { "": Object.keys(modelSchema.shape), normalization: ["min", "max"], targets: ["names", "mean", "std"] },
   unions: { device: 'a device object with a string "model", or an array of k such objects' },
 };
 
@@ -178,14 +195,39 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
     throw new InputError(`${file}: model version ${v} is newer than this dynaspin supports (${MODEL_VERSION}); upgrade dynaspin`);
   }
   const m = checkSchema(modelSchema, value, file, HINTS) as ModelJson;
-  const { k, steps, classes } = m;
+  const { k, steps } = m;
+  const regression = m.problem === "regression";
+  if (m.problem !== undefined && v < 3) throw new InputError(`${file}: problem needs model version 3 or later (got version ${v})`);
+  if (regression) {
+    if (m.outputs === undefined) throw new InputError(`${file}: missing field outputs (a regression model: an integer >= 1, the number of real outputs)`);
+    if (m.classes !== undefined) throw new InputError(`${file}: classes is for classifiers; a regression model has outputs (got classes = ${m.classes})`);
+    if (m.targets === undefined) throw new InputError(`${file}: missing field targets (a regression model: { names, mean, std } of its outputs)`);
+    if (m.classNames !== undefined) throw new InputError(`${file}: classNames is for classifiers; a regression model names its outputs in targets.names`);
+  } else {
+    if (m.classes === undefined) throw new InputError(`${file}: missing field classes (expected an integer >= 2)`);
+    for (const f of ["outputs", "targets"] as const) {
+      if (m[f] !== undefined) throw new InputError(`${file}: ${f} is for regression models; add "problem": "regression" or remove ${f}`);
+    }
+  }
+  const classes = (regression ? m.outputs : m.classes) as number;
   const K = [k, "k"] as const;
   const STEPS = [steps, "steps"] as const;
-  const CLASSES = [classes, "classes"] as const;
+  const CLASSES = [classes, regression ? "outputs" : "classes"] as const;
   checkTensor(file, m.A, "A", [STEPS, K, K], ["entries", "rows", "entries"]);
   checkTensor(file, m.B, "B", [STEPS, K], ["entries", "entries"]);
   checkTensor(file, m.W, "W", [CLASSES, K], ["rows", "entries"]);
   checkTensor(file, m.c, "c", [CLASSES], ["entries"]);
+  if (m.targets !== undefined) {
+    const what = "outputs";
+    length(file, m.targets.names, classes, "targets.names", "entries", what);
+    length(file, m.targets.mean, classes, "targets.mean", "entries", what);
+    length(file, m.targets.std, classes, "targets.std", "entries", what);
+    for (let o = 0; o < classes; o++) {
+      if (!Number.isFinite(m.targets.mean[o]!)) throw new InputError(`${file}: targets.mean[${o}]: expected a finite number (got ${show(m.targets.mean[o])})`);
+      const sd = m.targets.std[o]!;
+      if (!(Number.isFinite(sd) && sd > 0)) throw new InputError(`${file}: targets.std[${o}]: expected a finite number > 0 (got ${show(sd)})`);
+    }
+  }
   if (m.inputs !== undefined && m.inputs > k) throw new InputError(`${file}: inputs must be <= k = ${k} (got ${m.inputs})`);
   if (m.extraP0 !== undefined && !Number.isFinite(m.extraP0)) throw new InputError(`${file}: extraP0: expected a finite number (got ${show(m.extraP0)})`);
   const d = m.inputs ?? k;

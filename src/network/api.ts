@@ -2,9 +2,9 @@
  * Checked, allocating wrappers around the dynamics kernels: the functions a library user calls.
  */
 import type { Model } from "./model.js";
-import { createGradients, inputCount, extraInput } from "./model.js";
+import { createGradients, inputCount, extraInput, isRegressionModel } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadInputs, gatherColumns, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, backward, type Workspace, argmaxColumn } from "./dynamics.js";
+import { createWorkspace, loadInputs, gatherColumns, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn } from "./dynamics.js";
 import type { InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
@@ -157,6 +157,7 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
  * @throws InputError if the data set's feature count or classes do not match the model.
  */
 export function evaluate(model: Model, ds: Dataset, engine?: InferenceEngine | null): Evaluation {
+  if (isRegressionModel(model)) throw new InputError(`the model is a regression model; evaluate it with evaluateRegression (MSE, R²), not on class labels`);
   if (ds.d !== inputCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
   for (let r = 0; r < ds.n; r++) {
     if (ds.y[r] < 0 || ds.y[r] >= model.classes) {
@@ -164,6 +165,103 @@ export function evaluate(model: Model, ds: Dataset, engine?: InferenceEngine | n
     }
   }
   return evaluateArrays(model, ds.x, ds.y, ds.n, undefined, engine);
+}
+
+/** Errors and predictions of a regression model on a data set (targets in their own units). */
+export interface RegressionEvaluation {
+  /** Mean training loss: ½·Σ_o (z_o − ỹ_o)² of the standardised targets, averaged over the samples. */
+  loss: number;
+  /** Mean squared error (ŷ − y)² over samples and outputs, in the targets' units squared. */
+  mse: number;
+  /**
+   * Coefficient of determination 1 − Σ(ŷ − y)²/Σ(y − ȳ)² (ȳ: the mean of these targets), averaged
+   * over the outputs; an output whose targets are all equal scores 1 if predicted exactly, else 0
+   * (scikit-learn's `r2_score`). 1 is perfect, 0 is no better than predicting the mean.
+   */
+  r2: number;
+  /** Number of samples. */
+  n: number;
+  /** Predicted values, n×m row-major (sample r, output o at `r·m + o`), in the targets' units. */
+  predictions: Float64Array;
+}
+
+/**
+ * Evaluates a regression model on raw features `x` (n rows) with targets `t` (n×m row-major, the
+ * targets' own units). Reuses `ws` if given (capacity any).
+ */
+export function evaluateRegressionArrays(model: Model, x: Float64Array, t: Float64Array, n: number, ws?: Workspace): RegressionEvaluation {
+  const { k, steps, classes: m } = model;
+  const scaleOf = model.targetScale;
+  const work = ws ?? createWorkspace(k, steps, m, Math.max(1, Math.min(n, EVAL_CHUNK)));
+  const cap = work.capacity;
+  const predictions = new Float64Array(n * m);
+  const std = new Float64Array(Math.min(n, cap) * m);
+  const acc = { loss: 0, correct: 0 };
+  let loss = 0;
+  chunks(n, cap, (start, nb) => {
+    loadInputs(model, work, x, null, start, nb);
+    forwardKernel(model, work, nb, false);
+    for (let b = 0; b < nb; b++) {
+      for (let o = 0; o < m; o++) {
+        const mu = scaleOf ? scaleOf.mean[o] : 0, sd = scaleOf ? scaleOf.std[o] : 1;
+        predictions[(start + b) * m + o] = mu + sd * work.logits[o * cap + b];
+        std[b * m + o] = (t[(start + b) * m + o] - mu) / sd;
+      }
+    }
+    squaredError(work, m, nb, std, 0, 1, acc);
+    loss += acc.loss;
+  });
+  const { mse, r2 } = regressionScores(predictions, t, n, m);
+  return { loss: loss / n, mse, r2, n, predictions };
+}
+
+/**
+ * Mean squared error and R² (averaged over the m outputs, as in `RegressionEvaluation`) of
+ * predictions `p` against targets `t`, both n×m row-major.
+ */
+export function regressionScores(p: ArrayLike<number>, t: ArrayLike<number>, n: number, m: number): { mse: number; r2: number } {
+  let sse = 0, r2 = 0;
+  for (let o = 0; o < m; o++) {
+    let mean = 0;
+    for (let r = 0; r < n; r++) mean += t[r * m + o];
+    mean /= n;
+    let res = 0, tot = 0;
+    for (let r = 0; r < n; r++) {
+      const e = p[r * m + o] - t[r * m + o], d = t[r * m + o] - mean;
+      res += e * e;
+      tot += d * d;
+    }
+    sse += res;
+    r2 += tot > 0 ? 1 - res / tot : res === 0 ? 1 : 0;
+  }
+  return { mse: sse / (n * m), r2: r2 / m };
+}
+
+/**
+ * Evaluates a regression model on a regression data set (raw features and targets).
+ * @throws InputError if the model is not a regression model or the data's features or targets do not match it.
+ */
+export function evaluateRegression(model: Model, ds: Dataset): RegressionEvaluation {
+  if (!isRegressionModel(model)) throw new InputError(`the model is a classifier; evaluate it on class labels (evaluate), not on real targets`);
+  if (ds.d !== inputCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
+  if (ds.targets === undefined) throw new InputError(`the model is a regression model; the data has class labels, not real targets`);
+  const m = ds.targetNames?.length ?? 1;
+  if (m !== model.classes) throw new InputError(`data has ${m} targets but the model has ${model.classes} outputs`);
+  return evaluateRegressionArrays(model, ds.x, ds.targets, ds.n);
+}
+
+/**
+ * The outputs of a regression model on raw inputs, in the targets' units: n×m row-major,
+ * y = mean + std·(W·p(n) + c) (`Model.targetScale`).
+ * @throws InputError if the model is not a regression model or a row has the wrong length.
+ */
+export function predictValues(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>): Float64Array {
+  if (!isRegressionModel(model)) throw new InputError(`predictValues needs a regression model; this one is a classifier (use runForward's logits)`);
+  const { logits, n } = runForward(model, inputs);
+  const m = model.classes, sc = model.targetScale;
+  const out = new Float64Array(n * m);
+  for (let r = 0; r < n; r++) for (let o = 0; o < m; o++) out[r * m + o] = (sc ? sc.mean[o] : 0) + (sc ? sc.std[o] : 1) * logits[r * m + o];
+  return out;
 }
 
 /** Gradients as nested arrays shaped like the model file: A[t][i][j], B[t][i], W[c][j], c[c]. */
@@ -179,10 +277,13 @@ function nest2(a: Float64Array, rows: number, cols: number): number[][] {
 }
 
 /**
- * Mean softmax cross-entropy of the model on (inputs, labels) and its exact gradient with respect
- * to every A[t], B[t], W, c, computed by the discrete adjoint of the forward update.
+ * Mean loss of the model on (inputs, labels) and its exact gradient with respect to every A[t],
+ * B[t], W, c, computed by the discrete adjoint of the forward update. The loss is the softmax
+ * cross-entropy, or for a regression model ½·Σ_o (z_o − ỹ_o)² of the standardised targets
+ * (`squaredErrorSpec`), averaged over the samples.
  * @param inputs N×k raw features (normalised with the model's normalisation, if any).
- * @param labels N class indices.
+ * @param labels N class indices; for a regression model N·m real targets (row-major, the
+ *   targets' units; standardised here with the model's `targetScale`).
  * @example const { loss, gradients } = lossAndGradients(model, [[0.2, 0.7]], [1]);
  */
 export function lossAndGradients(
@@ -192,9 +293,21 @@ export function lossAndGradients(
 ): { loss: number; gradients: NestedGradients } {
   const { k, steps, classes } = model;
   const { x, n } = rowsOf(inputs, inputCount(model), "inputs");
-  if (labels.length !== n) throw new InputError(`labels has ${labels.length} entries, expected ${n} (one per input row)`);
+  const regression = isRegressionModel(model);
+  const per = regression ? classes : 1;
+  if (labels.length !== n * per) throw new InputError(`labels has ${labels.length} entries, expected ${n * per} (${regression ? `${classes} real target${classes > 1 ? "s" : ""}` : "one"} per input row)`);
   const y = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
+  const t = regression ? new Float64Array(n * classes) : null;
+  if (t !== null) {
+    const sc = model.targetScale;
+    for (let e = 0; e < t.length; e++) {
+      const v = labels[e];
+      if (!Number.isFinite(v)) throw new InputError(`labels[${e}] must be a finite number (got ${v})`);
+      const o = e % classes;
+      t[e] = sc ? (v - sc.mean[o]) / sc.std[o] : v;
+    }
+  }
+  for (let r = 0; r < n && t === null; r++) {
     const v = labels[r];
     if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InputError(`labels[${r}] must be an integer in 0..${classes - 1} (got ${v})`);
     y[r] = v;
@@ -204,7 +317,8 @@ export function lossAndGradients(
   loadInputs(model, ws, x, null, 0, n);
   forwardKernel(model, ws, n, true);
   const out = { loss: 0, correct: 0 };
-  softmaxCrossEntropy(ws, classes, n, y, 0, 1 / n, out);
+  if (t !== null) squaredError(ws, classes, n, t, 0, 1 / n, out);
+  else softmaxCrossEntropy(ws, classes, n, y, 0, 1 / n, out);
   backward(model, ws, n, g);
   return {
     loss: out.loss / n,

@@ -302,6 +302,30 @@ export function softmaxCrossEntropy(ws: Workspace, classes: number, nb: number, 
 }
 
 /**
+ * The regression loss over the first nb columns (see `squaredErrorSpec` in spec.ts): the outputs
+ * z (the first `outputs` rows of `ws.logits`) against the standardised targets
+ * `t[(tStart + b)·outputs + o]`. Replaces the outputs by `scale·(z − t)` — the gradient of
+ * `scale·Σ loss` w.r.t. the outputs, which {@link backward} starts from, on every engine's
+ * adjoint — and returns the summed loss ½·Σ_b Σ_o (z − t)² in `out.loss` (`out.correct` = 0).
+ * Plain TypeScript: no engine fuses it (an engine's `chunk`/`batch` call is softmax only), so
+ * regression batches run forward, this, and the adjoint as three calls.
+ */
+export function squaredError(ws: Workspace, outputs: number, nb: number, t: Float64Array, tStart: number, scale: number, out: { loss: number; correct: number }): void {
+  const cap = ws.capacity, L = ws.logits;
+  let loss = 0;
+  for (let b = 0; b < nb; b++) {
+    const row = (tStart + b) * outputs;
+    for (let o = 0; o < outputs; o++) {
+      const e = L[o * cap + b] - t[row + o];
+      loss += 0.5 * e * e;
+      L[o * cap + b] = scale * e;
+    }
+  }
+  out.loss = loss;
+  out.correct = 0;
+}
+
+/**
  * Σ_b x[off + b] for b < n in four interleaved partial sums s_(b mod 4), combined as
  * (s0 + s2) + (s1 + s3): the batch reductions of the adjoint use this order (the WebAssembly
  * engine's SIMD lanes add the same pairs).

@@ -1,5 +1,5 @@
 /**
- * Model ⇄ JSON (`dynaspin.model`, version 2; version 1 files load too). Validation of untrusted JSON is done by
+ * Model ⇄ JSON (`dynaspin.model`, version 3; version 1 and 2 files load too, as classifiers). Validation of untrusted JSON is done by
  * `parseModelJson` (src/io/model-schema.ts); this module converts between the validated JSON and
  * the in-memory {@link Model}.
  */
@@ -28,13 +28,14 @@ function sharedSpec(devices: DeviceCurve[]): DeviceSpec | null {
  */
 export function modelToJson(model: Model, extra: { training?: Record<string, unknown>; hardware?: Record<string, unknown> } = {}): ModelJson {
   const { k, steps, classes } = model;
+  const regression = model.problem === "regression";
   const json: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     device: sharedSpec(model.devices) ?? model.devices.map((d) => d.toSpec()),
     k,
     steps,
-    classes,
+    ...(regression ? { problem: "regression" as const, outputs: classes } : { classes }),
     A: Array.from({ length: steps }, (_, t) => nest(model.A.subarray(t * k * k, (t + 1) * k * k), k, k)),
     B: nest(model.B, steps, k),
     W: nest(model.W, classes, k),
@@ -45,7 +46,15 @@ export function modelToJson(model: Model, extra: { training?: Record<string, unk
     json.extraP0 = extraInput(model);
   }
   if (model.normalization) json.normalization = { min: Array.from(model.normalization.min), max: Array.from(model.normalization.max) };
-  if (model.classNames) json.classNames = model.classNames.slice();
+  if (model.classNames && !regression) json.classNames = model.classNames.slice();
+  if (regression) {
+    const sc = model.targetScale;
+    json.targets = {
+      names: model.targetNames?.slice() ?? Array.from({ length: classes }, (_, o) => (classes === 1 ? "target" : `target${o + 1}`)),
+      mean: sc ? Array.from(sc.mean) : new Array<number>(classes).fill(0),
+      std: sc ? Array.from(sc.std) : new Array<number>(classes).fill(1),
+    };
+  }
   if (model.featureNames && model.featureNames.length === inputCount(model)) json.features = model.featureNames.slice();
   if (extra.hardware) json.hardware = extra.hardware;
   if (extra.training) json.training = extra.training;
@@ -59,7 +68,9 @@ export function stringifyModel(model: Model, extra: { training?: Record<string, 
 
 /** Converts a validated model JSON object into a {@link Model}. */
 export function modelFromJson(json: ModelJson, file = "model.json"): Model {
-  const { k, steps, classes } = json;
+  const { k, steps } = json;
+  const regression = json.problem === "regression";
+  const classes = (regression ? json.outputs : json.classes) as number;
   let devices: DeviceCurve[];
   if (Array.isArray(json.device)) {
     devices = json.device.map((s, i) => curveFromSpec(s, `${file}: device[${i}].`));
@@ -85,6 +96,11 @@ export function modelFromJson(json: ModelJson, file = "model.json"): Model {
     normalization: json.normalization ? { min: Float64Array.from(json.normalization.min), max: Float64Array.from(json.normalization.max) } : null,
   };
   if (json.classNames) model.classNames = json.classNames.slice();
+  if (regression && json.targets) {
+    model.problem = "regression";
+    model.targetScale = { mean: Float64Array.from(json.targets.mean), std: Float64Array.from(json.targets.std) };
+    model.targetNames = json.targets.names.slice();
+  }
   if (json.features) model.featureNames = json.features.slice();
   if (json.inputs !== undefined && json.inputs !== k) {
     model.inputs = json.inputs;

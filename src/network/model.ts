@@ -30,8 +30,25 @@ export interface Model {
   extraP0?: number;
   /** Number of time steps n. */
   steps: number;
-  /** Number of classes of the readout. */
+  /**
+   * Rows of the readout W·p(n) + c: the number of classes, or of a regression model
+   * (`problem: "regression"`) the number of real outputs m ≥ 1.
+   */
   classes: number;
+  /**
+   * What the readout answers: absent (or "classification"): a softmax over `classes` classes,
+   * trained on cross-entropy; "regression": m = `classes` real outputs
+   * y_o = mean_o + std_o·(W·p(n) + c)_o (`targetScale`), trained on ½·Σ_o (z_o − ỹ_o)² of the
+   * standardised targets ỹ = (y − mean)/std (`squaredErrorSpec` in spec.ts).
+   */
+  problem?: Problem;
+  /**
+   * Regression models: the standardisation of the targets learned from the training split (mean
+   * and standard deviation of each output, std > 0), in the targets' own units.
+   */
+  targetScale?: TargetScale;
+  /** Regression models: names of the m outputs (the target columns). */
+  targetNames?: string[];
   /** One curve per oscillator (entries may share one object). Length k. */
   devices: DeviceCurve[];
   /** Couplings, steps·k·k. */
@@ -51,6 +68,26 @@ export interface Model {
    * model by these names, so a file with the same columns in another order evaluates correctly.
    */
   featureNames?: string[];
+}
+
+/**
+ * What a network's readout is trained for (TensorFlow Playground's "problem type"): classes
+ * (softmax cross-entropy) or real values (squared error).
+ */
+export type Problem = "classification" | "regression";
+
+/** The problem types, for validation. */
+export const PROBLEMS: readonly Problem[] = ["classification", "regression"];
+
+/** Standardisation of regression targets: ỹ_o = (y_o − mean_o)/std_o, so y_o = mean_o + std_o·z_o. */
+export interface TargetScale {
+  mean: Float64Array;
+  std: Float64Array;
+}
+
+/** True for a regression model. */
+export function isRegressionModel(model: Pick<Model, "problem">): boolean {
+  return model.problem === "regression";
 }
 
 /** Gradients with the model's flat layout. */
@@ -132,5 +169,7 @@ export function cloneModel(m: Model): Model {
     normalization: m.normalization ? { min: m.normalization.min.slice(), max: m.normalization.max.slice() } : null,
     classNames: m.classNames?.slice(),
     featureNames: m.featureNames?.slice(),
+    ...(m.targetScale ? { targetScale: { mean: m.targetScale.mean.slice(), std: m.targetScale.std.slice() } } : {}),
+    ...(m.targetNames ? { targetNames: m.targetNames.slice() } : {}),
   };
 }

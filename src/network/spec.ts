@@ -1,6 +1,7 @@
 /**
  * The network's rules written once, as the readable specification that every engine is tested
- * against (test/network/spec.test.ts): the step, the readout and the loss. Plain loops over one
+ * against (test/network/spec.test.ts): the step, the readout and the losses (softmax cross-entropy
+ * for classification, squared error for regression). Plain loops over one
  * oscillator-major block of samples, `Math.exp`/`Math.log`, no kernels and no engine; eq. 4 itself
  * is specified in `src/device/eq4.ts`, the device curves in `src/device/`. The fast paths
  * (`dynamics.ts` with its blocked matrix kernels and fused eq. 4 step, the WebAssembly engines of
@@ -103,6 +104,34 @@ export function lossSpec(z: ArrayLike<number>, label: number): SampleLoss {
   const grad = new Float64Array(classes);
   for (let c = 0; c < classes; c++) grad[c] = Math.exp(z[c] - max) / sum - (c === label ? 1 : 0);
   return { loss: Math.log(sum) + max - z[label], grad, predicted };
+}
+
+/** What {@link squaredErrorSpec} returns for one sample. */
+export interface SampleSquaredError {
+  /** ½·Σ_o (z_o − y_o)². */
+  loss: number;
+  /** ∂loss/∂z_o = z_o − y_o. */
+  grad: Float64Array;
+}
+
+/**
+ * The regression loss of one sample (a model with `problem: "regression"`): the readout's outputs
+ * `z` (length m) against the standardised targets `y` (length m, ỹ = (y − mean)/std of the model's
+ * `targetScale`), ½·Σ_o (z_o − y_o)², and its derivative z − y, beside each other as the adjoint
+ * starts from it. Training minimises its mean over the samples, ½·mean (z − y)² for one output;
+ * reported errors (MSE, R²) are in the targets' own units, y = mean + std·z.
+ * @example squaredErrorSpec([0.5], [0]) // { loss: 0.125, grad: [0.5] }
+ */
+export function squaredErrorSpec(z: ArrayLike<number>, y: ArrayLike<number>): SampleSquaredError {
+  const m = z.length;
+  const grad = new Float64Array(m);
+  let loss = 0;
+  for (let o = 0; o < m; o++) {
+    const e = z[o] - y[o];
+    grad[o] = e;
+    loss += 0.5 * e * e;
+  }
+  return { loss, grad };
 }
 
 /** The whole forward pass of {@link stepSpec} and {@link readoutSpec}: p(0..n) (each k·n) and the logits (classes·n) of n samples from p(0). */

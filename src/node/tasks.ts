@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Dataset } from "../data/dataset.js";
 import { makeSpiral, type SpiralOptions } from "../data/spiral.js";
 import { parseDigits } from "../data/digits.js";
-import { makeSynthetic, type SyntheticOptions, type SyntheticSet } from "../data/synthetic.js";
+import { makeSynthetic, makeRegressionSet, type SyntheticOptions, type SyntheticSet, type RegressionSet } from "../data/synthetic.js";
 import { readTextFile } from "./files.js";
 import { loadCsvDataset } from "./csv-file.js";
 import { loadMnist } from "./mnist.js";
@@ -24,13 +24,15 @@ export function loadDigits(): Dataset {
 /** Where a data set comes from. */
 export interface DataSource {
   /** Built-in task, or undefined when `data` is given. */
-  task?: "spiral" | "digits" | "mnist" | SyntheticSet;
+  task?: "spiral" | "digits" | "mnist" | SyntheticSet | RegressionSet;
   /** Path of a CSV file. */
   data?: string;
   /** Label column of the CSV (header name or index; default last). */
   labelColumn?: string | number;
   /** Lines at the top of the CSV to ignore before its header (default 0). */
   skipRows?: number;
+  /** "regression": the CSV's label column holds real targets (default: class labels). */
+  problem?: "regression";
   /** Spiral options (task spiral). */
   spiral?: SpiralOptions;
   /** Options of a generated 2-D set (task circles, xor or gaussians). */
@@ -43,8 +45,10 @@ export function loadSource(src: DataSource): Dataset {
     return loadCsvDataset(src.data, {
       ...(src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn }),
       ...(src.skipRows ? { skipRows: src.skipRows } : {}),
+      ...(src.problem === "regression" ? { problem: "regression" as const } : {}),
     });
   }
+  if (src.task === "plane" || src.task === "multi-gaussian") return makeRegressionSet(src.task, src.synthetic ?? {});
   if (src.task === "digits") return loadDigits();
   if (src.task === "mnist") return loadMnist();
   if (src.task === "circles" || src.task === "xor" || src.task === "gaussians") return makeSynthetic(src.task, src.synthetic ?? {});

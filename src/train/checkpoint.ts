@@ -133,6 +133,11 @@ export function hashDataset(ds: Dataset): string {
   const view = new DataView(ds.x.buffer, ds.x.byteOffset, len * 8);
   for (let i = 0; i < len * 8; i += 4) hashWords(h, view.getUint32(i, true));
   for (let r = 0; r < ds.n; r++) hashWords(h, ds.y[r]);
+  if (ds.targets !== undefined) {
+    // A regression set's real targets (classification hashes are unchanged).
+    const t = new DataView(ds.targets.buffer, ds.targets.byteOffset, ds.targets.length * 8);
+    for (let i = 0; i < ds.targets.length * 8; i += 4) hashWords(h, t.getUint32(i, true));
+  }
   return hex(h[0]) + hex(h[1] ^ len);
 }
 
@@ -263,7 +268,8 @@ export function parseCheckpointJson(value: unknown, file: string): CheckpointJso
   }
   const c = checkSchema(checkpointSchema, value, file, HINTS) as CheckpointJson;
   const m = parseModelJson(c.model, `${file}: model`);
-  const sizes = [m.steps * m.k * m.k, m.steps * m.k, m.classes * m.k, m.classes];
+  const rows = (m.problem === "regression" ? m.outputs : m.classes) as number;
+  const sizes = [m.steps * m.k * m.k, m.steps * m.k, rows * m.k, rows];
   for (const key of ["m", "v"] as const) {
     c.adam[key].forEach((a, q) => {
       if (a.length !== sizes[q]) throw new InputError(`${file}: adam.${key}[${q}] has ${a.length} entries, expected ${sizes[q]} (the size of ${"ABWc"[q]})`);

@@ -19,7 +19,7 @@
  * training adds the slots in the order above. Pure: no Node or browser API here.
  */
 import { createGradients, type Model, type Gradients } from "../network/model.js";
-import { forward, softmaxCrossEntropy, backward, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
+import { forward, softmaxCrossEntropy, squaredError, backward, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
 import type { BatchEngine, Precision, ResidentTraining } from "../network/engine.js";
 import type { Adam, ScaleRun } from "./adam.js";
 import { Eq4Curve } from "../device/analytic.js";
@@ -61,7 +61,9 @@ export function slotWidth(k: number, steps: number, classes: number): number {
  * scaled by `scale` (labels y[lo..lo+len)) and the adjoint, and accumulates the chunk's gradients
  * into `grads` (the caller zeroes them). `out` receives the chunk's summed loss and correct count.
  * `paramsLoaded`: the model's parameters are unchanged since the last forward pass on `ws`
- * (lets the in-place engine skip copying them).
+ * (lets the in-place engine skip copying them). `targets`: a regression model's standardised
+ * targets in batch order (row b's m outputs at `targets[b·m + o]`, m = model.classes); the loss is
+ * then the squared error (`squaredError`) and `y` is not read.
  */
 export function computeChunk(
   model: Model,
@@ -75,6 +77,7 @@ export function computeChunk(
   grads: Gradients,
   out: { loss: number; correct: number },
   paramsLoaded = false,
+  targets: Float64Array | null = null,
 ): void {
   const k = model.k, cap = ws.capacity, p0 = ws.P[0];
   for (let j = 0; j < k; j++) {
@@ -82,7 +85,8 @@ export function computeChunk(
     for (let b = 0; b < len; b++) p0[dst + b] = X[src + b];
   }
   forward(model, ws, len, true, paramsLoaded);
-  softmaxCrossEntropy(ws, model.classes, len, y, lo, scale, out);
+  if (targets !== null) squaredError(ws, model.classes, len, targets, lo, scale, out);
+  else softmaxCrossEntropy(ws, model.classes, len, y, lo, scale, out);
   backward(model, ws, len, grads);
 }
 
@@ -147,7 +151,9 @@ export function createChunkScratch(model: Model, maxBatch: number): ChunkScratch
  * `grads` (overwritten) receives ∂(mean loss)/∂(A, B, W, c) and `out` the summed loss and the
  * number of correct predictions. When X and y are the workspace engine's own batch input
  * (`Engine.X`, `Engine.y`) and the engine can run the model, the whole batch is one WebAssembly
- * call; otherwise chunk by chunk through `dynamics.ts` (same bits).
+ * call; otherwise chunk by chunk through `dynamics.ts` (same bits). With `targets` (a regression
+ * model's standardised targets in batch order, see {@link computeChunk}) always chunk by chunk:
+ * the engines' fused batch call is softmax only.
  */
 export function batchGradients(
   model: Model,
@@ -159,11 +165,12 @@ export function batchGradients(
   grads: Gradients,
   out: { loss: number; correct: number },
   scratch: ChunkScratch,
+  targets: Float64Array | null = null,
 ): void {
   const plan = chunkPlan(nb);
   const scale = 1 / nb;
   const en = ws.engine;
-  if (en !== null && X === en.X && y === en.y && ldx === en.ldx && engineReady(model, ws)) {
+  if (targets === null && en !== null && X === en.X && y === en.y && ldx === en.ldx && engineReady(model, ws)) {
     engineBatchGradients(model, en, nb, grads, out);
     return;
   }
@@ -177,7 +184,7 @@ export function batchGradients(
     cg.W.fill(0);
     cg.c.fill(0);
     const lo = chunkStart(plan, q);
-    computeChunk(model, ws, X, ldx, y, lo, chunkStart(plan, q + 1) - lo, scale, cg, out, q > 0);
+    computeChunk(model, ws, X, ldx, y, lo, chunkStart(plan, q + 1) - lo, scale, cg, out, q > 0, targets);
     if (plan.count > 1) writeSlot(scratch.slots, q, parts, out.loss, out.correct);
   }
   if (plan.count > 1) reduceSlots(scratch.slots, plan.count, grads, out);

@@ -4,8 +4,17 @@
  */
 import type { EpochMetrics } from "./train.js";
 
-/** metrics.csv text: one row per epoch. Deterministic (wall times go to {@link timingCsv}). */
+/**
+ * metrics.csv text: one row per epoch. Deterministic (wall times go to {@link timingCsv}). A
+ * regression run's columns are epoch, lr, train_loss, train_mse, train_r2, test_loss, test_mse,
+ * test_r2 (MSE in the targets' units²).
+ */
 export function metricsCsv(history: EpochMetrics[]): string {
+  const cell = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? "" : String(v));
+  if (history.length > 0 && history[0].trainMse !== undefined) {
+    const rows = history.map((m) => [m.epoch, m.lr, m.trainLoss, m.trainMse, m.trainAccuracy, m.testLoss, m.testMse, m.testAccuracy].map(cell).join(","));
+    return ["epoch,lr,train_loss,train_mse,train_r2,test_loss,test_mse,test_r2", ...rows].join("\n") + "\n";
+  }
   const rows = history.map((m) =>
     [m.epoch, m.lr, m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy].map((v) => (Number.isNaN(v) ? "" : String(v))).join(","),
   );

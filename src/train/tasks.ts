@@ -22,9 +22,12 @@ export const TASK_DEFAULTS: Record<TaskName | "csv", Omit<TrainOptions, "devices
  * oscillators). With the spiral's two oscillators and 400 epochs, circles reached 87.5–98.5 % over
  * seeds 0–4; see docs/playground.md. */
 export const SYNTHETIC_TASKS = ["circles", "xor", "gaussians"] as const;
+/** TensorFlow Playground's two regression sets (src/data/synthetic.ts, real targets), trained
+ * with the library's automatic defaults like the {@link SYNTHETIC_TASKS}. */
+export const REGRESSION_TASKS = ["plane", "multi-gaussian"] as const;
 /** Tasks beyond the paper (no paper result to compare with): `mnist`, 28×28 MNIST digits, 784
- * oscillators, and the {@link SYNTHETIC_TASKS}. */
-export const EXTRA_TASKS = ["mnist", ...SYNTHETIC_TASKS] as const;
+ * oscillators, the {@link SYNTHETIC_TASKS} and the {@link REGRESSION_TASKS}. */
+export const EXTRA_TASKS = ["mnist", ...SYNTHETIC_TASKS, ...REGRESSION_TASKS] as const;
 /** Every task `dynaspin train --task` accepts. */
 export const ALL_TASKS = [...TASKS, ...EXTRA_TASKS] as const;
 /** Default training options of the extra tasks (devices excluded); see docs/results.md, "MNIST". */
@@ -33,6 +36,8 @@ export const EXTRA_TASK_DEFAULTS: Record<(typeof EXTRA_TASKS)[number], Omit<Trai
   circles: TASK_DEFAULTS.csv,
   xor: TASK_DEFAULTS.csv,
   gaussians: TASK_DEFAULTS.csv,
+  plane: TASK_DEFAULTS.csv,
+  "multi-gaussian": TASK_DEFAULTS.csv,
 };
 
 /** The paper's reported accuracies (section II-D), in percent. */

@@ -4,13 +4,13 @@
  * No I/O here: progress goes through the `onEpoch` callback.
  */
 import type { DeviceCurve } from "../device/curve.js";
-import type { Dataset } from "../data/dataset.js";
+import { targetCount, type Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, inputCount, extraInput, DEFAULT_EXTRA_P0, type Model, type Gradients } from "../network/model.js";
-import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, type Workspace } from "../network/dynamics.js";
+import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, squaredError, type Workspace } from "../network/dynamics.js";
 import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, engineTrainStep, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
 import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision, type ResidentTraining } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
-import { evaluateArrays } from "../network/api.js";
+import { evaluateArrays, evaluateRegressionArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization, stratifiedSplit } from "../data/split.js";
 import { operatingRange } from "../device/operating.js";
 import { Adam, scaleRuns, type AdamState, type ScaleRun } from "./adam.js";
@@ -21,7 +21,12 @@ import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
 import { resolveVariation, drawDevicesResolved, type VariationSpec, type ResolvedVariation } from "../device/variation.js";
 import { resolveHardware, createHardwareState, forwardHardware, backwardHardware, type Hardware, type ResolvedHardware, type HardwareState } from "../network/hardware.js";
 
-/** Metrics of one epoch. Losses are mean softmax cross-entropy (natural log); accuracies in [0, 1]. */
+/**
+ * Metrics of one epoch. Losses are the mean training loss: softmax cross-entropy (natural log), or
+ * for a regression model ½·Σ_o (z_o − ỹ_o)² of the standardised targets. Accuracies are in [0, 1];
+ * a regression model reports R² in their place (≤ 1; see `RegressionEvaluation`) and its mean
+ * squared errors in the targets' units in the `…Mse` fields.
+ */
 export interface EpochMetrics {
   /** 1-based epoch number. */
   epoch: number;
@@ -39,6 +44,12 @@ export interface EpochMetrics {
   valLoss?: number;
   /** Accuracy on the validation rows; NaN when not evaluated this epoch or without validation. */
   valAccuracy?: number;
+  /** Regression models: mean squared error on the training rows (targets' units²; NaN when not evaluated this epoch). */
+  trainMse?: number;
+  /** Regression models: mean squared error on the test set (NaN without one). */
+  testMse?: number;
+  /** Regression models: mean squared error on the validation rows (NaN when not evaluated). */
+  valMse?: number;
 }
 
 /** Options of {@link train}. Every field has a default. */
@@ -363,6 +374,10 @@ export class TrainingRun {
   readonly history: EpochMetrics[] = [];
   private readonly p0: Float64Array;
   private readonly y: Int32Array;
+  /** A regression model's standardised training targets (n·m, row-major), else null. */
+  private readonly targets: Float64Array | null;
+  /** The current minibatch's standardised targets in batch order (regression), else null. */
+  private readonly batchTargets: Float64Array | null;
   private readonly n: number;
   /** Workspace of one chunk (capacity min(batch, CHUNK_SIZE)), or of a whole batch with hardware effects. */
   private readonly ws: Workspace;
@@ -429,6 +444,10 @@ export class TrainingRun {
     this.testSet = test;
     this.n = trainSet.n;
     this.y = trainSet.y;
+    const regression = model.problem === "regression";
+    if (regression && trainSet.targets === undefined) throw new InputError(`a regression model needs a data set with real targets`);
+    this.targets = regression ? standardTargets(trainSet, model) : null;
+    if (regression && options.precision === "float32") throw new InputError(`precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
     this.p0 = model.normalization ? applyNormalization(trainSet.x, trainSet.d, model.normalization) : trainSet.x;
     this.rng = new Rng(seed);
     if (init) initializeModel(model, this.p0, this.n, new Rng(deriveSeed(seed, 0)), options.init);
@@ -444,7 +463,10 @@ export class TrainingRun {
     const eq4Only = model.devices.every((d) => d.model === "eq4");
     // The caller's engine runs this model when it has the run's precision, every device is eq. 4
     // and there are no hardware effects; it then holds the batch input and uses its own threads.
-    const fits = engine !== null && engine.precision === options.precision && !options.hardware && eq4Only;
+    // Regression: the engines' fused batch calls are softmax only, so the batches run chunk by
+    // chunk on the workspace (its WebAssembly engine's forward and adjoint, the squared error
+    // in TypeScript); the caller's engine is not used, and the label says so.
+    const fits = engine !== null && engine.precision === options.precision && !options.hardware && eq4Only && !regression;
     const own32 = f32 && fits ? (engine as EngineFactory).create(model.k, model.steps, model.classes, wsCap, cap) : null;
     this.engine32 = f32 ? own32 ?? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
     if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
@@ -452,11 +474,13 @@ export class TrainingRun {
     this.ownEngine = this.engine64 ?? own32;
     // In float32 (or with the caller's engine) that engine holds the batch, and the float64 workspace is never used for training.
     const own = f32 || this.engine64 !== null;
-    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own, batchCapacity: options.hardware || own ? 0 : cap });
+    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own, batchCapacity: options.hardware || own || regression ? 0 : cap });
     const fallback = engine !== null && this.ownEngine === null && engine.precision === options.precision
-      ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !eq4Only ? "a device is not eq. 4" : "it could not be created"})`
+      ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !eq4Only ? "a device is not eq. 4" : regression ? "its batch call fuses the softmax loss only" : "it could not be created"})`
       : "";
-    this.engineLabel = this.ownEngine !== null
+    this.engineLabel = regression
+      ? (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 forward and adjoint, squared error in TypeScript" : "reference (TypeScript)") + fallback
+      : this.ownEngine !== null
       ? (engine as EngineFactory).label
       : this.engine32 !== null
         ? "wasm32 (WebAssembly SIMD, 4 float32 lanes)" + fallback
@@ -469,9 +493,10 @@ export class TrainingRun {
     this.scratch = createChunkScratch(model, cap);
     this.order = new Int32Array(this.n);
     // The batch input and labels live in the engine's memory when there is one (no copy per chunk).
-    const en = this.engine32 ?? this.engine64 ?? this.ws.engine;
+    const en = regression ? null : this.engine32 ?? this.engine64 ?? this.ws.engine;
     this.batchX = options.hardware ? new Float64Array(0) : en !== null ? en.X : new Float64Array(model.k * cap);
     this.batchLabels = en !== null && !options.hardware ? en.y : new Int32Array(cap);
+    this.batchTargets = regression ? new Float64Array(cap * model.classes) : null;
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = updateScales(model);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
@@ -487,7 +512,7 @@ export class TrainingRun {
     // A network that starts from trained steps (a depth curriculum) is itself a candidate: early
     // stopping may keep it (epoch 0) when fine-tuning never scores better.
     if (init && val !== null && (options.init.keepSteps ?? 0) > 0) {
-      const va = evaluateArrays(model, val.x, val.y, val.n, this.evalWs);
+      const va = this.evaluateOn(val);
       if (Number.isFinite(va.loss)) this.best = { accuracy: va.accuracy, loss: va.loss, epoch: 0, update: 0, A: model.A.slice(), B: model.B.slice(), W: model.W.slice(), c: model.c.slice() };
     }
   }
@@ -538,11 +563,29 @@ export class TrainingRun {
     return run;
   }
 
-  /** The labels of batch rows start..start+nb−1 in batch order, into batchLabels (returned). */
+  /** The labels (a regression model: the standardised targets, into batchTargets) of batch rows start..start+nb−1 in batch order, into batchLabels (returned). */
   private gatherLabels(start: number, nb: number): Int32Array {
     const labels = this.batchLabels;
     for (let b = 0; b < nb; b++) labels[b] = this.y[this.order[start + b]];
+    const t = this.targets, bt = this.batchTargets;
+    if (t !== null && bt !== null) {
+      const m = this.model.classes;
+      for (let b = 0; b < nb; b++) bt.set(t.subarray(this.order[start + b] * m, (this.order[start + b] + 1) * m), b * m);
+    }
     return labels;
+  }
+
+  /**
+   * Loss and score of the model on a data set (raw features): a classifier's mean cross-entropy
+   * and accuracy, or a regression model's mean loss, R² (as `accuracy`) and MSE.
+   */
+  private evaluateOn(ds: Dataset, engine: InferenceEngine | null = null): { loss: number; accuracy: number; mse?: number } {
+    const model = this.model;
+    if (this.targets !== null) {
+      const r = evaluateRegressionArrays(model, ds.x, ds.targets as Float64Array, ds.n, this.evalWs);
+      return { loss: r.loss, accuracy: r.r2, mse: r.mse };
+    }
+    return engine !== null ? evaluateArrays(model, ds.x, ds.y, ds.n, undefined, engine) : evaluateArrays(model, ds.x, ds.y, ds.n, this.evalWs);
   }
 
   /** Adds Gaussian input noise (std inputNoise) to the first nb columns of p(0), oscillator by oscillator. */
@@ -566,7 +609,10 @@ export class TrainingRun {
     const { model } = this;
     const plan = chunkPlan(nb);
     const exec = chunkExecutor();
-    if (this.ownEngine !== null) {
+    if (this.batchTargets !== null) {
+      // Regression: chunk by chunk on this thread (forward and adjoint on the workspace's engine).
+      batchGradients(model, this.ws, this.batchX, this.cap, this.batchLabels, nb, this.grads, out, this.scratch, this.batchTargets);
+    } else if (this.ownEngine !== null) {
       // The caller's engine (its own threads, if any): the whole batch in one call.
       if (!engineBatchGradients(model, this.ownEngine, nb, this.grads, out)) throw new InputError(`the ${this.engineLabel} engine needs eq. 4 devices`);
     } else if (plan.count > 1 && exec !== null && exec.threads > 1 && executorCanRun(model)) {
@@ -612,7 +658,8 @@ export class TrainingRun {
           this.addInputNoise(this.ws.P[0], this.ws.capacity, nb);
           if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
           forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
-          softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
+          if (this.batchTargets !== null) squaredError(this.ws, model.classes, nb, this.batchTargets, 0, 1 / nb, out);
+          else softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
           this.checkLoss(out.loss, e, batch);
           backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
         } else {
@@ -658,27 +705,39 @@ export class TrainingRun {
     const last = this.epochsDone === options.epochs;
     let trainLoss = lossSum / this.n, trainAccuracy = correctSum / this.n;
     let testLoss = NaN, testAccuracy = NaN;
+    const regression = this.targets !== null;
+    // A regression epoch's running sums hold no R²; it is measured at evaluation.
+    if (regression) trainAccuracy = NaN;
+    let trainMse = NaN, testMse = NaN;
     if (last || this.epochsDone % options.evalEvery === 0) {
-      const tr = this.evalEngine ? evaluateArrays(model, this.trainSet.x, this.trainSet.y, this.trainSet.n, undefined, this.evalEngine) : evaluateArrays(model, this.trainSet.x, this.trainSet.y, this.trainSet.n, this.evalWs);
+      const tr = this.evaluateOn(this.trainSet, this.evalEngine);
       trainLoss = tr.loss;
       trainAccuracy = tr.accuracy;
+      trainMse = tr.mse ?? NaN;
       if (this.testSet) {
-        const te = this.evalEngine ? evaluateArrays(model, this.testSet.x, this.testSet.y, this.testSet.n, undefined, this.evalEngine) : evaluateArrays(model, this.testSet.x, this.testSet.y, this.testSet.n, this.evalWs);
+        const te = this.evaluateOn(this.testSet, this.evalEngine);
         testLoss = te.loss;
         testAccuracy = te.accuracy;
+        testMse = te.mse ?? NaN;
       }
     }
     if (!Number.isFinite(trainLoss)) {
       throw new ComputationError(`training diverged at epoch ${this.epochsDone}, after optimiser step ${this.adam.state.t}: non-finite training loss at the end of the epoch (try a smaller --lr)`);
     }
     const m: EpochMetrics = { epoch: this.epochsDone, lr, trainLoss, trainAccuracy, testLoss, testAccuracy, seconds };
+    if (regression) {
+      m.trainMse = trainMse;
+      m.testMse = testMse;
+    }
     if (this.valSet !== null) {
       m.valLoss = NaN;
       m.valAccuracy = NaN;
+      if (regression) m.valMse = NaN;
       if (last || this.epochsDone % this.valEvery === 0) {
-        const va = evaluateArrays(model, this.valSet.x, this.valSet.y, this.valSet.n, this.evalWs);
+        const va = this.evaluateOn(this.valSet);
         m.valLoss = va.loss;
         m.valAccuracy = va.accuracy;
+        if (regression) m.valMse = va.mse;
         if (Number.isFinite(va.loss) && betterScore(va.accuracy, va.loss, this.best)) {
           const b = this.best;
           if (b === null) {
@@ -696,6 +755,37 @@ export class TrainingRun {
     this.history.push(m);
     return m;
   }
+}
+
+/** A regression set's targets standardised with the model's `targetScale`: (y − mean)/std, n·m row-major. */
+function standardTargets(ds: Dataset, model: Model): Float64Array {
+  const t = ds.targets as Float64Array, m = model.classes, sc = model.targetScale;
+  const out = new Float64Array(ds.n * m);
+  for (let e = 0; e < out.length; e++) {
+    const o = e % m;
+    out[e] = sc ? (t[e] - sc.mean[o]) / sc.std[o] : t[e];
+  }
+  return out;
+}
+
+/**
+ * Mean and standard deviation (population, divided by n) of each of a regression set's targets;
+ * a target whose values are all equal gets std 1 (its standardised values are then 0).
+ */
+export function fitTargetScale(ds: Dataset): { mean: Float64Array; std: Float64Array } {
+  const m = targetCount(ds), t = ds.targets as Float64Array, n = ds.n;
+  const mean = new Float64Array(m), std = new Float64Array(m);
+  for (let o = 0; o < m; o++) {
+    let s = 0;
+    for (let r = 0; r < n; r++) s += t[r * m + o];
+    const mu = s / n;
+    let v = 0;
+    for (let r = 0; r < n; r++) v += (t[r * m + o] - mu) ** 2;
+    const sd = Math.sqrt(v / n);
+    mean[o] = mu;
+    std[o] = sd > 0 ? sd : 1;
+  }
+  return { mean, std };
 }
 
 /** Name and index of the first non-finite entry of (A, B, W, c), e.g. "B[3]", or null. */
@@ -729,9 +819,23 @@ export interface TrainResult {
   curriculum?: { steps: number; firstTrainLoss: number; trainLoss: number } | null;
 }
 
-/** Checks that a data set can be trained on; returns the number of classes. */
+/** Checks that a data set can be trained on; returns the number of classes (a regression set: of targets). */
 export function checkTrainable(ds: Dataset, classes?: number): number {
   if (ds.n < 2) throw new InputError(`training data has ${ds.n} samples; need at least 2`);
+  if (ds.targets !== undefined) {
+    const m = targetCount(ds), t = ds.targets;
+    if (m < 1 || t.length !== ds.n * m) throw new InputError(`training data has ${t.length} target values for ${ds.n} rows and ${m} targets`);
+    for (let e = 0; e < t.length; e++) {
+      if (!Number.isFinite(t[e])) throw new InputError(`training data row ${Math.floor(e / m) + 1}: target ${ds.targetNames?.[e % m] ?? e % m} is not a finite number (got ${t[e]})`);
+    }
+    for (let o = 0; o < m; o++) {
+      let same = true;
+      for (let r = 1; r < ds.n && same; r++) same = t[r * m + o] === t[o];
+      if (same) throw new InputError(`training data: target ${ds.targetNames?.[o] ?? o} has the same value (${t[o]}) on every row; there is nothing to learn`);
+    }
+    if (classes !== undefined && classes !== m) throw new InputError(`classes = ${classes} given for a regression set of ${m} target${m > 1 ? "s" : ""}`);
+    return m;
+  }
   let maxY = 0;
   const seen = new Set<number>();
   for (let r = 0; r < ds.n; r++) {
@@ -885,6 +989,9 @@ export class Trainer {
     }
     const norm = fitNormalization(trainSet);
     const classes = this.classes;
+    const regression = trainSet.targets !== undefined;
+    if (regression && o.precision === "float32") throw new InputError(`precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
+    const targetScale = regression ? fitTargetScale(trainSet) : null;
     this.make = (): Model => {
       const m = createModel(k, o.steps, classes, options.devices, { inputs: d, extraP0: o.extraP0 });
       if (prefix !== null) {
@@ -894,7 +1001,13 @@ export class Trainer {
         m.c.set(prefix.c);
       }
       m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
-      m.classNames = trainSet.classNames.slice();
+      if (targetScale !== null) {
+        m.problem = "regression";
+        m.targetScale = { mean: targetScale.mean.slice(), std: targetScale.std.slice() };
+        m.targetNames = (trainSet.targetNames ?? ["target"]).slice();
+      } else {
+        m.classNames = trainSet.classNames.slice();
+      }
       if (trainSet.featureNames.length === d) m.featureNames = trainSet.featureNames.slice();
       return m;
     };

@@ -18,5 +18,5 @@ test("the reference lists every command and every flag, with the defaults the ta
   }
   // --init-spread: 0.5 for the paper's tasks, 0.65 for MNIST (src/train/tasks.ts) and CSV data and
   // the generated 2-D sets, which train with --data's defaults (the library's default).
-  assert.match(text, /--init-spread X` .*default: spiral 0\.5, digits 0\.5, --data and circles\/xor\/gaussians 0\.65, mnist 0\.65/);
+  assert.match(text, /--init-spread X` .*default: spiral 0\.5, digits 0\.5, --data and circles\/xor\/gaussians\/plane\/multi-gaussian 0\.65, mnist 0\.65/);
 });

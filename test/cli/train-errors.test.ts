@@ -70,7 +70,7 @@ test("train refuses --steps 0 and negative epochs, naming the flag and the allow
 
 test("train refuses --task and --data together and neither", async () => {
   await refused(["train", "--task", "spiral", "--data", "x.csv"], /either --task or --data/);
-  await refused(["train"], /give --task spiral\|digits\|mnist\|circles\|xor\|gaussians or --data/);
+  await refused(["train"], /give --task spiral\|digits\|mnist\|circles\|xor\|gaussians\|plane\|multi-gaussian or --data/);
 });
 
 test("eval refuses a model JSON of the wrong shape, naming the field path", async () => {

@@ -1,10 +1,14 @@
-/** `dynaspin eval`: accuracy and loss of a saved model on a task's test split or a CSV file. */
+/**
+ * `dynaspin eval`: accuracy and loss of a saved model (a regression model: mean squared error and
+ * R²) on a task's test split or a CSV file.
+ */
 import type { Command, CommandIO } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
-import { evaluate } from "../../network/api.js";
+import { evaluate, evaluateRegression } from "../../network/api.js";
+import { fmtMse } from "./train.js";
 import { evaluateHardware, type Hardware } from "../../network/hardware.js";
 import { parseHardwareArgs } from "../flag-values.js";
 import { Rng } from "../../util/rng.js";
@@ -55,6 +59,7 @@ export interface ModelData {
  * every row (data the model never saw).
  */
 export function modelDataFromFlags(flags: Flags, command: string, model: Model, json: ModelJson, modelPath: string, source: DataSource, name: string): ModelData {
+  source = sourceForModel(flags, command, model, modelPath, source, name);
   if (source.data !== undefined && source.labelColumn === undefined) {
     const label = labelColumnForModel(source.data, model, modelPath, source.skipRows ?? 0);
     if (label !== undefined) source = { ...source, labelColumn: label };
@@ -96,6 +101,25 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
   return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source };
 }
 
+/**
+ * The data source as the model reads it: a regression model reads the label column of --data as
+ * real targets (no --problem needed); a problem type that contradicts the model's (a --problem
+ * flag, or a task of the other type) is refused.
+ * @throws InputError naming the model file, its problem type and the flag.
+ */
+export function sourceForModel(flags: Flags, command: string, model: Model, modelPath: string, source: DataSource, name: string): DataSource {
+  const regression = model.problem === "regression";
+  const kind = regression ? "a regression model" : "a classifier";
+  const p = flags.string("problem");
+  if (p !== undefined && (p === "regression") !== regression) throw new InputError(`${command}: ${modelPath} is ${kind}; --problem ${p} does not apply (leave it out: the model's problem type is used)`);
+  if (source.task !== undefined) {
+    const taskRegression = source.task === "plane" || source.task === "multi-gaussian";
+    if (taskRegression !== regression) throw new InputError(`${command}: ${modelPath} is ${kind}; --task ${name} is a ${taskRegression ? "regression" : "classification"} set`);
+    return source;
+  }
+  return regression ? { ...source, problem: "regression" } : source;
+}
+
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const path = flags.string("model");
   if (path === undefined) throw new InputError("eval: --model FILE is required");
@@ -107,6 +131,14 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const hw = hwArgs.length > 0 ? parseHardwareArgs(hwArgs, "--hw") : (json.hardware as Hardware | undefined);
   const md = modelDataFromFlags(flags, "eval", model, json, path, source, name);
   const aligned = md.ds;
+  if (model.problem === "regression") {
+    if (hwArgs.length > 0) throw new InputError(`eval: --hw applies to classifiers; ${path} is a regression model (its evaluation is ideal)`);
+    const r = evaluateRegression(model, aligned);
+    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss };
+    if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, undefined, profile, flags.string("hardware")).json }) + "\n");
+    else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): MSE ${fmtMse(r.mse)}  R² ${r.r2.toFixed(4)}  (regression of ${(model.targetNames ?? ["target"]).join(", ")})\n`);
+    return 0;
+  }
   // Inference on the native engine when it was built and every device is eq. 4 (same bits as WebAssembly).
   const ie = model.devices.every((d) => d.model === "eq4") ? (nativeFactory(1)?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null) : null;
   const ideal = evaluate(model, aligned, ie);
@@ -121,8 +153,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
 /** The `eval` command. */
 export const evalCommand: Command = {
   name: "eval",
-  summary: "evaluate a saved model (accuracy, loss)",
-  usage: "dynaspin eval --model FILE --task spiral|digits | --data FILE.csv [--split auto|test|all] [--split-seed S]",
+  summary: "evaluate a saved model (accuracy and loss; a regression model: MSE and R²)",
+  usage: "dynaspin eval --model FILE --task spiral|digits|plane|multi-gaussian | --data FILE.csv [--split auto|test|all] [--split-seed S]",
   flags: [
     { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train" },
     ...DATA_FLAGS,

@@ -95,6 +95,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const sigmas = parseSigmas(flags.stringOrDefault("sigma"));
   const json = readModelFile(path);
   const model = modelFromJson(json, path);
+  if (model.problem === "regression") throw new InputError(`robustness: ${path} is a regression model; robustness measures classification accuracy under device variation (regression models are not supported yet)`);
   const hwFlags = flags.list("hw").map(String);
   const hardware: Hardware | undefined = hwFlags.length > 0 ? parseHardwareArgs(hwFlags, "--hw") : (json.hardware as Hardware | undefined);
   if (hardware && hwFlags.length === 0) resolveHardware(hardware, `${path}: hardware`);

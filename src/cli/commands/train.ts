@@ -11,7 +11,7 @@ import { InputError, ComputationError } from "../../util/errors.js";
 import { Trainer, resolveTrainOptions, planTraining, oscillatorCount, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags } from "../train-options.js";
-import { evaluate } from "../../network/api.js";
+import { evaluate, evaluateRegression } from "../../network/api.js";
 import { startParallelKernels } from "../../node/train-worker.js";
 import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
@@ -133,6 +133,16 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const workers = flags.numberOrDefault("workers");
   const eq4Only = (Array.isArray(devices) ? devices : [devices]).every((d) => d.model === "eq4");
   const engineChoice = flags.stringOrDefault("engine") as EngineChoice;
+  const regression = ds.targets !== undefined;
+  if (regression && engineChoice === "native") {
+    throw new InputError(`--engine native fuses the softmax cross-entropy of classification only; a regression trains its forward pass and adjoint on the WebAssembly engine (use --engine auto or wasm)`);
+  }
+  if (regression && resolved.hardware) {
+    throw new InputError(`--train-hw and --train-noise apply to classification; a regression trains and evaluates on ideal hardware (--train-variation works)`);
+  }
+  if (regression && resolved.precision === "float32") {
+    throw new InputError(`--precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
+  }
   const nativeCan = !resolved.hardware && eq4Only;
   if (engineChoice === "native" && !nativeCan) {
     throw new InputError(`--engine native runs networks of eq. 4 devices without hardware effects; this run has ${resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
@@ -150,7 +160,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // When the kept run's epochs began (after the restart trials), and at which epoch (a resume starts later).
   let epochsFrom = { at: performance.now(), epoch: 0 };
   let epochsWall = 0;
-  let tr: { loss: number; accuracy: number }, te: { loss: number; accuracy: number };
+  let tr: { loss: number; accuracy: number; mse?: number }, te: { loss: number; accuracy: number; mse?: number };
   const t0 = performance.now();
   try {
     const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) });
@@ -200,9 +210,15 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     epochsWall = (performance.now() - epochsFrom.at) / 1000;
     result = trainer.finish((performance.now() - t0) / 1000);
     // The final evaluation on the training engine's inference kernels when it has them (same bits).
-    const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
-    tr = evaluate(result.model, trainSet, ie);
-    te = evaluate(result.model, test, ie);
+    if (regression) {
+      const a = evaluateRegression(result.model, trainSet), b = evaluateRegression(result.model, test);
+      tr = { loss: a.loss, accuracy: a.r2, mse: a.mse };
+      te = { loss: b.loss, accuracy: b.r2, mse: b.mse };
+    } else {
+      const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
+      tr = evaluate(result.model, trainSet, ie);
+      te = evaluate(result.model, test, ie);
+    }
   } catch (e) {
     if (e instanceof ComputationError && (every !== undefined || found !== undefined)) {
       throw new ComputationError(`${e.message}; ` + (lastGood ? `last good checkpoint kept: ${lastGood.path} (epoch ${lastGood.epoch})` : "no checkpoint was written yet"));
@@ -215,7 +231,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // A run that learned nothing is a failed computation: its files are kept under a name no reader
   // takes for a trained model, and the command exits 1 with a hint.
-  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss);
+  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss, regression);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
   const epochsRun = result.history.length - epochsFrom.epoch;
@@ -250,7 +266,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     samples: { train: trainSet.n, test: test.n },
     k: result.model.k,
     steps: result.model.steps,
-    classes: result.model.classes,
+    ...(regression ? { problem: "regression", outputs: result.model.classes } : { classes: result.model.classes }),
     epochs: result.history.length,
     features: trainSet.d,
     validation: result.validation ?? null,
@@ -258,8 +274,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     precision: resolved.precision,
     engine: result.engine,
     splitSeed,
-    trainAccuracy: tr.accuracy,
-    testAccuracy: te.accuracy,
+    ...(regression ? { trainMse: tr.mse, testMse: te.mse, trainR2: tr.accuracy, testR2: te.accuracy } : { trainAccuracy: tr.accuracy, testAccuracy: te.accuracy }),
     trainLoss: tr.loss,
     testLoss: te.loss,
     seconds: result.seconds,
@@ -275,9 +290,20 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   for (const w of warnings) io.stderr(`dynaspin train: warning: ${w}\n`);
   if (flags.boolean("json")) {
     io.stdout(JSON.stringify({ ...summary, cost: costOf(result.model, test.x, test.n, resolved.hardware ?? undefined, costProfile, flags.string("hardware")).json }) + "\n");
+  } else if (regression) {
+    const v = result.validation;
+    io.stdout(
+      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
+        (v ? `  validation R² ${v.accuracy.toFixed(4)}  loss ${v.loss.toFixed(4)}  (${v.n} of the training rows; best at epoch ${v.epoch}, restored)\n` : "") +
+        `  train MSE ${fmtMse(tr.mse as number)}  R² ${tr.accuracy.toFixed(4)}  (${trainSet.n} samples)\n` +
+        `  test  MSE ${fmtMse(te.mse as number)}  R² ${te.accuracy.toFixed(4)}  (${test.n} samples)\n` +
+        `  ${timeLine}; engine ${result.engine}\n` +
+        (found ? `  resumed from ${found.path} at epoch ${found.checkpoint.epochsDone}\n` : "") +
+        `  wrote ${summary.model} and ${summary.metrics}${lastGood && every !== undefined ? `; checkpoint ${lastGood.path} (epoch ${lastGood.epoch})` : ""}\n`,
+    );
   } else {
     io.stdout(
-      `trained ${name}: k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} classes=${summary.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+      `trained ${name}: k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
@@ -315,7 +341,13 @@ export function wallTimeLine(total: number, epochsWall: number, from: number, ep
   return `wall time ${secs(total)} s total: ${head}${range} ${secs(epochsWall)} s (${ms(each)} ms each, of which ${ms(Math.min(stepSeconds, each))} ms training steps)`;
 }
 
+/** A mean squared error with 4 significant digits (in the targets' units², any scale). */
+export function fmtMse(v: number): string {
+  return Number.isFinite(v) ? (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)))) : String(v);
+}
+
 function epochStatus(m: EpochMetrics): string {
+  if (m.testMse !== undefined) return `loss ${m.trainLoss.toPrecision(4)}${Number.isNaN(m.testMse) ? "" : ` test MSE ${fmtMse(m.testMse)}`}`;
   return `loss ${m.trainLoss.toFixed(4)}${Number.isNaN(m.testAccuracy) ? "" : ` test acc ${(m.testAccuracy * 100).toFixed(1)}%`}`;
 }
 
@@ -325,10 +357,13 @@ function epochStatus(m: EpochMetrics): string {
  * @param firstLoss the training loss after the first epoch of the whole training: for a depth
  *   curriculum that of the shallow network trained first (the deep network starts trained, so its
  *   own first epoch is no measure of having learned). @default history[0].trainLoss
+ * @param regression a regression model (`classes` = its outputs m): chance is predicting the
+ *   training mean, loss ½·m on the standardised targets (R² = 0).
  */
-export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number): string | null {
-  const chance = Math.log(classes);
+export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number, regression = false): string | null {
+  const chance = regression ? 0.5 * classes : Math.log(classes);
   const hint = `try a smaller --lr (now ${o.lr})${o.schedule === "constant" ? " or --schedule cosine" : ""}, or more --epochs (now ${o.epochs})`;
+  if (regression && !(finalLoss < chance)) return `final training loss ${finalLoss.toPrecision(4)} is no better than predicting the mean of the targets (${chance}, R² <= 0); ${hint}`;
   if (!(finalLoss < chance)) return `final training loss ${finalLoss.toPrecision(4)} is no better than chance (ln ${classes} = ${chance.toFixed(4)}); ${hint}`;
   const first = firstLoss ?? (history.length >= 2 ? history[0].trainLoss : NaN);
   if (Number.isFinite(first) && !(finalLoss < first)) {
@@ -374,7 +409,7 @@ function interrupted(
 export const trainCommand: Command = {
   name: "train",
   summary: "train an STNO network by optimal control (discrete adjoint + Adam)",
-  usage: "dynaspin train --task spiral|digits|mnist | --data FILE.csv [--workers N] [--engine auto|native|wasm] [--precision float64|float32] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR] [--force]",
+  usage: "dynaspin train --task spiral|digits|mnist|plane|multi-gaussian | --data FILE.csv [--problem classification|regression] [--workers N] [--engine auto|native|wasm] [--precision float64|float32] [--steps N] [--epochs E] [--batch B] [--lr X] [--seed S] [--split-seed S] [--device NAME|FILE] [--out DIR] [--checkpoint-every N [--checkpoint-dir DIR]] [--resume DIR] [--force]",
   flags: FLAGS,
   run,
 };
