@@ -12,10 +12,10 @@ export const CUSTOM_DEVICE_FILE = "device.json";
 /** The arguments after `dynaspin train` (no --out: the CLI's default folder). */
 export function cliArgs(s: PlaygroundState, csvName = "data.csv"): string[] {
   const a: string[] = [];
-  if (s.data === "csv") a.push("--data", csvName);
+  if (s.data === "csv") a.push("--data", csvName, ...(s.problem === "regression" ? ["--problem", "regression"] : []));
   else a.push("--task", s.data);
   if (s.data === "spiral") a.push("--turns", String(s.turns));
-  if (s.data === "spiral" || s.data === "circles" || s.data === "xor" || s.data === "gaussians") {
+  if (s.data !== "csv" && s.data !== "digits") {
     a.push("--noise", String(s.noise), "--count", String(s.count), "--data-seed", String(s.dataSeed));
   }
   a.push("--split-seed", String(s.dataSeed), "--test-fraction", String(s.test));

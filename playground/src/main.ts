@@ -20,7 +20,7 @@ import {
   type EpochMetrics,
 } from "../../src/index.js";
 import { deviceFileJson } from "../../src/device/spec.js";
-import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, type PlaygroundState, type DeviceChoice, type OptKey } from "./state.js";
+import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, problemOf, DATA_BY_PROBLEM, type PlaygroundState, type DeviceChoice, type OptKey, type ProblemType } from "./state.js";
 import { cliArgs, commandLine, CUSTOM_DEVICE_FILE } from "./cli.js";
 import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan, Pace } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
@@ -53,7 +53,16 @@ let sigmaKey = "";
 let hoverNode: { osc: number; step: number } | null = null;
 /** The data point whose trajectory is shown (index into train then test), and its states. */
 let hoverPoint: number | null = null;
-let trajectory: { index: number; p: Float64Array; k: number; steps: number; predicted: number } | null = null;
+let trajectory: { index: number; p: Float64Array; k: number; steps: number; predicted: number; value?: number } | null = null;
+
+/** True when the run on show is a regression (real-valued readout). */
+const isRegression = (): boolean => info?.problem === "regression";
+
+/** A mean squared error, 4 significant digits (any scale). */
+function fmtMse(v: number): string {
+  if (!Number.isFinite(v)) return "–";
+  return v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
 
 const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
 const send = (m: ToWorker): void => worker.postMessage(m);
@@ -138,6 +147,9 @@ function budgetSummary(plan: RunPlan): string {
 }
 
 function writeControls(): void {
+  $<HTMLSelectElement>("problem").value = state.problem;
+  // The data menu offers the sets of the chosen problem type (TensorFlow Playground's behaviour).
+  for (const opt of $<HTMLSelectElement>("data").options) opt.hidden = opt.disabled = !DATA_BY_PROBLEM[state.problem].includes(opt.value as PlaygroundState["data"]);
   $<HTMLSelectElement>("data").value = state.data;
   $<HTMLSelectElement>("device").value = state.device;
   $<HTMLSelectElement>("vparam").value = state.vparam;
@@ -240,7 +252,14 @@ function bindControls(): void {
     const data = (ev.target as HTMLSelectElement).value as PlaygroundState["data"];
     // Moving between 2-D sets, digits and CSV brings that task's training settings along.
     const next = family(data) === family(state.data) ? { ...state, data } : { ...state, data, ...DEFAULT_TRAINING };
+    next.problem = problemOf(data, state.problem);
     setState(next);
+  });
+  $<HTMLSelectElement>("problem").addEventListener("change", (ev) => {
+    const problem = (ev.target as HTMLSelectElement).value as ProblemType;
+    // A CSV stays (its label column is read the other way); a built-in set gives way to the first set of the type.
+    const data = state.data === "csv" ? "csv" : DATA_BY_PROBLEM[problem][0];
+    setState(family(data) === family(state.data) ? { ...state, problem, data } : { ...state, problem, data, ...DEFAULT_TRAINING });
   });
   $<HTMLSelectElement>("device").addEventListener("change", (ev) => {
     const device = (ev.target as HTMLSelectElement).value as DeviceChoice;
@@ -460,6 +479,13 @@ function checkFailure(): void {
   const m = metricsLog[metricsLog.length - 1];
   const last = snap?.kept ? { testAccuracy: snap.testAccuracy, trainAccuracy: snap.trainAccuracy } : m;
   if (!info || !last || !Number.isFinite(last.testAccuracy)) return;
+  if (isRegression()) {
+    // R² ≤ 0: no better than always answering the mean of the targets.
+    w.textContent = last.testAccuracy <= 0.02 || last.trainAccuracy <= 0.02
+      ? `This run learned nothing: test R² ${last.testAccuracy.toFixed(3)} (train ${last.trainAccuracy.toFixed(3)}) is what always answering the mean of the targets gives (0). Try another seed or more restarts, a smaller learning rate, or a device whose operating window suits the data (see the currents histogram).`
+      : "";
+    return;
+  }
   const chance = info.majority;
   if (last.testAccuracy <= chance + 0.02 || last.trainAccuracy <= chance + 0.02) {
     w.textContent =
@@ -596,6 +622,7 @@ function adoptImported(steps: number, k: number, device: DeviceSpec | DeviceSpec
 function keptText(k: NonNullable<Snapshot["kept"]>, epoch: number): string {
   const end = k.stoppedEarly ? `Stopped early at epoch ${epoch}: no better validation loss for ${currentPlan()?.patience ?? "?"} updates.` : `Finished ${epoch} epochs.`;
   if (!k.restored) return `${end} The network shown is the last one (no validation split).`;
+  if (isRegression()) return `${end} The network shown is the one with the best validation loss (epoch ${k.epoch}: loss ${k.valLoss.toFixed(4)}, validation R² ${k.valAccuracy.toFixed(3)}), as dynaspin train keeps it; the readouts are its errors.`;
   return `${end} The network shown is the one with the best validation loss (epoch ${k.epoch}: loss ${k.valLoss.toFixed(4)}, validation accuracy ${pct(k.valAccuracy)}), as dynaspin train keeps it; the readouts are its accuracies.`;
 }
 
@@ -635,9 +662,26 @@ function renderReadouts(): void {
   const testAcc = kept ? kept.testAccuracy : last && Number.isFinite(last.testAccuracy) ? last.testAccuracy : (snap?.testAccuracy ?? NaN);
   const trainAcc = kept ? kept.trainAccuracy : last ? last.trainAccuracy : NaN;
   const out = $("test-accuracy");
-  out.textContent = pct(testAcc);
-  out.dataset.value = Number.isFinite(testAcc) ? String(testAcc) : "";
-  $("train-accuracy").textContent = pct(trainAcc);
+  const reg = isRegression();
+  $("test-metric").textContent = reg ? "Test MSE" : "Test";
+  $("train-metric").textContent = reg ? "Train MSE" : "Train";
+  $("loss-readout").title = reg ? "Mean training loss ½·(z − ỹ)² on the standardised targets, test and training points" : "Mean cross-entropy of the test and the training points";
+  if (reg) {
+    // TensorFlow Playground's readouts for a regression: the mean squared errors (R² in the tooltip).
+    const testMse = kept ? kept.testMse : last && last.testMse !== undefined && Number.isFinite(last.testMse) ? last.testMse : (snap?.testMse ?? NaN);
+    const trainMse = kept ? kept.trainMse : (last?.trainMse ?? NaN);
+    out.textContent = fmtMse(testMse);
+    out.dataset.value = Number.isFinite(testMse) ? String(testMse) : "";
+    out.title = Number.isFinite(testAcc) ? `test R² ${testAcc.toFixed(4)}` : "";
+    $("train-accuracy").textContent = fmtMse(trainMse);
+    $("train-accuracy").title = Number.isFinite(trainAcc) ? `train R² ${trainAcc.toFixed(4)}` : "";
+  } else {
+    out.textContent = pct(testAcc);
+    out.dataset.value = Number.isFinite(testAcc) ? String(testAcc) : "";
+    out.title = "";
+    $("train-accuracy").textContent = pct(trainAcc);
+    $("train-accuracy").title = "";
+  }
   const testLoss = kept ? kept.testLoss : last && Number.isFinite(last.testLoss) ? last.testLoss : (snap?.testLoss ?? NaN);
   const trainLoss = kept ? kept.trainLoss : last ? last.trainLoss : NaN;
   const loss = (v: number): string => (!Number.isFinite(v) ? "–" : v !== 0 && v < 0.001 ? v.toExponential(1) : v.toFixed(3));
@@ -690,7 +734,17 @@ function safe(id: string, draw: () => string): void {
   }
 }
 
-const classLabels = (): string[] => (info?.classNames ?? []).map((c) => `class ${c}`);
+const classLabels = (): string[] => (isRegression() ? [`${info?.targetName ?? "target"} < 0`, `${info?.targetName ?? "target"} ≥ 0`] : (info?.classNames ?? []).map((c) => `class ${c}`));
+
+/**
+ * A regression's prediction field as the chart's two-colour shading: the value v over the
+ * symmetric range ±R (R = the largest |target| of the data) mapped to (v + R)/(2R), white at 0,
+ * class-0 tint (negative) to class-1 tint (positive), like TensorFlow Playground's two-colour field.
+ */
+function valueShading(v: ArrayLike<number>): Float64Array {
+  const R = info?.targetRange ?? 1;
+  return Float64Array.from(v, (x) => Math.min(1, Math.max(0, (x + R) / (2 * R))));
+}
 
 function renderInput(): void {
   const all = info?.points;
@@ -700,12 +754,20 @@ function renderInput(): void {
   const n = state.showTest ? all.x.length : info.trainN;
   const pts = { x: all.x.subarray(0, n), y: all.y.subarray(0, n), label: all.label.subarray(0, n) };
   const plane = snap?.plane;
-  const discrete = state.discrete || !plane?.prob;
+  const reg = isRegression();
+  const discrete = !reg && (state.discrete || !plane?.prob);
+  $("h-input").textContent = reg ? "Input plane and predicted value" : "Input plane and decision regions";
+  $("help-input").textContent = reg
+    ? `Train and test points (coloured by the sign of their ${info.targetName ?? "target"}) over the value the network predicts: blue negative, white 0, orange positive, full colour at ±${fmtValue(info.targetRange ?? 1)} (the largest |${info.targetName ?? "target"}| of the data). Hover a point to follow its states p(t) through the network.`
+    : "Train and test points over the class the network predicts. Hover a point to follow its states p(t) through the network.";
+  $("discrete").closest("label")!.classList.toggle("hide", reg);
+  const field = plane && reg && plane.value ? { prob: valueShading(plane.value) } : plane ? (discrete ? { label: plane.label } : { prob: plane.prob }) : null;
   safe("chart-input", () =>
     scatterChart({
       points: pts,
       classNames: classLabels(),
-      regions: plane ? { nx: plane.nx, ny: plane.ny, x0: plane.x0, x1: plane.x1, y0: plane.y0, y1: plane.y1, ...(discrete ? { label: plane.label } : { prob: plane.prob }) } : undefined,
+      regions: plane && field ? { nx: plane.nx, ny: plane.ny, x0: plane.x0, x1: plane.x1, y0: plane.y0, y1: plane.y1, ...field } : undefined,
+      ...(reg ? { boundary: false } : {}),
       xAxis: { label: "x₁" },
       yAxis: { label: "x₂" },
       markerSize: 2.5,
@@ -720,7 +782,11 @@ function renderNetwork(): void {
   if (!snap || !info) return setChart("chart-network", "");
   const s = snap;
   const values = trajectory && trajectory.k === s.k && trajectory.steps === s.steps ? trajectory.p : undefined;
-  const who = values && trajectory ? `: point ${trajectory.index + 1} (class ${info.classNames[info.points?.label[trajectory.index] ?? 0] ?? "?"}, predicted ${info.classNames[trajectory.predicted]})` : "";
+  const who = values && trajectory
+    ? isRegression()
+      ? `: point ${trajectory.index + 1} (${info.targetName ?? "target"} ${fmtValue(info.points?.value?.[trajectory.index])}, predicted ${fmtValue(trajectory.value)})`
+      : `: point ${trajectory.index + 1} (class ${info.classNames[info.points?.label[trajectory.index] ?? 0] ?? "?"}, predicted ${info.classNames[trajectory.predicted]})`
+    : "";
   safe("chart-network", () =>
     networkFigure({
       k: s.k,
@@ -728,7 +794,8 @@ function renderNetwork(): void {
       A: s.A,
       B: s.B,
       W: s.W,
-      classNames: info!.classNames,
+      classNames: isRegression() ? [info!.targetName ?? "target"] : info!.classNames,
+      ...(isRegression() ? { readout: "linear" as const } : {}),
       values,
       valueMax: 1,
       inputs: info!.plan.inputs,
@@ -780,6 +847,10 @@ function renderTrajectory(): void {
   const shown = Math.min(tr.k, 10);
   const series = Array.from({ length: shown }, (_, i) => ({ label: `p${i + 1}`, x: steps, y: steps.map((t) => tr.p[t * tr.k + i]), style: "linepoints" as const }));
   const label = info.points ? info.points.label[tr.index] : -1;
+  const reg = isRegression();
+  const what = reg
+    ? `Point ${tr.index + 1} (${info.targetName ?? "target"} ${fmtValue(info.points?.value?.[tr.index])}) → predicted ${fmtValue(tr.value)}`
+    : `Point ${tr.index + 1}${label >= 0 ? ` (class ${info!.classNames[label]})` : ""} → predicted ${info!.classNames[tr.predicted]}`;
   safe("chart-trajectory", () =>
     lineChart({
       series,
@@ -787,7 +858,7 @@ function renderTrajectory(): void {
       y: { label: "Power p", min: 0, max: 1 },
       width: 360,
       height: 330,
-      title: `Point ${tr.index + 1}${label >= 0 ? ` (class ${info!.classNames[label]})` : ""} → predicted ${info!.classNames[tr.predicted]}` + (tr.k > shown ? ` (first ${shown} of ${tr.k})` : ""),
+      title: what + (tr.k > shown ? ` (first ${shown} of ${tr.k})` : ""),
     }),
   );
 }
@@ -837,6 +908,8 @@ function renderCurves(): void {
   const style = metricsLog.length < 30 ? ("linepoints" as const) : ("line" as const);
   const ep = metricsLog.map((m) => m.epoch);
   const has = (v: number[]): boolean => v.some(Number.isFinite);
+  $("h-curves").textContent = isRegression() ? "Errors and loss" : "Accuracy and loss";
+  if (isRegression()) return renderRegressionCurves(style, ep, has);
   const trA = metricsLog.map((m) => 100 * m.trainAccuracy), teA = metricsLog.map((m) => 100 * m.testAccuracy);
   const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
   // Validation (rows held out of the training split), evaluated every few epochs.
@@ -870,6 +943,43 @@ function renderCurves(): void {
   );
 }
 
+/** A regression's curves: mean squared error (target units², log scale when it spans decades) and the training loss. */
+function renderRegressionCurves(style: "line" | "linepoints", ep: number[], has: (v: number[]) => boolean): void {
+  const trM = metricsLog.map((m) => m.trainMse ?? NaN), teM = metricsLog.map((m) => m.testMse ?? NaN);
+  const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
+  const vm = metricsLog.filter((m) => m.valMse !== undefined && Number.isFinite(m.valMse));
+  const vEp = vm.map((m) => m.epoch), vM = vm.map((m) => m.valMse as number), vL = vm.map((m) => m.valLoss as number);
+  const vstyle = vm.length < 30 ? ("linepoints" as const) : ("line" as const);
+  const keptAt = snap?.kept?.restored ? [{ value: snap.kept.epoch, label: `kept (epoch ${snap.kept.epoch})`, color: "#009E73" }] : [];
+  const title = phase === "trial" ? "Initialisation under trial" : undefined;
+  safe("chart-accuracy", () =>
+    lineChart({
+      series: [{ label: "train", x: ep, y: trM, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vM, style: vstyle }] : []), ...(has(teM) ? [{ label: "test", x: ep, y: teM, style }] : [])],
+      x: { label: "Epoch" },
+      y: { label: `Mean squared error (${info?.targetName ?? "target"})` },
+      vlines: keptAt,
+      width: 420,
+      height: 220,
+      title,
+    }),
+  );
+  safe("chart-loss", () =>
+    lineChart({
+      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [{ label: "test", x: ep, y: teL, style }] : [])],
+      x: { label: "Epoch" },
+      y: { label: "Loss (½·squared error, standardised)" },
+      vlines: keptAt,
+      width: 420,
+      height: 220,
+    }),
+  );
+}
+
+/** A target value with 3 significant digits. */
+function fmtValue(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? "?" : String(Number(v.toPrecision(3)));
+}
+
 function renderDevice(): void {
   const curve = deviceCurve(state);
   if (typeof curve === "string") return setChart("chart-device", "");
@@ -896,7 +1006,7 @@ function renderDevice(): void {
 }
 
 function renderConfusion(): void {
-  const show = !!snap && !!info && (info.classes > 2 || info.d > 2);
+  const show = !!snap && !!info && !isRegression() && (info.classes > 2 || info.d > 2);
   $("panel-confusion").hidden = !show;
   if (!show) return;
   safe("chart-confusion", () => confusionFigure({ matrix: snap!.confusion, labels: info!.classNames }));

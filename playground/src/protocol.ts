@@ -33,14 +33,20 @@ export type ToWorker =
 export interface DataInfo {
   n: number;
   d: number;
+  /** Classes (a regression: its outputs, 1). */
   classes: number;
   classNames: string[];
+  /** Classification, or regression (real targets; `classNames` empty, `targetName` the target's name). */
+  problem: "classification" | "regression";
+  /** Regression: the target's name, and the largest |target| of the data (the colour scale's half-range). */
+  targetName?: string;
+  targetRange?: number;
   trainN: number;
   testN: number;
   /** Share of the largest class in the test set: the accuracy of always guessing it. */
   majority: number;
-  /** Raw 2-D points (d = 2 only): x, y, label; train then test. */
-  points: { x: Float64Array; y: Float64Array; label: Int32Array } | null;
+  /** Raw 2-D points (d = 2 only): x, y, label (a regression: 1 where the target is ≥ 0, else 0) and a regression's targets; train then test. */
+  points: { x: Float64Array; y: Float64Array; label: Int32Array; value?: Float64Array } | null;
   /** The equivalent `dynaspin train` arguments. */
   args: string[];
   /** What the library planned for this run (the resolved options of `dynaspin train ARGS`). */
@@ -95,16 +101,20 @@ export interface Snapshot {
   osc: [number, number];
   /** Readout boundary (W1−W0)·p + (c1−c0) = 0 in the shown plane (k = 2, two classes). */
   readout: { w0: number; w1: number; c: number } | null;
-  /** Decision regions and every oscillator's p_i(t) over the input plane (d = 2), see inputPlane. */
-  plane: { nx: number; ny: number; x0: number; x1: number; y0: number; y1: number; prob?: Float64Array; label: Int32Array; p: Float64Array } | null;
+  /** Decision regions (a regression: the predicted value per cell, `value`, in the target's units) and every oscillator's p_i(t) over the input plane (d = 2), see inputPlane. */
+  plane: { nx: number; ny: number; x0: number; x1: number; y0: number; y1: number; prob?: Float64Array; label: Int32Array; value?: Float64Array; p: Float64Array } | null;
   /** Injected currents (all steps, a subsample of test points and oscillators). */
   currents: Float64Array;
   /** Test confusion matrix, classes × classes. */
   confusion: Int32Array;
+  /** Accuracies in [0, 1]; a regression's R². */
   trainAccuracy: number;
   testAccuracy: number;
   trainLoss: number;
   testLoss: number;
+  /** Regression: mean squared errors in the target's units² (NaN for a classifier). */
+  trainMse: number;
+  testMse: number;
   /** Set once the run has ended: the library restored the best validation parameters (as
    * `dynaspin train` saves them); accuracies above are then those of the kept network. */
   kept: { epoch: number; restored: boolean; stoppedEarly: boolean; valLoss: number; valAccuracy: number } | null;
@@ -145,7 +155,7 @@ export type FromWorker =
   | { type: "status"; running: boolean; phase: "trial" | "train"; epoch: number; epochs: number; message: string; done: boolean }
   | { type: "variation"; result: VariationResult }
   | { type: "variation-error"; message: string }
-  | { type: "trajectory"; index: number; p: Float64Array; k: number; steps: number; predicted: number }
+  | { type: "trajectory"; index: number; p: Float64Array; k: number; steps: number; predicted: number; value?: number }
   | { type: "model"; text: string }
   | { type: "imported"; steps: number; k: number; plan: RunPlan; device: DeviceSpec | DeviceSpec[]; run: number }
   | { type: "error"; message: string };

@@ -17,9 +17,24 @@ import { taskDefaults } from "../../src/cli/train-options.js";
 import { resolveTrainOptions, AUTO_DEFAULTS } from "../../src/train/train.js";
 import { PRESETS } from "../../src/device/presets.js";
 
-/** Data sets the page offers. */
-export const DATA_SETS = ["spiral", "circles", "xor", "gaussians", "digits", "csv"] as const;
+/** Data sets the page offers (plane and multi-gaussian are regression sets; csv is either). */
+export const DATA_SETS = ["spiral", "circles", "xor", "gaussians", "digits", "plane", "multi-gaussian", "csv"] as const;
 export type DataSetName = (typeof DATA_SETS)[number];
+
+/** TensorFlow Playground's "problem type": what the readout answers (`dynaspin train --problem`). */
+export const PROBLEM_TYPES = ["classification", "regression"] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+/** The data sets of each problem type, in menu order (an uploaded CSV is either). */
+export const DATA_BY_PROBLEM: Readonly<Record<ProblemType, readonly DataSetName[]>> = Object.freeze({
+  classification: ["spiral", "circles", "xor", "gaussians", "digits", "csv"],
+  regression: ["plane", "multi-gaussian", "csv"],
+});
+
+/** The problem type of a data set: its own for the built-in sets, `problem` for a CSV. */
+export function problemOf(data: DataSetName, problem: ProblemType): ProblemType {
+  return data === "csv" ? problem : DATA_BY_PROBLEM.regression.includes(data) ? "regression" : "classification";
+}
 
 /** Devices: the presets or a custom eq. 4 / eq. 3 curve. */
 export const DEVICE_CHOICES = ["paper-test", "hamadeh2012", "zeng2013", "eq4", "eq3"] as const;
@@ -33,6 +48,8 @@ export type Varied = (typeof VARIED)[number];
 export const SPEEDS = [0, 1, 2, 5, 10, 30, 100] as const;
 
 export interface PlaygroundState {
+  /** Problem type; the built-in data sets have their own (see {@link problemOf}), a CSV takes this one. */
+  problem: ProblemType;
   data: DataSetName;
   /** Spiral turns. */
   turns: number;
@@ -80,6 +97,7 @@ export interface PlaygroundState {
 }
 
 export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
+  problem: "classification",
   data: "spiral",
   turns: 1,
   noise: 0.04,
@@ -218,6 +236,8 @@ export function parseState(hash: string): PlaygroundState {
   const q = new URLSearchParams(hash.replace(/^#/, ""));
   const s: PlaygroundState = { ...DEFAULT_STATE };
   s.data = pick(DATA_SETS, q.get("data"), s.data);
+  // The data set decides the problem type, except for a CSV (whose label column is either).
+  s.problem = problemOf(s.data, pick(PROBLEM_TYPES, q.get("problem"), s.problem));
   s.device = pick(DEVICE_CHOICES, q.get("device"), s.device);
   s.vparam = pick(VARIED, q.get("vparam"), s.vparam);
   s.relative = q.get("relative") === "1";
@@ -244,6 +264,8 @@ export function parseState(hash: string): PlaygroundState {
 /** Writes the state as a URL hash (fields in a fixed order, defaults of optional fields left out; without the `#`). */
 export function serializeState(s: PlaygroundState): string {
   const q = new URLSearchParams();
+  // Classification links stay as they were; a regression says so.
+  if (s.problem === "regression") q.set("problem", s.problem);
   q.set("data", s.data);
   for (const key of ["turns", "noise", "count", "dataSeed", "test"] as const) q.set(key, String(s[key]));
   q.set("device", s.device);
@@ -261,6 +283,7 @@ export function serializeState(s: PlaygroundState): string {
 
 /** Fields whose change starts a new run, with the reason the page gives. */
 export const RESET_FIELDS: Readonly<Partial<Record<keyof PlaygroundState, string>>> = Object.freeze({
+  problem: "the problem type changed",
   data: "the data set changed",
   turns: "the data changed",
   noise: "the data changed",

@@ -12,6 +12,9 @@
 import {
   makeSpiral,
   makeSynthetic,
+  makeRegressionSet,
+  evaluateRegression,
+  predictValues,
   parseDigits,
   parseCsvDataset,
   curveFromSpec,
@@ -83,12 +86,15 @@ function dataset(config: RunConfig, source: ReturnType<typeof dataSourceFromFlag
     case "xor":
     case "gaussians":
       return makeSynthetic(source.task, source.synthetic ?? {});
+    case "plane":
+    case "multi-gaussian":
+      return makeRegressionSet(source.task, source.synthetic ?? {});
     case "digits":
       if (config.digitsText === undefined) throw new Error("digits data not loaded");
       return parseDigits(config.digitsText, "digits.csv");
     case undefined:
       if (!config.csv) throw new Error("no CSV file loaded: choose one with “Upload CSV”");
-      return parseCsvDataset(config.csv.text, { file: config.csv.name });
+      return parseCsvDataset(config.csv.text, { file: config.csv.name, ...(source.problem === "regression" ? { problem: "regression" as const } : {}) });
     default:
       throw new Error(`the playground cannot load task ${source.task}`);
   }
@@ -96,6 +102,10 @@ function dataset(config: RunConfig, source: ReturnType<typeof dataSourceFromFlag
 
 /** A plain message when the test share holds out no rows (e.g. one row per class). */
 function checkTestShare(ds: Dataset, fraction: number, name: string): void {
+  if (ds.targets !== undefined) {
+    if (Math.round(fraction * ds.n) > 0) return;
+    throw new Error(`${name}: a test share of ${Math.round(fraction * 100)} % of ${ds.n} rows holds out none, so there would be nothing to test on; add rows or raise the test share.`);
+  }
   const counts = new Array<number>(ds.classNames.length).fill(0);
   for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
   const held = counts.reduce((s, c) => s + Math.round(fraction * c), 0);
@@ -159,13 +169,18 @@ function configure(config: RunConfig): void {
     plan,
     kept: null,
   };
+  const regression = ds.targets !== undefined;
   const counts = new Array<number>(trainer.classes).fill(0);
   for (let r = 0; r < split.test.n; r++) counts[split.test.y[r]]++;
+  let targetRange = 0;
+  if (ds.targets) for (let e = 0; e < ds.targets.length; e++) targetRange = Math.max(targetRange, Math.abs(ds.targets[e]));
   const info: DataInfo = {
     n: ds.n,
     d: ds.d,
     classes: trainer.classes,
     classNames: ds.classNames.slice(),
+    problem: regression ? "regression" : "classification",
+    ...(regression ? { targetName: ds.targetNames?.[0] ?? "target", targetRange: targetRange > 0 ? targetRange : 1 } : {}),
     trainN: split.train.n,
     testN: split.test.n,
     majority: Math.max(...counts) / split.test.n,
@@ -176,15 +191,18 @@ function configure(config: RunConfig): void {
   if (ds.d === 2) {
     const n = split.train.n + split.test.n;
     const x = new Float64Array(n), y = new Float64Array(n), label = new Int32Array(n);
+    const value = regression ? new Float64Array(n) : undefined;
     let r = 0;
     for (const part of [split.train, split.test]) {
       for (let i = 0; i < part.n; i++, r++) {
         x[r] = part.x[2 * i];
         y[r] = part.x[2 * i + 1];
-        label[r] = part.y[i];
+        // A regression's points are coloured by the sign of their target (the field shows its size).
+        label[r] = value && part.targets ? (part.targets[i] >= 0 ? 1 : 0) : part.y[i];
+        if (value && part.targets) value[r] = part.targets[i];
       }
     }
-    info.points = { x, y, label };
+    info.points = { x, y, label, ...(value ? { value } : {}) };
   }
   // The first network to train, initialised but not trained, so there is one to show (a single
   // restart is chosen at once: there is nothing to try).
@@ -324,7 +342,7 @@ function sendSnapshot(): void {
   s.lastSnapshot = performance.now();
   const snap = snapshot();
   const transfer: Transferable[] = [snap.states.buffer, snap.currents.buffer, snap.A.buffer, snap.B.buffer, snap.W.buffer];
-  if (snap.plane) transfer.push(snap.plane.p.buffer, snap.plane.label.buffer);
+  if (snap.plane) transfer.push(snap.plane.p.buffer, snap.plane.label.buffer, ...(snap.plane.value ? [snap.plane.value.buffer] : []));
   post({ type: "snapshot", snapshot: snap }, transfer);
 }
 
@@ -349,8 +367,11 @@ function snapshot(): Snapshot {
   const stride = Math.max(1, Math.ceil(total / 4000));
   const currents = new Float64Array(Math.ceil(total / stride));
   for (let i = 0, j = 0; i < total; i += stride, j++) currents[j] = fw.currents[i];
-  const ev = evaluate(model, test);
-  const keptTrain = s.kept ? evaluate(model, s.train) : null;
+  const regression = model.problem === "regression";
+  const rt = regression ? evaluateRegression(model, test) : null;
+  const ev = rt ? { accuracy: rt.r2, loss: rt.loss, confusion: new Int32Array(0) } : evaluate(model, test);
+  const rk = regression && s.kept ? evaluateRegression(model, s.train) : null;
+  const keptTrain = rk ? { accuracy: rk.r2, loss: rk.loss } : s.kept ? evaluate(model, s.train) : null;
   const last = run.history[run.history.length - 1];
   const readout = k === 2 && classes === 2 ? { w0: model.W[2] - model.W[0], w1: model.W[3] - model.W[1], c: model.c[1] - model.c[0] } : null;
   let plane: Snapshot["plane"] = null;
@@ -359,6 +380,17 @@ function snapshot(): Snapshot {
     const n = Math.max(16, Math.min(64, Math.floor(Math.sqrt(300_000 / ((steps + 1) * k)))));
     const r = inputPlane(model, [s.train, s.test], n, 0.08);
     plane = { nx: r.nx, ny: r.ny, x0: r.x0, x1: r.x1, y0: r.y0, y1: r.y1, prob: r.prob, label: r.label, p: r.p };
+    if (regression) {
+      // The prediction over the plane in the target's units: mean + std·(W·p(n) + c).
+      const cells = r.nx * r.ny, value = new Float64Array(cells), sc = model.targetScale;
+      for (let q = 0; q < cells; q++) {
+        let z = model.c[0];
+        for (let j = 0; j < k; j++) z += model.W[j] * r.p[(steps * cells + q) * k + j];
+        value[q] = (sc ? sc.mean[0] : 0) + (sc ? sc.std[0] : 1) * z;
+      }
+      plane.value = value;
+      delete plane.prob;
+    }
   }
   return {
     epoch: run.epochsDone,
@@ -371,7 +403,8 @@ function snapshot(): Snapshot {
     B: model.B.slice(),
     W: model.W.slice(),
     states,
-    stateLabels: test.y.slice(),
+    // A regression's points by the sign of their target, as in the input plane.
+    stateLabels: test.targets ? Int32Array.from(test.targets, (v) => (v >= 0 ? 1 : 0)) : test.y.slice(),
     stateN: N,
     osc,
     readout,
@@ -383,6 +416,8 @@ function snapshot(): Snapshot {
     testAccuracy: ev.accuracy,
     trainLoss: keptTrain ? keptTrain.loss : last ? last.trainLoss : NaN,
     testLoss: ev.loss,
+    trainMse: rk ? rk.mse : regression ? (last?.trainMse ?? NaN) : NaN,
+    testMse: rt ? rt.mse : NaN,
     kept: s.kept,
   };
 }
@@ -419,7 +454,8 @@ function trajectory(index: number): void {
   let predicted = 0;
   for (let c = 1; c < model.classes; c++) if (fw.logits[c] > fw.logits[predicted]) predicted = c;
   const p = fw.p.slice();
-  post({ type: "trajectory", index, p, k: model.k, steps: model.steps, predicted }, [p.buffer]);
+  const value = model.problem === "regression" ? predictValues(model, part.x.subarray(r * part.d, (r + 1) * part.d))[0] : undefined;
+  post({ type: "trajectory", index, p, k: model.k, steps: model.steps, predicted, ...(value !== undefined ? { value } : {}) }, [p.buffer]);
 }
 
 /**
@@ -431,6 +467,10 @@ function variation(m: Extract<ToWorker, { type: "variation" }>): void {
   if (!s) return;
   const run = current();
   const model = run.model;
+  if (model.problem === "regression") {
+    post({ type: "variation-error", message: "Device variation is measured as classification accuracy (as dynaspin robustness); it is not available for regression yet." });
+    return;
+  }
   try {
     const r = robustnessSweep(model, s.test, { params: [m.param], sigmas: [m.sigma], trials: m.trials, seed: m.seed, relative: m.relative });
     const st = r.stats[0];
@@ -476,6 +516,7 @@ function importModel(text: string, name: string): void {
   stop();
   const model = parseModel(text, name);
   if (inputCount(model) !== s.train.d) throw new Error(`${name}: the model reads ${inputCount(model)} input features but the data set has ${s.train.d}`);
+  if ((model.problem === "regression") !== (s.train.targets !== undefined)) throw new Error(`${name}: the model is ${model.problem === "regression" ? "a regression model" : "a classifier"} but the data set is ${s.train.targets !== undefined ? "a regression" : "a classification"}`);
   if (model.classes < s.train.classNames.length) throw new Error(`${name}: the model has ${model.classes} classes but the data set has ${s.train.classNames.length}`);
   const o = s.trainer.options;
   const options = resolveTrainOptions({ ...o, variation: o.variation ?? undefined, hardware: o.hardware ?? undefined, steps: model.steps, oscillators: model.k });

@@ -29,8 +29,10 @@ export interface NetworkFigureData {
   B: ArrayLike<number>;
   /** Readout weights, classes·k, `W[c][j]` at `c·k + j`. */
   W: ArrayLike<number>;
-  /** Class names (one per readout node). */
+  /** Class names (one per readout node; a regression: the outputs' names). */
   classNames: readonly string[];
+  /** What the readout column is: a softmax over classes, or a regression's linear outputs. @default "softmax" */
+  readout?: "softmax" | "linear";
   /** One sample's states p(t), (steps+1)·k values at `t·k + i`, shown as node fill. @default none */
   values?: ArrayLike<number>;
   /** Largest p of the fill scale. @default max of `values` */
@@ -146,7 +148,8 @@ export function networkFigure(data: NetworkFigureData): string {
   for (let c = 0; c < C; c++) {
     const y = rowY(c, C);
     const col = color(c);
-    body += `<g class="readout" data-class="${c}"><title>${escapeXml(`class ${data.classNames[c]}: softmax of W·p(${n}) + c`)}</title>`;
+    const what = data.readout === "linear" ? `${data.classNames[c]}: mean + std·(W·p(${n}) + c), a real value` : `class ${data.classNames[c]}: softmax of W·p(${n}) + c`;
+    body += `<g class="readout" data-class="${c}"><title>${escapeXml(what)}</title>`;
     body += `<rect x="${num(readX - r)}" y="${num(y - r)}" width="${num(2 * r)}" height="${num(2 * r)}" fill="${col}" stroke="${INK}"/>`;
     if (C <= 16) body += text(readX + r + 4, y, data.classNames[c]!, { valign: "middle", size: 10, fill: luminance(col) > 0.9 ? MUTED : INK });
     body += `</g>\n`;
@@ -155,7 +158,7 @@ export function networkFigure(data: NetworkFigureData): string {
   // Column labels and caption.
   const every = Math.max(1, Math.ceil(cols / Math.max(1, Math.floor((width - left - right) / 28))));
   for (let t = 0; t <= n; t += every) body += text(colX(t), height - bottom + 14, `t=${t}`, { anchor: "middle", size: 10, fill: MUTED }) + "\n";
-  body += text(readX, height - bottom + 14, "softmax", { anchor: "middle", size: 10, fill: MUTED }) + "\n";
+  body += text(readX, height - bottom + 14, data.readout === "linear" ? "linear" : "softmax", { anchor: "middle", size: 10, fill: MUTED }) + "\n";
   if (k <= 16) for (let i = 0; i < k; i++) body += text(6, rowY(i, k), `p${i + 1}`, { valign: "middle", size: 10, fill: MUTED }) + "\n";
   const cap =
     `edges A(t), squares B(t): blue +, vermillion −; width ∝ |value| (max |A| ${maxA.toPrecision(3)}, |B| ${maxB.toPrecision(3)})` +

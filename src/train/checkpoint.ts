@@ -68,6 +68,10 @@ export interface EpochMetricsJson {
   /** Version 2, runs with a validation split: null when not evaluated that epoch. */
   valLoss?: number | null;
   valAccuracy?: number | null;
+  /** Regression runs: mean squared errors (null when not evaluated that epoch). */
+  trainMse?: number | null;
+  testMse?: number | null;
+  valMse?: number | null;
 }
 
 /** A checkpoint file (version 2; version-1 checkpoints still resume). */
@@ -183,11 +187,16 @@ export function epochMetricsToJson(m: EpochMetrics): EpochMetricsJson {
     j.valLoss = nanToNull(m.valLoss);
     j.valAccuracy = nanToNull(m.valAccuracy ?? NaN);
   }
+  if (m.trainMse !== undefined) {
+    j.trainMse = nanToNull(m.trainMse);
+    j.testMse = nanToNull(m.testMse ?? NaN);
+    if (m.valMse !== undefined) j.valMse = nanToNull(m.valMse);
+  }
   return j;
 }
 
 /** Schema of one stored epoch (a `history` entry, or a line of the history file). */
-export const epochMetricsSchema = z.strictObject({ epoch: z.int().min(1), lr: z.number(), trainLoss: z.number(), trainAccuracy: z.number(), testLoss: z.number().nullable(), testAccuracy: z.number().nullable(), seconds: z.number(), valLoss: z.number().nullable().optional(), valAccuracy: z.number().nullable().optional() });
+export const epochMetricsSchema = z.strictObject({ epoch: z.int().min(1), lr: z.number(), trainLoss: z.number(), trainAccuracy: z.number(), testLoss: z.number().nullable(), testAccuracy: z.number().nullable(), seconds: z.number(), valLoss: z.number().nullable().optional(), valAccuracy: z.number().nullable().optional(), trainMse: z.number().nullable().optional(), testMse: z.number().nullable().optional(), valMse: z.number().nullable().optional() });
 
 /**
  * Checks that `history` holds epochs 1..epochsDone of the checkpoint and attaches it.
@@ -358,6 +367,8 @@ export function restoreTrainingRun(
     testAccuracy: h.testAccuracy ?? NaN,
     seconds: h.seconds,
     ...(h.valLoss !== undefined ? { valLoss: h.valLoss ?? NaN, valAccuracy: h.valAccuracy ?? NaN } : {}),
+    ...(h.trainMse !== undefined ? { trainMse: h.trainMse ?? NaN, testMse: h.testMse ?? NaN } : {}),
+    ...(h.valMse !== undefined ? { valMse: h.valMse ?? NaN } : {}),
   }));
   const b = ckpt.best;
   const run = TrainingRun.fromState(model, trainSet, options, test, {

@@ -230,6 +230,44 @@ test("oscillators K > features with the library's automatic budget: network, hov
   assert.equal(await page.locator("#chart-network .node").count(), 8 * 5);
 });
 
+test("regression: problem type, plane and multi-Gaussian, the predicted-value field, MSE readouts, export = dynaspin train byte for byte", { timeout: 240_000 }, async () => {
+  await open("problem=regression&data=plane&count=300&seed=1");
+  assert.equal(await page.inputValue("#problem"), "regression");
+  assert.equal(await page.isHidden('#data option[value="spiral"]'), true, "the data menu offers the regression sets");
+  assert.match(await text("#command"), /^dynaspin train --task plane --noise 0\.04 --count 300 --data-seed 0 /);
+  assert.match(await text("#h-input"), /predicted value/);
+  await page.click("#start");
+  await waitStatus(/^finished$/, 180_000);
+  assert.equal(await text("#test-metric"), "Test MSE");
+  const shown = Number(await page.getAttribute("#test-accuracy", "data-value"));
+  assert.ok(shown > 0 && shown < 0.01, `plane test MSE ${shown}`);
+  assert.match((await page.getAttribute("#test-accuracy", "title")) ?? "", /test R² 0\.9\d+/);
+  assert.match(await text("#chart-accuracy"), /Mean squared error/);
+  assert.equal(await page.isHidden("#panel-confusion"), true);
+  const file = await exportModel();
+  const exported = readFileSync(file, "utf8");
+  const json = JSON.parse(exported) as { problem: string; training: { command: string; testMse: number } };
+  assert.equal(json.problem, "regression");
+  assert.equal(json.training.command, await text("#command"));
+  assert.equal(json.training.testMse, shown, "the readout is the kept network's test MSE");
+  assert.equal(cliModel(json.training.command.split(" ").slice(2)), exported, "regression: playground export and dynaspin train's model.json differ");
+  // Hover a point: its trajectory, with its target and the predicted value.
+  await page.dispatchEvent('#chart-input .hover-target[data-index="3"]', "mouseover");
+  await page.waitForFunction(() => /Point 4 \(value -?[\d.e-]+\) → predicted -?[\d.e-]+/.test(document.getElementById("chart-trajectory")!.textContent ?? ""));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(artifacts, "playground-regression.png"), fullPage: false });
+  // The other regression set: a new run that says why; back to classification: the first classification set.
+  await page.selectOption("#data", "multi-gaussian");
+  await waitStatus(/^ready$/);
+  assert.match(await text("#notice"), /New run: the data set changed/);
+  assert.match(new URL(page.url()).hash, /problem=regression&data=multi-gaussian/);
+  await page.selectOption("#problem", "classification");
+  await waitStatus(/^ready$/);
+  assert.equal(await page.inputValue("#data"), "spiral");
+  assert.match(await text("#command"), /--task spiral /);
+  assert.doesNotMatch(new URL(page.url()).hash, /problem=/);
+});
+
 test("live learning-rate and batch changes keep training; data and device changes reset and say so", { timeout: 120_000 }, async () => {
   await open("data=circles&restarts=1&epochs=3000&speed=30");
   await page.click("#start");
@@ -369,8 +407,8 @@ async function controlsOffScreen(): Promise<string[]> {
 
 test("desktop layout: every control, the input plane and the network on the first screen at 1280×800", { timeout: 90_000 }, async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
-  // The fullest control sets: the spiral (turns), a custom device (Save device.json), digits, a CSV.
-  for (const [hash, status] of [["data=spiral&device=eq4", /^ready$/], ["data=circles", /^ready$/], ["data=digits&steps=2", /^ready$/], ["data=csv", /choose a CSV file/]] as const) {
+  // The fullest control sets: the spiral (turns), a custom device (Save device.json), digits, a CSV, a regression.
+  for (const [hash, status] of [["data=spiral&device=eq4", /^ready$/], ["data=circles", /^ready$/], ["data=digits&steps=2", /^ready$/], ["data=csv", /choose a CSV file/], ["problem=regression&data=multi-gaussian", /^ready$/]] as const) {
     await open(hash, status);
     await page.evaluate(() => window.scrollTo(0, 0));
     assert.deepEqual(await controlsOffScreen(), [], `${hash}: controls below or beside the first screen`);

@@ -80,3 +80,18 @@ test("the page's defaults are dynaspin train's, and its command line is the CLI'
   assert.deepEqual(cliArgs({ ...DEFAULT_STATE, osc: 6, epochs: 50, wd: 0.01 }).slice(-8), ["--oscillators", "6", "--epochs", "50", "--weight-decay", "0.01", "--seed", "0"]);
   assert.equal(commandLine(["--data", "my data.csv"]), "dynaspin train --data 'my data.csv'");
 });
+
+test("problem type: the regression sets are regression whatever the link says, a CSV takes the link's; the command carries --problem for a CSV; classification links stay as they were", () => {
+  const plane = parseState("#problem=classification&data=plane");
+  assert.equal(plane.problem, "regression", "plane is a regression set");
+  assert.equal(parseState("#problem=regression&data=spiral").problem, "classification", "spiral is a classification set");
+  const csv = parseState("#problem=regression&data=csv");
+  assert.equal(csv.problem, "regression");
+  assert.deepEqual(parseState("#" + serializeState(csv)), csv);
+  assert.doesNotMatch(serializeState(DEFAULT_STATE), /problem=/, "a classification link has no problem key");
+  assert.match(serializeState(plane), /^problem=regression&data=plane&/);
+  assert.deepEqual(cliArgs(csv, "houses.csv").slice(0, 4), ["--data", "houses.csv", "--problem", "regression"]);
+  assert.deepEqual(cliArgs(plane).slice(0, 8), ["--task", "plane", "--noise", "0.04", "--count", "1000", "--data-seed", "0"]);
+  assert.equal(resetReason(parseState("#data=csv"), csv), "the problem type changed");
+  assert.equal(defaultsFor("multi-gaussian").osc, AUTO_DEFAULTS.oscillators, "the regression sets train with --data's automatic defaults");
+});
