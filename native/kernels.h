@@ -21,6 +21,7 @@ typedef double vd __attribute__((vector_size(DS_W * 8)));
 typedef long long vi __attribute__((vector_size(DS_W * 8)));
 typedef unsigned long long vu __attribute__((vector_size(DS_W * 8)));
 typedef double vd_u __attribute__((vector_size(DS_W * 8), aligned(8)));
+typedef int32_t vi32 __attribute__((vector_size(DS_W * 4)));
 
 // x in every lane (x − 0 is x for every x, −0 and NaN included, so this is a plain broadcast).
 static inline vd splat(double x) {
@@ -355,47 +356,85 @@ void gemmABtNarrow(int r0, int r1, int kk, int nb, const double* Y, int ldy, con
   }
 }
 
+// Softmax cross-entropy of NV vectors of samples from column b0 (n valid samples in the last
+// one, the others full), each operation on all NV before the next: one vector's exp → sum →
+// division → log chain is latency-bound, NV independent ones overlap (as eq4StoreN). The labels
+// are converted in one instruction and the label's logit is picked by a select in the max pass
+// (the same value as a load of L[y]); padding lanes get label −1 and take part in no sum. The
+// loss is added sample by sample in order.
+template <int NV>
+static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const int32_t* y, double scale, double& loss, int& correct, int32_t* pred) {
+  vd yv[NV], best[NV], arg[NV], lab[NV], sum[NV], inv[NV];
+  for (int u = 0; u < NV; u++) {
+    vi32 yi;
+    if (u < NV - 1 || n == DS_W) {
+      std::memcpy(&yi, y + b0 + u * DS_W, sizeof yi);
+    } else {
+      for (int l = 0; l < DS_W; l++) yi[l] = l < n ? y[b0 + u * DS_W + l] : -1;
+    }
+    yv[u] = __builtin_convertvector(yi, vd);
+    best[u] = splat(-__builtin_inf()), arg[u] = splat(0.0), lab[u] = splat(0.0), sum[u] = splat(0.0);
+  }
+  for (int c = 0; c < classes; c++) {
+    const double* at = L + (size_t)c * ld + b0;
+    vd cv = splat((double)c);
+    for (int u = 0; u < NV; u++) {
+      vd v = vload(at + u * DS_W);
+      vi gt = v > best[u];
+      best[u] = bits(gt ? ibits(v) : ibits(best[u]));
+      arg[u] = bits(gt ? ibits(cv) : ibits(arg[u]));
+      vi hot = cv == yv[u];
+      lab[u] = bits(hot ? ibits(v) : ibits(lab[u]));
+    }
+  }
+  for (int c = 0; c < classes; c++) {
+    double* at = L + (size_t)c * ld + b0;
+    for (int u = 0; u < NV; u++) {
+      vd e = expv(vload(at + u * DS_W) - best[u]);
+      st(at + u * DS_W, e);
+      sum[u] = sum[u] + e;
+    }
+  }
+  for (int u = 0; u < NV; u++) inv[u] = splat(1.0) / sum[u];
+  for (int c = 0; c < classes; c++) {
+    double* at = L + (size_t)c * ld + b0;
+    vd cv = splat((double)c);
+    for (int u = 0; u < NV; u++) {
+      vi hot = cv == yv[u];
+      vd h = bits(hot & ibits(splat(1.0)));
+      st(at + u * DS_W, splat(scale) * (vload(at + u * DS_W) * inv[u] - h));
+    }
+  }
+  alignas(64) double lsv[NV][DS_W];
+  alignas(64) long long okv[NV][DS_W];
+  for (int u = 0; u < NV; u++) {
+    st(lsv[u], (logv(sum[u]) + best[u]) - lab[u]);
+    vi ok = arg[u] == yv[u];
+    std::memcpy(okv[u], &ok, sizeof ok);
+  }
+  for (int u = 0; u < NV; u++) {
+    int m = u < NV - 1 ? DS_W : n;
+    for (int l = 0; l < m; l++) {
+      loss += lsv[u][l];
+      correct += okv[u][l] != 0;
+    }
+    if (pred) {
+      vi32 pi = __builtin_convertvector(arg[u], vi32);
+      std::memcpy(pred + b0 + u * DS_W, &pi, (size_t)m * sizeof(int32_t));
+    }
+  }
+}
+
 // Softmax cross-entropy of columns [0, nb) of L (classes rows of stride ld): L becomes
 // scale·(softmax − onehot(y)); returns the summed loss (samples in order) and the correct count,
-// and (pred not null) each sample's predicted class (the first largest logit).
+// and (pred not null) each sample's predicted class (the first largest logit). Four vectors of
+// samples at a time (softmaxN), then one.
 void softmax(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out, int32_t* pred) {
   double loss = 0.0;
   int correct = 0;
-  for (int b0 = 0; b0 < nb; b0 += DS_W) {
-    int n = nb - b0 < DS_W ? nb - b0 : DS_W;
-    vd best = splat(-__builtin_inf()), arg = splat(0.0), yv, lab;
-    for (int l = 0; l < DS_W; l++) {
-      int yy = l < n ? y[b0 + l] : -1;
-      yv[l] = (double)yy;
-      lab[l] = l < n ? L[(size_t)yy * ld + b0 + l] : 0.0;
-    }
-    for (int c = 0; c < classes; c++) {
-      vd v = vload(L + (size_t)c * ld + b0);
-      vi gt = v > best;
-      best = bits(gt ? ibits(v) : ibits(best));
-      arg = bits(gt ? ibits(splat((double)c)) : ibits(arg));
-    }
-    vd sum = splat(0.0);
-    for (int c = 0; c < classes; c++) {
-      double* at = L + (size_t)c * ld + b0;
-      vd e = expv(vload(at) - best);
-      st(at, e);
-      sum = sum + e;
-    }
-    vd inv = splat(1.0) / sum;
-    for (int c = 0; c < classes; c++) {
-      double* at = L + (size_t)c * ld + b0;
-      vi hot = splat((double)c) == yv;
-      vd h = bits(hot & ibits(splat(1.0)));
-      st(at, splat(scale) * (vload(at) * inv - h));
-    }
-    vd ls = (logv(sum) + best) - lab;
-    for (int l = 0; l < n; l++) {
-      loss += ls[l];
-      if (arg[l] == yv[l]) correct++;
-      if (pred) pred[b0 + l] = (int32_t)arg[l];
-    }
-  }
+  int b0 = 0;
+  for (; b0 + 4 * DS_W <= nb; b0 += 4 * DS_W) softmaxN<4>(classes, b0, DS_W, ld, L, y, scale, loss, correct, pred);
+  for (; b0 < nb; b0 += DS_W) softmaxN<1>(classes, b0, nb - b0 < DS_W ? nb - b0 : DS_W, ld, L, y, scale, loss, correct, pred);
   out[0] = loss;
   out[1] = (double)correct;
 }

@@ -160,8 +160,13 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
       return params.map((p) => mv.subarray(o, (o += p.length)));
     };
     const m = part(0), v = part(nG);
+    // Called twice per epoch: no subarray (an allocation) when the lengths agree, as they do for
+    // the model's arrays and Adam's moments.
     const copy = (from: readonly Float64Array[], to: readonly Float64Array[]): void => {
-      for (let q = 0; q < to.length; q++) to[q].set(from[q].subarray(0, to[q].length));
+      for (let q = 0; q < to.length; q++) {
+        const f = from[q], t = to[q];
+        t.set(f.length === t.length ? f : f.subarray(0, t.length));
+      }
     };
     return {
       load: (p, mm, vv) => {
