@@ -157,6 +157,7 @@ Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int
 
 Engine::~Engine() {
   delete pool;
+  free(wideMem);
   free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
 }
 
@@ -167,17 +168,18 @@ void Engine::rows(int n, double work, F f) {
   splitRows(pool, n, work, 2e5, f);
 }
 
-void Engine::forward(const double* P0, int ld0, int nb, bool withD) {
+void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool withD) {
   const KernelTable& K = *kt;
   int nbp = (int)up8(nb);
+  const int cs = w.ld;
   size_t kc = (size_t)k * cs;
   double work = (double)k * k * nbp;
   for (int t = 0; t < steps; t++) {
-    const double* Pt = t == 0 ? P0 : P + t * kc;
+    const double* Pt = t == 0 ? P0 : w.P + t * kc;
     int ldp = t == 0 ? ld0 : cs;
-    double* Ut = U + t * kc;
-    double* Pn = P + (t + 1) * kc;
-    double* Dt = withD ? D + t * kc : nullptr;
+    double* Ut = w.U + t * kc;
+    double* Pn = w.P + (t + 1) * kc;
+    double* Dt = withD ? w.D + t * kc : nullptr;
     const double* At = A + (size_t)t * k * k;
     const double* Bt = B + (size_t)t * k;
     rows(k, work, [&](int r0, int r1) {
@@ -185,49 +187,50 @@ void Engine::forward(const double* P0, int ld0, int nb, bool withD) {
       K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
     });
   }
-  const double* Pn = P + steps * kc;
-  K.gemmBias(0, classes, k, nbp, W, c, Pn, cs, L, cs);
+  const double* Pn = w.P + steps * kc;
+  K.gemmBias(0, classes, k, nbp, W, c, Pn, cs, w.L, cs);
 }
 
-void Engine::backward(const double* P0, int ld0, int nb) {
+void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
   const KernelTable& K = *kt;
   int nbp = (int)up8(nb);
+  const int cs = w.ld;
   size_t kc = (size_t)k * cs;
   double* gA = g;
   double* gB = g + (size_t)steps * k * k;
   double* gW = gB + (size_t)steps * k;
   double* gC = gW + (size_t)classes * k;
   double work = (double)k * k * nbp;
-  K.cSums(classes, nb, cs, L, gC);
-  const double* Pn = P + steps * kc;
+  K.cSums(classes, nb, cs, w.L, gC);
+  const double* Pn = w.P + steps * kc;
   // Narrow networks (k < 8) sum ∂A and ∂W without the transpose (same order, same bits).
   const bool narrow = k < 8;
   if (narrow) {
-    K.gemmABtNarrow(0, classes, k, nb, L, cs, Pn, cs, gW);
+    K.gemmABtNarrow(0, classes, k, nb, w.L, cs, Pn, cs, gW);
   } else {
     K.transpose(k, kp, nb, Pn, cs, XT);
-    K.gemmABt(0, classes, k, kp, nb, L, cs, XT, gW);
+    K.gemmABt(0, classes, k, kp, nb, w.L, cs, XT, gW);
   }
-  rows(k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, L, cs, lam, cs); });
-  double* la = lam;
-  double* lb = lam2;
+  rows(k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, w.L, cs, w.lam, cs); });
+  double* la = w.lam;
+  double* lb = w.lam2;
   for (int t = steps - 1; t >= 0; t--) {
-    const double* Ut = U + t * kc;
-    const double* Dt = D + t * kc;
-    const double* Pt = t == 0 ? P0 : P + t * kc;
+    const double* Ut = w.U + t * kc;
+    const double* Dt = w.D + t * kc;
+    const double* Pt = t == 0 ? P0 : w.P + t * kc;
     int ldp = t == 0 ? ld0 : cs;
     const double* lc = la;
-    rows(k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, gU, gB + (size_t)t * k); });
+    rows(k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, w.gU, gB + (size_t)t * k); });
     double* gAt = gA + (size_t)t * k * k;
     if (narrow) {
-      K.gemmABtNarrow(0, k, k, nb, gU, cs, Pt, ldp, gAt);
+      K.gemmABtNarrow(0, k, k, nb, w.gU, cs, Pt, ldp, gAt);
     } else {
       K.transpose(k, kp, nb, Pt, ldp, XT);
-      rows(k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, gU, cs, XT, gAt); });
+      rows(k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, w.gU, cs, XT, gAt); });
     }
     if (t == 0) break;
     const double* At = A + (size_t)t * k * k;
-    rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, gU, cs, lb, cs); });
+    rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
     double* tmp = la;
     la = lb;
     lb = tmp;
@@ -236,16 +239,58 @@ void Engine::backward(const double* P0, int ld0, int nb) {
 
 void Engine::chunk(int lo, int len, double scale) {
   const double* P0 = X + lo;
-  forward(P0, ldx, len, true);
+  Bufs w = chunkBufs();
+  forward(w, P0, ldx, len, true);
   kt->softmax(classes, len, cs, L, y + lo, scale, out, nullptr);
   // backward() writes every gradient entry once (0 + its sum): no zeroing pass.
-  backward(P0, ldx, len);
+  backward(w, P0, ldx, len);
+}
+
+// A small network's batch of several chunks runs its forward pass (each sample's column on its
+// own, so the same bits) and its softmax (each chunk's loss and correct count summed in its own
+// samples' order) once over the whole batch, then each chunk's backward pass on its columns of
+// the same buffers: no padding to a whole vector per chunk, and fewer, longer kernel calls. Chunk
+// q's adjoints may write a few columns past its end, into the next chunk's columns of the adjoint
+// buffers, which that chunk computes afresh; softmax writes no column past a chunk's end.
+// The buffers (all of forward's and backward's, for ldx columns) must stay within WIDE_BYTES, so
+// that they stay in the core's cache: larger networks run chunk by chunk.
+constexpr size_t WIDE_BYTES = 512 * 1024;
+
+bool Engine::wideBatch(int nb, int count) {
+  if (count < 2) return false;
+  size_t ld = up8((size_t)ldx) + 8;
+  size_t rowsPer = (size_t)(3 * steps + 1 + 3) * k + classes;
+  if (rowsPer * ld * sizeof(double) > WIDE_BYTES) return false;
+  if (wideMem == nullptr) {
+    wideMem = alignedAlloc<double>(rowsPer * ld);
+    if (wideMem == nullptr) return false;
+    size_t kc = (size_t)k * ld;
+    double* o = wideMem;
+    wide.P = o, o += (steps + 1) * kc;
+    wide.U = o, o += steps * kc;
+    wide.D = o, o += steps * kc;
+    wide.L = o, o += (size_t)classes * ld;
+    wide.lam = o, o += kc;
+    wide.lam2 = o, o += kc;
+    wide.gU = o;
+    wide.ld = (int)ld;
+    wideCap = ldx;
+  }
+  return nb <= wideCap;
 }
 
 const double* Engine::batchGradient(int nb, int count, double scale) {
+  const bool wideRun = wideBatch(nb, count);
+  if (wideRun) forward(wide, X, ldx, nb, true);
   for (int q = 0; q < count; q++) {
     int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
-    chunk(lo, hi - lo, scale);
+    if (wideRun) {
+      Bufs w = wide.at(lo);
+      kt->softmax(classes, hi - lo, w.ld, w.L, y + lo, scale, out, nullptr);
+      backward(w, X + lo, ldx, hi - lo);
+    } else {
+      chunk(lo, hi - lo, scale);
+    }
     if (q == 0) {
       if (count > 1) std::memcpy(total, g, nG * sizeof(double));
       total[nG] = out[0];
@@ -264,7 +309,7 @@ void Engine::batch(int nb, int count, double scale) {
 }
 
 void Engine::evaluate(int lo, int len) {
-  forward(X + lo, ldx, len, false);
+  forward(chunkBufs(), X + lo, ldx, len, false);
   kt->softmax(classes, len, cs, L, y + lo, 0.0, out, pred + lo);
 }
 

@@ -88,6 +88,14 @@ struct AdamRun {
   double a, shrink;
 };
 
+// Where a forward/backward pass keeps its states (p(t) for t ≥ 1, u, f', logits, the adjoints
+// and gU): rows of stride ld, step t's k rows at t·k·ld. at(lo) is the same arrays from column lo.
+struct Bufs {
+  double *P, *U, *D, *L, *lam, *lam2, *gU;
+  int ld;
+  Bufs at(int lo) const { return {P + lo, U + lo, D + lo, L + lo, lam + lo, lam2 + lo, gU + lo, ld}; }
+};
+
 // One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
 // labels, gradients) and its own scratch (states, adjoint, transposes), 64-byte aligned.
 // Regions of the shared block: A, B, W, c, par, X, y, g, total, out, pred.
@@ -124,12 +132,20 @@ struct Engine {
   int32_t* pred;
   double *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
   Pool* pool = nullptr;
+  // Whole-batch buffers of small networks (wideBatch), made on first use; wideMem owns them.
+  Bufs wide{};
+  int wideCap = 0;
+  double* wideMem = nullptr;
   // step()'s runs (reused: no allocation per step once it has grown).
   std::vector<AdamRun> runScratch;
 
  private:
-  void forward(const double* P0, int ld0, int nb, bool withD);
-  void backward(const double* P0, int ld0, int nb);
+  Bufs chunkBufs() const { return {P, U, D, L, lam, lam2, gU, cs}; }
+  void forward(const Bufs& w, const double* P0, int ld0, int nb, bool withD);
+  void backward(const Bufs& w, const double* P0, int ld0, int nb);
+  // Whether a batch of nb samples in count chunks runs its forward pass and softmax once over the
+  // whole batch (small networks: see batchGradient), making the buffers on first use.
+  bool wideBatch(int nb, int count);
   // batch() without its final copy: returns where the batch gradient is (g for one chunk, else total).
   const double* batchGradient(int nb, int count, double scale);
   template <class F>

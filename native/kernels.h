@@ -361,13 +361,15 @@ void gemmABtNarrow(int r0, int r1, int kk, int nb, const double* Y, int ldy, con
 // division → log chain is latency-bound, NV independent ones overlap (as eq4StoreN). The labels
 // are converted in one instruction and the label's logit is picked by a select in the max pass
 // (the same value as a load of L[y]); padding lanes get label −1 and take part in no sum. The
-// loss is added sample by sample in order.
-template <int NV>
+// loss is added sample by sample in order. With PART (a last vector of n < W samples) only the n
+// columns are written (the exp is computed again for the update instead of being stored), so a
+// chunk may end inside a vector whose other columns belong to the next chunk.
+template <int NV, bool PART>
 static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const int32_t* y, double scale, double& loss, int& correct, int32_t* pred) {
   vd yv[NV], best[NV], arg[NV], lab[NV], sum[NV], inv[NV];
   for (int u = 0; u < NV; u++) {
     vi32 yi;
-    if (u < NV - 1 || n == DS_W) {
+    if (!PART || u < NV - 1) {
       std::memcpy(&yi, y + b0 + u * DS_W, sizeof yi);
     } else {
       for (int l = 0; l < DS_W; l++) yi[l] = l < n ? y[b0 + u * DS_W + l] : -1;
@@ -391,7 +393,7 @@ static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const
     double* at = L + (size_t)c * ld + b0;
     for (int u = 0; u < NV; u++) {
       vd e = expv(vload(at + u * DS_W) - best[u]);
-      st(at + u * DS_W, e);
+      if (!PART) st(at + u * DS_W, e);
       sum[u] = sum[u] + e;
     }
   }
@@ -402,7 +404,13 @@ static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const
     for (int u = 0; u < NV; u++) {
       vi hot = cv == yv[u];
       vd h = bits(hot & ibits(splat(1.0)));
-      st(at + u * DS_W, splat(scale) * (vload(at + u * DS_W) * inv[u] - h));
+      if (!PART) {
+        st(at + u * DS_W, splat(scale) * (vload(at + u * DS_W) * inv[u] - h));
+      } else {
+        alignas(64) double r[DS_W];
+        st(r, splat(scale) * (expv(vload(at + u * DS_W) - best[u]) * inv[u] - h));
+        for (int l = 0; l < n; l++) at[u * DS_W + l] = r[l];
+      }
     }
   }
   alignas(64) double lsv[NV][DS_W];
@@ -413,7 +421,7 @@ static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const
     std::memcpy(okv[u], &ok, sizeof ok);
   }
   for (int u = 0; u < NV; u++) {
-    int m = u < NV - 1 ? DS_W : n;
+    int m = PART && u == NV - 1 ? n : DS_W;
     for (int l = 0; l < m; l++) {
       loss += lsv[u][l];
       correct += okv[u][l] != 0;
@@ -428,13 +436,15 @@ static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const
 // Softmax cross-entropy of columns [0, nb) of L (classes rows of stride ld): L becomes
 // scale·(softmax − onehot(y)); returns the summed loss (samples in order) and the correct count,
 // and (pred not null) each sample's predicted class (the first largest logit). Four vectors of
-// samples at a time (softmaxN), then one.
+// samples at a time (softmaxN), then one; columns from nb on are neither read as samples nor
+// written.
 void softmax(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out, int32_t* pred) {
   double loss = 0.0;
   int correct = 0;
   int b0 = 0;
-  for (; b0 + 4 * DS_W <= nb; b0 += 4 * DS_W) softmaxN<4>(classes, b0, DS_W, ld, L, y, scale, loss, correct, pred);
-  for (; b0 < nb; b0 += DS_W) softmaxN<1>(classes, b0, nb - b0 < DS_W ? nb - b0 : DS_W, ld, L, y, scale, loss, correct, pred);
+  for (; b0 + 4 * DS_W <= nb; b0 += 4 * DS_W) softmaxN<4, false>(classes, b0, DS_W, ld, L, y, scale, loss, correct, pred);
+  for (; b0 + DS_W <= nb; b0 += DS_W) softmaxN<1, false>(classes, b0, DS_W, ld, L, y, scale, loss, correct, pred);
+  if (b0 < nb) softmaxN<1, true>(classes, b0, nb - b0, ld, L, y, scale, loss, correct, pred);
   out[0] = loss;
   out[1] = (double)correct;
 }

@@ -30,6 +30,9 @@ interface Case {
 // (nb > 128), one sample, ten classes, and a size where the native engine uses its threads.
 const CASES: Case[] = [
   { k: 2, steps: 4, classes: 2, nb: 800, cap: 128 },
+  // Several chunks whose boundaries fall inside a vector (4 chunks of 75–76 samples) on a network
+  // small enough for the native engine's whole-batch forward pass, with transposes (k ≥ 8).
+  { k: 9, steps: 3, classes: 5, nb: 301, cap: 128 },
   { k: 3, steps: 2, classes: 3, nb: 7, cap: 7 },
   { k: 5, steps: 3, classes: 4, nb: 13, cap: 16 },
   { k: 4, steps: 1, classes: 10, nb: 1, cap: 1 },
