@@ -158,13 +158,20 @@ Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int
 Engine::~Engine() {
   delete pool;
   free(wideMem);
+  for (double* m : tmem) free(m);
+  free(slots);
+  free(lanes.mem);
   free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
 }
 
 
 template <class F>
-void Engine::rows(int n, double work, F f) {
+void Engine::rows(bool split, int n, double work, F f) {
   // Below ~2·10^5 multiply–adds a thread hand-over costs more than it saves.
+  if (!split) {
+    f(0, n);
+    return;
+  }
   splitRows(pool, n, work, 2e5, f);
 }
 
@@ -182,7 +189,7 @@ void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool with
     double* Dt = withD ? w.D + t * kc : nullptr;
     const double* At = A + (size_t)t * k * k;
     const double* Bt = B + (size_t)t * k;
-    rows(k, work, [&](int r0, int r1) {
+    rows(w.split, k, work, [&](int r0, int r1) {
       K.gemmBias(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
       K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
     });
@@ -196,8 +203,8 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
   int nbp = (int)up8(nb);
   const int cs = w.ld;
   size_t kc = (size_t)k * cs;
-  double* gA = g;
-  double* gB = g + (size_t)steps * k * k;
+  double* gA = w.g;
+  double* gB = w.g + (size_t)steps * k * k;
   double* gW = gB + (size_t)steps * k;
   double* gC = gW + (size_t)classes * k;
   double work = (double)k * k * nbp;
@@ -208,10 +215,10 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
   if (narrow) {
     K.gemmABtNarrow(0, classes, k, nb, w.L, cs, Pn, cs, gW);
   } else {
-    K.transpose(k, kp, nb, Pn, cs, XT);
-    K.gemmABt(0, classes, k, kp, nb, w.L, cs, XT, gW);
+    K.transpose(k, kp, nb, Pn, cs, w.XT);
+    K.gemmABt(0, classes, k, kp, nb, w.L, cs, w.XT, gW);
   }
-  rows(k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, w.L, cs, w.lam, cs); });
+  rows(w.split, k, (double)classes * k * nbp, [&](int r0, int r1) { K.gemmAtB(r0, r1, classes, k, nbp, W, w.L, cs, w.lam, cs); });
   double* la = w.lam;
   double* lb = w.lam2;
   for (int t = steps - 1; t >= 0; t--) {
@@ -220,17 +227,17 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
     const double* Pt = t == 0 ? P0 : w.P + t * kc;
     int ldp = t == 0 ? ld0 : cs;
     const double* lc = la;
-    rows(k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, w.gU, gB + (size_t)t * k); });
+    rows(w.split, k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, w.gU, gB + (size_t)t * k); });
     double* gAt = gA + (size_t)t * k * k;
     if (narrow) {
       K.gemmABtNarrow(0, k, k, nb, w.gU, cs, Pt, ldp, gAt);
     } else {
-      K.transpose(k, kp, nb, Pt, ldp, XT);
-      rows(k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, w.gU, cs, XT, gAt); });
+      K.transpose(k, kp, nb, Pt, ldp, w.XT);
+      rows(w.split, k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, w.gU, cs, w.XT, gAt); });
     }
     if (t == 0) break;
     const double* At = A + (size_t)t * k * k;
-    rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
+    rows(w.split, k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
     double* tmp = la;
     la = lb;
     lb = tmp;
@@ -238,12 +245,8 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
 }
 
 void Engine::chunk(int lo, int len, double scale) {
-  const double* P0 = X + lo;
-  Bufs w = chunkBufs();
-  forward(w, P0, ldx, len, true);
-  kt->softmax(classes, len, cs, L, y + lo, scale, out, nullptr);
   // backward() writes every gradient entry once (0 + its sum): no zeroing pass.
-  backward(w, P0, ldx, len);
+  chunkOn(chunkBufs(), lo, len, scale, out);
 }
 
 // A small network's batch of several chunks runs its forward pass (each sample's column on its
@@ -274,13 +277,272 @@ bool Engine::wideBatch(int nb, int count) {
     wide.lam2 = o, o += kc;
     wide.gU = o;
     wide.ld = (int)ld;
+    wide.XT = XT;
+    wide.g = g;
     wideCap = ldx;
   }
   return nb <= wideCap;
 }
 
+// A batch of at least W chunks (W = the vector lanes) can keep its chunks in lanes: a group of W
+// chunks holds sample i of its chunk l in column i·W + l (padding where a chunk is one shorter),
+// processed in blocks of LANE_ROWS rows (W·LANE_ROWS samples, about a chunk's worth, so the
+// buffers stay in the first-level caches). Every per-sample operation (forward pass, softmax,
+// adjoints, products over samples) runs on a block's columns, and every chunk sum of
+// src/train/chunks.ts — ∂A, ∂B, ∂W, ∂c, loss, correct count, each over the chunk's samples in
+// order from 0 — becomes a vector sum whose lane l is chunk l's, carried from block to block: W
+// chunks' sums in one chain instead of one scalar chain per chunk, with the same bits (padding
+// samples are skipped by a select, never added). The chunk gradients are then added in chunk order
+// as batchGradient does. Used for networks whose block buffers fit in LANE_BYTES and when at most a
+// quarter of the lanes would be empty.
+constexpr int LANE_ROWS = 16;
+constexpr size_t LANE_BYTES = 256 * 1024;
+
+bool Engine::laneBatch(int nb, int count) {
+  const int W = kt->width;
+  if (count < 2 || count < W) return false;
+  int groups = (count + W - 1) / W;
+  if ((size_t)groups * W * 4 > (size_t)count * 5) return false;
+  size_t ld = (size_t)LANE_ROWS * W + 8;
+  size_t rowsPer = (size_t)(3 * steps + 1 + 3) * k + classes;
+  if (rowsPer * ld * sizeof(double) > LANE_BYTES) return false;
+  Lanes& Ln = lanes;
+  if (Ln.nb == nb && Ln.count == count) return true;
+  free(Ln.mem);
+  Ln.mem = nullptr;
+  Ln.nb = -1;
+  size_t pairs = (size_t)steps * k * k + (size_t)classes * k;
+  size_t sums = (size_t)steps * k + classes;
+  size_t need = rowsPer * ld + up8(ld / 2 + 8) + up8((size_t)groups * W) + up8(groups) + up8((size_t)count * (nG + 2)) + (pairs + 4 * sums + 2) * W + up8(k);
+  Ln.mem = alignedAlloc<double>(need + 8 * 8);
+  if (Ln.mem == nullptr) return false;
+  size_t kc = (size_t)k * ld;
+  double* o = Ln.mem;
+  Ln.b.P = o, o += (steps + 1) * kc;  // P(0): the block's inputs
+  Ln.b.U = o, o += steps * kc;
+  Ln.b.D = o, o += steps * kc;
+  Ln.b.L = o, o += (size_t)classes * ld;
+  Ln.b.lam = o, o += kc;
+  Ln.b.lam2 = o, o += kc;
+  Ln.b.gU = o, o += kc;
+  Ln.b.ld = (int)ld;
+  Ln.y = reinterpret_cast<int32_t*>(o), o += up8(ld / 2 + 8);
+  Ln.len = o, o += up8((size_t)groups * W);
+  Ln.full = reinterpret_cast<int*>(o), o += up8(groups);
+  Ln.slots = o, o += up8((size_t)count * (nG + 2));
+  Ln.acc = o, o += (pairs + 4 * sums + 2) * W;
+  Ln.dummy = o;
+  Ln.Y.assign(pairs + sums, nullptr);
+  Ln.Xp.assign(pairs, nullptr);
+  Ln.groups = groups, Ln.rows = (nb + count - 1) / count;
+  for (int g = 0; g < groups; g++) {
+    int full = Ln.rows;
+    for (int l = 0; l < W; l++) {
+      int q = g * W + l;
+      int len = 0;
+      if (q < count) len = (int)(((long long)(q + 1) * nb) / count) - (int)(((long long)q * nb) / count);
+      Ln.len[g * W + l] = len;
+      if (len < full) full = len;
+    }
+    Ln.full[g] = full;
+  }
+  Ln.nb = nb, Ln.count = count;
+  return true;
+}
+
+const double* Engine::laneGradient(int nb, int count, double scale) {
+  const KernelTable& K = *kt;
+  Lanes& Ln = lanes;
+  const int W = kt->width, R = Ln.rows, G = Ln.groups;
+  const int ld = Ln.b.ld;
+  const size_t kc = (size_t)k * ld, sw = nG + 2;
+  const size_t pairs = (size_t)steps * k * k + (size_t)classes * k, sums = (size_t)steps * k + classes;
+  // acc: the pairs' sums (∂A by step, then ∂W), then the batchSum partials (∂B by step, then ∂c),
+  // then loss and correct count; W lanes each.
+  double* accD = Ln.acc;
+  double* accS = accD + pairs * W;
+  double* accL = accS + 4 * sums * W;
+  const Bufs& w = Ln.b;
+  const size_t oB = (size_t)steps * k * k, oW = oB + (size_t)steps * k, oC = oW + (size_t)classes * k;
+  for (int g = 0; g < G; g++) {
+    int lo[8];
+    for (int l = 0; l < W; l++) {
+      int q = g * W + l;
+      lo[l] = q < count ? (int)(((long long)q * nb) / count) : 0;
+    }
+    const double* len = Ln.len + g * W;
+    const int full = Ln.full[g];
+    std::memset(Ln.acc, 0, (pairs + 4 * sums + 2) * W * sizeof(double));
+    for (int i0 = 0; i0 < R; i0 += LANE_ROWS) {
+      const int rows = R - i0 < LANE_ROWS ? R - i0 : LANE_ROWS;
+      const int ncols = rows * W, nbp = (int)up8(ncols);
+      // The block's inputs and labels in the lane layout (padding samples: input 0, label −1).
+      for (int j = 0; j < k; j++) {
+        const double* src = X + (size_t)j * ldx + i0;
+        double* dst = w.P + (size_t)j * ld;
+        for (int i = 0; i < rows; i++)
+          for (int l = 0; l < W; l++) dst[(size_t)i * W + l] = i0 + i < len[l] ? src[lo[l] + i] : 0.0;
+        for (int c = ncols; c < nbp; c++) dst[c] = 0.0;
+      }
+      for (int i = 0; i < rows; i++)
+        for (int l = 0; l < W; l++) Ln.y[(size_t)i * W + l] = i0 + i < len[l] ? y[lo[l] + i0 + i] : -1;
+      forward(w, w.P, ld, ncols, true);
+      K.softmaxLanes(classes, rows, i0, len, ld, w.L, Ln.y, scale, accL, accL + W);
+      const double* Pn = w.P + steps * kc;
+      // ∂c, ∂W, then λ(n) = Wᵀ·G.
+      size_t n = 0;
+      for (int c = 0; c < classes; c++) Ln.Y[n++] = w.L + (size_t)c * ld;
+      K.laneSums((int)n, Ln.Y.data(), rows, i0, full, len, accS + (size_t)steps * k * 4 * W);
+      n = 0;
+      for (int c = 0; c < classes; c++)
+        for (int j = 0; j < k; j++) Ln.Y[n] = w.L + (size_t)c * ld, Ln.Xp[n++] = Pn + (size_t)j * ld;
+      K.laneDots((int)n, Ln.Y.data(), Ln.Xp.data(), rows, i0, full, len, accD + oB * W);
+      K.gemmAtB(0, k, classes, k, nbp, this->W, w.L, ld, w.lam, ld);
+      double* la = w.lam;
+      double* lb = w.lam2;
+      for (int t = steps - 1; t >= 0; t--) {
+        K.adjointRows(0, k, 0, nbp, ld, la, w.D + t * kc, w.U + t * kc, par, w.gU, Ln.dummy);
+        n = 0;
+        for (int i = 0; i < k; i++) Ln.Y[n++] = w.gU + (size_t)i * ld;
+        K.laneSums((int)n, Ln.Y.data(), rows, i0, full, len, accS + (size_t)t * k * 4 * W);
+        const double* Pt = w.P + t * kc;
+        n = 0;
+        for (int i = 0; i < k; i++)
+          for (int j = 0; j < k; j++) Ln.Y[n] = w.gU + (size_t)i * ld, Ln.Xp[n++] = Pt + (size_t)j * ld;
+        K.laneDots((int)n, Ln.Y.data(), Ln.Xp.data(), rows, i0, full, len, accD + (size_t)t * k * k * W);
+        if (t == 0) break;
+        K.gemmAtB(0, k, k, k, nbp, A + (size_t)t * k * k, w.gU, ld, lb, ld);
+        double* tmp = la;
+        la = lb;
+        lb = tmp;
+      }
+    }
+    // The group's chunk sums into the chunks' slots ("0 +" as every gradient entry is written).
+    for (int l = 0; l < W && g * W + l < count; l++) {
+      double* slot = Ln.slots + (size_t)(g * W + l) * sw;
+      for (size_t p = 0; p < (size_t)steps * k * k; p++) slot[p] = 0.0 + accD[p * W + l];
+      for (size_t p = 0; p < (size_t)classes * k; p++) slot[oW + p] = 0.0 + accD[(oB + p) * W + l];
+      for (size_t p = 0; p < sums; p++) {
+        const double* a = accS + p * 4 * W + l;
+        double v = 0.0 + ((a[0] + a[2 * W]) + (a[W] + a[3 * W]));
+        if (p < (size_t)steps * k) slot[oB + p] = v;
+        else slot[oC + (p - (size_t)steps * k)] = v;
+      }
+      slot[nG] = accL[l];
+      slot[nG + 1] = accL[W + l];
+    }
+  }
+  // The batch: the chunks' gradients, losses and counts added in chunk order.
+  std::memcpy(total, Ln.slots, sw * sizeof(double));
+  for (int q = 1; q < count; q++) {
+    const double* s = Ln.slots + (size_t)q * sw;
+    for (size_t e = 0; e < sw; e++) total[e] = total[e] + s[e];
+  }
+  return total;
+}
+
+// A batch of several chunks on an engine with threads runs whole chunks on them: thread id takes
+// chunks [count·id/n, count·(id + 1)/n), each with its own buffers, and writes each chunk's
+// gradient, loss and correct count to the chunk's slot; the slots are then added in chunk order
+// (each entry's sum on one thread, entries split over the threads). One hand-over per batch
+// instead of one per matrix product, and the same bits as one thread. Used while the slots take
+// at most CHUNK_SLOT_BYTES (a large network's chunks split their products instead).
+constexpr size_t CHUNK_SLOT_BYTES = 32u << 20;
+
+bool Engine::chunkThreads(int count) {
+  if (pool->n == 1 || count < 2) return false;
+  if ((size_t)count * (nG + 2) * sizeof(double) > CHUNK_SLOT_BYTES) return false;
+  if (tbufs.empty()) {
+    size_t kc = (size_t)k * cs;
+    size_t per = (steps + 1) * kc + 2 * steps * kc + (size_t)classes * cs + 3 * kc + (size_t)cs * kp;
+    for (int id = 0; id < pool->n; id++) {
+      double* m = id == 0 ? nullptr : alignedAlloc<double>(per + 8 * 8);
+      if (id > 0 && m == nullptr) return false;
+      tmem.push_back(m);
+      if (id == 0) {
+        Bufs b = chunkBufs();
+        b.split = false;
+        tbufs.push_back(b);
+        continue;
+      }
+      Bufs b{};
+      double* o = m;
+      b.P = o, o += (steps + 1) * kc;
+      b.U = o, o += steps * kc;
+      b.D = o, o += steps * kc;
+      b.L = o, o += up8((size_t)classes * cs);
+      b.lam = o, o += kc;
+      b.lam2 = o, o += kc;
+      b.gU = o, o += kc;
+      b.XT = o;
+      b.ld = cs;
+      b.split = false;
+      tbufs.push_back(b);
+    }
+  }
+  if (count > slotCount) {
+    free(slots);
+    slots = alignedAlloc<double>((size_t)count * (nG + 2));
+    slotCount = slots ? count : 0;
+    if (!slots) return false;
+  }
+  return true;
+}
+
+namespace {
+struct ChunkJob {
+  Engine* e;
+  int nb, count, parts;
+  double scale;
+  static void call(const void* ctx, int id) {
+    const ChunkJob* j = static_cast<const ChunkJob*>(ctx);
+    Engine& e = *j->e;
+    const size_t sw = e.nG + 2;
+    int q0 = (int)((long long)j->count * id / j->parts), q1 = (int)((long long)j->count * (id + 1) / j->parts);
+    for (int q = q0; q < q1; q++) {
+      int lo = (int)(((long long)q * j->nb) / j->count), hi = (int)(((long long)(q + 1) * j->nb) / j->count);
+      Bufs w = e.tbufs[id];
+      w.g = e.slots + (size_t)q * sw;
+      e.chunkOn(w, lo, hi - lo, j->scale, w.g + e.nG);
+    }
+  }
+};
+struct SumJob {
+  Engine* e;
+  int count, parts;
+  static void call(const void* ctx, int id) {
+    const SumJob* j = static_cast<const SumJob*>(ctx);
+    Engine& e = *j->e;
+    const size_t sw = e.nG + 2;
+    size_t e0 = sw * id / j->parts, e1 = sw * (id + 1) / j->parts;
+    std::memcpy(e.total + e0, e.slots + e0, (e1 - e0) * sizeof(double));
+    for (int q = 1; q < j->count; q++) {
+      const double* s = e.slots + (size_t)q * sw;
+      for (size_t x = e0; x < e1; x++) e.total[x] = e.total[x] + s[x];
+    }
+  }
+};
+}  // namespace
+
+void Engine::chunkOn(const Bufs& w, int lo, int len, double scale, double* res) {
+  const double* P0 = X + lo;
+  forward(w, P0, ldx, len, true);
+  kt->softmax(classes, len, w.ld, w.L, y + lo, scale, res, nullptr);
+  backward(w, P0, ldx, len);
+}
+
+const double* Engine::chunkGradient(int nb, int count, double scale) {
+  ChunkJob cj{this, nb, count, pool->n, scale};
+  pool->run(Job{&ChunkJob::call, &cj});
+  SumJob sj{this, count, pool->n};
+  pool->run(Job{&SumJob::call, &sj});
+  return total;
+}
+
 const double* Engine::batchGradient(int nb, int count, double scale) {
+  if (laneBatch(nb, count)) return laneGradient(nb, count, scale);
   const bool wideRun = wideBatch(nb, count);
+  if (!wideRun && chunkThreads(count)) return chunkGradient(nb, count, scale);
   if (wideRun) forward(wide, X, ldx, nb, true);
   for (int q = 0; q < count; q++) {
     int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
@@ -322,12 +584,12 @@ double Engine::product(int which, int nb, int reps) {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
   for (int r = 0; r < reps; r++) {
     if (which == 0) {
-      rows(k, work, [&](int r0, int r1) { K.gemmBias(r0, r1, k, nbp, A, B, X, ldx, U, cs); });
+      rows(true, k, work, [&](int r0, int r1) { K.gemmBias(r0, r1, k, nbp, A, B, X, ldx, U, cs); });
     } else if (which == 1) {
       K.transpose(k, kp, nb, X, ldx, XT);
-      rows(k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, U, cs, XT, g); });
+      rows(true, k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, U, cs, XT, g); });
     } else {
-      rows(k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, A, U, cs, lam, cs); });
+      rows(true, k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, A, U, cs, lam, cs); });
     }
   }
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);

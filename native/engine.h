@@ -17,6 +17,11 @@ struct KernelTable {
   void (*cSums)(int classes, int nb, int ld, const double* G, double* gC);
   bool (*adam)(size_t e0, size_t e1, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink);
   void (*gemmABtNarrow)(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G);
+  // Chunks in lanes (kernels.h): one block of a group of W chunks, sample i of chunk l in
+  // column i·W + l, the sums carried over between blocks in acc.
+  void (*softmaxLanes)(int classes, int rows, int i0, const double* len, int ld, double* L, const int32_t* y, double scale, double* loss, double* correct);
+  void (*laneDots)(int n, const double* const* Y, const double* const* X, int rows, int i0, int full, const double* len, double* acc);
+  void (*laneSums)(int n, const double* const* Y, int rows, int i0, int full, const double* len, double* acc);
 };
 
 namespace ds_avx512 { extern const KernelTable table; }

@@ -90,10 +90,16 @@ struct AdamRun {
 
 // Where a forward/backward pass keeps its states (p(t) for t ≥ 1, u, f', logits, the adjoints
 // and gU): rows of stride ld, step t's k rows at t·k·ld. at(lo) is the same arrays from column lo.
+// XT is the transpose scratch and g where backward writes the gradient; split: whether the
+// matrix products may be split over the engine's threads (false inside a job already running on
+// them).
 struct Bufs {
   double *P, *U, *D, *L, *lam, *lam2, *gU;
   int ld;
-  Bufs at(int lo) const { return {P + lo, U + lo, D + lo, L + lo, lam + lo, lam2 + lo, gU + lo, ld}; }
+  double* XT = nullptr;
+  double* g = nullptr;
+  bool split = true;
+  Bufs at(int lo) const { return {P + lo, U + lo, D + lo, L + lo, lam + lo, lam2 + lo, gU + lo, ld, XT, g, split}; }
 };
 
 // One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
@@ -107,6 +113,9 @@ struct Engine {
   static Engine* create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared);
   ~Engine();
   void chunk(int lo, int len, double scale);
+  // One chunk (forward, softmax, backward) with the buffers w: gradient into w.g, loss and
+  // correct count into res[0], res[1].
+  void chunkOn(const Bufs& w, int lo, int len, double scale, double* res);
   void batch(int nb, int count, double scale);
   // Forward pass (no derivative) and softmax of samples [lo, lo + len): loss and correct count into
   // out, predicted classes into pred[lo..].
@@ -136,18 +145,44 @@ struct Engine {
   Bufs wide{};
   int wideCap = 0;
   double* wideMem = nullptr;
+  // Chunks-in-lanes buffers (laneBatch) for one batch shape, made on first use; mem owns them.
+  struct Lanes {
+    int nb = -1, count = 0, groups = 0, rows = 0;
+    Bufs b{};                 // one block's states, P(0) its inputs in the lane layout
+    int32_t* y = nullptr;     // the block's labels in the lane layout, −1 on padding samples
+    double* len = nullptr;    // per group: its W chunk lengths (0 for lanes past the last chunk)
+    int* full = nullptr;      // per group: the rows every lane of it has
+    double* slots = nullptr;  // per chunk: its gradient (nG), then loss and correct count
+    double* acc = nullptr;    // the group's sums, W lanes each (laneGradient)
+    double* dummy = nullptr;  // k values adjointRows writes and nobody reads
+    double* mem = nullptr;
+    std::vector<const double*> Y, Xp;
+  } lanes;
+  // Chunks on threads (chunkThreads): each thread's buffers, and every chunk's result.
+  std::vector<Bufs> tbufs;
+  std::vector<double*> tmem;
+  double* slots = nullptr;
+  int slotCount = 0;
   // step()'s runs (reused: no allocation per step once it has grown).
   std::vector<AdamRun> runScratch;
 
  private:
-  Bufs chunkBufs() const { return {P, U, D, L, lam, lam2, gU, cs}; }
+  Bufs chunkBufs() const { return {P, U, D, L, lam, lam2, gU, cs, XT, g, true}; }
+  // Whether a batch of count chunks runs whole chunks on the engine's threads (see
+  // chunkGradient), making each thread's buffers on first use.
+  bool chunkThreads(int count);
+  const double* chunkGradient(int nb, int count, double scale);
   void forward(const Bufs& w, const double* P0, int ld0, int nb, bool withD);
   void backward(const Bufs& w, const double* P0, int ld0, int nb);
   // Whether a batch of nb samples in count chunks runs its forward pass and softmax once over the
   // whole batch (small networks: see batchGradient), making the buffers on first use.
   bool wideBatch(int nb, int count);
+  // Whether a batch of nb samples in count chunks runs with its chunks in vector lanes (see
+  // laneGradient), making the buffers for this shape on first use.
+  bool laneBatch(int nb, int count);
+  const double* laneGradient(int nb, int count, double scale);
   // batch() without its final copy: returns where the batch gradient is (g for one chunk, else total).
   const double* batchGradient(int nb, int count, double scale);
   template <class F>
-  void rows(int n, double work, F f);
+  void rows(bool split, int n, double work, F f);
 };

@@ -270,8 +270,44 @@ void gemmAtB(int r0, int r1, int m, int kk, int nbp, const double* M, const doub
 }
 
 // XT[b][j] = X[j][b] for j < kk, b < nb; XT rows of length kkp (≥ kk, a multiple of W), the tail zeroed.
+// (Copies only, so any order gives the same bits.) With 8 lanes, blocks of 8×8 in registers.
 void transpose(int kk, int kkp, int nb, const double* X, int ldx, double* XT) {
-  for (int b = 0; b < nb; b++) {
+  int b0 = 0;
+#if DS_W == 8
+  if (kk >= 8) {
+    const int kk8 = kk & ~7;
+    for (; b0 + 8 <= nb; b0 += 8) {
+      for (int j = 0; j < kk8; j += 8) {
+        const double* x = X + (size_t)j * ldx + b0;
+        vd r[8], a[8], c[8];
+        for (int m = 0; m < 8; m++) r[m] = vload(x + (size_t)m * ldx);
+        for (int m = 0; m < 8; m += 2) {
+          a[m] = __builtin_shuffle(r[m], r[m + 1], (vi){0, 8, 2, 10, 4, 12, 6, 14});
+          a[m + 1] = __builtin_shuffle(r[m], r[m + 1], (vi){1, 9, 3, 11, 5, 13, 7, 15});
+        }
+        // a[0]: rows 0,1 at columns 0,2,4,6; a[1]: rows 0,1 at columns 1,3,5,7; a[2], a[3]: rows 2,3; …
+        vd q[8];
+        for (int h = 0; h < 8; h += 4) {
+          q[h + 0] = __builtin_shuffle(a[h + 0], a[h + 2], (vi){0, 1, 8, 9, 4, 5, 12, 13});    // columns 0, 4
+          q[h + 1] = __builtin_shuffle(a[h + 1], a[h + 3], (vi){0, 1, 8, 9, 4, 5, 12, 13});    // columns 1, 5
+          q[h + 2] = __builtin_shuffle(a[h + 0], a[h + 2], (vi){2, 3, 10, 11, 6, 7, 14, 15});  // columns 2, 6
+          q[h + 3] = __builtin_shuffle(a[h + 1], a[h + 3], (vi){2, 3, 10, 11, 6, 7, 14, 15});  // columns 3, 7
+        }
+        for (int m = 0; m < 4; m++) {
+          c[m] = __builtin_shuffle(q[m], q[m + 4], (vi){0, 1, 2, 3, 8, 9, 10, 11});
+          c[m + 4] = __builtin_shuffle(q[m], q[m + 4], (vi){4, 5, 6, 7, 12, 13, 14, 15});
+        }
+        for (int m = 0; m < 8; m++) st(XT + (size_t)(b0 + m) * kkp + j, c[m]);
+      }
+      for (int m = 0; m < 8; m++) {
+        double* row = XT + (size_t)(b0 + m) * kkp;
+        for (int j = kk8; j < kk; j++) row[j] = X[(size_t)j * ldx + b0 + m];
+        for (int j = kk; j < kkp; j++) row[j] = 0.0;
+      }
+    }
+  }
+#endif
+  for (int b = b0; b < nb; b++) {
     double* row = XT + (size_t)b * kkp;
     for (int j = 0; j < kk; j++) row[j] = X[(size_t)j * ldx + b];
     for (int j = kk; j < kkp; j++) row[j] = 0.0;
@@ -360,12 +396,12 @@ void gemmABtNarrow(int r0, int r1, int kk, int nb, const double* Y, int ldy, con
 // one, the others full), each operation on all NV before the next: one vector's exp → sum →
 // division → log chain is latency-bound, NV independent ones overlap (as eq4StoreN). The labels
 // are converted in one instruction and the label's logit is picked by a select in the max pass
-// (the same value as a load of L[y]); padding lanes get label −1 and take part in no sum. The
-// loss is added sample by sample in order. With PART (a last vector of n < W samples) only the n
-// columns are written (the exp is computed again for the update instead of being stored), so a
-// chunk may end inside a vector whose other columns belong to the next chunk.
+// (the same value as a load of L[y]); padding lanes get label −1. Returns each sample's loss in
+// ls and whether its first largest logit is its label in ok; with PART (a last vector of n < W
+// samples) only the n columns are written (the exp is computed again for the update instead of
+// being stored), so a chunk may end inside a vector whose other columns belong to the next chunk.
 template <int NV, bool PART>
-static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const int32_t* y, double scale, double& loss, int& correct, int32_t* pred) {
+static inline void softmaxCore(int classes, int b0, int n, int ld, double* L, const int32_t* y, double scale, vd* ls, vi* ok, vd* argOut = nullptr) {
   vd yv[NV], best[NV], arg[NV], lab[NV], sum[NV], inv[NV];
   for (int u = 0; u < NV; u++) {
     vi32 yi;
@@ -413,12 +449,24 @@ static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const
       }
     }
   }
+  for (int u = 0; u < NV; u++) {
+    ls[u] = (logv(sum[u]) + best[u]) - lab[u];
+    ok[u] = arg[u] == yv[u];
+    if (argOut) argOut[u] = arg[u];
+  }
+}
+
+// softmaxCore, then the loss added sample by sample in order, the correct count, the predictions.
+template <int NV, bool PART>
+static inline void softmaxN(int classes, int b0, int n, int ld, double* L, const int32_t* y, double scale, double& loss, int& correct, int32_t* pred) {
+  vd ls[NV], arg[NV];
+  vi ok[NV];
+  softmaxCore<NV, PART>(classes, b0, n, ld, L, y, scale, ls, ok, arg);
   alignas(64) double lsv[NV][DS_W];
   alignas(64) long long okv[NV][DS_W];
   for (int u = 0; u < NV; u++) {
-    st(lsv[u], (logv(sum[u]) + best[u]) - lab[u]);
-    vi ok = arg[u] == yv[u];
-    std::memcpy(okv[u], &ok, sizeof ok);
+    st(lsv[u], ls[u]);
+    std::memcpy(okv[u], &ok[u], sizeof ok[u]);
   }
   for (int u = 0; u < NV; u++) {
     int m = PART && u == NV - 1 ? n : DS_W;
@@ -501,6 +549,92 @@ bool adam(size_t e0, size_t e1, double* __restrict p, const double* __restrict g
   return bad == 0;
 }
 
-const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmABt, softmax, adjointRows, cSums, adam, gemmABtNarrow};
+// ---- Chunks in lanes (engine.cc, Engine::laneGradient) ----
+// A group of W chunks keeps sample i of its chunk l in column i·W + l, so lane l of every vector
+// belongs to one chunk and a vector sum over rows i = 0, 1, … adds each chunk's samples in their
+// own order: the chunk sums of src/train/chunks.ts, W at a time, with the same bits. The rows are
+// processed in blocks (rows i0 … i0 + rows − 1); the sums carry over from block to block in acc.
+// Lane l has len[l] samples: rows i ≥ len[l] are padding in that lane and are skipped (a select,
+// never an addition); rows below `full` are samples in every lane.
+
+// Softmax cross-entropy of one block of a group (rows vectors from L, classes rows of stride ld):
+// L becomes scale·(softmax − onehot(y)) as in softmax; loss[l] += the lane's samples' losses in
+// row order, correct[l] += its correct count (both W values, carried over between blocks).
+void softmaxLanes(int classes, int rows, int i0, const double* len, int ld, double* L, const int32_t* y, double scale, double* loss, double* correct) {
+  vd lv = vload(loss), cv = vload(correct), lenv = vload(len);
+  int i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    vd ls[4];
+    vi ok[4];
+    softmaxCore<4, false>(classes, i * DS_W, DS_W, ld, L, y, scale, ls, ok);
+    for (int u = 0; u < 4; u++) {
+      vi on = splat((double)(i0 + i + u)) < lenv;
+      lv = bits(on ? ibits(lv + ls[u]) : ibits(lv));
+      cv = bits(on & ok[u] ? ibits(cv + splat(1.0)) : ibits(cv));
+    }
+  }
+  for (; i < rows; i++) {
+    vd ls[1];
+    vi ok[1];
+    softmaxCore<1, false>(classes, i * DS_W, DS_W, ld, L, y, scale, ls, ok);
+    vi on = splat((double)(i0 + i)) < lenv;
+    lv = bits(on ? ibits(lv + ls[0]) : ibits(lv));
+    cv = bits(on & ok[0] ? ibits(cv + splat(1.0)) : ibits(cv));
+  }
+  st(loss, lv);
+  st(correct, cv);
+}
+
+// For n pairs (Y[p], X[p]) of rows of one block: acc[p·W + l] += Y[p][i·W + l]·X[p][i·W + l] for
+// the lane's samples i in order (gemmABt's sum of one chunk; the caller adds the final 0 +), four
+// pairs at a time (independent chains).
+void laneDots(int n, const double* const* Y, const double* const* X, int rows, int i0, int full, const double* len, double* acc) {
+  vd lenv = vload(len);
+  int nf = full - i0 < 0 ? 0 : (full - i0 < rows ? full - i0 : rows);
+  for (int p0 = 0; p0 < n; p0 += 4) {
+    int cnt = n - p0 < 4 ? n - p0 : 4;
+    const double* y[4];
+    const double* x[4];
+    vd s[4];
+    for (int q = 0; q < 4; q++) {
+      int p = p0 + (q < cnt ? q : 0);
+      y[q] = Y[p], x[q] = X[p], s[q] = vload(acc + (size_t)p * DS_W);
+    }
+    int i = 0;
+    for (; i < nf; i++) {
+      size_t o = (size_t)i * DS_W;
+      for (int q = 0; q < 4; q++) s[q] += vload(y[q] + o) * vload(x[q] + o);
+    }
+    for (; i < rows; i++) {
+      size_t o = (size_t)i * DS_W;
+      vi on = splat((double)(i0 + i)) < lenv;
+      for (int q = 0; q < 4; q++) s[q] = bits(on ? ibits(s[q] + vload(y[q] + o) * vload(x[q] + o)) : ibits(s[q]));
+    }
+    for (int q = 0; q < cnt; q++) st(acc + (size_t)(p0 + q) * DS_W, s[q]);
+  }
+}
+
+// For n rows Y[p] of one block: the lane's batchSum partials acc[(p·4 + r)·W + l] += its samples
+// with index ≡ r mod 4, in order (i0 is a multiple of 4; the caller forms (s0 + s2) + (s1 + s3)).
+void laneSums(int n, const double* const* Y, int rows, int i0, int full, const double* len, double* acc) {
+  vd lenv = vload(len);
+  int nf = full - i0 < 0 ? 0 : (full - i0 < rows ? full - i0 : rows);
+  for (int p = 0; p < n; p++) {
+    const double* y = Y[p];
+    double* a = acc + (size_t)p * 4 * DS_W;
+    vd s[4] = {vload(a), vload(a + DS_W), vload(a + 2 * DS_W), vload(a + 3 * DS_W)};
+    int i = 0;
+    for (; i + 4 <= nf; i += 4)
+      for (int r = 0; r < 4; r++) s[r] += vload(y + (size_t)(i + r) * DS_W);
+    for (; i < rows; i++) {
+      vi on = splat((double)(i0 + i)) < lenv;
+      vd v = vload(y + (size_t)i * DS_W);
+      s[i & 3] = bits(on ? ibits(s[i & 3] + v) : ibits(s[i & 3]));
+    }
+    for (int r = 0; r < 4; r++) st(a + r * DS_W, s[r]);
+  }
+}
+
+const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmABt, softmax, adjointRows, cSums, adam, gemmABtNarrow, softmaxLanes, laneDots, laneSums};
 
 }  // namespace DS_NS

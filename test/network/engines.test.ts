@@ -33,6 +33,9 @@ const CASES: Case[] = [
   // Several chunks whose boundaries fall inside a vector (4 chunks of 75–76 samples) on a network
   // small enough for the native engine's whole-batch forward pass, with transposes (k ≥ 8).
   { k: 9, steps: 3, classes: 5, nb: 301, cap: 128 },
+  // Eight chunks of 125–126 samples: the native engine keeps the chunks in vector lanes (one chunk
+  // shorter than others, so padding samples are skipped); 2 and 3 threads run whole chunks.
+  { k: 3, steps: 2, classes: 3, nb: 1001, cap: 128 },
   { k: 3, steps: 2, classes: 3, nb: 7, cap: 7 },
   { k: 5, steps: 3, classes: 4, nb: 13, cap: 16 },
   { k: 4, steps: 1, classes: 10, nb: 1, cap: 1 },

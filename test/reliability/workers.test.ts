@@ -107,7 +107,7 @@ test("a thread of the native engine that fails mid-training or mid-sweep ends th
   }
   const dir = tmp();
   try {
-    // Digits (64 oscillators) with batches of 256: the engine splits its matrix products over its 2 threads.
+    // Digits (64 oscillators) with batches of 256 (two chunks): the engine runs a chunk on each of its 2 threads.
     const args = ["train", "--task", "digits", "--epochs", "3", "--batch", "256", "--restarts", "1", "--engine", "native", "--quiet"];
     const r = await withFault([...args, "--workers", "2", "--out", join(dir, "run")], "native-thread-fail");
     oneLineFailure(r, /^dynaspin: native engine: a thread of the native engine failed \(thread 1 of 2: injected fault \(DYNASPIN_FAULT=native-thread-fail\)\); rerun with --engine wasm to use the WebAssembly engine\n$/);
