@@ -721,6 +721,22 @@ function formatCell(v: string): string {
 }
 
 /**
+ * A model's predictions as CSV: a header (the feature names, `labelName`, `predicted`), then one
+ * row per sample with its features, its label (a class name or a real target, as text) and the
+ * prediction, LF line ends. Numbers are written with `String(x)` (exact float64 round trip).
+ * @example formatPredictionsCsv({ x: Float64Array.of(1, 2), n: 1, d: 2, featureNames: ["a", "b"] }, "price", ["3"], ["2.5"]) // → "a,b,price,predicted\n1,2,3,2.5\n"
+ */
+export function formatPredictionsCsv(ds: Pick<CsvDataset, "x" | "n" | "d" | "featureNames">, labelName: string, labels: readonly string[], predicted: readonly string[]): string {
+  const parts: string[] = [[...ds.featureNames, labelName, "predicted"].map(formatCell).join(",") + "\n"];
+  for (let r = 0; r < ds.n; r++) {
+    let line = "";
+    for (let j = 0; j < ds.d; j++) line += String(ds.x[r * ds.d + j]) + ",";
+    parts.push(line + formatCell(labels[r]!) + "," + formatCell(predicted[r]!) + "\n");
+  }
+  return parts.join("");
+}
+
+/**
  * Writes a data set as CSV (inverse of {@link parseCsvDataset}): a header row (the feature names,
  * then `label`), then one row per sample with the features and the class name last, LF line ends.
  * Numbers are written with `String(x)`, which round-trips float64 exactly.

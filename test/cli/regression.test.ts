@@ -75,6 +75,21 @@ test("train --data FILE --problem regression learns a real target in its own uni
   assert.equal(e.code, 0, e.err);
   assert.match(e.out, /MSE \S+ {2}R² 0\.9/);
   await refused(["eval", "--model", join(out, "model.json"), "--data", csv, "--problem", "classification"], /is a regression model; --problem classification does not apply/);
+  // --predictions: every evaluated row with its target and the predicted value, in the target's units.
+  const pred = join(dir, "house-pred.csv");
+  const p = await cli(["eval", "--model", join(out, "model.json"), "--data", csv, "--split", "all", "--predictions", pred]);
+  assert.equal(p.code, 0, p.err);
+  const lines = readFileSync(pred, "utf8").trimEnd().split("\n");
+  assert.equal(lines[0], "rooms,age,price,predicted");
+  assert.equal(lines.length, 121);
+  let sse = 0;
+  for (const line of lines.slice(1)) {
+    const [, , t, y] = line.split(",").map(Number);
+    sse += (t - y) ** 2;
+  }
+  const mse = Number(/MSE (\S+)/.exec(p.out)![1]);
+  assert.ok(Math.abs(sse / 120 - mse) <= 1e-3 * mse, `the file's errors give the printed MSE (${sse / 120} vs ${mse})`);
+  await refused(["eval", "--model", join(out, "model.json"), "--data", csv, "--predictions", dir], /--predictions .*: is a folder, expected a file name/);
 });
 
 test("regression misuse exits 2 with one line before any work", async () => {

@@ -23,6 +23,8 @@ import type { Dataset } from "../../data/dataset.js";
 import type { Model } from "../../network/model.js";
 import type { ModelJson } from "../../io/model-schema.js";
 import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.js";
+import { formatPredictionsCsv } from "../../data/csv.js";
+import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 
 export { alignClasses };
 
@@ -128,12 +130,21 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const json = readModelFile(path);
   const model = modelFromJson(json, path);
   const hwArgs = flags.list("hw").map(String);
+  const predictionsFile = flags.string("predictions");
+  if (predictionsFile !== undefined) {
+    checkOutputFile(predictionsFile, `--predictions ${predictionsFile}`);
+    if (model.problem === "regression" && model.classes !== 1) throw new InputError(`eval: --predictions writes one target column; ${path} has ${model.classes} outputs`);
+  }
   const hw = hwArgs.length > 0 ? parseHardwareArgs(hwArgs, "--hw") : (json.hardware as Hardware | undefined);
   const md = modelDataFromFlags(flags, "eval", model, json, path, source, name);
   const aligned = md.ds;
   if (model.problem === "regression") {
     if (hwArgs.length > 0) throw new InputError(`eval: --hw applies to classifiers; ${path} is a regression model (its evaluation is ideal)`);
     const r = evaluateRegression(model, aligned);
+    if (predictionsFile !== undefined) {
+      const names = model.targetNames ?? ["target"];
+      writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, names[0], Array.from(aligned.targets ?? [], String), Array.from(r.predictions, String)));
+    }
     const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss };
     if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, undefined, profile, flags.string("hardware")).json }) + "\n");
     else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): MSE ${fmtMse(r.mse)}  R² ${r.r2.toFixed(4)}  (regression of ${(model.targetNames ?? ["target"]).join(", ")})\n`);
@@ -142,6 +153,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // Inference on the native engine when it was built and every device is eq. 4 (same bits as WebAssembly).
   const ie = model.devices.every((d) => d.model === "eq4") ? (nativeFactory(1)?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null) : null;
   const ideal = evaluate(model, aligned, ie);
+  if (predictionsFile !== undefined) {
+    const names = aligned.classNames;
+    writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, "label", Array.from(aligned.y, (c) => names[c] ?? String(c)), Array.from(ideal.predictions, (c) => names[c] ?? String(c))));
+  }
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
   const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss };
@@ -162,6 +177,7 @@ export const evalCommand: Command = {
     ALL_FLAG,
     { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality (noise=S[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU); default: the model file's hardware" },
     { name: "ideal", type: "boolean", help: "ignore the model file's hardware" },
+    { name: "predictions", type: "string", value: "FILE.csv", help: "also write each evaluated row's features, label and prediction (a class, or a regression's real value in the target's units; the ideal network's) to FILE.csv" },
     COST_PROFILE_FLAG,
     { name: "noise-seed", type: "integer", min: 0, value: "S", help: "seed of the read-noise draws with --hw noise=...", default: 0 },
   ],
