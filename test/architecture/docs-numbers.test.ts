@@ -2,10 +2,17 @@
 // A measured number is a figure with a unit of measurement (%, ×, s, ms, GFLOP/s, MiB, µJ, …) in
 // the prose of README.md or docs/*.md, outside code and outside generated blocks
 // (`<!-- name:begin -->` … `<!-- name:end -->`, and the generated pages cli.md and formats.md).
-// Each section (a heading and its text) holding one must say where it comes from: name a command
-// (`npm run …`, `node …`, `dynaspin …`, `python3 …`, in backticks or a code block), link the page
-// that measured it (results.md, benchmarks.md, accuracy.md), or carry a note
-// `<!-- numbers: why these are not measurements -->` (settings, design choices, literature values).
+// Two checks:
+// - each section (a heading and its text) holding one says where its numbers come from: names a
+//   command (`npm run …`, `node …`, `dynaspin …`, `python3 …`, in backticks or a code block),
+//   links the page that measured it (results.md, benchmarks.md, accuracy.md), or carries a note
+//   `<!-- numbers: why these are not measurements -->` (settings, design choices, literature
+//   values, a dated log of past experiments);
+// - each paragraph, list or table holding one names its command itself or right before it (the
+//   paragraph or code block just above, in the same section), or carries such a note; on pages
+//   other than the results pages a link to the results page that holds the generated table counts
+//   too. On the results pages (results.md, benchmarks.md, accuracy.md) a number is in a generated
+//   block or next to its command.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -20,6 +27,71 @@ const COMMAND = /`\s*(?:npm run|npm test|node |dynaspin |npx |python3? |\/usr\/b
 const FENCE_COMMAND = /^\s*(?:\$\s*)?(?:npm|node|dynaspin|npx|python3?|\/usr\/bin\/python3|bash|env)\b/;
 const SOURCE_LINK = /\]\((?:\.\.\/)?(?:docs\/)?(?:results|benchmarks|accuracy)\.md(?:#[^)]*)?\)|\b(?:results|benchmarks|accuracy)\.md\b/;
 const NOTE = /<!--\s*numbers:\s*\S[^>]*-->/;
+const RESULT_PAGES = /(?:^|\/)(?:results|benchmarks|accuracy)\.md$/;
+const hasMeasured = (line: string): boolean => MEASURED.test(line.replace(/`[^`]*`/g, "").replace(/<!--.*?-->/g, ""));
+
+interface Unit {
+  kind: "para" | "fence" | "heading" | "block";
+  text: string;
+  line: number;
+}
+
+/** A page cut into paragraphs (lists and tables included), code blocks, headings and generated blocks. */
+function units(text: string): Unit[] {
+  const out: Unit[] = [];
+  let cur: Unit | null = null, fence: Unit | null = null, inBlock = false;
+  const flush = (): void => {
+    if (cur) out.push(cur);
+    cur = null;
+  };
+  text.split("\n").forEach((l, i) => {
+    if (fence) {
+      if (/^```/.test(l)) {
+        out.push(fence);
+        fence = null;
+      } else fence.text += l + "\n";
+      return;
+    }
+    if (/^```/.test(l)) {
+      flush();
+      fence = { kind: "fence", text: "", line: i + 1 };
+      return;
+    }
+    if (/<!--\s*[\w-]+:begin\s*-->/.test(l)) {
+      flush();
+      inBlock = true;
+      return;
+    }
+    if (/<!--\s*[\w-]+:end\s*-->/.test(l)) {
+      inBlock = false;
+      out.push({ kind: "block", text: "", line: i + 1 });
+      return;
+    }
+    if (inBlock) return;
+    if (/^#{1,6}\s/.test(l)) {
+      flush();
+      out.push({ kind: "heading", text: l, line: i + 1 });
+      return;
+    }
+    if (/^\s*$/.test(l)) return void flush();
+    cur ??= { kind: "para", text: "", line: i + 1 };
+    cur.text += l + "\n";
+  });
+  flush();
+  return out;
+}
+
+/** Lines starting paragraphs with a measured number that neither they nor the unit just above source. */
+function unsourcedParagraphs(page: string, text: string): number[] {
+  const linkCounts = !RESULT_PAGES.test(page);
+  const names = (u: Unit | undefined): boolean =>
+    u !== undefined &&
+    (u.kind === "fence"
+      ? u.text.split("\n").some((l) => FENCE_COMMAND.test(l))
+      : (u.kind === "para" || u.kind === "heading") && (COMMAND.test(u.text) || NOTE.test(u.text) || (linkCounts && SOURCE_LINK.test(u.text))));
+  const us = units(text);
+  return us.flatMap((u, k) => (u.kind === "para" && u.text.split("\n").some(hasMeasured) && !names(u) && !names(us[k - 1]) ? [u.line] : []));
+}
 
 interface Section {
   page: string;
@@ -54,7 +126,7 @@ function sections(page: string, text: string): Section[] {
       return;
     }
     prose += l + "\n";
-    if (!inBlock && MEASURED.test(l.replace(/`[^`]*`/g, "").replace(/<!--.*?-->/g, ""))) cur.measured.push(i + 1);
+    if (!inBlock && hasMeasured(l)) cur.measured.push(i + 1);
   });
   close();
   return out;
@@ -71,10 +143,33 @@ test("every section of the docs with a measured number names its command, links 
   assert.deepEqual(unsourced, []);
 });
 
+test("every paragraph, list or table of the docs with a measured number names its command (itself or just above), is in a generated block, or says why it is not a measurement", () => {
+  const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)].filter((p) => !GENERATED_PAGES.has(p));
+  const unsourced: string[] = [];
+  for (const page of pages) {
+    const text = readFileSync(join(root, page), "utf8");
+    const lines = text.split("\n");
+    for (const n of unsourcedParagraphs(page, text)) unsourced.push(`${page}:${n} ${lines[n - 1]!.slice(0, 60)}`);
+  }
+  assert.deepEqual(unsourced, [], "name the command in the paragraph (or the one just above), move the number into a generated block, or add <!-- numbers: … --> saying why it is not a measurement");
+});
+
+test("the paragraph check: a number needs its command nearby, a results page needs more than a link", () => {
+  const bad = (text: string, page = "docs/x.md"): number[] => unsourcedParagraphs(page, text);
+  assert.deepEqual(bad("# A\nRun `npm run results`.\n\nIt takes 2.4 s.\n"), [], "the paragraph just above names it");
+  assert.deepEqual(bad("# A\nRun `npm run results`.\n\nSome words.\n\nIt takes 2.4 s.\n"), [6], "two paragraphs away is too far");
+  assert.deepEqual(bad("# A\nRun `npm run results`.\n# B\nIt takes 2.4 s.\n"), [4], "not across a heading");
+  assert.deepEqual(bad("# A\n```sh\ndynaspin llg --params py-cu-py\n```\n| I | p |\n|---|---|\n| 4 mA | 4.0e-4 |\n| x | 12 % |\n"), []);
+  assert.deepEqual(bad("# A\n97.8 % on the spiral ([results](results.md)).\n"), []);
+  assert.deepEqual(bad("# A\n97.8 % on the spiral ([results](results.md)).\n", "docs/results.md"), [2], "on a results page a link is not a source");
+  assert.deepEqual(bad("# A\n<!-- r:begin -->\n| x | 2.0 ms |\n<!-- r:end -->\n\nAbove: 2.0 ms.\n", "docs/results.md"), [6], "a generated block is not a command");
+  assert.deepEqual(bad("# A\nA 20 % validation split.\n<!-- numbers: a setting -->\n", "docs/results.md"), []);
+});
+
 test("the docs number check sees measurements and their sources, and ignores code, dimensions and generated blocks", () => {
   const check = (text: string): boolean[] => sections("x.md", text).filter((s) => s.measured.length > 0).map((s) => s.sourced);
   assert.deepEqual(check("# A\nTraining takes 2.4 s per run.\n"), [false]);
-  assert.deepEqual(check("# A\nTraining takes 2.4 s per run (`node scripts/results-core.mjs digits`).\n"), [true]);
+  assert.deepEqual(check("# A\nTraining takes 2.4 s per run (`npm run results -- digits`).\n"), [true]);
   assert.deepEqual(check("# A\nNumPy is 3.1× slower.\n\n```sh\nnpm run bench -- --only train\n```\n"), [true]);
   assert.deepEqual(check("# A\n97.8 % on the spiral ([results](results.md)).\n"), [true]);
   assert.deepEqual(check("# A\nA stratified 20 % validation split.\n<!-- numbers: settings of the training defaults -->\n"), [true]);
