@@ -85,12 +85,15 @@ export interface ResolvedProfile {
   settlingTime: number;
   /** Power relaxation time τ, s (null when the settling time was given directly). */
   relaxationTime: number | null;
+  /** ADC resolution, bits (the model's hardware.adc.bits, else 8). */
   adcBits: number;
   /** J per conversion-step. */
   adcFom: number;
   /** S/s. */
   adcRate: number;
+  /** ADC converters working in parallel (default k: one per oscillator). */
   adcCount: number;
+  /** DAC resolution, bits (the model's hardware.dac.bits, else 8). */
   dacBits: number;
   /** J per conversion-step. */
   dacFom: number;
@@ -102,10 +105,15 @@ export interface ResolvedProfile {
   macEnergy: number;
   /** Hz. */
   clock: number;
+  /** MAC units working in parallel on the STNO chip's CMOS side (default k). */
   macUnits: number;
+  /** J per MAC of the digital baseline (default: the CMOS macEnergy). */
   digitalMacEnergy: number;
+  /** MACs the digital baseline spends on one device-curve evaluation (default 10). */
   macsPerActivation: number;
+  /** Clock of the digital baseline, Hz (default: the CMOS clock). */
   digitalClock: number;
+  /** MAC units of the digital baseline working in parallel (default: the CMOS macUnits). */
   digitalMacUnits: number;
   /** How the derived values were obtained (one sentence per field). */
   notes: Record<string, string>;
@@ -228,6 +236,7 @@ export const COST_PARTS = ["drive", "driver", "adc", "dac", "mac", "readout"] as
 
 /** One part of the energy breakdown. */
 export interface CostPart {
+  /** Which part of the hardware (one of {@link COST_PARTS}). */
   part: (typeof COST_PARTS)[number];
   /** What it is, one line. */
   label: string;
@@ -239,6 +248,7 @@ export interface CostPart {
 
 /** One part of a step's latency. */
 export interface LatencyPart {
+  /** Which stage of a step: ADC conversion, MACs, DAC settling, or the oscillators' power settling. */
   part: "adc" | "mac" | "dac" | "settle";
   /** s per step. */
   time: number;
@@ -246,8 +256,11 @@ export interface LatencyPart {
 
 /** Energy and latency of one inference. */
 export interface InferenceCost {
+  /** Oscillators of the network. */
   k: number;
+  /** Time steps n of one inference. */
   steps: number;
+  /** Classes of the readout. */
   classes: number;
   /** J per inference (sum of the parts). */
   energy: number;
@@ -255,15 +268,30 @@ export interface InferenceCost {
   latency: number;
   /** s per step (sum of the step's latency parts). */
   stepTime: number;
+  /**
+   * Energy per inference by part (the STNO drive, converters, MACs, …), in the order of {@link COST_PARTS};
+   * their energies sum to `energy`.
+   */
   parts: CostPart[];
+  /** Latency of one step by part (ADC, MAC, DAC, settling), s; their times sum to `stepTime`. */
   stepLatency: LatencyPart[];
   /** s, the readout's MACs after the last step. */
   readoutLatency: number;
   /** Mean drive current magnitude over oscillators and steps, A; and the rms current, A. */
   meanCurrent: number;
+  /** Root-mean-square drive current over oscillators and steps, A. */
   rmsCurrent: number;
   /** The digital baseline. */
-  digital: { macs: number; macEnergy: number; energy: number; latency: number };
+  digital: {
+    /** MACs of one inference on the digital chip: n·(k² + k + k·macsPerActivation) + classes·k. */
+    macs: number;
+    /** Energy per MAC, J (the profile's digital.macEnergy). */
+    macEnergy: number;
+    /** Energy per inference, J (macs × macEnergy). */
+    energy: number;
+    /** Latency per inference, s, at the digital clock and MAC units. */
+    latency: number;
+  };
   /** energy / digital.energy. */
   energyRatio: number;
   /** Physical problems the numbers reveal (e.g. a supply below I·R). */

@@ -7,9 +7,13 @@ import { Rng } from "../util/rng.js";
 
 /** A train/test split of a data set, with the row indices each part came from. */
 export interface Split {
+  /** The training rows (features and labels copied out of the data set). */
   train: Dataset;
+  /** The held-out test rows. */
   test: Dataset;
+  /** Indices of the training rows in the original data set, ascending. */
   trainRows: Int32Array;
+  /** Indices of the test rows in the original data set, ascending. */
   testRows: Int32Array;
 }
 

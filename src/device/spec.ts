@@ -94,9 +94,9 @@ export function specFromCurve(curve: DeviceCurve): DeviceSpec {
 
 export type { DeviceCurve, DeviceSpec };
 
-/** The `format` tag of a wrapped device file. */
+/** The `format` tag of a wrapped device file: "dynaspin.device" (docs/formats.md). */
 export const DEVICE_FORMAT = "dynaspin.device";
-/** The device file version this code writes and reads. */
+/** The device file version this code writes (1); files of this version and earlier are read. */
 export const DEVICE_FORMAT_VERSION = 1;
 
 /**

@@ -73,6 +73,10 @@ export class TableCurve implements DeviceCurve {
   readonly currentScale: number;
   readonly currentUnit: string;
   readonly powerUnit: string;
+  /**
+   * How the curve continues beyond its first and last node: "clamp" (constant, zero slope) or "linear" (the
+   * end tangent). @default "clamp"
+   */
   readonly extrapolation: Extrapolation;
   /** The table's current span [first node, last node]: outside it the curve is extrapolated. */
   readonly measuredCurrent: readonly [number, number];

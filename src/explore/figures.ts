@@ -30,7 +30,20 @@ export function shownAxes(r: ResolvedExplore, rows: readonly ExploreRow[]): Expl
 }
 
 /** The figures of a sweep (SVG strings), each absent when the sweep has too few varied axes. */
-export function exploreFigures(r: ResolvedExplore, rows: readonly ExploreRow[], choose: { heatmap?: [ExploreAxis, ExploreAxis]; line?: ExploreAxis } = {}): { heatmap?: string; line?: string; pareto?: string } {
+export function exploreFigures(r: ResolvedExplore, rows: readonly ExploreRow[], choose: {
+    /** The two axes of the heatmap (x, y). @default the first two varying axes */
+    heatmap?: [ExploreAxis, ExploreAxis];
+    /** The axis of the line chart's x. @default the first varying axis other than device */
+    line?: ExploreAxis;
+  } = {},
+): {
+  /** Mean test accuracy over two axes (SVG), when at least two axes vary. */
+  heatmap?: string;
+  /** Test accuracy along one axis with a min–max band (SVG), when an axis varies. */
+  line?: string;
+  /** Validation accuracy against energy with the Pareto front (SVG). */
+  pareto?: string;
+} {
   const ok = rows.filter((w) => w.status === "ok");
   const out: { heatmap?: string; line?: string; pareto?: string } = {};
   if (ok.length === 0) return out;

@@ -32,20 +32,31 @@ export function exploreCsv(r: ResolvedExplore, rows: readonly ExploreRow[]): str
 
 /** One point × evaluation σ summarised over its seeds (failed seeds left out and counted). */
 export interface PointSummary {
+  /** The point summarised. */
   point: ExplorePoint;
+  /** Device-variation σ of the evaluation summarised. */
   evalSigma: number;
+  /** Seeds that trained (failed ones excluded). */
   seeds: number;
+  /** Seeds whose training failed. */
   failed: number;
+  /** Mean validation accuracy over the seeds, in [0, 1]. */
   validationMean: number;
+  /** Mean test accuracy over the seeds (each the mean over its evaluation trials), in [0, 1]. */
   testMean: number;
   /** Sample standard deviation of the test accuracy over the seeds (0 with one seed). */
   testStd: number;
   /** Mean over the seeds of each seed's standard deviation over its evaluation trials (0 at σ = 0 without read noise). */
   trialStd: number;
+  /** Lowest seed's test accuracy, in [0, 1]. */
   testMin: number;
+  /** Highest seed's test accuracy, in [0, 1]. */
   testMax: number;
+  /** Mean energy per inference over the seeds, J. */
   energy: number;
+  /** Mean latency per inference over the seeds, s. */
   latency: number;
+  /** Mean energy per inference of the digital baseline, J. */
   digitalEnergy: number;
 }
 

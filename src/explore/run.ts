@@ -25,8 +25,11 @@ import type { ExplorePoint, ResolvedExplore } from "./spec.js";
 
 /** The three splits of a sweep's data. */
 export interface ExploreSplits {
+  /** Rows the networks train on. */
   train: Dataset;
+  /** Rows that score the points (the Pareto front and --target are judged on them). */
   validation: Dataset;
+  /** Held-out rows, reported and never used to choose. */
   test: Dataset;
 }
 
@@ -43,21 +46,31 @@ export function exploreSplits(ds: Dataset, r: ResolvedExplore): ExploreSplits {
 
 /** One result row: one point × seed × evaluation σ. */
 export interface ExploreRow {
+  /** Index of the training task (point × seed) in sweep order. */
   task: number;
+  /** Index of the point in {@link ResolvedExplore.points}. */
   point: number;
+  /** Training seed of the task. */
   seed: number;
+  /** Device-variation σ of this row's test evaluation. */
   evalSigma: number;
+  /** "ok", or "failed" when training failed (`message` says why; the accuracies are NaN). */
   status: "ok" | "failed";
+  /** Why the task failed (empty when ok). */
   message: string;
+  /** Accuracy on the training rows, in [0, 1]. */
   trainAccuracy: number;
+  /** Accuracy on the validation rows (ideal devices), in [0, 1]. */
   validationAccuracy: number;
   /** Mean test accuracy over the evaluation trials at evalSigma. */
   testAccuracy: number;
   /** Standard deviation of the test accuracy over the trials. */
   testAccuracyStd: number;
-  /** J per inference, s per inference, J of the digital baseline. */
+  /** Energy of one inference on the STNO hardware, J (hardware profile, docs/cost.md). */
   energy: number;
+  /** Latency of one inference, s (hardware profile). */
   latency: number;
+  /** Energy of the same inference on the digital baseline, J. */
   digitalEnergy: number;
 }
 

@@ -98,19 +98,65 @@ export type DeviceValue = string | Record<string, unknown>;
 export interface ExplorePoint {
   /** Index in the sweep (0-based). */
   index: number;
+  /**
+   * Device of this point: a preset name or a device JSON file (`--device`). Undefined when the axis does
+   * not vary (the base setting applies).
+   */
   device?: DeviceValue;
+  /** Time steps n (`--steps`). Undefined when the axis does not vary (the base setting applies). */
   steps?: number;
+  /** Oscillators K (`--oscillators`). Undefined when the axis does not vary (the base setting applies). */
   oscillators?: number;
+  /**
+   * Eq. 4 parameter a replacing the base device's (1/current unit; `--a`). Undefined when the axis does not
+   * vary (the base setting applies).
+   */
   a?: number;
+  /**
+   * Eq. 4 parameter b replacing the base device's (dimensionless; `--b`). Undefined when the axis does not
+   * vary (the base setting applies).
+   */
   b?: number;
+  /**
+   * Threshold current Ic replacing the base device's (current unit; `--Ic`). Undefined when the axis does
+   * not vary (the base setting applies).
+   */
   Ic?: number;
+  /**
+   * Nonlinearity Q replacing the base device's (dimensionless; `--Q`). Undefined when the axis does not
+   * vary (the base setting applies).
+   */
   Q?: number;
+  /** Adam learning rate (`--lr`). Undefined when the axis does not vary (the base setting applies). */
   lr?: number;
+  /**
+   * Initialisations tried (`--restarts`). Undefined when the axis does not vary (the base setting applies).
+   */
   restarts?: number;
+  /**
+   * Variation-aware training σ of the evaluation parameters (0: plain training; `--train-sigma`). Undefined
+   * when the axis does not vary (the base setting applies).
+   */
   trainSigma?: number;
+  /**
+   * ADC bits, trained and evaluated with (0: ideal readout; `--adc-bits`). Undefined when the axis does not
+   * vary (the base setting applies).
+   */
   adcBits?: number;
+  /**
+   * DAC bits, trained and evaluated with (0: ideal drive; `--dac-bits`). Undefined when the axis does not
+   * vary (the base setting applies).
+   */
   dacBits?: number;
+  /**
+   * Gaussian read noise σ on every power reading, power units (0: none; `--read-noise`). Undefined when the
+   * axis does not vary (the base setting applies).
+   */
   readNoise?: number;
+  /**
+   * Driver current limit, current units (0: none; `--current-limit`). Undefined when the axis does not vary
+   * (the base setting applies).
+   */
   currentLimit?: number;
 }
 
@@ -120,19 +166,34 @@ export interface ResolvedExplore {
   spec: ExploreSpec;
   /** Axes that vary, in column order (evalSigma last when given). */
   axes: ExploreAxis[];
+  /** Every point of the sweep (the product of the axes but evalSigma), in sweep order. */
   points: ExplorePoint[];
+  /** Device-variation σ values of the test evaluation ([0] when the axis is not given). */
   evalSigmas: number[];
+  /** Training seeds; each point is trained once per seed. */
   seeds: number[];
   /** Tasks in sweep order: task t trains point ⌊t/S⌋ with seed index t mod S. */
   tasks: number;
+  /** Monte Carlo trials per evaluation σ. */
   evalTrials: number;
+  /**
+   * Device parameters varied by the evaluation and by trainSigma (default a for eq. 4 devices, Ic with an
+   * eq. 3 device).
+   */
   evalParams: VariationParam[];
+  /** True when σ is relative to each parameter's base value, else absolute (parameter units). */
   evalRelative: boolean;
+  /** Distribution of the variation draws: "normal", "lognormal" or "uniform". */
   evalDistribution: VariationDistribution;
+  /** Seed of the evaluation's Monte Carlo draws. */
   evalSeed: number;
+  /** Seed of the train/validation/test split, the same for every point. */
   splitSeed: number;
+  /** Fraction of each class held out as the test set. */
   testFraction: number;
+  /** Fraction of each class of the non-test rows held out for validation (the points are compared on it). */
   validationFraction: number;
+  /** Hardware profile for the energy and latency of each point (docs/cost.md). */
   profile: HardwareProfile;
 }
 

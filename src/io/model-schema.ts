@@ -71,7 +71,12 @@ export interface ModelJson {
   /** p(0) of oscillators d..k−1 (normalised input units), version 2. Absent: 0.5. */
   extraP0?: number;
   /** Feature scaling learned from the training set: each of length d (`inputs`, else k), `max[i] >= min[i]`. */
-  normalization?: { min: number[]; max: number[] };
+  normalization?: {
+    /** Smallest value of each feature in the training set (raw units). */
+    min: number[];
+    /** Largest value of each feature in the training set (raw units). */
+    max: number[];
+  };
   /** Class names in class-index order, length classes, distinct. */
   classNames?: string[];
   /** Input feature names in oscillator order, length k, distinct (version ≥ 2). */

@@ -266,9 +266,13 @@ export function predictValues(model: Model, inputs: Float64Array | ArrayLike<Arr
 
 /** Gradients as nested arrays shaped like the model file: A[t][i][j], B[t][i], W[c][j], c[c]. */
 export interface NestedGradients {
+  /** ∂loss/∂A, steps × k × k. */
   A: number[][][];
+  /** ∂loss/∂B, steps × k. */
   B: number[][];
+  /** ∂loss/∂W, classes × k. */
   W: number[][];
+  /** ∂loss/∂c, length classes. */
   c: number[];
 }
 
@@ -290,7 +294,12 @@ export function lossAndGradients(
   model: Model,
   inputs: Float64Array | ArrayLike<ArrayLike<number>>,
   labels: ArrayLike<number>,
-): { loss: number; gradients: NestedGradients } {
+): {
+  /** Mean softmax cross-entropy over the rows (nats). */
+  loss: number;
+  /** ∂loss/∂A, ∂loss/∂B, ∂loss/∂W, ∂loss/∂c as nested arrays. */
+  gradients: NestedGradients;
+} {
   const { k, steps, classes } = model;
   const { x, n } = rowsOf(inputs, inputCount(model), "inputs");
   const regression = isRegressionModel(model);

@@ -36,16 +36,34 @@ import { finite, integer, object, show } from "../util/check.js";
 export interface Hardware {
   /** Gaussian read noise on every power measurement (each step and the readout).
    * `sigma` in power units (absolute) or as a fraction of |p| (`relative: true`). @default none */
-  readNoise?: { sigma: number; relative?: boolean };
+  readNoise?: {
+    /** Standard deviation of the noise: power units when absolute, a fraction of |p| when `relative`. */
+    sigma: number;
+    /** When true, `sigma` is relative to |p|. @default false */
+    relative?: boolean;
+  };
   /** The driver's current DAC: `bits` (1..32) and `fullScale` (> 0, current units). @default none */
-  dac?: { bits: number; fullScale: number };
+  dac?: {
+    /** Resolution, 1..32 bits: 2^bits levels, step Δ = fullScale/(2^bits − 1), on the drive magnitude. */
+    bits: number;
+    /** Largest drive current magnitude the DAC produces (> 0, the device's current unit); larger drives clip. */
+    fullScale: number;
+  };
   /** The power-reading ADC: `bits` (1..32) and `fullScale` (> 0, power units). @default none */
-  adc?: { bits: number; fullScale: number };
+  adc?: {
+    /** Resolution, 1..32 bits: p̃ = round(clip(p, 0, fullScale)/Δ)·Δ, Δ = fullScale/(2^bits − 1). */
+    bits: number;
+    /** Largest power the ADC reads (> 0, the device's power unit); larger powers clip. */
+    fullScale: number;
+  };
   /** Driver current limit Imax > 0 (current units): |I| ≤ Imax. @default none (Infinity) */
   currentLimit?: number;
   /** Finite relaxation: Δt/τ > 0 (dimensionless), p(t+1) = p_ss + (p(t) − p_ss)·exp(−Δt/τ).
    * @default none (Δt/τ = ∞: the STNO reaches its stationary power within a step, as in the paper) */
-  relaxation?: { dtOverTau: number };
+  relaxation?: {
+    /** Step duration over the power relaxation time, Δt/τ > 0 (dimensionless). */
+    dtOverTau: number;
+  };
 }
 
 /** Validated hardware with every field present (zeros / Infinity mean "off"). */
@@ -306,7 +324,14 @@ export function backwardHardware(model: Model, ws: Workspace, nb: number, h: Res
  * @example evaluateHardware(model, ds.x, ds.y, ds.n, { dac: { bits: 6, fullScale: 4 } }, new Rng(0)).accuracy
  * @throws InputError for invalid hardware options.
  */
-export function evaluateHardware(model: Model, x: Float64Array, y: Int32Array, n: number, hardware: Hardware, rng: Rng): { accuracy: number; loss: number; n: number } {
+export function evaluateHardware(model: Model, x: Float64Array, y: Int32Array, n: number, hardware: Hardware, rng: Rng): {
+    /** Fraction of the n samples classified correctly, in [0, 1]. */
+    accuracy: number;
+    /** Mean softmax cross-entropy over the samples. */
+    loss: number;
+    /** Samples evaluated. */
+    n: number;
+  } {
   const h = resolveHardware(hardware);
   const cap = Math.max(1, Math.min(n, 512));
   const ws = createWorkspace(model.k, model.steps, model.classes, cap);

@@ -26,7 +26,12 @@ function sharedSpec(devices: DeviceCurve[]): DeviceSpec | null {
  * a save/load round trip is bit-exact).
  * @param extra optional `training` metadata and `hardware` description to embed.
  */
-export function modelToJson(model: Model, extra: { training?: Record<string, unknown>; hardware?: Record<string, unknown> } = {}): ModelJson {
+export function modelToJson(model: Model, extra: {
+    /** Training metadata stored in the file's `training` field (seeds, options, timings). */
+    training?: Record<string, unknown>;
+    /** Hardware description stored in the file's `hardware` field. */
+    hardware?: Record<string, unknown>;
+  } = {}): ModelJson {
   const { k, steps, classes } = model;
   const regression = model.problem === "regression";
   const json: ModelJson = {
@@ -62,7 +67,12 @@ export function modelToJson(model: Model, extra: { training?: Record<string, unk
 }
 
 /** Serialises a model to the JSON text of a model file (2-space indented, trailing newline). */
-export function stringifyModel(model: Model, extra: { training?: Record<string, unknown>; hardware?: Record<string, unknown> } = {}): string {
+export function stringifyModel(model: Model, extra: {
+    /** Training metadata stored in the file's `training` field (seeds, options, timings). */
+    training?: Record<string, unknown>;
+    /** Hardware description stored in the file's `hardware` field. */
+    hardware?: Record<string, unknown>;
+  } = {}): string {
   return JSON.stringify(modelToJson(model, extra), null, 1) + "\n";
 }
 

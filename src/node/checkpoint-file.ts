@@ -85,7 +85,12 @@ export function writeCheckpoint(dir: string, json: CheckpointJson): string {
  * @throws InputError with one line naming the path: no checkpoint there, not JSON, or a field
  *   problem such as `run/checkpoint/checkpoint.json: order[3]: must be a permutation of 0..99`.
  */
-export function readCheckpoint(dirOrFile: string): { path: string; checkpoint: CheckpointJson } {
+export function readCheckpoint(dirOrFile: string): {
+    /** The checkpoint file read. */
+    path: string;
+    /** Its validated contents. */
+    checkpoint: CheckpointJson;
+  } {
   const path = checkpointPath(dirOrFile);
   if (!existsSync(path)) {
     const what = existsSync(dirOrFile) ? `no ${CHECKPOINT_FILE} in folder ${dirOrFile}` : `no such checkpoint folder ${dirOrFile}`;

@@ -172,7 +172,11 @@ export function readTextFile(path: string, what = "file"): string {
   return text;
 }
 
-/** Reads and parses a JSON file with a one-line error naming the file. */
+/**
+ * Reads and parses a JSON file (`.gz` is gunzipped) with a one-line error naming the file.
+ * @param what what the file is, for the message. @default "JSON file"
+ * @throws InputError when the file is missing, empty, unreadable or not JSON.
+ */
 export function readJsonFile(path: string, what = "JSON file"): unknown {
   const text = readTextFile(path, what);
   try {

@@ -51,7 +51,12 @@ export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
  * each atomically. The PNG is rendered before anything is written, so a rendering error leaves no
  * partial output. Returns the two paths.
  */
-export function writeFigure(pathWithoutExt: string, svg: string, options: PngOptions = {}): { svg: string; png: string } {
+export function writeFigure(pathWithoutExt: string, svg: string, options: PngOptions = {}): {
+    /** Path of the SVG written. */
+    svg: string;
+    /** Path of the PNG written. */
+    png: string;
+  } {
   const png = svgToPng(svg, options);
   const paths = { svg: `${pathWithoutExt}.svg`, png: `${pathWithoutExt}.png` };
   writeFileAtomic(paths.svg, svg);

@@ -42,6 +42,10 @@ import type { EpochMetrics } from "../train/train.js";
 
 /** Options of {@link runReproduce}. */
 export interface ReproduceOptions {
+  /**
+   * What to run: seeds, tasks, robustness σ and trials, the LLG panel (quick or full mode; see
+   * docs/reproduce.md).
+   */
   plan: ReproducePlan;
   /** Output folder (created; existing files with the same names are replaced). */
   out: string;
@@ -53,11 +57,17 @@ export interface ReproduceOptions {
    * Filled in as the run goes (for a caller that must say what an interrupted run kept): the files
    * written so far (relative to `out`) and the stage under way. @default none
    */
-  track?: { files: string[]; stage: string };
+  track?: {
+    /** Files written so far, relative to `out`, in order. */
+    files: string[];
+    /** Label of the stage under way (empty when none). */
+    stage: string;
+  };
 }
 
 /** What {@link runReproduce} returns. */
 export interface ReproduceOutput {
+  /** Every number of the report (what summary.json holds). */
   summary: ReproduceSummary;
   /** Path of report.html. */
   report: string;
@@ -198,8 +208,10 @@ function range(a: Float64Array): [number, number] {
 }
 
 /**
- * Runs the whole pipeline into `options.out` and returns the summary. Everything is seeded from
- * the plan, so two runs with the same plan give the same numbers (timings aside).
+ * Runs the whole `dynaspin reproduce` pipeline of a plan ({@link makePlan}) into `options.out`:
+ * training, robustness sweep, device fits, figures (SVG + PNG), report.html and summary.json.
+ * Everything is seeded from the plan, so two runs with the same plan give the same numbers
+ * (timings aside). @example const { report } = await runReproduce({ plan: makePlan({ mode: "quick" }), out: "runs/r", command: "script" });
  */
 export async function runReproduce(options: ReproduceOptions): Promise<ReproduceOutput> {
   const { plan, out } = options;

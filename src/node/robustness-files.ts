@@ -22,44 +22,73 @@ import { figure4 } from "../plot/figures.js";
 import { sigmaStats, type ResolvedRobustness, type SigmaRaw, type SigmaStats } from "../sweep/robustness.js";
 import { InputError } from "../util/errors.js";
 
-/** File format name of robustness.json. */
+/** The `format` tag of robustness.json: "dynaspin.robustness". */
 export const ROBUSTNESS_FORMAT = "dynaspin.robustness";
 
-/** What must agree between shards / partial files of one sweep. */
+/** What identifies a sweep: shards and partial files of one sweep agree on every field (checked by {@link mergeShards}). */
 export interface SweepSignature {
+  /** SHA-256 of the model's parameters and devices (hex, first 16 characters). */
   modelHash: string;
+  /** SHA-256 of the test set's features and labels (hex, first 16 characters). */
   testHash: string;
+  /** Test samples per trial. */
   testSamples: number;
+  /** Device parameters varied. */
   params: string[];
+  /** The σ values of the sweep, in σ-index order. */
   sigmas: number[];
+  /** Trials per σ of the whole (unsharded) sweep. */
   trials: number;
+  /** Seed of the sweep; trial (s, t) draws from deriveSeed(seed, s, t). */
   seed: number;
+  /** True when σ is relative to each base parameter value. */
   relative: boolean;
+  /** Distribution of the draws: "normal", "lognormal" or "uniform". */
   distribution: string;
+  /** Accuracy threshold of `fractionAbove`, in [0, 1]. */
   threshold: number;
+  /** The hardware non-idealities of every trial, as resolved (null: ideal). */
   hardware: Record<string, unknown> | null;
   /** Base value of each varied parameter per oscillator (eq4/eq3 devices), e.g. {"a": [4, 4]}. */
   base: Record<string, number[]>;
 }
 
-/** One σ in robustness.json. */
+/** One σ in robustness.json: the statistics over the trials, and the raw per-trial counts. */
 export interface SigmaEntry extends SigmaStats {
+  /** Index of the σ in the sweep's `sigmas`. */
   sigmaIndex: number;
+  /** Index of the first trial the entry covers (the shard's start). */
   trialStart: number;
   /** Correct test samples per trial. */
   correct: number[];
 }
 
-/** robustness.json. */
+/** The contents of robustness.json, the result file of a robustness sweep (or of one shard). */
 export interface RobustnessFile {
+  /** Always {@link ROBUSTNESS_FORMAT}, "dynaspin.robustness". */
   format: string;
+  /** File format version (1). */
   version: number;
+  /** What the sweep was: model, test set, σ values, trials, seed (shards of one sweep agree on it). */
   sweep: SweepSignature;
-  shard: { index: number; count: number; trialRange: [number, number] };
+  /** Which part of the trials this file holds (index 0 of 1 for an unsharded sweep). */
+  shard: {
+    /** Shard index i, 0 ≤ i < count. */
+    index: number;
+    /** Number of shards N. */
+    count: number;
+    /** Trials [start, end) of every σ in this shard: {@link shardRange}(index, count, trials). */
+    trialRange: [number, number];
+  };
+  /** One entry per σ computed, in σ-index order. */
   results: SigmaEntry[];
 }
 
-/** A trial range [start, end) of shard i of N: floor(i·T/N) .. floor((i+1)·T/N). */
+/**
+ * The trial range [start, end) of shard `index` of `count` for `trials` trials per σ:
+ * floor(index·trials/count) .. floor((index + 1)·trials/count). The shards of one sweep cover every
+ * trial exactly once. @example shardRange(1, 3, 10000) // [3333, 6666]
+ */
 export function shardRange(index: number, count: number, trials: number): [number, number] {
   return [Math.floor((index * trials) / count), Math.floor(((index + 1) * trials) / count)];
 }
@@ -144,7 +173,10 @@ export function robustnessSvg(curves: { name: string; results: readonly SigmaSta
   });
 }
 
-/** Writes robustness.json, robustness.csv and (unless `figure` is false) the SVG + PNG figure. */
+/**
+ * Writes robustness.json, robustness.csv and (unless `figure` is false) robustness.svg and .png
+ * (Fig. 4 style: mean with the 5–95 % band) into `dir`, each atomically. Returns the paths written.
+ */
 export function writeRobustness(dir: string, file: RobustnessFile, figure: boolean): string[] {
   const paths = [join(dir, "robustness.json"), join(dir, "robustness.csv")];
   const svg = figure ? robustnessSvg([{ name: "mean test accuracy (5–95 % band)", results: file.results }], file.sweep) : null;
@@ -167,7 +199,10 @@ export function toEntry(raw: SigmaRaw, stats: SigmaStats): SigmaEntry {
   return entry(raw, stats);
 }
 
-/** Reads a robustness.json, checking its format. @throws InputError */
+/**
+ * Reads a robustness.json written by `dynaspin robustness` (or a shard's), checking its format tag
+ * and version. @throws InputError naming the file when it is missing, not JSON or not a robustness file.
+ */
 export function readRobustnessFile(path: string): RobustnessFile {
   const j = readJsonFile(path, "robustness result") as Partial<RobustnessFile>;
   if (j === null || typeof j !== "object" || j.format !== ROBUSTNESS_FORMAT || j.version !== 1 || !j.sweep || !j.shard || !Array.isArray(j.results)) {
@@ -229,7 +264,12 @@ export function orderShards<F extends { sweep: object; shard: { index: number; c
  * Merges shard results into the result of the unsharded sweep (byte-identical files).
  * @throws InputError when shards belong to different sweeps, disagree on N, repeat, or one is missing.
  */
-export function mergeShards(files: { path: string; file: RobustnessFile }[]): RobustnessFile {
+export function mergeShards(files: {
+    /** Where the shard was read from (named in error messages). */
+    path: string;
+    /** The shard's contents. */
+    file: RobustnessFile;
+  }[]): RobustnessFile {
   const shards = orderShards(files);
   const first = shards[0];
   const count = shards.length;

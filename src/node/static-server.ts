@@ -65,9 +65,11 @@ export interface StaticServerOptions {
 
 /** A running server and its address. */
 export interface RunningServer {
+  /** The underlying Node HTTP server. */
   server: Server;
   /** e.g. `http://127.0.0.1:5178` (no trailing slash). */
   origin: string;
+  /** The TCP port it listens on (the one picked when `port` was 0). */
   port: number;
   /** Stops accepting connections and closes open ones. */
   close(): Promise<void>;
@@ -115,7 +117,9 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 /**
- * Starts the server on 127.0.0.1.
+ * Starts a static file server for the built playground on 127.0.0.1 (never another interface),
+ * with the playground's Content-Security-Policy and security headers on every response; paths
+ * outside `root` are 404.
  * @example const s = await startStaticServer({ root: "playground/dist" }); console.log(s.origin); await s.close();
  */
 export function startStaticServer(options: StaticServerOptions): Promise<RunningServer> {

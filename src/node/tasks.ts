@@ -15,13 +15,16 @@ export function digitsPath(): string {
   return fileURLToPath(new URL("../../data/digits/digits.csv.gz", import.meta.url));
 }
 
-/** The 1797 8×8 digits, features pixel/16. */
+/**
+ * The 1797 8×8 handwritten digits of the paper's second task (the UCI set that scikit-learn ships),
+ * from the file in the package: 64 features, pixel intensity / 16 in [0, 1], labels 0–9.
+ */
 export function loadDigits(): Dataset {
   const path = digitsPath();
   return parseDigits(readTextFile(path, "digits data file"), path);
 }
 
-/** Where a data set comes from. */
+/** Where a data set comes from, as the CLI's `--task` / `--data` flags name it. */
 export interface DataSource {
   /** Built-in task, or undefined when `data` is given. */
   task?: "spiral" | "digits" | "mnist" | SyntheticSet | RegressionSet;
@@ -39,7 +42,11 @@ export interface DataSource {
   synthetic?: SyntheticOptions;
 }
 
-/** Loads the data set a source names. */
+/**
+ * Loads the data set a source names, as `dynaspin train` does: the CSV file `data` when given
+ * (label column, skipped rows), else the built-in task (default the spiral).
+ * @throws InputError naming the file, row and column for a bad CSV; for MNIST when its package is missing.
+ */
 export function loadSource(src: DataSource): Dataset {
   if (src.data !== undefined) {
     return loadCsvDataset(src.data, {

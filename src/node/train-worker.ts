@@ -71,6 +71,9 @@ export interface ParallelOptions {
 /**
  * Runs the network's matrix kernels on `workers` threads (this one included) until the returned
  * function is called. Results are bit-identical to one thread. `workers` ≤ 1 changes nothing.
+ * For large networks (MNIST-size: k²·min(batch, 128) ≥ 2^20 multiply-adds per product); smaller
+ * ones gain more from {@link startParallelTraining}, which splits the batch (the CLI's `--workers`
+ * picks between the two by that rule).
  * @example const stop = startParallelKernels(2); try { train(...) } finally { stop(); }
  */
 export function startParallelKernels(workers: number, options: ParallelOptions = {}): () => void {

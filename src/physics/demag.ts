@@ -57,8 +57,11 @@ export function besselJ1(x: number): number {
 
 /** Demagnetising factors (dimensionless), Nx + Ny + Nz = 1. */
 export interface DemagFactors {
+  /** Demagnetising factor along x (in the film plane), dimensionless. */
   Nx: number;
+  /** Demagnetising factor along y (in the film plane), dimensionless. */
   Ny: number;
+  /** Demagnetising factor along z (the film normal), dimensionless; Nx + Ny + Nz = 1. */
   Nz: number;
 }
 

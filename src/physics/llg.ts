@@ -72,20 +72,29 @@ export class LlgModel {
   readonly gammaLL: number;
   /** Gilbert damping. */
   readonly alpha: number;
-  /** Applied field components, T. */
+  /** Applied field, x component, T. */
   readonly bx: number;
+  /** Applied field, y component, T. */
   readonly by: number;
+  /** Applied field, z component (film normal), T. */
   readonly bz: number;
-  /** μ0 Ms N_i, T. */
+  /** Demagnetising field coefficient μ0·Ms·Nx, T. */
   readonly dx: number;
+  /** Demagnetising field coefficient μ0·Ms·Ny, T. */
   readonly dy: number;
+  /** Demagnetising field coefficient μ0·Ms·Nz, T. */
   readonly dz: number;
   /** Anisotropy field Bk, T, and its unit axis û. */
   readonly bk: number;
+  /** Anisotropy axis û, x component. */
   readonly ux: number;
+  /** Anisotropy axis û, y component. */
   readonly uy: number;
+  /** Anisotropy axis û, z component. */
   readonly uz: number;
+  /** Unit polariser p̂, x component. */
   readonly px: number;
+  /** Unit polariser p̂, y component. */
   readonly py: number;
   /** Unit polariser p̂ (px, py, pz). */
   readonly pz: number;
@@ -95,7 +104,9 @@ export class LlgModel {
   readonly beta: number;
   /** Efficiency g(u) = effEta / (effA + effC·u). */
   readonly effEta: number;
+  /** Constant term of the efficiency's denominator (see effEta). */
   readonly effA: number;
+  /** Coefficient of u = m·p̂ in the efficiency's denominator (see effEta). */
   readonly effC: number;
   /** Thermal field B_th for the current step, T (zero unless a stochastic integrator sets it). */
   readonly thermal = new Float64Array(3);

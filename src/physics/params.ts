@@ -25,9 +25,26 @@ export const CURRENT_UNITS: Readonly<Record<string, number>> = Object.freeze({ A
  * - `slonczewski`: Slonczewski (JMMM 159, L1, 1996), g = [−4 + (1 + P)³ (3 + cos θ) / (4 P^{3/2})]⁻¹, 0 < P ≤ 1.
  */
 export type EfficiencySpec =
-  | { model: "constant"; eta: number }
-  | { model: "lambda"; eta: number; lambda: number }
-  | { model: "slonczewski"; P: number };
+  | {
+      /** g(θ) = η, independent of the angle. */
+      model: "constant";
+      /** Spin-transfer efficiency η (dimensionless). */
+      eta: number;
+    }
+  | {
+      /** g(θ) = η / (1 + λ·cos θ): an angle-dependent efficiency. */
+      model: "lambda";
+      /** Spin-transfer efficiency η (dimensionless). */
+      eta: number;
+      /** Asymmetry λ, |λ| < 1 (dimensionless; 0 gives the constant model). */
+      lambda: number;
+    }
+  | {
+      /** Slonczewski (1996): g(θ) = [−4 + (1 + P)³·(3 + cos θ)/(4·P^{3/2})]⁻¹. */
+      model: "slonczewski";
+      /** Spin polarisation P, 0 < P ≤ 1 (dimensionless). */
+      P: number;
+    };
 
 /** The device JSON (all SI except currents). */
 export interface DeviceParams {
@@ -50,7 +67,12 @@ export interface DeviceParams {
   /** Applied field μ0·H, in T, as [x, y, z]; z is the film normal. @default [0, 0, 0] */
   field?: [number, number, number];
   /** Uniaxial anisotropy: field Bk = 2Ku/Ms in T (may be negative for an easy plane) and axis. @default { field: 0, axis: [0, 0, 1] } */
-  anisotropy?: { field: number; axis: [number, number, number] };
+  anisotropy?: {
+    /** Anisotropy field Bk = 2Ku/Ms, in T (negative: easy plane). */
+    field: number;
+    /** Anisotropy axis [x, y, z], normalised on load. */
+    axis: [number, number, number];
+  };
   /** Fixed-layer (polariser) direction p̂, normalised on load (must be non-zero). @default [0, 0, 1] */
   polarizer?: [number, number, number];
   /** Spin-transfer efficiency g(θ). @default { model: "constant", eta: 0.3 } */

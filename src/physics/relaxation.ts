@@ -40,13 +40,15 @@ export interface RelaxationOptions {
 export interface Relaxation {
   /** Power relaxation time τ (1/e time of the smoothed deviation), in s. */
   tau: number;
-  /** Stationary power before and after the jump (dimensionless). */
+  /** Stationary power before the jump (dimensionless). */
   powerFrom: number;
+  /** Stationary power after the jump (dimensionless). */
   powerTo: number;
   /** Precession frequency after the jump, in Hz. */
   frequency: number;
-  /** The currents of the jump, in A. */
+  /** Current before the jump, in A. */
   fromAmps: number;
+  /** Current after the jump, in A. */
   toAmps: number;
 }
 

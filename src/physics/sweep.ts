@@ -76,6 +76,10 @@ export interface CurvePoint {
   transversePower: number;
   /** Precession frequency, in GHz. */
   frequencyGHz: number;
+  /**
+   * Whether the point settled: "ok", "not-settled" (lengthen the duration), "switched" (m reversed to −p̂)
+   * or "diverged" (reduce dt); `message` says why.
+   */
   status: PointStatus;
   /** Why the status is not ok (empty when ok). */
   message: string;

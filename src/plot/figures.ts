@@ -56,9 +56,23 @@ export interface Figure2Data {
   /** Current range [from, to] of the curves when there are no data points. @default the data's range */
   range?: readonly [number, number];
   /** eq. 4 parameters: p = ½(1 + tanh(a·I − b))·(I − Ic)/(I + Q·Ic); a in 1/currentUnit. */
-  eq4: { a: number; b: number; Ic: number; Q: number };
+  eq4: {
+    /** Slope of the tanh tail, 1/currentUnit. */
+    a: number;
+    /** Offset of the tanh tail (dimensionless). */
+    b: number;
+    /** Threshold current, currentUnit. */
+    Ic: number;
+    /** Nonlinearity (dimensionless). */
+    Q: number;
+  };
   /** eq. 3 parameters: p = (I − Ic)/(I + Q·Ic) where (I − Ic)·sign(Ic) ≥ 0, else 0. @default eq4's Ic and Q */
-  eq3?: { Ic: number; Q: number };
+  eq3?: {
+    /** Threshold current, currentUnit. */
+    Ic: number;
+    /** Nonlinearity (dimensionless). */
+    Q: number;
+  };
   /** @default "" */
   currentUnit?: string;
   /** @default "" (normalised power) */
@@ -146,7 +160,14 @@ export interface Figure3Epoch {
   /** True class per test point (0 or 1). */
   label: ArrayLike<number>;
   /** Readout decision line w0·p₁ + w1·p₂ + c = 0 (logit difference of the two classes). */
-  readout: { w0: number; w1: number; c: number };
+  readout: {
+    /** Weight of p₁(n) in the logit difference. */
+    w0: number;
+    /** Weight of p₂(n) in the logit difference. */
+    w1: number;
+    /** Bias of the logit difference. */
+    c: number;
+  };
 }
 
 /** Input of {@link figure3}. */
@@ -239,6 +260,7 @@ export interface Figure4Curve {
 export interface Figure4Data {
   /** Standard deviations σ of the device parameter (x axis). */
   sigma: ArrayLike<number>;
+  /** One curve per model (e.g. plain and variation-aware training): mean accuracy and 5–95 % band per σ. */
   curves: readonly Figure4Curve[];
   /** @default "Standard deviation σ of a" */
   xLabel?: string;
@@ -251,7 +273,14 @@ export interface Figure4Data {
    * density of the device parameter, mean `a`, standard deviation `sigma`, with a ± σ shaded.
    * @default none
    */
-  inset?: { a: number; sigma: number; label?: string };
+  inset?: {
+    /** Mean of the parameter's normal density. */
+    a: number;
+    /** Standard deviation of the density (the shaded ± σ). */
+    sigma: number;
+    /** Text of the inset's x axis. @default "a" */
+    label?: string;
+  };
 }
 
 /** Small chart of the normal density N(a, σ²) over a ± 4σ with a ± σ shaded (the Fig. 4 inset). */
@@ -323,11 +352,15 @@ export function figure4(data: Figure4Data): string {
 
 /** Input of {@link figure5}: per-epoch training history. */
 export interface Figure5Data {
+  /** Epoch numbers (x axis). */
   epochs: ArrayLike<number>;
+  /** Training loss per epoch. */
   trainLoss: ArrayLike<number>;
+  /** Test loss per epoch. */
   testLoss: ArrayLike<number>;
   /** Accuracies as fractions in [0, 1] (drawn in %) or percentages. */
   trainAcc: ArrayLike<number>;
+  /** Test accuracy per epoch (fractions in [0, 1] or percentages, like `trainAcc`). */
   testAcc: ArrayLike<number>;
   /** Log-scale loss axis. @default true when all losses are > 0 and span more than a factor 20 */
   logLoss?: boolean;
@@ -419,7 +452,14 @@ export interface TrajectoryData {
   /** Step indices (or times) shared by all series. */
   steps: ArrayLike<number>;
   /** One curve per sample or oscillator: its values p(t) over the steps and its class. */
-  series: readonly { label: string; classLabel: number; values: ArrayLike<number> }[];
+  series: readonly {
+    /** Legend text of the curve. */
+    label: string;
+    /** Class of the sample (sets the colour). */
+    classLabel: number;
+    /** p(t) at each step. */
+    values: ArrayLike<number>;
+  }[];
   /** @default "Step t" */
   xLabel?: string;
   /** @default "Power p(t)" */
@@ -478,7 +518,12 @@ export interface CurrentHistogramData {
   /** Currents injected into the oscillators during inference (all steps, all samples). */
   currents: ArrayLike<number>;
   /** The device curve p(I) drawn over the histogram on the right axis. */
-  curve: { current: ArrayLike<number>; power: ArrayLike<number> };
+  curve: {
+    /** Currents of the curve, in `unit`. */
+    current: ArrayLike<number>;
+    /** Power at each current, in `powerUnit`. */
+    power: ArrayLike<number>;
+  };
   /** Current unit. @default "" */
   unit?: string;
   /** Power unit. @default "" */
@@ -513,6 +558,7 @@ export function currentHistogramFigure(data: CurrentHistogramData): string {
 
 /** Input of {@link powerFrequencyFigure}. */
 export interface PowerFrequencyData {
+  /** Currents of the sweep, in `currentUnit`. */
   current: ArrayLike<number>;
   /** Oscillation power per current (normalised or in powerUnit). */
   power: ArrayLike<number>;

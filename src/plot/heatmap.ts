@@ -14,7 +14,9 @@ import { integer, oneOf } from "../util/check.js";
 export interface HeatmapChartOptions {
   /** Values, row-major: cell (row r, column c) at `r·cols + c`. */
   matrix: ArrayLike<number>;
+  /** Number of rows of `matrix`. */
   rows: number;
+  /** Number of columns of `matrix`. */
   cols: number;
   /** Row labels (left), one per row. @default "0", "1", ... */
   rowLabels?: readonly string[];

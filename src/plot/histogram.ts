@@ -13,7 +13,9 @@ import { finite, integer, oneOf } from "../util/check.js";
 
 /** Bin edges (length bins + 1) and counts (length bins). */
 export interface Histogram {
+  /** Bin edges, ascending (one more than the bins). */
   edges: Float64Array;
+  /** Count per bin (bin i covers [edges[i], edges[i+1]), the last bin closed). */
   counts: Float64Array;
 }
 
@@ -63,7 +65,16 @@ export interface HistogramChartOptions extends AxesChartOptions {
   /** Plot count / (n · bin width) instead of counts. @default false */
   density?: boolean;
   /** A curve on the right y axis (`y2`), drawn over the bars. @default none */
-  overlay?: { x: ArrayLike<number>; y: ArrayLike<number>; label?: string; color?: string };
+  overlay?: {
+    /** x values of the curve (the histogram's units). */
+    x: ArrayLike<number>;
+    /** y values on the right axis, one per x. */
+    y: ArrayLike<number>;
+    /** Legend text of the curve. @default none */
+    label?: string;
+    /** `#RRGGBB` colour. @default the palette's second colour */
+    color?: string;
+  };
   /** Legend text of the bars. @default "" (bars not in the legend) */
   barLabel?: string;
   /** Bar colour (drawn at 55 % opacity). @default "#0072B2" (blue) */

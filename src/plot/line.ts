@@ -35,7 +35,12 @@ export interface LineSeries {
   /** Markers drawn as outlines (white inside), e.g. for points that are shown but not trusted. @default false */
   hollow?: boolean;
   /** Shaded band between lo[i] and hi[i] (e.g. a 5–95 % percentile band), drawn under the line. */
-  band?: { lo: ArrayLike<number>; hi: ArrayLike<number> };
+  band?: {
+    /** Lower edge of the band, one per x. */
+    lo: ArrayLike<number>;
+    /** Upper edge of the band, one per x. */
+    hi: ArrayLike<number>;
+  };
   /** Axis the series is measured on. @default "left" */
   axis?: "left" | "right";
   /** Hide this series from the legend even if labelled. @default false */
@@ -71,7 +76,12 @@ export interface LineChartOptions extends AxesChartOptions {
    * at a corner, 8 px from the frame ("auto": the corner covering the fewest data points, trying
    * bottom-left, bottom-right, top-right, top-left; default "auto"); the legend avoids it. @default none
    */
-  inset?: { svg: string; corner?: InsetCorner | "auto" };
+  inset?: {
+    /** The inset chart, an SVG string. */
+    svg: string;
+    /** Corner of the plot area, or "auto" (the one covering the fewest data points). @default "auto" */
+    corner?: InsetCorner | "auto";
+  };
 }
 
 /** Corner of the plot area for an inset. */

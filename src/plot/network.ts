@@ -43,7 +43,12 @@ export interface NetworkFigureData {
   /** p(0) of the extra oscillators (for their tooltip). @default none */
   extraP0?: number;
   /** Highlighted node (drawn with a thick outline). @default none */
-  highlight?: { osc: number; step: number };
+  highlight?: {
+    /** Oscillator index i of the highlighted node. */
+    osc: number;
+    /** Time step t of the highlighted node. */
+    step: number;
+  };
   /** Most edges drawn per step (the strongest; the rest are counted in the caption). @default 400 */
   maxEdges?: number;
   /** @default 40·(n+2)+120 px, at least 360 */

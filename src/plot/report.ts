@@ -11,6 +11,7 @@ import { show } from "../util/check.js";
 export interface ReportFigure {
   /** Caption text; the figure's label ("Figure N.") is prepended. Backticks mark `code`. */
   caption: string;
+  /** The figure, an SVG string (embedded inline). */
   svg: string;
   /**
    * The figure's label, "Figure " plus a number with an optional series letter ("Figure 2",
@@ -22,7 +23,9 @@ export interface ReportFigure {
 
 /** A table: header cells and rows of cells (numbers printed as given by `String`). */
 export interface ReportTable {
+  /** Column headings. */
   columns: readonly string[];
+  /** Rows of cells, one per column; numbers are printed as given. */
   rows: readonly (readonly (string | number)[])[];
   /** Caption above the table. @default none */
   caption?: string;
@@ -30,6 +33,7 @@ export interface ReportTable {
 
 /** One section of the report, rendered in order: heading, paragraphs, table, figures. */
 export interface ReportSection {
+  /** Heading of the section. */
   heading: string;
   /** Plain-text paragraphs (escaped; backticks mark `code`). @default [] */
   paragraphs?: readonly string[];
@@ -41,12 +45,19 @@ export interface ReportSection {
 
 /** Input of {@link renderReport}. */
 export interface ReportData {
+  /** Title of the report (the page's heading and its HTML title). */
   title: string;
   /** Line under the title. @default none */
   subtitle?: string;
+  /** The sections, in order. */
   sections: readonly ReportSection[];
   /** Run details listed at the end (command, seeds, versions, timings...). @default [] */
-  meta?: readonly { key: string; value: string }[];
+  meta?: readonly {
+    /** Name of the detail, e.g. "command". */
+    key: string;
+    /** Its value, as shown. */
+    value: string;
+  }[];
 }
 
 const CSS = `

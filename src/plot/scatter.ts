@@ -15,7 +15,9 @@ import { finite, integer, oneOf } from "../util/check.js";
 
 /** Points with an integer class each. */
 export interface ClassPoints {
+  /** x coordinate of each point (data units). */
   x: ArrayLike<number>;
+  /** y coordinate of each point (data units), one per x. */
   y: ArrayLike<number>;
   /** Class of each point: integers 0, 1, ... (colour = palette[class], shape cycles by class). */
   label: ArrayLike<number>;
@@ -30,14 +32,26 @@ export interface ClassPoints {
  * (any quantity, e.g. one oscillator's power, on the sequential blue ramp over `valueRange`).
  */
 export interface RegionGrid {
+  /** Cells along x. */
   nx: number;
+  /** Cells along y. */
   ny: number;
+  /** Left edge of the grid (x data units). */
   x0: number;
+  /** Right edge of the grid (x data units). */
   x1: number;
+  /** Bottom edge of the grid (y data units). */
   y0: number;
+  /** Top edge of the grid (y data units). */
   y1: number;
+  /** Class-1 probability per cell, in [0, 1] (binary tasks), at index j·nx + i. */
   prob?: ArrayLike<number>;
+  /** Class per cell (any number of classes), at index j·nx + i. */
   label?: ArrayLike<number>;
+  /**
+   * Any quantity per cell (e.g. one oscillator's power), at index j·nx + i, on the blue ramp over
+   * `valueRange`.
+   */
   value?: ArrayLike<number>;
   /** Range of the `value` colour ramp. @default [min, max] of `value` */
   valueRange?: readonly [number, number];
@@ -58,6 +72,7 @@ export interface StraightLine {
 
 /** Options of {@link scatterChart}. */
 export interface ScatterChartOptions extends ChartBaseOptions {
+  /** The points, their coordinates and classes. */
   points: ClassPoints;
   /** Legend text per class. @default "class 0", "class 1", ... */
   classNames?: readonly string[];
@@ -86,7 +101,12 @@ export interface ScatterChartOptions extends ChartBaseOptions {
    * pile (see `piles`), and piles of at least `minCount` points get "×N" printed beside
    * them. Every point is still drawn. @default none
    */
-  stacks?: { radius: number; minCount: number };
+  stacks?: {
+    /** Distance in px below which two points of one class pile up. */
+    radius: number;
+    /** Smallest pile that gets its "×N" count printed. */
+    minCount: number;
+  };
   /**
    * Add an invisible hover target per point (`<circle class="hover-target" data-index="i">`, in
    * point order), so a page can tell which point the pointer is on. @default false

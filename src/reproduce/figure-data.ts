@@ -117,7 +117,10 @@ export function inputPlane(model: Model, sets: readonly Dataset[], n = 64, margi
  * probability 1/(1 + e^(l0 − l1)) at the centres of an n × n grid covering the data's bounding
  * box plus a 5 % margin (cell layout of {@link RegionGrid}: index j·nx + i), computed in one batch.
  */
-export function decisionRegions(model: Model, ds: Dataset, n = 120): RegionGrid & { prob: Float64Array } {
+export function decisionRegions(model: Model, ds: Dataset, n = 120): RegionGrid & {
+  /** Class-1 probability per cell, in [0, 1], at index j·nx + i. */
+  prob: Float64Array;
+} {
   if (ds.d !== 2) throw new InputError(`decisionRegions needs 2 input features (got ${ds.d})`);
   if (model.classes !== 2) throw new InputError(`decisionRegions needs 2 classes (got ${model.classes}); inputPlane gives the predicted class for any number`);
   const r = inputPlane(model, [ds], n, 0.05);

@@ -113,12 +113,20 @@ export function presetPanels(): PresetPanelPlan[] {
 
 /** Everything one reproduce run does. */
 export interface ReproducePlan {
+  /**
+   * "full" (the paper's settings: 5 seeds, 21 σ × 10 000 trials, the LLG panel), "quick" (`npm start`: one
+   * seed, 9 σ × 200 trials, no LLG) or "tiny" (the tests' smoke run).
+   */
   mode: ReproduceMode;
   /** Base seed (`--seed`). */
   seed: number;
+  /** Training of the spiral task (options from TASK_DEFAULTS, seeds, split). */
   spiral: TaskPlan;
+  /** Training of the digits task (options from TASK_DEFAULTS, seeds, split). */
   digits: TaskPlan;
+  /** The Fig. 4 sweep: σ values of a, trials per σ, seed, threads. */
   robustness: RobustnessPlan;
+  /** The synthetic eq. 4 device data of Fig. 2 and its fit. */
   device: DevicePlan;
   /** The paper's Fig. 2(b) and (c), from the device presets. */
   figure2: PresetPanelPlan[];
@@ -132,7 +140,7 @@ export interface ReproducePlan {
 
 /** Options of {@link makePlan}. */
 export interface PlanOptions {
-  /** @default "full" */
+  /** "full", "quick" or "tiny" (see {@link ReproducePlan.mode}). @default "full" */
   mode?: ReproduceMode;
   /** Base seed: task i's seeds are seed, seed+1, ...; the sweep and device noise derive from it. @default 0 */
   seed?: number;

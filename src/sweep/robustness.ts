@@ -61,15 +61,19 @@ export interface ResolvedRobustness {
 
 /** Statistics of one σ over its trials (accuracies as fractions in [0, 1]). */
 export interface SigmaStats {
+  /** The σ of this entry (absolute, or relative to each base value when the sweep is relative). */
   sigma: number;
   /** Number of trials the statistics cover. */
   trials: number;
+  /** Mean test accuracy over the trials, in [0, 1]. */
   mean: number;
   /** Population standard deviation (ddof = 0) of the trial accuracies. */
   std: number;
-  /** Percentiles with linear interpolation between order statistics (NumPy's default). */
+  /** 5th percentile of the trial accuracies, in [0, 1] (percentiles interpolate linearly between order statistics, NumPy's default). */
   p5: number;
+  /** Median trial accuracy, in [0, 1]. */
   p50: number;
+  /** 95th percentile of the trial accuracies, in [0, 1]. */
   p95: number;
   /** Fraction of trials with accuracy ≥ threshold. */
   fractionAbove: number;
@@ -93,10 +97,13 @@ export interface SigmaRaw {
 
 /** Result of {@link robustnessSweep}. */
 export interface RobustnessResult {
+  /** The resolved options the sweep ran with. */
   options: ResolvedRobustness;
   /** Test samples per trial. */
   testSamples: number;
+  /** Per σ (in σ-index order): correct test samples of every trial, and the redraw/clip counters. */
   raw: SigmaRaw[];
+  /** Per σ (in σ-index order): the statistics of the trial accuracies. */
   stats: SigmaStats[];
   /** Which kernel ran the trials (as `trialEngineLabel` in src/sweep/robustness.ts names it). */
   engine?: string;

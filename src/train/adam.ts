@@ -24,8 +24,11 @@ export interface AdamOptions {
 
 /** Serialisable optimiser state (moments and step count), for checkpoints. */
 export interface AdamState {
+  /** Updates done (the bias corrections use it). */
   t: number;
+  /** First-moment estimates, one array per parameter array (same shapes). */
   m: Float64Array[];
+  /** Second-moment estimates, one array per parameter array (same shapes). */
   v: Float64Array[];
 }
 
@@ -60,9 +63,13 @@ export function scaleRuns(sizes: readonly number[], scales: ReadonlyArray<number
 
 /** Adam optimiser for a fixed list of parameter arrays. */
 export class Adam {
+  /** Decay rate of the first moment. @default 0.9 */
   readonly beta1: number;
+  /** Decay rate of the second moment. @default 0.999 */
   readonly beta2: number;
+  /** ε added to √v̂ in the denominator. @default 1e-8 */
   readonly eps: number;
+  /** Step count and moments (checkpointed). */
   state: AdamState;
   /** Scratch for a kernel's hyper-parameters. */
   private readonly hyper = new Float64Array(7);

@@ -85,15 +85,32 @@ export interface CheckpointJson {
   /** Resolved training options (must equal the resuming run's). */
   options: Record<string, unknown>;
   /** The restart selection the kept run came from. */
-  restarts: { chosen: number; losses: number[] };
+  restarts: {
+    /** Index of the restart that was kept. */
+    chosen: number;
+    /** Score of each restart after its trial epochs (index = restart). */
+    losses: number[];
+  };
   /** Fingerprint of the training and test data. */
   data: DataFingerprint;
   /** Parameters, devices, normalisation and class names, as in a model file. */
   model: ModelJson;
   /** Adam step count and first/second moments of (A, B, W, c), flattened. */
-  adam: { t: number; m: number[][]; v: number[][] };
+  adam: {
+    /** Updates done. */
+    t: number;
+    /** First moments of A, B, W, c, each flattened. */
+    m: number[][];
+    /** Second moments of A, B, W, c, each flattened. */
+    v: number[][];
+  };
   /** xoshiro128** words and the cached normal deviate of the minibatch generator. */
-  rng: { s: [number, number, number, number]; spare: number | null };
+  rng: {
+    /** The four 32-bit state words of xoshiro128**. */
+    s: [number, number, number, number];
+    /** The cached second normal deviate of the Box–Muller pair, or null. */
+    spare: number | null;
+  };
   /** Row permutation of the training set (shuffled in place each epoch). */
   order: number[];
   /** Metrics of epochs 1..epochsDone; left out (version ≥ 2) when they are kept in a history file beside. */
@@ -102,7 +119,18 @@ export interface CheckpointJson {
    * Version 2: the best validation score so far and its parameters (flattened like the Adam
    * moments), for runs with a validation split; early stopping restores them at the end.
    */
-  best?: { accuracy: number; loss: number; epoch: number; update: number; params: number[][] } | null;
+  best?: {
+    /** Best validation accuracy so far, in [0, 1]. */
+    accuracy: number;
+    /** Its mean validation loss. */
+    loss: number;
+    /** Epoch (1-based) after which it was measured. */
+    epoch: number;
+    /** Optimiser step count at that time. */
+    update: number;
+    /** A, B, W, c at that time, each flattened. */
+    params: number[][];
+  } | null;
   /** Caller's metadata, passed through (the CLI stores the command that started the run). */
   context?: Record<string, unknown>;
 }
@@ -159,7 +187,10 @@ const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
  * @param data fingerprint of the data it trains on (`fingerprintData`).
  * @param context metadata to pass through (e.g. the command line).
  */
-export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>, options: { history?: boolean } = {}): CheckpointJson {
+export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>, options: {
+    /** Include the per-epoch history in the checkpoint (false when it is kept in a history file beside). @default true */
+    history?: boolean;
+  } = {}): CheckpointJson {
   const st = run.getState();
   const json: CheckpointJson = {
     format: CHECKPOINT_FORMAT,
@@ -328,7 +359,12 @@ export function restoreTrainingRun(
   flagNames: Record<string, string> = {},
   engine: EngineFactory | null = null,
   val: Dataset | null = null,
-): { run: TrainingRun; selection: RestartSelection } {
+): {
+  /** The run at the checkpoint's epoch, ready to continue. */
+  run: TrainingRun;
+  /** The restart choice the checkpoint recorded. */
+  selection: RestartSelection;
+} {
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
   // Checkpoints from before the precision option trained in float64; version-1 checkpoints had
   // explicit epochs (no update budget, validation or early stopping) and one oscillator per feature.

@@ -41,7 +41,12 @@ export const EXTRA_TASK_DEFAULTS: Record<(typeof EXTRA_TASKS)[number], Omit<Trai
 };
 
 /** The paper's reported accuracies (section II-D), in percent. */
-export const PAPER_RESULTS: Record<TaskName, { train: number; test: number }> = {
+export const PAPER_RESULTS: Record<TaskName, {
+    /** Training accuracy the paper reports, %. */
+    train: number;
+    /** Test accuracy the paper reports, %. */
+    test: number;
+  }> = {
   spiral: { train: 93.88, test: 92 },
   digits: { train: 99.16, test: 97.5 },
 };

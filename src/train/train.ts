@@ -32,7 +32,15 @@ export interface EpochMetrics {
   epoch: number;
   /** Learning rate used during the epoch. */
   lr: number;
+  /**
+   * Mean softmax cross-entropy (nats) over the training rows after the epoch, with the epoch's final
+   * parameters; NaN on epochs between evaluations (`evalEvery`).
+   */
   trainLoss: number;
+  /**
+   * Fraction of training rows classified correctly, in [0, 1]; NaN on epochs between evaluations
+   * (`evalEvery`).
+   */
   trainAccuracy: number;
   /** NaN when no test set was given. */
   testLoss: number;
@@ -164,7 +172,12 @@ export interface TrainOptions {
   onProgress?: (run: TrainingRun, selection: RestartSelection) => void;
   /** Continue a run restored from a checkpoint (see src/train/checkpoint.ts) instead of
    * initialising: the restart trials are skipped and `selection` is reported as is. */
-  resume?: { run: TrainingRun; selection: RestartSelection };
+  resume?: {
+    /** The restored run (model, optimiser state, generator, epochs done, history). */
+    run: TrainingRun;
+    /** The restart choice recorded in the checkpoint, reported again as is. */
+    selection: RestartSelection;
+  };
 }
 
 /** Outcome of the restart trials: which initialisation was kept, and every trial's loss. */
@@ -218,6 +231,7 @@ export const VALIDATION_INTERVAL = 10;
 
 /** Fully resolved options (what the algorithm reads). */
 export interface ResolvedTrainOptions {
+  /** Number of time steps n ({@link TrainOptions.steps}). */
   steps: number;
   /** Epochs to run (with `auto`, planned from `updates` for the training rows). */
   epochs: number;
@@ -235,18 +249,40 @@ export interface ResolvedTrainOptions {
   validation: number;
   /** Early-stopping patience in optimiser updates (0: no early stopping). */
   patience: number;
+  /** Minibatch size in rows; 0 means full batch ({@link TrainOptions.batchSize}). */
   batchSize: number;
+  /**
+   * Base learning rate, dimensionless, before the schedule and the per-parameter scales ({@link
+   * TrainOptions.lr}).
+   */
   lr: number;
+  /** Learning-rate schedule over the epochs ({@link TrainOptions.schedule}). */
   schedule: Schedule;
+  /** Seed of initialisation, restarts and minibatch order ({@link TrainOptions.seed}). */
   seed: number;
+  /** Independent initialisations tried before one is kept ({@link TrainOptions.restarts}). */
   restarts: number;
+  /** Epochs each restart is trained before the choice ({@link TrainOptions.restartEpochs}). */
   restartEpochs: number;
+  /** Train/test metrics every this many epochs, and at the last ({@link TrainOptions.evalEvery}). */
   evalEvery: number;
+  /** Decoupled weight decay λ on A and W (0: none; {@link TrainOptions.weightDecay}). */
   weightDecay: number;
+  /**
+   * Std of the Gaussian noise added to each training input p(0) per epoch, in normalised input units (0:
+   * none).
+   */
   inputNoise: number;
+  /**
+   * Device variation drawn per minibatch for variation-aware training, or null ({@link
+   * TrainOptions.variation}).
+   */
   variation: VariationSpec | null;
+  /** Hardware non-idealities in the training pass, or null ({@link TrainOptions.hardware}). */
   hardware: Hardware | null;
+  /** Arithmetic of the training batches, "float64" or "float32" ({@link TrainOptions.precision}). */
   precision: Precision;
+  /** Initialisation options with every default filled in ({@link TrainOptions.init}). */
   init: InitOptions;
 }
 
@@ -365,12 +401,17 @@ export function updateScales(model: Model, depthReference = DEPTH_REFERENCE): [F
  * epoch, so callers (CLI, playground worker, checkpointing) can drive, pause and persist it.
  */
 export class TrainingRun {
+  /** The network being trained; its parameters A, B, W, c are updated in place. */
   readonly model: Model;
+  /** The resolved options of the run. */
   readonly options: ResolvedTrainOptions;
+  /** The optimiser with its step count and moments (checkpointed with the run). */
   readonly adam: Adam;
+  /** Generator of the minibatch order and input noise, seeded from the run's seed (checkpointed). */
   rng: Rng;
   /** Epochs completed. */
   epochsDone = 0;
+  /** Metrics of the completed epochs, in order. */
   readonly history: EpochMetrics[] = [];
   private readonly p0: Float64Array;
   private readonly y: Int32Array;
@@ -800,7 +841,9 @@ function firstNonFinite(params: Float64Array[]): string | null {
 
 /** Result of {@link train}. */
 export interface TrainResult {
+  /** The trained network (with the best-validation parameters restored when there is a validation split). */
   model: Model;
+  /** Metrics of every epoch of the kept run, in order (the restart trials' epochs are not included). */
   history: EpochMetrics[];
   /** Score of each restart after its trial epochs (index = restart): its best validation loss
    * with a validation split, else its training loss. */
@@ -812,11 +855,27 @@ export interface TrainResult {
   /** Which engine computed the training batches ({@link TrainingRun.engineLabel}). */
   engine: string;
   /** The validation split and the restored best score (null without validation). */
-  validation?: { n: number; accuracy: number; loss: number; epoch: number } | null;
+  validation?: {
+    /** Validation rows (carved from the training data). */
+    n: number;
+    /** Validation accuracy of the restored parameters, in [0, 1]. */
+    accuracy: number;
+    /** Their mean validation loss. */
+    loss: number;
+    /** Epoch (1-based) after which they were measured. */
+    epoch: number;
+  } | null;
   /** The shallow network a depth curriculum trained first (null without one, or when resumed):
    * its steps and its training loss after its first and its last epoch. A deep run learned
    * something when it ends below `firstTrainLoss`, not below its own (already trained) first epoch. */
-  curriculum?: { steps: number; firstTrainLoss: number; trainLoss: number } | null;
+  curriculum?: {
+    /** Depth n0 of the shallow network. */
+    steps: number;
+    /** Its training loss after its first epoch. */
+    firstTrainLoss: number;
+    /** Its training loss after its last epoch. */
+    trainLoss: number;
+  } | null;
 }
 
 /** Checks that a data set can be trained on; returns the number of classes (a regression set: of targets). */
@@ -856,6 +915,7 @@ export function oscillatorCount(o: Pick<ResolvedTrainOptions, "oscillators">, d:
 
 /** What {@link planTraining} decides before any training: options with the epochs planned, and the rows trained on and validated on. */
 export interface TrainingPlan {
+  /** The resolved options the run trains with (the automatic budget decided for these rows). */
   options: ResolvedTrainOptions;
   /** Rows the optimiser sees (the training data minus the validation rows). */
   fit: Dataset;
@@ -929,9 +989,28 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
 
 /** What one {@link Trainer.advance} did. */
 export type TrainerEvent =
-  | { kind: "trial"; restart: number; metrics: EpochMetrics }
-  | { kind: "selected"; selection: RestartSelection; run: TrainingRun }
-  | { kind: "epoch"; metrics: EpochMetrics };
+  | {
+      /** One trial epoch of a restart finished. */
+      kind: "trial";
+      /** Index of the restart under trial. */
+      restart: number;
+      /** The trial epoch's metrics. */
+      metrics: EpochMetrics;
+    }
+  | {
+      /** The restarts were compared and one was kept. */
+      kind: "selected";
+      /** Which restart was kept and every trial's score. */
+      selection: RestartSelection;
+      /** The kept run, which later epochs continue. */
+      run: TrainingRun;
+    }
+  | {
+      /** One epoch of the kept run finished. */
+      kind: "epoch";
+      /** The epoch's metrics. */
+      metrics: EpochMetrics;
+    };
 
 /**
  * {@link train} one step at a time, for callers that drive, pause and inspect a run (the
@@ -941,7 +1020,9 @@ export type TrainerEvent =
  * the kept run. `train()` is this loop run to the end, so both give the same bits.
  */
 export class Trainer {
+  /** The resolved options the trainer runs with (the deep network's, with a depth curriculum). */
   readonly options: ResolvedTrainOptions;
+  /** Number of classes of the readout (from the data, or {@link TrainOptions.classes}). */
   readonly classes: number;
   /** Training loss of each finished restart trial (index = restart). */
   readonly restartLosses: number[] = [];

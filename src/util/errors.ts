@@ -21,6 +21,7 @@ export class InputError extends Error {
  * (training diverged, a fit did not converge). The CLI prints it on one line and exits with 1.
  */
 export class ComputationError extends Error {
+  /** Process exit code the CLI ends with: 1 (a computation failed, as opposed to bad input: 2). */
   readonly exitCode: number = 1;
   constructor(message: string) {
     super(message);

@@ -47,15 +47,20 @@ export const ROOT_EXPORTS: readonly string[] = [
   "VariationParam", "VariationSpec", "VERSION",
 ];
 
-/** Every name `dynaspin/node` (src/node/index.ts) exports, sorted case-insensitively. */
+/**
+ * Every name `dynaspin/node` (src/node/index.ts) exports, sorted case-insensitively. Curated: what a
+ * program needs to do what the CLI does with files, threads, figures and the playground server.
+ * Left out on purpose: CHECKPOINT_FILE (checkpointPath gives the path), defaultWorkers and
+ * defaultRobustnessWorkers (the sweeps default to the available cores themselves),
+ * prestartRobustnessWorkers (a benchmark's warm-up), PLAYGROUND_CSP (the server applies it).
+ */
 export const NODE_EXPORTS: readonly string[] = [
-  "CHECKPOINT_FILE", "checkpointPath", "costOf", "CurveData", "DataSource", "defaultRobustnessWorkers",
-  "defaultWorkers", "DEVICE_FORMAT", "DEVICE_FORMAT_VERSION", "deviceFileJson", "loadCsvDataset",
-  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "mergeShards",
+  "checkpointPath", "costOf", "CurveData", "DataSource", "DEVICE_FORMAT", "DEVICE_FORMAT_VERSION", "deviceFileJson", "loadCsvDataset",
+  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "makePlan", "mergeShards",
   "ParallelKernelOptions", "ParallelTrainingOptions", "parallelTrainingReady", "parseDeviceJson",
-  "PLAYGROUND_CSP", "PngOptions", "prestartRobustnessWorkers", "readCheckpoint", "readCurveCsv",
+  "PngOptions", "readCheckpoint", "readCurveCsv",
   "readJsonFile", "readModelFile", "readProfileFile", "readRobustnessFile", "readTextFile",
-  "ReproduceOptions", "ReproduceOutput", "ROBUSTNESS_FORMAT", "RobustnessFile", "robustnessParallel",
+  "ReproduceMode", "ReproduceOptions", "ReproduceOutput", "ReproducePlan", "ReproducePlanOptions", "ROBUSTNESS_FORMAT", "RobustnessFile", "robustnessParallel",
   "RobustnessParallelOptions", "RunningServer", "runReproduce", "shardRange", "SigmaEntry",
   "startParallelKernels", "startParallelTraining", "startStaticServer", "StaticServerOptions", "svgToPng",
   "sweepParallel", "SweepSignature", "writeCheckpoint", "writeFigure", "writeFileAtomic", "writeRobustness",
