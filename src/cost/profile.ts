@@ -95,8 +95,90 @@ export const PROFILE_SCHEMA = z.strictObject({
   digital: z.strictObject({ macEnergy: pos.max(1e-6).optional(), macsPerActivation: z.number().min(0).optional(), clock: pos.optional(), macUnits: positiveInt.optional() }).optional(),
 });
 
-/** A hardware profile as written in a file (all fields optional; SI units). */
-export type HardwareProfile = z.infer<typeof PROFILE_SCHEMA>;
+/**
+ * A hardware profile as written in a file: every field optional, SI units; an absent field takes
+ * its default from {@link PROFILE_DEFAULTS} (docs/cost.md lists them with units and sources).
+ * Declared field by field for the reference; a compile-time check keeps it equal to what the
+ * schema (`PROFILE_SCHEMA`) accepts.
+ */
+export interface HardwareProfile {
+  /** "dynaspin.hardware-profile" when given. */
+  format?: "dynaspin.hardware-profile";
+  /** File version, 1 when given. */
+  version?: 1;
+  /** Free text naming the profile. */
+  name?: string;
+  /** The oscillators and how fast a step settles. */
+  oscillator?: {
+    /** Resistance R of each oscillator, Ω > 0: one value for all, or one per oscillator. @default 100 */
+    resistance?: number | number[];
+    /** Amperes per model current unit (≤ 1e3). @default from the device's current unit (mA → 1e-3, µA → 1e-6) */
+    ampsPerUnit?: number;
+    /** Settling time of one step, s (≤ 1e-3). @default Δt/τ of the model's relaxation × τ, else τ·ln(1/settleTolerance) */
+    settlingTime?: number;
+    /** Power relaxation time τ, s (≤ 1e-3). @default measured with the macrospin simulator (`llg`) */
+    relaxationTime?: number;
+    /** A step is over when the power is within this fraction of its new stationary value, in (0, 1). @default 0.01 */
+    settleTolerance?: number;
+    /** The macrospin jump that measures τ when `relaxationTime` is not given. */
+    llg?: {
+      /** "py-cu-py" (the built-in preset) or inline LLG device parameters. @default "py-cu-py" */
+      device?: "py-cu-py" | Record<string, unknown>;
+      /** Current before the jump, × Ic (> 0). @default 1.5 */
+      fromIc?: number;
+      /** Current after the jump, × Ic (> 0). @default 2 */
+      toIc?: number;
+    };
+  };
+  /** The ADCs that read the oscillators' powers. */
+  adc?: {
+    /** Resolution, bits (1..32). @default the model's hardware.adc.bits, else 8 */
+    bits?: number;
+    /** Walden figure of merit, J per conversion-step (≤ 1e-9): E = FoM·2^bits per conversion. @default 1e-14 */
+    waldenFom?: number;
+    /** Conversions per second of one converter, S/s. @default 1e8 */
+    sampleRate?: number;
+    /** Converters working in parallel. @default k (one per oscillator) */
+    count?: number;
+  };
+  /** The DACs that drive the oscillators' currents. */
+  dac?: {
+    /** Resolution, bits (1..32). @default the model's hardware.dac.bits, else 8 */
+    bits?: number;
+    /** J per conversion-step (≤ 1e-9): E = fom·2^bits per conversion. @default 1e-14 */
+    fom?: number;
+    /** Time for the driver to reach a new current, s (≤ 1e-3). @default 1e-9 */
+    settlingTime?: number;
+    /** Supply voltage V ≥ 0 of the current drivers, V (0: driver overhead not counted). @default 0.9 */
+    supplyVoltage?: number;
+  };
+  /** The CMOS side of the STNO chip (the couplings' multiply-accumulates). */
+  cmos?: {
+    /** Energy per multiply-accumulate, J (≤ 1e-6). @default 2.3e-13 (8-bit integer, Horowitz 2014) */
+    macEnergy?: number;
+    /** Clock, Hz. @default 1e9 */
+    clock?: number;
+    /** MAC units working in parallel. @default k */
+    macUnits?: number;
+  };
+  /** The digital chip the STNO network is compared with. */
+  digital?: {
+    /** Energy per multiply-accumulate, J (≤ 1e-6). @default cmos.macEnergy */
+    macEnergy?: number;
+    /** MACs one device-curve evaluation costs (≥ 0). @default 10 */
+    macsPerActivation?: number;
+    /** Clock, Hz. @default cmos.clock */
+    clock?: number;
+    /** MAC units working in parallel. @default cmos.macUnits */
+    macUnits?: number;
+  };
+}
+
+// Compile-time check that the declared interface and the schema's type accept the same objects
+// (a field added to one and not the other fails the build).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type _ProfileMatchesSchema = Assert<Same<HardwareProfile, z.infer<typeof PROFILE_SCHEMA>>>;
 
 const ALLOWED: Record<string, readonly string[]> = {
   "": ["format", "version", "name", "oscillator", "adc", "dac", "cmos", "digital"],

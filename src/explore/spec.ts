@@ -29,7 +29,7 @@ import { z } from "zod";
 import { checkSchema } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import { Rng, deriveSeed } from "../util/rng.js";
-import { PRESET_NAMES } from "../device/presets.js";
+import { PRESET_NAMES, type PresetName } from "../device/presets.js";
 import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, type VariationParam, type VariationDistribution } from "../device/variation.js";
 import { parseProfile, type HardwareProfile } from "../cost/profile.js";
 
@@ -88,8 +88,99 @@ export const EXPLORE_SCHEMA = z.strictObject({
   cost: z.unknown().optional(),
 });
 
-/** A spec as written (see the module comment). */
-export type ExploreSpec = z.infer<typeof EXPLORE_SCHEMA>;
+/** The values of a numeric axis: a list (grid or random sample), or a range (random sample only). */
+export type AxisValues =
+  | number[]
+  | {
+      /** Smallest value drawn. */
+      min: number;
+      /** Largest value drawn. */
+      max: number;
+      /** Draw log-uniformly instead of uniformly (min > 0). @default false */
+      log?: boolean;
+      /** Round the draws to integers (integer axes always are). @default false */
+      integer?: boolean;
+    };
+
+/**
+ * A design-space sweep as written in a spec file (`dynaspin explore --spec FILE`; see the module
+ * comment and docs/explore.md). Exactly one of `task` and `data`. Declared field by field for the
+ * reference; a compile-time check keeps it equal to what the schema (`EXPLORE_SCHEMA`) accepts.
+ */
+export interface ExploreSpec {
+  /** "dynaspin.explore-spec" when given. */
+  format?: "dynaspin.explore-spec";
+  /** Spec version, 1 when given. */
+  version?: 1;
+  /** Built-in task to train on. */
+  task?: "spiral" | "digits" | "mnist";
+  /** CSV file to train on instead of a task. */
+  data?: string;
+  /** Label column of the CSV: header name or 0-based index. @default the last column */
+  labelColumn?: string | number;
+  /** Seed of the test and validation splits, the same for every point. @default 0 */
+  splitSeed?: number;
+  /** Fraction of each class held out as the test set, in (0, 1). @default 0.2 */
+  testFraction?: number;
+  /** Fraction of each class of the rest held out for validation, in (0, 1). @default 0.2 */
+  validationFraction?: number;
+  /** "grid" (the cartesian product of the axes, the first varying slowest) or a random sample of `random` points. @default "grid" */
+  sample?:
+    | "grid"
+    | {
+        /** Number of points drawn (1..1 000 000). */
+        random: number;
+        /** Seed of the draws. @default 0 */
+        seed?: number;
+      };
+  /** Training seeds: a count N (seeds 0..N−1) or a list. @default 1 */
+  seeds?: number | number[];
+  /** The axes that vary; an absent axis keeps the base setting (docs/explore.md lists them). */
+  axes?: {
+    /** Devices: preset names or device objects (as in a device file). */
+    device?: (PresetName | Record<string, unknown>)[];
+    /** Device-variation σ values of the test evaluation (≥ 0; no retraining). */
+    evalSigma?: number[];
+  } & Partial<Record<(typeof NUMERIC_AXES)[number], AxisValues>>;
+  /** Training settings shared by every point. */
+  train?: {
+    /** Epochs per training (1..1 000 000). @default the task's, or the automatic budget */
+    epochs?: number;
+    /** Minibatch size (0: full batch). @default the task's, or the automatic budget's */
+    batch?: number;
+    /** Std of the Gaussian noise on the training inputs (≥ 0). @default 0 */
+    inputNoise?: number;
+    /** Decoupled weight decay λ (≥ 0). @default 0 */
+    weightDecay?: number;
+  };
+  /** The Monte Carlo evaluation at each `evalSigma`. */
+  eval?: {
+    /** Trials per σ (1..1 000 000). @default 20 */
+    trials?: number;
+    /** Device parameters varied by `evalSigma` and `trainSigma`. @default ["a"], or ["Ic"] with an eq. 3 device */
+    params?: VariationParam[];
+    /** σ relative to each parameter's base value. @default false */
+    relative?: boolean;
+    /** Distribution of the draws. @default "normal" */
+    distribution?: VariationDistribution;
+    /** Seed of the evaluation's draws. @default 0 */
+    seed?: number;
+  };
+  /** Converter full scales for the adcBits / dacBits axes. */
+  hardware?: {
+    /** ADC full scale, power units (> 0). @default the device's maximum power */
+    adcFullScale?: number;
+    /** DAC full scale, current units (> 0). @default 16·|Ic| */
+    dacFullScale?: number;
+  };
+  /** Hardware profile for the energy and latency of each point ({@link HardwareProfile}; checked when resolved). @default the defaults of docs/cost.md */
+  cost?: unknown;
+}
+
+// Compile-time check that the declared interface and the schema's type accept the same objects.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type _SpecMatchesSchema = Assert<Same<ExploreSpec, z.infer<typeof EXPLORE_SCHEMA>>>;
 
 /** A device value of a point: a preset name or a device spec object. */
 export type DeviceValue = string | Record<string, unknown>;

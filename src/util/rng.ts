@@ -162,7 +162,13 @@ export class Rng {
   }
 
   /** Fisher–Yates shuffle of `a` in place; returns `a`. */
-  shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+  shuffle<
+    T extends {
+      /** Number of entries. */
+      length: number;
+      [i: number]: unknown;
+    },
+  >(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = a[i];
