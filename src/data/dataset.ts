@@ -26,7 +26,12 @@ export interface Dataset {
 }
 
 /** True when the data set is a regression problem (it has real `targets`). */
-export function isRegression(ds: Dataset): ds is Dataset & { targets: Float64Array; targetNames: string[] } {
+export function isRegression(ds: Dataset): ds is Dataset & {
+  /** The n×m real targets, row-major. */
+  targets: Float64Array;
+  /** Names of the m targets. */
+  targetNames: string[];
+} {
   return ds.targets !== undefined;
 }
 

@@ -54,7 +54,14 @@ export interface ModelJson {
    * A regression model's targets: their names (the target columns) and the standardisation learned
    * from the training split (mean, std > 0; each of length `outputs`).
    */
-  targets?: { names: string[]; mean: number[]; std: number[] };
+  targets?: {
+    /** Name of each target (its CSV column), in output order. */
+    names: string[];
+    /** Mean of each target over the training split (target units). */
+    mean: number[];
+    /** Population standard deviation of each target over the training split (> 0, target units). */
+    std: number[];
+  };
   /** Couplings, steps × k × k. */
   A: number[][][];
   /** Biases, steps × k. */

@@ -219,7 +219,12 @@ export function evaluateRegressionArrays(model: Model, x: Float64Array, t: Float
  * Mean squared error and R² (averaged over the m outputs, as in `RegressionEvaluation`) of
  * predictions `p` against targets `t`, both n×m row-major.
  */
-export function regressionScores(p: ArrayLike<number>, t: ArrayLike<number>, n: number, m: number): { mse: number; r2: number } {
+export function regressionScores(p: ArrayLike<number>, t: ArrayLike<number>, n: number, m: number): {
+  /** Mean squared error over the n rows, averaged over the m outputs (target units squared). */
+  mse: number;
+  /** Coefficient of determination R² = 1 − SS_res/SS_tot, averaged over the m outputs. */
+  r2: number;
+} {
   let sse = 0, r2 = 0;
   for (let o = 0; o < m; o++) {
     let mean = 0;

@@ -81,7 +81,9 @@ export const PROBLEMS: readonly Problem[] = ["classification", "regression"];
 
 /** Standardisation of regression targets: ỹ_o = (y_o − mean_o)/std_o, so y_o = mean_o + std_o·z_o. */
 export interface TargetScale {
+  /** Mean of each target over the training rows, mean_o (target units). */
   mean: Float64Array;
+  /** Standard deviation of each target, std_o > 0 (target units; 1 for a constant target). */
   std: Float64Array;
 }
 

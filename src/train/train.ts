@@ -813,7 +813,12 @@ function standardTargets(ds: Dataset, model: Model): Float64Array {
  * Mean and standard deviation (population, divided by n) of each of a regression set's targets;
  * a target whose values are all equal gets std 1 (its standardised values are then 0).
  */
-export function fitTargetScale(ds: Dataset): { mean: Float64Array; std: Float64Array } {
+export function fitTargetScale(ds: Dataset): {
+  /** Mean of each target (target units). */
+  mean: Float64Array;
+  /** Population standard deviation of each target (1 for a constant target). */
+  std: Float64Array;
+} {
   const m = targetCount(ds), t = ds.targets as Float64Array, n = ds.n;
   const mean = new Float64Array(m), std = new Float64Array(m);
   for (let o = 0; o < m; o++) {
