@@ -166,15 +166,16 @@ export function fastEq4Array(n: number, out: Float64Array, I: Float64Array, a: n
  *   p  = P0·(I − Ic)/(w·dI),
  *   p' = inv·(2a·P0·((E·inv)·dI)·(I − Ic) + P0·Ic·(1 + Q)·(w·inv))
  *      = P0·(2a·E/w²·(I − Ic)/dI + Ic·(1 + Q)/(w·dI²))   (every factor finite even when E ≈ e^700).
- * Operation for operation the WebAssembly `eq4Deriv` of `wasm/eq4.as` (same bits).
+ * Operation for operation the WebAssembly `eq4Deriv` of `wasm/eq4.as` (same bits). The parameters
+ * are read from par[po..po + 7). `p` may be `I` (each current is read before its power is written).
  */
-export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number, par: Float64Array): void {
-  const a2 = par[0], b2 = par[1], Ic = par[2], QIc = par[3], P0 = par[4];
+export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array | null, start: number, end: number, par: Float64Array, po = 0): void {
+  const a2 = par[po], b2 = par[po + 1], Ic = par[po + 2], QIc = par[po + 3], P0 = par[po + 4];
   if (dp === null) {
     for (let j = start; j < end; j++) p[j] = fastEq4Doubled(I[j], a2, b2, Ic, QIc, P0);
     return;
   }
-  const a2P0 = par[5], cP0 = par[6];
+  const a2P0 = par[po + 5], cP0 = par[po + 6];
   for (let j = start; j < end; j++) {
     const x = I[j];
     const w0 = b2 - a2 * x;
@@ -190,6 +191,23 @@ export function fastEq4Rows(I: Float64Array, p: Float64Array, dp: Float64Array |
     p[j] = (P0 * num) / wd;
     const inv = 1 / wd;
     dp[j] = inv * (a2P0 * (E * inv * dI) * num + cP0 * (w * inv));
+  }
+}
+
+/**
+ * Kernel: one forward step of k eq. 4 oscillators, the TypeScript twin of the WebAssembly
+ * `eq4Drive` (src/kernels/eq4.ts, same bits): for row i of the drives `U` (k rows of stride ld,
+ * first nb columns) the current I = s·u² and then p (and p' when `D` is not null) into the rows of
+ * `P` and `D`, with `par` holding 8 numbers per oscillator (`eq4RowParams`' seven and the polarity s).
+ */
+export function fastEq4Drive(k: number, nb: number, ld: number, U: Float64Array, par: Float64Array, P: Float64Array, D: Float64Array | null): void {
+  for (let i = 0; i < k; i++) {
+    const ro = i * ld, s = par[8 * i + 7];
+    for (let b = ro, end = ro + nb; b < end; b++) {
+      const u = U[b];
+      P[b] = s * u * u;
+    }
+    fastEq4Rows(P, P, D, ro, ro + nb, par, 8 * i);
   }
 }
 

@@ -32,7 +32,7 @@ import { inputCount, extraInput } from "./model.js";
 import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../kernels/eq4.js";
-import { fastExp, fastLog } from "../kernels/fast-math.js";
+import { fastExp, fastLog, fastEq4Drive } from "../kernels/fast-math.js";
 import { createEngine, engineSetParams, type Engine } from "./engine.js";
 
 let driveKernel: Eq4DriveKernel | null | undefined;
@@ -170,48 +170,90 @@ export function gatherColumns(
 }
 
 /**
+ * What a forward pass may do around the ideal step (the hardware non-idealities of `hardware.ts`
+ * implement it), so that the ideal and the hardware-aware forward pass run the one loop of
+ * {@link forward}: for t = 0..n−1
+ *   p̃ = read(t, p(t)),   u = A[t]·p̃ + B[t],   I_i = current(u_i),   p_i(t+1) = settle(f_i(I_i), p_i(t)),
+ * then logits = W·read(n, p(n)) + c. The ideal step is read = identity, I = s·u², settle = f(I).
+ */
+export interface StepEffects {
+  /** The powers step t (or the readout, t = n) reads from p(t) (k rows of stride ws.capacity, first nb columns): a k·cap buffer, or `P` itself. */
+  read(t: number, P: Float64Array, nb: number): Float64Array;
+  /** The currents I[ro..ro + nb) of oscillator i at step t from its drives U[ro..ro + nb) (polarity s = ±1). */
+  current(t: number, i: number, s: number, U: Float64Array, I: Float64Array, ro: number, nb: number): void;
+  /** Oscillator i's p(t+1) in Pn[ro..ro + nb) from its curve's value there and p(t) in `P` (relaxation). */
+  settle(i: number, P: Float64Array, Pn: Float64Array, ro: number, nb: number): void;
+}
+
+/**
  * Runs the dynamics for the first `nb` columns of the workspace from p(0) (already loaded) to the
  * logits. Stores u(t) and, when `withDerivative`, f'(I(t)) for the adjoint. `paramsLoaded`: the
  * caller guarantees that A, B, W and c are unchanged since the last forward pass of this model on
  * this workspace, so the in-place engine need not copy them again (no effect otherwise).
+ * `effects` (e.g. `hardware.ts`'s non-idealities) change the step as {@link StepEffects} says;
+ * the in-place engine and the fused eq. 4 step run only without them.
  */
-export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true, paramsLoaded = false): void {
-  const { k, steps } = model;
-  const cap = ws.capacity;
-  const A = model.A, B = model.B, I = ws.I;
-  const dk = drive();
-  const fused = dk !== null && eq4DriveParams(model, ws.drivePar);
+export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true, paramsLoaded = false, effects: StepEffects | null = null): void {
+  const fused = effects === null && drive() !== null && eq4DriveParams(model, ws.drivePar);
   const en = ws.engine;
   if (fused && en !== null && singleThreadKernels()) {
     // The in-place engine: the same operations in one WebAssembly call.
     if (!paramsLoaded) engineSetParams(en, model.A, model.B, model.W, model.c);
     const at = en.at;
-    en.ex.forward(k, steps, model.classes, nb, cap, at.A, at.B, at.W, at.c, at.par, at.P, cap, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
+    en.ex.forward(model.k, model.steps, model.classes, nb, ws.capacity, at.A, at.B, at.W, at.c, at.par, at.P, ws.capacity, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
     return;
   }
-  for (let t = 0; t < steps; t++) {
+  runSteps(model, fused ? null : model.devices, ws.drivePar, ws, nb, withDerivative, effects);
+}
+
+/**
+ * {@link forward}'s fused pass for a network of eq. 4 oscillators given by their packed parameters
+ * instead of device objects: `par` holds 8 numbers per oscillator (`eq4RowParams`' seven and the
+ * polarity, as {@link eq4DriveParams} writes them). The same loop and kernels as {@link forward},
+ * so the same bits as it gives with the corresponding `Eq4Curve`s (the robustness trial's
+ * TypeScript path runs on it).
+ */
+export function forwardEq4(net: NetworkParams, ws: Workspace, nb: number, par: Float64Array, withDerivative = false): void {
+  runSteps(net, null, par, ws, nb, withDerivative, null);
+}
+
+/** The parts of a {@link Model} the step and the readout read. */
+export type NetworkParams = Pick<Model, "k" | "steps" | "classes" | "A" | "B" | "W" | "c">;
+
+/**
+ * The one loop of the forward pass, for t = 0..n−1: u = A[t]·p̃(t) + B[t] for all rows at once
+ * (blocked kernel), then each row's current and curve — the fused eq. 4 drive (I = s·u² and the
+ * curve for all rows in one call; the WebAssembly kernel, or its TypeScript twin without
+ * WebAssembly SIMD) when `devices` is null, the devices' own curves otherwise, with the step's
+ * `effects` — and the readout.
+ */
+function runSteps(net: NetworkParams, devices: Model["devices"] | null, par: Float64Array, ws: Workspace, nb: number, withDerivative: boolean, effects: StepEffects | null): void {
+  const { k, A, B } = net;
+  const cap = ws.capacity, I = ws.I;
+  const dk = devices === null ? (drive() ?? fastEq4Drive) : null;
+  for (let t = 0; t < net.steps; t++) {
     const Pt = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1];
     const Dt = withDerivative ? ws.D[t] : null;
-    // u = A[t]·p(t) + B[t] for all rows at once (blocked kernel), then each row's curve.
-    gemm.gemmBias(k, k, nb, A, t * k * k, B, t * k, Pt, cap, Ut, 0, cap);
-    if (fused) {
-      // Every device is eq. 4: I = s·u² and the curve for all rows in one WebAssembly call (the
-      // same bits as the loop below).
-      (dk as Eq4DriveKernel)(k, nb, cap, Ut, ws.drivePar, Pn, Dt);
+    gemm.gemmBias(k, k, nb, A, t * k * k, B, t * k, effects === null ? Pt : effects.read(t, Pt, nb), cap, Ut, 0, cap);
+    if (dk !== null) {
+      dk(k, nb, cap, Ut, par, Pn, Dt);
       continue;
     }
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
-      const dev = model.devices[i];
+      const dev = (devices as Model["devices"])[i];
       const s = dev.polarity;
-      for (let b = ro, end = ro + nb; b < end; b++) {
-        const u = Ut[b];
-        I[b] = s * u * u;
-      }
+      if (effects === null) {
+        for (let b = ro, end = ro + nb; b < end; b++) {
+          const u = Ut[b];
+          I[b] = s * u * u;
+        }
+      } else effects.current(t, i, s, Ut, I, ro, nb);
       dev.evaluate(I, Pn, Dt, ro, ro + nb);
+      if (effects !== null) effects.settle(i, Pt, Pn, ro, nb);
     }
   }
-  readout(model, ws, nb);
+  readout(net, ws, nb, effects === null ? ws.P[net.steps] : effects.read(net.steps, ws.P[net.steps], nb));
 }
 
 /**
@@ -235,9 +277,9 @@ export function eq4DriveParams(model: Model, par: Float64Array): boolean {
   return true;
 }
 
-/** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns. */
-export function readout(model: Model, ws: Workspace, nb: number): void {
-  gemm.gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, ws.P[model.steps], ws.capacity, ws.logits, 0, ws.capacity);
+/** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns (p(n) = `Pn`, by default the workspace's). */
+export function readout(model: NetworkParams, ws: Workspace, nb: number, Pn: Float64Array = ws.P[model.steps]): void {
+  gemm.gemmBias(model.classes, model.k, nb, model.W, 0, model.c, 0, Pn, ws.capacity, ws.logits, 0, ws.capacity);
 }
 
 /** Index of the largest logit in batch column b (the first one on ties; 0 if all are NaN). */

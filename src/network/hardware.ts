@@ -1,8 +1,10 @@
 /**
  * Hardware non-idealities of the STNO/CMOS loop (paper Fig. 1, bottom right: a CMOS unit reads each
  * STNO's power, computes the current and injects it back), as composable options of the forward
- * dynamics, with the exact discrete adjoint beside the forward pass. The ideal kernels stay in
- * `dynamics.ts`; with every option off these kernels give bit-identical results to them.
+ * dynamics, with the exact discrete adjoint beside the forward pass. The forward pass is
+ * `dynamics.ts`' one loop with these options as its step effects (`StepEffects`), so the step
+ * (u = A·p + B, the device curves, the readout) is written once; with every option off the
+ * results are bit-identical to the ideal pass on the same kernels.
  *
  * Forward, for t = 0..n−1 (s_i = polarity, e = exp(−Δt/τ), 0 without relaxation):
  *   p̃_j(t) = ADC(p_j(t) + ν_j(t))                      read: noise ν, then the ADC
@@ -27,7 +29,7 @@
  * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
  */
 import type { Model, Gradients } from "./model.js";
-import { createWorkspace, loadInputs, softmaxCrossEntropy, batchSum, type Workspace } from "./dynamics.js";
+import { createWorkspace, loadInputs, softmaxCrossEntropy, batchSum, forward, type Workspace, type StepEffects } from "./dynamics.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, object, show } from "../util/check.js";
@@ -188,70 +190,68 @@ function readPowers(h: ResolvedHardware, st: HardwareState, P: Float64Array, t: 
 }
 
 /**
- * Forward dynamics with hardware non-idealities over the first nb columns (p(0) already loaded in
- * ws.P[0]). Stores what {@link backwardHardware} needs (u, f'(I), p̃, ∂p̃/∂p, ξ, κ) when
- * `withDerivative`. Read-noise draws come from `rng` (null: reuse the stored ξ, e.g. for finite
- * differences with frozen noise). Allocates nothing.
+ * The non-idealities as the {@link StepEffects} of dynamics.ts' one forward loop: `read` is
+ * {@link readPowers} (noise, then the ADC), `current` the limit and the DAC on u², `settle` the
+ * relaxation. One per hardware state, its options and generator set at each call.
  */
-export function forwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, rng: Rng | null, withDerivative = true): void {
-  const { k, steps, classes } = model;
-  const cap = ws.capacity;
-  const A = model.A, B = model.B, I = ws.I;
-  const e = h.decay, dStep = h.dacStep, dFull = h.dacFull, lim = h.currentLimit;
-  for (let t = 0; t < steps; t++) {
-    readPowers(h, st, ws.P[t], t, k, nb, rng);
-    const Pt = st.Pm[t], Ptrue = ws.P[t], Ut = ws.U[t], Pn = ws.P[t + 1], Kt = st.K[t];
-    const Dt = ws.D[t];
-    const aOff = t * k * k;
-    for (let i = 0; i < k; i++) {
-      const ro = i * cap;
-      const bi = B[t * k + i];
-      for (let b = 0; b < nb; b++) Ut[ro + b] = bi;
-      const aRow = aOff + i * k;
-      for (let j = 0; j < k; j++) {
-        const a = A[aRow + j];
-        if (a === 0) continue;
-        const jo = j * cap;
-        for (let b = 0; b < nb; b++) Ut[ro + b] += a * Pt[jo + b];
+class HardwareEffects implements StepEffects {
+  h!: ResolvedHardware;
+  k = 0;
+  rng: Rng | null = null;
+  constructor(readonly st: HardwareState) {}
+
+  read(t: number, P: Float64Array, nb: number): Float64Array {
+    readPowers(this.h, this.st, P, t, this.k, nb, this.rng);
+    return this.st.Pm[t];
+  }
+
+  current(t: number, i: number, s: number, U: Float64Array, I: Float64Array, ro: number, nb: number): void {
+    const lim = this.h.currentLimit, dStep = this.h.dacStep, dFull = this.h.dacFull, Kt = this.st.K[t];
+    for (let b = ro; b < ro + nb; b++) {
+      const u = U[b];
+      let mag = u * u, kap = 1;
+      if (mag > lim) {
+        mag = lim;
+        kap = 0;
       }
-      const dev = model.devices[i];
-      const s = dev.polarity;
-      for (let b = ro; b < ro + nb; b++) {
-        const u = Ut[b];
-        let mag = u * u, kap = 1;
-        if (mag > lim) {
-          mag = lim;
+      if (dStep > 0) {
+        if (mag > dFull) {
+          mag = dFull;
           kap = 0;
         }
-        if (dStep > 0) {
-          if (mag > dFull) {
-            mag = dFull;
-            kap = 0;
-          }
-          mag = Math.round(mag / dStep) * dStep;
-        }
-        I[b] = s * mag;
-        Kt[b] = kap;
+        mag = Math.round(mag / dStep) * dStep;
       }
-      // Dt is always filled: relaxation needs no derivative, but the adjoint does.
-      dev.evaluate(I, Pn, withDerivative ? Dt : null, ro, ro + nb);
-      if (e > 0) for (let b = ro; b < ro + nb; b++) Pn[b] += (Ptrue[b] - Pn[b]) * e;
+      I[b] = s * mag;
+      Kt[b] = kap;
     }
   }
-  readPowers(h, st, ws.P[steps], steps, k, nb, rng);
-  // Readout from the measured powers.
-  const Pm = st.Pm[steps], L = ws.logits;
-  for (let c = 0; c < classes; c++) {
-    const lo = c * cap;
-    const cc = model.c[c];
-    for (let b = 0; b < nb; b++) L[lo + b] = cc;
-    for (let j = 0; j < k; j++) {
-      const w = model.W[c * k + j];
-      if (w === 0) continue;
-      const jo = j * cap;
-      for (let b = 0; b < nb; b++) L[lo + b] += w * Pm[jo + b];
-    }
+
+  settle(i: number, P: Float64Array, Pn: Float64Array, ro: number, nb: number): void {
+    const e = this.h.decay;
+    if (e > 0) for (let b = ro; b < ro + nb; b++) Pn[b] += (P[b] - Pn[b]) * e;
   }
+}
+
+const effectsOf = new WeakMap<HardwareState, HardwareEffects>();
+
+/**
+ * Forward dynamics with hardware non-idealities over the first nb columns (p(0) already loaded in
+ * ws.P[0]): dynamics.ts' {@link forward} with the non-idealities as its step effects. Stores what
+ * {@link backwardHardware} needs (u, f'(I), p̃, ∂p̃/∂p, ξ, κ) when `withDerivative`. Read-noise
+ * draws come from `rng` (null: reuse the stored ξ, e.g. for finite differences with frozen noise).
+ * Allocates nothing after the first call with a given state.
+ */
+export function forwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, rng: Rng | null, withDerivative = true): void {
+  let fx = effectsOf.get(st);
+  if (fx === undefined) {
+    fx = new HardwareEffects(st);
+    effectsOf.set(st, fx);
+  }
+  fx.h = h;
+  fx.k = model.k;
+  fx.rng = rng;
+  forward(model, ws, nb, withDerivative, false, fx);
+  fx.rng = null;
 }
 
 /**

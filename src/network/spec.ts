@@ -5,10 +5,10 @@
  * oscillator-major block of samples, `Math.exp`/`Math.log`, no kernels and no engine; eq. 4 itself
  * is specified in `src/device/eq4.ts`, the device curves in `src/device/`. The fast paths
  * (`dynamics.ts` with its blocked matrix kernels and fused eq. 4 step, the WebAssembly engines of
- * `engine.ts`, the native engine, the hardware-aware forward pass of `hardware.ts` and the
- * robustness trials) compute the same rules in other orders and with their own exp and log, so
- * they agree with this to rounding, not bit for bit; the initialisation (`init.ts`) propagates its
- * kept steps with {@link stepSpec} itself.
+ * `engine.ts`, the native engine, the robustness trials; the hardware-aware forward pass of
+ * `hardware.ts` is `dynamics.ts`' loop with step effects) compute the same rules in other orders
+ * and with their own exp and log, so they agree with this to rounding, not bit for bit; the
+ * initialisation (`init.ts`) propagates its kept steps with {@link stepSpec} itself.
  *
  * Layout: a block of n samples is oscillator-major, `p[j·n + s]` (sample s of oscillator j), as in
  * the workspace; A(t) is `A[t·k·k + i·k + j]`, W is `W[c·k + j]`.

@@ -8,10 +8,10 @@
  *   u(t) = A[t]·p(t) + B[t],  I = s·u²,  p(t+1) = f(I)          for t = 1..n−1,
  *   logits = W·p(n) + c,  correct = #{b : first argmax of logits[·][b] = y[b]},
  *
- * with f the eq. 4 curve of src/kernels/fast-math.ts (fast tanh; results are deterministic but not
- * bit-identical to `evaluate()`, whose curve uses `Math.tanh`). Runs in the WebAssembly SIMD kernel
- * of `wasm/trials.as` when the runtime has WebAssembly SIMD, else in the TypeScript kernel below;
- * both give the same bits (tested), so results do not depend on the runtime.
+ * with f the eq. 4 curve of src/kernels/fast-math.ts (the devices' own curve). Runs in the
+ * WebAssembly SIMD kernel of `wasm/trials.as` when the runtime has WebAssembly SIMD, else on the
+ * network's own forward pass (`forwardEq4`, src/network/dynamics.ts); both give the same bits
+ * (tested), so results do not depend on the runtime.
  *
  * Memory layout (float64, each block starting at an even index so SIMD loads are aligned):
  * A[t][i][j] at t·k·k + i·k + j; B[t][i] at t·k + i; W[c][j] at c·k + j; c[c];
@@ -24,7 +24,7 @@
 import type { Model } from "../network/model.js";
 import type { Eq4Curve } from "../device/analytic.js";
 import { TRIALS_WASM_BASE64 } from "./wasm/trials-wasm.js";
-import { fastEq4Doubled } from "../kernels/fast-math.js";
+import { createWorkspace, forwardEq4, countCorrect, type NetworkParams } from "../network/dynamics.js";
 import { EQ4_PACKED, EQ4_PACKED_DRIVE } from "../device/eq4.js";
 import { lazyWasmModule, instantiateWasm, ensureWasmMemory, WASM_BASE as BASE } from "../kernels/wasm-module.js";
 
@@ -123,7 +123,8 @@ export function createFastTrials(
   const useScreen = backend !== "ts" && screen > 0;
   const ex = backend === "ts" ? null : instantiate(useScreen ? S.end : L.end * 8);
   if (backend === "wasm" && ex === null) throw new Error("fast trials: WebAssembly SIMD is not available in this runtime");
-  const f64 = ex ? new Float64Array(ex.memory.buffer, BASE, L.end) : new Float64Array(L.end);
+  if (ex === null) return referenceTrials(model, p0, ldp, n, y);
+  const f64 = new Float64Array(ex.memory.buffer, BASE, L.end);
   const view = (at: number, len: number): Float64Array => f64.subarray(at, at + len);
   writeTrialNetwork(model, p0, ldp, n, y, polarity, n8, {
     A: view(L.A, steps * k * k), B: view(L.B, steps * k), W: view(L.W, classes * k), C: view(L.C, classes), I0: view(L.I0, k * n8), y: view(L.y, n8),
@@ -131,7 +132,6 @@ export function createFastTrials(
   const par = f64.subarray(L.par, L.par + EQ4_PACKED_DRIVE * k);
   const cur = steps % 2 === 1 ? L.P : L.Pn;
   const out = f64.subarray(cur, cur + k * n8);
-  if (ex === null) return { backend: "ts", screened: false, k, n, n8, par, run: () => trialKernel(k, steps, classes, n8, f64, L), state: () => out };
   const at = (x: number): number => BASE + x * 8;
   const full = (): number => ex.trial(k, steps, classes, n8, at(L.A), at(L.B), at(L.W), at(L.C), at(L.par), at(L.I0), at(L.P), at(L.Pn), at(L.y));
   if (!useScreen) return { backend: "wasm", screened: false, k, n, n8, par, run: full, state: () => out };
@@ -180,6 +180,31 @@ export function createFastTrials(
       throw new Error("fast trials: state() needs screen = 0 (the screened run keeps float64 states of undecided samples only)");
     },
   };
+}
+
+/**
+ * The trial without WebAssembly SIMD: the network's own forward pass (`forwardEq4` of
+ * src/network/dynamics.ts, the step every engine is tested against) on all n8 columns (the padding
+ * columns start from p(0) = 0, as in the kernels' layout), from a copy of the network and the test
+ * set taken here, and the first-argmax count of the first n columns. The same bits as the
+ * WebAssembly `trial` (tested).
+ */
+function referenceTrials(model: Model, p0: Float64Array, ldp: number, n: number, y: Int32Array): FastTrials {
+  const { k, steps, classes } = model;
+  const n8 = (n + 7) & ~7;
+  const net: NetworkParams = {
+    k, steps, classes,
+    A: model.A.slice(0, steps * k * k), B: model.B.slice(0, steps * k), W: model.W.slice(0, classes * k), c: model.c.slice(0, classes),
+  };
+  const ws = createWorkspace(k, steps, classes, n8);
+  for (let j = 0; j < k; j++) ws.P[0].set(p0.subarray(j * ldp, j * ldp + n), j * n8);
+  const labels = y.slice(0, n);
+  const par = new Float64Array(EQ4_PACKED_DRIVE * k);
+  const run = (): number => {
+    forwardEq4(net, ws, n8, par, false);
+    return countCorrect(ws, classes, n, labels, 0);
+  };
+  return { backend: "ts", screened: false, k, n, n8, par, run, state: () => ws.P[steps] };
 }
 
 /**
@@ -283,46 +308,4 @@ function screenLayout(start: number, k: number, steps: number, classes: number, 
   const I0 = take(4 * k * n16), P = take(4 * k * n16), Pn = take(4 * k * n16), y = take(4 * n16), list = take(4 * (n16 + 1));
   const sub = take(8 * (3 * k * n8 + n8));
   return { A, B, W, C, par, I0, P, Pn, y, list, sub, end: at - BASE };
-}
-
-/** The TypeScript kernel: the WebAssembly `trial` operation for operation, one lane at a time. */
-function trialKernel(k: number, steps: number, classes: number, n8: number, m: Float64Array, L: Layout): number {
-  for (let i = 0; i < k; i++) {
-    const q = L.par + EQ4_PACKED_DRIVE * i;
-    const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4];
-    const src = L.I0 + i * n8, dst = L.P + i * n8;
-    for (let o = 0; o < n8; o++) m[dst + o] = fastEq4Doubled(m[src + o], a2, b2, Ic, QIc, P0);
-  }
-  let cur = L.P, nxt = L.Pn;
-  for (let t = 1; t < steps; t++) {
-    for (let i = 0; i < k; i++) {
-      const q = L.par + EQ4_PACKED_DRIVE * i;
-      const a2 = m[q], b2 = m[q + 1], Ic = m[q + 2], QIc = m[q + 3], P0 = m[q + 4], pol = m[q + EQ4_PACKED];
-      const bias = m[L.B + t * k + i];
-      const arow = L.A + (t * k + i) * k;
-      const dst = nxt + i * n8;
-      for (let o = 0; o < n8; o++) {
-        let u = bias;
-        for (let j = 0; j < k; j++) u += m[arow + j] * m[cur + j * n8 + o];
-        m[dst + o] = fastEq4Doubled(pol * u * u, a2, b2, Ic, QIc, P0);
-      }
-    }
-    const tmp = cur;
-    cur = nxt;
-    nxt = tmp;
-  }
-  let hits = 0;
-  for (let o = 0; o < n8; o++) {
-    let best = -Infinity, arg = 0;
-    for (let c = 0; c < classes; c++) {
-      let l = m[L.C + c];
-      for (let j = 0; j < k; j++) l += m[L.W + c * k + j] * m[cur + j * n8 + o];
-      if (l > best) {
-        best = l;
-        arg = c;
-      }
-    }
-    if (arg === m[L.y + o]) hits++;
-  }
-  return hits;
 }

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { eq4Spec, eq4SpecDI, eq4SpecGradient, eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE, EQ4_PARAMS } from "../../src/device/eq4.js";
-import { fastEq4, fastEq4Rows } from "../../src/kernels/fast-math.js";
+import { fastEq4, fastEq4Rows, fastEq4Drive } from "../../src/kernels/fast-math.js";
 import { wasmEq4Rows, wasmEq4Drive, wasmMathKernels } from "../../src/kernels/eq4.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { residualsKernel } from "../../src/device/fit.js";
@@ -119,6 +119,34 @@ test("eq. 4 TypeScript and WebAssembly kernels (value, derivative, drive step) a
       const xd = s * U[j] * U[j];
       close(pD[j], eq4Spec(xd, a, b, Ic, Q, P0), valueScale(xd, a, b, Ic, Q, P0), 8, `wasm eq4Drive value ${at}`);
       close(dD[j], eq4SpecDI(xd, a, b, Ic, Q, P0), derivScale(xd, a, b, Ic, Q, P0), 16, `wasm eq4Drive derivative ${at}`);
+    }
+  }
+});
+
+test("the TypeScript drive step gives the WebAssembly eq4Drive's bits (several oscillators of both polarities, row stride, odd batch, with and without derivative)", () => {
+  const drive = wasmEq4Drive();
+  assert.ok(drive !== null, "WebAssembly SIMD kernels must load in Node >= 20");
+  const rng = new Rng(14);
+  for (const [k, nb, ld] of [[1, 1, 1], [3, 7, 9], [6, 33, 40]]) {
+    const par = new Float64Array(EQ4_PACKED_DRIVE * k);
+    for (let i = 0; i < k; i++) {
+      const [a, b, Ic, Q, P0] = DEVICES[i % DEVICES.length];
+      eq4RowParams(a, b, Ic, Q, P0, par, EQ4_PACKED_DRIVE * i);
+      par[EQ4_PACKED_DRIVE * i + EQ4_PACKED] = Ic < 0 ? -1 : 1;
+    }
+    const U = new Float64Array(k * ld).map(() => 3 * rng.normal());
+    for (const withD of [false, true]) {
+      const pT = new Float64Array(k * ld + 2), pW = new Float64Array(k * ld + 2);
+      const dT = withD ? new Float64Array(k * ld + 2) : null, dW = withD ? new Float64Array(k * ld + 2) : null;
+      fastEq4Drive(k, nb, ld, U, par, pT, dT);
+      drive(k, nb, ld, U, par, pW, dW);
+      for (let i = 0; i < k; i++) {
+        for (let b = 0; b < nb; b++) {
+          const q = i * ld + b;
+          assert.ok(Object.is(pT[q], pW[q]), `k=${k} row ${i} column ${b}: p ${pT[q]} vs ${pW[q]}`);
+          if (dT !== null && dW !== null) assert.ok(Object.is(dT[q], dW[q]), `k=${k} row ${i} column ${b}: p' ${dT[q]} vs ${dW[q]}`);
+        }
+      }
     }
   }
 });
