@@ -171,10 +171,12 @@ export function gatherColumns(
 
 /**
  * What a forward pass may do around the ideal step (the hardware non-idealities of `hardware.ts`
- * implement it), so that the ideal and the hardware-aware forward pass run the one loop of
- * {@link forward}: for t = 0..n−1
+ * implement it), so that the ideal and the hardware-aware pass run the one loop of {@link forward}
+ * and the one loop of {@link backward}: for t = 0..n−1
  *   p̃ = read(t, p(t)),   u = A[t]·p̃ + B[t],   I_i = current(u_i),   p_i(t+1) = settle(f_i(I_i), p_i(t)),
- * then logits = W·read(n, p(n)) + c. The ideal step is read = identity, I = s·u², settle = f(I).
+ * then logits = W·read(n, p(n)) + c; the adjoint reads p̃ (`measured`) where the ideal one reads p,
+ * and its `driveGradient` and `costate` are the derivatives of `current`, `settle` and `read`. The
+ * ideal step is read = identity, I = s·u², settle = f(I).
  */
 export interface StepEffects {
   /** The powers step t (or the readout, t = n) reads from p(t) (k rows of stride ws.capacity, first nb columns): a k·cap buffer, or `P` itself. */
@@ -183,6 +185,15 @@ export interface StepEffects {
   current(t: number, i: number, s: number, U: Float64Array, I: Float64Array, ro: number, nb: number): void;
   /** Oscillator i's p(t+1) in Pn[ro..ro + nb) from its curve's value there and p(t) in `P` (relaxation). */
   settle(i: number, P: Float64Array, Pn: Float64Array, ro: number, nb: number): void;
+  /** For the adjoint: the powers step t (or the readout) read in the forward pass it follows, as `read` returned them. */
+  measured(t: number): Float64Array;
+  /** For the adjoint: g of oscillator i at step t into gU[ro..ro + nb) from λ(t+1) (`lam`), f'(I) (`D`) and u (`U`); ideal: g = λ·f'·2s·u. */
+  driveGradient(t: number, i: number, s: number, lam: Float64Array, D: Float64Array, U: Float64Array, gU: Float64Array, ro: number, nb: number): void;
+  /**
+   * For the adjoint: λ(t) in `lam` (k rows, first nb columns) from what it holds, A(t)ᵀ·g (or Wᵀ·G
+   * at t = n, where `next` is null), and λ(t+1) in `next`; ideal: λ(t) = A(t)ᵀ·g.
+   */
+  costate(t: number, next: Float64Array | null, lam: Float64Array, nb: number): void;
 }
 
 /**
@@ -393,11 +404,11 @@ export function batchSum(x: Float64Array, off: number, n: number): number {
  * {@link forward} on the same model and workspace (it reads that pass's states and, in the engine,
  * its copy of the parameters). If `inputGrad` is given (k·cap), it receives λ(0) = ∂loss/∂p(0).
  */
-export function backward(model: Model, ws: Workspace, nb: number, grads: Gradients, inputGrad: Float64Array | null = null): void {
+export function backward(model: Model, ws: Workspace, nb: number, grads: Gradients, inputGrad: Float64Array | null = null, effects: StepEffects | null = null): void {
   const { k, steps, classes } = model;
-  const cap = ws.capacity, G = ws.logits, Pn = ws.P[steps];
+  const cap = ws.capacity, G = ws.logits, Pn = effects === null ? ws.P[steps] : effects.measured(steps);
   const en = ws.engine;
-  if (en !== null && inputGrad === null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
+  if (effects === null && en !== null && inputGrad === null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
     // A, W and the device parameters are in the engine from the forward pass this adjoint follows.
     en.gA.set(grads.A.subarray(0, steps * k * k));
     en.gB.set(grads.B.subarray(0, steps * k));
@@ -418,13 +429,16 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
   for (let c = 0; c < classes; c++) grads.c[c] += batchSum(G, c * cap, nb);
   gemm.gemmAccABt(classes, k, nb, G, cap, Pn, cap, grads.W, 0);
   gemm.gemmAtB(classes, k, nb, model.W, 0, G, cap, lam, cap);
+  if (effects !== null) effects.costate(steps, null, lam, nb);
   for (let t = steps - 1; t >= 0; t--) {
-    const Pt = ws.P[t], Ut = ws.U[t], Dt = ws.D[t];
+    const Pt = effects === null ? ws.P[t] : effects.measured(t), Ut = ws.U[t], Dt = ws.D[t];
     const aOff = t * k * k;
     for (let i = 0; i < k; i++) {
       const ro = i * cap;
-      const s2 = 2 * model.devices[i].polarity;
-      for (let b = ro, end = ro + nb; b < end; b++) gU[b] = lam[b] * Dt[b] * s2 * Ut[b];
+      if (effects === null) {
+        const s2 = 2 * model.devices[i].polarity;
+        for (let b = ro, end = ro + nb; b < end; b++) gU[b] = lam[b] * Dt[b] * s2 * Ut[b];
+      } else effects.driveGradient(t, i, model.devices[i].polarity, lam, Dt, Ut, gU, ro, nb);
       grads.B[t * k + i] += batchSum(gU, ro, nb);
     }
     // ∂A[t] += g·p(t)ᵀ
@@ -432,6 +446,7 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
     if (t === 0 && inputGrad === null) break;
     // λ(t) = A[t]ᵀ·g
     gemm.gemmAtB(k, k, nb, model.A, aOff, gU, cap, lam2, cap);
+    if (effects !== null) effects.costate(t, lam, lam2, nb);
     const tmp = lam;
     lam = lam2;
     lam2 = tmp;

@@ -29,7 +29,7 @@
  * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
  */
 import type { Model, Gradients } from "./model.js";
-import { createWorkspace, loadInputs, softmaxCrossEntropy, batchSum, forward, type Workspace, type StepEffects } from "./dynamics.js";
+import { createWorkspace, loadInputs, softmaxCrossEntropy, forward, backward, type Workspace, type StepEffects } from "./dynamics.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, object, show } from "../util/check.js";
@@ -190,9 +190,11 @@ function readPowers(h: ResolvedHardware, st: HardwareState, P: Float64Array, t: 
 }
 
 /**
- * The non-idealities as the {@link StepEffects} of dynamics.ts' one forward loop: `read` is
+ * The non-idealities as the {@link StepEffects} of dynamics.ts' forward and adjoint loops: `read` is
  * {@link readPowers} (noise, then the ADC), `current` the limit and the DAC on u², `settle` the
- * relaxation. One per hardware state, its options and generator set at each call.
+ * relaxation; `measured`, `driveGradient` (g = λ·f'·2s·u·(1 − e)·κ) and `costate`
+ * (λ(t) = e·λ(t+1) + m(t)·A(t)ᵀ·g, λ(n) = m(n)·Wᵀ·G) their adjoint. One per hardware state, its
+ * options and generator set at each call.
  */
 class HardwareEffects implements StepEffects {
   h!: ResolvedHardware;
@@ -230,6 +232,24 @@ class HardwareEffects implements StepEffects {
     const e = this.h.decay;
     if (e > 0) for (let b = ro; b < ro + nb; b++) Pn[b] += (P[b] - Pn[b]) * e;
   }
+
+  measured(t: number): Float64Array {
+    return this.st.Pm[t];
+  }
+
+  driveGradient(t: number, i: number, s: number, lam: Float64Array, D: Float64Array, U: Float64Array, gU: Float64Array, ro: number, nb: number): void {
+    const s2 = 2 * s * (1 - this.h.decay), Kt = this.st.K[t];
+    for (let b = ro; b < ro + nb; b++) gU[b] = lam[b] * D[b] * s2 * U[b] * Kt[b];
+  }
+
+  costate(t: number, next: Float64Array | null, lam: Float64Array, nb: number): void {
+    const cap = this.st.capacity, M = this.st.M[t], e = this.h.decay;
+    for (let j = 0; j < this.k; j++) {
+      const o = j * cap;
+      if (next === null) for (let b = o; b < o + nb; b++) lam[b] *= M[b];
+      else for (let b = o; b < o + nb; b++) lam[b] = e * next[b] + M[b] * lam[b];
+    }
+  }
 }
 
 const effectsOf = new WeakMap<HardwareState, HardwareEffects>();
@@ -242,79 +262,33 @@ const effectsOf = new WeakMap<HardwareState, HardwareEffects>();
  * Allocates nothing after the first call with a given state.
  */
 export function forwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, rng: Rng | null, withDerivative = true): void {
+  const fx = effectsFor(st, h, model.k, rng);
+  forward(model, ws, nb, withDerivative, false, fx);
+  fx.rng = null;
+}
+
+/** The effects object of a hardware state (made on first use), set up for one call. */
+function effectsFor(st: HardwareState, h: ResolvedHardware, k: number, rng: Rng | null): HardwareEffects {
   let fx = effectsOf.get(st);
   if (fx === undefined) {
     fx = new HardwareEffects(st);
     effectsOf.set(st, fx);
   }
   fx.h = h;
-  fx.k = model.k;
+  fx.k = k;
   fx.rng = rng;
-  forward(model, ws, nb, withDerivative, false, fx);
-  fx.rng = null;
+  return fx;
 }
 
 /**
  * The discrete adjoint of {@link forwardHardware}: given ws.logits = ∂loss/∂logits, accumulates
  * ∂loss/∂(A, B, W, c) into grads (see the module comment for the recursion; straight-through
- * estimator for the quantisers). If `inputGrad` (k·cap) is given it receives λ(0).
+ * estimator for the quantisers): dynamics.ts' {@link backward} with the non-idealities' derivatives
+ * as its step effects. If `inputGrad` (k·cap) is given it receives λ(0).
  */
 export function backwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, grads: Gradients, inputGrad: Float64Array | null = null): void {
-  const { k, steps, classes } = model;
-  const cap = ws.capacity, G = ws.logits;
-  let lam = ws.lam, lam2 = ws.lam2;
-  const gU = ws.gU, e = h.decay, oneMinusE = 1 - e;
-  const PmN = st.Pm[steps], MN = st.M[steps];
-  for (let j = 0; j < k; j++) lam.fill(0, j * cap, j * cap + nb);
-  for (let c = 0; c < classes; c++) {
-    const go = c * cap;
-    grads.c[c] += batchSum(G, go, nb);
-    for (let j = 0; j < k; j++) {
-      const jo = j * cap;
-      let s = 0;
-      for (let b = 0; b < nb; b++) s += G[go + b] * PmN[jo + b];
-      grads.W[c * k + j] += s;
-      const w = model.W[c * k + j];
-      if (w !== 0) for (let b = 0; b < nb; b++) lam[jo + b] += w * G[go + b];
-    }
-  }
-  for (let j = 0; j < k; j++) for (let b = j * cap; b < j * cap + nb; b++) lam[b] *= MN[b];
-  for (let t = steps - 1; t >= 0; t--) {
-    const Pt = st.Pm[t], Mt = st.M[t], Ut = ws.U[t], Dt = ws.D[t], Kt = st.K[t];
-    const aOff = t * k * k;
-    for (let i = 0; i < k; i++) {
-      const ro = i * cap;
-      const s2 = 2 * model.devices[i].polarity * oneMinusE;
-      for (let b = ro; b < ro + nb; b++) gU[b] = lam[b] * Dt[b] * s2 * Ut[b] * Kt[b];
-      grads.B[t * k + i] += batchSum(gU, ro, nb);
-      const aRow = aOff + i * k;
-      for (let j = 0; j < k; j++) {
-        const jo = j * cap;
-        let s = 0;
-        for (let b = 0; b < nb; b++) s += gU[ro + b] * Pt[jo + b];
-        grads.A[aRow + j] += s;
-      }
-    }
-    if (t === 0 && inputGrad === null) break;
-    for (let j = 0; j < k; j++) lam2.fill(0, j * cap, j * cap + nb);
-    for (let i = 0; i < k; i++) {
-      const ro = i * cap;
-      const aRow = aOff + i * k;
-      for (let j = 0; j < k; j++) {
-        const a = model.A[aRow + j];
-        if (a === 0) continue;
-        const jo = j * cap;
-        for (let b = 0; b < nb; b++) lam2[jo + b] += a * gU[ro + b];
-      }
-    }
-    for (let j = 0; j < k; j++) {
-      for (let b = j * cap; b < j * cap + nb; b++) lam2[b] = e * lam[b] + Mt[b] * lam2[b];
-    }
-    const tmp = lam;
-    lam = lam2;
-    lam2 = tmp;
-  }
-  if (inputGrad !== null) inputGrad.set(lam.subarray(0, k * cap));
+  const fx = effectsFor(st, h, model.k, null);
+  backward(model, ws, nb, grads, inputGrad, fx);
 }
 
 /**

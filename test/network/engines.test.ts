@@ -2,66 +2,44 @@
  * Every training engine on the same cases, against one specification: the TypeScript reference
  * of src/network/dynamics.ts (batchGradients on a workspace without engine). The float64 engines
  * (wasm64; native with each instruction set this CPU has and 1, 2, 3 threads) must give the
- * reference's bits; the reference itself is checked against central differences in
- * test/network/gradients.test.ts, and here the batch gradient's relative error to float64 finite
- * differences of the loss on a few entries.
+ * reference's bits; the reference itself is checked against the specification's adjoint in
+ * test/network/spec.test.ts and against central differences in test/network/gradients.test.ts,
+ * and here the batch gradient's relative error to float64 finite differences of the loss on a few
+ * entries.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createModel, createGradients, type Model } from "../../src/network/model.js";
-import { createWorkspace, gatherColumns } from "../../src/network/dynamics.js";
-import { eq4 } from "../../src/device/analytic.js";
+import { createGradients, type Model } from "../../src/network/model.js";
+import { createWorkspace } from "../../src/network/dynamics.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
 import { nativeFactory, nativeStatus, type NativeIsa, type NativeEngine } from "../../src/node/native-engine.js";
 import { evaluateArrays } from "../../src/network/api.js";
 import { Adam } from "../../src/train/adam.js";
 import { Rng } from "../../src/util/rng.js";
+import { conformanceCases, largeConformanceCases } from "../helpers/conformance.js";
 
+// The shared conformance cases (test/helpers/conformance.ts) with eq. 4 devices — odd sizes, one
+// sample, one oscillator, ten classes, several chunks, normalised and physical units — and the
+// larger ones (800 samples; two networks large enough for the native engine's threads).
 interface Case {
+  name: string;
   k: number;
   steps: number;
   classes: number;
   nb: number;
   cap: number;
+  m: Model;
+  X: Float64Array;
+  y: Int32Array;
 }
-
-// Odd sizes (k not a multiple of 4 or 8, batch not a multiple of the lanes), several chunks
-// (nb > 128), one sample, ten classes, and a size where the native engine uses its threads.
-const CASES: Case[] = [
-  { k: 2, steps: 4, classes: 2, nb: 800, cap: 128 },
-  // Several chunks whose boundaries fall inside a vector (4 chunks of 75–76 samples) on a network
-  // small enough for the native engine's whole-batch forward pass, with transposes (k ≥ 8).
-  { k: 9, steps: 3, classes: 5, nb: 301, cap: 128 },
-  // Eight chunks of 125–126 samples: the native engine keeps the chunks in vector lanes (one chunk
-  // shorter than others, so padding samples are skipped); 2 and 3 threads run whole chunks.
-  { k: 3, steps: 2, classes: 3, nb: 1001, cap: 128 },
-  { k: 3, steps: 2, classes: 3, nb: 7, cap: 7 },
-  { k: 5, steps: 3, classes: 4, nb: 13, cap: 16 },
-  { k: 4, steps: 1, classes: 10, nb: 1, cap: 1 },
-  { k: 13, steps: 2, classes: 3, nb: 37, cap: 37 },
-  { k: 64, steps: 4, classes: 10, nb: 300, cap: 128 },
-  { k: 150, steps: 2, classes: 10, nb: 70, cap: 70 },
-];
-
-function setup(c: Case, seed: number): { m: Model; X: Float64Array; y: Int32Array } {
-  const rng = new Rng(seed);
-  const devices = Array.from({ length: c.k }, (_, i) => eq4({ a: 4 + 0.1 * (i % 7), Ic: i % 2 ? -1 : 1 }));
-  const m = createModel(c.k, c.steps, c.classes, devices);
-  for (let q = 0; q < m.A.length; q++) m.A[q] = (0.8 * rng.normal()) / Math.sqrt(c.k);
-  for (let q = 0; q < m.B.length; q++) m.B[q] = 1.3 + 0.2 * rng.normal();
-  for (let q = 0; q < m.W.length; q++) m.W[q] = 2 * rng.normal();
-  for (let q = 0; q < m.c.length; q++) m.c[q] = rng.normal();
-  const x = new Float64Array(c.nb * c.k).map(() => rng.uniform());
-  const X = new Float64Array(c.k * c.nb);
-  gatherColumns(X, c.nb, c.k, x, null, 0, c.nb, null);
-  const y = new Int32Array(c.nb).map(() => rng.int(c.classes));
-  return { m, X, y };
-}
+const CASES: Case[] = [...conformanceCases().filter((c) => c.eq4Only), ...largeConformanceCases()].map((c) => ({
+  name: c.name, k: c.k, steps: c.steps, classes: c.classes, nb: c.n, cap: Math.min(c.n, 128), m: c.model, X: c.p0, y: c.y,
+}));
 
 /** The reference: dynamics.ts's loops chunk by chunk (a workspace without engine). */
 function reference(c: Case, m: Model, X: Float64Array, y: Int32Array) {
-  const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.cap, 128));
+  const ws = createWorkspace(c.k, c.steps, c.classes, c.cap);
   const g = createGradients(m);
   const out = { loss: 0, correct: 0 };
   batchGradients(m, ws, X, c.nb, y, c.nb, g, out, createChunkScratch(m, c.nb));
@@ -98,12 +76,12 @@ function factories(): EngineFactory[] {
 test("every float64 engine gives the reference's bits: batch gradients, loss and correct count (native: each instruction set, 1–3 threads)", () => {
   const fs = factories();
   for (const c of CASES) {
-    const { m, X, y } = setup(c, c.k * 31 + c.nb);
+    const { m, X, y } = c;
     const ref = reference(c, m, X, y);
     for (const f of fs) {
-      const en = f.create(c.k, c.steps, c.classes, Math.min(c.cap, 128), c.nb);
+      const en = f.create(c.k, c.steps, c.classes, c.cap, c.nb);
       assert.ok(en, `${f.label}: engine for k=${c.k}`);
-      const tag = `${f.label} k=${c.k} steps=${c.steps} classes=${c.classes} nb=${c.nb}`;
+      const tag = `${f.label} ${c.name}`;
       const got = viaEngine(en, c, m, X, y);
       for (const key of ["A", "B", "W", "c"] as const) sameBits(got.g[key], ref.g[key], `${tag} ∂${key}`);
       assert.ok(Object.is(got.out.loss, ref.out.loss), `${tag} loss ${got.out.loss} vs ${ref.out.loss}`);
@@ -116,14 +94,14 @@ test("every float64 engine gives the reference's bits: batch gradients, loss and
 });
 
 test("engine gradients agree with float64 central differences of the batch loss (relative 1e-6 on well-conditioned entries)", () => {
-  const c: Case = { k: 5, steps: 3, classes: 3, nb: 21, cap: 21 };
-  const { m, X, y } = setup(c, 7);
+  const c = CASES.find((x) => x.k === 5 && x.steps >= 2) as Case;
+  const { m, X, y } = c;
   const fs = factories();
   const loss = (mm: Model): number => reference(c, mm, X, y).out.loss / c.nb;
   for (const f of fs) {
     const en = f.create(c.k, c.steps, c.classes, c.cap, c.nb) as BatchEngine;
     const got = viaEngine(en, c, m, X, y);
-    for (const [key, q] of [["A", 7], ["A", 40], ["B", 3], ["W", 4], ["c", 1]] as const) {
+    for (const [key, q] of [["A", 7], ["A", m.A.length - 3], ["B", 3], ["W", 4], ["c", 1]] as const) {
       const arr = m[key];
       const h = 1e-6 * Math.max(1, Math.abs(arr[q]));
       const keep = arr[q];
@@ -134,7 +112,7 @@ test("engine gradients agree with float64 central differences of the batch loss 
       arr[q] = keep;
       const fd = (lp - lm) / (2 * h);
       const g = got.g[key][q];
-      assert.ok(Math.abs(g - fd) <= 1e-6 * Math.max(Math.abs(fd), 1e-3), `${f.label} ∂${key}[${q}] = ${g}, central difference ${fd}`);
+      assert.ok(Math.abs(g - fd) <= 1e-6 * Math.max(Math.abs(fd), 1e-3), `${f.label} ${c.name} ∂${key}[${q}] = ${g}, central difference ${fd}`);
     }
   }
 });
@@ -154,8 +132,8 @@ test("the native engine is available where it was built, and says why not otherw
 test("inference on the native engine gives evaluateArrays' bits: loss, accuracy, predictions, confusion (windows and chunks)", () => {
   const st = nativeStatus();
   if (!st.available) return;
-  for (const c of [CASES[0], CASES[1], CASES[5], CASES[6]]) {
-    const { m, y } = setup(c, c.k + 5);
+  for (const c of CASES.filter((x) => x.k === 1 || x.nb === 1 || x.nb >= 300 || x.k >= 64)) {
+    const { m, y } = c;
     const rng = new Rng(c.nb);
     const x = new Float64Array(c.nb * c.k).map(() => 3 * rng.uniform() - 1);
     m.normalization = { min: new Float64Array(c.k).fill(-1), max: new Float64Array(c.k).fill(2) };
