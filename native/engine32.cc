@@ -19,7 +19,7 @@
 
 #include "engine_impl.h"
 #include "sweep32.h"
-#include "napi_args.h"
+#include "owned.h"
 
 namespace {
 
@@ -176,28 +176,10 @@ struct Engine32 {
   }
 };
 
-struct Handle32 {
-  Engine32* e;
-  napi_ref buffer;
-};
-
-void finalize(napi_env env, void* data, void*) {
-  Handle32* h = static_cast<Handle32*>(data);
-  delete h->e;
-  napi_delete_reference(env, h->buffer);
-  delete h;
-}
-
-
 Engine32* args(napi_env env, napi_callback_info info, size_t want, double* nums) {
   napi_value argv[4];
   if (!numbers(env, info, want, argv, nums, 1)) return nullptr;
-  Handle32* h = nullptr;
-  if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->e == nullptr) {
-    napi_throw_type_error(env, nullptr, "native: not a float32 engine handle");
-    return nullptr;
-  }
-  return h->e;
+  return ownedOf<Engine32>(env, argv[0], "float32 engine");
 }
 
 napi_value Create(napi_env env, napi_callback_info info) {
@@ -214,27 +196,15 @@ napi_value Create(napi_env env, napi_callback_info info) {
   }
   size_t off[EREGIONS];
   size_t total = Engine32::sharedDoubles(k, steps, classes, ldx, off);
-  void* data = nullptr;
-  napi_value buf;
-  CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
-  double* sh = static_cast<double*>(data);
-  Engine32* e = new Engine32();
-  e->kt = kt, e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx, e->cs = (cap + 15) & ~15;
-  e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
-  e->A = sh + off[0], e->B = sh + off[1], e->W = sh + off[2], e->c = sh + off[3], e->par = sh + off[4], e->X = sh + off[5];
-  e->y = reinterpret_cast<int32_t*>(sh + off[6]), e->g = sh + off[7], e->total = sh + off[8], e->out = sh + off[9];
-  bool inited = false;
-  GUARD(inited = e->init(threads));
-  if (!inited) {
-    delete e;
-    napi_throw_error(env, nullptr, "native: out of memory");
-    return nullptr;
-  }
-  Handle32* h = new Handle32{e, nullptr};
-  CHECK(napi_create_reference(env, buf, 1, &h->buffer));
-  napi_value handle;
-  CHECK(napi_create_external(env, h, finalize, nullptr, &handle));
-  return createResult(env, handle, buf, off, EREGIONS);
+  return createOwned<Engine32>(env, total, off, EREGIONS, [&](double* sh) {
+    std::unique_ptr<Engine32> e(new Engine32());
+    e->kt = kt, e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx, e->cs = (cap + 15) & ~15;
+    e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+    e->A = sh + off[0], e->B = sh + off[1], e->W = sh + off[2], e->c = sh + off[3], e->par = sh + off[4], e->X = sh + off[5];
+    e->y = reinterpret_cast<int32_t*>(sh + off[6]), e->g = sh + off[7], e->total = sh + off[8], e->out = sh + off[9];
+    if (!e->init(threads)) e.reset();
+    return e;
+  });
 }
 
 napi_value Prepare(napi_env env, napi_callback_info info) {

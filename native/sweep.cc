@@ -20,7 +20,7 @@
 
 #include "engine_impl.h"
 #include "sweep32.h"
-#include "napi_args.h"
+#include "owned.h"
 
 const Table32* selectTable32(const char* want) {
   const KernelTable* kt = selectKernels(want);
@@ -157,28 +157,6 @@ struct Sweep {
   }
 };
 
-struct SweepHandle {
-  Sweep* sweep;
-  napi_ref buffer;
-};
-
-void finalize(napi_env env, void* data, void*) {
-  SweepHandle* h = static_cast<SweepHandle*>(data);
-  delete h->sweep;
-  napi_delete_reference(env, h->buffer);
-  delete h;
-}
-
-
-Sweep* sweepOf(napi_env env, napi_value v) {
-  SweepHandle* h = nullptr;
-  if (napi_get_value_external(env, v, reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->sweep == nullptr) {
-    napi_throw_type_error(env, nullptr, "native: not a sweep handle");
-    return nullptr;
-  }
-  return h->sweep;
-}
-
 napi_value SweepCreate(napi_env env, napi_callback_info info) {
   // k, steps, classes, samples, trials per block, threads.
   const double mn[6] = {1, 1, 1, 1, 1, 1}, mx[6] = {46340, 1e6, 1e6, 1 << 24, 1e8, 256};
@@ -194,33 +172,21 @@ napi_value SweepCreate(napi_env env, napi_callback_info info) {
   int n8 = (n + 7) & ~7, n16 = (n + 15) & ~15;
   size_t off[SREGIONS];
   size_t total = Sweep::sharedDoubles(k, steps, classes, n8, maxT, off);
-  void* data = nullptr;
-  napi_value buf;
-  CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
-  double* sh = static_cast<double*>(data);
-  Sweep* s = new Sweep();
-  s->kt = kt, s->k = k, s->steps = steps, s->classes = classes, s->n = n, s->n8 = n8, s->n16 = n16, s->maxT = maxT;
-  s->A = sh + off[0], s->B = sh + off[1], s->W = sh + off[2], s->C = sh + off[3], s->I0 = sh + off[4], s->y = sh + off[5];
-  s->par = sh + off[6], s->counts = reinterpret_cast<int32_t*>(sh + off[7]), s->state = sh + off[8];
-  bool inited = false;
-  GUARD(inited = s->init(threads));
-  if (!inited) {
-    delete s;
-    napi_throw_error(env, nullptr, "native: out of memory");
-    return nullptr;
-  }
-  SweepHandle* h = new SweepHandle{s, nullptr};
-  CHECK(napi_create_reference(env, buf, 1, &h->buffer));
-  napi_value handle;
-  CHECK(napi_create_external(env, h, finalize, nullptr, &handle));
-  return createResult(env, handle, buf, off, SREGIONS);
+  return createOwned<Sweep>(env, total, off, SREGIONS, [&](double* sh) {
+    std::unique_ptr<Sweep> s(new Sweep());
+    s->kt = kt, s->k = k, s->steps = steps, s->classes = classes, s->n = n, s->n8 = n8, s->n16 = n16, s->maxT = maxT;
+    s->A = sh + off[0], s->B = sh + off[1], s->W = sh + off[2], s->C = sh + off[3], s->I0 = sh + off[4], s->y = sh + off[5];
+    s->par = sh + off[6], s->counts = reinterpret_cast<int32_t*>(sh + off[7]), s->state = sh + off[8];
+    if (!s->init(threads)) s.reset();
+    return s;
+  });
 }
 
 napi_value SweepRun(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   double a[3];
   if (!numbers(env, info, 3, argv, a, 1)) return nullptr;
-  Sweep* s = sweepOf(env, argv[0]);
+  Sweep* s = ownedOf<Sweep>(env, argv[0], "sweep");
   if (!s) return nullptr;
   int T = (int)a[1];
   if (T < 0 || T > s->maxT || !std::isfinite(a[2])) {
@@ -235,7 +201,7 @@ napi_value SweepState(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   double a[2];
   if (!numbers(env, info, 2, argv, a, 1)) return nullptr;
-  Sweep* s = sweepOf(env, argv[0]);
+  Sweep* s = ownedOf<Sweep>(env, argv[0], "sweep");
   if (!s) return nullptr;
   int q = (int)a[1];
   if (q < 0 || q >= s->maxT) {

@@ -68,13 +68,17 @@ export function conformanceCases(seed = 1, random = 4): ConformanceCase[] {
 
 /**
  * Larger networks, eq. 4 devices as in {@link conformanceCases}: 800 samples (several chunks of 128
- * and inference windows of 512) and two large enough for the native engine's threads (k²·batch ≥
- * 2·10⁵ multiply–adds): k = 64 (4 steps, 10 classes, 300 samples) and k = 150 (2 steps, 10
- * classes, 70 samples). For the engine comparisons, not for finite differences.
+ * and inference windows of 512); k = 9 with 301 samples (chunks of 75–76, whose boundaries fall
+ * inside a vector, with transposes, k ≥ 8); k = 3 with 1001 samples (eight chunks of 125–126, which
+ * the native engine keeps in vector lanes, one chunk shorter than the others); and two large enough for the native engine's threads
+ * (k²·batch ≥ 2·10⁵ multiply–adds): k = 64 (4 steps, 10 classes, 300 samples) and k = 150 (2
+ * steps, 10 classes, 70 samples). For the engine comparisons, not for finite differences.
  */
 export function largeConformanceCases(seed = 1): ConformanceCase[] {
   return [
     makeCase(2, 4, 2, 800, "unit", new Rng(seed * 1000 + 900)),
+    makeCase(9, 3, 5, 301, "physical", new Rng(seed * 1000 + 903)),
+    makeCase(3, 2, 3, 1001, "unit", new Rng(seed * 1000 + 904)),
     makeCase(64, 4, 10, 300, "unit", new Rng(seed * 1000 + 901)),
     makeCase(150, 2, 10, 70, "physical", new Rng(seed * 1000 + 902)),
   ];

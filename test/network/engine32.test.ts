@@ -12,6 +12,7 @@ import { InputError } from "../../src/util/errors.js";
 import { runCli } from "../../src/cli/main.js";
 import { Rng } from "../../src/util/rng.js";
 import { randomEq4Model } from "../helpers/random-model.js";
+import { conformanceCases, largeConformanceCases } from "../helpers/conformance.js";
 import { mkdtempSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,14 +31,9 @@ function reference(m: Model, X: Float64Array, y: Int32Array, nb: number) {
   return { g: [...g.A, ...g.B, ...g.W, ...g.c], ...out };
 }
 
-test("the float32 engine's batch gradient, loss and accuracy agree with the float64 adjoint to float32 rounding (odd sizes, several chunks, 64 oscillators)", () => {
-  const rng = new Rng(11);
-  for (const [k, steps, classes, nb] of [[2, 4, 2, 800], [3, 2, 3, 7], [5, 3, 4, 301], [4, 1, 10, 1], [6, 2, 3, 13], [64, 4, 10, 200]] as const) {
-    const m = randomModel(k, steps, classes, rng);
-    const x = new Float64Array(nb * k).map(() => rng.uniform());
-    const y = new Int32Array(nb).map(() => rng.int(classes));
-    const X = new Float64Array(k * nb);
-    gatherColumns(X, nb, k, x, null, 0, nb, null);
+test("the float32 engine's batch gradient, loss and accuracy agree with the float64 adjoint to float32 rounding on the shared cases (odd sizes, several chunks, physical units, up to 150 oscillators)", () => {
+  for (const c of [...conformanceCases().filter((x) => x.eq4Only), ...largeConformanceCases()]) {
+    const { k, steps, classes, n: nb, model: m, p0: X, y } = c;
     const ref = reference(m, X, y, nb);
     const en = createEngine32(k, steps, classes, Math.min(nb, 128), nb);
     assert.ok(en !== null, "WebAssembly SIMD is available in Node 20");

@@ -21,7 +21,8 @@ import { conformanceCases, largeConformanceCases } from "../helpers/conformance.
 
 // The shared conformance cases (test/helpers/conformance.ts) with eq. 4 devices — odd sizes, one
 // sample, one oscillator, ten classes, several chunks, normalised and physical units — and the
-// larger ones (800 samples; two networks large enough for the native engine's threads).
+// larger ones (800 and 1001 samples, k = 9 with 301; two networks large enough for the native
+// engine's threads).
 interface Case {
   name: string;
   k: number;

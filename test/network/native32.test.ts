@@ -15,6 +15,7 @@ import { Rng } from "../../src/util/rng.js";
 import { nativeStatus, type NativeIsa } from "../../src/node/native-engine.js";
 import { native32Factory, engine32ForChoice } from "../../src/node/native-engine32.js";
 import type { BatchEngine } from "../../src/network/engine.js";
+import { conformanceCases, largeConformanceCases } from "../helpers/conformance.js";
 
 const st = nativeStatus();
 const ISAS: NativeIsa[] = !st.available ? [] : st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
@@ -40,7 +41,6 @@ function reference(m: Model, X: Float64Array, y: Int32Array, nb: number) {
   return { g: [...g.A, ...g.B, ...g.W, ...g.c], ...out };
 }
 
-const SHAPES = [[2, 4, 2, 800], [3, 2, 3, 7], [5, 3, 4, 301], [4, 1, 10, 1], [6, 2, 3, 13], [64, 4, 10, 200], [96, 2, 10, 300]] as const;
 
 test("the native float32 engine is available where the native engine was built", () => {
   if (ISAS.length === 0) {
@@ -54,17 +54,12 @@ test("the native float32 engine is available where the native engine was built",
   assert.equal(engine32ForChoice("wasm", 2), null);
 });
 
-test("native float32 batch gradients, loss and accuracy agree with the float64 adjoint to float32 rounding, with the same bits for every instruction set and 1–3 threads", () => {
+test("native float32 batch gradients, loss and accuracy agree with the float64 adjoint to float32 rounding on the shared cases, with the same bits for every instruction set and 1–3 threads", () => {
   if (ISAS.length === 0) return;
-  const rng = new Rng(11);
-  for (const [k, steps, classes, nb] of SHAPES) {
-    const m = randomModel(k, steps, classes, rng);
-    const x = new Float64Array(nb * k).map(() => rng.uniform());
-    const y = new Int32Array(nb).map(() => rng.int(classes));
-    const X = new Float64Array(k * nb);
-    gatherColumns(X, nb, k, x, null, 0, nb, null);
+  for (const c of [...conformanceCases().filter((x) => x.eq4Only), ...largeConformanceCases()]) {
+    const { k, steps, classes, n: nb, model: m, p0: X, y } = c;
     const ref = reference(m, X, y, nb);
-    const shape = `k ${k}, n ${steps}, ${classes} classes, ${nb} samples`;
+    const shape = c.name;
     let first: number[] | null = null;
     for (const isa of ISAS) {
       for (const threads of [1, 2, 3]) {
