@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
-import { createModel, curveFromSpec, eq3, eq4, fitCurve, parseModel, runForward, tableCurve, Rng } from "../../src/index.js";
+import { createModel, curveFromSpec, eq3, eq4, fitCurve, parseModel, runForward, stringifyModel, tableCurve, Rng } from "../../src/index.js";
 import { driveRange, driveRangeWarning, DRIVE_RANGE_MARGIN } from "../../src/network/drive-range.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-drive-"));
@@ -94,4 +94,43 @@ test("train warns on stderr and in --json when the network drives a fitted devic
   assert.deepEqual(p.warnings, []);
   assert.equal(p.driveRange, null);
   assert.doesNotMatch(plain.err, /warning/);
+});
+
+test("eval warns on stderr and in --json when the evaluated rows drive the device outside its measured range, and not for rows inside it", async () => {
+  // Two inputs in [0, 1] (normalisation min 0, max 1) give I = (0.5·(p1 + p2) + 0.5)² ∈ [0.25, 2.25]
+  // at the first step, inside the measured [0, 3]; inputs of 10 give I ≈ 110, far beyond it.
+  const model = createModel(2, 2, 2, eq4({}, { measuredCurrent: [0, 3] }));
+  model.A.fill(0.5);
+  model.B.fill(0.5);
+  model.W.set([1, -1, -1, 1]);
+  model.normalization = { min: new Float64Array([0, 0]), max: new Float64Array([1, 1]) };
+  model.featureNames = ["x", "y"];
+  model.classNames = ["a", "b"];
+  const modelPath = join(dir, "ranged.json");
+  writeFileSync(modelPath, stringifyModel(model));
+  const inside = join(dir, "inside.csv");
+  writeFileSync(inside, "x,y,label\n0,0,a\n1,0,b\n0.5,0.5,a\n0,1,b\n");
+  const ok = await cli("eval", "--model", modelPath, "--data", inside, "--json");
+  assert.equal(ok.code, 0, ok.err);
+  const o = JSON.parse(ok.out) as { warnings: string[]; driveRange: { warn: boolean; outside: number; measured: number[] } };
+  assert.deepEqual(o.warnings, []);
+  assert.equal(o.driveRange.warn, false);
+  assert.equal(o.driveRange.outside, 0);
+  assert.deepEqual(o.driveRange.measured, [0, 3]);
+  assert.doesNotMatch(ok.err, /warning/);
+  const outside = join(dir, "outside.csv");
+  writeFileSync(outside, "x,y,label\n10,10,a\n10,0,b\n0,0,a\n0,10,b\n");
+  const bad = await cli("eval", "--model", modelPath, "--data", outside, "--json");
+  assert.equal(bad.code, 0, bad.err);
+  const b = JSON.parse(bad.out) as { warnings: string[]; driveRange: { warn: boolean; outside: number; max: number } };
+  assert.equal(b.driveRange.warn, true);
+  assert.ok(b.driveRange.outside > 0.01 && b.driveRange.max > 100, JSON.stringify(b.driveRange));
+  assert.equal(b.warnings.length, 1);
+  assert.match(bad.err, /^dynaspin eval: warning: the trained network drives its devices outside their measured current range \[0, 3\] on the 4 rows of .*outside\.csv: \d+\.\d % of the drive currents/m);
+  assert.equal(b.warnings[0], bad.err.trim().replace(/^dynaspin eval: warning: /, ""));
+  // Without --json the same line goes to stderr.
+  const text = await cli("eval", "--model", modelPath, "--data", outside);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.err, /^dynaspin eval: warning: the trained network drives/m);
+  assert.match(text.out, /accuracy/);
 });

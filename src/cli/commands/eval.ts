@@ -25,6 +25,7 @@ import type { ModelJson } from "../../io/model-schema.js";
 import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.js";
 import { formatPredictionsCsv } from "../../data/csv.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
+import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
 
 export { alignClasses };
 
@@ -159,7 +160,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
-  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss };
+  // As train does: a fitted or table device is only known over its measured currents, and data
+  // other than the training rows can drive it beyond them (docs/devices.md, "Measured current range").
+  const drive = driveRange(model, aligned.x, aligned.n);
+  const driveWarning = driveRangeWarning(drive, `the ${aligned.n} ${md.split === "all" ? "rows" : "test rows"} of ${source.data ?? name}`);
+  const warnings = driveWarning === null ? [] : [driveWarning];
+  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
+  for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
   else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);
   return 0;
