@@ -70,7 +70,7 @@ test("two Gaussian blobs with the CLI defaults: mean test accuracy within 2 poin
   await guard(csv("gaussians.csv", makeGaussians({ count: 1000, seed: 0 })), (1 + 0.975) / 2 - 0.02, "RBF SVM − 2 points, issue 15");
 });
 
-// Iris trains below 200 rows, where the defaults add weight decay 0.3 (AUTO_DEFAULTS.weightDecay):
+// Iris trains below 200 rows, where the defaults add weight decay 0.3 (AUTO_DEFAULTS.smallWeightDecay):
 // without it seeds 0 and 1 ended at 96.7 % each, one test row below logistic regression.
 test("iris with the CLI defaults: mean test accuracy ≥ logistic regression's (100 %, 100 %), every class predicted", { timeout: 60_000 }, async () => {
   await guard(shipped("iris"), 1, "logistic regression, issue 15");

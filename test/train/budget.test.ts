@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { train, evaluate, stratifiedSplit, makeSpiral, makeSynthetic, eq4, eq3, createModel, lossAndGradients, Rng, stringifyModel, parseModel, modelToJson, MODEL_VERSION, TASK_DEFAULTS, Trainer, type Dataset } from "../../src/index.js";
-import { planTraining, AUTO_DEFAULTS, CURRICULUM_FINE_TUNE, updateScales } from "../../src/train/train.js";
+import { planTraining, AUTO_DEFAULTS, COLLAPSE_MARGIN, CURRICULUM_FINE_TUNE, updateScales } from "../../src/train/train.js";
 
 /** A data set whose first feature is the row's index, so rows can be traced through splits. */
 function tagged(ds: Dataset): Dataset {
@@ -229,4 +229,50 @@ test("the automatic budget gives the same bits with its batch chunks on 2 thread
   } finally {
     stop();
   }
+});
+
+test("automatic weight decay: with a validation split every candidate trains and the best validation loss is kept, bit for bit the run with that λ", { timeout: 120_000 }, () => {
+  // Two sets that want different λ (docs/results.md): a 2-turn spiral, where decay costs 14
+  // points, and iris-sized Gaussian blobs in 6 dimensions. Short budgets keep the test quick.
+  for (const [ds, seed] of [[makeSpiral({ count: 300, turns: 2, seed: 1 }), 0], [makeSynthetic("gaussians", { count: 300, seed: 4 }), 1]] as const) {
+    const split = stratifiedSplit(ds, seed, 0.2);
+    const opts = { devices: eq4(), seed, updates: 300 };
+    const r = train(split.train, opts);
+    const c = r.weightDecay;
+    assert.ok(c, "no weight-decay choice reported");
+    assert.deepEqual(c.candidates.map((x) => x.weightDecay), [...AUTO_DEFAULTS.weightDecays]);
+    const best = [...c.candidates].sort((a, b) => a.loss - b.loss || b.accuracy - a.accuracy)[0];
+    assert.equal(c.chosen, best.weightDecay);
+    // The kept model is exactly the one an explicit --weight-decay of the chosen λ gives, and the
+    // reported validation score is that candidate's.
+    const same = train(split.train, { ...opts, weightDecay: c.chosen });
+    assert.deepEqual(r.model.A, same.model.A);
+    assert.deepEqual(r.model.W, same.model.W);
+    assert.deepEqual(r.validation, same.validation);
+    assert.equal(r.validation!.loss, best.loss);
+    assert.equal(same.weightDecay, null, "an explicit weightDecay chooses nothing");
+  }
+});
+
+test("without a validation split the automatic budget uses λ = 0.3 and restores the parameters of its lowest training loss when the run collapses, else keeps its last ones", { timeout: 60_000 }, () => {
+  const ds = makeSynthetic("xor", { count: 150, seed: 2 });
+  const split = stratifiedSplit(ds, 0, 0.2);
+  const plan = planTraining({}, split.train);
+  assert.equal(plan.val, null);
+  assert.equal(plan.options.weightDecay, AUTO_DEFAULTS.smallWeightDecay);
+  // A decay too strong (λ = 3): after 80 epochs the drives shrink below the device's threshold,
+  // the gradients vanish and the loss returns to ln 2 (both classes merged). The run still returns
+  // its lowest-training-loss parameters.
+  const r = train(split.train, { devices: eq4(), seed: 0, updates: 1000, weightDecay: 3 });
+  const losses = r.history.map((m) => m.trainLoss);
+  const lowest = Math.min(...losses);
+  const end = evaluate(r.model, split.train);
+  assert.equal(end.loss, lowest, `kept loss ${end.loss}, lowest ${lowest}, last ${losses[losses.length - 1]}`);
+  assert.ok(losses[losses.length - 1] > 0.69 && lowest < 0.5, `the run did not collapse (lowest ${lowest}, last ${losses[losses.length - 1]}), so this test shows nothing`);
+  assert.equal(new Set(end.predictions).size, 2);
+  // A normal run (λ = 0.3) keeps the parameters of its last epoch, as before the guard.
+  const normal = train(split.train, { devices: eq4(), seed: 0, updates: 300 });
+  const h = normal.history;
+  assert.ok(h[h.length - 1].trainLoss <= Math.min(...h.map((m) => m.trainLoss)) + COLLAPSE_MARGIN);
+  assert.equal(evaluate(normal.model, split.train).loss, h[h.length - 1].trainLoss);
 });

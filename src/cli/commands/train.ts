@@ -119,7 +119,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, ds.d));
   // The validation split (from the training rows only) and the planned epochs.
   const plan = planTraining(opts, trainSet);
-  const resolved = plan.options;
+  let resolved = plan.options;
   const quiet = flags.boolean("quiet") || flags.boolean("json");
   // Checkpoints: taken after the restart selection and every N epochs; a resume continues one.
   const every = flags.number("checkpoint-every");
@@ -209,6 +209,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     progress = null;
     epochsWall = (performance.now() - epochsFrom.at) / 1000;
     result = trainer.finish((performance.now() - t0) / 1000);
+    // The automatic weight decay is decided by the trainer (docs/training.md): record the one used.
+    resolved = { ...resolved, weightDecay: trainer.options.weightDecay };
     // The final evaluation on the training engine's inference kernels when it has them (same bits).
     if (regression) {
       const a = evaluateRegression(result.model, trainSet), b = evaluateRegression(result.model, test);
@@ -270,6 +272,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     epochs: result.history.length,
     features: trainSet.d,
     validation: result.validation ?? null,
+    weightDecay: { value: resolved.weightDecay, choice: result.weightDecay ?? null },
     seed: resolved.seed,
     precision: resolved.precision,
     engine: result.engine,
@@ -304,6 +307,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   } else {
     io.stdout(
       `trained ${name}: k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+        (result.weightDecay ? `  weight decay ${result.weightDecay.chosen} (chosen by validation loss: ${result.weightDecay.candidates.map((c) => `λ ${c.weightDecay} → ${c.loss.toFixed(4)}`).join(", ")})\n` : "") +
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
