@@ -161,6 +161,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let epochsFrom = { at: performance.now(), epoch: 0 };
   let epochsWall = 0;
   let tr: { loss: number; accuracy: number; mse?: number }, te: { loss: number; accuracy: number; mse?: number };
+  // The epochs timed here are those of the trainer's own run (with the automatic weight decay, the
+  // other candidate trained before them and may be the one returned).
+  let timed: EpochMetrics[] = [];
   const t0 = performance.now();
   try {
     const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) });
@@ -209,6 +212,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     progress = null;
     epochsWall = (performance.now() - epochsFrom.at) / 1000;
     result = trainer.finish((performance.now() - t0) / 1000);
+    timed = (trainer.run as NonNullable<typeof trainer.run>).history;
     // The automatic weight decay is decided by the trainer (docs/training.md): record the one used.
     resolved = { ...resolved, weightDecay: trainer.options.weightDecay };
     // The final evaluation on the training engine's inference kernels when it has them (same bits).
@@ -236,8 +240,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss, regression);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
-  const epochsRun = result.history.length - epochsFrom.epoch;
-  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, epochSeconds, found !== undefined);
+  const epochsRun = timed.length - epochsFrom.epoch;
+  const timedSeconds = timed.reduce((s, m) => s + m.seconds, 0) / Math.max(1, timed.length);
+  const wd = result.weightDecay;
+  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, timedSeconds, found !== undefined, wd ? { first: wd.candidates[0].weightDecay, others: wd.candidates.slice(1).map((c) => c.weightDecay) } : undefined);
   const training = trainingRecord({
     command,
     source: source.data ?? name,
@@ -333,16 +339,20 @@ function secs(s: number): string {
  * trials and setup 0.501 s (epochs 1–20 of the kept run among them), epochs 21–200 0.105 s
  * (0.582 ms each, of which 0.445 ms training steps)`; the rest of an epoch evaluates its loss and accuracy.
  * @param from epochs the kept run had done when the timed epochs began (restart trials, a resume).
+ * @param decay the automatic weight decay's candidates: `first` is the run timed here, `others`
+ *   trained before it (inside the setup time).
  */
-export function wallTimeLine(total: number, epochsWall: number, from: number, epochs: number, stepSeconds: number, resumed = false): string {
+export function wallTimeLine(total: number, epochsWall: number, from: number, epochs: number, stepSeconds: number, resumed = false, decay?: { first: number; others: number[] }): string {
   const before = Math.max(0, total - epochsWall);
   const each = epochs > 0 ? epochsWall / epochs : 0;
   const ms = (x: number) => String(Number((x * 1000).toPrecision(3)));
   if (epochs <= 0) return `wall time ${secs(total)} s total`;
   const range = epochs === 1 ? `epoch ${from + 1}` : `epochs ${from + 1}–${from + epochs}`;
-  const what = resumed ? `setup ${secs(before)} s (resumed after epoch ${from})` : from > 0 ? `restart trials and setup ${secs(before)} s (the kept run's epochs 1–${from} among them)` : `setup ${secs(before)} s`;
+  const run = decay ? `the λ ${decay.first} run's` : "the kept run's";
+  const setup = decay ? `the λ ${decay.others.join(", ")} candidate${decay.others.length > 1 ? "s" : ""}, restart trials and setup` : "restart trials and setup";
+  const what = resumed ? `setup ${secs(before)} s (resumed after epoch ${from})` : from > 0 ? `${setup} ${secs(before)} s (${run} epochs 1–${from} among them)` : `${decay ? setup : "setup"} ${secs(before)} s`;
   const head = before >= 0.0005 || resumed ? `${what}, ` : "";
-  return `wall time ${secs(total)} s total: ${head}${range} ${secs(epochsWall)} s (${ms(each)} ms each, of which ${ms(Math.min(stepSeconds, each))} ms training steps)`;
+  return `wall time ${secs(total)} s total: ${head}${decay ? `${range} of the λ ${decay.first} run` : range} ${secs(epochsWall)} s (${ms(each)} ms each, of which ${ms(Math.min(stepSeconds, each))} ms training steps)`;
 }
 
 /** A mean squared error with 4 significant digits (in the targets' units², any scale). */
