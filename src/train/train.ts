@@ -1233,6 +1233,9 @@ export class Trainer {
         // Training on past the end (the playground's "more epochs") keeps this as the best so far.
         run.best = { accuracy: best.accuracy, loss: best.loss, epoch: run.epochsDone, update: run.adam.state.t, A: m.A.slice(), B: m.B.slice(), W: m.W.slice(), c: m.c.slice() };
         Object.assign(result, { history: kept.result.history, restartLosses: kept.result.restartLosses, chosenRestart: kept.result.chosenRestart, validation: kept.result.validation });
+        // `selection` (what the playground records) says the same as the result.
+        this.chosen = kept.result.chosenRestart;
+        this.restartLosses.splice(0, this.restartLosses.length, ...kept.result.restartLosses);
         (this as { options: ResolvedTrainOptions }).options = { ...this.options, weightDecay: kept.weightDecay };
       }
       this.weightDecayChoice = { chosen: this.options.weightDecay, candidates };

@@ -232,9 +232,10 @@ test("the automatic budget gives the same bits with its batch chunks on 2 thread
 });
 
 test("automatic weight decay: with a validation split every candidate trains and the best validation loss is kept, bit for bit the run with that λ", { timeout: 120_000 }, () => {
-  // Two sets that want different λ (docs/results.md): a 2-turn spiral, where decay costs 14
-  // points, and iris-sized Gaussian blobs in 6 dimensions. Short budgets keep the test quick.
-  for (const [ds, seed] of [[makeSpiral({ count: 300, turns: 2, seed: 1 }), 0], [makeSynthetic("gaussians", { count: 300, seed: 4 }), 1]] as const) {
+  // Two sets that choose differently with this short budget: a 2-turn spiral (λ = 0; decay costs it
+  // 14 points at the full budget, docs/results.md) and overlapping Gaussian blobs (λ = 0.3).
+  const chosen: number[] = [];
+  for (const [ds, seed] of [[makeSpiral({ count: 300, turns: 2, seed: 1 }), 0], [makeSynthetic("gaussians", { count: 300, seed: 4, noise: 1 }), 0]] as const) {
     const split = stratifiedSplit(ds, seed, 0.2);
     const opts = { devices: eq4(), seed, updates: 300 };
     const r = train(split.train, opts);
@@ -251,7 +252,19 @@ test("automatic weight decay: with a validation split every candidate trains and
     assert.deepEqual(r.validation, same.validation);
     assert.equal(r.validation!.loss, best.loss);
     assert.equal(same.weightDecay, null, "an explicit weightDecay chooses nothing");
+    assert.equal(r.chosenRestart, same.chosenRestart);
+    assert.deepEqual(r.restartLosses, same.restartLosses);
+    // The stepwise Trainer (the playground's) reports the same choice and selection after finish().
+    const t = new Trainer(split.train, opts);
+    while (!t.done) t.advance();
+    const f = t.finish(0);
+    assert.deepEqual(t.selection, { chosenRestart: same.chosenRestart, restartLosses: same.restartLosses });
+    assert.equal(t.options.weightDecay, c.chosen);
+    assert.deepEqual(t.run!.model.A, same.model.A);
+    assert.deepEqual(f.weightDecay, c);
+    chosen.push(c.chosen);
   }
+  assert.deepEqual(chosen, [0, 0.3], "both branches (the kept run, another candidate) are exercised");
 });
 
 test("without a validation split the automatic budget uses λ = 0.3 and restores the parameters of its lowest training loss when the run collapses, else keeps its last ones", { timeout: 60_000 }, () => {
