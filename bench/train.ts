@@ -491,7 +491,7 @@ function kernelRows(quick: boolean): BenchRow[] {
         if (typeof peer === "string") row.notes += `; ${peer}`;
         else Object.assign(row, { peer: peer.label, peerValue: peer.gflops, ratio: peer.gflops / value });
         row.goal = ">= 60 GFLOP/s";
-        if (peak) row.notes += `; this core's float64 peak, measured in the same run: ${peak.fma.toFixed(1)} GFLOP/s with FMA, ${peak.mulAdd.toFixed(1)} with separate multiply and add (${peak.lanes}-lane vectors, 12 independent chains) — so ${(value / peak.mulAdd * 100).toFixed(0)} % of peak`;
+        if (peak) row.notes += `; this core's float64 peak, measured in the same run: ${peak.fma.toFixed(1)} GFLOP/s with FMA, ${peak.mulAdd.toFixed(1)} with separate multiply and add (${peak.lanes}-lane vectors, 12 independent chains) = ${(peak.fma / peak.ghz).toFixed(1)} flops per cycle at ${peak.ghz.toFixed(2)} GHz (clock from a dependent-add chain) — so ${(value / peak.mulAdd * 100).toFixed(0)} % of peak`;
       }
       rows.push(row);
     }

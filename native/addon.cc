@@ -57,21 +57,6 @@ bool batchIn(napi_env env, const Engine* e, double nb, double count) {
   return std::ceil(nb / count) <= e->cap || outOfRange(env, "batch");
 }
 
-// A Float64Array argument: its data and length, or null (TypeError thrown).
-double* float64Arg(napi_env env, napi_value v, size_t* len, const char* what) {
-  napi_typedarray_type type;
-  void* data;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &off) != napi_ok || type != napi_float64_array) {
-    char msg[64];
-    snprintf(msg, sizeof msg, "native: %s takes Float64Arrays", what);
-    napi_throw_type_error(env, nullptr, msg);
-    return nullptr;
-  }
-  return static_cast<double*>(data);
-}
-
 void finalizeHandle(napi_env env, void* data, void*) {
   Handle* h = static_cast<Handle*>(data);
   delete h->engine;
@@ -271,7 +256,7 @@ napi_value Step(napi_env env, napi_callback_info info) {
 }
 
 napi_value Peak(napi_env env, napi_callback_info info) {
-  double out[2];
+  double out[3];
   int lanes = measurePeak(20000000, out);
   napi_value o, v;
   CHECK(napi_create_object(env, &o));
@@ -281,6 +266,8 @@ napi_value Peak(napi_env env, napi_callback_info info) {
   CHECK(napi_set_named_property(env, o, "fma", v));
   CHECK(napi_create_double(env, out[1], &v));
   CHECK(napi_set_named_property(env, o, "mulAdd", v));
+  CHECK(napi_create_double(env, out[2], &v));
+  CHECK(napi_set_named_property(env, o, "ghz", v));
   return o;
 }
 
@@ -300,6 +287,7 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   registerSweep(env, exports);  // sweep.cc
   registerEngine32(env, exports);  // engine32.cc
+  registerGemm(env, exports);  // gemm.cc
   return exports;
 }
 

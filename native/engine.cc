@@ -131,6 +131,7 @@ Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int
   e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx;
   e->cs = (int)up8(cap);
   e->kp = (int)up8(k > classes ? k : classes);
+  e->gt = k >= GEMM_MIN_K ? selectGemm(kt->name) : nullptr;
   size_t off[NREGIONS];
   sharedDoubles(k, steps, classes, ldx, off);
   e->A = shared + off[0], e->B = shared + off[1], e->W = shared + off[2], e->c = shared + off[3], e->par = shared + off[4];
@@ -190,7 +191,7 @@ void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool with
     const double* At = A + (size_t)t * k * k;
     const double* Bt = B + (size_t)t * k;
     rows(w.split, k, work, [&](int r0, int r1) {
-      K.gemmBias(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
+      (gt ? gt->bias : K.gemmBias)(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
       K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
     });
   }
@@ -231,13 +232,15 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
     double* gAt = gA + (size_t)t * k * k;
     if (narrow) {
       K.gemmABtNarrow(0, k, k, nb, w.gU, cs, Pt, ldp, gAt);
+    } else if (gt) {
+      rows(w.split, k, work, [&](int r0, int r1) { gt->abt(r0, r1, k, nb, w.gU, cs, Pt, ldp, gAt); });
     } else {
       K.transpose(k, kp, nb, Pt, ldp, w.XT);
       rows(w.split, k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, w.gU, cs, w.XT, gAt); });
     }
     if (t == 0) break;
     const double* At = A + (size_t)t * k * k;
-    rows(w.split, k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
+    rows(w.split, k, work, [&](int r0, int r1) { (gt ? gt->atb : K.gemmAtB)(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
     double* tmp = la;
     la = lb;
     lb = tmp;
@@ -584,12 +587,14 @@ double Engine::product(int which, int nb, int reps) {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
   for (int r = 0; r < reps; r++) {
     if (which == 0) {
-      rows(true, k, work, [&](int r0, int r1) { K.gemmBias(r0, r1, k, nbp, A, B, X, ldx, U, cs); });
+      rows(true, k, work, [&](int r0, int r1) { (gt ? gt->bias : K.gemmBias)(r0, r1, k, nbp, A, B, X, ldx, U, cs); });
+    } else if (which == 1 && gt) {
+      rows(true, k, work, [&](int r0, int r1) { gt->abt(r0, r1, k, nb, U, cs, X, ldx, g); });
     } else if (which == 1) {
       K.transpose(k, kp, nb, X, ldx, XT);
       rows(true, k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, U, cs, XT, g); });
     } else {
-      rows(true, k, work, [&](int r0, int r1) { K.gemmAtB(r0, r1, k, k, nbp, A, U, cs, lam, cs); });
+      rows(true, k, work, [&](int r0, int r1) { (gt ? gt->atb : K.gemmAtB)(r0, r1, k, k, nbp, A, U, cs, lam, cs); });
     }
   }
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);

@@ -33,5 +33,5 @@ namespace ds_base { extern const KernelTable table; }
 const KernelTable* selectKernels(const char* want);
 
 // The measured float64 peak of this core (peak.cc): out[0] with FMA, out[1] with separate
-// multiplies and adds; returns the lanes used (0: no AVX2/AVX-512).
+// multiplies and adds, out[2] the clock (GHz); returns the lanes used (0: no AVX2/AVX-512).
 int measurePeak(long n, double* out);

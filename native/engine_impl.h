@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine.h"
+#include "gemm.h"
 
 // A type-erased job run by every thread of a Pool with its thread index.
 struct Job {
@@ -134,6 +135,9 @@ struct Engine {
   int step(int nb, int count, double scale, const double* h, int runs, double* mv);
 
   const KernelTable* kt;
+  // The packed products (gemm.h) for this instruction set when k ≥ GEMM_MIN_K, else null: then the
+  // kernel table's products run (faster for small networks, where everything fits in L1/L2).
+  const GemmTable* gt = nullptr;
   int k, steps, classes, cap, ldx, cs, kp;
   size_t nG;
   double *A, *B, *W, *c, *par, *X, *g, *total, *out;

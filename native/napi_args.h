@@ -108,4 +108,19 @@ inline napi_value createResult(napi_env env, napi_value handle, napi_value buf, 
   return arr;
 }
 
+// A Float64Array argument: its data and its length (into len), or null (TypeError thrown).
+inline double* float64Arg(napi_env env, napi_value v, size_t* len, const char* what) {
+  napi_typedarray_type type;
+  void* data;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &data, &ab, &off) != napi_ok || type != napi_float64_array) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "native: %s takes Float64Arrays", what);
+    napi_throw_type_error(env, nullptr, msg);
+    return nullptr;
+  }
+  return static_cast<double*>(data);
+}
+
 }  // namespace napi_args

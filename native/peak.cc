@@ -47,10 +47,30 @@ __attribute__((target("avx512f"))) void peak512(long n, double* out) { PEAK_BODY
 __attribute__((target("avx2,fma"))) void peak256(long n, double* out) { PEAK_BODY(__m256d, 4, _mm256_set1_pd, _mm256_fmadd_pd, _mm256_mul_pd, _mm256_add_pd) }
 }  // namespace
 
+// The core's clock while busy (GHz): a chain of dependent integer adds retires one add per cycle
+// on every x86-64 core, so adds per CPU second is the clock (a hypervisor's TSC rate is not).
+__attribute__((noinline)) double measureClock(long n) {
+  long x = 0;
+  double t0 = seconds();
+  for (long i = 0; i < n; i++) {
+#if defined(__x86_64__)
+    __asm__ volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+                     "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+                     : "+r"(x));
+#endif
+  }
+  double t1 = seconds();
+  guard = (double)x;
+  return 10.0 * n / (t1 - t0) / 1e9;
+}
+
 // out[0] = FMA GFLOP/s, out[1] = separate multiply + add GFLOP/s, with the widest vectors of this
-// CPU (width returned; 0 when it has neither AVX-512 nor AVX2+FMA).
+// CPU (width returned; 0 when it has neither AVX-512 nor AVX2+FMA); out[2] = the clock (GHz)
+// measured just before, so out[0] / out[2] is float64 flops per cycle (16 on Zen 4: two 256-bit
+// FMA pipes, a 512-bit operation taking both for one cycle).
 int measurePeak(long n, double* out) {
   __builtin_cpu_init();
+  out[2] = measureClock(n * 4);
   if (__builtin_cpu_supports("avx512f")) return peak512(n, out), 8;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return peak256(n, out), 4;
   out[0] = out[1] = 0;

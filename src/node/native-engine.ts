@@ -25,7 +25,7 @@ interface Addon {
   batch(h: object, nb: number, count: number, scale: number): void;
   evaluate(h: object, lo: number, len: number): void;
   product(h: object, which: number, nb: number, reps: number): number;
-  peak(): { lanes: number; fma: number; mulAdd: number };
+  peak(): { lanes: number; fma: number; mulAdd: number; ghz: number };
   adam(h: object, p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array): boolean;
   optimizer(h: object): ArrayBuffer;
   step(h: object, nb: number, count: number, scale: number, hyper: Float64Array): 0 | 1 | 2;
@@ -115,9 +115,10 @@ export interface NativeEngine extends BatchEngine, InferenceEngine {
 /**
  * This core's float64 peak, measured (GFLOP/s): 12 independent chains of fused multiply–adds
  * (`fma`) and of separate multiplies and adds (`mulAdd`, what the engine issues) on `lanes`-wide
- * vectors, timed in thread CPU time; null without the addon.
+ * vectors, timed in thread CPU time, and the clock while busy (`ghz`, a chain of dependent integer
+ * adds: one per cycle), so `fma / ghz` is float64 flops per cycle; null without the addon.
  */
-export function nativePeak(): { lanes: number; fma: number; mulAdd: number } | null {
+export function nativePeak(): { lanes: number; fma: number; mulAdd: number; ghz: number } | null {
   return load().addon?.peak() ?? null;
 }
 
