@@ -42,6 +42,8 @@ let pace: Pace | null = null;
 let running = false;
 let done = false;
 let phase: "trial" | "train" = "train";
+/** "starter" while a depth curriculum's starter network trains. */
+let stage: "starter" | "main" = "main";
 let runId = 0;
 let lastCommand: "configure" | "import" | "other" = "other";
 let csvFile: { name: string; text: string } | null = null;
@@ -102,14 +104,17 @@ function currentPlan(): RunPlan | null {
 /** Placeholder of an empty (default) training field: what the library does for it. */
 function placeholder(k: OptKey): string {
   const plan = currentPlan();
+  // The fields are the command's flags: with a depth curriculum, the starter network's values.
+  const flags = plan?.curriculum ?? plan;
   const d = defaultsFor(state.data, info?.d);
   switch (k) {
     case "osc":
-      return plan ? String(plan.k) : d.osc === null ? "max(d, 8)" : String(d.osc);
+      // (Before the data are known: max(d, 8), the tooltip says so.)
+      return plan ? String(plan.k) : d.osc === null ? "auto" : String(d.osc);
     case "steps":
       return String(plan?.steps ?? d.steps);
     case "lr":
-      return String(plan?.lr ?? d.lr);
+      return String(flags?.lr ?? d.lr);
     case "batch":
       if (d.batch !== null) return String(d.batch);
       return plan ? `auto: ${plan.batchSize === 0 ? "full" : plan.batchSize}` : "auto";
@@ -117,9 +122,9 @@ function placeholder(k: OptKey): string {
       if (d.epochs !== null) return String(d.epochs);
       return "auto";
     case "restarts":
-      return String(plan?.restarts ?? d.restarts);
+      return String(flags?.restarts ?? d.restarts);
     case "wd":
-      return String(plan?.weightDecay ?? 0);
+      return String(flags?.weightDecay ?? 0);
     case "t":
       return "";
   }
@@ -127,6 +132,17 @@ function placeholder(k: OptKey): string {
 
 /** The budget the library resolved for this run, in words. */
 function budgetText(plan: RunPlan): string {
+  const c = plan.curriculum;
+  if (c) {
+    const batches = c.batchSize === 0 ? `full batch (${c.fitRows} rows)` : `minibatches of ${c.batchSize} (${c.updatesPerEpoch} per epoch of ${c.fitRows} rows)`;
+    const restarts = c.restarts > 1 ? `${c.restarts} initialisations tried for ${c.trialEpochs} epochs each, the best training loss kept` : "one initialisation";
+    return (
+      `Depth curriculum (the library's default beyond ${c.steps} steps): first a ${c.steps}-step starter network, ${c.epochs} epochs of ${batches} at learning rate ${c.lr}; ${restarts}. ` +
+      `Then steps ${c.steps + 1}–${plan.steps} are inserted after its steps (starting near the identity) and the ${plan.steps}-step network is fine-tuned for ${plan.epochs} epochs at learning rate ${plan.lr} (a tenth)` +
+      `${plan.valRows ? `, with ${plan.valRows} validation rows held out of the training split, keeping the best validation loss (its start included)` : ""}. ` +
+      `${plan.k} oscillator${plan.k === 1 ? "" : "s"}.`
+    );
+  }
   const batches = plan.batchSize === 0 ? `full batch (${plan.fitRows} rows)` : `minibatches of ${plan.batchSize} (${plan.updatesPerEpoch} per epoch of ${plan.fitRows} rows)`;
   const net = `${plan.k} oscillator${plan.k === 1 ? "" : "s"}${plan.k > plan.inputs ? ` (${plan.inputs} inputs + ${plan.k - plan.inputs} extra starting at p(0) = ${plan.extraP0})` : ""}, n = ${plan.steps} steps, learning rate ${plan.lr}`;
   const restarts = plan.restarts > 1 ? `${plan.restarts} initialisations tried for ${plan.trialEpochs} epochs each, the best ${plan.valRows ? "validation loss" : "training loss"} kept` : "one initialisation";
@@ -141,6 +157,8 @@ function budgetText(plan: RunPlan): string {
 
 /** One line of the plan, for the folded budget box. */
 function budgetSummary(plan: RunPlan): string {
+  const c = plan.curriculum;
+  if (c) return `Plan: ${c.steps} steps × ${c.epochs} epochs (${c.restarts} restarts) → ${plan.steps} steps × ${plan.epochs}`;
   const restarts = plan.restarts > 1 ? `${plan.restarts} restarts` : "1 start";
   const stop = plan.auto && plan.valRows ? " at most, early stopping" : "";
   return `Plan: ${plan.epochs} epochs${stop} · ${restarts} · K = ${plan.k}, n = ${plan.steps}`;
@@ -470,7 +488,7 @@ function updateButtons(): void {
   start.disabled = !info;
   $<HTMLButtonElement>("step").disabled = !info || running;
   $<HTMLButtonElement>("reset").disabled = !info;
-  $<HTMLButtonElement>("export").disabled = !snap || phase === "trial";
+  $<HTMLButtonElement>("export").disabled = !snap || phase === "trial" || stage === "starter";
 }
 
 /** A run that ends no better than always answering the most common class learned nothing: say so. */
@@ -534,6 +552,7 @@ function handle(m: FromWorker): void {
       snap = m.snapshot;
       runId = m.run;
       phase = m.snapshot.phase;
+      stage = m.snapshot.stage;
       if (!hoverNode || hoverNode.osc >= snap.k || hoverNode.step > snap.steps) hoverNode = { osc: 0, step: snap.steps };
       writeControls();
       $("command").textContent = commandLine(info.args);
@@ -548,6 +567,7 @@ function handle(m: FromWorker): void {
     case "snapshot":
       snap = m.snapshot;
       phase = snap.phase;
+      stage = snap.stage;
       if (hoverNode && (hoverNode.osc >= snap.k || hoverNode.step > snap.steps)) hoverNode = { osc: 0, step: snap.steps };
       dirty.add("all");
       if (hoverPoint !== null) send({ type: "trajectory", index: hoverPoint });
@@ -561,6 +581,7 @@ function handle(m: FromWorker): void {
       running = m.running;
       done = m.done;
       phase = m.phase;
+      stage = m.stage;
       const label = m.message === "training" ? `training (${m.epochs} epochs${currentPlan()?.auto && currentPlan()!.patience > 0 ? " at most" : ""})` : m.message;
       setStatus(label);
       if (m.message === "finished" && snap?.kept) notice(keptText(snap.kept, m.epoch));
@@ -574,6 +595,9 @@ function handle(m: FromWorker): void {
     }
     case "variation":
       if (m.result.run === runId) renderVariation(m.result);
+      break;
+    case "notice":
+      notice(m.text);
       break;
     case "variation-error":
       $("variation-summary").textContent = m.message;
@@ -591,7 +615,8 @@ function handle(m: FromWorker): void {
       const target = lastCommand === "configure" ? "data-error" : lastCommand === "import" ? "model-error" : null;
       if (target) $(target).textContent = m.message;
       else $("warning").textContent = m.message;
-      setStatus(`error: ${m.message}`, true);
+      // The message itself is in its panel (or the warning line): the status only points there.
+      setStatus(target === "data-error" ? "error: see Data" : target === "model-error" ? "error: see Model file" : "error: see the warning line", true);
       running = false;
       updateButtons();
       break;
@@ -656,7 +681,15 @@ function renderReadouts(): void {
   rate.dataset.epochs = measured ? String(measured.epochs) : "0";
   const plan = currentPlan();
   const of = $("of-epochs");
-  of.textContent = !plan ? "" : phase === "trial" ? `of ${plan.trialEpochs} per trial` : snap?.kept ? "(ended)" : `of ${snap && snap.epochs !== plan.epochs ? snap.epochs : plan.epochs}${plan.auto && plan.patience > 0 ? " at most" : ""}`;
+  const c = plan?.curriculum;
+  if (plan && c && stage === "starter") {
+    // A depth curriculum's starter network: its own epochs, and which stage this is.
+    const where = "(starter)";
+    of.textContent = phase === "trial" ? `of ${c.trialEpochs} per trial ${where}` : `of ${snap?.stage === "starter" ? snap.epochs : c.epochs} ${where}`;
+  } else {
+    const deep = c ? ` · ${plan!.steps} steps, from the ${c.steps}-step starter` : "";
+    of.textContent = !plan ? "" : phase === "trial" ? `of ${plan.trialEpochs} per trial` : snap?.kept ? `(ended)${deep}` : `of ${snap && snap.epochs !== plan.epochs ? snap.epochs : plan.epochs}${plan.auto && plan.patience > 0 ? " at most" : ""}${deep}`;
+  }
   // Once the run has ended, the readouts are those of the kept network (what the model file holds).
   const kept = snap?.kept ? snap : null;
   const testAcc = kept ? kept.testAccuracy : last && Number.isFinite(last.testAccuracy) ? last.testAccuracy : (snap?.testAccuracy ?? NaN);
@@ -802,7 +835,7 @@ function renderNetwork(): void {
       extraP0: info!.plan.extraP0,
       highlight: hoverNode ?? undefined,
       width: Math.max(520, Math.min(900, 70 * (s.steps + 2) + 110)),
-      title: `${s.phase === "trial" ? "Candidate under trial" : "Network"} at epoch ${s.epoch}${who}`,
+      title: `${s.stage === "starter" ? `Starter network (${s.steps} of ${info!.plan.steps} steps)${s.phase === "trial" ? ", candidate under trial" : ""}` : s.phase === "trial" ? "Candidate under trial" : "Network"} at epoch ${s.epoch}${who}`,
     }),
   );
 }
@@ -840,7 +873,7 @@ function renderNodeMap(): void {
 function renderTrajectory(): void {
   const tr = trajectory;
   if (!tr || !info) {
-    setChart("chart-trajectory", `<p class="summary">Hover a data point (input plane or state scatter) to follow its states p(t) through all ${snap?.steps ?? state.steps} steps; the circles of the network take its values.</p>`);
+    setChart("chart-trajectory", `<p class="summary">Hover a data point (input plane or state scatter) to follow its states p(t) through all ${snap?.steps ?? currentPlan()?.steps ?? stepsOf(state)} steps; the circles of the network take its values.</p>`);
     return;
   }
   const steps = Array.from({ length: tr.steps + 1 }, (_, t) => t);
@@ -919,7 +952,7 @@ function renderCurves(): void {
   const keptAt = snap?.kept?.restored ? [{ value: snap.kept.epoch, label: `kept (epoch ${snap.kept.epoch})`, color: "#009E73" }] : [];
   const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite), ...vA.filter(Number.isFinite));
   const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
-  const title = phase === "trial" ? "Initialisation under trial" : undefined;
+  const title = stage === "starter" ? `Starter network (${currentPlan()?.curriculum?.steps ?? "?"} steps)${phase === "trial" ? ": initialisation under trial" : ""}` : phase === "trial" ? "Initialisation under trial" : undefined;
   safe("chart-accuracy", () =>
     lineChart({
       series: [{ label: "train", x: ep, y: trA, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vA, style: vstyle }] : []), ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],

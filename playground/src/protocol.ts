@@ -79,6 +79,22 @@ export interface RunPlan {
   valRows: number;
   /** Early stopping after this many updates without a better validation score (0: off). */
   patience: number;
+  /**
+   * A depth curriculum (the spiral beyond 6 steps): the shallow starter network trained first,
+   * whose steps and readout the `steps`-step network above then starts from (fine-tuned with the
+   * budget above). Its values are the command's flags. Null: no curriculum.
+   */
+  curriculum: {
+    steps: number;
+    epochs: number;
+    restarts: number;
+    trialEpochs: number;
+    lr: number;
+    batchSize: number;
+    weightDecay: number;
+    updatesPerEpoch: number;
+    fitRows: number;
+  } | null;
 }
 
 /** A view of the network after some epoch. */
@@ -87,6 +103,8 @@ export interface Snapshot {
   epochs: number;
   /** "trial" while restarts are tried (the network shown is the candidate under trial). */
   phase: "trial" | "train";
+  /** "starter" while a depth curriculum's starter network trains (the network shown is it). */
+  stage: "starter" | "main";
   steps: number;
   k: number;
   classes: number;
@@ -152,7 +170,9 @@ export type FromWorker =
   | { type: "ready"; info: DataInfo; snapshot: Snapshot; run: number }
   | { type: "metrics"; reset: boolean; metrics: EpochMetrics[]; pace?: Pace }
   | { type: "snapshot"; snapshot: Snapshot }
-  | { type: "status"; running: boolean; phase: "trial" | "train"; epoch: number; epochs: number; message: string; done: boolean }
+  | { type: "status"; running: boolean; phase: "trial" | "train"; stage: "starter" | "main"; epoch: number; epochs: number; message: string; done: boolean }
+  /** Something the page says in its notice line (e.g. the end of a curriculum's starter network). */
+  | { type: "notice"; text: string }
   | { type: "variation"; result: VariationResult }
   | { type: "variation-error"; message: string }
   | { type: "trajectory"; index: number; p: Float64Array; k: number; steps: number; predicted: number; value?: number }

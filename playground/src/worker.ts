@@ -30,7 +30,7 @@ import {
   type Dataset,
   type EpochMetrics,
 } from "../../src/index.js";
-import { oscillatorCount } from "../../src/train/train.js";
+import { oscillatorCount, CURRICULUM_FINE_TUNE } from "../../src/train/train.js";
 import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
@@ -115,7 +115,11 @@ function checkTestShare(ds: Dataset, fraction: number, name: string): void {
   throw new Error(
     `${name}: a test share of ${Math.round(fraction * 100)} % holds out no rows, so there would be nothing to test on: ` +
       `each class has at most ${Math.max(...counts)} row${Math.max(...counts) === 1 ? "" : "s"} (smallest ${smallest}). ` +
-      `Add rows (at least ${need} per class at this share) or raise the test share.`,
+      `Add rows (at least ${need} per class at this share) or raise the test share.` +
+      // A continuous target (TensorFlow Playground's regression data) is not a set of classes.
+      (ds.classNames.length > ds.n / 3 && ds.classNames.every((c) => c.trim() !== "" && Number.isFinite(Number(c)))
+        ? ` The label column holds ${ds.classNames.length} different numbers in ${ds.n} rows: it looks like a measured quantity, not class names, and this network classifies (each distinct label is a class).`
+        : ""),
   );
 }
 
@@ -131,8 +135,10 @@ function configure(config: RunConfig): void {
   const split = splitDataset(ds, flags);
   const options = trainOptionsFromFlags(flags, name);
   const devices = curveFromSpec(config.device, "device.");
-  const trainer = new Trainer(split.train, { ...options, devices, test: split.test });
+  // A depth curriculum's starter network trains step by step here, so the page shows it learn.
+  const trainer = new Trainer(split.train, { ...options, devices, test: split.test }, { stagedCurriculum: true });
   const o = trainer.options;
+  const st = trainer.starter;
   const k = oscillatorCount(o, ds.d);
   const plan: RunPlan = {
     k,
@@ -151,6 +157,17 @@ function configure(config: RunConfig): void {
     fitRows: trainer.trainSet.n,
     valRows: trainer.val?.n ?? 0,
     patience: o.patience,
+    curriculum: st && {
+      steps: st.options.steps,
+      epochs: st.options.epochs,
+      restarts: st.options.restarts,
+      trialEpochs: st.trialLength,
+      lr: st.options.lr,
+      batchSize: st.options.batchSize,
+      weightDecay: st.options.weightDecay,
+      updatesPerEpoch: st.options.batchSize === 0 ? 1 : Math.ceil(st.trainSet.n / st.options.batchSize),
+      fitRows: st.trainSet.n,
+    },
   };
   session = {
     config,
@@ -204,41 +221,80 @@ function configure(config: RunConfig): void {
     }
     info.points = { x, y, label, ...(value ? { value } : {}) };
   }
-  // The first network to train, initialised but not trained, so there is one to show (a single
-  // restart is chosen at once: there is nothing to try).
-  if (trainer.options.restarts === 1) trainer.advance();
-  const first = trainer.prepare();
+  // The first network to train (the starter of a depth curriculum), initialised but not trained,
+  // so there is one to show (a single restart is chosen at once: there is nothing to try).
+  const d = driver();
+  if (d.options.restarts === 1) d.advance();
+  const first = d.prepare();
   post({ type: "metrics", reset: true, metrics: first.history.slice() });
   post({ type: "ready", info, snapshot: snapshot(), run: session.id });
   status("ready");
 }
 
+/** The trainer the next epoch advances: a depth curriculum's starter network while it trains, else the run's. */
+function driver(): Trainer {
+  const t = session!.trainer;
+  return t.starter ?? t;
+}
+
 function current(): TrainingRun {
-  const run = session?.trainer.current;
+  const run = session ? driver().current : null;
   if (!run) throw new Error("no run configured");
   return run;
 }
 
 function phase(): "trial" | "train" {
-  return session && session.trainer.run === null ? "trial" : "train";
+  return session && driver().run === null ? "trial" : "train";
+}
+
+function stage(): "starter" | "main" {
+  return session?.trainer.starter ? "starter" : "main";
 }
 
 function status(message: string): void {
   if (!session) return;
   const t = session.trainer;
   const run = current();
-  post({ type: "status", running: session.running, phase: phase(), epoch: run.epochsDone, epochs: t.options.epochs, message, done: t.done });
+  post({ type: "status", running: session.running, phase: phase(), stage: stage(), epoch: run.epochsDone, epochs: driver().options.epochs, message, done: t.done });
 }
 
-/** Status text while restarts are tried. */
+/** Status text while restarts are tried, or while a depth curriculum's starter network trains. */
 function trialText(): string {
-  const t = session!.trainer;
-  return `trying initialisation ${t.restart + 1} of ${t.options.restarts} (trial epoch ${current().epochsDone} of ${t.trialLength})`;
+  const t = driver();
+  const where = t === session!.trainer ? "" : `starter network (${t.options.steps} of ${session!.plan.steps} steps): `;
+  if (t.run !== null) return `${where}training (epoch ${t.run.epochsDone} of ${t.options.epochs})`;
+  return `${where}trying initialisation ${t.restart + 1} of ${t.options.restarts} (trial epoch ${current().epochsDone} of ${t.trialLength})`;
+}
+
+/** True while the run's own network is not yet training (restarts tried, or the curriculum's starter). */
+function preliminary(): boolean {
+  return session!.trainer.run === null;
+}
+
+/**
+ * After the starter network's last epoch: the library starts the deep network from it (its steps
+ * and readout, the new steps near the identity) and, with its single restart, keeps it at once.
+ */
+function afterStarter(): void {
+  const s = session!;
+  const t = s.trainer;
+  if (t.starter === null || !t.starter.done) return;
+  const n0 = t.starter.options.steps;
+  const ev = t.advance();
+  const c = t.curriculum;
+  post({ type: "metrics", reset: true, metrics: ev.kind === "selected" ? ev.run.history.slice() : [] });
+  post({
+    type: "notice",
+    text:
+      `The ${n0}-step starter network is trained (training loss ${c ? `${c.firstTrainLoss.toFixed(3)} → ${c.trainLoss.toFixed(3)}` : "?"}); ` +
+      `steps ${n0 + 1}–${t.options.steps} are inserted after its steps, starting near the identity, and the ${t.options.steps}-step network is fine-tuned ` +
+      `for ${t.options.epochs} epochs at learning rate ${t.options.lr}${t.val ? `, keeping its best validation loss (its start included)` : ""}.`,
+  });
 }
 
 /** One unit of the library's training; returns the metrics to post (reset = a new curve starts). */
 function advance(): { reset: boolean; metrics: EpochMetrics[]; trained: boolean } {
-  const t = session!.trainer;
+  const t = driver();
   const before = t.current;
   const ev = t.advance();
   if (ev.kind === "selected") return { reset: true, metrics: ev.run.history.slice(), trained: false };
@@ -283,7 +339,7 @@ function work(deadline: number, one: boolean): void {
     batch = [];
   };
   for (;;) {
-    const wasTrial = s.trainer.run === null;
+    const wasTrial = preliminary();
     const began = performance.now();
     const r = advance();
     if (r.trained) {
@@ -293,8 +349,12 @@ function work(deadline: number, one: boolean): void {
     if (r.reset) {
       flush();
       post({ type: "metrics", reset: true, metrics: r.metrics });
-      if (wasTrial && s.trainer.run !== null) status("training");
     } else batch.push(...r.metrics);
+    if (s.trainer.starter?.done) {
+      flush();
+      afterStarter();
+    }
+    if (wasTrial && !preliminary()) status("training");
     if (s.trainer.done) break;
     // The choice of restart trains nothing: one epoch means one more unit then.
     if (one ? r.trained : performance.now() >= deadline) break;
@@ -319,7 +379,7 @@ function slice(): void {
     if (finished || (speed > 0 && speed <= 5) || performance.now() - s.lastSnapshot > 200) sendSnapshot();
     if (finished) status("finished");
     else {
-      if (s.trainer.run === null) status(trialText());
+      if (preliminary()) status(trialText());
       // Whole milliseconds, rounded up: timers take integer delays, and rounding down would train faster than asked.
       const wait = speed === 0 ? 0 : Math.max(0, Math.ceil(1000 / speed - (performance.now() - t0)));
       timer = setTimeout(slice, wait);
@@ -394,8 +454,9 @@ function snapshot(): Snapshot {
   }
   return {
     epoch: run.epochsDone,
-    epochs: s.trainer.options.epochs,
+    epochs: driver().options.epochs,
     phase: phase(),
+    stage: stage(),
     steps,
     k,
     classes,
@@ -490,6 +551,7 @@ function exportModel(): void {
   if (!s) return;
   const t = s.trainer;
   const run = current();
+  if (t.starter !== null) throw new Error("the depth curriculum's starter network is still training: train on until the full-depth network trains before exporting");
   if (t.run === null) throw new Error("the restarts are still being tried: train until one is chosen (or set Restarts to 1) before exporting");
   const training = trainingRecord({
     // As the CLI records it: its arguments joined by spaces.
@@ -525,7 +587,7 @@ function importModel(text: string, name: string): void {
   s.changes = [`imported ${name}`];
   s.id = nextId++;
   s.kept = null;
-  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1 };
+  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1, curriculum: null };
   post({ type: "metrics", reset: true, metrics: [] });
   post({ type: "imported", steps: model.steps, k: model.k, plan: s.plan, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()), run: s.id });
   sendSnapshot();
@@ -536,6 +598,20 @@ function importModel(text: string, name: string): void {
 function retune(m: Extract<ToWorker, { type: "retune" }>): void {
   const s = session;
   if (!s) return;
+  const c = s.plan.curriculum;
+  if (c) {
+    // A depth curriculum: the fields are the command's flags, i.e. the starter network's values;
+    // the deep network takes the fine-tuning's share of them (CURRICULUM_FINE_TUNE), as the library plans it.
+    const lr = m.lr ?? c.lr, batch = m.batch ?? c.batchSize, epochs = m.epochs ?? c.epochs, weightDecay = m.wd ?? c.weightDecay;
+    const starter = s.trainer.starter;
+    const said = starter ? retuneOne(starter, lr, batch, epochs, weightDecay) : [];
+    const deep = retuneOne(s.trainer, lr * CURRICULUM_FINE_TUNE.lr, batch, m.epochs === null ? s.plan.epochs : Math.max(1, Math.round(epochs * CURRICULUM_FINE_TUNE.budget)), weightDecay);
+    if (!said.length && !deep.length) return;
+    if (!s.trainer.done) s.kept = null;
+    s.changes.push(`epoch ${current().epochsDone}${starter ? " of the starter network" : ""}: ${[...said, ...deep.map((w) => `${w} (${starter ? "planned for " : ""}the ${s.plan.steps}-step network)`)].join(", ")}`);
+    status(s.running ? (preliminary() ? trialText() : "training") : s.trainer.done ? "finished" : "paused");
+    return;
+  }
   const o = s.trainer.options;
   const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs, weightDecay = m.wd ?? s.plan.weightDecay;
   const said: string[] = [];
@@ -548,7 +624,19 @@ function retune(m: Extract<ToWorker, { type: "retune" }>): void {
   // A longer budget after the end trains on (the kept parameters are chosen again at the new end).
   if (!s.trainer.done) s.kept = null;
   s.changes.push(`epoch ${current().epochsDone}: ${said.join(", ")}`);
-  status(s.running ? "training" : s.trainer.done ? "finished" : "paused");
+  status(s.running ? (preliminary() ? trialText() : "training") : s.trainer.done ? "finished" : "paused");
+}
+
+/** Retunes one trainer to these values; returns what changed, in words. */
+function retuneOne(t: Trainer, lr: number, batch: number, epochs: number, weightDecay: number): string[] {
+  const o = t.options;
+  const said: string[] = [];
+  if (weightDecay !== o.weightDecay) said.push(`weight decay ${o.weightDecay} → ${weightDecay}`);
+  if (lr !== o.lr) said.push(`learning rate ${o.lr} → ${lr}`);
+  if (batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${batch}`);
+  if (epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${epochs}`);
+  if (said.length) t.retune({ lr, batchSize: batch, epochs, weightDecay });
+  return said;
 }
 
 ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
@@ -568,7 +656,7 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
         }
         s.running = true;
         pace = [];
-        status(s.trainer.run === null ? trialText() : "training");
+        status(preliminary() ? trialText() : "training");
         if (timer === null) timer = setTimeout(slice, 0);
         break;
       }
@@ -582,12 +670,12 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       case "step": {
         const s = session;
         if (!s || s.running) break;
-        const wasTrial = s.trainer.run === null;
+        const wasTrial = preliminary();
         if (s.trainer.done) extend(1, "one more epoch");
         work(0, true);
         finishIfDone();
         sendSnapshot();
-        status(s.trainer.run === null ? trialText() : wasTrial ? "chose an initialisation; paused" : s.trainer.done ? "finished" : "paused");
+        status(preliminary() ? trialText() : wasTrial ? "chose an initialisation; paused" : s.trainer.done ? "finished" : "paused");
         break;
       }
       case "speed":

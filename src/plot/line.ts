@@ -287,7 +287,9 @@ export function lineChart(options: LineChartOptions): string {
       if (!v.label || !Number.isFinite(px)) continue;
       // A bottom inset would hide the label at the foot of the line: put it just above the inset.
       const hidden = inset && corner.startsWith("bottom") && px + 4 + textWidth(v.label, 10) >= ix && px <= ix + inset.w;
-      over += text(px + 4, hidden ? iy - 5 : plot.y + plot.h - 6, v.label, { size: 10, fill: v.color ?? "#555555" }) + "\n";
+      // A line near the right edge has its label on its left (it would be cut off on the right).
+      const left = px + 4 + textWidth(v.label, 10) > plot.x + plot.w;
+      over += text(left ? px - 4 : px + 4, hidden ? iy - 5 : plot.y + plot.h - 6, v.label, { size: 10, fill: v.color ?? "#555555", ...(left ? { anchor: "end" as const } : {}) }) + "\n";
     }
     if (inset) {
       over += inset.svg.replace(/^\s*<\?xml[^>]*>\s*/, "").replace(/<svg\b/, `<svg x="${num(ix)}" y="${num(iy)}"`);

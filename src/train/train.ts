@@ -1104,28 +1104,38 @@ export class Trainer {
   /** TrainOptions.engine, for every run this trainer makes. */
   private readonly engine: EngineFactory | null;
   private bestScore: { accuracy: number; loss: number } | null = null;
-  /** The shallow network of the depth curriculum, once trained (null: none). */
-  readonly curriculum: NonNullable<TrainResult["curriculum"]> | null = null;
+  /** The shallow network of the depth curriculum, once trained (null: none, or not trained yet). */
+  curriculum: NonNullable<TrainResult["curriculum"]> | null = null;
+  /**
+   * The depth curriculum's shallow starter network while it is still to be trained (only with
+   * `stagedCurriculum`; else null): advance it like any trainer to watch it learn. The first
+   * `prepare()` or `advance()` of this trainer trains whatever is left of it and starts the deep
+   * network from it.
+   */
+  starter: Trainer | null = null;
+  /** The trained starter network whose steps and readout the deep network starts from. */
+  private prefix: Model | null = null;
   /** The automatic weight decay's other candidates, trained in the constructor on this run's
    * split (mode "validation"); finish() keeps the best-scoring of them and the kept run. */
   private alternatives: { weightDecay: number; result: TrainResult }[] = [];
   /** The automatic weight-decay choice, once finish() has made it (null: none). */
   weightDecayChoice: WeightDecayChoice | null = null;
 
-  constructor(trainSet: Dataset, options: TrainOptions) {
+  /**
+   * @param setup.stagedCurriculum leave a depth curriculum's starter network untrained here and
+   * expose it as {@link Trainer.starter} (default: train it in the constructor). Either way the
+   * same bits: the starter is the same run as `train(trainSet, { ...options, steps: n0, curriculum: 0 })`.
+   */
+  constructor(trainSet: Dataset, options: TrainOptions, setup: { stagedCurriculum?: boolean } = {}) {
     this.engine = options.engine ?? null;
     this.classes = checkTrainable(trainSet, options.classes);
     const plan = planTraining(options, trainSet);
-    // Depth curriculum: train the shallow network first (same options, its own restarts), then
-    // start the deep one from it (planTraining has set up the deep network's options).
-    let prefix: Model | null = null;
+    // Depth curriculum: the shallow network first (same options, its own restarts), then the
+    // deep one starts from it (planTraining has set up the deep network's options).
     const n0 = plan.options.curriculum;
     if (n0 > 0 && plan.options.steps > n0 && options.resume === undefined) {
       const { onEpoch: _e, onRestart: _r, onProgress: _p, ...rest } = options;
-      const shallow = train(trainSet, { ...rest, steps: n0, curriculum: 0 });
-      prefix = shallow.model;
-      const h = shallow.history;
-      this.curriculum = { steps: n0, firstTrainLoss: h[0]?.trainLoss ?? NaN, trainLoss: h[h.length - 1]?.trainLoss ?? NaN };
+      this.starter = new Trainer(trainSet, { ...rest, steps: n0, curriculum: 0 });
     }
     const o = plan.options;
     // The automatic weight decay: no single λ suits every set (AUTO_DEFAULTS.weightDecays), so
@@ -1156,6 +1166,7 @@ export class Trainer {
     const targetScale = regression ? fitTargetScale(trainSet) : null;
     this.make = (): Model => {
       const m = createModel(k, o.steps, classes, options.devices, { inputs: d, extraP0: o.extraP0 });
+      const prefix = this.prefix;
       if (prefix !== null) {
         m.A.set(prefix.A);
         m.B.set(prefix.B);
@@ -1180,6 +1191,19 @@ export class Trainer {
       this.restart = this.chosen;
       this.restartLosses.push(...options.resume.selection.restartLosses);
     }
+    if (!setup.stagedCurriculum) this.adoptStarter();
+  }
+
+  /** Trains what is left of the starter network (the loop of `train()`), then keeps it as the deep network's start. */
+  private adoptStarter(): void {
+    const starter = this.starter;
+    if (starter === null) return;
+    while (!starter.done) starter.advance();
+    const shallow = starter.finish(0);
+    this.prefix = shallow.model;
+    const h = shallow.history;
+    this.curriculum = { steps: starter.options.steps, firstTrainLoss: h[0]?.trainLoss ?? NaN, trainLoss: h[h.length - 1]?.trainLoss ?? NaN };
+    this.starter = null;
   }
 
   /**
@@ -1257,6 +1281,7 @@ export class Trainer {
   /** The run the next epoch trains, initialised now if it is a restart not yet begun (nothing is trained). */
   prepare(): TrainingRun {
     if (this.run !== null) return this.run;
+    this.adoptStarter();
     this.trialRun ??= new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test, true, this.engine, this.val);
     return this.trialRun;
   }

@@ -268,6 +268,61 @@ test("regression: problem type, plane and multi-Gaussian, the predicted-value fi
   assert.doesNotMatch(new URL(page.url()).hash, /problem=/);
 });
 
+test("a depth curriculum shows its starter network learn (epochs, loss, stage), then the inserted steps; export = dynaspin train byte for byte", { timeout: 180_000 }, async () => {
+  // The spiral beyond 6 steps trains a 6-step starter network first (it used to train unseen during "preparing…").
+  await open("data=spiral&steps=8&epochs=40&restarts=2&seed=1");
+  assert.equal(await text("#budget-summary"), "Plan: 6 steps × 40 epochs (2 restarts) → 8 steps × 8");
+  assert.match(await text("#budget"), /^Depth curriculum .* first a 6-step starter network, 40 epochs .* 2 initialisations tried for 4 epochs each.* Then steps 7–8 are inserted .* fine-tuned for 8 epochs at learning rate 0\.001/);
+  assert.equal(await page.getAttribute("#lr", "placeholder"), "0.01", "the fields are the command's flags (the starter's values)");
+  assert.equal(await page.locator("#chart-network .node").count(), 2 * 7, "the starter network's 6 steps");
+  // Texts the notice line shows (each one, even when the next follows within a frame).
+  await page.evaluate(() => {
+    const w = window as unknown as { notices: string[] };
+    w.notices = [];
+    new MutationObserver((rs) => rs.forEach((r) => r.addedNodes.forEach((n) => w.notices.push(n.textContent ?? "")))).observe(document.getElementById("notice")!, { childList: true });
+  });
+  const step = async (re: RegExp): Promise<void> => {
+    await page.click("#step");
+    await waitStatus(re);
+  };
+  await step(/^starter network \(6 of 8 steps\): trying initialisation 1 of 2 \(trial epoch 1 of 4\)$/);
+  assert.equal(await text("#epoch"), "1 (trial)");
+  assert.equal(await text("#of-epochs"), "of 4 per trial (starter)");
+  assert.match(await text("#chart-network svg title"), /^Starter network \(6 of 8 steps\), candidate under trial at epoch 1/);
+  assert.equal(await page.locator("#export").isDisabled(), true);
+  for (let e = 2; e <= 4; e++) await step(new RegExp(`initialisation 1 of 2 \\(trial epoch ${e} of 4\\)$`));
+  for (let e = 1; e <= 4; e++) await step(new RegExp(`initialisation 2 of 2 \\(trial epoch ${e} of 4\\)$`));
+  // The restart is chosen and the starter trains on: its epochs and losses as for any run.
+  await step(/^starter network \(6 of 8 steps\): training \(epoch 5 of 40\)$/);
+  assert.equal(await text("#epoch"), "5");
+  assert.equal(await text("#of-epochs"), "of 40 (starter)");
+  assert.match(await text("#train-loss"), /^\d\.\d{3}$/);
+  assert.match(await text("#chart-accuracy"), /Starter network \(6 steps\)/);
+  await page.click("#start");
+  await waitStatus(/^finished$/, 120_000);
+  const notices = await page.evaluate(() => (window as unknown as { notices: string[] }).notices);
+  assert.ok(notices.some((n) => /^The 6-step starter network is trained \(training loss \d\.\d{3} → \d\.\d{3}\); steps 7–8 are inserted .* fine-tuned for 8 epochs at learning rate 0\.001/.test(n)), notices.join(" / "));
+  assert.equal(await text("#epoch"), "8");
+  assert.match(await text("#of-epochs"), /^\(ended\) · 8 steps, from the 6-step starter$/);
+  assert.equal(await page.locator("#chart-network .node").count(), 2 * 9);
+  // The same bits as the CLI, whose constructor trains the starter in one go.
+  const file = await exportModel();
+  const exported = readFileSync(file, "utf8");
+  const training = JSON.parse(exported).training as { command: string };
+  assert.match(training.command, /--steps 8 --epochs 40 --restarts 2 /);
+  assert.equal(cliModel(training.command.split(" ").slice(2)), exported, "curriculum: playground export and dynaspin train's model.json differ");
+  assert.equal(parseModel(exported, "m.json").steps, 8);
+  // A live change during the starter applies to it, and to the deep network's share (a tenth of the rate).
+  await open("data=spiral&steps=8&epochs=40&restarts=1&seed=1");
+  await step(/^starter network \(6 of 8 steps\): training \(epoch 1 of 40\)$/);
+  await page.fill("#lr", "0.02");
+  await page.dispatchEvent("#lr", "change");
+  await page.click("#start");
+  await waitStatus(/^finished$/, 120_000);
+  const changes = JSON.parse(readFileSync(await exportModel(), "utf8")).training.playground.changes as string[];
+  assert.match(changes.join(" / "), /epoch 1 of the starter network: learning rate 0\.01 → 0\.02, learning rate 0\.001 → 0\.002 \(planned for the 8-step network\)/);
+});
+
 test("live learning-rate and batch changes keep training; data and device changes reset and say so", { timeout: 120_000 }, async () => {
   await open("data=circles&restarts=1&epochs=3000&speed=30");
   await page.click("#start");
@@ -412,6 +467,11 @@ test("desktop layout: every control, the input plane and the network on the firs
     await open(hash, status);
     await page.evaluate(() => window.scrollTo(0, 0));
     assert.deepEqual(await controlsOffScreen(), [], `${hash}: controls below or beside the first screen`);
+    if (hash === "data=csv") {
+      // Before a file is chosen: no "null" steps, no truncated "max(d, 8" placeholder.
+      assert.match(await text("#chart-trajectory"), /through all 4 steps/);
+      assert.equal(await page.getAttribute("#osc", "placeholder"), "auto");
+    }
     const counted = await page.evaluate(() => document.querySelectorAll("#controls input, #controls select, #controls button").length);
     assert.ok(counted >= 20, `${hash}: only ${counted} controls found`);
     if (hash.startsWith("data=spiral")) {
@@ -482,6 +542,13 @@ test("digits, CSV errors, one row per class, three classes; import; labels; no o
   assert.match(cliMessage, /^bad\.csv: row 3, column 2/);
   await page.setInputFiles("#csv-file", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
   await page.waitForFunction((m) => document.getElementById("data-error")!.textContent === m, cliMessage);
+  // The message is in the Data panel; the header's status points there (it no longer repeats it and wraps the header).
+  assert.equal(await text("#status"), "error: see Data");
+  assert.deepEqual(await controlsOffScreen(), []);
+  // A continuous target (TensorFlow Playground's regression data) is not mistaken for 60 classes without a word.
+  const floats = ["a,b,y", ...Array.from({ length: 60 }, (_, i) => `${i / 60},${(i * 7) % 13},${((i / 60) * 3.7).toFixed(3)}`)].join("\n");
+  await page.setInputFiles("#csv-file", { name: "floats.csv", mimeType: "text/csv", buffer: Buffer.from(floats) });
+  await page.waitForFunction(() => /floats\.csv: .*60 different numbers in 60 rows: it looks like a measured quantity, not class names/.test(document.getElementById("data-error")!.textContent ?? ""));
   // One row per class leaves nothing to test on: a plain message, no NaN.
   await page.setInputFiles("#csv-file", { name: "tiny.csv", mimeType: "text/csv", buffer: Buffer.from("x,y,c\n0,0,a\n1,1,b\n2,0,c\n") });
   await page.waitForFunction(() => /tiny\.csv: a test share of 20 % holds out no rows/.test(document.getElementById("data-error")!.textContent ?? ""));

@@ -145,3 +145,13 @@ test("sampleRegions evaluates a function at the cell centres, row-major y then x
   assert.deepEqual([...r.prob], [0.5 + 10, 1.5 + 10, 0.5 + 30, 1.5 + 30]);
   assert.throws(() => sampleRegions({ nx: 0, ny: 1, x0: 0, x1: 1, y0: 0, y1: 1 }, () => 0), InputError);
 });
+
+test("a reference line's label at the right edge sits on the line's left, inside the chart (the playground's kept epoch at the last epoch was cut off)", () => {
+  const x = [0, 1000, 2000, 3000];
+  const svg = lineChart({ series: [{ label: "train", x, y: [1, 0.5, 0.2, 0.1] }], x: { label: "Epoch" }, y: { label: "Loss" }, vlines: [{ value: 3000, label: "kept (epoch 3000)" }, { value: 1000, label: "mid" }], width: 420, height: 220 });
+  const kept = svg.match(/<text ([^>]*)>kept \(epoch 3000\)<\/text>/);
+  assert.ok(kept, "label drawn");
+  assert.match(kept[1], /text-anchor="end"/);
+  const mid = svg.match(/<text ([^>]*)>mid<\/text>/);
+  assert.ok(mid && !/text-anchor/.test(mid[1]), "a label with room keeps its place right of the line");
+});

@@ -100,3 +100,31 @@ test("Trainer.retune can turn early stopping off to train on past an early stop 
   t.retune({ lr: 0.01 });
   assert.equal(t.options.patience, 0);
 });
+
+test("a depth curriculum staged step by step (the playground watches its starter network) gives train()'s bits", () => {
+  const o: TrainOptions = { ...base, steps: 5, curriculum: 3, epochs: 10, restarts: 2, restartEpochs: 3 };
+  const ref = train(split.train, o);
+  const eager = new Trainer(split.train, o);
+  assert.equal(eager.starter, null, "by default the starter network trains in the constructor");
+  assert.ok(eager.curriculum !== null && eager.curriculum.steps === 3);
+  const t = new Trainer(split.train, o, { stagedCurriculum: true });
+  const starter = t.starter;
+  assert.ok(starter !== null && starter.options.steps === 3 && t.curriculum === null && t.current === null);
+  // Its restarts, then its epochs, one unit at a time (a live change would go through starter.retune).
+  const kinds: string[] = [];
+  while (!starter.done) kinds.push(starter.advance().kind);
+  assert.deepEqual(kinds.slice(0, 7), ["trial", "trial", "trial", "trial", "trial", "trial", "selected"]);
+  assert.equal(starter.run!.epochsDone, 10);
+  // The deep network starts from it at the next advance (one restart: chosen at once).
+  assert.equal(t.advance().kind, "selected");
+  assert.equal(t.starter, null);
+  assert.deepEqual(t.curriculum, eager.curriculum);
+  while (!t.done) t.advance();
+  const r = t.finish(0);
+  assert.equal(r.model.steps, 5);
+  assert.deepEqual(r.model.A, ref.model.A);
+  assert.deepEqual(r.model.B, ref.model.B);
+  assert.deepEqual(r.model.W, ref.model.W);
+  assert.deepEqual(r.history.map((m) => m.trainLoss), ref.history.map((m) => m.trainLoss));
+  assert.deepEqual(r.curriculum, ref.curriculum);
+});
