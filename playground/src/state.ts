@@ -258,7 +258,14 @@ export function parseState(hash: string): PlaygroundState {
   }
   // A step at or beyond n (e.g. a link that sets t but lowers steps) shows the last step.
   if (s.t !== null && s.t >= stepsOf(s)) s.t = null;
+  // An eq. 3 device has no a or b to vary (a link to an eq. 3 preset kept the default "a").
+  if ((s.vparam === "a" || s.vparam === "b") && isEq3(s.device)) s.vparam = "Ic";
   return s;
+}
+
+/** True for a device of the eq. 3 model (no onset parameters a, b). */
+function isEq3(device: DeviceChoice): boolean {
+  return device === "eq3" || (device !== "eq4" && (PRESETS[device].spec as { model: string }).model === "eq3");
 }
 
 /** Writes the state as a URL hash (fields in a fixed order, defaults of optional fields left out; without the `#`). */

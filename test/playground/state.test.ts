@@ -95,3 +95,10 @@ test("problem type: the regression sets are regression whatever the link says, a
   assert.equal(resetReason(parseState("#data=csv"), csv), "the problem type changed");
   assert.equal(defaultsFor("multi-gaussian").osc, AUTO_DEFAULTS.oscillators, "the regression sets train with --data's automatic defaults");
 });
+
+test("a link to an eq. 3 device varies Ic, not the a or b it does not have", () => {
+  assert.equal(parseState("#device=hamadeh2012").vparam, "Ic");
+  assert.equal(parseState("#device=eq3&vparam=b").vparam, "Ic");
+  assert.equal(parseState("#device=zeng2013&vparam=Q").vparam, "Q");
+  assert.equal(parseState("#device=paper-test").vparam, "a");
+});
