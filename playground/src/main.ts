@@ -818,7 +818,7 @@ function renderNetwork(): void {
   const who = values && trajectory
     ? isRegression()
       ? `: point ${trajectory.index + 1} (${info.targetName ?? "target"} ${fmtValue(info.points?.value?.[trajectory.index])}, predicted ${fmtValue(trajectory.value)})`
-      : `: point ${trajectory.index + 1} (class ${info.classNames[info.points?.label[trajectory.index] ?? 0] ?? "?"}, predicted ${info.classNames[trajectory.predicted]})`
+      : `: ${pointName(trajectory.index)} (class ${info.classNames[pointLabel(trajectory.index)] ?? "?"}, predicted ${info.classNames[trajectory.predicted]})`
     : "";
   safe("chart-network", () =>
     networkFigure({
@@ -870,6 +870,19 @@ function renderNodeMap(): void {
   );
 }
 
+/** The true class of a shown point (index into train then test): from the 2-D points, or (other data) the test labels of the state scatter; −1 when unknown. */
+function pointLabel(index: number): number {
+  if (info?.points) return info.points.label[index] ?? -1;
+  const r = index - (info?.trainN ?? 0);
+  return snap && r >= 0 && r < snap.stateN ? snap.stateLabels[r] : -1;
+}
+
+/** "point 8" (2-D data: train then test, as the input plane numbers them), else "test point 3" (the state scatter shows the test points). */
+function pointName(index: number): string {
+  const r = index - (info?.trainN ?? 0);
+  return info?.points || r < 0 ? `point ${index + 1}` : `test point ${r + 1}`;
+}
+
 function renderTrajectory(): void {
   const tr = trajectory;
   if (!tr || !info) {
@@ -879,11 +892,12 @@ function renderTrajectory(): void {
   const steps = Array.from({ length: tr.steps + 1 }, (_, t) => t);
   const shown = Math.min(tr.k, 10);
   const series = Array.from({ length: shown }, (_, i) => ({ label: `p${i + 1}`, x: steps, y: steps.map((t) => tr.p[t * tr.k + i]), style: "linepoints" as const }));
-  const label = info.points ? info.points.label[tr.index] : -1;
+  const label = pointLabel(tr.index);
+  const name = pointName(tr.index);
   const reg = isRegression();
   const what = reg
     ? `Point ${tr.index + 1} (${info.targetName ?? "target"} ${fmtValue(info.points?.value?.[tr.index])}) → predicted ${fmtValue(tr.value)}`
-    : `Point ${tr.index + 1}${label >= 0 ? ` (class ${info!.classNames[label]})` : ""} → predicted ${info!.classNames[tr.predicted]}`;
+    : `${name[0].toUpperCase()}${name.slice(1)}${label >= 0 ? ` (class ${info!.classNames[label]})` : ""} → predicted ${info!.classNames[tr.predicted]}`;
   safe("chart-trajectory", () =>
     lineChart({
       series,

@@ -524,6 +524,11 @@ test("digits, CSV errors, one row per class, three classes; import; labels; no o
   assert.ok(await page.locator("#chart-confusion svg").count(), "confusion matrix drawn for digits");
   assert.equal(await page.locator("#panel-input").isHidden(), true, "no input plane for 64-D data");
   assert.equal(await page.locator("#chart-network .node").count(), 64 * 3);
+  // Hover a test point in the state scatter: its trajectory, with its true class (there is no input plane to take it from).
+  await page.dispatchEvent('#chart-states .hover-target[data-index="3"]', "mouseover");
+  await page.waitForFunction(() => /Test point 4 \(class \d\) → predicted \d/.test(document.getElementById("chart-trajectory")!.textContent ?? ""));
+  const cls = /Test point 4 \(class (\d)\)/.exec(await text("#chart-trajectory"))![1];
+  assert.match(await text("#chart-network"), new RegExp(`test point 4 \\(class ${cls}, predicted \\d\\)`));
   await page.screenshot({ path: join(artifacts, "playground-digits.png"), fullPage: false });
   // Fewer oscillators than features: the library's message, nothing trains.
   await page.fill("#osc", "10");
