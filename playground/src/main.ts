@@ -256,8 +256,10 @@ function bindControls(): void {
     el.addEventListener("change", () => {
       const r = checkField(k, el.value);
       if ("error" in r) {
-        notice(`${r.error}; kept ${state[k]}.`, true);
-        el.value = String(state[k]);
+        // (An empty field is the library's default: it stays empty, not "null".)
+        const kept = state[k];
+        notice(`${r.error}; kept ${kept === null ? "the default" : kept}.`, true);
+        el.value = kept === null ? "" : String(kept);
         return;
       }
       const next = { ...state, [k]: r.value } as PlaygroundState;

@@ -349,6 +349,11 @@ test("live learning-rate and batch changes keep training; data and device change
   await page.dispatchEvent("#lr", "change");
   assert.match(await text("#notice"), /Learning rate must be a number in 0\.00001\.\.1, or empty for the default \(got 7\); kept 0\.003/);
   assert.equal(await page.inputValue("#lr"), "0.003");
+  // A field at its default (empty) stays empty when a value is refused.
+  await page.fill("#steps", "0");
+  await page.dispatchEvent("#steps", "change");
+  assert.match(await text("#notice"), /Steps n must be an integer in 1\.\.32, or empty for the default \(got 0\); kept the default\.$/);
+  assert.equal(await page.inputValue("#steps"), "");
   // Speed: never faster than chosen, measured on the worker's clock over 20 epochs (state, not
   // time: under load it may go slower, never faster; a wall-clock count in the test was flaky).
   const paced = async (speed: number, epochs: number): Promise<number> => {
