@@ -230,7 +230,8 @@ function setState(next: PlaygroundState, force = false): void {
     void configure();
     return;
   }
-  if (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs || prev.wd !== next.wd) {
+  // (Without a run — e.g. while the data show an error — the change simply waits for the next run.)
+  if (info && (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs || prev.wd !== next.wd)) {
     send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs, wd: next.wd });
     const plan = currentPlan();
     const lr = next.lr ?? plan?.lr, batch = next.batch ?? plan?.batchSize, epochs = next.epochs ?? plan?.epochs;
