@@ -167,7 +167,7 @@ napi_value Product(napi_env env, napi_callback_info info) {
   return v;
 }
 
-// adam(handle, p, g, m, v, [a, c1, c2, b1, b2, eps, shrink]) → true when every updated p is finite.
+// adam(handle, p, g, m, v, [a, c1, c2, b1, b2, eps, shrink, thr]) → true when every updated p is finite.
 napi_value Adam(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   double unused[1];
@@ -183,13 +183,13 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   size_t len[5];
   for (int i = 0; i < 5; i++)
     if (!(arr[i] = float64Arg(env, argv[i + 1], &len[i], "adam"))) return nullptr;
-  if (len[1] != len[0] || len[2] != len[0] || len[3] != len[0] || len[4] < 7) {
+  if (len[1] != len[0] || len[2] != len[0] || len[3] != len[0] || len[4] < 8) {
     napi_throw_range_error(env, nullptr, "native: adam array lengths differ");
     return nullptr;
   }
   const double* hy = arr[4];
   bool ok = false;
-  GUARD(ok = h->engine->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6]));
+  GUARD(ok = h->engine->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6], hy[7]));
   napi_value v;
   CHECK(napi_get_boolean(env, ok, &v));
   return v;
@@ -215,7 +215,7 @@ napi_value Optimizer(napi_env env, napi_callback_info info) {
 }
 
 // step(handle, nb, count, scale, hyper) → Engine::step's status; hyper = (c1, c2, b1, b2, eps, then
-// per run: q, e0, e1, a, shrink), every run inside its array.
+// per run: q, e0, e1, a, shrink, L1 threshold), every run inside its array.
 napi_value Step(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   double n[5];
@@ -234,14 +234,14 @@ napi_value Step(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   Engine* e = h->engine;
-  if (len < 5 || (len - 5) % 5 != 0 || (len - 5) / 5 > 1024) {
+  if (len < 5 || (len - 5) % RUN_STRIDE != 0 || (len - 5) / RUN_STRIDE > 1024) {
     napi_throw_range_error(env, nullptr, "native: step hyper-parameters malformed");
     return nullptr;
   }
   const double sizes[4] = {(double)e->steps * e->k * e->k, (double)e->steps * e->k, (double)e->classes * e->k, (double)e->classes};
-  int runs = (int)((len - 5) / 5);
+  int runs = (int)((len - 5) / RUN_STRIDE);
   for (int r = 0; r < runs; r++) {
-    const double* u = hy + 5 + 5 * r;
+    const double* u = hy + 5 + RUN_STRIDE * r;
     const double mn[3] = {0, 0, 0}, mx[3] = {3, 0, 0};
     if (!intsIn(env, "step run", 1, u, mn, mx)) return nullptr;
     const double lim = sizes[(int)u[0]], mx2[2] = {lim, lim};

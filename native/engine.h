@@ -15,7 +15,7 @@ struct KernelTable {
   void (*softmax)(int classes, int nb, int ld, double* L, const int32_t* y, double scale, double* out, int32_t* pred);
   void (*adjointRows)(int r0, int r1, int nb, int nbp, int ld, const double* lam, const double* D, const double* U, const double* par, double* gU, double* gB);
   void (*cSums)(int classes, int nb, int ld, const double* G, double* gC);
-  bool (*adam)(size_t e0, size_t e1, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink);
+  bool (*adam)(size_t e0, size_t e1, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink, double thr);
   void (*gemmABtNarrow)(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G);
   // Chunks in lanes (kernels.h): one block of a group of W chunks, sample i of chunk l in
   // column i·W + l, the sums carried over between blocks in acc.

@@ -80,13 +80,16 @@ T* alignedAlloc(size_t n) {
 // n rounded up to a multiple of 8.
 inline size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-// One array's stretch of an Adam update: elements [0, n) of p, g, m, v with rate a and shrink.
+// Numbers per run in a training step's hyper-parameters (Adam.engineStep): q, e0, e1, a, shrink, L1 threshold.
+constexpr int RUN_STRIDE = 6;
+
+// One array's stretch of an Adam update: elements [0, n) of p, g, m, v with rate a, shrink and L1 threshold thr.
 struct AdamRun {
   double* p;
   const double* g;
   double *m, *v;
   size_t n;
-  double a, shrink;
+  double a, shrink, thr;
 };
 
 // Where a forward/backward pass keeps its states (p(t) for t ≥ 1, u, f', logits, the adjoints
@@ -125,11 +128,11 @@ struct Engine {
   // 1 ∂A += g·pᵀ including its transpose, 2 λ = Aᵀ·g), on the engine's threads.
   double product(int which, int nb, int reps);
   // One Adam update of n parameters (kernels.h adam), split over the engine's threads when large.
-  bool adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink);
+  bool adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink, double thr);
   // One training step with the parameters (A, B, W, c) and Adam's moments resident in the engine:
   // the batch's gradient as batch() computes it (loss and correct count into total[nG], total[nG + 1]),
   // then, when the loss is finite, Adam on every run of h = (c1, c2, b1, b2, eps, then per run:
-  // array q (0 A, 1 B, 2 W, 3 c), first entry, end, a, shrink), the moments in mv (m then v, in g's
+  // array q (0 A, 1 B, 2 W, 3 c), first entry, end, a, shrink, L1 threshold), the moments in mv (m then v, in g's
   // layout, 2·nG). Returns 0, 1 (loss not finite: nothing updated) or 2 (an updated parameter is
   // not finite). The caller has checked the runs against the arrays' lengths.
   int step(int nb, int count, double scale, const double* h, int runs, double* mv);

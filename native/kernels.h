@@ -529,11 +529,12 @@ void cSums(int classes, int nb, int ld, const double* G, double* gC) {
 }
 
 // Adam on elements [e0, e1) (src/train/adam.ts, operation for operation): p ← p·shrink, m ← b1·m +
-// (1 − b1)·g, v ← b2·v + ((1 − b2)·g)·g, p ← p − (a·(m·c1))/(√(v·c2) + eps). (p·1 is p, so the
-// multiply by shrink = 1 costs nothing in bits.) Returns false when an updated parameter is not
+// (1 − b1)·g, v ← b2·v + ((1 − b2)·g)·g, p ← p − (a·(m·c1))/(√(v·c2) + eps), then with an L1
+// threshold thr > 0 the soft threshold p ← 0 if −thr ≤ p ≤ thr, else p ∓ thr (softThreshold; NaN
+// stays NaN). (p·1 is p, so the multiply by shrink = 1 costs nothing in bits.) Returns false when an updated parameter is not
 // finite. Element-wise with an OR of flags, so GCC vectorises it for the table's lanes (sqrt and
 // division are correctly rounded, as JavaScript's) and it can be split freely over threads.
-bool adam(size_t e0, size_t e1, double* __restrict p, const double* __restrict g, double* __restrict m, double* __restrict v, double a, double c1, double c2, double b1, double b2, double eps, double shrink) {
+bool adam(size_t e0, size_t e1, double* __restrict p, const double* __restrict g, double* __restrict m, double* __restrict v, double a, double c1, double c2, double b1, double b2, double eps, double shrink, double thr) {
   const double ob1 = 1 - b1, ob2 = 1 - b2;
   long bad = 0;
   for (size_t e = e0; e < e1; e++) {
@@ -543,6 +544,7 @@ bool adam(size_t e0, size_t e1, double* __restrict p, const double* __restrict g
     m[e] = me;
     v[e] = ve;
     double pe = p[e] * shrink - (a * (me * c1)) / (__builtin_sqrt(ve * c2) + eps);
+    if (thr > 0) pe = (pe >= -thr && pe <= thr) ? 0.0 : (pe > 0 ? pe - thr : pe + thr);
     p[e] = pe;
     bad |= !(pe - pe == 0);
   }

@@ -37,9 +37,10 @@ export { makeCircles, makeXor, makeGaussians, makeMoons, makeSynthetic, SYNTHETI
 export { parseDigits } from "./data/digits.js";
 export { parseCsvDataset, formatCsvDataset, type CsvDataset, type CsvOptions } from "./data/csv.js";
 export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
+export { parseFeatureMap, applyFeatureMap, FEATURE_PRESETS, type FeatureMap } from "./data/features.js";
 
 // The network: model, forward pass, evaluation, gradients, model files.
-export { createModel, cloneModel, inputCount, isRegressionModel, PROBLEMS, type Model, type ModelShape, type Normalization, type Problem, type TargetScale } from "./network/model.js";
+export { createModel, cloneModel, inputCount, columnCount, isRegressionModel, PROBLEMS, type Model, type ModelShape, type Normalization, type Problem, type TargetScale } from "./network/model.js";
 export { initializeModel, type InitOptions } from "./network/init.js";
 export { runForward, evaluate, evaluateArrays, lossAndGradients, evaluateRegression, evaluateRegressionArrays, regressionScores, predictValues, type ForwardResult, type Evaluation, type NestedGradients, type RegressionEvaluation } from "./network/api.js";
 export { PRECISIONS, type Precision } from "./network/engine.js";

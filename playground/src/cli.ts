@@ -20,8 +20,10 @@ export function cliArgs(s: PlaygroundState, csvName = "data.csv"): string[] {
   }
   a.push("--split-seed", String(s.dataSeed), "--test-fraction", String(s.test));
   a.push("--device", s.device === "eq4" || s.device === "eq3" ? CUSTOM_DEVICE_FILE : s.device);
+  // The input features only of the 2-D sets (the checkboxes are shown for them).
+  if (s.feat !== null && s.data !== "digits" && s.data !== "csv") a.push("--features", s.feat);
   // Fields left at their default are left out, so the library decides them as it does in a terminal.
-  const opt: Array<[string, number | null]> = [["--oscillators", s.osc], ["--steps", s.steps], ["--epochs", s.epochs], ["--batch", s.batch], ["--lr", s.lr], ["--restarts", s.restarts], ["--weight-decay", s.wd]];
+  const opt: Array<[string, number | null]> = [["--oscillators", s.osc], ["--steps", s.steps], ["--epochs", s.epochs], ["--batch", s.batch], ["--lr", s.lr], ["--restarts", s.restarts], ["--weight-decay", s.wd], ["--l1", s.l1]];
   for (const [flag, v] of opt) if (v !== null) a.push(flag, String(v));
   a.push("--seed", String(s.seed));
   return a;

@@ -20,7 +20,7 @@ import {
   type EpochMetrics,
 } from "../../src/index.js";
 import { deviceFileJson } from "../../src/device/spec.js";
-import { parseState, serializeState, resetReason, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, problemOf, DATA_BY_PROBLEM, type PlaygroundState, type DeviceChoice, type OptKey, type ProblemType } from "./state.js";
+import { parseState, serializeState, resetReason, featuresField, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, problemOf, DATA_BY_PROBLEM, type PlaygroundState, type DeviceChoice, type OptKey, type ProblemType } from "./state.js";
 import { cliArgs, commandLine, CUSTOM_DEVICE_FILE } from "./cli.js";
 import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan, Pace } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
@@ -93,7 +93,7 @@ function deviceCurve(s: PlaygroundState): DeviceCurve | string {
 
 // ------------------------------------------------------------------ controls ⇄ state
 
-const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "seed"] as const;
+const NUMBER_FIELDS = ["turns", "noise", "count", "dataSeed", "test", "a", "b", "Ic", "Q", "osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "l1", "seed"] as const;
 const isOpt = (k: string): k is OptKey => (OPTIONAL_FIELDS as readonly string[]).includes(k);
 
 /** The plan of the current run when it belongs to the current data (null while none). */
@@ -125,6 +125,8 @@ function placeholder(k: OptKey): string {
       return String(flags?.restarts ?? d.restarts);
     case "wd":
       return String(flags?.weightDecay ?? 0);
+    case "l1":
+      return String(plan?.l1 ?? 0);
     case "t":
       return "";
   }
@@ -196,6 +198,8 @@ function writeControls(): void {
   sg.value = String(state.sigma);
   $("sigma-value").textContent = String(state.sigma);
   const is2d = state.data !== "digits" && state.data !== "csv";
+  const chosen = new Set((state.feat ?? "x1,x2").split(","));
+  document.querySelectorAll<HTMLInputElement>("#features input[data-feature]").forEach((el) => (el.checked = chosen.has(el.dataset.feature ?? "")));
   const toggle = (cls: string, show: boolean): void => document.querySelectorAll<HTMLElement>(cls).forEach((el) => el.classList.toggle("hide", !show));
   toggle(".only-2d", is2d);
   toggle(".only-spiral", state.data === "spiral");
@@ -231,11 +235,11 @@ function setState(next: PlaygroundState, force = false): void {
     return;
   }
   // (Without a run — e.g. while the data show an error — the change simply waits for the next run.)
-  if (info && (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs || prev.wd !== next.wd)) {
-    send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs, wd: next.wd });
+  if (info && (prev.lr !== next.lr || prev.batch !== next.batch || prev.epochs !== next.epochs || prev.wd !== next.wd || prev.l1 !== next.l1)) {
+    send({ type: "retune", lr: next.lr, batch: next.batch, epochs: next.epochs, wd: next.wd, l1: next.l1 });
     const plan = currentPlan();
     const lr = next.lr ?? plan?.lr, batch = next.batch ?? plan?.batchSize, epochs = next.epochs ?? plan?.epochs;
-    const what = [prev.lr !== next.lr && `learning rate ${lr}`, prev.batch !== next.batch && `batch size ${batch || "all"}`, prev.epochs !== next.epochs && `${epochs} epochs`, prev.wd !== next.wd && `weight decay ${next.wd ?? plan?.weightDecay ?? 0}`].filter(Boolean).join(", ");
+    const what = [prev.lr !== next.lr && `learning rate ${lr}`, prev.batch !== next.batch && `batch size ${batch || "all"}`, prev.epochs !== next.epochs && `${epochs} epochs`, prev.wd !== next.wd && `weight decay ${next.wd ?? plan?.weightDecay ?? 0}`, prev.l1 !== next.l1 && `L1 ${next.l1 ?? 0}`].filter(Boolean).join(", ");
     notice(`Applied live from epoch ${metricsLog.length ? metricsLog[metricsLog.length - 1].epoch : 0}: ${what} (the network keeps training from where it is).`);
   }
   if (prev.speed !== next.speed) send({ type: "speed", epochsPerSecond: next.speed });
@@ -249,7 +253,7 @@ function family(data: PlaygroundState["data"]): "digits" | "csv" | "2d" {
 }
 
 /** Network and training settings back to the library's defaults for the data (`dynaspin train` without those flags). */
-const DEFAULT_TRAINING: Pick<PlaygroundState, OptKey> = { osc: null, steps: null, lr: null, batch: null, epochs: null, restarts: null, wd: null, t: null };
+const DEFAULT_TRAINING: Pick<PlaygroundState, OptKey> = { osc: null, steps: null, lr: null, batch: null, epochs: null, restarts: null, wd: null, l1: null, t: null };
 
 function bindControls(): void {
   for (const k of NUMBER_FIELDS) {
@@ -269,6 +273,17 @@ function bindControls(): void {
       setState(next);
     });
   }
+  document.querySelectorAll<HTMLInputElement>("#features input[data-feature]").forEach((box) =>
+    box.addEventListener("change", () => {
+      const list = [...document.querySelectorAll<HTMLInputElement>("#features input[data-feature]")].filter((el) => el.checked).map((el) => el.dataset.feature ?? "");
+      if (list.length === 0) {
+        notice("At least one input feature must stay checked (each one drives an oscillator).", true);
+        box.checked = true;
+        return;
+      }
+      setState({ ...state, feat: featuresField(list) });
+    }),
+  );
   $<HTMLSelectElement>("data").addEventListener("change", (ev) => {
     const data = (ev.target as HTMLSelectElement).value as PlaygroundState["data"];
     // Moving between 2-D sets, digits and CSV brings that task's training settings along.
@@ -835,6 +850,7 @@ function renderNetwork(): void {
       values,
       valueMax: 1,
       inputs: info!.plan.inputs,
+      inputNames: info!.plan.inputNames.length === info!.plan.inputs ? info!.plan.inputNames : undefined,
       extraP0: info!.plan.extraP0,
       highlight: hoverNode ?? undefined,
       width: Math.max(520, Math.min(900, 70 * (s.steps + 2) + 110)),

@@ -23,7 +23,7 @@ export type ToWorker =
   | { type: "step" }
   | { type: "speed"; epochsPerSecond: number }
   /** Live changes; null = back to the run's planned value (the library's default). */
-  | { type: "retune"; lr: number | null; batch: number | null; epochs: number | null; wd: number | null }
+  | { type: "retune"; lr: number | null; batch: number | null; epochs: number | null; wd: number | null; l1: number | null }
   | { type: "variation"; param: Varied; sigma: number; relative: boolean; trials: number; seed: number }
   | { type: "trajectory"; index: number }
   | { type: "export" }
@@ -71,6 +71,10 @@ export interface RunPlan {
   lr: number;
   /** Decoupled weight decay on A and W (0: none). */
   weightDecay: number;
+  /** L1 rate on A and W (0: none). */
+  l1: number;
+  /** Names of the input oscillators' features (the feature map's expressions, or the data's columns). */
+  inputNames: string[];
   restarts: number;
   /** Epochs each restart trains before the choice (0 with one restart). */
   trialEpochs: number;

@@ -78,8 +78,16 @@ export interface PlaygroundState {
   epochs: number | null;
   /** CLI --restarts; null = the task's default. */
   restarts: number | null;
-  /** CLI --weight-decay (decoupled L2 on A and W, TensorFlow Playground's regularisation); null = the task's default (0). */
+  /** CLI --weight-decay (decoupled L2 on A and W, TensorFlow Playground's L2 regularisation); null = the task's default (0). */
   wd: number | null;
+  /** CLI --l1 (L1 on A and W: a soft threshold after each Adam step, TensorFlow Playground's L1 regularisation); null = none. */
+  l1: number | null;
+  /**
+   * Input features of the 2-D sets (CLI --features), TensorFlow Playground's X1, X2, X1², X2², X1X2,
+   * sin X1, sin X2: the selected ones in that order, comma-separated ("x1,x2,x1^2"); null = x1, x2
+   * as they are (no --features).
+   */
+  feat: string | null;
   /** Seed of initialisation, minibatch order and device draws. */
   seed: number;
   /** Epochs per second while training; 0 = as fast as possible. */
@@ -116,6 +124,8 @@ export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
   epochs: null,
   restarts: null,
   wd: null,
+  l1: null,
+  feat: null,
   seed: 0,
   speed: 0,
   vparam: "a",
@@ -128,7 +138,7 @@ export const DEFAULT_STATE: Readonly<PlaygroundState> = Object.freeze({
 
 type NumKey = { [K in keyof PlaygroundState]: PlaygroundState[K] extends number ? K : never }[keyof PlaygroundState];
 /** Fields that are null until set (the library's default). */
-export const OPTIONAL_FIELDS = ["osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "t"] as const;
+export const OPTIONAL_FIELDS = ["osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "l1", "t"] as const;
 export type OptKey = (typeof OPTIONAL_FIELDS)[number];
 export type FieldKey = NumKey | OptKey;
 
@@ -150,6 +160,7 @@ export const LIMITS: Readonly<Record<FieldKey, readonly [number, number, boolean
   epochs: [1, 100000, true],
   restarts: [1, 16, true],
   wd: [0, 10, false],
+  l1: [0, 10, false],
   seed: [0, 2 ** 32 - 1, true],
   speed: [0, 1000, false],
   sigma: [0, 2, false],
@@ -159,7 +170,7 @@ export const LIMITS: Readonly<Record<FieldKey, readonly [number, number, boolean
 /** Human names of the numeric fields, for messages. */
 export const FIELD_NAMES: Readonly<Record<FieldKey, string>> = Object.freeze({
   turns: "Turns", noise: "Noise", count: "Points", dataSeed: "Data seed", test: "Test share", a: "a", b: "b", Ic: "Ic", Q: "Q",
-  osc: "Oscillators K", steps: "Steps n", lr: "Learning rate", batch: "Batch size", epochs: "Epochs", restarts: "Restarts", wd: "Weight decay",
+  osc: "Oscillators K", steps: "Steps n", lr: "Learning rate", batch: "Batch size", epochs: "Epochs", restarts: "Restarts", wd: "Weight decay", l1: "L1 rate",
   seed: "Seed", speed: "Speed", sigma: "σ", t: "Step t",
 });
 
@@ -231,6 +242,24 @@ export function shownStep(s: PlaygroundState): number {
   return s.t === null ? n : Math.min(s.t, n);
 }
 
+/** TensorFlow Playground's inputs, in its order: the feature expression and its label. */
+export const FEATURE_CHOICES: ReadonlyArray<readonly [string, string]> = [
+  ["x1", "X₁"], ["x2", "X₂"], ["x1^2", "X₁²"], ["x2^2", "X₂²"], ["x1*x2", "X₁X₂"], ["sin(x1)", "sin X₁"], ["sin(x2)", "sin X₂"],
+];
+
+/**
+ * The `feat` field of a selection of {@link FEATURE_CHOICES} expressions: null for x1, x2 (the
+ * plain inputs), for an empty selection or for anything else.
+ */
+export function featuresField(raw: string | readonly string[] | null): string | null {
+  if (raw === null) return null;
+  const chosen = new Set((typeof raw === "string" ? raw.split(",") : raw).map((f) => f.trim()));
+  const list = FEATURE_CHOICES.map(([f]) => f).filter((f) => chosen.has(f));
+  if (list.length === 0 || list.length !== chosen.size) return null;
+  const text = list.join(",");
+  return text === "x1,x2" ? null : text;
+}
+
 /** Parses a URL hash (with or without the leading `#`) into a complete state. */
 export function parseState(hash: string): PlaygroundState {
   const q = new URLSearchParams(hash.replace(/^#/, ""));
@@ -256,6 +285,7 @@ export function parseState(hash: string): PlaygroundState {
     if (isOptional(key)) (s as Record<OptKey, number | null>)[key] = v;
     else (s as Record<NumKey, number>)[key] = v ?? DEFAULT_STATE[key];
   }
+  s.feat = featuresField(q.get("feat"));
   // A step at or beyond n (e.g. a link that sets t but lowers steps) shows the last step.
   if (s.t !== null && s.t >= stepsOf(s)) s.t = null;
   // An eq. 3 device has no a or b to vary (a link to an eq. 3 preset kept the default "a").
@@ -277,7 +307,8 @@ export function serializeState(s: PlaygroundState): string {
   for (const key of ["turns", "noise", "count", "dataSeed", "test"] as const) q.set(key, String(s[key]));
   q.set("device", s.device);
   for (const key of ["a", "b", "Ic", "Q"] as const) q.set(key, String(s[key]));
-  for (const key of ["osc", "steps", "lr", "batch", "epochs", "restarts", "wd"] as const) if (s[key] !== null) q.set(key, String(s[key]));
+  for (const key of ["osc", "steps", "lr", "batch", "epochs", "restarts", "wd", "l1"] as const) if (s[key] !== null) q.set(key, String(s[key]));
+  if (s.feat !== null) q.set("feat", s.feat);
   for (const key of ["seed", "speed"] as const) q.set(key, String(s[key]));
   q.set("vparam", s.vparam);
   q.set("sigma", String(s.sigma));
@@ -304,12 +335,13 @@ export const RESET_FIELDS: Readonly<Partial<Record<keyof PlaygroundState, string
   Q: "the device changed",
   steps: "the architecture (steps n) changed",
   osc: "the architecture (oscillators K) changed",
+  feat: "the input features changed",
   restarts: "the number of restarts changed",
   seed: "the seed changed",
 });
 
 /** Fields a running network takes over without a reset (the optimiser continues). */
-export const LIVE_FIELDS: readonly (keyof PlaygroundState)[] = ["lr", "batch", "epochs", "wd"];
+export const LIVE_FIELDS: readonly (keyof PlaygroundState)[] = ["lr", "batch", "epochs", "wd", "l1"];
 
 /** Why going from `a` to `b` needs a new run, or null when it does not. */
 export function resetReason(a: PlaygroundState, b: PlaygroundState): string | null {

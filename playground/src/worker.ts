@@ -25,12 +25,13 @@ import {
   evaluate,
   parseModel,
   inputCount,
+  columnCount,
   inputPlane,
   robustnessSweep,
   type Dataset,
   type EpochMetrics,
 } from "../../src/index.js";
-import { oscillatorCount, CURRICULUM_FINE_TUNE } from "../../src/train/train.js";
+import { oscillatorCount, CURRICULUM_FINE_TUNE, featureCount, featureMapOf } from "../../src/train/train.js";
 import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
@@ -139,10 +140,11 @@ function configure(config: RunConfig): void {
   const trainer = new Trainer(split.train, { ...options, devices, test: split.test }, { stagedCurriculum: true });
   const o = trainer.options;
   const st = trainer.starter;
-  const k = oscillatorCount(o, ds.d);
+  const inputs = featureCount(o, ds.d);
+  const k = oscillatorCount(o, inputs);
   const plan: RunPlan = {
     k,
-    inputs: ds.d,
+    inputs,
     extraP0: o.extraP0,
     steps: o.steps,
     epochs: o.epochs,
@@ -152,6 +154,8 @@ function configure(config: RunConfig): void {
     batchSize: o.batchSize,
     lr: o.lr,
     weightDecay: o.weightDecay,
+    l1: o.l1,
+    inputNames: featureMapOf(o, ds.d)?.expressions ?? ds.featureNames.slice(0, inputs),
     restarts: o.restarts,
     trialEpochs: trainer.trialLength,
     fitRows: trainer.trainSet.n,
@@ -577,17 +581,18 @@ function importModel(text: string, name: string): void {
   if (!s) throw new Error("no data loaded");
   stop();
   const model = parseModel(text, name);
-  if (inputCount(model) !== s.train.d) throw new Error(`${name}: the model reads ${inputCount(model)} input features but the data set has ${s.train.d}`);
+  if (columnCount(model) !== s.train.d) throw new Error(`${name}: the model reads ${columnCount(model)} input ${model.featureMap ? "columns" : "features"} but the data set has ${s.train.d}`);
   if ((model.problem === "regression") !== (s.train.targets !== undefined)) throw new Error(`${name}: the model is ${model.problem === "regression" ? "a regression model" : "a classifier"} but the data set is ${s.train.targets !== undefined ? "a regression" : "a classification"}`);
   if (model.classes < s.train.classNames.length) throw new Error(`${name}: the model has ${model.classes} classes but the data set has ${s.train.classNames.length}`);
   const o = s.trainer.options;
-  const options = resolveTrainOptions({ ...o, variation: o.variation ?? undefined, hardware: o.hardware ?? undefined, steps: model.steps, oscillators: model.k });
+  // The imported model's feature map is the run's from now on (its oscillators read those features).
+  const options = resolveTrainOptions({ ...o, variation: o.variation ?? undefined, hardware: o.hardware ?? undefined, steps: model.steps, oscillators: model.k, features: model.featureMap?.expressions ?? null });
   const run = new TrainingRun(model, s.train, options, o.seed, s.test, false);
   s.trainer = new Trainer(s.train, { ...options, variation: options.variation ?? undefined, hardware: options.hardware ?? undefined, oscillators: options.oscillators ?? undefined, devices: model.devices, test: s.test, resume: { run, selection: { chosenRestart: 0, restartLosses: [] } } });
   s.changes = [`imported ${name}`];
   s.id = nextId++;
   s.kept = null;
-  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1, curriculum: null };
+  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), inputNames: model.featureMap?.expressions ?? s.train.featureNames.slice(0, inputCount(model)), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1, curriculum: null };
   post({ type: "metrics", reset: true, metrics: [] });
   post({ type: "imported", steps: model.steps, k: model.k, plan: s.plan, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()), run: s.id });
   sendSnapshot();
@@ -613,14 +618,15 @@ function retune(m: Extract<ToWorker, { type: "retune" }>): void {
     return;
   }
   const o = s.trainer.options;
-  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs, weightDecay = m.wd ?? s.plan.weightDecay;
+  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs, weightDecay = m.wd ?? s.plan.weightDecay, l1 = m.l1 ?? s.plan.l1;
   const said: string[] = [];
   if (weightDecay !== o.weightDecay) said.push(`weight decay ${o.weightDecay} → ${weightDecay}`);
+  if (l1 !== o.l1) said.push(`L1 ${o.l1} → ${l1}`);
   if (lr !== o.lr) said.push(`learning rate ${o.lr} → ${lr}`);
   if (batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${batch}`);
   if (epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${epochs}`);
   if (!said.length) return;
-  s.trainer.retune({ lr, batchSize: batch, epochs, weightDecay });
+  s.trainer.retune({ lr, batchSize: batch, epochs, weightDecay, l1 });
   // A longer budget after the end trains on (the kept parameters are chosen again at the new end).
   if (!s.trainer.done) s.kept = null;
   s.changes.push(`epoch ${current().epochsDone}: ${said.join(", ")}`);

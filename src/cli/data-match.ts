@@ -14,7 +14,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
-import { inputCount, type Model } from "../network/model.js";
+import { columnCount, type Model } from "../network/model.js";
 import { InputError } from "../util/errors.js";
 
 const quoteList = (names: readonly string[], max = 8): string =>
@@ -174,8 +174,9 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
 export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
   const features = model.featureNames;
   if (!features || hasPlaceholderNames(ds)) {
-    const d = inputCount(model);
-    if (ds.d !== d) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} reads ${d} features${d === model.k ? ` (k = ${model.k} oscillators, one per feature)` : ` (k = ${model.k} oscillators)`}`);
+    const d = columnCount(model);
+    const how = model.featureMap ? ` (its features ${model.featureMap.expressions.join(", ")} drive ${model.featureMap.expressions.length} of k = ${model.k} oscillators)` : d === model.k ? ` (k = ${model.k} oscillators, one per feature)` : ` (k = ${model.k} oscillators)`;
+    if (ds.d !== d) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} reads ${d}${model.featureMap ? " columns" : " features"}${how}`);
     return ds;
   }
   const index = new Map(ds.featureNames.map((n, j) => [n, j]));

@@ -61,7 +61,8 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: "--data or circles/xor/gaussians without --epochs: budget of optimiser updates", default: AUTO_DEFAULTS.updates },
   { name: "validation", type: "number", min: 0, max: 0.5, value: "F", help: "fraction of each class of the training data held out to choose restarts, stop early and keep the best parameters (default 0.2 without --epochs from 200 training rows, else 0)" },
   { name: "patience", type: "integer", min: 0, value: "U", help: "stop after U updates without a better validation score (default max(400, updates/3))" },
-  { name: "oscillators", type: "integer", min: 1, max: 100_000, value: "K", help: "oscillators K >= features; the extra ones start at p(0) = 0.5 and couple through A(t) (default: --data max(features, 8), circles/xor/gaussians 8, spiral 2, digits 64, mnist 784)" },
+  { name: "oscillators", type: "integer", min: 1, max: 100_000, value: "K", help: "oscillators K >= features; the extra ones start at p(0) = 0.5 and couple through A(t) (default: --data and --features max(features, 8), circles/xor/gaussians 8, spiral 2, digits 64, mnist 784)" },
+  { name: "features", type: "string", value: "LIST", help: "input feature transforms, one oscillator each, computed from the raw columns x1..xd before normalisation: e.g. x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) (TensorFlow Playground's inputs); products, powers ^2..^9, sin(…), cos(…), constants; presets linear, quadratic, playground (see docs/training.md) (default: the columns as they are)" },
   { name: "extra-p0", type: "number", min: -1e6, max: 1e6, value: "P", help: "p(0) of the oscillators beyond the features, in normalised input units", default: DEFAULT_EXTRA_P0 },
   { name: "batch", type: "integer", min: 0, value: "B", help: "minibatch size, 0 = full batch (default: spiral, digits, mnist 64; --data and circles/xor/gaussians full batch up to 1024 training rows, else 64)" },
   { name: "lr", type: "number", min: 1e-12, max: 100, value: "X", help: "Adam learning rate (default: spiral 0.01, digits 0.0065, mnist 0.003, --data and circles/xor/gaussians 0.02; A and B take min(1, 4/steps) of it)" },
@@ -71,6 +72,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: `initial drive spread as a fraction of the operating window width (${defaultsText((d) => d.init?.spread, 0.65)})` },
   { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: `augmentation: std of Gaussian noise added to each training input p(0) every epoch, power units (${defaultsText((d) => d.inputNoise ?? 0)})` },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0 with --epochs, a task or a regression; else 0 or 0.3, whichever scores the better validation loss (both are trained) up to 1024 rows trained full batch, 0 above, 0.3 without a validation split)" },
+  { name: "l1", type: "number", min: 0, max: 1e6, value: "L", help: "L1 regularisation of A and W (TensorFlow Playground's L1 and its rate): after each Adam step a parameter moves lr·scale·L towards 0 and stops there (a proximal soft threshold, decoupled as --weight-decay is), so weak couplings become exactly 0", default: 0 },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N", default: 1 },
   { name: "precision", type: "string", choices: PRECISIONS, value: "P", help: "arithmetic of the training batches: float64, or float32 (mixed precision: per-sample work in float32 SIMD, sums, losses and Adam in float64; eq. 4 devices only; the saved model and reported accuracies are float64)", default: "float64" },
@@ -129,7 +131,11 @@ export function taskDefaults(name: string): Omit<TrainOptions, "devices"> {
 
 /** The training options the flags ask for: the task's defaults, overridden flag by flag. */
 export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOptions, "devices"> {
-  const defaults = taskDefaults(name);
+  const task = taskDefaults(name);
+  // A task whose defaults fix one oscillator per column (the spiral's 2) takes the library's
+  // max(features, 8) with --features, as --data does: its fixed count would be too few.
+  const { oscillators: _fixed, ...rest } = task;
+  const defaults = flags.has("features") ? rest : task;
   return {
     ...defaults,
     steps: flags.number("steps") ?? defaults.steps,
@@ -142,8 +148,10 @@ export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOpt
     init: { ...defaults.init, spread: flags.number("init-spread") ?? defaults.init?.spread },
     inputNoise: flags.number("input-noise") ?? defaults.inputNoise,
     weightDecay: flags.number("weight-decay") ?? defaults.weightDecay,
+    ...(flags.has("l1") && { l1: flags.number("l1") }),
     precision: flags.stringOrDefault("precision") as Precision,
     ...(flags.has("oscillators") && { oscillators: flags.number("oscillators") }),
+    ...(flags.has("features") && { features: (flags.string("features") as string).split(",") }),
     ...(flags.has("updates") && { updates: flags.number("updates") }),
     ...(flags.has("extra-p0") && { extraP0: flags.number("extra-p0") }),
     ...(flags.has("validation") && { validation: flags.number("validation") }),

@@ -23,7 +23,7 @@
  * classes·k MACs at the digital MAC energy, latency MACs per step / macUnits / clock per step plus
  * the readout. Memory accesses and the power detector (rectifier) are not modelled on either side.
  */
-import type { Model } from "../network/model.js";
+import { columnCount, type Model } from "../network/model.js";
 import { runForward } from "../network/api.js";
 import { resolveHardware, type Hardware } from "../network/hardware.js";
 import { resolveDevice, PY_CU_PY, CURRENT_UNITS, type DeviceParams } from "../physics/params.js";
@@ -46,7 +46,7 @@ export interface DriveStats {
 /**
  * Mean |I| and I² per oscillator and step over the inputs (run through the ideal dynamics; a
  * model's current limit and DAC full scale clamp |I| when `hardware` has them).
- * @param x n×k raw features (the model's normalisation is applied).
+ * @param x n rows of raw features, `columnCount(model)` each (the model's feature map and normalisation are applied).
  */
 export function driveStats(model: Model, x: Float64Array, n: number, hardware?: Hardware): DriveStats {
   if (!(n > 0)) throw new InputError("cost: the drive currents need at least one input sample");
@@ -54,10 +54,12 @@ export function driveStats(model: Model, x: Float64Array, n: number, hardware?: 
   const h = hardware ? resolveHardware(hardware) : null;
   const cap = h ? Math.min(h.currentLimit, h.dacFull) : Infinity;
   const meanSquare = new Float64Array(steps * k), meanAbs = new Float64Array(steps * k);
+  const cols = columnCount(model);
   const chunk = 512;
   for (let s0 = 0; s0 < n; s0 += chunk) {
     const nb = Math.min(chunk, n - s0);
-    const f = runForward(model, x.subarray(s0 * k, (s0 + nb) * k));
+    // Rows have columnCount(model) values: fewer than k with extra oscillators, other with a feature map.
+    const f = runForward(model, x.subarray(s0 * cols, (s0 + nb) * cols));
     for (let t = 0; t < steps; t++) {
       for (let b = 0; b < nb; b++) {
         for (let i = 0; i < k; i++) {

@@ -5,7 +5,9 @@
  * a version 1 file (no `features`) still loads. Version 2 also adds the optional `inputs` and
  * `extraP0` of networks with more oscillators than features. Version 3 adds regression models:
  * `"problem": "regression"` with `outputs` (instead of `classes`) and the target standardisation
- * `targets`; a file without `problem` (every version 1 and 2 file) is a classifier.
+ * `targets`; a file without `problem` (every version 1 and 2 file) is a classifier. Version 3 also adds the optional
+ * `featureMap` (input feature transforms such as x1^2, x1*x2, sin(x1)); version 1 and 2 files load
+ * unchanged.
  *
  * Pure: no platform imports. Every problem throws an {@link InputError} naming the file and the
  * JSON field path, e.g. `model.json: A[2][0][5]: expected a finite number (got null)` or
@@ -18,6 +20,7 @@ import { z } from "zod";
 import { InputError } from "../util/errors.js";
 import { brief as show, checkSchema, type SchemaHints } from "./schema.js";
 import { curveFromSpec } from "../device/spec.js";
+import { parseFeatureMap } from "../data/features.js";
 import type { DeviceSpec } from "../device/curve.js";
 
 /** Value of the `format` field of a model file. */
@@ -26,7 +29,7 @@ export const MODEL_FORMAT = "dynaspin.model";
 export const MODEL_VERSION = 3;
 
 /**
- * A trained dynamical network as stored in a model file (version 2). Layouts follow the paper:
+ * A trained dynamical network as stored in a model file (version 3). Layouts follow the paper:
  * `A[t][i][j]` couples oscillator j to i at step t, `B[t][i]` is the bias, `W[c][i]` and `c[c]`
  * are the linear readout.
  */
@@ -86,8 +89,19 @@ export interface ModelJson {
   };
   /** Class names in class-index order, length classes, distinct. */
   classNames?: string[];
-  /** Input feature names in oscillator order, length k, distinct (version ≥ 2). */
+  /**
+   * Names of the data columns the model reads, distinct (version ≥ 2): in oscillator order, one
+   * per input feature (length `inputs`, else k), or with a `featureMap` one per raw column
+   * (length `featureMap.columns`).
+   */
   features?: string[];
+  /**
+   * Input feature transforms (version ≥ 3): oscillator j < `inputs` (else k) is driven by
+   * `expressions[j]` (grammar in src/data/features.ts: x1, x1^2, x1*x2, sin(x1), cos(3*x2), …) of a
+   * raw data row of `columns` values, then normalised by `normalization`. Absent: oscillator j
+   * reads column j.
+   */
+  featureMap?: { columns: number; expressions: string[] };
   /** Hardware description (passed through unvalidated for now). */
   hardware?: Record<string, unknown>;
   /** Free-form training metadata (seeds, options, timings), passed through. */
@@ -120,6 +134,7 @@ export const modelSchema = z.strictObject({
   normalization: z.strictObject({ min: vector, max: vector }).optional(),
   classNames: z.array(z.string()).optional(),
   features: z.array(z.string()).optional(),
+  featureMap: z.strictObject({ columns: z.int().min(1), expressions: z.array(z.string()).min(1) }).optional(),
   hardware: z.record(z.string(), z.unknown()).optional(),
   training: z.record(z.string(), z.unknown()).optional(),
 });
@@ -137,8 +152,10 @@ const HINTS: SchemaHints = {
     c: "classes finite numbers",
     "normalization.min": "k finite numbers",
     "normalization.max": "k finite numbers",
+    "featureMap.columns": "an integer >= 1, the number of raw data columns",
+    "featureMap.expressions": "one feature expression per input oscillator, e.g. \"x1^2\"",
   },
-  allowed: { "": Object.keys(modelSchema.shape), normalization: ["min", "max"], targets: ["names", "mean", "std"] },
+  allowed: { "": Object.keys(modelSchema.shape), normalization: ["min", "max"], targets: ["names", "mean", "std"], featureMap: ["columns", "expressions"] },
   unions: { device: 'a device object with a string "model", or an array of k such objects' },
 };
 
@@ -263,9 +280,15 @@ export function parseModelJson(value: unknown, file: string): ModelJson {
       seen.set(name, i);
     });
   }
+  if (m.featureMap !== undefined) {
+    if (v < 3) throw new InputError(`${file}: featureMap needs model version 3 or later (got version ${v})`);
+    length(file, m.featureMap.expressions, d, "featureMap.expressions", "entries", m.inputs === undefined ? "k" : "inputs");
+    parseFeatureMap(m.featureMap.expressions, m.featureMap.columns, `${file}: featureMap.expressions`);
+  }
   if (m.features !== undefined) {
     if (v < 2) throw new InputError(`${file}: features needs model version 2 or later (got version ${v})`);
-    length(file, m.features, d, "features", "entries", m.inputs === undefined ? "k" : "inputs");
+    if (m.featureMap !== undefined) length(file, m.features, m.featureMap.columns, "features", "entries", "featureMap.columns");
+    else length(file, m.features, d, "features", "entries", m.inputs === undefined ? "k" : "inputs");
     const seen = new Map<string, number>();
     m.features.forEach((name, i) => {
       const j = seen.get(name);

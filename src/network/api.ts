@@ -2,9 +2,9 @@
  * Checked, allocating wrappers around the dynamics kernels: the functions a library user calls.
  */
 import type { Model } from "./model.js";
-import { createGradients, inputCount, extraInput, isRegressionModel } from "./model.js";
+import { createGradients, inputCount, columnCount, extraInput, isRegressionModel } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadInputs, gatherColumns, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn } from "./dynamics.js";
+import { createWorkspace, loadInputs, gatherModelInputs, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn } from "./dynamics.js";
 import type { InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
@@ -47,11 +47,11 @@ function chunks(n: number, cap: number, fn: (start: number, nb: number) => void)
 /**
  * Runs the network on raw inputs (normalised with the model's normalisation, if any) and returns
  * every intermediate state, the injected currents and the logits.
- * @param inputs N×k raw features (row-major Float64Array or nested arrays).
+ * @param inputs N rows of raw features (`columnCount(model)` each: through the model's feature map, if any; row-major Float64Array or nested arrays).
  */
 export function runForward(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>): ForwardResult {
   const { k, steps, classes } = model;
-  const { x, n } = rowsOf(inputs, inputCount(model), "inputs");
+  const { x, n } = rowsOf(inputs, columnCount(model), "inputs");
   const cap = Math.max(1, Math.min(n, 256));
   const ws = createWorkspace(k, steps, classes, cap);
   const p = new Float64Array((steps + 1) * n * k);
@@ -136,7 +136,7 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
   let loss = 0, correct = 0;
   for (let w0 = 0; w0 < n; w0 += en.ldx) {
     const wn = Math.min(en.ldx, n - w0);
-    gatherColumns(en.X, en.ldx, k, x, null, w0, wn, model.normalization, inputCount(model), extraInput(model));
+    gatherModelInputs(model, en.X, en.ldx, x, null, w0, wn);
     en.y.set(y.subarray(w0, w0 + wn));
     chunks(wn, Math.min(n, EVAL_CHUNK), (start, nb) => {
       en.evaluate(start, nb);
@@ -158,7 +158,7 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
  */
 export function evaluate(model: Model, ds: Dataset, engine?: InferenceEngine | null): Evaluation {
   if (isRegressionModel(model)) throw new InputError(`the model is a regression model; evaluate it with evaluateRegression (MSE, R²), not on class labels`);
-  if (ds.d !== inputCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
+  if (ds.d !== columnCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${columnCount(model)}${model.featureMap ? ` columns (its feature map: ${model.featureMap.expressions.join(", ")})` : ""} (k = ${model.k} oscillators)`);
   for (let r = 0; r < ds.n; r++) {
     if (ds.y[r] < 0 || ds.y[r] >= model.classes) {
       throw new InputError(`data row ${r + 1}: class index ${ds.y[r]} is outside the model's ${model.classes} classes`);
@@ -248,7 +248,7 @@ export function regressionScores(p: ArrayLike<number>, t: ArrayLike<number>, n: 
  */
 export function evaluateRegression(model: Model, ds: Dataset): RegressionEvaluation {
   if (!isRegressionModel(model)) throw new InputError(`the model is a classifier; evaluate it on class labels (evaluate), not on real targets`);
-  if (ds.d !== inputCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
+  if (ds.d !== columnCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${columnCount(model)} (k = ${model.k} oscillators)`);
   if (ds.targets === undefined) throw new InputError(`the model is a regression model; the data has class labels, not real targets`);
   const m = ds.targetNames?.length ?? 1;
   if (m !== model.classes) throw new InputError(`data has ${m} targets but the model has ${model.classes} outputs`);
@@ -290,7 +290,7 @@ function nest2(a: Float64Array, rows: number, cols: number): number[][] {
  * B[t], W, c, computed by the discrete adjoint of the forward update. The loss is the softmax
  * cross-entropy, or for a regression model ½·Σ_o (z_o − ỹ_o)² of the standardised targets
  * (`squaredErrorSpec`), averaged over the samples.
- * @param inputs N×k raw features (normalised with the model's normalisation, if any).
+ * @param inputs N rows of raw features (`columnCount(model)` each; through the model's feature map and normalisation, if any).
  * @param labels N class indices; for a regression model N·m real targets (row-major, the
  *   targets' units; standardised here with the model's `targetScale`).
  * @example const { loss, gradients } = lossAndGradients(model, [[0.2, 0.7]], [1]);
@@ -306,7 +306,7 @@ export function lossAndGradients(
   gradients: NestedGradients;
 } {
   const { k, steps, classes } = model;
-  const { x, n } = rowsOf(inputs, inputCount(model), "inputs");
+  const { x, n } = rowsOf(inputs, columnCount(model), "inputs");
   const regression = isRegressionModel(model);
   const per = regression ? classes : 1;
   if (labels.length !== n * per) throw new InputError(`labels has ${labels.length} entries, expected ${n * per} (${regression ? `${classes} real target${classes > 1 ? "s" : ""}` : "one"} per input row)`);

@@ -34,6 +34,7 @@ import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../kernels/eq4.js";
 import { fastExp, fastLog, fastEq4Drive } from "../kernels/fast-math.js";
 import { createEngine, engineSetParams, type Engine } from "./engine.js";
+import { gatherFeatures } from "../data/features.js";
 
 let driveKernel: Eq4DriveKernel | null | undefined;
 
@@ -134,7 +135,17 @@ export function loadBatch(ws: Workspace, x: Float64Array, rows: Int32Array | nul
 
 /** {@link loadBatch} for `model`: its normalisation, its number of input features and its extra oscillators' p(0). */
 export function loadInputs(model: Model, ws: Workspace, x: Float64Array, rows: Int32Array | null, start: number, nb: number): void {
-  gatherColumns(ws.P[0], ws.capacity, ws.k, x, rows, start, nb, model.normalization, inputCount(model), extraInput(model));
+  gatherModelInputs(model, ws.P[0], ws.capacity, x, rows, start, nb);
+}
+
+/**
+ * {@link gatherColumns} for `model`: rows of raw data (`columnCount(model)` values each) through
+ * its feature map (when it has one) and normalisation into `dst` (k rows of stride ld); the extra
+ * oscillators get their p(0).
+ */
+export function gatherModelInputs(model: Model, dst: Float64Array, ld: number, x: Float64Array, rows: Int32Array | null, start: number, nb: number): void {
+  if (model.featureMap) gatherFeatures(dst, ld, model.k, x, rows, start, nb, model.normalization, model.featureMap, extraInput(model));
+  else gatherColumns(dst, ld, model.k, x, rows, start, nb, model.normalization, inputCount(model), extraInput(model));
 }
 
 /**

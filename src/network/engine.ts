@@ -186,8 +186,8 @@ export interface ResidentTraining {
 
 /**
  * One Adam update of one parameter array, element by element exactly as src/train/adam.ts does it
- * (so the same bits): `hyper` = (a, c1, c2, β1, β2, ε, shrink). Returns false when an updated
- * parameter is not finite.
+ * (so the same bits): `hyper` = (a, c1, c2, β1, β2, ε, shrink, L1 threshold a·λ₁ or 0). Returns
+ * false when an updated parameter is not finite.
  */
 export type AdamKernel = (p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array) => boolean;
 

@@ -3,7 +3,7 @@
  * `parseModelJson` (src/io/model-schema.ts); this module converts between the validated JSON and
  * the in-memory {@link Model}.
  */
-import { extraInput, inputCount, DEFAULT_EXTRA_P0, type Model } from "./model.js";
+import { extraInput, columnCount, DEFAULT_EXTRA_P0, type Model } from "./model.js";
 import type { ModelJson } from "../io/model-schema.js";
 import { MODEL_FORMAT, MODEL_VERSION, parseModelJson } from "../io/model-schema.js";
 import { curveFromSpec } from "../device/spec.js";
@@ -60,7 +60,8 @@ export function modelToJson(model: Model, extra: {
       std: sc ? Array.from(sc.std) : new Array<number>(classes).fill(1),
     };
   }
-  if (model.featureNames && model.featureNames.length === inputCount(model)) json.features = model.featureNames.slice();
+  if (model.featureNames && model.featureNames.length === columnCount(model)) json.features = model.featureNames.slice();
+  if (model.featureMap) json.featureMap = { columns: model.featureMap.columns, expressions: model.featureMap.expressions.slice() };
   if (extra.hardware) json.hardware = extra.hardware;
   if (extra.training) json.training = extra.training;
   return json;
@@ -112,6 +113,7 @@ export function modelFromJson(json: ModelJson, file = "model.json"): Model {
     model.targetNames = json.targets.names.slice();
   }
   if (json.features) model.featureNames = json.features.slice();
+  if (json.featureMap) model.featureMap = { columns: json.featureMap.columns, expressions: json.featureMap.expressions.slice() };
   if (json.inputs !== undefined && json.inputs !== k) {
     model.inputs = json.inputs;
     model.extraP0 = json.extraP0 ?? DEFAULT_EXTRA_P0;

@@ -12,9 +12,10 @@
  */
 import type { DeviceCurve } from "../device/curve.js";
 import type { Normalization } from "../data/dataset.js";
+import type { FeatureMap } from "../data/features.js";
 
-/** Re-exported from its home in data/ (the model file stores it). */
-export type { Normalization };
+/** Re-exported from their home in data/ (the model file stores them). */
+export type { Normalization, FeatureMap };
 
 /** A network: shapes, one device curve per oscillator, trainable parameters. */
 export interface Model {
@@ -59,13 +60,22 @@ export interface Model {
   W: Float64Array;
   /** Readout biases, classes. */
   c: Float64Array;
-  /** Input normalisation; null means inputs are already p(0). */
+  /**
+   * Input feature transforms (src/data/features.ts): oscillator j < d is driven by
+   * `featureMap.expressions[j]` of a raw data row of `featureMap.columns` values (e.g. x1^2,
+   * x1*x2, sin(x1)), normalised by `normalization`. The model then reads rows of
+   * `featureMap.columns` raw values everywhere (evaluate, runForward, …). Absent: oscillator j
+   * reads column j.
+   */
+  featureMap?: FeatureMap;
+  /** Input normalisation (of the features, after `featureMap`); null means inputs are already p(0). */
   normalization: Normalization | null;
   /** Class names in class-index order (optional). */
   classNames?: string[];
   /**
-   * Names of the input features in oscillator order (length k; optional): data are matched to the
-   * model by these names, so a file with the same columns in another order evaluates correctly.
+   * Names of the data columns the model reads (optional): in oscillator order, one per input
+   * feature, or with a `featureMap` one per raw column (`featureMap.columns`). Data are matched to
+   * the model by these names, so a file with the same columns in another order evaluates correctly.
    */
   featureNames?: string[];
 }
@@ -106,6 +116,11 @@ export const DEFAULT_EXTRA_P0 = 0.5;
 /** Number of input features the model reads: `model.inputs`, or k. */
 export function inputCount(model: Pick<Model, "k" | "inputs">): number {
   return model.inputs ?? model.k;
+}
+
+/** Number of raw data columns a row given to the model has: `featureMap.columns`, else the number of input features. */
+export function columnCount(model: Pick<Model, "k" | "inputs" | "featureMap">): number {
+  return model.featureMap?.columns ?? inputCount(model);
 }
 
 /** p(0) of the model's extra oscillators. */
@@ -173,5 +188,6 @@ export function cloneModel(m: Model): Model {
     featureNames: m.featureNames?.slice(),
     ...(m.targetScale ? { targetScale: { mean: m.targetScale.mean.slice(), std: m.targetScale.std.slice() } } : {}),
     ...(m.targetNames ? { targetNames: m.targetNames.slice() } : {}),
+    ...(m.featureMap && { featureMap: { columns: m.featureMap.columns, expressions: m.featureMap.expressions.slice() } }),
   };
 }

@@ -42,6 +42,11 @@ export interface NetworkFigureData {
   inputs?: number;
   /** p(0) of the extra oscillators (for their tooltip). @default none */
   extraP0?: number;
+  /**
+   * Names of the inputs, one per input oscillator (e.g. a feature map's "x1^2"), written left of
+   * the t = 0 column (powers as superscripts, products with ·) and in the tooltips. @default p1, p2, …
+   */
+  inputNames?: readonly string[];
   /** Highlighted node (drawn with a thick outline). @default none */
   highlight?: {
     /** Oscillator index i of the highlighted node. */
@@ -79,10 +84,15 @@ export function networkFigure(data: NetworkFigureData): string {
   const [width, height] = checkSize(data.width ?? Math.max(360, 46 * (n + 2) + 110), data.height ?? Math.max(200, Math.min(16, k) * 34 + 78), where);
   const maxEdges = integer(data.maxEdges ?? 400, 1, 1e6, `${where}: maxEdges`);
   const inputs = integer(data.inputs ?? k, 0, k, `${where}: inputs`);
+  const names = data.inputNames;
+  if (names && names.length !== inputs) throw new InputError(`${where}: inputNames must have one name per input oscillator (${inputs}; got ${names.length})`);
+  const pretty = (s: string): string => s.replace(/\^2/g, "²").replace(/\^3/g, "³").replace(/\*/g, "·");
+  const longest = names ? Math.max(...names.map((s) => pretty(s).length)) : 2;
 
   const top = data.title ? 34 : 14;
   const bottom = 40;
-  const left = 34, right = 70;
+  // Room for the input names (about 5.5 px per character at 10 px).
+  const left = Math.max(34, Math.min(120, 12 + 5.5 * longest)), right = 70;
   const cols = n + 1;
   const colX = (t: number): number => left + ((width - left - right) * t) / cols;
   const readX = width - right + 18;
@@ -138,7 +148,7 @@ export function networkFigure(data: NetworkFigureData): string {
       const hl = data.highlight && data.highlight.osc === i && data.highlight.step === t;
       const b = t > 0 ? B[(t - 1) * k + i]! : NaN;
       const extra = i >= inputs;
-      const start = extra ? `; extra oscillator, starts at p(0) = ${data.extraP0 === undefined ? "a constant" : data.extraP0}` : `; input p(0) = feature ${i + 1}`;
+      const start = extra ? `; extra oscillator, starts at p(0) = ${data.extraP0 === undefined ? "a constant" : data.extraP0}` : `; input p(0) = ${names ? `feature ${names[i]}` : `feature ${i + 1}`}`;
       const tip = `oscillator ${i + 1}${extra ? " (extra)" : ""}, step ${t}` + (values ? `: p = ${v.toPrecision(4)}` : "") + (t > 0 ? `; bias B(${t - 1})[${i + 1}] = ${b.toPrecision(4)}` : start);
       body += `<g class="node${extra ? " extra" : ""}" data-osc="${i}" data-step="${t}"><title>${escapeXml(tip)}</title>`;
       body += `<circle cx="${num(x)}" cy="${num(y)}" r="${num(r)}" fill="${fill}" stroke="${hl ? "#E69F00" : INK}" stroke-width="${hl ? 3 : 1}"${extra && !hl ? ` stroke-dasharray="2,1.5"` : ""}/>`;
@@ -164,7 +174,7 @@ export function networkFigure(data: NetworkFigureData): string {
   const every = Math.max(1, Math.ceil(cols / Math.max(1, Math.floor((width - left - right) / 28))));
   for (let t = 0; t <= n; t += every) body += text(colX(t), height - bottom + 14, `t=${t}`, { anchor: "middle", size: 10, fill: MUTED }) + "\n";
   body += text(readX, height - bottom + 14, data.readout === "linear" ? "linear" : "softmax", { anchor: "middle", size: 10, fill: MUTED }) + "\n";
-  if (k <= 16) for (let i = 0; i < k; i++) body += text(6, rowY(i, k), `p${i + 1}`, { valign: "middle", size: 10, fill: MUTED }) + "\n";
+  if (k <= 16) for (let i = 0; i < k; i++) body += text(6, rowY(i, k), names && i < inputs ? pretty(names[i]!) : `p${i + 1}`, { valign: "middle", size: 10, fill: MUTED }) + "\n";
   const cap =
     `edges A(t), squares B(t): blue +, vermillion −; width ∝ |value| (max |A| ${maxA.toPrecision(3)}, |B| ${maxB.toPrecision(3)})` +
     (inputs < k ? `; dashed: ${k - inputs} extra oscillator${k - inputs === 1 ? "" : "s"}` : "") +

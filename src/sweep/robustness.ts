@@ -10,7 +10,7 @@
  *
  * Pure: no I/O, no platform imports. The worker pool and CLI are in src/node and src/cli.
  */
-import { inputCount, type Model } from "../network/model.js";
+import { columnCount, type Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
 import { createWorkspace, loadInputs, forward, countCorrect, type Workspace } from "../network/dynamics.js";
 import { Eq4Curve } from "../device/analytic.js";
@@ -400,7 +400,7 @@ export function robustnessSweep(model: Model, test: Dataset, options: Robustness
 
 /** Checks the test set matches the model. @throws InputError */
 export function checkTestSet(model: Model, test: Dataset): void {
-  if (test.d !== inputCount(model)) throw new InputError(`robustness: data has ${test.d} features but the model reads ${inputCount(model)} (k = ${model.k} oscillators)`);
+  if (test.d !== columnCount(model)) throw new InputError(`robustness: data has ${test.d} features but the model reads ${columnCount(model)} (k = ${model.k} oscillators)`);
   if (test.n < 1) throw new InputError("robustness: the test set is empty");
   for (let r = 0; r < test.n; r++) {
     if (test.y[r] < 0 || test.y[r] >= model.classes) throw new InputError(`robustness: data row ${r + 1}: class index ${test.y[r]} is outside the model's ${model.classes} classes`);

@@ -7,6 +7,13 @@
  * The scale lets parameters in physical units (A, B in √(current unit)) take steps proportional to
  * their natural size, which is what Adam would do on the dimensionless parameters.
  * Hand check (one step, t = 1): m̂ = g, v̂ = g², so θ moves by exactly −lr·scale·g/(|g| + ε).
+ *
+ * Regularisation, both decoupled from the gradient (as AdamW) and scaled like the step, with
+ * a = lr·scale: weight decay λ multiplies θ by 1 − a·λ before the update; L1 of rate λ₁ follows
+ * the update with the proximal step of a·λ₁·|θ|, the soft threshold θ ← sign θ·max(|θ| − a·λ₁, 0)
+ * (`softThreshold`), which sets a parameter to exactly 0 while its Adam step is smaller
+ * than a·λ₁ (|m̂/(√v̂ + ε)| < λ₁) — proximal gradient descent on loss + λ₁·Σ|θ|/…, so L1 gives
+ * sparse couplings where L2 only shrinks them.
  */
 import { powInt } from "../util/trig.js";
 
@@ -61,6 +68,19 @@ export function scaleRuns(sizes: readonly number[], scales: ReadonlyArray<number
   return runs;
 }
 
+/**
+ * The soft threshold, proximal map of t·|θ|: 0 when |θ| ≤ t, else θ − t·sign θ (t ≥ 0). NaN stays
+ * NaN, so a diverged parameter is still detected. The L1 step of {@link Adam.step}; the native
+ * engine (native/kernels.h `adam`) does the same operations, so the same bits.
+ * @example softThreshold(0.3, 0.1) // 0.19999999999999998 (0.3 − 0.1); softThreshold(-0.05, 0.1) // 0
+ */
+export function softThreshold(p: number, t: number): number {
+  return p >= -t && p <= t ? 0 : p > 0 ? p - t : p + t;
+}
+
+/** Numbers per run in {@link Adam.engineStep}'s constants: q, e0, e1, a, shrink, L1 threshold. */
+const RUN_STRIDE = 6;
+
 /** Adam optimiser for a fixed list of parameter arrays. */
 export class Adam {
   /** Decay rate of the first moment. @default 0.9 */
@@ -72,7 +92,7 @@ export class Adam {
   /** Step count and moments (checkpointed). */
   state: AdamState;
   /** Scratch for a kernel's hyper-parameters. */
-  private readonly hyper = new Float64Array(7);
+  private readonly hyper = new Float64Array(8);
   /** Scratch for {@link Adam.engineStep}'s constants. */
   private engineHyper = new Float64Array(0);
 
@@ -89,10 +109,11 @@ export class Adam {
    * @param scales per array: one learning-rate multiplier, or one per entry.
    * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·scale·λ_q·θ. @default none
    * @param kernel an engine's implementation of the same update (same bits), e.g. the native engine's.
+   * @param l1 optional L1 rate per array: after the update θ ← `softThreshold`(θ, lr·scale·λ₁_q). @default none
    * @returns true when every updated parameter is finite (checked in the same pass: Σ 0·θ is NaN
    *   exactly when some θ is NaN or ±∞), so callers need no second scan to detect divergence.
    */
-  step(params: Float64Array[], grads: Float64Array[], scales: ReadonlyArray<number | Float64Array>, lr: number, decay?: number[], kernel?: AdamKernel): boolean {
+  step(params: Float64Array[], grads: Float64Array[], scales: ReadonlyArray<number | Float64Array>, lr: number, decay?: number[], kernel?: AdamKernel, l1?: number[]): boolean {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
@@ -105,6 +126,7 @@ export class Adam {
       if (typeof sq !== "number") {
         // One scale per entry (e.g. A[0], which multiplies inputs, and A[t ≥ 1], which multiplies powers).
         const lam = decay !== undefined ? decay[q] : 0;
+        const lam1 = l1 !== undefined ? l1[q] : 0;
         for (let e = 0; e < p.length; e++) {
           const a = lr * sq[e];
           if (lam !== 0) p[e] *= 1 - a * lam;
@@ -112,16 +134,18 @@ export class Adam {
           m[e] = b1 * m[e] + (1 - b1) * ge;
           v[e] = b2 * v[e] + (1 - b2) * ge * ge;
           p[e] -= (a * (m[e] * c1)) / (Math.sqrt(v[e] * c2) + eps);
+          if (lam1 !== 0) p[e] = softThreshold(p[e], a * lam1);
           check += 0 * p[e];
         }
         continue;
       }
       const a = lr * sq;
       const shrink = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+      const thr = l1 !== undefined && l1[q] !== 0 ? a * l1[q] : 0;
       if (kernel !== undefined) {
         // The same operations on an engine's vector kernels (its threads for large arrays).
         const h = this.hyper;
-        h[0] = a, h[1] = c1, h[2] = c2, h[3] = b1, h[4] = b2, h[5] = eps, h[6] = shrink;
+        h[0] = a, h[1] = c1, h[2] = c2, h[3] = b1, h[4] = b2, h[5] = eps, h[6] = shrink, h[7] = thr;
         if (!kernel(p, g, m, v, h)) check = NaN;
         continue;
       }
@@ -132,6 +156,7 @@ export class Adam {
         m[e] = b1 * m[e] + (1 - b1) * ge;
         v[e] = b2 * v[e] + (1 - b2) * ge * ge;
         p[e] -= (a * (m[e] * c1)) / (Math.sqrt(v[e] * c2) + eps);
+        if (thr !== 0) p[e] = softThreshold(p[e], thr);
         check += 0 * p[e];
       }
     }
@@ -141,15 +166,15 @@ export class Adam {
   /**
    * One update run by an engine that holds the parameters, gradients and moments itself
    * (`ResidentTraining.step` in src/network/engine.ts): writes step t+1's constants — c1, c2, β1,
-   * β2, ε, then per run (q, e0, e1, a = lr·scale, shrink = 1 − a·λ_q, or 1 without decay) — the
-   * values {@link Adam.step} computes, so the engine's update has its bits; calls `run` with them
+   * β2, ε, then per run (q, e0, e1, a = lr·scale, shrink = 1 − a·λ_q, or 1 without decay, the L1
+   * threshold a·λ₁_q, or 0 without L1) — the values {@link Adam.step} computes, so the engine's update has its bits; calls `run` with them
    * and counts the step unless `run` returns 1 (nothing was updated). Returns what `run` returned.
    * The moments in `state` are stale while the engine holds them (the caller stores them back).
    */
-  engineStep<S extends number>(runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, run: (hyper: Float64Array) => S): S {
+  engineStep<S extends number>(runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, l1: number[] | undefined, run: (hyper: Float64Array) => S): S {
     const st = this.state;
     const t = st.t + 1;
-    if (this.engineHyper.length !== 5 + 5 * runs.length) this.engineHyper = new Float64Array(5 + 5 * runs.length);
+    if (this.engineHyper.length !== 5 + RUN_STRIDE * runs.length) this.engineHyper = new Float64Array(5 + RUN_STRIDE * runs.length);
     const h = this.engineHyper;
     h[0] = 1 / (1 - powInt(this.beta1, t));
     h[1] = 1 / (1 - powInt(this.beta2, t));
@@ -157,9 +182,10 @@ export class Adam {
     for (let r = 0; r < runs.length; r++) {
       const [q, e0, e1, scale] = runs[r];
       const a = lr * scale;
-      const o = 5 + 5 * r;
+      const o = 5 + RUN_STRIDE * r;
       h[o] = q, h[o + 1] = e0, h[o + 2] = e1, h[o + 3] = a;
       h[o + 4] = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+      h[o + 5] = l1 !== undefined && l1[q] !== 0 ? a * l1[q] : 0;
     }
     const status = run(h);
     if (status !== 1) st.t = t;

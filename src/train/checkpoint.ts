@@ -31,7 +31,7 @@ import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import type { EngineFactory } from "../network/engine.js";
 import { DEFAULT_EXTRA_P0 } from "../network/model.js";
-import { TrainingRun, AUTO_DEFAULTS, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
+import { TrainingRun, AUTO_DEFAULTS, featureCount, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
@@ -369,9 +369,10 @@ export function restoreTrainingRun(
   // Checkpoints from before the precision option trained in float64; version-1 checkpoints had
   // explicit epochs (no update budget, validation or early stopping) and one oscillator per feature.
   const ckptK = (ckpt.model as { k?: unknown }).k;
-  const sameK = ckptK === (options.oscillators ?? Math.max(trainSet.d, AUTO_DEFAULTS.oscillators));
+  const sameK = ckptK === (options.oscillators ?? Math.max(featureCount(options, trainSet.d), AUTO_DEFAULTS.oscillators));
   const v1 = { auto: false, updates: 0, validation: 0, patience: 0, curriculum: 0, extraP0: DEFAULT_EXTRA_P0, oscillators: sameK ? options.oscillators : ckptK };
-  const made: Record<string, unknown> = { precision: "float64", ...v1, ...ckpt.options };
+  // Checkpoints from before feature transforms had none.
+  const made: Record<string, unknown> = { precision: "float64", features: null, ...v1, ...ckpt.options };
   for (const key of new Set([...Object.keys(now), ...Object.keys(made)])) {
     const a = describe(made[key]), b = describe(now[key]);
     if (a !== b) {

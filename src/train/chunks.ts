@@ -222,10 +222,10 @@ export function engineBatchGradients(model: Model, en: BatchEngine, nb: number, 
  * @returns 0; 1 when the loss is not finite (nothing updated, the step not counted); 2 when an
  *   updated parameter is not finite.
  */
-export function engineTrainStep(model: Model, en: BatchEngine, res: ResidentTraining, nb: number, adam: Adam, runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, out: { loss: number; correct: number }): 0 | 1 | 2 {
+export function engineTrainStep(model: Model, en: BatchEngine, res: ResidentTraining, nb: number, adam: Adam, runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, l1: number[] | undefined, out: { loss: number; correct: number }): 0 | 1 | 2 {
   if (!eq4DriveParams(model, en.par)) throw new TypeError("engineTrainStep: every device must be eq. 4");
   const count = chunkPlan(nb).count;
-  const status = adam.engineStep(runs, lr, decay, (h) => res.step(nb, count, 1 / nb, h));
+  const status = adam.engineStep(runs, lr, decay, l1, (h) => res.step(nb, count, 1 / nb, h));
   const t = en.total, o = t.length - 2;
   out.loss = t[o];
   out.correct = t[o + 1];

@@ -12,6 +12,7 @@ import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type 
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays, evaluateRegressionArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization, stratifiedSplit } from "../data/split.js";
+import { parseFeatureMap, applyFeatureMap, type FeatureMap } from "../data/features.js";
 import { operatingRange } from "../device/operating.js";
 import { Adam, scaleRuns, type AdamState, type ScaleRun } from "./adam.js";
 import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
@@ -75,6 +76,15 @@ export interface TrainOptions {
   /** p(0) of the oscillators beyond the features, in normalised input units. @default 0.5 */
   extraP0?: number;
   /**
+   * Input feature transforms, TensorFlow Playground's X₁, X₁², X₁X₂, sin X₁… for any number of
+   * columns: one expression per input oscillator over the raw columns x1..xd of the data (grammar
+   * in src/data/features.ts, e.g. `["x1", "x2", "x1^2", "x2^2", "x1*x2"]`, or presets such as
+   * `"quadratic"`). The features are computed before the min–max normalisation, and the model
+   * keeps the map (`Model.featureMap`), so it reads the raw columns afterwards.
+   * @default none (undefined or null): oscillator j reads column j
+   */
+  features?: readonly string[] | null;
+  /**
    * Depth curriculum: when `steps` exceeds this depth n0, a network of n0 steps is trained first
    * with the same options; its steps and readout then become the first n0 steps and the readout
    * of the deep network, whose later steps start near the identity flow (`init.keepSteps`), and
@@ -136,6 +146,13 @@ export interface TrainOptions {
    *   validation split `AUTO_DEFAULTS.smallWeightDecay` (0.3); docs/training.md
    */
   weightDecay?: number;
+  /**
+   * L1 regularisation λ₁ of A and W (TensorFlow Playground's "L1" with its rate): after each Adam
+   * update θ ← sign θ·max(|θ| − lr·scale·λ₁, 0), the proximal step of λ₁·|θ| decoupled from Adam's
+   * moments as the weight decay is (src/train/adam.ts). Couplings whose Adam step stays below λ₁
+   * of a full step become exactly 0: a sparser A. Dimensionless, like `weightDecay`. @default 0
+   */
+  l1?: number;
   /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, power units). @default 0 */
   inputNoise?: number;
   /** Variation-aware training: every minibatch draws fresh device parameters per oscillator around
@@ -253,6 +270,8 @@ export interface ResolvedTrainOptions {
   oscillators: number | null;
   /** p(0) of the extra oscillators. */
   extraP0: number;
+  /** Input feature transforms as given (null: none); `featureMapOf` expands them for the data. */
+  features: string[] | null;
   /** Depth of the curriculum's first network (0: none). */
   curriculum: number;
   /** Validation fraction (0: none). */
@@ -278,6 +297,8 @@ export interface ResolvedTrainOptions {
   evalEvery: number;
   /** Decoupled weight decay λ on A and W (0: none; {@link TrainOptions.weightDecay}). */
   weightDecay: number;
+  /** L1 rate λ₁ on A and W (0: none). */
+  l1: number;
   /**
    * Std of the Gaussian noise added to each training input p(0) per epoch, in normalised input units (0:
    * none).
@@ -355,6 +376,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     updates,
     oscillators: o.oscillators === undefined ? null : integer(o.oscillators, 1, 100_000, "oscillators"),
     extraP0: inRange(o.extraP0 ?? DEFAULT_EXTRA_P0, -1e6, 1e6, "extra oscillators' p(0)"),
+    features: o.features == null ? null : o.features.map((f) => f.trim()),
     curriculum: integer(o.curriculum ?? 0, 0, 10_000, "curriculum depth"),
     validation,
     patience,
@@ -366,6 +388,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
     evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
     weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
+    l1: inRange(o.l1 ?? 0, 0, 1e6, "L1 rate"),
     inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
     variation: o.variation ? { ...o.variation, params: [...o.variation.params] } : null,
     hardware: o.hardware ? resolveHardware(o.hardware, "train hardware").spec : null,
@@ -471,6 +494,8 @@ export class TrainingRun {
   private fullBatchLoaded = false;
   private readonly scales: ReadonlyArray<number | Float64Array>;
   private readonly decay: number[] | undefined;
+  /** L1 rate per parameter array (A, B, W, c), or undefined without L1. */
+  private readonly l1: number[] | undefined;
   private readonly trainSet: Dataset;
   private readonly testSet: Dataset | undefined;
   private readonly baseDevices: Model["devices"];
@@ -504,7 +529,8 @@ export class TrainingRun {
     if (regression && trainSet.targets === undefined) throw new InputError(`a regression model needs a data set with real targets`);
     this.targets = regression ? standardTargets(trainSet, model) : null;
     if (regression && options.precision === "float32") throw new InputError(`precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
-    this.p0 = model.normalization ? applyNormalization(trainSet.x, trainSet.d, model.normalization) : trainSet.x;
+    const features = model.featureMap ? applyFeatureMap(model.featureMap, trainSet) : trainSet;
+    this.p0 = model.normalization ? applyNormalization(features.x, features.d, model.normalization) : features.x;
     this.rng = new Rng(seed);
     if (init) initializeModel(model, this.p0, this.n, new Rng(deriveSeed(seed, 0)), options.init);
     const cap = options.batchSize === 0 ? this.n : Math.min(options.batchSize, this.n);
@@ -556,6 +582,7 @@ export class TrainingRun {
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = updateScales(model);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
+    this.l1 = options.l1 > 0 ? [options.l1, 0, options.l1, 0] : undefined;
     this.baseDevices = model.devices.slice();
     this.variation = options.variation ? resolveVariation(options.variation, model.devices, "train variation") : null;
     this.hw = options.hardware ? resolveHardware(options.hardware, "train hardware") : null;
@@ -747,7 +774,7 @@ export class TrainingRun {
           if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
           if (res !== null) {
             // Gradient and update in one engine call; nothing is copied in or out.
-            const status = engineTrainStep(model, this.engine64 as BatchEngine, res, nb, this.adam, this.runs, lr, this.decay, out);
+            const status = engineTrainStep(model, this.engine64 as BatchEngine, res, nb, this.adam, this.runs, lr, this.decay, this.l1, out);
             this.checkLoss(out.loss, e, batch);
             lossSum += out.loss;
             correctSum += out.correct;
@@ -762,7 +789,7 @@ export class TrainingRun {
         }
         lossSum += out.loss;
         correctSum += out.correct;
-        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam) ? null : firstNonFinite(params);
+        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam, this.l1) ? null : firstNonFinite(params);
         if (bad !== null) {
           throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
         }
@@ -956,6 +983,19 @@ export function checkTrainable(ds: Dataset, classes?: number): number {
   return c;
 }
 
+/**
+ * The feature map of the `features` option for data of `d` columns (null without one).
+ * @throws InputError naming the bad entry and what is allowed
+ */
+export function featureMapOf(o: Pick<ResolvedTrainOptions, "features">, d: number, where = "features"): FeatureMap | null {
+  return o.features === null ? null : parseFeatureMap(o.features, d, where);
+}
+
+/** Number of input features (input oscillators) of a run on data of `d` columns: the feature map's length, else d. */
+export function featureCount(o: Pick<ResolvedTrainOptions, "features">, d: number): number {
+  return featureMapOf(o, d)?.expressions.length ?? d;
+}
+
 /** Number of oscillators of a run on d features: the `oscillators` option, or max(d, AUTO_DEFAULTS.oscillators). @throws InputError when below d */
 export function oscillatorCount(o: Pick<ResolvedTrainOptions, "oscillators">, d: number): number {
   const k = o.oscillators ?? Math.max(d, AUTO_DEFAULTS.oscillators);
@@ -1129,6 +1169,8 @@ export class Trainer {
   constructor(trainSet: Dataset, options: TrainOptions, setup: { stagedCurriculum?: boolean } = {}) {
     this.engine = options.engine ?? null;
     this.classes = checkTrainable(trainSet, options.classes);
+    // The feature map is checked against the data before anything trains.
+    const featureMap = options.features == null ? null : parseFeatureMap(options.features, trainSet.d, "features");
     const plan = planTraining(options, trainSet);
     // Depth curriculum: the shallow network first (same options, its own restarts), then the
     // deep one starts from it (planTraining has set up the deep network's options).
@@ -1154,12 +1196,13 @@ export class Trainer {
     this.trainSet = plan.fit;
     this.val = plan.val;
     this.test = options.test;
-    const d = trainSet.d;
+    const d = featureMap?.expressions.length ?? trainSet.d;
     const k = oscillatorCount(o, d);
     if (Array.isArray(options.devices) && options.devices.length !== k) {
       throw new InputError(`${options.devices.length} device curves given for ${k} oscillators (${d} features${k > d ? ` + ${k - d} extra` : ""}); give one curve, or one per oscillator`);
     }
-    const norm = fitNormalization(trainSet);
+    // The normalisation is fitted to the features (after the map), on every training row.
+    const norm = fitNormalization(featureMap ? applyFeatureMap(featureMap, trainSet) : trainSet);
     const classes = this.classes;
     const regression = trainSet.targets !== undefined;
     if (regression && o.precision === "float32") throw new InputError(`precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
@@ -1181,7 +1224,8 @@ export class Trainer {
       } else {
         m.classNames = trainSet.classNames.slice();
       }
-      if (trainSet.featureNames.length === d) m.featureNames = trainSet.featureNames.slice();
+      if (featureMap) m.featureMap = { columns: featureMap.columns, expressions: featureMap.expressions.slice() };
+      if (trainSet.featureNames.length === trainSet.d) m.featureNames = trainSet.featureNames.slice();
       return m;
     };
     this.trialEpochs = o.restarts > 1 ? Math.min(o.restartEpochs, o.epochs) : 0;
@@ -1327,7 +1371,7 @@ export class Trainer {
    * ({@link TrainingRun.fromState}). Only before the choice of restart are the trial runs
    * untouched: the change applies to runs not yet started.
    */
-  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule" | "patience" | "weightDecay">>): void {
+  retune(change: Partial<Pick<TrainOptions, "lr" | "batchSize" | "epochs" | "schedule" | "patience" | "weightDecay" | "l1">>): void {
     const cur = this.options;
     const re = resolveTrainOptions({ ...cur, oscillators: cur.oscillators ?? undefined, variation: cur.variation ?? undefined, hardware: cur.hardware ?? undefined, ...change }, this.trainSet.n);
     // The budget mode and the validation split stay as planned; early stopping too unless

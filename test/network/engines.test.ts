@@ -156,7 +156,7 @@ test("inference on the native engine gives evaluateArrays' bits: loss, accuracy,
   }
 });
 
-test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, threads, large arrays) and reports a non-finite update", () => {
+test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, L1, threads, large arrays) and reports a non-finite update", () => {
   if (!nativeStatus().available) return;
   for (const threads of [1, 2]) {
     const en = nativeFactory(threads)?.create(3, 1, 2, 8, 8) as NativeEngine;
@@ -169,7 +169,10 @@ test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, 
     const A = new Adam(sizes), B = new Adam(sizes);
     for (const [s, g] of grads.entries()) {
       const decay = s === 1 ? [0.01, 0, 0.02, 0] : undefined;
-      assert.equal(A.step(pa, g, [1, 0.5, 2, 1], 0.01, decay), B.step(pb, g, [1, 0.5, 2, 1], 0.01, decay, en.adam));
+      // L1 thresholds lr·scale·λ₁ of 0.015 and 0.06 on arrays 0 and 2 (N(0, 1) entries: some become exactly 0).
+      const l1 = s >= 1 ? [1.5, 0, 3, 0] : undefined;
+      assert.equal(A.step(pa, g, [1, 0.5, 2, 1], 0.01, decay, undefined, l1), B.step(pb, g, [1, 0.5, 2, 1], 0.01, decay, en.adam, l1));
+      if (l1) for (const q of [0, 2]) assert.ok(pb[q].some((v) => v === 0), `step ${s}: array ${q} has exact zeros`);
       for (let q = 0; q < sizes.length; q++) {
         for (let e = 0; e < sizes[q]; e++) {
           if (!Object.is(pa[q][e], pb[q][e]) || !Object.is(A.state.m[q][e], B.state.m[q][e]) || !Object.is(A.state.v[q][e], B.state.v[q][e])) {
@@ -203,10 +206,12 @@ test("the native addon refuses out-of-range calls with a RangeError naming the c
   range(() => f.create(3, 2, 2, 8, 1e12), "engine shape");
   const res = en.resident?.();
   assert.ok(res);
-  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 19, 0.1, 1])), "step run");
-  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 4, 0, 1, 0.1, 1])), "step run");
-  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 1, 3, 2, 0.1, 1])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 19, 0.1, 1, 0])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 4, 0, 1, 0.1, 1, 0])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 1, 3, 2, 0.1, 1, 0])), "step run");
   assert.throws(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9])), /malformed/);
+  // A run of the old layout (five numbers, no L1 threshold) is malformed, not misread.
+  assert.throws(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 1, 0.1, 1])), /malformed/);
   assert.throws(() => res.step(20, 3, 1, [1] as unknown as Float64Array), TypeError);
   // The documented refusal: an instruction set this CPU lacks (here one that no CPU has) → null.
   assert.equal(nativeFactory(1, "pdp11" as NativeIsa)?.create(3, 2, 2, 8, 20), null);

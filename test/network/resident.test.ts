@@ -2,7 +2,7 @@
  * Resident training (src/network/engine.ts `ResidentTraining`, the native engine): parameters and
  * Adam's moments stay in the engine across an epoch's batches and are copied back at its end. A
  * TrainingRun on it must give the bits of the same run on the TypeScript reference (batch gradient,
- * then src/train/adam.ts' update with A's per-entry learning-rate scale and weight decay) for every
+ * then src/train/adam.ts' update with A's per-entry learning-rate scale, weight decay and L1) for every
  * instruction set and thread count — parameters, Adam's moments and step count, losses — and report
  * divergence as the reference does, with the model holding the same values.
  */
@@ -40,15 +40,16 @@ function factories(): EngineFactory[] {
 
 // Minibatches of one chunk and of several (batch 300 = 4 chunks), full batch, weight decay; k = 200
 // (A has 80 000 entries: the engine splits Adam over its threads).
+// L1 (the soft threshold after the update) alone, with weight decay, and on the threaded case.
 const CASES = [
-  { k: 5, steps: 3, classes: 3, n: 97, batch: 16, decay: 0.01, epochs: 3 },
-  { k: 13, steps: 2, classes: 4, n: 700, batch: 300, decay: 0, epochs: 2 },
-  { k: 4, steps: 4, classes: 2, n: 90, batch: 0, decay: 0.02, epochs: 4 },
-  { k: 200, steps: 2, classes: 10, n: 130, batch: 64, decay: 0.001, epochs: 2 },
+  { k: 5, steps: 3, classes: 3, n: 97, batch: 16, decay: 0.01, l1: 0, epochs: 3 },
+  { k: 13, steps: 2, classes: 4, n: 700, batch: 300, decay: 0, l1: 0.2, epochs: 2 },
+  { k: 4, steps: 4, classes: 2, n: 90, batch: 0, decay: 0.02, l1: 0.5, epochs: 4 },
+  { k: 200, steps: 2, classes: 10, n: 130, batch: 64, decay: 0.001, l1: 0.3, epochs: 2 },
 ];
 
 function run(c: (typeof CASES)[number], engine: EngineFactory | null, model: Model, ds: Dataset): TrainingRun {
-  const options = resolveTrainOptions({ steps: c.steps, epochs: c.epochs, batchSize: c.batch, lr: 0.03, schedule: "constant", seed: 5, weightDecay: c.decay, evalEvery: 1 });
+  const options = resolveTrainOptions({ steps: c.steps, epochs: c.epochs, batchSize: c.batch, lr: 0.03, schedule: "constant", seed: 5, weightDecay: c.decay, l1: c.l1, evalEvery: 1 });
   return new TrainingRun(cloneModel(model), ds, options, 5, undefined, false, engine);
 }
 
@@ -69,6 +70,7 @@ test("resident training on the native engine gives the reference's bits: paramet
       const tag = `${f.label} k=${c.k} batch=${c.batch}`;
       for (let e = 0; e < c.epochs; e++) assert.ok(Object.is(r.epoch().trainLoss, refLoss[e]), `${tag} epoch ${e + 1} loss`);
       for (const key of ["A", "B", "W", "c"] as const) sameBits(r.model[key], ref.model[key], `${tag} ${key}`);
+      if (c.l1 > 0) assert.ok(r.model.A.some((v) => v === 0), `${tag}: L1 left exact zeros in A`);
       const a = r.getState().adam, b = ref.getState().adam;
       assert.equal(a.t, b.t, `${tag} t`);
       for (let q = 0; q < 4; q++) {
@@ -82,7 +84,7 @@ test("resident training on the native engine gives the reference's bits: paramet
 test("resident training reports a non-finite loss and a non-finite parameter as the reference does, and the model holds the same values", () => {
   const fs = factories();
   if (fs.length === 0) return;
-  const c = { k: 6, steps: 2, classes: 3, n: 40, batch: 8, decay: 0, epochs: 2 };
+  const c = { k: 6, steps: 2, classes: 3, n: 40, batch: 8, decay: 0, l1: 0, epochs: 2 };
   const ds = data(c.n, c.k, c.classes, 3);
   const model = createModel(c.k, c.steps, c.classes, eq4());
   model.B.fill(1);

@@ -323,6 +323,43 @@ test("a depth curriculum shows its starter network learn (epochs, loss, stage), 
   assert.match(changes.join(" / "), /epoch 1 of the starter network: learning rate 0\.01 → 0\.02, learning rate 0\.001 → 0\.002 \(planned for the 8-step network\)/);
 });
 
+test("input features (TF Playground's checkboxes) and L1: network inputs named, URL, export = dynaspin train --features … --l1 … byte for byte", { timeout: 240_000 }, async () => {
+  await open("data=circles&count=400&epochs=300&restarts=1&seed=1");
+  // L1 first (a live field: typed into a running network it would be recorded as a live change),
+  // then the features, which start the new run that the export is compared on.
+  await page.fill("#l1", "0.05");
+  await page.dispatchEvent("#l1", "change");
+  assert.equal(await page.isChecked('#features input[data-feature="x1"]'), true);
+  assert.equal(await page.isChecked('#features input[data-feature="x1^2"]'), false);
+  for (const f of ["x1^2", "x2^2", "x1*x2"]) {
+    await page.check(`#features input[data-feature="${f}"]`);
+    await waitStatus(/^ready$/);
+  }
+  assert.match(await text("#notice"), /New run: the input features changed/);
+  assert.match(new URL(page.url()).hash, /feat=x1%2Cx2%2Cx1%5E2%2Cx2%5E2%2Cx1\*x2/);
+  assert.match(await text("#command"), /--features 'x1,x2,x1\^2,x2\^2,x1\*x2' /);
+  // Five input oscillators named by their features, three extra (dashed).
+  assert.match(await text("#chart-network"), /x1²[\s\S]*x2²[\s\S]*x1·x2/);
+  assert.equal(await page.locator("#chart-network .node.extra").count(), 3 * 5);
+  assert.match(await text("#command"), /--l1 0\.05 /);
+  await page.click("#start");
+  await waitStatus(/^finished$/, 180_000);
+  const exported = readFileSync(await exportModel(), "utf8");
+  const json = JSON.parse(exported) as { featureMap: { expressions: string[] }; A: number[][][]; training: { command: string; options: { l1: number } } };
+  assert.deepEqual(json.featureMap.expressions, ["x1", "x2", "x1^2", "x2^2", "x1*x2"]);
+  assert.equal(json.training.options.l1, 0.05);
+  assert.ok(json.A.flat(2).some((v) => v === 0), "L1 leaves exact zeros in A");
+  assert.equal(cliModel(["--task", "circles", "--noise", "0.04", "--count", "400", "--data-seed", "0", "--split-seed", "0", "--test-fraction", "0.2", "--device", "paper-test", "--features", "x1,x2,x1^2,x2^2,x1*x2", "--epochs", "300", "--restarts", "1", "--l1", "0.05", "--seed", "1"]), exported, "features + L1: playground export and dynaspin train differ");
+  // Unchecking every input is refused: one stays checked.
+  for (const f of ["x1", "x2", "x1^2", "x2^2"]) {
+    await page.uncheck(`#features input[data-feature="${f}"]`);
+    await waitStatus(/^ready$/);
+  }
+  await page.uncheck('#features input[data-feature="x1*x2"]');
+  assert.equal(await page.isChecked('#features input[data-feature="x1*x2"]'), true);
+  assert.match(await text("#notice"), /At least one input feature must stay checked/);
+});
+
 test("live learning-rate and batch changes keep training; data and device changes reset and say so", { timeout: 120_000 }, async () => {
   await open("data=circles&restarts=1&epochs=3000&speed=30");
   await page.click("#start");

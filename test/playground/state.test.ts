@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseState, serializeState, needsNewRun, resetReason, checkField, defaultsFor, stepsOf, DEFAULT_STATE, LIMITS } from "../../playground/src/state.js";
+import { parseState, serializeState, needsNewRun, resetReason, checkField, defaultsFor, stepsOf, DEFAULT_STATE, LIMITS, featuresField } from "../../playground/src/state.js";
 import { cliArgs, commandLine } from "../../playground/src/cli.js";
 import { TASK_DEFAULTS } from "../../src/index.js";
 import { EXTRA_TASK_DEFAULTS } from "../../src/train/tasks.js";
@@ -101,4 +101,23 @@ test("a link to an eq. 3 device varies Ic, not the a or b it does not have", () 
   assert.equal(parseState("#device=eq3&vparam=b").vparam, "Ic");
   assert.equal(parseState("#device=zeng2013&vparam=Q").vparam, "Q");
   assert.equal(parseState("#device=paper-test").vparam, "a");
+});
+
+test("input features (TF Playground's checkboxes) and the L1 rate: URL round trip, command line, reset and live rules", () => {
+  const s = { ...DEFAULT_STATE, data: "circles" as const, feat: featuresField(["x1^2", "x2^2", "x1", "x1*x2", "x2"]), l1: 0.03 };
+  assert.equal(s.feat, "x1,x2,x1^2,x2^2,x1*x2", "the playground's order, whatever the order checked");
+  assert.deepEqual(parseState(serializeState(s)), s);
+  const args = cliArgs(s);
+  assert.deepEqual(args.slice(args.indexOf("--features"), args.indexOf("--features") + 2), ["--features", "x1,x2,x1^2,x2^2,x1*x2"]);
+  assert.deepEqual(args.slice(args.indexOf("--l1"), args.indexOf("--l1") + 2), ["--l1", "0.03"]);
+  // x1, x2 alone is the default: no flag. Nothing checked, or something else, falls back to it.
+  assert.equal(featuresField(["x1", "x2"]), null);
+  assert.equal(featuresField([]), null);
+  assert.equal(parseState("data=xor&feat=x1,tan(x2)").feat, null);
+  assert.equal(parseState("data=xor&feat=x1%2Cx1%5E2").feat, "x1,x1^2");
+  assert.ok(!cliArgs({ ...DEFAULT_STATE }).includes("--features"));
+  assert.ok(!cliArgs({ ...s, data: "digits" }).includes("--features"), "digits have no 2-D inputs to transform");
+  assert.equal(resetReason(s, { ...s, feat: null }), "the input features changed");
+  assert.equal(needsNewRun(s, { ...s, l1: 0.1 }), false, "L1 applies live, as the weight decay");
+  assert.match(JSON.stringify(checkField("l1", "-1")), /L1 rate must be a number in 0\.\.10/);
 });

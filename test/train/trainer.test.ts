@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { train, Trainer, TrainingRun, resolveTrainOptions, makeSpiral, stratifiedSplit, eq4, createModel, fitNormalization, deriveSeed, type TrainOptions } from "../../src/index.js";
+import { train, Trainer, TrainingRun, resolveTrainOptions, makeSpiral, makeCircles, evaluate, stratifiedSplit, eq4, createModel, fitNormalization, deriveSeed, type TrainOptions } from "../../src/index.js";
 
 const split = stratifiedSplit(makeSpiral({ count: 200, seed: 3 }), 0, 0.2);
 const base: TrainOptions = { devices: eq4(), oscillators: 2, steps: 3, epochs: 12, batchSize: 32, lr: 0.02, restarts: 3, restartEpochs: 4, seed: 7, test: split.test };
@@ -127,4 +127,20 @@ test("a depth curriculum staged step by step (the playground watches its starter
   assert.deepEqual(r.model.W, ref.model.W);
   assert.deepEqual(r.history.map((m) => m.trainLoss), ref.history.map((m) => m.trainLoss));
   assert.deepEqual(r.curriculum, ref.curriculum);
+});
+
+test("L1 makes A sparse: exact zeros that plain training never gives, at the same accuracy (circles, 8 oscillators)", () => {
+  const split = stratifiedSplit(makeCircles({ count: 400, seed: 1 }), 0, 0.2);
+  const o = { devices: eq4(), epochs: 400, lr: 0.02, restarts: 1, seed: 2 };
+  const plain = train(split.train, o), sparse = train(split.train, { ...o, l1: 0.1 });
+  const zeros = (a: Float64Array): number => a.reduce((n, v) => n + (v === 0 ? 1 : 0), 0);
+  assert.equal(zeros(plain.model.A), 0);
+  const z = zeros(sparse.model.A);
+  assert.ok(z >= 0.1 * sparse.model.A.length, `L1 zeroed ${z} of ${sparse.model.A.length} couplings`);
+  // Σ|A| falls too (not only a few entries clipped).
+  const l1norm = (a: Float64Array): number => a.reduce((s, v) => s + Math.abs(v), 0);
+  assert.ok(l1norm(sparse.model.A) < 0.8 * l1norm(plain.model.A), `Σ|A| ${l1norm(sparse.model.A)} vs ${l1norm(plain.model.A)}`);
+  const a = evaluate(plain.model, split.test).accuracy, b = evaluate(sparse.model, split.test).accuracy;
+  assert.ok(b >= a - 0.02, `test accuracy with L1 ${b} vs ${a}`);
+  assert.throws(() => train(split.train, { ...o, l1: -1 }), /L1 rate/);
 });

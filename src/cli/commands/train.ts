@@ -8,7 +8,7 @@ import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { Trainer, resolveTrainOptions, planTraining, oscillatorCount, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
+import { Trainer, resolveTrainOptions, planTraining, oscillatorCount, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags } from "../train-options.js";
 import { evaluate, evaluateRegression } from "../../network/api.js";
@@ -116,7 +116,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     if (!same) throw new InputError(`--checkpoint-dir ${ckArg}: holds the checkpoint of an earlier run; choose another folder, add --force to replace it, or --resume ${ckArg} to continue it`);
   }
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
-  const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, ds.d));
+  // --features is checked against the data's columns before anything else is loaded or trained.
+  const featureMap = featureMapOf(preliminary, ds.d, "--features");
+  const inputs = featureMap?.expressions.length ?? ds.d;
+  const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, inputs));
   // The validation split (from the training rows only) and the planned epochs.
   const plan = planTraining(opts, trainSet);
   let resolved = plan.options;
@@ -153,7 +156,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
   const fingerprint = every === undefined ? undefined : fingerprintData(plan.fit, test);
   const checkpoints = new CheckpointWriter(checkpointDir);
-  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, oscillatorCount(resolved, trainSet.d), resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
+  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, oscillatorCount(resolved, inputs), resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   const interrupt = watchInterrupts();
   let progress: Progress | null = null;
   let result: TrainResult;
@@ -276,7 +279,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     steps: result.model.steps,
     ...(regression ? { problem: "regression", outputs: result.model.classes } : { classes: result.model.classes }),
     epochs: result.history.length,
-    features: trainSet.d,
+    features: inputs,
+    featureMap: featureMap?.expressions ?? null,
     validation: result.validation ?? null,
     weightDecay: { value: resolved.weightDecay, choice: result.weightDecay ?? null },
     seed: resolved.seed,
@@ -312,7 +316,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     );
   } else {
     io.stdout(
-      `trained ${name}: k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+      `trained ${name}: k=${summary.k}${summary.k > inputs ? ` (${inputs} features + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
         (result.weightDecay ? `  weight decay ${result.weightDecay.chosen} (chosen by validation loss: ${result.weightDecay.candidates.map((c) => `λ ${c.weightDecay} → ${c.loss.toFixed(4)}`).join(", ")})\n` : "") +
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
