@@ -101,7 +101,12 @@ export interface ModelJson {
    * raw data row of `columns` values, then normalised by `normalization`. Absent: oscillator j
    * reads column j.
    */
-  featureMap?: { columns: number; expressions: string[] };
+  featureMap?: {
+    /** Number of raw data columns a row must have (the x1..xd the expressions refer to), ≥ 1. */
+    columns: number;
+    /** One expression per input oscillator, in oscillator order (e.g. "x1", "x1^2", "sin(x2)"). */
+    expressions: string[];
+  };
   /** Hardware description (passed through unvalidated for now). */
   hardware?: Record<string, unknown>;
   /** Free-form training metadata (seeds, options, timings), passed through. */
