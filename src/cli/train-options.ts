@@ -211,15 +211,7 @@ export function trainingRecord(r: TrainingRecordInput): Record<string, unknown> 
   const tr = evaluate(r.model, r.train);
   const te = evaluate(r.model, r.test);
   return {
-    dynaspin: VERSION,
-    command: r.command,
-    source: r.source,
-    options: { ...r.options },
-    splitSeed: r.splitSeed,
-    testFraction: r.testFraction,
-    dataHash: hashDataset(r.data),
-    chosenRestart: r.selection.chosenRestart,
-    restartLosses: r.selection.restartLosses,
+    ...head,
     trainAccuracy: tr.accuracy,
     testAccuracy: te.accuracy,
     trainLoss: tr.loss,

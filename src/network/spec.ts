@@ -38,18 +38,28 @@ export function createStepScratch(n: number): StepScratch {
  * @example a network of one eq. 4 oscillator with A = 0, B = 2: p(1) = f(4) for every sample.
  */
 export function stepSpec(model: Model, t: number, p: Float64Array, next: Float64Array, n: number, scratch: StepScratch): void {
-  const { k, A, B } = model;
+  const { k } = model;
   const u = scratch.u;
   for (let i = 0; i < k; i++) {
-    const aRow = t * k * k + i * k;
-    for (let s = 0; s < n; s++) u[s] = 0;
-    for (let j = 0; j < k; j++) {
-      const a = A[aRow + j];
-      for (let s = 0; s < n; s++) u[s] += a * p[j * n + s];
-    }
-    for (let s = 0; s < n; s++) u[s] = u[s] + B[t * k + i];
+    driveRowSpec(model, t, i, p, u, n);
     deviceRowSpec(model, i, next, n, scratch);
   }
+}
+
+/**
+ * The drive of oscillator i at step t for n samples: u_s = Σ_j A(t)_ij·p_j(t)_s + B(t)_i, summed
+ * over j in ascending order, into `u` (the first half of {@link stepSpec}, recomputed by
+ * {@link stepAdjointSpec}).
+ */
+export function driveRowSpec(model: Model, t: number, i: number, p: Float64Array, u: Float64Array, n: number): void {
+  const { k, A, B } = model;
+  const aRow = t * k * k + i * k;
+  for (let s = 0; s < n; s++) u[s] = 0;
+  for (let j = 0; j < k; j++) {
+    const a = A[aRow + j];
+    for (let s = 0; s < n; s++) u[s] += a * p[j * n + s];
+  }
+  for (let s = 0; s < n; s++) u[s] = u[s] + B[t * k + i];
 }
 
 /**
@@ -211,17 +221,11 @@ export function readoutAdjointSpec(model: Model, pN: Float64Array, G: Float64Arr
  * and writes λ(t)_j = Σ_i A(t)_ij·g_i into `lam` (k·n; not `lamNext`).
  */
 export function stepAdjointSpec(model: Model, t: number, p: Float64Array, lamNext: Float64Array, lam: Float64Array, n: number, grads: Gradients, scratch: AdjointScratch): void {
-  const { k, A, B } = model;
+  const { k, A } = model;
   const { u, I, row } = scratch.step;
   const { dp, g } = scratch;
   for (let i = 0; i < k; i++) {
-    const aRow = t * k * k + i * k;
-    for (let s = 0; s < n; s++) u[s] = 0;
-    for (let j = 0; j < k; j++) {
-      const a = A[aRow + j];
-      for (let s = 0; s < n; s++) u[s] += a * p[j * n + s];
-    }
-    for (let s = 0; s < n; s++) u[s] = u[s] + B[t * k + i];
+    driveRowSpec(model, t, i, p, u, n);
     const dev = model.devices[i];
     for (let s = 0; s < n; s++) I[s] = dev.polarity * u[s] * u[s];
     dev.evaluate(I, row, dp, 0, n);
@@ -234,7 +238,7 @@ export function stepAdjointSpec(model: Model, t: number, p: Float64Array, lamNex
     for (let j = 0; j < k; j++) {
       let sa = 0;
       for (let s = 0; s < n; s++) sa += g[i * n + s] * p[j * n + s];
-      grads.A[aRow + j] += sa;
+      grads.A[t * k * k + i * k + j] += sa;
     }
   }
   for (let j = 0; j < k; j++) {
