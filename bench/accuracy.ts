@@ -22,7 +22,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { execFileSync } from "node:child_process";
@@ -36,6 +36,7 @@ import { loadSource, type DataSource } from "../src/node/tasks.js";
 import { parseModel } from "../src/network/io.js";
 import { evaluate } from "../src/network/api.js";
 import { InputError } from "../src/util/errors.js";
+import { machineText as machine } from "./machine.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Debian's Python (python3-sklearn); BENCH_PYTHON overrides it (e.g. to check the skip path). */
@@ -427,18 +428,6 @@ function tableMarkdown(results: RowResult[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function machine(): string {
-  try {
-    const out = execFileSync("lscpu", { encoding: "utf8" });
-    const model = /^Model name:\s*(.+)$/m.exec(out)?.[1]?.trim();
-    const n = /^CPU\(s\):\s*(\d+)$/m.exec(out)?.[1];
-    if (model && n) return `${model}, ${n} cores`;
-  } catch {
-    // lscpu missing: fall through.
-  }
-  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
-}
 
 function gitCommit(): string {
   try {

@@ -7,12 +7,12 @@
  * table. Everything outside the markers (hand-written sections) is kept as it is. With `--only`,
  * the other suites' rows are carried over from the previous table (marked with its date).
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { numpyBlas } from "./train.js";
+import { machine } from "./machine.js";
 
 const SUITES = ["train", "robustness", "llg", "csv"];
 const BEGIN = "<!-- bench:begin -->";
@@ -25,19 +25,6 @@ function blasLine(): string {
   return b.ok
     ? `NumPy peers: ${b.label.replace(/, \d+ BLAS threads?/, "")}, verified with threadpoolctl; each NumPy row names its BLAS thread count.${env}`
     : `NumPy peers refused: ${b.reason}.`;
-}
-
-/** CPU model and core count from lscpu (falls back to os.cpus()). */
-function machine(): { cpu: string; cores: number } {
-  try {
-    const out = execFileSync("lscpu", { encoding: "utf8" });
-    const model = /^Model name:\s*(.+)$/m.exec(out)?.[1]?.trim();
-    const n = /^CPU\(s\):\s*(\d+)$/m.exec(out)?.[1];
-    if (model && n) return { cpu: model, cores: Number(n) };
-  } catch {
-    // lscpu missing: fall through.
-  }
-  return { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length };
 }
 
 function fmt(v: number | null | undefined): string {

@@ -11,11 +11,12 @@
 // partial run never passes older rows off as its own. The page is written atomically.
 import { spawnSync, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PAPER_RESULTS } from "../src/train/tasks.js";
 import { mergeRows, parseBlock, renderBlock, replaceBlock, type ResultRow } from "./results-blocks.js";
+import { machineText as machine } from "../bench/machine.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DOC = join(ROOT, "docs/results.md");
@@ -73,18 +74,6 @@ function measure(label: string, argv: string[], runId: string): ResultRow {
   };
   process.stdout.write(`| ${row.label} | ${row.tests.join(" ")} | **${row.mean}** | ${row.min} | ${row.train} | ${row.time} |\n`);
   return row;
-}
-
-function machine(): string {
-  try {
-    const out = execFileSync("lscpu", { encoding: "utf8" });
-    const model = /^Model name:\s*(.+)$/m.exec(out)?.[1]?.trim();
-    const n = /^CPU\(s\):\s*(\d+)$/m.exec(out)?.[1];
-    if (model && n) return `${model}, ${n} cores`;
-  } catch {
-    // lscpu missing: fall through.
-  }
-  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`;
 }
 
 /**
