@@ -8,8 +8,10 @@
  * their natural size, which is what Adam would do on the dimensionless parameters.
  * Hand check (one step, t = 1): m̂ = g, v̂ = g², so θ moves by exactly −lr·scale·g/(|g| + ε).
  *
- * Regularisation, both decoupled from the gradient (as AdamW) and scaled like the step, with
- * a = lr·scale: weight decay λ multiplies θ by 1 − a·λ before the update; L1 of rate λ₁ follows
+ * Regularisation, both decoupled from the gradient (as AdamW), with a = lr·scale: weight decay λ
+ * multiplies θ by 1 − lr·d·λ before the update, where d is the decay scale (`decayScales`, by
+ * default the step scale: a dimensionless factor, so that a device in other units decays by the
+ * same fraction, see `decayScales` in train.ts); L1 of rate λ₁ follows
  * the update with the proximal step of a·λ₁·|θ|, the soft threshold θ ← sign θ·max(|θ| − a·λ₁, 0)
  * (`softThreshold`), which sets a parameter to exactly 0 while its Adam step is smaller
  * than a·λ₁ (|m̂/(√v̂ + ε)| < λ₁) — proximal gradient descent on loss + λ₁·Σ|θ|/…, so L1 gives
@@ -40,28 +42,27 @@ export interface AdamState {
 }
 
 /**
- * A stretch of one parameter array with a constant learning-rate scale: array q, entries [e0, e1),
- * scale. What an engine's update takes instead of a per-entry scale array ({@link scaleRuns}).
+ * A stretch of one parameter array with a constant learning-rate scale and weight-decay scale:
+ * array q, entries [e0, e1), scale, decay scale. What an engine's update takes instead of
+ * per-entry scale arrays ({@link scaleRuns}).
  */
-export type ScaleRun = readonly [q: number, e0: number, e1: number, scale: number];
+export type ScaleRun = readonly [q: number, e0: number, e1: number, scale: number, decayScale: number];
 
 /**
- * The learning-rate scales of {@link Adam.step} (per array: one number, or one per entry) as runs
- * of equal scale, for {@link Adam.engineStep}; compute once per training run (A's per-entry scale
+ * The learning-rate scales of {@link Adam.step} (per array: one number, or one per entry) and its
+ * weight-decay scales (the same shapes; default: the learning-rate scales) as runs over which both
+ * are constant, for {@link Adam.engineStep}; compute once per training run (A's per-entry scale
  * of `updateScales` is two runs).
  */
-export function scaleRuns(sizes: readonly number[], scales: ReadonlyArray<number | Float64Array>): ScaleRun[] {
+export function scaleRuns(sizes: readonly number[], scales: ReadonlyArray<number | Float64Array>, decayScales: ReadonlyArray<number | Float64Array> = scales): ScaleRun[] {
   const runs: ScaleRun[] = [];
+  const at = (s: number | Float64Array, e: number): number => (typeof s === "number" ? s : s[e]);
   for (let q = 0; q < sizes.length; q++) {
-    const sq = scales[q];
-    if (typeof sq === "number") {
-      runs.push([q, 0, sizes[q], sq]);
-      continue;
-    }
+    const sq = scales[q], dq = decayScales[q];
     for (let e0 = 0; e0 < sizes[q]; ) {
       let e1 = e0 + 1;
-      while (e1 < sizes[q] && Object.is(sq[e1], sq[e0])) e1++;
-      runs.push([q, e0, e1, sq[e0]]);
+      while (e1 < sizes[q] && Object.is(at(sq, e1), at(sq, e0)) && Object.is(at(dq, e1), at(dq, e0))) e1++;
+      runs.push([q, e0, e1, at(sq, e0), at(dq, e0)]);
       e0 = e1;
     }
   }
@@ -107,13 +108,14 @@ export class Adam {
    * One update of every array. `params[q]` and `grads[q]` pair with `scales[q]`.
    * @param lr learning rate for this step.
    * @param scales per array: one learning-rate multiplier, or one per entry.
-   * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·scale·λ_q·θ. @default none
+   * @param decay optional decoupled weight decay per array (AdamW): θ ← θ − lr·d·λ_q·θ, d the decay scale. @default none
    * @param kernel an engine's implementation of the same update (same bits), e.g. the native engine's.
    * @param l1 optional L1 rate per array: after the update θ ← `softThreshold`(θ, lr·scale·λ₁_q). @default none
+   * @param decayScales per array, the decay scale d (one number, or one per entry, like `scales`). @default scales
    * @returns true when every updated parameter is finite (checked in the same pass: Σ 0·θ is NaN
    *   exactly when some θ is NaN or ±∞), so callers need no second scan to detect divergence.
    */
-  step(params: Float64Array[], grads: Float64Array[], scales: ReadonlyArray<number | Float64Array>, lr: number, decay?: number[], kernel?: AdamKernel, l1?: number[]): boolean {
+  step(params: Float64Array[], grads: Float64Array[], scales: ReadonlyArray<number | Float64Array>, lr: number, decay?: number[], kernel?: AdamKernel, l1?: number[], decayScales: ReadonlyArray<number | Float64Array> = scales): boolean {
     const st = this.state;
     st.t++;
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps;
@@ -122,14 +124,14 @@ export class Adam {
     let check = 0;
     for (let q = 0; q < params.length; q++) {
       const p = params[q], g = grads[q], m = st.m[q], v = st.v[q];
-      const sq = scales[q];
-      if (typeof sq !== "number") {
+      const sq = scales[q], dq = decayScales[q];
+      if (typeof sq !== "number" || typeof dq !== "number") {
         // One scale per entry (e.g. A[0], which multiplies inputs, and A[t ≥ 1], which multiplies powers).
         const lam = decay !== undefined ? decay[q] : 0;
         const lam1 = l1 !== undefined ? l1[q] : 0;
         for (let e = 0; e < p.length; e++) {
-          const a = lr * sq[e];
-          if (lam !== 0) p[e] *= 1 - a * lam;
+          const a = lr * (typeof sq === "number" ? sq : sq[e]);
+          if (lam !== 0) p[e] *= 1 - lr * (typeof dq === "number" ? dq : dq[e]) * lam;
           const ge = g[e];
           m[e] = b1 * m[e] + (1 - b1) * ge;
           v[e] = b2 * v[e] + (1 - b2) * ge * ge;
@@ -140,7 +142,7 @@ export class Adam {
         continue;
       }
       const a = lr * sq;
-      const shrink = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+      const shrink = decay !== undefined && decay[q] !== 0 ? 1 - lr * dq * decay[q] : 1;
       const thr = l1 !== undefined && l1[q] !== 0 ? a * l1[q] : 0;
       if (kernel !== undefined) {
         // The same operations on an engine's vector kernels (its threads for large arrays).
@@ -166,7 +168,7 @@ export class Adam {
   /**
    * One update run by an engine that holds the parameters, gradients and moments itself
    * (`ResidentTraining.step` in src/network/engine.ts): writes step t+1's constants — c1, c2, β1,
-   * β2, ε, then per run (q, e0, e1, a = lr·scale, shrink = 1 − a·λ_q, or 1 without decay, the L1
+   * β2, ε, then per run (q, e0, e1, a = lr·scale, shrink = 1 − lr·d·λ_q (d the run's decay scale), or 1 without decay, the L1
    * threshold a·λ₁_q, or 0 without L1) — the values {@link Adam.step} computes, so the engine's update has its bits; calls `run` with them
    * and counts the step unless `run` returns 1 (nothing was updated). Returns what `run` returned.
    * The moments in `state` are stale while the engine holds them (the caller stores them back).
@@ -180,11 +182,11 @@ export class Adam {
     h[1] = 1 / (1 - powInt(this.beta2, t));
     h[2] = this.beta1, h[3] = this.beta2, h[4] = this.eps;
     for (let r = 0; r < runs.length; r++) {
-      const [q, e0, e1, scale] = runs[r];
+      const [q, e0, e1, scale, ds] = runs[r];
       const a = lr * scale;
       const o = 5 + RUN_STRIDE * r;
       h[o] = q, h[o + 1] = e0, h[o + 2] = e1, h[o + 3] = a;
-      h[o + 4] = decay !== undefined && decay[q] !== 0 ? 1 - a * decay[q] : 1;
+      h[o + 4] = decay !== undefined && decay[q] !== 0 ? 1 - lr * ds * decay[q] : 1;
       h[o + 5] = l1 !== undefined && l1[q] !== 0 ? a * l1[q] : 0;
     }
     const status = run(h);

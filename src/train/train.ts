@@ -14,6 +14,7 @@ import { evaluateArrays, evaluateRegressionArrays } from "../network/api.js";
 import { fitNormalization, applyNormalization, stratifiedSplit } from "../data/split.js";
 import { parseFeatureMap, applyFeatureMap, type FeatureMap } from "../data/features.js";
 import { operatingRange } from "../device/operating.js";
+import { presetCurve } from "../device/presets.js";
 import { Adam, scaleRuns, type AdamState, type ScaleRun } from "./adam.js";
 import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
 import { Rng, deriveSeed, type RngState } from "../util/rng.js";
@@ -434,6 +435,22 @@ export function updateScales(model: Model, depthReference = DEPTH_REFERENCE): [F
   return [A, bS * depth, wS, cS];
 }
 
+/** The device whose natural scales set the weight decay's strength: the paper's test device (eq. 4, a = 4, b = 5, Ic = 1, Q = 2). */
+const DECAY_REFERENCE = presetCurve("paper-test");
+
+/**
+ * Weight-decay scales of (A, B, W, c) for {@link Adam.step}: {@link updateScales} of the same
+ * network with every device replaced by the paper's test device. Decoupled decay multiplies a
+ * parameter by 1 − lr·d·λ, a fraction that must not depend on the device's units: the step scales
+ * do (W's is 1/p_max, 3.6·10⁷ for a device fitted in watts, so λ = 0.3 turned the factor to
+ * −2·10⁵ and training diverged; in nW it decayed 27× weaker than for the normalised copy). With
+ * these dimensionless scales a device and its copy in other units, power scale or polarity decay
+ * alike, and the paper's test device keeps its step scales (same bits as before).
+ */
+export function decayScales(model: Model, depthReference = DEPTH_REFERENCE): [Float64Array, number, number, number] {
+  return updateScales({ ...model, devices: model.devices.map(() => DECAY_REFERENCE) }, depthReference);
+}
+
 /**
  * One training run in progress: model, optimiser, generator and history. `epoch()` advances one
  * epoch, so callers (CLI, playground worker, checkpointing) can drive, pause and persist it.
@@ -493,6 +510,8 @@ export class TrainingRun {
   /** True when batchX and batchLabels hold the whole training set from the previous epoch (full batch, no noise). */
   private fullBatchLoaded = false;
   private readonly scales: ReadonlyArray<number | Float64Array>;
+  /** Weight-decay scales of (A, B, W, c): dimensionless, the same for a device in any units ({@link decayScales}). */
+  private readonly decayScales: ReadonlyArray<number | Float64Array>;
   private readonly decay: number[] | undefined;
   /** L1 rate per parameter array (A, B, W, c), or undefined without L1. */
   private readonly l1: number[] | undefined;
@@ -581,6 +600,7 @@ export class TrainingRun {
     this.batchTargets = regression ? new Float64Array(cap * model.classes) : null;
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = updateScales(model);
+    this.decayScales = decayScales(model);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
     this.l1 = options.l1 > 0 ? [options.l1, 0, options.l1, 0] : undefined;
     this.baseDevices = model.devices.slice();
@@ -589,7 +609,7 @@ export class TrainingRun {
     this.hwState = this.hw ? createHardwareState(model.k, model.steps, cap) : null;
     this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
     this.resident = this.engine64?.resident?.() ?? null;
-    this.runs = this.resident !== null ? scaleRuns([model.A.length, model.B.length, model.W.length, model.c.length], this.scales) : [];
+    this.runs = this.resident !== null ? scaleRuns([model.A.length, model.B.length, model.W.length, model.c.length], this.scales, this.decayScales) : [];
     this.valSet = val;
     this.valEvery = Math.max(1, Math.round(VALIDATION_INTERVAL / Math.ceil(this.n / cap)));
     // A network that starts from trained steps (a depth curriculum) is itself a candidate: early
@@ -789,7 +809,7 @@ export class TrainingRun {
         }
         lossSum += out.loss;
         correctSum += out.correct;
-        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam, this.l1) ? null : firstNonFinite(params);
+        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam, this.l1, this.decayScales) ? null : firstNonFinite(params);
         if (bad !== null) {
           throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
         }

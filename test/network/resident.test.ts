@@ -119,6 +119,8 @@ test("resident training reports a non-finite loss and a non-finite parameter as 
 
 test("scaleRuns: a per-entry scale becomes runs of equal values, a number one run", () => {
   const A = new Float64Array([2, 2, 2, 3, 3, 2]);
-  assert.deepEqual(scaleRuns([6, 2, 1], [A, 0.5, 1]), [[0, 0, 3, 2], [0, 3, 5, 3], [0, 5, 6, 2], [1, 0, 2, 0.5], [2, 0, 1, 1]]);
+  assert.deepEqual(scaleRuns([6, 2, 1], [A, 0.5, 1]), [[0, 0, 3, 2, 2], [0, 3, 5, 3, 3], [0, 5, 6, 2, 2], [1, 0, 2, 0.5, 0.5], [2, 0, 1, 1, 1]]);
   assert.deepEqual(scaleRuns([0], [new Float64Array(0)]), []);
+  // A run also ends where the weight-decay scale changes.
+  assert.deepEqual(scaleRuns([4, 1], [2, 1], [new Float64Array([1, 1, 5, 5]), 1]), [[0, 0, 2, 2, 1], [0, 2, 4, 2, 5], [1, 0, 1, 1, 1]]);
 });
