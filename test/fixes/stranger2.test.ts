@@ -3,8 +3,21 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel } from "../../src/index.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel, stringifyModel } from "../../src/index.js";
 import { updateScales, decayScales } from "../../src/train/train.js";
+import { runCli } from "../../src/cli/main.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger2-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
 
 // The paper's test device, the same curve in mA and nW (P0 = 28 nW), and in SI units: currents in A (1 unit = 1 mA), powers in
 // W with P0 = 28 nW, as `dynaspin fit` writes for a curve measured in A and W.
@@ -32,4 +45,38 @@ test("weight decay acts alike on a device in A/W, in mA/nW and normalised (A/W d
   const n = run(normal()).history.at(-1)!.trainLoss;
   const m = run(mA()).history.at(-1)!.trainLoss;
   assert.ok(Math.abs(m / n - 1) < 0.02, `mA/nW ${m}, normalised ${n}`);
+});
+
+test("eval of a regression model warns when the rows drive the device outside its measured range, as for a classifier", async () => {
+  // As test/network/drive-range.test.ts's classifier: inputs in [0, 1] stay inside [0, 3]; inputs of 10 drive I ≈ 110.
+  const model = createModel(2, 2, 1, eq4({}, { measuredCurrent: [0, 3] }));
+  model.problem = "regression";
+  model.targetScale = { mean: new Float64Array([0]), std: new Float64Array([1]) };
+  model.targetNames = ["t"];
+  model.A.fill(0.5);
+  model.B.fill(0.5);
+  model.W.set([1, -1]);
+  model.normalization = { min: new Float64Array([0, 0]), max: new Float64Array([1, 1]) };
+  model.featureNames = ["x", "y"];
+  const modelPath = join(dir, "ranged-regression.json");
+  writeFileSync(modelPath, stringifyModel(model));
+  const inside = join(dir, "inside.csv"), outside = join(dir, "outside.csv");
+  writeFileSync(inside, "x,y,t\n0,0,0.1\n1,0,0.2\n0.5,0.5,0.3\n0,1,0.4\n");
+  writeFileSync(outside, "x,y,t\n10,10,0.1\n10,0,0.2\n0,0,0.3\n0,10,0.4\n");
+  const ok = await cli("eval", "--model", modelPath, "--data", inside, "--json");
+  assert.equal(ok.code, 0, ok.err);
+  const o = JSON.parse(ok.out) as { warnings: string[]; driveRange: { warn: boolean; outside: number } };
+  assert.deepEqual(o.warnings, []);
+  assert.equal(o.driveRange.warn, false);
+  assert.doesNotMatch(ok.err, /warning/);
+  const bad = await cli("eval", "--model", modelPath, "--data", outside, "--json");
+  assert.equal(bad.code, 0, bad.err);
+  const b = JSON.parse(bad.out) as { warnings: string[]; driveRange: { warn: boolean; max: number }; mse: number };
+  assert.equal(b.driveRange.warn, true);
+  assert.ok(b.driveRange.max > 100 && Number.isFinite(b.mse));
+  assert.equal(b.warnings.length, 1);
+  assert.match(bad.err, /^dynaspin eval: warning: the trained network drives its devices outside their measured current range \[0, 3\] on the 4 rows of .*outside\.csv/m);
+  const text = await cli("eval", "--model", modelPath, "--data", outside);
+  assert.match(text.err, /^dynaspin eval: warning: the trained network drives/m);
+  assert.match(text.out, /MSE/);
 });

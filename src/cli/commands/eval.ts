@@ -25,7 +25,7 @@ import type { ModelJson } from "../../io/model-schema.js";
 import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.js";
 import { formatPredictionsCsv } from "../../data/csv.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
-import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
+import { driveRange, driveRangeWarning, type DriveRangeReport } from "../../network/drive-range.js";
 
 export { alignClasses };
 
@@ -123,6 +123,17 @@ export function sourceForModel(flags: Flags, command: string, model: Model, mode
   return regression ? { ...source, problem: "regression" } : source;
 }
 
+/**
+ * As train does, for classifiers and regression models alike: a fitted or table device is only
+ * known over its measured currents, and data other than the training rows can drive it beyond
+ * them (docs/devices.md, "Measured current range").
+ */
+function driveCheck(model: Model, data: Dataset, split: string, name: string): { drive: DriveRangeReport; warnings: string[] } {
+  const drive = driveRange(model, data.x, data.n);
+  const warning = driveRangeWarning(drive, `the ${data.n} ${split === "all" ? "rows" : "test rows"} of ${name}`);
+  return { drive, warnings: warning === null ? [] : [warning] };
+}
+
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const path = flags.string("model");
   if (path === undefined) throw new InputError("eval: --model FILE is required");
@@ -146,7 +157,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       const names = model.targetNames ?? ["target"];
       writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, names[0], Array.from(aligned.targets ?? [], String), Array.from(r.predictions, String)));
     }
-    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss };
+    const { drive, warnings } = driveCheck(model, aligned, md.split, source.data ?? name);
+    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
+    for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
     if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, undefined, profile, flags.string("hardware")).json }) + "\n");
     else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): MSE ${fmtMse(r.mse)}  R² ${r.r2.toFixed(4)}  (regression of ${(model.targetNames ?? ["target"]).join(", ")})\n`);
     return 0;
@@ -160,11 +173,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
-  // As train does: a fitted or table device is only known over its measured currents, and data
-  // other than the training rows can drive it beyond them (docs/devices.md, "Measured current range").
-  const drive = driveRange(model, aligned.x, aligned.n);
-  const driveWarning = driveRangeWarning(drive, `the ${aligned.n} ${md.split === "all" ? "rows" : "test rows"} of ${source.data ?? name}`);
-  const warnings = driveWarning === null ? [] : [driveWarning];
+  const { drive, warnings } = driveCheck(model, aligned, md.split, source.data ?? name);
   const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
   for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
