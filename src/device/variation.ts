@@ -85,6 +85,56 @@ export function defaultVariationParams(devices: readonly DeviceCurve[]): Variati
 }
 
 /**
+ * The unit of a varied parameter of a device: a in 1/(current unit), Ic in the current unit, b and
+ * Q dimensionless ("").
+ * @example variationParamUnit("a", eq4({}, { currentUnit: "A" })) // "1/A"
+ */
+export function variationParamUnit(p: VariationParam, d: DeviceCurve): string {
+  const u = d.currentUnit;
+  return p === "a" ? (u ? `1/${u}` : "") : p === "Ic" ? u : "";
+}
+
+/** Absolute σ values below this fraction of a parameter's smallest |base value| barely vary it ({@link variationScaleWarning}). */
+export const NEGLIGIBLE_SIGMA = 1e-3;
+/** Absolute σ values above this multiple of a parameter's largest |base value| swamp it ({@link variationScaleWarning}). */
+export const SWAMPING_SIGMA = 10;
+
+/**
+ * A warning when absolute σ values do not fit the base values of a device in physical units, else
+ * null: σ is in the parameter's own unit, so the paper's grid (σ(a) up to 1 for a = 4) means
+ * nothing for a curve fitted in A (a ≈ 1400 /A: σ = 0.5 is 0.04 % of it, every trial is the ideal
+ * network) or swamps a threshold of 2·10⁻³ A. Warns when the largest σ is below
+ * {@link NEGLIGIBLE_SIGMA} (0.1 %) of a varied parameter's smallest |base value| over the devices,
+ * or the smallest nonzero σ above {@link SWAMPING_SIGMA} (10) times its largest; never for relative σ.
+ * @param flag what gives the relative form, e.g. "--relative".
+ */
+export function variationScaleWarning(devices: readonly DeviceCurve[], params: readonly VariationParam[], sigmas: readonly number[], relative: boolean, flag = "--relative"): string | null {
+  const nonzero = sigmas.filter((s) => s > 0);
+  if (relative || nonzero.length === 0) return null;
+  const hi = Math.max(...nonzero), lo = Math.min(...nonzero);
+  for (const p of params) {
+    const values = devices.map((d) => Math.abs((d as unknown as Record<string, number>)[p])).filter((v) => Number.isFinite(v) && v > 0);
+    if (values.length === 0) continue;
+    const min = Math.min(...values), max = Math.max(...values);
+    const unit = variationParamUnit(p, devices[0]);
+    const base = `${p} = ${fmt(min)}${unit ? ` ${unit}` : ""}`;
+    const pct = (x: number): string => `${fmt(x * 100)} %`;
+    if (hi < NEGLIGIBLE_SIGMA * min) {
+      return `σ is absolute, in the unit of ${p}${unit ? ` (${unit})` : ""}: the largest, ${fmt(hi)}, is ${pct(hi / min)} of ${base}, so the devices barely vary; give σ in ${unit || "that unit"} or pass ${flag} for a fraction of the base value`;
+    }
+    if (lo > SWAMPING_SIGMA * max) {
+      return `σ is absolute, in the unit of ${p}${unit ? ` (${unit})` : ""}: the smallest nonzero, ${fmt(lo)}, is ${fmt(lo / max)} times ${p} = ${fmt(max)}${unit ? ` ${unit}` : ""}, so every draw is far from the device; give σ in ${unit || "that unit"} or pass ${flag} for a fraction of the base value`;
+    }
+  }
+  return null;
+}
+
+/** Four significant digits, without trailing zeros. */
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+/**
  * Validates a variation spec against the base devices.
  * @throws InputError naming the parameter when a device model does not have it (e.g. `a` on eq3,
  *   anything on a table), or for a bad σ / distribution.

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel, stringifyModel } from "../../src/index.js";
 import { updateScales, decayScales } from "../../src/train/train.js";
+import { variationScaleWarning } from "../../src/device/variation.js";
 import { runCli } from "../../src/cli/main.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger2-"));
@@ -79,4 +80,52 @@ test("eval of a regression model warns when the rows drive the device outside it
   const text = await cli("eval", "--model", modelPath, "--data", outside);
   assert.match(text.err, /^dynaspin eval: warning: the trained network drives/m);
   assert.match(text.out, /MSE/);
+});
+
+test("robustness says σ is absolute in the parameter's unit, and warns when it barely varies a device fitted in A (it printed 'std 0.00' at σ = 0.5)", async () => {
+  const rows = ["x,y,label", ...Array.from({ length: 20 }, (_, i) => `${(i % 5) / 4},${Math.floor(i / 5) / 3},${i % 2 ? "b" : "a"}`)].join("\n") + "\n";
+  const data = join(dir, "rob.csv");
+  writeFileSync(data, rows);
+  const model = (devices: ReturnType<typeof eq4>, name: string): string => {
+    const m = createModel(2, 2, 2, devices);
+    m.A.fill(0.5 * Math.sqrt(devices.currentScale));
+    m.B.fill(0.5 * Math.sqrt(devices.currentScale));
+    m.W.set([1, -1, -1, 1]);
+    m.normalization = { min: new Float64Array([0, 0]), max: new Float64Array([1, 1]) };
+    m.featureNames = ["x", "y"];
+    m.classNames = ["a", "b"];
+    const path = join(dir, name);
+    writeFileSync(path, stringifyModel(m));
+    return path;
+  };
+  const siModel = model(si(), "si.json"), paper = model(normal(), "paper.json");
+  const run = (m: string, out: string, ...extra: string[]) => cli("robustness", "--model", m, "--data", data, "--sigma", "0,0.5", "--trials", "10", "--workers", "1", "--no-figure", "--out", join(dir, out), ...extra);
+  const bad = await run(siModel, "rob-si", "--json");
+  assert.equal(bad.code, 0, bad.err);
+  const j = JSON.parse(bad.out) as { warnings: string[] };
+  assert.equal(j.warnings.length, 1);
+  assert.match(j.warnings[0], /σ is absolute, in the unit of a \(1\/A\): the largest, 0\.5, is 0\.0125 % of a = 4000 1\/A, so the devices barely vary; .*--relative/);
+  assert.match(bad.err, /^dynaspin robustness: warning: σ is absolute/m);
+  const text = await run(siModel, "rob-si-text");
+  assert.match(text.out, /a varied \(σ absolute in 1\/A\)/);
+  const rel = await run(siModel, "rob-si-rel", "--relative", "--json");
+  assert.deepEqual((JSON.parse(rel.out) as { warnings: string[] }).warnings, []);
+  assert.doesNotMatch(rel.err, /warning/);
+  const ok = await run(paper, "rob-paper", "--json");
+  assert.deepEqual((JSON.parse(ok.out) as { warnings: string[] }).warnings, []);
+  // The other way round: σ = 0.5 A on a threshold of 1 mA swamps it.
+  assert.match(variationScaleWarning([si()], ["Ic"], [0, 0.5], false) ?? "", /the smallest nonzero, 0\.5, is 500 times Ic = 0\.001 A/);
+  assert.equal(variationScaleWarning([normal()], ["a"], [0, 0.01, 1], false), null);
+});
+
+test("explore names a --device file by its path in the table, and warns about absolute --eval-sigma as robustness does", async () => {
+  const dev = join(dir, "dev-si.json");
+  writeFileSync(dev, JSON.stringify({ format: "dynaspin.device", version: 1, device: si().toSpec() }));
+  const data = join(dir, "ex.csv");
+  writeFileSync(data, ["x,y,label", ...Array.from({ length: 40 }, (_, i) => `${(i % 8) / 7},${Math.floor(i / 8) / 4},${(i % 8) < 4 ? "a" : "b"}`)].join("\n") + "\n");
+  const r = await cli("explore", "--data", data, "--steps", "2", "--epochs", "3", "--device", `${dev},paper-test`, "--eval-sigma", "0,0.5", "--eval-trials", "2", "--workers", "1", "--no-figure", "--out", join(dir, "ex"));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`device=${dev.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} steps=2`));
+  assert.doesNotMatch(r.out, /device=\{/);
+  assert.match(r.err, /^dynaspin explore: warning: σ is absolute, in the unit of a \(1\/A\).*--eval-relative/m);
 });

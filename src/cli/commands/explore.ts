@@ -15,9 +15,9 @@ import { checkTrainable } from "../../train/train.js";
 import { InputError } from "../../util/errors.js";
 import { PRESET_NAMES } from "../../device/presets.js";
 import { loadDeviceArg } from "../../node/device-file.js";
-import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS } from "../../device/variation.js";
-import { resolveExplore, EXPLORE_AXES, EXPLORE_DEFAULTS, type ExploreAxis, type ExploreSpec } from "../../explore/spec.js";
-import { exploreSplits, checkPoints, type ExploreRow } from "../../explore/run.js";
+import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, variationScaleWarning } from "../../device/variation.js";
+import { resolveExplore, EXPLORE_AXES, EXPLORE_DEFAULTS, type ExploreAxis, type ExplorePoint, type ExploreSpec } from "../../explore/spec.js";
+import { exploreSplits, checkPoints, pointDevice, type ExploreRow } from "../../explore/run.js";
 import { summarize, cheapestAbove, pointAxes } from "../../explore/results.js";
 import { AXIS_NAMES } from "../../explore/figures.js";
 import { exploreSignature, exploreTaskRange, readExplorePartials, writeExplorePartial, exploreFile, writeExplore } from "../../node/explore-files.js";
@@ -183,6 +183,31 @@ function eta(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
+/** The --device entries that are files, by the JSON of the spec they hold (to name a point's device by its file). */
+function deviceNames(text: string | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const s of (text ?? "").split(",").map((x) => x.trim())) {
+    if (s === "" || (PRESET_NAMES as readonly string[]).includes(s)) continue;
+    const d = loadDeviceArg(s);
+    if (!Array.isArray(d)) names.set(JSON.stringify((d as { toSpec(): Record<string, unknown> }).toSpec()), s);
+  }
+  return names;
+}
+
+/** A point's device for the text table: a preset's name, the --device file it came from, or a short spec such as eq4(a=1.4 1/mA, b=3.5, Ic=1.91 mA, Q=2.23, P0=27.6 nW). */
+function deviceLabel(d: ExplorePoint["device"], names: Map<string, string>): string {
+  if (d === undefined) return "";
+  if (typeof d === "string") return d;
+  const file = names.get(JSON.stringify(d));
+  if (file !== undefined) return file;
+  const num = (k: string): string | null => (typeof d[k] === "number" ? String(Number((d[k] as number).toPrecision(4))) : null);
+  const cu = typeof d.currentUnit === "string" ? d.currentUnit : "", pu = typeof d.powerUnit === "string" ? d.powerUnit : "";
+  const parts = [["a", cu ? ` 1/${cu}` : ""], ["b", ""], ["Ic", cu ? ` ${cu}` : ""], ["Q", ""], ["P0", pu ? ` ${pu}` : ""]]
+    .map(([k, u]) => (num(k) === null ? null : `${k}=${num(k)}${u}`))
+    .filter((x): x is string => x !== null);
+  return `${String(d.model)}(${parts.join(", ")})`;
+}
+
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const t0 = performance.now();
   const outBase = flags.string("out");
@@ -193,6 +218,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const heat = axisList("heatmap", flags.string("heatmap"), 2, r.axes) as [ExploreAxis, ExploreAxis] | undefined;
   const line = axisList("line", flags.string("line"), 1, r.axes)?.[0];
   checkPoints(r);
+  // Absolute evaluation σ is in the varied parameter's unit: say so before the work when it cannot mean what the paper's grid does.
+  const warnings = [...new Set(r.points.map((p) => variationScaleWarning([pointDevice(p)], r.evalParams, [...r.evalSigmas, ...(p.trainSigma ? [p.trainSigma] : [])], r.evalRelative, "--eval-relative")).filter((w): w is string => w !== null))];
+  for (const w of warnings) io.stderr(`dynaspin explore: warning: ${w}\n`);
   const source: DataSource = r.spec.data !== undefined ? { data: r.spec.data, labelColumn: r.spec.labelColumn } : { task: r.spec.task };
   const ds = loadSource(source);
   checkTrainable(ds);
@@ -244,7 +272,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const best = target === undefined ? null : cheapestAbove(summaries.filter((s) => s.evalSigma === r.evalSigmas[0]), target);
   const seconds = (performance.now() - t0) / 1000;
   const axes = pointAxes(r.axes);
-  const describe = (s: (typeof summaries)[number]) => axes.map((a) => `${a}=${axisValue(s.point, a)}`).join(" ") + (r.axes.includes("evalSigma") ? ` evalSigma=${s.evalSigma}` : "");
+  const names = deviceNames(flags.string("device"));
+  const describe = (s: (typeof summaries)[number]) => axes.map((a) => `${a}=${a === "device" ? deviceLabel(s.point.device, names) : axisValue(s.point, a)}`).join(" ") + (r.axes.includes("evalSigma") ? ` evalSigma=${s.evalSigma}` : "");
   if (flags.boolean("json")) {
     io.stdout(
       JSON.stringify({
@@ -252,6 +281,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         target: target ?? null,
         cheapest: best && { point: best.point.index, evalSigma: best.evalSigma, validationAccuracy: best.validationMean, testAccuracy: best.testMean, energy: best.energy },
         files: paths,
+        warnings,
       }) + "\n",
     );
   } else {

@@ -14,7 +14,7 @@ import { loadSource } from "../../node/tasks.js";
 import { InputError } from "../../util/errors.js";
 import { parseSigmas, parseHardwareArgs } from "../flag-values.js";
 import { resolveRobustnessOptions, checkTestSet, type RobustnessOptions } from "../../sweep/robustness.js";
-import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, defaultVariationParams, type VariationParam, type VariationDistribution } from "../../device/variation.js";
+import { VARIATION_PARAMS, VARIATION_DISTRIBUTIONS, defaultVariationParams, variationParamUnit, variationScaleWarning, type VariationParam, type VariationDistribution } from "../../device/variation.js";
 import { resolveHardware, type Hardware } from "../../network/hardware.js";
 import { robustnessParallel, defaultRobustnessWorkers } from "../../node/robustness-worker.js";
 import { sweepSignature, readPartials, writePartial, writeRobustness, robustnessFile, shardRange, toEntry, readRobustnessFile, robustnessSvg } from "../../node/robustness-files.js";
@@ -24,6 +24,7 @@ import { createProgress } from "../../node/progress.js";
 import { ENGINE_CHOICES, type EngineChoice } from "../../node/native-engine.js";
 import { sweepEngineForChoice } from "../../node/native-sweep.js";
 import { setInterruptNote } from "../../node/interrupt.js";
+import type { Model } from "../../network/model.js";
 
 const FLAGS: FlagSpec[] = [
   { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train (required)" },
@@ -120,6 +121,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     ...(hardware ? { hardware } : {}),
   };
   const o = resolveRobustnessOptions(model, opts);
+  // σ is absolute in the parameter's unit: say so before the work when it cannot mean what the paper's grid does.
+  const scaleWarning = variationScaleWarning(model.devices, o.params, o.sigmas, o.relative);
+  const warnings = scaleWarning === null ? [] : [scaleWarning];
+  for (const w of warnings) io.stderr(`dynaspin robustness: warning: ${w}\n`);
   const compare = flags.list("compare").map(String).map((c) => {
     const m = /^([^=]+)=(.+)$/.exec(c);
     if (!m) throw new InputError(`--compare must be NAME=DIR (got ${JSON.stringify(c)})`);
@@ -186,17 +191,25 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     seconds,
     results: file.results.map(({ correct: _c, trialStart: _t, ...s }) => s),
     files: paths,
+    warnings,
   };
   if (flags.boolean("json")) io.stdout(JSON.stringify(summary) + "\n");
   else {
     const lines = file.results.map((r) => `  σ=${String(r.sigma).padEnd(6)} mean ${(r.mean * 100).toFixed(2)}%  std ${(r.std * 100).toFixed(2)}  p5 ${(r.p5 * 100).toFixed(1)}  p50 ${(r.p50 * 100).toFixed(1)}  p95 ${(r.p95 * 100).toFixed(1)}  ≥${o.threshold * 100}%: ${(r.fractionAbove * 100).toFixed(1)}%${r.redraws || r.clipped ? `  redraws ${r.redraws} clipped ${r.clipped}` : ""}`);
     io.stdout(
-      `robustness of ${path} on ${test.n} test samples, ${o.params.join(",")} varied, ${per} trials per σ${shard ? ` (shard ${shard.index}/${shard.count})` : ""}${done.size ? `, ${done.size} σ resumed` : ""}\n` +
+      `robustness of ${path} on ${test.n} test samples, ${o.params.join(",")} varied (σ ${o.relative ? "relative" : `absolute${sigmaUnits(model, o.params)}`}), ${per} trials per σ${shard ? ` (shard ${shard.index}/${shard.count})` : ""}${done.size ? `, ${done.size} σ resumed` : ""}\n` +
         lines.join("\n") +
         `\n  wall time ${seconds.toFixed(2)} s on ${Math.max(1, workers)} thread${workers <= 1 ? "" : "s"}; engine ${result.engine ?? "none (every σ resumed)"}\n  wrote ${paths.join(", ")}\n`,
     );
   }
   return 0;
+}
+
+/** The units of absolute σ per parameter, e.g. " in 1/A" or " (a in 1/mA, Ic in mA)"; "" when every parameter is dimensionless. */
+function sigmaUnits(model: Model, params: readonly VariationParam[]): string {
+  const units = params.map((p) => [p, variationParamUnit(p, model.devices[0])] as const).filter(([, u]) => u !== "");
+  if (units.length === 0) return "";
+  return params.length === 1 ? ` in ${units[0][1]}` : ` (${units.map(([p, u]) => `${p} in ${u}`).join(", ")})`;
 }
 
 /** The `robustness` command. */
