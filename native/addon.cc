@@ -4,6 +4,7 @@
 //   chunk(handle, lo, len, scale), batch(handle, nb, count, scale), evaluate(handle, lo, len)
 //   optimizer(handle) → ArrayBuffer of Adam's m and v (2·nG doubles, g's layout; made once)
 //   step(handle, nb, count, scale, hyper) → 0, 1 (loss not finite, nothing updated), 2 (a non-finite parameter)
+//   written(handle): the caller wrote the parameters (A, B, W, c) since the last step
 // The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle keeps
 // it (and the optimizer's) alive. Argument errors throw TypeError or RangeError (the TypeScript side
 // validates shapes first; these checks keep a wrong call from touching memory outside the buffers).
@@ -76,7 +77,7 @@ napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_create_int32(env, (int)std::thread::hardware_concurrency(), &v));
   CHECK(napi_set_named_property(env, o, "hardwareThreads", v));
   // The interface version src/node/native-engine.ts expects (a stale build is not used).
-  CHECK(napi_create_int32(env, 4, &v));
+  CHECK(napi_create_int32(env, 5, &v));
   CHECK(napi_set_named_property(env, o, "api", v));
   // Thread failures are reported as errors (code DYNASPIN_NATIVE_FAILED), not a crash.
   CHECK(napi_get_boolean(env, true, &v));
@@ -255,6 +256,15 @@ napi_value Step(napi_env env, napi_callback_info info) {
   return v;
 }
 
+// written(handle): the parameters in the shared block were written by the caller (Engine::written).
+napi_value Written(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  double unused[1];
+  Handle* h = handleArgs(env, info, 1, argv, unused);
+  if (h) h->engine->written();
+  return nullptr;
+}
+
 napi_value Peak(napi_env env, napi_callback_info info) {
   double out[3];
   int lanes = measurePeak(20000000, out);
@@ -283,6 +293,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"optimizer", nullptr, Optimizer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"step", nullptr, Step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"written", nullptr, Written, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   registerSweep(env, exports);  // sweep.cc

@@ -162,6 +162,7 @@ Engine::~Engine() {
   for (double* m : tmem) free(m);
   free(slots);
   free(lanes.mem);
+  free(sp.mem);
   free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
 }
 
@@ -191,8 +192,10 @@ void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool with
     double* Dt = withD ? w.D + t * kc : nullptr;
     const double* At = A + (size_t)t * k * k;
     const double* Bt = B + (size_t)t * k;
-    rows(w.split, k, work, [&](int r0, int r1) {
-      (gt ? gt->bias : K.gemmBias)(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
+    const SparseInput* sp = t == 0 ? w.sparse : nullptr;
+    rows(w.split, k, sp ? work * sp->n / k : work, [&](int r0, int r1) {
+      if (sp) gt->biasIdx(r0, r1, sp->n, nbp, At, k, sp->rows, Bt, sp->X, sp->ld, Ut, cs);
+      else (gt ? gt->bias : K.gemmBias)(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
       K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
     });
   }
@@ -231,7 +234,26 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
     const double* lc = la;
     rows(w.split, k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, w.gU, gB + (size_t)t * k); });
     double* gAt = gA + (size_t)t * k * k;
-    if (narrow) {
+    const SparseInput* sp = t == 0 && w.sparse && finiteRows(w.gU, cs, nb) ? w.sparse : nullptr;
+    if (sp) {
+      // ∂A(0) on p(0)'s nonzero rows, then each row expanded: +0 in the columns left out.
+      rows(w.split, k, work * sp->n / k, [&](int r0, int r1) {
+        gt->abt(r0, r1, sp->n, nb, w.gU, cs, sp->X, sp->ld, sp->G);
+        for (int i = r0; i < r1; i++) {
+          double* dst = gAt + (size_t)i * k;
+          const double* src = sp->G + (size_t)i * sp->n;
+          int at = 0;
+          for (int r = 0; r < sp->nruns; r++) {
+            const int j0 = sp->runs[2 * r], j1 = sp->runs[2 * r + 1];
+            std::memset(dst + at, 0, (size_t)(j0 - at) * sizeof(double));
+            std::memcpy(dst + j0, src, (size_t)(j1 - j0) * sizeof(double));
+            src += j1 - j0;
+            at = j1;
+          }
+          std::memset(dst + at, 0, (size_t)(k - at) * sizeof(double));
+        }
+      });
+    } else if (narrow) {
       K.gemmABtNarrow(0, k, k, nb, w.gU, cs, Pt, ldp, gAt);
     } else if (gt) {
       rows(w.split, k, work, [&](int r0, int r1) { gt->abt(r0, r1, k, nb, w.gU, cs, Pt, ldp, gAt); });
@@ -246,6 +268,67 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
     la = lb;
     lb = tmp;
   }
+}
+
+// Whether the first nb columns of the k rows of Y (stride ld) are all finite.
+bool Engine::finiteRows(const double* Y, int ld, int nb) const {
+  long bad = 0;
+  for (int i = 0; i < k; i++) {
+    const double* y = Y + (size_t)i * ld;
+    for (int b = 0; b < nb; b++) bad |= !(y[b] - y[b] == 0);  // NaN exactly when y is ±∞ or NaN
+  }
+  return bad == 0;
+}
+
+// Sparse input. A row j of p(0) that is zero (±0) in every column a step's products read adds only
+// ±0 terms to them. To u(0) = A(0)·p(0) + B(0) it adds A(0)[i][j]·(±0) = ±0 (A(0) finite), which
+// leaves every partial sum as it is unless that sum is −0; a sum started from B(0)[i] ≠ −0 is never
+// −0 (in round-to-nearest x + y is −0 only when both are). To ∂A(0)[i][j] = 0 + Σ_b gU[i][b]·(±0)
+// it gives +0 (gU(0) finite). So when B(0) holds no −0, A(0) only finite values and gU(0) only
+// finite values (checked when the backward pass gets there), step 0's two products run on p(0)'s
+// nonzero rows only, with the bits of the full products: u(0) with A(0)'s columns indexed, ∂A(0)
+// on the compact rows expanded with +0. (Images: MNIST's batches of 64 have about 45 % of their
+// pixels zero in every image.) Used from 1/8 of the rows zero; a0Finite is checked with one scan
+// after the parameters were written (written()) and kept by Adam's updates.
+bool Engine::sparseInput(int nb) {
+  if (gt == nullptr) return false;
+  const int nbp = (int)up8(nb);
+  if (sp.mem == nullptr) {
+    size_t ints = up8((size_t)3 * k + 2);
+    sp.mem = alignedAlloc<double>(ints / 2 + (size_t)k * cs + (size_t)k * k + 8);
+    if (sp.mem == nullptr) return false;
+    sp.rows = reinterpret_cast<int*>(sp.mem);
+    sp.runs = sp.rows + k;
+    sp.X = sp.mem + ints / 2;
+    sp.G = sp.X + (size_t)k * cs;
+    sp.ld = cs;
+  }
+  for (int i = 0; i < k; i++)
+    if (B[i] == 0 && std::signbit(B[i])) return false;
+  int n = 0, nr = 0;
+  for (int j = 0; j < k; j++) {
+    const double* x = X + (size_t)j * ldx;
+    int b = 0;
+    while (b < nbp && x[b] == 0) b++;
+    if (b == nbp) continue;
+    sp.rows[n++] = j;
+    if (nr > 0 && sp.runs[2 * nr - 1] == j) {
+      sp.runs[2 * nr - 1] = j + 1;
+    } else {
+      sp.runs[2 * nr] = j, sp.runs[2 * nr + 1] = j + 1;
+      nr++;
+    }
+  }
+  if (n > k - k / 8) return false;
+  if (!a0Finite) {
+    long bad = 0;
+    for (size_t e = 0; e < (size_t)k * k; e++) bad |= !(A[e] - A[e] == 0);
+    a0Finite = bad == 0;
+    if (!a0Finite) return false;
+  }
+  for (int c = 0; c < n; c++) std::memcpy(sp.X + (size_t)c * cs, X + (size_t)sp.rows[c] * ldx, (size_t)nbp * sizeof(double));
+  sp.n = n, sp.nruns = nr;
+  return true;
 }
 
 void Engine::chunk(int lo, int len, double scale) {
@@ -642,7 +725,17 @@ bool Engine::adam(size_t n, double* p, const double* g, double* m, double* v, do
 }
 
 int Engine::step(int nb, int count, double scale, const double* h, int runs, double* mv) {
-  const double* gr = batchGradient(nb, count, scale);
+  const double* gr = g;
+  if (count == 1 && sparseInput(nb)) {
+    // The one chunk of batchGradient, with step 0's products on p(0)'s nonzero rows.
+    Bufs w = chunkBufs();
+    w.sparse = &sp;
+    chunkOn(w, 0, nb, scale, out);
+    total[nG] = out[0];
+    total[nG + 1] = out[1];
+  } else {
+    gr = batchGradient(nb, count, scale);
+  }
   if (!std::isfinite(total[nG])) return 1;
   double* base[4] = {A, B, W, c};
   size_t at[4] = {0, (size_t)steps * k * k, (size_t)steps * k * k + (size_t)steps * k, (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k};
@@ -663,5 +756,7 @@ int Engine::step(int nb, int count, double scale, const double* h, int runs, dou
   else pool->run(job);
   bool ok = true;
   for (int i = 0; i < j.parts; i++) ok = ok && j.ok[i];
+  // Adam's updates keep A(0) finite unless they report otherwise.
+  if (!ok) a0Finite = false;
   return ok ? 0 : 2;
 }

@@ -103,7 +103,21 @@ struct Bufs {
   double* XT = nullptr;
   double* g = nullptr;
   bool split = true;
+  // Sparse input (Engine::sparseInput): step 0's products skip p(0)'s zero rows.
+  const struct SparseInput* sparse = nullptr;
   Bufs at(int lo) const { return {P + lo, U + lo, D + lo, L + lo, lam + lo, lam2 + lo, gU + lo, ld, XT, g, split}; }
+};
+
+// p(0)'s rows that are not zero in any column of a batch (ascending, n of them, as runs of
+// consecutive rows: runs[2r] first row, runs[2r + 1] end, rows the runs' concatenation), copied to
+// X (n rows of stride ld), and the scratch G (k × n) of step 0's weight gradient on those columns.
+struct SparseInput {
+  int n = 0, nruns = 0, ld = 0;
+  int* rows = nullptr;
+  int* runs = nullptr;
+  double* X = nullptr;
+  double* G = nullptr;
+  double* mem = nullptr;
 };
 
 // One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
@@ -136,6 +150,9 @@ struct Engine {
   // layout, 2·nG). Returns 0, 1 (loss not finite: nothing updated) or 2 (an updated parameter is
   // not finite). The caller has checked the runs against the arrays' lengths.
   int step(int nb, int count, double scale, const double* h, int runs, double* mv);
+  // The caller wrote the parameters (A may now hold anything): step() checks A(0) again before it
+  // leaves out zero rows of the input.
+  void written() { a0Finite = false; }
 
   const KernelTable* kt;
   // The packed products (gemm.h) for this instruction set when k ≥ GEMM_MIN_K, else null: then the
@@ -172,6 +189,10 @@ struct Engine {
   int slotCount = 0;
   // step()'s runs (reused: no allocation per step once it has grown).
   std::vector<AdamRun> runScratch;
+  // step()'s sparse input, and whether A(0) is known to hold only finite values (checked once after
+  // the caller last wrote the parameters, kept by Adam's updates: see sparseInput).
+  SparseInput sp;
+  bool a0Finite = false;
 
  private:
   Bufs chunkBufs() const { return {P, U, D, L, lam, lam2, gU, cs, XT, g, true}; }
@@ -188,6 +209,10 @@ struct Engine {
   // laneGradient), making the buffers for this shape on first use.
   bool laneBatch(int nb, int count);
   const double* laneGradient(int nb, int count, double scale);
+  // Whether a one-chunk step on the packed products can leave out p(0)'s zero rows (see engine.cc),
+  // filling sp for the batch of nb samples in X.
+  bool sparseInput(int nb);
+  bool finiteRows(const double* Y, int ld, int nb) const;
   // batch() without its final copy: returns where the batch gradient is (g for one chunk, else total).
   const double* batchGradient(int nb, int count, double scale);
   template <class F>

@@ -20,6 +20,10 @@ struct GemmTable {
   void (*atb)(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo);
   // G[i·kk + j] = 0 + Σ_{b<nb} Y[i·ldy + b]·X[j·ldx + b] for i in [r0, r1), j < kk.
   void (*abt)(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G);
+  // bias over a subset of M's columns: out[i·ldo + b] = (bias ? bias[i] : 0) + Σ_{c<kk} M[i·ldm + J(c)]·X[c·ldx + b],
+  // c ascending, J(c) = idx[c] (ascending column indices) or c when idx is null: the sum of the
+  // full product with the terms of the columns not in idx left out (Engine::sparseInput).
+  void (*biasIdx)(int r0, int r1, int kk, int nbp, const double* M, int ldm, const int* idx, const double* bias, const double* X, int ldx, double* out, int ldo);
 };
 
 namespace ds_gemm_avx512 { extern const GemmTable table; }

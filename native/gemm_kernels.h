@@ -232,17 +232,20 @@ static void packRight(int k0, int kc, int n0, int nc, int nvalid, const double* 
   }
 }
 
-// The left values L(r, k) = L[r·lm + k·lk] of R ≤ MR rows and kc steps, each broadcast to a whole
-// vector: lb[(k·MR + r)·W …].
-static void broadcastLeft(int R, int kc, const double* Lm, size_t lm, size_t lk, double* lb) {
-  for (int k = 0; k < kc; k++)
-    for (int r = 0; r < R; r++) vstore(lb + ((size_t)k * MR + r) * DS_W, splat(Lm[(size_t)r * lm + (size_t)k * lk]));
+// The left values L(r, k) = L[r·lm + k·lk] (or L[r·lm + idx[k]] with a column index) of R ≤ MR rows
+// and kc steps, each broadcast to a whole vector: lb[(k·MR + r)·W …].
+static void broadcastLeft(int R, int kc, const double* Lm, size_t lm, size_t lk, const int* idx, double* lb) {
+  for (int k = 0; k < kc; k++) {
+    const size_t o = idx ? (size_t)idx[k] : (size_t)k * lk;
+    for (int r = 0; r < R; r++) vstore(lb + ((size_t)k * MR + r) * DS_W, splat(Lm[(size_t)r * lm + o]));
+  }
 }
 
 // C[m·ldc + n] = start + Σ_{k<K} L(m, k)·R(k, n), k ascending, for m < M, n < nvalid (N = nvalid
 // rounded up to W; columns up to N are written only when ldc allows: fullRows), with L(m, k) =
-// L[m·lm + k·lk], R as packRight; start: 0 = +0, 1 = bias[m], then end = 1 stores 0 + the sum.
-static void core(int M, int K, int nvalid, bool fullRows, const double* Lm, size_t lm, size_t lk, const double* Rm, size_t lr, bool rTrans, double* C, size_t ldc, int start, const double* bias, int end) {
+// L[m·lm + k·lk] (L[m·lm + lidx[k]] when a column index lidx is given), R as packRight; start: 0 =
+// +0, 1 = bias[m], then end = 1 stores 0 + the sum.
+static void core(int M, int K, int nvalid, bool fullRows, const double* Lm, size_t lm, size_t lk, const double* Rm, size_t lr, bool rTrans, double* C, size_t ldc, int start, const double* bias, int end, const int* lidx = nullptr) {
   if (M <= 0 || nvalid <= 0) return;
   const int N = (nvalid + DS_W - 1) / DS_W * DS_W;
   const int writable = fullRows ? N : nvalid;
@@ -264,7 +267,7 @@ static void core(int M, int K, int nvalid, bool fullRows, const double* Lm, size
       int st = k0 == 0 ? start : 2, en = k0 + kc >= K ? end : 0;
       for (int m = 0; m < M; m += MR) {
         int R = M - m < MR ? M - m : MR;
-        broadcastLeft(R, kc, Lm + (size_t)m * lm + (size_t)k0 * lk, lm, lk, lb);
+        broadcastLeft(R, kc, lidx ? Lm + (size_t)m * lm : Lm + (size_t)m * lm + (size_t)k0 * lk, lm, lk, lidx ? lidx + k0 : nullptr, lb);
         for (int p = 0; p < nc; p += NR) {
           int w = nc - p < NR ? nc - p : NR;
           int cols = writable - n0 - p < w ? writable - n0 - p : w;
@@ -291,8 +294,9 @@ static DS_INLINE double leftAt(const double* a, size_t lda, int r, int k) {
   return T ? a[(size_t)k * lda + r] : a[(size_t)r * lda + k];
 }
 
-template <int R, int V, int S, bool T>
-static void tileB(int kc, const double* a, size_t lda, const double* bp, double* c, size_t ldc, const double* bias) {
+// I: the left operand's k-th value of row r is a[r·lda + idx[k]] (a column index; T = false).
+template <int R, int V, int S, bool T, bool I>
+static void tileB(int kc, const double* a, size_t lda, const int* idx, const double* bp, double* c, size_t ldc, const double* bias) {
   vd acc[MRB][NVB];
   for (int r = 0; r < R; r++)
     for (int v = 0; v < V; v++) acc[r][v] = S == 0 ? splat(0.0) : S == 1 ? splat(bias[r]) : vload(c + (size_t)r * ldc + v * DS_W);
@@ -303,7 +307,7 @@ static void tileB(int kc, const double* a, size_t lda, const double* bp, double*
     // (a strided walk the hardware prefetchers do not follow).
     if (T) __builtin_prefetch(a + (size_t)k * lda + 2 * MRB + 8);
     for (int r = 0; r < R; r++) {
-      vd x = splat(leftAt<T>(a, lda, r, k));
+      vd x = splat(I ? a[(size_t)r * lda + idx[k]] : leftAt<T>(a, lda, r, k));
       for (int v = 0; v < V; v++) acc[r][v] += x * b[v];
     }
   }
@@ -311,25 +315,26 @@ static void tileB(int kc, const double* a, size_t lda, const double* bp, double*
     for (int v = 0; v < V; v++) vstore(c + (size_t)r * ldc + v * DS_W, acc[r][v]);
 }
 
-typedef void (*TileBFn)(int, const double*, size_t, const double*, double*, size_t, const double*);
-template <int S, bool T, int R, int... V>
+typedef void (*TileBFn)(int, const double*, size_t, const int*, const double*, double*, size_t, const double*);
+template <int S, bool T, bool I, int R, int... V>
 struct TileBRow {
-  static constexpr TileBFn f[sizeof...(V)] = {&tileB<R, V, S, T>...};
+  static constexpr TileBFn f[sizeof...(V)] = {&tileB<R, V, S, T, I>...};
 };
-template <int S, bool T, int R, int... V>
-constexpr TileBFn TileBRow<S, T, R, V...>::f[sizeof...(V)];
-template <int S, bool T>
+template <int S, bool T, bool I, int R, int... V>
+constexpr TileBFn TileBRow<S, T, I, R, V...>::f[sizeof...(V)];
+template <int S, bool T, bool I = false>
 struct TilesB {
-  static constexpr const TileBFn* f[MRB] = {TileBRow<S, T, 1, 1, 2, 3, 4, 5, 6, 7, 8>::f, TileBRow<S, T, 2, 1, 2, 3, 4, 5, 6, 7, 8>::f,
-                                            TileBRow<S, T, 3, 1, 2, 3, 4, 5, 6, 7, 8>::f};
+  static constexpr const TileBFn* f[MRB] = {TileBRow<S, T, I, 1, 1, 2, 3, 4, 5, 6, 7, 8>::f, TileBRow<S, T, I, 2, 1, 2, 3, 4, 5, 6, 7, 8>::f,
+                                            TileBRow<S, T, I, 3, 1, 2, 3, 4, 5, 6, 7, 8>::f};
 };
-template <int S, bool T>
-constexpr const TileBFn* TilesB<S, T>::f[MRB];
+template <int S, bool T, bool I>
+constexpr const TileBFn* TilesB<S, T, I>::f[MRB];
 
 // C[m·ldc + n] = start + Σ_{k<K} L(m, k)·X[k·ldx + n] for m < M, n < N (a multiple of W), with
-// L(m, k) = L[m·lda + k] (T = false) or L[k·lda + m] (T = true); start: bias[m] or +0.
+// L(m, k) = L[m·lda + k] (T = false; L[m·lda + idx[k]] with a column index idx) or L[k·lda + m]
+// (T = true); start: bias[m] or +0.
 template <bool T>
-static void coreB(int M, int K, int N, const double* Lm, size_t lda, const double* bias, const double* X, size_t ldx, double* C, size_t ldc) {
+static void coreB(int M, int K, int N, const double* Lm, size_t lda, const double* bias, const double* X, size_t ldx, double* C, size_t ldc, const int* idx = nullptr) {
   if (M <= 0 || N <= 0) return;
   if (K == 0) {
     for (int m = 0; m < M; m++)
@@ -350,14 +355,16 @@ static void coreB(int M, int K, int N, const double* Lm, size_t lda, const doubl
           for (int v = 0; v < w; v += DS_W) vstore(out + (size_t)k * w + v, vload(x + v));
         }
       }
-      const TileBFn* const* tiles = k0 > 0 ? TilesB<2, T>::f : bias && !T ? TilesB<1, T>::f : TilesB<0, T>::f;
-      const double* a0 = T ? Lm + (size_t)k0 * lda : Lm + k0;
+      const TileBFn* const* tiles = idx ? (k0 > 0 ? TilesB<2, false, true>::f : bias ? TilesB<1, false, true>::f : TilesB<0, false, true>::f)
+                                        : k0 > 0 ? TilesB<2, T>::f : bias && !T ? TilesB<1, T>::f : TilesB<0, T>::f;
+      const double* a0 = T ? Lm + (size_t)k0 * lda : idx ? Lm : Lm + k0;
+      const int* ix = idx ? idx + k0 : nullptr;
       for (int p = 0; p < nc; p += NRB) {
         int w = nc - p < NRB ? nc - p : NRB;
         for (int m = 0; m < M; m += MRB) {
           int R = M - m < MRB ? M - m : MRB;
           const double* a = T ? a0 + m : a0 + (size_t)m * lda;
-          tiles[R - 1][w / DS_W - 1](kc, a, lda, bp + (size_t)p * kc, C + (size_t)m * ldc + n0 + p, ldc, bias ? bias + m : nullptr);
+          tiles[R - 1][w / DS_W - 1](kc, a, lda, ix, bp + (size_t)p * kc, C + (size_t)m * ldc + n0 + p, ldc, bias ? bias + m : nullptr);
         }
       }
     }
@@ -365,14 +372,20 @@ static void coreB(int M, int K, int N, const double* Lm, size_t lda, const doubl
 }
 #endif
 
+// out[i·ldo + b] = (bias ? bias[i] : 0) + Σ_{c<kk} M[i·ldm + J(c)]·X[c·ldx + b], c ascending, with J(c) =
+// idx[c] (idx ascending) or c when idx is null (gemm.h biasIdx).
+void biasIdx(int r0, int r1, int kk, int nbp, const double* M, int ldm, const int* idx, const double* bias, const double* X, int ldx, double* out, int ldo) {
+#if DS_W == 8
+  coreB<false>(r1 - r0, kk, nbp, M + (size_t)r0 * ldm, (size_t)ldm, bias ? bias + r0 : nullptr, X, (size_t)ldx, out + (size_t)r0 * ldo, (size_t)ldo, idx);
+#else
+  core(r1 - r0, kk, nbp, true, M + (size_t)r0 * ldm, (size_t)ldm, 1, X, (size_t)ldx, false, out + (size_t)r0 * ldo, (size_t)ldo, bias ? 1 : 0, bias ? bias + r0 : nullptr, 0, idx);
+#endif
+}
+
 // out[i·ldo + b] = (bias ? bias[i] : 0) + Σ_{j<kk} M[i·kk + j]·X[j·ldx + b], j ascending (kernels.h
 // gemmBias).
 void bias(int r0, int r1, int kk, int nbp, const double* M, const double* bias, const double* X, int ldx, double* out, int ldo) {
-#if DS_W == 8
-  coreB<false>(r1 - r0, kk, nbp, M + (size_t)r0 * kk, (size_t)kk, bias ? bias + r0 : nullptr, X, (size_t)ldx, out + (size_t)r0 * ldo, (size_t)ldo);
-#else
-  core(r1 - r0, kk, nbp, true, M + (size_t)r0 * kk, (size_t)kk, 1, X, (size_t)ldx, false, out + (size_t)r0 * ldo, (size_t)ldo, bias ? 1 : 0, bias ? bias + r0 : nullptr, 0);
-#endif
+  biasIdx(r0, r1, kk, nbp, M, kk, nullptr, bias, X, ldx, out, ldo);
 }
 
 // out[j·ldo + b] = Σ_{i<m} M[i·kk + j]·Y[i·ldy + b], i ascending from 0, for j in [r0, r1) (kernels.h
@@ -403,6 +416,6 @@ void abt(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double*
   core(r1 - r0, nb, kk, false, Y + (size_t)r0 * ldy, (size_t)ldy, 1, X, (size_t)ldx, true, G + (size_t)r0 * kk, (size_t)kk, 0, nullptr, 1);
 }
 
-const GemmTable table = {DS_NAME, DS_W, MR, NR, KC, bias, atb, abt};
+const GemmTable table = {DS_NAME, DS_W, MR, NR, KC, bias, atb, abt, biasIdx};
 
 }  // namespace DS_GNS

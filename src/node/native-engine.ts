@@ -29,13 +29,14 @@ interface Addon {
   adam(h: object, p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array): boolean;
   optimizer(h: object): ArrayBuffer;
   step(h: object, nb: number, count: number, scale: number, hyper: Float64Array): 0 | 1 | 2;
+  written(h: object): void;
 }
 
 const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
 const STATUS = fileURLToPath(new URL("../../build/native-status.json", import.meta.url));
 
 /** The addon interface this file speaks (native/addon.cc `info().api`). */
-const NATIVE_API = 4;
+const NATIVE_API = 5;
 
 let loaded: { addon: Addon | null; reason: string } | null = null;
 
@@ -172,6 +173,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     return {
       load: (p, mm, vv) => {
         copy(p, params);
+        addon.written(h);
         copy(mm, m);
         copy(vv, v);
       },
@@ -188,6 +190,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     A, B, W, c, par: f64(4, 8 * k), X: f64(5, k * ldx), y: new Int32Array(buf, off[6] * 8, ldx),
     g: f64(7, nG), total: f64(8, nG + 2), out: f64(9, 2), pred: new Int32Array(buf, off[10] * 8, ldx),
     setParams: (a, b, w, cc) => {
+      addon.written(h);
       A.set(a.subarray(0, A.length));
       B.set(b.subarray(0, B.length));
       W.set(w.subarray(0, W.length));

@@ -18,9 +18,17 @@ import type { Dataset } from "../../src/data/dataset.js";
 import { Rng } from "../../src/util/rng.js";
 import { ComputationError } from "../../src/util/errors.js";
 
-function data(n: number, d: number, classes: number, seed: number): Dataset {
+/**
+ * Random inputs; with `sparse`, like images' borders: features j % 3 ≠ 0 are zero except in a few
+ * samples (so a batch has runs of features zero in every sample, and others zero in most), one
+ * feature −0 throughout.
+ */
+function data(n: number, d: number, classes: number, seed: number, sparse = false): Dataset {
   const rng = new Rng(seed);
   const x = new Float64Array(n * d).map(() => rng.uniform());
+  if (sparse)
+    for (let r = 0; r < n; r++)
+      for (let j = 0; j < d; j++) if (j % 3 !== 0 && !(j % 7 === 1 && rng.uniform() < 0.02)) x[r * d + j] = j === 2 ? -0 : 0;
   const y = new Int32Array(n).map(() => rng.int(classes));
   for (let r = 0; r < classes; r++) y[r] = r;
   return { x, y, n, d, classNames: Array.from({ length: classes }, (_, i) => `c${i}`), featureNames: Array.from({ length: d }, (_, i) => `f${i}`) } as unknown as Dataset;
@@ -46,6 +54,10 @@ const CASES = [
   { k: 13, steps: 2, classes: 4, n: 700, batch: 300, decay: 0, l1: 0.2, epochs: 2 },
   { k: 4, steps: 4, classes: 2, n: 90, batch: 0, decay: 0.02, l1: 0.5, epochs: 4 },
   { k: 200, steps: 2, classes: 10, n: 130, batch: 64, decay: 0.001, l1: 0.3, epochs: 2 },
+  // Batches of one chunk on the packed products with inputs zero in many rows: step 0's products
+  // leave those rows out (native/engine.cc sparseInput); batch 100 is two reduction blocks of AVX-512.
+  { k: 160, steps: 2, classes: 4, n: 150, batch: 64, decay: 0, l1: 0, epochs: 2, sparse: true },
+  { k: 130, steps: 3, classes: 3, n: 130, batch: 100, decay: 0.001, l1: 0, epochs: 2, sparse: true },
 ];
 
 function run(c: (typeof CASES)[number], engine: EngineFactory | null, model: Model, ds: Dataset): TrainingRun {
@@ -57,7 +69,7 @@ test("resident training on the native engine gives the reference's bits: paramet
   const fs = factories();
   if (fs.length === 0) return;
   for (const c of CASES) {
-    const ds = data(c.n, c.k, c.classes, c.k + c.n);
+    const ds = data(c.n, c.k, c.classes, c.k + c.n, "sparse" in c && c.sparse);
     const rng = new Rng(c.k);
     const devices = Array.from({ length: c.k }, (_, i) => eq4({ a: 4 + 0.1 * (i % 5), Ic: i % 3 ? 1 : -1 }));
     const model = createModel(c.k, c.steps, c.classes, devices);
@@ -109,6 +121,41 @@ test("resident training reports a non-finite loss and a non-finite parameter as 
     const ref = outcome(null);
     assert.match(ref.message, what === "loss" ? /non-finite loss/ : /non-finite parameter/);
     for (const f of fs.slice(0, 2)) {
+      const got = outcome(f);
+      assert.equal(got.message, ref.message, `${f.label} ${what}`);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(got.r.model[key], ref.r.model[key], `${f.label} ${what} ${key}`);
+      assert.equal(got.r.getState().adam.t, ref.r.getState().adam.t);
+    }
+  }
+});
+
+test("resident training with inputs zero in many rows (step 0's products leave them out) still follows the reference when A(0) holds a NaN there, or B(0) a −0 (each instruction set, 1–3 threads)", () => {
+  const fs = factories();
+  if (fs.length === 0) return;
+  const c = { k: 130, steps: 2, classes: 3, n: 70, batch: 32 };
+  const ds = data(c.n, c.k, c.classes, 11, true);
+  const model = createModel(c.k, c.steps, c.classes, eq4());
+  const rng = new Rng(4);
+  for (const arr of [model.A, model.B, model.W, model.c]) for (let q = 0; q < arr.length; q++) arr[q] = 0.5 * rng.normal() / Math.sqrt(c.k) + (arr === model.B ? 1.2 : 0);
+  // Feature 5 is zero in every sample: A(0)'s column 5 multiplies only zeros.
+  const cases: [string, (m: Model) => void][] = [["NaN in A(0)", (m) => (m.A[3 * c.k + 5] = NaN)], ["−0 in B(0)", (m) => (m.B[7] = -0)]];
+  for (const [what, spoil] of cases) {
+    const m = cloneModel(model);
+    spoil(m);
+    const outcome = (engine: EngineFactory | null) => {
+      const options = resolveTrainOptions({ steps: c.steps, epochs: 2, batchSize: c.batch, lr: 0.03, schedule: "constant", seed: 5, evalEvery: 1 });
+      const r = new TrainingRun(cloneModel(m), ds, options, 5, undefined, false, engine);
+      try {
+        r.epoch();
+        return { message: "no error", r };
+      } catch (e) {
+        assert.ok(e instanceof ComputationError, `${what}: ${String(e)}`);
+        return { message: (e as Error).message, r };
+      }
+    };
+    const ref = outcome(null);
+    if (what.startsWith("NaN")) assert.match(ref.message, /non-finite loss/);
+    for (const f of fs) {
       const got = outcome(f);
       assert.equal(got.message, ref.message, `${f.label} ${what}`);
       for (const key of ["A", "B", "W", "c"] as const) sameBits(got.r.model[key], ref.r.model[key], `${f.label} ${what} ${key}`);
