@@ -720,7 +720,9 @@ function renderReadouts(): void {
   if (reg) {
     // TensorFlow Playground's readouts for a regression: the mean squared errors (R² in the tooltip).
     const testMse = kept ? kept.testMse : last && last.testMse !== undefined && Number.isFinite(last.testMse) ? last.testMse : (snap?.testMse ?? NaN);
-    const trainMse = kept ? kept.trainMse : (last?.trainMse ?? NaN);
+    // The training MSE is measured on evaluated epochs only (every `evalEvery`): the latest one.
+    let trainMse = kept ? kept.trainMse : NaN;
+    if (!kept) for (let i = metricsLog.length - 1; i >= 0 && !Number.isFinite(trainMse); i--) trainMse = metricsLog[i].trainMse ?? NaN;
     out.textContent = fmtMse(testMse);
     out.dataset.value = Number.isFinite(testMse) ? String(testMse) : "";
     out.title = Number.isFinite(testAcc) ? `test R² ${testAcc.toFixed(4)}` : "";
@@ -965,6 +967,16 @@ function renderStates(): void {
   );
 }
 
+/**
+ * A curve of a metric measured only on evaluated epochs (the test set, and a regression's training
+ * MSE, every `evalEvery` epochs: every 10 updates with the automatic budget): its epochs without
+ * a value are left out, so the points join into a line instead of a row of isolated dots.
+ */
+function evaluated(label: string, ep: number[], y: number[]): { label: string; x: number[]; y: number[]; style: "line" | "linepoints" } {
+  const keep = y.map((v, i) => (Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
+  return { label, x: keep.map((i) => ep[i]), y: keep.map((i) => y[i]), style: keep.length < 30 ? "linepoints" : "line" };
+}
+
 function renderCurves(): void {
   if (metricsLog.length === 0) {
     setChart("chart-accuracy", `<p class="summary">No epochs trained yet: press Start or Step one epoch.</p>`);
@@ -988,7 +1000,7 @@ function renderCurves(): void {
   const title = stage === "starter" ? `Starter network (${currentPlan()?.curriculum?.steps ?? "?"} steps)${phase === "trial" ? ": initialisation under trial" : ""}` : phase === "trial" ? "Initialisation under trial" : undefined;
   safe("chart-accuracy", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trA, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vA, style: vstyle }] : []), ...(has(teA) ? [{ label: "test", x: ep, y: teA, style }] : [])],
+      series: [{ label: "train", x: ep, y: trA, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vA, style: vstyle }] : []), ...(has(teA) ? [evaluated("test", ep, teA)] : [])],
       x: { label: "Epoch" },
       y: { label: "Accuracy", unit: "%", min: accLo, max: 100 },
       vlines: keptAt,
@@ -999,7 +1011,7 @@ function renderCurves(): void {
   );
   safe("chart-loss", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [{ label: "test", x: ep, y: teL, style }] : [])],
+      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [evaluated("test", ep, teL)] : [])],
       x: { label: "Epoch" },
       y: { label: "Loss (cross-entropy)" },
       vlines: keptAt,
@@ -1020,7 +1032,7 @@ function renderRegressionCurves(style: "line" | "linepoints", ep: number[], has:
   const title = phase === "trial" ? "Initialisation under trial" : undefined;
   safe("chart-accuracy", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trM, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vM, style: vstyle }] : []), ...(has(teM) ? [{ label: "test", x: ep, y: teM, style }] : [])],
+      series: [evaluated("train", ep, trM), ...(vm.length ? [{ label: "validation", x: vEp, y: vM, style: vstyle }] : []), ...(has(teM) ? [evaluated("test", ep, teM)] : [])],
       x: { label: "Epoch" },
       y: { label: `Mean squared error (${info?.targetName ?? "target"})` },
       vlines: keptAt,
@@ -1031,7 +1043,7 @@ function renderRegressionCurves(style: "line" | "linepoints", ep: number[], has:
   );
   safe("chart-loss", () =>
     lineChart({
-      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [{ label: "test", x: ep, y: teL, style }] : [])],
+      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [evaluated("test", ep, teL)] : [])],
       x: { label: "Epoch" },
       y: { label: "Loss (½·squared error, standardised)" },
       vlines: keptAt,

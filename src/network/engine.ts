@@ -170,9 +170,12 @@ export interface BatchEngine extends EngineBase {
  * so training gives the same bits as `batch` followed by `Adam.step`.
  */
 export interface ResidentTraining {
-  /** Copies the parameters (A, B, W, c) and Adam's moments (m, v per array, in the same order) into the engine. */
+  /**
+   * Copies the parameters (A, B, W, c) and Adam's moments (m, v per array, in the same order) into
+   * the engine; an empty list leaves that part of the engine as it is.
+   */
   load(params: readonly Float64Array[], m: readonly Float64Array[], v: readonly Float64Array[]): void;
-  /** Copies the engine's parameters and moments back into the given arrays. */
+  /** Copies the engine's parameters and moments back into the given arrays (an empty list: that part is not copied). */
   store(params: readonly Float64Array[], m: readonly Float64Array[], v: readonly Float64Array[]): void;
   /**
    * One step on the batch in X/y (nb samples in `count` chunks of src/train/chunks.ts, softmax

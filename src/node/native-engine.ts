@@ -163,9 +163,9 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     };
     const m = part(0), v = part(nG);
     // Called twice per epoch: no subarray (an allocation) when the lengths agree, as they do for
-    // the model's arrays and Adam's moments.
+    // the model's arrays and Adam's moments. An empty list copies nothing (that part stays).
     const copy = (from: readonly Float64Array[], to: readonly Float64Array[]): void => {
-      for (let q = 0; q < to.length; q++) {
+      for (let q = 0, n = Math.min(from.length, to.length); q < n; q++) {
         const f = from[q], t = to[q];
         t.set(f.length === t.length ? f : f.subarray(0, t.length));
       }

@@ -36,17 +36,18 @@ export interface EpochMetrics {
   lr: number;
   /**
    * Mean softmax cross-entropy (nats) over the training rows after the epoch, with the epoch's final
-   * parameters; NaN on epochs between evaluations (`evalEvery`).
+   * parameters; on epochs between evaluations (`evalEvery`) the mean of what the epoch's batches
+   * scored before their updates (full batch: the loss at the previous epoch's parameters).
    */
   trainLoss: number;
   /**
-   * Fraction of training rows classified correctly, in [0, 1]; NaN on epochs between evaluations
-   * (`evalEvery`).
+   * Fraction of training rows classified correctly, in [0, 1]; between evaluations (`evalEvery`),
+   * as `trainLoss`, the batches' score before their updates (a regression model: NaN).
    */
   trainAccuracy: number;
-  /** NaN when no test set was given. */
+  /** NaN when no test set was given or on epochs between evaluations (`evalEvery`). */
   testLoss: number;
-  /** NaN when no test set was given. */
+  /** NaN when no test set was given or on epochs between evaluations (`evalEvery`). */
   testAccuracy: number;
   /** Wall time of the epoch's training part, seconds. */
   seconds: number;
@@ -138,7 +139,15 @@ export interface TrainOptions {
   classes?: number;
   /** Test set for per-epoch metrics (never used to choose anything). */
   test?: Dataset;
-  /** Evaluate train/test metrics every this many epochs (and always at the last). @default 1 */
+  /**
+   * Evaluate train/test metrics every this many epochs (and always at the last); they only fill
+   * the history, nothing is chosen by them except without a validation split (the automatic
+   * budget's collapse guard). @default 1; with the automatic budget and a validation split, the
+   * validation's cadence: every `VALIDATION_INTERVAL` (10) updates rounded to whole epochs (a
+   * full-batch run every 10 epochs). Evaluating the training rows and the test set after every
+   * full-batch update cost as much as the update itself (a 300-row, 64-feature table: 0.86 of
+   * 1.82 ms per epoch, `npm run bench:train-time`).
+   */
   evalEvery?: number;
   /**
    * Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ).
@@ -387,7 +396,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     seed: integer(o.seed ?? 0, 0, Number.MAX_SAFE_INTEGER, "seed"),
     restarts: integer(o.restarts ?? (auto ? AUTO_DEFAULTS.restarts : 1), 1, 1000, "restarts"),
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
-    evalEvery: integer(o.evalEvery ?? 1, 1, 10_000_000, "evalEvery"),
+    evalEvery: integer(o.evalEvery ?? (auto && validation > 0 ? Math.max(1, Math.round(VALIDATION_INTERVAL / perEpoch)) : 1), 1, 10_000_000, "evalEvery"),
     weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
     l1: inRange(o.l1 ?? 0, 0, 1e6, "L1 rate"),
     inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
@@ -485,10 +494,14 @@ export class TrainingRun {
   private readonly ownEngine: BatchEngine | null;
   /**
    * engine64's resident training when it has one (the native engine): during an epoch the
-   * parameters and Adam's moments live in the engine, loaded at its start and stored back at its
-   * end (also when it throws), so batches copy nothing; else null.
+   * parameters live in the engine, loaded at its start and stored back at its end (also when it
+   * throws), so batches copy nothing; Adam's moments, which only this run reads, are loaded
+   * before its first epoch and stay there (`momentsInEngine`) until {@link TrainingRun.getState}
+   * or a failed update copies them back; else null.
    */
   private readonly resident: ResidentTraining | null;
+  /** True once Adam's moments live in the resident engine (`adam.state.m`/`v` are then stale). */
+  private momentsInEngine = false;
   /** The learning-rate scales as runs, for the resident engine's update. */
   private readonly runs: readonly ScaleRun[];
   /** Which engine computes the training batches, e.g. "native (avx512, 8 float64 lanes, 1 thread)" or "wasm64 (…)". */
@@ -654,6 +667,7 @@ export class TrainingRun {
   /** @returns a copy of everything besides `model` that the next epoch depends on (for checkpoints). */
   getState(): TrainingRunState {
     const st = this.adam.state;
+    if (this.resident !== null && this.momentsInEngine) this.resident.store(NONE, st.m, st.v);
     return {
       adam: { t: st.t, m: st.m.map((a) => a.slice()), v: st.v.map((a) => a.slice()) },
       rng: this.rng.getState(),
@@ -762,7 +776,10 @@ export class TrainingRun {
     const res = this.resident;
     const st = this.adam.state;
     try {
-      if (res !== null) res.load(params, st.m, st.v);
+      if (res !== null) {
+        res.load(params, this.momentsInEngine ? NONE : st.m, this.momentsInEngine ? NONE : st.v);
+        this.momentsInEngine = true;
+      }
       for (let start = 0; start < this.n; start += cap, batch++) {
         const nb = Math.min(cap, this.n - start);
         if (this.hw) {
@@ -800,6 +817,7 @@ export class TrainingRun {
             correctSum += out.correct;
             if (status === 2) {
               res.store(params, st.m, st.v);
+              this.momentsInEngine = false;
               throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${st.t}): non-finite parameter ${firstNonFinite(params)} after the update (try a smaller --lr)`);
             }
             continue;
@@ -815,7 +833,8 @@ export class TrainingRun {
         }
       }
     } finally {
-      if (res !== null) res.store(params, st.m, st.v);
+      // The parameters go back to the model (everyone reads them); the moments stay in the engine.
+      if (res !== null) res.store(params, NONE, NONE);
       if (this.variation) model.devices = this.baseDevices.slice();
     }
     const seconds = (performance.now() - t0) / 1000;
@@ -859,7 +878,9 @@ export class TrainingRun {
       m.valAccuracy = NaN;
       if (regression) m.valMse = NaN;
       if (last || this.epochsDone % this.valEvery === 0) {
-        const va = this.evaluateOn(this.valSet);
+        // On the float64 engine's inference kernels when there is one (the same bits as the
+        // workspace's; the validation chooses, so never on a float32 engine).
+        const va = this.evaluateOn(this.valSet, options.precision === "float64" ? this.evalEngine : null);
         m.valLoss = va.loss;
         m.valAccuracy = va.accuracy;
         if (regression) m.valMse = va.mse;
@@ -870,6 +891,9 @@ export class TrainingRun {
     return m;
   }
 }
+
+/** An empty list of arrays: the part of a resident load/store that is left as it is. */
+const NONE: readonly Float64Array[] = [];
 
 /** A regression set's targets standardised with the model's `targetScale`: (y − mean)/std, n·m row-major. */
 function standardTargets(ds: Dataset, model: Model): Float64Array {

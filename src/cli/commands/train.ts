@@ -182,13 +182,16 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
     }
     let trialsDone = 0;
+    // The last epoch that evaluated the test set, whose score the progress line shows.
+    let tested: EpochMetrics | null = null;
     let lastYield = performance.now();
     const startEpochs = (): void => {
       epochsFrom = { at: performance.now(), epoch: (trainer.run as NonNullable<typeof trainer.run>).epochsDone };
       progress?.stop();
       const run = trainer.run as NonNullable<typeof trainer.run>;
       const m = run.history[run.history.length - 1];
-      progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000, { done: run.epochsDone, status: m ? epochStatus(m) : "" });
+      for (const h of run.history) if (!Number.isNaN(h.testMse ?? h.testAccuracy)) tested = h;
+      progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000, { done: run.epochsDone, status: m ? epochStatus(m, tested) : "" });
     };
     if (trainer.run !== null) startEpochs();
     while (!trainer.done) {
@@ -198,7 +201,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         startEpochs();
         if (every !== undefined && resume === undefined) saveCheckpoint();
       } else {
-        progress?.update(ev.metrics.epoch, epochStatus(ev.metrics));
+        if (!Number.isNaN(ev.metrics.testMse ?? ev.metrics.testAccuracy)) tested = ev.metrics;
+        progress?.update(ev.metrics.epoch, epochStatus(ev.metrics, tested));
         if (every !== undefined && ev.metrics.epoch % every === 0) saveCheckpoint();
       }
       if (performance.now() - lastYield >= 100) {
@@ -364,9 +368,14 @@ export function fmtMse(v: number): string {
   return Number.isFinite(v) ? (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)))) : String(v);
 }
 
-function epochStatus(m: EpochMetrics): string {
-  if (m.testMse !== undefined) return `loss ${m.trainLoss.toPrecision(4)}${Number.isNaN(m.testMse) ? "" : ` test MSE ${fmtMse(m.testMse)}`}`;
-  return `loss ${m.trainLoss.toFixed(4)}${Number.isNaN(m.testAccuracy) ? "" : ` test acc ${(m.testAccuracy * 100).toFixed(1)}%`}`;
+/**
+ * The progress line's status after epoch `m`: its training loss and the test score of the last
+ * epoch that evaluated it (`tested`; the test set is evaluated every `evalEvery` epochs).
+ */
+function epochStatus(m: EpochMetrics, tested: EpochMetrics | null = m): string {
+  const t = tested ?? m;
+  if (m.testMse !== undefined) return `loss ${m.trainLoss.toPrecision(4)}${Number.isNaN(t.testMse ?? NaN) ? "" : ` test MSE ${fmtMse(t.testMse as number)}`}`;
+  return `loss ${m.trainLoss.toFixed(4)}${Number.isNaN(t.testAccuracy) ? "" : ` test acc ${(t.testAccuracy * 100).toFixed(1)}%`}`;
 }
 
 /**
