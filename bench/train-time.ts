@@ -16,7 +16,8 @@
  *
  * Flags: --only ID[,ID...] (see --list), --seeds N (default 1), --baseline DIR (a built checkout of
  * dynaspin to compare with: each run first on it, then on this one, back to back, with its CPU
- * time and whether it saved the same model, training record aside), --write (the generated block of
+ * time and whether it saved the same model, training record aside), --train-args "FLAGS" (added to
+ * every run, e.g. "--restarts 1", to see what a setting other than the defaults costs), --write (the generated block of
  * docs/training-time.md), --list, --json.
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -103,6 +104,9 @@ function run(root: string, args: string[], cpuFile: string): Promise<{ code: num
   });
 }
 
+/** Flags added to every `dynaspin train` (--train-args), to measure what a setting other than the defaults costs. */
+let trainArgs: string[] = [];
+
 /** Model file text without its `training` record (command, times), to compare two builds' parameters. */
 function modelBits(file: string): string {
   const m = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -113,7 +117,7 @@ function modelBits(file: string): string {
 async function measure(r: Row, seed: number, dir: string, root = ROOT, tag = ""): Promise<Result> {
   const cpuFile = join(dir, `${r.id}-${seed}${tag}.cpu.json`);
   const out = join(dir, `${r.id}-${seed}${tag}`);
-  const p = await run(root, [...r.args, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile);
+  const p = await run(root, [...r.args, ...trainArgs, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile);
   let cpu: number | null = null;
   if (existsSync(cpuFile)) {
     const u = JSON.parse(readFileSync(cpuFile, "utf8")) as { user: number; system: number };
@@ -170,9 +174,10 @@ async function main(): Promise<void> {
     else if (a === "--json") json = true;
     else if (a === "--list") list = true;
     else if (a === "--write") write = true;
+    else if (a === "--train-args") trainArgs = (argv[++i] ?? "").split(/\s+/).filter(Boolean);
     else if (a === "--baseline") baseline = argv[++i] ?? "";
     else {
-      process.stderr.write(`bench:train-time: unknown flag ${a}\nusage: npm run bench:train-time -- [--only ID,...] [--seeds N] [--baseline DIR] [--write] [--list] [--json]\n`);
+      process.stderr.write(`bench:train-time: unknown flag ${a}\nusage: npm run bench:train-time -- [--only ID,...] [--seeds N] [--baseline DIR] [--train-args "FLAGS"] [--write] [--list] [--json]\n`);
       process.exit(2);
     }
   }
