@@ -123,6 +123,16 @@ export interface ResolvedProfile {
 
 const llgCache = new Map<string, { tau: number; thresholdAmps: number }>();
 
+/**
+ * The default profile's LLG result — py-cu-py, a jump 1.5·Ic → 2·Ic and back — exactly as
+ * `deviceRelaxationTime(resolveDevice(PY_CU_PY), 1.5, 2)` returns it (test/cost/llg-default.test.ts
+ * reruns the simulation and compares the bits). It is in the cache from the start because every
+ * `train --json` and `eval --json` prices the model with the default profile, and the simulation
+ * cost each of those processes 0.16 s of CPU time (`npm run bench:train-time`, issue 15's time goal).
+ */
+export const DEFAULT_LLG_RELAXATION = { device: PY_CU_PY, fromIc: 1.5, toIc: 2, tau: 2.2789472656762756e-9, thresholdAmps: 0.005190357933471261 } as const;
+llgCache.set(JSON.stringify([DEFAULT_LLG_RELAXATION.device, DEFAULT_LLG_RELAXATION.fromIc, DEFAULT_LLG_RELAXATION.toIc]), { tau: DEFAULT_LLG_RELAXATION.tau, thresholdAmps: DEFAULT_LLG_RELAXATION.thresholdAmps });
+
 /** Relaxation time of an LLG device (cached per device and jump: the simulation takes ~0.5 s). */
 function llgRelaxation(device: DeviceParams, fromIc: number, toIc: number): { tau: number; thresholdAmps: number } {
   const key = JSON.stringify([device, fromIc, toIc]);
