@@ -182,9 +182,13 @@ function fastNumber(s: string, i: number, L: number): number {
   return neg ? -v : v;
 }
 
+/** Cells that spreadsheets, R and pandas write for a missing value. */
+const MISSING_WORDS = new Set(["", "na", "n/a", "null", "none", "missing", "?", "-", "nil", "#n/a"]);
+
 /** Explains why {@link parseNumber} refused `v`. */
-function numberProblem(v: string): string {
+function numberProblem(v: string, what = "feature"): string {
   const t = v.trim().toLowerCase();
+  if (MISSING_WORDS.has(t)) return `missing value (got ${quoteCell(v)}): every ${what} needs a number in every row; remove the row or fill the value in`;
   if (NAN_WORDS.has(t)) return `NaN is not allowed (got ${quoteCell(v)})`;
   if (INF_WORDS.has(t) || Math.abs(Number(v)) === Infinity) {
     return `non-finite values are not allowed (got ${quoteCell(v)})`;
@@ -282,10 +286,10 @@ class CsvParser {
    * default (the last column): a column that is text from its first value is most likely the label.
    */
   private labelHint(col: number, v: string): string {
-    if (this.labelGiven || this.n > 0 || numberLike(v)) return "";
+    if (this.labelGiven || this.n > 0 || numberLike(v) || MISSING_WORDS.has(v.trim().toLowerCase())) return "";
     const name = this.hasHeader ? this.names[col] : undefined;
     const arg = name !== undefined && name !== "" ? (/^[\w.-]+$/.test(name) ? name : JSON.stringify(name)) : String(col);
-    return `; the label is the last column unless named: if column ${col + 1} holds the labels, pass --label-column ${arg} (option labelColumn)`;
+    return `; the label is the last column unless named: if column ${col + 1} holds the labels, pass --label-column ${arg} (option labelColumn); if it is no feature (a unit, an ID, a comment), remove it: every column but the label must hold numbers`;
   }
 
   private where(col: number): string {
@@ -481,7 +485,7 @@ class CsvParser {
   private cell(col: number, v: string, quoted: boolean): void {
     if (col === this.labelCol && this.t !== null) {
       const t = parseNumber(v);
-      if (t !== t) this.fail(`${this.where(col)}: the target of a regression must be a number: ${numberProblem(v)}`);
+      if (t !== t) this.fail(`${this.where(col)}: the target of a regression must be a number: ${numberProblem(v, "target")}`);
       this.t[this.n] = t;
       return;
     }

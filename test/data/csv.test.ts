@@ -97,7 +97,7 @@ test("an empty file is refused", () => {
 
 test("a non-numeric cell is refused naming row, column and column name", () => {
   refuses("a,b,c\n1,2,0\n3,abc,1\n", /^data\.csv: row 3, column 2 \("b"\): expected a number \(got "abc"\)$/);
-  refuses("1,2,0\n3,,1\n", /row 2, column 2 \("x1"\): expected a number \(got ""\)/);
+  refuses("1,2,0\n3,,1\n", /row 2, column 2 \("x1"\): missing value \(got ""\): every feature needs a number in every row; remove the row or fill the value in$/);
   refuses("1,2,0\n0x1f,2,1\n", /row 2, column 1 \("x0"\): expected a number \(got "0x1f"\)/);
 });
 
@@ -238,7 +238,7 @@ test("text in the first record of a feature column, with the label left to its d
     const f = join(dir, "mid.csv");
     writeFileSync(f, "x1,species,x2\n1,a,2\n3,b,4\n");
     assert.throws(() => loadCsvDataset(f), (e: unknown) => e instanceof InputError &&
-      e.message === `${f}: row 2, column 2 ("species"): expected a number (got "a"); the label is the last column unless named: if column 2 holds the labels, pass --label-column species (option labelColumn)`);
+      e.message === `${f}: row 2, column 2 ("species"): expected a number (got "a"); the label is the last column unless named: if column 2 holds the labels, pass --label-column species (option labelColumn); if it is no feature (a unit, an ID, a comment), remove it: every column but the label must hold numbers`);
     assert.equal(loadCsvDataset(f, { labelColumn: "species" }).n, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });

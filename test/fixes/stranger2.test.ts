@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel, stringifyModel } from "../../src/index.js";
+import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel, stringifyModel, parseCsvDataset } from "../../src/index.js";
 import { updateScales, decayScales } from "../../src/train/train.js";
 import { variationScaleWarning } from "../../src/device/variation.js";
 import { runCli } from "../../src/cli/main.js";
@@ -128,4 +128,26 @@ test("explore names a --device file by its path in the table, and warns about ab
   assert.match(r.out, new RegExp(`device=${dev.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} steps=2`));
   assert.doesNotMatch(r.out, /device=\{/);
   assert.match(r.err, /^dynaspin explore: warning: σ is absolute, in the unit of a \(1\/A\).*--eval-relative/m);
+});
+
+test("a missing value in a CSV is called one (it said 'expected a number (got \"\")'), without the label-column hint", () => {
+  for (const cell of ["", "NA", "n/a", "?"]) {
+    assert.throws(() => parseCsvDataset(`a,b,label\n1,${cell},x\n2,3,y\n`, { file: "m.csv" }), (e: Error) =>
+      e.message === `m.csv: row 2, column 2 ("b"): missing value (got ${JSON.stringify(cell)}): every feature needs a number in every row; remove the row or fill the value in`);
+  }
+  assert.throws(() => parseCsvDataset("a,t\n1,2\n2,\n", { file: "r.csv", problem: "regression" }), /row 3, column 2 \("t"\): the target of a regression must be a number: missing value \(got ""\): every target needs a number/);
+});
+
+test("a text column that is not the label (a unit column) gets a hint to remove it, not only to make it the label", () => {
+  assert.throws(() => parseCsvDataset("a,unit,species\n1,cm,setosa\n2,cm,virginica\n", { file: "u.csv" }), /column 2 \("unit"\): expected a number \(got "cm"\); .*pass --label-column unit .*; if it is no feature \(a unit, an ID, a comment\), remove it/);
+});
+
+test("a mistyped flag names the flag it most likely meant", async () => {
+  for (const [typo, meant] of [["--epoch", "--epochs"], ["--stpes", "--steps"], ["--sed", "--seed"], ["--label-colum", "--label-column"]]) {
+    const r = await cli("train", "--task", "spiral", typo, "3");
+    assert.equal(r.code, 2);
+    assert.match(r.err, new RegExp(`unknown flag ${typo} \\(did you mean ${meant}\\?\\)`));
+  }
+  // No guess when nothing is close.
+  assert.doesNotMatch((await cli("train", "--task", "spiral", "--zzzzzz", "3")).err, /did you mean/);
 });
