@@ -151,3 +151,21 @@ test("a mistyped flag names the flag it most likely meant", async () => {
   // No guess when nothing is close.
   assert.doesNotMatch((await cli("train", "--task", "spiral", "--zzzzzz", "3")).err, /did you mean/);
 });
+
+test("eval warns when another split seed of the training data puts training rows into the 'test split' (it reported them as test accuracy)", { timeout: 120_000 }, async () => {
+  const data = join(dir, "moons.csv");
+  const ds = makeSynthetic("moons", { count: 200, seed: 2 });
+  writeFileSync(data, ["x,y,label", ...Array.from({ length: ds.n }, (_, r) => `${ds.x[2 * r]},${ds.x[2 * r + 1]},${ds.y[r]}`)].join("\n") + "\n");
+  const out = join(dir, "moons-run");
+  const t = await cli("train", "--data", data, "--epochs", "20", "--quiet", "--out", out);
+  assert.equal(t.code, 0, t.err);
+  const model = join(out, "model.json");
+  const own = await cli("eval", "--model", model, "--data", data, "--split-seed", "0", "--json");
+  assert.deepEqual((JSON.parse(own.out) as { warnings: string[] }).warnings, []);
+  const other = await cli("eval", "--model", model, "--data", data, "--split", "test", "--split-seed", "3", "--json");
+  assert.equal(other.code, 0, other.err);
+  const w = (JSON.parse(other.out) as { warnings: string[] }).warnings;
+  assert.equal(w.length, 1);
+  assert.match(w[0], /is the model's training data, split with seed 0 and test fraction 0\.2; the split asked for \(seed 3, fraction 0\.2\) holds rows the model was trained on/);
+  assert.match(other.err, /^dynaspin eval: warning: .* holds rows the model was trained on/m);
+});

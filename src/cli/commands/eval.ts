@@ -51,6 +51,8 @@ export interface ModelData {
   /** What the data are called (file path or task name). */
   name: string;
   source: DataSource;
+  /** Warnings about the rows chosen, e.g. a test split that overlaps the model's training rows. */
+  warnings: string[];
 }
 
 /**
@@ -92,16 +94,22 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
     reason = same ? `the model was trained on ${label}` : typeof tr.source === "string" ? `the model was trained on other data (${tr.source})` : "the model does not say what it was trained on";
   }
   let ds = all;
+  const warnings: string[] = [];
   if (split === "test") {
     const splitSeed = flags.number("split-seed") ?? (typeof tr.splitSeed === "number" ? tr.splitSeed : 0);
     const fraction = flags.number("test-fraction") ?? (typeof tr.testFraction === "number" ? tr.testFraction : 0.2);
     ds = stratifiedSplit(all, splitSeed, fraction).test;
     if (ds.n === 0) throw new InputError(`${command}: the test split of ${label} is empty; use --split all`);
     reason += `; test split seed ${splitSeed}, fraction ${fraction}`;
+    // Another split of the training data holds rows the model was trained on: say so.
+    if (typeof tr.splitSeed === "number" && typeof tr.testFraction === "number" && (splitSeed !== tr.splitSeed || fraction !== tr.testFraction)
+      && typeof tr.dataHash === "string" && tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath))) {
+      warnings.push(`${label} is the model's training data, split with seed ${tr.splitSeed} and test fraction ${tr.testFraction}; the split asked for (seed ${splitSeed}, fraction ${fraction}) holds rows the model was trained on, so its accuracy is optimistic (leave out --split-seed and --test-fraction for the model's own test rows)`);
+    }
   } else if (flags.has("split-seed") || flags.has("test-fraction")) {
     throw new InputError(`${command}: --split-seed and --test-fraction apply only to --split test`);
   }
-  return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source };
+  return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source, warnings };
 }
 
 /**
@@ -157,7 +165,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       const names = model.targetNames ?? ["target"];
       writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, names[0], Array.from(aligned.targets ?? [], String), Array.from(r.predictions, String)));
     }
-    const { drive, warnings } = driveCheck(model, aligned, md.split, source.data ?? name);
+    const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
+    const warnings = [...md.warnings, ...driveWarnings];
     const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
     for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
     if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, undefined, profile, flags.string("hardware")).json }) + "\n");
@@ -173,7 +182,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
-  const { drive, warnings } = driveCheck(model, aligned, md.split, source.data ?? name);
+  const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
+  const warnings = [...md.warnings, ...driveWarnings];
   const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
   for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");

@@ -100,7 +100,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const hwFlags = flags.list("hw").map(String);
   const hardware: Hardware | undefined = hwFlags.length > 0 ? parseHardwareArgs(hwFlags, "--hw") : (json.hardware as Hardware | undefined);
   if (hardware && hwFlags.length === 0) resolveHardware(hardware, `${path}: hardware`);
-  const test = modelDataFromFlags(flags, "robustness", model, json, path, source, name).ds;
+  const md = modelDataFromFlags(flags, "robustness", model, json, path, source, name);
+  const test = md.ds;
   checkTestSet(model, test);
   const params = (flags.list("param").map(String) as VariationParam[]);
   if (params.length === 0 && defaultVariationParams(model.devices).length === 0) {
@@ -123,7 +124,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const o = resolveRobustnessOptions(model, opts);
   // σ is absolute in the parameter's unit: say so before the work when it cannot mean what the paper's grid does.
   const scaleWarning = variationScaleWarning(model.devices, o.params, o.sigmas, o.relative);
-  const warnings = scaleWarning === null ? [] : [scaleWarning];
+  const warnings = [...md.warnings, ...(scaleWarning === null ? [] : [scaleWarning])];
   for (const w of warnings) io.stderr(`dynaspin robustness: warning: ${w}\n`);
   const compare = flags.list("compare").map(String).map((c) => {
     const m = /^([^=]+)=(.+)$/.exec(c);
