@@ -182,6 +182,12 @@ export function readJsonFile(path: string, what = "JSON file"): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
+    // The usual mix-up: a data file given where a JSON file belongs (a measured curve as --device).
+    const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0].trim();
+    if (!/^[[{"]/.test(first) && /[,;\t]/.test(first)) {
+      const hint = what === "device file" ? "; a measured curve becomes a device file with dynaspin fit --data CURVE.csv --out device.json" : what === "model file" ? "; dynaspin train writes the model as model.json in its --out folder" : "";
+      throw new InputError(`${path}: not valid JSON: it looks like a CSV file (first line ${JSON.stringify(first.length > 60 ? first.slice(0, 57) + "..." : first)}), and a ${what} is JSON${hint}`);
+    }
     throw new InputError(`${path}: not valid JSON (${(e as Error).message.split("\n")[0]})`);
   }
 }

@@ -169,3 +169,13 @@ test("eval warns when another split seed of the training data puts training rows
   assert.match(w[0], /is the model's training data, split with seed 0 and test fraction 0\.2; the split asked for \(seed 3, fraction 0\.2\) holds rows the model was trained on/);
   assert.match(other.err, /^dynaspin eval: warning: .* holds rows the model was trained on/m);
 });
+
+test("a CSV given where a JSON file belongs (a measured curve as --device, metrics.csv as --model) is named as such, with the command that makes the right file", async () => {
+  const curve = join(dir, "curve_mA_nW.csv");
+  writeFileSync(curve, "current_mA,power_nW\n0,0\n1,0.5\n2,3\n");
+  const d = await cli("train", "--task", "spiral", "--device", curve, "--out", join(dir, "never"));
+  assert.equal(d.code, 2);
+  assert.match(d.err, /curve_mA_nW\.csv: not valid JSON: it looks like a CSV file \(first line "current_mA,power_nW"\), and a device file is JSON; a measured curve becomes a device file with dynaspin fit --data CURVE\.csv --out device\.json/);
+  const m = await cli("eval", "--model", curve, "--task", "spiral");
+  assert.match(m.err, /and a model file is JSON; dynaspin train writes the model as model\.json/);
+});
