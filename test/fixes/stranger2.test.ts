@@ -10,6 +10,8 @@ import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel, stri
 import { updateScales, decayScales } from "../../src/train/train.js";
 import { variationScaleWarning } from "../../src/device/variation.js";
 import { runCli } from "../../src/cli/main.js";
+import { trainingFailure } from "../../src/cli/commands/train.js";
+import { resolveTrainOptions } from "../../src/train/train.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger2-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -178,4 +180,17 @@ test("a CSV given where a JSON file belongs (a measured curve as --device, metri
   assert.match(d.err, /curve_mA_nW\.csv: not valid JSON: it looks like a CSV file \(first line "current_mA,power_nW"\), and a device file is JSON; a measured curve becomes a device file with dynaspin fit --data CURVE\.csv --out device\.json/);
   const m = await cli("eval", "--model", curve, "--task", "spiral");
   assert.match(m.err, /and a model file is JSON; dynaspin train writes the model as model\.json/);
+});
+
+test("a run that ends at the class-merging plateau a hair below ln C, or at the class frequencies' entropy, has failed (it exited 0 with 50 % on two moons)", () => {
+  const o = resolveTrainOptions({ devices: eq4(), epochs: 10 });
+  const h = (losses: number[]) => losses.map((trainLoss, i) => ({ epoch: i + 1, lr: 0.01, trainLoss, trainAccuracy: 0.5, testLoss: NaN, testAccuracy: NaN, seconds: 0 }));
+  // Two moons with --oscillators 200: first epoch 0.6931, final 0.6920, accuracy 50 %.
+  assert.match(trainingFailure(h([0.6931, 0.428, 0.692]), 0.6920, 2, o) ?? "", /no better than chance \(ln 2 = 0\.6931\)/);
+  // 90 % of the rows in one class: predicting the frequencies scores 0.3251; 0.324 is no better.
+  const labels = Int32Array.from({ length: 100 }, (_, i) => (i < 90 ? 0 : 1));
+  assert.match(trainingFailure(h([0.5, 0.33]), 0.324, 2, o, undefined, false, labels) ?? "", /no better than chance \(predicting the class frequencies: 0\.3251\)/);
+  assert.equal(trainingFailure(h([0.5, 0.2]), 0.2, 2, o, undefined, false, labels), null);
+  // Balanced labels give ln C itself.
+  assert.equal(trainingFailure(h([0.6931, 0.5]), 0.5, 2, o, undefined, false, Int32Array.from({ length: 10 }, (_, i) => i % 2)), null);
 });

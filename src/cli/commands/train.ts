@@ -244,7 +244,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // A run that learned nothing is a failed computation: its files are kept under a name no reader
   // takes for a trained model, and the command exits 1 with a hint.
-  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss, regression);
+  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss, regression, regression ? undefined : trainSet.y.subarray(0, trainSet.n));
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
   const epochsRun = timed.length - epochsFrom.epoch;
@@ -378,25 +378,47 @@ function epochStatus(m: EpochMetrics, tested: EpochMetrics | null = m): string {
   return `loss ${m.trainLoss.toFixed(4)}${Number.isNaN(t.testAccuracy) ? "" : ` test acc ${(t.testAccuracy * 100).toFixed(1)}%`}`;
 }
 
+/** A final loss within this fraction of chance's loss counts as chance ({@link trainingFailure}). */
+export const CHANCE_MARGIN = 0.01;
+
 /**
  * Why a finished run counts as failed, or null: its final training loss is no better than chance
- * (ln C, what predicting every class with equal probability scores) or than after its first epoch.
+ * (within {@link CHANCE_MARGIN}, 1 %, of it) or than after its first epoch. Chance is what a
+ * network that ignores its input scores: predicting the training rows' class frequencies π, loss
+ * H(π) = −Σ π_c·ln π_c (ln C for balanced classes). A run stuck at a class-merging plateau ends a
+ * hair below it (two moons, 200 oscillators: 0.6920 against ln 2 = 0.6931, 50.0 % accuracy).
  * @param firstLoss the training loss after the first epoch of the whole training: for a depth
  *   curriculum that of the shallow network trained first (the deep network starts trained, so its
  *   own first epoch is no measure of having learned). @default history[0].trainLoss
  * @param regression a regression model (`classes` = its outputs m): chance is predicting the
  *   training mean, loss ½·m on the standardised targets (R² = 0).
+ * @param labels the training labels (class indices < classes), for the class frequencies. @default balanced classes
  */
-export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number, regression = false): string | null {
+export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number, regression = false, labels?: ArrayLike<number>): string | null {
   const chance = regression ? 0.5 * classes : Math.log(classes);
   const hint = `try a smaller --lr (now ${o.lr})${o.schedule === "constant" ? " or --schedule cosine" : ""}, or more --epochs (now ${o.epochs})`;
-  if (regression && !(finalLoss < chance)) return `final training loss ${finalLoss.toPrecision(4)} is no better than predicting the mean of the targets (${chance}, R² <= 0); ${hint}`;
-  if (!(finalLoss < chance)) return `final training loss ${finalLoss.toPrecision(4)} is no better than chance (ln ${classes} = ${chance.toFixed(4)}); ${hint}`;
+  if (regression && !(finalLoss < chance * (1 - CHANCE_MARGIN))) return `final training loss ${finalLoss.toPrecision(4)} is no better than predicting the mean of the targets (${chance}, R² <= 0); ${hint}`;
+  if (!regression) {
+    const prior = labels !== undefined && labels.length > 0 ? priorEntropy(labels, classes) : chance;
+    if (!(finalLoss < prior * (1 - CHANCE_MARGIN))) {
+      const what = prior >= chance * (1 - CHANCE_MARGIN) ? `chance (ln ${classes} = ${chance.toFixed(4)})` : `chance (predicting the class frequencies: ${prior.toFixed(4)})`;
+      return `final training loss ${finalLoss.toPrecision(4)} is no better than ${what}; ${hint}`;
+    }
+  }
   const first = firstLoss ?? (history.length >= 2 ? history[0].trainLoss : NaN);
   if (Number.isFinite(first) && !(finalLoss < first)) {
     return `final training loss ${finalLoss.toPrecision(4)} is no better than after the first epoch (${first.toPrecision(4)}); ${hint}`;
   }
   return null;
+}
+
+/** Entropy −Σ π_c·ln π_c (nats) of the class frequencies π of `labels`. */
+function priorEntropy(labels: ArrayLike<number>, classes: number): number {
+  const count = new Float64Array(classes);
+  for (let i = 0; i < labels.length; i++) count[labels[i]]++;
+  let h = 0;
+  for (const c of count) if (c > 0) h -= (c / labels.length) * Math.log(c / labels.length);
+  return h;
 }
 
 /** The command that continues an interrupted run, or null without checkpoints. */
