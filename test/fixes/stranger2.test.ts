@@ -183,7 +183,7 @@ test("a CSV given where a JSON file belongs (a measured curve as --device, metri
 });
 
 test("a run that ends at the class-merging plateau a hair below ln C, or at the class frequencies' entropy, has failed (it exited 0 with 50 % on two moons)", () => {
-  const o = resolveTrainOptions({ devices: eq4(), epochs: 10 });
+  const o = resolveTrainOptions({ epochs: 10 });
   const h = (losses: number[]) => losses.map((trainLoss, i) => ({ epoch: i + 1, lr: 0.01, trainLoss, trainAccuracy: 0.5, testLoss: NaN, testAccuracy: NaN, seconds: 0 }));
   // Two moons with --oscillators 200: first epoch 0.6931, final 0.6920, accuracy 50 %.
   assert.match(trainingFailure(h([0.6931, 0.428, 0.692]), 0.6920, 2, o) ?? "", /no better than chance \(ln 2 = 0\.6931\)/);
