@@ -21,7 +21,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
@@ -38,14 +38,15 @@ import { evaluate } from "../src/network/api.js";
 import { InputError } from "../src/util/errors.js";
 import { machineText as machine } from "./machine.js";
 import { makeTabular, tabularId, type TabularOptions } from "./tabular-sets.js";
+import { blockBegin, blockEnd, writeBlocks } from "./doc-blocks.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Debian's Python (python3-sklearn); BENCH_PYTHON overrides it (e.g. to check the skip path). */
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
 const PEER = fileURLToPath(new URL("./peers/sklearn_accuracy.py", import.meta.url));
 const DOC = join(ROOT, "docs", "accuracy.md");
-const BEGIN = "<!-- accuracy:begin -->";
-const END = "<!-- accuracy:end -->";
+const BEGIN = blockBegin("accuracy");
+const END = blockEnd("accuracy");
 const PEERS = ["logistic", "svm", "mlp"] as const;
 type PeerName = (typeof PEERS)[number];
 const PEER_LABEL: Record<PeerName, string> = { logistic: "logistic regression", svm: "RBF SVM", mlp: "MLP" };
@@ -634,11 +635,7 @@ function writeDoc(header: string, results: RowResult[]): void {
   const mnist = results.some((r) => r.case.id === "mnist") || carried.some((l) => l.startsWith("| MNIST"));
   const optIn = mnist ? [] : ["", "MNIST is opt-in (`npm run bench:accuracy -- --only mnist --write` adds its row): it takes several minutes per seed."];
   const block = [BEGIN, header, "", table[0], table[1], ...body, "", goalSummary(results) + (carried.length ? " (rows run this time)" : ""), ...optIn, END].join("\n");
-  const next = a >= 0 && b > a ? old.slice(0, a) + block + old.slice(b + END.length) : old.replace(/\n*$/, "\n\n" + block + "\n");
-  mkdirSync(join(ROOT, "docs"), { recursive: true });
-  const tmpFile = DOC + ".tmp";
-  writeFileSync(tmpFile, next);
-  renameSync(tmpFile, DOC);
+  writeBlocks(DOC, [["accuracy", block]]);
   process.stderr.write(`bench:accuracy: wrote the generated block of docs/accuracy.md\n`);
 }
 

@@ -27,13 +27,14 @@ import { stratifiedSplit } from "../src/data/split.js";
 import { parseModel } from "../src/network/io.js";
 import { evaluateRegression } from "../src/network/api.js";
 import type { Dataset } from "../src/data/dataset.js";
+import { blockBegin, blockEnd, writeBlocks } from "./doc-blocks.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
 const PEER = fileURLToPath(new URL("./peers/sklearn_regression.py", import.meta.url));
 const DOC = join(ROOT, "docs", "regression.md");
-const BEGIN = "<!-- regression:begin -->";
-const END = "<!-- regression:end -->";
+const BEGIN = blockBegin("regression");
+const END = blockEnd("regression");
 const SETS: readonly RegressionSet[] = ["plane", "multi-gaussian"];
 const PEERS = [["mlp", "MLPRegressor (100 ReLU, Adam)"], ["mlp_lbfgs", "MLPRegressor (100 ReLU, L-BFGS)"], ["mlp42", "MLPRegressor (4–2 tanh, L-BFGS: TF Playground's network)"], ["svr", "RBF SVR"], ["mean", "training mean"]] as const;
 
@@ -131,10 +132,7 @@ function main(): void {
   const table = [header, rule, ...body].join("\n");
   console.log(table + "\n\n" + note);
   if (o.write) {
-    const old = readFileSync(DOC, "utf8");
-    const a = old.indexOf(BEGIN), b = old.indexOf(END);
-    if (a < 0 || b < a) throw new Error(`${DOC}: no ${BEGIN} … ${END} block`);
-    writeFileSync(DOC, old.slice(0, a) + [BEGIN, table, "", note, END].join("\n") + old.slice(b + END.length));
+    writeBlocks(DOC, [["regression", [BEGIN, table, "", note, END].join("\n")]]);
     console.error(`wrote ${DOC}`);
   }
 }

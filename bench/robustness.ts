@@ -13,12 +13,15 @@
  * Checks: at σ = 0 both must give the same mean accuracy (within one sample: BLAS sums in another order); elsewhere the means must agree
  * within 5 combined standard errors + 0.002 (different random streams), so the work cannot be
  * optimised away. `--quick` runs 1 000 trials per σ.
+ * Its docs table (`docBlock`) is the robustness sweep block of docs/benchmarks.md.
  * Standalone: `node --import tsx bench/robustness.ts [--quick]`.
  */
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import type { BenchRow, BenchSuite } from "./types.js";
+import type { BenchDocBlock, BenchRow, BenchSuite } from "./types.js";
+import { markdownTable } from "./doc-blocks.js";
+import { goalMet } from "./goals.js";
 import { train } from "../src/train/train.js";
 import { makeSpiral } from "../src/data/spiral.js";
 import { stratifiedSplit, applyNormalization } from "../src/data/split.js";
@@ -101,6 +104,7 @@ async function sweepRows(label: string, model: Model, test: Dataset, trials: num
       unit: "s",
       goal: engine === "wasm" ? undefined : goal,
       notes: `dynaspin engine ${r.engine}; load average ${loadavg()[0].toFixed(1)}; mean at σ=0/0.25/0.5: ${[0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join("/")} %`,
+      detail: { engine: r.engine ?? "none", cpu, means: [0, 5, 10].map((i) => (r.stats[i].mean * 100).toFixed(2)).join(" / ") },
     };
     if (typeof peer === "string") return Object.assign(row, { peer: "NumPy", peerValue: null, ratio: null, notes: `${row.notes}; ${peer}` });
     // At σ = 0 both compute the same network; a sample whose two largest logits differ by a last
@@ -113,6 +117,7 @@ async function sweepRows(label: string, model: Model, test: Dataset, trials: num
       worst = Math.max(worst, z);
       if (z > 1) throw new Error(`robustness bench: at σ = ${sigmas[i]} NumPy mean ${peer.mean[i]} vs dynaspin ${r.stats[i].mean}`);
     }
+    Object.assign(row.detail!, { peerCpu: peer.cpuSeconds, check: `${peer.mean[0] === r.stats[0].mean ? "equal" : "within one sample"} at σ = 0, elsewhere within ${(worst * 100).toFixed(0)} % of the 5-SE tolerance` });
     return Object.assign(row, {
       peer: `${peer.numpy}; vectorised over trials × samples, one BLAS product per step`,
       peerValue: peer.seconds,
@@ -132,6 +137,25 @@ export const run: BenchSuite = async ({ quick }) => {
     ...(await sweepRows("Fig. 4 sweep: spiral", spiral, sp.test, quick ? 1000 : 10000, "<= 0.1", ["auto"])),
     ...(await sweepRows("digits network (64 oscillators, n = 4)", digits, dg.test, 1000, "<= 0.2", ["auto", "wasm"])),
   ];
+};
+
+/** The robustness sweep table of docs/benchmarks.md: both sides' wall and CPU time and the ratios. */
+export const docBlock: BenchDocBlock = (rows) => {
+  const s = (v: unknown, d = 2): string => (typeof v === "number" && Number.isFinite(v) ? `${v.toFixed(d)} s` : "n/a");
+  const met = (r: BenchRow): string => (r.goal === undefined ? "–" : `${r.goal.replace("<=", "≤")}, ${goalMet(r) ? "met" : "**not met**"}`);
+  const peers = [...new Set(rows.map((r) => r.peer).filter((p): p is string => p !== undefined))];
+  return [
+    `dynaspin on 2 threads (engine per row) against the NumPy peer \`bench/peers/robustness_numpy.py\` (${peers.join("; ") || "missing"}), same model JSON and test set; ratio = dynaspin / NumPy (lower is better).`,
+    "",
+    markdownTable(
+      ["workload", "dynaspin engine", "dynaspin wall", "dynaspin CPU", "NumPy wall", "NumPy CPU", "ratio (wall)", "ratio (CPU)", "goal", "mean at σ = 0 / 0.25 / 0.5", "agreement with NumPy"],
+      rows.map((r) => {
+        const d = r.detail ?? {};
+        const cpuRatio = typeof d.cpu === "number" && typeof d.peerCpu === "number" ? (d.cpu / d.peerCpu).toFixed(3) : "n/a";
+        return [r.workload, String(d.engine ?? ""), s(r.value), s(d.cpu), s(r.peerValue, 1), s(d.peerCpu, 1), r.ratio == null ? "n/a" : r.ratio.toFixed(3), cpuRatio, met(r), `${d.means ?? ""} %`, String(d.check ?? "")];
+      }),
+    ),
+  ].join("\n");
 };
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];

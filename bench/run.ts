@@ -6,17 +6,25 @@
  * `<!-- bench:end -->` with the machine (lscpu model name, cores), load average, date and the
  * table. Everything outside the markers (hand-written sections) is kept as it is. With `--only`,
  * the other suites' rows are carried over from the previous table (marked with its date).
+ * Besides the main table it writes, each under its own run line (bench/doc-blocks.ts):
+ * - `<!-- bench-SUITE:begin -->` for every suite that ran and exports a `docBlock` (csv, figures,
+ *   robustness): the suite's own table with the details its rows carry;
+ * - `<!-- bench-goals:begin -->`: every row of the final table that has a goal (the thresholds
+ *   the suites declare, from issue 16), with its verdict, recomputed from the rows each time.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import type { BenchRow, BenchSuite } from "./types.js";
+import type { BenchDocBlock, BenchRow, BenchSuite } from "./types.js";
 import { numpyBlas } from "./train.js";
 import { machine } from "./machine.js";
+import { goalMet, goalsSummary } from "./goals.js";
+import { blockBegin, blockEnd, blockText, finishRun, renderBlock, runLine, startRun, writeBlocks } from "./doc-blocks.js";
 
-const SUITES = ["train", "robustness", "llg", "csv"];
-const BEGIN = "<!-- bench:begin -->";
-const END = "<!-- bench:end -->";
+const SUITES = ["train", "robustness", "llg", "csv", "figures"];
+const BEGIN = blockBegin("bench");
+const END = blockEnd("bench");
+const DOC = "docs/benchmarks.md";
 
 /** NumPy's BLAS as the peers verified it (bench/peers/blas.py), for the table's header. */
 function blasLine(): string {
@@ -46,13 +54,6 @@ function markdown(rows: BenchRow[]): string {
   return lines.join("\n");
 }
 
-/** Whether a row meets its goal: the ratio for "<= X" / "ratio <= X" / "... <= X", the value for ">= X …". */
-function goalMet(r: BenchRow): boolean {
-  const ge = /^>=\s*([0-9.eE+-]+)/.exec(r.goal ?? "");
-  if (ge !== null) return r.value >= Number(ge[1]);
-  const m = /<=\s*([0-9.eE+-]+)/.exec(r.goal ?? "");
-  return m !== null && r.ratio != null && r.ratio <= Number(m[1]);
-}
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
   const write = !argv.includes("--no-write");
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt >= 0 ? argv[onlyAt + 1]?.split(",") : undefined;
+  const startedRun = startRun("npm run bench"); // before the suites: the commit of the code measured
   const rows: BenchRow[] = [];
+  const blocks: { name: string; docBlock: BenchDocBlock; rows: BenchRow[] }[] = [];
   const skipped: string[] = [];
   const failed: string[] = [];
   const log = (s: string): void => void process.stderr.write(s + "\n");
@@ -75,12 +78,14 @@ async function main(): Promise<void> {
     log(`bench: running ${name}${quick ? " (quick)" : ""}...`);
     const t0 = performance.now();
     try {
-      const mod = (await import(`./${name}.js`)) as { run?: BenchSuite };
+      const mod = (await import(`./${name}.js`)) as { run?: BenchSuite; docBlock?: BenchDocBlock };
       if (typeof mod.run !== "function") {
         skipped.push(`${name} (no exported run)`);
         continue;
       }
-      rows.push(...(await mod.run({ quick })));
+      const fresh = await mod.run({ quick });
+      rows.push(...fresh);
+      if (mod.docBlock) blocks.push({ name, docBlock: mod.docBlock, rows: fresh });
     } catch (e) {
       skipped.push(`${name} (failed: ${(e as Error).message.split("\n")[0]})`);
       failed.push(name);
@@ -90,6 +95,9 @@ async function main(): Promise<void> {
   }
   const m = machine();
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const shown = argv.filter((a) => a !== "--no-write" && a !== "--json").map((a) => (/\s/.test(a) ? `"${a}"` : a));
+  const command = `npm run bench${shown.length ? " -- " + shown.join(" ") : ""}`;
+  const run = finishRun({ ...startedRun, command }, ["per row (named in each row's notes)"]);
   const load = loadavg().map((v) => v.toFixed(1)).join(", ");
   const meta = { date, cpu: m.cpu, cores: m.cores, node: process.version, loadAverage: load, quick, skipped };
   if (json) {
@@ -104,12 +112,10 @@ async function main(): Promise<void> {
   const wAt = process.argv.indexOf("--workload");
   const wSub = wAt >= 0 ? (process.argv[wAt + 1] ?? "") : null;
   if (write) {
-    const file = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
-    const old = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmarks\n";
-    const a = old.indexOf(BEGIN), b = old.indexOf(END);
-    // A suite that failed this time keeps its rows from the previous table, marked as such.
-    const previous = a >= 0 && b > a ? old.slice(a, b) : "";
+    const old = readFileSync(fileURLToPath(new URL(`../${DOC}`, import.meta.url)), "utf8");
+    const previous = blockText(old, "bench") ?? "";
     const prevDate = /Generated by .*? on (\d{4}-\d\d-\d\dT[\d:]+Z)/.exec(previous)?.[1] ?? "an earlier run";
+    // A suite that failed this time keeps its rows from the previous table, marked as such.
     const notRun = only ? SUITES.filter((n) => !only.includes(n)) : [];
     const mark = (l: string): string => (l.includes("(carried over") ? l : l.replace(/ \|$/, ` (carried over from ${prevDate}) |`));
     const carried = [...failed, ...notRun].flatMap((name) => previous.split("\n").filter((l) => l.startsWith(`| ${name} |`)).map(mark));
@@ -133,19 +139,27 @@ async function main(): Promise<void> {
       if (!placed) out.push(...fresh);
       table = out.join("\n");
     }
-    const block = [
+    const fullTable = table + (carried.length ? "\n" + carried.join("\n") : "");
+    const mainBlock = [
       BEGIN,
-      `Generated by \`npm run bench${quick ? " -- --quick" : ""}${wSub !== null ? ` -- --workload "${wSub}"` : ""}\` on ${date}: ${m.cpu}, ${m.cores} cores, Node ${process.version}, ` +
-        `load average ${load} at the end (the machine is shared, so absolute times are noisy; dynaspin and each peer ran alternately in the same run, so ratios are fair). ` +
-        `${blasLine()}`,
+      runLine(run).replace(/ \(shared machine: wall times are noisy\)\.$/, "") +
+        ` (the machine is shared, so absolute times are noisy; dynaspin and each peer ran alternately in the same run, so ratios are fair). ${blasLine()}`,
       "",
-      table + (carried.length ? "\n" + carried.join("\n") : ""),
+      fullTable,
       ...(skipped.length ? ["", `Skipped: ${skipped.join("; ")}.`] : []),
       END,
     ].join("\n");
-    const next = a >= 0 && b > a ? old.slice(0, a) + block + old.slice(b + END.length) : old.replace(/\n*$/, "\n\n## Results table (generated)\n\n" + block + "\n");
-    writeFileSync(file, next);
-    log(`bench: wrote the generated block of docs/benchmarks.md`);
+    const out: [string, string][] = [["bench", mainBlock]];
+    for (const b of blocks) {
+      if (failed.includes(b.name) || b.rows.length === 0) continue;
+      const engines = b.rows.map((r) => r.detail?.engine).filter((e): e is string => typeof e === "string");
+      out.push([`bench-${b.name}`, renderBlock(`bench-${b.name}`, finishRun({ ...run }, engines.length ? engines : ["TypeScript (no numeric engine involved)"]), b.docBlock(b.rows, { quick }))]);
+    }
+    out.push(["bench-goals", renderBlock("bench-goals", run, goalsSummary(fullTable, run.date))]);
+    const present = out.filter(([name]) => blockText(old, name) !== null);
+    for (const [name] of out.filter((o) => !present.includes(o))) log(`bench: ${DOC} has no ${blockBegin(name)} … ${blockEnd(name)} block; not written`);
+    writeBlocks(DOC, present);
+    log(`bench: wrote the ${present.map(([n]) => n).join(", ")} block(s) of ${DOC}`);
   }
 }
 

@@ -20,7 +20,16 @@ export interface BenchRow {
   goal?: string;
   /** Free text: why a peer is missing, settings, checks done. */
   notes?: string;
+  /** Further measurements of the row that the suite's own docs table shows (see {@link BenchDocBlock}). */
+  detail?: Record<string, number | string>;
 }
 
-/** A benchmark suite module exports `run` with this signature. */
+/**
+ * A suite's own generated table in docs/benchmarks.md (block `bench-SUITE`): the body (a
+ * Markdown table and lines) made from the rows the suite just measured. `npm run bench` writes
+ * it, under the run line, whenever the suite ran.
+ */
+export type BenchDocBlock = (rows: BenchRow[], options: { quick: boolean }) => string;
+
+/** A benchmark suite module exports `run` with this signature (and optionally `docBlock`, a {@link BenchDocBlock}). */
 export type BenchSuite = (options: { quick: boolean }) => Promise<BenchRow[]>;

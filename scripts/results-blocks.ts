@@ -1,7 +1,8 @@
 // The generated blocks of docs/results.md that `npm run results` (scripts/results-core.ts) writes:
 // their format, how a run's rows merge into the previous block (rows not rerun are carried over
 // with the run that measured them), and a parser, so a test can check that the committed blocks
-// are exactly what this file renders, without rerunning the measurement.
+// are exactly what this file renders, without rerunning the measurement. Markers, the run
+// description and the page write are bench/doc-blocks.ts's.
 //
 // A block:
 //   <!-- results-NAME:begin -->
@@ -13,6 +14,8 @@
 //   Runs (each row names the run that measured it; a run of some rows carries the others over):
 //   - 2026-12-05T03:51Z: `npm run results -- spiral digits`, dynaspin cc42b7f, AMD EPYC, 2 cores, …
 //   <!-- results-NAME:end -->
+
+import { blockBegin, blockEnd } from "../bench/doc-blocks.js";
 
 /** One configuration's five seeds. Accuracies in %, time in seconds per run. */
 export interface ResultRow {
@@ -55,8 +58,10 @@ export interface PaperNumbers {
   digits: { train: number; test: number };
 }
 
-export const begin = (name: string): string => `<!-- results-${name}:begin -->`;
-export const end = (name: string): string => `<!-- results-${name}:end -->`;
+/** The opening marker of results block `name` (`<!-- results-NAME:begin -->`). */
+export const begin = (name: string): string => blockBegin(`results-${name}`);
+/** The closing marker of results block `name`. */
+export const end = (name: string): string => blockEnd(`results-${name}`);
 
 /** The block's text between (and including) its markers. */
 export function renderBlock(block: ResultBlock, paper?: PaperNumbers): string {
@@ -127,11 +132,4 @@ export function mergeRows(previous: ResultBlock | null, name: string, fresh: Res
   const runs = new Map(previous?.runs ?? []);
   runs.set(runId, runText);
   return { name, rows, runs };
-}
-
-/** Replaces block `name` in a page (which must hold its markers) with `text`. */
-export function replaceBlock(page: string, name: string, text: string): string {
-  const a = page.indexOf(begin(name)), b = page.indexOf(end(name));
-  if (a < 0 || b < a) throw new Error(`docs/results.md has no ${begin(name)} … ${end(name)} block`);
-  return page.slice(0, a) + text + page.slice(b + end(name).length);
 }

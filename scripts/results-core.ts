@@ -1,38 +1,49 @@
-// Measures the core results of docs/results.md and writes them into its generated blocks:
-// `dynaspin train` with defaults on the spiral and digits tasks for init seeds 0…4 (split seed 0),
-// the spiral on the measured device presets, and (on request) both tasks in float32.
+// Measures the results of docs/results.md and writes them into its generated blocks
+// (`<!-- results-NAME:begin -->` … `<!-- results-NAME:end -->`; bench/doc-blocks.ts):
 //
-//   npm run results                         # spiral digits devices: every row of the core and devices blocks
-//   npm run results -- spiral               # one row; the block's other rows are carried over with their run
-//   npm run results -- float32              # the float32 block (not part of the default set)
-//   npm run results -- digits --no-write    # print the rows only
+//   npm run results                         # the default sections: spiral digits devices fit robustness read-noise reproduce
+//   npm run results -- spiral               # one core row; the block's other rows are carried over with their run
+//   npm run results -- float32              # the float32 block (opt-in)
+//   npm run results -- physics              # llg → fit → train on the fitted device (opt-in: a few minutes)
+//   npm run results -- mnist                # MNIST on 1 and 2 threads (opt-in: minutes per run)
+//   npm run results -- reproduce-full       # the full `dynaspin reproduce` (opt-in: minutes)
+//   npm run results -- all                  # every section
+//   npm run results -- mnist --quick        # a section's quick variant (fewer epochs/trials/seeds; the block says so)
+//   npm run results -- digits --no-write    # print only
 //
-// Each block lists the runs its rows come from (date, commit, machine, Node, engine, load), so a
-// partial run never passes older rows off as its own. The page is written atomically.
-import { spawnSync, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+// The core, devices and float32 rows are `dynaspin train … --json` for init seeds 0…4 (split seed
+// 0); each of those blocks lists the runs its rows come from, so a partial run never passes older
+// rows off as its own. The other sections (scripts/results-sections.ts) rewrite their blocks
+// whole. Every block names its command, the code's commit, the date, CPU, Node, engine and load.
+// The page is written atomically after each section.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PAPER_RESULTS } from "../src/train/tasks.js";
-import { mergeRows, parseBlock, renderBlock, replaceBlock, type ResultRow } from "./results-blocks.js";
-import { machineText as machine } from "../bench/machine.js";
+import { mergeRows, parseBlock, renderBlock as renderRowsBlock, type ResultRow } from "./results-blocks.js";
+import { describeRun, finishRun, renderBlock, ROOT, startRun, writeBlocks, type RunInfo } from "../bench/doc-blocks.js";
+import { fit, mnist, physics, readNoise, reproduce, reproduceFull, robustness, runDynaspin, type Section, type SectionContext } from "./results-sections.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const DOC = join(ROOT, "docs/results.md");
-const GROUPS = ["spiral", "digits", "devices", "float32"] as const;
-type Group = (typeof GROUPS)[number];
+const DOC = "docs/results.md";
+const ROW_GROUPS = ["spiral", "digits", "devices", "float32"] as const;
+const SECTIONS: Record<string, Section> = { fit, robustness, "read-noise": readNoise, reproduce, "reproduce-full": reproduceFull, physics, mnist };
+const DEFAULT = ["spiral", "digits", "devices", "fit", "robustness", "read-noise", "reproduce"];
+const ALL = [...ROW_GROUPS, ...Object.keys(SECTIONS)];
+type Group = (typeof ROW_GROUPS)[number];
 
 const args = process.argv.slice(2);
 const write = !args.includes("--no-write");
-const asked = args.filter((a) => a !== "--no-write");
+const quick = args.includes("--quick");
+const asked = args.filter((a) => a !== "--no-write" && a !== "--quick");
 for (const a of asked) {
-  if (!(GROUPS as readonly string[]).includes(a)) {
-    process.stderr.write(`results: unknown argument ${a}; allowed: ${GROUPS.join(", ")}, --no-write\n`);
+  if (a !== "all" && !ALL.includes(a)) {
+    process.stderr.write(`results: unknown argument ${a}; allowed: ${ALL.join(", ")}, all, --quick, --no-write\n`);
     process.exit(2);
   }
 }
-const want = (g: Group): boolean => (asked.length === 0 ? g !== "float32" : asked.includes(g));
+const chosen = asked.length === 0 ? DEFAULT : asked.includes("all") ? ALL : asked;
+const want = (g: string): boolean => chosen.includes(g);
+const command = `npm run results${args.length ? " -- " + args.filter((a) => a !== "--no-write").join(" ") : ""}`;
 
 /** Row definitions per block, in table order: label (the command, in backticks) and train flags. */
 const BLOCKS: Record<string, { group: Group; label: string; args: string[] }[]> = {
@@ -51,10 +62,7 @@ let engines = new Set<string>();
 interface TrainJson { testAccuracy: number; trainAccuracy: number; seconds: number; engine: string }
 
 function train(argv: string[]): TrainJson {
-  const out = join(tmp, `run-${runCount++}`);
-  const r = spawnSync(process.execPath, [join(ROOT, "bin/dynaspin.js"), "train", ...argv, "--json", "--quiet", "--out", out], { encoding: "utf8", cwd: ROOT });
-  if (r.status !== 0) throw new Error(`dynaspin train ${argv.join(" ")} failed (exit ${r.status}): ${r.stderr.trim()}`);
-  const j = JSON.parse(r.stdout) as TrainJson;
+  const j = runDynaspin(["train", ...argv, "--quiet", "--out", join(tmp, `run-${runCount++}`)]) as TrainJson;
   engines.add(j.engine);
   return j;
 }
@@ -76,48 +84,44 @@ function measure(label: string, argv: string[], runId: string): ResultRow {
   return row;
 }
 
-/**
- * The code measured: the last commit that changed the library, the CLI or the native engine (so the
- * id stays valid when doc-only commits are rebased), marked when that code has uncommitted changes.
- */
-function commit(): string {
-  try {
-    const paths = ["src", "bin", "native"];
-    const head = execFileSync("git", ["log", "-1", "--format=%h", "--", ...paths], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", ...paths], { cwd: ROOT, encoding: "utf8" }).trim();
-    return `code at ${head}${dirty ? " with uncommitted changes" : ""}`;
-  } catch {
-    return "code at an unknown commit";
-  }
+function save(blocks: [string, string][]): void {
+  if (!write || blocks.length === 0) return;
+  writeBlocks(DOC, blocks);
+  process.stderr.write(`results: wrote the ${blocks.map(([n]) => n).join(", ")} block(s) of ${DOC}\n`);
 }
 
 try {
-  const runId = new Date().toISOString().slice(0, 16) + "Z";
-  const load0 = loadavg()[0]!.toFixed(1);
-  const code = commit(); // before the runs: later edits of the tree do not describe the code measured
-  const fresh = new Map<string, ResultRow[]>();
-  const engineOf = new Map<string, string>();
+  const run: RunInfo = startRun(command); // before the runs: later edits of the tree do not describe the code measured
+  const runId = run.date;
+  // The row blocks: this run's rows merged into the previous ones.
   for (const [block, rows] of Object.entries(BLOCKS)) {
     engines = new Set();
-    for (const r of rows) if (want(r.group)) fresh.set(block, [...(fresh.get(block) ?? []), measure(r.label, r.args, runId)]);
-    engineOf.set(block, [...engines].join("; "));
+    const fresh = rows.filter((r) => want(r.group)).map((r) => measure(r.label, r.args, runId));
+    if (fresh.length === 0) continue;
+    const page = readFileSync(join(ROOT, DOC), "utf8");
+    const merged = mergeRows(parseBlock(page, block), block, fresh, runId, describeRun(finishRun(run, engines)), rows.map((r) => r.label));
+    save([[`results-${block}`, renderRowsBlock(merged, PAPER_RESULTS)]]);
   }
-  const command = `npm run results${asked.length ? " -- " + asked.join(" ") : ""}`;
-  const runText = (block: string): string =>
-    `\`${command}\`, dynaspin ${code}, ${machine()}, Node ${process.version}, engine ${engineOf.get(block)}, ` +
-    `load average ${load0} at the start and ${loadavg()[0]!.toFixed(1)} at the end (shared machine: wall times are noisy)`;
-  if (write) {
-    let page = readFileSync(DOC, "utf8");
-    for (const [block, rows] of fresh) {
-      const merged = mergeRows(parseBlock(page, block), block, rows, runId, runText(block), BLOCKS[block]!.map((r) => r.label));
-      page = replaceBlock(page, block, renderBlock(merged, PAPER_RESULTS));
-    }
-    writeFileSync(DOC + ".tmp", page);
-    renameSync(DOC + ".tmp", DOC);
-    process.stderr.write(`results: wrote the ${[...fresh.keys()].join(", ")} block(s) of docs/results.md\n`);
-  } else {
-    process.stderr.write("results: docs/results.md not rewritten (--no-write)\n");
+  // The other sections: each rewrites its blocks whole.
+  for (const [name, section] of Object.entries(SECTIONS)) {
+    if (!want(name)) continue;
+    const used: string[] = [];
+    const ctx: SectionContext = {
+      tmp,
+      quick,
+      dynaspin: runDynaspin,
+      engine: (e) => void (e ? used.push(e) : undefined),
+      log: (t) => void process.stderr.write(t + "\n"),
+    };
+    const t0 = performance.now();
+    const bodies = section(ctx);
+    const info = finishRun(run, used);
+    const blocks: [string, string][] = [...bodies].map(([b, body]) => [`results-${b}`, renderBlock(`results-${b}`, info, body)]);
+    for (const [, text] of blocks) process.stdout.write(text + "\n\n");
+    process.stderr.write(`results: ${name} done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    save(blocks);
   }
+  if (!write) process.stderr.write(`results: ${DOC} not rewritten (--no-write)\n`);
 } catch (e) {
   process.stderr.write(`results: failed: ${(e as Error).message}\n`);
   process.exitCode = 1;

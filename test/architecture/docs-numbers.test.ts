@@ -12,7 +12,9 @@
 //   paragraph or code block just above, in the same section), or carries such a note; on pages
 //   other than the results pages a link to the results page that holds the generated table counts
 //   too. On the results pages (results.md, benchmarks.md, accuracy.md) a number is in a generated
-//   block or next to its command.
+//   block or next to its command;
+// - on results.md and benchmarks.md a table with numbers is a generated block (written by the
+//   script that measures it, bench/doc-blocks.ts), or is marked by a note as a dated log.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -152,6 +154,43 @@ test("every paragraph, list or table of the docs with a measured number names it
     for (const n of unsourcedParagraphs(page, text)) unsourced.push(`${page}:${n} ${lines[n - 1]!.slice(0, 60)}`);
   }
   assert.deepEqual(unsourced, [], "name the command in the paragraph (or the one just above), move the number into a generated block, or add <!-- numbers: … --> saying why it is not a measurement");
+});
+
+/**
+ * Lines starting tables with numbers on a results page (results.md, benchmarks.md) that are
+ * neither in a generated block nor marked by a note (in the table or the paragraph just above)
+ * as a dated log that cannot be rerun. Measured tables there are written by the scripts.
+ */
+function pastedTables(text: string): number[] {
+  const us = units(text);
+  const rule = (l: string): boolean => /^\|(?:\s*:?-{3,}:?\s*\|)+$/.test(l);
+  const isTable = (u: Unit): boolean => u.kind === "para" && u.text.split("\n").some(rule);
+  const body = (u: Unit): string[] => {
+    const ls = u.text.split("\n");
+    return ls.slice(ls.findIndex(rule) + 1).filter((l) => l.startsWith("|"));
+  };
+  const hasNumbers = (u: Unit): boolean => body(u).some((l) => /\d/.test(l.replace(/`[^`]*`/g, "")));
+  const noted = (u: Unit | undefined): boolean => u !== undefined && (u.kind === "para" || u.kind === "heading") && NOTE.test(u.text);
+  return us.flatMap((u, k) => (isTable(u) && hasNumbers(u) && !noted(u) && !noted(us[k - 1]) ? [u.line] : []));
+}
+
+test("the results pages have no pasted tables: a table with numbers is a generated block or marked as a dated log", () => {
+  const bad: string[] = [];
+  for (const page of ["docs/results.md", "docs/benchmarks.md"]) {
+    const text = readFileSync(join(root, page), "utf8");
+    const lines = text.split("\n");
+    for (const n of pastedTables(text)) bad.push(`${page}:${n} ${lines[n - 1]!.slice(0, 60)}`);
+  }
+  assert.deepEqual(bad, [], "make the table a generated block (bench/doc-blocks.ts) written by the script that measures it, or mark a dated log with <!-- numbers: … -->");
+});
+
+test("the pasted-table check: a table outside a block needs a note, a block needs none", () => {
+  assert.deepEqual(pastedTables("# A\n`npm run results`\n\n| a | b |\n|---|---|\n| x | 97.5 % |\n"), [4], "naming the command is not enough on a results page");
+  assert.deepEqual(pastedTables("# A\n<!-- x:begin -->\n| a | b |\n|---|---|\n| x | 97.5 % |\n<!-- x:end -->\n"), []);
+  assert.deepEqual(pastedTables("# A\nA log of 2026-11.\n<!-- numbers: a dated log -->\n\n| a | b |\n|---|---|\n| x | 97.5 % |\n"), []);
+  assert.deepEqual(pastedTables("# A\n| setting | value |\n|---|---|\n| `--lr 0.5` | the default |\n"), [], "a table without numbers (outside code) is prose");
+  assert.deepEqual(pastedTables("# A\nSome words.\n| a | b |\n|---|---|\n| x | 97.5 % |\n"), [2], "a table glued to a paragraph is still a table");
+  assert.deepEqual(pastedTables("# A\n<!-- numbers: a dated log -->\n| a | b |\n|---|---|\n| x | 97.5 % |\n"), []);
 });
 
 test("the paragraph check: a number needs its command nearby, a results page needs more than a link", () => {
