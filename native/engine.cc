@@ -57,16 +57,70 @@ Pool::~Pool() {
   for (auto& t : threads) t.join();
 }
 
+void Pool::runShares(const Job* j, unsigned g, int id) {
+  for (;;) {
+    unsigned long long c = claim.load(std::memory_order_acquire);
+    if ((unsigned)(c >> 32) != g) return;
+    const int shares = (int)((c >> 16) & 0xffff), next = (int)(c & 0xffff);
+    if (next >= shares) return;
+    if (!claim.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel)) continue;
+    try {
+      if (injectFault && id != 0) throw std::runtime_error("injected fault (DYNASPIN_FAULT=native-thread-fail)");
+      if (j->shareOn) j->shareOn(j->ctx, next, id);
+      else j->run(j->ctx, next);
+    } catch (const std::exception& e) {
+      fail(id, e.what());
+    } catch (...) {
+      fail(id, "unknown exception");
+    }
+    if (finished.fetch_add(1, std::memory_order_acq_rel) + 1 == shares) {
+      std::lock_guard<std::mutex> l(m);
+      done.notify_all();
+    }
+  }
+}
+
+void Pool::share(const Job& j, int shares) {
+  if (n == 1 || shares > 0xffff) {
+    for (int s = 0; s < shares; s++) j.shareOn ? j.shareOn(j.ctx, s, 0) : j.run(j.ctx, s);
+    return;
+  }
+  unsigned g;
+  {
+    std::lock_guard<std::mutex> l(m);
+    job = &j;
+    shareMode = true;
+    failure.clear();
+    gen++;
+    g = (unsigned)gen;
+    finished.store(0, std::memory_order_relaxed);
+    claim.store((unsigned long long)g << 32 | (unsigned long long)shares << 16, std::memory_order_release);
+  }
+  cv.notify_all();
+  if (!injectFault) runShares(&j, g, 0);
+  std::unique_lock<std::mutex> l(m);
+  done.wait(l, [&] { return finished.load(std::memory_order_acquire) == shares; });
+  if (!failure.empty()) throw std::runtime_error("a thread of the native engine failed (" + failure + ")");
+}
+
 void Pool::loop(int id) {
   long seen = 0;
   for (;;) {
     const Job* j;
+    bool shared;
+    unsigned g;
     {
       std::unique_lock<std::mutex> l(m);
       cv.wait(l, [&] { return gen != seen; });
       seen = gen;
       if (stop) return;
       j = job;
+      shared = shareMode;
+      g = (unsigned)gen;
+    }
+    if (shared) {
+      runShares(j, g, id);
+      continue;
     }
     try {
       if (injectFault) throw std::runtime_error("injected fault (DYNASPIN_FAULT=native-thread-fail)");
@@ -91,6 +145,7 @@ void Pool::run(const Job& j) {
   {
     std::lock_guard<std::mutex> l(m);
     job = &j;
+    shareMode = false;
     pending = n - 1;
     failure.clear();
     gen++;
@@ -166,6 +221,15 @@ Engine::~Engine() {
   free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
 }
 
+
+// Work (multiply–adds) from which the engine's threads share out a batch rather than run it on one
+// thread: below it a hand-over to the other threads costs more than it saves (the digits network,
+// k = 64: a product of 512 samples, 2.1·10^6, split over two threads made inference slower).
+constexpr double THREAD_WORK = 4e6;
+// The same for inference (evaluate), higher: on this shared 2-core machine the digits network's
+// 512 samples (8.7·10^6) ran slower on 2 threads than on 1 even as shares claimed by free threads,
+// because a worker preempted in the middle of its share holds up the call for a time slice.
+constexpr double EVAL_THREAD_WORK = 1.6e7;
 
 template <class F>
 void Engine::rows(bool split, int n, double work, F f) {
@@ -528,16 +592,20 @@ const double* Engine::laneGradient(int nb, int count, double scale) {
   return total;
 }
 
-// A batch of several chunks on an engine with threads runs whole chunks on them: thread id takes
-// chunks [count·id/n, count·(id + 1)/n), each with its own buffers, and writes each chunk's
-// gradient, loss and correct count to the chunk's slot; the slots are then added in chunk order
-// (each entry's sum on one thread, entries split over the threads). One hand-over per batch
-// instead of one per matrix product, and the same bits as one thread. Used while the slots take
-// at most CHUNK_SLOT_BYTES (a large network's chunks split their products instead).
+// A batch of several chunks on an engine with threads runs whole chunks on them: each thread
+// claims the next chunk as it is free (Pool::share: the caller never waits for a thread that has
+// not started), computes it in its own buffers and writes the chunk's gradient, loss and correct
+// count to the chunk's slot; the slots are then added in chunk order (each entry's sum on one
+// thread; entries split over the threads from THREAD_WORK additions). One hand-over per batch
+// instead of one per matrix product, and the same bits as one thread. Used from THREAD_WORK
+// multiply–adds per batch and while the slots take at most CHUNK_SLOT_BYTES (a large network's
+// chunks split their products instead).
 constexpr size_t CHUNK_SLOT_BYTES = 32u << 20;
 
-bool Engine::chunkThreads(int count) {
+bool Engine::chunkThreads(int nb, int count) {
   if (pool->n == 1 || count < 2) return false;
+  // The batch's products (forward and two backward per step) below THREAD_WORK: one thread.
+  if (3.0 * steps * k * k * nb < THREAD_WORK) return false;
   if ((size_t)count * (nG + 2) * sizeof(double) > CHUNK_SLOT_BYTES) return false;
   if (tbufs.empty()) {
     size_t kc = (size_t)k * cs;
@@ -577,21 +645,20 @@ bool Engine::chunkThreads(int count) {
 }
 
 namespace {
+// Chunk q of the batch on thread id's buffers, into chunk q's slot: a share of Pool::share, so
+// which thread computes a chunk changes no bit.
 struct ChunkJob {
   Engine* e;
-  int nb, count, parts;
+  int nb, count;
   double scale;
-  static void call(const void* ctx, int id) {
+  static void call(const void* ctx, int q, int id) {
     const ChunkJob* j = static_cast<const ChunkJob*>(ctx);
     Engine& e = *j->e;
     const size_t sw = e.nG + 2;
-    int q0 = (int)((long long)j->count * id / j->parts), q1 = (int)((long long)j->count * (id + 1) / j->parts);
-    for (int q = q0; q < q1; q++) {
-      int lo = (int)(((long long)q * j->nb) / j->count), hi = (int)(((long long)(q + 1) * j->nb) / j->count);
-      Bufs w = e.tbufs[id];
-      w.g = e.slots + (size_t)q * sw;
-      e.chunkOn(w, lo, hi - lo, j->scale, w.g + e.nG);
-    }
+    int lo = (int)(((long long)q * j->nb) / j->count), hi = (int)(((long long)(q + 1) * j->nb) / j->count);
+    Bufs w = e.tbufs[id];
+    w.g = e.slots + (size_t)q * sw;
+    e.chunkOn(w, lo, hi - lo, j->scale, w.g + e.nG);
   }
 };
 struct SumJob {
@@ -619,17 +686,19 @@ void Engine::chunkOn(const Bufs& w, int lo, int len, double scale, double* res) 
 }
 
 const double* Engine::chunkGradient(int nb, int count, double scale) {
-  ChunkJob cj{this, nb, count, pool->n, scale};
-  pool->run(Job{&ChunkJob::call, &cj});
-  SumJob sj{this, count, pool->n};
-  pool->run(Job{&SumJob::call, &sj});
+  ChunkJob cj{this, nb, count, scale};
+  pool->share(Job{nullptr, &cj, &ChunkJob::call}, count);
+  // The slots' sum on the threads only when it is THREAD_WORK additions or more.
+  SumJob sj{this, count, (double)count * (nG + 2) < THREAD_WORK ? 1 : pool->n};
+  if (sj.parts == 1) SumJob::call(&sj, 0);
+  else pool->run(Job{&SumJob::call, &sj});
   return total;
 }
 
 const double* Engine::batchGradient(int nb, int count, double scale) {
   if (laneBatch(nb, count)) return laneGradient(nb, count, scale);
   const bool wideRun = wideBatch(nb, count);
-  if (!wideRun && chunkThreads(count)) return chunkGradient(nb, count, scale);
+  if (!wideRun && chunkThreads(nb, count)) return chunkGradient(nb, count, scale);
   if (wideRun) forward(wide, X, ldx, nb, true);
   for (int q = 0; q < count; q++) {
     int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
@@ -657,8 +726,43 @@ void Engine::batch(int nb, int count, double scale) {
   if (batchGradient(nb, count, scale) == g) std::memcpy(total, g, nG * sizeof(double));
 }
 
+namespace {
+struct EvalJob {
+  Engine* e;
+  int lo, len, parts;
+  static void call(const void* ctx, int share) {
+    const EvalJob* j = static_cast<const EvalJob*>(ctx);
+    j->e->evaluateShare(j->lo, j->len, share, j->parts);
+  }
+};
+}  // namespace
+
+void Engine::evaluateShare(int lo, int len, int id, int parts) {
+  const int blocks = (len + 7) / 8;
+  const int c0 = (int)((long)blocks * id / parts) * 8;
+  int c1 = (int)((long)blocks * (id + 1) / parts) * 8;
+  if (c1 > len) c1 = len;
+  if (c0 >= c1) return;
+  Bufs w = chunkBufs().at(c0);
+  w.split = false;
+  forward(w, X + lo + c0, ldx, c1 - c0, false);
+}
+
 void Engine::evaluate(int lo, int len) {
-  forward(chunkBufs(), X + lo, ldx, len, false);
+  const double work = ((double)steps * k + classes) * k * len;
+  if (pool->n > 1 && len >= 16 && work >= EVAL_THREAD_WORK) {
+    // Shares of about EVAL_THREAD_WORK / 4 (at least one per thread, at most one per 8 columns),
+    // claimed by whichever thread is free (Pool::share).
+    int parts = (int)(work / (EVAL_THREAD_WORK / 4));
+    if (parts < pool->n) parts = pool->n;
+    if (parts > (len + 7) / 8) parts = (len + 7) / 8;
+    EvalJob j{this, lo, len, parts};
+    pool->share(Job{&EvalJob::call, &j}, parts);
+  } else {
+    Bufs w = chunkBufs();
+    w.split = false;
+    forward(w, X + lo, ldx, len, false);
+  }
   kt->softmax(classes, len, cs, L, y + lo, 0.0, out, pred + lo);
 }
 

@@ -1,5 +1,6 @@
 // dynaspin native engine: the engine object and its thread pool (engine.cc).
 #pragma once
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -11,25 +12,41 @@
 #include "engine.h"
 #include "gemm.h"
 
-// A type-erased job run by every thread of a Pool with its thread index.
+// A type-erased job run by every thread of a Pool with its thread index (run), or as shares
+// (Pool::share: run with the share's index, or shareOn with the share's and the thread's index).
 struct Job {
   void (*run)(const void* ctx, int id);
   const void* ctx;
+  void (*shareOn)(const void* ctx, int share, int id) = nullptr;
 };
 
 // n − 1 persistent threads plus the caller; run() returns when every thread has done the job.
 // A thread whose share of a job throws (or, for the reliability tests, fails by
 // DYNASPIN_FAULT=native-thread-fail) makes run() throw std::runtime_error naming it after every
 // thread has finished; a thread that cannot be started makes the constructor throw.
+//
+// share() runs a job as `shares` shares (j.run(ctx, share)) that the caller and the other threads
+// claim one at a time as they get to it: the caller starts at once and waits only for shares another
+// thread has claimed, never for a thread that has not woken up yet (on a loaded machine that can
+// take a scheduler time slice), so sharing out work is never much slower than doing it alone.
+// Failures are reported as run() reports them; with DYNASPIN_FAULT=native-thread-fail the caller
+// leaves every share to the other threads, so that the injected failure always happens.
 struct Pool {
   explicit Pool(int n);
   ~Pool();
   void run(const Job& j);
+  void share(const Job& j, int shares);
   int n;
 
  private:
   void loop(int id);
   void fail(int id, const char* what);
+  // Claims and runs shares of the share() call of generation g until none is left.
+  void runShares(const Job* j, unsigned g, int id);
+  // share(): generation (low 32 bits) << 32 | shares << 16 | next share to claim; shares finished.
+  std::atomic<unsigned long long> claim{0};
+  std::atomic<int> finished{0};
+  bool shareMode = false;
   std::string failure;
   bool injectFault = false;
   std::vector<std::thread> threads;
@@ -136,8 +153,14 @@ struct Engine {
   void chunkOn(const Bufs& w, int lo, int len, double scale, double* res);
   void batch(int nb, int count, double scale);
   // Forward pass (no derivative) and softmax of samples [lo, lo + len): loss and correct count into
-  // out, predicted classes into pred[lo..].
+  // out, predicted classes into pred[lo..]. With threads and at least EVAL_THREAD_WORK multiply–adds, the
+  // forward pass runs as shares of the columns that the threads claim as they are free
+  // (Pool::share; one hand-over instead of one per matrix product, and no wait for a thread that
+  // is not running); the softmax sums on this thread, so the bits do not depend on the threads.
   void evaluate(int lo, int len);
+  // Share `id` (of `parts`) of evaluate()'s forward pass over samples [lo, lo + len): the columns
+  // split at multiples of 8, so that each share's padding stays inside it.
+  void evaluateShare(int lo, int len, int id, int parts);
   // CPU seconds of this thread for `reps` calls of one matrix product at step 0 on nb columns (which: 0 u = A·p + B,
   // 1 ∂A += g·pᵀ including its transpose, 2 λ = Aᵀ·g), on the engine's threads.
   double product(int which, int nb, int reps);
@@ -198,7 +221,7 @@ struct Engine {
   Bufs chunkBufs() const { return {P, U, D, L, lam, lam2, gU, cs, XT, g, true}; }
   // Whether a batch of count chunks runs whole chunks on the engine's threads (see
   // chunkGradient), making each thread's buffers on first use.
-  bool chunkThreads(int count);
+  bool chunkThreads(int nb, int count);
   const double* chunkGradient(int nb, int count, double scale);
   void forward(const Bufs& w, const double* P0, int ld0, int nb, bool withD);
   void backward(const Bufs& w, const double* P0, int ld0, int nb);

@@ -9,7 +9,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createGradients, type Model } from "../../src/network/model.js";
+import { createGradients, createModel, type Model } from "../../src/network/model.js";
+import { eq4 } from "../../src/device/analytic.js";
 import { createWorkspace } from "../../src/network/dynamics.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
@@ -140,19 +141,37 @@ test("inference on the native engine gives evaluateArrays' bits: loss, accuracy,
     m.normalization = { min: new Float64Array(c.k).fill(-1), max: new Float64Array(c.k).fill(2) };
     const ref = evaluateArrays(m, x, y, c.nb);
     // One window; windows of 512 samples; and shapes the engine path must decline (other chunking).
-    for (const [cap, ldx] of [[512, c.nb], [512, 512], [16, 32], [7, 7]]) {
-      const en = nativeFactory(2)?.create(c.k, c.steps, c.classes, cap, ldx) as NativeEngine;
+    // 1–3 threads (inference below 1.6·10⁷ multiply–adds runs on one thread).
+    for (const [cap, ldx, threads] of [[512, c.nb, 1], [512, c.nb, 2], [512, c.nb, 3], [512, 512, 2], [16, 32, 2], [7, 7, 2]]) {
+      const en = nativeFactory(threads)?.create(c.k, c.steps, c.classes, cap, ldx) as NativeEngine;
       en.pred.fill(-7);
       const got = evaluateArrays(m, x, y, c.nb, undefined, en);
       // The engine ran exactly when it can chunk as the default workspace does (chunks of min(n, 512)).
       const fits = cap >= Math.min(c.nb, 512) && (ldx >= c.nb || ldx % 512 === 0);
       assert.equal(en.pred[0] !== -7, fits, `engine used: cap=${cap} ldx=${ldx}`);
-      const tag = `k=${c.k} nb=${c.nb} cap=${cap} ldx=${ldx}`;
+      const tag = `k=${c.k} nb=${c.nb} cap=${cap} ldx=${ldx} threads=${threads}`;
       assert.ok(Object.is(got.loss, ref.loss), `${tag} loss ${got.loss} vs ${ref.loss}`);
       assert.equal(got.accuracy, ref.accuracy, tag);
       assert.deepEqual(Array.from(got.predictions), Array.from(ref.predictions), tag);
       assert.deepEqual(Array.from(got.confusion), Array.from(ref.confusion), tag);
     }
+  }
+});
+
+test("inference shared out over the native engine's threads (from 1.6·10⁷ multiply–adds per call) gives the bits of one thread and of evaluateArrays", () => {
+  if (!nativeStatus().available) return;
+  const k = 128, steps = 2, classes = 5, n = 1100;
+  const rng = new Rng(17);
+  const m = createModel(k, steps, classes, eq4());
+  for (const arr of [m.A, m.B, m.W, m.c]) for (let q = 0; q < arr.length; q++) arr[q] = 0.5 * rng.normal() / Math.sqrt(k) + (arr === m.B ? 1.2 : 0);
+  const x = new Float64Array(n * k).map(() => rng.uniform());
+  const y = new Int32Array(n).map(() => rng.int(classes));
+  const ref = evaluateArrays(m, x, y, n);
+  for (const threads of [1, 2, 3]) {
+    const en = nativeFactory(threads)?.create(k, steps, classes, 512, n) as NativeEngine;
+    const got = evaluateArrays(m, x, y, n, undefined, en);
+    assert.ok(Object.is(got.loss, ref.loss), `threads=${threads} loss ${got.loss} vs ${ref.loss}`);
+    assert.deepEqual(Array.from(got.predictions), Array.from(ref.predictions), `threads=${threads}`);
   }
 });
 
