@@ -187,7 +187,8 @@ export function gatherColumns(
  *   p̃ = read(t, p(t)),   u = A[t]·p̃ + B[t],   I_i = current(u_i),   p_i(t+1) = settle(f_i(I_i), p_i(t)),
  * then logits = W·read(n, p(n)) + c; the adjoint reads p̃ (`measured`) where the ideal one reads p,
  * and its `driveGradient` and `costate` are the derivatives of `current`, `settle` and `read`. The
- * ideal step is read = identity, I = s·u², settle = f(I).
+ * ideal step is read = identity, I = s·u², settle = f(I). The effects' specification (each rule
+ * beside its derivative, and the step and adjoint with them) is in spec.ts.
  */
 export interface StepEffects {
   /** The powers step t (or the readout, t = n) reads from p(t) (k rows of stride ws.capacity, first nb columns): a k·cap buffer, or `P` itself. */

@@ -1,7 +1,10 @@
 /**
  * Hardware non-idealities of the STNO/CMOS loop (paper Fig. 1, bottom right: a CMOS unit reads each
  * STNO's power, computes the current and injects it back), as composable options of the forward
- * dynamics, with the exact discrete adjoint beside the forward pass. The forward pass is
+ * dynamics, with the exact discrete adjoint beside the forward pass. This is their fast kernel; their
+ * specification (each effect's rule beside its derivative, and the step, forward and adjoint with
+ * them) is in spec.ts, and every path that applies them is tested against it
+ * (test/network/effects-spec.test.ts). The forward pass is
  * `dynamics.ts`' one loop with these options as its step effects (`StepEffects`), so the step
  * (u = A·p + B, the device curves, the readout) is written once; with every option off the
  * results are bit-identical to the ideal pass on the same kernels.
@@ -29,7 +32,8 @@
  * [0, F] (0 outside), κ = 1 below the DAC's full scale (0 above).
  */
 import type { Model, Gradients } from "./model.js";
-import { createWorkspace, loadInputs, softmaxCrossEntropy, forward, backward, type Workspace, type StepEffects } from "./dynamics.js";
+import type { EffectSettings } from "./spec.js";
+import { createWorkspace, loadInputs, softmaxCrossEntropy, squaredError, forward, backward, type Workspace, type StepEffects } from "./dynamics.js";
 import type { Rng } from "../util/rng.js";
 import { InputError } from "../util/errors.js";
 import { finite, integer, object, show } from "../util/check.js";
@@ -68,18 +72,11 @@ export interface Hardware {
   };
 }
 
-/** Validated hardware with every field present (zeros / Infinity mean "off"). */
-export interface ResolvedHardware {
-  noiseSigma: number;
-  noiseRelative: boolean;
-  /** DAC step Δ (0 = no DAC) and full scale (Infinity = none). */
-  dacStep: number;
-  dacFull: number;
-  adcStep: number;
-  adcFull: number;
-  currentLimit: number;
-  /** e = exp(−Δt/τ) (0 = ideal). */
-  decay: number;
+/**
+ * Validated hardware: the effects' numbers as the specification defines them (`EffectSettings` in
+ * spec.ts, zeros / Infinity mean "off"), and the validated input.
+ */
+export interface ResolvedHardware extends EffectSettings {
   /** The validated input, for JSON. */
   spec: Hardware;
 }
@@ -289,6 +286,25 @@ function effectsFor(st: HardwareState, h: ResolvedHardware, k: number, rng: Rng 
 export function backwardHardware(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, grads: Gradients, inputGrad: Float64Array | null = null): void {
   const fx = effectsFor(st, h, model.k, null);
   backward(model, ws, nb, grads, inputGrad, fx);
+}
+
+/**
+ * One block of hardware-aware training (`--train-hw`, `TrainOptions.hardware`) over the first nb
+ * columns of `ws` (p(0) loaded): {@link forwardHardware} with fresh read-noise draws from `rng`, the
+ * loss — softmax cross-entropy against `labels[0..nb)`, or for a regression the squared error against
+ * `targets` (`model.classes` outputs per sample, from sample 0) — scaled by `scale` (1/nb for the
+ * mean), and {@link backwardHardware}: ∂(scale·Σ loss)/∂(A, B, W, c) into `grads` (zeroed first),
+ * the summed loss and correct count into `out`. A non-finite loss is the caller's to report.
+ */
+export function hardwareBatchGradients(model: Model, ws: Workspace, nb: number, h: ResolvedHardware, st: HardwareState, rng: Rng, labels: Int32Array, targets: Float64Array | null, scale: number, grads: Gradients, out: { loss: number; correct: number }): void {
+  grads.A.fill(0);
+  grads.B.fill(0);
+  grads.W.fill(0);
+  grads.c.fill(0);
+  forwardHardware(model, ws, nb, h, st, rng, true);
+  if (targets !== null) squaredError(ws, model.classes, nb, targets, 0, scale, out);
+  else softmaxCrossEntropy(ws, model.classes, nb, labels, 0, scale, out);
+  backwardHardware(model, ws, nb, h, st, grads);
 }
 
 /**

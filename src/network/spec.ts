@@ -14,6 +14,15 @@
  * `backwardSpec`, `gradientSpec`, at the end of this file; each loss's gradient is part of its
  * specification, as in {@link lossSpec}).
  *
+ * The hardware step effects (read noise, ADC, current limit, DAC, finite relaxation: what
+ * `--train-hw`, `eval --hw`, `robustness --hw` and `explore` apply; `hardware.ts` is their fast
+ * kernel) are part of the step: each effect is one rule on one element written beside its
+ * derivative ({@link EFFECT_RULES}), and {@link stepSpec}, {@link forwardSpec},
+ * {@link stepAdjointSpec}, {@link backwardSpec} and {@link gradientSpec} take them as an optional
+ * last argument ({@link StepEffectsSpec}); without it they are the ideal step. Device variation
+ * (`robustness`, `--train-sigma`) is not a step effect: it replaces the model's devices by drawn
+ * ones (`src/device/variation.ts`), and the step is then this one with those devices.
+ *
  * Layout: a block of n samples is oscillator-major, `p[j·n + s]` (sample s of oscillator j), as in
  * the workspace; A(t) is `A[t·k·k + i·k + j]`, W is `W[c·k + j]`.
  */
@@ -31,18 +40,198 @@ export function createStepScratch(n: number): StepScratch {
   return { u: new Float64Array(n), I: new Float64Array(n), row: new Float64Array(n) };
 }
 
+// ————————————————————————————————————————————————————————————————————————————————————————————
+// The hardware step effects (paper Fig. 1: a CMOS unit reads each STNO's power, computes the
+// current and injects it back), each a rule on one element written beside its derivative. For
+// t = 0..n−1, with the drive polarity s_i and e = exp(−Δt/τ):
+//   p̃_j(t)   = read(p_j(t), ξ_j(t))  = ADC(p_j(t) + ν),  ν = σ·ξ (absolute) or σ·|p_j(t)|·ξ (relative)
+//   u_i      = Σ_j A(t)_ij·p̃_j(t) + B(t)_i
+//   I_i      = current(s_i, u_i)     = s_i·DAC(min(u_i², Imax))
+//   p_i(t+1) = settle(f_i(I_i), p_i(t)) = f_i(I_i) + (p_i(t) − f_i(I_i))·e
+//   logits   = W·p̃(n) + c,  p̃(n) = read(p(n), ξ(n))
+// ADC (bits B, full scale F, power units): round(clip(x, 0, F)/Δ)·Δ, Δ = F/(2^B − 1). DAC (bits B,
+// full scale F, current units): round(min(|I|, F)/Δ)·Δ on the magnitude, Δ = F/(2^B − 1). ξ ~ N(0, 1)
+// per read, oscillator and sample ({@link readNoiseSpec}), fixed for the adjoint. The adjoint
+// (λ(t) = ∂ℓ/∂p(t), m = ∂p̃/∂p, ∂I/∂u, ∂settle/∂f = 1 − e, ∂settle/∂p = e):
+//   λ(n) = m(n)·Wᵀ·G
+//   g_i(t) = λ_i(t+1)·(1 − e)·f_i'(I_i)·∂I_i/∂u_i
+//   ∂A(t)_ij = g_i(t)·p̃_j(t),  ∂B(t)_i = g_i(t),  λ_j(t) = e·λ_j(t+1) + m_j(t)·Σ_i A(t)_ij·g_i(t)
+// Exact for the noise (m = 1, or 1 + σ·sign(p)·ξ relative), the current limit and relaxation. The
+// converters are piecewise constant, so their derivative is the straight-through estimator: the
+// derivative of the same rule without rounding (m = 1 inside the ADC range [0, F], 0 outside; the
+// DAC's ∂|I|/∂u² = 1 below its full scale, 0 above), as noise-aware training uses it.
+
+/**
+ * The hardware step effects as numbers (zero or Infinity: off). `resolveHardware` (hardware.ts)
+ * makes them from the user's options; the ideal step is {@link IDEAL_EFFECTS}.
+ */
+export interface EffectSettings {
+  /** Read-noise standard deviation σ ≥ 0: power units when absolute, a fraction of |p| when `noiseRelative` (0 = no noise). */
+  noiseSigma: number;
+  /** True when σ is relative to |p|. */
+  noiseRelative: boolean;
+  /** ADC step Δ = F/(2^bits − 1), power units (0 = no ADC). */
+  adcStep: number;
+  /** ADC full scale F, power units (Infinity = no ADC). */
+  adcFull: number;
+  /** Driver current limit Imax on |I|, current units (Infinity = none). */
+  currentLimit: number;
+  /** DAC step Δ = F/(2^bits − 1) on |I|, current units (0 = no DAC). */
+  dacStep: number;
+  /** DAC full scale F on |I|, current units (Infinity = none). */
+  dacFull: number;
+  /** Relaxation factor e = exp(−Δt/τ) ∈ [0, 1) (0 = the stationary power within a step, the paper's case). */
+  decay: number;
+}
+
+/** Every effect off: the ideal step. */
+export const IDEAL_EFFECTS: Readonly<EffectSettings> = Object.freeze({ noiseSigma: 0, noiseRelative: false, adcStep: 0, adcFull: Infinity, currentLimit: Infinity, dacStep: 0, dacFull: Infinity, decay: 0 });
+
+/**
+ * The measured power p̃ = ADC(p + ν) of a true power p (power units) with the standard normal draw
+ * ξ of this read: ν = σ·ξ (absolute) or σ·|p|·ξ (relative), then the ADC's clip to [0, F] and
+ * rounding to its step. Each off effect is skipped (p̃ = p with every effect off).
+ */
+export function readEffectSpec(h: EffectSettings, p: number, xi: number): number {
+  let x = p;
+  if (h.noiseSigma > 0) x = h.noiseRelative ? p + h.noiseSigma * Math.abs(p) * xi : p + h.noiseSigma * xi;
+  if (h.adcStep > 0) x = Math.round((x < 0 ? 0 : x > h.adcFull ? h.adcFull : x) / h.adcStep) * h.adcStep;
+  return x;
+}
+
+/** ∂p̃/∂p of {@link readEffectSpec}: 1 (absolute noise) or 1 + σ·sign(p)·ξ (relative), times the ADC's straight-through 1 inside [0, F] (0 outside). */
+export function readEffectSlopeSpec(h: EffectSettings, p: number, xi: number): number {
+  let x = p, m = 1;
+  if (h.noiseSigma > 0) {
+    x = h.noiseRelative ? p + h.noiseSigma * Math.abs(p) * xi : p + h.noiseSigma * xi;
+    if (h.noiseRelative) m = 1 + h.noiseSigma * Math.sign(p) * xi;
+  }
+  if (h.adcStep > 0 && (x < 0 || x > h.adcFull)) m = 0;
+  return m;
+}
+
+/**
+ * The injected current I = s·DAC(min(u², Imax)) of a drive u with polarity s = ±1 (current units):
+ * the limit, then the DAC's clip to its full scale and rounding to its step, on the magnitude u².
+ * Every effect off: I = s·u².
+ */
+export function currentEffectSpec(h: EffectSettings, s: number, u: number): number {
+  let mag = u * u;
+  if (mag > h.currentLimit) mag = h.currentLimit;
+  if (h.dacStep > 0) mag = Math.round((mag > h.dacFull ? h.dacFull : mag) / h.dacStep) * h.dacStep;
+  return s * mag;
+}
+
+/** ∂I/∂u of {@link currentEffectSpec}: s·2u·κ, κ = 0 where the limit or the DAC's full scale clamps u² (the DAC's rounding straight through), else 1. */
+export function currentEffectSlopeSpec(h: EffectSettings, s: number, u: number): number {
+  const mag = u * u;
+  const clamped = mag > h.currentLimit || (h.dacStep > 0 && Math.min(mag, h.currentLimit) > h.dacFull);
+  return clamped ? 0 : s * 2 * u;
+}
+
+/**
+ * p(t+1) of an oscillator whose curve gives f = f(I) (its stationary power) and whose power was
+ * p = p(t) (power units): finite relaxation f + (p − f)·e, e = exp(−Δt/τ); e = 0: f.
+ */
+export function settleEffectSpec(h: EffectSettings, f: number, p: number): number {
+  return h.decay === 0 ? f : f + (p - f) * h.decay;
+}
+
+/** ∂p(t+1)/∂f of {@link settleEffectSpec}: 1 − e. */
+export function settleEffectSlopeFSpec(h: EffectSettings, _f: number, _p: number): number {
+  return 1 - h.decay;
+}
+
+/** ∂p(t+1)/∂p(t) of {@link settleEffectSpec}: e. */
+export function settleEffectSlopePSpec(h: EffectSettings, _f: number, _p: number): number {
+  return h.decay;
+}
+
+/** The effects' rules, each beside its derivative (the specification's own are {@link EFFECT_RULES}). */
+export interface EffectRules {
+  /** p̃ from p and ξ ({@link readEffectSpec}). */
+  read(h: EffectSettings, p: number, xi: number): number;
+  /** ∂p̃/∂p ({@link readEffectSlopeSpec}). */
+  readSlope(h: EffectSettings, p: number, xi: number): number;
+  /** I from the polarity s and the drive u ({@link currentEffectSpec}). */
+  current(h: EffectSettings, s: number, u: number): number;
+  /** ∂I/∂u ({@link currentEffectSlopeSpec}). */
+  currentSlope(h: EffectSettings, s: number, u: number): number;
+  /** p(t+1) from f(I) and p(t) ({@link settleEffectSpec}). */
+  settle(h: EffectSettings, f: number, p: number): number;
+  /** ∂p(t+1)/∂f ({@link settleEffectSlopeFSpec}). */
+  settleSlopeF(h: EffectSettings, f: number, p: number): number;
+  /** ∂p(t+1)/∂p(t) ({@link settleEffectSlopePSpec}). */
+  settleSlopeP(h: EffectSettings, f: number, p: number): number;
+}
+
+/** The specification's effect rules. */
+export const EFFECT_RULES: Readonly<EffectRules> = Object.freeze({
+  read: readEffectSpec,
+  readSlope: readEffectSlopeSpec,
+  current: currentEffectSpec,
+  currentSlope: currentEffectSlopeSpec,
+  settle: settleEffectSpec,
+  settleSlopeF: settleEffectSlopeFSpec,
+  settleSlopeP: settleEffectSlopePSpec,
+});
+
+/** Hardware effects for one block of n samples, the optional last argument of the step, forward and adjoint specifications. */
+export interface StepEffectsSpec {
+  /** The effects. */
+  settings: EffectSettings;
+  /** ξ(t) of the reads t = 0..steps (k·n each, oscillator-major), as {@link readNoiseSpec} draws them; null without read noise. */
+  noise: readonly Float64Array[] | null;
+  /** The rules. @default EFFECT_RULES (a test swaps one to show that its checks catch an error) */
+  rules?: EffectRules;
+}
+
+/**
+ * The read-noise draws of one block of n samples: ξ(t) (k·n, oscillator-major) for the reads
+ * t = 0..steps, standard normal from `rng`, drawn in the order read t, oscillator j, sample s (the
+ * order in which the hardware pass consumes its generator); null, and nothing drawn, when σ = 0.
+ */
+export function readNoiseSpec(h: EffectSettings, rng: { normal(): number }, k: number, steps: number, n: number): Float64Array[] | null {
+  if (!(h.noiseSigma > 0)) return null;
+  const xi: Float64Array[] = [];
+  for (let t = 0; t <= steps; t++) {
+    const z = new Float64Array(k * n);
+    for (let q = 0; q < k * n; q++) z[q] = rng.normal();
+    xi.push(z);
+  }
+  return xi;
+}
+
+/** Read t of a block: p̃ = {@link readEffectSpec} and m = ∂p̃/∂p of each of the k·n powers in `p`. */
+export function readSpec(effects: StepEffectsSpec, t: number, p: Float64Array, k: number, n: number): { value: Float64Array; slope: Float64Array } {
+  const rules = effects.rules ?? EFFECT_RULES, h = effects.settings;
+  const xi = effects.noise === null ? null : effects.noise[t];
+  const value = new Float64Array(k * n), slope = new Float64Array(k * n);
+  for (let q = 0; q < k * n; q++) {
+    const z = xi === null ? 0 : xi[q];
+    value[q] = rules.read(h, p[q], z);
+    slope[q] = rules.readSlope(h, p[q], z);
+  }
+  return { value, slope };
+}
+
 /**
  * One step of the network (paper eqs. 1–2) for n samples: for each oscillator i,
  * u_i = (Σ_j A(t)_ij·p_j(t)) + B(t)_i (the sum over j in order from 0), I_i = polarity_i·u_i², and
  * p_i(t+1) = f_i(I_i) with oscillator i's device curve. Writes `next` (k·n) from `p` (k·n).
+ * With hardware `effects`: u_i = Σ_j A(t)_ij·p̃_j(t) + B(t)_i with the measured powers
+ * p̃(t) = {@link readSpec}, I_i = {@link currentSpec}(s_i, u_i) and
+ * p_i(t+1) = {@link settleSpec}(f_i(I_i), p_i(t)).
  * @example a network of one eq. 4 oscillator with A = 0, B = 2: p(1) = f(4) for every sample.
  */
-export function stepSpec(model: Model, t: number, p: Float64Array, next: Float64Array, n: number, scratch: StepScratch): void {
+export function stepSpec(model: Model, t: number, p: Float64Array, next: Float64Array, n: number, scratch: StepScratch, effects?: StepEffectsSpec): void {
   const { k } = model;
   const u = scratch.u;
+  // With effects the drive reads the measured powers p̃(t), the relaxation the true p(t).
+  const pm = effects === undefined ? p : readSpec(effects, t, p, k, n).value;
   for (let i = 0; i < k; i++) {
-    driveRowSpec(model, t, i, p, u, n);
-    deviceRowSpec(model, i, next, n, scratch);
+    driveRowSpec(model, t, i, pm, u, n);
+    deviceRowSpec(model, i, next, n, scratch, effects, p);
   }
 }
 
@@ -64,14 +253,18 @@ export function driveRowSpec(model: Model, t: number, i: number, p: Float64Array
 
 /**
  * The device half of the step for oscillator i: from the drives u_i in `scratch.u` (n samples),
- * I = polarity_i·u_i² and p_i(t+1) = f_i(I) into row i of `next` (k·n).
+ * I = polarity_i·u_i² and p_i(t+1) = f_i(I) into row i of `next` (k·n). With `effects`,
+ * I = {@link currentSpec}(polarity_i, u_i) and p_i(t+1) = {@link settleSpec}(f_i(I), p_i(t)), p(t)
+ * being `p` (k·n).
  */
-export function deviceRowSpec(model: Model, i: number, next: Float64Array, n: number, scratch: StepScratch): void {
+export function deviceRowSpec(model: Model, i: number, next: Float64Array, n: number, scratch: StepScratch, effects?: StepEffectsSpec, p?: Float64Array): void {
   const { u, I, row } = scratch;
   const dev = model.devices[i];
-  for (let s = 0; s < n; s++) I[s] = dev.polarity * u[s] * u[s];
+  const rules = effects?.rules ?? EFFECT_RULES, h = effects?.settings ?? IDEAL_EFFECTS;
+  for (let s = 0; s < n; s++) I[s] = rules.current(h, dev.polarity, u[s]);
   dev.evaluate(I, row, null, 0, n);
-  next.set(row.subarray(0, n), i * n);
+  if (effects === undefined || p === undefined) next.set(row.subarray(0, n), i * n);
+  else for (let s = 0; s < n; s++) next[i * n + s] = rules.settle(h, row[s], p[i * n + s]);
 }
 
 /**
@@ -148,17 +341,23 @@ export function squaredErrorSpec(z: ArrayLike<number>, y: ArrayLike<number>): Sa
   return { loss, grad };
 }
 
-/** The whole forward pass of {@link stepSpec} and {@link readoutSpec}: p(0..n) (each k·n) and the logits (classes·n) of n samples from p(0). */
-export function forwardSpec(model: Model, p0: Float64Array, n: number): { P: Float64Array[]; logits: Float64Array } {
+/**
+ * The whole forward pass of {@link stepSpec} and {@link readoutSpec}: p(0..n) (each k·n) and the
+ * logits (classes·n) of n samples from p(0). With hardware `effects` the steps are
+ * {@link stepSpec}'s with them and the readout reads the measured powers,
+ * logits = W·p̃(n) + c; `P` holds the true powers p(t).
+ */
+export function forwardSpec(model: Model, p0: Float64Array, n: number, effects?: StepEffectsSpec): { P: Float64Array[]; logits: Float64Array } {
   const scratch = createStepScratch(n);
   const P = [p0.slice(0, model.k * n)];
   for (let t = 0; t < model.steps; t++) {
     const next = new Float64Array(model.k * n);
-    stepSpec(model, t, P[t], next, n, scratch);
+    stepSpec(model, t, P[t], next, n, scratch, effects);
     P.push(next);
   }
   const logits = new Float64Array(model.classes * n);
-  readoutSpec(model, P[model.steps], logits, n);
+  const pN = effects === undefined ? P[model.steps] : readSpec(effects, model.steps, P[model.steps], model.k, n).value;
+  readoutSpec(model, pN, logits, n);
   return { P, logits };
 }
 
@@ -218,34 +417,47 @@ export function readoutAdjointSpec(model: Model, pN: Float64Array, G: Float64Arr
  * The adjoint of step t ({@link stepSpec}) for n samples: from p(t) and λ(t+1) (k·n each), with
  * u_i = Σ_j A(t)_ij·p_j(t) + B(t)_i, I_i = s_i·u_i² and f_i'(I_i) recomputed,
  * g_i = λ_i(t+1)·f_i'(I_i)·2·s_i·u_i; adds Σ_s g_i·p_j(t) to ∂A(t)_ij and Σ_s g_i to ∂B(t)_i
- * and writes λ(t)_j = Σ_i A(t)_ij·g_i into `lam` (k·n; not `lamNext`).
+ * and writes λ(t)_j = Σ_i A(t)_ij·g_i into `lam` (k·n; not `lamNext`). With hardware `effects`
+ * (the same as the forward pass's): p̃(t), m = ∂p̃/∂p, u, I, f' recomputed from p(t) and ξ(t),
+ * g_i = λ_i(t+1)·∂settle/∂f·f_i'(I_i)·∂I_i/∂u_i, ∂A(t)_ij += Σ_s g_i·p̃_j(t), ∂B(t)_i += Σ_s g_i,
+ * λ(t)_j = m_j·Σ_i A(t)_ij·g_i + ∂settle/∂p·λ_j(t+1) (the last term only where it is not 0).
  */
-export function stepAdjointSpec(model: Model, t: number, p: Float64Array, lamNext: Float64Array, lam: Float64Array, n: number, grads: Gradients, scratch: AdjointScratch): void {
+export function stepAdjointSpec(model: Model, t: number, p: Float64Array, lamNext: Float64Array, lam: Float64Array, n: number, grads: Gradients, scratch: AdjointScratch, effects?: StepEffectsSpec): void {
   const { k, A } = model;
   const { u, I, row } = scratch.step;
   const { dp, g } = scratch;
+  const rules = effects?.rules ?? EFFECT_RULES, h = effects?.settings ?? IDEAL_EFFECTS;
+  const rd = effects === undefined ? null : readSpec(effects, t, p, k, n);
+  const pm = rd === null ? p : rd.value;
+  // f(I) of every row, for ∂settle/∂p of λ(t) below.
+  const f = new Float64Array(k * n);
   for (let i = 0; i < k; i++) {
-    driveRowSpec(model, t, i, p, u, n);
+    driveRowSpec(model, t, i, pm, u, n);
     const dev = model.devices[i];
-    for (let s = 0; s < n; s++) I[s] = dev.polarity * u[s] * u[s];
+    for (let s = 0; s < n; s++) I[s] = rules.current(h, dev.polarity, u[s]);
     dev.evaluate(I, row, dp, 0, n);
     let sb = 0;
     for (let s = 0; s < n; s++) {
-      g[i * n + s] = lamNext[i * n + s] * dp[s] * 2 * dev.polarity * u[s];
-      sb += g[i * n + s];
+      const q = i * n + s;
+      f[q] = row[s];
+      g[q] = lamNext[q] * rules.settleSlopeF(h, row[s], p[q]) * dp[s] * rules.currentSlope(h, dev.polarity, u[s]);
+      sb += g[q];
     }
     grads.B[t * k + i] += sb;
     for (let j = 0; j < k; j++) {
       let sa = 0;
-      for (let s = 0; s < n; s++) sa += g[i * n + s] * p[j * n + s];
+      for (let s = 0; s < n; s++) sa += g[i * n + s] * pm[j * n + s];
       grads.A[t * k * k + i * k + j] += sa;
     }
   }
   for (let j = 0; j < k; j++) {
     for (let s = 0; s < n; s++) {
+      const q = j * n + s;
       let l = 0;
       for (let i = 0; i < k; i++) l += A[t * k * k + i * k + j] * g[i * n + s];
-      lam[j * n + s] = l;
+      if (rd !== null) l *= rd.slope[q];
+      const keep = rules.settleSlopeP(h, f[q], p[q]);
+      lam[q] = keep === 0 ? l : l + keep * lamNext[q];
     }
   }
 }
@@ -253,15 +465,18 @@ export function stepAdjointSpec(model: Model, t: number, p: Float64Array, lamNex
 /**
  * The whole adjoint of {@link forwardSpec}: from p(0..n) (`P`, each k·n) and G = ∂ℓ/∂z
  * (classes·n), the gradient of ℓ summed over the n samples (`grads`, zeroed first) and λ(0) =
- * ∂ℓ/∂p(0) (k·n, returned).
+ * ∂ℓ/∂p(0) (k·n, returned). With hardware `effects` (the forward pass's, noise included), the
+ * readout's adjoint reads p̃(n) and λ(n) = m(n)·Wᵀ·G, then {@link stepAdjointSpec} with them.
  */
-export function backwardSpec(model: Model, P: readonly Float64Array[], G: Float64Array, n: number, grads: Gradients): Float64Array {
+export function backwardSpec(model: Model, P: readonly Float64Array[], G: Float64Array, n: number, grads: Gradients, effects?: StepEffectsSpec): Float64Array {
   for (const a of [grads.A, grads.B, grads.W, grads.c]) a.fill(0);
   const scratch = createAdjointScratch(model.k, n);
   let lam = new Float64Array(model.k * n), next = new Float64Array(model.k * n);
-  readoutAdjointSpec(model, P[model.steps], G, n, grads, next);
+  const rd = effects === undefined ? null : readSpec(effects, model.steps, P[model.steps], model.k, n);
+  readoutAdjointSpec(model, rd === null ? P[model.steps] : rd.value, G, n, grads, next);
+  if (rd !== null) for (let q = 0; q < next.length; q++) next[q] *= rd.slope[q];
   for (let t = model.steps - 1; t >= 0; t--) {
-    stepAdjointSpec(model, t, P[t], next, lam, n, grads, scratch);
+    stepAdjointSpec(model, t, P[t], next, lam, n, grads, scratch, effects);
     [lam, next] = [next, lam];
   }
   return next;
@@ -285,11 +500,12 @@ export interface BlockGradient {
 /**
  * Softmax cross-entropy training's gradient of a block, by the specification alone:
  * {@link forwardSpec}, then per sample {@link lossSpec} (its gradient scaled by `scale`: 1/n for
- * the mean loss), then {@link backwardSpec}. Every engine's batch gradient is tested against it
- * and it against central differences of its own loss (test/network/spec.test.ts).
+ * the mean loss), then {@link backwardSpec}, with the hardware `effects` when given. Every engine's
+ * batch gradient is tested against it and it against central differences of its own loss
+ * (test/network/spec.test.ts; with effects test/network/effects-spec.test.ts).
  */
-export function gradientSpec(model: Model, p0: Float64Array, y: ArrayLike<number>, n: number, scale: number): BlockGradient {
-  const { P, logits } = forwardSpec(model, p0, n);
+export function gradientSpec(model: Model, p0: Float64Array, y: ArrayLike<number>, n: number, scale: number, effects?: StepEffectsSpec): BlockGradient {
+  const { P, logits } = forwardSpec(model, p0, n, effects);
   const G = new Float64Array(model.classes * n);
   const z = new Float64Array(model.classes);
   let loss = 0, correct = 0;
@@ -301,6 +517,6 @@ export function gradientSpec(model: Model, p0: Float64Array, y: ArrayLike<number
     for (let q = 0; q < model.classes; q++) G[q * n + s] = scale * r.grad[q];
   }
   const grads: Gradients = { A: new Float64Array(model.A.length), B: new Float64Array(model.B.length), W: new Float64Array(model.W.length), c: new Float64Array(model.c.length) };
-  const inputGrad = backwardSpec(model, P, G, n, grads);
+  const inputGrad = backwardSpec(model, P, G, n, grads, effects);
   return { loss, correct, grads, inputGrad, P, logits };
 }

@@ -6,7 +6,7 @@
 import type { DeviceCurve } from "../device/curve.js";
 import { targetCount, type Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, inputCount, extraInput, DEFAULT_EXTRA_P0, type Model, type Gradients } from "../network/model.js";
-import { createWorkspace, loadBatch, gatherColumns, softmaxCrossEntropy, squaredError, type Workspace } from "../network/dynamics.js";
+import { createWorkspace, loadBatch, gatherColumns, type Workspace } from "../network/dynamics.js";
 import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, engineTrainStep, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
 import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision, type ResidentTraining } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
@@ -21,7 +21,7 @@ import { Rng, deriveSeed, type RngState } from "../util/rng.js";
 import { ComputationError, InputError } from "../util/errors.js";
 import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
 import { resolveVariation, drawDevicesResolved, type VariationSpec, type ResolvedVariation } from "../device/variation.js";
-import { resolveHardware, createHardwareState, forwardHardware, backwardHardware, type Hardware, type ResolvedHardware, type HardwareState } from "../network/hardware.js";
+import { resolveHardware, createHardwareState, hardwareBatchGradients, type Hardware, type ResolvedHardware, type HardwareState } from "../network/hardware.js";
 
 /**
  * Metrics of one epoch. Losses are the mean training loss: softmax cross-entropy (natural log), or
@@ -784,19 +784,12 @@ export class TrainingRun {
         const nb = Math.min(cap, this.n - start);
         if (this.hw) {
           // Hardware effects: the whole batch at once (read noise is drawn per batch).
-          g.A.fill(0);
-          g.B.fill(0);
-          g.W.fill(0);
-          g.c.fill(0);
           const labels = this.gatherLabels(start, nb);
           loadBatch(this.ws, this.p0, this.order, start, nb, null, inputCount(model), extraInput(model));
           this.addInputNoise(this.ws.P[0], this.ws.capacity, nb);
           if (this.variation) model.devices = drawDevicesResolved(this.baseDevices, this.variation, this.rng).devices;
-          forwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, true);
-          if (this.batchTargets !== null) squaredError(this.ws, model.classes, nb, this.batchTargets, 0, 1 / nb, out);
-          else softmaxCrossEntropy(this.ws, model.classes, nb, labels, 0, 1 / nb, out);
+          hardwareBatchGradients(model, this.ws, nb, this.hw, this.hwState as HardwareState, this.rng, labels, this.batchTargets, 1 / nb, g, out);
           this.checkLoss(out.loss, e, batch);
-          backwardHardware(model, this.ws, nb, this.hw, this.hwState as HardwareState, g);
         } else {
           // Full batch without input noise: p(0) and the labels are the same every epoch and nothing
           // writes them, so they are loaded once. batchGradients overwrites the gradients.

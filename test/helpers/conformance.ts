@@ -1,13 +1,15 @@
 // The cases and the engines of the conformance tests, in one place: every engine (and every
 // forward path) is tested against the specification of src/network/spec.ts on the same randomly
 // generated cases (test/network/spec.test.ts). Adding an engine means adding one line to
-// GRADIENT_ENGINES (and, if it exposes its states, to FORWARD_PATHS).
+// GRADIENT_ENGINES (and, if it exposes its states, to FORWARD_PATHS). The same cases with hardware
+// step effects (EFFECTS: one line per effect) run every path that applies effects (EFFECT_PATHS)
+// against the specification with effects (test/network/effects-spec.test.ts).
 import { createModel, createGradients, type Model, type Gradients } from "../../src/network/model.js";
 import { eq3, eq4 } from "../../src/device/analytic.js";
 import type { DeviceCurve } from "../../src/device/curve.js";
 import { createWorkspace, forward, softmaxCrossEntropy, eq4DriveParams } from "../../src/network/dynamics.js";
 import { wasm64Factory, wasm32Factory, type EngineFactory, type Precision } from "../../src/network/engine.js";
-import { forwardHardware, backwardHardware, createHardwareState, resolveHardware } from "../../src/network/hardware.js";
+import { forwardHardware, backwardHardware, createHardwareState, resolveHardware, hardwareBatchGradients } from "../../src/network/hardware.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { createFastTrials } from "../../src/sweep/fast-trials.js";
 import type { SweepEngine } from "../../src/sweep/fast-trials.js";
@@ -17,6 +19,8 @@ import { nativeSweepEngine } from "../../src/node/native-sweep.js";
 import { eq4RowParams, EQ4_PACKED, EQ4_PACKED_DRIVE } from "../../src/device/eq4.js";
 import type { Eq4Curve } from "../../src/device/analytic.js";
 import { Rng } from "../../src/util/rng.js";
+import { evaluateHardware, type Hardware, type ResolvedHardware } from "../../src/network/hardware.js";
+import { forwardSpec, lossSpec, readNoiseSpec, readSpec, driveRowSpec, type StepEffectsSpec, type EffectRules } from "../../src/network/spec.js";
 
 /** One network, one block of inputs and labels. */
 export interface ConformanceCase {
@@ -319,3 +323,267 @@ export const FORWARD_PATHS: ForwardPath[] = [
   nativeInferencePath(),
 ];
 
+
+/** The mean loss of a case by the specification alone (forwardSpec and lossSpec), with hardware effects when given. */
+export function specMeanLoss(c: ConformanceCase, effects?: StepEffectsSpec): number {
+  const m = c.model;
+  const { logits } = forwardSpec(m, c.p0, c.n, effects);
+  const z = new Float64Array(m.classes);
+  let loss = 0;
+  for (let s = 0; s < c.n; s++) {
+    for (let q = 0; q < m.classes; q++) z[q] = logits[q * c.n + s];
+    loss += lossSpec(z, c.y[s]).loss;
+  }
+  return loss / c.n;
+}
+
+/**
+ * The worst ratio, over every parameter and the p(0) entries of the first three samples of a case, of |analytic − numeric| to
+ * its allowance rel·(|analytic| + |numeric|) + 1e-14·(1 + |ℓ|)/h (rel = 1e-6 unless given), the numeric derivative being
+ * Richardson's extrapolation of central differences of `loss` (the case's mean loss, which reads the case's parameters and
+ * p(0) in place), (4·D(h/2) − D(h))/3 (error O(h⁴)), with h 1e-5 of the entry (at least a tenth of its block's rms: each
+ * A(t), B(t), W, c, p(0)). ≤ 1 passes.
+ */
+export function worstFdRatio(c: ConformanceCase, grads: Gradients, inputGrad: Float64Array, loss: () => number, rel = 1e-6): { ratio: number; at: string } {
+  const { k, model: m } = c;
+  const blocks: [string, Float64Array, Float64Array][] = [];
+  for (let t = 0; t < c.steps; t++) {
+    blocks.push([`A(${t})`, m.A.subarray(t * k * k, (t + 1) * k * k), grads.A.subarray(t * k * k, (t + 1) * k * k)]);
+    blocks.push([`B(${t})`, m.B.subarray(t * k, (t + 1) * k), grads.B.subarray(t * k, (t + 1) * k)]);
+  }
+  blocks.push(["W", m.W, grads.W], ["c", m.c, grads.c], ["p(0)", c.p0, inputGrad]);
+  // λ(0): every oscillator of the first three samples (each sample's is the same recursion).
+  const checked = (name: string, q: number): boolean => name !== "p(0)" || q % c.n < 3;
+  const L = Math.abs(loss());
+  let ratio = 0, at = "";
+  for (const [name, theta, g] of blocks) {
+    let rms = 0;
+    for (const v of theta) rms += v * v;
+    rms = Math.sqrt(rms / theta.length);
+    for (let q = 0; q < theta.length; q++) {
+      if (!checked(name, q)) continue;
+      const keep = theta[q];
+      const h = 1e-5 * Math.max(Math.abs(keep), 0.1 * rms);
+      const central = (d: number): number => {
+        theta[q] = keep + d;
+        const up = loss();
+        theta[q] = keep - d;
+        const dn = loss();
+        theta[q] = keep;
+        return (up - dn) / (2 * d);
+      };
+      const fd = (4 * central(h / 2) - central(h)) / 3;
+      const r = Math.abs(g[q] - fd) / (rel * (Math.abs(g[q]) + Math.abs(fd)) + (1e-14 * (1 + L)) / h);
+      if (r > ratio) [ratio, at] = [r, `${name}[${q}]: ${g[q]} vs numeric ${fd}`];
+    }
+  }
+  return { ratio, at };
+}
+
+// ————————————————————————————————————————————————————————————————————————————————————————————
+// Hardware step effects on the shared cases.
+
+/** A case's own scales, for effect settings that act on it: from its states and drives with or without effects. */
+export interface CaseScales {
+  /** Median |power| over the states p(1..n), power units. */
+  p: number;
+  /** A |power| between the 85th and 95th percentile of |p(1..n)|, in the widest gap between two of them (an ADC full scale that clips some, with no power near it). */
+  pHigh: number;
+  /** A squared drive u² between the 30th and 70th percentile, in the widest gap between two of them (a current limit that clamps some, with no drive near it), current units. */
+  iMid: number;
+  /** The same between the 75th and 90th percentile (a DAC full scale). */
+  iHigh: number;
+}
+
+/**
+ * Every hardware step effect, one line each: its name, whether its derivative is exact (else the
+ * straight-through estimator, not comparable with differences of the rounded pass), and its
+ * setting on a case from the case's scales. Adding an effect is one line here (plus the
+ * specification's rule and the kernel).
+ */
+export const EFFECTS: { name: string; exact: boolean; hardware(s: CaseScales): Hardware }[] = [
+  { name: "absolute read noise", exact: true, hardware: (s) => ({ readNoise: { sigma: 0.05 * s.p } }) },
+  { name: "relative read noise", exact: true, hardware: () => ({ readNoise: { sigma: 0.1, relative: true } }) },
+  { name: "ADC", exact: false, hardware: (s) => ({ adc: { bits: 6, fullScale: s.pHigh } }) },
+  { name: "current limit", exact: true, hardware: (s) => ({ currentLimit: s.iMid }) },
+  { name: "DAC", exact: false, hardware: (s) => ({ dac: { bits: 5, fullScale: s.iHigh } }) },
+  { name: "relaxation", exact: true, hardware: () => ({ relaxation: { dtOverTau: 0.7 } }) },
+];
+
+/** A shared case with hardware effects. */
+export interface EffectCase {
+  /** The case's and the effects' names, for messages. */
+  name: string;
+  /** The case (network, p(0), labels). */
+  c: ConformanceCase;
+  /** The effects as a user gives them. */
+  hardware: Hardware;
+  /** The same resolved (the specification's `EffectSettings`). */
+  settings: ResolvedHardware;
+  /** The read noise is drawn from `new Rng(noiseSeed)`. */
+  noiseSeed: number;
+  /** Every effect has an exact derivative (no converter). */
+  exact: boolean;
+}
+
+/** The squared drives u² of every step of a case's forward pass (measured powers when `effects`), sorted. */
+export function driveSquares(c: ConformanceCase, effects?: StepEffectsSpec): Float64Array {
+  const { P } = forwardSpec(c.model, c.p0, c.n, effects);
+  const u = new Float64Array(c.n), out: number[] = [];
+  for (let t = 0; t < c.steps; t++) {
+    const pm = effects === undefined ? P[t] : readSpec(effects, t, P[t], c.k, c.n).value;
+    for (let i = 0; i < c.k; i++) {
+      driveRowSpec(c.model, t, i, pm, u, c.n);
+      for (let s = 0; s < c.n; s++) out.push(u[s] * u[s]);
+    }
+  }
+  return Float64Array.from(out).sort();
+}
+
+/** The middle of the widest gap between consecutive sorted values whose ranks lie in [lo, hi] (fractions). */
+function widestGap(v: Float64Array, lo: number, hi: number): number {
+  const a = Math.max(0, Math.floor(lo * (v.length - 1))), b = Math.max(a + 1, Math.ceil(hi * (v.length - 1)));
+  if (v.length < 2) return 0.5 * v[0];
+  let best = a;
+  for (let q = a; q < Math.min(b, v.length - 1); q++) if (v[q + 1] - v[q] > v[best + 1] - v[best]) best = q;
+  return best + 1 < v.length ? 0.5 * (v[best] + v[best + 1]) : 1.5 * v[best];
+}
+
+/** The scales of a case from its ideal forward pass (the specification's). */
+export function caseScales(c: ConformanceCase): CaseScales {
+  const { P } = forwardSpec(c.model, c.p0, c.n);
+  const pAbs = Float64Array.from(P.slice(1).flatMap((x) => Array.from(x, Math.abs))).sort();
+  const u2 = driveSquares(c);
+  return { p: pAbs[pAbs.length >> 1], pHigh: widestGap(pAbs, 0.85, 0.95), iMid: widestGap(u2, 0.3, 0.7), iHigh: widestGap(u2, 0.75, 0.9) };
+}
+
+/** The specification's effects of an effect case: its settings and its noise, drawn by `readNoiseSpec` from its seed. */
+export function specEffects(e: EffectCase, rules?: EffectRules): StepEffectsSpec {
+  const { k, steps, n } = e.c;
+  return { settings: e.settings, noise: readNoiseSpec(e.settings, new Rng(e.noiseSeed), k, steps, n), rules };
+}
+
+/**
+ * Moves a current limit or DAC full scale L (u² units) off the drives of the pass it changes: while
+ * a drive u² of the case with these effects lies within 1e-4·L of L, L goes to the middle of the
+ * widest gap between the drives ranked within 5 % of it (differences across the kink would not be a
+ * derivative).
+ */
+export function clearOfDrives(e: EffectCase, key: "currentLimit" | "dac"): EffectCase {
+  for (let round = 0; round < 6; round++) {
+    const L = key === "currentLimit" ? e.settings.currentLimit : e.settings.dacFull;
+    const u2 = driveSquares(e.c, specEffects(e));
+    let at = 0;
+    while (at < u2.length && u2[at] < L) at++;
+    const near = (at < u2.length && u2[at] - L < 1e-4 * L) || (at > 0 && L - u2[at - 1] < 1e-4 * L);
+    if (!near || u2.length < 2) return e;
+    const spread = Math.max(2, Math.round(0.05 * u2.length)) / u2.length, rank = at / u2.length;
+    const moved = widestGap(u2, Math.max(0, rank - spread), Math.min(1, rank + spread));
+    const hardware: Hardware = key === "currentLimit" ? { ...e.hardware, currentLimit: moved } : { ...e.hardware, dac: { bits: (e.hardware.dac as { bits: number }).bits, fullScale: moved } };
+    e = { ...e, hardware, settings: resolveHardware(hardware) };
+  }
+  return e;
+}
+
+/** Each shared case with each effect alone, the exact ones together and all together. */
+export function effectCases(cases: readonly ConformanceCase[]): EffectCase[] {
+  const out: EffectCase[] = [];
+  cases.forEach((c, q) => {
+    const sc = caseScales(c);
+    const sets: [string, Hardware, boolean][] = EFFECTS.map((e) => [e.name, e.hardware(sc), e.exact]);
+    const merge = (list: typeof sets): Hardware => Object.assign({}, ...list.map((x) => x[1])) as Hardware;
+    sets.push(["the exact effects together", merge(sets.filter((x) => x[2])), true]);
+    sets.push(["every effect together", merge(sets.slice(0, EFFECTS.length)), false]);
+    sets.forEach(([name, hardware, exact], r) => {
+      let e: EffectCase = { name: `${c.name}, ${name}`, c, hardware, settings: resolveHardware(hardware), noiseSeed: 7000 + 100 * q + r, exact };
+      if (hardware.currentLimit !== undefined) e = clearOfDrives(e, "currentLimit");
+      if (hardware.dac !== undefined) e = clearOfDrives(e, "dac");
+      out.push(e);
+    });
+  });
+  return out;
+}
+
+/** What a path that applies effects shows of an effect case (null: it does not expose it). */
+export interface EffectResult {
+  /** Summed loss (softmax cross-entropy). */
+  loss: number | null;
+  correct: number;
+  /** ∂(mean loss). */
+  grads: Gradients | null;
+  /** λ(0) of the mean loss (k rows of stride `ld`). */
+  inputGrad: Float64Array | null;
+  /** Row stride of pN, logits, inputGrad and noise. */
+  ld: number;
+  /** The true powers p(n) (k rows). */
+  pN: Float64Array | null;
+  logits: Float64Array | null;
+  /** The read-noise draws ξ(t) it used (k rows each). */
+  noise: readonly Float64Array[] | null;
+}
+
+/** A path that applies hardware effects, under test. */
+export interface EffectPath {
+  name: string;
+  eq4Only: boolean;
+  run(e: EffectCase): EffectResult | null;
+}
+
+/** hardware.ts' forward and adjoint (dynamics.ts' loop with the effects) on one workspace: plain, or in the in-place WebAssembly engine's memory with a row stride (as training uses it). */
+function hardwareEffectPath(name: string, engine: boolean): EffectPath {
+  return {
+    name, eq4Only: false,
+    run(e) {
+      const c = e.c, ld = engine ? c.n + 3 : c.n;
+      const ws = createWorkspace(c.k, c.steps, c.classes, ld, { engine });
+      for (let j = 0; j < c.k; j++) ws.P[0].set(c.p0.subarray(j * c.n, (j + 1) * c.n), j * ld);
+      const st = createHardwareState(c.k, c.steps, ld);
+      forwardHardware(c.model, ws, c.n, e.settings, st, new Rng(e.noiseSeed), true);
+      const pN = ws.P[c.steps].slice(), logits = ws.logits.slice();
+      const out = { loss: 0, correct: 0 };
+      softmaxCrossEntropy(ws, c.classes, c.n, c.y, 0, 1 / c.n, out);
+      const grads = createGradients(c.model), inputGrad = new Float64Array(c.k * ld);
+      backwardHardware(c.model, ws, c.n, e.settings, st, grads, inputGrad);
+      return { ...out, grads, inputGrad, ld, pN, logits, noise: e.settings.noiseSigma > 0 ? st.Z : null };
+    },
+  };
+}
+
+/** Noise-aware training's block (`hardwareBatchGradients`, which train.ts runs per batch with `hardware`) on a workspace made as training makes it: in the in-place WebAssembly engine's memory, here with a row stride. */
+function trainingEffectPath(): EffectPath {
+  return {
+    name: "noise-aware training block (hardwareBatchGradients)", eq4Only: false,
+    run(e) {
+      const c = e.c, ld = c.n + 5;
+      const ws = createWorkspace(c.k, c.steps, c.classes, ld, { engine: true });
+      for (let j = 0; j < c.k; j++) ws.P[0].set(c.p0.subarray(j * c.n, (j + 1) * c.n), j * ld);
+      const st = createHardwareState(c.k, c.steps, ld);
+      const grads = createGradients(c.model), out = { loss: 0, correct: 0 };
+      grads.A.fill(1); // zeroed by the call
+      hardwareBatchGradients(c.model, ws, c.n, e.settings, st, new Rng(e.noiseSeed), c.y, null, 1 / c.n, grads, out);
+      return { ...out, grads, inputGrad: null, ld, pN: ws.P[c.steps].slice(), logits: null, noise: e.settings.noiseSigma > 0 ? st.Z : null };
+    },
+  };
+}
+
+/** evaluateHardware (eval --hw, explore): the case's p(0) as raw rows of a model without normalisation. */
+function evaluateHardwarePath(): EffectPath {
+  return {
+    name: "evaluateHardware (eval --hw, explore)", eq4Only: false,
+    run(e) {
+      const c = e.c;
+      const x = new Float64Array(c.n * c.k);
+      for (let s = 0; s < c.n; s++) for (let j = 0; j < c.k; j++) x[s * c.k + j] = c.p0[j * c.n + s];
+      const r = evaluateHardware(c.model, x, c.y, c.n, e.hardware, new Rng(e.noiseSeed));
+      return { loss: r.loss * c.n, correct: Math.round(r.accuracy * c.n), grads: null, inputGrad: null, ld: c.n, pN: null, logits: null, noise: null };
+    },
+  };
+}
+
+/** Every path that applies hardware step effects to a block: one line each. (The robustness sweep's are tested trial by trial.) */
+export const EFFECT_PATHS: EffectPath[] = [
+  hardwareEffectPath("hardware path (forwardHardware/backwardHardware)", false),
+  hardwareEffectPath("hardware path on the in-place WebAssembly engine's memory, strided", true),
+  trainingEffectPath(),
+  evaluateHardwarePath(),
+];

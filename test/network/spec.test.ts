@@ -9,13 +9,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { forwardSpec, lossSpec, stepSpec, createStepScratch, readoutSpec, gradientSpec, backwardSpec, readoutAdjointSpec, stepAdjointSpec, createAdjointScratch } from "../../src/network/spec.js";
-import { createModel, createGradients, type Model } from "../../src/network/model.js";
+import { createModel, createGradients } from "../../src/network/model.js";
 import { createWorkspace, forward, softmaxCrossEntropy, backward } from "../../src/network/dynamics.js";
 import { forwardHardware, backwardHardware, createHardwareState, resolveHardware } from "../../src/network/hardware.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { eq4Spec, eq4SpecDI } from "../../src/device/eq4.js";
 import { Rng } from "../../src/util/rng.js";
-import { conformanceCases, GRADIENT_ENGINES, FORWARD_PATHS, type ConformanceCase } from "../helpers/conformance.js";
+import { conformanceCases, GRADIENT_ENGINES, FORWARD_PATHS, specMeanLoss, worstFdRatio } from "../helpers/conformance.js";
 
 const CASES = conformanceCases();
 
@@ -29,60 +29,6 @@ const F64_LOSS = 1e-13;
  * count within one sample (measured on these cases: 2e-6, 6e-8, 0).
  */
 const F32_GRAD = 1e-5, F32_LOSS = 1e-6;
-
-/** The mean loss of a case by the specification alone (forwardSpec and lossSpec). */
-function specMeanLoss(m: Model, p0: Float64Array, y: Int32Array, n: number): number {
-  const { logits } = forwardSpec(m, p0, n);
-  const z = new Float64Array(m.classes);
-  let loss = 0;
-  for (let s = 0; s < n; s++) {
-    for (let q = 0; q < m.classes; q++) z[q] = logits[q * n + s];
-    loss += lossSpec(z, y[s]).loss;
-  }
-  return loss / n;
-}
-
-/**
- * The worst ratio, over every parameter and the p(0) entries of the first three samples of a case, of |analytic − numeric| to
- * its allowance 1e-6·(|analytic| + |numeric|) + 1e-14·(1 + |ℓ|)/h, the numeric derivative being
- * Richardson's extrapolation of central differences, (4·D(h/2) − D(h))/3 (error O(h⁴)), with h
- * 1e-5 of the entry (at least a tenth of its block's rms: each A(t), B(t), W, c, p(0)). ≤ 1 passes.
- */
-function worstFdRatio(c: ConformanceCase, grads: { A: Float64Array; B: Float64Array; W: Float64Array; c: Float64Array }, inputGrad: Float64Array): { ratio: number; at: string } {
-  const { k, model: m } = c;
-  const blocks: [string, Float64Array, Float64Array][] = [];
-  for (let t = 0; t < c.steps; t++) {
-    blocks.push([`A(${t})`, m.A.subarray(t * k * k, (t + 1) * k * k), grads.A.subarray(t * k * k, (t + 1) * k * k)]);
-    blocks.push([`B(${t})`, m.B.subarray(t * k, (t + 1) * k), grads.B.subarray(t * k, (t + 1) * k)]);
-  }
-  blocks.push(["W", m.W, grads.W], ["c", m.c, grads.c], ["p(0)", c.p0, inputGrad]);
-  // λ(0): every oscillator of the first three samples (each sample's is the same recursion).
-  const checked = (name: string, q: number): boolean => name !== "p(0)" || q % c.n < 3;
-  const L = Math.abs(specMeanLoss(m, c.p0, c.y, c.n));
-  let ratio = 0, at = "";
-  for (const [name, theta, g] of blocks) {
-    let rms = 0;
-    for (const v of theta) rms += v * v;
-    rms = Math.sqrt(rms / theta.length);
-    for (let q = 0; q < theta.length; q++) {
-      if (!checked(name, q)) continue;
-      const keep = theta[q];
-      const h = 1e-5 * Math.max(Math.abs(keep), 0.1 * rms);
-      const central = (d: number): number => {
-        theta[q] = keep + d;
-        const up = specMeanLoss(m, c.p0, c.y, c.n);
-        theta[q] = keep - d;
-        const dn = specMeanLoss(m, c.p0, c.y, c.n);
-        theta[q] = keep;
-        return (up - dn) / (2 * d);
-      };
-      const fd = (4 * central(h / 2) - central(h)) / 3;
-      const r = Math.abs(g[q] - fd) / (1e-6 * (Math.abs(g[q]) + Math.abs(fd)) + (1e-14 * (1 + L)) / h);
-      if (r > ratio) [ratio, at] = [r, `${name}[${q}]: ${g[q]} vs numeric ${fd}`];
-    }
-  }
-  return { ratio, at };
-}
 
 test("the loss specification: log 2 and ±½ for two equal logits, gradient against central differences, first class on ties, NaN propagates", () => {
   const r = lossSpec([0, 0], 1);
@@ -158,7 +104,7 @@ test("the adjoint specification, written out by hand for one eq. 4 oscillator an
 test("the adjoint specification matches Richardson-extrapolated central differences of the specification's loss on every shared case (A, B, W, c and λ(0)), and the check catches a gradient off by 1e-4", () => {
   for (const c of CASES) {
     const r = gradientSpec(c.model, c.p0, c.y, c.n, 1 / c.n);
-    const { ratio, at } = worstFdRatio(c, r.grads, r.inputGrad);
+    const { ratio, at } = worstFdRatio(c, r.grads, r.inputGrad, () => specMeanLoss(c));
     assert.ok(ratio <= 1, `${c.name}: ${at} (ratio ${ratio})`);
   }
   // The check can fail: the largest entry of ∂B, or of ∂A, 1e-4 relative too large.
@@ -169,7 +115,7 @@ test("the adjoint specification matches Richardson-extrapolated central differen
     let q = 0;
     for (let e = 0; e < g.length; e++) if (Math.abs(g[e]) > Math.abs(g[q])) q = e;
     g[q] *= 1 + 1e-4;
-    const { ratio } = worstFdRatio(c, r.grads, r.inputGrad);
+    const { ratio } = worstFdRatio(c, r.grads, r.inputGrad, () => specMeanLoss(c));
     assert.ok(ratio > 1, `∂${key}[${q}] off by 1e-4 went unnoticed (ratio ${ratio})`);
   }
 });
