@@ -5,43 +5,34 @@
 //   optimizer(handle) → ArrayBuffer of Adam's m and v (2·nG doubles, g's layout; made once)
 //   step(handle, nb, count, scale, hyper) → 0, 1 (loss not finite, nothing updated), 2 (a non-finite parameter)
 //   written(handle): the caller wrote the parameters (A, B, W, c) since the last step
-// The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle keeps
-// it (and the optimizer's) alive. Argument errors throw TypeError or RangeError (the TypeScript side
-// validates shapes first; these checks keep a wrong call from touching memory outside the buffers).
+// The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle
+// (owned.h, as the float32 engine's and the sweep's) keeps it and the optimizer's alive. Argument
+// errors throw TypeError or RangeError (the TypeScript side validates shapes first; these checks
+// keep a wrong call from touching memory outside the buffers).
 #include <node_api.h>
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
+#include <memory>
 #include <thread>
 
 #include "engine_impl.h"
 #include "sweep32.h"
 #include "napi_args.h"
+#include "owned.h"
 
 namespace {
 
 using namespace napi_args;
 
-struct Handle {
-  Engine* engine;
-  napi_ref buffer;
-  // Adam's moments for step() (optimizer()), or null before the first call.
-  napi_ref optimizer = nullptr;
-  double* mv = nullptr;
-};
-
+// The engine's handle (owned.h); its second buffer holds Adam's moments for step() (optimizer()).
+typedef Owned<Engine> Handle;
 
 // The handle in argv[0] and the numbers argv[1..want) of a call (into nums[1..want)); throws a
 // TypeError and returns null when an argument is missing or of the wrong type.
 Handle* handleArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv, double* nums) {
   if (!numbers(env, info, want, argv, nums, 1)) return nullptr;
-  Handle* h = nullptr;
-  if (napi_get_value_external(env, argv[0], reinterpret_cast<void**>(&h)) != napi_ok || h == nullptr || h->engine == nullptr) {
-    napi_throw_type_error(env, nullptr, "native: not an engine handle");
-    return nullptr;
-  }
-  return h;
+  return handleOf<Engine>(env, argv[0], "an engine");
 }
 
 // A window of samples [lo, lo + len) of engine e's input: 0 ≤ lo, 1 ≤ len ≤ cap, lo + len ≤ ldx.
@@ -56,14 +47,6 @@ bool batchIn(napi_env env, const Engine* e, double nb, double count) {
   const double x[2] = {nb, count}, mn[2] = {1, 1}, mx[2] = {(double)e->ldx, nb};
   if (!intsIn(env, "batch", 2, x, mn, mx)) return false;
   return std::ceil(nb / count) <= e->cap || outOfRange(env, "batch");
-}
-
-void finalizeHandle(napi_env env, void* data, void*) {
-  Handle* h = static_cast<Handle*>(data);
-  delete h->engine;
-  napi_delete_reference(env, h->buffer);
-  if (h->optimizer) napi_delete_reference(env, h->optimizer);
-  delete h;
 }
 
 napi_value Info(napi_env env, napi_callback_info info) {
@@ -110,28 +93,17 @@ napi_value Create(napi_env env, napi_callback_info info) {
   }
   size_t off[NREGIONS];
   size_t total = Engine::sharedDoubles(k, steps, classes, ldx, off);
-  void* data = nullptr;
-  napi_value buf;
-  CHECK(napi_create_arraybuffer(env, total * sizeof(double), &data, &buf));
-  Engine* e = nullptr;
-  GUARD(e = Engine::create(kt, k, steps, classes, cap, ldx, threads, static_cast<double*>(data)));
-  if (e == nullptr) {
-    napi_throw_error(env, "ERR_DYNASPIN_NATIVE_MEMORY", "native: out of memory for the engine's scratch");
-    return nullptr;
-  }
-  Handle* h = new Handle{e, nullptr};
-  CHECK(napi_create_reference(env, buf, 1, &h->buffer));
-  napi_value handle;
-  CHECK(napi_create_external(env, h, finalizeHandle, nullptr, &handle));
-  return createResult(env, handle, buf, off, NREGIONS);
+  return createOwned<Engine>(env, total, off, NREGIONS, [&](double* shared) {
+    return std::unique_ptr<Engine>(Engine::create(kt, k, steps, classes, cap, ldx, threads, shared));
+  });
 }
 
 napi_value Chunk(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double n[4];
   Handle* h = handleArgs(env, info, 4, argv, n);
-  if (!h || !windowIn(env, "chunk", h->engine, n[1], n[2])) return nullptr;
-  GUARD(h->engine->chunk((int)n[1], (int)n[2], n[3]));
+  if (!h || !windowIn(env, "chunk", h->obj, n[1], n[2])) return nullptr;
+  GUARD(h->obj->chunk((int)n[1], (int)n[2], n[3]));
   return nullptr;
 }
 
@@ -139,8 +111,8 @@ napi_value Batch(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double n[4];
   Handle* h = handleArgs(env, info, 4, argv, n);
-  if (!h || !batchIn(env, h->engine, n[1], n[2])) return nullptr;
-  GUARD(h->engine->batch((int)n[1], (int)n[2], n[3]));
+  if (!h || !batchIn(env, h->obj, n[1], n[2])) return nullptr;
+  GUARD(h->obj->batch((int)n[1], (int)n[2], n[3]));
   return nullptr;
 }
 
@@ -148,8 +120,8 @@ napi_value Evaluate(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   double n[3];
   Handle* h = handleArgs(env, info, 3, argv, n);
-  if (!h || !windowIn(env, "evaluate", h->engine, n[1], n[2])) return nullptr;
-  GUARD(h->engine->evaluate((int)n[1], (int)n[2]));
+  if (!h || !windowIn(env, "evaluate", h->obj, n[1], n[2])) return nullptr;
+  GUARD(h->obj->evaluate((int)n[1], (int)n[2]));
   return nullptr;
 }
 
@@ -158,7 +130,7 @@ napi_value Product(napi_env env, napi_callback_info info) {
   double n[4];
   Handle* h = handleArgs(env, info, 4, argv, n);
   if (!h) return nullptr;
-  Engine* e = h->engine;
+  Engine* e = h->obj;
   const double mn[3] = {0, 1, 1}, mx[3] = {2, (double)(e->cap < e->ldx ? e->cap : e->ldx), 1e9};
   if (!intsIn(env, "product", 3, n + 1, mn, mx)) return nullptr;
   napi_value v;
@@ -190,7 +162,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   }
   const double* hy = arr[4];
   bool ok = false;
-  GUARD(ok = h->engine->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6], hy[7]));
+  GUARD(ok = h->obj->adam(len[0], arr[0], arr[1], arr[2], arr[3], hy[0], hy[1], hy[2], hy[3], hy[4], hy[5], hy[6], hy[7]));
   napi_value v;
   CHECK(napi_get_boolean(env, ok, &v));
   return v;
@@ -201,18 +173,7 @@ napi_value Optimizer(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   double unused[1];
   Handle* h = handleArgs(env, info, 1, argv, unused);
-  if (!h) return nullptr;
-  napi_value buf;
-  if (h->optimizer) {
-    CHECK(napi_get_reference_value(env, h->optimizer, &buf));
-    return buf;
-  }
-  void* data = nullptr;
-  CHECK(napi_create_arraybuffer(env, 2 * h->engine->nG * sizeof(double), &data, &buf));
-  std::memset(data, 0, 2 * h->engine->nG * sizeof(double));
-  CHECK(napi_create_reference(env, buf, 1, &h->optimizer));
-  h->mv = static_cast<double*>(data);
-  return buf;
+  return h ? secondBuffer(env, h, 2 * h->obj->nG) : nullptr;
 }
 
 // step(handle, nb, count, scale, hyper) → Engine::step's status; hyper = (c1, c2, b1, b2, eps, then
@@ -221,7 +182,7 @@ napi_value Step(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   double n[5];
   Handle* h = handleArgs(env, info, 4, argv, n);
-  if (!h || !batchIn(env, h->engine, n[1], n[2])) return nullptr;
+  if (!h || !batchIn(env, h->obj, n[1], n[2])) return nullptr;
   size_t argc = 5;
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   size_t len = 0;
@@ -230,11 +191,11 @@ napi_value Step(napi_env env, napi_callback_info info) {
     if (argc < 5) napi_throw_type_error(env, nullptr, "native: step needs 5 arguments");
     return nullptr;
   }
-  if (!h->mv) {
+  if (!h->secondData) {
     napi_throw_error(env, nullptr, "native: step before optimizer()");
     return nullptr;
   }
-  Engine* e = h->engine;
+  Engine* e = h->obj;
   if (len < 5 || (len - 5) % RUN_STRIDE != 0 || (len - 5) / RUN_STRIDE > 1024) {
     napi_throw_range_error(env, nullptr, "native: step hyper-parameters malformed");
     return nullptr;
@@ -251,7 +212,7 @@ napi_value Step(napi_env env, napi_callback_info info) {
   }
   napi_value v;
   int stepped = 0;
-  GUARD(stepped = e->step((int)n[1], (int)n[2], n[3], hy, runs, h->mv));
+  GUARD(stepped = e->step((int)n[1], (int)n[2], n[3], hy, runs, h->secondData));
   CHECK(napi_create_int32(env, stepped, &v));
   return v;
 }
@@ -261,7 +222,7 @@ napi_value Written(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   double unused[1];
   Handle* h = handleArgs(env, info, 1, argv, unused);
-  if (h) h->engine->written();
+  if (h) h->obj->written();
   return nullptr;
 }
 

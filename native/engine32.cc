@@ -179,7 +179,7 @@ struct Engine32 {
 Engine32* args(napi_env env, napi_callback_info info, size_t want, double* nums) {
   napi_value argv[4];
   if (!numbers(env, info, want, argv, nums, 1)) return nullptr;
-  return ownedOf<Engine32>(env, argv[0], "float32 engine");
+  return ownedOf<Engine32>(env, argv[0], "a float32 engine");
 }
 
 napi_value Create(napi_env env, napi_callback_info info) {

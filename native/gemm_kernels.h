@@ -24,6 +24,7 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "transpose8.h"
 
 namespace DS_GNS {
 
@@ -165,26 +166,6 @@ static TileFn tileFor(int S, int E, int R, int V) {
   return t[R - 1][V - 1];
 }
 
-#if DS_W == 8
-// r[q][l] ← r[l][q]: an 8 × 8 block transposed in registers.
-static DS_INLINE void transpose8(vd (&r)[8]) {
-  vd t[8], u[8];
-  for (int q = 0; q < 8; q += 2) {
-    t[q] = __builtin_shufflevector(r[q], r[q + 1], 0, 8, 2, 10, 4, 12, 6, 14);
-    t[q + 1] = __builtin_shufflevector(r[q], r[q + 1], 1, 9, 3, 11, 5, 13, 7, 15);
-  }
-  for (int h = 0; h < 8; h += 4)
-    for (int q = 0; q < 2; q++) {
-      u[h + q] = __builtin_shufflevector(t[h + q], t[h + q + 2], 0, 1, 8, 9, 4, 5, 12, 13);
-      u[h + q + 2] = __builtin_shufflevector(t[h + q], t[h + q + 2], 2, 3, 10, 11, 6, 7, 14, 15);
-    }
-  for (int q = 0; q < 4; q++) {
-    r[q] = __builtin_shufflevector(u[q], u[q + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-    r[q + 4] = __builtin_shufflevector(u[q], u[q + 4], 4, 5, 6, 7, 12, 13, 14, 15);
-  }
-}
-#endif
-
 // Packs the right operand's rows [k0, k0 + kc) × columns [n0, n0 + nc) (nc a multiple of W) into
 // panels of NR columns (the last one narrower), kc rows of the panel's width each, contiguous.
 // Element (k, n) is R[k·lr + n] (trans = false) or R[n·lr + k] (trans = true); columns from
@@ -206,7 +187,7 @@ static void packRight(int k0, int kc, int n0, int nc, int nvalid, const double* 
       }
     } else {
 #if DS_W == 8
-      // Whole 8 × 8 blocks through registers (three rounds of shuffles), the rest one by one.
+      // Whole 8 × 8 blocks through registers (transpose8.h), the rest one by one.
       int c8 = n1 + w <= nvalid ? w : 0, k8 = kc & ~7;
       for (int c = 0; c < c8; c += 8)
         for (int k = 0; k < k8; k += 8) {

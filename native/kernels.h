@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include "engine.h"
+#include "transpose8.h"
 
 namespace DS_NS {
 
@@ -279,25 +280,10 @@ void transpose(int kk, int kkp, int nb, const double* X, int ldx, double* XT) {
     for (; b0 + 8 <= nb; b0 += 8) {
       for (int j = 0; j < kk8; j += 8) {
         const double* x = X + (size_t)j * ldx + b0;
-        vd r[8], a[8], c[8];
+        vd r[8];
         for (int m = 0; m < 8; m++) r[m] = vload(x + (size_t)m * ldx);
-        for (int m = 0; m < 8; m += 2) {
-          a[m] = __builtin_shuffle(r[m], r[m + 1], (vi){0, 8, 2, 10, 4, 12, 6, 14});
-          a[m + 1] = __builtin_shuffle(r[m], r[m + 1], (vi){1, 9, 3, 11, 5, 13, 7, 15});
-        }
-        // a[0]: rows 0,1 at columns 0,2,4,6; a[1]: rows 0,1 at columns 1,3,5,7; a[2], a[3]: rows 2,3; …
-        vd q[8];
-        for (int h = 0; h < 8; h += 4) {
-          q[h + 0] = __builtin_shuffle(a[h + 0], a[h + 2], (vi){0, 1, 8, 9, 4, 5, 12, 13});    // columns 0, 4
-          q[h + 1] = __builtin_shuffle(a[h + 1], a[h + 3], (vi){0, 1, 8, 9, 4, 5, 12, 13});    // columns 1, 5
-          q[h + 2] = __builtin_shuffle(a[h + 0], a[h + 2], (vi){2, 3, 10, 11, 6, 7, 14, 15});  // columns 2, 6
-          q[h + 3] = __builtin_shuffle(a[h + 1], a[h + 3], (vi){2, 3, 10, 11, 6, 7, 14, 15});  // columns 3, 7
-        }
-        for (int m = 0; m < 4; m++) {
-          c[m] = __builtin_shuffle(q[m], q[m + 4], (vi){0, 1, 2, 3, 8, 9, 10, 11});
-          c[m + 4] = __builtin_shuffle(q[m], q[m + 4], (vi){4, 5, 6, 7, 12, 13, 14, 15});
-        }
-        for (int m = 0; m < 8; m++) st(XT + (size_t)(b0 + m) * kkp + j, c[m]);
+        transpose8(r);
+        for (int m = 0; m < 8; m++) st(XT + (size_t)(b0 + m) * kkp + j, r[m]);
       }
       for (int m = 0; m < 8; m++) {
         double* row = XT + (size_t)(b0 + m) * kkp;

@@ -186,7 +186,7 @@ napi_value SweepRun(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   double a[3];
   if (!numbers(env, info, 3, argv, a, 1)) return nullptr;
-  Sweep* s = ownedOf<Sweep>(env, argv[0], "sweep");
+  Sweep* s = ownedOf<Sweep>(env, argv[0], "a sweep");
   if (!s) return nullptr;
   int T = (int)a[1];
   if (T < 0 || T > s->maxT || !std::isfinite(a[2])) {
@@ -201,7 +201,7 @@ napi_value SweepState(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   double a[2];
   if (!numbers(env, info, 2, argv, a, 1)) return nullptr;
-  Sweep* s = ownedOf<Sweep>(env, argv[0], "sweep");
+  Sweep* s = ownedOf<Sweep>(env, argv[0], "a sweep");
   if (!s) return nullptr;
   int q = (int)a[1];
   if (q < 0 || q >= s->maxT) {
