@@ -26,7 +26,7 @@
  */
 import { sin, cos } from "../util/trig.js";
 import { InputError } from "../util/errors.js";
-import type { Dataset, Normalization } from "./dataset.js";
+import type { Dataset } from "./dataset.js";
 
 /** A model's input feature map: `expressions[j]` (canonical form) drives oscillator j from a row of `columns` raw values. */
 export interface FeatureMap {
@@ -55,7 +55,7 @@ type Node =
   | { kind: "fn"; name: "sin" | "cos"; arg: Node };
 
 /** Evaluates one feature of the row starting at `o` of a row-major matrix. */
-type Fn = (x: Float64Array, o: number) => number;
+export type FeatureFn = (x: Float64Array, o: number) => number;
 
 class Parser {
   private i = 0;
@@ -156,7 +156,7 @@ function maxColumn(n: Node): number {
   }
 }
 
-function compileNode(n: Node): Fn {
+function compileNode(n: Node): FeatureFn {
   switch (n.kind) {
     case "col": {
       const j = n.index - 1;
@@ -251,10 +251,13 @@ export function parseFeatureMap(list: string | readonly string[], columns: numbe
 }
 
 /** Compiled maps by their text (parsing is cheap, but evaluation loops call this per chunk). */
-const compiled = new Map<string, Fn[]>();
+const compiled = new Map<string, FeatureFn[]>();
 
-/** The evaluators of a (validated) feature map, compiled once per distinct map. */
-function compile(map: FeatureMap): Fn[] {
+/**
+ * The evaluators of a feature map, one per expression (validated again: a hand-made or edited map
+ * throws InputError), compiled once per distinct map.
+ */
+export function featureFunctions(map: FeatureMap): FeatureFn[] {
   const key = `${map.columns}|${map.expressions.join(",")}`;
   let fns = compiled.get(key);
   if (fns === undefined) {
@@ -274,7 +277,7 @@ function compile(map: FeatureMap): Fn[] {
  * @returns n × expressions.length features, row-major (not normalised).
  */
 export function applyFeatureMapArray(map: FeatureMap, x: Float64Array, n: number): Float64Array {
-  const fns = compile(map);
+  const fns = featureFunctions(map);
   const d = fns.length, c = map.columns;
   const out = new Float64Array(n * d);
   for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) out[r * d + j] = fns[j](x, r * c);
@@ -288,39 +291,4 @@ export function applyFeatureMapArray(map: FeatureMap, x: Float64Array, n: number
 export function applyFeatureMap(map: FeatureMap, ds: Dataset): Dataset {
   if (ds.d !== map.columns) throw new InputError(`data have ${ds.d} feature columns, but the feature map reads ${map.columns}`);
   return { ...ds, x: applyFeatureMapArray(map, ds.x, ds.n), d: map.expressions.length, featureNames: map.expressions.slice() };
-}
-
-/**
- * Loads `nb` rows through a feature map into an oscillator-major buffer, normalised:
- * `dst[j·ld + b] = (f_j(row) − min_j)/(max_j − min_j)` (0 when max_j = min_j, f_j(row) without
- * `norm`), row `rows[start + b]` (or `start + b`) of `x` (map.columns raw values per row); rows
- * j = d..k−1 of dst get `fill` (the extra oscillators' p(0)). What `gatherColumns` does for a
- * model without a map.
- */
-export function gatherFeatures(
-  dst: Float64Array,
-  ld: number,
-  k: number,
-  x: Float64Array,
-  rows: Int32Array | null,
-  start: number,
-  nb: number,
-  norm: Normalization | null,
-  map: FeatureMap,
-  fill: number,
-): void {
-  const fns = compile(map);
-  const d = fns.length, c = map.columns;
-  for (let j = d; j < k; j++) dst.fill(fill, j * ld, j * ld + nb);
-  for (let b = 0; b < nb; b++) {
-    const o = (rows === null ? start + b : rows[start + b]) * c;
-    for (let j = 0; j < d; j++) {
-      const v = fns[j](x, o);
-      if (norm === null) dst[j * ld + b] = v;
-      else {
-        const span = norm.max[j] - norm.min[j];
-        dst[j * ld + b] = span > 0 ? (v - norm.min[j]) / span : 0;
-      }
-    }
-  }
 }

@@ -34,7 +34,7 @@ import { Eq4Curve } from "../device/analytic.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../kernels/eq4.js";
 import { fastExp, fastLog, fastEq4Drive } from "../kernels/fast-math.js";
 import { createEngine, engineSetParams, type Engine } from "./engine.js";
-import { gatherFeatures } from "../data/features.js";
+import { featureFunctions, type FeatureMap } from "../data/features.js";
 
 let driveKernel: Eq4DriveKernel | null | undefined;
 
@@ -144,14 +144,17 @@ export function loadInputs(model: Model, ws: Workspace, x: Float64Array, rows: I
  * oscillators get their p(0).
  */
 export function gatherModelInputs(model: Model, dst: Float64Array, ld: number, x: Float64Array, rows: Int32Array | null, start: number, nb: number): void {
-  if (model.featureMap) gatherFeatures(dst, ld, model.k, x, rows, start, nb, model.normalization, model.featureMap, extraInput(model));
-  else gatherColumns(dst, ld, model.k, x, rows, start, nb, model.normalization, inputCount(model), extraInput(model));
+  gatherColumns(dst, ld, model.k, x, rows, start, nb, model.normalization, inputCount(model), extraInput(model), model.featureMap ?? null);
 }
 
 /**
  * {@link loadBatch} into any oscillator-major buffer: dst[j·ld + b] ← feature j of row
- * `rows[start + b]` (or `start + b`) of `x` (d features per row, default k), normalised by `norm`
- * when given; rows j = d..k−1 of dst get `fill` (the extra oscillators' p(0)).
+ * `rows[start + b]` (or `start + b`) of `x`, normalised by `norm` when given
+ * (`(v − min_j)/(max_j − min_j)`, 0 when max_j = min_j); rows j = d..k−1 of dst get `fill` (the
+ * extra oscillators' p(0)). Without `map` a row of `x` is its d features (default k); with a
+ * feature map it is `map.columns` raw values and feature j is the map's expression j (d is then the
+ * number of expressions).
+ * @throws InputError when `map` is not a valid feature map.
  */
 export function gatherColumns(
   dst: Float64Array,
@@ -164,17 +167,31 @@ export function gatherColumns(
   norm: Normalization | null,
   d = k,
   fill = 0,
+  map: FeatureMap | null = null,
 ): void {
-  for (let j = d; j < k; j++) dst.fill(fill, j * ld, j * ld + nb);
+  const fns = map === null ? null : featureFunctions(map);
+  const n = fns === null ? d : fns.length, c = map === null ? d : map.columns;
+  for (let j = n; j < k; j++) dst.fill(fill, j * ld, j * ld + nb);
   for (let b = 0; b < nb; b++) {
-    const r = rows === null ? start + b : rows[start + b];
-    const o = r * d;
-    if (norm === null) {
-      for (let j = 0; j < d; j++) dst[j * ld + b] = x[o + j];
-    } else {
-      for (let j = 0; j < d; j++) {
+    const o = (rows === null ? start + b : rows[start + b]) * c;
+    if (fns === null) {
+      // Columns as they are (the common case): loops of their own, no call per value.
+      if (norm === null) {
+        for (let j = 0; j < n; j++) dst[j * ld + b] = x[o + j];
+      } else {
+        for (let j = 0; j < n; j++) {
+          const span = norm.max[j] - norm.min[j];
+          dst[j * ld + b] = span > 0 ? (x[o + j] - norm.min[j]) / span : 0;
+        }
+      }
+      continue;
+    }
+    for (let j = 0; j < n; j++) {
+      const v = fns[j](x, o);
+      if (norm === null) dst[j * ld + b] = v;
+      else {
         const span = norm.max[j] - norm.min[j];
-        dst[j * ld + b] = span > 0 ? (x[o + j] - norm.min[j]) / span : 0;
+        dst[j * ld + b] = span > 0 ? (v - norm.min[j]) / span : 0;
       }
     }
   }
