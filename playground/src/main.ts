@@ -18,6 +18,7 @@ import {
   type DeviceSpec,
   type DeviceCurve,
   type EpochMetrics,
+  type LineChartOptions,
 } from "../../src/index.js";
 import { deviceFileJson } from "../../src/device/spec.js";
 import { parseState, serializeState, resetReason, featuresField, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, problemOf, DATA_BY_PROBLEM, type PlaygroundState, type DeviceChoice, type OptKey, type ProblemType } from "./state.js";
@@ -983,72 +984,52 @@ function renderCurves(): void {
     setChart("chart-loss", "");
     return;
   }
-  const style = metricsLog.length < 30 ? ("linepoints" as const) : ("line" as const);
-  const ep = metricsLog.map((m) => m.epoch);
-  const has = (v: number[]): boolean => v.some(Number.isFinite);
-  $("h-curves").textContent = isRegression() ? "Errors and loss" : "Accuracy and loss";
-  if (isRegression()) return renderRegressionCurves(style, ep, has);
-  const trA = metricsLog.map((m) => 100 * m.trainAccuracy), teA = metricsLog.map((m) => 100 * m.testAccuracy);
-  const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
+  const reg = isRegression();
+  $("h-curves").textContent = reg ? "Errors and loss" : "Accuracy and loss";
   // Validation (rows held out of the training split), evaluated every few epochs.
-  const vm = metricsLog.filter((m) => m.valLoss !== undefined && Number.isFinite(m.valLoss));
-  const vEp = vm.map((m) => m.epoch), vA = vm.map((m) => 100 * (m.valAccuracy ?? NaN)), vL = vm.map((m) => m.valLoss as number);
-  const vstyle = vm.length < 30 ? ("linepoints" as const) : ("line" as const);
-  const keptAt = snap?.kept?.restored ? [{ value: snap.kept.epoch, label: `kept (epoch ${snap.kept.epoch})`, color: "#009E73" }] : [];
-  const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite), ...vA.filter(Number.isFinite));
-  const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
-  const title = stage === "starter" ? `Starter network (${currentPlan()?.curriculum?.steps ?? "?"} steps)${phase === "trial" ? ": initialisation under trial" : ""}` : phase === "trial" ? "Initialisation under trial" : undefined;
-  safe("chart-accuracy", () =>
-    lineChart({
-      series: [{ label: "train", x: ep, y: trA, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vA, style: vstyle }] : []), ...(has(teA) ? [evaluated("test", ep, teA)] : [])],
-      x: { label: "Epoch" },
-      y: { label: "Accuracy", unit: "%", min: accLo, max: 100 },
-      vlines: keptAt,
-      width: 420,
-      height: 220,
-      title,
-    }),
-  );
-  safe("chart-loss", () =>
-    lineChart({
-      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [evaluated("test", ep, teL)] : [])],
-      x: { label: "Epoch" },
-      y: { label: "Loss (cross-entropy)" },
-      vlines: keptAt,
-      width: 420,
-      height: 220,
-    }),
-  );
+  const vm = metricsLog.filter((m) => Number.isFinite(reg ? m.valMse : m.valLoss));
+  const vEp = vm.map((m) => m.epoch);
+  if (reg) {
+    // Mean squared error in the target's units²; the training MSE too is measured on evaluated epochs only.
+    const trM = metricsLog.map((m) => m.trainMse ?? NaN), teM = metricsLog.map((m) => m.testMse ?? NaN);
+    const title = phase === "trial" ? "Initialisation under trial" : undefined;
+    curveChart("chart-accuracy", { y: trM, evaluated: true }, vEp, vm.map((m) => m.valMse as number), teM, { label: `Mean squared error (${info?.targetName ?? "target"})` }, title);
+  } else {
+    const trA = metricsLog.map((m) => 100 * m.trainAccuracy), teA = metricsLog.map((m) => 100 * m.testAccuracy);
+    const vA = vm.map((m) => 100 * (m.valAccuracy ?? NaN));
+    const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite), ...vA.filter(Number.isFinite));
+    const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
+    const title = stage === "starter" ? `Starter network (${currentPlan()?.curriculum?.steps ?? "?"} steps)${phase === "trial" ? ": initialisation under trial" : ""}` : phase === "trial" ? "Initialisation under trial" : undefined;
+    curveChart("chart-accuracy", { y: trA, evaluated: false }, vEp, vA, teA, { label: "Accuracy", unit: "%", min: accLo, max: 100 }, title);
+  }
+  const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
+  curveChart("chart-loss", { y: trL, evaluated: false }, vEp, vm.map((m) => m.valLoss as number), teL, { label: reg ? "Loss (½·squared error, standardised)" : "Loss (cross-entropy)" });
 }
 
-/** A regression's curves: mean squared error (target units², log scale when it spans decades) and the training loss. */
-function renderRegressionCurves(style: "line" | "linepoints", ep: number[], has: (v: number[]) => boolean): void {
-  const trM = metricsLog.map((m) => m.trainMse ?? NaN), teM = metricsLog.map((m) => m.testMse ?? NaN);
-  const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
-  const vm = metricsLog.filter((m) => m.valMse !== undefined && Number.isFinite(m.valMse));
-  const vEp = vm.map((m) => m.epoch), vM = vm.map((m) => m.valMse as number), vL = vm.map((m) => m.valLoss as number);
-  const vstyle = vm.length < 30 ? ("linepoints" as const) : ("line" as const);
+/**
+ * One chart of training curves against the epoch: the training curve (one value per logged
+ * epoch; `evaluated`: only on the epochs that have one, as {@link evaluated}), the validation
+ * values `val` at the epochs `valEpochs` it was evaluated at, and the test curve (evaluated epochs,
+ * when there are any), with the kept epoch marked.
+ */
+function curveChart(id: string, train: { y: number[]; evaluated: boolean }, valEpochs: number[], val: number[], test: number[], y: LineChartOptions["y"], title?: string): void {
+  const style = metricsLog.length < 30 ? ("linepoints" as const) : ("line" as const);
+  const vstyle = valEpochs.length < 30 ? ("linepoints" as const) : ("line" as const);
+  const ep = metricsLog.map((m) => m.epoch);
   const keptAt = snap?.kept?.restored ? [{ value: snap.kept.epoch, label: `kept (epoch ${snap.kept.epoch})`, color: "#009E73" }] : [];
-  const title = phase === "trial" ? "Initialisation under trial" : undefined;
-  safe("chart-accuracy", () =>
+  safe(id, () =>
     lineChart({
-      series: [evaluated("train", ep, trM), ...(vm.length ? [{ label: "validation", x: vEp, y: vM, style: vstyle }] : []), ...(has(teM) ? [evaluated("test", ep, teM)] : [])],
+      series: [
+        train.evaluated ? evaluated("train", ep, train.y) : { label: "train", x: ep, y: train.y, style },
+        ...(valEpochs.length ? [{ label: "validation", x: valEpochs, y: val, style: vstyle }] : []),
+        ...(test.some(Number.isFinite) ? [evaluated("test", ep, test)] : []),
+      ],
       x: { label: "Epoch" },
-      y: { label: `Mean squared error (${info?.targetName ?? "target"})` },
+      y,
       vlines: keptAt,
       width: 420,
       height: 220,
       title,
-    }),
-  );
-  safe("chart-loss", () =>
-    lineChart({
-      series: [{ label: "train", x: ep, y: trL, style }, ...(vm.length ? [{ label: "validation", x: vEp, y: vL, style: vstyle }] : []), ...(has(teL) ? [evaluated("test", ep, teL)] : [])],
-      x: { label: "Epoch" },
-      y: { label: "Loss (½·squared error, standardised)" },
-      vlines: keptAt,
-      width: 420,
-      height: 220,
     }),
   );
 }
