@@ -28,7 +28,7 @@ import { nativeSweepEngine } from "../../src/node/native-sweep.js";
 import type { Dataset } from "../../src/data/dataset.js";
 import { Rng, deriveSeed } from "../../src/util/rng.js";
 import {
-  conformanceCases, effectCases, specEffects, specMeanLoss, worstFdRatio, driveSquares, clearOfDrives, EFFECTS, EFFECT_PATHS, type ConformanceCase, type EffectCase,
+  conformanceCases, largeConformanceCases, effectCases, specEffects, specMeanLoss, worstFdRatio, driveSquares, clearOfDrives, EFFECTS, EFFECT_PATHS, type ConformanceCase, type EffectCase,
 } from "../helpers/conformance.js";
 
 const CASES = conformanceCases();
@@ -250,6 +250,26 @@ function specTrialCount(c: ConformanceCase, v: ReturnType<typeof resolveVariatio
   const fx = hw === null ? undefined : { settings: hw, noise: readNoiseSpec(hw, rng, c.k, c.steps, c.n) };
   return gradientSpec(model, c.p0, c.y, c.n, 1, fx).correct;
 }
+
+test("evaluateHardware over several chunks of 512 samples gives the specification of consecutive blocks, each drawing its read noise after the previous one's", () => {
+  const large = largeConformanceCases();
+  for (const e of effectCases([large[0], large[2]]).filter((x) => x.name.endsWith("every effect together") || x.name.endsWith("absolute read noise"))) {
+    const c = e.c, rng = new Rng(e.noiseSeed);
+    let loss = 0, correct = 0;
+    for (let start = 0; start < c.n; start += 512) {
+      const nb = Math.min(512, c.n - start);
+      const p0 = new Float64Array(c.k * nb);
+      for (let j = 0; j < c.k; j++) p0.set(c.p0.subarray(j * c.n + start, j * c.n + start + nb), j * nb);
+      const r = gradientSpec(c.model, p0, c.y.subarray(start, start + nb), nb, 1, { settings: e.settings, noise: readNoiseSpec(e.settings, rng, c.k, c.steps, nb) });
+      loss += r.loss;
+      correct += r.correct;
+    }
+    const got = EFFECT_PATHS.find((p) => p.name.startsWith("evaluateHardware"))?.run(e);
+    assert.ok(got && got.loss !== null);
+    assert.ok(Math.abs(got.loss - loss) <= F64_LOSS * loss, `${e.name}: loss ${got.loss} vs ${loss}`);
+    assert.equal(got.correct, correct, `${e.name}: correct`);
+  }
+});
 
 test("robustness trials with hardware effects and device variation count what the specification counts with the trial's drawn devices and read noise, trial by trial", () => {
   for (const e of EFFECT_CASES) {
