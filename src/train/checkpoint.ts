@@ -365,6 +365,12 @@ export function restoreTrainingRun(
   /** The restart choice the checkpoint recorded. */
   selection: RestartSelection;
 } {
+  // `evalEvery` only decides which epochs evaluate the history's metrics (and, without a
+  // validation split, the collapse guard's checks) and no flag sets it, so the resumed run keeps
+  // the checkpoint's: a checkpoint from before the automatic budget evaluated every 10 updates
+  // (it evaluated every epoch) still resumes, and continues bit for bit as it was made.
+  const ckEval = ckpt.options.evalEvery;
+  if (typeof ckEval === "number" && Number.isInteger(ckEval) && ckEval >= 1) options = { ...options, evalEvery: ckEval };
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
   // Checkpoints from before the precision option trained in float64; version-1 checkpoints had
   // explicit epochs (no update budget, validation or early stopping) and one oscillator per feature.

@@ -139,3 +139,15 @@ test("a checkpoint from before the precision option (no options.precision) resum
   assert.doesNotThrow(() => restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions(base), eq4()));
   assert.throws(() => restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions({ ...base, precision: "float32" }), eq4()), InputError);
 });
+
+test("a checkpoint made with another evaluation cadence (evalEvery, e.g. every epoch before the automatic budget evaluated every 10 updates) resumes with its own, bit-identical to its uninterrupted run", () => {
+  const { text, full } = checkpointAt(7, { evalEvery: 1 });
+  const ckpt = parseCheckpointJson(JSON.parse(text), "ck.json");
+  // The resuming side resolves another cadence, as a newer dynaspin does for the automatic budget.
+  const restored = restoreTrainingRun(ckpt, "ck.json", split.train, split.test, resolveTrainOptions({ ...base, evalEvery: 10 }), eq4());
+  assert.equal(restored.run.options.evalEvery, 1);
+  const resumed = run({ resume: restored });
+  for (const key of ["A", "B", "W", "c"] as const) assert.equal(bits(resumed.model[key]), bits(full.model[key]), key);
+  const strip = (h: TrainResult["history"]) => h.map(({ seconds: _s, ...m }) => m);
+  assert.deepEqual(strip(resumed.history), strip(full.history));
+});
