@@ -1,5 +1,6 @@
-// The generated blocks of the results pages (bench/doc-blocks.ts): every block that `npm run
-// results` and `npm run bench` write is present, holds real output (a table, not an empty
+// The generated blocks of the docs (bench/doc-blocks.ts): every block that `npm run results`,
+// `npm run bench`, `npm run bench:regression`, `npm run bench:features` and
+// bench/regression-weight-decay.ts write is present, holds real output (a table, not an empty
 // placeholder) and states the run that produced it — command, commit, date, CPU, Node, engine and
 // load; the block writer replaces exactly one block and nothing else, atomically; the goals
 // summary of docs/benchmarks.md is what the summary function computes from the committed table.
@@ -20,6 +21,8 @@ const EXPECTED: Record<string, string[]> = {
     "results-fit", "results-devices", "results-robustness", "results-read-noise", "results-mnist",
   ],
   "docs/benchmarks.md": ["bench-csv", "bench-figures", "bench-robustness", "bench-goals", "bench"],
+  "docs/regression.md": ["regression-weight-decay", "regression"],
+  "docs/training.md": ["features"],
 };
 
 for (const [page, names] of Object.entries(EXPECTED)) {
@@ -31,7 +34,7 @@ for (const [page, names] of Object.entries(EXPECTED)) {
       assert.ok(block, `${name}: markers`);
       assert.deepEqual(missingRunFields(block), [], `${name}: the run fields it states`);
       assert.match(block, /\n\|---/, `${name}: a generated table, not an empty placeholder`);
-      assert.match(block, /`npm run (?:results|bench)\b[^`]*`/, `${name}: names the command that writes it`);
+      assert.match(block, /`(?:npm run (?:results|bench)\b|node --import tsx bench\/)[^`]*`/, `${name}: names the command that writes it`);
     }
   });
 }
@@ -58,7 +61,7 @@ test("the run line states every field, and a block missing one is caught", () =>
 test("the block writer replaces exactly one block, round-trips, and leaves the page alone on failure", () => {
   const dir = mkdtempSync(join(tmpdir(), "dynaspin-blocks-"));
   try {
-    for (const page of Object.keys(EXPECTED)) {
+    for (const page of ["docs/results.md", "docs/benchmarks.md"]) {
       const file = join(dir, page.replace("/", "-"));
       copyFileSync(new URL(`../../${page}`, import.meta.url), file);
       const before = readFileSync(file, "utf8");
