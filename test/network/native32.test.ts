@@ -4,7 +4,7 @@
 // instruction set and thread count, chunk by chunk equal to the batch call, and training with it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createModel, createGradients, type Model } from "../../src/network/model.js";
+import { createGradients, type Model } from "../../src/network/model.js";
 import { createWorkspace, gatherColumns, forward, softmaxCrossEntropy, backward, eq4DriveParams } from "../../src/network/dynamics.js";
 import { chunkPlan, chunkStart, writeSlot, reduceSlots, slotWidth, engineBatchGradients } from "../../src/train/chunks.js";
 import { train } from "../../src/train/train.js";
@@ -16,19 +16,10 @@ import { nativeStatus, type NativeIsa } from "../../src/node/native-engine.js";
 import { native32Factory, engine32ForChoice } from "../../src/node/native-engine32.js";
 import type { BatchEngine } from "../../src/network/engine.js";
 import { conformanceCases, largeConformanceCases } from "../helpers/conformance.js";
+import { randomEq4Model } from "../helpers/random-model.js";
 
 const st = nativeStatus();
 const ISAS: NativeIsa[] = !st.available ? [] : st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
-
-function randomModel(k: number, steps: number, classes: number, rng: Rng): Model {
-  const devices = Array.from({ length: k }, (_, i) => eq4({ a: 4 + 0.1 * i, b: 5 + 0.05 * i, Ic: i % 2 ? -1 : 1, Q: 2 - 0.1 * (i % 3) }));
-  const m = createModel(k, steps, classes, devices);
-  for (let q = 0; q < m.A.length; q++) m.A[q] = (0.5 * rng.normal()) / Math.sqrt(k);
-  for (let q = 0; q < m.B.length; q++) m.B[q] = 1.3 + 0.2 * rng.normal();
-  for (let q = 0; q < m.W.length; q++) m.W[q] = 2 * rng.normal();
-  for (let q = 0; q < m.c.length; q++) m.c[q] = rng.normal();
-  return m;
-}
 
 function reference(m: Model, X: Float64Array, y: Int32Array, nb: number) {
   const ws = createWorkspace(m.k, m.steps, m.classes, nb);
@@ -93,7 +84,7 @@ test("native float32 chunks computed one at a time and added in chunk order give
   if (ISAS.length === 0) return;
   const rng = new Rng(3);
   const k = 3, steps = 3, classes = 3, nb = 517;
-  const m = randomModel(k, steps, classes, rng);
+  const m = randomEq4Model(k, steps, classes, rng);
   const en = native32Factory(2)?.create(k, steps, classes, 128, nb) as BatchEngine;
   en.X.set(new Float64Array(k * nb).map(() => rng.uniform()));
   en.y.set(new Int32Array(nb).map(() => rng.int(classes)));
