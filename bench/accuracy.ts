@@ -39,6 +39,7 @@ import { InputError } from "../src/util/errors.js";
 import { machineText as machine } from "./machine.js";
 import { makeTabular, tabularId, type TabularOptions } from "./tabular-sets.js";
 import { blockBegin, blockEnd, writeBlocks } from "./doc-blocks.js";
+import { LARGE_SETS } from "./large-sets.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Debian's Python (python3-sklearn); BENCH_PYTHON overrides it (e.g. to check the skip path). */
@@ -67,7 +68,7 @@ interface Goal {
 /** One row of the benchmark: a data set as the user gives it to the CLI. */
 interface Case {
   id: string;
-  group: "paper" | "depth" | "presets" | "2-D" | "tabular" | "wide" | "MNIST";
+  group: "paper" | "depth" | "presets" | "2-D" | "tabular" | "wide" | "large" | "MNIST";
   label: string;
   /** The data arguments of `dynaspin train` (besides --seed and --split-seed). */
   args: string[];
@@ -140,6 +141,17 @@ function cases(csvDir: string): Case[] {
     const id = tabularId(t);
     const file = join(csvDir, `${id}.csv`);
     out.push({ id, group: "wide", label: `generated table, ${t.rows} rows × ${t.features} features, ${t.classes} classes`, args: ["--data", file], source: { data: file }, goal: { peer: { name: "logistic", slack: 0 }, noMerge: true }, ...(t.optIn ? { optIn: true } : {}) });
+  }
+  // Sets above 1024 training rows (the minibatch budget, AUTO_DEFAULTS.large), from bench/large-sets.ts:
+  // the 8×8 digits given as a CSV file (the paper's set without the paper's tuned settings) and a
+  // generated 10 000-row table. Goals: digits ≥ logistic regression, as for the small tabular sets
+  // (the RBF SVM's 99.2 % is out of reach for the untuned defaults: the paper task's 98.6 % needs
+  // its input noise and learning rate); the table within 2 points of the RBF SVM, as for the 2-D
+  // sets (logistic regression, at 65 %, is no bar for a problem this non-linear).
+  for (const [id, goal] of [["digits", { peer: { name: "logistic", slack: 0 }, noMerge: true }], ["mc10k", { peer: { name: "svm", slack: 2 }, noMerge: true }]] as const) {
+    const set = LARGE_SETS.find((x) => x.id === id)!;
+    const file = join(csvDir, `large-${id}.csv`);
+    out.push({ id: `large-${id}`, group: "large", label: id === "digits" ? "digits 8×8 as a CSV file (--data)" : set.label, args: ["--data", file], source: { data: file }, goal });
   }
   out.push({ id: "mnist", group: "MNIST", label: "MNIST (10 000 images, n = 2)", args: ["--task", "mnist"], source: task("mnist"), goal: {}, optIn: true });
   return out;
@@ -527,6 +539,10 @@ async function main(): Promise<void> {
     );
     for (const g of GENERATED) writeFileSync(join(tmp, `${g.id}.csv`), formatCsvDataset(g.make(), "label"));
     for (const t of WIDE_TABLES) writeFileSync(join(tmp, `${tabularId(t)}.csv`), formatCsvDataset(makeTabular(t), "label"));
+    for (const c of selected) {
+      const set = c.group === "large" ? LARGE_SETS.find((x) => `large-${x.id}` === c.id) : undefined;
+      if (set) writeFileSync(join(tmp, `${c.id}.csv`), formatCsvDataset(set.make(), "label"));
+    }
     const started = await startPeer();
     const skip = "skip" in started ? started.skip : null;
     if ("peer" in started) peer = started.peer;

@@ -289,3 +289,29 @@ test("without a validation split the automatic budget uses λ = 0.3 and restores
   assert.ok(h[h.length - 1].trainLoss <= Math.min(...h.map((m) => m.trainLoss)) + COLLAPSE_MARGIN);
   assert.equal(evaluate(normal.model, split.train).loss, h[h.length - 1].trainLoss);
 });
+
+test("sets above fullBatchRows training rows get the large-set budget: minibatches of 64, lr 0.01, 100 epochs' worth of updates within [6000, 100 000]; explicit flags and smaller sets keep theirs", () => {
+  const L = AUTO_DEFAULTS.large;
+  const plan = (n: number, o: Parameters<typeof planTraining>[0] = {}) => {
+    const ds = makeSynthetic("moons", { count: n, seed: 1 });
+    return planTraining({ seed: 0, ...o }, ds);
+  };
+  // 5000 rows: 4000 after the validation split, 63 updates per epoch: 6300 updates, 100 epochs.
+  const p5k = plan(5000).options;
+  assert.deepEqual([p5k.batchSize, p5k.lr, p5k.updates, p5k.epochs], [AUTO_DEFAULTS.minibatch, L.lr, 100 * 63, 100]);
+  assert.equal(p5k.patience, Math.round(p5k.updates / 3));
+  // Just above the full-batch limit: 1040 rows trained on, 17 updates per epoch → the floor of 6000.
+  const pEdge = plan(1300).options;
+  assert.deepEqual([pEdge.batchSize, pEdge.lr, pEdge.updates, pEdge.epochs], [64, L.lr, L.minUpdates, Math.ceil(L.minUpdates / 17)]);
+  // 200 000 rows: 160 000 trained on, 2500 updates per epoch → the cap of 100 000 (40 epochs).
+  const pBig = plan(200_000).options;
+  assert.deepEqual([pBig.updates, pBig.epochs], [L.maxUpdates, 40]);
+  // Explicit settings win; a set trained full batch (≤ fullBatchRows rows) keeps 3000 updates at 0.02.
+  const pSet = plan(5000, { updates: 3000, lr: 0.02, batchSize: 128 }).options;
+  assert.deepEqual([pSet.batchSize, pSet.lr, pSet.updates, pSet.epochs], [128, 0.02, 3000, 94]);
+  const pSmall = plan(1000).options;
+  assert.deepEqual([pSmall.batchSize, pSmall.lr, pSmall.updates, pSmall.epochs], [0, 0.02, AUTO_DEFAULTS.updates, AUTO_DEFAULTS.updates]);
+  // Explicit epochs: no automatic budget at all.
+  const pEp = plan(5000, { epochs: 7 }).options;
+  assert.deepEqual([pEp.batchSize, pEp.lr, pEp.updates, pEp.epochs], [0, 0.02, 0, 7]);
+});
