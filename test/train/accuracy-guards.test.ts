@@ -84,7 +84,7 @@ test("iris with the CLI defaults: mean test accuracy ≥ logistic regression's (
 // fails on them) and 90.5 % and 88.9 % on the table (which passes either way: it guards the goal).
 test("digits 8×8 as a CSV file with the CLI defaults: mean test accuracy ≥ logistic regression's (96.7 %, 96.7 %), every class predicted", { timeout: 120_000 }, async () => {
   const { loadDigits } = await import("../../src/node/tasks.js");
-  await guard(csv("digits.csv", loadDigits()), 348 / 360, "logistic regression, issue 15");
+  await guard(csv("digits.csv", loadDigits()), 347 / 359, "logistic regression, issue 15");
 });
 
 test("a generated 10 000-row, 20-feature, 5-class table with the CLI defaults: mean test accuracy within 2 points of the RBF SVM's (88.6 %, 89.1 %)", { timeout: 120_000 }, async () => {
