@@ -367,7 +367,7 @@ export const AUTO_DEFAULTS = {
    * The budget of sets of more than `fullBatchRows` training rows (after the validation split),
    * trained in minibatches of `minibatch`: learning rate `lr` instead of 0.02, and
    * clamp(`epochs` × batches per epoch, `minUpdates`, `maxUpdates`) updates instead of `updates`
-   * (5 000 rows: 120 epochs; 30 000 rows: 100 epochs; 100 000 rows: 100 000 updates = 78 epochs).
+   * (3 200 rows trained on: 6 000 updates = 120 epochs; 6 400 to 64 000 rows: 100 epochs; 128 000 rows: 100 000 updates = 50 epochs).
    * 3 000 updates at 0.02 were tuned on sets of at most 1 800 rows; on larger sets they
    * stopped short (30 000 rows: 10 epochs, 75.6 % test, 83.3 % after 134 epochs) and the
    * minibatch noise at 0.02 cost points (digits as a CSV 95.9 → 97.7 %, a 10 000-row set
