@@ -120,10 +120,10 @@ export function variationScaleWarning(devices: readonly DeviceCurve[], params: r
     const base = `${p} = ${fmt(min)}${unit ? ` ${unit}` : ""}`;
     const pct = (x: number): string => `${fmt(x * 100)} %`;
     if (hi < NEGLIGIBLE_SIGMA * min) {
-      return `σ is absolute, in the unit of ${p}${unit ? ` (${unit})` : ""}: the largest, ${fmt(hi)}, is ${pct(hi / min)} of ${base}, so the devices barely vary; give σ in ${unit || "that unit"} or pass ${flag} for a fraction of the base value`;
+      return `σ is absolute, in the unit of ${p}${unit ? ` (${unit})` : ""}: ${nonzero.length === 1 ? `σ = ${fmt(hi)}` : `the largest, ${fmt(hi)},`} is ${pct(hi / min)} of ${base}, so the devices barely vary; give σ in ${unit || "that unit"} or pass ${flag} for a fraction of the base value`;
     }
     if (lo > SWAMPING_SIGMA * max) {
-      return `σ is absolute, in the unit of ${p}${unit ? ` (${unit})` : ""}: the smallest nonzero, ${fmt(lo)}, is ${fmt(lo / max)} times ${p} = ${fmt(max)}${unit ? ` ${unit}` : ""}, so every draw is far from the device; give σ in ${unit || "that unit"} or pass ${flag} for a fraction of the base value`;
+      return `σ is absolute, in the unit of ${p}${unit ? ` (${unit})` : ""}: ${nonzero.length === 1 ? `σ = ${fmt(lo)}` : `the smallest nonzero, ${fmt(lo)},`} is ${fmt(lo / max)} times ${p} = ${fmt(max)}${unit ? ` ${unit}` : ""}, so every draw is far from the device; give σ in ${unit || "that unit"} or pass ${flag} for a fraction of the base value`;
     }
   }
   return null;

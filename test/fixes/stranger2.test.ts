@@ -106,7 +106,7 @@ test("robustness says σ is absolute in the parameter's unit, and warns when it 
   assert.equal(bad.code, 0, bad.err);
   const j = JSON.parse(bad.out) as { warnings: string[] };
   assert.equal(j.warnings.length, 1);
-  assert.match(j.warnings[0], /σ is absolute, in the unit of a \(1\/A\): the largest, 0\.5, is 0\.0125 % of a = 4000 1\/A, so the devices barely vary; .*--relative/);
+  assert.match(j.warnings[0], /σ is absolute, in the unit of a \(1\/A\): σ = 0\.5 is 0\.0125 % of a = 4000 1\/A, so the devices barely vary; .*--relative/);
   assert.match(bad.err, /^dynaspin robustness: warning: σ is absolute/m);
   const text = await run(siModel, "rob-si-text");
   assert.match(text.out, /a varied \(σ absolute in 1\/A\)/);
@@ -116,7 +116,7 @@ test("robustness says σ is absolute in the parameter's unit, and warns when it 
   const ok = await run(paper, "rob-paper", "--json");
   assert.deepEqual((JSON.parse(ok.out) as { warnings: string[] }).warnings, []);
   // The other way round: σ = 0.5 A on a threshold of 1 mA swamps it.
-  assert.match(variationScaleWarning([si()], ["Ic"], [0, 0.5], false) ?? "", /the smallest nonzero, 0\.5, is 500 times Ic = 0\.001 A/);
+  assert.match(variationScaleWarning([si()], ["Ic"], [0, 0.5], false) ?? "", /σ = 0\.5 is 500 times Ic = 0\.001 A/);
   assert.equal(variationScaleWarning([normal()], ["a"], [0, 0.01, 1], false), null);
 });
 
@@ -193,4 +193,16 @@ test("a run that ends at the class-merging plateau a hair below ln C, or at the 
   assert.equal(trainingFailure(h([0.5, 0.2]), 0.2, 2, o, undefined, false, labels), null);
   // Balanced labels give ln C itself.
   assert.equal(trainingFailure(h([0.6931, 0.5]), 0.5, 2, o, undefined, false, Int32Array.from({ length: 10 }, (_, i) => i % 2)), null);
+});
+
+test("train warns when --train-variation's absolute σ barely varies a device in physical units, before the work and in --json", async () => {
+  const dev = join(dir, "dev-si-train.json");
+  writeFileSync(dev, JSON.stringify({ format: "dynaspin.device", version: 1, device: si().toSpec() }));
+  const r = await cli("train", "--task", "spiral", "--count", "100", "--device", dev, "--train-variation", "a:0.25", "--epochs", "2", "--restarts", "1", "--quiet", "--json", "--out", join(dir, "tv"));
+  assert.ok(r.code === 0 || r.code === 1, r.err);
+  const w = (JSON.parse(r.out) as { warnings: string[] }).warnings;
+  assert.match(w[0], /^--train-variation: σ is absolute, in the unit of a \(1\/A\): σ = 0\.25 is 0\.00625 % of a = 4000 1\/A, .*--train-relative/);
+  assert.equal(r.err.split("\n").filter((l) => l.includes("--train-variation: σ is absolute")).length, 1);
+  const rel = await cli("train", "--task", "spiral", "--count", "100", "--device", dev, "--train-variation", "a:0.25", "--train-relative", "--epochs", "2", "--restarts", "1", "--quiet", "--json", "--out", join(dir, "tv-rel"));
+  assert.doesNotMatch(rel.err, /--train-variation: σ is absolute/);
 });

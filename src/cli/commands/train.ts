@@ -32,6 +32,7 @@ import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../tra
 import type { Dataset } from "../../data/dataset.js";
 import { checkLabelColumn } from "../data-match.js";
 import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
+import { variationScaleWarning } from "../../device/variation.js";
 
 /**
  * Both cores for `--workers N`: a network whose matrix products are large enough to split
@@ -147,6 +148,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     throw new InputError(`--precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
   }
   const nativeCan = !resolved.hardware && eq4Only;
+  // --train-variation's σ is absolute in the parameter's unit, as robustness's: warn before the work when it cannot matter.
+  const variationWarning = resolved.variation ? variationScaleWarning(Array.isArray(devices) ? devices : [devices], resolved.variation.params, [resolved.variation.sigma], resolved.variation.relative ?? false, "--train-relative") : null;
+  if (variationWarning !== null) io.stderr(`dynaspin train: warning: --train-variation: ${variationWarning}\n`);
   if (engineChoice === "native" && !nativeCan) {
     throw new InputError(`--engine native runs networks of eq. 4 devices without hardware effects; this run has ${resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
   }
@@ -268,7 +272,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // network relies on the curve's extrapolation (docs/devices.md, "Measured current range").
   const drive = driveRange(result.model, trainSet.x, trainSet.n);
   const driveWarning = driveRangeWarning(drive, `the ${trainSet.n} training rows`);
-  const warnings = driveWarning === null ? [] : [driveWarning];
+  const warnings = [...(variationWarning === null ? [] : [`--train-variation: ${variationWarning}`]), ...(driveWarning === null ? [] : [driveWarning])];
   const modelName = failure === null ? "model.json" : "model.failed.json";
   writeFileAtomic(join(out, modelName), trainedModelText(result.model, training, resolved));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
@@ -304,7 +308,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     driveRange: drive.oscillators === 0 ? null : drive,
     warnings,
   };
-  for (const w of warnings) io.stderr(`dynaspin train: warning: ${w}\n`);
+  // (the --train-variation warning was printed before the work)
+  if (driveWarning !== null) io.stderr(`dynaspin train: warning: ${driveWarning}\n`);
   if (flags.boolean("json")) {
     io.stdout(JSON.stringify({ ...summary, cost: costOf(result.model, test.x, test.n, resolved.hardware ?? undefined, costProfile, flags.string("hardware")).json }) + "\n");
   } else if (regression) {
