@@ -129,6 +129,7 @@ test("explore names a --device file by its path in the table, and warns about ab
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, new RegExp(`device=${dev.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} steps=2`));
   assert.doesNotMatch(r.out, /device=\{/);
+  assert.match(r.out, /^explore: 2 points × 1 seed = 2 tasks$/m);
   assert.match(r.err, /^dynaspin explore: warning: σ is absolute, in the unit of a \(1\/A\).*--eval-relative/m);
 });
 

@@ -287,7 +287,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   } else {
     const lines = summaries.slice(0, 40).map((s) => `  ${describe(s).padEnd(36)} val ${(100 * s.validationMean).toFixed(1)}%  test ${(100 * s.testMean).toFixed(1)}%${s.evalSigma > 0 || s.trialStd > 0 ? ` ± ${(100 * s.trialStd).toFixed(1)} (trials)` : ""}${s.seeds - s.failed > 1 ? ` ± ${(100 * s.testStd).toFixed(1)} (seeds)` : ""}  ${siUnit(s.energy, "J")}/inference${s.failed ? `  (${s.failed} failed)` : ""}`);
     io.stdout(
-      `explore: ${r.points.length} points × ${r.seeds.length} seeds = ${r.tasks} tasks${shard ? ` (shard ${shard.index}/${shard.count}: tasks ${range[0]}..${range[1] - 1})` : ""}${resumed ? `, ${resumed} resumed` : ""}${failed ? `, ${failed} failed rows` : ""}\n` +
+      `explore: ${r.points.length} point${r.points.length === 1 ? "" : "s"} × ${r.seeds.length} seed${r.seeds.length === 1 ? "" : "s"} = ${r.tasks} task${r.tasks === 1 ? "" : "s"}${shard ? ` (shard ${shard.index}/${shard.count}: tasks ${range[0]}..${range[1] - 1})` : ""}${resumed ? `, ${resumed} resumed` : ""}${failed ? `, ${failed} failed rows` : ""}\n` +
         `  axes: ${r.axes.map((a) => AXIS_NAMES[a]).join(", ") || "none (one point)"}\n` +
         lines.join("\n") + (summaries.length > 40 ? `\n  ... ${summaries.length - 40} more in explore.csv` : "") + "\n" +
         (target !== undefined ? (best ? `  cheapest point with validation accuracy >= ${target * 100}%: ${describe(best)} (test ${(100 * best.testMean).toFixed(1)}%, ${siUnit(best.energy, "J")}/inference)\n` : `  no point reaches validation accuracy ${target * 100}%\n`) : "") +
