@@ -207,3 +207,11 @@ test("train warns when --train-variation's absolute σ barely varies a device in
   const rel = await cli("train", "--task", "spiral", "--count", "100", "--device", dev, "--train-variation", "a:0.25", "--train-relative", "--epochs", "2", "--restarts", "1", "--quiet", "--json", "--out", join(dir, "tv-rel"));
   assert.doesNotMatch(rel.err, /--train-variation: σ is absolute/);
 });
+
+test("train --oscillators below the number of inputs names the flag and what is allowed", async () => {
+  const data = join(dir, "osc.csv");
+  writeFileSync(data, "a,b,c,label\n" + Array.from({ length: 20 }, (_, i) => `${i},${i % 3},${i % 5},${i % 2}`).join("\n") + "\n");
+  const r = await cli("train", "--data", data, "--oscillators", "2", "--out", join(dir, "never-osc"));
+  assert.equal(r.code, 2);
+  assert.equal(r.err.trim(), "dynaspin: --oscillators 2: needs at least one oscillator per input feature: 3 (the data's feature columns); allowed: 3 or more");
+});

@@ -120,6 +120,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // --features is checked against the data's columns before anything else is loaded or trained.
   const featureMap = featureMapOf(preliminary, ds.d, "--features");
   const inputs = featureMap?.expressions.length ?? ds.d;
+  const k = flags.number("oscillators");
+  if (k !== undefined && k < inputs) {
+    throw new InputError(`--oscillators ${k}: needs at least one oscillator per input feature: ${inputs}${featureMap ? " (--features)" : ` (the data's feature columns)`}; allowed: ${inputs} or more`);
+  }
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, inputs));
   // The validation split (from the training rows only) and the planned epochs.
   const plan = planTraining(opts, trainSet);
