@@ -26,7 +26,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { Dataset } from "../src/data/dataset.js";
 import { makeSpiral } from "../src/data/spiral.js";
 import { makeMoons, makeCircles, makeXor, makeGaussians } from "../src/data/synthetic.js";
@@ -40,6 +40,7 @@ import { machineText as machine } from "./machine.js";
 import { makeTabular, tabularId, type TabularOptions } from "./tabular-sets.js";
 import { blockBegin, blockEnd, writeBlocks } from "./doc-blocks.js";
 import { LARGE_SETS } from "./large-sets.js";
+import { runTrainProcess } from "./train-process.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** Debian's Python (python3-sklearn); BENCH_PYTHON overrides it (e.g. to check the skip path). */
@@ -272,28 +273,10 @@ interface CliSummary {
   model: string;
 }
 
-const CPU_PRELOAD = pathToFileURL(fileURLToPath(new URL("./cpu-usage.mjs", import.meta.url))).href;
-
-/** Runs `dynaspin train ARGS`; `cpuFile` receives the process's CPU time (bench/cpu-usage.mjs). */
-function runCli(args: string[], cpuFile: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ["--import", CPU_PRELOAD, join(ROOT, "bin", "dynaspin.js"), "train", ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, DYNASPIN_BENCH_CPU_FILE: cpuFile },
-    });
-    let stdout = "", stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", reject);
-    p.on("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
-  });
-}
-
 async function dynaspinRun(c: Case, seed: number, ds: Dataset, testRows: Int32Array, trainRows: Int32Array, outDir: string): Promise<RunResult> {
   const out = join(outDir, `${c.id}-seed${seed}`);
   const cpuFile = join(outDir, `${c.id}-seed${seed}.cpu.json`);
-  const r = await runCli([...c.args, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile);
+  const r = await runTrainProcess([...c.args, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile);
   let cpu: number | null = null;
   if (existsSync(cpuFile)) {
     const u = JSON.parse(readFileSync(cpuFile, "utf8")) as { user: number; system: number };

@@ -20,17 +20,17 @@
  * every run, e.g. "--restarts 1", to see what a setting other than the defaults costs), --write (the generated block of
  * docs/training-time.md), --list, --json.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { formatCsvDataset } from "../src/data/csv.js";
 import { makeTabular, tabularId, type TabularOptions } from "./tabular-sets.js";
 import { machineText } from "./machine.js";
+import { runTrainProcess } from "./train-process.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CPU_PRELOAD = pathToFileURL(fileURLToPath(new URL("./cpu-usage.mjs", import.meta.url))).href;
 
 /** The generated shapes: rows × features × classes, all under 1000 rows. */
 export const TIME_SHAPES: (TabularOptions & { optIn?: boolean })[] = [
@@ -88,21 +88,6 @@ interface Result {
   error?: string;
 }
 
-function run(root: string, args: string[], cpuFile: string): Promise<{ code: number; stdout: string; stderr: string; wall: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const p = spawn(process.execPath, ["--import", CPU_PRELOAD, join(root, "bin", "dynaspin.js"), "train", ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, DYNASPIN_BENCH_CPU_FILE: cpuFile },
-    });
-    let stdout = "", stderr = "";
-    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    p.on("error", reject);
-    p.on("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, wall: (performance.now() - t0) / 1000 }));
-  });
-}
 
 /** Flags added to every `dynaspin train` (--train-args), to measure what a setting other than the defaults costs. */
 let trainArgs: string[] = [];
@@ -117,7 +102,7 @@ function modelBits(file: string): string {
 async function measure(r: Row, seed: number, dir: string, root = ROOT, tag = ""): Promise<Result> {
   const cpuFile = join(dir, `${r.id}-${seed}${tag}.cpu.json`);
   const out = join(dir, `${r.id}-${seed}${tag}`);
-  const p = await run(root, [...r.args, ...trainArgs, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile);
+  const p = await runTrainProcess([...r.args, ...trainArgs, "--seed", String(seed), "--split-seed", String(seed), "--json", "--quiet", "--out", out], cpuFile, root);
   let cpu: number | null = null;
   if (existsSync(cpuFile)) {
     const u = JSON.parse(readFileSync(cpuFile, "utf8")) as { user: number; system: number };
