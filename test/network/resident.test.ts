@@ -93,6 +93,23 @@ test("resident training on the native engine gives the reference's bits: paramet
   }
 });
 
+/**
+ * One epoch of `m` (constant rate `lr`, seed 5) on `engine` (null: the reference), as the two
+ * failure-path tests below compare it: the error message of the ComputationError it threw, or
+ * "no error", and the run with the parameters it left.
+ */
+function oneEpoch(m: Model, ds: ConstructorParameters<typeof TrainingRun>[1], c: { steps: number; batch: number }, lr: number, what: string, engine: EngineFactory | null): { message: string; r: TrainingRun } {
+  const options = resolveTrainOptions({ steps: c.steps, epochs: 2, batchSize: c.batch, lr, schedule: "constant", seed: 5, evalEvery: 1 });
+  const r = new TrainingRun(cloneModel(m), ds, options, 5, undefined, false, engine);
+  try {
+    r.epoch();
+    return { message: "no error", r };
+  } catch (e) {
+    assert.ok(e instanceof ComputationError, `${what}: ${String(e)}`);
+    return { message: (e as Error).message, r };
+  }
+}
+
 test("resident training reports a non-finite loss and a non-finite parameter as the reference does, and the model holds the same values", () => {
   const fs = factories();
   if (fs.length === 0) return;
@@ -107,17 +124,7 @@ test("resident training reports a non-finite loss and a non-finite parameter as 
   for (const [what, spoil, lr] of cases) {
     const m = cloneModel(model);
     spoil(m);
-    const outcome = (engine: EngineFactory | null) => {
-      const options = resolveTrainOptions({ steps: c.steps, epochs: 2, batchSize: c.batch, lr, schedule: "constant", seed: 5, evalEvery: 1 });
-      const r = new TrainingRun(cloneModel(m), ds, options, 5, undefined, false, engine);
-      try {
-        r.epoch();
-        return { message: "no error", r };
-      } catch (e) {
-        assert.ok(e instanceof ComputationError, `${what}: ${String(e)}`);
-        return { message: (e as Error).message, r };
-      }
-    };
+    const outcome = (engine: EngineFactory | null) => oneEpoch(m, ds, c, lr, what, engine);
     const ref = outcome(null);
     assert.match(ref.message, what === "loss" ? /non-finite loss/ : /non-finite parameter/);
     for (const f of fs.slice(0, 2)) {
@@ -142,17 +149,7 @@ test("resident training with inputs zero in many rows (step 0's products leave t
   for (const [what, spoil] of cases) {
     const m = cloneModel(model);
     spoil(m);
-    const outcome = (engine: EngineFactory | null) => {
-      const options = resolveTrainOptions({ steps: c.steps, epochs: 2, batchSize: c.batch, lr: 0.03, schedule: "constant", seed: 5, evalEvery: 1 });
-      const r = new TrainingRun(cloneModel(m), ds, options, 5, undefined, false, engine);
-      try {
-        r.epoch();
-        return { message: "no error", r };
-      } catch (e) {
-        assert.ok(e instanceof ComputationError, `${what}: ${String(e)}`);
-        return { message: (e as Error).message, r };
-      }
-    };
+    const outcome = (engine: EngineFactory | null) => oneEpoch(m, ds, c, 0.03, what, engine);
     const ref = outcome(null);
     if (what.startsWith("NaN")) assert.match(ref.message, /non-finite loss/);
     for (const f of fs) {
