@@ -23,6 +23,7 @@ const EXPECTED: Record<string, string[]> = {
   "docs/benchmarks.md": ["bench-csv", "bench-figures", "bench-robustness", "bench-goals", "bench"],
   "docs/regression.md": ["regression-weight-decay", "regression"],
   "docs/training.md": ["features"],
+  "docs/accuracy.md": ["accuracy"],
 };
 
 for (const [page, names] of Object.entries(EXPECTED)) {
