@@ -94,7 +94,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
   size_t off[NREGIONS];
   size_t total = Engine::sharedDoubles(k, steps, classes, ldx, off);
   return createOwned<Engine>(env, total, off, NREGIONS, [&](double* shared) {
-    return std::unique_ptr<Engine>(Engine::create(kt, k, steps, classes, cap, ldx, threads, shared));
+    return Engine::create(kt, k, steps, classes, cap, ldx, threads, shared);
   });
 }
 

@@ -180,8 +180,8 @@ size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off
   return o;
 }
 
-Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared) {
-  Engine* e = new Engine();
+std::unique_ptr<Engine> Engine::create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared) {
+  std::unique_ptr<Engine> e(new Engine());
   e->kt = kt;
   e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx;
   e->cs = (int)up8(cap);
@@ -203,16 +203,14 @@ Engine* Engine::create(const KernelTable* kt, int k, int steps, int classes, int
   e->lam2 = allocd(kc);
   e->gU = allocd(kc);
   e->XT = allocd((size_t)e->cs * e->kp);
-  if (!e->P || !e->U || !e->D || !e->L || !e->lam || !e->lam2 || !e->gU || !e->XT) {
-    delete e;
-    return nullptr;
-  }
-  e->pool = new Pool(threads);
+  if (!e->P || !e->U || !e->D || !e->L || !e->lam || !e->lam2 || !e->gU || !e->XT) return nullptr;
+  e->pool.reset(new Pool(threads));
   return e;
 }
 
 Engine::~Engine() {
-  delete pool;
+  // The threads first: nothing below may be in use by one.
+  pool.reset();
   free(wideMem);
   for (double* m : tmem) free(m);
   free(slots);
@@ -239,7 +237,7 @@ void Engine::rows(bool split, int n, double work, F f) {
     f(0, n);
     return;
   }
-  splitRows(pool, n, work, 1e6, f);
+  splitRows(pool.get(), n, work, 1e6, f);
 }
 
 void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool withD) {
@@ -584,11 +582,7 @@ const double* Engine::laneGradient(int nb, int count, double scale) {
     }
   }
   // The batch: the chunks' gradients, losses and counts added in chunk order.
-  std::memcpy(total, Ln.slots, sw * sizeof(double));
-  for (int q = 1; q < count; q++) {
-    const double* s = Ln.slots + (size_t)q * sw;
-    for (size_t e = 0; e < sw; e++) total[e] = total[e] + s[e];
-  }
+  for (int q = 0; q < count; q++) addChunk(q, Ln.slots + (size_t)q * sw, total, 0, sw);
   return total;
 }
 
@@ -669,11 +663,7 @@ struct SumJob {
     Engine& e = *j->e;
     const size_t sw = e.nG + 2;
     size_t e0 = sw * id / j->parts, e1 = sw * (id + 1) / j->parts;
-    std::memcpy(e.total + e0, e.slots + e0, (e1 - e0) * sizeof(double));
-    for (int q = 1; q < j->count; q++) {
-      const double* s = e.slots + (size_t)q * sw;
-      for (size_t x = e0; x < e1; x++) e.total[x] = e.total[x] + s[x];
-    }
+    for (int q = 0; q < j->count; q++) addChunk(q, e.slots + (size_t)q * sw, e.total, e0, e1);
   }
 };
 }  // namespace
@@ -709,15 +699,9 @@ const double* Engine::batchGradient(int nb, int count, double scale) {
     } else {
       chunk(lo, hi - lo, scale);
     }
-    if (q == 0) {
-      if (count > 1) std::memcpy(total, g, nG * sizeof(double));
-      total[nG] = out[0];
-      total[nG + 1] = out[1];
-    } else {
-      for (size_t e = 0; e < nG; e++) total[e] = total[e] + g[e];
-      total[nG] = total[nG] + out[0];
-      total[nG + 1] = total[nG + 1] + out[1];
-    }
+    // One chunk's gradient stays in g (batch() copies it, step() reads it there).
+    if (count > 1) addChunk(q, g, total, 0, nG);
+    addChunk(q, out, total + nG, 0, 2);
   }
   return count == 1 ? g : total;
 }

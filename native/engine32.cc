@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "engine_impl.h"
+#include "net32.h"
 #include "sweep32.h"
 #include "owned.h"
 
@@ -25,14 +26,13 @@ namespace {
 
 using namespace napi_args;
 
-constexpr double LOG2E = 1.4426950408889634;
 constexpr int EREGIONS = 10;
 
 // Rows [0, n) split over the pool's threads in blocks of 4 (each thread a contiguous range), or on
 // this thread when the work is small (below ~4·10^5 multiply–adds a hand-over costs more).
 template <class F>
-void rows(Pool* pool, int n, double work, F f) {
-  splitRows(pool, n, work, 4e5, f);
+void rows(const std::unique_ptr<Pool>& pool, int n, double work, F f) {
+  splitRows(pool.get(), n, work, 4e5, f);
 }
 
 struct Engine32 {
@@ -41,10 +41,12 @@ struct Engine32 {
   size_t nG;
   double *A, *B, *W, *c, *par, *X, *g, *total, *out;
   int32_t* y;
-  float *A32 = nullptr, *B32 = nullptr, *W32 = nullptr, *C32 = nullptr, *par32 = nullptr;
+  // The parameters as the float32 kernels read them (prepare).
+  Net32 net;
+  float* par32 = nullptr;
   float *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
   int kp = 0;
-  Pool* pool = nullptr;
+  std::unique_ptr<Pool> pool;
 
   static size_t sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
     size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
@@ -58,37 +60,27 @@ struct Engine32 {
   }
 
   ~Engine32() {
-    delete pool;
-    free(A32), free(B32), free(W32), free(C32), free(par32), free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
+    pool.reset();
+    free(par32), free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
   }
 
   bool init(int threads) {
     size_t kc = (size_t)k * cs;
-    A32 = alignedAlloc<float>((size_t)steps * k * k), B32 = alignedAlloc<float>((size_t)steps * k), W32 = alignedAlloc<float>((size_t)classes * k);
-    C32 = alignedAlloc<float>(classes), par32 = alignedAlloc<float>((size_t)8 * k);
+    if (!net.alloc(k, steps, classes)) return false;
+    par32 = alignedAlloc<float>((size_t)8 * k);
     P = alignedAlloc<float>((steps + 1) * kc), U = alignedAlloc<float>(steps * kc), D = alignedAlloc<float>(steps * kc), L = alignedAlloc<float>((size_t)classes * cs);
     lam = alignedAlloc<float>(kc), lam2 = alignedAlloc<float>(kc), gU = alignedAlloc<float>(kc);
     kp = (k + 15) & ~15;
     XT = alignedAlloc<float>((size_t)cs * kp);
-    if (!A32 || !B32 || !W32 || !C32 || !par32 || !P || !U || !D || !L || !lam || !lam2 || !gU || !XT) return false;
-    pool = new Pool(threads);
+    if (!par32 || !P || !U || !D || !L || !lam || !lam2 || !gU || !XT) return false;
+    pool.reset(new Pool(threads));
     return true;
   }
 
-  // engine32.as prepare: A, B, W, c as they are; per oscillator the eight kernel values with 2a and
-  // 2b times log2 e.
+  // engine32.as prepare: the parameters and the device's eight kernel values in float32 (net32.h).
   void prepare() {
-    for (size_t e = 0; e < (size_t)steps * k * k; e++) A32[e] = (float)A[e];
-    for (size_t e = 0; e < (size_t)steps * k; e++) B32[e] = (float)B[e];
-    for (size_t e = 0; e < (size_t)classes * k; e++) W32[e] = (float)W[e];
-    for (int q = 0; q < classes; q++) C32[q] = (float)c[q];
-    for (int i = 0; i < k; i++) {
-      const double* src = par + 8 * i;
-      float* dst = par32 + 8 * i;
-      dst[0] = (float)(src[0] * LOG2E);
-      dst[1] = (float)(src[1] * LOG2E);
-      for (int q = 2; q < 8; q++) dst[q] = (float)src[q];
-    }
+    net.round(A, B, W, c);
+    roundPar32(k, par, par32);
   }
 
   void forward(int n) {
@@ -100,14 +92,14 @@ struct Engine32 {
       float* Ut = U + t * kc;
       float* Dt = D + t * kc;
       float* Pn = Pt + kc;
-      const float* At = A32 + (size_t)t * k * k;
-      const float* Bt = B32 + (size_t)t * k;
+      const float* At = net.A + (size_t)t * k * k;
+      const float* Bt = net.B + (size_t)t * k;
       rows(pool, k, work, [&](int r0, int r1) {
         K.gemm32(r0, r1, k, n, At, k, 1, Bt, Pt, cs, Ut, cs);
         K.drive32(r0, r1, n, cs, Ut, par32, Pn, Dt);
       });
     }
-    K.gemm32(0, classes, k, n, W32, k, 1, C32, P + steps * kc, cs, L, cs);
+    K.gemm32(0, classes, k, n, net.W, k, 1, net.C, P + steps * kc, cs, L, cs);
   }
 
   void backward(int n) {
@@ -122,7 +114,7 @@ struct Engine32 {
     const float* Pn = P + steps * kc;
     K.transpose32(k, kp, n, Pn, cs, XT);
     rows(pool, classes, (double)classes * k * n, [&](int r0, int r1) { K.accABt32(r0, r1, k, kp, n, L, cs, XT, gW); });
-    rows(pool, k, (double)classes * k * n, [&](int r0, int r1) { K.gemm32(r0, r1, classes, n, W32, 1, k, nullptr, L, cs, lam, cs); });
+    rows(pool, k, (double)classes * k * n, [&](int r0, int r1) { K.gemm32(r0, r1, classes, n, net.W, 1, k, nullptr, L, cs, lam, cs); });
     float* la = lam;
     float* lb = lam2;
     for (int t = steps - 1; t >= 0; t--) {
@@ -136,7 +128,7 @@ struct Engine32 {
       K.transpose32(k, kp, n, Pt, cs, XT);
       rows(pool, k, work, [&](int r0, int r1) { K.accABt32(r0, r1, k, kp, n, gU, cs, XT, gAt); });
       if (t == 0) break;
-      const float* At = A32 + (size_t)t * k * k;
+      const float* At = net.A + (size_t)t * k * k;
       rows(pool, k, work, [&](int r0, int r1) { K.gemm32(r0, r1, k, n, At, 1, k, nullptr, gU, cs, lb, cs); });
       float* tmp = la;
       la = lb;
@@ -163,15 +155,8 @@ struct Engine32 {
     for (int q = 0; q < count; q++) {
       int lo = (int)(((long long)q * nb) / count), hi = (int)(((long long)(q + 1) * nb) / count);
       chunk(lo, hi - lo, scale);
-      if (q == 0) {
-        std::memcpy(total, g, nG * sizeof(double));
-        total[nG] = out[0];
-        total[nG + 1] = out[1];
-      } else {
-        for (size_t e = 0; e < nG; e++) total[e] = total[e] + g[e];
-        total[nG] = total[nG] + out[0];
-        total[nG + 1] = total[nG + 1] + out[1];
-      }
+      addChunk(q, g, total, 0, nG);
+      addChunk(q, out, total + nG, 0, 2);
     }
   }
 };

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -97,6 +98,18 @@ T* alignedAlloc(size_t n) {
 // n rounded up to a multiple of 8.
 inline size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
 
+// The batch's sums over its chunks, in chunk order (src/train/chunks.ts reduceSlots): chunk q's
+// values src[e0, e1) into total[e0, e1), copied for q = 0 and added for q > 0, so each entry is
+// ((s_0 + s_1) + s_2) + … whichever way the chunks were computed. Every engine's chunk sums
+// (gradients, loss and correct count) go through here.
+inline void addChunk(int q, const double* src, double* total, size_t e0, size_t e1) {
+  if (q == 0) {
+    std::memcpy(total + e0, src + e0, (e1 - e0) * sizeof(double));
+    return;
+  }
+  for (size_t e = e0; e < e1; e++) total[e] = total[e] + src[e];
+}
+
 // Numbers per run in a training step's hyper-parameters (Adam.engineStep): q, e0, e1, a, shrink, L1 threshold.
 constexpr int RUN_STRIDE = 6;
 
@@ -145,7 +158,9 @@ constexpr int NREGIONS = 11;
 struct Engine {
   // Offsets (in doubles) of A, B, W, c, par, X, y, g, total, out, pred in the shared block; returns its size.
   static size_t sharedDoubles(int k, int steps, int classes, int ldx, size_t* off);
-  static Engine* create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared);
+  // The engine in `shared` (sharedDoubles' layout) with its scratch and `threads` threads; null when
+  // out of memory (the Pool's exception when its threads cannot start; nothing leaks either way).
+  static std::unique_ptr<Engine> create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared);
   ~Engine();
   void chunk(int lo, int len, double scale);
   // One chunk (forward, softmax, backward) with the buffers w: gradient into w.g, loss and
@@ -187,7 +202,7 @@ struct Engine {
   int32_t* y;
   int32_t* pred;
   double *P = nullptr, *U = nullptr, *D = nullptr, *L = nullptr, *lam = nullptr, *lam2 = nullptr, *gU = nullptr, *XT = nullptr;
-  Pool* pool = nullptr;
+  std::unique_ptr<Pool> pool;
   // Whole-batch buffers of small networks (wideBatch), made on first use; wideMem owns them.
   Bufs wide{};
   int wideCap = 0;

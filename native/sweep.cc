@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine_impl.h"
+#include "net32.h"
 #include "sweep32.h"
 #include "owned.h"
 
@@ -34,7 +35,6 @@ namespace {
 
 using namespace napi_args;
 
-constexpr double LOG2E = 1.4426950408889634;
 constexpr int SREGIONS = 9;
 
 struct Scratch {
@@ -51,9 +51,11 @@ struct Sweep {
   int k, steps, classes, n, n8, n16, maxT;
   double *A, *B, *W, *C, *I0, *y, *par, *state;
   int32_t* counts;
-  float *A32 = nullptr, *B32 = nullptr, *W32 = nullptr, *C32 = nullptr, *I032 = nullptr, *y32 = nullptr;
+  // The network as the float32 screen reads it, and I(0) and the labels rounded likewise (prepare).
+  Net32 net;
+  float *I032 = nullptr, *y32 = nullptr;
   std::vector<Scratch> scr;
-  Pool* pool = nullptr;
+  std::unique_ptr<Pool> pool;
   // Set per run.
   int trials = 0;
   float tau = 0;
@@ -70,38 +72,32 @@ struct Sweep {
   }
 
   ~Sweep() {
-    delete pool;
+    pool.reset();
     for (auto& s : scr) s.release();
-    free(A32), free(B32), free(W32), free(C32), free(I032), free(y32);
+    free(I032), free(y32);
   }
 
   bool init(int threads) {
-    A32 = alignedAlloc<float>((size_t)steps * k * k);
-    B32 = alignedAlloc<float>((size_t)steps * k);
-    W32 = alignedAlloc<float>((size_t)classes * k);
-    C32 = alignedAlloc<float>(classes);
+    if (!net.alloc(k, steps, classes)) return false;
     I032 = alignedAlloc<float>((size_t)k * n16);
     y32 = alignedAlloc<float>(n16);
-    if (!A32 || !B32 || !W32 || !C32 || !I032 || !y32) return false;
+    if (!I032 || !y32) return false;
     scr.resize(threads);
     for (auto& s : scr) {
       s.P = alignedAlloc<double>((size_t)k * n8), s.Pn = alignedAlloc<double>((size_t)k * n8);
       s.subI0 = alignedAlloc<double>((size_t)k * n8), s.subP = alignedAlloc<double>((size_t)k * n8), s.subPn = alignedAlloc<double>((size_t)k * n8);
       s.subY = alignedAlloc<double>(n8);
-      s.P32 = alignedAlloc<float>((size_t)k * n16), s.Pn32 = alignedAlloc<float>((size_t)k * n16), s.par32 = alignedAlloc<float>((size_t)6 * k);
+      s.P32 = alignedAlloc<float>((size_t)k * n16), s.Pn32 = alignedAlloc<float>((size_t)k * n16), s.par32 = alignedAlloc<float>((size_t)8 * k);
       s.list = alignedAlloc<int32_t>(n16 + 1);
       if (!s.P || !s.Pn || !s.subI0 || !s.subP || !s.subPn || !s.subY || !s.P32 || !s.Pn32 || !s.par32 || !s.list) return false;
     }
-    pool = new Pool(threads);
+    pool.reset(new Pool(threads));
     return true;
   }
 
   // The float32 copies of the network, I(0) and the labels (fast-trials.ts does the same roundings).
   void prepare() {
-    for (size_t e = 0; e < (size_t)steps * k * k; e++) A32[e] = (float)A[e];
-    for (size_t e = 0; e < (size_t)steps * k; e++) B32[e] = (float)B[e];
-    for (size_t e = 0; e < (size_t)classes * k; e++) W32[e] = (float)W[e];
-    for (int c = 0; c < classes; c++) C32[c] = (float)C[c];
+    net.round(A, B, W, C);
     for (int i = 0; i < k; i++)
       for (int b = 0; b < n16; b++) I032[(size_t)i * n16 + b] = b < n8 ? (float)I0[(size_t)i * n8 + b] : 0.0f;
     for (int b = 0; b < n16; b++) y32[b] = b < n ? (float)y[b] : -1.0f;
@@ -110,14 +106,8 @@ struct Sweep {
   int trial(int q, Scratch& s) {
     const double* pq = par + (size_t)q * 8 * k;
     if (!(tau > 0)) return kt->trial64(k, steps, classes, n8, A, B, W, C, pq, I0, s.P, s.Pn, y, nullptr);
-    for (int i = 0; i < k; i++) {
-      const double* src = pq + 8 * i;
-      float* dst = s.par32 + 6 * i;
-      dst[0] = (float)(src[0] * LOG2E);
-      dst[1] = (float)(src[1] * LOG2E);
-      dst[2] = (float)src[2], dst[3] = (float)src[3], dst[4] = (float)src[4], dst[5] = (float)src[7];
-    }
-    int correct = kt->screen32(k, steps, classes, n16, A32, B32, W32, C32, s.par32, I032, s.P32, s.Pn32, y32, tau, s.list);
+    roundPar32(k, pq, s.par32);
+    int correct = kt->screen32(k, steps, classes, n16, net.A, net.B, net.W, net.C, s.par32, I032, s.P32, s.Pn32, y32, tau, s.list);
     int m = s.list[0];
     if (m == 0) return correct;
     int m8 = (m + 7) & ~7;

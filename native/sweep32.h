@@ -17,8 +17,8 @@ struct Table32 {
   int (*trial64)(int k, int steps, int classes, int ncols, const double* A, const double* B, const double* W, const double* C, const double* par, const double* I0, double* P, double* Pn, const double* y, const double** last);
   // The same trial in float32 on n16 columns (a multiple of 16) as a screen: counts the samples
   // whose two largest logits differ by ≥ tau (finite, no NaN) and whose argmax is the label, and
-  // lists the other real samples (label ≥ 0) in list[1..list[0]], ascending. par: 6 floats per
-  // oscillator (2a·log2e, 2b·log2e, Ic, Q·Ic, P0, polarity).
+  // lists the other real samples (label ≥ 0) in list[1..list[0]], ascending. par: 8 floats per
+  // oscillator (net32.h roundPar32).
   int (*screen32)(int k, int steps, int classes, int n16, const float* A, const float* B, const float* W, const float* C, const float* par, const float* I0, float* P, float* Pn, const float* y, float tau, int32_t* list);
   // ---- float32 training (engine32.cc; the operations of src/network/wasm/engine32.as) ----
   // out[r·ldo + b] = bias[r] + Σ_q M[r·rs + q·cs]·X[q·ldx + b] (q ascending) for rows [r0, r1), n

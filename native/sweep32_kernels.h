@@ -170,7 +170,7 @@ void gemm32(int r0, int r1, int kk, int n, const float* M, int rs, int cs, const
 
 int screen32(int k, int steps, int classes, int n16, const float* A, const float* B, const float* W, const float* C, const float* par, const float* I0, float* P, float* Pn, const float* y, float tau, int32_t* list) {
   for (int i = 0; i < k; i++) {
-    const float* q = par + 6 * i;
+    const float* q = par + 8 * i;
     vf a2 = fsplat(q[0]), b2 = fsplat(q[1]), Ic = fsplat(q[2]), QIc = fsplat(q[3]), P0 = fsplat(q[4]);
     size_t row = (size_t)i * n16;
     for (int b = 0; b < n16; b += WF) fst(P + row + b, eq4f(fload(I0 + row + b), a2, b2, Ic, QIc, P0));
@@ -180,8 +180,8 @@ int screen32(int k, int steps, int classes, int n16, const float* A, const float
   for (int t = 1; t < steps; t++) {
     gemm32(0, k, k, n16, A + (size_t)t * k * k, k, 1, B + (size_t)t * k, cur, n16, nxt, n16);
     for (int i = 0; i < k; i++) {
-      const float* q = par + 6 * i;
-      vf a2 = fsplat(q[0]), b2 = fsplat(q[1]), Ic = fsplat(q[2]), QIc = fsplat(q[3]), P0 = fsplat(q[4]), pol = fsplat(q[5]);
+      const float* q = par + 8 * i;
+      vf a2 = fsplat(q[0]), b2 = fsplat(q[1]), Ic = fsplat(q[2]), QIc = fsplat(q[3]), P0 = fsplat(q[4]), pol = fsplat(q[7]);
       float* row = nxt + (size_t)i * n16;
       for (int b = 0; b < n16; b += WF) {
         vf u = fload(row + b);
