@@ -176,8 +176,8 @@ napi_value Optimizer(napi_env env, napi_callback_info info) {
   return h ? secondBuffer(env, h, 2 * h->obj->nG) : nullptr;
 }
 
-// step(handle, nb, count, scale, hyper) → Engine::step's status; hyper = (c1, c2, b1, b2, eps, then
-// per run: q, e0, e1, a, shrink, L1 threshold), every run inside its array.
+// step(handle, nb, count, scale, hyper) → Engine::step's status; hyper = (c1, c2, b1, b2, then
+// per run: q, e0, e1, a, eps, shrink, L1 threshold), every run inside its array.
 napi_value Step(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   double n[5];
@@ -196,14 +196,14 @@ napi_value Step(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   Engine* e = h->obj;
-  if (len < 5 || (len - 5) % RUN_STRIDE != 0 || (len - 5) / RUN_STRIDE > 1024) {
+  if (len < RUN_HEAD || (len - RUN_HEAD) % RUN_STRIDE != 0 || (len - RUN_HEAD) / RUN_STRIDE > 1024) {
     napi_throw_range_error(env, nullptr, "native: step hyper-parameters malformed");
     return nullptr;
   }
   const double sizes[4] = {(double)e->steps * e->k * e->k, (double)e->steps * e->k, (double)e->classes * e->k, (double)e->classes};
-  int runs = (int)((len - 5) / RUN_STRIDE);
+  int runs = (int)((len - RUN_HEAD) / RUN_STRIDE);
   for (int r = 0; r < runs; r++) {
-    const double* u = hy + 5 + RUN_STRIDE * r;
+    const double* u = hy + RUN_HEAD + RUN_STRIDE * r;
     const double mn[3] = {0, 0, 0}, mx[3] = {3, 0, 0};
     if (!intsIn(env, "step run", 1, u, mn, mx)) return nullptr;
     const double lim = sizes[(int)u[0]], mx2[2] = {lim, lim};

@@ -781,7 +781,7 @@ struct AdamJob {
   const AdamRun* runs;
   int count, parts;
   size_t n;
-  double c1, c2, b1, b2, eps;
+  double c1, c2, b1, b2;
   bool ok[256];
   static void call(const void* ctx, int id) {
     AdamJob* j = const_cast<AdamJob*>(static_cast<const AdamJob*>(ctx));
@@ -791,7 +791,7 @@ struct AdamJob {
     for (int r = 0; r < j->count && base < hi; base += j->runs[r].n, r++) {
       const AdamRun& u = j->runs[r];
       size_t e0 = lo > base ? lo - base : 0, e1 = hi - base < u.n ? hi - base : u.n;
-      if (e0 < e1) ok = j->kt->adam(e0, e1, u.p, u.g, u.m, u.v, u.a, j->c1, j->c2, j->b1, j->b2, j->eps, u.shrink, u.thr) && ok;
+      if (e0 < e1) ok = j->kt->adam(e0, e1, u.p, u.g, u.m, u.v, u.a, j->c1, j->c2, j->b1, j->b2, u.eps, u.shrink, u.thr) && ok;
     }
     j->ok[id] = ok;
   }
@@ -803,8 +803,8 @@ constexpr size_t ADAM_SPLIT = 65536;
 
 bool Engine::adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink, double thr) {
   if (pool->n == 1 || n < ADAM_SPLIT) return kt->adam(0, n, p, g, m, v, a, c1, c2, b1, b2, eps, shrink, thr);
-  AdamRun run{p, g, m, v, n, a, shrink, thr};
-  AdamJob j{kt, &run, 1, pool->n, n, c1, c2, b1, b2, eps, {}};
+  AdamRun run{p, g, m, v, n, a, eps, shrink, thr};
+  AdamJob j{kt, &run, 1, pool->n, n, c1, c2, b1, b2, {}};
   Job job{&AdamJob::call, &j};
   pool->run(job);
   bool ok = true;
@@ -831,14 +831,14 @@ int Engine::step(int nb, int count, double scale, const double* h, int runs, dou
   rs.clear();
   size_t n = 0;
   for (int r = 0; r < runs; r++) {
-    const double* u = h + 5 + RUN_STRIDE * r;
+    const double* u = h + RUN_HEAD + RUN_STRIDE * r;
     int q = (int)u[0];
     size_t e0 = (size_t)u[1], e1 = (size_t)u[2];
     size_t o = at[q] + e0;
-    rs.push_back(AdamRun{base[q] + e0, gr + o, mv + o, mv + nG + o, e1 - e0, u[3], u[4], u[5]});
+    rs.push_back(AdamRun{base[q] + e0, gr + o, mv + o, mv + nG + o, e1 - e0, u[3], u[4], u[5], u[6]});
     n += e1 - e0;
   }
-  AdamJob j{kt, rs.data(), runs, pool->n == 1 || n < ADAM_SPLIT ? 1 : pool->n, n, h[0], h[1], h[2], h[3], h[4], {}};
+  AdamJob j{kt, rs.data(), runs, pool->n == 1 || n < ADAM_SPLIT ? 1 : pool->n, n, h[0], h[1], h[2], h[3], {}};
   Job job{&AdamJob::call, &j};
   if (j.parts == 1) AdamJob::call(&j, 0);
   else pool->run(job);

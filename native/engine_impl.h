@@ -110,16 +110,20 @@ inline void addChunk(int q, const double* src, double* total, size_t e0, size_t 
   for (size_t e = e0; e < e1; e++) total[e] = total[e] + src[e];
 }
 
-// Numbers per run in a training step's hyper-parameters (Adam.engineStep): q, e0, e1, a, shrink, L1 threshold.
-constexpr int RUN_STRIDE = 6;
+// Numbers before the runs in a training step's hyper-parameters (Adam.engineStep): c1, c2, b1, b2.
+constexpr int RUN_HEAD = 4;
+// Numbers per run in a training step's hyper-parameters (Adam.engineStep): q, e0, e1, a, eps, shrink,
+// L1 threshold. eps is the run's own, ε·r/s in the parameter's units (src/train/adam.ts unitEps), so
+// that Adam acts on dimensionless parameters whatever the device's units.
+constexpr int RUN_STRIDE = 7;
 
-// One array's stretch of an Adam update: elements [0, n) of p, g, m, v with rate a, shrink and L1 threshold thr.
+// One array's stretch of an Adam update: elements [0, n) of p, g, m, v with rate a, eps, shrink and L1 threshold thr.
 struct AdamRun {
   double* p;
   const double* g;
   double *m, *v;
   size_t n;
-  double a, shrink, thr;
+  double a, eps, shrink, thr;
 };
 
 // Where a forward/backward pass keeps its states (p(t) for t ≥ 1, u, f', logits, the adjoints
@@ -183,8 +187,8 @@ struct Engine {
   bool adam(size_t n, double* p, const double* g, double* m, double* v, double a, double c1, double c2, double b1, double b2, double eps, double shrink, double thr);
   // One training step with the parameters (A, B, W, c) and Adam's moments resident in the engine:
   // the batch's gradient as batch() computes it (loss and correct count into total[nG], total[nG + 1]),
-  // then, when the loss is finite, Adam on every run of h = (c1, c2, b1, b2, eps, then per run:
-  // array q (0 A, 1 B, 2 W, 3 c), first entry, end, a, shrink, L1 threshold), the moments in mv (m then v, in g's
+  // then, when the loss is finite, Adam on every run of h = (c1, c2, b1, b2, then per run:
+  // array q (0 A, 1 B, 2 W, 3 c), first entry, end, a, eps, shrink, L1 threshold), the moments in mv (m then v, in g's
   // layout, 2·nG). Returns 0, 1 (loss not finite: nothing updated) or 2 (an updated parameter is
   // not finite). The caller has checked the runs against the arrays' lengths.
   int step(int nb, int count, double scale, const double* h, int runs, double* mv);

@@ -152,7 +152,8 @@ export interface TrainOptions {
    */
   evalEvery?: number;
   /**
-   * Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·scale·λ).
+   * Decoupled (AdamW) weight decay λ applied to A and W each step: θ ← θ(1 − lr·r·λ), r the
+   * dimensionless reference scale (`referenceScales` in src/train/train.ts; the same fraction for a device in any units).
    * @default 0 with explicit epochs; with the automatic budget and a validation split chosen by
    *   validation loss among `AUTO_DEFAULTS.weightDecays` (0 and 0.3; {@link Trainer}), without a
    *   validation split `AUTO_DEFAULTS.smallWeightDecay` (0.3); docs/training.md
@@ -447,6 +448,8 @@ export const DEPTH_REFERENCE = 4;
  * - A[0] multiplies the normalised inputs (0..1): uc per entry, where uc = √(current scale);
  * - A[t ≥ 1] multiplies powers: uc/pm (pm = the curves' mean maximum power);
  * - B: uc; W: 1/pm; c: 1.
+ * These are the step scales s of {@link Adam.step}; with {@link referenceScales} r they give each
+ * parameter's unit u = s/r, and Adam runs on θ̃ = θ/u (src/train/adam.ts).
  * A and B are further multiplied by min(1, depthReference/n): a change of every step by the same
  * relative amount moves p(n) about n times as far, so deeper networks take proportionally smaller
  * steps (measured: spiral at n = 16 reaches 99 % with it, 91 % without; docs/results.md).
@@ -461,20 +464,23 @@ export function updateScales(model: Model, depthReference = DEPTH_REFERENCE): [F
   return [A, bS * depth, wS, cS];
 }
 
-/** The device whose natural scales set the weight decay's strength: the paper's test device (eq. 4, a = 4, b = 5, Ic = 1, Q = 2). */
-const DECAY_REFERENCE = presetCurve("paper-test");
+/** The device whose natural scales are the unit of the dimensionless parameters: the paper's test device (eq. 4, a = 4, b = 5, Ic = 1, Q = 2). */
+const UNIT_REFERENCE = presetCurve("paper-test");
 
 /**
- * Weight-decay scales of (A, B, W, c) for {@link Adam.step}: {@link updateScales} of the same
- * network with every device replaced by the paper's test device. Decoupled decay multiplies a
- * parameter by 1 − lr·d·λ, a fraction that must not depend on the device's units: the step scales
- * do (W's is 1/p_max, 3.6·10⁷ for a device fitted in watts, so λ = 0.3 turned the factor to
- * −2·10⁵ and training diverged; in nW it decayed 27× weaker than for the normalised copy). With
- * these dimensionless scales a device and its copy in other units, power scale or polarity decay
- * alike, and the paper's test device keeps its step scales (same bits as before).
+ * Reference scales r of (A, B, W, c) for {@link Adam.step}: {@link updateScales} of the same
+ * network with every device replaced by the paper's test device, pure numbers. With the step scales
+ * s they define the parameters' units u = s/r, and Adam runs on the dimensionless θ̃ = θ/u
+ * (src/train/adam.ts): ε acts as ε·r/s on √v̂ and decoupled decay multiplies a parameter by
+ * 1 − lr·r·λ, so neither depends on the device's units, power scale P0 or drive polarity. With
+ * the step scales instead (before): W's s is 1/p_max, 3.6·10⁷ for a device fitted in watts, so
+ * λ = 0.3 turned the decay factor to −2·10⁵ and training diverged (in nW it decayed 27× weaker
+ * than for the normalised copy), and ε = 10⁻⁸ on √v̂ in W⁻¹ was ε̃ ≈ 1 on the dimensionless W,
+ * which stalled training (moons, 150 epochs: loss 0.355 against 0.028). The paper's test device
+ * has r = s: its training keeps its bits.
  */
-export function decayScales(model: Model, depthReference = DEPTH_REFERENCE): [Float64Array, number, number, number] {
-  return updateScales({ ...model, devices: model.devices.map(() => DECAY_REFERENCE) }, depthReference);
+export function referenceScales(model: Model, depthReference = DEPTH_REFERENCE): [Float64Array, number, number, number] {
+  return updateScales({ ...model, devices: model.devices.map(() => UNIT_REFERENCE) }, depthReference);
 }
 
 /**
@@ -540,8 +546,8 @@ export class TrainingRun {
   /** True when batchX and batchLabels hold the whole training set from the previous epoch (full batch, no noise). */
   private fullBatchLoaded = false;
   private readonly scales: ReadonlyArray<number | Float64Array>;
-  /** Weight-decay scales of (A, B, W, c): dimensionless, the same for a device in any units ({@link decayScales}). */
-  private readonly decayScales: ReadonlyArray<number | Float64Array>;
+  /** Reference scales r of (A, B, W, c): pure numbers, the same for a device in any units (`referenceScales`); u = s/r is each parameter's unit. */
+  private readonly references: ReadonlyArray<number | Float64Array>;
   private readonly decay: number[] | undefined;
   /** L1 rate per parameter array (A, B, W, c), or undefined without L1. */
   private readonly l1: number[] | undefined;
@@ -630,7 +636,7 @@ export class TrainingRun {
     this.batchTargets = regression ? new Float64Array(cap * model.classes) : null;
     for (let r = 0; r < this.n; r++) this.order[r] = r;
     this.scales = updateScales(model);
-    this.decayScales = decayScales(model);
+    this.references = referenceScales(model);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
     this.l1 = options.l1 > 0 ? [options.l1, 0, options.l1, 0] : undefined;
     this.baseDevices = model.devices.slice();
@@ -639,7 +645,7 @@ export class TrainingRun {
     this.hwState = this.hw ? createHardwareState(model.k, model.steps, cap) : null;
     this.adam = new Adam([model.A.length, model.B.length, model.W.length, model.c.length]);
     this.resident = this.engine64?.resident?.() ?? null;
-    this.runs = this.resident !== null ? scaleRuns([model.A.length, model.B.length, model.W.length, model.c.length], this.scales, this.decayScales) : [];
+    this.runs = this.resident !== null ? scaleRuns([model.A.length, model.B.length, model.W.length, model.c.length], this.scales, this.references) : [];
     this.valSet = val;
     this.valEvery = Math.max(1, Math.round(VALIDATION_INTERVAL / Math.ceil(this.n / cap)));
     // A network that starts from trained steps (a depth curriculum) is itself a candidate: early
@@ -837,7 +843,7 @@ export class TrainingRun {
         }
         lossSum += out.loss;
         correctSum += out.correct;
-        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam, this.l1, this.decayScales) ? null : firstNonFinite(params);
+        const bad = this.adam.step(params, gl, this.scales, lr, this.decay, this.engine64?.adam, this.l1, this.references) ? null : firstNonFinite(params);
         if (bad !== null) {
           throw new ComputationError(`training diverged at epoch ${e + 1}, batch ${batch + 1} (optimiser step ${this.adam.state.t}): non-finite parameter ${bad} after the update (try a smaller --lr)`);
         }

@@ -175,7 +175,7 @@ test("inference shared out over the native engine's threads (from 1.6·10⁷ mul
   }
 });
 
-test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, L1, threads, large arrays) and reports a non-finite update", () => {
+test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, L1, per-array ε·r/s, threads, large arrays) and reports a non-finite update", () => {
   if (!nativeStatus().available) return;
   for (const threads of [1, 2]) {
     const en = nativeFactory(threads)?.create(3, 1, 2, 8, 8) as NativeEngine;
@@ -190,7 +190,9 @@ test("Adam on the native engine's kernels gives src/train/adam.ts' bits (decay, 
       const decay = s === 1 ? [0.01, 0, 0.02, 0] : undefined;
       // L1 thresholds lr·scale·λ₁ of 0.015 and 0.06 on arrays 0 and 2 (N(0, 1) entries: some become exactly 0).
       const l1 = s >= 1 ? [1.5, 0, 3, 0] : undefined;
-      assert.equal(A.step(pa, g, [1, 0.5, 2, 1], 0.01, decay, undefined, l1), B.step(pb, g, [1, 0.5, 2, 1], 0.01, decay, en.adam, l1));
+      // Reference scales r ≠ s on the third step: ε·r/s of 1, 1e-8, 0.1 and 1e-8 (visible against √v̂ ≈ 1).
+      const refs = s === 2 ? [1e8, 0.5, 2e7, 1] : undefined;
+      assert.equal(A.step(pa, g, [1, 0.5, 2, 1], 0.01, decay, undefined, l1, refs), B.step(pb, g, [1, 0.5, 2, 1], 0.01, decay, en.adam, l1, refs));
       if (l1) for (const q of [0, 2]) assert.ok(pb[q].some((v) => v === 0), `step ${s}: array ${q} has exact zeros`);
       for (let q = 0; q < sizes.length; q++) {
         for (let e = 0; e < sizes[q]; e++) {
@@ -225,12 +227,17 @@ test("the native addon refuses out-of-range calls with a RangeError naming the c
   range(() => f.create(3, 2, 2, 8, 1e12), "engine shape");
   const res = en.resident?.();
   assert.ok(res);
-  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 19, 0.1, 1, 0])), "step run");
-  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 4, 0, 1, 0.1, 1, 0])), "step run");
-  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 1, 3, 2, 0.1, 1, 0])), "step run");
+  // (c1, c2, β1, β2, then per run: q, e0, e1, a, ε·r/s, shrink, L1 threshold.)
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 0, 0, 19, 0.1, 1e-8, 1, 0])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 4, 0, 1, 0.1, 1e-8, 1, 0])), "step run");
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1, 3, 2, 0.1, 1e-8, 1, 0])), "step run");
   assert.throws(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9])), /malformed/);
-  // A run of the old layout (five numbers, no L1 threshold) is malformed, not misread.
+  // Older layouts are refused, not misread: runs of six numbers after a head with ε (one ε for
+  // every run, before ε·r/s), and runs of five (before the L1 threshold).
+  assert.throws(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 1, 0.1, 1, 0, 1, 0, 1, 0.1, 1, 0])), /malformed/);
   assert.throws(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 1, 0.1, 1])), /malformed/);
+  // A single run of the ε-in-the-head layout has the new length, but its q (ε) is not an array index.
+  range(() => res.step(20, 3, 1, new Float64Array([1, 1, 0.9, 0.999, 1e-8, 0, 0, 1, 0.1, 1, 0])), "step run");
   assert.throws(() => res.step(20, 3, 1, [1] as unknown as Float64Array), TypeError);
   // The documented refusal: an instruction set this CPU lacks (here one that no CPU has) → null.
   assert.equal(nativeFactory(1, "pdp11" as NativeIsa)?.create(3, 2, 2, 8, 20), null);

@@ -58,6 +58,9 @@ const CASES = [
   // leave those rows out (native/engine.cc sparseInput); batch 100 is two reduction blocks of AVX-512.
   { k: 160, steps: 2, classes: 4, n: 150, batch: 64, decay: 0, l1: 0, epochs: 2, sparse: true },
   { k: 130, steps: 3, classes: 3, n: 130, batch: 100, decay: 0.001, l1: 0, epochs: 2, sparse: true },
+  // Devices in A and W (currents ×10⁻³, powers ×2.8·10⁻⁸ of the paper's test device): every run
+  // has its own ε·r/s (src/train/adam.ts), with decay and L1.
+  { k: 6, steps: 3, classes: 3, n: 120, batch: 32, decay: 0.01, l1: 0.1, epochs: 3, si: true },
 ];
 
 function run(c: (typeof CASES)[number], engine: EngineFactory | null, model: Model, ds: Dataset): TrainingRun {
@@ -71,9 +74,18 @@ test("resident training on the native engine gives the reference's bits: paramet
   for (const c of CASES) {
     const ds = data(c.n, c.k, c.classes, c.k + c.n, "sparse" in c && c.sparse);
     const rng = new Rng(c.k);
-    const devices = Array.from({ length: c.k }, (_, i) => eq4({ a: 4 + 0.1 * (i % 5), Ic: i % 3 ? 1 : -1 }));
+    const si = "si" in c && c.si;
+    const devices = Array.from({ length: c.k }, (_, i) =>
+      si ? eq4({ a: (4 + 0.1 * (i % 5)) * 1e3, Ic: i % 3 ? 1e-3 : -1e-3, P0: 2.8e-8 }, { currentUnit: "A", powerUnit: "W" }) : eq4({ a: 4 + 0.1 * (i % 5), Ic: i % 3 ? 1 : -1 }));
     const model = createModel(c.k, c.steps, c.classes, devices);
     for (const arr of [model.A, model.B, model.W, model.c]) for (let q = 0; q < arr.length; q++) arr[q] = 0.5 * rng.normal() / Math.sqrt(c.k) + (arr === model.B ? 1.2 : 0);
+    // In A/W the parameters' units: √A for B and A(0), √A/W for A(t ≥ 1), 1/W for W.
+    if (si) {
+      const kk = c.k * c.k, r = Math.sqrt(1e-3);
+      for (let q = 0; q < model.A.length; q++) model.A[q] *= q < kk ? r : r / 2.8e-8;
+      for (let q = 0; q < model.B.length; q++) model.B[q] *= r;
+      for (let q = 0; q < model.W.length; q++) model.W[q] /= 2.8e-8;
+    }
     const ref = run(c, null, model, ds);
     const refLoss = Array.from({ length: c.epochs }, () => ref.epoch().trainLoss);
     for (const f of fs) {
