@@ -20,12 +20,14 @@
  *   θ ← θ − lr·s·m̂/(√v̂ + ε·r/s)
  *
  * (multiply numerator and denominator by u). Only ε moves: before, it was added to √v̂ in the
- * device's units, i.e. ε/u on the dimensionless scale; for W of a device fitted in watts (u ≈ 10⁸)
- * that ε̃ ≈ 1 exceeded every √v̂ and stalled training (moons, 150 epochs: loss 0.355 against 0.028
- * for the normalised copy). The paper's test device has r = s, so r/s = 1 exactly and ε·1 = ε: its
- * training keeps its bits. Chosen over keeping θ̃ itself (converting θ = u·θ̃ for every forward
- * pass): the same mathematics, no extra pass over the parameters, and the paper device's bits
- * unchanged; measured, both agree across units to the same rounding (test/train/units.test.ts).
+ * device's units, i.e. ε·u on the dimensionless scale; for W of a device fitted in watts
+ * (u = 1/(2.8·10⁻⁸) ≈ 3.6·10⁷ for the paper's device with P0 = 28 nW) that ε̃ ≈ 0.4 exceeded most
+ * √v̂ and stalled training (moons, 150 epochs: loss 0.355 against 0.028 for the normalised copy).
+ * The paper's test device has r = s, so r/s = 1 exactly and ε·1 = ε: its training keeps its bits.
+ * Chosen over keeping θ̃ itself (converting θ = u·θ̃ for every forward pass) by measurement: both
+ * agree across units to the same rounding (docs/training.md, "Depth, units and devices"), and this
+ * form needs no second copy of the parameters and no extra pass over them per update, in
+ * TypeScript or in the native engine's resident Adam.
  * Hand check (one step, t = 1): m̂ = g, v̂ = g², so θ moves by exactly −lr·s·g/(|g| + ε·r/s).
  *
  * Regularisation, both decoupled from the gradient (as AdamW) and dimensionless: weight decay λ

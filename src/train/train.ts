@@ -475,7 +475,7 @@ const UNIT_REFERENCE = presetCurve("paper-test");
  * 1 − lr·r·λ, so neither depends on the device's units, power scale P0 or drive polarity. With
  * the step scales instead (before): W's s is 1/p_max, 3.6·10⁷ for a device fitted in watts, so
  * λ = 0.3 turned the decay factor to −2·10⁵ and training diverged (in nW it decayed 27× weaker
- * than for the normalised copy), and ε = 10⁻⁸ on √v̂ in W⁻¹ was ε̃ ≈ 1 on the dimensionless W,
+ * than for the normalised copy), and ε = 10⁻⁸ on √v̂ in W⁻¹ was ε̃ = ε·s/r ≈ 0.4 on the dimensionless W,
  * which stalled training (moons, 150 epochs: loss 0.355 against 0.028). The paper's test device
  * has r = s: its training keeps its bits.
  */
