@@ -32,7 +32,7 @@ export const EXTRA_TASKS = ["mnist", ...SYNTHETIC_TASKS, ...REGRESSION_TASKS] as
 export const ALL_TASKS = [...TASKS, ...EXTRA_TASKS] as const;
 /** Default training options of the extra tasks (devices excluded); see docs/results.md, "MNIST". */
 export const EXTRA_TASK_DEFAULTS: Record<(typeof EXTRA_TASKS)[number], Omit<TrainOptions, "devices">> = {
-  mnist: { steps: 2, epochs: 6, batchSize: 64, lr: 0.003, schedule: "cosine", restarts: 1, evalEvery: 3, init: { spread: 0.65, mixing: 0.5 } },
+  mnist: { steps: 2, epochs: 6, batchSize: 64, lr: 0.003, schedule: "cosine", restarts: 1, evalEvery: 3, fanInReference: 0, init: { spread: 0.65, mixing: 0.5 } },
   circles: TASK_DEFAULTS.csv,
   xor: TASK_DEFAULTS.csv,
   gaussians: TASK_DEFAULTS.csv,

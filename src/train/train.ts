@@ -127,6 +127,15 @@ export interface TrainOptions {
   lr?: number;
   /** Learning-rate schedule. @default "cosine" */
   schedule?: Schedule;
+  /**
+   * Fan-in reference K₀ of A's learning rate: with K oscillators A's entries step min(1, K₀/K)
+   * times the rate (`updateScales` in src/train/train.ts); 0 turns the scaling off. Adam moves every entry of a
+   * row of A by about the same amount, so a drive's step grows with the K entries it sums: above
+   * about 64 oscillators the first updates threw the drives out of the device's window and a small
+   * set trained to chance (moons with 128 oscillators: 50 %). @default 64 (no change up to 64
+   * oscillators; the mnist task, whose learning rate was tuned at 784, 0)
+   */
+  fanInReference?: number;
   /** Seed of initialisation and minibatch order. @default 0 */
   seed?: number;
   /** Independent initialisations tried; the one with the best validation score (without
@@ -298,6 +307,8 @@ export interface ResolvedTrainOptions {
    * TrainOptions.lr}).
    */
   lr: number;
+  /** Fan-in reference of A's learning rate, 0 for none ({@link TrainOptions.fanInReference}). */
+  fanInReference: number;
   /** Learning-rate schedule over the epochs ({@link TrainOptions.schedule}). */
   schedule: Schedule;
   /** Seed of initialisation, restarts and minibatch order ({@link TrainOptions.seed}). */
@@ -411,6 +422,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     batchSize,
     lr: greaterThan(o.lr ?? (large ? L.lr : 0.02), 0, "learning rate"),
     schedule: oneOf(o.schedule ?? "cosine", SCHEDULES, "schedule"),
+    fanInReference: inRange(o.fanInReference ?? FAN_IN_REFERENCE, 0, 1e9, "fan-in reference"),
     seed: integer(o.seed ?? 0, 0, Number.MAX_SAFE_INTEGER, "seed"),
     restarts: integer(o.restarts ?? (auto ? AUTO_DEFAULTS.restarts : 1), 1, 1000, "restarts"),
     restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
@@ -439,6 +451,9 @@ export function parameterScales(devices: DeviceCurve[]): number[] {
   return [uc / pm, uc, 1 / pm, 1];
 }
 
+/** Default fan-in reference of A's learning rate ({@link TrainOptions.fanInReference}, {@link updateScales}). */
+const FAN_IN_REFERENCE = 64;
+
 /** Depth from which the learning rate of A(t), B(t) shrinks as DEPTH_REFERENCE/n (see {@link updateScales}). */
 export const DEPTH_REFERENCE = 4;
 
@@ -453,14 +468,19 @@ export const DEPTH_REFERENCE = 4;
  * A and B are further multiplied by min(1, depthReference/n): a change of every step by the same
  * relative amount moves p(n) about n times as far, so deeper networks take proportionally smaller
  * steps (measured: spiral at n = 16 reaches 99 % with it, 91 % without; docs/results.md).
+ * A is further multiplied by min(1, fanInReference/k) when `fanInReference` > 0: Adam steps
+ * every entry by about the same amount, so a drive Σ_j A_ij·p_j moves k times an entry's step
+ * ({@link TrainOptions.fanInReference}). Only the step scales s take it, not the reference scales r
+ * ({@link referenceScales}): weight decay, the fraction 1 − lr·r·λ per update, is not scaled by it.
  */
-export function updateScales(model: Model, depthReference = DEPTH_REFERENCE): [Float64Array, number, number, number] {
+export function updateScales(model: Model, depthReference = DEPTH_REFERENCE, fanInReference = 0): [Float64Array, number, number, number] {
   const [aS, bS, wS, cS] = parameterScales(model.devices);
   const depth = Math.min(1, depthReference / model.steps);
   const { k, steps } = model;
-  const A = new Float64Array(steps * k * k).fill(aS * depth);
+  const fan = fanInReference > 0 ? Math.min(1, fanInReference / k) : 1;
+  const A = new Float64Array(steps * k * k).fill(aS * depth * fan);
   // aS = uc/pm; the first step's entries multiply inputs of scale 1, not pm.
-  A.fill(bS * depth, 0, k * k);
+  A.fill(bS * depth * fan, 0, k * k);
   return [A, bS * depth, wS, cS];
 }
 
@@ -635,7 +655,7 @@ export class TrainingRun {
     this.batchLabels = en !== null && !options.hardware ? en.y : new Int32Array(cap);
     this.batchTargets = regression ? new Float64Array(cap * model.classes) : null;
     for (let r = 0; r < this.n; r++) this.order[r] = r;
-    this.scales = updateScales(model);
+    this.scales = updateScales(model, DEPTH_REFERENCE, options.fanInReference);
     this.references = referenceScales(model);
     this.decay = options.weightDecay > 0 ? [options.weightDecay, 0, options.weightDecay, 0] : undefined;
     this.l1 = options.l1 > 0 ? [options.l1, 0, options.l1, 0] : undefined;

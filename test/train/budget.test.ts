@@ -7,7 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { train, evaluate, stratifiedSplit, makeSpiral, makeSynthetic, eq4, eq3, createModel, lossAndGradients, Rng, stringifyModel, parseModel, modelToJson, MODEL_VERSION, TASK_DEFAULTS, Trainer, type Dataset } from "../../src/index.js";
-import { planTraining, AUTO_DEFAULTS, COLLAPSE_MARGIN, CURRICULUM_FINE_TUNE, updateScales } from "../../src/train/train.js";
+import { planTraining, AUTO_DEFAULTS, COLLAPSE_MARGIN, CURRICULUM_FINE_TUNE, updateScales, referenceScales, resolveTrainOptions } from "../../src/train/train.js";
+import { EXTRA_TASK_DEFAULTS } from "../../src/train/tasks.js";
 
 /** A data set whose first feature is the row's index, so rows can be traced through splits. */
 function tagged(ds: Dataset): Dataset {
@@ -139,6 +140,33 @@ test("update scales do not depend on the device's power scale except through p_m
   assert.ok(Math.abs(a1[9] / a2[9] - 12.7) < 1e-9);
   assert.equal(b1, b2);
   assert.ok(Math.abs(w1 / w2 - 12.7) < 1e-9);
+});
+
+test("A's learning rate shrinks as 64/K above 64 oscillators (fan-in), not below, not its weight decay (reference scales), and not for the mnist task", () => {
+  const dev = eq4();
+  for (const k of [8, 64, 128, 256]) {
+    const m = createModel(k, 2, 2, dev);
+    const [a0] = updateScales(m);
+    const [a, b, w] = updateScales(m, undefined, resolveTrainOptions({}).fanInReference);
+    const f = Math.min(1, 64 / k);
+    assert.ok(Math.abs(a[0] / a0[0] - f) < 1e-15 && Math.abs(a[a.length - 1] / a0[a0.length - 1] - f) < 1e-15, `k = ${k}`);
+    assert.equal(b, updateScales(m)[1]);
+    assert.equal(w, updateScales(m)[2]);
+    // eq4() is the paper's test device, the unit reference: its reference scales (weight decay's) are the unscaled steps.
+    assert.deepEqual(referenceScales(m)[0], a0);
+  }
+  assert.equal(resolveTrainOptions({ ...EXTRA_TASK_DEFAULTS.mnist }).fanInReference, 0);
+  assert.equal(resolveTrainOptions({ fanInReference: 0 }).fanInReference, 0);
+});
+
+test("128 oscillators on a small set train (moons, 300 points): without the fan-in scaling the first updates throw the drives out of the window and the run ends at chance", { timeout: 120_000 }, () => {
+  const split = stratifiedSplit(makeSynthetic("moons", { count: 300, noise: 0.2, seed: 0 }), 0, 0.2);
+  const o = { devices: eq4(), oscillators: 128, seed: 0, updates: 300, restarts: 1, weightDecay: 0 };
+  const scaled = evaluate(train(split.train, o).model, split.test).accuracy;
+  assert.ok(scaled >= 0.9, `fan-in scaled: ${scaled}`);
+  // The same run as before the scaling (fanInReference 0): the validation split keeps its first, untrained epoch.
+  const unscaled = evaluate(train(split.train, { ...o, fanInReference: 0 }).model, split.test).accuracy;
+  assert.ok(unscaled <= 0.6, `unscaled: ${unscaled}`);
 });
 
 // Accuracy guards with the library defaults (no options besides the device), one split each.
