@@ -30,16 +30,14 @@ import { fileURLToPath } from "node:url";
 import type { Dataset } from "../src/data/dataset.js";
 import { makeSpiral } from "../src/data/spiral.js";
 import { makeMoons, makeCircles, makeXor, makeGaussians } from "../src/data/synthetic.js";
-import { formatCsvDataset } from "../src/data/csv.js";
 import { stratifiedSplit } from "../src/data/split.js";
 import { loadSource, type DataSource } from "../src/node/tasks.js";
 import { parseModel } from "../src/network/io.js";
 import { evaluate } from "../src/network/api.js";
 import { InputError } from "../src/util/errors.js";
 import { machineText as machine } from "./machine.js";
-import { makeTabular, tabularId, type TabularOptions } from "./tabular-sets.js";
+import { makeTabular, tabularId, writeSetCsv, LARGE_SETS, type GeneratedSet, type TabularOptions } from "./generated-sets.js";
 import { blockBegin, blockEnd, writeBlocks } from "./doc-blocks.js";
-import { LARGE_SETS } from "./large-sets.js";
 import { runTrainProcess } from "./train-process.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -82,14 +80,8 @@ interface Case {
   slow?: boolean;
 }
 
-/** A generated 2-D set written to CSV for `--data`. */
-interface Generated {
-  id: string;
-  label: string;
-  make: () => Dataset;
-}
-
-const GENERATED: Generated[] = [
+/** The generated 2-D sets, written to CSV for `--data`. */
+const GENERATED: GeneratedSet[] = [
   { id: "moons", label: "two moons (σ 0.2)", make: () => makeMoons({ count: 1000, noise: 0.2, seed: 0 }) },
   { id: "circles", label: "circles", make: () => makeCircles({ count: 1000, seed: 0 }) },
   { id: "xor", label: "XOR", make: () => makeXor({ count: 1000, seed: 0 }) },
@@ -101,10 +93,10 @@ const GENERATED: Generated[] = [
 ];
 
 /**
- * Untuned wider tables (bench/tabular-sets.ts: make_classification-style, every column in its own
- * unit), under 1000 rows, so the issue's time goal applies: the first in every run, the wider
- * ones only when `--only wide` (or their id) asks, since their defaults train for tens of seconds
- * to minutes (`npm run bench:train-time`).
+ * Untuned wider tables (bench/generated-sets.ts makeTabular: make_classification-style, every
+ * column in its own unit), under 1000 rows, so the issue's time goal applies: the first in every
+ * run, the wider ones only when `--only wide` (or their id) asks, since their defaults train for
+ * tens of seconds to minutes (`npm run bench:train-time`).
  */
 const WIDE_TABLES: (TabularOptions & { optIn?: boolean })[] = [
   { rows: 300, features: 64, classes: 2 },
@@ -143,7 +135,7 @@ function cases(csvDir: string): Case[] {
     const file = join(csvDir, `${id}.csv`);
     out.push({ id, group: "wide", label: `generated table, ${t.rows} rows × ${t.features} features, ${t.classes} classes`, args: ["--data", file], source: { data: file }, goal: { peer: { name: "logistic", slack: 0 }, noMerge: true }, ...(t.optIn ? { optIn: true } : {}) });
   }
-  // Sets above 1024 training rows (the minibatch budget, AUTO_DEFAULTS.large), from bench/large-sets.ts:
+  // Sets above 1024 training rows (the minibatch budget, AUTO_DEFAULTS.large), from bench/generated-sets.ts:
   // the 8×8 digits given as a CSV file (the paper's set without the paper's tuned settings) and a
   // generated 10 000-row table. Goals: digits ≥ logistic regression, as for the small tabular sets
   // (the RBF SVM's 99.2 % is out of reach for the untuned defaults: the paper task's 98.6 % needs
@@ -526,11 +518,11 @@ async function main(): Promise<void> {
     const selected = all.filter((c) =>
       flags.only ? flags.only.includes(c.id) || flags.only.includes(c.group) : (!c.optIn || (flags.mnist && c.group === "MNIST")) && !(flags.quick && c.slow),
     );
-    for (const g of GENERATED) writeFileSync(join(tmp, `${g.id}.csv`), formatCsvDataset(g.make(), "label"));
-    for (const t of WIDE_TABLES) writeFileSync(join(tmp, `${tabularId(t)}.csv`), formatCsvDataset(makeTabular(t), "label"));
+    for (const g of GENERATED) writeSetCsv(tmp, g.id, g.make());
+    for (const t of WIDE_TABLES) writeSetCsv(tmp, tabularId(t), makeTabular(t));
     for (const c of selected) {
       const set = c.group === "large" ? LARGE_SETS.find((x) => `large-${x.id}` === c.id) : undefined;
-      if (set) writeFileSync(join(tmp, `${c.id}.csv`), formatCsvDataset(set.make(), "label"));
+      if (set) writeSetCsv(tmp, c.id, set.make());
     }
     const started = await startPeer();
     const skip = "skip" in started ? started.skip : null;

@@ -1,7 +1,7 @@
 /**
  * Training-time benchmark for small tables (`npm run bench:train-time [-- FLAGS]`): `dynaspin train
  * --data FILE.csv` with its defaults, exactly as a user runs it (one process per run, nothing but
- * `--seed S --split-seed S` added), on untuned generated sets (bench/tabular-sets.ts) spanning
+ * `--seed S --split-seed S` added), on untuned generated sets (bench/generated-sets.ts) spanning
  * rows × features × classes under 1000 rows, plus the shipped tabular sets. Issue 15's goal: every
  * set under 1000 rows trains in ≤ 3 s on one core with the defaults; judged, as in
  * bench/accuracy.ts, on the CPU time (user + system) of the whole process (bench/cpu-usage.mjs),
@@ -25,8 +25,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatCsvDataset } from "../src/data/csv.js";
-import { makeTabular, tabularId, type TabularOptions } from "./tabular-sets.js";
+import { makeTabular, tabularId, writeSetCsv, type TabularOptions } from "./generated-sets.js";
 import { machineText } from "./machine.js";
 import { runTrainProcess } from "./train-process.js";
 
@@ -189,7 +188,7 @@ async function main(): Promise<void> {
     const rows = all.filter((r) => (only === null ? !r.optIn : only.includes(r.id)));
     for (const s of TIME_SHAPES) {
       const id = tabularId(s);
-      if (rows.some((r) => r.id === id)) writeFileSync(join(dir, `${id}.csv`), formatCsvDataset(makeTabular(s)));
+      if (rows.some((r) => r.id === id)) writeSetCsv(dir, id, makeTabular(s));
     }
     const load0 = loadavg().map((v) => v.toFixed(1)).join(", ");
     const results: Result[] = [];

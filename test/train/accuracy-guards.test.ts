@@ -78,7 +78,7 @@ test("iris with the CLI defaults: mean test accuracy ≥ logistic regression's (
 
 // Sets above 1024 training rows train in minibatches with the large-set budget
 // (AUTO_DEFAULTS.large: learning rate 0.01, 100 epochs' worth of updates, at least 6000). The
-// sets and bars are the accuracy benchmark's "large" rows (bench/large-sets.ts; `npm run
+// sets and bars are the accuracy benchmark's "large" rows (bench/generated-sets.ts; `npm run
 // bench:accuracy -- --only large --seeds 2`), scikit-learn's accuracies on the same test rows.
 // The 3000 updates at 0.02 these sets had before gave 94.4 % and 95.0 % on digits (this test
 // fails on them) and 90.5 % and 88.9 % on the table (which passes either way: it guards the goal).
@@ -88,7 +88,7 @@ test("digits 8×8 as a CSV file with the CLI defaults: mean test accuracy ≥ lo
 });
 
 test("a generated 10 000-row, 20-feature, 5-class table with the CLI defaults: mean test accuracy within 2 points of the RBF SVM's (88.6 %, 89.1 %)", { timeout: 120_000 }, async () => {
-  const { LARGE_SETS } = await import("../../bench/large-sets.js");
+  const { LARGE_SETS } = await import("../../bench/generated-sets.js");
   const set = LARGE_SETS.find((s) => s.id === "mc10k")!;
   await guard(csv("mc10k.csv", set.make()), (0.8864 + 0.8909) / 2 - 0.02, "RBF SVM − 2 points, issue 15");
 });

@@ -12,7 +12,7 @@ import { runCli } from "../../src/cli/main.js";
 import { train, eq4, eq3, evaluate, parseModel, formatCsvDataset, stratifiedSplit, type TrainResult } from "../../src/index.js";
 import { resolveTrainOptions, VALIDATION_INTERVAL } from "../../src/train/train.js";
 import { operatingRange } from "../../src/device/operating.js";
-import { makeTabular } from "../../bench/tabular-sets.js";
+import { makeTabular } from "../../bench/generated-sets.js";
 
 test("the automatic budget evaluates train/test metrics at the validation's cadence; explicit epochs and runs without validation every epoch", () => {
   // Full batch (≤ 1024 rows): one update per epoch, so every VALIDATION_INTERVAL epochs.
