@@ -167,17 +167,12 @@ void Pool::run(const Job& j) {
 static double* allocd(size_t n) { return alignedAlloc<double>(n); }
 
 size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
-  size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+  size_t nG = gradientLength(k, steps, classes);
   size_t sizes[NREGIONS] = {
       (size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)8 * k,
       (size_t)k * ldx + 8, ((size_t)ldx + 8 + 1) / 2, nG, nG + 2, 2, ((size_t)ldx + 8 + 1) / 2,
   };
-  size_t o = 0;
-  for (int r = 0; r < NREGIONS; r++) {
-    off[r] = o;
-    o += up8(sizes[r] + 8);
-  }
-  return o;
+  return regionOffsets(sizes, NREGIONS, off);
 }
 
 std::unique_ptr<Engine> Engine::create(const KernelTable* kt, int k, int steps, int classes, int cap, int ldx, int threads, double* shared) {
@@ -193,7 +188,7 @@ std::unique_ptr<Engine> Engine::create(const KernelTable* kt, int k, int steps, 
   e->X = shared + off[5], e->y = reinterpret_cast<int32_t*>(shared + off[6]);
   e->g = shared + off[7], e->total = shared + off[8], e->out = shared + off[9];
   e->pred = reinterpret_cast<int32_t*>(shared + off[10]);
-  e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+  e->nG = gradientLength(k, steps, classes);
   size_t kc = (size_t)k * e->cs;
   e->P = allocd((steps + 1) * kc);
   e->U = allocd(steps * kc);

@@ -49,14 +49,9 @@ struct Engine32 {
   std::unique_ptr<Pool> pool;
 
   static size_t sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
-    size_t nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+    size_t nG = gradientLength(k, steps, classes);
     size_t sizes[EREGIONS] = {(size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)8 * k, (size_t)k * ldx + 8, ((size_t)ldx + 8 + 1) / 2, nG, nG + 2, 2};
-    size_t o = 0;
-    for (int r = 0; r < EREGIONS; r++) {
-      off[r] = o;
-      o += up8(sizes[r] + 8);
-    }
-    return o;
+    return regionOffsets(sizes, EREGIONS, off);
   }
 
   ~Engine32() {
@@ -184,7 +179,7 @@ napi_value Create(napi_env env, napi_callback_info info) {
   return createOwned<Engine32>(env, total, off, EREGIONS, [&](double* sh) {
     std::unique_ptr<Engine32> e(new Engine32());
     e->kt = kt, e->k = k, e->steps = steps, e->classes = classes, e->cap = cap, e->ldx = ldx, e->cs = (cap + 15) & ~15;
-    e->nG = (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes;
+    e->nG = gradientLength(k, steps, classes);
     e->A = sh + off[0], e->B = sh + off[1], e->W = sh + off[2], e->c = sh + off[3], e->par = sh + off[4], e->X = sh + off[5];
     e->y = reinterpret_cast<int32_t*>(sh + off[6]), e->g = sh + off[7], e->total = sh + off[8], e->out = sh + off[9];
     if (!e->init(threads)) e.reset();

@@ -98,6 +98,21 @@ T* alignedAlloc(size_t n) {
 // n rounded up to a multiple of 8.
 inline size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
 
+// Entries of a network's gradient (and of its parameters): ∂A, ∂B, ∂W, ∂c back to back.
+inline size_t gradientLength(int k, int steps, int classes) { return (size_t)steps * k * k + (size_t)steps * k + (size_t)classes * k + classes; }
+
+// The layout of an object's JavaScript-visible block (owned.h createOwned): region r of sizes[r]
+// doubles starts at off[r], each followed by 8 doubles of slack for vector tails and rounded up to
+// a multiple of 8 (64-byte alignment). Returns the block's size in doubles.
+inline size_t regionOffsets(const size_t* sizes, int n, size_t* off) {
+  size_t o = 0;
+  for (int r = 0; r < n; r++) {
+    off[r] = o;
+    o += up8(sizes[r] + 8);
+  }
+  return o;
+}
+
 // The batch's sums over its chunks, in chunk order (src/train/chunks.ts reduceSlots): chunk q's
 // values src[e0, e1) into total[e0, e1), copied for q = 0 and added for q > 0, so each entry is
 // ((s_0 + s_1) + s_2) + … whichever way the chunks were computed. Every engine's chunk sums

@@ -63,12 +63,7 @@ struct Sweep {
 
   static size_t sharedDoubles(int k, int steps, int classes, int n8, int maxT, size_t* off) {
     size_t sizes[SREGIONS] = {(size_t)steps * k * k, (size_t)steps * k, (size_t)classes * k, (size_t)classes, (size_t)k * n8, (size_t)n8, (size_t)maxT * 8 * k, ((size_t)maxT + 1) / 2, (size_t)k * n8};
-    size_t o = 0;
-    for (int r = 0; r < SREGIONS; r++) {
-      off[r] = o;
-      o += up8(sizes[r] + 8);
-    }
-    return o;
+    return regionOffsets(sizes, SREGIONS, off);
   }
 
   ~Sweep() {
