@@ -41,6 +41,14 @@ export interface DriveRangeReport {
   worst: { oscillator: number; outside: number } | null;
   /** True when `outside` exceeds {@link DRIVE_RANGE_WARN_FRACTION}. */
   warn: boolean;
+  /**
+   * What the checked devices are beyond their range: `"fit"` (eq. 3/eq. 4 curves fitted to a
+   * measurement: the formula's extrapolation), `"table"` (measured tables: their `extrapolation`
+   * rule, e.g. "linear" or "clamp") or `"mixed"`; null when nothing was checked.
+   */
+  beyond: "fit" | "table" | "mixed" | null;
+  /** The tables' extrapolation rule when every checked device is a table with the same one, else null. */
+  tableExtrapolation: string | null;
 }
 
 /**
@@ -55,7 +63,12 @@ export function driveRange(model: Model, x: Float64Array, n: number): DriveRange
   const first = ranges.find((r) => r !== null) ?? null;
   const same = first !== null && ranges.every((r) => r === null || (r[0] === first[0] && r[1] === first[1]));
   const unit = devices.find((d) => d.measuredCurrent)?.currentUnit ?? "";
-  const report: DriveRangeReport = { oscillators: checked, measured: same ? first : null, ranges, unit, drives: 0, min: NaN, max: NaN, meanAbs: NaN, rms: NaN, outside: 0, worst: null, warn: false };
+  const checkedDevices = devices.filter((d) => d.measuredCurrent);
+  const tables = checkedDevices.filter((d) => d.model === "table");
+  const beyond = checked === 0 ? null : tables.length === checkedDevices.length ? "table" : tables.length === 0 ? "fit" : "mixed";
+  const rules = new Set(tables.map((d) => String((d as { extrapolation?: unknown }).extrapolation ?? "")));
+  const tableExtrapolation = beyond === "table" && rules.size === 1 ? [...rules][0] || null : null;
+  const report: DriveRangeReport = { oscillators: checked, measured: same ? first : null, ranges, unit, drives: 0, min: NaN, max: NaN, meanAbs: NaN, rms: NaN, outside: 0, worst: null, warn: false, beyond, tableExtrapolation };
   if (checked === 0 || n === 0) return report;
   const cap = Math.max(1, Math.min(n, 256));
   const ws = createWorkspace(k, steps, classes, cap);
@@ -101,6 +114,13 @@ export function driveRange(model: Model, x: Float64Array, n: number): DriveRange
   return report;
 }
 
+/** What the curve is beyond the measured range, for the warning. */
+function beyondText(r: DriveRangeReport): string {
+  if (r.beyond === "table") return `the table's ${r.tableExtrapolation ? `${r.tableExtrapolation} ` : ""}extrapolation past its last measured points`;
+  if (r.beyond === "mixed") return "the fits' and tables' extrapolation";
+  return "the fit's extrapolation";
+}
+
 function num(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
@@ -118,7 +138,7 @@ export function driveRangeWarning(r: DriveRangeReport, where: string): string | 
   return (
     `the trained network drives ${one ? "its device" : "its devices"} outside ${range} on ${where}: ` +
     `${(r.outside * 100).toFixed(1)} % of the drive currents lie beyond it by more than ${DRIVE_RANGE_MARGIN * 100} % of its span ` +
-    `(observed I from ${num(r.min)} to ${num(r.max)}${u}, mean |I| ${num(r.meanAbs)}${u}, rms ${num(r.rms)}${u}), where the curve is the fit's extrapolation, not the measured device; ` +
+    `(observed I from ${num(r.min)} to ${num(r.max)}${u}, mean |I| ${num(r.meanAbs)}${u}, rms ${num(r.rms)}${u}), where the curve is ${beyondText(r)}, not the measured device; ` +
     `measure the device over the currents the network uses (docs/devices.md, "Measured current range")`
   );
 }

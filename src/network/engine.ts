@@ -79,6 +79,17 @@ export interface EngineFactory {
   createInference?(k: number, steps: number, classes: number, cap: number, ldx: number): InferenceEngine | null;
 }
 
+/**
+ * The TypeScript reference as an {@link EngineFactory}: a training run given it computes its
+ * batches with the plain loops of `dynamics.ts` (the specification; every device model) instead of
+ * the WebAssembly engine. It makes no {@link BatchEngine} (`create` returns null): the run's own
+ * workspace is the engine. float64 only. The matrix products use the kernels of
+ * `setKernelBackend` (WebAssembly or TypeScript: the same bits).
+ */
+export function referenceFactory(): EngineFactory {
+  return { kind: "reference", precision: "float64", label: "reference (TypeScript)", create: () => null };
+}
+
 /** The float64 WebAssembly engine as an {@link EngineFactory} (null without WebAssembly SIMD). */
 export function wasm64Factory(): EngineFactory | null {
   if (engineModule() === null) return null;

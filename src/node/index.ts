@@ -27,6 +27,9 @@ export { loadDeviceArg, parseDeviceJson, readCurveCsv, deviceFileJson, DEVICE_FO
 export { readModelFile } from "./model-file.js";
 export { readCheckpoint, writeCheckpoint, checkpointPath } from "./checkpoint-file.js";
 
+// Training on the fastest engine built here (native when it loaded, else WebAssembly; same bits).
+export { train, Trainer, nativeStatus, type NativeStatus, TRAIN_ENGINES, type TrainEngine, type NodeTrainOptions } from "./engines.js";
+
 // Training on worker threads (bit-identical to one thread).
 export { startParallelTraining, parallelTrainingReady, type ParallelTrainingOptions } from "./data-parallel.js";
 export { startParallelKernels, type ParallelOptions as ParallelKernelOptions } from "./train-worker.js";

@@ -67,8 +67,27 @@ function load(): { addon: Addon | null; reason: string } {
   return loaded;
 }
 
+/** Whether the native engine loaded here ({@link nativeStatus}): what it runs, or why it does not. */
+export type NativeStatus =
+  | {
+      /** The addon is built, current and loaded: `train` with engine "auto" runs it. */
+      available: true;
+      /** The instruction set its kernels were chosen for at load time: "avx512", "avx2" or "sse2". */
+      kernels: string;
+      /** float64 lanes per vector of those kernels (8, 4 or 2). */
+      width: number;
+      /** Hardware threads of this machine, as the addon sees them. */
+      hardwareThreads: number;
+    }
+  | {
+      /** The addon is not available: training runs WebAssembly. */
+      available: false;
+      /** Why, with the way to fix it, e.g. "not built (…); run `npm run build:native`". */
+      reason: string;
+    };
+
 /** Whether the native engine can run here, its kernels ("avx512", "avx2" or "sse2") and lanes, or why not. */
-export function nativeStatus(): { available: true; kernels: string; width: number; hardwareThreads: number } | { available: false; reason: string } {
+export function nativeStatus(): NativeStatus {
   const l = load();
   if (l.addon === null) return { available: false, reason: l.reason };
   const { kernels, width, hardwareThreads } = l.addon.info();

@@ -623,7 +623,11 @@ export class TrainingRun {
     // Regression: the engines' fused batch calls are softmax only, so the batches run chunk by
     // chunk on the workspace (its WebAssembly engine's forward and adjoint, the squared error
     // in TypeScript); the caller's engine is not used, and the label says so.
-    const fits = engine !== null && engine.precision === options.precision && !options.hardware && eq4Only && !regression;
+    // The reference factory (src/network/engine.ts) makes no engine: the workspace runs the
+    // TypeScript loops without its WebAssembly engine.
+    const reference = engine?.kind === "reference";
+    if (reference && f32) throw new InputError(`the reference engine computes float64 only; train precision float32 on the native or WebAssembly engine`);
+    const fits = engine !== null && !reference && engine.precision === options.precision && !options.hardware && eq4Only && !regression;
     const own32 = f32 && fits ? (engine as EngineFactory).create(model.k, model.steps, model.classes, wsCap, cap) : null;
     this.engine32 = f32 ? own32 ?? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
     if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
@@ -631,8 +635,8 @@ export class TrainingRun {
     this.ownEngine = this.engine64 ?? own32;
     // In float32 (or with the caller's engine) that engine holds the batch, and the float64 workspace is never used for training.
     const own = f32 || this.engine64 !== null;
-    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own, batchCapacity: options.hardware || own || regression ? 0 : cap });
-    const fallback = engine !== null && this.ownEngine === null && engine.precision === options.precision
+    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own && !reference, batchCapacity: options.hardware || own || regression || reference ? 0 : cap });
+    const fallback = engine !== null && !reference && this.ownEngine === null && engine.precision === options.precision
       ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !eq4Only ? "a device is not eq. 4" : regression ? "its batch call fuses the softmax loss only" : "it could not be created"})`
       : "";
     this.engineLabel = regression

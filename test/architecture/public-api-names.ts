@@ -56,12 +56,12 @@ export const ROOT_EXPORTS: readonly string[] = [
  */
 export const NODE_EXPORTS: readonly string[] = [
   "checkpointPath", "costOf", "CurveData", "DataSource", "DEVICE_FORMAT", "DEVICE_FORMAT_VERSION", "deviceFileJson", "loadCsvDataset",
-  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "makePlan", "mergeShards",
+  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "makePlan", "mergeShards", "NativeStatus", "nativeStatus", "NodeTrainOptions",
   "ParallelKernelOptions", "ParallelTrainingOptions", "parallelTrainingReady", "parseDeviceJson",
   "PngOptions", "readCheckpoint", "readCurveCsv",
   "readJsonFile", "readModelFile", "readProfileFile", "readRobustnessFile", "readTextFile",
   "ReproduceMode", "ReproduceOptions", "ReproduceOutput", "ReproducePlan", "ReproducePlanOptions", "ROBUSTNESS_FORMAT", "RobustnessFile", "robustnessParallel",
   "RobustnessParallelOptions", "RunningServer", "runReproduce", "shardRange", "SigmaEntry",
   "startParallelKernels", "startParallelTraining", "startStaticServer", "StaticServerOptions", "svgToPng",
-  "sweepParallel", "SweepSignature", "writeCheckpoint", "writeFigure", "writeFileAtomic", "writeRobustness",
+  "sweepParallel", "SweepSignature", "train", "Trainer", "TRAIN_ENGINES", "TrainEngine", "writeCheckpoint", "writeFigure", "writeFileAtomic", "writeRobustness",
 ];

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
@@ -49,4 +49,28 @@ test("train --engine native refuses what it cannot run, in one line, before writ
   const bad = await cli(["train", "--task", "spiral", "--epochs", "1", "--engine", "gpu", "--out", out]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--engine/);
+});
+
+test("eval --json names the engine of its numbers (native inference where built, else the TypeScript reference), as train does", async () => {
+  const out = join(dir, "eval-engine");
+  const t = await cli(["train", "--task", "spiral", "--epochs", "2", "--restarts", "1", "--out", out, "--quiet"]);
+  assert.equal(t.code, 0, t.err);
+  const r = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--json"]);
+  assert.equal(r.code, 0, r.err);
+  const st = nativeStatus();
+  assert.match((JSON.parse(r.out) as { engine: string }).engine, st.available ? /^native \(.*1 thread\)$/ : /^reference \(TypeScript\)$/);
+  const hw = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--hw", "noise=0.01", "--json"]);
+  assert.equal(hw.code, 0, hw.err);
+  assert.equal((JSON.parse(hw.out) as { engine: string }).engine, "reference (TypeScript)");
+});
+
+test("train with a table device says before it starts that it runs on the TypeScript reference engine, and how to get the fast ones", async () => {
+  const dev = join(dir, "table.json");
+  writeFileSync(dev, JSON.stringify({ model: "table", current: [0, 1, 2, 3, 4], power: [0, 0.1, 0.4, 0.7, 0.9], extrapolation: "linear" }));
+  const r = await cli(["train", "--task", "spiral", "--device", dev, "--epochs", "1", "--restarts", "1", "--steps", "2", "--out", join(dir, "table-run"), "--json"]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /dynaspin train: note: .*table\.json is a measured table: the native and WebAssembly engines compute eq\. 4 curves only, so this run trains on the TypeScript reference engine, several times slower .*dynaspin fit --data CURVE\.csv --model eq4/);
+  assert.equal((JSON.parse(r.out) as { engine: string }).engine, "reference (TypeScript)");
+  const plain = await cli(["train", "--task", "spiral", "--epochs", "1", "--restarts", "1", "--steps", "2", "--out", join(dir, "eq4-run"), "--json"]);
+  assert.doesNotMatch(plain.err, /note:/);
 });

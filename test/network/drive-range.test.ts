@@ -41,6 +41,22 @@ test("driveRange counts the drives beyond the measured range (with its margin) a
   assert.match(w ?? "", /outside their measured current range \[0\.5, 2\] on the 300 rows: \d+\.\d % of the drive currents/);
 });
 
+test("driveRangeWarning names what lies beyond the range: the fit's extrapolation, or a table's own rule (nothing was fitted)", () => {
+  const rng = new Rng(5);
+  const warnFor = (dev: ReturnType<typeof eq4> | ReturnType<typeof tableCurve>): string => {
+    const model = createModel(3, 2, 2, dev);
+    model.A.fill(1.5);
+    const x = Float64Array.from({ length: 600 }, () => 2 * rng.uniform());
+    const r = driveRange(model, x, 200);
+    assert.ok(r.warn, `fraction outside ${r.outside}`);
+    return driveRangeWarning(r, "the rows") ?? "";
+  };
+  assert.match(warnFor(eq4({}, { measuredCurrent: [0.5, 0.6] })), /where the curve is the fit's extrapolation, not the measured device/);
+  const table = warnFor(tableCurve([0.5, 0.55, 0.6], [0.1, 0.2, 0.3], { extrapolation: "linear" }));
+  assert.match(table, /where the curve is the table's linear extrapolation past its last measured points, not the measured device/);
+  assert.doesNotMatch(table, /fit/);
+});
+
 test("driveRange: nothing to check without a measured range; no warning when the drives stay inside", () => {
   const none = driveRange(createModel(2, 2, 2, eq4()), new Float64Array([0.1, 0.2, 0.3, 0.4]), 2);
   assert.equal(none.oscillators, 0);

@@ -29,6 +29,9 @@ import { driveRange, driveRangeWarning, type DriveRangeReport } from "../../netw
 
 export { alignClasses };
 
+/** How `eval --json` names the TypeScript loops of dynamics.ts (as train names the reference). */
+const REFERENCE_LABEL = "reference (TypeScript)";
+
 /** The --split flag (shared by eval, robustness and cost). */
 export const SPLIT_FLAG: FlagSpec = {
   name: "split",
@@ -167,14 +170,16 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     }
     const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
     const warnings = [...md.warnings, ...driveWarnings];
-    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
+    // The regression evaluation runs the TypeScript loops of dynamics.ts (the reference).
+    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, engine: REFERENCE_LABEL, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
     for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
     if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, undefined, profile, flags.string("hardware")).json }) + "\n");
     else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): MSE ${fmtMse(r.mse)}  R² ${r.r2.toFixed(4)}  (regression of ${(model.targetNames ?? ["target"]).join(", ")})\n`);
     return 0;
   }
   // Inference on the native engine when it was built and every device is eq. 4 (same bits as WebAssembly).
-  const ie = model.devices.every((d) => d.model === "eq4") ? (nativeFactory(1)?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null) : null;
+  const native = model.devices.every((d) => d.model === "eq4") ? nativeFactory(1) : null;
+  const ie = native?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null;
   const ideal = evaluate(model, aligned, ie);
   if (predictionsFile !== undefined) {
     const names = aligned.classNames;
@@ -184,7 +189,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
   const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
   const warnings = [...md.warnings, ...driveWarnings];
-  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, accuracy: r.accuracy, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
+  // The engine of the reported numbers: the native engine's inference, or (without it, and for
+  // hardware effects) the TypeScript loops of dynamics.ts — the same bits either way.
+  const engine = ie !== null && r === ideal ? native!.label : REFERENCE_LABEL;
+  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, engine, accuracy: r.accuracy, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
   for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
   else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);

@@ -158,6 +158,15 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (engineChoice === "native" && !nativeCan) {
     throw new InputError(`--engine native runs networks of eq. 4 devices without hardware effects; this run has ${resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
   }
+  // A device that is not eq. 4 (a measured table, an eq. 3 curve) trains on the TypeScript
+  // reference: say so before the work, with the way to the fast engines.
+  const slowDevice = (Array.isArray(devices) ? devices : [devices]).find((d) => d.model !== "eq4");
+  if (slowDevice !== undefined && !resolved.hardware && !flags.boolean("quiet")) {
+    io.stderr(
+      `dynaspin train: note: ${deviceArg ?? "the device"} is ${slowDevice.model === "table" ? "a measured table" : `an ${slowDevice.model} curve`}: the native and WebAssembly engines compute eq. 4 curves only, so this run trains on the TypeScript reference engine, ` +
+        `several times slower (docs/engines.md); for speed, fit eq. 4 to the same measurement (dynaspin fit --data CURVE.csv --model eq4) and train on that device\n`,
+    );
+  }
   const engine = !nativeCan ? null : resolved.precision === "float32" ? engine32ForChoice(engineChoice, workers) : engineForChoice(engineChoice, workers);
   const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");

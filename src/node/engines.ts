@@ -1,0 +1,106 @@
+/**
+ * Training from a Node program on the fastest engine this machine has, as the CLI does: the
+ * `train` and `Trainer` of the `dynaspin/node` entry are the root entry's, with one more option,
+ * {@link NodeTrainOptions.engine}, that defaults to `"auto"` — the native engine (C++ through
+ * Node-API, `native/`) when it was built at install and can run the model, else WebAssembly.
+ * Every float64 engine gives the same bits (docs/engines.md), so the choice changes speed only;
+ * `TrainResult.engine` (and `TrainingRun.engineLabel`) names the engine that ran, and
+ * {@link nativeStatus} says whether the native engine loaded here and, if not, why.
+ *
+ * The root entry's `train` (the browser's) keeps WebAssembly, the only engine a browser has.
+ */
+import { Trainer as CoreTrainer, train as coreTrain, type TrainOptions, type TrainResult } from "../train/train.js";
+import { referenceFactory, type EngineFactory } from "../network/engine.js";
+import type { Dataset } from "../data/dataset.js";
+import { nativeFactory, nativeStatus, type NativeStatus } from "./native-engine.js";
+import { native32Factory } from "./native-engine32.js";
+import { InputError } from "../util/errors.js";
+
+export { nativeStatus, type NativeStatus };
+
+/**
+ * The engines a Node program can train on (docs/engines.md):
+ * - `"auto"`: the native engine when it was built and can run the model (eq. 4 devices, no
+ *   hardware effects, classification), else WebAssembly; what the CLI's `--engine auto` does;
+ * - `"native"`: the native engine, or an {@link InputError} when it is not built here or cannot
+ *   run this model (the error names the reason);
+ * - `"wasm"`: the WebAssembly SIMD engine (the browser's; the TypeScript reference where a
+ *   runtime lacks WebAssembly SIMD);
+ * - `"reference"`: the TypeScript loops of the specification (float64 only; every device model).
+ */
+export type TrainEngine = "auto" | "native" | "wasm" | "reference";
+
+/** The values of {@link TrainEngine}, for validation. */
+export const TRAIN_ENGINES: readonly TrainEngine[] = ["auto", "native", "wasm", "reference"];
+
+/**
+ * The root entry's {@link TrainOptions} with the engine named instead of passed as a factory.
+ */
+export interface NodeTrainOptions extends Omit<TrainOptions, "engine"> {
+  /** Which engine computes the training batches (see {@link TrainEngine}). @default "auto" */
+  engine?: TrainEngine;
+  /**
+   * Threads of the native engine (1 = the calling thread only; the results are identical for any
+   * count); ignored by the other engines. @default 1
+   */
+  threads?: number;
+}
+
+/**
+ * The engine factory for a {@link TrainEngine} choice and the run's options, resolved once; null
+ * means the root entry's default (WebAssembly). Throws an {@link InputError} for `"native"` when it
+ * is not built or cannot run the model, for `"reference"` with `precision: "float32"`, and for an
+ * unknown name or a bad thread count.
+ */
+function engineFor(trainSet: Dataset, options: NodeTrainOptions): EngineFactory | null {
+  const choice = options.engine ?? "auto";
+  if (!TRAIN_ENGINES.includes(choice)) throw new InputError(`engine ${JSON.stringify(choice)}: allowed: ${TRAIN_ENGINES.join(", ")}`);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError(`threads ${threads}: allowed: an integer from 1 to 256`);
+  const f32 = options.precision === "float32";
+  if (choice === "wasm") return null;
+  if (choice === "reference") {
+    if (f32) throw new InputError(`engine "reference" computes float64 only; precision "float32" runs on engine "native" or "wasm"`);
+    return referenceFactory();
+  }
+  const devices = Array.isArray(options.devices) ? options.devices : [options.devices];
+  const why = options.hardware ? "hardware effects" : trainSet.targets !== undefined ? "a regression (its batch call fuses the softmax loss only)" : devices.find((d) => d.model !== "eq4") ? `a ${devices.find((d) => d.model !== "eq4")!.model} device (it computes eq. 4 only)` : null;
+  if (choice === "auto") return why !== null ? null : f32 ? native32Factory(threads) : nativeFactory(threads);
+  if (why !== null) throw new InputError(`engine "native" cannot run this model: ${why}; use engine "auto" or "wasm"`);
+  const f = f32 ? native32Factory(threads) : nativeFactory(threads);
+  if (f === null) {
+    const st = nativeStatus();
+    throw new InputError(`engine "native": the native engine is ${st.available ? "unavailable for float32 (stale build; run `npm run build:native`)" : st.reason}; use engine "auto" or "wasm"`);
+  }
+  return f;
+}
+
+function coreOptions(trainSet: Dataset, options: NodeTrainOptions): TrainOptions {
+  const { engine: _e, threads: _t, ...rest } = options;
+  return { ...rest, engine: engineFor(trainSet, options) };
+}
+
+/**
+ * Trains a network as the root entry's `train` does (the same options, defaults and result), on
+ * the engine {@link NodeTrainOptions.engine} names — by default the native engine when it was built
+ * here, else WebAssembly. `result.engine` names the engine that ran, e.g.
+ * "native (avx512, 8 float64 lanes, 1 thread)" or "wasm64 (WebAssembly SIMD, 2 float64 lanes)".
+ */
+export function train(trainSet: Dataset, options: NodeTrainOptions): TrainResult {
+  return coreTrain(trainSet, coreOptions(trainSet, options));
+}
+
+/**
+ * The root entry's `Trainer` (training one epoch at a time) on the engine
+ * {@link NodeTrainOptions.engine} names, by default the native engine when it was built here.
+ */
+export class Trainer extends CoreTrainer {
+  /**
+   * @param trainSet the training rows (a validation split is carved from them, as by `train`).
+   * @param options the root entry's options with the engine by name.
+   * @param setup see the root entry's `Trainer`.
+   */
+  constructor(trainSet: Dataset, options: NodeTrainOptions, setup: { stagedCurriculum?: boolean } = {}) {
+    super(trainSet, coreOptions(trainSet, options), setup);
+  }
+}
