@@ -11,13 +11,15 @@
 // bit-identical to the reference kernels for every instruction set, tile size and thread count.
 //
 // Structure (the usual packed GEMM, e.g. Goto & van de Geijn 2008, BLIS): the reduction index is
-// cut into blocks of KC; for each block the right-hand operand (KC rows × the output's columns) is
-// packed into panels of NR columns, KC·NR doubles contiguous and 64-byte aligned (a panel stays in
-// L1 while the row tiles stream past it); the micro-kernel keeps an MR × NR tile of outputs in
-// MR·NV vector registers (AVX-512: 6 × 32 doubles = 24 zmm) and, per reduction step, loads NV
-// vectors of the panel and broadcasts MR values of the left operand (read in place: a row of A,
-// a row of Aᵀ — contiguous in A — or a row of the adjoint; packing them would cost a full copy of
-// A per product, more than it saves at these shapes).
+// cut into blocks; for each block the right-hand operand (the block's rows × the output's
+// columns) is packed into panels of NR columns, contiguous and 64-byte aligned (a panel stays in
+// L1 while row tiles stream past it); the micro-kernel keeps an MR × NR tile of outputs in vector
+// registers and, per reduction step, loads the panel's vectors and multiplies them by MR values
+// of the left operand, read in place (a row of A, a row of Aᵀ — a strided column of A — or a row
+// of the adjoint: packing them would cost a full copy of A per product, more than it saves at
+// these shapes). AVX-512 multiplies by each left value straight from memory with an embedded
+// broadcast (its section below has the tiles and blocks of each product); AVX2 and SSE2, which
+// have no such operand, broadcast the left values ahead into whole vectors.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -40,19 +42,6 @@ static DS_INLINE vd splat(double x) {
 static DS_INLINE vd vload(const double* p) { return *reinterpret_cast<const vd_u*>(p); }
 static DS_INLINE void vstore(double* p, vd v) { *reinterpret_cast<vd_u*>(p) = v; }
 
-// Register tile: MR rows × NV vectors of outputs. AVX-512 (32 registers): 24 accumulators, NV
-// panel vectors and a product; AVX2 and SSE2 (16 registers): 12 accumulators.
-constexpr int NV = DS_W == 8 ? 4 : 2;
-constexpr int MR = 6;
-constexpr int NR = NV * DS_W;
-// Reduction block: a panel is KC·NR doubles (AVX-512: 64 × 32 × 8 B = 16 KiB) and the broadcast
-// left block MR·KC vectors (24 KiB).
-constexpr int KC = DS_W == 8 ? 64 : 128;
-// Column block of the packed right operand: KC·NC doubles (AVX-512: 512 KiB), inside L2.
-constexpr int NC = 1024;
-// Rows of λᵀ computed per block (gemmAtB): its scratch is LB × the thread's columns.
-constexpr int LB = 240;
-
 // Per-thread scratch buffers, grown once (the threads of the engine's pool live as long as the
 // engine, so there is no allocation per call once they have their size).
 struct Scratch {
@@ -71,7 +60,73 @@ struct Scratch {
     return p;
   }
 };
-static thread_local Scratch packedScratch, broadcastScratch, transposeScratch;
+static thread_local Scratch packedScratch;
+#if DS_W != 8
+static thread_local Scratch broadcastScratch, transposeScratch;
+#endif
+
+// Packs the right operand's rows [k0, k0 + kc) × columns [n0, n0 + nc) (nc a multiple of W) into
+// panels of nr columns (the last one narrower), kc rows of the panel's width each, contiguous.
+// Element (k, n) is R[k·lr + n] (trans = false) or R[n·lr + k] (trans = true); columns from
+// nvalid on are zero.
+static void packRight(int k0, int kc, int n0, int nc, int nvalid, const double* Rm, size_t lr, bool trans, double* bp, int nr) {
+  for (int p = 0; p < nc; p += nr) {
+    int w = nc - p < nr ? nc - p : nr;
+    double* out = bp + (size_t)p * kc;
+    int n1 = n0 + p;
+    if (!trans) {
+      if (n1 + w <= nvalid) {
+        for (int k = 0; k < kc; k++) {
+          const double* x = Rm + (size_t)(k0 + k) * lr + n1;
+          for (int v = 0; v < w; v += DS_W) vstore(out + (size_t)k * w + v, vload(x + v));
+        }
+      } else {
+        for (int k = 0; k < kc; k++)
+          for (int c = 0; c < w; c++) out[(size_t)k * w + c] = n1 + c < nvalid ? Rm[(size_t)(k0 + k) * lr + n1 + c] : 0.0;
+      }
+    } else {
+#if DS_W == 8
+      // Whole 8 × 8 blocks through registers (transpose8.h), the rest one by one.
+      int c8 = n1 + w <= nvalid ? w : 0, k8 = kc & ~7;
+      for (int c = 0; c < c8; c += 8)
+        for (int k = 0; k < k8; k += 8) {
+          vd r[8];
+          for (int q = 0; q < 8; q++) r[q] = vload(Rm + (size_t)(n1 + c + q) * lr + k0 + k);
+          transpose8(r);
+          for (int q = 0; q < 8; q++) vstore(out + (size_t)(k + q) * w + c, r[q]);
+        }
+#else
+      const int c8 = 0, k8 = 0;
+#endif
+      for (int c = 0; c < w; c++) {
+        double* o = out + c;
+        int from = c < c8 ? k8 : 0;
+        if (n1 + c < nvalid) {
+          const double* x = Rm + (size_t)(n1 + c) * lr + k0;
+          for (int k = from; k < kc; k++) o[(size_t)k * w] = x[k];
+        } else {
+          for (int k = from; k < kc; k++) o[(size_t)k * w] = 0.0;
+        }
+      }
+    }
+  }
+}
+
+#if DS_W != 8
+// AVX2 and SSE2 (16 registers; no embedded broadcast): the left values are broadcast ahead into
+// whole vectors (broadcastLeft), so the micro-kernel loop has only loads, multiplies and adds.
+
+// Register tile: MR rows × NV vectors of outputs (12 accumulators, NV panel vectors, a product).
+constexpr int NV = 2;
+constexpr int MR = 6;
+constexpr int NR = NV * DS_W;
+// Reduction block: a panel is KC·NR doubles (AVX2: 128 × 8 × 8 B = 8 KiB) and the broadcast left
+// block MR·KC vectors (24 KiB).
+constexpr int KC = 128;
+// Column block of the packed right operand: KC·NC doubles (1 MiB), L2.
+constexpr int NC = 1024;
+// Rows of λᵀ computed per block (gemmAtB): its scratch is LB × the thread's columns.
+constexpr int LB = 240;
 
 // acc[r][v] += L(r, k) · panel[k][v] for k = 0 … kc − 1 in order (one multiply, one add), the
 // left values read pre-broadcast (lb: MR vectors per k), so the loop has no broadcast.
@@ -141,11 +196,7 @@ constexpr TileFn TileRow<S, E, R, V...>::f[sizeof...(V)];
 template <int S, int E, int R, int... V>
 constexpr PartialFn TileRow<S, E, R, V...>::p[sizeof...(V)];
 
-#if DS_W == 8
-#define DS_VS 1, 2, 3, 4
-#else
 #define DS_VS 1, 2
-#endif
 template <int S, int E>
 struct Tiles {
   static constexpr const TileFn* f[MR] = {TileRow<S, E, 1, DS_VS>::f, TileRow<S, E, 2, DS_VS>::f, TileRow<S, E, 3, DS_VS>::f,
@@ -164,53 +215,6 @@ constexpr const PartialFn* Tiles<S, E>::p[MR];
 static TileFn tileFor(int S, int E, int R, int V) {
   const TileFn* const* t = S == 0 ? (E ? Tiles<0, 1>::f : Tiles<0, 0>::f) : S == 1 ? Tiles<1, 0>::f : (E ? Tiles<2, 1>::f : Tiles<2, 0>::f);
   return t[R - 1][V - 1];
-}
-
-// Packs the right operand's rows [k0, k0 + kc) × columns [n0, n0 + nc) (nc a multiple of W) into
-// panels of NR columns (the last one narrower), kc rows of the panel's width each, contiguous.
-// Element (k, n) is R[k·lr + n] (trans = false) or R[n·lr + k] (trans = true); columns from
-// nvalid on are zero.
-static void packRight(int k0, int kc, int n0, int nc, int nvalid, const double* Rm, size_t lr, bool trans, double* bp) {
-  for (int p = 0; p < nc; p += NR) {
-    int w = nc - p < NR ? nc - p : NR;
-    double* out = bp + (size_t)p * kc;
-    int n1 = n0 + p;
-    if (!trans) {
-      if (n1 + w <= nvalid) {
-        for (int k = 0; k < kc; k++) {
-          const double* x = Rm + (size_t)(k0 + k) * lr + n1;
-          for (int v = 0; v < w; v += DS_W) vstore(out + (size_t)k * w + v, vload(x + v));
-        }
-      } else {
-        for (int k = 0; k < kc; k++)
-          for (int c = 0; c < w; c++) out[(size_t)k * w + c] = n1 + c < nvalid ? Rm[(size_t)(k0 + k) * lr + n1 + c] : 0.0;
-      }
-    } else {
-#if DS_W == 8
-      // Whole 8 × 8 blocks through registers (transpose8.h), the rest one by one.
-      int c8 = n1 + w <= nvalid ? w : 0, k8 = kc & ~7;
-      for (int c = 0; c < c8; c += 8)
-        for (int k = 0; k < k8; k += 8) {
-          vd r[8];
-          for (int q = 0; q < 8; q++) r[q] = vload(Rm + (size_t)(n1 + c + q) * lr + k0 + k);
-          transpose8(r);
-          for (int q = 0; q < 8; q++) vstore(out + (size_t)(k + q) * w + c, r[q]);
-        }
-#else
-      const int c8 = 0, k8 = 0;
-#endif
-      for (int c = 0; c < w; c++) {
-        double* o = out + c;
-        int from = c < c8 ? k8 : 0;
-        if (n1 + c < nvalid) {
-          const double* x = Rm + (size_t)(n1 + c) * lr + k0;
-          for (int k = from; k < kc; k++) o[(size_t)k * w] = x[k];
-        } else {
-          for (int k = from; k < kc; k++) o[(size_t)k * w] = 0.0;
-        }
-      }
-    }
-  }
 }
 
 // The left values L(r, k) = L[r·lm + k·lk] (or L[r·lm + idx[k]] with a column index) of R ≤ MR rows
@@ -244,7 +248,7 @@ static void core(int M, int K, int nvalid, bool fullRows, const double* Lm, size
     int nc = N - n0 < NC ? N - n0 : NC;
     for (int k0 = 0; k0 < K; k0 += KC) {
       int kc = K - k0 < KC ? K - k0 : KC;
-      packRight(k0, kc, n0, nc, nvalid, Rm, lr, rTrans, bp);
+      packRight(k0, kc, n0, nc, nvalid, Rm, lr, rTrans, bp, NR);
       int st = k0 == 0 ? start : 2, en = k0 + kc >= K ? end : 0;
       for (int m = 0; m < M; m += MR) {
         int R = M - m < MR ? M - m : MR;
@@ -262,90 +266,161 @@ static void core(int M, int K, int nvalid, bool fullRows, const double* Lm, size
   }
 }
 
-#if DS_W == 8
-// The two products whose left operand is a weight matrix (u = A·p + B and λ = Aᵀ·g) have few
-// output columns (the batch) and many rows: there each left value is used by one panel only, so
-// broadcasting it ahead would cost as much as broadcasting it in the loop. These tiles broadcast
-// in the loop instead, from the matrix read in place, MRB rows × NVB vectors (3 × 64 doubles:
-// 3 broadcasts per 24 vector multiply–adds).
-constexpr int MRB = 3, NVB = 8, NRB = NVB * DS_W, KCB = 1024;
+#else
+// AVX-512: every product runs on one micro-kernel that multiplies by the left value straight from
+// memory with an embedded broadcast (vmulpd m64{1to8}): on Zen 4 that costs a load only, while a
+// separate broadcast (vbroadcastsd into a register, or a splat in the loop) takes an FP pipe for a
+// cycle, so a 6 × 4 tile with one broadcast per row ran at 80 % of peak and with embedded
+// broadcasts at 100 % (docs/engines.md). So the left operand is read in place — a row of A, a
+// column of A (a row of Aᵀ, strided), a row of the adjoint, or A's columns through an index — and
+// neither packed nor pre-broadcast; only the right operand is packed, per reduction block.
 
-template <bool T>
-static DS_INLINE double leftAt(const double* a, size_t lda, int r, int k) {
-  return T ? a[(size_t)k * lda + r] : a[(size_t)r * lda + k];
+// The three products' tiles and blocks, chosen by measurement at k = 784, batch 64 on one Zen 4
+// core (a sweep of tile shapes 3 × 8 … 12 × 2 and blocks; docs/engines.md); each runs at 89–94 %
+// of peak there, the rest within about 2 % of each other:
+// u = A·p + B: 6 × 4 vectors, reduction blocks of 256 (A's row segments of 2 KiB, read once from
+// memory as they stream), row blocks of 96 (A's block, 192 KiB, in L2 for the second panel).
+constexpr int U_MR = 6, U_NV = 4, U_KC = 256, U_MC = 96, U_NC = 1024;
+// λ = Aᵀ·g: 8 × 3 vectors (a tile's 8 left values of one k are one 64-byte line of A), blocks of
+// 256 rows of A, each row tile over all panels of its column block before the next (its 256 lines
+// of A, 16 KiB, stay in L1; the panels, 256 × 64 doubles, in L2), column blocks of 96.
+constexpr int L_MR = 8, L_NV = 3, L_KC = 256, L_MC = 8, L_NC = 96;
+// ∂A = g·pᵀ (reduction = the batch, usually 64: one block): 12 × 2 vectors, each row tile over
+// all panels (the adjoint's 12 rows stay in L1), the packed pᵀ (64 × 1024 at most, 512 KiB) in L2.
+constexpr int G_MR = 12, G_NV = 2, G_KC = 64, G_MC = 12, G_NC = 1024;
+
+// x · (broadcast *p): one vmulpd with an embedded-broadcast memory operand. Written as asm because
+// GCC otherwise broadcasts once into a register (the FP-pipe cycle this avoids), and as an asm
+// statement it cannot be contracted with the following add. The address goes in as a register,
+// not as a memory operand: with a memory operand GCC kept the accumulators in memory (2× slower).
+// That is sound here because nothing in these products writes the left operand (the outputs and
+// the packed panels never alias it), so no store has to be ordered before the load.
+static DS_INLINE vd mulBroadcast(vd x, const double* p) {
+  vd r;
+  __asm__("vmulpd (%2)%{1to8%}, %1, %0" : "=v"(r) : "v"(x), "r"(p));
+  return r;
 }
 
-// I: the left operand's k-th value of row r is a[r·lda + idx[k]] (a column index; T = false).
-template <int R, int V, int S, bool T, bool I>
-static void tileB(int kc, const double* a, size_t lda, const int* idx, const double* bp, double* c, size_t ldc, const double* bias) {
-  vd acc[MRB][NVB];
-  for (int r = 0; r < R; r++)
-    for (int v = 0; v < V; v++) acc[r][v] = S == 0 ? splat(0.0) : S == 1 ? splat(bias[r]) : vload(c + (size_t)r * ldc + v * DS_W);
-  for (int k = 0; k < kc; k++, bp += V * DS_W) {
+// The left operand: L(r, k) = L[r·lm + k·lk], or L[r·lm + idx[k]] with a column index.
+struct Left {
+  const double* p;
+  size_t lm, lk;
+  const int* idx;
+};
+
+// Accumulates acc[r][v] += L(r, k) · panel[k][v] for k < kc in order, one multiply then one add.
+template <int R, int V, bool I>
+static DS_INLINE void kernelE(int kc, const double* __restrict a, size_t lm, size_t lk, const int* __restrict idx, const double* __restrict bp, vd (&acc)[R][V]) {
+  int k = 0;
+  do {
     vd b[V];
     for (int v = 0; v < V; v++) b[v] = *reinterpret_cast<const vd*>(bp + v * DS_W);
-    // Aᵀ's tile reads one value of each of kc rows of A: fetch the columns two tiles on ahead
-    // (a strided walk the hardware prefetchers do not follow).
-    if (T) __builtin_prefetch(a + (size_t)k * lda + 2 * MRB + 8);
-    for (int r = 0; r < R; r++) {
-      vd x = splat(I ? a[(size_t)r * lda + idx[k]] : leftAt<T>(a, lda, r, k));
-      for (int v = 0; v < V; v++) acc[r][v] += x * b[v];
-    }
-  }
-  for (int r = 0; r < R; r++)
-    for (int v = 0; v < V; v++) vstore(c + (size_t)r * ldc + v * DS_W, acc[r][v]);
+    const double* ak = I ? a + idx[k] : a + (size_t)k * lk;
+    // Aᵀ's tile (lm = 1) reads one line of each of kc rows of A, a strided walk that the hardware
+    // prefetchers follow late: fetch the line of the tile after next.
+    if (!I && lm == 1) __builtin_prefetch(ak + 2 * R);
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < V; v++) acc[r][v] += mulBroadcast(b[v], ak + (size_t)r * lm);
+    bp += V * DS_W;
+  } while (++k < kc);
 }
 
-typedef void (*TileBFn)(int, const double*, size_t, const int*, const double*, double*, size_t, const double*);
-template <int S, bool T, bool I, int R, int... V>
-struct TileBRow {
-  static constexpr TileBFn f[sizeof...(V)] = {&tileB<R, V, S, T, I>...};
-};
-template <int S, bool T, bool I, int R, int... V>
-constexpr TileBFn TileBRow<S, T, I, R, V...>::f[sizeof...(V)];
-template <int S, bool T, bool I = false>
-struct TilesB {
-  static constexpr const TileBFn* f[MRB] = {TileBRow<S, T, I, 1, 1, 2, 3, 4, 5, 6, 7, 8>::f, TileBRow<S, T, I, 2, 1, 2, 3, 4, 5, 6, 7, 8>::f,
-                                            TileBRow<S, T, I, 3, 1, 2, 3, 4, 5, 6, 7, 8>::f};
-};
-template <int S, bool T, bool I>
-constexpr const TileBFn* TilesB<S, T, I>::f[MRB];
+// One R × V-vector tile; start S (0: +0, 1: bias, 2: the running sums in C) and end E (0: store,
+// 1: store 0 + the sum) as in tile().
+template <int R, int V, int S, int E, bool I>
+static void tileE(int kc, const double* a, size_t lm, size_t lk, const int* idx, const double* bp, double* c, size_t ldc, const double* bias) {
+  vd acc[R][V];
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++) acc[r][v] = S == 0 ? splat(0.0) : S == 1 ? splat(bias[r]) : vload(c + (size_t)r * ldc + v * DS_W);
+  kernelE<R, V, I>(kc, a, lm, lk, idx, bp, acc);
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++) vstore(c + (size_t)r * ldc + v * DS_W, E == 1 ? splat(0.0) + acc[r][v] : acc[r][v]);
+}
 
-// C[m·ldc + n] = start + Σ_{k<K} L(m, k)·X[k·ldx + n] for m < M, n < N (a multiple of W), with
-// L(m, k) = L[m·lda + k] (T = false; L[m·lda + idx[k]] with a column index idx) or L[k·lda + m]
-// (T = true); start: bias[m] or +0.
-template <bool T>
-static void coreB(int M, int K, int N, const double* Lm, size_t lda, const double* bias, const double* X, size_t ldx, double* C, size_t ldc, const int* idx = nullptr) {
-  if (M <= 0 || N <= 0) return;
+// The same tile when fewer than V·W columns may be written (a packed gradient row's end): through
+// a buffer.
+template <int R, int V, bool I>
+static void tileEPartial(int kc, const double* a, size_t lm, size_t lk, const int* idx, const double* bp, double* c, size_t ldc, int cols, int start, const double* bias, int end) {
+  alignas(64) double t[R][V * DS_W] = {};
+  for (int r = 0; r < R; r++)
+    for (int l = 0; l < cols; l++) t[r][l] = start == 0 ? 0.0 : start == 1 ? bias[r] : c[(size_t)r * ldc + l];
+  if (end == 1) tileE<R, V, 2, 1, I>(kc, a, lm, lk, idx, bp, &t[0][0], V * DS_W, nullptr);
+  else tileE<R, V, 2, 0, I>(kc, a, lm, lk, idx, bp, &t[0][0], V * DS_W, nullptr);
+  for (int r = 0; r < R; r++)
+    for (int l = 0; l < cols; l++) c[(size_t)r * ldc + l] = t[r][l];
+}
+
+typedef void (*TileEFn)(int, const double*, size_t, size_t, const int*, const double*, double*, size_t, const double*);
+typedef void (*TileEPartialFn)(int, const double*, size_t, size_t, const int*, const double*, double*, size_t, int, int, const double*, int);
+
+// The tiles of one shape family: MRE rows × NVE vectors at most, all (rows, vectors, start, end)
+// combinations, for a strided (I = false) or indexed (I = true) left operand.
+template <int MRE, int NVE, bool I>
+struct FamilyE {
+  template <int R, int V>
+  static TileEFn one(int S, int E) {
+    return S == 0 ? (E ? &tileE<R, V, 0, 1, I> : &tileE<R, V, 0, 0, I>) : S == 1 ? (E ? &tileE<R, V, 1, 1, I> : &tileE<R, V, 1, 0, I>) : (E ? &tileE<R, V, 2, 1, I> : &tileE<R, V, 2, 0, I>);
+  }
+  template <int R, int V>
+  static void fill(TileEFn (&f)[3][2][MRE][NVE], TileEPartialFn (&p)[MRE][NVE]) {
+    for (int S = 0; S < 3; S++)
+      for (int E = 0; E < 2; E++) f[S][E][R - 1][V - 1] = one<R, V>(S, E);
+    p[R - 1][V - 1] = &tileEPartial<R, V, I>;
+    if constexpr (V > 1) fill<R, V - 1>(f, p);
+    else if constexpr (R > 1) fill<R - 1, NVE>(f, p);
+  }
+  TileEFn f[3][2][MRE][NVE];
+  TileEPartialFn p[MRE][NVE];
+  FamilyE() { fill<MRE, NVE>(f, p); }
+};
+
+// C[m·ldc + n] = start + Σ_{k<K} L(m, k)·R(k, n), k ascending, for m < M and n < nvalid (N =
+// nvalid rounded up to W; columns up to N are written only when fullRows), R(k, n) = Rm[k·lr + n]
+// (rTrans = false) or Rm[n·lr + k] (true), start 0: +0, 1: bias[m]; end 1 stores 0 + the sum.
+// The loops of a packed GEMM (BLIS's jc, pc, ic, jr, ir): column blocks of NCE, reduction blocks
+// of KE (a sum stopped in C and continued: no bit changes) whose right operand is packed once
+// into panels of NR = NVE·W columns (KE × NCE doubles, in L2), row blocks of MCE rows (their
+// left values KE × MCE, in L2), then each panel (KE × NR, in L1) with the block's row tiles of
+// MRE rows streaming past it.
+template <int MRE, int NVE, int KE, int MCE, int NCE, bool I>
+static void coreE(int M, int K, int nvalid, bool fullRows, Left L, const double* Rm, size_t lr, bool rTrans, double* C, size_t ldc, int start, const double* bias, int end) {
+  static const FamilyE<MRE, NVE, I> fam;
+  constexpr int NRE = NVE * DS_W;
+  static_assert(NCE % NRE == 0 && MCE % MRE == 0, "blocks of whole panels and tiles");
+  if (M <= 0 || nvalid <= 0) return;
+  const int N = (nvalid + DS_W - 1) / DS_W * DS_W;
+  const int writable = fullRows ? N : nvalid;
   if (K == 0) {
     for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) C[(size_t)m * ldc + n] = bias ? bias[m] : 0.0;
+      for (int n = 0; n < writable; n++) {
+        double s = start == 1 ? bias[m] : 0.0;
+        C[(size_t)m * ldc + n] = end == 1 ? 0.0 + s : s;
+      }
     return;
   }
-  double* bp = packedScratch.get((size_t)KCB * NRB);
-  for (int n0 = 0; n0 < N; n0 += NRB) {
-    int nc = N - n0 < NRB ? N - n0 : NRB;
-    for (int k0 = 0; k0 < K; k0 += KCB) {
-      int kc = K - k0 < KCB ? K - k0 : KCB;
-      // Panels of NRB columns: the packing of packRight with the wider panel.
-      for (int p = 0; p < nc; p += NRB) {
-        int w = nc - p < NRB ? nc - p : NRB;
-        double* out = bp + (size_t)p * kc;
-        for (int k = 0; k < kc; k++) {
-          const double* x = X + (size_t)(k0 + k) * ldx + n0 + p;
-          for (int v = 0; v < w; v += DS_W) vstore(out + (size_t)k * w + v, vload(x + v));
-        }
-      }
-      const TileBFn* const* tiles = idx ? (k0 > 0 ? TilesB<2, false, true>::f : bias ? TilesB<1, false, true>::f : TilesB<0, false, true>::f)
-                                        : k0 > 0 ? TilesB<2, T>::f : bias && !T ? TilesB<1, T>::f : TilesB<0, T>::f;
-      const double* a0 = T ? Lm + (size_t)k0 * lda : idx ? Lm : Lm + k0;
-      const int* ix = idx ? idx + k0 : nullptr;
-      for (int p = 0; p < nc; p += NRB) {
-        int w = nc - p < NRB ? nc - p : NRB;
-        for (int m = 0; m < M; m += MRB) {
-          int R = M - m < MRB ? M - m : MRB;
-          const double* a = T ? a0 + m : a0 + (size_t)m * lda;
-          tiles[R - 1][w / DS_W - 1](kc, a, lda, ix, bp + (size_t)p * kc, C + (size_t)m * ldc + n0 + p, ldc, bias ? bias + m : nullptr);
+  double* bp = packedScratch.get((size_t)KE * (N < NCE ? N : NCE));
+  for (int n0 = 0; n0 < N; n0 += NCE) {
+    const int nc = N - n0 < NCE ? N - n0 : NCE;
+    for (int k0 = 0; k0 < K; k0 += KE) {
+      const int kc = K - k0 < KE ? K - k0 : KE;
+      const int st = k0 == 0 ? start : 2, en = k0 + kc >= K ? end : 0;
+      const double* a0 = I ? L.p : L.p + (size_t)k0 * L.lk;
+      const int* ix = I ? L.idx + k0 : nullptr;
+      packRight(k0, kc, n0, nc, nvalid, Rm, lr, rTrans, bp, NRE);
+      for (int m0 = 0; m0 < M; m0 += MCE) {
+        const int mc = M - m0 < MCE ? M - m0 : MCE;
+        for (int p = 0; p < nc; p += NRE) {
+          const int w = nc - p < NRE ? nc - p : NRE, V = w / DS_W;
+          const int cols = writable - n0 - p < w ? writable - n0 - p : w;
+          const double* panel = bp + (size_t)p * kc;
+          for (int m = m0; m < m0 + mc; m += MRE) {
+            const int R = m0 + mc - m < MRE ? m0 + mc - m : MRE;
+            const double* a = a0 + (size_t)m * L.lm;
+            double* c = C + (size_t)m * ldc + n0 + p;
+            const double* bm = bias ? bias + m : nullptr;
+            if (cols == w) fam.f[st][en][R - 1][V - 1](kc, a, L.lm, L.lk, ix, panel, c, ldc, bm);
+            else fam.p[R - 1][V - 1](kc, a, L.lm, L.lk, ix, panel, c, ldc, cols, st, bm, en);
+          }
         }
       }
     }
@@ -357,7 +432,9 @@ static void coreB(int M, int K, int N, const double* Lm, size_t lda, const doubl
 // idx[c] (idx ascending) or c when idx is null (gemm.h biasIdx).
 void biasIdx(int r0, int r1, int kk, int nbp, const double* M, int ldm, const int* idx, const double* bias, const double* X, int ldx, double* out, int ldo) {
 #if DS_W == 8
-  coreB<false>(r1 - r0, kk, nbp, M + (size_t)r0 * ldm, (size_t)ldm, bias ? bias + r0 : nullptr, X, (size_t)ldx, out + (size_t)r0 * ldo, (size_t)ldo, idx);
+  const Left L{M + (size_t)r0 * ldm, (size_t)ldm, 1, idx};
+  if (idx) coreE<U_MR, U_NV, U_KC, U_MC, U_NC, true>(r1 - r0, kk, nbp, true, L, X, (size_t)ldx, false, out + (size_t)r0 * ldo, (size_t)ldo, bias ? 1 : 0, bias ? bias + r0 : nullptr, 0);
+  else coreE<U_MR, U_NV, U_KC, U_MC, U_NC, false>(r1 - r0, kk, nbp, true, L, X, (size_t)ldx, false, out + (size_t)r0 * ldo, (size_t)ldo, bias ? 1 : 0, bias ? bias + r0 : nullptr, 0);
 #else
   core(r1 - r0, kk, nbp, true, M + (size_t)r0 * ldm, (size_t)ldm, 1, X, (size_t)ldx, false, out + (size_t)r0 * ldo, (size_t)ldo, bias ? 1 : 0, bias ? bias + r0 : nullptr, 0, idx);
 #endif
@@ -374,7 +451,7 @@ void bias(int r0, int r1, int kk, int nbp, const double* M, const double* bias, 
 // packed operand and the adjoint the broadcast one) in blocks of LB samples, then transposed.
 void atb(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo) {
 #if DS_W == 8
-  coreB<true>(r1 - r0, m, nbp, M + r0, (size_t)kk, nullptr, Y, (size_t)ldy, out + (size_t)r0 * ldo, (size_t)ldo);
+  coreE<L_MR, L_NV, L_KC, L_MC, L_NC, false>(r1 - r0, m, nbp, true, Left{M + r0, 1, (size_t)kk, nullptr}, Y, (size_t)ldy, false, out + (size_t)r0 * ldo, (size_t)ldo, 0, nullptr, 0);
 #else
   const int nj = r1 - r0;
   if (nj <= 0 || nbp <= 0) return;
@@ -394,9 +471,20 @@ void atb(int r0, int r1, int m, int kk, int nbp, const double* M, const double* 
 // G[i·kk + j] = 0 + Σ_{b<nb} Y[i·ldy + b]·X[j·ldx + b], b ascending from 0, for i in [r0, r1),
 // j < kk (kernels.h gemmABt, with X's transpose packed here instead of a separate transpose).
 void abt(int r0, int r1, int kk, int nb, const double* Y, int ldy, const double* X, int ldx, double* G) {
+#if DS_W == 8
+  // Without the final `0 +`: a sum started from +0 is never −0 (in round-to-nearest x + y is −0
+  // only when both are −0), and 0 + s is s for every other s (NaN payloads included), so storing
+  // the sum as it is gives the same bits and saves an add per output.
+  coreE<G_MR, G_NV, G_KC, G_MC, G_NC, false>(r1 - r0, nb, kk, false, Left{Y + (size_t)r0 * ldy, (size_t)ldy, 1, nullptr}, X, (size_t)ldx, true, G + (size_t)r0 * kk, (size_t)kk, 0, nullptr, 0);
+#else
   core(r1 - r0, nb, kk, false, Y + (size_t)r0 * ldy, (size_t)ldy, 1, X, (size_t)ldx, true, G + (size_t)r0 * kk, (size_t)kk, 0, nullptr, 1);
+#endif
 }
 
+#if DS_W == 8
+const GemmTable table = {DS_NAME, DS_W, U_MR, U_NV * DS_W, U_KC, bias, atb, abt, biasIdx};
+#else
 const GemmTable table = {DS_NAME, DS_W, MR, NR, KC, bias, atb, abt, biasIdx};
+#endif
 
 }  // namespace DS_GNS
