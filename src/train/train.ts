@@ -175,7 +175,9 @@ export interface TrainOptions {
    * of a full step become exactly 0: a sparser A. Dimensionless, like `weightDecay`. @default 0
    */
   l1?: number;
-  /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, power units). @default 0 */
+  /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, normalised input units).
+   * @default 0; with the automatic budget, a classification set without a validation split and at
+   * most 32 input features `AUTO_DEFAULTS.smallInputNoise` (0.06) */
   inputNoise?: number;
   /** Variation-aware training: every minibatch draws fresh device parameters per oscillator around
    * the base devices (src/device/variation.ts); the adjoint runs through the drawn devices, and the
@@ -375,6 +377,19 @@ export const AUTO_DEFAULTS = {
    * every drive below the threshold, where the gradients vanish).
    */
   smallWeightDecay: 0.3,
+  /**
+   * Input noise (`inputNoise`, std in normalised input units) of classification runs without a
+   * validation split (the same small sets as `smallWeightDecay`) on at most
+   * `smallInputNoiseMaxFeatures` input features: Gaussian noise on p(0), redrawn every epoch,
+   * smooths the decision boundary that so few rows leave free. Over seeds 0–39 it lifted iris
+   * 96.92 → 97.50 % and wine 97.36 → 97.50 % (logistic regression 97.33 / 98.13); over seeds 0–9,
+   * six generated sets of 100–200 rows (`npm run bench:tabular`) by 2.0 points on average
+   * (4.0 above logistic regression instead of 2.0); docs/results.md, "fifth pass". It draws
+   * K·rows normals per update: iris 0.14 → 0.30 s CPU, wine 0.27 → 0.82 s.
+   */
+  smallInputNoise: 0.06,
+  /** Most input features for `smallInputNoise` (measured up to 30; wider tables keep their time budget). */
+  smallInputNoiseMaxFeatures: 32,
   /**
    * The budget of sets of more than `fullBatchRows` training rows (after the validation split),
    * trained in minibatches of `minibatch`: learning rate `lr` instead of 0.02, and
@@ -1160,7 +1175,10 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   // The automatic weight decay: the first candidate with a validation split (Trainer trains the
   // others and keeps the best when the set trains full batch), else AUTO_DEFAULTS.smallWeightDecay.
   const weightDecay = options.weightDecay ?? (pre.auto ? (val === null ? AUTO_DEFAULTS.smallWeightDecay : AUTO_DEFAULTS.weightDecays[0]) : 0);
-  const o = resolveTrainOptions({ ...options, weightDecay, validation: val === null ? 0 : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n);
+  // The automatic input noise of small classification sets (AUTO_DEFAULTS.smallInputNoise).
+  const smallNoise = pre.auto && val === null && trainSet.targets === undefined && featureCount(pre, trainSet.d) <= AUTO_DEFAULTS.smallInputNoiseMaxFeatures;
+  const inputNoise = options.inputNoise ?? (smallNoise ? AUTO_DEFAULTS.smallInputNoise : 0);
+  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, validation: val === null ? 0 : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n);
   return { options: o, fit, val };
 }
 

@@ -318,6 +318,29 @@ test("without a validation split the automatic budget uses λ = 0.3 and restores
   assert.equal(evaluate(normal.model, split.train).loss, h[h.length - 1].trainLoss);
 });
 
+test("small classification sets without a validation split get the automatic input noise; explicit noise, explicit epochs, a validation split, regression and wide tables keep 0", () => {
+  const small = stratifiedSplit(makeSynthetic("xor", { count: 150, seed: 2 }), 0, 0.2).train;
+  const plan = planTraining({}, small);
+  assert.equal(plan.val, null);
+  assert.equal(plan.options.inputNoise, AUTO_DEFAULTS.smallInputNoise);
+  assert.equal(planTraining({ inputNoise: 0 }, small).options.inputNoise, 0, "an explicit 0 turns it off");
+  assert.equal(planTraining({ inputNoise: 0.2 }, small).options.inputNoise, 0.2);
+  assert.equal(planTraining({ epochs: 10 }, small).options.inputNoise, 0, "explicit epochs: no automatic noise");
+  const large = stratifiedSplit(makeSynthetic("xor", { count: 400, seed: 2 }), 0, 0.2).train;
+  const withVal = planTraining({}, large);
+  assert.ok(withVal.val !== null);
+  assert.equal(withVal.options.inputNoise, 0, "a validation split: no automatic noise");
+  // A regression set of the same size, and a table wider than smallInputNoiseMaxFeatures.
+  const reg = { ...small, targets: Float64Array.from(small.x.filter((_, e) => e % small.d === 0)), targetNames: ["t"] };
+  assert.equal(planTraining({}, reg).options.inputNoise, 0, "regression: no automatic noise");
+  const d = AUTO_DEFAULTS.smallInputNoiseMaxFeatures + 1, rng = new Rng(4);
+  const wide: Dataset = { ...small, d, x: Float64Array.from({ length: small.n * d }, () => rng.uniform()), featureNames: Array.from({ length: d }, (_, j) => `f${j}`) };
+  assert.equal(planTraining({}, wide).options.inputNoise, 0, "wide tables keep their time budget");
+  // Through a feature map the count is the map's: 2 columns expanded to 33 features.
+  assert.equal(planTraining({ features: Array.from({ length: d }, (_, j) => `x${1 + (j % 2)}*${j + 1}`) }, small).options.inputNoise, 0);
+  assert.equal(planTraining({ features: ["x1", "x2", "x1*x2"] }, small).options.inputNoise, AUTO_DEFAULTS.smallInputNoise);
+});
+
 test("sets above fullBatchRows training rows get the large-set budget: minibatches of 64, lr 0.01, 100 epochs' worth of updates within [6000, 100 000]; explicit flags and smaller sets keep theirs", () => {
   const L = AUTO_DEFAULTS.large;
   const plan = (n: number, o: Parameters<typeof planTraining>[0] = {}) => {
