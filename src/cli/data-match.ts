@@ -120,7 +120,7 @@ function peekLines(path: string, skipRows: number): string[] | null {
  * The header columns among `columns` whose every value (in the first MB) is a class name of the
  * model: the label column(s) of a file evaluated against it.
  */
-function columnsOfClassNames(path: string, skipRows: number, header: string[], columns: string[], classNames: readonly string[]): string[] {
+export function columnsOfClassNames(path: string, skipRows: number, header: string[], columns: string[], classNames: readonly string[]): string[] {
   const lines = peekLines(path, skipRows)?.slice(1) ?? [];
   if (lines.length === 0) return [];
   const names = new Set(classNames);
@@ -151,7 +151,7 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
     throw new InputError(`${path}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} was trained on ${quoteList(features)})`);
   }
   if (extra.length === 1) return extra[0];
-  if (extra.length === 0) throw new InputError(`${path}: no label column: every column is a feature of the model ${modelFile}; add the labels or give --label-column`);
+  if (extra.length === 0) throw new InputError(`${path}: no label column: every column is a feature of the model ${modelFile}; add the labels or give --label-column; to predict rows without labels, use dynaspin predict --model ${modelFile} --data ${path} --out PREDICTIONS.csv`);
   // Several columns the model does not read: name the one holding its class names as the label,
   // and the rest as extra columns to remove.
   const labels = columnsOfClassNames(path, skipRows, header, extra, model.classNames ?? []);

@@ -30,9 +30,17 @@ export interface CsvOptions {
    * end (-1 is the last column). A name implies the file has a header. A string holding an
    * integer ("3", "-1", as a command-line flag gives it) is an index unless the first row is a
    * header with a cell of exactly that name.
+   * `null`: no label column — every column except {@link CsvOptions.idColumn} is a feature, and
+   * the data set has no classes (`classNames` empty, `y` all 0): rows to predict, not to train on.
    * @default -1 (the last column)
    */
-  labelColumn?: string | number;
+  labelColumn?: string | number | null;
+  /**
+   * A column that is neither a feature nor the label, read as text (trimmed unless quoted) into
+   * the data set's `ids`, one per row: a sample id carried through to predictions. A header name
+   * or a 0-based index (negative: from the end), as for `labelColumn`. @default none
+   */
+  idColumn?: string | number;
   /**
    * Whether the first row is a header. `"auto"`: it is a header iff one of its feature cells is
    * text (neither empty nor a number) while every feature cell of the second row is a number;
@@ -232,6 +240,15 @@ class CsvParser {
   /** Number of columns per record (known after the first record). */
   private m = -1;
   private labelCol = -1;
+  /** No label column (options.labelColumn null). */
+  private readonly noLabel: boolean;
+  private readonly idOption: string | number | undefined;
+  /** The id column (-1: none). */
+  private idCol = -1;
+  /** The id column's text, one per record. */
+  private ids: string[] = [];
+  /** Feature index of each column (-1: the label or the id column). */
+  private fx = new Int32Array(0);
   private d = 0;
   private names: string[] = [];
   private hasHeader = false;
@@ -255,8 +272,13 @@ class CsvParser {
 
   constructor(options: CsvChunkOptions) {
     this.file = options.file;
+    this.noLabel = options.labelColumn === null;
     this.labelOption = options.labelColumn ?? -1;
     this.labelGiven = options.labelColumn !== undefined;
+    this.idOption = options.idColumn;
+    if (this.idOption !== undefined && typeof this.idOption !== "string" && !Number.isInteger(this.idOption)) {
+      throw new InputError(`${this.file}: id column must be an integer index or a header name (got ${JSON.stringify(this.idOption)})`);
+    }
     this.headerOption = options.header ?? "auto";
     if (typeof this.labelOption === "number" && !Number.isInteger(this.labelOption)) {
       throw new InputError(`${this.file}: label column must be an integer index or a header name (got ${this.labelOption})`);
@@ -293,7 +315,7 @@ class CsvParser {
   }
 
   private where(col: number): string {
-    const name = col === this.labelCol ? (this.hasHeader ? this.names[col] : "label") : this.names[col];
+    const name = col === this.labelCol ? (this.hasHeader ? this.names[col] : "label") : col === this.idCol && !this.hasHeader ? "id" : this.names[col];
     return `row ${this.recordLine}, column ${col + 1} (${quoteCell(name ?? "")})`;
   }
 
@@ -397,11 +419,11 @@ class CsvParser {
         }
       } else {
         const start = p;
-        if (row === null && col !== this.labelCol && col < this.m) {
+        if (row === null && col < this.m && this.fx[col] >= 0) {
           // Hot path: most cells are plain decimals; parse them in one scan, without a substring.
           const x = fastNumber(s, p, L);
           if (x === x) {
-            this.x[this.n * this.d + (col < this.labelCol ? col : col - 1)] = x;
+            this.x[this.n * this.d + this.fx[col]] = x;
             p = fastEnd;
             if (p < L && s.charCodeAt(p) === COMMA) {
               p++;
@@ -483,6 +505,10 @@ class CsvParser {
 
   /** Stores one cell of a data record. */
   private cell(col: number, v: string, quoted: boolean): void {
+    if (col === this.idCol) {
+      this.ids[this.n] = quoted ? v : v.trim();
+      return;
+    }
     if (col === this.labelCol && this.t !== null) {
       const t = parseNumber(v);
       if (t !== t) this.fail(`${this.where(col)}: the target of a regression must be a number: ${numberProblem(v, "target")}`);
@@ -503,7 +529,7 @@ class CsvParser {
     }
     const x = parseNumber(v);
     if (x !== x) this.fail(`${this.where(col)}: ${numberProblem(v)}${this.labelHint(col, v)}`);
-    this.x[this.n * this.d + (col < this.labelCol ? col : col - 1)] = x;
+    this.x[this.n * this.d + this.fx[col]] = x;
   }
 
   /** Resolves columns, header and label once the first two records (or all of them) are known. */
@@ -523,8 +549,31 @@ class CsvParser {
       const named = at >= 0 && (this.headerOption === true || (this.headerOption === "auto" && looksLikeHeader));
       if (!named) label = Number(label.trim());
     }
+    // The id column, resolved the same way (a numeric string is an index unless a header cell has that name).
+    let id = this.idOption;
+    if (typeof id === "string" && /^[+-]?\d+$/.test(id.trim())) {
+      const name = id;
+      const at = first.cells.findIndex((c, i) => (first.quoted[i] ? c : c.trim()) === name);
+      const looksLikeHeader = first.cells.some((c, i) => i !== at && c.trim().length > 0 && !numberLike(c));
+      if (!(at >= 0 && (this.headerOption === true || (this.headerOption === "auto" && looksLikeHeader)))) id = Number(id.trim());
+    }
+    if (typeof id === "number") {
+      if (id < -m || id >= m) this.fail(`id column ${id} is out of range: the file has ${m} column${m === 1 ? "" : "s"} (allowed ${-m}..${m - 1}, or a header name)`);
+      this.idCol = id < 0 ? m + id : id;
+    }
     let header: boolean;
-    if (typeof label === "string") {
+    if (this.noLabel) {
+      this.labelCol = -1;
+      if (typeof id === "string") {
+        if (this.headerOption === false) this.fail(`id column ${quoteCell(id)} is given by name, but header is false; give a 0-based column index instead`);
+        header = true;
+      } else if (this.headerOption === "auto") {
+        const textual = (row: PendingRow | undefined): number => (row === undefined ? 0 : row.cells.filter((v, i) => i !== this.idCol && v.trim().length > 0 && !numberLike(v)).length);
+        header = textual(first) > textual(rows[1]);
+      } else {
+        header = this.headerOption;
+      }
+    } else if (typeof label === "string") {
       if (this.headerOption === false) {
         this.fail(`label column ${quoteCell(label)} is given by name, but header is false; give a 0-based column index instead`);
       }
@@ -541,7 +590,7 @@ class CsvParser {
           if (row === undefined) return 0;
           for (let i = 0; i < row.cells.length; i++) {
             const v = row.cells[i]!;
-            if (i !== this.labelCol && v.trim().length > 0 && !numberLike(v)) count++;
+            if (i !== this.labelCol && i !== this.idCol && v.trim().length > 0 && !numberLike(v)) count++;
           }
           return count;
         };
@@ -551,9 +600,21 @@ class CsvParser {
       } else {
         header = this.headerOption;
       }
+      if (typeof id === "string") {
+        if (this.headerOption === false) this.fail(`id column ${quoteCell(id)} is given by name, but header is false; give a 0-based column index instead`);
+        header = true;
+      }
     }
     const trimmed = first.cells.map((c, i) => (first.quoted[i] ? c : c.trim()));
-    if (typeof label === "string") {
+    if (typeof id === "string") {
+      const hits = trimmed.flatMap((c, i) => (c === id ? [i] : []));
+      if (hits.length === 0) {
+        this.fail(`no column named ${quoteCell(id)} (the id column); the header has ${trimmed.slice(0, 20).map(quoteCell).join(", ")}${m > 20 ? `, ... (${m} columns)` : ""}`);
+      }
+      if (hits.length > 1) this.fail(`id column name ${quoteCell(id)} is ambiguous: columns ${hits.map((h) => h + 1).join(" and ")} have it`);
+      this.idCol = hits[0]!;
+    }
+    if (!this.noLabel && typeof label === "string") {
       const hits: number[] = [];
       trimmed.forEach((c, i) => {
         if (c === label) hits.push(i);
@@ -567,7 +628,13 @@ class CsvParser {
       }
       this.labelCol = hits[0]!;
     }
-    if (m < 2) {
+    if (this.idCol >= 0 && this.idCol === this.labelCol) this.fail(`the id column and the label column are the same (column ${this.idCol + 1}); give different columns`);
+    const nonFeatures = (this.labelCol >= 0 ? 1 : 0) + (this.idCol >= 0 ? 1 : 0);
+    if (this.noLabel && m > nonFeatures) {
+      // At least one feature column: fine (a one-column file of one feature needs no check).
+    } else if (this.noLabel && m <= nonFeatures) {
+      this.fail(`no feature columns: each row has only the id column`);
+    } else if (m < 2) {
       const cell = first.cells[0]!;
       const sep = cell.includes(";") ? "';'" : cell.includes("\t") ? "tabs" : null;
       this.fail(
@@ -577,10 +644,13 @@ class CsvParser {
       );
     }
     this.hasHeader = header;
-    this.d = m - 1;
+    if (m - nonFeatures < 1) this.fail(`no feature columns: each row has only ${this.noLabel ? "the id column" : "the label and id columns"}`);
+    this.d = m - nonFeatures;
+    this.fx = new Int32Array(m);
+    for (let i = 0, j = 0; i < m; i++) this.fx[i] = i === this.labelCol || i === this.idCol ? -1 : j++;
     this.names = header ? trimmed : [];
     if (!header) {
-      for (let i = 0, j = 0; i < m; i++) this.names.push(i === this.labelCol ? "label" : `x${j++}`);
+      for (let i = 0, j = 0; i < m; i++) this.names.push(i === this.labelCol ? "label" : i === this.idCol ? "id" : `x${j++}`);
     }
     // A record of m fields takes at least m characters, so the text bounds the row count even
     // when it is mostly blank lines.
@@ -619,6 +689,12 @@ class CsvParser {
       this.start();
     }
     if (this.n === 0) this.fail("no data rows (only a header)");
+    const featureNames = this.names.filter((_, i) => this.fx[i] >= 0);
+    const ids = this.idCol >= 0 ? { ids: this.ids.slice(0, this.n) } : {};
+    if (this.noLabel) {
+      const n = this.n;
+      return { x: this.x.length === n * this.d ? this.x : this.x.subarray(0, n * this.d), y: new Int32Array(n), n, d: this.d, featureNames, classNames: [], ...ids };
+    }
     if (this.t !== null) {
       const n = this.n;
       return {
@@ -626,10 +702,11 @@ class CsvParser {
         y: new Int32Array(n),
         n,
         d: this.d,
-        featureNames: this.names.filter((_, i) => i !== this.labelCol),
+        featureNames,
         classNames: [],
         targets: this.t.slice(0, n),
         targetNames: [this.hasHeader ? this.names[this.labelCol]! : "target"],
+        ...ids,
       };
     }
     const labelColumn = this.labelCol + 1;
@@ -670,8 +747,9 @@ class CsvParser {
       y,
       n,
       d: this.d,
-      featureNames: this.names.filter((_, i) => i !== this.labelCol),
+      featureNames,
       classNames,
+      ...ids,
     };
   }
 }
@@ -725,18 +803,33 @@ function formatCell(v: string): string {
 }
 
 /**
- * A model's predictions as CSV: a header (the feature names, `labelName`, `predicted`), then one
- * row per sample with its features, its label (a class name or a real target, as text) and the
- * prediction, LF line ends. Numbers are written with `String(x)` (exact float64 round trip).
- * @example formatPredictionsCsv({ x: Float64Array.of(1, 2), n: 1, d: 2, featureNames: ["a", "b"] }, "price", ["3"], ["2.5"]) // → "a,b,price,predicted\n1,2,3,2.5\n"
+ * A model's predictions as CSV: a header (`row` when `rows` is given, the feature names,
+ * `labelName`, `predicted`), then one row per sample with its row number in the data file
+ * (`rows[r] + 1`: 1 is the file's first data row, so the output joins back to the input), its
+ * features, its label (a class name or a real target, as text) and the prediction, LF line ends.
+ * Numbers are written with `String(x)` (exact float64 round trip). The row column is called
+ * `data_row` when a feature is called `row`.
+ * @example formatPredictionsCsv({ x: Float64Array.of(1, 2), n: 1, d: 2, featureNames: ["a", "b"] }, "price", ["3"], ["2.5"], [4]) // → "row,a,b,price,predicted\n5,1,2,3,2.5\n"
  */
-export function formatPredictionsCsv(ds: Pick<CsvDataset, "x" | "n" | "d" | "featureNames">, labelName: string, labels: readonly string[], predicted: readonly string[]): string {
-  const parts: string[] = [[...ds.featureNames, labelName, "predicted"].map(formatCell).join(",") + "\n"];
+export function formatPredictionsCsv(ds: Pick<CsvDataset, "x" | "n" | "d" | "featureNames">, labelName: string, labels: readonly string[], predicted: readonly string[], rows?: ArrayLike<number>): string {
+  const rowName = ds.featureNames.includes("row") || labelName === "row" ? "data_row" : "row";
+  const parts: string[] = [[...(rows ? [rowName] : []), ...ds.featureNames, labelName, "predicted"].map(formatCell).join(",") + "\n"];
   for (let r = 0; r < ds.n; r++) {
-    let line = "";
+    let line = rows ? `${rows[r] + 1},` : "";
     for (let j = 0; j < ds.d; j++) line += String(ds.x[r * ds.d + j]) + ",";
     parts.push(line + formatCell(labels[r]!) + "," + formatCell(predicted[r]!) + "\n");
   }
+  return parts.join("");
+}
+
+/**
+ * A CSV table: the header, then `n` rows whose cells `cells(r)` gives as text (quoted where RFC
+ * 4180 needs it), LF line ends.
+ * @example formatCsvRows(["row", "predicted"], 1, () => ["1", "a,b"]) // → 'row,predicted\n1,"a,b"\n'
+ */
+export function formatCsvRows(header: readonly string[], n: number, cells: (r: number) => readonly string[]): string {
+  const parts: string[] = [header.map(formatCell).join(",") + "\n"];
+  for (let r = 0; r < n; r++) parts.push(cells(r).map(formatCell).join(",") + "\n");
   return parts.join("");
 }
 

@@ -23,6 +23,11 @@ export interface Dataset {
   targets?: Float64Array;
   /** Names of the m regression targets (with `targets`). */
   targetNames?: string[];
+  /**
+   * Text of each sample's id column (`CsvOptions.idColumn`), length n, carried into predictions;
+   * absent when no id column was read. Not kept by `subset`.
+   */
+  ids?: string[];
 }
 
 /** True when the data set is a regression problem (it has real `targets`). */

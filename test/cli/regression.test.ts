@@ -80,11 +80,11 @@ test("train --data FILE --problem regression learns a real target in its own uni
   const p = await cli(["eval", "--model", join(out, "model.json"), "--data", csv, "--split", "all", "--predictions", pred]);
   assert.equal(p.code, 0, p.err);
   const lines = readFileSync(pred, "utf8").trimEnd().split("\n");
-  assert.equal(lines[0], "rooms,age,price,predicted");
+  assert.equal(lines[0], "row,rooms,age,price,predicted");
   assert.equal(lines.length, 121);
   let sse = 0;
   for (const line of lines.slice(1)) {
-    const [, , t, y] = line.split(",").map(Number);
+    const [, , , t, y] = line.split(",").map(Number);
     sse += (t - y) ** 2;
   }
   const mse = Number(/MSE (\S+)/.exec(p.out)![1]);

@@ -56,6 +56,8 @@ export interface ModelData {
   source: DataSource;
   /** Warnings about the rows chosen, e.g. a test split that overlaps the model's training rows. */
   warnings: string[];
+  /** Index of each row of `ds` among the data's rows (file order, 0 = the first data row). */
+  rows: Int32Array;
 }
 
 /**
@@ -97,11 +99,14 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
     reason = same ? `the model was trained on ${label}` : typeof tr.source === "string" ? `the model was trained on other data (${tr.source})` : "the model does not say what it was trained on";
   }
   let ds = all;
+  let rows: Int32Array = Int32Array.from({ length: all.n }, (_, r) => r);
   const warnings: string[] = [];
   if (split === "test") {
     const splitSeed = flags.number("split-seed") ?? (typeof tr.splitSeed === "number" ? tr.splitSeed : 0);
     const fraction = flags.number("test-fraction") ?? (typeof tr.testFraction === "number" ? tr.testFraction : 0.2);
-    ds = stratifiedSplit(all, splitSeed, fraction).test;
+    const parts = stratifiedSplit(all, splitSeed, fraction);
+    ds = parts.test;
+    rows = parts.testRows;
     if (ds.n === 0) throw new InputError(`${command}: the test split of ${label} is empty; use --split all`);
     reason += `; test split seed ${splitSeed}, fraction ${fraction}`;
     // Another split of the training data holds rows the model was trained on: say so.
@@ -112,7 +117,7 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
   } else if (flags.has("split-seed") || flags.has("test-fraction")) {
     throw new InputError(`${command}: --split-seed and --test-fraction apply only to --split test`);
   }
-  return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source, warnings };
+  return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source, warnings, rows };
 }
 
 /**
@@ -166,7 +171,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     const r = evaluateRegression(model, aligned);
     if (predictionsFile !== undefined) {
       const names = model.targetNames ?? ["target"];
-      writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, names[0], Array.from(aligned.targets ?? [], String), Array.from(r.predictions, String)));
+      writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, names[0], Array.from(aligned.targets ?? [], String), Array.from(r.predictions, String), md.rows));
     }
     const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
     const warnings = [...md.warnings, ...driveWarnings];
@@ -183,7 +188,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const ideal = evaluate(model, aligned, ie);
   if (predictionsFile !== undefined) {
     const names = aligned.classNames;
-    writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, "label", Array.from(aligned.y, (c) => names[c] ?? String(c)), Array.from(ideal.predictions, (c) => names[c] ?? String(c))));
+    writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, "label", Array.from(aligned.y, (c) => names[c] ?? String(c)), Array.from(ideal.predictions, (c) => names[c] ?? String(c)), md.rows));
   }
   // With hardware (flag or model file), read-noise draws come from --noise-seed.
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
@@ -211,7 +216,7 @@ export const evalCommand: Command = {
     ALL_FLAG,
     { name: "hw", type: "string", repeatable: true, value: "SPEC", help: "hardware non-ideality (noise=S[:rel], dac=BITS:FS, adc=BITS:FS, ilimit=IMAX, relax=DT_OVER_TAU); default: the model file's hardware" },
     { name: "ideal", type: "boolean", help: "ignore the model file's hardware" },
-    { name: "predictions", type: "string", value: "FILE.csv", help: "also write each evaluated row's features, label and prediction (a class, or a regression's real value in the target's units; the ideal network's) to FILE.csv" },
+    { name: "predictions", type: "string", value: "FILE.csv", help: "also write each evaluated row's number in the data (row: 1 = the first data row, so it joins back to the file), features, label and prediction (a class, or a regression's real value in the target's units; the ideal network's) to FILE.csv; rows without labels: dynaspin predict" },
     COST_PROFILE_FLAG,
     { name: "noise-seed", type: "integer", min: 0, value: "S", help: "seed of the read-noise draws with --hw noise=...", default: 0 },
   ],

@@ -1,0 +1,165 @@
+/**
+ * `dynaspin predict`: a saved model applied to new rows that have no label — one prediction per
+ * row of the file, in file order, with the row's number (and an id column, when named) so the
+ * output joins back to the input; class probabilities on request; regression models give their
+ * values in the targets' units. The output is written atomically (a temporary file, then rename).
+ */
+import type { Command, CommandIO } from "../command.js";
+import type { Flags } from "../args.js";
+import { readModelFile } from "../../node/model-file.js";
+import { modelFromJson } from "../../network/io.js";
+import { runForward, predictValues } from "../../network/api.js";
+import { columnCount, type Model } from "../../network/model.js";
+import { loadCsvDataset } from "../../node/csv-file.js";
+import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
+import { formatCsvRows } from "../../data/csv.js";
+import { alignFeatures, columnsOfClassNames, peekHeader } from "../data-match.js";
+import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
+import { InputError } from "../../util/errors.js";
+import { resolve } from "node:path";
+
+/** Rows per forward call (bounds the memory of the states runForward keeps). */
+const CHUNK = 512;
+
+const quoteList = (names: readonly string[], max = 8): string =>
+  names.slice(0, max).map((n) => JSON.stringify(n)).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "");
+
+/**
+ * The columns of `file` checked against the model before anything is read in full: every feature
+ * of the model present, every other column named by --id-column; a file without a header must
+ * have the model's column count (plus the id column).
+ * @throws InputError naming the missing or extra columns and what the model reads.
+ */
+function checkColumns(file: string, model: Model, modelFile: string, idColumn: string | undefined, skipRows: number): void {
+  const features = model.featureNames;
+  const header = peekHeader(file, skipRows);
+  if (!features || header === null) return; // by position: alignFeatures checks the count
+  const have = new Set(header);
+  const missing = features.filter((f) => !have.has(f));
+  if (missing.length > 0) {
+    throw new InputError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} reads ${quoteList(features)})`);
+  }
+  const isIndex = idColumn !== undefined && /^[+-]?\d+$/.test(idColumn.trim()) && !have.has(idColumn);
+  if (idColumn !== undefined && !isIndex && !have.has(idColumn)) {
+    throw new InputError(`${file}: no column named ${JSON.stringify(idColumn)} (--id-column); the header has ${quoteList(header)}`);
+  }
+  if (idColumn !== undefined && !isIndex && features.includes(idColumn)) {
+    throw new InputError(`--id-column ${idColumn}: is a feature of the model ${modelFile}; name a column the model does not read`);
+  }
+  const known = new Set(features);
+  const idName = isIndex ? header[(Number(idColumn) + header.length) % header.length] : idColumn;
+  const extra = header.filter((h) => !known.has(h) && h !== idName);
+  if (extra.length > 0) {
+    // A column of the model's class names is the label: such rows are eval's.
+    const labelLike = extra.length === 1 && columnsOfClassNames(file, skipRows, header, extra, model.classNames ?? []).length === 1;
+    throw new InputError(
+      `${file}: ${extra.length === 1 ? "column" : "columns"} ${quoteList(extra)} ${extra.length === 1 ? "is not a feature" : "are not features"} of the model ${modelFile} (it reads ${quoteList(features)}); ` +
+        `${idColumn === undefined && extra.length === 1 ? `to carry it into the predictions give --id-column ${/^[\w.-]+$/.test(extra[0]) ? extra[0] : JSON.stringify(extra[0])}, else remove it` : "remove the columns the model does not read"}` +
+        (labelLike ? `; it holds the model's class names: to measure the accuracy on labelled rows use dynaspin eval` : ""),
+    );
+  }
+}
+
+/** Softmax of one row of logits (numerically safe: the largest logit subtracted). */
+function softmax(logits: Float64Array, off: number, m: number, out: Float64Array): void {
+  let max = -Infinity;
+  for (let c = 0; c < m; c++) max = Math.max(max, logits[off + c]);
+  let sum = 0;
+  for (let c = 0; c < m; c++) sum += out[c] = Math.exp(logits[off + c] - max);
+  for (let c = 0; c < m; c++) out[c] /= sum;
+}
+
+async function run(flags: Flags, io: CommandIO): Promise<number> {
+  const path = flags.string("model");
+  if (path === undefined) throw new InputError("predict: --model FILE is required");
+  const data = flags.string("data");
+  if (data === undefined) throw new InputError("predict: --data FILE.csv is required (the rows to predict: the model's feature columns, no label)");
+  const out = flags.string("out");
+  if (out === undefined) throw new InputError("predict: --out FILE.csv is required (where the predictions go)");
+  checkOutputFile(out, `--out ${out}`);
+  if (resolve(out) === resolve(data)) throw new InputError(`--out ${out}: is the --data file; write the predictions to another file`);
+  const json = readModelFile(path);
+  const model = modelFromJson(json, path);
+  const regression = model.problem === "regression";
+  const probabilities = flags.boolean("probabilities");
+  if (probabilities && regression) throw new InputError(`--probabilities: ${path} is a regression model (it predicts values, not classes)`);
+  const idColumn = flags.string("id-column");
+  const skipRows = flags.number("skip-rows") ?? 0;
+  checkColumns(data, model, path, idColumn, skipRows);
+  const raw = loadCsvDataset(data, { labelColumn: null, skipRows, ...(idColumn !== undefined && { idColumn }) });
+  const ds = alignFeatures(raw, model, data, path);
+  const { n } = ds;
+  const d = columnCount(model);
+  // Predictions, chunk by chunk (the same forward pass as eval: the same bits).
+  const m = model.classes;
+  const names = regression ? (model.targetNames ?? ["target"]) : (model.classNames ?? Array.from({ length: m }, (_, c) => String(c)));
+  const predicted: string[] = new Array(n);
+  const probs = probabilities ? new Float64Array(n * m) : null;
+  const counts = new Int32Array(regression ? 0 : m);
+  const row = new Float64Array(m);
+  for (let start = 0; start < n; start += CHUNK) {
+    const nb = Math.min(CHUNK, n - start);
+    const x = ds.x.subarray(start * d, (start + nb) * d);
+    if (regression) {
+      const v = predictValues(model, x);
+      for (let b = 0; b < nb; b++) predicted[start + b] = Array.from(v.subarray(b * m, (b + 1) * m), String).join("\u0000");
+      continue;
+    }
+    const { logits } = runForward(model, x);
+    for (let b = 0; b < nb; b++) {
+      // The first largest logit, as eval's argmax.
+      let arg = 0;
+      for (let c = 1; c < m; c++) if (logits[b * m + c] > logits[b * m + arg]) arg = c;
+      predicted[start + b] = names[arg];
+      counts[arg]++;
+      if (probs !== null) {
+        softmax(logits, b * m, m, row);
+        probs.set(row, (start + b) * m);
+      }
+    }
+  }
+  // Columns: the row number (1 = the file's first data row), the id, the prediction(s), the probabilities.
+  const fileHeader = peekHeader(data, skipRows);
+  const idName = raw.ids === undefined || idColumn === undefined ? null
+    : fileHeader === null ? "id"
+    : fileHeader.includes(idColumn) ? idColumn
+    : (fileHeader[(Number(idColumn) + fileHeader.length) % fileHeader.length] ?? "id");
+  const rowName = idName === "row" ? "data_row" : "row";
+  const predNames = regression && m > 1 ? names.map((t) => `predicted_${t}`) : ["predicted"];
+  const header = [rowName, ...(idName === null ? [] : [idName]), ...predNames, ...(probs === null ? [] : names.map((c) => `p_${c}`))];
+  const text = formatCsvRows(header, n, (r) => [
+    String(r + 1),
+    ...(raw.ids === undefined ? [] : [raw.ids[r]]),
+    ...(regression ? predicted[r].split("\u0000") : [predicted[r]]),
+    ...(probs === null ? [] : Array.from(probs.subarray(r * m, (r + 1) * m), String)),
+  ]);
+  // As eval: a fitted or table device is only known over its measured currents.
+  const drive = driveRange(model, ds.x, n);
+  const warning = driveRangeWarning(drive, `the ${n} rows of ${data}`);
+  if (warning !== null) io.stderr(`dynaspin predict: warning: ${warning}\n`);
+  writeFileAtomic(out, text);
+  const classCounts = regression ? null : Object.fromEntries(names.map((c, i) => [c, counts[i]]));
+  if (flags.boolean("json")) {
+    io.stdout(JSON.stringify({ model: path, data, out, rows: n, problem: regression ? "regression" : "classification", engine: "reference (TypeScript)", predicted: classCounts, probabilities, driveRange: drive.oscillators === 0 ? null : drive, warnings: warning === null ? [] : [warning] }) + "\n");
+  } else {
+    const what = regression ? `values of ${names.join(", ")}` : `classes (${names.map((c, i) => `${c}: ${counts[i]}`).join(", ")})`;
+    io.stdout(`${data}: ${n} rows predicted by ${path}: ${what}\n  wrote ${out}\n`);
+  }
+  return 0;
+}
+
+/** The `predict` command. */
+export const predictCommand: Command = {
+  name: "predict",
+  summary: "apply a saved model to new rows without labels: one prediction per row, in file order",
+  usage: "dynaspin predict --model FILE --data NEW.csv --out PREDICTIONS.csv [--id-column COL] [--probabilities]",
+  flags: [
+    { name: "model", type: "string", short: "m", value: "FILE", help: "model JSON written by dynaspin train (a classifier or a regression model)" },
+    { name: "data", type: "string", value: "FILE.csv", help: "the rows to predict: the model's feature columns (matched by header name, in any order; by position without a header), no label column; .csv or .csv.gz" },
+    { name: "out", type: "string", short: "o", value: "FILE.csv", help: "where the predictions go (written atomically): columns row (1 = the first data row), the --id-column, predicted (the ideal network's: a class name, or one value per regression target in its units), and with --probabilities p_CLASS per class" },
+    { name: "id-column", type: "string", value: "COL", help: "a column of the data that is not a feature (a sample id): header name or 0-based index; copied as text into the predictions" },
+    { name: "probabilities", type: "boolean", help: "also write each class's softmax probability (classifiers)" },
+    { name: "skip-rows", type: "integer", min: 0, value: "N", help: "lines at the top of the file to ignore before the header" },
+  ],
+  run,
+};
