@@ -16,6 +16,10 @@
  * - {@link makeClassification}: scikit-learn's parameters by name, for the larger sets of
  *   {@link LARGE_SETS} (bench/large-sets.ts runs them).
  *
+ * The regression sets ({@link REGRESSION_SETS}, run by bench/regression-large.ts) come from their
+ * own generators, Friedman #1 and #2 ({@link makeFriedman1}, {@link makeFriedman2}), and are
+ * written with their real target by {@link writeRegressionCsv}.
+ *
  * Pure: a set's rows depend on its options only (one `Rng(seed)` per set, draws in a fixed order),
  * so they are the same on every machine.
  */
@@ -268,3 +272,64 @@ export const LARGE_SETS: GeneratedSet[] = [
   { id: "circles10k", label: "circles, 10 000 rows", make: () => makeCircles({ count: 10000, seed: 1509 }) },
   { id: "xor10k", label: "XOR, 10 000 rows", make: () => makeXor({ count: 10000, seed: 1510 }) },
 ];
+
+
+// ---- regression sets (real targets, no class clusters) ----
+
+/**
+ * Friedman #1 (scikit-learn's `make_friedman1`): x ~ U(0, 1)^d, y = 10·sin(π·x1·x2) +
+ * 20·(x3 − 0.5)² + 10·x4 + 5·x5 + σ·N(0, 1); the features x6..xd do not enter y. Each row draws its
+ * d uniforms, then its noise: `rows` rows of `features` (≥ 5) features, noise std `noise`, from `Rng(seed)`.
+ */
+export function makeFriedman1(o: { rows: number; features: number; noise: number; seed: number }): Dataset {
+  if (o.features < 5) throw new Error(`Friedman #1 needs at least 5 features; got ${o.features}`);
+  const { rows: n, features: d } = o;
+  const rng = new Rng(o.seed);
+  const x = new Float64Array(n * d), t = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    for (let j = 0; j < d; j++) x[r * d + j] = rng.uniform();
+    const v = x.subarray(r * d, r * d + 5);
+    t[r] = 10 * Math.sin(Math.PI * v[0] * v[1]) + 20 * (v[2] - 0.5) ** 2 + 10 * v[3] + 5 * v[4] + o.noise * rng.normal();
+  }
+  return { x, y: new Int32Array(n), n, d, featureNames: Array.from({ length: d }, (_, j) => `x${j + 1}`), classNames: [], targets: t, targetNames: ["y"] };
+}
+
+/**
+ * Friedman #2 (scikit-learn's `make_friedman2`): x1 ~ U(0, 100), x2 ~ U(40π, 560π), x3 ~ U(0, 1),
+ * x4 ~ U(1, 11), y = √(x1² + (x2·x3 − 1/(x2·x4))²) + σ·N(0, 1): features in units three decades
+ * apart and a right-skewed target (mean ≈ 500), as a table of physical measurements would have them.
+ */
+export function makeFriedman2(o: { rows: number; noise: number; seed: number }): Dataset {
+  const n = o.rows, d = 4;
+  const rng = new Rng(o.seed);
+  const x = new Float64Array(n * d), t = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const x1 = 100 * rng.uniform(), x2 = 40 * Math.PI + 520 * Math.PI * rng.uniform(), x3 = rng.uniform(), x4 = 1 + 10 * rng.uniform();
+    x.set([x1, x2, x3, x4], r * d);
+    t[r] = Math.sqrt(x1 ** 2 + (x2 * x3 - 1 / (x2 * x4)) ** 2) + o.noise * rng.normal();
+  }
+  return { x, y: new Int32Array(n), n, d, featureNames: ["x1", "x2", "x3", "x4"], classNames: [], targets: t, targetNames: ["y"] };
+}
+
+/** The sets of bench/regression-large.ts (none used to tune a default before they were measured). */
+export const REGRESSION_SETS: readonly GeneratedSet[] = [
+  { id: "friedman2k", label: "Friedman #1, 2 000 × 10, σ 1", make: () => makeFriedman1({ rows: 2000, features: 10, noise: 1, seed: 1601 }) },
+  { id: "friedman10k", label: "Friedman #1, 10 000 × 10, σ 1", make: () => makeFriedman1({ rows: 10_000, features: 10, noise: 1, seed: 1602 }) },
+  { id: "friedman10k20", label: "Friedman #1, 10 000 × 20, σ 1", make: () => makeFriedman1({ rows: 10_000, features: 20, noise: 1, seed: 1603 }) },
+  { id: "friedman2-10k", label: "Friedman #2, 10 000 × 4 (mixed units, σ 25)", make: () => makeFriedman2({ rows: 10_000, noise: 25, seed: 1605 }) },
+  { id: "friedman50k", label: "Friedman #1, 50 000 × 10, σ 1", make: () => makeFriedman1({ rows: 50_000, features: 10, noise: 1, seed: 1604 }) },
+];
+
+/** A regression set (one target) as CSV text: a header of its feature names and `y`, then each row's features and target (shortest round-trip decimals). */
+export function regressionCsv(ds: Dataset): string {
+  const lines = [[...ds.featureNames, "y"].join(",")];
+  for (let r = 0; r < ds.n; r++) lines.push(`${Array.from(ds.x.subarray(r * ds.d, (r + 1) * ds.d)).join(",")},${ds.targets![r]}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Writes `ds` (a regression set) to DIR/ID.csv ({@link regressionCsv}), as a user's `--data` file; returns the path. */
+export function writeRegressionCsv(dir: string, id: string, ds: Dataset): string {
+  const file = join(dir, `${id}.csv`);
+  writeFileSync(file, regressionCsv(ds));
+  return file;
+}

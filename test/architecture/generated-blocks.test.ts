@@ -1,5 +1,5 @@
 // The generated blocks of the docs (bench/doc-blocks.ts): every block that `npm run results`,
-// `npm run bench`, `npm run bench:regression`, `npm run bench:features` and
+// `npm run bench`, `npm run bench:regression`, `npm run bench:regression-large`, `npm run bench:features` and
 // bench/regression-weight-decay.ts write is present, holds real output (a table, not an empty
 // placeholder) and states the run that produced it — command, commit, date, CPU, Node, engine and
 // load; the block writer replaces exactly one block and nothing else, atomically; the goals
@@ -21,7 +21,7 @@ const EXPECTED: Record<string, string[]> = {
     "results-fit", "results-devices", "results-robustness", "results-read-noise", "results-mnist",
   ],
   "docs/benchmarks.md": ["bench-csv", "bench-figures", "bench-robustness", "bench-goals", "bench"],
-  "docs/regression.md": ["regression-weight-decay", "regression"],
+  "docs/regression.md": ["regression-weight-decay", "regression", "regression-large"],
   "docs/training.md": ["features"],
   "docs/accuracy.md": ["accuracy"],
 };
