@@ -51,6 +51,8 @@ test("training with its batches' chunks on 2 or 3 threads ends with exactly the 
       await parallelTrainingReady();
       CASES.forEach(([name, o], q) => sameBits(one[q], trainRun(o, 6), `${name} on ${threads} threads`));
       sameBits(long, trainRun(CASES[0][1], 150), `150 full-batch epochs on ${threads} threads`);
+      // Under load the workers may get no CPU during these runs; give them more (bounded) work.
+      for (let extra = 0; extra < 10 && !parallelTrainingChunks().slice(1).some((c) => c > 0); extra++) trainRun(CASES[0][1], 150);
       const counts = parallelTrainingChunks();
       assert.ok(counts.slice(1).some((c) => c > 0), `chunks per thread: ${counts.join(", ")}`);
     } finally {
@@ -63,10 +65,16 @@ test("every worker thread takes chunks while training runs", async () => {
   const stop = startParallelTraining(2, { spinMs: 5 });
   try {
     await parallelTrainingReady();
-    trainRun(CASES[0][1], 300);
+    // On a loaded machine the worker may get no CPU during one run; train again (at most 10 runs)
+    // until it has taken a chunk, so the test fails only if the worker never takes any.
+    let runs = 0;
+    do {
+      trainRun(CASES[0][1], 300);
+      runs++;
+    } while (parallelTrainingChunks()[1] === 0 && runs < 10);
     const [mine, worker] = parallelTrainingChunks();
-    assert.ok(mine > 0 && worker > 0, `chunks per thread: ${mine}, ${worker}`);
-    assert.equal(mine + worker, 300 * 8);
+    assert.ok(mine > 0 && worker > 0, `chunks per thread after ${runs} runs: ${mine}, ${worker}`);
+    assert.equal(mine + worker, runs * 300 * 8);
   } finally {
     stop();
   }
