@@ -166,6 +166,25 @@ void Pool::run(const Job& j) {
 
 static double* allocd(size_t n) { return alignedAlloc<double>(n); }
 
+namespace {
+// A thread's row buffer (backward's fused Adam), grown once.
+struct RowScratch {
+  double* p = nullptr;
+  size_t n = 0;
+  ~RowScratch() { free(p); }
+  double* get(size_t want) {
+    if (want <= n) return p;
+    free(p);
+    n = 0;
+    p = alignedAlloc<double>(want);
+    if (p == nullptr) throw std::bad_alloc();
+    n = want;
+    return p;
+  }
+};
+thread_local RowScratch rowScratch;
+}  // namespace
+
 size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
   size_t nG = gradientLength(k, steps, classes);
   size_t sizes[NREGIONS] = {
@@ -223,6 +242,10 @@ constexpr double THREAD_WORK = 4e6;
 // 512 samples (8.7·10^6) ran slower on 2 threads than on 1 even as shares claimed by free threads,
 // because a worker preempted in the middle of its share holds up the call for a time slice.
 constexpr double EVAL_THREAD_WORK = 1.6e7;
+// Rows of ∂A(t) per block when Adam runs inside backward() (AdamFuse): a block (FUSE_ROWS·k
+// values, 588 KiB at k = 784) stays in L2 from the product to the update; each block packs the
+// product's right operand again, so blocks much smaller cost more than they save.
+constexpr int FUSE_ROWS = 96;
 
 template <class F>
 void Engine::rows(bool split, int n, double work, F f) {
@@ -292,12 +315,20 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
     rows(w.split, k, (double)k * nbp * 4, [&](int r0, int r1) { K.adjointRows(r0, r1, nb, nbp, cs, lc, Dt, Ut, par, w.gU, gB + (size_t)t * k); });
     double* gAt = gA + (size_t)t * k * k;
     const SparseInput* sp = t == 0 && w.sparse && finiteRows(w.gU, cs, nb) ? w.sparse : nullptr;
+    AdamFuse* fz = gt ? w.fuse : nullptr;
+    // λ(t − 1) = A(t)ᵀ·gU(t) before A(t)'s update (fz).
+    if (t > 0) {
+      const double* At = A + (size_t)t * k * k;
+      rows(w.split, k, work, [&](int r0, int r1) { (gt ? gt->atb : K.gemmAtB)(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
+    }
     if (sp) {
-      // ∂A(0) on p(0)'s nonzero rows, then each row expanded: +0 in the columns left out.
+      // ∂A(0) on p(0)'s nonzero rows, then each row expanded: +0 in the columns left out. With
+      // fz, into a row buffer from which Adam updates that row of A(0) at once.
       rows(w.split, k, work * sp->n / k, [&](int r0, int r1) {
         gt->abt(r0, r1, sp->n, nb, w.gU, cs, sp->X, sp->ld, sp->G);
+        double* row = fz ? rowScratch.get(k) : nullptr;
         for (int i = r0; i < r1; i++) {
-          double* dst = gAt + (size_t)i * k;
+          double* dst = fz ? row : gAt + (size_t)i * k;
           const double* src = sp->G + (size_t)i * sp->n;
           int at = 0;
           for (int r = 0; r < sp->nruns; r++) {
@@ -308,8 +339,22 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
             at = j1;
           }
           std::memset(dst + at, 0, (size_t)(k - at) * sizeof(double));
+          if (fz) adamRow(*fz, i, row);
         }
       });
+      if (fz) fz->done[0] = 1;
+    } else if (fz) {
+      // ∂A(t) in blocks of FUSE_ROWS rows into a scratch block, each block's rows updated by Adam
+      // while they are in the cache: the gradient never goes to memory.
+      rows(w.split, k, work, [&](int r0, int r1) {
+        double* blk = rowScratch.get((size_t)FUSE_ROWS * k);
+        for (int b0 = r0; b0 < r1; b0 += FUSE_ROWS) {
+          const int b1 = r1 - b0 < FUSE_ROWS ? r1 : b0 + FUSE_ROWS;
+          gt->abt(0, b1 - b0, k, nb, w.gU + (size_t)b0 * cs, cs, Pt, ldp, blk);
+          for (int i = b0; i < b1; i++) adamRow(*fz, t * k + i, blk + (size_t)(i - b0) * k);
+        }
+      });
+      fz->done[t] = 1;
     } else if (narrow) {
       K.gemmABtNarrow(0, k, k, nb, w.gU, cs, Pt, ldp, gAt);
     } else if (gt) {
@@ -319,12 +364,23 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
       rows(w.split, k, work, [&](int r0, int r1) { K.gemmABt(r0, r1, k, kp, nb, w.gU, cs, w.XT, gAt); });
     }
     if (t == 0) break;
-    const double* At = A + (size_t)t * k * k;
-    rows(w.split, k, work, [&](int r0, int r1) { (gt ? gt->atb : K.gemmAtB)(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
     double* tmp = la;
     la = lb;
     lb = tmp;
   }
+}
+
+// Adam (kernels.h adam) on row i of A (row t·k + i is row i of A(t)) from its gradient row (k
+// entries): each run's part of the row's entries [i·k, (i + 1)·k).
+void Engine::adamRow(AdamFuse& f, int i, const double* row) const {
+  const size_t r0 = (size_t)i * k, r1 = r0 + k;
+  bool ok = true;
+  for (int q = 0; q < f.count; q++) {
+    const AdamFuse::Run& u = f.runs[q];
+    const size_t s = u.e0 > r0 ? u.e0 : r0, e = u.e1 < r1 ? u.e1 : r1;
+    if (s < e) ok = kt->adam(0, e - s, f.p + s, row + (s - r0), f.m + s, f.v + s, u.a, f.c1, f.c2, f.b1, f.b2, u.eps, u.shrink, u.thr) && ok;
+  }
+  if (!ok) f.bad.store(true, std::memory_order_relaxed);
 }
 
 // Whether the first nb columns of the k rows of Y (stride ld) are all finite.
@@ -667,6 +723,13 @@ void Engine::chunkOn(const Bufs& w, int lo, int len, double scale, double* res) 
   const double* P0 = X + lo;
   forward(w, P0, ldx, len, true);
   kt->softmax(classes, len, w.ld, w.L, y + lo, scale, res, nullptr);
+  if (w.fuse && !std::isfinite(res[0])) {
+    // A step whose loss is not finite updates nothing: the plain gradient.
+    Bufs v = w;
+    v.fuse = nullptr;
+    backward(v, P0, ldx, len);
+    return;
+  }
   backward(w, P0, ldx, len);
 }
 
@@ -809,10 +872,24 @@ bool Engine::adam(size_t n, double* p, const double* g, double* m, double* v, do
 
 int Engine::step(int nb, int count, double scale, const double* h, int runs, double* mv) {
   const double* gr = g;
-  if (count == 1 && sparseInput(nb)) {
-    // The one chunk of batchGradient, with step 0's products on p(0)'s nonzero rows.
+  const size_t kk = (size_t)k * k;
+  AdamFuse fz;
+  if (count == 1 && gt != nullptr) {
+    // The one chunk of batchGradient (chunk), with step 0's products on p(0)'s nonzero rows when
+    // there are enough zero rows, and A's update inside backward when the loss is finite.
+    std::vector<AdamFuse::Run>& fr = fuseScratch;
+    fr.clear();
+    for (int r = 0; r < runs; r++) {
+      const double* u = h + RUN_HEAD + RUN_STRIDE * r;
+      if ((int)u[0] == 0) fr.push_back(AdamFuse::Run{(size_t)u[1], (size_t)u[2], u[3], u[4], u[5], u[6]});
+    }
+    fuseDone.assign(steps, 0);
+    fz.runs = fr.data(), fz.count = (int)fr.size(), fz.done = fuseDone.data();
+    fz.p = A, fz.m = mv, fz.v = mv + nG;
+    fz.c1 = h[0], fz.c2 = h[1], fz.b1 = h[2], fz.b2 = h[3];
     Bufs w = chunkBufs();
-    w.sparse = &sp;
+    if (sparseInput(nb)) w.sparse = &sp;
+    w.fuse = &fz;
     chunkOn(w, 0, nb, scale, out);
     total[nG] = out[0];
     total[nG + 1] = out[1];
@@ -828,16 +905,26 @@ int Engine::step(int nb, int count, double scale, const double* h, int runs, dou
   for (int r = 0; r < runs; r++) {
     const double* u = h + RUN_HEAD + RUN_STRIDE * r;
     int q = (int)u[0];
-    size_t e0 = (size_t)u[1], e1 = (size_t)u[2];
-    size_t o = at[q] + e0;
-    rs.push_back(AdamRun{base[q] + e0, gr + o, mv + o, mv + nG + o, e1 - e0, u[3], u[4], u[5], u[6]});
-    n += e1 - e0;
+    const size_t e0 = (size_t)u[1], e1 = (size_t)u[2];
+    // A(t)'s entries updated in backward (fz.done[t]) are left out of A's runs.
+    for (int t = 0; q == 0 ? t < steps : t < 1; t++) {
+      size_t s = e0, e = e1;
+      if (q == 0) {
+        if (fz.done && fz.done[t]) continue;
+        s = e0 > t * kk ? e0 : t * kk;
+        e = e1 < (t + 1) * kk ? e1 : (t + 1) * kk;
+      }
+      if (s >= e) continue;
+      const size_t o = at[q] + s;
+      rs.push_back(AdamRun{base[q] + s, gr + o, mv + o, mv + nG + o, e - s, u[3], u[4], u[5], u[6]});
+      n += e - s;
+    }
   }
-  AdamJob j{kt, rs.data(), runs, pool->n == 1 || n < ADAM_SPLIT ? 1 : pool->n, n, h[0], h[1], h[2], h[3], {}};
+  AdamJob j{kt, rs.data(), (int)rs.size(), pool->n == 1 || n < ADAM_SPLIT ? 1 : pool->n, n, h[0], h[1], h[2], h[3], {}};
   Job job{&AdamJob::call, &j};
   if (j.parts == 1) AdamJob::call(&j, 0);
   else pool->run(job);
-  bool ok = true;
+  bool ok = !fz.bad.load(std::memory_order_relaxed);
   for (int i = 0; i < j.parts; i++) ok = ok && j.ok[i];
   // Adam's updates keep A(0) finite unless they report otherwise.
   if (!ok) a0Finite = false;

@@ -141,6 +141,25 @@ struct AdamRun {
   double a, eps, shrink, thr;
 };
 
+// Adam on A inside backward() (Engine::step, one chunk on the packed products, finite loss): each
+// row of ∂A(t) goes from the product (step 0 with sparse input: the compact ∂A(0), expanded) to a
+// row buffer from which that row of A(t) and its moments are updated at once; the gradient is not
+// written to g. runs: the stretches [e0, e1) of A's entries with their rate, ε, shrink and L1
+// threshold; p, m, v: A and its moments (entry e at p[e], m[e], v[e]); done[t]: backward updated
+// A(t) (steps entries); bad: an updated entry was not finite.
+struct AdamFuse {
+  struct Run {
+    size_t e0, e1;
+    double a, eps, shrink, thr;
+  };
+  const Run* runs = nullptr;
+  int count = 0;
+  double *p = nullptr, *m = nullptr, *v = nullptr;
+  double c1 = 0, c2 = 0, b1 = 0, b2 = 0;
+  char* done = nullptr;
+  std::atomic<bool> bad{false};
+};
+
 // Where a forward/backward pass keeps its states (p(t) for t ≥ 1, u, f', logits, the adjoints
 // and gU): rows of stride ld, step t's k rows at t·k·ld. at(lo) is the same arrays from column lo.
 // XT is the transpose scratch and g where backward writes the gradient; split: whether the
@@ -154,6 +173,9 @@ struct Bufs {
   bool split = true;
   // Sparse input (Engine::sparseInput): step 0's products skip p(0)'s zero rows.
   const struct SparseInput* sparse = nullptr;
+  // Adam on A inside backward (Engine::step): A's rows are updated as their gradient rows come out
+  // of the products, and not written to g.
+  AdamFuse* fuse = nullptr;
   Bufs at(int lo) const { return {P + lo, U + lo, D + lo, L + lo, lam + lo, lam2 + lo, gU + lo, ld, XT, g, split}; }
 };
 
@@ -205,7 +227,8 @@ struct Engine {
   // then, when the loss is finite, Adam on every run of h = (c1, c2, b1, b2, then per run:
   // array q (0 A, 1 B, 2 W, 3 c), first entry, end, a, eps, shrink, L1 threshold), the moments in mv (m then v, in g's
   // layout, 2·nG). Returns 0, 1 (loss not finite: nothing updated) or 2 (an updated parameter is
-  // not finite). The caller has checked the runs against the arrays' lengths.
+  // not finite). The caller has checked the runs against the arrays' lengths. A one-chunk batch on
+  // the packed products updates A inside backward (AdamFuse): g then holds no ∂A.
   int step(int nb, int count, double scale, const double* h, int runs, double* mv);
   // The caller wrote the parameters (A may now hold anything): step() checks A(0) again before it
   // leaves out zero rows of the input.
@@ -246,6 +269,9 @@ struct Engine {
   int slotCount = 0;
   // step()'s runs (reused: no allocation per step once it has grown).
   std::vector<AdamRun> runScratch;
+  // step()'s runs over A and which steps of A backward updated (AdamFuse), reused likewise.
+  std::vector<AdamFuse::Run> fuseScratch;
+  std::vector<char> fuseDone;
   // step()'s sparse input, and whether A(0) is known to hold only finite values (checked once after
   // the caller last wrote the parameters, kept by Adam's updates: see sparseInput).
   SparseInput sp;
@@ -270,6 +296,8 @@ struct Engine {
   // filling sp for the batch of nb samples in X.
   bool sparseInput(int nb);
   bool finiteRows(const double* Y, int ld, int nb) const;
+  // Adam on row i of A (row t·k + i: row i of A(t)) from its gradient row (AdamFuse).
+  void adamRow(AdamFuse& f, int i, const double* row) const;
   // batch() without its final copy: returns where the batch gradient is (g for one chunk, else total).
   const double* batchGradient(int nb, int count, double scale);
   template <class F>
