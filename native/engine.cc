@@ -230,6 +230,7 @@ Engine::~Engine() {
   free(slots);
   free(lanes.mem);
   free(sp.mem);
+  free(sp.emem);
   free(P), free(U), free(D), free(L), free(lam), free(lam2), free(gU), free(XT);
 }
 
@@ -321,7 +322,12 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
       const double* At = A + (size_t)t * k * k;
       rows(w.split, k, work, [&](int r0, int r1) { (gt ? gt->atb : K.gemmAtB)(r0, r1, k, k, nbp, At, w.gU, cs, lb, cs); });
     }
-    if (sp) {
+    if (sp && fz && sparseEntries(nb, w.gU)) {
+      // ∂A(0) from p(0)'s nonzero entries (each ±0 entry adds a ±0 term, which changes no sum when
+      // gU(0) is finite), each row updated by Adam at once.
+      rows(w.split, k, work * sp->n / k, [&](int r0, int r1) { sparseGradRows(r0, r1, *fz); });
+      fz->done[0] = 1;
+    } else if (sp) {
       // ∂A(0) on p(0)'s nonzero rows, then each row expanded: +0 in the columns left out. With
       // fz, into a row buffer from which Adam updates that row of A(0) at once.
       rows(w.split, k, work * sp->n / k, [&](int r0, int r1) {
@@ -367,6 +373,60 @@ void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
     double* tmp = la;
     la = lb;
     lb = tmp;
+  }
+}
+
+bool Engine::sparseEntries(int nb, const double* gU0) {
+  SparseInput& s = sp;
+  if (s.emem == nullptr) {
+    s.ldt = kp + kt->sgCols();
+    const size_t ints = up8((size_t)k + 1 + (size_t)k * cs);
+    s.emem = alignedAlloc<double>(ints / 2 + (size_t)k * cs + (size_t)cs * s.ldt);
+    if (s.emem == nullptr) return false;
+    s.off = reinterpret_cast<int*>(s.emem);
+    s.bidx = s.off + k + 1;
+    s.val = s.emem + ints / 2;
+    s.gT = s.val + (size_t)k * cs;
+  }
+  // Row c's entries: its nonzero values in the first nb samples, in sample order.
+  int e = 0;
+  for (int c = 0; c < s.n; c++) {
+    s.off[c] = e;
+    const double* x = s.X + (size_t)c * s.ld;
+    for (int b = 0; b < nb; b++) {
+      if (x[b] == 0) continue;
+      s.bidx[e] = b;
+      s.val[e++] = x[b];
+    }
+  }
+  s.off[s.n] = e;
+  kt->transpose(k, s.ldt, nb, gU0, cs, s.gT);
+  return true;
+}
+
+void Engine::sparseGradRows(int r0, int r1, AdamFuse& f) const {
+  const int BW = kt->sgCols(), n = sp.n, n8 = (int)up8(n);
+  double* T = rowScratch.get((size_t)n * BW + (size_t)BW * n8 + k);
+  double* Gc = T + (size_t)n * BW;
+  double* row = Gc + (size_t)BW * n8;
+  for (int i0 = r0; i0 < r1; i0 += BW) {
+    const int bw = r1 - i0 < BW ? r1 - i0 : BW;
+    kt->sparseGrad(i0, n, sp.off, sp.bidx, sp.val, sp.gT, sp.ldt, T);
+    // The block's compact rows (Gc: bw rows of n8), then each expanded: +0 in the columns left out.
+    kt->transpose(n, n8, bw, T, BW, Gc);
+    for (int l = 0; l < bw; l++) {
+      const double* src = Gc + (size_t)l * n8;
+      int at = 0;
+      for (int r = 0; r < sp.nruns; r++) {
+        const int j0 = sp.runs[2 * r], j1 = sp.runs[2 * r + 1];
+        std::memset(row + at, 0, (size_t)(j0 - at) * sizeof(double));
+        std::memcpy(row + j0, src, (size_t)(j1 - j0) * sizeof(double));
+        src += j1 - j0;
+        at = j1;
+      }
+      std::memset(row + at, 0, (size_t)(k - at) * sizeof(double));
+      adamRow(f, i0 + l, row);
+    }
   }
 }
 

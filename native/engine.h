@@ -22,6 +22,10 @@ struct KernelTable {
   void (*softmaxLanes)(int classes, int rows, int i0, const double* len, int ld, double* L, const int32_t* y, double scale, double* loss, double* correct);
   void (*laneDots)(int n, const double* const* Y, const double* const* X, int rows, int i0, int full, const double* len, double* acc);
   void (*laneSums)(int n, const double* const* Y, int rows, int i0, int full, const double* len, double* acc);
+  // Step 0's weight gradient from p(0)'s nonzero entries, sgCols() of its rows at a time (kernels.h).
+  void (*sparseGrad)(int i0, int n, const int* roff, const int* bidx, const double* val, const double* gT, int ldt, double* T);
+  // Rows of ∂A(0) per sparseGrad call: 8 vectors.
+  int sgCols() const { return 8 * width; }
 };
 
 namespace ds_avx512 { extern const KernelTable table; }

@@ -182,6 +182,11 @@ struct Bufs {
 // p(0)'s rows that are not zero in any column of a batch (ascending, n of them, as runs of
 // consecutive rows: runs[2r] first row, runs[2r + 1] end, rows the runs' concatenation), copied to
 // X (n rows of stride ld), and the scratch G (k × n) of step 0's weight gradient on those columns.
+//
+// With Adam inside backward (AdamFuse), ∂A(0) is summed from p(0)'s nonzero entries instead
+// (Engine::sparseEntries): compact row c's entries are (bidx[e], val[e]) for e in [off[c],
+// off[c + 1]) (sample, value; samples ascending), gT is gU(0) transposed (rows of ldt, zero past
+// k); emem owns them.
 struct SparseInput {
   int n = 0, nruns = 0, ld = 0;
   int* rows = nullptr;
@@ -189,6 +194,10 @@ struct SparseInput {
   double* X = nullptr;
   double* G = nullptr;
   double* mem = nullptr;
+  int ldt = 0;
+  int *off = nullptr, *bidx = nullptr;
+  double *val = nullptr, *gT = nullptr;
+  double* emem = nullptr;
 };
 
 // One engine: the shapes, views into the JavaScript-visible block (parameters, batch input,
@@ -296,6 +305,11 @@ struct Engine {
   // filling sp for the batch of nb samples in X.
   bool sparseInput(int nb);
   bool finiteRows(const double* Y, int ld, int nb) const;
+  // sp's entries by compact row and gU0 transposed, for the first nb samples (see SparseInput);
+  // false when out of memory.
+  bool sparseEntries(int nb, const double* gU0);
+  // Rows [r0, r1) of ∂A(0) from sp's entries, each updated by Adam at once (f).
+  void sparseGradRows(int r0, int r1, AdamFuse& f) const;
   // Adam on row i of A (row t·k + i: row i of A(t)) from its gradient row (AdamFuse).
   void adamRow(AdamFuse& f, int i, const double* row) const;
   // batch() without its final copy: returns where the batch gradient is (g for one chunk, else total).

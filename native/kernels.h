@@ -634,6 +634,26 @@ void laneSums(int n, const double* const* Y, int rows, int i0, int full, const d
   }
 }
 
-const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmABt, softmax, adjointRows, cSums, adam, gemmABtNarrow, softmaxLanes, laneDots, laneSums};
+// Step 0's weight gradient from p(0)'s nonzero entries (engine.cc, Engine::sparseGradRows): T[c][l]
+// = Σ_b gT[b][i0 + l]·x over compact row c's entries (b, x) = (bidx[e], val[e]), e in [roff[c],
+// roff[c + 1]), b ascending, from +0, for the n compact rows c and l < 8·W (T: n rows of 8·W).
+// Column l is row i0 + l of the compact ∂A(0), stored as 0 + the sum: gemmABt's sum without the terms
+// whose p(0) entry is ±0 (each ±0 when gU is finite, so leaving them out changes no bit). Eight
+// vectors of columns: eight independent sums per entry, gT's 8·W columns staying in L1.
+void sparseGrad(int i0, int n, const int* roff, const int* bidx, const double* val, const double* gT, int ldt, double* T) {
+  constexpr int NV = 8, BW = NV * DS_W;
+  for (int c = 0; c < n; c++) {
+    vd acc[NV];
+    for (int v = 0; v < NV; v++) acc[v] = splat(0.0);
+    for (int e = roff[c]; e < roff[c + 1]; e++) {
+      const double* g = gT + (size_t)bidx[e] * ldt + i0;
+      const vd x = splat(val[e]);
+      for (int v = 0; v < NV; v++) acc[v] += vload(g + v * DS_W) * x;
+    }
+    for (int v = 0; v < NV; v++) st(T + (size_t)c * BW + v * DS_W, splat(0.0) + acc[v]);
+  }
+}
+
+const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmABt, softmax, adjointRows, cSums, adam, gemmABtNarrow, softmaxLanes, laneDots, laneSums, sparseGrad};
 
 }  // namespace DS_NS
