@@ -39,7 +39,7 @@ import { createModel, cloneModel, type Model } from "../src/network/model.js";
 import { createWorkspace } from "../src/network/dynamics.js";
 import { evaluateArrays } from "../src/network/api.js";
 import type { Precision } from "../src/network/engine.js";
-import { TrainingRun, resolveTrainOptions, updateScales } from "../src/train/train.js";
+import { TrainingRun, resolveTrainOptions, updateScales, DEPTH_REFERENCE } from "../src/train/train.js";
 import { Rng } from "../src/util/rng.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
@@ -270,7 +270,7 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
     // Adam's per-entry scales as TrainingRun uses them (updateScales): A(0), which multiplies the
     // inputs, has its own; then A(t ≥ 1), B, W, c. (The peers had the per-array scales of
     // parameterScales, which A(0) no longer uses: their minibatch epochs disagreed by 0.03.)
-    lr: w.lr ?? LR, ...peerScales(model),
+    lr: w.lr ?? LR, ...peerScales(model, options.fanInReference),
     inferX: w.kind === "infer" ? arr(applyNormalization(infer.x, infer.d, norm)) : [], inferY: w.kind === "infer" ? arr(infer.y) : [],
   };
   const setupPath = join(dir, `setup-${index}.json`);
@@ -278,9 +278,13 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
   return { run, engine, init, infer, train, setupPath, options };
 }
 
-/** The learning-rate scales the peers apply (bench/peers/*.py): A(0)'s, then A(t ≥ 1), B, W, c. */
-function peerScales(model: Model): { scaleA0: number; scales: number[] } {
-  const [A, b, w, c] = updateScales(model);
+/**
+ * The learning-rate scales the peers apply (bench/peers/*.py): A(0)'s, then A(t ≥ 1), B, W, c —
+ * as TrainingRun computes them, with the run's fan-in reference (A's rate times 64/k above 64
+ * oscillators by default; without it the MNIST rows' peers stepped A 12× too far and failed the check).
+ */
+function peerScales(model: Model, fanInReference: number): { scaleA0: number; scales: number[] } {
+  const [A, b, w, c] = updateScales(model, DEPTH_REFERENCE, fanInReference);
   const kk = model.k * model.k;
   for (let e = 1; e < A.length; e++) if (A[e] !== A[e < kk ? 0 : kk]) throw new Error("train bench: A's learning-rate scale is not one value for A(0) and one for A(t ≥ 1)");
   return { scaleA0: A[0], scales: [A.length > kk ? A[kk] : A[0], b, w, c] };
