@@ -39,7 +39,8 @@ import { createModel, cloneModel, type Model } from "../src/network/model.js";
 import { createWorkspace } from "../src/network/dynamics.js";
 import { evaluateArrays } from "../src/network/api.js";
 import type { Precision } from "../src/network/engine.js";
-import { TrainingRun, resolveTrainOptions, updateScales, DEPTH_REFERENCE } from "../src/train/train.js";
+import { TrainingRun, resolveTrainOptions, updateScales, referenceScales, DEPTH_REFERENCE } from "../src/train/train.js";
+import { unitEps } from "../src/train/adam.js";
 import { Rng } from "../src/util/rng.js";
 import { gemmBias, gemmAccABt, gemmAtB } from "../src/kernels/gemm.js";
 import { wasmKernels, type GemmKernels } from "../src/kernels/wasm.js";
@@ -283,11 +284,17 @@ function prepare(w: Workload, dir: string, index: number): Prepared {
  * as TrainingRun computes them, with the run's fan-in reference (A's rate times 64/k above 64
  * oscillators by default; without it the MNIST rows' peers stepped A 12× too far and failed the check).
  */
-function peerScales(model: Model, fanInReference: number): { scaleA0: number; scales: number[] } {
+function peerScales(model: Model, fanInReference: number): { scaleA0: number; scales: number[]; epsA0: number; eps: number[] } {
   const [A, b, w, c] = updateScales(model, DEPTH_REFERENCE, fanInReference);
+  const [rA, rb, rw, rc] = referenceScales(model);
   const kk = model.k * model.k;
-  for (let e = 1; e < A.length; e++) if (A[e] !== A[e < kk ? 0 : kk]) throw new Error("train bench: A's learning-rate scale is not one value for A(0) and one for A(t ≥ 1)");
-  return { scaleA0: A[0], scales: [A.length > kk ? A[kk] : A[0], b, w, c] };
+  for (let e = 1; e < A.length; e++) if (A[e] !== A[e < kk ? 0 : kk] || rA[e] !== rA[e < kk ? 0 : kk]) throw new Error("train bench: A's learning-rate scale is not one value for A(0) and one for A(t ≥ 1)");
+  const a1 = A.length > kk ? kk : 0;
+  // Adam's ε per array as src/train/adam.ts applies it: ε·r/s (unitEps), ε = 1e-8.
+  return {
+    scaleA0: A[0], scales: [A[a1], b, w, c],
+    epsA0: unitEps(1e-8, A[0], rA[0]), eps: [unitEps(1e-8, A[a1], rA[a1]), unitEps(1e-8, b, rb), unitEps(1e-8, w, rw), unitEps(1e-8, c, rc)],
+  };
 }
 
 /** dynaspin's reference numbers for the verification epoch (from the initial parameters). */

@@ -50,6 +50,10 @@ class Net:
         # Learning rate per entry of A: A(0) (inputs) has its own scale (dynaspin's updateScales).
         self.aA = np.full((n, 1, 1), self.lr * self.scales[0])
         self.aA[0] = self.lr * s.get("scaleA0", self.scales[0])
+        # Adam's eps per array (dynaspin's eps·r/s), A(0) its own.
+        self.eps = s.get("eps", [1e-8] * 4)
+        self.epsA = np.full((n, 1, 1), self.eps[0])
+        self.epsA[0] = s.get("epsA0", self.eps[0])
         self.xi = np.array(s["inferX"], dtype=np.float64).reshape(-1, k)
         self.yi = np.array(s["inferY"], dtype=np.int64)
         self.reset()
@@ -110,13 +114,14 @@ class Net:
         return loss
 
     def adam(self, grads):
-        b1, b2, eps = 0.9, 0.999, 1e-8
+        b1, b2 = 0.9, 0.999
         self.t += 1
         c1 = 1.0 / (1.0 - b1 ** self.t)
         c2 = 1.0 / (1.0 - b2 ** self.t)
         for q in range(4):
             p, g, m, v = self.params[q], grads[q], self.m[q], self.v[q]
             a = self.aA if q == 0 else self.lr * self.scales[q]
+            eps = self.epsA if q == 0 else self.eps[q]
             m *= b1
             m += (1.0 - b1) * g
             v *= b2

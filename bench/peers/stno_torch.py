@@ -35,6 +35,9 @@ class Net:
         self.batch = s["batch"] if s["batch"] > 0 else len(self.y)
         self.lr, self.scales = s["lr"], s["scales"]
         self.scaleA0 = s.get("scaleA0", self.scales[0])
+        # Adam's eps per array (dynaspin's eps·r/s), A(0) its own.
+        self.eps = s.get("eps", [1e-8] * 4)
+        self.epsA0 = s.get("epsA0", self.eps[0])
         self.xi = t(s["inferX"]).reshape(-1, k)
         self.yi = torch.tensor(s["inferY"], dtype=torch.int64)
         self.reset()
@@ -45,7 +48,8 @@ class Net:
         first, rest = self.A0[:1].clone(), self.A0[1:].clone()
         self.params = [p.requires_grad_(True) for p in (first, rest, self.B0.clone(), self.W0.clone(), self.c0.clone())]
         scales = [self.scaleA0] + list(self.scales)
-        groups = [{"params": [p], "lr": self.lr * sc} for p, sc in zip(self.params, scales) if p.numel() > 0]
+        epss = [self.epsA0] + list(self.eps)
+        groups = [{"params": [p], "lr": self.lr * sc, "eps": e} for p, sc, e in zip(self.params, scales, epss) if p.numel() > 0]
         self.opt = torch.optim.Adam(groups, betas=(0.9, 0.999), eps=1e-8)
 
     def logits(self, x):
