@@ -371,8 +371,10 @@ export function restoreTrainingRun(
   // (it evaluated every epoch) still resumes, and continues bit for bit as it was made.
   const ckEval = ckpt.options.evalEvery;
   if (typeof ckEval === "number" && Number.isInteger(ckEval) && ckEval >= 1) options = { ...options, evalEvery: ckEval };
-  // Likewise a checkpoint from before `fanInReference` stepped A without it: the resumed run does too.
+  // Likewise a checkpoint from before `fanInReference` stepped A without it, and one from before
+  // `minPatience` waited a fixed `patience`: the resumed run does too.
   if (ckpt.options.fanInReference === undefined) options = { ...options, fanInReference: 0 };
+  if (ckpt.options.minPatience === undefined) options = { ...options, minPatience: typeof ckpt.options.patience === "number" ? ckpt.options.patience : 0 };
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
   // Checkpoints from before the precision option trained in float64; version-1 checkpoints had
   // explicit epochs (no update budget, validation or early stopping) and one oscillator per feature.
@@ -380,7 +382,7 @@ export function restoreTrainingRun(
   const sameK = ckptK === (options.oscillators ?? Math.max(featureCount(options, trainSet.d), AUTO_DEFAULTS.oscillators));
   const v1 = { auto: false, updates: 0, validation: 0, patience: 0, curriculum: 0, extraP0: DEFAULT_EXTRA_P0, oscillators: sameK ? options.oscillators : ckptK };
   // Checkpoints from before feature transforms had none.
-  const made: Record<string, unknown> = { precision: "float64", features: null, ...v1, fanInReference: 0, ...ckpt.options };
+  const made: Record<string, unknown> = { precision: "float64", features: null, ...v1, fanInReference: 0, minPatience: ckpt.options.patience ?? 0, ...ckpt.options };
   for (const key of new Set([...Object.keys(now), ...Object.keys(made)])) {
     const a = describe(made[key]), b = describe(now[key]);
     if (a !== b) {

@@ -115,8 +115,18 @@ export interface TrainOptions {
    * class at least 5, else 0
    */
   validation?: number;
-  /** Early stopping: stop after this many optimiser updates without a better validation score. @default max(400, updates/3) */
+  /** Early stopping: stop after this many optimiser updates without a better validation score
+   * (the most a run waits; see `minPatience`). @default max(400, updates/3) */
   patience?: number;
+  /**
+   * Early stopping's patience grows with the run: with the best validation score at update b,
+   * training stops once min(patience, max(minPatience, b)) updates have passed without a better
+   * one, i.e. a run waits as long as it took to reach its best, at least `minPatience` and at most
+   * `patience` updates. Equal to `patience`: a fixed patience. @default with the automatic budget on
+   * sets trained full batch (at most 1024 training rows) and no `patience` given
+   * `AUTO_DEFAULTS.minPatience` (200), else `patience`
+   */
+  minPatience?: number;
   /** Minibatch size; 0 means full batch. Batches of more than 128 samples are computed in chunks
    * whose gradients are added in a fixed order (src/train/chunks.ts).
    * @default 0 (full batch) with explicit epochs; with the automatic budget full batch up to 1024
@@ -300,8 +310,10 @@ export interface ResolvedTrainOptions {
   curriculum: number;
   /** Validation fraction (0: none). */
   validation: number;
-  /** Early-stopping patience in optimiser updates (0: no early stopping). */
+  /** Early-stopping patience in optimiser updates (0: no early stopping): the most a run waits for a better validation score. */
   patience: number;
+  /** The least a run waits: after a best score at update b the patience in force is min(patience, max(minPatience, b)) ({@link TrainOptions.minPatience}). */
+  minPatience: number;
   /** Minibatch size in rows; 0 means full batch ({@link TrainOptions.batchSize}). */
   batchSize: number;
   /**
@@ -351,6 +363,15 @@ export const AUTO_DEFAULTS = {
   fullBatchRows: 1024,
   minibatch: 64,
   restarts: 3,
+  /**
+   * Least early-stopping patience in updates on sets trained full batch (`minPatience`): a run
+   * waits as long as it took to reach its best validation score, at least this and at most
+   * `patience` (max(400, updates/3) = 1000). A wide table overfits within tens of updates (300 rows × 64
+   * features: best validation loss at update 40–160 on 4 of 5 seeds) and then waited the whole
+   * 1000: 3.1 → 2.3 s of CPU, the same test accuracy on every seed; breast cancer over 20 seeds
+   * 97.12 → 97.22 % (docs/training.md).
+   */
+  minPatience: 200,
   /** Fewest oscillators of a network when `oscillators` is not given (more than the features when d is small). */
   oscillators: 8,
   /** Fewest training rows for the default validation split: below it, 20 % is at most 40 rows,
@@ -421,6 +442,8 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
   const epochs = auto ? Math.max(1, Math.ceil(updates / perEpoch)) : integer(o.epochs as number, 0, 10_000_000, "epochs");
   const validation = inRange(o.validation ?? (auto ? AUTO_DEFAULTS.validation : 0), 0, 0.5, "validation fraction");
   const patience = integer(o.patience ?? (auto ? Math.max(400, Math.round(updates / 3)) : 0), 0, 1e9, "patience");
+  // A patience that grows with the run (AUTO_DEFAULTS.minPatience) on sets trained full batch; the large-set budget keeps its own.
+  const minPatience = Math.min(patience, integer(o.minPatience ?? (auto && !large && o.patience === undefined ? AUTO_DEFAULTS.minPatience : patience), 0, 1e9, "minimum patience"));
   const precision = oneOf(o.precision ?? "float64", PRECISIONS, "precision");
   if (precision === "float32" && o.hardware) throw new InputError(`precision float32 cannot be combined with hardware effects; train those in float64`);
   return {
@@ -434,6 +457,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     curriculum: integer(o.curriculum ?? 0, 0, 10_000, "curriculum depth"),
     validation,
     patience,
+    minPatience,
     batchSize,
     lr: greaterThan(o.lr ?? (large ? L.lr : 0.02), 0, "learning rate"),
     schedule: oneOf(o.schedule ?? "cosine", SCHEDULES, "schedule"),
@@ -710,10 +734,15 @@ export class TrainingRun {
     b.c.set(model.c);
   }
 
-  /** True when early stopping is due: `patience` updates have passed without a better validation score. */
+  /**
+   * True when early stopping is due: min(patience, max(minPatience, b)) updates have passed
+   * without a better validation score than the best one, found at update b.
+   */
   stalled(): boolean {
-    const p = this.options.patience;
-    return p > 0 && this.best !== null && this.adam.state.t - this.best.update >= p;
+    const { patience, minPatience } = this.options;
+    const b = this.best;
+    if (!(patience > 0) || b === null) return false;
+    return this.adam.state.t - b.update >= Math.min(patience, Math.max(minPatience, b.update));
   }
 
   /** Copies the best validation snapshot's parameters into the model (no-op without one). */
@@ -1477,8 +1506,8 @@ export class Trainer {
     const cur = this.options;
     const re = resolveTrainOptions({ ...cur, oscillators: cur.oscillators ?? undefined, variation: cur.variation ?? undefined, hardware: cur.hardware ?? undefined, ...change }, this.trainSet.n);
     // The budget mode and the validation split stay as planned; early stopping too unless
-    // `patience` is given (0 turns it off, e.g. to train on past an early stop).
-    const o: ResolvedTrainOptions = { ...re, auto: cur.auto, updates: cur.updates, validation: cur.validation, patience: change.patience ?? cur.patience };
+    // `patience` is given (a fixed patience then; 0 turns it off, e.g. to train on past an early stop).
+    const o: ResolvedTrainOptions = { ...re, auto: cur.auto, updates: cur.updates, validation: cur.validation, patience: change.patience ?? cur.patience, minPatience: change.patience ?? cur.minPatience };
     (this as { options: ResolvedTrainOptions }).options = o;
     if (this.run !== null) this.run = TrainingRun.fromState(this.run.model, this.trainSet, o, this.test, this.run.getState(), this.engine, this.val);
   }

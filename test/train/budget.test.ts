@@ -169,6 +169,25 @@ test("128 oscillators on a small set train (moons, 300 points): without the fan-
   assert.ok(unscaled <= 0.6, `unscaled: ${unscaled}`);
 });
 
+test("early stopping waits as long as the run took to reach its best, at least minPatience and at most patience; an explicit patience is fixed; the large-set budget keeps its own", () => {
+  const full = resolveTrainOptions({}, 400);
+  assert.equal(full.minPatience, AUTO_DEFAULTS.minPatience);
+  assert.equal(full.patience, 1000);
+  assert.equal(resolveTrainOptions({ patience: 600 }, 400).minPatience, 600);
+  assert.equal(resolveTrainOptions({ minPatience: 50 }, 400).minPatience, 50);
+  assert.equal(resolveTrainOptions({ minPatience: 5000 }, 400).minPatience, 1000);
+  const large = resolveTrainOptions({}, 4096);
+  assert.equal(large.minPatience, large.patience);
+  assert.equal(resolveTrainOptions({ epochs: 10 }, 400).minPatience, 0);
+  const split = stratifiedSplit(makeSynthetic("moons", { count: 400, noise: 0.3, seed: 3 }), 0, 0.2);
+  for (const o of [{}, { patience: 300 }]) {
+    const r = train(split.train, { devices: eq4(), seed: 1, restarts: 1, weightDecay: 0, ...o });
+    const b = r.validation!.epoch;
+    const wait = "patience" in o ? 300 : Math.min(1000, Math.max(AUTO_DEFAULTS.minPatience, b));
+    assert.equal(r.history.length, Math.min(3000, b + wait), `${JSON.stringify(o)}: best at ${b}`);
+  }
+});
+
 // Accuracy guards with the library defaults (no options besides the device), one split each.
 for (const [name, make, floor] of [
   ["circles", () => makeSynthetic("circles", { seed: 1 }), 0.95],
