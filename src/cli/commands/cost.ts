@@ -46,7 +46,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     name = trained;
   }
   // The test split the model was evaluated on (its training's split seed and fraction unless given), or every row of other data.
-  const data = modelDataFromFlags(flags, "cost", model, json, path, source, name).ds;
+  const md = modelDataFromFlags(flags, "cost", model, json, path, source, name);
+  const data = md.ds;
+  for (const w of md.warnings) io.stderr(`dynaspin cost: warning: ${w}\n`);
   const c = costOf(model, data.x, data.n, hardware, profile, profilePath);
   const head = { model: path, data: source.data ?? name, samples: data.n, k: model.k, steps: model.steps, classes: model.classes, profile: profilePath ?? null };
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...head, cost: c.json }) + "\n");

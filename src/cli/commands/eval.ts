@@ -26,6 +26,7 @@ import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.j
 import { formatPredictionsCsv } from "../../data/csv.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { driveRange, driveRangeWarning, type DriveRangeReport } from "../../network/drive-range.js";
+import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 
 export { alignClasses };
 
@@ -117,7 +118,12 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
   } else if (flags.has("split-seed") || flags.has("test-fraction")) {
     throw new InputError(`${command}: --split-seed and --test-fraction apply only to --split test`);
   }
-  return { ds: alignToModel(ds, model, label, modelPath), split, reason, name, source, warnings, rows };
+  const aligned = alignToModel(ds, model, label, modelPath);
+  // Columns in other units (or other columns under the model's names) pass every check above and
+  // go in far outside [0, 1]: say so (docs/data.md, "Evaluating on a file").
+  const range = inputRangeWarning(inputRange(model, aligned.x, aligned.n), `the ${aligned.n} ${split === "all" ? "rows" : "test rows"} of ${label}`);
+  if (range !== null) warnings.push(range);
+  return { ds: aligned, split, reason, name, source, warnings, rows };
 }
 
 /**

@@ -1,0 +1,88 @@
+/**
+ * Third stranger pass (findings of a new user on their own data and devices): each test failed
+ * before its fix.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createModel, eq4, stringifyModel } from "../../src/index.js";
+import { runCli } from "../../src/cli/main.js";
+import { inputRange, inputRangeWarning } from "../../src/network/input-range.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger3-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+/** A 2-feature classifier trained (by its normalisation) on a ∈ [−5, 3] m, b ∈ [0, 2] m, plus a constant column. */
+function rangedModel(): string {
+  const m = createModel(3, 2, 2, eq4());
+  m.A.fill(0.5);
+  m.B.fill(0.5);
+  m.W.set([1, -1, 0, -1, 1, 0]);
+  m.normalization = { min: new Float64Array([-5, 0, 3.5]), max: new Float64Array([3, 2, 3.5]) };
+  m.featureNames = ["a", "b", "const"];
+  m.classNames = ["n", "y"];
+  const path = join(dir, "ranged.json");
+  writeFileSync(path, stringifyModel(m));
+  return path;
+}
+
+test("eval, robustness and cost warn when a column lies far outside the model's training range (a column in mm instead of m gave 49.5 % silently)", async () => {
+  const model = rangedModel();
+  const rows = (scale: number, constant = 3.5) => ["a,b,const,label", ...Array.from({ length: 40 }, (_, i) => `${(-5 + (8 * i) / 39) * scale},${((i % 7) / 6) * 2},${constant},${i % 2 ? "y" : "n"}`)].join("\n") + "\n";
+  const same = join(dir, "same.csv"), mm = join(dir, "mm.csv"), other = join(dir, "const.csv");
+  writeFileSync(same, rows(1));
+  writeFileSync(mm, rows(1000));
+  // A constant training column does not enter the network (its p(0) is 0): another constant is no warning.
+  writeFileSync(other, rows(1, 400));
+  for (const f of [same, other]) {
+    const ok = await cli("eval", "--model", model, "--data", f, "--json");
+    assert.equal(ok.code, 0, ok.err);
+    assert.deepEqual((JSON.parse(ok.out) as { warnings: string[] }).warnings, []);
+    assert.doesNotMatch(ok.err, /warning/);
+  }
+  const bad = await cli("eval", "--model", model, "--data", mm, "--json");
+  assert.equal(bad.code, 0, bad.err);
+  const w = (JSON.parse(bad.out) as { warnings: string[] }).warnings;
+  assert.equal(w.length, 1);
+  assert.match(w[0], /^(9\d|100) % of the 40 rows of .*mm\.csv lie far outside the model's training data: "a" is beyond its training range \[-5, 3\] by more than half its width on \d+ % of them \(values from -5000 to 3000\);.* check that each column has the units and meaning it had in training$/);
+  assert.match(bad.err, /^dynaspin eval: warning: .* lie far outside the model's training data: "a"/m);
+  const rob = await cli("robustness", "--model", model, "--data", mm, "--sigma", "0,0.1", "--trials", "2", "--workers", "1", "--no-figure", "--out", join(dir, "rob"));
+  assert.equal(rob.code, 0, rob.err);
+  assert.match(rob.err, /^dynaspin robustness: warning: .* lie far outside the model's training data: "a"/m);
+  const cost = await cli("cost", "--model", model, "--data", mm);
+  assert.equal(cost.code, 0, cost.err);
+  assert.match(cost.err, /^dynaspin cost: warning: .* lie far outside the model's training data: "a"/m);
+});
+
+test("the input-range check: a new row just past the training range is no warning, a feature map's expression is named", () => {
+  const m = createModel(2, 1, 2, eq4());
+  m.normalization = { min: new Float64Array([0, 0]), max: new Float64Array([1, 1]) };
+  m.featureNames = ["u", "v"];
+  // Rows within half the width beyond the range: nothing to say.
+  const near = Float64Array.from([-0.4, 1.4, 1.5, -0.5, 0.5, 0.5]);
+  const r = inputRange(m, near, 3);
+  assert.equal(r.outside, 0);
+  assert.equal(inputRangeWarning(r, "rows"), null);
+  // One row in three far outside in v only.
+  const far = Float64Array.from([0.5, 0.5, 0.2, 9, 0.1, 0.1]);
+  const f = inputRange(m, far, 3);
+  assert.equal(f.outside, 1 / 3);
+  assert.deepEqual(f.features.map((x) => [x.name, x.outside, x.max]), [["u", 0, 0.5], ["v", 1 / 3, 9]]);
+  assert.match(inputRangeWarning(f, "the 3 rows of x.csv") ?? "", /^33 % of the 3 rows of x\.csv lie far outside the model's training data: "v" is beyond its training range \[0, 1\]/);
+  // With a feature map the features are its expressions (here x1², whose range is [0, 4]).
+  const q = createModel(1, 1, 2, eq4(), { inputs: 1 });
+  q.featureMap = { columns: 2, expressions: ["x1^2"] };
+  q.normalization = { min: new Float64Array([0]), max: new Float64Array([4]) };
+  const g = inputRange(q, Float64Array.from([1, 0, 10, 0]), 2);
+  assert.equal(g.features[0].name, "x1^2");
+  assert.equal(g.features[0].max, 100);
+  assert.equal(g.outside, 0.5);
+});
