@@ -376,10 +376,19 @@ export function initialGuesses(model: FitModel, I: Float64Array, P: Float64Array
 export const FIT_MIN_R2 = 0.9;
 
 /**
+ * Largest standard error {@link fitFailure} accepts, as a multiple of the parameter's size (|value|;
+ * for Q, whose size is relative to 1, max(|Q|, 1)). Eight points of an eq. 4 curve fitted
+ * Ic = −0.0018 ± 5.4 mA and Q = 9311 ± 2.8·10⁷ (errors 3000× the values) where the data show a
+ * threshold near −3 mA: a curve the data do not pin down, however well it passes through them.
+ */
+export const FIT_MAX_RELATIVE_ERROR = 10;
+
+/**
  * Why a converged fit is still not a usable device, or null when it is: R² below
  * {@link FIT_MIN_R2} (flat or noisy data, or the wrong model), or a fitted (free, not at a bound)
  * parameter whose standard error cannot be computed (JᵀJ singular: the data do not determine it,
- * so its value may be anything, e.g. a = −158 on a flat curve).
+ * so its value may be anything, e.g. a = −158 on a flat curve) or exceeds
+ * {@link FIT_MAX_RELATIVE_ERROR} times its size (a, Ic, Q, P0; b is an offset that may be near 0).
  */
 export function fitFailure(fit: FitResult): string | null {
   if (!(fit.r2 >= FIT_MIN_R2)) {
@@ -389,6 +398,14 @@ export function fitFailure(fit: FitResult): string | null {
     if (fit.fixed.includes(k) || fit.atBound.includes(k)) continue;
     const v = fit.params[k], se = fit.standardErrors[k];
     if (!Number.isFinite(se)) return `the standard error of ${k} cannot be computed: the data do not determine ${k} (${k} = ${v.toPrecision(4)})`;
+  }
+  for (const k of FIT_PARAMETERS[fit.model]) {
+    if (k === "b" || fit.fixed.includes(k) || fit.atBound.includes(k)) continue;
+    const v = fit.params[k], se = fit.standardErrors[k];
+    const size = k === "Q" ? Math.max(Math.abs(v), 1) : Math.abs(v);
+    if (se > FIT_MAX_RELATIVE_ERROR * size) {
+      return `the data do not determine ${k}: ${k} = ${v.toPrecision(4)} ± ${se.toPrecision(4)}, a standard error ${(se / size).toPrecision(3)} times ${k === "Q" && Math.abs(v) < 1 ? "1" : "its value"} (too few points, or none where ${k} shows: measure more points)`;
+    }
   }
   return null;
 }

@@ -86,3 +86,23 @@ test("the input-range check: a new row just past the training range is no warnin
   assert.equal(g.features[0].max, 100);
   assert.equal(g.outside, 0.5);
 });
+
+test("fit refuses a curve whose parameters the data do not determine (8 points: Ic = −0.0018 ± 5.4 mA, Q = 9311 ± 2.8e7 were written as a device, exit 0)", async () => {
+  // An eq. 4 curve with negative polarity (Ic = −3 mA, a = −0.8 /mA, b = 2.5, Q = 0.8, P0 = 40 nW), 8 of its noisy points.
+  const current = [0, -1.7142857142857142, -3.4285714285714284, -5.142857142857142, -6.857142857142857, -8.571428571428571, -10.285714285714285, -12];
+  const power = [0.28860015955292834, 0.17046392993648798, 2.233376614955508, 11.124319780682793, 16.58827250473028, 20.332436794131617, 21.899755748977928, 24.728496512513345];
+  const curve = join(dir, "few_mA_nW.csv");
+  writeFileSync(curve, ["current_mA,power_nW", ...current.map((c, i) => `${c},${power[i]}`)].join("\n") + "\n");
+  const out = join(dir, "few.json");
+  const r = await cli("fit", "--data", curve, "--out", out, "--no-figure", "--max-iterations", "5000", "--json");
+  assert.equal(r.code, 1, r.err);
+  const j = JSON.parse(r.out) as { status: string; failure: string; out: string };
+  assert.equal(j.status, "failed");
+  assert.match(j.failure, /^the data do not determine Ic: Ic = -0\.001818 ± 5\.418, a standard error 2\.98e\+3 times its value/);
+  assert.equal(j.out, join(dir, "few.failed.json"));
+  assert.match(r.err, /^dynaspin: fit failed: .*few_mA_nW\.csv: the data do not determine Ic/m);
+  // Eq. 3, with three parameters, is determined by the same points.
+  const ok = await cli("fit", "--data", curve, "--model", "eq3", "--out", join(dir, "few3.json"), "--no-figure", "--json");
+  assert.equal(ok.code, 0, ok.err);
+  assert.equal((JSON.parse(ok.out) as { status: string }).status, "ok");
+});
