@@ -1286,9 +1286,22 @@ export class Trainer {
   starter: Trainer | null = null;
   /** The trained starter network whose steps and readout the deep network starts from. */
   private prefix: Model | null = null;
-  /** The automatic weight decay's other candidates, trained in the constructor on this run's
-   * split (mode "validation"); finish() keeps the best-scoring of them and the kept run. */
+  /** The automatic weight decay's other candidates, trained on this run's split (mode
+   * "validation"); finish() keeps the best-scoring of them and the kept run. */
   private alternatives: { weightDecay: number; result: TrainResult }[] = [];
+  /**
+   * The automatic weight decay's other candidates still to train, each a Trainer of its own (only
+   * with `stagedAlternatives`; else they train in the constructor and this is empty): advance each
+   * until `done` to watch it (and stay responsive) — the first `prepare()`, `advance()` or
+   * `finish()` of this trainer trains whatever is left of them, before its own runs, as the
+   * constructor would have: the same bits either way.
+   */
+  pendingAlternatives: {
+    /** The candidate's weight decay λ. */
+    weightDecay: number;
+    /** Its training: the whole automatic procedure on this run's rows and validation split, with λ fixed. */
+    trainer: Trainer;
+  }[] = [];
   /** The automatic weight-decay choice, once finish() has made it (null: none). */
   weightDecayChoice: WeightDecayChoice | null = null;
 
@@ -1296,8 +1309,11 @@ export class Trainer {
    * @param setup.stagedCurriculum leave a depth curriculum's starter network untrained here and
    * expose it as {@link Trainer.starter} (default: train it in the constructor). Either way the
    * same bits: the starter is the same run as `train(trainSet, { ...options, steps: n0, curriculum: 0 })`.
+   * @param setup.stagedAlternatives leave the automatic weight decay's other candidates untrained
+   * here, as {@link Trainer.pendingAlternatives} (default: train them in the constructor, which
+   * then takes as long as the run itself with no event in between). Either way the same bits.
    */
-  constructor(trainSet: Dataset, options: TrainOptions, setup: { stagedCurriculum?: boolean } = {}) {
+  constructor(trainSet: Dataset, options: TrainOptions, setup: { stagedCurriculum?: boolean; stagedAlternatives?: boolean } = {}) {
     this.engine = options.engine ?? null;
     this.classes = checkTrainable(trainSet, options.classes);
     // The feature map is checked against the data before anything trains.
@@ -1320,7 +1336,9 @@ export class Trainer {
       // same rows and split (the same plan), and finish() returns the best-scoring of them.
       const { onEpoch: _e, onRestart: _r, onProgress: _p, resume: _s, ...base } = options;
       for (const wd of AUTO_DEFAULTS.weightDecays.slice(1)) {
-        this.alternatives.push({ weightDecay: wd, result: train(trainSet, { ...base, evalEvery: options.evalEvery ?? ALTERNATIVE_EVAL_EVERY, weightDecay: wd }) });
+        const altOptions = { ...base, evalEvery: options.evalEvery ?? ALTERNATIVE_EVAL_EVERY, weightDecay: wd };
+        if (setup.stagedAlternatives) this.pendingAlternatives.push({ weightDecay: wd, trainer: new Trainer(trainSet, altOptions) });
+        else this.alternatives.push({ weightDecay: wd, result: train(trainSet, altOptions) });
       }
     }
     this.options = o;
@@ -1369,6 +1387,15 @@ export class Trainer {
     if (!setup.stagedCurriculum) this.adoptStarter();
   }
 
+  /** Trains what is left of the weight-decay candidates of {@link Trainer.pendingAlternatives} (the loop of `train()`) and keeps their results. */
+  private adoptAlternatives(): void {
+    for (const { weightDecay, trainer } of this.pendingAlternatives) {
+      while (!trainer.done) trainer.advance();
+      this.alternatives.push({ weightDecay, result: trainer.finish(0) });
+    }
+    this.pendingAlternatives = [];
+  }
+
   /** Trains what is left of the starter network (the loop of `train()`), then keeps it as the deep network's start. */
   private adoptStarter(): void {
     const starter = this.starter;
@@ -1387,6 +1414,7 @@ export class Trainer {
    * @param seconds wall time to report.
    */
   finish(seconds: number): TrainResult {
+    this.adoptAlternatives();
     const run = this.run;
     if (run === null) throw new RangeError("Trainer.finish before the restarts were chosen");
     const val = this.val;
@@ -1456,6 +1484,7 @@ export class Trainer {
   /** The run the next epoch trains, initialised now if it is a restart not yet begun (nothing is trained). */
   prepare(): TrainingRun {
     if (this.run !== null) return this.run;
+    this.adoptAlternatives();
     this.adoptStarter();
     this.trialRun ??= new TrainingRun(this.make(), this.trainSet, this.options, deriveSeed(this.options.seed, this.restart), this.test, true, this.engine, this.val);
     return this.trialRun;
@@ -1473,6 +1502,7 @@ export class Trainer {
 
   /** Does the next unit of work; see the class comment. Past the end it trains further epochs. */
   advance(): TrainerEvent {
+    if (this.pendingAlternatives.length > 0) this.adoptAlternatives();
     if (this.run !== null) return { kind: "epoch", metrics: this.run.epoch() };
     const run = this.prepare();
     if (run.epochsDone < this.trialEpochs) return { kind: "trial", restart: this.restart, metrics: run.epoch() };

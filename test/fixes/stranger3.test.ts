@@ -4,10 +4,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createModel, eq4, stringifyModel } from "../../src/index.js";
+import { createModel, eq4, stringifyModel, makeSynthetic, stratifiedSplit, train, Trainer, type Dataset } from "../../src/index.js";
 import { runCli } from "../../src/cli/main.js";
 import { inputRange, inputRangeWarning } from "../../src/network/input-range.js";
 
@@ -105,4 +107,61 @@ test("fit refuses a curve whose parameters the data do not determine (8 points: 
   const ok = await cli("fit", "--data", curve, "--model", "eq3", "--out", join(dir, "few3.json"), "--no-figure", "--json");
   assert.equal(ok.code, 0, ok.err);
   assert.equal((JSON.parse(ok.out) as { status: string }).status, "ok");
+});
+
+/** A CSV of `ds` (features x1.., label) in `dir`. */
+function writeCsv(name: string, ds: Dataset): string {
+  const path = join(dir, name);
+  const head = [...Array.from({ length: ds.d }, (_, j) => `x${j + 1}`), "label"].join(",");
+  writeFileSync(path, [head, ...Array.from({ length: ds.n }, (_, r) => [...ds.x.subarray(r * ds.d, (r + 1) * ds.d), ds.y[r]].join(","))].join("\n") + "\n");
+  return path;
+}
+
+test("Ctrl-C while train's weight-decay candidate trains stops at once and says so; the candidate shows progress (it trained silently, and SIGINT waited 41 s for it)", { timeout: 120_000 }, async () => {
+  const data = writeCsv("cand.csv", makeSynthetic("moons", { count: 300, seed: 4 }));
+  const out = join(dir, "cand-run");
+  const entry = fileURLToPath(new URL("../reliability/cli-entry.ts", import.meta.url));
+  // A long budget: the λ = 0.3 candidate alone trains 200 000 updates.
+  const r = await new Promise<{ code: number | null; stderr: string; ms: number }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, "train", "--data", data, "--updates", "200000", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "", sentAt = 0;
+    const guard = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.stdout.resume();
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (sentAt === 0 && /train csv λ 0\.3 candidate: [1-9]\d*\/\d+ loss/.test(stderr)) {
+        sentAt = performance.now();
+        child.kill("SIGINT");
+      }
+    });
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ code, stderr, ms: sentAt === 0 ? Infinity : performance.now() - sentAt });
+    });
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.ok(r.ms < 5000, `took ${r.ms.toFixed(0)} ms to stop`);
+  assert.match(r.stderr, /^dynaspin: interrupted \(SIGINT\) while training the λ 0\.3 weight-decay candidate \(before the run itself\); nothing was written$/m);
+  assert.equal(existsSync(out), false);
+});
+
+test("a Trainer with stagedAlternatives trains the same weight-decay candidates to the same bits as train()", { timeout: 120_000 }, () => {
+  const split = stratifiedSplit(makeSynthetic("moons", { count: 300, seed: 5 }), 0, 0.2);
+  const o = { devices: eq4(), updates: 300, seed: 1 };
+  const whole = train(split.train, o);
+  const t = new Trainer(split.train, o, { stagedAlternatives: true });
+  assert.deepEqual(t.pendingAlternatives.map((a) => a.weightDecay), [0.3]);
+  let steps = 0;
+  for (const a of t.pendingAlternatives) while (!a.trainer.done) (a.trainer.advance(), steps++);
+  assert.ok(steps > 0);
+  while (!t.done) t.advance();
+  const staged = t.finish(0);
+  assert.deepEqual(staged.weightDecay, whole.weightDecay);
+  assert.deepEqual(staged.model.A, whole.model.A);
+  assert.deepEqual(staged.model.W, whole.model.W);
+  assert.deepEqual(staged.history, whole.history.map((h, i) => ({ ...h, seconds: staged.history[i].seconds })));
+  // Left to itself, a staged trainer trains what is left of them on its first advance().
+  const lazy = new Trainer(split.train, o, { stagedAlternatives: true });
+  while (!lazy.done) lazy.advance();
+  assert.deepEqual(lazy.finish(0).model.A, whole.model.A);
 });

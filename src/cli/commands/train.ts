@@ -186,14 +186,38 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let timed: EpochMetrics[] = [];
   const t0 = performance.now();
   try {
-    const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) });
+    const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) }, { stagedAlternatives: true });
     const saveCheckpoint = (): void => {
       const r = trainer.run as NonNullable<typeof trainer.run>;
       const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false }), r.history);
       lastGood = { path, epoch: r.epochsDone };
     };
-    // Phases: the restart trials (when there are several restarts), then the epochs; each shows
-    // progress at once, and the loop yields to the event loop every 100 ms so Ctrl-C is handled.
+    // Phases: the automatic weight decay's other candidates (each a whole training of its own),
+    // the restart trials (when there are several restarts), then the epochs; each shows progress
+    // at once, and the loop yields to the event loop every 100 ms so Ctrl-C is handled.
+    let lastYield = performance.now();
+    for (const alt of trainer.pendingAlternatives) {
+      const t = alt.trainer;
+      const label = `λ ${alt.weightDecay} candidate`;
+      progress = quiet ? null : createProgress(`train ${name} ${label}`, t.options.restarts * t.trialLength + t.options.epochs, io.isTTY, io.stderr, 1000, { done: 0, status: "(the weight decay is chosen by validation loss)" });
+      let epochs = 0;
+      while (!t.done) {
+        const ev = t.advance();
+        if (ev.kind !== "selected") progress?.update(++epochs, `loss ${ev.metrics.trainLoss.toFixed(4)}`);
+        if (performance.now() - lastYield >= 100) {
+          await yieldToEvents();
+          lastYield = performance.now();
+          if (interrupt.signal !== null) {
+            progress?.stop();
+            progress = null;
+            io.stderr(`dynaspin: interrupted (${interrupt.signal}) while training the λ ${alt.weightDecay} weight-decay candidate (before the run itself); nothing was written\n`);
+            return SIGNAL_EXIT_CODES[interrupt.signal];
+          }
+        }
+      }
+      progress?.stop();
+      progress = null;
+    }
     const trialTotal = trainer.run === null ? resolved.restarts * trainer.trialLength : 0;
     if (!quiet && trialTotal > 0) {
       progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
@@ -201,7 +225,6 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     let trialsDone = 0;
     // The last epoch that evaluated the test set, whose score the progress line shows.
     let tested: EpochMetrics | null = null;
-    let lastYield = performance.now();
     const startEpochs = (): void => {
       epochsFrom = { at: performance.now(), epoch: (trainer.run as NonNullable<typeof trainer.run>).epochsDone };
       progress?.stop();
