@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { createModel, eq4, stringifyModel, makeSynthetic, stratifiedSplit, train, Trainer, type Dataset } from "../../src/index.js";
 import { runCli } from "../../src/cli/main.js";
 import { inputRange, inputRangeWarning } from "../../src/network/input-range.js";
+import { trainingFailure } from "../../src/cli/commands/train.js";
+import { resolveTrainOptions } from "../../src/train/train.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger3-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -164,4 +166,15 @@ test("a Trainer with stagedAlternatives trains the same weight-decay candidates 
   const lazy = new Trainer(split.train, o, { stagedAlternatives: true });
   while (!lazy.done) lazy.advance();
   assert.deepEqual(lazy.finish(0).model.A, whole.model.A);
+});
+
+test("train's failure hint names the automatic budget's flag (--updates), not --epochs, which would switch the budget off; '1 feature' is singular", async () => {
+  const h = [{ epoch: 1, lr: 0.02, trainLoss: 0.6931, trainAccuracy: 0.5, testLoss: NaN, testAccuracy: NaN, seconds: 0 }, { epoch: 2, lr: 0.02, trainLoss: 0.6930, trainAccuracy: 0.5, testLoss: NaN, testAccuracy: NaN, seconds: 0 }];
+  assert.match(trainingFailure(h, 0.693, 2, resolveTrainOptions({}, 320)) ?? "", /, or more --updates \(now 3000\)$/);
+  assert.match(trainingFailure(h, 0.693, 2, resolveTrainOptions({ epochs: 10 }, 320)) ?? "", /, or more --epochs \(now 10\)$/);
+  const rows = ["x,label", ...Array.from({ length: 40 }, (_, i) => `${i / 39},${i < 20 ? "a" : "b"}`)];
+  const data = join(dir, "one-feature.csv");
+  writeFileSync(data, rows.join("\n") + "\n");
+  const r = await cli("train", "--data", data, "--epochs", "2", "--quiet", "--out", join(dir, "one-feature"));
+  assert.match(r.out, /^trained csv: k=8 \(1 feature \+ 7 extra\) /m);
 });

@@ -351,7 +351,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   } else if (regression) {
     const v = result.validation;
     io.stdout(
-      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} features + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
+      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} feature${trainSet.d === 1 ? "" : "s"} + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
         (v ? `  validation R² ${v.accuracy.toFixed(4)}  loss ${v.loss.toFixed(4)}  (${v.n} of the training rows; best at epoch ${v.epoch}, restored)\n` : "") +
         `  train MSE ${fmtMse(tr.mse as number)}  R² ${tr.accuracy.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  MSE ${fmtMse(te.mse as number)}  R² ${te.accuracy.toFixed(4)}  (${test.n} samples)\n` +
@@ -361,7 +361,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     );
   } else {
     io.stdout(
-      `trained ${name}: k=${summary.k}${summary.k > inputs ? ` (${inputs} features + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+      `trained ${name}: k=${summary.k}${summary.k > inputs ? ` (${inputs} feature${inputs === 1 ? "" : "s"} + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
         (result.weightDecay ? `  weight decay ${result.weightDecay.chosen} (chosen by validation loss: ${result.weightDecay.candidates.map((c) => `λ ${c.weightDecay} → ${c.loss.toFixed(4)}`).join(", ")})\n` : "") +
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
@@ -437,7 +437,9 @@ export const CHANCE_MARGIN = 0.01;
  */
 export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number, regression = false, labels?: ArrayLike<number>): string | null {
   const chance = regression ? 0.5 * classes : Math.log(classes);
-  const hint = `try a smaller --lr (now ${o.lr})${o.schedule === "constant" ? " or --schedule cosine" : ""}, or more --epochs (now ${o.epochs})`;
+  // The automatic budget counts optimiser updates (--updates); --epochs would switch it off.
+  const budget = o.auto ? `more --updates (now ${o.updates})` : `more --epochs (now ${o.epochs})`;
+  const hint = `try a smaller --lr (now ${o.lr})${o.schedule === "constant" ? " or --schedule cosine" : ""}, or ${budget}`;
   if (regression && !(finalLoss < chance * (1 - CHANCE_MARGIN))) return `final training loss ${finalLoss.toPrecision(4)} is no better than predicting the mean of the targets (${chance}, R² <= 0); ${hint}`;
   if (!regression) {
     const prior = labels !== undefined && labels.length > 0 ? priorEntropy(labels, classes) : chance;
