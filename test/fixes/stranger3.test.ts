@@ -61,6 +61,13 @@ test("eval, robustness and cost warn when a column lies far outside the model's 
   const rob = await cli("robustness", "--model", model, "--data", mm, "--sigma", "0,0.1", "--trials", "2", "--workers", "1", "--no-figure", "--out", join(dir, "rob"));
   assert.equal(rob.code, 0, rob.err);
   assert.match(rob.err, /^dynaspin robustness: warning: .* lie far outside the model's training data: "a"/m);
+  // predict reads rows without a label: the same warning.
+  const unlabeled = join(dir, "mm-unlabeled.csv");
+  writeFileSync(unlabeled, rows(1000).split("\n").map((l) => l.split(",").slice(0, 3).join(",")).join("\n"));
+  const pred = await cli("predict", "--model", model, "--data", unlabeled, "--out", join(dir, "mm-pred.csv"), "--json");
+  assert.equal(pred.code, 0, pred.err);
+  assert.match((JSON.parse(pred.out) as { warnings: string[] }).warnings[0] ?? "", /lie far outside the model's training data: "a"/);
+  assert.match(pred.err, /^dynaspin predict: warning: .* lie far outside the model's training data: "a"/m);
   const cost = await cli("cost", "--model", model, "--data", mm);
   assert.equal(cost.code, 0, cost.err);
   assert.match(cost.err, /^dynaspin cost: warning: .* lie far outside the model's training data: "a"/m);

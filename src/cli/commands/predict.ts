@@ -15,6 +15,7 @@ import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { formatCsvRows } from "../../data/csv.js";
 import { alignFeatures, columnsOfClassNames, peekHeader } from "../data-match.js";
 import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
+import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 import { InputError } from "../../util/errors.js";
 import { resolve } from "node:path";
 
@@ -135,12 +136,14 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   ]);
   // As eval: a fitted or table device is only known over its measured currents.
   const drive = driveRange(model, ds.x, n);
-  const warning = driveRangeWarning(drive, `the ${n} rows of ${data}`);
-  if (warning !== null) io.stderr(`dynaspin predict: warning: ${warning}\n`);
+  const driveWarning = driveRangeWarning(drive, `the ${n} rows of ${data}`);
+  // As eval: columns in other units than in training go in far outside [0, 1] (src/network/input-range.ts).
+  const warnings = [inputRangeWarning(inputRange(model, ds.x, n), `the ${n} rows of ${data}`), driveWarning].filter((w): w is string => w !== null);
+  for (const w of warnings) io.stderr(`dynaspin predict: warning: ${w}\n`);
   writeFileAtomic(out, text);
   const classCounts = regression ? null : Object.fromEntries(names.map((c, i) => [c, counts[i]]));
   if (flags.boolean("json")) {
-    io.stdout(JSON.stringify({ model: path, data, out, rows: n, problem: regression ? "regression" : "classification", engine: "reference (TypeScript)", predicted: classCounts, probabilities, driveRange: drive.oscillators === 0 ? null : drive, warnings: warning === null ? [] : [warning] }) + "\n");
+    io.stdout(JSON.stringify({ model: path, data, out, rows: n, problem: regression ? "regression" : "classification", engine: "reference (TypeScript)", predicted: classCounts, probabilities, driveRange: drive.oscillators === 0 ? null : drive, warnings }) + "\n");
   } else {
     const what = regression ? `values of ${names.join(", ")}` : `classes (${names.map((c, i) => `${c}: ${counts[i]}`).join(", ")})`;
     io.stdout(`${data}: ${n} rows predicted by ${path}: ${what}\n  wrote ${out}\n`);
