@@ -3,6 +3,7 @@
 // engine's own threads. Same bits as src/network/dynamics.ts and the WebAssembly engine
 // (src/network/wasm/engine.as): same chunk order, same sums; threads split outputs, never a sum.
 #include "engine_impl.h"
+#include "scratch.h"
 
 #include <cmath>
 #include <ctime>
@@ -166,24 +167,8 @@ void Pool::run(const Job& j) {
 
 static double* allocd(size_t n) { return alignedAlloc<double>(n); }
 
-namespace {
-// A thread's row buffer (backward's fused Adam), grown once.
-struct RowScratch {
-  double* p = nullptr;
-  size_t n = 0;
-  ~RowScratch() { free(p); }
-  double* get(size_t want) {
-    if (want <= n) return p;
-    free(p);
-    n = 0;
-    p = alignedAlloc<double>(want);
-    if (p == nullptr) throw std::bad_alloc();
-    n = want;
-    return p;
-  }
-};
-thread_local RowScratch rowScratch;
-}  // namespace
+// A thread's row buffer for backward's fused Adam (scratch.h).
+static thread_local Scratch rowScratch;
 
 size_t Engine::sharedDoubles(int k, int steps, int classes, int ldx, size_t* off) {
   size_t nG = gradientLength(k, steps, classes);

@@ -26,6 +26,7 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "scratch.h"
 #include "transpose8.h"
 
 namespace DS_GNS {
@@ -42,24 +43,7 @@ static DS_INLINE vd splat(double x) {
 static DS_INLINE vd vload(const double* p) { return *reinterpret_cast<const vd_u*>(p); }
 static DS_INLINE void vstore(double* p, vd v) { *reinterpret_cast<vd_u*>(p) = v; }
 
-// Per-thread scratch buffers, grown once (the threads of the engine's pool live as long as the
-// engine, so there is no allocation per call once they have their size).
-struct Scratch {
-  double* p = nullptr;
-  size_t n = 0;
-  ~Scratch() { free(p); }
-  double* get(size_t want) {
-    if (want <= n) return p;
-    free(p);
-    p = nullptr;
-    n = 0;
-    void* q = nullptr;
-    if (posix_memalign(&q, 64, want * sizeof(double)) != 0) throw std::bad_alloc();
-    p = static_cast<double*>(q);
-    n = want;
-    return p;
-  }
-};
+// Per-thread scratch buffers (scratch.h).
 static thread_local Scratch packedScratch;
 #if DS_W != 8
 static thread_local Scratch broadcastScratch, transposeScratch;

@@ -24,7 +24,7 @@ import { eq4 } from "../../device/analytic.js";
 import type { DeviceCurve } from "../../device/curve.js";
 import { checkOutputDir, writeFileAtomic } from "../../node/files.js";
 import { createProgress, type Progress } from "../../node/progress.js";
-import { SIGNAL_EXIT_CODES, watchInterrupts, yieldToEvents } from "../../node/interrupt.js";
+import { SIGNAL_EXIT_CODES, watchInterrupts, yieldToEvents, type InterruptWatch } from "../../node/interrupt.js";
 import { VERSION } from "../../version.js";
 import { CheckpointWriter, readCheckpoint } from "../../node/checkpoint-file.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
@@ -196,6 +196,17 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     // the restart trials (when there are several restarts), then the epochs; each shows progress
     // at once, and the loop yields to the event loop every 100 ms so Ctrl-C is handled.
     let lastYield = performance.now();
+    // Every 100 ms: yield to the event loop; once Ctrl-C (or SIGTERM) has arrived, close the
+    // progress line and return the signal, else null.
+    const stopRequested = async (): Promise<InterruptWatch["signal"]> => {
+      if (performance.now() - lastYield < 100) return null;
+      await yieldToEvents();
+      lastYield = performance.now();
+      if (interrupt.signal === null) return null;
+      progress?.stop();
+      progress = null;
+      return interrupt.signal;
+    };
     for (const alt of trainer.pendingAlternatives) {
       const t = alt.trainer;
       const label = `λ ${alt.weightDecay} candidate`;
@@ -204,15 +215,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       while (!t.done) {
         const ev = t.advance();
         if (ev.kind !== "selected") progress?.update(++epochs, `loss ${ev.metrics.trainLoss.toFixed(4)}`);
-        if (performance.now() - lastYield >= 100) {
-          await yieldToEvents();
-          lastYield = performance.now();
-          if (interrupt.signal !== null) {
-            progress?.stop();
-            progress = null;
-            io.stderr(`dynaspin: interrupted (${interrupt.signal}) while training the λ ${alt.weightDecay} weight-decay candidate (before the run itself); nothing was written\n`);
-            return SIGNAL_EXIT_CODES[interrupt.signal];
-          }
+        const signal = await stopRequested();
+        if (signal !== null) {
+          io.stderr(`dynaspin: interrupted (${signal}) while training the λ ${alt.weightDecay} weight-decay candidate (before the run itself); nothing was written\n`);
+          return SIGNAL_EXIT_CODES[signal];
         }
       }
       progress?.stop();
@@ -245,15 +251,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         progress?.update(ev.metrics.epoch, epochStatus(ev.metrics, tested));
         if (every !== undefined && ev.metrics.epoch % every === 0) saveCheckpoint();
       }
-      if (performance.now() - lastYield >= 100) {
-        await yieldToEvents();
-        lastYield = performance.now();
-        if (interrupt.signal !== null) {
-          progress?.stop();
-          progress = null;
-          return interrupted(interrupt.signal, trainer, every !== undefined ? saveCheckpoint : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
-        }
-      }
+      const signal = await stopRequested();
+      if (signal !== null) return interrupted(signal, trainer, every !== undefined ? saveCheckpoint : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
     }
     progress?.stop();
     progress = null;
