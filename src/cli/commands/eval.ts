@@ -150,7 +150,7 @@ export function sourceForModel(flags: Flags, command: string, model: Model, mode
  * known over its measured currents, and data other than the training rows can drive it beyond
  * them (docs/devices.md, "Measured current range").
  */
-function driveCheck(model: Model, data: Dataset, split: string, name: string): { drive: DriveRangeReport; warnings: string[] } {
+export function driveCheck(model: Model, data: Dataset, split: string, name: string): { drive: DriveRangeReport; warnings: string[] } {
   const drive = driveRange(model, data.x, data.n);
   const warning = driveRangeWarning(drive, `the ${data.n} ${split === "all" ? "rows" : "test rows"} of ${name}`);
   return { drive, warnings: warning === null ? [] : [warning] };

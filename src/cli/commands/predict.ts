@@ -4,6 +4,7 @@
  * output joins back to the input; class probabilities on request; regression models give their
  * values in the targets' units. The output is written atomically (a temporary file, then rename).
  */
+import { driveCheck } from "./eval.js";
 import type { Command, CommandIO } from "../command.js";
 import type { Flags } from "../args.js";
 import { readModelFile } from "../../node/model-file.js";
@@ -14,7 +15,6 @@ import { loadCsvDataset } from "../../node/csv-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { formatCsvRows } from "../../data/csv.js";
 import { alignFeatures, columnsOfClassNames, peekHeader } from "../data-match.js";
-import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 import { InputError } from "../../util/errors.js";
 import { resolve } from "node:path";
@@ -134,11 +134,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     ...(regression ? predicted[r].split("\u0000") : [predicted[r]]),
     ...(probs === null ? [] : Array.from(probs.subarray(r * m, (r + 1) * m), String)),
   ]);
-  // As eval: a fitted or table device is only known over its measured currents.
-  const drive = driveRange(model, ds.x, n);
-  const driveWarning = driveRangeWarning(drive, `the ${n} rows of ${data}`);
-  // As eval: columns in other units than in training go in far outside [0, 1] (src/network/input-range.ts).
-  const warnings = [inputRangeWarning(inputRange(model, ds.x, n), `the ${n} rows of ${data}`), driveWarning].filter((w): w is string => w !== null);
+  // As eval: columns in other units than in training go in far outside [0, 1] (src/network/input-range.ts),
+  // and a fitted or table device is only known over its measured currents (eval's driveCheck).
+  const range = inputRangeWarning(inputRange(model, ds.x, n), `the ${n} rows of ${data}`);
+  const { drive, warnings: driveWarnings } = driveCheck(model, ds, "all", data);
+  const warnings = [...(range === null ? [] : [range]), ...driveWarnings];
   for (const w of warnings) io.stderr(`dynaspin predict: warning: ${w}\n`);
   writeFileAtomic(out, text);
   const classCounts = regression ? null : Object.fromEntries(names.map((c, i) => [c, counts[i]]));
