@@ -23,7 +23,7 @@ import {
 import { deviceFileJson } from "../../src/device/spec.js";
 import { parseState, serializeState, resetReason, featuresField, checkField, numberField, LIMITS, OPTIONAL_FIELDS, defaultsFor, stepsOf, shownStep, problemOf, DATA_BY_PROBLEM, type PlaygroundState, type DeviceChoice, type OptKey, type ProblemType } from "./state.js";
 import { cliArgs, commandLine, CUSTOM_DEVICE_FILE } from "./cli.js";
-import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan, Pace } from "./protocol.js";
+import type { FromWorker, ToWorker, DataInfo, Snapshot, VariationResult, RunPlan, Pace, Stage } from "./protocol.js";
 import digitsUrl from "../../data/digits/digits.csv.gz?url";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
@@ -41,10 +41,16 @@ let metricsLog: EpochMetrics[] = [];
 /** The training rate the worker measured (null until it trains). */
 let pace: Pace | null = null;
 let running = false;
+/** Pause was clicked and the worker has not yet said it stopped: the page already shows it paused. */
+let pausing = false;
 let done = false;
 let phase: "trial" | "train" = "train";
-/** "starter" while a depth curriculum's starter network trains. */
-let stage: "starter" | "main" = "main";
+/** "starter" while a depth curriculum's starter network trains, "candidate" while a weight-decay candidate does. */
+let stage: Stage = "main";
+/** Weight decay λ of the network that trains (a candidate's while one does). */
+let lambda = 0;
+/** True once the run has ended at least once (the automatic weight decay is then chosen). */
+let endedOnce = false;
 let runId = 0;
 let lastCommand: "configure" | "import" | "other" = "other";
 let csvFile: { name: string; text: string } | null = null;
@@ -153,7 +159,11 @@ function budgetText(plan: RunPlan): string {
     const val = plan.valRows
       ? `; ${plan.valRows} validation rows held out of the training split; stops early after ${plan.patience} updates without a better validation loss and keeps the best parameters`
       : "; no validation split (too few rows): the whole budget, the last parameters kept";
-    return `Automatic budget (library default): ${plan.updates} Adam updates = ${plan.epochs} epochs of ${batches}; ${restarts}${val}. ${net}.`;
+    const order = plan.weightDecays;
+    const wd = order.length
+      ? ` Weight decay chosen by validation score: the whole run (restarts and epochs) trains once per λ, ${order.map((w, i) => (i === order.length - 1 ? `then λ ${w} (the run itself)` : `λ ${w}`)).join(", ")}, and the best is kept.`
+      : "";
+    return `Automatic budget (library default): ${plan.updates} Adam updates = ${plan.epochs} epochs of ${batches}; ${restarts}${val}. ${net}.${wd}`;
   }
   return `${plan.epochs} epochs of ${batches}; ${restarts}${plan.valRows ? `; ${plan.valRows} validation rows, best parameters kept` : ""}. ${net}.`;
 }
@@ -164,7 +174,8 @@ function budgetSummary(plan: RunPlan): string {
   if (c) return `Plan: ${c.steps} steps × ${c.epochs} epochs (${c.restarts} restarts) → ${plan.steps} steps × ${plan.epochs}`;
   const restarts = plan.restarts > 1 ? `${plan.restarts} restarts` : "1 start";
   const stop = plan.auto && plan.valRows ? " at most, early stopping" : "";
-  return `Plan: ${plan.epochs} epochs${stop} · ${restarts} · K = ${plan.k}, n = ${plan.steps}`;
+  const wd = plan.weightDecays.length ? ` · ×${plan.weightDecays.length} for λ` : "";
+  return `Plan: ${plan.epochs} epochs${stop} · ${restarts}${wd} · K = ${plan.k}, n = ${plan.steps}`;
 }
 
 function writeControls(): void {
@@ -326,8 +337,14 @@ function bindControls(): void {
     sigmaTimer = setTimeout(() => setState({ ...state, sigma: v }), 120);
   });
   $("start").addEventListener("click", () => {
-    if (running) send({ type: "pause" });
-    else {
+    if (running) {
+      send({ type: "pause" });
+      // Shown at once: the worker stops after the epoch under way and confirms with the network it kept.
+      pausing = true;
+      running = false;
+      setStatus("pausing…");
+      updateButtons();
+    } else {
       if (done) notice(`Continuing: another ${state.epochs ?? currentPlan()?.epochs ?? ""} epochs, the cosine schedule stretched over the whole run, without early stopping; at the end the best validation parameters of the whole run are kept again (when there is a validation split).`);
       send({ type: "start" });
     }
@@ -433,7 +450,9 @@ let configureSerial = 0;
 /** Forgets everything about the previous network (so no panel reports it). */
 function clearRun(): void {
   running = false;
+  pausing = false;
   done = false;
+  endedOnce = false;
   metricsLog = [];
   pace = null;
   snap = null;
@@ -507,7 +526,7 @@ function updateButtons(): void {
   start.disabled = !info;
   $<HTMLButtonElement>("step").disabled = !info || running;
   $<HTMLButtonElement>("reset").disabled = !info;
-  $<HTMLButtonElement>("export").disabled = !snap || phase === "trial" || stage === "starter";
+  $<HTMLButtonElement>("export").disabled = !snap || phase === "trial" || stage !== "main";
 }
 
 /** A run that ends no better than always answering the most common class learned nothing: say so. */
@@ -551,17 +570,45 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
   }
 };
 
+// While training, a full redraw (every chart, from the latest snapshot) waits until the page has
+// been idle DRAW_IDLE times as long as the last one took (its script, style and layout), so a
+// click, Pause above all, is handled within one redraw. A digits network took 0.4–0.8 s to redraw
+// on a loaded 2-core machine: at the worker's 5 snapshots a second the page never idled, and Pause
+// took 6 s to show. Paused, finished or ready, everything is drawn at once.
+const DRAW_IDLE = 3;
+/** Milliseconds the last full redraw took, and when it began. */
+let drawCost = 0;
+let drawnAt = -Infinity;
+/** A full redraw is due (deferred while training), and its timer. */
+let drawPending = false;
+let drawTimer: ReturnType<typeof setTimeout> | null = null;
+
 function flushInbox(): void {
   if (!flushQueued) return;
   flushQueued = false;
   for (const m of inbox.splice(0)) handle(m);
-  if (dirty.has("all")) renderAll();
+  if (dirty.has("all")) drawPending = true;
+  const wait = running ? drawnAt + (1 + DRAW_IDLE) * drawCost - performance.now() : 0;
+  if (drawPending && wait <= 0) drawAll();
   else {
-    if (dirty.has("readouts")) renderReadouts();
-    if (dirty.has("network")) renderNetwork();
+    if (drawPending) drawTimer ??= setTimeout(drawAll, wait);
+    if (dirty.has("readouts") || drawPending) renderReadouts();
+    if (dirty.has("network") && !drawPending) renderNetwork();
     if (dirty.has("trajectory")) renderTrajectory();
   }
   dirty.clear();
+}
+
+/** Every chart from the latest snapshot, timed (style and layout forced inside the measure). */
+function drawAll(): void {
+  if (drawTimer !== null) clearTimeout(drawTimer);
+  drawTimer = null;
+  drawPending = false;
+  const t0 = performance.now();
+  renderAll();
+  void document.body.offsetHeight;
+  drawnAt = t0;
+  drawCost = performance.now() - t0;
 }
 
 function handle(m: FromWorker): void {
@@ -572,6 +619,7 @@ function handle(m: FromWorker): void {
       runId = m.run;
       phase = m.snapshot.phase;
       stage = m.snapshot.stage;
+      lambda = m.snapshot.weightDecay;
       if (!hoverNode || hoverNode.osc >= snap.k || hoverNode.step > snap.steps) hoverNode = { osc: 0, step: snap.steps };
       writeControls();
       $("command").textContent = commandLine(info.args);
@@ -587,6 +635,7 @@ function handle(m: FromWorker): void {
       snap = m.snapshot;
       phase = snap.phase;
       stage = snap.stage;
+      lambda = snap.weightDecay;
       if (hoverNode && (hoverNode.osc >= snap.k || hoverNode.step > snap.steps)) hoverNode = { osc: 0, step: snap.steps };
       dirty.add("all");
       if (hoverPoint !== null) send({ type: "trajectory", index: hoverPoint });
@@ -597,10 +646,15 @@ function handle(m: FromWorker): void {
       dirty.add("network").add("trajectory");
       break;
     case "status": {
-      running = m.running;
+      // (Statuses the worker sent before it took the Pause do not undo it on the page.)
+      if (!m.running) pausing = false;
+      running = m.running && !pausing;
+      if (pausing) break;
       done = m.done;
+      endedOnce ||= m.done;
       phase = m.phase;
       stage = m.stage;
+      lambda = m.weightDecay;
       const label = m.message === "training" ? `training (${m.epochs} epochs${currentPlan()?.auto && currentPlan()!.patience > 0 ? " at most" : ""})` : m.message;
       setStatus(label);
       if (m.message === "finished" && snap?.kept) notice(keptText(snap.kept, m.epoch));
@@ -617,6 +671,11 @@ function handle(m: FromWorker): void {
       break;
     case "notice":
       notice(m.text);
+      break;
+    case "plan":
+      if (info) info = { ...info, plan: m.plan };
+      writeControls();
+      dirty.add("readouts");
       break;
     case "variation-error":
       $("variation-summary").textContent = m.message;
@@ -637,6 +696,7 @@ function handle(m: FromWorker): void {
       // The message itself is in its panel (or the warning line): the status only points there.
       setStatus(target === "data-error" ? "error: see Data" : target === "model-error" ? "error: see Model file" : "error: see the warning line", true);
       running = false;
+      pausing = false;
       updateButtons();
       break;
     }
@@ -665,6 +725,16 @@ function adoptImported(steps: number, k: number, device: DeviceSpec | DeviceSpec
 /** How the run ended and which parameters it kept (the library's Trainer.finish). */
 function keptText(k: NonNullable<Snapshot["kept"]>, epoch: number): string {
   const end = k.stoppedEarly ? `Stopped early at epoch ${epoch}: no better validation loss for ${currentPlan()?.patience ?? "?"} updates.` : `Finished ${epoch} epochs.`;
+  const w = k.weightDecay;
+  if (w) {
+    // The automatic weight decay: each λ's whole run scored by its best validation loss, the best kept.
+    const own = w.candidates[0];
+    const score = (c: (typeof w.candidates)[number]): string => `λ ${c.weightDecay} (validation loss ${c.loss.toFixed(4)}, ${pct(c.accuracy)})`;
+    const won = w.candidates.find((c) => c.weightDecay === w.chosen) ?? own;
+    const chose = `Weight decay chosen by validation score, as dynaspin train chooses it: ${score(won)} over ${w.candidates.filter((c) => c !== won).map(score).join(" and ")}.`;
+    if (won === own) return `${end} ${chose} The network shown is the one with the best validation loss (epoch ${k.epoch}), as dynaspin train keeps it; the readouts are its accuracies.`;
+    return `${chose} The network shown is the λ ${w.chosen} candidate's, with its best validation loss (epoch ${k.epoch}; the curves are its training), as dynaspin train keeps it; the readouts are its accuracies. The run itself (λ ${own.weightDecay}) ${k.stoppedEarly ? `stopped early at epoch ${epoch}` : `trained ${epoch} epochs`}.`;
+  }
   if (!k.restored) return `${end} The network shown is the last one (no validation split).`;
   if (isRegression()) return `${end} The network shown is the one with the best validation loss (epoch ${k.epoch}: loss ${k.valLoss.toFixed(4)}, validation R² ${k.valAccuracy.toFixed(3)}), as dynaspin train keeps it; the readouts are its errors.`;
   return `${end} The network shown is the one with the best validation loss (epoch ${k.epoch}: loss ${k.valLoss.toFixed(4)}, validation accuracy ${pct(k.valAccuracy)}), as dynaspin train keeps it; the readouts are its accuracies.`;
@@ -707,7 +777,10 @@ function renderReadouts(): void {
     of.textContent = phase === "trial" ? `of ${c.trialEpochs} per trial ${where}` : `of ${snap?.stage === "starter" ? snap.epochs : c.epochs} ${where}`;
   } else {
     const deep = c ? ` · ${plan!.steps} steps, from the ${c.steps}-step starter` : "";
-    of.textContent = !plan ? "" : phase === "trial" ? `of ${plan.trialEpochs} per trial` : snap?.kept ? `(ended)${deep}` : `of ${snap && snap.epochs !== plan.epochs ? snap.epochs : plan.epochs}${plan.auto && plan.patience > 0 ? " at most" : ""}${deep}`;
+    // The automatic weight decay: which of its runs trains (each a whole run with its own restarts and epochs).
+    const order = plan?.weightDecays ?? [];
+    const run = order.length && !endedOnce ? ` · ${stage === "candidate" ? `λ ${lambda} candidate` : `λ ${lambda}`}, run ${stage === "candidate" ? Math.max(1, order.indexOf(lambda) + 1) : order.length} of ${order.length}` : "";
+    of.textContent = !plan ? "" : phase === "trial" ? `of ${plan.trialEpochs} per trial${run}` : snap?.kept ? `(ended)${deep}` : `of ${snap && snap.epochs !== plan.epochs ? snap.epochs : plan.epochs}${plan.auto && plan.patience > 0 ? " at most" : ""}${deep}${run}`;
   }
   // Once the run has ended, the readouts are those of the kept network (what the model file holds).
   const kept = snap?.kept ? snap : null;
@@ -745,22 +818,27 @@ function renderReadouts(): void {
 }
 
 let curvesAt = -Infinity;
+/** Milliseconds the last drawing of the curves took. */
+let curvesCost = 0;
 let curvesTimer: ReturnType<typeof setTimeout> | null = null;
-/** The curves while training at most 5 times a second (each redraw is thousands of points); at once otherwise. */
+/** The curves while training at most 5 times a second (each redraw is thousands of points), and
+ * no more often than leaves the page idle DRAW_IDLE times as long as they take; at once otherwise. */
 function renderCurvesSoon(): void {
   const now = performance.now();
-  if (!running || now - curvesAt >= 200) {
-    if (curvesTimer !== null) clearTimeout(curvesTimer);
-    curvesTimer = null;
-    curvesAt = now;
-    renderCurves();
+  const gap = Math.max(200, (1 + DRAW_IDLE) * curvesCost);
+  if (!running || now - curvesAt >= gap) {
+    drawCurves();
     return;
   }
-  curvesTimer ??= setTimeout(() => {
-    curvesTimer = null;
-    curvesAt = performance.now();
-    renderCurves();
-  }, 200 - (now - curvesAt));
+  curvesTimer ??= setTimeout(drawCurves, gap - (now - curvesAt));
+}
+
+function drawCurves(): void {
+  if (curvesTimer !== null) clearTimeout(curvesTimer);
+  curvesTimer = null;
+  curvesAt = performance.now();
+  renderCurves();
+  curvesCost = performance.now() - curvesAt;
 }
 
 function renderAll(): void {
@@ -857,7 +935,7 @@ function renderNetwork(): void {
       extraP0: info!.plan.extraP0,
       highlight: hoverNode ?? undefined,
       width: Math.max(520, Math.min(900, 70 * (s.steps + 2) + 110)),
-      title: `${s.stage === "starter" ? `Starter network (${s.steps} of ${info!.plan.steps} steps)${s.phase === "trial" ? ", candidate under trial" : ""}` : s.phase === "trial" ? "Candidate under trial" : "Network"} at epoch ${s.epoch}${who}`,
+      title: `${s.stage === "starter" ? `Starter network (${s.steps} of ${info!.plan.steps} steps)${s.phase === "trial" ? ", initialisation under trial" : ""}` : s.stage === "candidate" ? `Weight-decay candidate λ ${s.weightDecay}${s.phase === "trial" ? ", initialisation under trial" : ""}` : s.phase === "trial" ? "Initialisation under trial" : "Network"} at epoch ${s.epoch}${who}`,
     }),
   );
 }
@@ -992,18 +1070,30 @@ function renderCurves(): void {
   if (reg) {
     // Mean squared error in the target's units²; the training MSE too is measured on evaluated epochs only.
     const trM = metricsLog.map((m) => m.trainMse ?? NaN), teM = metricsLog.map((m) => m.testMse ?? NaN);
-    const title = phase === "trial" ? "Initialisation under trial" : undefined;
+    const title = curvesTitle();
     curveChart("chart-accuracy", { y: trM, evaluated: true }, vEp, vm.map((m) => m.valMse as number), teM, { label: `Mean squared error (${info?.targetName ?? "target"})` }, title);
   } else {
     const trA = metricsLog.map((m) => 100 * m.trainAccuracy), teA = metricsLog.map((m) => 100 * m.testAccuracy);
     const vA = vm.map((m) => 100 * (m.valAccuracy ?? NaN));
     const accMin = Math.min(...trA.filter(Number.isFinite), ...teA.filter(Number.isFinite), ...vA.filter(Number.isFinite));
     const accLo = Math.max(0, 10 * Math.floor((accMin - 2) / 10));
-    const title = stage === "starter" ? `Starter network (${currentPlan()?.curriculum?.steps ?? "?"} steps)${phase === "trial" ? ": initialisation under trial" : ""}` : phase === "trial" ? "Initialisation under trial" : undefined;
+    const title = curvesTitle();
     curveChart("chart-accuracy", { y: trA, evaluated: false }, vEp, vA, teA, { label: "Accuracy", unit: "%", min: accLo, max: 100 }, title);
   }
   const trL = metricsLog.map((m) => m.trainLoss), teL = metricsLog.map((m) => m.testLoss);
   curveChart("chart-loss", { y: trL, evaluated: false }, vEp, vm.map((m) => m.valLoss as number), teL, { label: reg ? "Loss (½·squared error, standardised)" : "Loss (cross-entropy)" });
+}
+
+/** Whose curves the charts show when it is not the run's own kept network (else undefined). */
+function curvesTitle(): string | undefined {
+  const trial = phase === "trial";
+  if (stage === "starter") return `Starter network (${currentPlan()?.curriculum?.steps ?? "?"} steps)${trial ? ": initialisation under trial" : ""}`;
+  if (stage === "candidate") return `Weight-decay candidate λ ${lambda}${trial ? ": initialisation under trial" : ""}`;
+  if (trial) return "Initialisation under trial";
+  const w = snap?.kept?.weightDecay;
+  // The run ended and a weight-decay candidate won: the curves are its training.
+  if (w && w.chosen !== w.candidates[0].weightDecay) return `Kept: the λ ${w.chosen} candidate`;
+  return undefined;
 }
 
 /**

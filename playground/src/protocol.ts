@@ -78,6 +78,13 @@ export interface RunPlan {
   restarts: number;
   /** Epochs each restart trains before the choice (0 with one restart). */
   trialEpochs: number;
+  /**
+   * The automatic weight decay (no --weight-decay, a validation split, full batch): the λ of each
+   * whole run trained, in the order they train; the last is the run itself (`weightDecay`), the
+   * others are candidates trained before it with the same plan, and at the end the best validation
+   * score among them is kept. Empty: the run trains with `weightDecay` alone.
+   */
+  weightDecays: number[];
   /** Rows the optimiser trains on, and validation rows carved from the training split (0: none). */
   fitRows: number;
   valRows: number;
@@ -105,10 +112,12 @@ export interface RunPlan {
 export interface Snapshot {
   epoch: number;
   epochs: number;
-  /** "trial" while restarts are tried (the network shown is the candidate under trial). */
+  /** "trial" while restarts are tried (the network shown is the initialisation under trial). */
   phase: "trial" | "train";
-  /** "starter" while a depth curriculum's starter network trains (the network shown is it). */
-  stage: "starter" | "main";
+  /** "starter" while a depth curriculum's starter network trains, "candidate" while a weight-decay candidate trains (the network shown is it). */
+  stage: Stage;
+  /** Weight decay λ of the network shown (a candidate's while one trains). */
+  weightDecay: number;
   steps: number;
   k: number;
   classes: number;
@@ -139,8 +148,22 @@ export interface Snapshot {
   testMse: number;
   /** Set once the run has ended: the library restored the best validation parameters (as
    * `dynaspin train` saves them); accuracies above are then those of the kept network. */
-  kept: { epoch: number; restored: boolean; stoppedEarly: boolean; valLoss: number; valAccuracy: number } | null;
+  kept: {
+    epoch: number;
+    restored: boolean;
+    stoppedEarly: boolean;
+    valLoss: number;
+    valAccuracy: number;
+    /** The automatic weight decay's choice (null: one λ): the λ kept and every candidate's best validation score, in the plan's order. */
+    weightDecay: { chosen: number; candidates: { weightDecay: number; loss: number; accuracy: number }[] } | null;
+  } | null;
 }
+
+/**
+ * Which network trains: a depth curriculum's starter network, a candidate of the automatic weight
+ * decay (a whole run with another λ, trained before the run itself), or the run itself.
+ */
+export type Stage = "starter" | "candidate" | "main";
 
 /** How fast training goes: measured on the worker's clock from the starts of the recent epochs
  * (at most 61) trained since the speed was set or training started. */
@@ -174,7 +197,9 @@ export type FromWorker =
   | { type: "ready"; info: DataInfo; snapshot: Snapshot; run: number }
   | { type: "metrics"; reset: boolean; metrics: EpochMetrics[]; pace?: Pace }
   | { type: "snapshot"; snapshot: Snapshot }
-  | { type: "status"; running: boolean; phase: "trial" | "train"; stage: "starter" | "main"; epoch: number; epochs: number; message: string; done: boolean }
+  | { type: "status"; running: boolean; phase: "trial" | "train"; stage: Stage; weightDecay: number; epoch: number; epochs: number; message: string; done: boolean }
+  /** The run's plan changed without a new run (a weight decay typed while the automatic choice's candidates train drops them). */
+  | { type: "plan"; plan: RunPlan }
   /** Something the page says in its notice line (e.g. the end of a curriculum's starter network). */
   | { type: "notice"; text: string }
   | { type: "variation"; result: VariationResult }

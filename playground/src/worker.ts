@@ -5,6 +5,12 @@
  * `dynaspin train` command line of the page state, resolved by the CLI's own code
  * (src/cli/train-options.ts), so the exported model equals the CLI's byte for byte.
  *
+ * Every phase of the library's training is staged, so the page shows it learn and a pause takes
+ * effect between two epochs: a depth curriculum's starter network (`stagedCurriculum`), the
+ * automatic weight decay's other candidates (`stagedAlternatives`: each a whole run with its own
+ * restarts and epochs, trained before the run itself, as `dynaspin train` trains them), the
+ * restart trials, then the epochs of the kept run. Same bits as training each in one go.
+ *
  * Training goes at a chosen speed (epochs per second, or as fast as possible in ~50 ms slices);
  * every epoch's metrics are posted, and a snapshot (parameters, states, input-plane maps,
  * currents, confusion) at most every 200 ms.
@@ -35,7 +41,7 @@ import { oscillatorCount, CURRICULUM_FINE_TUNE, featureCount, featureMapOf } fro
 import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
-import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan, Pace } from "./protocol.js";
+import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan, Pace, Stage } from "./protocol.js";
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker, transfer: Transferable[] = []): void => ctx.postMessage(m, transfer);
@@ -61,6 +67,8 @@ interface Session {
   plan: RunPlan;
   /** Set when the run has ended and the library restored its kept parameters (Trainer.finish). */
   kept: Snapshot["kept"];
+  /** True while the page's curves show a kept weight-decay candidate's history instead of the run's. */
+  keptHistory: boolean;
 }
 
 let session: Session | null = null;
@@ -136,8 +144,9 @@ function configure(config: RunConfig): void {
   const split = splitDataset(ds, flags);
   const options = trainOptionsFromFlags(flags, name);
   const devices = curveFromSpec(config.device, "device.");
-  // A depth curriculum's starter network trains step by step here, so the page shows it learn.
-  const trainer = new Trainer(split.train, { ...options, devices, test: split.test }, { stagedCurriculum: true });
+  // A depth curriculum's starter network and the weight-decay candidates train step by step here,
+  // so the page shows them learn and can pause them (nothing trains in the constructor).
+  const trainer = new Trainer(split.train, { ...options, devices, test: split.test }, { stagedCurriculum: true, stagedAlternatives: true });
   const o = trainer.options;
   const st = trainer.starter;
   const inputs = featureCount(o, ds.d);
@@ -158,6 +167,7 @@ function configure(config: RunConfig): void {
     inputNames: featureMapOf(o, ds.d)?.expressions ?? ds.featureNames.slice(0, inputs),
     restarts: o.restarts,
     trialEpochs: trainer.trialLength,
+    weightDecays: trainer.pendingAlternatives.length ? [...trainer.pendingAlternatives.map((a) => a.weightDecay), o.weightDecay] : [],
     fitRows: trainer.trainSet.n,
     valRows: trainer.val?.n ?? 0,
     patience: o.patience,
@@ -189,6 +199,7 @@ function configure(config: RunConfig): void {
     id: nextId++,
     plan,
     kept: null,
+    keptHistory: false,
   };
   const regression = ds.targets !== undefined;
   const counts = new Array<number>(trainer.classes).fill(0);
@@ -225,20 +236,35 @@ function configure(config: RunConfig): void {
     }
     info.points = { x, y, label, ...(value ? { value } : {}) };
   }
-  // The first network to train (the starter of a depth curriculum), initialised but not trained,
-  // so there is one to show (a single restart is chosen at once: there is nothing to try).
-  const d = driver();
-  if (d.options.restarts === 1) d.advance();
-  const first = d.prepare();
-  post({ type: "metrics", reset: true, metrics: first.history.slice() });
+  // The first network to train (the starter of a depth curriculum, or the first weight-decay
+  // candidate), initialised but not trained, so there is one to show.
+  enter();
   post({ type: "ready", info, snapshot: snapshot(), run: session.id });
   status("ready");
 }
 
-/** The trainer the next epoch advances: a depth curriculum's starter network while it trains, else the run's. */
+/**
+ * Initialises the first run of the trainer that trains next (nothing is trained: a single restart
+ * is chosen at once, there is nothing to try) and starts the page's curves with its history.
+ */
+function enter(): void {
+  const d = driver();
+  if (d.run === null && d.options.restarts === 1) d.advance();
+  post({ type: "metrics", reset: true, metrics: d.prepare().history.slice() });
+}
+
+/** The automatic weight decay's candidate that trains next (null: none left, or none). */
+function candidate(): Trainer["pendingAlternatives"][number] | null {
+  return session?.trainer.pendingAlternatives.find((a) => !a.trainer.done) ?? null;
+}
+
+/**
+ * The trainer the next epoch advances, in the library's order: a depth curriculum's starter
+ * network, else the weight-decay candidates still to train, else the run's own.
+ */
 function driver(): Trainer {
   const t = session!.trainer;
-  return t.starter ?? t;
+  return t.starter ?? candidate()?.trainer ?? t;
 }
 
 function current(): TrainingRun {
@@ -251,26 +277,48 @@ function phase(): "trial" | "train" {
   return session && driver().run === null ? "trial" : "train";
 }
 
-function stage(): "starter" | "main" {
-  return session?.trainer.starter ? "starter" : "main";
+function stage(): Stage {
+  if (!session) return "main";
+  return session.trainer.starter ? "starter" : candidate() ? "candidate" : "main";
 }
 
 function status(message: string): void {
   if (!session) return;
   const t = session.trainer;
   const run = current();
-  post({ type: "status", running: session.running, phase: phase(), stage: stage(), epoch: run.epochsDone, epochs: driver().options.epochs, message, done: t.done });
+  const o = driver().options;
+  post({ type: "status", running: session.running, phase: phase(), stage: stage(), weightDecay: o.weightDecay, epoch: run.epochsDone, epochs: o.epochs, message, done: ended() });
 }
 
-/** Status text while restarts are tried, or while a depth curriculum's starter network trains. */
+/**
+ * Which of the automatic weight decay's runs trains, e.g. "weight-decay candidate λ 0.3 (run 1 of
+ * 2)" or "λ 0 (run 2 of 2, the run itself)"; empty without the choice.
+ */
+function candidateText(): string {
+  const s = session!;
+  const order = s.plan.weightDecays;
+  if (order.length === 0 || s.trainer.starter) return "";
+  const c = candidate();
+  const i = c ? s.trainer.pendingAlternatives.indexOf(c) : order.length - 1;
+  return c ? `weight-decay candidate λ ${c.weightDecay} (run ${i + 1} of ${order.length})` : `λ ${order[i]} (run ${i + 1} of ${order.length}, the run itself)`;
+}
+
+/** Status text while restarts are tried, a weight-decay candidate trains, or a depth curriculum's starter network trains. */
 function trialText(): string {
   const t = driver();
-  const where = t === session!.trainer ? "" : `starter network (${t.options.steps} of ${session!.plan.steps} steps): `;
-  if (t.run !== null) return `${where}training (epoch ${t.run.epochsDone} of ${t.options.epochs})`;
+  const which = t === session!.trainer.starter ? `starter network (${t.options.steps} of ${session!.plan.steps} steps)` : candidateText();
+  const where = which ? `${which}: ` : "";
+  const most = t.options.patience > 0 && t.val !== null ? " at most" : "";
+  if (t.run !== null) return `${where}training (epoch ${t.run.epochsDone} of ${t.options.epochs}${most})`;
   return `${where}trying initialisation ${t.restart + 1} of ${t.options.restarts} (trial epoch ${current().epochsDone} of ${t.trialLength})`;
 }
 
-/** True while the run's own network is not yet training (restarts tried, or the curriculum's starter). */
+/** The status of a run that is not training: finished, or paused (before the run's own epochs, saying which phase). */
+function pausedText(): string {
+  return ended() ? "finished" : preliminary() ? `paused: ${trialText()}` : "paused";
+}
+
+/** True while the run's own network is not yet training (restarts tried, a weight-decay candidate, or the curriculum's starter). */
 function preliminary(): boolean {
   return session!.trainer.run === null;
 }
@@ -296,6 +344,27 @@ function afterStarter(): void {
   });
 }
 
+/**
+ * After a weight-decay candidate's last epoch: says how it scored, then initialises what trains
+ * next (another candidate, or the run itself, whose first `prepare()` keeps the candidates'
+ * results for the choice at the end: Trainer.finish).
+ */
+function afterCandidate(c: Trainer, weightDecay: number): void {
+  const run = c.current!;
+  const best = run.best;
+  const ended = run.epochsDone < c.options.epochs ? `stopped early at epoch ${run.epochsDone}` : `${run.epochsDone} epochs`;
+  const score = best ? `best validation loss ${best.loss.toFixed(4)} (accuracy ${(100 * best.accuracy).toFixed(1)} %) at epoch ${best.epoch}` : "no validation score";
+  const s = session!;
+  const next = candidate();
+  enter();
+  post({
+    type: "notice",
+    text:
+      `The weight-decay candidate λ ${weightDecay} is trained (${ended}; ${score}). ` +
+      (next ? `Next: the candidate λ ${next.weightDecay}.` : `Now the run itself trains with λ ${s.trainer.options.weightDecay}; at its end the better validation score of ${s.plan.weightDecays.map((w) => `λ ${w}`).join(" and ")} is kept, as dynaspin train keeps it.`),
+  });
+}
+
 /** One unit of the library's training; returns the metrics to post (reset = a new curve starts). */
 function advance(): { reset: boolean; metrics: EpochMetrics[]; trained: boolean } {
   const t = driver();
@@ -318,9 +387,31 @@ function finishIfDone(): boolean {
   const run = current();
   const stoppedEarly = run.epochsDone < t.options.epochs;
   const best = run.best;
-  t.finish(0);
-  s.kept = { epoch: best?.epoch ?? run.epochsDone, restored: best !== null, stoppedEarly, valLoss: best?.loss ?? NaN, valAccuracy: best?.accuracy ?? NaN };
+  // (The automatic weight decay is chosen at the first end only; a continued run keeps that λ.)
+  const choosing = t.weightDecayChoice === null;
+  const r = t.finish(0);
+  const choice = choosing ? r.weightDecay : null;
+  if (choice && choice.chosen !== choice.candidates[0].weightDecay) {
+    // A candidate scored better: its parameters are now the run's (Trainer.finish), and the curves
+    // show its training, marked at its kept epoch.
+    const v = r.validation!;
+    s.kept = { epoch: v.epoch, restored: true, stoppedEarly, valLoss: v.loss, valAccuracy: v.accuracy, weightDecay: choice };
+    post({ type: "metrics", reset: true, metrics: r.history.slice() });
+    s.keptHistory = true;
+  } else {
+    s.kept = { epoch: best?.epoch ?? run.epochsDone, restored: best !== null, stoppedEarly, valLoss: best?.loss ?? NaN, valAccuracy: best?.accuracy ?? NaN, weightDecay: choice ?? null };
+  }
   return true;
+}
+
+/**
+ * True once the run has ended: its budget spent or early stopping due (Trainer.done), or ended and
+ * kept (after Trainer.finish kept a weight-decay candidate, the library's run is not `done`: its
+ * best is then the candidate's, at its last epoch).
+ */
+function ended(): boolean {
+  const s = session!;
+  return s.kept !== null || s.trainer.done;
 }
 
 /** Makes an ended run train `more` epochs further: no early stopping from here, the best
@@ -330,8 +421,20 @@ function extend(more: number, why: string): void {
   const t = s.trainer;
   const done = current().epochsDone;
   t.retune({ epochs: done + more, ...(t.options.patience > 0 ? { patience: 0 } : {}) });
-  s.kept = null;
   s.changes.push(`epoch ${done}: ${why}`);
+  reopen();
+}
+
+/** An ended run trains on: it has no kept network until it ends again. */
+function reopen(): void {
+  const s = session!;
+  s.kept = null;
+  if (!s.keptHistory) return;
+  // A kept weight-decay candidate's parameters train on in the run's own history.
+  const run = current();
+  s.keptHistory = false;
+  post({ type: "metrics", reset: true, metrics: run.history.slice() });
+  post({ type: "notice", text: `Training on from the kept network (the λ ${s.trainer.options.weightDecay} candidate's parameters, with its λ); the curves are the run's own again, its epochs counting on from ${run.epochsDone}.` });
 }
 
 /** Trains until `deadline`, or exactly one epoch when `one`, posting the metrics. */
@@ -345,6 +448,7 @@ function work(deadline: number, one: boolean): void {
   for (;;) {
     const wasTrial = preliminary();
     const began = performance.now();
+    const alt = candidate();
     const r = advance();
     if (r.trained) {
       pace.push(began);
@@ -357,6 +461,9 @@ function work(deadline: number, one: boolean): void {
     if (s.trainer.starter?.done) {
       flush();
       afterStarter();
+    } else if (alt !== null && alt.trainer.done) {
+      flush();
+      afterCandidate(alt.trainer, alt.weightDecay);
     }
     if (wasTrial && !preliminary()) status("training");
     if (s.trainer.done) break;
@@ -461,6 +568,7 @@ function snapshot(): Snapshot {
     epochs: driver().options.epochs,
     phase: phase(),
     stage: stage(),
+    weightDecay: driver().options.weightDecay,
     steps,
     k,
     classes,
@@ -556,6 +664,8 @@ function exportModel(): void {
   const t = s.trainer;
   const run = current();
   if (t.starter !== null) throw new Error("the depth curriculum's starter network is still training: train on until the full-depth network trains before exporting");
+  const alt = candidate();
+  if (alt !== null) throw new Error(`the weight-decay candidate λ ${alt.weightDecay} is still training (the automatic weight decay trains it before the run itself): train on until the run itself trains, or type a weight decay to skip the choice, before exporting`);
   if (t.run === null) throw new Error("the restarts are still being tried: train until one is chosen (or set Restarts to 1) before exporting");
   const training = trainingRecord({
     // As the CLI records it: its arguments joined by spaces.
@@ -571,7 +681,7 @@ function exportModel(): void {
     test: s.test,
   });
   const changes = s.changes.slice();
-  if (!t.done) changes.push(`exported at epoch ${run.epochsDone}, before the end of the run (${t.options.epochs} epochs${t.options.patience > 0 ? " or early stopping" : ""})`);
+  if (!ended()) changes.push(`exported at epoch ${run.epochsDone}, before the end of the run (${t.options.epochs} epochs${t.options.patience > 0 ? " or early stopping" : ""})`);
   if (changes.length) training.playground = { note: "trained in the playground with changes the command does not repeat", changes };
   post({ type: "model", text: trainedModelText(run.model, training, t.options) });
 }
@@ -592,7 +702,8 @@ function importModel(text: string, name: string): void {
   s.changes = [`imported ${name}`];
   s.id = nextId++;
   s.kept = null;
-  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), inputNames: model.featureMap?.expressions ?? s.train.featureNames.slice(0, inputCount(model)), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1, curriculum: null };
+  s.keptHistory = false;
+  s.plan = { ...s.plan, k: model.k, inputs: inputCount(model), inputNames: model.featureMap?.expressions ?? s.train.featureNames.slice(0, inputCount(model)), extraP0: extraInput(model), steps: model.steps, trialEpochs: 0, restarts: 1, weightDecays: [], curriculum: null };
   post({ type: "metrics", reset: true, metrics: [] });
   post({ type: "imported", steps: model.steps, k: model.k, plan: s.plan, device: model.devices.length && model.devices.every((d) => d === model.devices[0]) ? model.devices[0].toSpec() : model.devices.map((d) => d.toSpec()), run: s.id });
   sendSnapshot();
@@ -609,28 +720,51 @@ function retune(m: Extract<ToWorker, { type: "retune" }>): void {
     // the deep network takes the fine-tuning's share of them (CURRICULUM_FINE_TUNE), as the library plans it.
     const lr = m.lr ?? c.lr, batch = m.batch ?? c.batchSize, epochs = m.epochs ?? c.epochs, weightDecay = m.wd ?? c.weightDecay;
     const starter = s.trainer.starter;
+    const doneBefore = s.trainer.done;
     const said = starter ? retuneOne(starter, lr, batch, epochs, weightDecay) : [];
     const deep = retuneOne(s.trainer, lr * CURRICULUM_FINE_TUNE.lr, batch, m.epochs === null ? s.plan.epochs : Math.max(1, Math.round(epochs * CURRICULUM_FINE_TUNE.budget)), weightDecay);
     if (!said.length && !deep.length) return;
-    if (!s.trainer.done) s.kept = null;
+    if (doneBefore && !s.trainer.done) reopen();
     s.changes.push(`epoch ${current().epochsDone}${starter ? " of the starter network" : ""}: ${[...said, ...deep.map((w) => `${w} (${starter ? "planned for " : ""}the ${s.plan.steps}-step network)`)].join(", ")}`);
-    status(s.running ? (preliminary() ? trialText() : "training") : s.trainer.done ? "finished" : "paused");
+    status(s.running ? (preliminary() ? trialText() : "training") : pausedText());
     return;
   }
   const o = s.trainer.options;
-  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs, weightDecay = m.wd ?? s.plan.weightDecay, l1 = m.l1 ?? s.plan.l1;
+  // An empty weight-decay field is the library's λ: the planned one, or the automatic choice once made.
+  const lr = m.lr ?? s.plan.lr, batch = m.batch ?? s.plan.batchSize, epochs = m.epochs ?? s.plan.epochs, weightDecay = m.wd ?? s.trainer.weightDecayChoice?.chosen ?? s.plan.weightDecay, l1 = m.l1 ?? s.plan.l1;
   const said: string[] = [];
+  const alt = candidate();
+  if (alt && m.wd !== null) {
+    // A weight decay typed while the automatic choice's candidates train replaces the choice, as
+    // --weight-decay does: the candidates are dropped and the run itself trains with it.
+    said.push(`weight decay set to ${m.wd}: the automatic choice among ${s.plan.weightDecays.map((w) => `λ ${w}`).join(", ")} dropped (the λ ${alt.weightDecay} candidate discarded at epoch ${alt.trainer.current?.epochsDone ?? 0})`);
+    s.trainer.pendingAlternatives = [];
+    s.plan = { ...s.plan, weightDecays: [] };
+    post({ type: "plan", plan: s.plan });
+  } else if (alt) {
+    // Other changes apply to the candidates still to train as well (from their next run not yet started, as for the run's).
+    for (const { trainer: c } of s.trainer.pendingAlternatives) {
+      const co = c.options;
+      if (!c.done && (co.lr !== lr || co.batchSize !== batch || co.epochs !== epochs || co.l1 !== l1)) c.retune({ lr, batchSize: batch, epochs, l1 });
+    }
+  }
   if (weightDecay !== o.weightDecay) said.push(`weight decay ${o.weightDecay} → ${weightDecay}`);
   if (l1 !== o.l1) said.push(`L1 ${o.l1} → ${l1}`);
   if (lr !== o.lr) said.push(`learning rate ${o.lr} → ${lr}`);
   if (batch !== o.batchSize) said.push(`batch size ${o.batchSize} → ${batch}`);
   if (epochs !== o.epochs) said.push(`epochs ${o.epochs} → ${epochs}`);
   if (!said.length) return;
+  const doneBefore = s.trainer.done;
   s.trainer.retune({ lr, batchSize: batch, epochs, weightDecay, l1 });
+  if (alt && !candidate()) {
+    // The candidates were dropped: the run itself trains next.
+    enter();
+    sendSnapshot();
+  }
   // A longer budget after the end trains on (the kept parameters are chosen again at the new end).
-  if (!s.trainer.done) s.kept = null;
+  if (doneBefore && !s.trainer.done) reopen();
   s.changes.push(`epoch ${current().epochsDone}: ${said.join(", ")}`);
-  status(s.running ? (preliminary() ? trialText() : "training") : s.trainer.done ? "finished" : "paused");
+  status(s.running ? (preliminary() ? trialText() : "training") : pausedText());
 }
 
 /** Retunes one trainer to these values; returns what changed, in words. */
@@ -655,7 +789,7 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
       case "start": {
         const s = session;
         if (!s || s.running) break;
-        if (s.trainer.done) {
+        if (ended()) {
           // Continue after the end: another budget's worth of epochs, the schedule stretched over the whole run.
           const more = s.config.state.epochs ?? s.plan.epochs;
           extend(more, `continued for ${more} more epochs`);
@@ -670,18 +804,18 @@ ctx.onmessage = (ev: MessageEvent<ToWorker>) => {
         stop();
         if (session) {
           sendSnapshot();
-          status(session.trainer.done ? "finished" : "paused");
+          status(pausedText());
         }
         break;
       case "step": {
         const s = session;
         if (!s || s.running) break;
         const wasTrial = preliminary();
-        if (s.trainer.done) extend(1, "one more epoch");
+        if (ended()) extend(1, "one more epoch");
         work(0, true);
         finishIfDone();
         sendSnapshot();
-        status(preliminary() ? trialText() : wasTrial ? "chose an initialisation; paused" : s.trainer.done ? "finished" : "paused");
+        status(preliminary() ? trialText() : wasTrial ? "chose an initialisation; paused" : ended() ? "finished" : "paused");
         break;
       }
       case "speed":

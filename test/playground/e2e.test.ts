@@ -188,7 +188,8 @@ test("oscillators K > features with the library's automatic budget: network, hov
   assert.equal(await page.locator("#chart-network .node").count(), 5 * 5);
   assert.equal(await page.locator("#chart-network .node.extra").count(), 3 * 5);
   await page.click("#start");
-  await waitStatus(/^training \(3000 epochs at most\)$/);
+  // (First the automatic weight decay's λ 0.3 candidate, a whole run, then the run itself.)
+  await waitStatus(/^training \(3000 epochs at most\)$/, 120_000);
   await waitStatus(/^finished$/, 180_000);
   assert.match(await text("#notice"), /(Finished|Stopped early at epoch) \d+.*best validation loss \(epoch \d+/);
   const shown = Number(await page.getAttribute("#test-accuracy", "data-value"));
@@ -228,6 +229,99 @@ test("oscillators K > features with the library's automatic budget: network, hov
   await waitStatus(/^ready$/);
   assert.doesNotMatch(await text("#command"), /--oscillators/);
   assert.equal(await page.locator("#chart-network .node").count(), 8 * 5);
+});
+
+/** Pauses by a click in the page and returns the epoch readout once the worker has stopped (status /^paused/), checking it then stays. */
+async function pauseHere(): Promise<string> {
+  await page.click("#start");
+  // The page shows the pause at once; the worker confirms after the epoch under way.
+  assert.match(await text("#start"), /^Start$/);
+  await waitStatus(/^paused/);
+  const epoch = await text("#epoch");
+  await page.waitForTimeout(400);
+  assert.equal(await text("#epoch"), epoch, "no epoch trains after the worker confirmed the pause");
+  return epoch;
+}
+
+test("the automatic weight decay's candidate trains step by step: progress and Pause in every phase, the better λ kept, export = dynaspin train byte for byte", { timeout: 300_000 }, async () => {
+  // Circles with the page defaults: the automatic budget trains a λ 0.3 candidate (a whole run:
+  // restarts, epochs) before the run itself (λ 0), and keeps the better validation score. It used
+  // to train inside "preparing…", with no progress and no way to stop it.
+  await open("data=circles&speed=100");
+  assert.match(await text("#budget"), /Weight decay chosen by validation score: the whole run \(restarts and epochs\) trains once per λ, λ 0\.3, then λ 0 \(the run itself\), and the best is kept\./);
+  assert.match(await text("#budget-summary"), /×2 for λ/);
+  assert.equal(await text("#of-epochs"), "of 300 per trial · λ 0.3 candidate, run 1 of 2");
+  assert.equal(await page.locator("#export").isDisabled(), true);
+  await page.click("#step");
+  await waitStatus(/^weight-decay candidate λ 0\.3 \(run 1 of 2\): trying initialisation 1 of 3 \(trial epoch 1 of 300\)$/);
+  assert.equal(await text("#epoch"), "1 (trial)");
+  assert.match(await text("#chart-network svg title"), /^Weight-decay candidate λ 0\.3, initialisation under trial at epoch 1/);
+  assert.match(await text("#chart-accuracy"), /Weight-decay candidate λ 0\.3: initialisation under trial/);
+  // Pause in each phase: the candidate's restart trials, its epochs, the run's trials, the run's epochs.
+  await page.click("#start");
+  await waitStatus(/^weight-decay candidate λ 0\.3 \(run 1 of 2\): trying initialisation 2 of 3/, 60_000);
+  await pauseHere();
+  assert.match(await text("#status"), /^paused: weight-decay candidate λ 0\.3 \(run 1 of 2\): trying initialisation 2 of 3 \(trial epoch \d+ of 300\)$/);
+  await page.click("#start");
+  await waitStatus(/^weight-decay candidate λ 0\.3 \(run 1 of 2\): training \(epoch \d+ of 3000 at most\)$/, 60_000);
+  await pauseHere();
+  assert.match(await text("#of-epochs"), /^of 3000 at most · λ 0\.3 candidate, run 1 of 2$/);
+  // (Export names the phase: the candidate is not the run's model.)
+  assert.equal(await page.locator("#export").isDisabled(), true);
+  await page.click("#start");
+  await waitStatus(/^λ 0 \(run 2 of 2, the run itself\): trying initialisation \d of 3/, 60_000);
+  assert.match(await text("#notice"), /^The weight-decay candidate λ 0\.3 is trained \((stopped early at epoch \d+|3000 epochs); best validation loss \d\.\d{4} \(accuracy [\d.]+ %\) at epoch \d+\)\. Now the run itself trains with λ 0/);
+  await pauseHere();
+  assert.match(await text("#status"), /^paused: λ 0 \(run 2 of 2, the run itself\): trying initialisation/);
+  await page.click("#start");
+  await waitStatus(/^training \(3000 epochs at most\)$/, 60_000);
+  await pauseHere();
+  assert.equal(await text("#status"), "paused");
+  assert.equal(await page.locator("#export").isDisabled(), false);
+  // The rest at full speed: the choice is made at the end, as dynaspin train makes it.
+  await page.selectOption("#speed", "0");
+  await page.click("#start");
+  await waitStatus(/^finished$/, 120_000);
+  assert.match(await text("#notice"), /Weight decay chosen by validation score, as dynaspin train chooses it: λ (0|0\.3) \(validation loss \d\.\d{4}, [\d.]+ %\) over λ (0\.3|0) /);
+  const shown = Number(await page.getAttribute("#test-accuracy", "data-value"));
+  assert.ok(shown >= 0.95, `circles defaults reach ${shown}`);
+  const file = await exportModel();
+  const exported = readFileSync(file, "utf8");
+  const training = JSON.parse(exported).training as { command: string; playground?: unknown };
+  assert.equal(training.playground, undefined, "pausing changes nothing the command does not repeat");
+  assert.equal(cliModel(training.command.split(" ").slice(2)), exported, "paused in every phase: playground export and dynaspin train's model.json differ");
+
+  // A set where the λ 0.3 candidate wins: its parameters, curves and kept epoch; Continue trains on from it.
+  await open("data=xor&noise=0.3&count=300&seed=0");
+  await page.click("#start");
+  await waitStatus(/^finished$/, 120_000);
+  assert.match(await text("#notice"), /^Weight decay chosen by validation score, as dynaspin train chooses it: λ 0\.3 .* over λ 0 .*The network shown is the λ 0\.3 candidate's, with its best validation loss \(epoch \d+; the curves are its training\)/);
+  assert.match(await text("#chart-accuracy"), /Kept: the λ 0\.3 candidate/);
+  assert.match(await text("#chart-accuracy"), /kept \(epoch \d+\)/);
+  assert.equal(await text("#start"), "Continue");
+  const won = readFileSync(await exportModel(), "utf8");
+  assert.equal(JSON.parse(won).training.options.weightDecay, 0.3);
+  assert.equal(cliModel(JSON.parse(won).training.command.split(" ").slice(2)), won, "the kept λ 0.3 candidate: playground export and dynaspin train's model.json differ");
+  await page.click("#start");
+  await waitStatus(/^finished$/, 120_000);
+  assert.match(await text("#notice"), /^Finished \d+ epochs\. The network shown is the one with the best validation loss/);
+  assert.doesNotMatch(await text("#chart-accuracy"), /Kept: the λ 0\.3 candidate/, "the curves are the run's own again");
+
+  // A weight decay typed while the candidate trains replaces the automatic choice, as --weight-decay does.
+  await open("data=xor&noise=0.3&count=300&seed=0");
+  await page.click("#step");
+  await waitStatus(/^weight-decay candidate λ 0\.3 .*trial epoch 1 of 300/);
+  await page.fill("#wd", "0.05");
+  await page.dispatchEvent("#wd", "change");
+  await waitStatus(/^paused: trying initialisation 1 of 3 \(trial epoch 0 of 300\)$/);
+  assert.equal(await text("#of-epochs"), "of 300 per trial");
+  assert.doesNotMatch(await text("#budget"), /Weight decay chosen/);
+  await page.click("#start");
+  await waitStatus(/^finished$/, 120_000);
+  assert.doesNotMatch(await text("#notice"), /Weight decay chosen/);
+  const typed = JSON.parse(readFileSync(await exportModel(), "utf8")).training as { options: { weightDecay: number }; playground: { changes: string[] } };
+  assert.equal(typed.options.weightDecay, 0.05);
+  assert.match(typed.playground.changes.join(" / "), /weight decay set to 0\.05: the automatic choice among λ 0\.3, λ 0 dropped \(the λ 0\.3 candidate discarded at epoch 1\)/);
 });
 
 test("regression: problem type, plane and multi-Gaussian, the predicted-value field, MSE readouts, export = dynaspin train byte for byte", { timeout: 240_000 }, async () => {
@@ -288,7 +382,7 @@ test("a depth curriculum shows its starter network learn (epochs, loss, stage), 
   await step(/^starter network \(6 of 8 steps\): trying initialisation 1 of 2 \(trial epoch 1 of 4\)$/);
   assert.equal(await text("#epoch"), "1 (trial)");
   assert.equal(await text("#of-epochs"), "of 4 per trial (starter)");
-  assert.match(await text("#chart-network svg title"), /^Starter network \(6 of 8 steps\), candidate under trial at epoch 1/);
+  assert.match(await text("#chart-network svg title"), /^Starter network \(6 of 8 steps\), initialisation under trial at epoch 1/);
   assert.equal(await page.locator("#export").isDisabled(), true);
   for (let e = 2; e <= 4; e++) await step(new RegExp(`initialisation 1 of 2 \\(trial epoch ${e} of 4\\)$`));
   for (let e = 1; e <= 4; e++) await step(new RegExp(`initialisation 2 of 2 \\(trial epoch ${e} of 4\\)$`));
