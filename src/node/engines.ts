@@ -100,7 +100,7 @@ export class Trainer extends CoreTrainer {
    * @param options the root entry's options with the engine by name.
    * @param setup see the root entry's `Trainer`.
    */
-  constructor(trainSet: Dataset, options: NodeTrainOptions, setup: { stagedCurriculum?: boolean } = {}) {
+  constructor(trainSet: Dataset, options: NodeTrainOptions, setup: { stagedCurriculum?: boolean; stagedAlternatives?: boolean } = {}) {
     super(trainSet, coreOptions(trainSet, options), setup);
   }
 }

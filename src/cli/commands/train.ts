@@ -186,7 +186,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let timed: EpochMetrics[] = [];
   const t0 = performance.now();
   try {
-    const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) }, { stagedAlternatives: true });
+    const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) }, { stagedAlternatives: true, stagedCurriculum: true });
     const saveCheckpoint = (): void => {
       const r = trainer.run as NonNullable<typeof trainer.run>;
       const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false }), r.history);
@@ -207,22 +207,39 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       progress = null;
       return interrupt.signal;
     };
-    for (const alt of trainer.pendingAlternatives) {
-      const t = alt.trainer;
-      const label = `λ ${alt.weightDecay} candidate`;
-      progress = quiet ? null : createProgress(`train ${name} ${label}`, t.options.restarts * t.trialLength + t.options.epochs, io.isTTY, io.stderr, 1000, { done: 0, status: "(the weight decay is chosen by validation loss)" });
+    // Trains a whole preliminary run (a weight-decay candidate, a depth curriculum's starter
+    // network) with its own progress line; the signal when Ctrl-C stopped it, else null.
+    const trainAhead = async (t: Trainer, label: string, status: string, what: string): Promise<number | null> => {
+      progress = quiet ? null : createProgress(`train ${name} ${label}`, t.options.restarts * t.trialLength + t.options.epochs, io.isTTY, io.stderr, 1000, { done: 0, status });
       let epochs = 0;
       while (!t.done) {
         const ev = t.advance();
         if (ev.kind !== "selected") progress?.update(++epochs, `loss ${ev.metrics.trainLoss.toFixed(4)}`);
         const signal = await stopRequested();
         if (signal !== null) {
-          io.stderr(`dynaspin: interrupted (${signal}) while training the λ ${alt.weightDecay} weight-decay candidate (before the run itself); nothing was written\n`);
+          io.stderr(`dynaspin: interrupted (${signal}) while training ${what} (before the run itself); nothing was written\n`);
           return SIGNAL_EXIT_CODES[signal];
         }
       }
       progress?.stop();
       progress = null;
+      return null;
+    };
+    // A depth curriculum (docs/training.md) trains its shallow network first: its weight-decay
+    // candidates, then itself; the deep run's first advance() starts from it.
+    const starter = trainer.starter;
+    if (starter !== null) {
+      const n0 = starter.options.steps;
+      for (const alt of starter.pendingAlternatives) {
+        const code = await trainAhead(alt.trainer, `${n0}-step λ ${alt.weightDecay} candidate`, `(depth curriculum: the ${n0}-step network first; its weight decay is chosen by validation loss)`, `the ${n0}-step network's λ ${alt.weightDecay} weight-decay candidate of the depth curriculum`);
+        if (code !== null) return code;
+      }
+      const code = await trainAhead(starter, `${n0}-step network`, `(depth curriculum: the ${n0}-step network first)`, `the ${n0}-step network of the depth curriculum`);
+      if (code !== null) return code;
+    }
+    for (const alt of trainer.pendingAlternatives) {
+      const code = await trainAhead(alt.trainer, `λ ${alt.weightDecay} candidate`, "(the weight decay is chosen by validation loss)", `the λ ${alt.weightDecay} weight-decay candidate`);
+      if (code !== null) return code;
     }
     const trialTotal = trainer.run === null ? resolved.restarts * trainer.trialLength : 0;
     if (!quiet && trialTotal > 0) {
@@ -283,7 +300,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   // A run that learned nothing is a failed computation: its files are kept under a name no reader
   // takes for a trained model, and the command exits 1 with a hint.
-  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss, regression, regression ? undefined : trainSet.y.subarray(0, trainSet.n));
+  // A deep network of a depth curriculum starts trained: "no better than its first epoch" is measured
+  // against the shallow network's first epoch, which a resumed run no longer has (its checkpoint
+  // holds the deep run only): then only the chance test applies (NaN skips the other).
+  const deep = resolved.curriculum > 0 && resolved.steps > resolved.curriculum;
+  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss ?? (deep ? NaN : undefined), regression, regression ? undefined : trainSet.y.subarray(0, trainSet.n));
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
   const epochsRun = timed.length - epochsFrom.epoch;
@@ -351,6 +372,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     const v = result.validation;
     io.stdout(
       `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} feature${trainSet.d === 1 ? "" : "s"} + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
+        (result.curriculum ? `  depth curriculum: a ${result.curriculum.steps}-step network trained first; its steps and readout start the ${summary.steps}-step one (docs/training.md, "Depth curriculum")\n` : "") +
         (v ? `  validation R² ${v.accuracy.toFixed(4)}  loss ${v.loss.toFixed(4)}  (${v.n} of the training rows; best at epoch ${v.epoch}, restored)\n` : "") +
         `  train MSE ${fmtMse(tr.mse as number)}  R² ${tr.accuracy.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  MSE ${fmtMse(te.mse as number)}  R² ${te.accuracy.toFixed(4)}  (${test.n} samples)\n` +
@@ -361,6 +383,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   } else {
     io.stdout(
       `trained ${name}: k=${summary.k}${summary.k > inputs ? ` (${inputs} feature${inputs === 1 ? "" : "s"} + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+        (result.curriculum ? `  depth curriculum: a ${result.curriculum.steps}-step network trained first; its steps and readout start the ${summary.steps}-step one (docs/training.md, "Depth curriculum")\n` : "") +
         (result.weightDecay ? `  weight decay ${result.weightDecay.chosen} (chosen by validation loss: ${result.weightDecay.candidates.map((c) => `λ ${c.weightDecay} → ${c.loss.toFixed(4)}`).join(", ")})\n` : "") +
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
@@ -429,7 +452,7 @@ export const CHANCE_MARGIN = 0.01;
  * hair below it (two moons, 200 oscillators: 0.6920 against ln 2 = 0.6931, 50.0 % accuracy).
  * @param firstLoss the training loss after the first epoch of the whole training: for a depth
  *   curriculum that of the shallow network trained first (the deep network starts trained, so its
- *   own first epoch is no measure of having learned). @default history[0].trainLoss
+ *   own first epoch is no measure of having learned); NaN skips this test. @default history[0].trainLoss
  * @param regression a regression model (`classes` = its outputs m): chance is predicting the
  *   training mean, loss ½·m on the standardised targets (R² = 0).
  * @param labels the training labels (class indices < classes), for the class frequencies. @default balanced classes
@@ -448,6 +471,7 @@ export function trainingFailure(history: EpochMetrics[], finalLoss: number, clas
     }
   }
   const first = firstLoss ?? (history.length >= 2 ? history[0].trainLoss : NaN);
+  // (NaN: no first-epoch baseline, e.g. a resumed depth curriculum, whose shallow network is gone.)
   if (Number.isFinite(first) && !(finalLoss < first)) {
     return `final training loss ${finalLoss.toPrecision(4)} is no better than after the first epoch (${first.toPrecision(4)}); ${hint}`;
   }
