@@ -4,6 +4,7 @@
 import type { Dataset, Normalization } from "./dataset.js";
 import { subset } from "./dataset.js";
 import { Rng } from "../util/rng.js";
+import { InputError } from "../util/errors.js";
 
 /** A train/test split of a data set, with the row indices each part came from. */
 export interface Split {
@@ -41,7 +42,10 @@ export function stratifiedSplit(ds: Dataset, seed: number, testFraction = 0.2): 
   return { train: subset(ds, trainRows), test: subset(ds, testRows), trainRows, testRows };
 }
 
-/** Per-feature min and max over a data set (the training split). */
+/**
+ * Per-feature min and max over a data set (the training split).
+ * @throws InputError when a column's range max − min overflows float64 (it would scale to NaN).
+ */
 export function fitNormalization(ds: Dataset): Normalization {
   const d = ds.d;
   const min = new Float64Array(d).fill(Infinity);
@@ -51,6 +55,14 @@ export function fitNormalization(ds: Dataset): Normalization {
       const v = ds.x[r * d + j];
       if (v < min[j]) min[j] = v;
       if (v > max[j]) max[j] = v;
+    }
+  }
+  // A column whose range exceeds the largest double (values near ±1.8e308) would scale to NaN
+  // and surface later as a "diverged" training: refuse it as the input it is.
+  for (let j = 0; j < d; j++) {
+    if (ds.n > 0 && !Number.isFinite(max[j] - min[j])) {
+      const name = ds.featureNames[j] !== undefined ? `"${ds.featureNames[j]}"` : `${j + 1}`;
+      throw new InputError(`training data: feature column ${name}: its values span ${min[j]} to ${max[j]}, a range beyond the largest float64 number; rescale the column (e.g. divide it by 1e300)`);
     }
   }
   return { min, max };
