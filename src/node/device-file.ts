@@ -114,6 +114,14 @@ export function readCurveCsv(path: string): CurveData {
         headerCells = cells.length;
         currentUnit = headerUnit(cells[iCur], curKey);
         powerUnit = headerUnit(cells[iPow], powKey);
+        // Spectrum analysers report power in dBm; the curves (eq. 3, eq. 4, a table) are linear in power.
+        if (/^db/i.test(powerUnit)) {
+          const u = powerUnit.toLowerCase();
+          const convert = u === "dbm" ? "P_nW = 1e6 × 10^(P_dBm/10)" : u === "dbw" ? "P_nW = 1e9 × 10^(P_dBW/10)" : `P = 10^(P_${powerUnit}/10) × its reference power`;
+          throw new InputError(
+            `${path}: line ${ln + 1}: the power column ${JSON.stringify(cells[iPow])} is in ${powerUnit}, a logarithmic unit, but the device curves are linear in power: convert it (${convert}) and name the column with its linear unit, e.g. power_nW`,
+          );
+        }
         continue;
       }
     }
