@@ -1,0 +1,83 @@
+/**
+ * Fourth stranger pass (findings of a new user on their own data and devices): each test failed
+ * before its fix.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { eq4, evaluate, makeSynthetic, stratifiedSplit, train } from "../../src/index.js";
+import { resolveTrainOptions } from "../../src/train/train.js";
+import { runCli } from "../../src/cli/main.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger4-"));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
+  return { code, out, err };
+}
+
+test("a deep network on the automatic budget trains through a depth curriculum (48 steps on circles gave 68 % where 4 steps give 96 %, exit 0)", () => {
+  // The default: a curriculum from the default depth above AUTO_DEFAULTS.deepSteps, none below
+  // or with explicit epochs, and an explicit curriculum (0 included) wins.
+  assert.equal(resolveTrainOptions({ steps: 48 }).curriculum, 4);
+  assert.equal(resolveTrainOptions({ steps: 32 }).curriculum, 0);
+  assert.equal(resolveTrainOptions({ steps: 48, epochs: 100 }).curriculum, 0);
+  assert.equal(resolveTrainOptions({ steps: 48, curriculum: 0 }).curriculum, 0);
+  assert.equal(resolveTrainOptions({ steps: 48, curriculum: 8 }).curriculum, 8);
+  const split = stratifiedSplit(makeSynthetic("circles", { count: 250, seed: 1 }), 0, 0.2);
+  const r = train(split.train, { devices: eq4(), steps: 48, seed: 0 });
+  assert.equal(r.model.steps, 48);
+  assert.ok(r.curriculum !== undefined && r.curriculum !== null && r.curriculum.steps === 4, "the 4-step network is trained first");
+  const acc = evaluate(r.model, split.test).accuracy;
+  assert.ok(acc >= 0.9, `test accuracy ${acc}`);
+});
+
+test("a resumed depth-curriculum run is judged as the uninterrupted one (it exited 1, 'no better than after the first epoch', and wrote model.failed.json)", async () => {
+  const out = join(dir, "circles48");
+  const args = ["train", "--task", "circles", "--count", "250", "--steps", "48", "--checkpoint-every", "5", "--out", out, "--json"];
+  const first = await cli(...args);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /"status":\s*"ok"/);
+  // Resuming from the last checkpoint (the finished run) must give the same verdict and the same model.
+  const model = readFileSync(join(out, "model.json"), "utf8");
+  const again = await cli(...args, "--resume", out);
+  assert.equal(again.code, 0, again.err);
+  assert.ok(existsSync(join(out, "model.json")) && !existsSync(join(out, "model.failed.json")));
+  const strip = (t: string) => t.replace(/"command": ".*"/, "");
+  assert.equal(strip(readFileSync(join(out, "model.json"), "utf8")), strip(model));
+});
+
+test("a column whose range overflows float64 is bad input naming it (it trained on NaN and said 'diverged, try a smaller --lr', exit 1)", async () => {
+  const rows = ["a,b,label", ...Array.from({ length: 60 }, (_, i) => `${((i % 7) - 3) * 0.5e308},${i % 5},${i % 2 ? "y" : "n"}`)];
+  const file = join(dir, "overflow.csv");
+  writeFileSync(file, rows.join("\n") + "\n");
+  const r = await cli("train", "--data", file, "--out", join(dir, "overflow"));
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /^dynaspin: training data: feature column "a": its values span -1\.5e\+308 to 1\.5e\+308, a range beyond the largest float64 number; rescale the column/);
+  assert.ok(!existsSync(join(dir, "overflow")));
+});
+
+test("a curve with power in dBm is refused with the conversion (fit took the logarithms as powers: R² 0.78, 'the data do not follow eq4')", async () => {
+  // An eq. 4 curve measured on a spectrum analyser: power in dBm (negative numbers, logarithmic).
+  const lines = ["current_uA,power_dBm"];
+  for (let i = 0; i <= 40; i++) {
+    const I = 10 * i, r = I > 150 ? (I - 150) / (I + 1.2 * 150) : 0;
+    const pW = 800e-12 * 0.5 * (1 + Math.tanh(0.02 * I - 3)) * r + 1e-15;
+    lines.push(`${I},${(10 * Math.log10(pW / 1e-3)).toFixed(3)}`);
+  }
+  const file = join(dir, "curve_dBm.csv");
+  writeFileSync(file, lines.join("\n") + "\n");
+  const r = await cli("fit", "--data", file, "--out", join(dir, "dev_dBm.json"));
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, /curve_dBm\.csv: line 1: the power column "power_dBm" is in dBm, a logarithmic unit, but the device curves are linear in power: convert it \(P_nW = 1e6 × 10\^\(P_dBm\/10\)\)/);
+  assert.ok(!existsSync(join(dir, "dev_dBm.json")) && !existsSync(join(dir, "dev_dBm.failed.json")));
+  // A table device reading the same file says the same.
+  writeFileSync(join(dir, "table_dBm.json"), JSON.stringify({ model: "table", csv: "curve_dBm.csv" }));
+  const t = await cli("train", "--task", "spiral", "--epochs", "1", "--device", join(dir, "table_dBm.json"), "--out", join(dir, "t_dBm"));
+  assert.equal(t.code, 2, t.err);
+  assert.match(t.err, /is in dBm, a logarithmic unit/);
+});
