@@ -2,6 +2,7 @@
 //   info() → { kernels, width, hardwareThreads, api }
 //   create(k, steps, classes, cap, ldx, threads, isa) → [handle, ArrayBuffer, offsets (doubles)]
 //   chunk(handle, lo, len, scale), batch(handle, nb, count, scale), evaluate(handle, lo, len)
+//   evaluateAll(handle, lo, len, chunk, loss0), load(handle, x, c, d, rows, start, nb, min, max, fill)
 //   optimizer(handle) → ArrayBuffer of Adam's m and v (2·nG doubles, g's layout; made once)
 //   step(handle, nb, count, scale, hyper) → 0, 1 (loss not finite, nothing updated), 2 (a non-finite parameter)
 //   written(handle): the caller wrote the parameters (A, B, W, c) since the last step
@@ -122,6 +123,78 @@ napi_value Evaluate(napi_env env, napi_callback_info info) {
   Handle* h = handleArgs(env, info, 3, argv, n);
   if (!h || !windowIn(env, "evaluate", h->obj, n[1], n[2])) return nullptr;
   GUARD(h->obj->evaluate((int)n[1], (int)n[2]));
+  return nullptr;
+}
+
+// evaluateAll(handle, lo, len, chunk, loss0): Engine::evaluateAll on samples [lo, lo + len) of X
+// (len ≤ ldx) in chunks of 1 ≤ chunk ≤ cap.
+napi_value EvaluateAll(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  double n[5];
+  Handle* h = handleArgs(env, info, 5, argv, n);
+  if (!h) return nullptr;
+  Engine* e = h->obj;
+  const double mn[3] = {0, 1, 1}, mx[3] = {(double)e->ldx - 1, (double)e->ldx, (double)e->cap};
+  if (!intsIn(env, "evaluateAll", 3, n + 1, mn, mx)) return nullptr;
+  if (n[1] + n[2] > e->ldx) return outOfRange(env, "evaluateAll"), nullptr;
+  GUARD(e->evaluateAll((int)n[1], (int)n[2], (int)n[3], n[4]));
+  return nullptr;
+}
+
+// load(handle, x, c, d, rows | null, start, nb, min | null, max | null, fill): Engine::load — p(0)
+// of nb samples into X from the rows of x (c values each), every row index checked against x.
+napi_value Load(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  double n[10];
+  size_t argc = 10;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 10) {
+    napi_throw_type_error(env, nullptr, "native: load needs 10 arguments");
+    return nullptr;
+  }
+  Handle* h = handleOf<Engine>(env, argv[0], "an engine");
+  if (!h) return nullptr;
+  Engine* e = h->obj;
+  for (int i : {2, 3, 5, 6, 9})
+    if (napi_get_value_double(env, argv[i], &n[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "native: load expects numbers");
+      return nullptr;
+    }
+  size_t xl = 0;
+  const double* x = float64Arg(env, argv[1], &xl, "load");
+  if (!x) return nullptr;
+  // c, d, start, nb: 1 ≤ c ≤ 2^30, 0 ≤ d ≤ min(k, c), 0 ≤ start, 1 ≤ nb ≤ ldx.
+  const double v[4] = {n[2], n[3], n[5], n[6]}, lo[4] = {1, 0, 0, 1}, hi[4] = {1073741824.0, (double)e->k, 2147483647.0, (double)e->ldx};
+  if (!intsIn(env, "load", 4, v, lo, hi) || n[3] > n[2]) return n[3] > n[2] ? (outOfRange(env, "load"), nullptr) : nullptr;
+  const int c = (int)n[2], d = (int)n[3], start = (int)n[5], nb = (int)n[6];
+  const size_t rowsInX = xl / (size_t)c;
+  napi_valuetype t;
+  const int32_t* rows = nullptr;
+  CHECK(napi_typeof(env, argv[4], &t));
+  if (t != napi_null) {
+    napi_typedarray_type type;
+    size_t len, off;
+    void* data;
+    napi_value ab;
+    if (napi_get_typedarray_info(env, argv[4], &type, &len, &data, &ab, &off) != napi_ok || type != napi_int32_array) {
+      napi_throw_type_error(env, nullptr, "native: load's rows is an Int32Array or null");
+      return nullptr;
+    }
+    rows = static_cast<const int32_t*>(data);
+    if ((size_t)start + nb > len) return outOfRange(env, "load rows"), nullptr;
+    for (int b = 0; b < nb; b++)
+      if (rows[start + b] < 0 || (size_t)rows[start + b] >= rowsInX) return outOfRange(env, "load rows"), nullptr;
+  } else if ((size_t)start + nb > rowsInX) {
+    return outOfRange(env, "load"), nullptr;
+  }
+  const double *mn = nullptr, *mx = nullptr;
+  CHECK(napi_typeof(env, argv[7], &t));
+  if (t != napi_null) {
+    size_t l1 = 0, l2 = 0;
+    if (!(mn = float64Arg(env, argv[7], &l1, "load")) || !(mx = float64Arg(env, argv[8], &l2, "load"))) return nullptr;
+    if (l1 < (size_t)d || l2 < (size_t)d) return outOfRange(env, "load normalisation"), nullptr;
+  }
+  e->load(x, c, d, rows, start, nb, mn, mx, n[9]);
   return nullptr;
 }
 
@@ -249,6 +322,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"chunk", nullptr, Chunk, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batch", nullptr, Batch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"evaluate", nullptr, Evaluate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"evaluateAll", nullptr, EvaluateAll, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"load", nullptr, Load, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"product", nullptr, Product, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"peak", nullptr, Peak, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -186,6 +186,7 @@ std::unique_ptr<Engine> Engine::create(const KernelTable* kt, int k, int steps, 
   e->cs = (int)up8(cap);
   e->kp = (int)up8(k > classes ? k : classes);
   e->gt = k >= GEMM_MIN_K ? selectGemm(kt->name) : nullptr;
+  e->gi = selectGemm(kt->name);
   size_t off[NREGIONS];
   sharedDoubles(k, steps, classes, ldx, off);
   e->A = shared + off[0], e->B = shared + off[1], e->W = shared + off[2], e->c = shared + off[3], e->par = shared + off[4];
@@ -212,6 +213,8 @@ Engine::~Engine() {
   pool.reset();
   free(wideMem);
   for (double* m : tmem) free(m);
+  for (double* m : evalMem) free(m);
+  free(evalL);
   free(slots);
   free(lanes.mem);
   free(sp.mem);
@@ -250,23 +253,26 @@ void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool with
   const int cs = w.ld;
   size_t kc = (size_t)k * cs;
   double work = (double)k * k * nbp;
+  // Inference blocks (Bufs::ring) take the packed products at every k (Engine::gi).
+  const GemmTable* G = w.ring ? gi : gt;
+  // p(t) (t ≥ 1) at slot t, or t mod 2 in a ring (Bufs::ring: nothing reads p(t) after step t).
+  auto state = [&](int t) { return w.P + (w.ring ? (size_t)(t & 1) : (size_t)t) * kc; };
   for (int t = 0; t < steps; t++) {
-    const double* Pt = t == 0 ? P0 : w.P + t * kc;
+    const double* Pt = t == 0 ? P0 : state(t);
     int ldp = t == 0 ? ld0 : cs;
-    double* Ut = w.U + t * kc;
-    double* Pn = w.P + (t + 1) * kc;
+    double* Ut = w.U + (w.ring ? 0 : t * kc);
+    double* Pn = state(t + 1);
     double* Dt = withD ? w.D + t * kc : nullptr;
     const double* At = A + (size_t)t * k * k;
     const double* Bt = B + (size_t)t * k;
     const SparseInput* sp = t == 0 ? w.sparse : nullptr;
     rows(w.split, k, sp ? work * sp->n / k : work, [&](int r0, int r1) {
       if (sp) gt->biasIdx(r0, r1, sp->n, nbp, At, k, sp->rows, Bt, sp->X, sp->ld, Ut, cs);
-      else (gt ? gt->bias : K.gemmBias)(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
+      else (G ? G->bias : K.gemmBias)(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
       K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
     });
   }
-  const double* Pn = w.P + steps * kc;
-  K.gemmBias(0, classes, k, nbp, W, c, Pn, cs, w.L, cs);
+  K.gemmBias(0, classes, k, nbp, W, c, state(steps), cs, w.L, w.ldl ? w.ldl : cs);
 }
 
 void Engine::backward(const Bufs& w, const double* P0, int ld0, int nb) {
@@ -851,6 +857,92 @@ void Engine::evaluate(int lo, int len) {
     forward(w, X + lo, ldx, len, false);
   }
   kt->softmax(classes, len, cs, L, y + lo, 0.0, out, pred + lo);
+}
+
+// Columns per block of evaluateAll's forward pass: a block's states (k × EVAL_BLOCK doubles each)
+// stay in the first- and second-level caches through every step.
+constexpr int EVAL_BLOCK = 64;
+// Multiply–adds from which evaluateAll shares its blocks out over the engine's threads (the caller
+// starts at once and only waits for blocks another thread has claimed, so a small window loses
+// little; below this a wake-up costs more than the work).
+constexpr double EVAL_SHARE_WORK = 2e6;
+
+bool Engine::evalBuffers() {
+  if (evalL != nullptr) return true;
+  const size_t bk = (size_t)k * EVAL_BLOCK;
+  while ((int)evalMem.size() < pool->n) {
+    double* m = allocd(3 * bk);
+    if (m == nullptr) return false;
+    evalMem.push_back(m);
+  }
+  evalLd = (int)up8(ldx);
+  evalL = allocd((size_t)classes * evalLd);
+  return evalL != nullptr;
+}
+
+void Engine::evaluateBlock(int lo, int c0, int nb, int id) {
+  const size_t bk = (size_t)k * EVAL_BLOCK;
+  double* m = evalMem[id];
+  Bufs w{m, m + 2 * bk, nullptr, evalL + c0, nullptr, nullptr, nullptr, EVAL_BLOCK};
+  w.split = false;
+  w.ring = true;
+  w.ldl = evalLd;
+  forward(w, X + lo + c0, ldx, nb, false);
+}
+
+namespace {
+struct BlockJob {
+  Engine* e;
+  int lo, len, block;
+  static void call(const void* ctx, int share, int id) {
+    const BlockJob* j = static_cast<const BlockJob*>(ctx);
+    const int c0 = share * j->block;
+    j->e->evaluateBlock(j->lo, c0, j->len - c0 < j->block ? j->len - c0 : j->block, id);
+  }
+};
+}  // namespace
+
+void Engine::evaluateAll(int lo, int len, int chunk, double loss0) {
+  double loss = loss0, correct = 0;
+  if (!evalBuffers()) {
+    for (int c = 0; c < len; c += chunk) {
+      evaluate(lo + c, len - c < chunk ? len - c : chunk);
+      loss += out[0];
+      correct += out[1];
+    }
+    out[0] = loss, out[1] = correct;
+    return;
+  }
+  const int blocks = (len + EVAL_BLOCK - 1) / EVAL_BLOCK;
+  const double work = ((double)steps * k + classes) * k * len;
+  BlockJob j{this, lo, len, EVAL_BLOCK};
+  Job job{nullptr, &j, &BlockJob::call};
+  if (pool->n > 1 && blocks > 1 && work >= EVAL_SHARE_WORK) {
+    pool->share(job, blocks);
+  } else {
+    for (int b = 0; b < blocks; b++) BlockJob::call(&j, b, 0);
+  }
+  double o[2];
+  for (int c = 0; c < len; c += chunk) {
+    kt->softmax(classes, len - c < chunk ? len - c : chunk, evalLd, evalL + c, y + lo + c, 0.0, o, pred + lo + c);
+    loss += o[0];
+    correct += o[1];
+  }
+  out[0] = loss, out[1] = correct;
+}
+
+void Engine::load(const double* x, int c, int d, const int32_t* rows, int start, int nb, const double* mn, const double* mx, double fill) {
+  for (int j = d; j < k; j++)
+    for (int b = 0; b < nb; b++) X[(size_t)j * ldx + b] = fill;
+  // The rows' addresses, and the spans max − min (with a vector's slack: loadRows reads whole vectors).
+  loadSrc.resize((size_t)nb);
+  for (int b = 0; b < nb; b++) loadSrc[b] = x + (size_t)(rows ? rows[start + b] : start + b) * c;
+  const size_t dv = up8((size_t)d);
+  if (mn != nullptr) {
+    loadNorm.assign(2 * dv, 0.0);
+    for (int j = 0; j < d; j++) loadNorm[j] = mn[j], loadNorm[dv + j] = mx[j] - mn[j];
+  }
+  kt->loadRows(d, nb, loadSrc.data(), mn ? loadNorm.data() : nullptr, mn ? loadNorm.data() + dv : nullptr, X, ldx);
 }
 
 double Engine::product(int which, int nb, int reps) {

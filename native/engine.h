@@ -24,6 +24,9 @@ struct KernelTable {
   void (*laneSums)(int n, const double* const* Y, int rows, int i0, int full, const double* len, double* acc);
   // Step 0's weight gradient from p(0)'s nonzero entries, sgCols() of its rows at a time (kernels.h).
   void (*sparseGrad)(int i0, int n, const int* roff, const int* bidx, const double* val, const double* gT, int ldt, double* T);
+  // p(0) from raw rows (Engine::load): X[j·ldx + b] = feature j of row src[b] for j < d, b < nb,
+  // normalised as (v − mn[j])/span[j] (0 unless span[j] > 0) when mn is not null.
+  void (*loadRows)(int d, int nb, const double* const* src, const double* mn, const double* span, double* X, int ldx);
   // Rows of ∂A(0) per sparseGrad call: 8 vectors.
   int sgCols() const { return 8 * width; }
 };

@@ -176,6 +176,10 @@ struct Bufs {
   // Adam on A inside backward (Engine::step): A's rows are updated as their gradient rows come out
   // of the products, and not written to g.
   AdamFuse* fuse = nullptr;
+  // Inference (Engine::evaluateAll): p(t) for t ≥ 1 in two slots (p(t) in slot t mod 2) and u in
+  // one, since nothing reads them after the next step; the logits with row stride ldl (0: ld).
+  bool ring = false;
+  int ldl = 0;
   Bufs at(int lo) const { return {P + lo, U + lo, D + lo, L + lo, lam + lo, lam2 + lo, gU + lo, ld, XT, g, split}; }
 };
 
@@ -223,6 +227,25 @@ struct Engine {
   // (Pool::share; one hand-over instead of one per matrix product, and no wait for a thread that
   // is not running); the softmax sums on this thread, so the bits do not depend on the threads.
   void evaluate(int lo, int len);
+  // Inference on a whole window: samples [lo, lo + len) of X (len ≤ ldx) with their labels,
+  // loss and correct count summed chunk by chunk — chunks of `chunk` samples from lo, each chunk's
+  // loss summed in its samples' order as evaluate() sums it, the chunks' added in order to loss0 —
+  // into out (out[0] = loss0 + l_0 + l_1 + …, out[1] the window's correct count), predicted classes
+  // into pred[lo..]: the bits of one evaluate() call per chunk. The forward pass runs in blocks of
+  // EVAL_BLOCK columns (each through all steps while in cache), shared out over the engine's
+  // threads as they are free (Pool::share); each column's arithmetic does not depend on its block,
+  // so neither do the bits on the thread count. Falls back to evaluate() per chunk when its
+  // buffers cannot be made (chunk ≤ cap).
+  void evaluateAll(int lo, int len, int chunk, double loss0);
+  // One block of evaluateAll's forward pass: columns [c0, c0 + nb) of the window from lo, on
+  // thread id's buffers, logits into evalL.
+  void evaluateBlock(int lo, int c0, int nb, int id);
+  // p(0) of samples [0, nb) in X from nb rows of raw inputs (gatherColumns of
+  // src/network/dynamics.ts without a feature map): row b of x (c values) is sample start + b,
+  // rows[start + b] when rows is not null; oscillator j < d gets feature j, normalised as
+  // (v − mn[j])/(mx[j] − mn[j]) (0 when that span is not positive) when mn is not null;
+  // oscillators d..k−1 get `fill`.
+  void load(const double* x, int c, int d, const int32_t* rows, int start, int nb, const double* mn, const double* mx, double fill);
   // Share `id` (of `parts`) of evaluate()'s forward pass over samples [lo, lo + len): the columns
   // split at multiples of 8, so that each share's padding stays inside it.
   void evaluateShare(int lo, int len, int id, int parts);
@@ -247,6 +270,9 @@ struct Engine {
   // The packed products (gemm.h) for this instruction set when k ≥ GEMM_MIN_K, else null: then the
   // kernel table's products run (faster for small networks, where everything fits in L1/L2).
   const GemmTable* gt = nullptr;
+  // The packed products for evaluateAll's blocks, at every k: there they were 10–15 % faster than
+  // the kernel table's at k = 64 (a block's 64 columns, AVX-512 and AVX2).
+  const GemmTable* gi = nullptr;
   int k, steps, classes, cap, ldx, cs, kp;
   size_t nG;
   double *A, *B, *W, *c, *par, *X, *g, *total, *out;
@@ -276,6 +302,15 @@ struct Engine {
   std::vector<double*> tmem;
   double* slots = nullptr;
   int slotCount = 0;
+  // evaluateAll's buffers, made on first use: per thread of the pool p(t) (two slots) and u for
+  // EVAL_BLOCK columns (evalMem), the window's logits (classes rows of stride evalLd).
+  std::vector<double*> evalMem;
+  double* evalL = nullptr;
+  int evalLd = 0;
+  bool evalBuffers();
+  // load()'s row addresses and normalisation (min, then max − min, each padded to whole vectors).
+  std::vector<const double*> loadSrc;
+  std::vector<double> loadNorm;
   // step()'s runs (reused: no allocation per step once it has grown).
   std::vector<AdamRun> runScratch;
   // step()'s runs over A and which steps of A backward updated (AdamFuse), reused likewise.

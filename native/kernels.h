@@ -654,6 +654,42 @@ void sparseGrad(int i0, int n, const int* roff, const int* bidx, const double* v
   }
 }
 
-const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmABt, softmax, adjointRows, cSums, adam, gemmABtNarrow, softmaxLanes, laneDots, laneSums, sparseGrad};
+// Feature j of a raw row, normalised: (v − mn[j])/span[j] when span[j] > 0, else 0 (mn null: v).
+// The IEEE operations of gatherColumns (src/network/dynamics.ts), lane by lane, so the same bits.
+static inline vd normalised(vd v, const double* mn, const double* span, int j) {
+  if (mn == nullptr) return v;
+  const vd sp = vload(span + j);
+  return bits((sp > splat(0.0)) & ibits((v - vload(mn + j)) / sp));
+}
+
+// X[j·ldx + b] = feature j of row src[b] (normalised as above) for j < d, b < nb: blocks of W rows
+// by W features, transposed in registers with 8 lanes (copies: any order gives the same bits).
+void loadRows(int d, int nb, const double* const* src, const double* mn, const double* span, double* X, int ldx) {
+  int b0 = 0;
+  const int dW = d / DS_W * DS_W;
+#if DS_W == 8
+  for (; b0 + 8 <= nb; b0 += 8) {
+    for (int j = 0; j < dW; j += 8) {
+      vd r[8];
+      for (int q = 0; q < 8; q++) r[q] = normalised(vload(src[b0 + q] + j), mn, span, j);
+      transpose8(r);
+      for (int q = 0; q < 8; q++) st(X + (size_t)(j + q) * ldx + b0, r[q]);
+    }
+  }
+#endif
+  for (int b = b0; b < nb; b++) {
+    alignas(64) double t[DS_W];
+    for (int j = 0; j < dW; j += DS_W) {
+      st(t, normalised(vload(src[b] + j), mn, span, j));
+      for (int l = 0; l < DS_W; l++) X[(size_t)(j + l) * ldx + b] = t[l];
+    }
+  }
+  for (int j = dW; j < d; j++) {
+    const double lo = mn ? mn[j] : 0.0, sp = mn ? span[j] : 0.0;
+    for (int b = 0; b < nb; b++) X[(size_t)j * ldx + b] = mn == nullptr ? src[b][j] : sp > 0 ? (src[b][j] - lo) / sp : 0.0;
+  }
+}
+
+const KernelTable table = {DS_NAME, DS_W, drive, gemmBias, gemmAtB, transpose, gemmABt, softmax, adjointRows, cSums, adam, gemmABtNarrow, softmaxLanes, laneDots, laneSums, sparseGrad, loadRows};
 
 }  // namespace DS_NS

@@ -134,15 +134,27 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
   const predictions = new Int32Array(n);
   const confusion = new Int32Array(classes * classes);
   let loss = 0, correct = 0;
+  // Plain columns (no feature map) with their normalisation as Float64Arrays go in on the engine.
+  const norm = model.normalization ?? null;
+  const engineLoads = en.loadInputs !== undefined && !model.featureMap && (norm === null || (norm.min instanceof Float64Array && norm.max instanceof Float64Array));
+  const chunk = Math.min(n, EVAL_CHUNK);
   for (let w0 = 0; w0 < n; w0 += en.ldx) {
     const wn = Math.min(en.ldx, n - w0);
-    gatherModelInputs(model, en.X, en.ldx, x, null, w0, wn);
+    if (engineLoads) en.loadInputs!(x, columnCount(model), inputCount(model), null, w0, wn, norm, extraInput(model));
+    else gatherModelInputs(model, en.X, en.ldx, x, null, w0, wn);
     en.y.set(y.subarray(w0, w0 + wn));
-    chunks(wn, Math.min(n, EVAL_CHUNK), (start, nb) => {
-      en.evaluate(start, nb);
-      loss += en.out[0];
+    if (en.evaluateAll) {
+      // One call for the window, the same sums as the chunks below.
+      en.evaluateAll(0, wn, chunk, loss);
+      loss = en.out[0];
       correct += en.out[1];
-    });
+    } else {
+      chunks(wn, chunk, (start, nb) => {
+        en.evaluate(start, nb);
+        loss += en.out[0];
+        correct += en.out[1];
+      });
+    }
     for (let b = 0; b < wn; b++) {
       const p = en.pred[b];
       predictions[w0 + b] = p;

@@ -21,6 +21,7 @@
 import { ENGINE_WASM_BASE64 } from "./wasm/engine-wasm.js";
 import { ENGINE32_WASM_BASE64 } from "./wasm/engine32-wasm.js";
 import { lazyWasmModule, instantiateWasm, ensureWasmMemory, wasmUnavailable, WASM_BASE as BASE } from "../kernels/wasm-module.js";
+import type { Normalization } from "../data/dataset.js";
 
 interface EngineExports {
   memory: WebAssembly.Memory;
@@ -141,6 +142,22 @@ export interface InferenceEngine extends EngineBase {
   /** Predicted class of each evaluated sample (after {@link InferenceEngine.evaluate}). */
   pred: Int32Array;
   evaluate(lo: number, len: number): void;
+  /**
+   * Samples [lo, lo + len) of X (len ≤ ldx) in one call, with the bits of one
+   * {@link InferenceEngine.evaluate} call per chunk of `chunk` samples from lo (chunk ≤ cap):
+   * `out[0]` = loss0 + the chunks' summed losses, added in chunk order; `out[1]` = the correct
+   * count; `pred` as evaluate writes it. The native engine's work is shared out over its threads.
+   * Optional: without it, callers evaluate chunk by chunk.
+   */
+  evaluateAll?(lo: number, len: number, chunk: number, loss0: number): void;
+  /**
+   * p(0) of samples [0, nb) of X from raw inputs, as `gatherColumns` (src/network/dynamics.ts)
+   * writes it without a feature map: sample b is row `rows[start + b]` (or `start + b`) of `x`
+   * (c values per row); oscillator j < d gets feature j, normalised by `norm` when given
+   * ((v − min_j)/(max_j − min_j), 0 when that span is not positive); oscillators d..k−1 get `fill`.
+   * Optional: without it, callers gather in TypeScript.
+   */
+  loadInputs?(x: Float64Array, c: number, d: number, rows: Int32Array | null, start: number, nb: number, norm: Normalization | null, fill: number): void;
 }
 
 /**

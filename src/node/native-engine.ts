@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BatchEngine, EngineFactory, InferenceEngine, ResidentTraining } from "../network/engine.js";
 import { ComputationError, InputError } from "../util/errors.js";
+import type { Normalization } from "../data/dataset.js";
 
 interface Addon {
   info(): { kernels: string; width: number; hardwareThreads: number; api?: number };
@@ -24,6 +25,9 @@ interface Addon {
   chunk(h: object, lo: number, len: number, scale: number): void;
   batch(h: object, nb: number, count: number, scale: number): void;
   evaluate(h: object, lo: number, len: number): void;
+  /** Absent from builds older than this file (then inference goes chunk by chunk). */
+  evaluateAll?(h: object, lo: number, len: number, chunk: number, loss0: number): void;
+  load?(h: object, x: Float64Array, c: number, d: number, rows: Int32Array | null, start: number, nb: number, min: Float64Array | null, max: Float64Array | null, fill: number): void;
   product(h: object, which: number, nb: number, reps: number): number;
   peak(): { lanes: number; fma: number; mulAdd: number; ghz: number };
   adam(h: object, p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, hyper: Float64Array): boolean;
@@ -218,6 +222,11 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     chunk: (lo, len, scale) => nativeCall(() => addon.chunk(h, lo, len, scale)),
     batch: (nb, count, scale) => nativeCall(() => addon.batch(h, nb, count, scale)),
     evaluate: (lo, len) => nativeCall(() => addon.evaluate(h, lo, len)),
+    ...(addon.evaluateAll && { evaluateAll: (lo: number, len: number, chunk: number, loss0: number) => nativeCall(() => addon.evaluateAll!(h, lo, len, chunk, loss0)) }),
+    ...(addon.load && {
+      loadInputs: (x: Float64Array, cols: number, d: number, rows: Int32Array | null, start: number, nb: number, norm: Normalization | null, fill: number) =>
+        addon.load!(h, x, cols, d, rows, start, nb, norm?.min ?? null, norm?.max ?? null, fill),
+    }),
     product: (which, nb, reps) => nativeCall(() => addon.product(h, which, nb, reps)),
     adam: (p, g, m, v, hyper) => nativeCall(() => addon.adam(h, p, g, m, v, hyper)),
     resident: () => (resident ??= makeResident()),

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createGradients, createModel, type Model } from "../../src/network/model.js";
 import { eq4 } from "../../src/device/analytic.js";
-import { createWorkspace } from "../../src/network/dynamics.js";
+import { createWorkspace, gatherColumns } from "../../src/network/dynamics.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
 import { nativeFactory, nativeStatus, type NativeIsa, type NativeEngine } from "../../src/node/native-engine.js";
@@ -131,25 +131,30 @@ test("the native engine is available where it was built, and says why not otherw
   }
 });
 
-test("inference on the native engine gives evaluateArrays' bits: loss, accuracy, predictions, confusion (windows and chunks)", () => {
+test("inference on the native engine gives evaluateArrays' bits: loss, accuracy, predictions, confusion (windows and chunks; each instruction set, 1–3 threads)", () => {
   const st = nativeStatus();
   if (!st.available) return;
+  const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
   for (const c of CASES.filter((x) => x.k === 1 || x.nb === 1 || x.nb >= 300 || x.k >= 64)) {
     const { m, y } = c;
     const rng = new Rng(c.nb);
     const x = new Float64Array(c.nb * c.k).map(() => 3 * rng.uniform() - 1);
+    // A constant feature (span 0: p(0) = 0) beside the normalised ones.
     m.normalization = { min: new Float64Array(c.k).fill(-1), max: new Float64Array(c.k).fill(2) };
+    if (c.k > 1) m.normalization.max[1] = -1;
     const ref = evaluateArrays(m, x, y, c.nb);
     // One window; windows of 512 samples; and shapes the engine path must decline (other chunking).
-    // 1–3 threads (inference below 1.6·10⁷ multiply–adds runs on one thread).
-    for (const [cap, ldx, threads] of [[512, c.nb, 1], [512, c.nb, 2], [512, c.nb, 3], [512, 512, 2], [16, 32, 2], [7, 7, 2]]) {
-      const en = nativeFactory(threads)?.create(c.k, c.steps, c.classes, cap, ldx) as NativeEngine;
+    // 1–3 threads (the blocks of a window are shared out over the threads from 2·10⁶ multiply–adds).
+    const shapes: [number, number, number, NativeIsa][] = [[512, c.nb, 1, "auto"], [512, c.nb, 2, "auto"], [512, c.nb, 3, "auto"], [512, 512, 2, "auto"], [16, 32, 2, "auto"], [7, 7, 2, "auto"]];
+    for (const isa of isas) for (const t of [1, 2, 3]) shapes.push([512, c.nb, t, isa]);
+    for (const [cap, ldx, threads, isa] of shapes) {
+      const en = nativeFactory(threads, isa)?.create(c.k, c.steps, c.classes, cap, ldx) as NativeEngine;
       en.pred.fill(-7);
       const got = evaluateArrays(m, x, y, c.nb, undefined, en);
       // The engine ran exactly when it can chunk as the default workspace does (chunks of min(n, 512)).
       const fits = cap >= Math.min(c.nb, 512) && (ldx >= c.nb || ldx % 512 === 0);
       assert.equal(en.pred[0] !== -7, fits, `engine used: cap=${cap} ldx=${ldx}`);
-      const tag = `k=${c.k} nb=${c.nb} cap=${cap} ldx=${ldx} threads=${threads}`;
+      const tag = `k=${c.k} nb=${c.nb} cap=${cap} ldx=${ldx} threads=${threads} ${isa}`;
       assert.ok(Object.is(got.loss, ref.loss), `${tag} loss ${got.loss} vs ${ref.loss}`);
       assert.equal(got.accuracy, ref.accuracy, tag);
       assert.deepEqual(Array.from(got.predictions), Array.from(ref.predictions), tag);
@@ -158,7 +163,7 @@ test("inference on the native engine gives evaluateArrays' bits: loss, accuracy,
   }
 });
 
-test("inference shared out over the native engine's threads (from 1.6·10⁷ multiply–adds per call) gives the bits of one thread and of evaluateArrays", () => {
+test("inference shared out over the native engine's threads (blocks of a window, from 2·10⁶ multiply–adds per call) gives the bits of one thread and of evaluateArrays", () => {
   if (!nativeStatus().available) return;
   const k = 128, steps = 2, classes = 5, n = 1100;
   const rng = new Rng(17);
@@ -172,6 +177,30 @@ test("inference shared out over the native engine's threads (from 1.6·10⁷ mul
     const got = evaluateArrays(m, x, y, n, undefined, en);
     assert.ok(Object.is(got.loss, ref.loss), `threads=${threads} loss ${got.loss} vs ${ref.loss}`);
     assert.deepEqual(Array.from(got.predictions), Array.from(ref.predictions), `threads=${threads}`);
+  }
+});
+
+test("the native engine's loadInputs writes gatherColumns' p(0) bit for bit (rows, normalisation with constant and reversed features, extra oscillators, NaN)", () => {
+  if (!nativeStatus().available) return;
+  const rng = new Rng(23);
+  for (const [k, d, n, ldx] of [[7, 5, 37, 40], [64, 64, 300, 300], [9, 1, 1, 3], [16, 13, 64, 100]]) {
+    const en = nativeFactory(1)?.create(k, 1, 2, 8, ldx) as NativeEngine;
+    assert.ok(en.loadInputs);
+    const rowsInX = n + 11;
+    const x = new Float64Array(rowsInX * d).map(() => 10 * rng.normal());
+    x[3] = NaN;
+    const min = new Float64Array(d).map(() => rng.normal()), max = min.map((v) => v + 5 * rng.uniform());
+    max[0] = min[0];
+    if (d > 2) max[2] = min[2] - 1;
+    const rows = new Int32Array(n + 4).map(() => rng.int(rowsInX));
+    for (const [norm, r, start] of [[null, null, 3], [{ min, max }, null, 0], [{ min, max }, rows, 4], [null, rows, 2]] as const) {
+      const want = new Float64Array(k * ldx + 8).fill(-3), got = new Float64Array(k * ldx + 8).fill(-3);
+      gatherColumns(want, ldx, k, x, r, start, n, norm, d, 0.25);
+      en.X.fill(-3);
+      en.loadInputs(x, d, d, r, start, n, norm, 0.25);
+      got.set(en.X.subarray(0, k * ldx));
+      for (let j = 0; j < k; j++) for (let b = 0; b < n; b++) if (!Object.is(got[j * ldx + b], want[j * ldx + b])) assert.fail(`k=${k} d=${d} p0[${j}][${b}]: ${got[j * ldx + b]} vs ${want[j * ldx + b]}`);
+    }
   }
 });
 
@@ -219,6 +248,19 @@ test("the native addon refuses out-of-range calls with a RangeError naming the c
   range(() => en.chunk(0.5, 4, 1), "chunk");
   range(() => en.chunk(NaN, 4, 1), "chunk");
   range(() => en.evaluate(0, 0), "evaluate");
+  range(() => en.evaluateAll?.(0, 21, 8, 0), "evaluateAll");
+  range(() => en.evaluateAll?.(5, 16, 8, 0), "evaluateAll");
+  range(() => en.evaluateAll?.(0, 20, 9, 0), "evaluateAll");
+  range(() => en.evaluateAll?.(0, 20, 0, 0), "evaluateAll");
+  const x = new Float64Array(30);
+  range(() => en.loadInputs?.(x, 3, 3, null, 0, 11, null, 0), "load");
+  range(() => en.loadInputs?.(x, 3, 4, null, 0, 2, null, 0), "load");
+  range(() => en.loadInputs?.(x, 2, 3, null, 0, 2, null, 0), "load");
+  range(() => en.loadInputs?.(x, 3, 3, null, 0, 21, null, 0), "load");
+  range(() => en.loadInputs?.(x, 3, 3, new Int32Array([0, 10]), 0, 2, null, 0), "load rows");
+  range(() => en.loadInputs?.(x, 3, 3, new Int32Array([0, -1]), 0, 2, null, 0), "load rows");
+  range(() => en.loadInputs?.(x, 3, 3, new Int32Array([0, 1]), 1, 2, null, 0), "load rows");
+  range(() => en.loadInputs?.(x, 3, 3, null, 0, 2, { min: new Float64Array(2), max: new Float64Array(3) }, 0), "load normalisation");
   range(() => en.batch(21, 3, 1), "batch");
   range(() => en.batch(20, 2, 1), "batch");
   range(() => en.batch(20, 0, 1), "batch");
