@@ -45,7 +45,10 @@ const VARIANT = /, dynaspin (?:on |float32)/;
 function timedAs(r: TableRow): string {
   if (r.suite === "robustness") return "wall time (CPU ratio in the robustness sweep table)";
   if (r.suite === "llg") return "steps/s, wall time";
-  return /CPU time \(both single-threaded\)|thread CPU time|\bwall time\b/.exec(r.notes)?.[0] ?? "";
+  const timed = /CPU time \(both single-threaded\)|thread CPU time|\bwall time\b/.exec(r.notes)?.[0] ?? "";
+  // A row of each side's best configuration names dynaspin's (the peer's is in its label).
+  const config = /dynaspin's best configuration in this phase: (native on \d+ threads?)/.exec(r.notes)?.[1];
+  return config ? `${timed}; dynaspin ${config}` : timed;
 }
 
 /** The goals summary: every row of the main table with a goal, its verdict recomputed from the row. */
