@@ -47,7 +47,7 @@ function timedAs(r: TableRow): string {
   if (r.suite === "llg") return "steps/s, wall time";
   const timed = /CPU time \(both single-threaded\)|thread CPU time|\bwall time\b/.exec(r.notes)?.[0] ?? "";
   // A row of each side's best configuration names dynaspin's (the peer's is in its label).
-  const config = /dynaspin's best configuration in this phase: (native on \d+ threads?)/.exec(r.notes)?.[1];
+  const config = /dynaspin's best configuration: (native on \d+ threads?)/.exec(r.notes)?.[1];
   return config ? `${timed}; dynaspin ${config}` : timed;
 }
 

@@ -161,9 +161,9 @@ interface Workload {
   engine?: "auto" | "wasm";
   /**
    * Inference on the native engine: the thread counts dynaspin runs, each in every round of the
-   * alternation with a peer (in turn, the order reversed every other round); each peer's row
-   * reports dynaspin's fastest count (lowest median) in that phase — dynaspin's best configuration
-   * against each peer configuration, all in wall time. @default one count, max(workers, threads)
+   * alternation with a peer (in turn, the order reversed every other round); the rows report the
+   * count with the lowest median over all phases — dynaspin's best configuration against each peer
+   * configuration, all in wall time. @default one count, max(workers, threads)
    */
   bestOf?: number[];
 }
@@ -441,34 +441,29 @@ async function measure(w: Workload, p: Prepared, quick: boolean): Promise<BenchR
     if (w.kind === "infer" && correct !== Math.round((refInfer?.accuracy ?? 0) * p.infer.n)) throw new Error("train bench: inference changed between runs");
     const isRate = w.kind === "infer";
     const toValue = (t: number): number => (isRate ? p.infer.n / t : t);
-    // dynaspin's fastest configuration (lowest median) in a phase, and its median.
-    const bestOf = (label: string): { i: number; t: number } => {
-      const meds = (mineBy.get(label) ?? [...mineBy.values()][0]).map(median);
-      const i = meds.reduce((b, t, j) => (t < meds[b] ? j : b), 0);
-      return { i, t: meds[i] };
-    };
-    const configNote = (label: string): string => {
-      if (configs === 1) return "";
-      const meds = (mineBy.get(label) ?? []).map(median);
-      const { i } = bestOf(label);
-      const th = (n: number): string => `${n} thread${n === 1 ? "" : "s"}`;
-      return `; dynaspin's best configuration in this phase: native on ${th(counts[i])} (medians: ${meds.map((t, j) => `${th(counts[j])} ${toValue(t).toPrecision(3)} ${isRate ? "samples/s" : "s"}`).join(", ")})`;
-    };
-    const alone = bestOf("").t;
+    // dynaspin's best configuration: the thread count with the lowest median over every phase's
+    // runs (one choice for the whole workload, not a pick per phase); its median in each phase.
+    const runsOf = (i: number): number[] => [...mineBy.values()].flatMap((m) => m[i]);
+    const overall = Array.from({ length: configs }, (_, i) => median(runsOf(i)));
+    const chosen = overall.reduce((b, t, j) => (t < overall[b] ? j : b), 0);
+    const mineIn = (label: string): number => median((mineBy.get(label) ?? [...mineBy.values()][0])[chosen]);
+    const th = (n: number): string => `${n} thread${n === 1 ? "" : "s"}`;
+    const configNote = configs === 1 ? "" : `; dynaspin's best configuration: native on ${th(counts[chosen])} (medians over all phases: ${overall.map((t, j) => `${th(counts[j])} ${toValue(t).toPrecision(3)} ${isRate ? "samples/s" : "s"}`).join(", ")})`;
+    const alone = mineIn("");
     const available = peers.filter((q) => q.peer && q.times.length > 0);
-    const ratioOf = (q: (typeof peers)[number]): number => bestOf(q.spec.label).t / median(q.times);
+    const ratioOf = (q: (typeof peers)[number]): number => mineIn(q.spec.label) / median(q.times);
     // Best peer: the fastest relative to dynaspin in its own phase (the highest ratio), so that
     // CPU-time phases (one thread on both sides) and wall-time phases compare fairly.
     const best = available.length ? available.reduce((a, b) => (ratioOf(a) >= ratioOf(b) ? a : b)) : null;
     return peers.map((q): BenchRow => {
       const pt = q.times.length ? median(q.times) : null;
-      const t = q.times.length ? bestOf(q.spec.label).t : alone;
+      const t = q.times.length ? mineIn(q.spec.label) : alone;
       const peerValue = pt === null ? null : toValue(pt);
       return {
         suite: "train", workload: w.name, value: toValue(t), unit: isRate ? "samples/s" : "s",
         peer: q.version, peerValue, ratio: pt === null ? null : ratioOf(q),
         goal: q === best ? w.goal : undefined,
-        notes: q.missing ?? `${q.check}; ${useCpu(q) ? "CPU time (both single-threaded)" : "wall time"}; load average ${loadavg()[0].toFixed(1)}; medians of ${reps} runs alternating with this peer after ${w.warmup} alternating warm-up (dynaspin warmed ≥ ${WARM_MS / 1000} s alone first)${configNote(q.spec.label)}${q === best ? "; best peer" : ""}`,
+        notes: q.missing ?? `${q.check}; ${useCpu(q) ? "CPU time (both single-threaded)" : "wall time"}; load average ${loadavg()[0].toFixed(1)}; medians of ${reps} runs alternating with this peer after ${w.warmup} alternating warm-up (dynaspin warmed ≥ ${WARM_MS / 1000} s alone first)${configNote}${q === best ? "; best peer" : ""}`,
       };
     });
   } finally {
@@ -596,7 +591,7 @@ export const run: BenchSuite = async ({ quick }) => {
       try {
         const prepared = prepare(w, dir, i);
         const nf = nativeFactory(Math.max(w.workers ?? 1, w.threads ?? 1));
-        const nativeLabel = nf && w.bestOf ? nf.label.replace(/\d+ threads?\)$/, `${w.bestOf.join(" or ")} threads, the faster)`) : nf?.label;
+        const nativeLabel = nf && w.bestOf ? nf.label.replace(/\d+ threads?\)$/, `${w.bestOf.join(" or ")} threads: the faster)`) : nf?.label;
         engineLabels.set(w.name, w.kind === "infer" ? (w.engine !== "wasm" && nativeLabel ? nativeLabel : "wasm64 (WebAssembly SIMD, 2 float64 lanes)") : prepared.run.engineLabel);
         got = await measure(w, prepared, quick);
       } catch (e) {

@@ -156,6 +156,10 @@ void drive(int r0, int r1, int nbp, int ld, const double* U, const double* par, 
     vd pol = splat(q[7]);
     size_t row = (size_t)i * ld;
     int b = 0;
+    // Without the derivative (inference), eight vectors at a time: twice the independent chains
+    // (about 4 % faster on the digits network's inference); training's pass, with it, keeps four.
+    if (D == nullptr)
+      for (; b + 8 * DS_W <= nbp; b += 8 * DS_W) driveN<8>(U + row + b, q, pol, P + row + b, nullptr);
     for (; b + 4 * DS_W <= nbp; b += 4 * DS_W) driveN<4>(U + row + b, q, pol, P + row + b, D ? D + row + b : nullptr);
     if (b + 2 * DS_W <= nbp) driveN<2>(U + row + b, q, pol, P + row + b, D ? D + row + b : nullptr), b += 2 * DS_W;
     if (b < nbp) driveN<1>(U + row + b, q, pol, P + row + b, D ? D + row + b : nullptr);
