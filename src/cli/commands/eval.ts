@@ -27,6 +27,7 @@ import { formatPredictionsCsv } from "../../data/csv.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { driveRange, driveRangeWarning, type DriveRangeReport } from "../../network/drive-range.js";
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
+import { classBalance, classBalanceLine } from "../class-balance.js";
 
 export { alignClasses };
 
@@ -203,10 +204,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // The engine of the reported numbers: the native engine's inference, or (without it, and for
   // hardware effects) the TypeScript loops of dynamics.ts — the same bits either way.
   const engine = ie !== null && r === ideal ? native!.label : REFERENCE_LABEL;
-  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, engine, accuracy: r.accuracy, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
+  // Unbalanced classes: the accuracy alone hides a rare class (the ideal network's per-class view).
+  const balance = r === ideal ? classBalance(ideal.confusion, model.classes, model.classNames ?? aligned.classNames) : null;
+  const balanceLine = classBalanceLine(balance);
+  const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, engine, accuracy: r.accuracy, ...(balance !== null ? { balancedAccuracy: balance.balancedAccuracy, majorityAccuracy: balance.majorityAccuracy } : {}), loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
   for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
   if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, hw, profile, flags.string("hardware")).json }) + "\n");
-  else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n`);
+  else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): accuracy ${(r.accuracy * 100).toFixed(2)}%  loss ${r.loss.toFixed(4)}\n${balanceLine !== null ? `  ${balanceLine}\n` : ""}`);
   return 0;
 }
 

@@ -33,6 +33,7 @@ import type { Dataset } from "../../data/dataset.js";
 import { checkLabelColumn } from "../data-match.js";
 import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
 import { variationScaleWarning } from "../../device/variation.js";
+import { classBalance, classBalanceLine, type ClassBalance } from "../class-balance.js";
 
 /**
  * Both cores for `--workers N`: a network whose matrix products are large enough to split
@@ -181,6 +182,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let epochsFrom = { at: performance.now(), epoch: 0 };
   let epochsWall = 0;
   let tr: { loss: number; accuracy: number; mse?: number }, te: { loss: number; accuracy: number; mse?: number };
+  // The test rows' per-class view (classifiers): printed when their classes are unbalanced.
+  let balance: ClassBalance | null = null;
   // The epochs timed here are those of the trainer's own run (with the automatic weight decay, the
   // other candidate trained before them and may be the one returned).
   let timed: EpochMetrics[] = [];
@@ -286,7 +289,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     } else {
       const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
       tr = evaluate(result.model, trainSet, ie);
-      te = evaluate(result.model, test, ie);
+      const t = evaluate(result.model, test, ie);
+      te = t;
+      balance = classBalance(t.confusion, result.model.classes, result.model.classNames ?? trainSet.classNames);
     }
   } catch (e) {
     if (e instanceof ComputationError && (every !== undefined || found !== undefined)) {
@@ -335,6 +340,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   writeFileAtomic(join(out, "timing.csv"), timingCsv(result.history));
   const checkpointHere = every !== undefined && resolve(checkpointDir) === resolve(join(out, "checkpoint"));
   removeStale(out, earlier, [modelName, "metrics.csv", "timing.csv", ...(checkpointHere || found !== undefined ? ["checkpoint"] : [])]);
+  const balanceLine = classBalanceLine(balance);
   const summary = {
     task: name,
     data: source.data ?? null,
@@ -352,6 +358,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     engine: result.engine,
     splitSeed,
     ...(regression ? { trainMse: tr.mse, testMse: te.mse, trainR2: tr.accuracy, testR2: te.accuracy } : { trainAccuracy: tr.accuracy, testAccuracy: te.accuracy }),
+    ...(balance !== null ? { testBalancedAccuracy: balance.balancedAccuracy, testMajorityAccuracy: balance.majorityAccuracy } : {}),
     trainLoss: tr.loss,
     testLoss: te.loss,
     seconds: result.seconds,
@@ -371,7 +378,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   } else if (regression) {
     const v = result.validation;
     io.stdout(
-      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > trainSet.d ? ` (${trainSet.d} feature${trainSet.d === 1 ? "" : "s"} + ${summary.k - trainSet.d} extra)` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
+      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > inputs ? ` (${inputs} feature${inputs === 1 ? "" : "s"} + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
         (result.curriculum ? `  depth curriculum: a ${result.curriculum.steps}-step network trained first; its steps and readout start the ${summary.steps}-step one (docs/training.md, "Depth curriculum")\n` : "") +
         (v ? `  validation R² ${v.accuracy.toFixed(4)}  loss ${v.loss.toFixed(4)}  (${v.n} of the training rows; best at epoch ${v.epoch}, restored)\n` : "") +
         `  train MSE ${fmtMse(tr.mse as number)}  R² ${tr.accuracy.toFixed(4)}  (${trainSet.n} samples)\n` +
@@ -388,6 +395,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
+        (balanceLine !== null ? `  test ${balanceLine}\n` : "") +
         `  ${timeLine}; engine ${result.engine}\n` +
         (found ? `  resumed from ${found.path} at epoch ${found.checkpoint.epochsDone}\n` : "") +
         `  wrote ${summary.model} and ${summary.metrics}${lastGood && every !== undefined ? `; checkpoint ${lastGood.path} (epoch ${lastGood.epoch})` : ""}\n`,
