@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq4, evaluate, makeSynthetic, stratifiedSplit, train } from "../../src/index.js";
+import { createModel, eq4, evaluate, makeSynthetic, runForward, stratifiedSplit, stringifyModel, train } from "../../src/index.js";
+import { variationScaleWarning } from "../../src/device/variation.js";
 import { resolveTrainOptions } from "../../src/train/train.js";
 import { runCli } from "../../src/cli/main.js";
 
@@ -80,4 +81,57 @@ test("a curve with power in dBm is refused with the conversion (fit took the log
   const t = await cli("train", "--task", "spiral", "--epochs", "1", "--device", join(dir, "table_dBm.json"), "--out", join(dir, "t_dBm"));
   assert.equal(t.code, 2, t.err);
   assert.match(t.err, /is in dBm, a logarithmic unit/);
+});
+
+test("eval and train show the per-class view of unbalanced classes (97/3 %: '96.50 %' was exactly what predicting the common class scores, and the rare class's 28.6 % recall was nowhere)", async () => {
+  // A fixed classifier on one feature: class "y" where x > 0.5.
+  const m = createModel(1, 1, 2, eq4());
+  // u = x + 1, I = u² from 1 to 4: the power grows with x; the readout compares it with its value at x = 0.5.
+  m.A.fill(1);
+  m.B.fill(1);
+  m.W.set([-1, 1]);
+  m.normalization = { min: new Float64Array([0]), max: new Float64Array([1]) };
+  m.featureNames = ["x"];
+  m.classNames = ["n", "y"];
+  const mid = runForward(m, [[0.5]]).logits;
+  m.c.set([(mid[1] - mid[0]) / 2, -(mid[1] - mid[0]) / 2]);
+  const model = join(dir, "unbalanced.json");
+  writeFileSync(model, stringifyModel(m));
+  // The model's decisions: label 36 rows "n" and 4 "y", two of the "y" rows where it says "n" (and two where it says "y").
+  const xs = Array.from({ length: 40 }, (_, i) => i / 39);
+  const lg = runForward(m, xs.map((x) => [x])).logits;
+  const pred = xs.map((_, i) => (lg[2 * i + 1] > lg[2 * i] ? "y" : "n"));
+  const yRows = [pred.indexOf("y"), pred.lastIndexOf("y"), pred.indexOf("n"), pred.lastIndexOf("n")];
+  assert.ok(yRows.every((i) => i >= 0) && new Set(yRows).size === 4, "the model predicts both classes");
+  const label = xs.map((_, i) => (yRows.includes(i) ? "y" : "n"));
+  const file = join(dir, "unbalanced.csv");
+  writeFileSync(file, ["x,label", ...xs.map((x, i) => `${x},${label[i]}`)].join("\n") + "\n");
+  const r = await cli("eval", "--model", model, "--data", file);
+  assert.equal(r.code, 0, r.err);
+  const correctN = label.filter((l, i) => l === "n" && pred[i] === "n").length;
+  assert.match(r.out, new RegExp(`\\n  unbalanced classes: "n" alone scores 90\\.00 %; balanced accuracy ${(((correctN / 36) + 0.5) * 50).toFixed(2).replace(".", "\\.")} % \\(per class: "n" ${((correctN / 36) * 100).toFixed(2).replace(".", "\\.")} % of 36, "y" 50\\.00 % of 4\\)\\n$`));
+  const j = JSON.parse((await cli("eval", "--model", model, "--data", file, "--json")).out) as { balancedAccuracy: number; majorityAccuracy: number };
+  assert.equal(j.majorityAccuracy, 0.9);
+  assert.equal(j.balancedAccuracy, (correctN / 36 + 0.5) / 2);
+  // Balanced classes: no such line.
+  const balanced = join(dir, "balanced.csv");
+  writeFileSync(balanced, ["x,label", ...xs.map((x, i) => `${x},${pred[i]}`)].join("\n") + "\n");
+  const b = await cli("eval", "--model", model, "--data", balanced);
+  assert.equal(b.code, 0, b.err);
+  if (Math.max(pred.filter((p) => p === "n").length, pred.filter((p) => p === "y").length) < 2 * Math.min(pred.filter((p) => p === "n").length, pred.filter((p) => p === "y").length)) assert.doesNotMatch(b.out, /unbalanced/);
+});
+
+test("a regression trained on --features names them instead of calling them extra oscillators ('k=14 (4 features + 10 extra)')", async () => {
+  const r = await cli("train", "--task", "plane", "--count", "60", "--features", "quadratic", "--epochs", "2", "--out", join(dir, "plane-q"));
+  assert.equal(r.code === 0 || r.code === 1, true, r.err);
+  // Five feature oscillators and three extra ones (at least 8), not "2 features + 6 extra".
+  assert.match(r.out, /^trained plane \(regression of [^)]*\): k=8 \(5 features \+ 3 extra\) features x1,x2,x1\^2,x2\^2,x1\*x2 steps=/);
+});
+
+test("an absolute σ above the parameter itself warns (σ = 0.05 on a = 0.025 /µA: 41.9 % against 90.1 %, silently; the threshold was 10×)", () => {
+  const dev = eq4({ a: 0.0253, b: 4.3, Ic: 138, Q: 2.2, P0: 929 }, { currentUnit: "uA", powerUnit: "pW" });
+  assert.match(variationScaleWarning([dev], ["a"], [0, 0.05], false, "--eval-relative") ?? "", /σ = 0\.05 is 1\.976 times a = 0\.0253 1\/uA, so every draw is far from the device; .* pass --eval-relative/);
+  // The paper's grid on the paper's device stays quiet, and so does a relative σ.
+  assert.equal(variationScaleWarning([eq4()], ["a"], [0, 0.05, 1], false), null);
+  assert.equal(variationScaleWarning([dev], ["a"], [0.05], true), null);
 });
