@@ -649,6 +649,20 @@ class CsvParser {
     this.fx = new Int32Array(m);
     for (let i = 0, j = 0; i < m; i++) this.fx[i] = i === this.labelCol || i === this.idCol ? -1 : j++;
     this.names = header ? trimmed : [];
+    // A model matches columns by name: two feature columns of one name would train a model its own
+    // reader refuses (duplicate feature name) and make eval/predict take one column for the other.
+    if (header) {
+      const seen = new Map<string, number>();
+      for (let i = 0; i < m; i++) {
+        if (this.fx[i] < 0) continue;
+        const was = seen.get(trimmed[i]!);
+        if (was !== undefined) {
+          this.recordLine = first.line;
+          this.fail(`row ${first.line}: columns ${was + 1} and ${i + 1} are both named ${quoteCell(trimmed[i]!)}; feature columns need distinct names (models match columns by name): rename one`);
+        }
+        seen.set(trimmed[i]!, i);
+      }
+    }
     if (!header) {
       for (let i = 0, j = 0; i < m; i++) this.names.push(i === this.labelCol ? "label" : i === this.idCol ? "id" : `x${j++}`);
     }

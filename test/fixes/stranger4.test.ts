@@ -11,6 +11,7 @@ import { createModel, eq4, evaluate, makeSynthetic, runForward, stratifiedSplit,
 import { variationScaleWarning } from "../../src/device/variation.js";
 import { resolveTrainOptions } from "../../src/train/train.js";
 import { runCli } from "../../src/cli/main.js";
+import { trainingFailure } from "../../src/cli/commands/train.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger4-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,4 +135,41 @@ test("an absolute σ above the parameter itself warns (σ = 0.05 on a = 0.025 /�
   // The paper's grid on the paper's device stays quiet, and so does a relative σ.
   assert.equal(variationScaleWarning([eq4()], ["a"], [0, 0.05, 1], false), null);
   assert.equal(variationScaleWarning([dev], ["a"], [0.05], true), null);
+});
+
+test("two feature columns of one name are refused (train wrote a model its own eval refused, 'duplicate feature name'; predict took the second \"f0\" for the first)", async () => {
+  const rows = Array.from({ length: 40 }, (_, i) => [(i % 7) / 7, (i % 5) / 5, (i % 3) / 3, ((i % 7) / 7) * 100]);
+  const train4 = join(dir, "dupname.csv"), new4 = join(dir, "dupname-new.csv");
+  writeFileSync(train4, ["f0,f1,f2,f0,label", ...rows.map((r, i) => `${r.join(",")},${i % 2 ? "a" : "b"}`)].join("\n") + "\n");
+  writeFileSync(new4, ["f0,f1,f2,f0", ...rows.map((r) => r.join(","))].join("\n") + "\n");
+  const t = await cli("train", "--data", train4, "--epochs", "2", "--out", join(dir, "dupname"));
+  assert.equal(t.code, 2, t.err);
+  assert.match(t.err, /^dynaspin: .*dupname\.csv: row 1: columns 1 and 4 are both named "f0"; feature columns need distinct names \(models match columns by name\): rename one\n$/);
+  assert.ok(!existsSync(join(dir, "dupname")));
+  // predict on a model of f0, f1, f2 with a file that has "f0" twice.
+  const m = createModel(8, 1, 2, eq4(), { inputs: 3 });
+  m.normalization = { min: new Float64Array(3), max: new Float64Array([1, 1, 1]) };
+  m.featureNames = ["f0", "f1", "f2"];
+  m.classNames = ["a", "b"];
+  const model = join(dir, "f012.json");
+  writeFileSync(model, stringifyModel(m));
+  const p = await cli("predict", "--model", model, "--data", new4, "--out", join(dir, "dupname-pred.csv"));
+  assert.equal(p.code, 2, p.err);
+  assert.match(p.err, /columns 1 and 4 are both named "f0"/);
+  assert.ok(!existsSync(join(dir, "dupname-pred.csv")));
+});
+
+test("a run that predicts one class for every row fails even 1.1 % below ln C (256 oscillators on a 3-class table: 33.45 %, loss 1.0865, exit 0 with model.json)", () => {
+  const o = resolveTrainOptions({}, 559);
+  const h = [1.10, 1.09].map((trainLoss, i) => ({ epoch: i + 1, lr: 0.02, trainLoss, trainAccuracy: 0.33, testLoss: NaN, testAccuracy: NaN, seconds: 0 }));
+  const labels = Int32Array.from({ length: 559 }, (_, i) => (i < 186 ? 0 : i < 372 ? 1 : 2));
+  assert.match(trainingFailure(h, 1.0865, 3, o, undefined, false, labels, 187 / 559) ?? "", /^final training loss 1\.087 is no better than chance \(ln 3 = 1\.0986\) and its training accuracy 33\.45 % that of predicting the most frequent class \(33\.45 %\); try a smaller --lr/);
+  // Without the accuracy, or with one above the majority's, 1.1 % below ln 3 still passes (the loss test alone).
+  assert.equal(trainingFailure(h, 1.0865, 3, o, undefined, false, labels), null);
+  assert.equal(trainingFailure(h, 1.0865, 3, o, undefined, false, labels, 0.40), null);
+  // An explicit --epochs budget (a smoke test of a few epochs) keeps the 1 % rule.
+  assert.equal(trainingFailure(h, 1.0865, 3, resolveTrainOptions({ epochs: 5 }, 559), undefined, false, labels, 187 / 559), null);
+  // A run on unbalanced rows that learned useful probabilities passes although it predicts the common class.
+  const unbalanced = Int32Array.from({ length: 800 }, (_, i) => (i < 776 ? 0 : 1));
+  assert.equal(trainingFailure(h, 0.05, 2, o, undefined, false, unbalanced, 0.97), null);
 });

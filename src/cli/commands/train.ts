@@ -309,7 +309,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // against the shallow network's first epoch, which a resumed run no longer has (its checkpoint
   // holds the deep run only): then only the chance test applies (NaN skips the other).
   const deep = resolved.curriculum > 0 && resolved.steps > resolved.curriculum;
-  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss ?? (deep ? NaN : undefined), regression, regression ? undefined : trainSet.y.subarray(0, trainSet.n));
+  const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss ?? (deep ? NaN : undefined), regression, regression ? undefined : trainSet.y.subarray(0, trainSet.n), regression ? undefined : tr.accuracy);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
   // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
   const epochsRun = timed.length - epochsFrom.epoch;
@@ -451,6 +451,14 @@ function epochStatus(m: EpochMetrics, tested: EpochMetrics | null = m): string {
 
 /** A final loss within this fraction of chance's loss counts as chance ({@link trainingFailure}). */
 export const CHANCE_MARGIN = 0.01;
+/**
+ * The same margin for a run whose training accuracy is no better than predicting the most frequent
+ * class ({@link MAJORITY_MARGIN}): 256 oscillators on a 3-feature, 3-class table predicted one class
+ * for every row (33.45 % = that class's share) at loss 1.0865, 1.1 % below ln 3, and exited 0.
+ */
+export const CHANCE_MARGIN_AT_MAJORITY = 0.05;
+/** Training accuracy within this many (absolute) of the most frequent class's share counts as predicting that class. */
+export const MAJORITY_MARGIN = 0.01;
 
 /**
  * Why a finished run counts as failed, or null: its final training loss is no better than chance
@@ -464,8 +472,11 @@ export const CHANCE_MARGIN = 0.01;
  * @param regression a regression model (`classes` = its outputs m): chance is predicting the
  *   training mean, loss ½·m on the standardised targets (R² = 0).
  * @param labels the training labels (class indices < classes), for the class frequencies. @default balanced classes
+ * @param finalAccuracy the final training accuracy: when it is within {@link MAJORITY_MARGIN} of the
+ *   most frequent class's share, a loss within {@link CHANCE_MARGIN_AT_MAJORITY} (5 %) of chance
+ *   fails (with the automatic budget; an explicit --epochs keeps 1 %).
  */
-export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number, regression = false, labels?: ArrayLike<number>): string | null {
+export function trainingFailure(history: EpochMetrics[], finalLoss: number, classes: number, o: ResolvedTrainOptions, firstLoss?: number, regression = false, labels?: ArrayLike<number>, finalAccuracy?: number): string | null {
   const chance = regression ? 0.5 * classes : Math.log(classes);
   // The automatic budget counts optimiser updates (--updates); --epochs would switch it off.
   const budget = o.auto ? `more --updates (now ${o.updates})` : `more --epochs (now ${o.epochs})`;
@@ -473,9 +484,13 @@ export function trainingFailure(history: EpochMetrics[], finalLoss: number, clas
   if (regression && !(finalLoss < chance * (1 - CHANCE_MARGIN))) return `final training loss ${finalLoss.toPrecision(4)} is no better than predicting the mean of the targets (${chance}, R² <= 0); ${hint}`;
   if (!regression) {
     const prior = labels !== undefined && labels.length > 0 ? priorEntropy(labels, classes) : chance;
-    if (!(finalLoss < prior * (1 - CHANCE_MARGIN))) {
+    const majority = labels !== undefined && labels.length > 0 ? majorityShare(labels, classes) : 1 / classes;
+    // (The automatic budget only: an explicit --epochs is the user's budget, often a smoke test of a few epochs.)
+    const oneClass = o.auto && finalAccuracy !== undefined && finalAccuracy <= majority + MAJORITY_MARGIN;
+    if (!(finalLoss < prior * (1 - (oneClass ? CHANCE_MARGIN_AT_MAJORITY : CHANCE_MARGIN)))) {
       const what = prior >= chance * (1 - CHANCE_MARGIN) ? `chance (ln ${classes} = ${chance.toFixed(4)})` : `chance (predicting the class frequencies: ${prior.toFixed(4)})`;
-      return `final training loss ${finalLoss.toPrecision(4)} is no better than ${what}; ${hint}`;
+      const acc = oneClass && finalLoss < prior * (1 - CHANCE_MARGIN) ? ` and its training accuracy ${((finalAccuracy as number) * 100).toFixed(2)} % that of predicting the most frequent class (${(majority * 100).toFixed(2)} %)` : "";
+      return `final training loss ${finalLoss.toPrecision(4)} is no better than ${what}${acc}; ${hint}`;
     }
   }
   const first = firstLoss ?? (history.length >= 2 ? history[0].trainLoss : NaN);
@@ -484,6 +499,13 @@ export function trainingFailure(history: EpochMetrics[], finalLoss: number, clas
     return `final training loss ${finalLoss.toPrecision(4)} is no better than after the first epoch (${first.toPrecision(4)}); ${hint}`;
   }
   return null;
+}
+
+/** Share of `labels` in the most frequent class. */
+function majorityShare(labels: ArrayLike<number>, classes: number): number {
+  const count = new Float64Array(classes);
+  for (let i = 0; i < labels.length; i++) count[labels[i]]++;
+  return Math.max(...count) / labels.length;
 }
 
 /** Entropy −Σ π_c·ln π_c (nats) of the class frequencies π of `labels`. */
