@@ -104,7 +104,9 @@ export interface TrainOptions {
    * @default automatic: ceil(updates / batches per epoch)
    */
   epochs?: number;
-  /** Budget of optimiser (Adam) updates when `epochs` is omitted. @default 3000; above 1024 training
+  /** Budget of optimiser (Adam) updates when `epochs` is omitted. @default 3000, times the work
+   * budget's factor s = min(1, 32 GFLOP / (3000 · 6·rows·steps·K²)) on sets trained full batch
+   * (`AUTO_DEFAULTS.work`, `workScale` in src/train/train.ts; at least 100); above 1024 training
    * rows (minibatches) 100 epochs' worth, at least 6000 and at most 100 000 (`AUTO_DEFAULTS.large`) */
   updates?: number;
   /**
@@ -117,7 +119,8 @@ export interface TrainOptions {
    */
   validation?: number;
   /** Early stopping: stop after this many optimiser updates without a better validation score
-   * (the most a run waits; see `minPatience`). @default max(400, updates/3) */
+   * (the most a run waits; see `minPatience`). @default max(400, U/3) for the budget U before
+   * the work budget, times its factor s (full batch: 1000·s) */
   patience?: number;
   /**
    * Early stopping's patience grows with the run: with the best validation score at update b,
@@ -125,7 +128,7 @@ export interface TrainOptions {
    * one, i.e. a run waits as long as it took to reach its best, at least `minPatience` and at most
    * `patience` updates. Equal to `patience`: a fixed patience. @default with the automatic budget on
    * sets trained full batch (at most 1024 training rows) and no `patience` given
-   * `AUTO_DEFAULTS.minPatience` (500), else `patience`
+   * `AUTO_DEFAULTS.minPatience` (500) times the work budget's factor s, else `patience`
    */
   minPatience?: number;
   /** Minibatch size; 0 means full batch. Batches of more than 128 samples are computed in chunks
@@ -153,7 +156,8 @@ export interface TrainOptions {
    * validation: the lowest training loss) after `restartEpochs` epochs is kept and trained to the
    * end. @default 1 with explicit epochs, 3 with the automatic budget */
   restarts?: number;
-  /** Epochs each restart is trained before choosing. @default max(1, round(epochs/10)) */
+  /** Epochs each restart is trained before choosing. @default max(1, round(epochs/10)), rounded to
+   * a multiple of `evalEvery` (the trial then ends on an evaluated epoch) */
   restartEpochs?: number;
   /** Initialisation options. */
   init?: InitOptions;
@@ -164,9 +168,10 @@ export interface TrainOptions {
   /**
    * Evaluate train/test metrics every this many epochs (and always at the last); they only fill
    * the history, nothing is chosen by them except without a validation split (the automatic
-   * budget's collapse guard). @default 1; with the automatic budget and a validation split, the
+   * budget's collapse guard and restart trials). @default 1; with the automatic budget, the
    * validation's cadence: every `VALIDATION_INTERVAL` (10) updates rounded to whole epochs (a
-   * full-batch run every 10 epochs). Evaluating the training rows and the test set after every
+   * full-batch run every 10 epochs), with or without a validation split (without one, evaluating
+   * every epoch for the collapse guard took a third of a 100-feature table's time). Evaluating the training rows and the test set after every
    * full-batch update cost as much as the update itself (a 300-row, 64-feature table: 0.86 of
    * 1.82 ms per epoch, `npm run bench:train-time`).
    */
@@ -435,14 +440,50 @@ export const AUTO_DEFAULTS = {
   deepSteps: 32,
   /** Depth of the shallow network a deep one (more than `deepSteps` steps) starts from: the default steps. */
   curriculumSteps: 4,
+  /**
+   * The work budget of a full-batch automatic schedule: the matrix products of its `updates`
+   * ({@link updateWork}: 6·rows·steps·K² flops per update) may hold at most `flops`; above that
+   * the whole schedule — updates, restart trials (a tenth of them), patience and least patience —
+   * shrinks by the same factor s = flops / (updates · work per update) ({@link workScale}), never
+   * below `minUpdates` updates. A count of operations, not of seconds: the same data and options
+   * give the same schedule and the same bits on any machine. 32 GFLOP is 0.8 s of the native
+   * engine's products on one core (about 40 GFLOP/s); with two weight-decay candidates, the
+   * restarts' trials and the evaluations, the 100-feature tables of `npm run bench:train-time`
+   * train in under 3 s of CPU (they took 4.1–10.9 s), and their best validation score came
+   * within the first 60–150 updates anyway (docs/training.md, "The work budget"). Sets whose
+   * update costs at most 32e9 / 3000 ≈ 10.7 MFLOP keep the full schedule: every 2-D set, the
+   * paper-size tables, iris, wine, breast cancer (7.9 MFLOP).
+   */
+  work: { flops: 32e9, minUpdates: 100 },
 } as const;
+
+/**
+ * Work of one optimiser update in floating-point operations: the matrix products of a batch of
+ * `rows` through `steps` steps of `k` oscillators, 6·rows·steps·k² (the forward drives A(t)·p(t),
+ * the adjoint A(t)ᵀ·λ and the gradient of A(t), each 2·rows·k² per step). The device curve, the
+ * readout and Adam add terms linear in k, which do not matter where the work budget acts.
+ */
+export function updateWork(rows: number, steps: number, k: number): number {
+  return 6 * rows * steps * k * k;
+}
+
+/**
+ * Fraction s ≤ 1 of the automatic full-batch schedule (updates, restart trials, patience) that
+ * the work budget `AUTO_DEFAULTS.work` allows for updates of `work` flops each ({@link updateWork}):
+ * min(1, flops / (updates · work)), at least minUpdates / updates. 1 for work ≤ 0 (not known).
+ */
+export function workScale(work: number): number {
+  const W = AUTO_DEFAULTS.work, U = AUTO_DEFAULTS.updates;
+  if (!(work > 0)) return 1;
+  return Math.min(1, Math.max(W.minUpdates / U, W.flops / (U * work)));
+}
 
 /**
  * Resolves and validates training options (throws InputError naming the option).
  * @param fitRows rows the run trains on (after the validation split), which the automatic budget
  *   needs to turn updates into epochs; without it an automatic budget assumes one update per epoch.
  */
-export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: number): ResolvedTrainOptions {
+export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: number, oscillators?: number): ResolvedTrainOptions {
   const auto = o.epochs === undefined;
   const rows = fitRows ?? 1;
   // The large-set budget (AUTO_DEFAULTS.large) for more than fullBatchRows training rows.
@@ -450,16 +491,25 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
   const batchSize = integer(o.batchSize ?? (large ? AUTO_DEFAULTS.minibatch : 0), 0, 100_000_000, "batch size");
   const perEpoch = batchSize === 0 ? 1 : Math.ceil(rows / batchSize);
   const L = AUTO_DEFAULTS.large;
-  const updates = auto ? integer(o.updates ?? (large ? Math.min(L.maxUpdates, Math.max(L.minUpdates, L.epochs * perEpoch)) : AUTO_DEFAULTS.updates), 1, 1e9, "updates") : 0;
+  const steps = integer(o.steps ?? 4, 1, 10_000, "steps");
+  // The work budget (AUTO_DEFAULTS.work) shrinks the whole full-batch schedule when one update is costly.
+  const s = auto && !large && o.updates === undefined ? workScale(updateWork(batchSize === 0 ? rows : Math.min(rows, batchSize), steps, oscillators ?? 0)) : 1;
+  // The schedule before the work budget: its updates, and the patience that goes with them.
+  const full = auto ? integer(o.updates ?? (large ? Math.min(L.maxUpdates, Math.max(L.minUpdates, L.epochs * perEpoch)) : AUTO_DEFAULTS.updates), 1, 1e9, "updates") : 0;
+  const updates = auto ? Math.max(1, Math.round(full * s)) : 0;
   const epochs = auto ? Math.max(1, Math.ceil(updates / perEpoch)) : integer(o.epochs as number, 0, 10_000_000, "epochs");
   const validation = inRange(o.validation ?? (auto ? AUTO_DEFAULTS.validation : 0), 0, 0.5, "validation fraction");
-  const patience = integer(o.patience ?? (auto ? Math.max(400, Math.round(updates / 3)) : 0), 0, 1e9, "patience");
+  const patience = integer(o.patience ?? (auto ? Math.round(s * Math.max(400, Math.round(full / 3))) : 0), 0, 1e9, "patience");
   // A patience that grows with the run (AUTO_DEFAULTS.minPatience) on sets trained full batch; the large-set budget keeps its own.
-  const minPatience = Math.min(patience, integer(o.minPatience ?? (auto && !large && o.patience === undefined ? AUTO_DEFAULTS.minPatience : patience), 0, 1e9, "minimum patience"));
+  const minPatience = Math.min(patience, integer(o.minPatience ?? (auto && !large && o.patience === undefined ? Math.round(s * AUTO_DEFAULTS.minPatience) : patience), 0, 1e9, "minimum patience"));
+  // With the automatic budget the metrics are evaluated at the validation's cadence (a full-batch
+  // run every 10 updates), with or without a validation split, and the restart trials end on an
+  // evaluated epoch (their score without validation is its training loss).
+  const evalEvery = integer(o.evalEvery ?? (auto ? Math.max(1, Math.round(VALIDATION_INTERVAL / perEpoch)) : 1), 1, 10_000_000, "evalEvery");
   const precision = oneOf(o.precision ?? "float64", PRECISIONS, "precision");
   if (precision === "float32" && o.hardware) throw new InputError(`precision float32 cannot be combined with hardware effects; train those in float64`);
   return {
-    steps: integer(o.steps ?? 4, 1, 10_000, "steps"),
+    steps,
     epochs,
     auto,
     updates,
@@ -476,8 +526,8 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     fanInReference: inRange(o.fanInReference ?? FAN_IN_REFERENCE, 0, 1e9, "fan-in reference"),
     seed: integer(o.seed ?? 0, 0, Number.MAX_SAFE_INTEGER, "seed"),
     restarts: integer(o.restarts ?? (auto ? AUTO_DEFAULTS.restarts : 1), 1, 1000, "restarts"),
-    restartEpochs: integer(o.restartEpochs ?? Math.max(1, Math.round(epochs / 10)), 0, 10_000_000, "restart epochs"),
-    evalEvery: integer(o.evalEvery ?? (auto && validation > 0 ? Math.max(1, Math.round(VALIDATION_INTERVAL / perEpoch)) : 1), 1, 10_000_000, "evalEvery"),
+    restartEpochs: integer(o.restartEpochs ?? evalEvery * Math.max(1, Math.round(epochs / 10 / evalEvery)), 0, 10_000_000, "restart epochs"),
+    evalEvery,
     weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
     l1: inRange(o.l1 ?? 0, 0, 1e6, "L1 rate"),
     inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
@@ -826,7 +876,7 @@ export class TrainingRun {
   /** Adds Gaussian input noise (std inputNoise) to the first nb columns of p(0), oscillator by oscillator. */
   private addInputNoise(p0: Float64Array, ld: number, nb: number): void {
     const sd = this.options.inputNoise;
-    if (sd > 0) for (let j = 0, d = inputCount(this.model); j < d; j++) for (let b = 0; b < nb; b++) p0[j * ld + b] += sd * this.rng.normal();
+    if (sd > 0) for (let j = 0, d = inputCount(this.model); j < d; j++) this.rng.addNormals(p0, j * ld, j * ld + nb, sd);
   }
 
   private checkLoss(loss: number, e: number, batch: number): void {
@@ -1183,7 +1233,10 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   // the readout and costs accuracy (plane and multi-Gaussian, 240 rows, seeds 0–2, noise 0 and
   // 0.2: test MSE higher in all four cases, plane 1.8e-3 vs 1.0e-4; docs/regression.md): none.
   if (trainSet.targets !== undefined && options.weightDecay === undefined) options = { ...options, weightDecay: 0 };
-  let pre = resolveTrainOptions(options, trainSet.n);
+  // The oscillators the run will have, for the work budget (AUTO_DEFAULTS.work).
+  const first = resolveTrainOptions(options, trainSet.n);
+  const k = oscillatorCount(first, featureCount(first, trainSet.d));
+  let pre = resolveTrainOptions(options, trainSet.n, k);
   if (pre.curriculum > 0 && pre.steps > pre.curriculum) {
     // The deep network of a depth curriculum: one restart, fine-tuned from the shallow network's
     // steps and readout at a smaller learning rate, with a validation split that keeps
@@ -1197,7 +1250,7 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
       validation: options.validation ?? AUTO_DEFAULTS.validation,
       init: { ...options.init, keepSteps: pre.curriculum },
     };
-    pre = resolveTrainOptions(options, trainSet.n);
+    pre = resolveTrainOptions(options, trainSet.n, k);
   }
   let fit = trainSet;
   let val: Dataset | null = null;
@@ -1219,7 +1272,7 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   // The automatic input noise of small classification sets (AUTO_DEFAULTS.smallInputNoise).
   const smallNoise = pre.auto && val === null && trainSet.targets === undefined && featureCount(pre, trainSet.d) <= AUTO_DEFAULTS.smallInputNoiseMaxFeatures;
   const inputNoise = options.inputNoise ?? (smallNoise ? AUTO_DEFAULTS.smallInputNoise : 0);
-  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, validation: val === null ? 0 : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n);
+  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, validation: val === null ? 0 : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n, k);
   return { options: o, fit, val };
 }
 

@@ -7,7 +7,7 @@
  * {@link deriveSeed} hashes (seed, index, index, ...) into a new seed, so a Monte Carlo trial's
  * stream depends only on its coordinates, never on which worker ran it.
  */
-import { sin, cos, log } from "./trig.js";
+import { sin, cos, log, sinCos } from "./trig.js";
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -58,6 +58,9 @@ export function deriveSeed(seed: number, ...path: number[]): number {
   }
   return fmix(h ^ (path.length * 4 + 8));
 }
+
+/** Scratch of {@link Rng.addNormals}: [sin, cos] of a Box–Muller angle. */
+const SIN_COS = new Float64Array(2);
 
 /** Serialisable generator state, for checkpoints. */
 export interface RngState {
@@ -159,6 +162,31 @@ export class Rng {
     const r = Math.sqrt(-2 * log(u));
     this.spare = r * sin(2 * Math.PI * v);
     return r * cos(2 * Math.PI * v);
+  }
+
+  /**
+   * Adds sd·z to a[start..end), z standard normal deviates: the same numbers, in the same order,
+   * as `a[i] += sd * this.normal()` for each i (the same generator state after), at about half
+   * the cost (one argument reduction for each Box–Muller pair's sine and cosine, no call per
+   * deviate). What training's input noise draws, `rows × features` deviates per epoch.
+   */
+  addNormals(a: Float64Array, start: number, end: number, sd: number): void {
+    let i = start;
+    if (i < end && this.spare !== null) {
+      a[i++] += sd * this.spare;
+      this.spare = null;
+    }
+    const sc = SIN_COS;
+    for (; i < end; i += 2) {
+      let u = this.uniform();
+      while (u === 0) u = this.uniform();
+      const v = this.uniform();
+      const r = Math.sqrt(-2 * log(u));
+      sinCos(2 * Math.PI * v, sc);
+      a[i] += sd * (r * sc[1]);
+      if (i + 1 < end) a[i + 1] += sd * (r * sc[0]);
+      else this.spare = r * sc[0];
+    }
   }
 
   /** Fisher–Yates shuffle of `a` in place; returns `a`. */

@@ -189,6 +189,44 @@ export function cos(x: number): number {
   }
 }
 
+/**
+ * sin(x) into o[0] and cos(x) into o[1]: the same bits as {@link sin} and {@link cos}, with one
+ * argument reduction for both (what a Box–Muller pair needs).
+ */
+export function sinCos(x: number, o: Float64Array): void {
+  const ix = highWord(x) & 0x7fffffff;
+  if (ix <= 0x3fe921fb) {
+    o[0] = kernelSin(x, 0, 0);
+    o[1] = kernelCos(x, 0);
+    return;
+  }
+  if (ix >= 0x7ff00000 || ix > MEDIUM) {
+    o[0] = sin(x);
+    o[1] = cos(x);
+    return;
+  }
+  const n = remPio2(x);
+  const s = kernelSin(y[0], y[1], 1);
+  const c = kernelCos(y[0], y[1]);
+  switch (n & 3) {
+    case 0:
+      o[0] = s;
+      o[1] = c;
+      return;
+    case 1:
+      o[0] = c;
+      o[1] = -s;
+      return;
+    case 2:
+      o[0] = -s;
+      o[1] = -c;
+      return;
+    default:
+      o[0] = -c;
+      o[1] = s;
+  }
+}
+
 const LN2_HI = 6.93147180369123816490e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 const TWO54 = 1.80143985094819840000e16;

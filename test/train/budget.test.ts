@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { train, evaluate, stratifiedSplit, makeSpiral, makeSynthetic, eq4, eq3, createModel, lossAndGradients, Rng, stringifyModel, parseModel, modelToJson, MODEL_VERSION, TASK_DEFAULTS, Trainer, type Dataset } from "../../src/index.js";
-import { planTraining, AUTO_DEFAULTS, COLLAPSE_MARGIN, CURRICULUM_FINE_TUNE, updateScales, referenceScales, resolveTrainOptions } from "../../src/train/train.js";
+import { planTraining, AUTO_DEFAULTS, COLLAPSE_MARGIN, CURRICULUM_FINE_TUNE, updateScales, referenceScales, resolveTrainOptions, updateWork, workScale } from "../../src/train/train.js";
 import { EXTRA_TASK_DEFAULTS } from "../../src/train/tasks.js";
 
 /** A data set whose first feature is the row's index, so rows can be traced through splits. */
@@ -384,4 +384,60 @@ test("sets above fullBatchRows training rows get the large-set budget: minibatch
   // Explicit epochs: no automatic budget at all.
   const pEp = plan(5000, { epochs: 7 }).options;
   assert.deepEqual([pEp.batchSize, pEp.lr, pEp.updates, pEp.epochs], [0, 0.02, 0, 7]);
+});
+
+test("the full-batch budget counts work: updates × 6·rows·steps·K² flops stay within AUTO_DEFAULTS.work, and the whole schedule shrinks with it", () => {
+  const W = AUTO_DEFAULTS.work, U = AUTO_DEFAULTS.updates;
+  // Cheap updates keep the full schedule: a 2-D set (K = 8), breast cancer's 364 rows × 30 oscillators.
+  for (const [rows, k] of [[400, 8], [364, 30], [1024, 8]]) {
+    const o = resolveTrainOptions({}, rows, k);
+    assert.deepEqual([o.updates, o.patience, o.minPatience, o.restartEpochs], [U, 1000, AUTO_DEFAULTS.minPatience, 300], `${rows} rows, K = ${k}`);
+  }
+  // A 900-row, 100-feature table (576 rows trained on): 138 MFLOP per update.
+  const wide = resolveTrainOptions({}, 576, 100);
+  const f = updateWork(576, 4, 100);
+  assert.equal(f, 6 * 576 * 4 * 100 * 100);
+  const s = W.flops / (U * f);
+  assert.ok(s < 0.1);
+  assert.equal(wide.updates, Math.round(U * s));
+  assert.ok(wide.updates * f <= W.flops * (1 + 1 / wide.updates), `${wide.updates} updates of ${f} flops`);
+  assert.equal(wide.epochs, wide.updates, "full batch: one update per epoch");
+  assert.equal(wide.patience, Math.round(1000 * s));
+  assert.equal(wide.minPatience, Math.round(AUTO_DEFAULTS.minPatience * s));
+  assert.equal(wide.restartEpochs % wide.evalEvery, 0, "the restart trials end on an evaluated epoch");
+  assert.ok(Math.abs(wide.restartEpochs - wide.updates / 10) <= wide.evalEvery / 2);
+  // Half the rows: twice the updates; twice the steps or a √2 wider network: half (while above the floor).
+  const half = (o: { updates: number }) => Math.abs(o.updates - wide.updates / 2) <= 1;
+  assert.ok(Math.abs(resolveTrainOptions({}, 288, 100).updates - 2 * wide.updates) <= 1);
+  assert.ok(half(resolveTrainOptions({ steps: 8 }, 576, 100)));
+  assert.ok(half(resolveTrainOptions({}, 576, 141.42135623730951)));
+  assert.equal(workScale(2 * f), s / 2);
+  // The floor: a 900 × 500 table still gets minUpdates.
+  assert.equal(resolveTrainOptions({}, 576, 500).updates, W.minUpdates);
+  // Explicit updates or epochs, and the minibatch budget of large sets, are not touched.
+  assert.equal(resolveTrainOptions({ updates: 3000 }, 576, 100).updates, 3000);
+  assert.equal(resolveTrainOptions({ epochs: 50 }, 576, 100).epochs, 50);
+  const large = resolveTrainOptions({}, 4096, 100);
+  assert.equal(large.updates, resolveTrainOptions({}, 4096).updates);
+});
+
+test("planTraining applies the work budget with the run's own oscillators, rows after the validation split, steps and feature map", () => {
+  const rng = new Rng(9);
+  const table = (n: number, d: number): Dataset => ({
+    n, d, x: Float64Array.from({ length: n * d }, () => rng.uniform()), y: Int32Array.from({ length: n }, (_, r) => r % 3),
+    classNames: ["a", "b", "c"], featureNames: Array.from({ length: d }, (_, j) => `f${j}`),
+  });
+  const wide = planTraining({}, table(720, 100));
+  assert.ok(wide.val !== null);
+  const f = updateWork(wide.fit.n, 4, 100);
+  assert.equal(wide.options.updates, Math.round(AUTO_DEFAULTS.updates * workScale(f)));
+  assert.ok(wide.options.updates < AUTO_DEFAULTS.updates / 10);
+  // The same rows with 8 features: K = 8, the full budget; with --oscillators 100 the budget of 100.
+  const narrow = table(720, 8);
+  assert.equal(planTraining({}, narrow).options.updates, AUTO_DEFAULTS.updates);
+  assert.equal(planTraining({ oscillators: 100 }, narrow).options.updates, wide.options.updates);
+  // A feature map that expands 8 columns to 100 inputs costs what 100 columns do.
+  assert.equal(planTraining({ features: Array.from({ length: 100 }, (_, j) => `x${1 + (j % 8)}*${j + 1}`) }, narrow).options.updates, wide.options.updates);
+  // Deeper networks cost more per update.
+  assert.ok(planTraining({ steps: 8 }, table(720, 100)).options.updates < wide.options.updates);
 });

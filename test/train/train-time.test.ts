@@ -14,12 +14,14 @@ import { resolveTrainOptions, VALIDATION_INTERVAL } from "../../src/train/train.
 import { operatingRange } from "../../src/device/operating.js";
 import { makeTabular } from "../../bench/generated-sets.js";
 
-test("the automatic budget evaluates train/test metrics at the validation's cadence; explicit epochs and runs without validation every epoch", () => {
+test("the automatic budget evaluates train/test metrics at the validation's cadence, with or without a validation split; explicit epochs every epoch", () => {
   // Full batch (≤ 1024 rows): one update per epoch, so every VALIDATION_INTERVAL epochs.
   assert.equal(resolveTrainOptions({}, 400).evalEvery, VALIDATION_INTERVAL);
   // Minibatches of 64: 32 updates per epoch, so every epoch.
   assert.equal(resolveTrainOptions({}, 2048).evalEvery, 1);
-  assert.equal(resolveTrainOptions({ validation: 0 }, 400).evalEvery, 1);
+  assert.equal(resolveTrainOptions({ validation: 0 }, 400).evalEvery, VALIDATION_INTERVAL);
+  // The restart trials end on an evaluated epoch (without validation their score is its training loss).
+  assert.equal(resolveTrainOptions({ updates: 1667 }, 80).restartEpochs, 170);
   assert.equal(resolveTrainOptions({ epochs: 50 }, 400).evalEvery, 1);
   assert.equal(resolveTrainOptions({ evalEvery: 3 }, 400).evalEvery, 3);
 });
@@ -45,6 +47,18 @@ test("the evaluation cadence changes the history only: the same parameters as ev
   assert.equal(at(sparse, VALIDATION_INTERVAL).testAccuracy, at(dense, VALIDATION_INTERVAL).testAccuracy);
   // A full batch's step scores the parameters the previous epoch left: dense evaluation's numbers one epoch later.
   assert.ok(Math.abs(at(sparse, 2).trainLoss - at(dense, 1).trainLoss) < 1e-9 * Math.max(1, at(dense, 1).trainLoss));
+});
+
+test("without a validation split (the collapse guard) the cadence also changes the history only: the same restart, the same parameters", () => {
+  const split = stratifiedSplit(makeTabular({ rows: 150, features: 6, classes: 3, seed: 5 }), 0, 0.2);
+  const o = { devices: eq4(), seed: 1, updates: 600, test: split.test };
+  const sparse = train(split.train, o);
+  const dense = train(split.train, { ...o, evalEvery: 1 });
+  assert.equal(sparse.validation, null, "under 200 rows: no validation split");
+  assert.equal(sparse.chosenRestart, dense.chosenRestart);
+  assert.deepEqual(sparse.restartLosses, dense.restartLosses);
+  assert.deepEqual(params(sparse), params(dense));
+  assert.ok(Number.isNaN(sparse.history[0].testAccuracy) && Number.isFinite(dense.history[0].testAccuracy));
 });
 
 test("operatingRange: computed once per curve with the default window, the same numbers, and callers cannot change the kept one", () => {

@@ -54,3 +54,19 @@ test("int(n) is unbiased enough and shuffle is a permutation", () => {
   r.shuffle(a);
   assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
 });
+
+test("addNormals adds the very deviates of normal(), in order, and leaves the same generator state (odd lengths keep the spare)", () => {
+  for (const lengths of [[7, 1, 12, 0, 3], [1, 1, 1], [1000, 999, 2]]) {
+    const a = new Rng(11), b = new Rng(11);
+    a.normal(); // a pending spare at the start
+    b.normal();
+    for (const n of lengths) {
+      const base = Float64Array.from({ length: n + 4 }, (_, i) => i * 0.25);
+      const x = base.slice(), y = base.slice();
+      for (let i = 2; i < 2 + n; i++) x[i] += 0.06 * a.normal();
+      b.addNormals(y, 2, 2 + n, 0.06);
+      assert.deepEqual(y, x, `length ${n}`);
+      assert.deepEqual(b.getState(), a.getState());
+    }
+  }
+});
