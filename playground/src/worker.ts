@@ -486,8 +486,9 @@ function slice(): void {
       s.running = false;
       finishIfDone();
     }
-    // Redraw every epoch when slow enough to watch each one, else at most 5 times a second.
-    if (finished || (speed > 0 && speed <= 5) || performance.now() - s.lastSnapshot > 200) sendSnapshot();
+    // Redraw every epoch when slow enough to watch each one, else at most 5 times a second (less
+    // often when a snapshot is slow to compute: SNAPSHOT_EVERY).
+    if (finished || (speed > 0 && speed <= 5) || performance.now() - s.lastSnapshot > Math.max(200, SNAPSHOT_EVERY * snapshotCost)) sendSnapshot();
     if (finished) status("finished");
     else {
       if (preliminary()) status(trialText());
@@ -508,10 +509,21 @@ function stop(): void {
   if (session) session.running = false;
 }
 
+/**
+ * While training, a snapshot at most every 200 ms, and no more often than every SNAPSHOT_EVERY
+ * times what the last one took to compute: a digits network's snapshot (forward passes over the
+ * test rows, the confusion matrix) took up to 0.15 s at load 17, so at five a second it filled most
+ * of the worker's time between epochs, which slowed training and the Pause (taken between slices).
+ */
+const SNAPSHOT_EVERY = 5;
+/** Milliseconds the last snapshot took to compute. */
+let snapshotCost = 0;
+
 function sendSnapshot(): void {
   const s = session!;
   s.lastSnapshot = performance.now();
   const snap = snapshot();
+  snapshotCost = performance.now() - s.lastSnapshot;
   const transfer: Transferable[] = [snap.states.buffer, snap.currents.buffer, snap.A.buffer, snap.B.buffer, snap.W.buffer];
   if (snap.plane) transfer.push(snap.plane.p.buffer, snap.plane.label.buffer, ...(snap.plane.value ? [snap.plane.value.buffer] : []));
   post({ type: "snapshot", snapshot: snap }, transfer);
