@@ -18,7 +18,7 @@
 import type { DeviceCurve } from "./curve.js";
 import { eq3, eq4, type Units } from "./analytic.js";
 import { eq4Spec, eq4SpecGradient } from "./eq4.js";
-import { InputError } from "../util/errors.js";
+import { InputError, ComputationError } from "../util/errors.js";
 import { show } from "../util/check.js";
 
 /** Models {@link fitCurve} can fit. */
@@ -51,7 +51,10 @@ export interface FitOptions {
   maxIterations?: number;
   /** Relative tolerance on the SSR decrease and on the step size that ends the iteration. @default 1e-10 */
   tolerance?: number;
-  /** Throw InputError when the fit does not converge (else return with converged = false). @default true */
+  /**
+   * Throw ComputationError (a failed computation, not bad input) when the fit does not converge;
+   * false returns the result with `converged` = false ({@link fitFailure} then names it). @default true
+   */
   requireConvergence?: boolean;
   /**
    * The power scale P0: `fixed` at 1 (normalised power, or at `fixed.P0`), `free` (fitted), or `auto`:
@@ -372,6 +375,58 @@ export function initialGuesses(model: FitModel, I: Float64Array, P: Float64Array
   return out;
 }
 
+/** Least fall of a curve's binned means, as a fraction of their range, that {@link nonMonotone} reports. */
+export const NON_MONOTONE_FALL = 0.15;
+
+/**
+ * Whether a measured curve rises and falls, so that no eq. 4 or eq. 3 curve (each monotone in the
+ * current on its driven side) can follow it, while a table device (monotone cubic pieces through
+ * every point, rising and falling with the data) can. The points are sorted by current and
+ * averaged in bins of at least 3 (at most 12 bins), so noise on a monotone curve does not count;
+ * the curve is non-monotone when the bin means fall by more than {@link NON_MONOTONE_FALL} of their
+ * range, and by more than 5 times the noise of a difference of two bin means (the noise estimated
+ * from successive points), both going up and going down in current (a peak or a dip).
+ * @returns the current of the largest bin mean and the smaller of the two falls (fraction of the
+ *   range), or null for a curve that is monotone up to that tolerance (or has fewer than 6 points).
+ */
+export function nonMonotone(current: ArrayLike<number>, power: ArrayLike<number>): { peakCurrent: number; fall: number } | null {
+  const n = Math.min(current.length, power.length);
+  if (n < 6) return null;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => current[a] - current[b]);
+  const bins = Math.min(12, Math.floor(n / 3));
+  const mi: number[] = [], mp: number[] = [];
+  for (let b = 0; b < bins; b++) {
+    const lo = Math.floor((b * n) / bins), hi = Math.floor(((b + 1) * n) / bins);
+    let si = 0, sp = 0;
+    for (let q = lo; q < hi; q++) {
+      si += current[order[q]];
+      sp += power[order[q]];
+    }
+    mi.push(si / (hi - lo));
+    mp.push(sp / (hi - lo));
+  }
+  const range = Math.max(...mp) - Math.min(...mp);
+  if (!(range > 0)) return null;
+  // The largest fall below an earlier maximum, walking up in current and walking down.
+  let up = 0, down = 0;
+  for (let b = 0, top = -Infinity; b < bins; b++) {
+    top = Math.max(top, mp[b]);
+    up = Math.max(up, top - mp[b]);
+  }
+  for (let b = bins - 1, top = -Infinity; b >= 0; b--) {
+    top = Math.max(top, mp[b]);
+    down = Math.max(down, top - mp[b]);
+  }
+  // Noise: the spread of successive points (a bound from above on a smooth curve), and that of a
+  // difference of two bin means; a fall within 5 of those is noise, not shape (a flat noisy curve).
+  let ss = 0;
+  for (let q = 1; q < n; q++) ss += (power[order[q]] - power[order[q - 1]]) ** 2;
+  const noise = Math.sqrt(ss / (2 * (n - 1))) * Math.sqrt(2 / Math.floor(n / bins));
+  const fall = Math.min(up, down) / range;
+  if (!(fall > NON_MONOTONE_FALL) || !(Math.min(up, down) > 5 * noise)) return null;
+  return { peakCurrent: mi[mp.indexOf(Math.max(...mp))], fall };
+}
+
 /** Smallest R² {@link fitFailure} accepts: below it the curve is not described by the model. */
 export const FIT_MIN_R2 = 0.9;
 
@@ -384,13 +439,17 @@ export const FIT_MIN_R2 = 0.9;
 export const FIT_MAX_RELATIVE_ERROR = 10;
 
 /**
- * Why a converged fit is still not a usable device, or null when it is: R² below
+ * Why a fit is not a usable device, or null when it is: it did not converge (a result of
+ * `requireConvergence: false`), R² below
  * {@link FIT_MIN_R2} (flat or noisy data, or the wrong model), or a fitted (free, not at a bound)
  * parameter whose standard error cannot be computed (JᵀJ singular: the data do not determine it,
  * so its value may be anything, e.g. a = −158 on a flat curve) or exceeds
  * {@link FIT_MAX_RELATIVE_ERROR} times its size (a, Ic, Q, P0; b is an offset that may be near 0).
  */
 export function fitFailure(fit: FitResult): string | null {
+  if (!fit.converged) {
+    return `the fit of ${fit.model} did not converge within ${fit.iterations} iterations (RMS residual ${fit.rms.toPrecision(3)}, R² ${Number.isFinite(fit.r2) ? fit.r2.toFixed(3) : String(fit.r2)})`;
+  }
   if (!(fit.r2 >= FIT_MIN_R2)) {
     return `R² ${Number.isFinite(fit.r2) ? fit.r2.toFixed(3) : String(fit.r2)} is below ${FIT_MIN_R2}: the data do not follow ${fit.model} (a flat or noisy curve, or the wrong columns?)`;
   }
@@ -457,8 +516,9 @@ function resolve(model: FitModel, options: FitOptions, guess: Float64Array): Res
  * @param power measured powers (finite), same length.
  * @param options fixed parameters, bounds, initial guess, iteration limit (see {@link FitOptions}).
  * @throws InputError (one line) for too few points (eq4 needs 6, eq3 4, and more than the number
- *   of free parameters), mismatched lengths, non-finite values, a constant curve, bad options, or a
- *   fit that does not converge (unless `requireConvergence` is false).
+ *   of free parameters), mismatched lengths, non-finite values, a constant curve or bad options.
+ * @throws ComputationError (one line) for a fit that does not converge (unless `requireConvergence`
+ *   is false) or whose parameters are not a valid device: the input was fine, the fit failed.
  *
  * Units do not matter: the fit runs on currents and powers divided by powers of two near their
  * largest magnitudes (exact in binary floating point) and the parameters are scaled back, so the
@@ -532,7 +592,7 @@ export function fitCurve(model: FitModel, current: ArrayLike<number>, power: Arr
   try {
     curve = model === "eq4" ? eq4(params, units) : eq3(params, units);
   } catch (err) {
-    throw new InputError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
+    throw new ComputationError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
   }
   return { ...r, params, standardErrors: back(r.standardErrors), initial: back(r.initial), rms: r.rms * sP, ssr: r.ssr * sP * sP, curve };
 }
@@ -604,7 +664,7 @@ function fitScaled(model: FitModel, current: Float64Array, power: Float64Array, 
   }
   const rms = Math.sqrt(run.ssr / n);
   if (!run.converged && options.requireConvergence !== false) {
-    throw new InputError(
+    throw new ComputationError(
       `${where}fit of ${model} did not converge within ${o.maxIterations} iterations (RMS residual ${(rms * powerScale).toPrecision(3)}); try more iterations, fixed parameters or bounds`,
     );
   }
@@ -635,7 +695,7 @@ function fitScaled(model: FitModel, current: Float64Array, power: Float64Array, 
   try {
     curve = model === "eq4" ? eq4(params, options.units ?? {}) : eq3(params, options.units ?? {});
   } catch (err) {
-    throw new InputError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
+    throw new ComputationError(`${where}fitted parameters are not a valid device: ${(err as Error).message}`);
   }
   return {
     model,

@@ -75,7 +75,6 @@ test("fit failures exit 2 with one line naming the file and write nothing", asyn
     [["--data", curveCsv("few.csv", 4)], /few\.csv: too few points to fit eq4: need at least 6 \(got 4\)$/],
     [["--data", badValue], /nan\.csv: line 3: power must be a finite number \(got "NaN"\)$/],
     [["--data", constant], /const\.csv: power is constant \(0\.25 at all 20 points\); nothing to fit$/],
-    [["--data", curveCsv("slow.csv"), "--max-iterations", "1", "--initial", "a=-0.1", "--initial", "b=1", "--initial", "Ic=-15", "--initial", "Q=5"], /slow\.csv: fit of eq4 did not converge within 1 iterations/],
     [["--data", join(dir, "absent.csv")], /absent\.csv: no such CSV file$/],
     [["--data", curveCsv("m.csv"), "--model", "eq5"], /--model must be one of eq4, eq3 \(got "eq5"\)$/],
     [["--data", curveCsv("b.csv"), "--bounds", "a=1"], /--bounds must be NAME=LO:HI with NAME one of a, b, Ic, Q, P0 for eq4 \(got "a=1"\)$/],
@@ -93,6 +92,50 @@ test("fit failures exit 2 with one line naming the file and write nothing", asyn
     assert.equal(existsSync(join(dir, "never-fit.svg")) || existsSync(join(dir, "never-fit.png")), false, "no figure on error");
     assert.equal(existsSync(join(dir, "x.json")), false);
   }
+});
+
+test("a fit that does not converge is a failed computation: exit 1, the device kept as .failed.json, a hint naming --max-iterations", async () => {
+  const out = join(dir, "slow.json");
+  const args = ["--data", curveCsv("slow.csv"), "--max-iterations", "1", "--initial", "a=-0.1", "--initial", "b=1", "--initial", "Ic=-15", "--initial", "Q=5", "--out", out];
+  const r = await cli("fit", ...args);
+  assert.equal(r.code, 1, r.err);
+  assert.equal(r.err.split("\n").length, 2, r.err);
+  assert.match(r.err, /^dynaspin: fit failed: .*slow\.csv: the fit of eq4 did not converge within 1 iterations .*try --max-iterations \(now 1\), --model eq3, --initial, --fix or --bounds; kept for inspection: .*slow\.failed\.json/);
+  assert.equal(existsSync(out), false, "never under the requested name");
+  assert.ok(existsSync(join(dir, "slow.failed.json")));
+  const j = await cli("fit", ...args.slice(0, -2), "--no-figure", "--json");
+  assert.equal(j.code, 1);
+  const s = JSON.parse(j.out);
+  assert.equal(s.status, "failed");
+  assert.equal(s.converged, false);
+  assert.match(s.failure, /did not converge/);
+});
+
+test("a curve that rises and falls fails the fit with a hint to use it as a table device, which then loads", async () => {
+  const c = eq4({ a: -0.8, b: 6, Ic: -6, Q: 0.1 });
+  const rng = new Rng(5);
+  let s = "current_mA,power_nW\n";
+  for (let i = 0; i < 60; i++) {
+    const I = -20 + (20 * i) / 59;
+    // Rolls off below -14 mA (the power falls back towards 0 at high drive).
+    s += `${I},${(c.power(I) * (I < -14 ? Math.exp(-((I + 14) ** 2) / 6) : 1) + 0.005 * rng.normal()) * 40}\n`;
+  }
+  const data = join(dir, "rolloff.csv");
+  writeFileSync(data, s);
+  const r = await cli("fit", "--data", data, "--out", join(dir, "rolloff-dev.json"), "--no-figure");
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /^dynaspin: fit failed: .*rolloff\.csv: .*the measured power rises and falls \(its binned means peak near I = -1[0-9.]+ mA .*use it as a table device, --device with a file holding \{"model": "table", "csv": "rolloff\.csv"\} next to rolloff\.csv/);
+  assert.doesNotMatch(r.err, /try --model eq3/);
+  // The suggested device loads and follows the roll-off.
+  const dev = join(dir, "rolloff-table.json");
+  writeFileSync(dev, JSON.stringify({ model: "table", csv: "rolloff.csv" }));
+  const t = loadDeviceArg(dev, 1) as DeviceCurve;
+  assert.ok(t.power(-19) < 0.5 * t.power(-13), `table rolls off: ${t.power(-19)} vs ${t.power(-13)}`);
+  // A monotone curve that fails for another reason keeps the other hint.
+  const flat = join(dir, "noisy.csv");
+  writeFileSync(flat, "current,power\n" + Array.from({ length: 40 }, (_, i) => `${i},${(0.5 + 0.05 * rng.normal()).toFixed(4)}`).join("\n") + "\n");
+  const f = await cli("fit", "--data", flat, "--no-figure");
+  if (f.code === 1) assert.doesNotMatch(f.err, /table device/);
 });
 
 test("an eq3 fit draws data and the eq3 fit; --no-figure writes only the device file; --figure takes a path", async () => {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fitCurve, eq4, eq3, Rng, InputError, type Eq4Params } from "../../src/index.js";
-import { residualsKernel } from "../../src/device/fit.js";
+import { fitCurve, eq4, eq3, Rng, InputError, ComputationError, type Eq4Params } from "../../src/index.js";
+import { residualsKernel, fitFailure, nonMonotone } from "../../src/device/fit.js";
 
 function sample(params: Eq4Params, lo: number, hi: number, n: number, sigma: number, seed: number) {
   const c = eq4(params);
@@ -127,10 +127,34 @@ test("bad data and failed fits are one-line input errors", () => {
   Pn[7] = NaN;
   fails(() => fitCurve("eq4", I, Pn), /^power\[7\] must be a finite number \(got NaN\)$/);
   fails(() => fitCurve("eq4", I, new Float64Array(81).fill(0.3)), /^power is constant \(0\.3 at all 81 points\); nothing to fit$/);
-  fails(() => fitCurve("eq4", I, P, { maxIterations: 1, initial: { a: 0.5, b: 0, Ic: 3, Q: 20 } }), /^fit of eq4 did not converge within 1 iterations \(RMS residual [0-9.e-]+\); try /);
   fails(() => fitCurve("eq3", I, P, { fixed: { a: 4 } }), /cannot fix "a": eq3 has parameters Ic, Q, P0/);
   fails(() => fitCurve("eq4", I, P, { bounds: { Q: [-2, -1] } }), /bounds for Q \(-2:-1\) exclude every valid value \(Q > 0\)/);
   fails(() => fitCurve("eq4", I, P, { where: "curve.csv: ", bounds: { a: [3, 1] } }), /^curve\.csv: bounds for a must satisfy lo <= hi/);
+});
+
+test("a fit that does not converge is a failed computation (ComputationError), not bad input", () => {
+  const { I, P } = sample({ a: 4, b: 5, Ic: 1, Q: 2 }, 0, 4, 81, 0.005, 5);
+  assert.throws(
+    () => fitCurve("eq4", I, P, { maxIterations: 1, initial: { a: 0.5, b: 0, Ic: 3, Q: 20 } }),
+    (e: unknown) => e instanceof ComputationError && !(e instanceof InputError) && e.exitCode === 1 && /^fit of eq4 did not converge within 1 iterations \(RMS residual [0-9.e-]+\); try /.test(e.message),
+  );
+  // Returned as data (requireConvergence false), fitFailure names it.
+  const r = fitCurve("eq4", I, P, { maxIterations: 1, initial: { a: 0.5, b: 0, Ic: 3, Q: 20 }, requireConvergence: false });
+  assert.match(fitFailure(r) ?? "", /^the fit of eq4 did not converge within 1 iterations \(RMS residual [0-9.e-]+, R² /);
+});
+
+test("nonMonotone: a curve that rises and falls, not a monotone one with noise", () => {
+  const c = eq4({ a: 4, b: 5, Ic: 1, Q: 2 });
+  const rng = new Rng(3);
+  const I = Float64Array.from({ length: 60 }, (_, i) => (4 * i) / 59);
+  const mono = I.map((x) => c.power(x) + 0.02 * rng.normal());
+  assert.equal(nonMonotone(I, mono), null);
+  assert.equal(nonMonotone(I, mono.map((v) => -v)), null, "falling is monotone too");
+  // Rolls off above 2.5: the power falls back towards 0.
+  const rolled = I.map((x, i) => (x > 2.5 ? mono[i] * Math.exp(-((x - 2.5) ** 2) * 2) : mono[i]));
+  const nm = nonMonotone(I, rolled);
+  assert.ok(nm !== null && nm.fall > 0.5 && nm.peakCurrent > 2 && nm.peakCurrent < 3, JSON.stringify(nm));
+  assert.equal(nonMonotone(I.subarray(0, 5), rolled.subarray(0, 5)), null, "too few points to say");
 });
 
 test("with requireConvergence false a non-converged fit is returned as data", () => {

@@ -6,7 +6,7 @@
  */
 import type { Command } from "../command.js";
 import type { Flags } from "../args.js";
-import { fitCurve, fitFailure, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter, type FitResult } from "../../device/fit.js";
+import { fitCurve, fitFailure, nonMonotone, FIT_MODELS, FIT_PARAMETERS, type FitModel, type FitParameter, type FitResult } from "../../device/fit.js";
 import { figure2 } from "../../plot/figures.js";
 import { lineChart } from "../../plot/line.js";
 import { svgToPng } from "../../node/png.js";
@@ -162,10 +162,19 @@ export const fitCommand: Command = {
       scale: flags.stringOrDefault("scale") as "auto" | "fixed" | "free",
       where: `${data}: `,
       ...(maxIterations === undefined ? {} : { maxIterations }),
+      // A fit that does not converge is a failed computation like the rest below (exit 1, .failed.json), not bad input.
+      requireConvergence: false,
     });
     // A fit that converged to something the data do not support is a failed computation (exit 1):
     // like `train`'s model.failed.json, its device file is kept only under a .failed name.
     const failure = fitFailure(fit);
+    // What to try: a curve that rises and falls is no eq. 4 or eq. 3 curve at all, but a table
+    // device follows the measurement itself; otherwise other settings of the fit.
+    const shape = failure === null ? null : nonMonotone(curve.current, curve.power);
+    const hint = failure === null ? null : shape !== null
+      ? `the measured power rises and falls (its binned means peak near I = ${fmt(shape.peakCurrent)}${units.currentUnit ? ` ${units.currentUnit}` : ""} and fall by ${Math.round(shape.fall * 100)} % of their range on both sides), which no eq4 or eq3 curve follows: ` +
+        `to train on the measured curve itself, use it as a table device, --device with a file holding {"model": "table", "csv": ${JSON.stringify(basename(data))}} next to ${basename(data)} (docs/devices.md, "Device files")`
+      : `check the current and power columns and units, or try ${fit.converged ? "" : `--max-iterations (now ${maxIterations ?? 300}), `}--model ${model === "eq4" ? "eq3" : "eq4"}, --initial, --fix or --bounds`;
     const failedName = (p: string, ext: string) => p.replace(new RegExp(`\\${ext}$`, "i"), "") + `.failed${ext}`;
     const outRequested = flags.string("out");
     const out = outRequested === undefined || failure === null ? outRequested : failedName(outRequested, ".json");
@@ -217,6 +226,7 @@ export const fitCommand: Command = {
           figure: figurePaths ?? null,
           status: failure === null ? "ok" : "failed",
           failure,
+          hint,
         }) + "\n",
       );
     } else {
@@ -239,7 +249,7 @@ export const fitCommand: Command = {
     if (failure !== null) {
       const kept = [out, figurePaths?.svg].filter((x) => x !== undefined);
       io.stderr(
-        `dynaspin: fit failed: ${data}: ${failure}; check the current and power columns and units, or try --model ${model === "eq4" ? "eq3" : "eq4"}, --fix or --bounds` +
+        `dynaspin: fit failed: ${data}: ${failure}; ${hint}` +
           `${kept.length ? `; kept for inspection: ${kept.join(", ")}` : ""}\n`,
       );
       return 1;
