@@ -170,6 +170,25 @@ export function splitDataset(ds: Dataset, flags: Flags): { train: Dataset; test:
   return { train: sp.train, test: sp.test, splitSeed, testFraction };
 }
 
+/**
+ * One warning line, or null, when held-out rows repeat rows the model trains on: a file with
+ * repeated rows sends copies of a row to both sides of a split, and the held-out score then counts
+ * rows the model has seen (optimistic). Results are not changed; the line says how many and what to do.
+ * @param source the data file or task name.
+ * @param csv whether `source` is a CSV file (the line then shows how to remove repeats from it).
+ * @param parts each held-out part ("test", "validation") with its rows and how many repeat a
+ *   training row ({@link repeatedRows}); parts without repeats are left out of the line.
+ * @example `data.csv repeats rows: 23 of the 80 test rows (29 %) have the same feature values as a training row, so their score is optimistic; ...`
+ */
+export function repeatedRowsWarning(source: string, parts: readonly { name: string; n: number; repeated: number }[], csv = /\.csv(\.gz)?$/i.test(source)): string | null {
+  const hit = parts.filter((p) => p.repeated > 0);
+  if (hit.length === 0) return null;
+  const list = hit.map((p) => `${p.repeated} of the ${p.n} ${p.name} rows (${Math.round((100 * p.repeated) / p.n)} %)`).join(" and ");
+  const one = hit.length === 1 && hit[0].repeated === 1;
+  return `${source} repeats rows: ${list} ${one ? "has" : "have"} the same feature values as a training row, so ${hit.length > 1 ? "their scores are" : `the ${hit[0].name} score is`} optimistic; ` +
+    `to score on rows the model has not seen, remove the repeated rows before training (keep one of each${csv ? `, e.g. awk '!seen[$0]++' ${source} > unique.csv, or pandas drop_duplicates` : ""})`;
+}
+
 /** What the `training` record of a saved model is made of. */
 export interface TrainingRecordInput {
   /** The command line, e.g. `dynaspin train --task spiral --seed 1`. */

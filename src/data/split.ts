@@ -80,3 +80,43 @@ export function applyNormalization(x: Float64Array, d: number, norm: Normalizati
   }
   return out;
 }
+
+/**
+ * The number of rows of `rows` whose feature values equal those of some row of `reference`
+ * (every feature the same number; 0 and −0 are equal): after a split, the held-out rows that
+ * repeat a row trained on, whose score is then optimistic. Labels are not compared (a repeated
+ * row with another label is as much a row the model has seen). O((n + m)·d) with a hash per row.
+ */
+export function repeatedRows(reference: Dataset, rows: Dataset): number {
+  const d = reference.d;
+  if (rows.d !== d || reference.n === 0 || rows.n === 0) return 0;
+  const f = new Float64Array(1), w = new Uint32Array(f.buffer);
+  const hashRow = (x: Float64Array, r: number): number => {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < d; j++) {
+      f[0] = x[r * d + j] + 0; // −0 + 0 = +0
+      h = Math.imul(h ^ w[0], 0x01000193);
+      h = Math.imul(h ^ w[1], 0x01000193);
+      h ^= h >>> 15;
+    }
+    return h;
+  };
+  const buckets = new Map<number, number[]>();
+  for (let r = 0; r < reference.n; r++) {
+    const h = hashRow(reference.x, r);
+    const b = buckets.get(h);
+    if (b === undefined) buckets.set(h, [r]);
+    else b.push(r);
+  }
+  let count = 0;
+  for (let r = 0; r < rows.n; r++) {
+    const b = buckets.get(hashRow(rows.x, r));
+    if (b === undefined) continue;
+    const same = b.some((q) => {
+      for (let j = 0; j < d; j++) if (reference.x[q * d + j] !== rows.x[r * d + j]) return false;
+      return true;
+    });
+    if (same) count++;
+  }
+  return count;
+}

@@ -17,12 +17,13 @@ import { COST_PROFILE_FLAG } from "../cost-flag.js";
 import { nativeFactory } from "../../node/native-engine.js";
 import { InputError } from "../../util/errors.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
-import { stratifiedSplit } from "../../data/split.js";
+import { stratifiedSplit, repeatedRows } from "../../data/split.js";
 import { hashDataset } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 import type { Model } from "../../network/model.js";
 import type { ModelJson } from "../../io/model-schema.js";
 import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.js";
+import { repeatedRowsWarning } from "../train-options.js";
 import { formatPredictionsCsv } from "../../data/csv.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { driveRange, driveRangeWarning, type DriveRangeReport } from "../../network/drive-range.js";
@@ -111,6 +112,13 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
     rows = parts.testRows;
     if (ds.n === 0) throw new InputError(`${command}: the test split of ${label} is empty; use --split all`);
     reason += `; test split seed ${splitSeed}, fraction ${fraction}`;
+    // Rows repeated in the model's training data land on both sides of its split: the model has
+    // seen those test rows (the same split seed and fraction; another split is warned about below).
+    const trainedOn = typeof tr.dataHash === "string" ? tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath)) : typeof tr.source === "string" && tr.source === label;
+    if (trainedOn) {
+      const repeated = repeatedRowsWarning(label, [{ name: "test", n: parts.test.n, repeated: repeatedRows(parts.train, parts.test) }]);
+      if (repeated !== null) warnings.push(repeated);
+    }
     // Another split of the training data holds rows the model was trained on: say so.
     if (typeof tr.splitSeed === "number" && typeof tr.testFraction === "number" && (splitSeed !== tr.splitSeed || fraction !== tr.testFraction)
       && typeof tr.dataHash === "string" && tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath))) {

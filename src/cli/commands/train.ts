@@ -10,7 +10,8 @@ import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
 import { Trainer, resolveTrainOptions, planTraining, oscillatorCount, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
-import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags } from "../train-options.js";
+import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags, repeatedRowsWarning } from "../train-options.js";
+import { repeatedRows } from "../../data/split.js";
 import { evaluate, evaluateRegression } from "../../network/api.js";
 import { startParallelKernels } from "../../node/train-worker.js";
 import { startParallelTraining } from "../../node/data-parallel.js";
@@ -152,6 +153,12 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (regression && resolved.precision === "float32") {
     throw new InputError(`--precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
   }
+  // Repeated rows on both sides of a split make the held-out scores optimistic: say so before the work.
+  const repeatedWarning = repeatedRowsWarning(source.data ?? name, [
+    { name: "test", n: test.n, repeated: repeatedRows(trainSet, test) },
+    ...(plan.val === null ? [] : [{ name: "validation", n: plan.val.n, repeated: repeatedRows(plan.fit, plan.val) }]),
+  ]);
+  if (repeatedWarning !== null) io.stderr(`dynaspin train: warning: ${repeatedWarning}\n`);
   const nativeCan = !resolved.hardware && eq4Only;
   // --train-variation's σ is absolute in the parameter's unit, as robustness's: warn before the work when it cannot matter.
   const variationWarning = resolved.variation ? variationScaleWarning(Array.isArray(devices) ? devices : [devices], resolved.variation.params, [resolved.variation.sigma], resolved.variation.relative ?? false, "--train-relative") : null;
@@ -333,7 +340,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // network relies on the curve's extrapolation (docs/devices.md, "Measured current range").
   const drive = driveRange(result.model, trainSet.x, trainSet.n);
   const driveWarning = driveRangeWarning(drive, `the ${trainSet.n} training rows`);
-  const warnings = [...(variationWarning === null ? [] : [`--train-variation: ${variationWarning}`]), ...(driveWarning === null ? [] : [driveWarning])];
+  const warnings = [...(variationWarning === null ? [] : [`--train-variation: ${variationWarning}`]), ...(repeatedWarning === null ? [] : [repeatedWarning]), ...(driveWarning === null ? [] : [driveWarning])];
   const modelName = failure === null ? "model.json" : "model.failed.json";
   writeFileAtomic(join(out, modelName), trainedModelText(result.model, training, resolved));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
@@ -371,7 +378,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     driveRange: drive.oscillators === 0 ? null : drive,
     warnings,
   };
-  // (the --train-variation warning was printed before the work)
+  // (the --train-variation and repeated-rows warnings were printed before the work)
   if (driveWarning !== null) io.stderr(`dynaspin train: warning: ${driveWarning}\n`);
   if (flags.boolean("json")) {
     io.stdout(JSON.stringify({ ...summary, cost: costOf(result.model, test.x, test.n, resolved.hardware ?? undefined, costProfile, flags.string("hardware")).json }) + "\n");
