@@ -20,9 +20,18 @@ import { InputError } from "../util/errors.js";
 const quoteList = (names: readonly string[], max = 8): string =>
   names.slice(0, max).map((n) => JSON.stringify(n)).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "");
 
-/** True when the data set's feature names are the CSV loader's placeholders for a file without a header. */
+/**
+ * True when feature names are the CSV loader's placeholders for a file without a header: "column
+ * N" (the column's place in the file), or x0, x1, … (before those; models trained then keep them).
+ * Such names say nothing about a column but its position, so data are matched to them by position.
+ */
+export function placeholderNames(names: readonly string[]): boolean {
+  return names.length > 0 && (names.every((n) => /^column \d+$/.test(n)) || names.every((n, j) => n === `x${j}`));
+}
+
+/** True when the data set's feature names are the CSV loader's placeholders for a file without a header ({@link placeholderNames}). */
 export function hasPlaceholderNames(ds: Dataset): boolean {
-  return ds.featureNames.every((n, j) => n === `x${j}`);
+  return placeholderNames(ds.featureNames);
 }
 
 /**
@@ -36,7 +45,7 @@ export function checkLabelColumn(ds: Dataset, file: string, given: string | numb
   // then class names. With 5 fields like the rows it passes as a header; its counts give it away.
   if (!hasPlaceholderNames(ds) && ds.featureNames.length >= 2 && Number(ds.featureNames[0]) === ds.n && Number(ds.featureNames[1]) === ds.d) {
     throw new InputError(
-      `${file}: the first line (${quoteList(ds.featureNames, 4)}) is metadata (${ds.n} rows, ${ds.d} features, as in scikit-learn's raw CSV files), not a header; pass --skip-rows 1 to ignore it (the columns are then x0..x${ds.d - 1} and the label the last)`,
+      `${file}: the first line (${quoteList(ds.featureNames, 4)}) is metadata (${ds.n} rows, ${ds.d} features, as in scikit-learn's raw CSV files), not a header; pass --skip-rows 1 to ignore it (the columns are then named by their place, "column 1" … "column ${ds.d}", and the label is the last)`,
     );
   }
   const which = given === undefined ? "the label column (the last, by default)" : `label column ${JSON.stringify(String(given))}`;
@@ -141,8 +150,9 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
   const features = model.featureNames;
   const header = peekHeader(path, skipRows);
   // A one-cell header (a ';'- or tab-separated file) is left to the CSV loader, which names the
-  // separator problem exactly as train does.
-  if (!features || !header || header.length < 2) return undefined;
+  // separator problem exactly as train does. A model trained on a file without a header reads
+  // columns by position (its names are placeholders): the label is the loader's default.
+  if (!features || placeholderNames(features) || !header || header.length < 2) return undefined;
   const have = new Set(header);
   const missing = features.filter((f) => !have.has(f));
   const known = new Set(features);
@@ -168,12 +178,13 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
 
 /**
  * Reorders a data set's feature columns to the model's feature order, by name. A file without a
- * header (placeholder names x0, x1, …) or a model without names is matched by position.
+ * header, a model trained on one (placeholder names "column 1", …, {@link placeholderNames}) or a
+ * model without names is matched by position.
  * @throws InputError naming missing and extra columns, or a count mismatch.
  */
 export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
   const features = model.featureNames;
-  if (!features || hasPlaceholderNames(ds)) {
+  if (!features || placeholderNames(features) || hasPlaceholderNames(ds)) {
     const d = columnCount(model);
     const how = model.featureMap ? ` (its features ${model.featureMap.expressions.join(", ")} drive ${model.featureMap.expressions.length} of k = ${model.k} oscillators)` : d === model.k ? ` (k = ${model.k} oscillators, one per feature)` : ` (k = ${model.k} oscillators)`;
     if (ds.d !== d) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} reads ${d}${model.featureMap ? " columns" : " features"}${how}`);

@@ -54,9 +54,9 @@ export const CSV_FORMAT_RULES: readonly CsvFormatRule[] = Object.freeze([
   },
   {
     topic: "header",
-    rule: "Optional. Detected: the first row is a header when it has more text (non-numeric) feature cells than the second row. A label column given by name implies a header. Without a header the features are named x0, x1, …",
+    rule: "Optional. Detected: the first row is a header when it has more text (non-numeric) feature cells than the second row. A label column given by name implies a header. Without a header the features are named by their place in the file, \"column 1\", \"column 2\", … (1-based, the label column skipped), and a model trained on it stores these names",
     text: "1,2,a\n3,4,b\n",
-    outcome: { rows: 2, features: 2, featureNames: ["x0", "x1"], classNames: ["a", "b"] },
+    outcome: { rows: 2, features: 2, featureNames: ["column 1", "column 2"], classNames: ["a", "b"] },
   },
   {
     topic: "skip rows",

@@ -15,7 +15,7 @@ import type { Dataset } from "./dataset.js";
 /**
  * A data set loaded from CSV: the common {@link Dataset} shape. Notes specific to CSV: `x` may be a
  * view on a slightly larger buffer (`x.length === n*d` always; use `x.slice()` for a standalone
- * copy); feature names come from the header, or are "x0".."x{d-1}" without one; when every label is
+ * copy); feature names come from the header, or without one are "column N", N the column's 1-based place in the file (the label column skipped: "column 1", "column 2" with the label last); when every label is
  * a number the class names are sorted numerically and written canonically (`String(Number(cell))`,
  * so "01" and "1.0" are class "1"), otherwise they are the cells as written, sorted lexicographically.
  */
@@ -315,8 +315,9 @@ class CsvParser {
   }
 
   private where(col: number): string {
-    const name = col === this.labelCol ? (this.hasHeader ? this.names[col] : "label") : col === this.idCol && !this.hasHeader ? "id" : this.names[col];
-    return `row ${this.recordLine}, column ${col + 1} (${quoteCell(name ?? "")})`;
+    // Without a header a column has no name beyond its number: "row 7, column 3 (the label)".
+    if (!this.hasHeader) return `row ${this.recordLine}, column ${col + 1}${col === this.labelCol ? " (the label)" : col === this.idCol ? " (the id)" : ""}`;
+    return `row ${this.recordLine}, column ${col + 1} (${quoteCell(this.names[col] ?? "")})`;
   }
 
   /** Parses one chunk of complete records (the last chunk may end without a newline). */
@@ -664,7 +665,9 @@ class CsvParser {
       }
     }
     if (!header) {
-      for (let i = 0, j = 0; i < m; i++) this.names.push(i === this.labelCol ? "label" : i === this.idCol ? "id" : `x${j++}`);
+      // Named by their place in the file (1-based, as in messages and editors), so a model file
+      // says which column it reads: "column 1", "column 2", … (the label column is skipped).
+      for (let i = 0; i < m; i++) this.names.push(i === this.labelCol ? "label" : i === this.idCol ? "id" : `column ${i + 1}`);
     }
     // A record of m fields takes at least m characters, so the text bounds the row count even
     // when it is mostly blank lines.

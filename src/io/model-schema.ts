@@ -92,7 +92,9 @@ export interface ModelJson {
   /**
    * Names of the data columns the model reads, distinct (version ≥ 2): in oscillator order, one
    * per input feature (length `inputs`, else k), or with a `featureMap` one per raw column
-   * (length `featureMap.columns`).
+   * (length `featureMap.columns`). From the CSV header; a file without a header gives "column N",
+   * N the column's 1-based place in that file (older files: x0, x1, …), and data are then matched
+   * to the model by position.
    */
   features?: string[];
   /**

@@ -165,7 +165,7 @@ test("parseCsvDataset without a label column: every column a feature, an id colu
   assert.deepEqual(ds.ids, ["007", "a,b"]);
   assert.deepEqual(ds.classNames, []);
   const byIndex = parseCsvDataset("1,2,z1\n3,4,z2\n", { file: "g.csv", labelColumn: null, idColumn: -1 });
-  assert.deepEqual(byIndex.featureNames, ["x0", "x1"]);
+  assert.deepEqual(byIndex.featureNames, ["column 1", "column 2"]);
   assert.deepEqual(byIndex.ids, ["z1", "z2"]);
   const plain = parseCsvDataset("1\n2\n", { file: "h.csv", labelColumn: null });
   assert.equal(plain.d, 1);

@@ -67,10 +67,12 @@ const table = fc
         y: Int32Array.from(y, (c) => remap.get(c)!),
         n,
         d,
-        featureNames: layout.header ? names.slice(0, d) : Array.from({ length: d }, (_, j) => `x${j}`),
+        featureNames: names.slice(0, d),
         classNames: used.map((c) => usedClasses[c]!),
       };
       if (layout.labelBy === "default") layout.labelAt = d;
+      // Without a header a feature is named by its place in the file (1-based, the label column skipped).
+      if (!layout.header) ds.featureNames = Array.from({ length: d }, (_, j) => `column ${j < layout.labelAt ? j + 1 : j + 2}`);
       if (layout.labelBy === "name" && !layout.header) layout.labelBy = "index";
       return { ds, labelName: names[d]!, layout };
     }),

@@ -36,9 +36,11 @@ test("a headed file gives row-major features, feature names and sorted string cl
   assert.deepEqual(ds.classNames, ["cat", "dog"]);
 });
 
-test("a file without header gets x0.. names and numerically sorted numeric classes", () => {
+test("a file without header names its features by their place in the file (\"column 1\", …) and sorts numeric classes numerically", () => {
   const ds = parse("1,2,10\n3,4,2\n5,6,10\n");
-  assert.deepEqual(ds.featureNames, ["x0", "x1"]);
+  assert.deepEqual(ds.featureNames, ["column 1", "column 2"]);
+  // The label first: the features are the file's columns 2 and 3.
+  assert.deepEqual(parse("10,1,2\n2,3,4\n10,5,6\n", { labelColumn: 0 }).featureNames, ["column 2", "column 3"]);
   assert.deepEqual(ds.classNames, ["2", "10"]);
   assert.deepEqual(Array.from(ds.y), [1, 0, 1]);
 });
@@ -87,7 +89,7 @@ test("header detection can be overridden", () => {
   const ds = parse("1,2,0\n3,4,1\n5,6,0\n", { header: true });
   assert.equal(ds.n, 2);
   assert.deepEqual(ds.featureNames, ["1", "2"]);
-  refuses("a,b,c\n1,2,0\n3,4,1\n", /row 1, column 1 \("x0"\): expected a number \(got "a"\)/, { header: false });
+  refuses("a,b,c\n1,2,0\n3,4,1\n", /row 1, column 1: expected a number \(got "a"\)/, { header: false });
 });
 
 test("an empty file is refused", () => {
@@ -97,8 +99,8 @@ test("an empty file is refused", () => {
 
 test("a non-numeric cell is refused naming row, column and column name", () => {
   refuses("a,b,c\n1,2,0\n3,abc,1\n", /^data\.csv: row 3, column 2 \("b"\): expected a number \(got "abc"\)$/);
-  refuses("1,2,0\n3,,1\n", /row 2, column 2 \("x1"\): missing value \(got ""\): every feature needs a number in every row; remove the row or fill the value in$/);
-  refuses("1,2,0\n0x1f,2,1\n", /row 2, column 1 \("x0"\): expected a number \(got "0x1f"\)/);
+  refuses("1,2,0\n3,,1\n", /row 2, column 2: missing value \(got ""\): every feature needs a number in every row; remove the row or fill the value in$/);
+  refuses("1,2,0\n0x1f,2,1\n", /row 2, column 1: expected a number \(got "0x1f"\)/);
 });
 
 test("NaN and infinite values are refused", () => {

@@ -71,11 +71,11 @@ test("#10 a metadata first line: the row-2 error hints at --skip-rows, and --ski
     const e = await cli(["eval", "--model", join(dir, "run", "model.json"), "--data", join(dir, "meta-header.csv"), "--skip-rows", "1", "--json"]);
     assert.equal(e.code, 0, e.stderr);
     assert.equal((JSON.parse(e.stdout) as EvalSummary).split, "test");
-    // Without a header after the metadata: features x0..x3, and row numbers stay the file's.
+    // Without a header after the metadata: features "column 1".."column 4", and row numbers stay the file's.
     const ds = parseCsvDataset(meta, { file: "meta.csv", skipRows: 1 });
     assert.equal(ds.n, 90);
-    assert.deepEqual(ds.featureNames, ["x0", "x1", "x2", "x3"]);
-    assert.throws(() => parseCsvDataset(meta.replace(/\n([^\n]*)\n/, "\n$1\n1,2,zz,4,red\n"), { file: "m.csv", skipRows: 1 }), /m\.csv: row 3, column 3 \("x2"\): expected a number/);
+    assert.deepEqual(ds.featureNames, ["column 1", "column 2", "column 3", "column 4"]);
+    assert.throws(() => parseCsvDataset(meta.replace(/\n([^\n]*)\n/, "\n$1\n1,2,zz,4,red\n"), { file: "m.csv", skipRows: 1 }), /m\.csv: row 3, column 3: expected a number/);
     const bad = await cli(["train", "--task", "spiral", "--skip-rows", "1"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--skip-rows applies only to --data/);

@@ -68,5 +68,43 @@ test("train and eval warn (one line, counts, what to do) when test or validation
   // A model evaluated on other data (all rows, no split) is not warned about.
   const o = await cli("eval", "--model", join(out, "model.json"), "--data", clean, "--json");
   assert.doesNotMatch(o.err, /repeats rows/);
-  void readFileSync;
+});
+
+test("a model trained on a file without a header names its columns by place (\"column 1\", …) and reads data by position, with or without a header", async () => {
+  const rng = new Rng(3);
+  const rows = Array.from({ length: 120 }, (_, i) => [(i % 2 ? 1 : -1) + 0.5 * rng.normal(), 0.5 * rng.normal(), i % 2]);
+  const plain = join(dir, "plain.csv"), headed = join(dir, "headed.csv");
+  // The label first: the features are the file's columns 2 and 3.
+  writeFileSync(plain, rows.map((r) => `${r[2]},${r[0]},${r[1]}`).join("\n") + "\n");
+  writeFileSync(headed, ["y,width,height", ...rows.map((r) => `${r[2]},${r[0]},${r[1]}`)].join("\n") + "\n");
+  const out = join(dir, "plain-run");
+  const t = await cli("train", "--data", plain, "--label-column", "0", "--epochs", "20", "--restarts", "1", "--out", out, "--json");
+  assert.equal(t.code, 0, t.err);
+  const model = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as { features: string[] };
+  assert.deepEqual(model.features, ["column 2", "column 3"]);
+  const acc = (JSON.parse(t.out) as { testAccuracy: number }).testAccuracy;
+  // The same rows with a header (names the model never saw): matched by position, the same test split and score.
+  for (const data of [plain, headed]) {
+    const e = await cli("eval", "--model", join(out, "model.json"), "--data", data, "--label-column", "0", "--json");
+    assert.equal(e.code, 0, `${data}: ${e.err}`);
+    const j = JSON.parse(e.out) as { split: string; accuracy: number };
+    assert.equal(j.split, "test", data);
+    assert.equal(j.accuracy, acc, data);
+  }
+  // A header with another number of columns: the count, not a "missing column" of a made-up name.
+  writeFileSync(join(dir, "three.csv"), ["y,a,b,c", ...rows.map((r) => `${r[2]},${r[0]},${r[1]},1`)].join("\n") + "\n");
+  const bad = await cli("eval", "--model", join(out, "model.json"), "--data", join(dir, "three.csv"), "--label-column", "0");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /three\.csv: 3 feature columns, but the model .* reads 2 features/);
+  assert.doesNotMatch(bad.err, /missing column/);
+  // predict by position too, on a file with a header.
+  writeFileSync(join(dir, "new.csv"), ["width,height", ...rows.slice(0, 5).map((r) => `${r[0]},${r[1]}`)].join("\n") + "\n");
+  const p = await cli("predict", "--model", join(out, "model.json"), "--data", join(dir, "new.csv"), "--out", join(dir, "pred.csv"));
+  assert.equal(p.code, 0, p.err);
+  // A bad cell of a file without a header is named by its place only.
+  const c = await cli("train", "--data", join(dir, "badcell.csv"));
+  assert.equal(c.code, 2);
+  writeFileSync(join(dir, "badcell.csv"), "1,2,a\n3,x,b\n");
+  const c2 = await cli("train", "--data", join(dir, "badcell.csv"));
+  assert.match(c2.err, /badcell\.csv: row 2, column 2: expected a number \(got "x"\)/);
 });

@@ -14,7 +14,7 @@ import { columnCount, type Model } from "../../network/model.js";
 import { loadCsvDataset } from "../../node/csv-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { formatCsvRows } from "../../data/csv.js";
-import { alignFeatures, columnsOfClassNames, peekHeader } from "../data-match.js";
+import { alignFeatures, columnsOfClassNames, peekHeader, placeholderNames } from "../data-match.js";
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 import { InputError } from "../../util/errors.js";
 import { resolve } from "node:path";
@@ -34,7 +34,7 @@ const quoteList = (names: readonly string[], max = 8): string =>
 function checkColumns(file: string, model: Model, modelFile: string, idColumn: string | undefined, skipRows: number): void {
   const features = model.featureNames;
   const header = peekHeader(file, skipRows);
-  if (!features || header === null) return; // by position: alignFeatures checks the count
+  if (!features || placeholderNames(features) || header === null) return; // by position: alignFeatures checks the count
   const have = new Set(header);
   const missing = features.filter((f) => !have.has(f));
   if (missing.length > 0) {
