@@ -53,7 +53,7 @@ export interface FitOptions {
   tolerance?: number;
   /**
    * Throw ComputationError (a failed computation, not bad input) when the fit does not converge;
-   * false returns the result with `converged` = false ({@link fitFailure} then names it). @default true
+   * false returns the result with `converged` = false (the CLI then reports a failed fit). @default true
    */
   requireConvergence?: boolean;
   /**
