@@ -153,12 +153,12 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (regression && resolved.precision === "float32") {
     throw new InputError(`--precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
   }
-  // Repeated rows on both sides of a split make the held-out scores optimistic: say so before the work.
+  // Repeated rows on both sides of a split make the held-out scores optimistic: said once the
+  // trainer has checked the data (bad input first), before any training.
   const repeatedWarning = repeatedRowsWarning(source.data ?? name, [
     { name: "test", n: test.n, repeated: repeatedRows(trainSet, test) },
     ...(plan.val === null ? [] : [{ name: "validation", n: plan.val.n, repeated: repeatedRows(plan.fit, plan.val) }]),
   ]);
-  if (repeatedWarning !== null) io.stderr(`dynaspin train: warning: ${repeatedWarning}\n`);
   const nativeCan = !resolved.hardware && eq4Only;
   // --train-variation's σ is absolute in the parameter's unit, as robustness's: warn before the work when it cannot matter.
   const variationWarning = resolved.variation ? variationScaleWarning(Array.isArray(devices) ? devices : [devices], resolved.variation.params, [resolved.variation.sigma], resolved.variation.relative ?? false, "--train-relative") : null;
@@ -197,6 +197,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const t0 = performance.now();
   try {
     const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) }, { stagedAlternatives: true, stagedCurriculum: true });
+    if (repeatedWarning !== null) io.stderr(`dynaspin train: warning: ${repeatedWarning}\n`);
     const saveCheckpoint = (): void => {
       const r = trainer.run as NonNullable<typeof trainer.run>;
       const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false }), r.history);
