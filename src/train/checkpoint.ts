@@ -30,8 +30,8 @@ import { parseModelJson, type ModelJson } from "../io/model-schema.js";
 import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import type { EngineFactory } from "../network/engine.js";
-import { DEFAULT_EXTRA_P0 } from "../network/model.js";
-import { TrainingRun, AUTO_DEFAULTS, featureCount, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
+import { DEFAULT_EXTRA_P0, type Model } from "../network/model.js";
+import { TrainingRun, AUTO_DEFAULTS, DEPTH_REFERENCE, featureCount, updateScales, referenceScales, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
@@ -335,6 +335,96 @@ export function parseCheckpointJson(value: unknown, file: string): CheckpointJso
   return c;
 }
 
+/**
+ * What a run did before each training option existed. A checkpoint written before an option was
+ * added has no key for it and trained as if it had had `before(checkpoint)`: this one table is how
+ * every older checkpoint (and so every older dynaspin's run) is read, whatever the option.
+ *
+ * `applies`: the resumed run takes that value (options no command-line flag sets, that only shape
+ * the updates from here on: a user cannot have chosen otherwise for a run made before they
+ * existed). Otherwise the value is compared with this run's, like every recorded option, and a
+ * difference is refused naming the flag (these shape what is set up before the run resumes: the
+ * engine, the split, the network).
+ *
+ * A new option adds a row here; a change of behaviour that no option records adds a row to
+ * {@link RULES_BEFORE}.
+ */
+export const OPTIONS_BEFORE: readonly {
+  /** The resolved option ({@link ResolvedTrainOptions} key). */
+  key: keyof ResolvedTrainOptions;
+  /** Its value in a run made before it existed. */
+  before: (ckpt: CheckpointJson) => unknown;
+  /** Whether the resumed run takes `before` (true) or it is compared with this run's value (false). */
+  applies: boolean;
+  /** What came in with it. */
+  since: string;
+}[] = [
+  { key: "precision", before: () => "float64", applies: false, since: "float32 training (--precision)" },
+  { key: "features", before: () => null, applies: false, since: "input feature transforms (--features)" },
+  { key: "auto", before: () => false, applies: false, since: "checkpoint version 2: the automatic budget (version 1 had explicit --epochs)" },
+  { key: "updates", before: () => 0, applies: false, since: "checkpoint version 2: the update budget (--updates)" },
+  { key: "validation", before: () => 0, applies: false, since: "checkpoint version 2: the validation split (--validation)" },
+  { key: "patience", before: () => 0, applies: false, since: "checkpoint version 2: early stopping (--patience)" },
+  { key: "curriculum", before: () => 0, applies: false, since: "checkpoint version 2: the depth curriculum" },
+  { key: "extraP0", before: () => DEFAULT_EXTRA_P0, applies: false, since: "checkpoint version 2: oscillators beyond the features (--extra-p0)" },
+  { key: "oscillators", before: (c) => (c.model as { k?: unknown }).k ?? null, applies: false, since: "checkpoint version 2: --oscillators (before: one oscillator per feature)" },
+  { key: "fanInReference", before: () => 0, applies: true, since: "A's learning rate times min(1, 64/K) above 64 oscillators" },
+  { key: "minPatience", before: (c) => c.options.patience ?? 0, applies: true, since: "early stopping's growing patience (before: a fixed --patience)" },
+];
+
+/**
+ * Changes of the training rules that no option records. `madeBefore` tells a checkpoint written
+ * before the change (by the options it records), `changes` whether the change alters this
+ * checkpoint's run from here on; such a checkpoint is refused with `refusal` (this version cannot
+ * continue it as it was made), any other resumes bit for bit.
+ */
+export const RULES_BEFORE: readonly {
+  /** True for a checkpoint written before the change. */
+  madeBefore: (ckpt: CheckpointJson) => boolean;
+  /** True when the change alters the continuation of this checkpoint's network. */
+  changes: (model: Model) => boolean;
+  /** The refusal (after the file name). */
+  refusal: string;
+}[] = [
+  {
+    // Adam's ε became ε·r/s per parameter array (unit-invariant training) shortly before
+    // fanInReference came in: a checkpoint without fanInReference is taken as one from before
+    // (one made in the half hour between the two is refused too, though it would resume).
+    madeBefore: (c) => c.options.fanInReference === undefined,
+    changes: (m) => {
+      const s = updateScales(m, DEPTH_REFERENCE, 0), r = referenceScales(m, DEPTH_REFERENCE);
+      return s[1] !== r[1] || s[2] !== r[2] || s[3] !== r[3] || s[0].some((v, i) => v !== r[0][i]);
+    },
+    refusal:
+      "the checkpoint was written by an older dynaspin, whose Adam added its ε in the device's own units; this version scales ε to the paper device's units (unit-invariant training), " +
+      "which for this device (its power or current scale is not the paper device's) continues the run differently; finish it with the dynaspin that wrote it, or train anew",
+  },
+];
+
+/**
+ * The options a resumed run continues with, and the options the checkpoint was made with, each
+ * option it does not record filled in from {@link OPTIONS_BEFORE}. `evalEvery` (no flag sets it;
+ * it only decides which epochs evaluate the history's metrics) is always the checkpoint's, so the
+ * run goes on bit for bit as it was made.
+ * @param d the number of input features (for the automatic oscillator count).
+ */
+export function checkpointOptions(ckpt: CheckpointJson, options: ResolvedTrainOptions, d: number): { options: ResolvedTrainOptions; made: Record<string, unknown> } {
+  const made: Record<string, unknown> = { ...ckpt.options };
+  const resumed: Record<string, unknown> = { ...options };
+  for (const row of OPTIONS_BEFORE) {
+    if (made[row.key] !== undefined) continue;
+    made[row.key] = row.before(ckpt);
+    if (row.applies) resumed[row.key] = made[row.key];
+  }
+  const ckEval = ckpt.options.evalEvery;
+  if (typeof ckEval === "number" && Number.isInteger(ckEval) && ckEval >= 1) resumed.evalEvery = ckEval;
+  // An automatic oscillator count (null) is the number it resolves to for these data.
+  const auto = Math.max(d, AUTO_DEFAULTS.oscillators);
+  if (made.oscillators === null && resumed.oscillators !== null) made.oscillators = auto;
+  if (resumed.oscillators === null && typeof made.oscillators === "number" && made.oscillators === auto) made.oscillators = null;
+  return { options: resumed as unknown as ResolvedTrainOptions, made };
+}
+
 function describe(v: unknown): string {
   return v === undefined ? "nothing" : JSON.stringify(v);
 }
@@ -365,29 +455,19 @@ export function restoreTrainingRun(
   /** The restart choice the checkpoint recorded. */
   selection: RestartSelection;
 } {
-  // `evalEvery` only decides which epochs evaluate the history's metrics (and, without a
-  // validation split, the collapse guard's checks) and no flag sets it, so the resumed run keeps
-  // the checkpoint's: a checkpoint from before the automatic budget evaluated every 10 updates
-  // (it evaluated every epoch) still resumes, and continues bit for bit as it was made.
-  const ckEval = ckpt.options.evalEvery;
-  if (typeof ckEval === "number" && Number.isInteger(ckEval) && ckEval >= 1) options = { ...options, evalEvery: ckEval };
-  // Likewise a checkpoint from before `fanInReference` stepped A without it, and one from before
-  // `minPatience` waited a fixed `patience`: the resumed run does too.
-  if (ckpt.options.fanInReference === undefined) options = { ...options, fanInReference: 0 };
-  if (ckpt.options.minPatience === undefined) options = { ...options, minPatience: typeof ckpt.options.patience === "number" ? ckpt.options.patience : 0 };
+  // A rule this version cannot continue the checkpoint's run with is refused first (no flag helps).
+  const ruleChange = RULES_BEFORE.find((r) => r.madeBefore(ckpt) && r.changes(modelFromJson(ckpt.model, `${file}: model`)));
+  if (ruleChange !== undefined) throw new InputError(`${file}: ${ruleChange.refusal}`);
+  const { options: resumed, made } = checkpointOptions(ckpt, options, featureCount(options, trainSet.d));
+  options = resumed;
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
-  // Checkpoints from before the precision option trained in float64; version-1 checkpoints had
-  // explicit epochs (no update budget, validation or early stopping) and one oscillator per feature.
-  const ckptK = (ckpt.model as { k?: unknown }).k;
-  const sameK = ckptK === (options.oscillators ?? Math.max(featureCount(options, trainSet.d), AUTO_DEFAULTS.oscillators));
-  const v1 = { auto: false, updates: 0, validation: 0, patience: 0, curriculum: 0, extraP0: DEFAULT_EXTRA_P0, oscillators: sameK ? options.oscillators : ckptK };
-  // Checkpoints from before feature transforms had none.
-  const made: Record<string, unknown> = { precision: "float64", features: null, ...v1, fanInReference: 0, minPatience: ckpt.options.patience ?? 0, ...ckpt.options };
   for (const key of new Set([...Object.keys(now), ...Object.keys(made)])) {
     const a = describe(made[key]), b = describe(now[key]);
     if (a !== b) {
-      const flag = flagNames[key] === undefined ? "" : ` (${flagNames[key]})`;
-      throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}${flag}; resume with the same training options`);
+      const flag = flagNames[key];
+      const value = made[key];
+      const add = flag !== undefined && (typeof value === "number" || typeof value === "string") ? `: add ${flag} ${value} to continue it as it was made` : "";
+      throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}${flag === undefined ? "" : ` (${flag})`}; resume with the same training options${add}`);
     }
   }
   const fp = fingerprintData(trainSet, test);

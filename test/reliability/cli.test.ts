@@ -82,7 +82,7 @@ test("resume refuses a checkpoint made with other options or data, and a folder 
     const ck = join(out, "checkpoint");
     const steps = await cli([...small({ epochs: "10", steps: "4" }), "--out", out, "--resume", ck]);
     assert.equal(steps.code, 2);
-    assert.match(steps.stderr, /^dynaspin: .*checkpoint\.json: the checkpoint was made with steps = 6, this run has steps = 4 \(--steps\); resume with the same training options\n$/);
+    assert.match(steps.stderr, /^dynaspin: .*checkpoint\.json: the checkpoint was made with steps = 6, this run has steps = 4 \(--steps\); resume with the same training options: add --steps 6 to continue it as it was made\n$/);
     const data = await cli([...small({ epochs: "10", "data-seed": "1" }), "--out", out, "--resume", ck]);
     assert.equal(data.code, 2);
     assert.match(data.stderr, /made on other data/);

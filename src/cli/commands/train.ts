@@ -93,7 +93,7 @@ export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset;
 }
 
 /** The flag that sets each resolved training option, named when a resume is refused. */
-const OPTION_FLAGS: Record<string, string> = { steps: "--steps", epochs: "--epochs", batchSize: "--batch", lr: "--lr", schedule: "--schedule", seed: "--seed", restarts: "--restarts", init: "--init-spread", precision: "--precision", oscillators: "--oscillators", updates: "--updates", validation: "--validation", patience: "--patience" };
+const OPTION_FLAGS: Record<string, string> = { steps: "--steps", epochs: "--epochs", batchSize: "--batch", lr: "--lr", schedule: "--schedule", seed: "--seed", restarts: "--restarts", init: "--init-spread", precision: "--precision", oscillators: "--oscillators", updates: "--updates", validation: "--validation", patience: "--patience", inputNoise: "--input-noise", weightDecay: "--weight-decay", l1: "--l1", features: "--features", extraP0: "--extra-p0" };
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[:]/g, "-").replace(/\..*/, "");
@@ -177,6 +177,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   }
   const engine = !nativeCan ? null : resolved.precision === "float32" ? engine32ForChoice(engineChoice, workers) : engineForChoice(engineChoice, workers);
   const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
+  // The resumed run's options (an older checkpoint's run goes on with the options it was made with: checkpointOptions).
+  if (resume) resolved = resume.run.options;
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
   const fingerprint = every === undefined ? undefined : fingerprintData(plan.fit, test);
