@@ -40,7 +40,7 @@ export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number |
 /** Flags that select the data (shared with eval and robustness). */
 export const DATA_FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), the 2-D sets circles, xor, gaussians, or the 2-D regression sets plane, multi-gaussian (TensorFlow Playground's; trained with --data's automatic defaults)" },
-  { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column" },
+  { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column; the header is optional (without one the features are named by their place in the file, \"column 1\", \"column 2\", …, and a model trained on it reads columns by position)" },
   { name: "problem", type: "string", choices: PROBLEMS, value: "TYPE", help: "what the label column of --data holds: classification (class labels) or regression (a real number per row: the network learns it by mean squared error and reports MSE and R²); --task plane and multi-gaussian are regression, the other tasks classification; without the flag --data is classification" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
   { name: "skip-rows", type: "integer", min: 0, max: 1_000_000, value: "N", help: "ignore the first N lines of --data before its header, e.g. 1 for scikit-learn's raw iris.csv/wine.csv whose first line is metadata (default 0)" },
