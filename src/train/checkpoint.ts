@@ -404,8 +404,9 @@ export const RULES_BEFORE: readonly {
 /**
  * The options a resumed run continues with, and the options the checkpoint was made with, each
  * option it does not record filled in from {@link OPTIONS_BEFORE}. `evalEvery` (no flag sets it;
- * it only decides which epochs evaluate the history's metrics) is always the checkpoint's, so the
- * run goes on bit for bit as it was made.
+ * it only decides which epochs evaluate the history's metrics) and `restartEpochs` (the restart
+ * trials ended before any checkpoint) are always the checkpoint's, so the run goes on bit for bit
+ * as it was made.
  * @param d the number of input features (for the automatic oscillator count).
  */
 export function checkpointOptions(ckpt: CheckpointJson, options: ResolvedTrainOptions, d: number): { options: ResolvedTrainOptions; made: Record<string, unknown> } {
@@ -418,6 +419,10 @@ export function checkpointOptions(ckpt: CheckpointJson, options: ResolvedTrainOp
   }
   const ckEval = ckpt.options.evalEvery;
   if (typeof ckEval === "number" && Number.isInteger(ckEval) && ckEval >= 1) resumed.evalEvery = ckEval;
+  // The restart trials are over when a checkpoint is taken: their length (no flag sets it; it
+  // follows the planned epochs and the evaluation cadence, whose rules change) is the checkpoint's.
+  const ckTrials = ckpt.options.restartEpochs;
+  if (typeof ckTrials === "number" && Number.isInteger(ckTrials) && ckTrials >= 0) resumed.restartEpochs = ckTrials;
   // An automatic oscillator count (null) is the number it resolves to for these data.
   const auto = Math.max(d, AUTO_DEFAULTS.oscillators);
   if (made.oscillators === null && resumed.oscillators !== null) made.oscillators = auto;
