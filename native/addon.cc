@@ -6,6 +6,8 @@
 //   optimizer(handle) → ArrayBuffer of Adam's m and v (2·nG doubles, g's layout; made once)
 //   step(handle, nb, count, scale, hyper) → 0, 1 (loss not finite, nothing updated), 2 (a non-finite parameter)
 //   written(handle): the caller wrote the parameters (A, B, W, c) since the last step
+//   tables(handle, desc, data): the oscillators' table devices (Engine::setTables; desc 3 numbers
+//   per oscillator: offset into data, node count, linear), replacing the last ones
 // The ArrayBuffer holds A, B, W, c, par, X, y, g, total, out, pred at the given offsets; the handle
 // (owned.h, as the float32 engine's and the sweep's) keeps it and the optimizer's alive. Argument
 // errors throw TypeError or RangeError (the TypeScript side validates shapes first; these checks
@@ -61,7 +63,7 @@ napi_value Info(napi_env env, napi_callback_info info) {
   CHECK(napi_create_int32(env, (int)std::thread::hardware_concurrency(), &v));
   CHECK(napi_set_named_property(env, o, "hardwareThreads", v));
   // The interface version src/node/native-engine.ts expects (a stale build is not used).
-  CHECK(napi_create_int32(env, 5, &v));
+  CHECK(napi_create_int32(env, 6, &v));
   CHECK(napi_set_named_property(env, o, "api", v));
   // Thread failures are reported as errors (code DYNASPIN_NATIVE_FAILED), not a crash.
   CHECK(napi_get_boolean(env, true, &v));
@@ -299,6 +301,41 @@ napi_value Written(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// tables(handle, desc, data): desc = (offset, n, linear) per oscillator, n = 0 (not a table) or
+// n ≥ 2 nodes whose currents, powers and tangents are data[offset .. offset + 3n). Every entry is
+// checked here, so that the drive step never reads outside the copied data.
+napi_value Tables(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  double unused[1];
+  Handle* h = handleArgs(env, info, 1, argv, unused);
+  if (!h) return nullptr;
+  size_t argc = 3;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 3) {
+    napi_throw_type_error(env, nullptr, "native: tables needs 3 arguments");
+    return nullptr;
+  }
+  size_t nd = 0, len = 0;
+  const double* desc = float64Arg(env, argv[1], &nd, "tables");
+  if (!desc) return nullptr;
+  const double* data = float64Arg(env, argv[2], &len, "tables");
+  bool pending = false;
+  if (!data && (napi_is_exception_pending(env, &pending) != napi_ok || pending)) return nullptr;  // an empty array has no data
+  Engine* e = h->obj;
+  if (nd != (size_t)3 * e->k) {
+    napi_throw_range_error(env, nullptr, "native: tables needs 3 numbers per oscillator");
+    return nullptr;
+  }
+  for (int i = 0; i < e->k; i++) {
+    const double* d = desc + 3 * i;
+    const double mn[3] = {0, 0, 0}, mx[3] = {(double)len, (double)len, 1};
+    if (!intsIn(env, "tables", 3, d, mn, mx)) return nullptr;
+    if (d[1] == 1 || d[0] + 3 * d[1] > (double)len) return outOfRange(env, "tables"), nullptr;
+  }
+  e->setTables(desc, data, len);
+  return nullptr;
+}
+
 napi_value Peak(napi_env env, napi_callback_info info) {
   double out[3];
   int lanes = measurePeak(20000000, out);
@@ -330,6 +367,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"optimizer", nullptr, Optimizer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"step", nullptr, Step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"written", nullptr, Written, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"tables", nullptr, Tables, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   registerSweep(env, exports);  // sweep.cc

@@ -208,6 +208,45 @@ std::unique_ptr<Engine> Engine::create(const KernelTable* kt, int k, int steps, 
   return e;
 }
 
+void Engine::setTables(const double* desc, const double* data, size_t len) {
+  bool any = false;
+  for (int i = 0; i < k; i++) any = any || desc[3 * i + 1] > 0;
+  tab = nullptr;
+  if (!any) return;
+  tabData.assign(data, data + len);
+  tabRows.assign(k, TableRow{nullptr, 0, 0, nullptr, 0, 0.0});
+  // Each distinct table's cells (2n of them) once, at the offset of its first oscillator.
+  std::vector<size_t> cellAt((size_t)k);
+  size_t cellCount = 0;
+  for (int i = 0; i < k; i++) {
+    int n = (int)desc[3 * i + 1];
+    int first = i;
+    for (int j = 0; j < i; j++)
+      if (desc[3 * j + 1] == n && desc[3 * j] == desc[3 * i]) first = j, j = i;
+    cellAt[i] = first == i ? cellCount : cellAt[first];
+    if (n > 0 && first == i) cellCount += 2 * (size_t)n;
+  }
+  tabCells.assign(cellCount, 0);
+  for (int i = 0; i < k; i++) {
+    int n = (int)desc[3 * i + 1];
+    if (n == 0) continue;
+    const double* x = tabData.data() + (size_t)desc[3 * i];
+    int cells = 2 * n;
+    int32_t* start = tabCells.data() + cellAt[i];
+    double span = x[n - 1] - x[0];
+    // inv = 0 for a span too small to cut (every current then starts from interval 0).
+    double inv = span > 0 && cells / span < 1e300 ? cells / span : 0.0;
+    int q = 0;
+    for (int c = 0; c < cells; c++) {
+      double edge = x[0] + c / inv;
+      while (q + 2 < n && x[q + 1] <= edge) q++;
+      start[c] = inv > 0 ? q : 0;
+    }
+    tabRows[i] = TableRow{x, n, desc[3 * i + 2] != 0 ? 1 : 0, start, cells, inv};
+  }
+  tab = tabRows.data();
+}
+
 Engine::~Engine() {
   // The threads first: nothing below may be in use by one.
   pool.reset();
@@ -269,7 +308,7 @@ void Engine::forward(const Bufs& w, const double* P0, int ld0, int nb, bool with
     rows(w.split, k, sp ? work * sp->n / k : work, [&](int r0, int r1) {
       if (sp) gt->biasIdx(r0, r1, sp->n, nbp, At, k, sp->rows, Bt, sp->X, sp->ld, Ut, cs);
       else (G ? G->bias : K.gemmBias)(r0, r1, k, nbp, At, Bt, Pt, ldp, Ut, cs);
-      K.drive(r0, r1, nbp, cs, Ut, par, Pn, Dt);
+      K.drive(r0, r1, nbp, cs, Ut, par, tab, Pn, Dt);
     });
   }
   K.gemmBias(0, classes, k, nbp, W, c, state(steps), cs, w.L, w.ldl ? w.ldl : cs);

@@ -3,11 +3,29 @@
 #include <cstddef>
 #include <cstdint>
 
+// One oscillator's table device for the drive step (src/device/table.ts, `writeKernelTable`'s
+// packed layout): n ≥ 2 node currents x (strictly increasing), then their powers, then the PCHIP
+// tangents, back to back from x; linear = 1 extends the curve beyond the nodes with the end
+// tangents, 0 clamps it. n = 0: the oscillator is not a table (eq. 4 from its par row).
+// To find a current's interval without a binary search, the engine cuts [x0, x[n − 1]) into
+// `cells` equal cells of width 1/inv and keeps, per cell, the interval of its left edge (start):
+// a lookup starts there and steps up (or down) to the interval that holds the current. The
+// interval is unique, so the bits are those of the reference's binary search.
+struct TableRow {
+  const double* x;
+  int n;
+  int linear;
+  const int32_t* start;
+  int cells;
+  double inv;
+};
+
 // The kernels of one instruction set (kernels.h compiled for it).
 struct KernelTable {
   const char* name;
   int width;  // float64 lanes per vector
-  void (*drive)(int r0, int r1, int nbp, int ld, const double* U, const double* par, double* P, double* D);
+  // tab: null when no oscillator is a table, else one TableRow per oscillator.
+  void (*drive)(int r0, int r1, int nbp, int ld, const double* U, const double* par, const TableRow* tab, double* P, double* D);
   void (*gemmBias)(int r0, int r1, int kk, int nbp, const double* M, const double* bias, const double* X, int ldx, double* out, int ldo);
   void (*gemmAtB)(int r0, int r1, int m, int kk, int nbp, const double* M, const double* Y, int ldy, double* out, int ldo);
   void (*transpose)(int kk, int kkp, int nb, const double* X, int ldx, double* XT);

@@ -265,6 +265,11 @@ struct Engine {
   // The caller wrote the parameters (A may now hold anything): step() checks A(0) again before it
   // leaves out zero rows of the input.
   void written() { a0Finite = false; }
+  // The table devices (tables() of addon.cc): desc holds 3 numbers per oscillator (offset into
+  // data, node count n, linear 0/1), n = 0 for an oscillator that is not a table; each table's
+  // nodes, powers and tangents are data[offset .. offset + 3n). Copies data; the caller checked
+  // every offset and count. No table at all: the drive step reads par only.
+  void setTables(const double* desc, const double* data, size_t len);
 
   const KernelTable* kt;
   // The packed products (gemm.h) for this instruction set when k ≥ GEMM_MIN_K, else null: then the
@@ -320,6 +325,12 @@ struct Engine {
   // the caller last wrote the parameters, kept by Adam's updates: see sparseInput).
   SparseInput sp;
   bool a0Finite = false;
+  // The oscillators' table devices (setTables): tabRows[i] points into tabData; tab is null when
+  // no oscillator is a table.
+  std::vector<double> tabData;
+  std::vector<int32_t> tabCells;
+  std::vector<TableRow> tabRows;
+  const TableRow* tab = nullptr;
 
  private:
   Bufs chunkBufs() const { return {P, U, D, L, lam, lam2, gU, cs, XT, g, true}; }

@@ -136,8 +136,6 @@ static inline void eq4StoreN(const vd* x, const double* q, double* P, double* D)
   }
 }
 
-// Rows [r0, r1) of one step's eq. 4: P[i] = f_i(s_i·u_i²), D[i] = f_i' on nbp columns (a multiple
-// of W), four vectors at a time (then two, then one).
 // One vector (the robustness sweep's kernels use it too).
 static inline void eq4Store(vd x, const double* q, double* P, double* D) { eq4StoreN<1>(&x, q, P, D); }
 
@@ -150,11 +148,66 @@ static inline void driveN(const double* U, const double* q, vd pol, double* P, d
   }
   eq4StoreN<NV>(x, q, P, D);
 }
-void drive(int r0, int r1, int nbp, int ld, const double* U, const double* par, double* P, double* D) {
+// Index k with x[k] <= v < x[k + 1], for x[0] < v < x[n − 1] (table.ts locate; the index is
+// unique, so any search gives the same one): from the start of v's cell (TableRow), stepping to
+// the interval that holds v.
+static inline int tableLocate(const TableRow& tr, double v) {
+  const double* x = tr.x;
+  double c = (v - x[0]) * tr.inv;
+  int cell = c < (double)tr.cells ? (int)c : tr.cells - 1;
+  int k = tr.start[cell];
+  while (k + 2 < tr.n && x[k + 1] <= v) k++;
+  while (k > 0 && x[k] > v) k--;
+  return k;
+}
+
+// A table device's row of the step (src/device/table.ts TableCurve.evaluate, operation for
+// operation and in its order, scalar: every lane of a vector would read a different interval):
+// I = (s·u)·u, then the monotone cubic Hermite piece of I's interval, or beyond the nodes the
+// end value held (clamp: derivative 0 strictly outside, the end tangent on the end node) or
+// continued with the end tangent (linear); NaN stays NaN.
+static void tableRowCurve(const TableRow& tr, int nbp, const double* U, double pol, double* P, double* D) {
+  const int n = tr.n;
+  const double *x = tr.x, *y = x + n, *m = y + n;
+  const double x0 = x[0], xl = x[n - 1];
+  const bool linear = tr.linear != 0;
+  for (int b = 0; b < nbp; b++) {
+    const double u = U[b];
+    const double v = (pol * u) * u;
+    double pv, dv;
+    if (!(v > x0)) {
+      if (v != v) {
+        pv = dv = v;
+      } else {
+        pv = linear ? y[0] + m[0] * (v - x0) : y[0];
+        dv = !linear && v < x0 ? 0.0 : m[0];
+      }
+    } else if (v >= xl) {
+      pv = linear ? y[n - 1] + m[n - 1] * (v - xl) : y[n - 1];
+      dv = !linear && v > xl ? 0.0 : m[n - 1];
+    } else {
+      const int k = tableLocate(tr, v);
+      const double h = x[k + 1] - x[k], t = (v - x[k]) / h, t2 = t * t, t3 = t2 * t;
+      pv = (2 * t3 - 3 * t2 + 1) * y[k] + (t3 - 2 * t2 + t) * h * m[k] + (3 * t2 - 2 * t3) * y[k + 1] + (t3 - t2) * h * m[k + 1];
+      dv = ((6 * t2 - 6 * t) * (y[k] - y[k + 1])) / h + (3 * t2 - 4 * t + 1) * m[k] + (3 * t2 - 2 * t) * m[k + 1];
+    }
+    P[b] = pv;
+    if (D) D[b] = dv;
+  }
+}
+
+// Rows [r0, r1) of one step: P[i] = f_i(s_i·u_i²), D[i] = f_i' on nbp columns (a multiple of W);
+// a table row (tab[i].n > 0) by tableRowCurve, an eq. 4 row four vectors at a time (then two,
+// then one).
+void drive(int r0, int r1, int nbp, int ld, const double* U, const double* par, const TableRow* tab, double* P, double* D) {
   for (int i = r0; i < r1; i++) {
     const double* q = par + 8 * i;
-    vd pol = splat(q[7]);
     size_t row = (size_t)i * ld;
+    if (tab && tab[i].n > 0) {
+      tableRowCurve(tab[i], nbp, U + row, q[7], P + row, D ? D + row : nullptr);
+      continue;
+    }
+    vd pol = splat(q[7]);
     int b = 0;
     // Without the derivative (inference), eight vectors at a time: twice the independent chains
     // (about 4 % faster on the digits network's inference); training's pass, with it, keeps four.

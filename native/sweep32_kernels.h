@@ -87,7 +87,7 @@ int trial64(int k, int steps, int classes, int ncols, const double* A, const dou
   double* nxt = Pn;
   for (int t = 1; t < steps; t++) {
     gemmBias(0, k, k, ncols, A + (size_t)t * k * k, B + (size_t)t * k, cur, ncols, nxt, ncols);
-    drive(0, k, ncols, ncols, nxt, par, nxt, nullptr);
+    drive(0, k, ncols, ncols, nxt, par, nullptr, nxt, nullptr);
     double* tmp = cur;
     cur = nxt;
     nxt = tmp;

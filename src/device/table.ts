@@ -66,6 +66,9 @@ function endTangent(h0: number, h1: number, d0: number, d1: number): number {
   return m;
 }
 
+/** Numbers per oscillator in the fast engines' table descriptor ({@link TableCurve.writeKernelTable}): offset, node count, extrapolation. */
+export const TABLE_DESC = 3;
+
 /** A tabulated curve. Construct with {@link tableCurve}. */
 export class TableCurve implements DeviceCurve {
   readonly model = "table";
@@ -143,6 +146,26 @@ export class TableCurve implements DeviceCurve {
       p[j] = (2 * t3 - 3 * t2 + 1) * y[k] + (t3 - 2 * t2 + t) * h * m[k] + (3 * t2 - 2 * t3) * y[k + 1] + (t3 - t2) * h * m[k + 1];
       if (dp !== null) dp[j] = ((6 * t2 - 6 * t) * (y[k] - y[k + 1])) / h + (3 * t2 - 4 * t + 1) * m[k] + (3 * t2 - 2 * t) * m[k + 1];
     }
+  }
+
+  /**
+   * Kernel: the one packed layout of a table device that the fast engines read (the native
+   * engine's drive step, native/kernels.h `tableRowCurve`, and the WebAssembly engine's): the node
+   * currents, their powers and the PCHIP tangents back to back, 3n numbers, written into
+   * data[off..off + 3n); and the oscillator's descriptor (offset, node count n, extrapolation 1 =
+   * linear, 0 = clamp) into desc[at..at + 3). The engines compute
+   * {@link TableCurve.evaluate}'s operations in its order from these, so the same bits.
+   * @returns 3n, the numbers written into data.
+   */
+  writeKernelTable(desc: Float64Array, at: number, data: Float64Array, off: number): number {
+    const n = this.current.length;
+    data.set(this.current, off);
+    data.set(this.powerValues, off + n);
+    data.set(this.tangents, off + 2 * n);
+    desc[at] = off;
+    desc[at + 1] = n;
+    desc[at + 2] = this.extrapolation === "linear" ? 1 : 0;
+    return 3 * n;
   }
 
   toSpec(): DeviceSpec {

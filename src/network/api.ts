@@ -4,7 +4,7 @@
 import type { Model } from "./model.js";
 import { createGradients, inputCount, columnCount, extraInput, isRegressionModel } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadInputs, gatherModelInputs, eq4DriveParams, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn } from "./dynamics.js";
+import { createWorkspace, loadInputs, gatherModelInputs, writeEngineDevices, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn } from "./dynamics.js";
 import type { InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
@@ -99,7 +99,7 @@ export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: 
   const { k, steps, classes } = model;
   // The engine sums losses in chunks of min(n, 512) samples, as the default workspace does.
   const fits = engine && engine.k === k && engine.steps === steps && engine.classes === classes && engine.cap >= Math.min(n, EVAL_CHUNK) && (engine.ldx >= n || engine.ldx % EVAL_CHUNK === 0);
-  if (engine && fits && ws === undefined && eq4DriveParams(model, engine.par)) return evaluateOnEngine(model, x, y, n, engine);
+  if (engine && fits && ws === undefined && writeEngineDevices(model, engine)) return evaluateOnEngine(model, x, y, n, engine);
   const work = ws ?? createWorkspace(k, steps, classes, Math.max(1, Math.min(n, EVAL_CHUNK)));
   const cap = work.capacity;
   const predictions = new Int32Array(n);
@@ -125,7 +125,7 @@ export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: 
 const EVAL_CHUNK = 512;
 
 /**
- * {@link evaluateArrays} on an inference engine (every device eq. 4): windows of up to `ldx`
+ * {@link evaluateArrays} on an inference engine (every device has a kernel in it, see `writeEngineDevices`): windows of up to `ldx`
  * samples loaded (normalised) into its input, evaluated in chunks of `cap`; the same bits.
  */
 function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: number, en: InferenceEngine): Evaluation {

@@ -31,9 +31,11 @@ import type { Model, Gradients, Normalization } from "./model.js";
 import { inputCount, extraInput } from "./model.js";
 import { gemm, singleThreadKernels } from "../kernels/backend.js";
 import { Eq4Curve } from "../device/analytic.js";
+import { TableCurve, TABLE_DESC } from "../device/table.js";
+import type { DeviceCurve } from "../device/curve.js";
 import { wasmEq4Drive, type Eq4DriveKernel } from "../kernels/eq4.js";
 import { fastExp, fastLog, fastEq4Drive } from "../kernels/fast-math.js";
-import { createEngine, engineSetParams, type Engine } from "./engine.js";
+import { createEngine, engineSetParams, type Engine, type EngineBase, type KernelTables } from "./engine.js";
 import { featureFunctions, type FeatureMap } from "../data/features.js";
 
 let driveKernel: Eq4DriveKernel | null | undefined;
@@ -329,6 +331,67 @@ export function eq4DriveParams(model: Model, par: Float64Array): boolean {
     if (!(d instanceof Eq4Curve)) return false;
     d.writeKernelParams(par, 8 * i);
   }
+  return true;
+}
+
+// The packed tables of a devices list (writeEngineDevices), made once per list and kept while it
+// holds the same curves (curves are immutable; a list may be changed in place).
+const packedTables = new WeakMap<readonly DeviceCurve[], { curves: DeviceCurve[]; tables: KernelTables | null }>();
+
+function sameCurves(a: readonly DeviceCurve[], b: readonly DeviceCurve[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function tablesOf(devices: readonly DeviceCurve[]): KernelTables | null {
+  const kept = packedTables.get(devices);
+  if (kept !== undefined && sameCurves(kept.curves, devices)) return kept.tables;
+  let t: KernelTables | null;
+  let size = 0;
+  for (const d of devices) if (d instanceof TableCurve) size += 3 * d.current.length;
+  if (size === 0) t = null;
+  else {
+    // One copy of each distinct curve: the oscillators that share a device share its table.
+    t = { desc: new Float64Array(TABLE_DESC * devices.length), data: new Float64Array(size) };
+    const at = new Map<TableCurve, number>();
+    let off = 0;
+    for (let i = 0; i < devices.length; i++) {
+      const d = devices[i];
+      if (!(d instanceof TableCurve)) continue;
+      const seen = at.get(d);
+      if (seen !== undefined) {
+        t.desc.set(t.desc.subarray(TABLE_DESC * seen, TABLE_DESC * seen + TABLE_DESC), TABLE_DESC * i);
+        continue;
+      }
+      at.set(d, i);
+      off += d.writeKernelTable(t.desc, TABLE_DESC * i, t.data, off);
+    }
+    t = { desc: t.desc, data: t.data.subarray(0, off) };
+  }
+  packedTables.set(devices, { curves: devices.slice(), tables: t });
+  return t;
+}
+
+/**
+ * Writes the devices of `model` into an engine: every eq. 4 device's kernel parameters into
+ * `en.par` (8 per oscillator, as {@link eq4DriveParams}), and, on an engine with the table kernel
+ * (`en.setTables`), every table device's polarity into its row's eighth value and the tables
+ * (`TableCurve.writeKernelTable`) into the engine.
+ * @returns false when a device has no kernel in this engine (an eq. 3 curve; a table on an
+ *   engine without `setTables`): then nothing usable was written.
+ */
+export function writeEngineDevices(model: Model, en: EngineBase): boolean {
+  const devices = model.devices, par = en.par;
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i];
+    if (d instanceof Eq4Curve) d.writeKernelParams(par, 8 * i);
+    else if (d instanceof TableCurve && en.setTables !== undefined) {
+      par.fill(0, 8 * i, 8 * i + 7);
+      par[8 * i + 7] = d.polarity;
+    } else return false;
+  }
+  en.setTables?.(tablesOf(devices));
   return true;
 }
 

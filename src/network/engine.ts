@@ -72,10 +72,15 @@ export interface EngineFactory {
   readonly label: string;
   /**
    * An engine for chunks of up to `cap` samples of a batch input of `ldx` samples of a network
-   * with k oscillators, `steps` steps and `classes` classes (eq. 4 devices only), or null when this
-   * runtime cannot make one.
+   * with k oscillators, `steps` steps and `classes` classes (eq. 4 devices, and table devices where
+   * {@link EngineFactory.tables}), or null when this runtime cannot make one.
    */
   create(k: number, steps: number, classes: number, cap: number, ldx: number): BatchEngine | null;
+  /**
+   * Its engines compute table devices (`"model": "table"`) as well as eq. 4 ones
+   * ({@link EngineBase.setTables}). @default false (eq. 4 only)
+   */
+  readonly tables?: boolean;
   /** An {@link InferenceEngine} of the same kind (chunks of up to `cap`, input of `ldx` samples), when this kind has one. */
   createInference?(k: number, steps: number, classes: number, cap: number, ldx: number): InferenceEngine | null;
 }
@@ -129,6 +134,26 @@ export interface EngineBase {
   out: Float64Array;
   /** Copies A, B, W, c in (write `par` first); the float32 engine rounds them all to float32 here. */
   setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
+  /**
+   * Present on the engines that compute table devices (the native float64 engine): copies the
+   * oscillators' tables in ({@link KernelTables}, written by `writeEngineDevices` in dynamics.ts),
+   * or, given null, forgets them (every device is eq. 4, read from `par`). Write `par` too: a
+   * table oscillator's polarity is its eighth value.
+   */
+  setTables?(tables: KernelTables | null): void;
+}
+
+/**
+ * The table devices of a network as the fast engines read them: `desc` holds
+ * `TABLE_DESC` = 3 numbers per oscillator (offset into `data`, node count n, 1 for linear
+ * extrapolation else 0; n = 0 for an oscillator that is not a table), `data` the tables in
+ * `TableCurve.writeKernelTable`'s layout (node currents, powers, tangents: 3n numbers each).
+ */
+export interface KernelTables {
+  /** 3 numbers per oscillator: offset into `data`, node count (0: not a table), linear (1) or clamp (0). */
+  desc: Float64Array;
+  /** The tables, each its node currents, powers and PCHIP tangents back to back. */
+  data: Float64Array;
 }
 
 /**

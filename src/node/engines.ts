@@ -20,8 +20,9 @@ export { nativeStatus, type NativeStatus };
 
 /**
  * The engines a Node program can train on (docs/engines.md):
- * - `"auto"`: the native engine when it was built and can run the model (eq. 4 devices, no
- *   hardware effects, classification), else WebAssembly; what the CLI's `--engine auto` does;
+ * - `"auto"`: the native engine when it was built and can run the model (eq. 4 devices, and in
+ *   float64 table devices too; no hardware effects; classification), else WebAssembly; what the
+ *   CLI's `--engine auto` does;
  * - `"native"`: the native engine, or an {@link InputError} when it is not built here or cannot
  *   run this model (the error names the reason);
  * - `"wasm"`: the WebAssembly SIMD engine (the browser's; the TypeScript reference where a
@@ -64,7 +65,9 @@ function engineFor(trainSet: Dataset, options: NodeTrainOptions): EngineFactory 
     return referenceFactory();
   }
   const devices = Array.isArray(options.devices) ? options.devices : [options.devices];
-  const why = options.hardware ? "hardware effects" : trainSet.targets !== undefined ? "a regression (its batch call fuses the softmax loss only)" : devices.find((d) => d.model !== "eq4") ? `a ${devices.find((d) => d.model !== "eq4")!.model} device (it computes eq. 4 only)` : null;
+  // The native engine computes eq. 4 devices, and in float64 table devices too.
+  const other = devices.find((d) => d.model !== "eq4" && (d.model !== "table" || f32));
+  const why = options.hardware ? "hardware effects" : trainSet.targets !== undefined ? "a regression (its batch call fuses the softmax loss only)" : other !== undefined ? `${/^[aeiou]/.test(other.model) ? "an" : "a"} ${other.model} device (it computes eq. 4${f32 ? " only in float32" : " and tables only"})` : null;
   if (choice === "auto") return why !== null ? null : f32 ? native32Factory(threads) : nativeFactory(threads);
   if (why !== null) throw new InputError(`engine "native" cannot run this model: ${why}; use engine "auto" or "wasm"`);
   const f = f32 ? native32Factory(threads) : nativeFactory(threads);

@@ -3,7 +3,7 @@
  * it, and its {@link EngineFactory}. Node only; the browser keeps the WebAssembly engine.
  *
  * The addon computes a chunk or a whole batch of training (forward pass, eq. 4 and its derivative
- * with its own vector exp, softmax cross-entropy, adjoint, gradient sums in the chunk order of
+ * with its own vector exp or a table device's PCHIP curve, softmax cross-entropy, adjoint, gradient sums in the chunk order of
  * src/train/chunks.ts) with AVX-512 (8 float64 lanes) or AVX2 (4) chosen at run time from the CPU,
  * and splits large matrix products by rows over its own threads. It gives the same bits as the
  * TypeScript reference and the WebAssembly engine for any instruction set and thread count: the
@@ -34,13 +34,14 @@ interface Addon {
   optimizer(h: object): ArrayBuffer;
   step(h: object, nb: number, count: number, scale: number, hyper: Float64Array): 0 | 1 | 2;
   written(h: object): void;
+  tables(h: object, desc: Float64Array, data: Float64Array): void;
 }
 
 const ADDON = fileURLToPath(new URL("../../build/Release/dynaspin_native.node", import.meta.url));
 const STATUS = fileURLToPath(new URL("../../build/native-status.json", import.meta.url));
 
 /** The addon interface this file speaks (native/addon.cc `info().api`). */
-const NATIVE_API = 5;
+const NATIVE_API = 6;
 
 let loaded: { addon: Addon | null; reason: string } | null = null;
 
@@ -116,6 +117,7 @@ export function nativeFactory(threads = 1, isa: NativeIsa = "auto"): EngineFacto
   return {
     kind: "native",
     precision: "float64",
+    tables: true,
     label: `native (${kernels}, ${lanes} float64 lanes, ${threads} thread${threads === 1 ? "" : "s"})`,
     create: (k, steps, classes, cap, ldx) => createNative(addon, k, steps, classes, cap, ldx, threads, isa),
     createInference: (k, steps, classes, cap, ldx) => createNative(addon, k, steps, classes, cap, ldx, threads, isa),
@@ -208,6 +210,13 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
       step: (nb, count, scale, hyper) => nativeCall(() => addon.step(h, nb, count, scale, hyper)),
     };
   };
+  // The tables the engine holds (setTables), to copy them only when they change.
+  let tables: { desc: Float64Array; data: Float64Array } | null = null;
+  const sameArray = (a: Float64Array, b: Float64Array): boolean => {
+    if (a.length !== b.length) return false;
+    for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) return false;
+    return true;
+  };
   return {
     kind: "native", precision: "float64", k, steps, classes, cap, ldx,
     A, B, W, c, par: f64(4, 8 * k), X: f64(5, k * ldx), y: new Int32Array(buf, off[6] * 8, ldx),
@@ -218,6 +227,11 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
       B.set(b.subarray(0, B.length));
       W.set(w.subarray(0, W.length));
       c.set(cc.subarray(0, c.length));
+    },
+    setTables: (t) => {
+      if (t === null ? tables === null : tables !== null && sameArray(t.desc, tables.desc) && sameArray(t.data, tables.data)) return;
+      addon.tables(h, t === null ? new Float64Array(3 * k) : t.desc, t === null ? new Float64Array(0) : t.data);
+      tables = t === null ? null : { desc: t.desc.slice(), data: t.data.slice() };
     },
     chunk: (lo, len, scale) => nativeCall(() => addon.chunk(h, lo, len, scale)),
     batch: (nb, count, scale) => nativeCall(() => addon.batch(h, nb, count, scale)),

@@ -19,7 +19,7 @@
  * training adds the slots in the order above. Pure: no Node or browser API here.
  */
 import { createGradients, type Model, type Gradients } from "../network/model.js";
-import { forward, softmaxCrossEntropy, squaredError, backward, engineReady, eq4DriveParams, type Workspace } from "../network/dynamics.js";
+import { forward, softmaxCrossEntropy, squaredError, backward, engineReady, writeEngineDevices, type Workspace } from "../network/dynamics.js";
 import type { BatchEngine, Precision, ResidentTraining } from "../network/engine.js";
 import type { Adam, ScaleRun } from "./adam.js";
 import { Eq4Curve } from "../device/analytic.js";
@@ -195,10 +195,11 @@ export function batchGradients(
  * WebAssembly call, in the chunk order above: `grads` (overwritten) receives ∂(mean loss) of the
  * first nb samples and `out` their summed loss and correct count. Writes the devices' parameters
  * into the engine first.
- * @returns false (computing nothing) when a device is not eq. 4.
+ * @returns false (computing nothing) when a device has no kernel in this engine (eq. 4 everywhere;
+ *   tables on engines with `setTables`).
  */
 export function engineBatchGradients(model: Model, en: BatchEngine, nb: number, grads: Gradients, out: { loss: number; correct: number }): boolean {
-  if (!eq4DriveParams(model, en.par)) return false;
+  if (!writeEngineDevices(model, en)) return false;
   en.setParams(model.A, model.B, model.W, model.c);
   en.batch(nb, chunkPlan(nb).count, 1 / nb);
   const t = en.total;
@@ -223,7 +224,7 @@ export function engineBatchGradients(model: Model, en: BatchEngine, nb: number, 
  *   updated parameter is not finite.
  */
 export function engineTrainStep(model: Model, en: BatchEngine, res: ResidentTraining, nb: number, adam: Adam, runs: readonly ScaleRun[], lr: number, decay: number[] | undefined, l1: number[] | undefined, out: { loss: number; correct: number }): 0 | 1 | 2 {
-  if (!eq4DriveParams(model, en.par)) throw new TypeError("engineTrainStep: every device must be eq. 4");
+  if (!writeEngineDevices(model, en)) throw new TypeError("engineTrainStep: a device has no kernel in this engine (writeEngineDevices)");
   const count = chunkPlan(nb).count;
   const status = adam.engineStep(runs, lr, decay, l1, (h) => res.step(nb, count, 1 / nb, h));
   const t = en.total, o = t.length - 2;

@@ -719,8 +719,11 @@ export class TrainingRun {
       if (i >= 0) throw new InputError(`precision float32 needs eq. 4 devices; the curve of oscillator ${i} is ${model.devices[i].model} (train it in float64)`);
     }
     const eq4Only = model.devices.every((d) => d.model === "eq4");
-    // The caller's engine runs this model when it has the run's precision, every device is eq. 4
-    // and there are no hardware effects; it then holds the batch input and uses its own threads.
+    // Table devices have a kernel in the engines whose factory says so (the native float64 engine).
+    const kernelOnly = eq4Only || (engine?.tables === true && model.devices.every((d) => d.model === "eq4" || d.model === "table"));
+    // The caller's engine runs this model when it has the run's precision, every device has a
+    // kernel in it (eq. 4; tables where the factory has them) and there are no hardware effects;
+    // it then holds the batch input and uses its own threads.
     // Regression: the engines' fused batch calls are softmax only, so the batches run chunk by
     // chunk on the workspace (its WebAssembly engine's forward and adjoint, the squared error
     // in TypeScript); the caller's engine is not used, and the label says so.
@@ -728,7 +731,7 @@ export class TrainingRun {
     // TypeScript loops without its WebAssembly engine.
     const reference = engine?.kind === "reference";
     if (reference && f32) throw new InputError(`the reference engine computes float64 only; train precision float32 on the native or WebAssembly engine`);
-    const fits = engine !== null && !reference && engine.precision === options.precision && !options.hardware && eq4Only && !regression;
+    const fits = engine !== null && !reference && engine.precision === options.precision && !options.hardware && kernelOnly && !regression;
     const own32 = f32 && fits ? (engine as EngineFactory).create(model.k, model.steps, model.classes, wsCap, cap) : null;
     this.engine32 = f32 ? own32 ?? createEngine32(model.k, model.steps, model.classes, wsCap, cap) : null;
     if (f32 && this.engine32 === null) throw new ComputationError(`precision float32 needs WebAssembly SIMD, which this runtime lacks; train in float64`);
@@ -738,7 +741,7 @@ export class TrainingRun {
     const own = f32 || this.engine64 !== null;
     this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own && !reference, batchCapacity: options.hardware || own || regression || reference ? 0 : cap });
     const fallback = engine !== null && !reference && this.ownEngine === null && engine.precision === options.precision
-      ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !eq4Only ? "a device is not eq. 4" : regression ? "its batch call fuses the softmax loss only" : "it could not be created"})`
+      ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !kernelOnly ? `a ${model.devices.find((d) => d.model !== "eq4" && (d.model !== "table" || engine.tables !== true))?.model ?? "non-eq. 4"} device has no kernel in it` : regression ? "its batch call fuses the softmax loss only" : "it could not be created"})`
       : "";
     this.engineLabel = regression
       ? (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 forward and adjoint, squared error in TypeScript" : "reference (TypeScript)") + fallback

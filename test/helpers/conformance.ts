@@ -6,8 +6,9 @@
 // against the specification with effects (test/network/effects-spec.test.ts).
 import { createModel, createGradients, type Model, type Gradients } from "../../src/network/model.js";
 import { eq3, eq4 } from "../../src/device/analytic.js";
+import { tableCurve } from "../../src/device/table.js";
 import type { DeviceCurve } from "../../src/device/curve.js";
-import { createWorkspace, forward, softmaxCrossEntropy, eq4DriveParams } from "../../src/network/dynamics.js";
+import { createWorkspace, forward, softmaxCrossEntropy, writeEngineDevices } from "../../src/network/dynamics.js";
 import { wasm64Factory, wasm32Factory, type EngineFactory, type Precision } from "../../src/network/engine.js";
 import { forwardHardware, backwardHardware, createHardwareState, resolveHardware, hardwareBatchGradients } from "../../src/network/hardware.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
@@ -37,6 +38,8 @@ export interface ConformanceCase {
   y: Int32Array;
   /** Every device is eq. 4 (the batch engines and the robustness trial run only these). */
   eq4Only: boolean;
+  /** Every device is eq. 4 or a table (the engines with a table kernel run these too). */
+  tablesOnly?: boolean;
 }
 
 /** How a case's devices are drawn. */
@@ -86,6 +89,40 @@ export function largeConformanceCases(seed = 1): ConformanceCase[] {
     makeCase(64, 4, 10, 300, "unit", new Rng(seed * 1000 + 901)),
     makeCase(150, 2, 10, 70, "physical", new Rng(seed * 1000 + 902)),
   ];
+}
+
+/**
+ * The shared cases' table copies: each case of {@link conformanceCases} and {@link largeConformanceCases}
+ * whose devices are all eq. 4, with every oscillator but each third one given a table device
+ * (`"model": "table"`) tabulated from its eq. 4 curve at 6–40 nodes with jittered spacing over
+ * 0.4–1.6 times its drive centre on its polarity side — so that currents fall between nodes, and
+ * below and above the nodes — alternately clamped and linearly extended. The kept eq. 4 oscillators
+ * make mixed networks (a table row beside an eq. 4 row in one step). `eq4Only` is false and
+ * `tablesOnly` true: the engines with a table kernel run them.
+ */
+export function tableConformanceCases(seed = 1): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  for (const c of [...conformanceCases(seed), ...largeConformanceCases(seed)]) {
+    if (!c.eq4Only) continue;
+    const rng = new Rng(seed * 7919 + out.length);
+    const devices = c.model.devices.map((d, i) => {
+      if (i % 3 === 2) return d;
+      const e = d as Eq4Curve;
+      const centre = e.b / Math.abs(e.a);
+      const n = 6 + ((i * 7 + out.length) % 35);
+      const xs: number[] = [], ys: number[] = [];
+      for (let q = 0; q < n; q++) {
+        const f = (q + 0.35 * (rng.uniform() - 0.5) * (q > 0 && q < n - 1 ? 1 : 0)) / (n - 1);
+        const I = e.polarity * centre * (0.4 + 1.2 * f);
+        xs.push(I);
+        ys.push(e.power(I));
+      }
+      return tableCurve(xs, ys, { extrapolation: i % 2 === 0 ? "clamp" : "linear" });
+    });
+    const model = { ...c.model, devices };
+    out.push({ ...c, name: `${c.name} tables`, model, eq4Only: false, tablesOnly: true });
+  }
+  return out;
 }
 
 function makeCase(k: number, steps: number, classes: number, n: number, kind: DeviceKind, rng: Rng): ConformanceCase {
@@ -138,6 +175,8 @@ export interface GradientEngine {
   precision: Precision;
   /** Runs only cases whose devices are all eq. 4. */
   eq4Only: boolean;
+  /** With eq4Only: runs the table cases too ({@link tableConformanceCases}). */
+  tables?: boolean;
   gradient(c: ConformanceCase): GradientResult | null;
 }
 
@@ -175,10 +214,10 @@ function hardwarePath(): GradientEngine {
 }
 
 /** A batch engine ({@link EngineFactory}): the whole block as one batch in chunks of up to 128. */
-function batchEngine(name: string, factory: () => EngineFactory | null): GradientEngine {
+function batchEngine(name: string, factory: () => EngineFactory | null, tables = false): GradientEngine {
   let f: EngineFactory | null | undefined;
   return {
-    name, precision: name.endsWith("32") ? "float32" : "float64", eq4Only: true,
+    name, precision: name.endsWith("32") ? "float32" : "float64", eq4Only: true, tables,
     gradient(c) {
       if (f === undefined) f = factory();
       const en = f?.create(c.k, c.steps, c.classes, Math.min(c.n, 128), c.n) ?? null;
@@ -187,7 +226,7 @@ function batchEngine(name: string, factory: () => EngineFactory | null): Gradien
       en.y.set(c.y);
       const grads = createGradients(c.model);
       const out = { loss: 0, correct: 0 };
-      if (!engineBatchGradients(c.model, en, c.n, grads, out)) throw new Error(`${name}: not an eq. 4 network`);
+      if (!engineBatchGradients(c.model, en, c.n, grads, out)) throw new Error(`${name}: a device has no kernel in this engine`);
       return { ...out, grads };
     },
   };
@@ -200,7 +239,7 @@ export const GRADIENT_ENGINES: GradientEngine[] = [
   hardwarePath(),
   batchEngine("wasm64", wasm64Factory),
   batchEngine("wasm32", wasm32Factory),
-  batchEngine("native", () => nativeFactory(1)),
+  batchEngine("native", () => nativeFactory(1), true),
   batchEngine("native32", () => native32Factory(1)),
 ];
 
@@ -221,6 +260,8 @@ export interface ForwardResult {
 export interface ForwardPath {
   name: string;
   eq4Only: boolean;
+  /** With eq4Only: runs the table cases too ({@link tableConformanceCases}). */
+  tables?: boolean;
   forward(c: ConformanceCase): ForwardResult | null;
 }
 
@@ -298,11 +339,11 @@ function nativeTrialPath(engine: () => SweepEngine | null): ForwardPath {
 /** The native engine's inference (loss, correct count, predictions), where the addon is built. */
 function nativeInferencePath(): ForwardPath {
   return {
-    name: "native inference", eq4Only: true,
+    name: "native inference", eq4Only: true, tables: true,
     forward(c) {
       const ne = nativeFactory(1)?.createInference?.(c.k, c.steps, c.classes, c.n, c.n) ?? null;
       if (ne === null) return null;
-      if (!eq4DriveParams(c.model, ne.par)) throw new Error("native inference: not an eq. 4 network");
+      if (!writeEngineDevices(c.model, ne)) throw new Error("native inference: a device has no kernel in it");
       ne.setParams(c.model.A, c.model.B, c.model.W, c.model.c);
       ne.X.set(c.p0);
       ne.y.set(c.y);

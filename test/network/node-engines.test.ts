@@ -28,8 +28,11 @@ test("dynaspin/node's train: auto = native when built, wasm / reference / native
     try { node.train(ds, { ...opts, engine: "gpu" }); } catch (e) { out.bad = e.name + ": " + e.message; }
     try { node.train(ds, { ...opts, engine: "reference", precision: "float32" }); } catch (e) { out.ref32 = e.name + ": " + e.message; }
     const table = core.tableCurve([0, 1, 2, 3, 4], [0, 0.1, 0.4, 0.7, 0.9]);
-    try { node.train(ds, { ...opts, devices: table, epochs: 1, engine: "native" }); } catch (e) { out.tableNative = e.name + ": " + e.message; }
+    try { out.tableNative = node.train(ds, { ...opts, devices: table, epochs: 1, engine: "native" }).engine; } catch (e) { out.tableNative = e.name + ": " + e.message; }
     out.tableAuto = node.train(ds, { ...opts, devices: table, epochs: 1 }).engine;
+    try { node.train(ds, { ...opts, devices: table, epochs: 1, engine: "native", precision: "float32" }); } catch (e) { out.table32 = e.name + ": " + e.message; }
+    const eq3 = core.eq3({ Ic: 1, Q: 1 });
+    try { node.train(ds, { ...opts, devices: eq3, epochs: 1, engine: "native" }); } catch (e) { out.eq3Native = e.name + ": " + e.message; }
     console.log(JSON.stringify(out));
   `;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
@@ -50,6 +53,14 @@ test("dynaspin/node's train: auto = native when built, wasm / reference / native
   for (const k of ["default", "reference", ...(o.status.available ? ["native"] : [])]) assert.deepEqual(o[k].A, o.wasm.A, `${k}: the same bits as wasm`);
   assert.match(o.bad, /^InputError: engine "gpu": allowed: auto, native, wasm, reference$/);
   assert.match(o.ref32, /^InputError: engine "reference" computes float64 only/);
-  assert.match(o.tableNative, /^InputError: engine "native" cannot run this model: a table device/);
-  assert.equal(o.tableAuto, "reference (TypeScript)");
+  // Table devices run on the native engine in float64 (its table kernel), not in float32.
+  if (o.status.available) {
+    assert.match(o.tableNative, /^native \(/);
+    assert.match(o.tableAuto, /^native \(/);
+    assert.match(o.table32, /^InputError: engine "native" cannot run this model: a table device \(it computes eq\. 4 only in float32\)/);
+  } else {
+    assert.match(o.tableNative, /^InputError: engine "native": the native engine is not built/);
+    assert.equal(o.tableAuto, "reference (TypeScript)");
+  }
+  assert.match(o.eq3Native, /^InputError: engine "native" cannot run this model: an eq3 device \(it computes eq\. 4 and tables only\)/);
 });

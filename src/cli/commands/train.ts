@@ -17,7 +17,7 @@ import { startParallelKernels } from "../../node/train-worker.js";
 import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
 import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
-import { ENGINE_CHOICES, engineForChoice, type EngineChoice } from "../../node/native-engine.js";
+import { ENGINE_CHOICES, engineForChoice, nativeStatus, type EngineChoice } from "../../node/native-engine.js";
 import { engine32ForChoice } from "../../node/native-engine32.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
@@ -137,11 +137,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const checkpointDir = flags.string("checkpoint-dir") ?? join(out, "checkpoint");
   const resumeArg = flags.string("resume");
   const found = resumeArg === undefined ? undefined : readCheckpoint(resumeArg);
-  // The engine, chosen once: the native engine runs eq. 4 networks (float64, or float32 with
-  // --precision float32) without hardware effects on its own threads (--workers); otherwise the
-  // WebAssembly engine and worker threads.
+  // The engine, chosen once: the native engine runs networks of eq. 4 devices (float64, or float32
+  // with --precision float32) and of table devices (float64) without hardware effects on its own
+  // threads (--workers); otherwise the WebAssembly engine and worker threads.
   const workers = flags.numberOrDefault("workers");
-  const eq4Only = (Array.isArray(devices) ? devices : [devices]).every((d) => d.model === "eq4");
+  const deviceList = Array.isArray(devices) ? devices : [devices];
+  const eq4Only = deviceList.every((d) => d.model === "eq4");
+  const tablesOnly = deviceList.every((d) => d.model === "eq4" || d.model === "table");
   const engineChoice = flags.stringOrDefault("engine") as EngineChoice;
   const regression = ds.targets !== undefined;
   if (regression && engineChoice === "native") {
@@ -159,23 +161,27 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     { name: "test", n: test.n, repeated: repeatedRows(trainSet, test) },
     ...(plan.val === null ? [] : [{ name: "validation", n: plan.val.n, repeated: repeatedRows(plan.fit, plan.val) }]),
   ]);
-  const nativeCan = !resolved.hardware && eq4Only;
+  const nativeCan = !resolved.hardware && (eq4Only || (tablesOnly && resolved.precision === "float64"));
   // --train-variation's σ is absolute in the parameter's unit, as robustness's: warn before the work when it cannot matter.
   const variationWarning = resolved.variation ? variationScaleWarning(Array.isArray(devices) ? devices : [devices], resolved.variation.params, [resolved.variation.sigma], resolved.variation.relative ?? false, "--train-relative") : null;
   if (variationWarning !== null) io.stderr(`dynaspin train: warning: --train-variation: ${variationWarning}\n`);
   if (engineChoice === "native" && !nativeCan) {
-    throw new InputError(`--engine native runs networks of eq. 4 devices without hardware effects; this run has ${resolved.hardware ? "hardware effects" : "a device that is not eq. 4"} (use --engine auto)`);
-  }
-  // A device that is not eq. 4 (a measured table, an eq. 3 curve) trains on the TypeScript
-  // reference: say so before the work, with the way to the fast engines.
-  const slowDevice = (Array.isArray(devices) ? devices : [devices]).find((d) => d.model !== "eq4");
-  if (slowDevice !== undefined && !resolved.hardware && !flags.boolean("quiet")) {
-    io.stderr(
-      `dynaspin train: note: ${deviceArg ?? "the device"} is ${slowDevice.model === "table" ? "a measured table" : `an ${slowDevice.model} curve`}: the native and WebAssembly engines compute eq. 4 curves only, so this run trains on the TypeScript reference engine, ` +
-        `several times slower (docs/engines.md); for speed, fit eq. 4 to the same measurement (dynaspin fit --data CURVE.csv --model eq4) and train on that device\n`,
-    );
+    throw new InputError(`--engine native runs networks of eq. 4 devices (and, in float64, table devices) without hardware effects; this run has ${resolved.hardware ? "hardware effects" : tablesOnly ? "a table device in float32" : "a device that is neither eq. 4 nor a table"} (use --engine auto)`);
   }
   const engine = !nativeCan ? null : resolved.precision === "float32" ? engine32ForChoice(engineChoice, workers) : engineForChoice(engineChoice, workers);
+  // A device that no fast engine of this run computes (an eq. 3 curve; a table without the native
+  // engine) trains on the TypeScript reference: say so before the work, with the way to the fast engines.
+  const slowDevice = deviceList.find((d) => d.model !== "eq4" && (d.model !== "table" || engine?.tables !== true));
+  if (slowDevice !== undefined && !resolved.hardware && !flags.boolean("quiet")) {
+    const st = nativeStatus();
+    const why = slowDevice.model !== "table"
+      ? `an ${slowDevice.model} curve: the native and WebAssembly engines compute eq. 4 curves and tables only`
+      : `a measured table: the WebAssembly engine computes eq. 4 curves only, and the native engine, which computes tables, ${engineChoice === "wasm" ? "was not chosen (--engine wasm)" : st.available ? "cannot run this model" : `is ${st.reason}`}`;
+    io.stderr(
+      `dynaspin train: note: ${deviceArg ?? "the device"} is ${why}, so this run trains on the TypeScript reference engine, several times slower (docs/engines.md)` +
+        (slowDevice.model !== "table" ? `; for speed, fit eq. 4 to the same measurement (dynaspin fit --data CURVE.csv --model eq4) and train on that device\n` : "\n"),
+    );
+  }
   const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
   // The resumed run's options (an older checkpoint's run goes on with the options it was made with: checkpointOptions).
   if (resume) resolved = resume.run.options;
