@@ -162,37 +162,42 @@ static inline int tableLocate(const TableRow& tr, double v) {
 }
 
 // A table device's row of the step (src/device/table.ts TableCurve.evaluate, operation for
-// operation and in its order, scalar: every lane of a vector would read a different interval):
-// I = (s·u)·u, then the monotone cubic Hermite piece of I's interval, or beyond the nodes the
-// end value held (clamp: derivative 0 strictly outside, the end tangent on the end node) or
-// continued with the end tangent (linear); NaN stays NaN.
+// operation and in its order): I = (s·u)·u, then the monotone cubic Hermite piece of I's interval,
+// or beyond the nodes the end value held (clamp: derivative 0 strictly outside, the end tangent on
+// the end node) or continued with the end tangent (linear); NaN stays NaN. W samples at a time:
+// each lane's interval is found on its own (tableLocate) and its nodes gathered into vectors, then
+// the cubic, the extrapolations and the choice between them run on all lanes (the same operations
+// per lane as the scalar reference, so the same bits).
 static void tableRowCurve(const TableRow& tr, int nbp, const double* U, double pol, double* P, double* D) {
   const int n = tr.n;
   const double *x = tr.x, *y = x + n, *m = y + n;
   const double x0 = x[0], xl = x[n - 1];
+  const vd X0 = splat(x0), XL = splat(xl), Y0 = splat(y[0]), M0 = splat(m[0]), YL = splat(y[n - 1]), ML = splat(m[n - 1]);
+  const vd zero = splat(0.0), s = splat(pol);
   const bool linear = tr.linear != 0;
-  for (int b = 0; b < nbp; b++) {
-    const double u = U[b];
-    const double v = (pol * u) * u;
-    double pv, dv;
-    if (!(v > x0)) {
-      if (v != v) {
-        pv = dv = v;
-      } else {
-        pv = linear ? y[0] + m[0] * (v - x0) : y[0];
-        dv = !linear && v < x0 ? 0.0 : m[0];
-      }
-    } else if (v >= xl) {
-      pv = linear ? y[n - 1] + m[n - 1] * (v - xl) : y[n - 1];
-      dv = !linear && v > xl ? 0.0 : m[n - 1];
-    } else {
-      const int k = tableLocate(tr, v);
-      const double h = x[k + 1] - x[k], t = (v - x[k]) / h, t2 = t * t, t3 = t2 * t;
-      pv = (2 * t3 - 3 * t2 + 1) * y[k] + (t3 - 2 * t2 + t) * h * m[k] + (3 * t2 - 2 * t3) * y[k + 1] + (t3 - t2) * h * m[k + 1];
-      dv = ((6 * t2 - 6 * t) * (y[k] - y[k + 1])) / h + (3 * t2 - 4 * t + 1) * m[k] + (3 * t2 - 2 * t) * m[k + 1];
+  for (int b = 0; b < nbp; b += DS_W) {
+    const vd u = vload(U + b);
+    const vd v = (s * u) * u;
+    vd xk, xk1, yk, yk1, mk, mk1;
+    for (int l = 0; l < DS_W; l++) {
+      const double vl = v[l];
+      const int k = vl > x0 && vl < xl ? tableLocate(tr, vl) : 0;
+      xk[l] = x[k], xk1[l] = x[k + 1], yk[l] = y[k], yk1[l] = y[k + 1], mk[l] = m[k], mk1[l] = m[k + 1];
     }
-    P[b] = pv;
-    if (D) D[b] = dv;
+    const vd h = xk1 - xk, t = (v - xk) / h, t2 = t * t, t3 = t2 * t;
+    vd p = (splat(2.0) * t3 - splat(3.0) * t2 + splat(1.0)) * yk + (t3 - splat(2.0) * t2 + t) * h * mk + (splat(3.0) * t2 - splat(2.0) * t3) * yk1 + (t3 - t2) * h * mk1;
+    // Beyond the nodes: below (or on x0, or NaN) and from the last node up.
+    const vi low = ~(v > X0), high = ~low & (v >= XL), nan = v != v;
+    const vd pLow = linear ? Y0 + M0 * (v - X0) : Y0, pHigh = linear ? YL + ML * (v - XL) : YL;
+    p = bits(high ? ibits(pHigh) : ibits(p));
+    p = bits(low ? (nan ? ibits(v) : ibits(pLow)) : ibits(p));
+    st(P + b, p);
+    if (!D) continue;
+    vd d = ((splat(6.0) * t2 - splat(6.0) * t) * (yk - yk1)) / h + (splat(3.0) * t2 - splat(4.0) * t + splat(1.0)) * mk + (splat(3.0) * t2 - splat(2.0) * t) * mk1;
+    const vd dLow = linear ? M0 : bits(v < X0 ? ibits(zero) : ibits(M0)), dHigh = linear ? ML : bits(v > XL ? ibits(zero) : ibits(ML));
+    d = bits(high ? ibits(dHigh) : ibits(d));
+    d = bits(low ? (nan ? ibits(v) : ibits(dLow)) : ibits(d));
+    st(D + b, d);
   }
 }
 

@@ -24,8 +24,9 @@
  *
  * When every device is eq. 4, a step's I = s·u² and curves run as one WebAssembly call
  * (`eq4Drive`), and a workspace made with `{ engine: true }` runs forward, softmax and adjoint in
- * its own WebAssembly memory (`engine.ts`); both give the same bits as the loops here
- * (`test/network/engine.test.ts`).
+ * its own WebAssembly memory (`engine.ts`), with table devices too when it was made with room for
+ * them (`{ tables }`); both give the same bits as the loops here (`test/network/engine.test.ts`,
+ * `test/network/table-engines.test.ts`).
  */
 import type { Model, Gradients, Normalization } from "./model.js";
 import { inputCount, extraInput } from "./model.js";
@@ -86,12 +87,18 @@ export interface WorkspaceOptions {
    * labels `Engine.y`), for training in chunks (`src/train/chunks.ts`). @default 0
    */
   batchCapacity?: number;
+  /**
+   * With `engine`: reserve room for table devices of this many packed numbers
+   * ({@link tableKernelSize} of the model's devices), so that the engine computes them too.
+   * @default 0 (eq. 4 devices only; a network with a table device runs the TypeScript loops)
+   */
+  tables?: number;
 }
 
 /** Allocates a workspace for `capacity` samples of a network with the given shapes. */
 export function createWorkspace(k: number, steps: number, classes: number, capacity: number, options: WorkspaceOptions = {}): Workspace {
   const kc = k * capacity;
-  const engine = options.engine ? createEngine(k, steps, classes, capacity, options.batchCapacity ?? 0) : null;
+  const engine = options.engine ? createEngine(k, steps, classes, capacity, options.batchCapacity ?? 0, options.tables ?? 0) : null;
   const region = (name: "P" | "U" | "D" | "I" | "L" | "lam" | "lam2" | "gU", n: number): Float64Array => {
     if (engine === null) return new Float64Array(n);
     const o = (engine.at[name] - engine.at.A) / 8;
@@ -251,15 +258,15 @@ export interface StepEffects {
  * the in-place engine and the fused eq. 4 step run only without them.
  */
 export function forward(model: Model, ws: Workspace, nb: number, withDerivative = true, paramsLoaded = false, effects: StepEffects | null = null): void {
-  const fused = effects === null && drive() !== null && eq4DriveParams(model, ws.drivePar);
   const en = ws.engine;
-  if (fused && en !== null && singleThreadKernels()) {
+  if (effects === null && en !== null && drive() !== null && singleThreadKernels() && writeEngineDevices(model, en)) {
     // The in-place engine: the same operations in one WebAssembly call.
     if (!paramsLoaded) engineSetParams(en, model.A, model.B, model.W, model.c);
     const at = en.at;
     en.ex.forward(model.k, model.steps, model.classes, nb, ws.capacity, at.A, at.B, at.W, at.c, at.par, at.P, ws.capacity, at.P, at.U, at.D, at.L, withDerivative ? 1 : 0);
     return;
   }
+  const fused = effects === null && drive() !== null && eq4DriveParams(model, ws.drivePar);
   runSteps(model, fused ? null : model.devices, ws.drivePar, ws, nb, withDerivative, effects);
 }
 
@@ -320,7 +327,7 @@ function runSteps(net: NetworkParams, devices: Model["devices"] | null, par: Flo
  */
 export function engineReady(model: Model, ws: Workspace): boolean {
   const en = ws.engine;
-  return en !== null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par);
+  return en !== null && drive() !== null && singleThreadKernels() && writeEngineDevices(model, en);
 }
 
 /** Writes the fused step's parameters of every device into par (8 per oscillator); false unless all are eq. 4. */
@@ -391,8 +398,16 @@ export function writeEngineDevices(model: Model, en: EngineBase): boolean {
       par[8 * i + 7] = d.polarity;
     } else return false;
   }
-  en.setTables?.(tablesOf(devices));
-  return true;
+  return en.setTables === undefined || en.setTables(tablesOf(devices));
+}
+
+/**
+ * Numbers the packed table devices of a devices list take (`TableCurve.writeKernelTable`; each
+ * distinct curve once): the room an in-place WebAssembly engine reserves for them
+ * ({@link WorkspaceOptions.tables}). 0 when no device is a table.
+ */
+export function tableKernelSize(devices: readonly DeviceCurve[]): number {
+  return tablesOf(devices)?.data.length ?? 0;
 }
 
 /** logits[c][b] = Σ_j W_cj·p_j(n) + c_c for the first nb columns (p(n) = `Pn`, by default the workspace's). */
@@ -515,7 +530,7 @@ export function backward(model: Model, ws: Workspace, nb: number, grads: Gradien
   const { k, steps, classes } = model;
   const cap = ws.capacity, G = ws.logits, Pn = effects === null ? ws.P[steps] : effects.measured(steps);
   const en = ws.engine;
-  if (effects === null && en !== null && inputGrad === null && drive() !== null && singleThreadKernels() && eq4DriveParams(model, en.par)) {
+  if (effects === null && en !== null && inputGrad === null && drive() !== null && singleThreadKernels() && writeEngineDevices(model, en)) {
     // A, W and the device parameters are in the engine from the forward pass this adjoint follows.
     en.gA.set(grads.A.subarray(0, steps * k * k));
     en.gB.set(grads.B.subarray(0, steps * k));

@@ -1,7 +1,7 @@
 /**
  * The in-place network engine: a {@link Workspace} whose buffers live in the memory of a
  * WebAssembly SIMD instance (`wasm/engine.as`), so that the forward pass, the softmax
- * cross-entropy and the discrete adjoint of a network of eq. 4 devices each run as one call
+ * cross-entropy and the discrete adjoint of a network of eq. 4 (and table) devices each run as one call
  * without copying the batch between JavaScript and WebAssembly. Only the parameters (A, B, W, c
  * and the device scalars) are copied in per call and the gradients in and out.
  *
@@ -26,6 +26,7 @@ import type { Normalization } from "../data/dataset.js";
 interface EngineExports {
   memory: WebAssembly.Memory;
   forward(k: number, steps: number, classes: number, nb: number, cap: number, A: number, B: number, W: number, C: number, par: number, P0: number, ld0: number, P: number, U: number, D: number, L: number, withD: number): void;
+  tables(desc: number, data: number): void;
   softmax(classes: number, nb: number, cap: number, L: number, y: number, scale: number, out: number): void;
   backward(k: number, steps: number, classes: number, nb: number, cap: number, A: number, W: number, par: number, P0: number, ld0: number, P: number, U: number, D: number, G: number, lam: number, lam2: number, gU: number, gA: number, gB: number, gW: number, gC: number, XT: number): void;
   layout(k: number, steps: number, classes: number, cap: number, ldx: number, A: number, B: number, W: number, C: number, par: number, X: number, Y: number, P: number, U: number, D: number, L: number, lam: number, lam2: number, gU: number, XT: number, gA: number, out: number, tA: number, tOut: number): void;
@@ -135,12 +136,13 @@ export interface EngineBase {
   /** Copies A, B, W, c in (write `par` first); the float32 engine rounds them all to float32 here. */
   setParams(A: Float64Array, B: Float64Array, W: Float64Array, c: Float64Array): void;
   /**
-   * Present on the engines that compute table devices (the native float64 engine): copies the
-   * oscillators' tables in ({@link KernelTables}, written by `writeEngineDevices` in dynamics.ts),
-   * or, given null, forgets them (every device is eq. 4, read from `par`). Write `par` too: a
-   * table oscillator's polarity is its eighth value.
+   * Present on the engines that compute table devices (the native float64 engine; the float64
+   * WebAssembly engine when it was made with room for tables): copies the oscillators' tables in
+   * ({@link KernelTables}, written by `writeEngineDevices` in dynamics.ts), or, given null, forgets
+   * them (every device is eq. 4, read from `par`). Write `par` too: a table oscillator's polarity is
+   * its eighth value. Returns false (holding no tables) when they do not fit in the room reserved.
    */
-  setTables?(tables: KernelTables | null): void;
+  setTables?(tables: KernelTables | null): boolean;
 }
 
 /**
@@ -260,7 +262,7 @@ export interface Engine extends BatchEngine {
   gW: Float64Array;
   gc: Float64Array;
   /** Byte offsets, by region name. */
-  at: Record<"A" | "B" | "W" | "c" | "par" | "g" | "total" | "P" | "U" | "D" | "I" | "L" | "lam" | "lam2" | "gU" | "XT" | "y" | "out" | "X", number>;
+  at: Record<"A" | "B" | "W" | "c" | "par" | "g" | "total" | "P" | "U" | "D" | "I" | "L" | "lam" | "lam2" | "gU" | "XT" | "y" | "out" | "X" | "tab", number>;
   /** The float64 view over the whole region block (workspace views are subarrays of it). */
   f64: Float64Array;
 }
@@ -269,8 +271,11 @@ export interface Engine extends BatchEngine {
  * An engine for a workspace of the given shape, or null where WebAssembly SIMD is unavailable or
  * the memory cannot be reserved. The caller builds the workspace's views from `f64` and `at`.
  * `ldx` > 0 adds a batch input X of that many samples (and labels) for {@link engineBatch}.
+ * `tables` > 0 reserves room for table devices of that many packed numbers (`tableKernelSize` in
+ * dynamics.ts) and gives the engine {@link EngineBase.setTables}: the memory never grows after
+ * creation, so the room is sized once, for the model's devices.
  */
-export function createEngine(k: number, steps: number, classes: number, cap: number, ldx = 0): Engine | null {
+export function createEngine(k: number, steps: number, classes: number, cap: number, ldx = 0, tables = 0): Engine | null {
   const mod = engineModule();
   if (mod === null) return null;
   const kc = k * cap;
@@ -282,7 +287,7 @@ export function createEngine(k: number, steps: number, classes: number, cap: num
     ["g", nG], ["total", nG + 2],
     ["P", (steps + 1) * kc], ["U", steps * kc], ["D", steps * kc], ["I", kc], ["L", classes * cap],
     ["lam", kc], ["lam2", kc], ["gU", kc], ["XT", cap * Math.max(k, classes)], ["y", Math.ceil(Math.max(cap, ldx) / 2)], ["out", 2],
-    ["X", k * ldx],
+    ["X", k * ldx], ["tab", tables > 0 ? 3 * k + tables : 0],
   ];
   const at = {} as Engine["at"];
   let off = 0;
@@ -299,8 +304,25 @@ export function createEngine(k: number, steps: number, classes: number, cap: num
     const gA = steps * k * k, gB = steps * k, gW = classes * k;
     ex.layout(k, steps, classes, cap, ldx, at.A, at.B, at.W, at.c, at.par, at.X, at.y, at.P, at.U, at.D, at.L, at.lam, at.lam2, at.gU, at.XT, at.g, at.out, at.total, at.total + nG * 8);
     const A = view("A", steps * k * k), B = view("B", steps * k), W = view("W", classes * k), c = view("c", classes);
+    // The tables the engine holds (the packed object last given: `writeEngineDevices` gives the same
+    // object for the same devices), copied into the "tab" region: descriptors, then the tables.
+    let held: KernelTables | null = null;
+    const tab = view("tab", tables > 0 ? 3 * k + tables : 0);
+    const setTables = (t: KernelTables | null): boolean => {
+      if (t === held) return true;
+      held = null;
+      ex.tables(0, 0);
+      if (t === null) return true;
+      if (t.desc.length !== 3 * k || t.data.length > tables) return false;
+      tab.set(t.desc, 0);
+      tab.set(t.data, 3 * k);
+      ex.tables(at.tab, at.tab + 3 * k * 8);
+      held = t;
+      return true;
+    };
     return {
       precision: "float64", ex, k, steps, classes, cap, ldx, at, f64,
+      ...(tables > 0 ? { setTables } : {}),
       A, B, W, c, par: view("par", 8 * k),
       gA: view("g", gA), gB: view("g", gB, gA), gW: view("g", gW, gA + gB), gc: view("g", classes, gA + gB + gW), g: view("g", nG),
       total: view("total", nG + 2),

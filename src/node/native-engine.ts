@@ -229,9 +229,10 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
       c.set(cc.subarray(0, c.length));
     },
     setTables: (t) => {
-      if (t === null ? tables === null : tables !== null && sameArray(t.desc, tables.desc) && sameArray(t.data, tables.data)) return;
+      if (t === null ? tables === null : tables !== null && sameArray(t.desc, tables.desc) && sameArray(t.data, tables.data)) return true;
       addon.tables(h, t === null ? new Float64Array(3 * k) : t.desc, t === null ? new Float64Array(0) : t.data);
       tables = t === null ? null : { desc: t.desc.slice(), data: t.data.slice() };
+      return true;
     },
     chunk: (lo, len, scale) => nativeCall(() => addon.chunk(h, lo, len, scale)),
     batch: (nb, count, scale) => nativeCall(() => addon.batch(h, nb, count, scale)),

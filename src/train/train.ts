@@ -6,7 +6,7 @@
 import type { DeviceCurve } from "../device/curve.js";
 import { targetCount, type Dataset } from "../data/dataset.js";
 import { createModel, createGradients, cloneModel, inputCount, extraInput, DEFAULT_EXTRA_P0, type Model, type Gradients } from "../network/model.js";
-import { createWorkspace, loadBatch, gatherColumns, type Workspace } from "../network/dynamics.js";
+import { createWorkspace, loadBatch, gatherColumns, tableKernelSize, type Workspace } from "../network/dynamics.js";
 import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradients, engineTrainStep, createChunkScratch, chunkExecutor, executorCanRun, type ChunkScratch } from "./chunks.js";
 import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision, type ResidentTraining } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
@@ -720,7 +720,10 @@ export class TrainingRun {
     }
     const eq4Only = model.devices.every((d) => d.model === "eq4");
     // Table devices have a kernel in the engines whose factory says so (the native float64 engine).
-    const kernelOnly = eq4Only || (engine?.tables === true && model.devices.every((d) => d.model === "eq4" || d.model === "table"));
+    const tablesOnly = model.devices.every((d) => d.model === "eq4" || d.model === "table");
+    const kernelOnly = eq4Only || (engine?.tables === true && tablesOnly);
+    // The in-place WebAssembly engine reserves room for the model's tables, so it computes them too.
+    const tableRoom = tablesOnly ? tableKernelSize(model.devices) : 0;
     // The caller's engine runs this model when it has the run's precision, every device has a
     // kernel in it (eq. 4; tables where the factory has them) and there are no hardware effects;
     // it then holds the batch input and uses its own threads.
@@ -739,18 +742,19 @@ export class TrainingRun {
     this.ownEngine = this.engine64 ?? own32;
     // In float32 (or with the caller's engine) that engine holds the batch, and the float64 workspace is never used for training.
     const own = f32 || this.engine64 !== null;
-    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own && !reference, batchCapacity: options.hardware || own || regression || reference ? 0 : cap });
+    this.ws = createWorkspace(model.k, model.steps, model.classes, own ? 1 : wsCap, { engine: !own && !reference, batchCapacity: options.hardware || own || regression || reference ? 0 : cap, tables: own ? 0 : tableRoom });
+    const wasmRuns = this.ws.engine !== null && !options.hardware && (eq4Only || (tablesOnly && this.ws.engine.setTables !== undefined));
     const fallback = engine !== null && !reference && this.ownEngine === null && engine.precision === options.precision
       ? ` (${engine.kind} not used: ${options.hardware ? "hardware effects" : !kernelOnly ? `a ${model.devices.find((d) => d.model !== "eq4" && (d.model !== "table" || engine.tables !== true))?.model ?? "non-eq. 4"} device has no kernel in it` : regression ? "its batch call fuses the softmax loss only" : "it could not be created"})`
       : "";
     this.engineLabel = regression
-      ? (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 forward and adjoint, squared error in TypeScript" : "reference (TypeScript)") + fallback
+      ? (wasmRuns ? "wasm64 forward and adjoint, squared error in TypeScript" : "reference (TypeScript)") + fallback
       : this.ownEngine !== null
       ? (engine as EngineFactory).label
       : this.engine32 !== null
         ? "wasm32 (WebAssembly SIMD, 4 float32 lanes)" + fallback
-        : (this.ws.engine !== null && eq4Only && !options.hardware ? "wasm64 (WebAssembly SIMD, 2 float64 lanes)" : "reference (TypeScript)") + fallback;
-    this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1, val?.n ?? 1)), { engine: true });
+        : (wasmRuns ? "wasm64 (WebAssembly SIMD, 2 float64 lanes)" : "reference (TypeScript)") + fallback;
+    this.evalWs = createWorkspace(model.k, model.steps, model.classes, Math.min(512, Math.max(this.n, test?.n ?? 1, val?.n ?? 1)), { engine: true, tables: tableRoom });
     const evalN = Math.max(this.n, test?.n ?? 1, val?.n ?? 1);
     // Input windows of at most 4096 samples (a multiple of evaluateArrays' 512-sample chunks).
     this.evalEngine = this.ownEngine !== null && engine?.createInference ? engine.createInference(model.k, model.steps, model.classes, 512, evalN <= 4096 ? evalN : 4096) : null;

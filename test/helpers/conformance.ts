@@ -8,7 +8,7 @@ import { createModel, createGradients, type Model, type Gradients } from "../../
 import { eq3, eq4 } from "../../src/device/analytic.js";
 import { tableCurve } from "../../src/device/table.js";
 import type { DeviceCurve } from "../../src/device/curve.js";
-import { createWorkspace, forward, softmaxCrossEntropy, writeEngineDevices } from "../../src/network/dynamics.js";
+import { createWorkspace, forward, softmaxCrossEntropy, writeEngineDevices, tableKernelSize } from "../../src/network/dynamics.js";
 import { wasm64Factory, wasm32Factory, type EngineFactory, type Precision } from "../../src/network/engine.js";
 import { forwardHardware, backwardHardware, createHardwareState, resolveHardware, hardwareBatchGradients } from "../../src/network/hardware.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
@@ -180,12 +180,15 @@ export interface GradientEngine {
   gradient(c: ConformanceCase): GradientResult | null;
 }
 
-/** dynamics.ts' chunked batch gradient (src/train/chunks.ts) on a workspace with or without the in-place WebAssembly engine. */
-function workspacePath(name: string, engine: boolean): GradientEngine {
+/**
+ * dynamics.ts' chunked batch gradient (src/train/chunks.ts) on a workspace with or without the
+ * in-place WebAssembly engine (with room for the case's table devices when `tables`).
+ */
+function workspacePath(name: string, engine: boolean, tables = false): GradientEngine {
   return {
-    name, precision: "float64", eq4Only: false,
+    name, precision: "float64", eq4Only: false, tables,
     gradient(c) {
-      const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.n, 128), { engine });
+      const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.n, 128), { engine, tables: tables ? tableKernelSize(c.model.devices) : 0 });
       const grads = createGradients(c.model);
       const out = { loss: 0, correct: 0 };
       batchGradients(c.model, ws, c.p0, c.n, c.y, c.n, grads, out, createChunkScratch(c.model, c.n));
@@ -236,6 +239,7 @@ function batchEngine(name: string, factory: () => EngineFactory | null, tables =
 export const GRADIENT_ENGINES: GradientEngine[] = [
   workspacePath("reference (TypeScript)", false),
   workspacePath("reference on the in-place WebAssembly engine", true),
+  workspacePath("in-place WebAssembly engine with table devices", true, true),
   hardwarePath(),
   batchEngine("wasm64", wasm64Factory),
   batchEngine("wasm32", wasm32Factory),
@@ -275,12 +279,12 @@ function countOf(logits: Float64Array, ld: number, classes: number, n: number, y
   return correct;
 }
 
-/** dynamics.ts' forward on a workspace (capacity n + 3, so rows have a stride) with or without the in-place engine. */
-function forwardPath(name: string, engine: boolean): ForwardPath {
+/** dynamics.ts' forward on a workspace (capacity n + 3, so rows have a stride) with or without the in-place engine (with room for table devices when `tables`). */
+function forwardPath(name: string, engine: boolean, tables = false): ForwardPath {
   return {
-    name, eq4Only: false,
+    name, eq4Only: false, tables,
     forward(c) {
-      const ws = createWorkspace(c.k, c.steps, c.classes, c.n + 3, { engine });
+      const ws = createWorkspace(c.k, c.steps, c.classes, c.n + 3, { engine, tables: tables ? tableKernelSize(c.model.devices) : 0 });
       for (let j = 0; j < c.k; j++) ws.P[0].set(c.p0.subarray(j * c.n, (j + 1) * c.n), j * ws.capacity);
       forward(c.model, ws, c.n, false);
       return { pN: ws.P[c.steps], ld: ws.capacity, correct: countOf(ws.logits, ws.capacity, c.classes, c.n, c.y), logits: ws.logits, loss: null, pred: null };
@@ -357,6 +361,7 @@ function nativeInferencePath(): ForwardPath {
 export const FORWARD_PATHS: ForwardPath[] = [
   forwardPath("forward (TypeScript)", false),
   forwardPath("forward on the in-place WebAssembly engine", true),
+  forwardPath("forward on the in-place WebAssembly engine with table devices", true, true),
   hardwareForward(),
   trialPath("ts"),
   trialPath("wasm"),

@@ -1,6 +1,7 @@
 /**
  * Table devices (`"model": "table"`, src/device/table.ts) on the engines with a table kernel — the
- * native float64 engine, each instruction set this CPU has and 1–3 threads — against one
+ * native float64 engine, each instruction set this CPU has and 1–3 threads, and the in-place
+ * WebAssembly engine made with room for the tables — against one
  * specification: the TypeScript reference (`TableCurve.evaluate` inside dynamics.ts' loops, which
  * src/network/spec.ts' specification also calls). The table copies of the shared conformance cases
  * (test/helpers/conformance.ts `tableConformanceCases`: tables beside eq. 4 rows, clamped and
@@ -14,7 +15,7 @@ import assert from "node:assert/strict";
 import { createGradients, createModel, type Model } from "../../src/network/model.js";
 import { eq4 } from "../../src/device/analytic.js";
 import { tableCurve } from "../../src/device/table.js";
-import { createWorkspace, writeEngineDevices } from "../../src/network/dynamics.js";
+import { createWorkspace, writeEngineDevices, tableKernelSize, forward } from "../../src/network/dynamics.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { gradientSpec } from "../../src/network/spec.js";
 import type { BatchEngine, EngineFactory } from "../../src/network/engine.js";
@@ -47,6 +48,14 @@ function viaEngine(en: BatchEngine, c: ConformanceCase, m: Model = c.model) {
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
   assert.equal(a.length, b.length, what);
   for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
+}
+
+/** The in-place WebAssembly engine with room for the case's tables: its batch call (src/train/chunks.ts). */
+function viaWasm(c: ConformanceCase, m: Model = c.model) {
+  const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.n, 128), { engine: true, batchCapacity: c.n, tables: tableKernelSize(m.devices) });
+  const en = ws.engine as NonNullable<typeof ws.engine>;
+  assert.ok(en.setTables, "the engine has room for tables");
+  return viaEngine(en, c, m);
 }
 
 /** The native engine on every instruction set this CPU has, 1–3 threads; empty without the addon. */
@@ -87,11 +96,14 @@ test("the table cases cover clamped and linear tables, mixed networks, several c
   assert.ok(below > 50 && between > 500 && above > 50 && clamp > 0 && linear > 0, `below ${below}, between ${between}, above ${above}`);
 });
 
-test("every engine with a table kernel gives the reference's bits on the table cases: batch gradients, loss, correct count (native: each instruction set, 1–3 threads, again on the same engine)", () => {
+test("every engine with a table kernel gives the reference's bits on the table cases: batch gradients, loss, correct count (WebAssembly; native: each instruction set, 1–3 threads)", () => {
   const fs = nativeFactories();
-  if (fs.length === 0) return;
   for (const c of CASES) {
     const ref = reference(c);
+    const w = viaWasm(c);
+    for (const key of ["A", "B", "W", "c"] as const) sameBits(w.g[key], ref.g[key], `wasm64 ${c.name} ∂${key}`);
+    assert.ok(Object.is(w.out.loss, ref.out.loss), `wasm64 ${c.name} loss ${w.out.loss} vs ${ref.out.loss}`);
+    assert.equal(w.out.correct, ref.out.correct, `wasm64 ${c.name} correct`);
     for (const f of fs) {
       const en = f.create(c.k, c.steps, c.classes, Math.min(c.n, 128), c.n);
       assert.ok(en, `${f.label}: engine for k=${c.k}`);
@@ -132,7 +144,7 @@ test("the reference and every engine and forward path with a table kernel match 
       if (r.loss !== null) assert.ok(Math.abs(r.loss - fwd.loss) <= 1e-13 * Math.abs(fwd.loss), `${f.name}, ${c.name}: loss`);
     }
   }
-  for (const name of ["reference (TypeScript)", "forward (TypeScript)"]) assert.ok(ran.has(name), `${name} ran`);
+  for (const name of ["reference (TypeScript)", "forward (TypeScript)", "in-place WebAssembly engine with table devices", "forward on the in-place WebAssembly engine with table devices"]) assert.ok(ran.has(name), `${name} ran`);
   if (nativeStatus().available) for (const name of ["native", "native inference"]) assert.ok(ran.has(name), `${name} ran`);
 });
 
@@ -173,9 +185,8 @@ test("the native engine's gradient of a table network agrees with central differ
   }
 });
 
-test("table devices at the edges: currents exactly on the nodes, below and above them (clamp and linear), and NaN give the reference's bits on the native engine", () => {
+test("table devices at the edges: currents exactly on the nodes, below and above them (clamp and linear), and NaN give the reference's bits on the WebAssembly and native engines", () => {
   const fs = nativeFactories();
-  if (fs.length === 0) return;
   // One step, A(0) = identity, B(0) = 0: u = p(0) exactly, and I = s·u² hits the nodes 0.25, 1,
   // 2.25, 4 for u = ±0.5, ±1, ±1.5, ±2 exactly; u = 0, 0.1 falls below (0.01 < 0.0625), 3 above.
   const x = [0.0625, 0.25, 1, 2.25, 4], y = [0.01, 0.05, 0.4, 0.8, 0.9];
@@ -205,6 +216,13 @@ test("table devices at the edges: currents exactly on the nodes, below and above
         assert.ok(Object.is(spec.P[1][s], want), `p(1) at u = ${u}: ${spec.P[1][s]} vs ${want}`);
       }
       assert.ok(Number.isNaN(ref.out.loss), "a NaN current gives a NaN loss");
+      const w = viaWasm(c);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(w.g[key], ref.g[key], `wasm64 ${c.name} ∂${key}`);
+      // p(1) of the in-place engine's forward pass, state by state.
+      const ws = createWorkspace(k, 1, classes, n + 1, { engine: true, tables: tableKernelSize(m.devices) });
+      for (let j = 0; j < k; j++) ws.P[0].set(p0.subarray(j * n, (j + 1) * n), j * ws.capacity);
+      forward(m, ws, n, true);
+      for (let j = 0; j < k; j++) for (let s = 0; s < n; s++) assert.ok(Object.is(ws.P[1][j * ws.capacity + s], spec.P[1][j * n + s]), `wasm64 p_${j}(1) of sample ${s}`);
       for (const f of fs) {
         const en = f.create(k, 1, classes, n, n) as BatchEngine;
         const got = viaEngine(en, c);
@@ -215,6 +233,8 @@ test("table devices at the edges: currents exactly on the nodes, below and above
       const c2: ConformanceCase = { ...c, n: n - 1, p0: Float64Array.from({ length: k * (n - 1) }, (_, q) => p0[Math.floor(q / (n - 1)) * n + (q % (n - 1))]), y: yl.subarray(0, n - 1) };
       const ref2 = reference(c2);
       assert.ok(Number.isFinite(ref2.out.loss));
+      const w2 = viaWasm(c2);
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(w2.g[key], ref2.g[key], `wasm64 ${c2.name} ∂${key}`);
       for (const f of fs) {
         const got = viaEngine(f.create(k, 1, classes, n - 1, n - 1) as BatchEngine, c2);
         for (const key of ["A", "B", "W", "c"] as const) sameBits(got.g[key], ref2.g[key], `${f.label} ${c2.name} ∂${key}`);
@@ -223,20 +243,39 @@ test("table devices at the edges: currents exactly on the nodes, below and above
   }
 });
 
-test("one native engine switches between table and eq. 4 networks and between tables: each time the reference's bits", () => {
-  const f = nativeFactory(2);
-  if (f === null) return;
+test("one engine switches between table and eq. 4 networks and between tables: each time the reference's bits (native; WebAssembly within its room, the reference beyond it)", () => {
   const c = CASES.find((x) => x.k === 7) ?? CASES[0];
-  const en = f.create(c.k, c.steps, c.classes, Math.min(c.n, 128), c.n) as BatchEngine;
   const eq4Model: Model = { ...c.model, devices: c.model.devices.map(() => eq4()) };
   const other: Model = { ...c.model, devices: c.model.devices.map((d, i) => (i === 0 ? tableCurve([0, 1, 2, 3], [0, 0.3, 0.5, 0.55], { extrapolation: "linear" }) : d)) };
-  for (const [q, m] of [c.model, eq4Model, c.model, other, c.model].entries()) {
+  // A table larger than the WebAssembly engine's room: that model runs the TypeScript loops (same bits).
+  const big: Model = { ...c.model, devices: c.model.devices.map((d, i) => (i === 1 ? tableCurve(Array.from({ length: 400 }, (_, q) => q / 100), Array.from({ length: 400 }, (_, q) => Math.tanh(q / 100))) : d)) };
+  const models = [c.model, eq4Model, c.model, other, c.model, big, c.model];
+  const f = nativeFactory(2);
+  const en = f?.create(c.k, c.steps, c.classes, Math.min(c.n, 128), c.n) as BatchEngine | undefined;
+  const room = Math.max(tableKernelSize(c.model.devices), tableKernelSize(other.devices));
+  const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.n, 128), { engine: true, batchCapacity: c.n, tables: room });
+  const wen = ws.engine as NonNullable<typeof ws.engine>;
+  for (const [q, m] of models.entries()) {
     const ref = reference(c, m);
-    const got = viaEngine(en, c, m);
-    for (const key of ["A", "B", "W", "c"] as const) sameBits(got.g[key], ref.g[key], `model ${q} ∂${key}`);
-    assert.ok(Object.is(got.out.loss, ref.out.loss));
+    const gots = [viaWasmOn(ws, c, m), ...(en ? [viaEngine(en, c, m)] : [])];
+    for (const got of gots) {
+      for (const key of ["A", "B", "W", "c"] as const) sameBits(got.g[key], ref.g[key], `model ${q} ∂${key}`);
+      assert.ok(Object.is(got.out.loss, ref.out.loss));
+    }
+    assert.equal(writeEngineDevices(m, wen), m !== big, `model ${q}: the WebAssembly engine holds its tables`);
   }
 });
+
+/** The batch gradient of a workspace with an in-place engine: its batch call when it can run the model, else the loops (src/train/chunks.ts). */
+function viaWasmOn(ws: ReturnType<typeof createWorkspace>, c: ConformanceCase, m: Model) {
+  const en = ws.engine as NonNullable<typeof ws.engine>;
+  for (let j = 0; j < c.k; j++) en.X.set(c.p0.subarray(j * c.n, (j + 1) * c.n), j * en.ldx);
+  en.y.set(c.y);
+  const g = createGradients(m);
+  const out = { loss: 0, correct: 0 };
+  batchGradients(m, ws, en.X, en.ldx, en.y, c.n, g, out, createChunkScratch(m, c.n));
+  return { g, out };
+}
 
 test("native inference of a table network gives evaluateArrays' bits (windows, chunks, threads)", () => {
   if (!nativeStatus().available) return;
@@ -257,7 +296,7 @@ test("native inference of a table network gives evaluateArrays' bits (windows, c
   }
 });
 
-test("a short training run with a table device: engine auto runs the native engine with the reference's bits (model, history)", () => {
+test("a short training run with a table device: engine auto runs the native engine, engine wasm the WebAssembly engine, both with the reference's bits (model, history)", () => {
   const ds = makeSpiral({ count: 300, turns: 1, noise: 0.04, seed: 1 });
   const dev = eq4();
   const xs: number[] = [], ys: number[] = [];
@@ -272,11 +311,15 @@ test("a short training run with a table device: engine auto runs the native engi
     for (const batchSize of [0, 64]) {
       const opts = { devices: table, seed: 2, epochs: 12, restarts: 1, batchSize, inputNoise: 0.05 };
       const auto = train(ds, opts);
+      const wasm = train(ds, { ...opts, engine: "wasm" });
       const ref = train(ds, { ...opts, engine: "reference" });
       if (nativeStatus().available) assert.match(auto.engine, /^native \(/);
+      assert.match(wasm.engine, /^wasm64 \(/);
       assert.equal(ref.engine, "reference (TypeScript)");
-      for (const key of ["A", "B", "W", "c"] as const) sameBits(auto.model[key], ref.model[key], `${extrapolation} batch ${batchSize} ${key}`);
-      assert.deepEqual(auto.history.map((h) => h.trainLoss), ref.history.map((h) => h.trainLoss));
+      for (const r of [auto, wasm]) {
+        for (const key of ["A", "B", "W", "c"] as const) sameBits(r.model[key], ref.model[key], `${r.engine} ${extrapolation} batch ${batchSize} ${key}`);
+        assert.deepEqual(r.history.map((h) => h.trainLoss), ref.history.map((h) => h.trainLoss));
+      }
     }
   }
 });

@@ -17,7 +17,7 @@ import { startParallelKernels } from "../../node/train-worker.js";
 import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
 import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
-import { ENGINE_CHOICES, engineForChoice, nativeStatus, type EngineChoice } from "../../node/native-engine.js";
+import { ENGINE_CHOICES, engineForChoice, type EngineChoice } from "../../node/native-engine.js";
 import { engine32ForChoice } from "../../node/native-engine32.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
@@ -169,17 +169,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     throw new InputError(`--engine native runs networks of eq. 4 devices (and, in float64, table devices) without hardware effects; this run has ${resolved.hardware ? "hardware effects" : tablesOnly ? "a table device in float32" : "a device that is neither eq. 4 nor a table"} (use --engine auto)`);
   }
   const engine = !nativeCan ? null : resolved.precision === "float32" ? engine32ForChoice(engineChoice, workers) : engineForChoice(engineChoice, workers);
-  // A device that no fast engine of this run computes (an eq. 3 curve; a table without the native
-  // engine) trains on the TypeScript reference: say so before the work, with the way to the fast engines.
-  const slowDevice = deviceList.find((d) => d.model !== "eq4" && (d.model !== "table" || engine?.tables !== true));
+  // A device that no fast engine computes (an eq. 3 curve: the engines compute eq. 4 and tables)
+  // trains on the TypeScript reference: say so before the work, with the way to the fast engines.
+  const slowDevice = deviceList.find((d) => d.model !== "eq4" && d.model !== "table");
   if (slowDevice !== undefined && !resolved.hardware && !flags.boolean("quiet")) {
-    const st = nativeStatus();
-    const why = slowDevice.model !== "table"
-      ? `an ${slowDevice.model} curve: the native and WebAssembly engines compute eq. 4 curves and tables only`
-      : `a measured table: the WebAssembly engine computes eq. 4 curves only, and the native engine, which computes tables, ${engineChoice === "wasm" ? "was not chosen (--engine wasm)" : st.available ? "cannot run this model" : `is ${st.reason}`}`;
     io.stderr(
-      `dynaspin train: note: ${deviceArg ?? "the device"} is ${why}, so this run trains on the TypeScript reference engine, several times slower (docs/engines.md)` +
-        (slowDevice.model !== "table" ? `; for speed, fit eq. 4 to the same measurement (dynaspin fit --data CURVE.csv --model eq4) and train on that device\n` : "\n"),
+      `dynaspin train: note: ${deviceArg ?? "the device"} is an ${slowDevice.model} curve: the native and WebAssembly engines compute eq. 4 curves and tables only, so this run trains on the TypeScript reference engine, several times slower (docs/engines.md); ` +
+        `for speed, fit eq. 4 to the same measurement (dynaspin fit --data CURVE.csv --model eq4) and train on that device\n`,
     );
   }
   const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);

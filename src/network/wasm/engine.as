@@ -1,7 +1,7 @@
 // AssemblyScript source (compiled as engine.ts with ../../kernels/wasm/gemm.as, simd-math.as and
 // eq4.as by scripts/build-wasm.mjs) of the in-place network engine of
 // src/network/engine.ts: the forward pass, softmax cross-entropy and discrete adjoint of
-// src/network/dynamics.ts for networks of eq. 4 devices, on a workspace that lives in this module's
+// src/network/dynamics.ts for networks of eq. 4 and table devices, on a workspace that lives in this module's
 // memory, so nothing is copied between steps. Each routine performs the TypeScript path's
 // operations in the same order (matrix kernels from gemm.as, eq. 4 from eq4.as, the same
 // exp/log), so both give the same bits. Pointers are byte offsets; rows have stride cap (even).
@@ -13,15 +13,80 @@ import { expv, logv } from "./simd-math";
 
 // u(t) = A[t]·p(t) + B[t], p(t+1) = f(s·u²) (and f' into D when withD), then the logits. p(0) is
 // read at P0 with row stride ld0 (a column range of a batch input, or P itself); p(t), t ≥ 1, at
-// P + t·k·cap.
+// P + t·k·cap. The devices: eq. 4 from par, or, once `tables` was given table devices, each
+// table oscillator's row by tableRow and each other row by eq4Drive.
 export function forward(k: i32, steps: i32, classes: i32, nb: i32, cap: i32, A: usize, B: usize, W: usize, C: usize, par: usize, P0: usize, ld0: i32, P: usize, U: usize, D: usize, L: usize, withD: i32): void {
   const kc = <usize>(k * cap) * 8;
+  const cols = nb + (nb & 1);
   for (let t = 0; t < steps; t++) {
     const Pt = t == 0 ? P0 : P + <usize>t * kc, Ut = U + <usize>t * kc;
     gemmBias(k, k, nb, A + <usize>(t * k * k) * 8, B + <usize>(t * k) * 8, Pt, t == 0 ? ld0 : cap, Ut, cap);
-    eq4Drive(k, nb + (nb & 1), cap, Ut, par, P + <usize>(t + 1) * kc, withD ? D + <usize>t * kc : 0);
+    const Pn = P + <usize>(t + 1) * kc, Dt: usize = withD ? D + <usize>t * kc : 0;
+    if (rTabDesc == 0) {
+      eq4Drive(k, cols, cap, Ut, par, Pn, Dt);
+      continue;
+    }
+    for (let i = 0; i < k; i++) {
+      const ro = <usize>(i * cap) * 8, d = rTabDesc + <usize>(3 * i) * 8;
+      const n = <i32>load<f64>(d, 8);
+      if (n > 0) tableRow(n, rTabData + <usize>load<f64>(d) * 8, load<f64>(d, 16) != 0, cols, Ut + ro, load<f64>(par + <usize>(8 * i + 7) * 8), Pn + ro, Dt == 0 ? 0 : Dt + ro);
+      else eq4Drive(1, cols, cap, Ut + ro, par + <usize>i * 64, Pn + ro, Dt == 0 ? 0 : Dt + ro);
+    }
   }
   gemmBias(classes, k, nb, W, C, P + <usize>steps * kc, cap, L, cap);
+}
+
+// The table devices (src/device/table.ts `writeKernelTable`'s layout): desc holds 3 numbers per
+// oscillator (offset into data, node count n, 1 = linear extrapolation / 0 = clamp; n = 0: not a
+// table), data the tables (n node currents, their powers, their PCHIP tangents each). desc = 0:
+// no table (every row eq. 4). The caller keeps both in this memory and checked them.
+let rTabDesc: usize = 0, rTabData: usize = 0;
+
+export function tables(desc: usize, data: usize): void {
+  rTabDesc = desc;
+  rTabData = data;
+}
+
+// One table oscillator's row on `cols` columns (src/device/table.ts TableCurve.evaluate, operation
+// for operation and in its order, one sample at a time): I = (s·u)·u, then the monotone cubic
+// Hermite piece of I's interval (binary search, as table.ts locate), or beyond the nodes the end
+// value held (clamp: derivative 0 strictly outside, the end tangent on the end node) or continued
+// with the end tangent (linear); NaN stays NaN. x: the n node currents, then powers, then tangents.
+function tableRow(n: i32, x: usize, linear: bool, cols: i32, U: usize, pol: f64, P: usize, D: usize): void {
+  const y = x + <usize>n * 8, m = y + <usize>n * 8, last = <usize>(n - 1) * 8;
+  const x0 = load<f64>(x), xl = load<f64>(x + last);
+  for (let b = 0; b < cols; b++) {
+    const o = <usize>b * 8;
+    const u = load<f64>(U + o);
+    const v = pol * u * u;
+    let pv: f64, dv: f64;
+    if (!(v > x0)) {
+      if (v != v) {
+        pv = v;
+        dv = v;
+      } else {
+        pv = linear ? load<f64>(y) + load<f64>(m) * (v - x0) : load<f64>(y);
+        dv = !linear && v < x0 ? 0.0 : load<f64>(m);
+      }
+    } else if (v >= xl) {
+      pv = linear ? load<f64>(y + last) + load<f64>(m + last) * (v - xl) : load<f64>(y + last);
+      dv = !linear && v > xl ? 0.0 : load<f64>(m + last);
+    } else {
+      let lo = 0, hi = n - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (load<f64>(x + <usize>mid * 8) <= v) lo = mid;
+        else hi = mid;
+      }
+      const q = <usize>lo * 8;
+      const xk = load<f64>(x + q), yk = load<f64>(y + q), yk1 = load<f64>(y + q, 8), mk = load<f64>(m + q), mk1 = load<f64>(m + q, 8);
+      const h = load<f64>(x + q, 8) - xk, t = (v - xk) / h, t2 = t * t, t3 = t2 * t;
+      pv = (2.0 * t3 - 3.0 * t2 + 1.0) * yk + (t3 - 2.0 * t2 + t) * h * mk + (3.0 * t2 - 2.0 * t3) * yk1 + (t3 - t2) * h * mk1;
+      dv = ((6.0 * t2 - 6.0 * t) * (yk - yk1)) / h + (3.0 * t2 - 4.0 * t + 1.0) * mk + (3.0 * t2 - 2.0 * t) * mk1;
+    }
+    store<f64>(P + o, pv);
+    if (D != 0) store<f64>(D + o, dv);
+  }
 }
 
 // Softmax cross-entropy on the first nb columns of L (classes rows): loss and correct count into
