@@ -55,6 +55,10 @@ export function tables(desc: usize, data: usize): void {
 function tableRow(n: i32, x: usize, linear: bool, cols: i32, U: usize, pol: f64, P: usize, D: usize): void {
   const y = x + <usize>n * 8, m = y + <usize>n * 8, last = <usize>(n - 1) * 8;
   const x0 = load<f64>(x), xl = load<f64>(x + last);
+  // (n − 1)/(x_last − x0) for the search below, or 0 when it is not finite (a span that overflows
+  // or is too small): then (v − x0)·guess lies in [0, n − 1] (up to rounding) for v inside the nodes.
+  let guess = <f64>(n - 1) / (xl - x0);
+  if (!(guess < Infinity)) guess = 0.0;
   for (let b = 0; b < cols; b++) {
     const o = <usize>b * 8;
     const u = load<f64>(U + o);
@@ -72,11 +76,19 @@ function tableRow(n: i32, x: usize, linear: bool, cols: i32, U: usize, pol: f64,
       pv = linear ? load<f64>(y + last) + load<f64>(m + last) * (v - xl) : load<f64>(y + last);
       dv = !linear && v > xl ? 0.0 : load<f64>(m + last);
     } else {
-      let lo = 0, hi = n - 1;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >> 1;
-        if (load<f64>(x + <usize>mid * 8) <= v) lo = mid;
-        else hi = mid;
+      // The interval where an evenly spaced table would have v, when it is v's (one test, the
+      // common case of a table tabulated on a grid), else binary search (as table.ts locate): the
+      // interval is unique, so either way the same one.
+      let lo = <i32>((v - x0) * guess);
+      if (lo > n - 2) lo = n - 2;
+      if (!(load<f64>(x + <usize>lo * 8) <= v && v < load<f64>(x + <usize>lo * 8, 8))) {
+        lo = 0;
+        let hi = n - 1;
+        while (hi - lo > 1) {
+          const mid = (lo + hi) >> 1;
+          if (load<f64>(x + <usize>mid * 8) <= v) lo = mid;
+          else hi = mid;
+        }
       }
       const q = <usize>lo * 8;
       const xk = load<f64>(x + q), yk = load<f64>(y + q), yk1 = load<f64>(y + q, 8), mk = load<f64>(m + q), mk1 = load<f64>(m + q, 8);
