@@ -214,7 +214,7 @@ void Engine::setTables(const double* desc, const double* data, size_t len) {
   tab = nullptr;
   if (!any) return;
   tabData.assign(data, data + len);
-  tabRows.assign(k, TableRow{nullptr, 0, 0, nullptr, 0, 0.0});
+  tabRows.assign(k, TableRow{nullptr, 0, 0, nullptr, 0, 0.0, 0.0});
   // Each distinct table's cells (2n of them) once, at the offset of its first oscillator.
   std::vector<size_t> cellAt((size_t)k);
   size_t cellCount = 0;
@@ -242,7 +242,8 @@ void Engine::setTables(const double* desc, const double* data, size_t len) {
       while (q + 2 < n && x[q + 1] <= edge) q++;
       start[c] = inv > 0 ? q : 0;
     }
-    tabRows[i] = TableRow{x, n, desc[3 * i + 2] != 0 ? 1 : 0, start, cells, inv};
+    double even = (double)(n - 1) / span;
+    tabRows[i] = TableRow{x, n, desc[3 * i + 2] != 0 ? 1 : 0, start, cells, inv, span > 0 && even < 1e300 ? even : 0.0};
   }
   tab = tabRows.data();
 }

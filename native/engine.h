@@ -7,7 +7,8 @@
 // packed layout): n ≥ 2 node currents x (strictly increasing), then their powers, then the PCHIP
 // tangents, back to back from x; linear = 1 extends the curve beyond the nodes with the end
 // tangents, 0 clamps it. n = 0: the oscillator is not a table (eq. 4 from its par row).
-// To find a current's interval without a binary search, the engine cuts [x0, x[n − 1]) into
+// To find a current's interval without a binary search, the engine first tries the interval of
+// an evenly spaced table (even), then cuts [x0, x[n − 1]) into
 // `cells` equal cells of width 1/inv and keeps, per cell, the interval of its left edge (start):
 // a lookup starts there and steps up (or down) to the interval that holds the current. The
 // interval is unique, so the bits are those of the reference's binary search.
@@ -18,6 +19,9 @@ struct TableRow {
   const int32_t* start;
   int cells;
   double inv;
+  // (n − 1)/(x[n − 1] − x[0]), or 0 when not finite: the interval an evenly spaced table would
+  // give, tried first.
+  double even;
 };
 
 // The kernels of one instruction set (kernels.h compiled for it).

@@ -149,10 +149,14 @@ static inline void driveN(const double* U, const double* q, vd pol, double* P, d
   eq4StoreN<NV>(x, q, P, D);
 }
 // Index k with x[k] <= v < x[k + 1], for x[0] < v < x[n − 1] (table.ts locate; the index is
-// unique, so any search gives the same one): from the start of v's cell (TableRow), stepping to
-// the interval that holds v.
+// unique, so any search gives the same one): the interval an evenly spaced table would give when
+// it holds v (one test on a tabulated grid), else from the start of v's cell (TableRow), stepping
+// to the interval that holds v.
 static inline int tableLocate(const TableRow& tr, double v) {
   const double* x = tr.x;
+  double e = (v - x[0]) * tr.even;
+  int g = e < (double)(tr.n - 2) ? (int)e : tr.n - 2;
+  if (x[g] <= v && v < x[g + 1]) return g;
   double c = (v - x[0]) * tr.inv;
   int cell = c < (double)tr.cells ? (int)c : tr.cells - 1;
   int k = tr.start[cell];
