@@ -3,18 +3,12 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { loadDeviceArg } from "../../src/node/device-file.js";
 import { eq4, Rng, type DeviceCurve } from "../../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-fitcli-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 function curveCsv(name: string, n = 81, sigma = 0.005, header = "current_mA,power_nW"): string {
   const c = eq4({ a: -0.8, b: 6, Ic: -6, Q: 0.1 });

@@ -5,18 +5,12 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { fitCurve } from "../../src/device/fit.js";
 import { Rng } from "../../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-fitfix-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 // A device in mA and nW with known eq. 4 parameters: a = -1 /mA, b = 10, Ic = -5.82 mA, Q = 0.3, P0 = 12 nW, 0.5 % noise.
 function curve(): { I: number[]; P: number[] } {

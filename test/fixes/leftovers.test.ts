@@ -9,16 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng, type Dataset } from "../../src/index.js";
 import { repeatedRows } from "../../src/data/split.js";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-leftovers-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 function set(rows: number[][], labels: number[] = rows.map(() => 0)): Dataset {
   const d = rows[0].length;

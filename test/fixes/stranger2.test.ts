@@ -9,18 +9,12 @@ import { join } from "node:path";
 import { train, evaluate, stratifiedSplit, makeSynthetic, eq4, createModel, stringifyModel, parseCsvDataset } from "../../src/index.js";
 import { updateScales, referenceScales } from "../../src/train/train.js";
 import { variationScaleWarning } from "../../src/device/variation.js";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { trainingFailure } from "../../src/cli/commands/train.js";
 import { resolveTrainOptions } from "../../src/train/train.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger2-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 // The paper's test device, the same curve in mA and nW (P0 = 28 nW), and in SI units: currents in A (1 unit = 1 mA), powers in
 // W with P0 = 28 nW, as `dynaspin fit` writes for a curve measured in A and W.

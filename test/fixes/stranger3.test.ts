@@ -10,19 +10,13 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createModel, eq4, stringifyModel, makeSynthetic, stratifiedSplit, train, Trainer, type Dataset } from "../../src/index.js";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { inputRange, inputRangeWarning } from "../../src/network/input-range.js";
 import { trainingFailure } from "../../src/cli/commands/train.js";
 import { resolveTrainOptions } from "../../src/train/train.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger3-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 /** A 2-feature classifier trained (by its normalisation) on a ∈ [−5, 3] m, b ∈ [0, 2] m, plus a constant column. */
 function rangedModel(): string {

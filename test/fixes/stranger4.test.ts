@@ -10,17 +10,11 @@ import { join } from "node:path";
 import { createModel, eq4, evaluate, makeSynthetic, runForward, stratifiedSplit, stringifyModel, train } from "../../src/index.js";
 import { variationScaleWarning } from "../../src/device/variation.js";
 import { resolveTrainOptions } from "../../src/train/train.js";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { trainingFailure } from "../../src/cli/commands/train.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger4-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 test("a deep network on the automatic budget trains through a depth curriculum (48 steps on circles gave 68 % where 4 steps give 96 %, exit 0)", () => {
   // The default: a curriculum from the default depth above AUTO_DEFAULTS.deepSteps, none below

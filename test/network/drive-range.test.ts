@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { createModel, curveFromSpec, eq3, eq4, fitCurve, parseModel, runForward, stringifyModel, tableCurve, Rng } from "../../src/index.js";
 import { driveRange, driveRangeWarning, DRIVE_RANGE_MARGIN } from "../../src/network/drive-range.js";
 
@@ -82,12 +82,6 @@ test("measuredCurrent: kept by eq3/eq4 specs, refused when malformed, a table's 
   const fit = fitCurve("eq3", I, I.map((v) => truth.power(v)), { units: { currentUnit: "mA", powerUnit: "nW" } });
   assert.deepEqual(fit.curve.measuredCurrent, [-16, 0]);
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 test("train warns on stderr and in --json when the network drives a fitted device outside its measured range; the model keeps the range", async () => {
   // The paper's device, "measured" only up to 0.6: initialisation alone drives it beyond.

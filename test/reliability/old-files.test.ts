@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { OPTIONS_BEFORE, parseCheckpointJson } from "../../src/train/checkpoint.js";
 import { planTraining } from "../../src/train/train.js";
 import { loadCsvDataset } from "../../src/node/csv-file.js";
@@ -20,12 +20,6 @@ const dir = mkdtempSync(join(tmpdir(), "dynaspin-oldfiles-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 cpSync(FIXTURES, join(dir, "old"), { recursive: true });
 const old = (p: string) => join(dir, "old", p);
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 /** The flags the older run was made with (its README), with a fresh --out. */
 const runFlags = (out: string, device?: string) => ["train", "--data", old("blobs.csv"), ...(device ? ["--device", device] : []), "--updates", "130", "--checkpoint-every", "100", "--out", join(dir, out), "--quiet", "--json"];

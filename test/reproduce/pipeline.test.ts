@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { captionsAndReferences, checkReportInBrowser } from "../helpers/report-browser.js";
 import { runReproduce } from "../../src/node/reproduce.js";
 import { makePlan } from "../../src/reproduce/plan.js";
-import { runCli } from "../../src/cli/main.js";
+import { cli } from "../helpers/cli.js";
 import { decodePng } from "../plot/png-decode.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-reproduce-"));
@@ -97,12 +97,6 @@ test("a tiny reproduce run writes every figure, metric, model, summary and a rep
     assert.match(fig2.caption, /no measured points/);
   });
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const code = await runCli(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {} });
-  return { code, out, err };
-}
 
 test("bad reproduce flags exit with code 2, one line naming the flag, and create no output folder", async () => {
   const cases: [string[], RegExp][] = [
