@@ -72,22 +72,12 @@ napi_value Info(napi_env env, napi_callback_info info) {
 }
 
 napi_value Create(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  double n[7];
-  size_t argc = 7;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 7) {
-    napi_throw_type_error(env, nullptr, "native: create needs 7 arguments");
-    return nullptr;
-  }
-  for (int i = 0; i < 6; i++) CHECK(napi_get_value_double(env, argv[i], &n[i]));
-  char isa[16] = {0};
-  size_t len = 0;
-  CHECK(napi_get_value_string_utf8(env, argv[6], isa, sizeof isa, &len));
   // k, steps, classes, cap, ldx, threads (sizes below 2^31 elements per region: int indices).
   const double mn[6] = {1, 1, 1, 1, 1, 1}, mx[6] = {46340, 1e6, 1e6, 1e8, 1e8, 256};
-  if (!intsIn(env, "engine shape", 6, n, mn, mx)) return nullptr;
-  int k = (int)n[0], steps = (int)n[1], classes = (int)n[2], cap = (int)n[3], ldx = (int)n[4], threads = (int)n[5];
+  int a[6];
+  char isa[16] = {0};
+  if (!shapeArgs(env, info, "engine shape", mn, mx, a, isa)) return nullptr;
+  int k = a[0], steps = a[1], classes = a[2], cap = a[3], ldx = a[4], threads = a[5];
   const KernelTable* kt = selectKernels(isa);
   if (kt == nullptr) {
     // The one refusal src/node/native-engine.ts turns into "not available" (error.code).
@@ -148,12 +138,7 @@ napi_value EvaluateAll(napi_env env, napi_callback_info info) {
 napi_value Load(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   double n[10];
-  size_t argc = 10;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 10) {
-    napi_throw_type_error(env, nullptr, "native: load needs 10 arguments");
-    return nullptr;
-  }
+  if (!callArgs(env, info, 10, argv, "load")) return nullptr;
   Handle* h = handleOf<Engine>(env, argv[0], "an engine");
   if (!h) return nullptr;
   Engine* e = h->obj;
@@ -221,12 +206,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   double unused[1];
   Handle* h = handleArgs(env, info, 1, argv, unused);
   if (!h) return nullptr;
-  size_t argc = 6;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 6) {
-    napi_throw_type_error(env, nullptr, "native: adam needs 6 arguments");
-    return nullptr;
-  }
+  if (!callArgs(env, info, 6, argv, "adam")) return nullptr;
   double* arr[5];
   size_t len[5];
   for (int i = 0; i < 5; i++)
@@ -309,12 +289,7 @@ napi_value Tables(napi_env env, napi_callback_info info) {
   double unused[1];
   Handle* h = handleArgs(env, info, 1, argv, unused);
   if (!h) return nullptr;
-  size_t argc = 3;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 3) {
-    napi_throw_type_error(env, nullptr, "native: tables needs 3 arguments");
-    return nullptr;
-  }
+  if (!callArgs(env, info, 3, argv, "tables")) return nullptr;
   size_t nd = 0, len = 0;
   const double* desc = float64Arg(env, argv[1], &nd, "tables");
   if (!desc) return nullptr;

@@ -50,6 +50,19 @@ inline bool numbers(napi_env env, napi_callback_info info, size_t want, napi_val
   return true;
 }
 
+// Reads `want` arguments of the call `what` into argv; throws "native: <what> needs <want> arguments"
+// (TypeError) and returns false when fewer were passed.
+inline bool callArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv, const char* what) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < want) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "native: %s needs %zu arguments", what, want);
+    napi_throw_type_error(env, nullptr, msg);
+    return false;
+  }
+  return true;
+}
+
 // Throws "native: <what> out of range" (RangeError); returns false.
 inline bool outOfRange(napi_env env, const char* what) {
   char msg[96];
