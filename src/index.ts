@@ -49,7 +49,7 @@ export { parseModelJson, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./i
 export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/backend.js";
 
 // Training: options, the loop (all at once or one epoch at a time), optimiser, tasks, checkpoints.
-export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, fitTargetScale, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent } from "./train/train.js";
+export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, fitTargetScale, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent, type TrainingStage } from "./train/train.js";
 export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
 export { SCHEDULES, type Schedule } from "./train/schedule.js";
 export { TASKS, TASK_DEFAULTS, PAPER_RESULTS, type TaskName } from "./train/tasks.js";

@@ -91,12 +91,14 @@ export interface RunPlan {
   /** Early stopping after this many updates without a better validation score (0: off). */
   patience: number;
   /**
-   * A depth curriculum (the spiral beyond 6 steps): the shallow starter network trained first,
+   * A depth curriculum (beyond 32 steps with the automatic budget): the shallow starter network trained first,
    * whose steps and readout the `steps`-step network above then starts from (fine-tuned with the
    * budget above). Its values are the command's flags. Null: no curriculum.
    */
   curriculum: {
     steps: number;
+    /** The starter network's own automatic weight decay: the λ of each of its whole runs, in the order they train (the last is the starter itself); empty: none. */
+    weightDecays: number[];
     epochs: number;
     restarts: number;
     trialEpochs: number;

@@ -41,6 +41,7 @@ import { oscillatorCount, CURRICULUM_FINE_TUNE, featureCount, featureMapOf } fro
 import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
+import type { TrainingStage } from "../../src/train/train.js";
 import type { FromWorker, ToWorker, RunConfig, Snapshot, DataInfo, RunPlan, Pace, Stage } from "./protocol.js";
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
@@ -173,6 +174,7 @@ function configure(config: RunConfig): void {
     patience: o.patience,
     curriculum: st && {
       steps: st.options.steps,
+      weightDecays: st.pendingAlternatives.length ? [...st.pendingAlternatives.map((a) => a.weightDecay), st.options.weightDecay] : [],
       epochs: st.options.epochs,
       restarts: st.options.restarts,
       trialEpochs: st.trialLength,
@@ -253,18 +255,19 @@ function enter(): void {
   post({ type: "metrics", reset: true, metrics: d.prepare().history.slice() });
 }
 
-/** The automatic weight decay's candidate that trains next (null: none left, or none). */
-function candidate(): Trainer["pendingAlternatives"][number] | null {
-  return session?.trainer.pendingAlternatives.find((a) => !a.trainer.done) ?? null;
+/** The automatic weight decay's candidate that trains next, of the starter network or of the run (null: none left, or none). */
+function candidate(): TrainingStage | null {
+  const st = session?.trainer.stage;
+  return st?.kind === "candidate" ? st : null;
 }
 
 /**
- * The trainer the next epoch advances, in the library's order: a depth curriculum's starter
- * network, else the weight-decay candidates still to train, else the run's own.
+ * The trainer the next epoch advances: the library's phase order (Trainer.stage, as `dynaspin
+ * train` follows it): a depth curriculum's starter network (its weight-decay candidates, then
+ * itself), else the run's weight-decay candidates still to train, else the run's own.
  */
 function driver(): Trainer {
-  const t = session!.trainer;
-  return t.starter ?? candidate()?.trainer ?? t;
+  return session!.trainer.stage.trainer;
 }
 
 function current(): TrainingRun {
@@ -279,7 +282,8 @@ function phase(): "trial" | "train" {
 
 function stage(): Stage {
   if (!session) return "main";
-  return session.trainer.starter ? "starter" : candidate() ? "candidate" : "main";
+  const st = session.trainer.stage;
+  return st.network === "starter" ? "starter" : st.kind === "candidate" ? "candidate" : "main";
 }
 
 function status(message: string): void {
@@ -291,22 +295,23 @@ function status(message: string): void {
 }
 
 /**
- * Which of the automatic weight decay's runs trains, e.g. "weight-decay candidate λ 0.3 (run 1 of
- * 2)" or "λ 0 (run 2 of 2, the run itself)"; empty without the choice.
+ * Which of the automatic weight decay's runs of the phase's network trains, e.g. "weight-decay
+ * candidate λ 0.3 (run 1 of 2)" or "λ 0 (run 2 of 2, the run itself)"; empty without the choice.
  */
-function candidateText(): string {
+function candidateText(st: TrainingStage): string {
   const s = session!;
-  const order = s.plan.weightDecays;
-  if (order.length === 0 || s.trainer.starter) return "";
-  const c = candidate();
-  const i = c ? s.trainer.pendingAlternatives.indexOf(c) : order.length - 1;
-  return c ? `weight-decay candidate λ ${c.weightDecay} (run ${i + 1} of ${order.length})` : `λ ${order[i]} (run ${i + 1} of ${order.length}, the run itself)`;
+  const starter = st.network === "starter";
+  const order = starter ? (s.plan.curriculum?.weightDecays ?? []) : s.plan.weightDecays;
+  if (order.length === 0) return "";
+  const c = st.candidate;
+  return c ? `weight-decay candidate λ ${st.weightDecay} (run ${c.index + 1} of ${c.count})` : `λ ${order[order.length - 1]} (run ${order.length} of ${order.length}, the ${starter ? "starter network" : "run"} itself)`;
 }
 
 /** Status text while restarts are tried, a weight-decay candidate trains, or a depth curriculum's starter network trains. */
 function trialText(): string {
-  const t = driver();
-  const which = t === session!.trainer.starter ? `starter network (${t.options.steps} of ${session!.plan.steps} steps)` : candidateText();
+  const st = session!.trainer.stage;
+  const t = st.trainer;
+  const which = [st.network === "starter" ? `starter network (${st.steps} of ${session!.plan.steps} steps)` : "", candidateText(st)].filter((w) => w !== "").join(", ");
   const where = which ? `${which}: ` : "";
   const most = t.options.patience > 0 && t.val !== null ? " at most" : "";
   if (t.run !== null) return `${where}training (epoch ${t.run.epochsDone} of ${t.options.epochs}${most})`;
@@ -330,7 +335,7 @@ function preliminary(): boolean {
 function afterStarter(): void {
   const s = session!;
   const t = s.trainer;
-  if (t.starter === null || !t.starter.done) return;
+  if (t.starter === null || t.stage.network === "starter") return;
   const n0 = t.starter.options.steps;
   const ev = t.advance();
   const c = t.curriculum;
@@ -349,19 +354,25 @@ function afterStarter(): void {
  * next (another candidate, or the run itself, whose first `prepare()` keeps the candidates'
  * results for the choice at the end: Trainer.finish).
  */
-function afterCandidate(c: Trainer, weightDecay: number): void {
+function afterCandidate(done: TrainingStage): void {
+  const c = done.trainer, weightDecay = done.weightDecay;
   const run = c.current!;
   const best = run.best;
   const ended = run.epochsDone < c.options.epochs ? `stopped early at epoch ${run.epochsDone}` : `${run.epochsDone} epochs`;
   const score = best ? `best validation loss ${best.loss.toFixed(4)} (accuracy ${(100 * best.accuracy).toFixed(1)} %) at epoch ${best.epoch}` : "no validation score";
   const s = session!;
-  const next = candidate();
+  const next = s.trainer.stage;
   enter();
+  const starter = done.network === "starter";
+  const order = starter ? (s.plan.curriculum?.weightDecays ?? []) : s.plan.weightDecays;
+  const itself = starter ? `the ${done.steps}-step starter network itself` : "the run itself";
   post({
     type: "notice",
     text:
-      `The weight-decay candidate λ ${weightDecay} is trained (${ended}; ${score}). ` +
-      (next ? `Next: the candidate λ ${next.weightDecay}.` : `Now the run itself trains with λ ${s.trainer.options.weightDecay}; at its end the better validation score of ${s.plan.weightDecays.map((w) => `λ ${w}`).join(" and ")} is kept, as dynaspin train keeps it.`),
+      `The ${starter ? `starter network's ` : ""}weight-decay candidate λ ${weightDecay} is trained (${ended}; ${score}). ` +
+      (next.kind === "candidate" && next.network === done.network
+        ? `Next: the candidate λ ${next.weightDecay}.`
+        : `Now ${itself} trains with λ ${next.weightDecay}; at its end the better validation score of ${order.map((w) => `λ ${w}`).join(" and ")} is kept, as dynaspin train keeps it.`),
   });
 }
 
@@ -448,7 +459,8 @@ function work(deadline: number, one: boolean): void {
   for (;;) {
     const wasTrial = preliminary();
     const began = performance.now();
-    const alt = candidate();
+    // The phase this unit trains (Trainer.stage); when its trainer is done, the next phase begins.
+    const st = s.trainer.stage;
     const r = advance();
     if (r.trained) {
       pace.push(began);
@@ -458,12 +470,10 @@ function work(deadline: number, one: boolean): void {
       flush();
       post({ type: "metrics", reset: true, metrics: r.metrics });
     } else batch.push(...r.metrics);
-    if (s.trainer.starter?.done) {
+    if (st.kind !== "run" && st.trainer.done) {
       flush();
-      afterStarter();
-    } else if (alt !== null && alt.trainer.done) {
-      flush();
-      afterCandidate(alt.trainer, alt.weightDecay);
+      if (st.kind === "starter") afterStarter();
+      else afterCandidate(st);
     }
     if (wasTrial && !preliminary()) status("training");
     if (s.trainer.done) break;
@@ -675,7 +685,8 @@ function exportModel(): void {
   if (!s) return;
   const t = s.trainer;
   const run = current();
-  if (t.starter !== null) throw new Error("the depth curriculum's starter network is still training: train on until the full-depth network trains before exporting");
+  const st = t.stage;
+  if (st.network === "starter") throw new Error("the depth curriculum's starter network is still training: train on until the full-depth network trains before exporting");
   const alt = candidate();
   if (alt !== null) throw new Error(`the weight-decay candidate λ ${alt.weightDecay} is still training (the automatic weight decay trains it before the run itself): train on until the run itself trains, or type a weight decay to skip the choice, before exporting`);
   if (t.run === null) throw new Error("the restarts are still being tried: train until one is chosen (or set Restarts to 1) before exporting");
@@ -733,7 +744,29 @@ function retune(m: Extract<ToWorker, { type: "retune" }>): void {
     const lr = m.lr ?? c.lr, batch = m.batch ?? c.batchSize, epochs = m.epochs ?? c.epochs, weightDecay = m.wd ?? c.weightDecay;
     const starter = s.trainer.starter;
     const doneBefore = s.trainer.done;
-    const said = starter ? retuneOne(starter, lr, batch, epochs, weightDecay) : [];
+    const said: string[] = [];
+    // The starter network's own weight-decay candidates still to train: a typed weight decay
+    // replaces its automatic choice (as --weight-decay does), other changes apply to them too.
+    const pending = starter?.pendingAlternatives.filter((a) => !a.trainer.done) ?? [];
+    const dropped = starter !== null && pending.length > 0 && m.wd !== null;
+    if (dropped) {
+      const running = candidate();
+      said.push(`weight decay set to ${m.wd}: the starter network's automatic choice among ${c.weightDecays.map((w) => `λ ${w}`).join(", ")} dropped${running ? ` (the λ ${running.weightDecay} candidate discarded at epoch ${running.trainer.current?.epochsDone ?? 0})` : ""}`);
+      starter.pendingAlternatives = [];
+      s.plan = { ...s.plan, curriculum: { ...c, weightDecays: [] } };
+      post({ type: "plan", plan: s.plan });
+    } else {
+      for (const { trainer: a } of pending) {
+        const ao = a.options;
+        if (ao.lr !== lr || ao.batchSize !== batch || ao.epochs !== epochs) a.retune({ lr, batchSize: batch, epochs });
+      }
+    }
+    if (starter) said.push(...retuneOne(starter, lr, batch, epochs, weightDecay));
+    if (dropped) {
+      // The starter network itself trains next.
+      enter();
+      sendSnapshot();
+    }
     const deep = retuneOne(s.trainer, lr * CURRICULUM_FINE_TUNE.lr, batch, m.epochs === null ? s.plan.epochs : Math.max(1, Math.round(epochs * CURRICULUM_FINE_TUNE.budget)), weightDecay);
     if (!said.length && !deep.length) return;
     if (doneBefore && !s.trainer.done) reopen();

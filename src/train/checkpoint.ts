@@ -19,6 +19,11 @@
  * `history.jsonl` beside `checkpoint.json` (one {@link EpochMetricsJson} per line), so a checkpoint
  * stays the same size however long the run (version 1 rewrote the whole history every time).
  *
+ * Version 3 adds `curriculum`: a depth curriculum's deep run keeps what its "learned nothing"
+ * decision needs of the shallow network trained first (its first-epoch training loss, which a
+ * resumed run can no longer measure). A deep run resumed from an older checkpoint has no such
+ * baseline and is judged by the chance test only, as the version that wrote it judged it.
+ *
  * Version policy: like model files, a reader accepts every version up to {@link CHECKPOINT_VERSION}
  * and refuses a newer one asking for an upgrade; any change to the format bumps the version.
  */
@@ -31,12 +36,12 @@ import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import type { EngineFactory } from "../network/engine.js";
 import { DEFAULT_EXTRA_P0, type Model } from "../network/model.js";
-import { TrainingRun, AUTO_DEFAULTS, DEPTH_REFERENCE, featureCount, updateScales, referenceScales, type EpochMetrics, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
+import { TrainingRun, AUTO_DEFAULTS, DEPTH_REFERENCE, featureCount, updateScales, referenceScales, type EpochMetrics, type TrainResult, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
 /** The newest checkpoint version this build reads and the one it writes. */
-export const CHECKPOINT_VERSION = 2;
+export const CHECKPOINT_VERSION = 3;
 
 /**
  * What the data a run trains on looks like, so a resume on other data is refused: sizes and a
@@ -131,6 +136,20 @@ export interface CheckpointJson {
     /** A, B, W, c at that time, each flattened. */
     params: number[][];
   } | null;
+  /**
+   * Version 3: the shallow network a depth curriculum trained before this (deep) run
+   * ({@link TrainResult.curriculum}; NaN losses as null), so a resumed run makes the same "learned
+   * nothing" decision as the uninterrupted one; null without a curriculum. Absent (older
+   * checkpoints): not known, the resumed run is judged by the chance test only.
+   */
+  curriculum?: {
+    /** Depth n0 of the shallow network. */
+    steps: number;
+    /** Its training loss after its first epoch. */
+    firstTrainLoss: number | null;
+    /** Its training loss after its last epoch. */
+    trainLoss: number | null;
+  } | null;
   /** Caller's metadata, passed through (the CLI stores the command that started the run). */
   context?: Record<string, unknown>;
 }
@@ -190,6 +209,8 @@ const nanToNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 export function checkpointToJson(run: TrainingRun, selection: RestartSelection, data: DataFingerprint, context?: Record<string, unknown>, options: {
     /** Include the per-epoch history in the checkpoint (false when it is kept in a history file beside). @default true */
     history?: boolean;
+    /** The depth curriculum's shallow network this run started from ({@link Trainer.curriculum}). @default null */
+    curriculum?: TrainResult["curriculum"];
   } = {}): CheckpointJson {
   const st = run.getState();
   const json: CheckpointJson = {
@@ -207,6 +228,8 @@ export function checkpointToJson(run: TrainingRun, selection: RestartSelection, 
   if (options.history !== false) json.history = st.history.map(epochMetricsToJson);
   const b = st.best;
   if (b) json.best = { accuracy: b.accuracy, loss: b.loss, epoch: b.epoch, update: b.update, params: [b.A, b.B, b.W, b.c].map((a) => Array.from(a)) };
+  const c = options.curriculum ?? null;
+  json.curriculum = c === null ? null : { steps: c.steps, firstTrainLoss: nanToNull(c.firstTrainLoss), trainLoss: nanToNull(c.trainLoss) };
   if (context !== undefined) json.context = context;
   return json;
 }
@@ -266,6 +289,7 @@ export const checkpointSchema = z.strictObject({
   order: z.array(count),
   history: z.array(epochMetricsSchema).optional(),
   best: z.strictObject({ accuracy: num, loss: num, epoch: count, update: count, params: z.array(z.array(num)).length(4) }).nullable().optional(),
+  curriculum: z.strictObject({ steps: z.int().min(1), firstTrainLoss: nullableNum, trainLoss: nullableNum }).nullable().optional(),
   context: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -276,6 +300,7 @@ const HINTS: SchemaHints = {
     data: ["n", "d", "hash", "testN", "testHash"],
     adam: ["t", "m", "v"],
     rng: ["s", "spare"],
+    curriculum: ["steps", "firstTrainLoss", "trainLoss"],
   },
 };
 
@@ -459,6 +484,8 @@ export function restoreTrainingRun(
   run: TrainingRun;
   /** The restart choice the checkpoint recorded. */
   selection: RestartSelection;
+  /** The depth curriculum's shallow network the run started from (null: none; undefined: not recorded, a checkpoint older than version 3). */
+  curriculum?: TrainResult["curriculum"];
 } {
   // A rule this version cannot continue the checkpoint's run with is refused first (no flag helps).
   const ruleChange = RULES_BEFORE.find((r) => r.madeBefore(ckpt) && r.changes(modelFromJson(ckpt.model, `${file}: model`)));
@@ -511,5 +538,7 @@ export function restoreTrainingRun(
     history,
     best: b ? { accuracy: b.accuracy, loss: b.loss, epoch: b.epoch, update: b.update, A: Float64Array.from(b.params[0]), B: Float64Array.from(b.params[1]), W: Float64Array.from(b.params[2]), c: Float64Array.from(b.params[3]) } : null,
   }, engine, val);
-  return { run, selection: { chosenRestart: ckpt.restarts.chosen, restartLosses: ckpt.restarts.losses.slice() } };
+  const c = ckpt.curriculum;
+  const curriculum = c === undefined ? undefined : c === null ? null : { steps: c.steps, firstTrainLoss: c.firstTrainLoss ?? NaN, trainLoss: c.trainLoss ?? NaN };
+  return { run, selection: { chosenRestart: ckpt.restarts.chosen, restartLosses: ckpt.restarts.losses.slice() }, ...(curriculum !== undefined ? { curriculum } : {}) };
 }

@@ -236,6 +236,10 @@ export interface TrainOptions {
     run: TrainingRun;
     /** The restart choice recorded in the checkpoint, reported again as is. */
     selection: RestartSelection;
+    /** The depth curriculum's shallow network the run started from, as the checkpoint recorded it
+     * (its first-epoch loss is the deep run's "learned nothing" baseline); reported again as
+     * {@link TrainResult.curriculum}. @default null (none, or not recorded) */
+    curriculum?: TrainResult["curriculum"];
   };
 }
 
@@ -1120,7 +1124,8 @@ export interface TrainResult {
     /** Epoch (1-based) after which they were measured. */
     epoch: number;
   } | null;
-  /** The shallow network a depth curriculum trained first (null without one, or when resumed):
+  /** The shallow network a depth curriculum trained first (null without one; when resumed, the
+   * checkpoint's record of it, null from a checkpoint older than version 3):
    * its steps and its training loss after its first and its last epoch. A deep run learned
    * something when it ends below `firstTrainLoss`, not below its own (already trained) first epoch. */
   curriculum?: {
@@ -1316,6 +1321,40 @@ export type TrainerEvent =
     };
 
 /**
+ * One phase of a staged training run ({@link Trainer.stage}). The phases train in this order, the
+ * order {@link train} trains them in one go (same bits):
+ * 1. a depth curriculum's shallow starter network (`network` "starter"): first the automatic
+ *    weight decay's other candidates of its own (`kind` "candidate"), then itself (`kind` "starter");
+ * 2. the run's network (`network` "run"): the weight-decay candidates still to train
+ *    (`kind` "candidate"), then the run itself (`kind` "run": its restart trials, then the kept
+ *    run's epochs; the choice among the candidates is made by {@link Trainer.finish}).
+ *
+ * Advance `trainer` until its `done` (or the whole run's); the next {@link Trainer.stage} is then
+ * the next phase, and the outer trainer's own first `advance()` takes over what the earlier phases
+ * trained (the starter's steps and readout, the candidates' results). Nothing else is to be done
+ * between phases.
+ */
+export interface TrainingStage {
+  /** What trains: a weight-decay candidate, a depth curriculum's starter network, or the run itself. */
+  kind: "candidate" | "starter" | "run";
+  /** Which network the phase belongs to: the curriculum's starter (its candidates included) or the run's own. */
+  network: "starter" | "run";
+  /** The trainer whose `advance()` trains this phase (the outer trainer itself for `kind` "run"). */
+  trainer: Trainer;
+  /** Weight decay λ the phase trains with (a candidate's own λ). */
+  weightDecay: number;
+  /** Depth n of the network the phase trains. */
+  steps: number;
+  /** A candidate's position among its network's runs: `index` (0-based) of `count`, the last being the network itself; null for the other phases. */
+  candidate: {
+    /** 0-based position of this candidate among the network's runs. */
+    index: number;
+    /** Runs of the network: its candidates and itself. */
+    count: number;
+  } | null;
+}
+
+/**
  * {@link train} one step at a time, for callers that drive, pause and inspect a run (the
  * playground): `advance()` does the next unit of the same algorithm — one trial epoch of the
  * restart under trial, the choice of the restart with the best validation score (without validation: the lowest
@@ -1457,6 +1496,7 @@ export class Trainer {
       this.chosen = options.resume.selection.chosenRestart;
       this.restart = this.chosen;
       this.restartLosses.push(...options.resume.selection.restartLosses);
+      this.curriculum = options.resume.curriculum ?? null;
     }
     if (!setup.stagedCurriculum) this.adoptStarter();
   }
@@ -1569,6 +1609,41 @@ export class Trainer {
     return this.run !== null && (this.run.epochsDone >= this.options.epochs || this.run.stalled());
   }
 
+  /**
+   * The phase of the staged run whose epoch trains next (a `TrainingStage`): the one home of
+   * the phase order, which `dynaspin train` and the playground's worker both follow. Needs a
+   * trainer made with `stagedCurriculum` and `stagedAlternatives` to see the earlier phases (else
+   * they trained in the constructor and this is always the run itself).
+   */
+  get stage(): TrainingStage {
+    const starter = this.starter;
+    if (starter !== null) {
+      const c = firstPending(starter);
+      if (c !== null) return { kind: "candidate", network: "starter", trainer: c.trainer, weightDecay: c.weightDecay, steps: starter.options.steps, candidate: c.position };
+      if (!starter.done) return { kind: "starter", network: "starter", trainer: starter, weightDecay: starter.options.weightDecay, steps: starter.options.steps, candidate: null };
+    }
+    const c = firstPending(this);
+    if (c !== null) return { kind: "candidate", network: "run", trainer: c.trainer, weightDecay: c.weightDecay, steps: this.options.steps, candidate: c.position };
+    return { kind: "run", network: "run", trainer: this, weightDecay: this.options.weightDecay, steps: this.options.steps, candidate: null };
+  }
+
+  /**
+   * How far this trainer's own training is, in epochs: `done` of at most `total`, counting every
+   * restart's trial epochs and then the kept run's later epochs (the kept run continues from its
+   * trial). Early stopping ends it below `total`; epochs trained past the end count on.
+   */
+  get progress(): {
+    /** Epochs trained so far. */
+    done: number;
+    /** Epochs at most. */
+    total: number;
+  } {
+    const trials = this.options.restarts * this.trialEpochs;
+    const total = trials + this.options.epochs - this.trialEpochs;
+    if (this.run !== null) return { done: trials + this.run.epochsDone - Math.min(this.trialEpochs, this.run.epochsDone), total };
+    return { done: this.restart * this.trialEpochs + (this.trialRun?.epochsDone ?? 0), total };
+  }
+
   /** Epochs each restart trains before the choice (0 with a single restart). */
   get trialLength(): number {
     return this.trialEpochs;
@@ -1615,6 +1690,13 @@ export class Trainer {
     (this as { options: ResolvedTrainOptions }).options = o;
     if (this.run !== null) this.run = TrainingRun.fromState(this.run.model, this.trainSet, o, this.test, this.run.getState(), this.engine, this.val);
   }
+}
+
+/** The first of `t`'s weight-decay candidates still to train, with its position among the network's runs (null: none). */
+function firstPending(t: Trainer): { trainer: Trainer; weightDecay: number; position: { index: number; count: number } } | null {
+  const list = t.pendingAlternatives;
+  const i = list.findIndex((a) => !a.trainer.done);
+  return i < 0 ? null : { trainer: list[i].trainer, weightDecay: list[i].weightDecay, position: { index: i, count: list.length + 1 } };
 }
 
 /**

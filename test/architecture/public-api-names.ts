@@ -42,7 +42,7 @@ export const ROOT_EXPORTS: readonly string[] = [
   "stratifiedSplit", "stringifyCheckpoint", "stringifyModel", "subset", "summarize", "sweepCurrents",
   "SweepOptions", "SYNTHETIC_SETS", "SyntheticOptions", "SyntheticSet", "TableCurve", "tableCurve",
   "TableOptions", "targetCount", "TargetScale", "TASK_DEFAULTS", "TaskName", "TASKS", "thresholdCurrent",
-  "train", "Trainer", "TrainerEvent", "TrainingPlan", "TrainingRun", "TrainOptions", "TrainResult",
+  "train", "Trainer", "TrainerEvent", "TrainingPlan", "TrainingRun", "TrainingStage", "TrainOptions", "TrainResult",
   "trajectories", "TrajectoryData", "trajectoryFigure", "Units", "VARIATION_PARAMS", "VariationDistribution",
   "VariationParam", "VariationSpec", "VERSION",
 ];

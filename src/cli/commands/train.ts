@@ -8,7 +8,7 @@ import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { Trainer, resolveTrainOptions, planTraining, oscillatorCount, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
+import { Trainer, resolveTrainOptions, type TrainingStage, planTraining, oscillatorCount, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags, repeatedRowsWarning } from "../train-options.js";
 import { repeatedRows } from "../../data/split.js";
@@ -204,7 +204,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     if (repeatedWarning !== null) io.stderr(`dynaspin train: warning: ${repeatedWarning}\n`);
     const saveCheckpoint = (): void => {
       const r = trainer.run as NonNullable<typeof trainer.run>;
-      const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false }), r.history);
+      const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false, curriculum: trainer.curriculum }), r.history);
       lastGood = { path, epoch: r.epochsDone };
     };
     // Phases: the automatic weight decay's other candidates (each a whole training of its own),
@@ -222,44 +222,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       progress = null;
       return interrupt.signal;
     };
-    // Trains a whole preliminary run (a weight-decay candidate, a depth curriculum's starter
-    // network) with its own progress line; the signal when Ctrl-C stopped it, else null.
-    const trainAhead = async (t: Trainer, label: string, status: string, what: string): Promise<number | null> => {
-      progress = quiet ? null : createProgress(`train ${name} ${label}`, t.options.restarts * t.trialLength + t.options.epochs, io.isTTY, io.stderr, 1000, { done: 0, status });
-      let epochs = 0;
-      while (!t.done) {
-        const ev = t.advance();
-        if (ev.kind !== "selected") progress?.update(++epochs, `loss ${ev.metrics.trainLoss.toFixed(4)}`);
-        const signal = await stopRequested();
-        if (signal !== null) {
-          io.stderr(`dynaspin: interrupted (${signal}) while training ${what} (before the run itself); nothing was written\n`);
-          return SIGNAL_EXIT_CODES[signal];
-        }
-      }
-      progress?.stop();
-      progress = null;
-      return null;
-    };
-    // A depth curriculum (docs/training.md) trains its shallow network first: its weight-decay
-    // candidates, then itself; the deep run's first advance() starts from it.
-    const starter = trainer.starter;
-    if (starter !== null) {
-      const n0 = starter.options.steps;
-      for (const alt of starter.pendingAlternatives) {
-        const code = await trainAhead(alt.trainer, `${n0}-step λ ${alt.weightDecay} candidate`, `(depth curriculum: the ${n0}-step network first; its weight decay is chosen by validation loss)`, `the ${n0}-step network's λ ${alt.weightDecay} weight-decay candidate of the depth curriculum`);
-        if (code !== null) return code;
-      }
-      const code = await trainAhead(starter, `${n0}-step network`, `(depth curriculum: the ${n0}-step network first)`, `the ${n0}-step network of the depth curriculum`);
-      if (code !== null) return code;
-    }
-    for (const alt of trainer.pendingAlternatives) {
-      const code = await trainAhead(alt.trainer, `λ ${alt.weightDecay} candidate`, "(the weight decay is chosen by validation loss)", `the λ ${alt.weightDecay} weight-decay candidate`);
-      if (code !== null) return code;
-    }
     const trialTotal = trainer.run === null ? resolved.restarts * trainer.trialLength : 0;
-    if (!quiet && trialTotal > 0) {
-      progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
-    }
     let trialsDone = 0;
     // The last epoch that evaluated the test set, whose score the progress line shows.
     let tested: EpochMetrics | null = null;
@@ -271,8 +234,39 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       for (const h of run.history) if (!Number.isNaN(h.testMse ?? h.testAccuracy)) tested = h;
       progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000, { done: run.epochsDone, status: m ? epochStatus(m, tested) : "" });
     };
-    if (trainer.run !== null) startEpochs();
+    // The phases in the library's order (Trainer.stage, docs/training.md "Staged training"): a
+    // depth curriculum's starter network (its weight-decay candidates, then itself), the run's
+    // weight-decay candidates (each a whole training of its own), then the run itself: its restart
+    // trials (when there are several restarts) and its epochs. Each phase shows progress at once.
+    let shown: Trainer | null = null;
     while (!trainer.done) {
+      const st = trainer.stage;
+      if (st.kind !== "run") {
+        // A phase before the run itself, with its own progress line; Ctrl-C stops it, nothing written.
+        const t = st.trainer;
+        const text = phaseText(st);
+        if (shown !== t) {
+          shown = t;
+          progress?.stop();
+          const p = t.progress;
+          progress = quiet ? null : createProgress(`train ${name} ${text.label}`, p.total, io.isTTY, io.stderr, 1000, { done: p.done, status: text.status });
+        }
+        const ev = t.advance();
+        if (ev.kind !== "selected") progress?.update(t.progress.done, `loss ${ev.metrics.trainLoss.toFixed(4)}`);
+        const signal = await stopRequested();
+        if (signal !== null) {
+          io.stderr(`dynaspin: interrupted (${signal}) while training ${text.what} (before the run itself); nothing was written\n`);
+          return SIGNAL_EXIT_CODES[signal];
+        }
+        continue;
+      }
+      if (shown !== trainer) {
+        shown = trainer;
+        progress?.stop();
+        progress = null;
+        if (trainer.run !== null) startEpochs();
+        else if (!quiet && trialTotal > 0) progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
+      }
       const ev = trainer.advance();
       if (ev.kind === "trial") progress?.update(++trialsDone, `restart ${ev.restart + 1} of ${resolved.restarts}: loss ${ev.metrics.trainLoss.toFixed(4)}`);
       else if (ev.kind === "selected") {
@@ -286,6 +280,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       const signal = await stopRequested();
       if (signal !== null) return interrupted(signal, trainer, every !== undefined ? saveCheckpoint : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
     }
+    // (A resumed run that was already at its end: its epochs are timed from here, as any resume's.)
+    if (shown !== trainer && trainer.run !== null) startEpochs();
     progress?.stop();
     progress = null;
     epochsWall = (performance.now() - epochsFrom.at) / 1000;
@@ -318,8 +314,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // A run that learned nothing is a failed computation: its files are kept under a name no reader
   // takes for a trained model, and the command exits 1 with a hint.
   // A deep network of a depth curriculum starts trained: "no better than its first epoch" is measured
-  // against the shallow network's first epoch, which a resumed run no longer has (its checkpoint
-  // holds the deep run only): then only the chance test applies (NaN skips the other).
+  // against the shallow network's first epoch, which a resumed run reads from its checkpoint
+  // (version 3); a checkpoint older than that does not hold it: then only the chance test applies
+  // (NaN skips the other), as the version that wrote it decided.
   const deep = resolved.curriculum > 0 && resolved.steps > resolved.curriculum;
   const failure = trainingFailure(result.history, tr.loss, result.model.classes, resolved, result.curriculum?.firstTrainLoss ?? (deep ? NaN : undefined), regression, regression ? undefined : trainSet.y.subarray(0, trainSet.n), regression ? undefined : tr.accuracy);
   const epochSeconds = result.history.reduce((s, m) => s + m.seconds, 0) / Math.max(1, result.history.length);
@@ -418,6 +415,25 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * How `train` names a phase before the run itself ({@link TrainingStage}): the progress line's
+ * label and first status, and what an interrupt stopped.
+ */
+export function phaseText(st: TrainingStage): { label: string; status: string; what: string } {
+  const n0 = st.steps;
+  if (st.network === "starter") {
+    if (st.kind === "candidate") {
+      return {
+        label: `${n0}-step λ ${st.weightDecay} candidate`,
+        status: `(depth curriculum: the ${n0}-step network first; its weight decay is chosen by validation loss)`,
+        what: `the ${n0}-step network's λ ${st.weightDecay} weight-decay candidate of the depth curriculum`,
+      };
+    }
+    return { label: `${n0}-step network`, status: `(depth curriculum: the ${n0}-step network first)`, what: `the ${n0}-step network of the depth curriculum` };
+  }
+  return { label: `λ ${st.weightDecay} candidate`, status: "(the weight decay is chosen by validation loss)", what: `the λ ${st.weightDecay} weight-decay candidate` };
 }
 
 /** Seconds with enough digits to be read (3 significant below 10 s). */
