@@ -2,7 +2,8 @@
 //   info() → { kernels, width, hardwareThreads, api }
 //   create(k, steps, classes, cap, ldx, threads, isa) → [handle, ArrayBuffer, offsets (doubles)]
 //   chunk(handle, lo, len, scale), batch(handle, nb, count, scale), evaluate(handle, lo, len)
-//   evaluateAll(handle, lo, len, chunk, loss0), load(handle, x, c, d, rows, start, nb, min, max, fill)
+//   evaluateAll(handle, lo, len, chunk, loss0), logitsAll(handle, lo, len, dst)
+//   load(handle, x, c, d, rows, start, nb, min, max, fill)
 //   optimizer(handle) → ArrayBuffer of Adam's m and v (2·nG doubles, g's layout; made once)
 //   step(handle, nb, count, scale, hyper) → 0, 1 (loss not finite, nothing updated), 2 (a non-finite parameter)
 //   written(handle): the caller wrote the parameters (A, B, W, c) since the last step
@@ -130,6 +131,26 @@ napi_value EvaluateAll(napi_env env, napi_callback_info info) {
   if (!intsIn(env, "evaluateAll", 3, n + 1, mn, mx)) return nullptr;
   if (n[1] + n[2] > e->ldx) return outOfRange(env, "evaluateAll"), nullptr;
   GUARD(e->evaluateAll((int)n[1], (int)n[2], (int)n[3], n[4]));
+  return nullptr;
+}
+
+// logitsAll(handle, lo, len, dst): Engine::logitsAll on samples [lo, lo + len) of X (len ≤ ldx),
+// the logits into the Float64Array dst (at least len·classes values, sample-major).
+napi_value LogitsAll(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  double n[3];
+  if (!callArgs(env, info, 4, argv, "logitsAll")) return nullptr;
+  Handle* h = handleArgs(env, info, 3, argv, n);
+  if (!h) return nullptr;
+  Engine* e = h->obj;
+  const double mn[2] = {0, 1}, mx[2] = {(double)e->ldx - 1, (double)e->ldx};
+  if (!intsIn(env, "logitsAll", 2, n + 1, mn, mx)) return nullptr;
+  if (n[1] + n[2] > e->ldx) return outOfRange(env, "logitsAll"), nullptr;
+  size_t len = 0;
+  double* dst = float64Arg(env, argv[3], &len, "logitsAll");
+  if (!dst) return nullptr;
+  if (len < (size_t)n[2] * e->classes) return outOfRange(env, "logitsAll output"), nullptr;
+  GUARD(e->logitsAll((int)n[1], (int)n[2], dst));
   return nullptr;
 }
 
@@ -335,6 +356,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batch", nullptr, Batch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"evaluate", nullptr, Evaluate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"evaluateAll", nullptr, EvaluateAll, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"logitsAll", nullptr, LogitsAll, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"load", nullptr, Load, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"product", nullptr, Product, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"peak", nullptr, Peak, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -942,17 +942,8 @@ struct BlockJob {
 };
 }  // namespace
 
-void Engine::evaluateAll(int lo, int len, int chunk, double loss0) {
-  double loss = loss0, correct = 0;
-  if (!evalBuffers()) {
-    for (int c = 0; c < len; c += chunk) {
-      evaluate(lo + c, len - c < chunk ? len - c : chunk);
-      loss += out[0];
-      correct += out[1];
-    }
-    out[0] = loss, out[1] = correct;
-    return;
-  }
+bool Engine::forwardWindow(int lo, int len) {
+  if (!evalBuffers()) return false;
   const int blocks = (len + EVAL_BLOCK - 1) / EVAL_BLOCK;
   const double work = ((double)steps * k + classes) * k * len;
   BlockJob j{this, lo, len, EVAL_BLOCK};
@@ -962,6 +953,20 @@ void Engine::evaluateAll(int lo, int len, int chunk, double loss0) {
   } else {
     for (int b = 0; b < blocks; b++) BlockJob::call(&j, b, 0);
   }
+  return true;
+}
+
+void Engine::evaluateAll(int lo, int len, int chunk, double loss0) {
+  double loss = loss0, correct = 0;
+  if (!forwardWindow(lo, len)) {
+    for (int c = 0; c < len; c += chunk) {
+      evaluate(lo + c, len - c < chunk ? len - c : chunk);
+      loss += out[0];
+      correct += out[1];
+    }
+    out[0] = loss, out[1] = correct;
+    return;
+  }
   double o[2];
   for (int c = 0; c < len; c += chunk) {
     kt->softmax(classes, len - c < chunk ? len - c : chunk, evalLd, evalL + c, y + lo + c, 0.0, o, pred + lo + c);
@@ -969,6 +974,27 @@ void Engine::evaluateAll(int lo, int len, int chunk, double loss0) {
     correct += o[1];
   }
   out[0] = loss, out[1] = correct;
+}
+
+void Engine::logitsAll(int lo, int len, double* dst) {
+  const int m = classes;
+  if (forwardWindow(lo, len)) {
+    for (int c = 0; c < m; c++) {
+      const double* row = evalL + (size_t)c * evalLd;
+      for (int b = 0; b < len; b++) dst[(size_t)b * m + c] = row[b];
+    }
+    return;
+  }
+  // Without the window's buffers: chunk by chunk of cap samples on the chunk buffers (the same
+  // columns, so the same bits).
+  for (int c0 = 0; c0 < len; c0 += cap) {
+    const int nb = len - c0 < cap ? len - c0 : cap;
+    Bufs w = chunkBufs();
+    w.split = false;
+    forward(w, X + lo + c0, ldx, nb, false);
+    for (int c = 0; c < m; c++)
+      for (int b = 0; b < nb; b++) dst[(size_t)(c0 + b) * m + c] = L[(size_t)c * cs + b];
+  }
 }
 
 void Engine::load(const double* x, int c, int d, const int32_t* rows, int start, int nb, const double* mn, const double* mx, double fill) {

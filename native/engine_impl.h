@@ -237,6 +237,15 @@ struct Engine {
   // so neither do the bits on the thread count. Falls back to evaluate() per chunk when its
   // buffers cannot be made (chunk ≤ cap).
   void evaluateAll(int lo, int len, int chunk, double loss0);
+  // The readout logits z = W·p(n) + c of samples [lo, lo + len) of X (len ≤ ldx) into dst,
+  // sample-major (dst[b·classes + c] for sample lo + b): evaluateAll's forward pass (its blocks
+  // shared out over the threads), without the softmax; the bits of dynamics.ts' forward and
+  // readout for any thread count and instruction set. Chunk by chunk of cap when evaluateAll's
+  // buffers cannot be made.
+  void logitsAll(int lo, int len, double* dst);
+  // evaluateAll's forward pass over the window, logits into evalL; false (nothing run) when its
+  // buffers cannot be made.
+  bool forwardWindow(int lo, int len);
   // One block of evaluateAll's forward pass: columns [c0, c0 + nb) of the window from lo, on
   // thread id's buffers, logits into evalL.
   void evaluateBlock(int lo, int c0, int nb, int id);

@@ -42,7 +42,7 @@ export { parseFeatureMap, applyFeatureMap, FEATURE_PRESETS, type FeatureMap } fr
 // The network: model, forward pass, evaluation, gradients, model files.
 export { createModel, cloneModel, inputCount, columnCount, isRegressionModel, PROBLEMS, type Model, type ModelShape, type Normalization, type Problem, type TargetScale } from "./network/model.js";
 export { initializeModel, type InitOptions } from "./network/init.js";
-export { runForward, evaluate, evaluateArrays, lossAndGradients, evaluateRegression, evaluateRegressionArrays, regressionScores, predictValues, type ForwardResult, type Evaluation, type NestedGradients, type RegressionEvaluation } from "./network/api.js";
+export { runForward, evaluate, evaluateArrays, lossAndGradients, evaluateRegression, evaluateRegressionArrays, regressionScores, predictValues, predictLogits, regressionValues, type Prediction, type ForwardResult, type Evaluation, type NestedGradients, type RegressionEvaluation } from "./network/api.js";
 export { PRECISIONS, type Precision } from "./network/engine.js";
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
 export { parseModelJson, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";

@@ -4,8 +4,8 @@
 import type { Model } from "./model.js";
 import { createGradients, inputCount, columnCount, extraInput, isRegressionModel } from "./model.js";
 import type { Dataset } from "../data/dataset.js";
-import { createWorkspace, loadInputs, gatherModelInputs, writeEngineDevices, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn } from "./dynamics.js";
-import type { InferenceEngine } from "./engine.js";
+import { createWorkspace, loadInputs, gatherModelInputs, writeEngineDevices, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn, engineReady, tableKernelSize } from "./dynamics.js";
+import type { EngineKind, InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
 
 /** Result of {@link runForward}. */
@@ -129,19 +129,15 @@ const EVAL_CHUNK = 512;
  * samples loaded (normalised) into its input, evaluated in chunks of `cap`; the same bits.
  */
 function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: number, en: InferenceEngine): Evaluation {
-  const { k, classes } = model;
+  const { classes } = model;
   en.setParams(model.A, model.B, model.W, model.c);
   const predictions = new Int32Array(n);
   const confusion = new Int32Array(classes * classes);
   let loss = 0, correct = 0;
-  // Plain columns (no feature map) with their normalisation as Float64Arrays go in on the engine.
-  const norm = model.normalization ?? null;
-  const engineLoads = en.loadInputs !== undefined && !model.featureMap && (norm === null || (norm.min instanceof Float64Array && norm.max instanceof Float64Array));
   const chunk = Math.min(n, EVAL_CHUNK);
   for (let w0 = 0; w0 < n; w0 += en.ldx) {
     const wn = Math.min(en.ldx, n - w0);
-    if (engineLoads) en.loadInputs!(x, columnCount(model), inputCount(model), null, w0, wn, norm, extraInput(model));
-    else gatherModelInputs(model, en.X, en.ldx, x, null, w0, wn);
+    loadWindow(model, en, x, w0, wn);
     en.y.set(y.subarray(w0, w0 + wn));
     if (en.evaluateAll) {
       // One call for the window, the same sums as the chunks below.
@@ -162,6 +158,76 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
     }
   }
   return { loss: loss / n, accuracy: correct / n, n, predictions, confusion };
+}
+
+/**
+ * p(0) of rows [w0, w0 + wn) of the raw inputs `x` into the engine's input X (wn ≤ ldx), through
+ * the model's feature map and normalisation: on the engine (`loadInputs`) for plain columns whose
+ * normalisation is held in Float64Arrays, else gathered in TypeScript (`gatherModelInputs`).
+ */
+function loadWindow(model: Model, en: InferenceEngine, x: Float64Array, w0: number, wn: number): void {
+  const norm = model.normalization ?? null;
+  const engineLoads = en.loadInputs !== undefined && !model.featureMap && (norm === null || (norm.min instanceof Float64Array && norm.max instanceof Float64Array));
+  if (engineLoads) en.loadInputs!(x, columnCount(model), inputCount(model), null, w0, wn, norm, extraInput(model));
+  else gatherModelInputs(model, en.X, en.ldx, x, null, w0, wn);
+}
+
+/** Result of {@link predictLogits}. */
+export interface Prediction {
+  /** Readout logits z = W·p(n) + c, layout [sample][output]: `logits[r·classes + c]`. */
+  logits: Float64Array;
+  /** Number of samples N. */
+  n: number;
+  /**
+   * The engine that computed them: "native" (the engine given, in windows of its `ldx` samples),
+   * "wasm64" (the WebAssembly engine) or "reference" (the TypeScript loops of dynamics.ts, where
+   * the runtime lacks WebAssembly SIMD or a device has no kernel there). The same bits on each.
+   */
+  engine: EngineKind;
+}
+
+/**
+ * The readout logits of a network on N rows of raw inputs (through the model's feature map and
+ * normalisation), without the states {@link runForward} keeps: what `dynaspin predict` writes from
+ * (a classifier's class is the first largest logit, its probabilities their softmax; a regression
+ * model's values are `targetScale.mean + targetScale.std·z`, see {@link predictValues}). The
+ * ideal network: no hardware effects.
+ *
+ * Runs on `engine` when one is given that can run the model (its shape, every device has a kernel
+ * in it, and it has `InferenceEngine.logitsAll`: the native engine's one call per window of
+ * `engine.ldx` samples); otherwise on the WebAssembly engine, chunk by chunk (the TypeScript
+ * loops where there is none or a device has no kernel in it). Every path gives the bits of
+ * `runForward(model, inputs).logits`.
+ * @param inputs N rows of raw features (`columnCount(model)` each; row-major Float64Array or nested arrays).
+ * @param engine an inference engine for (k, steps, classes) of the model, e.g. the native
+ *   factory's `createInference(k, steps, classes, 512, 4096)` (src/node/native-engine.ts).
+ * @throws InputError when a row has the wrong number of values.
+ */
+export function predictLogits(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>, engine?: InferenceEngine | null): Prediction {
+  const { k, steps, classes } = model;
+  const { x, n } = rowsOf(inputs, columnCount(model), "inputs");
+  const logits = new Float64Array(n * classes);
+  if (n === 0) return { logits, n, engine: "reference" };
+  const en = engine ?? null;
+  if (en !== null && en.logitsAll !== undefined && en.k === k && en.steps === steps && en.classes === classes && en.ldx >= 1 && writeEngineDevices(model, en)) {
+    en.setParams(model.A, model.B, model.W, model.c);
+    for (let w0 = 0; w0 < n; w0 += en.ldx) {
+      const wn = Math.min(en.ldx, n - w0);
+      loadWindow(model, en, x, w0, wn);
+      en.logitsAll(0, wn, logits.subarray(w0 * classes, (w0 + wn) * classes));
+    }
+    return { logits, n, engine: en.kind ?? "native" };
+  }
+  const cap = Math.max(1, Math.min(n, EVAL_CHUNK));
+  const ws = createWorkspace(k, steps, classes, cap, { engine: true, tables: tableKernelSize(model.devices) });
+  const kind: EngineKind = engineReady(model, ws) ? "wasm64" : "reference";
+  chunks(n, cap, (start, nb) => {
+    loadInputs(model, ws, x, null, start, nb);
+    forwardKernel(model, ws, nb, false);
+    const L = ws.logits;
+    for (let c = 0; c < classes; c++) for (let b = 0; b < nb; b++) logits[(start + b) * classes + c] = L[c * cap + b];
+  });
+  return { logits, n, engine: kind };
 }
 
 /**
@@ -269,15 +335,26 @@ export function evaluateRegression(model: Model, ds: Dataset): RegressionEvaluat
 
 /**
  * The outputs of a regression model on raw inputs, in the targets' units: n×m row-major,
- * y = mean + std·(W·p(n) + c) (`Model.targetScale`).
+ * y = mean + std·(W·p(n) + c) (`Model.targetScale`), the logits from {@link predictLogits} (on
+ * `engine` when it can run the model, else WebAssembly; the same bits).
  * @throws InputError if the model is not a regression model or a row has the wrong length.
  */
-export function predictValues(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>): Float64Array {
-  if (!isRegressionModel(model)) throw new InputError(`predictValues needs a regression model; this one is a classifier (use runForward's logits)`);
-  const { logits, n } = runForward(model, inputs);
+export function predictValues(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>, engine?: InferenceEngine | null): Float64Array {
+  if (!isRegressionModel(model)) throw new InputError(`predictValues needs a regression model; this one is a classifier (use predictLogits)`);
+  return regressionValues(model, predictLogits(model, inputs, engine).logits);
+}
+
+/**
+ * A regression model's values from its logits (n×m row-major, as {@link predictLogits} returns
+ * them): y = mean + std·z per output (`Model.targetScale`; z itself without one), in the targets' units.
+ */
+export function regressionValues(model: Model, logits: Float64Array): Float64Array {
   const m = model.classes, sc = model.targetScale;
-  const out = new Float64Array(n * m);
-  for (let r = 0; r < n; r++) for (let o = 0; o < m; o++) out[r * m + o] = (sc ? sc.mean[o] : 0) + (sc ? sc.std[o] : 1) * logits[r * m + o];
+  const out = new Float64Array(logits.length);
+  for (let q = 0; q < logits.length; q++) {
+    const o = q % m;
+    out[q] = (sc ? sc.mean[o] : 0) + (sc ? sc.std[o] : 1) * logits[q];
+  }
   return out;
 }
 

@@ -178,6 +178,15 @@ export interface InferenceEngine extends EngineBase {
    */
   evaluateAll?(lo: number, len: number, chunk: number, loss0: number): void;
   /**
+   * The readout logits z = W·p(n) + c of samples [lo, lo + len) of X (len ≤ ldx) in one call,
+   * without labels or softmax, into `dst` sample-major: `dst[b·classes + c]` is class c of sample
+   * lo + b (dst holds at least len·classes values). The forward pass of {@link InferenceEngine.evaluateAll}
+   * (shared out over the native engine's threads); the bits of `dynamics.ts`' `forward` and
+   * `readout` for any thread count and instruction set. Optional: without it, callers run
+   * `forward` chunk by chunk (`predictLogits` in api.ts).
+   */
+  logitsAll?(lo: number, len: number, dst: Float64Array): void;
+  /**
    * p(0) of samples [0, nb) of X from raw inputs, as `gatherColumns` (src/network/dynamics.ts)
    * writes it without a feature map: sample b is row `rows[start + b]` (or `start + b`) of `x`
    * (c values per row); oscillator j < d gets feature j, normalised by `norm` when given

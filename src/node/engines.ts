@@ -10,7 +10,9 @@
  * The root entry's `train` (the browser's) keeps WebAssembly, the only engine a browser has.
  */
 import { Trainer as CoreTrainer, train as coreTrain, type TrainOptions, type TrainResult } from "../train/train.js";
-import { referenceFactory, type EngineFactory } from "../network/engine.js";
+import { referenceFactory, wasm64Factory, type EngineFactory } from "../network/engine.js";
+import { predictLogits, type Prediction } from "../network/api.js";
+import { columnCount, type Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
 import { nativeFactory, nativeStatus, type NativeStatus } from "./native-engine.js";
 import { native32Factory } from "./native-engine32.js";
@@ -106,4 +108,38 @@ export class Trainer extends CoreTrainer {
   constructor(trainSet: Dataset, options: NodeTrainOptions, setup: { stagedCurriculum?: boolean; stagedAlternatives?: boolean } = {}) {
     super(trainSet, coreOptions(trainSet, options), setup);
   }
+}
+
+/** Result of `dynaspin/node`'s {@link predict}: the root entry's {@link Prediction} and what ran. */
+export interface NodePrediction extends Prediction {
+  /** The engine that ran, for reports: e.g. "native (avx512, 8 float64 lanes, 1 thread)". */
+  label: string;
+}
+
+/** Rows per call of the native engine's window inference in {@link predict} (as `dynaspin eval`'s). */
+const PREDICT_WINDOW = 4096;
+
+/**
+ * The readout logits of a network on N rows of raw inputs (the root entry's `predictLogits`), on the
+ * fastest engine built here: the native engine's window inference (one call per 4096 rows, on
+ * `threads` threads) when it loaded and has a kernel for every device, else WebAssembly (the
+ * TypeScript loops for a device without a kernel there). Every engine gives the same bits, so the
+ * choice changes speed only; `label` names the engine that ran. What `dynaspin predict` runs. A
+ * classifier's class is the first largest logit, its probabilities their softmax; a regression
+ * model's values are `regressionValues(model, logits)` of the root entry.
+ * @param inputs N rows of raw features (`columnCount(model)` each; row-major Float64Array or nested arrays).
+ * @param options `threads`: threads of the native engine (results identical for any count; default 1).
+ */
+export function predict(model: Model, inputs: Float64Array | ArrayLike<ArrayLike<number>>, options: {
+  /** Threads of the native engine (1 = the calling thread only; the results are identical for any count). @default 1 */
+  threads?: number;
+} = {}): NodePrediction {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError(`threads ${threads}: allowed: an integer from 1 to 256`);
+  const n = inputs instanceof Float64Array ? Math.floor(inputs.length / Math.max(1, columnCount(model))) : inputs.length;
+  const native = nativeFactory(threads);
+  const ie = native?.createInference?.(model.k, model.steps, model.classes, 512, Math.max(1, Math.min(n, PREDICT_WINDOW))) ?? null;
+  const r = predictLogits(model, inputs, ie);
+  const label = (r.engine === "native" ? native : r.engine === "wasm64" ? wasm64Factory() : null)?.label ?? referenceFactory().label;
+  return { ...r, label };
 }

@@ -30,6 +30,9 @@ export { readCheckpoint, writeCheckpoint, checkpointPath } from "./checkpoint-fi
 // Training on the fastest engine built here (native when it loaded, else WebAssembly; same bits).
 export { train, Trainer, nativeStatus, type NativeStatus, TRAIN_ENGINES, type TrainEngine, type NodeTrainOptions } from "./engines.js";
 
+// Prediction on the fastest engine built here (the native engine's window inference, else WebAssembly; same bits).
+export { predict, type NodePrediction } from "./engines.js";
+
 // Training on worker threads (bit-identical to one thread).
 export { startParallelTraining, parallelTrainingReady, type ParallelTrainingOptions } from "./data-parallel.js";
 export { startParallelKernels, type ParallelOptions as ParallelKernelOptions } from "./train-worker.js";

@@ -27,6 +27,8 @@ interface Addon {
   evaluate(h: object, lo: number, len: number): void;
   /** Absent from builds older than this file (then inference goes chunk by chunk). */
   evaluateAll?(h: object, lo: number, len: number, chunk: number, loss0: number): void;
+  /** Absent from builds older than this file (then prediction runs on WebAssembly). */
+  logitsAll?(h: object, lo: number, len: number, dst: Float64Array): void;
   load?(h: object, x: Float64Array, c: number, d: number, rows: Int32Array | null, start: number, nb: number, min: Float64Array | null, max: Float64Array | null, fill: number): void;
   product(h: object, which: number, nb: number, reps: number): number;
   peak(): { lanes: number; fma: number; mulAdd: number; ghz: number };
@@ -238,6 +240,7 @@ function createNative(addon: Addon, k: number, steps: number, classes: number, c
     batch: (nb, count, scale) => nativeCall(() => addon.batch(h, nb, count, scale)),
     evaluate: (lo, len) => nativeCall(() => addon.evaluate(h, lo, len)),
     ...(addon.evaluateAll && { evaluateAll: (lo: number, len: number, chunk: number, loss0: number) => nativeCall(() => addon.evaluateAll!(h, lo, len, chunk, loss0)) }),
+    ...(addon.logitsAll && { logitsAll: (lo: number, len: number, dst: Float64Array) => nativeCall(() => addon.logitsAll!(h, lo, len, dst)) }),
     ...(addon.load && {
       loadInputs: (x: Float64Array, cols: number, d: number, rows: Int32Array | null, start: number, nb: number, norm: Normalization | null, fill: number) =>
         addon.load!(h, x, cols, d, rows, start, nb, norm?.min ?? null, norm?.max ?? null, fill),

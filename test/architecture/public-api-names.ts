@@ -30,9 +30,9 @@ export const ROOT_EXPORTS: readonly string[] = [
   "operatingRange", "PALETTE", "panelGrid", "PanelGridOptions", "PAPER_DEVICE", "PAPER_RESULTS",
   "paretoChart", "paretoFront", "parseCheckpointJson", "parseCsvDataset", "parseDigits", "parseFeatureMap", "parseModel",
   "parseModelJson", "parseProfile", "planTraining", "PointStatus", "PointSummary", "PowerFrequencyData",
-  "powerFrequencyFigure", "Precision", "PRECISIONS", "predictValues", "PRESET_NAMES", "presetCurve",
+  "powerFrequencyFigure", "Precision", "PRECISIONS", "Prediction", "predictLogits", "predictValues", "PRESET_NAMES", "presetCurve",
   "PresetName", "PRESETS", "Problem", "PROBLEMS", "PROFILE_DEFAULTS", "ProfileConstant", "PY_CU_PY",
-  "RefLine", "RegionGrid", "REGRESSION_SETS", "RegressionEvaluation", "regressionScores", "RegressionSet",
+  "RefLine", "RegionGrid", "REGRESSION_SETS", "RegressionEvaluation", "regressionScores", "RegressionSet", "regressionValues",
   "RegressionSetOptions", "Relaxation", "RelaxationOptions", "renderReport", "ReportData", "ReportFigure",
   "ReportSection", "ReportTable", "ResolvedDevice", "resolveDevice", "ResolvedExplore", "ResolvedProfile",
   "ResolvedTrainOptions", "resolveExplore", "resolveProfile", "resolveTrainOptions", "restoreTrainingRun",
@@ -56,9 +56,9 @@ export const ROOT_EXPORTS: readonly string[] = [
  */
 export const NODE_EXPORTS: readonly string[] = [
   "checkpointPath", "costOf", "CurveData", "DataSource", "DEVICE_FORMAT", "DEVICE_FORMAT_VERSION", "deviceFileJson", "loadCsvDataset",
-  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "makePlan", "mergeShards", "NativeStatus", "nativeStatus", "NodeTrainOptions",
+  "LoadCsvOptions", "loadDeviceArg", "loadDigits", "loadMnist", "loadSource", "makePlan", "mergeShards", "NativeStatus", "nativeStatus", "NodePrediction", "NodeTrainOptions",
   "ParallelKernelOptions", "ParallelTrainingOptions", "parallelTrainingReady", "parseDeviceJson",
-  "PngOptions", "readCheckpoint", "readCurveCsv",
+  "PngOptions", "predict", "readCheckpoint", "readCurveCsv",
   "readJsonFile", "readModelFile", "readProfileFile", "readRobustnessFile", "readTextFile",
   "ReproduceMode", "ReproduceOptions", "ReproduceOutput", "ReproducePlan", "ReproducePlanOptions", "ROBUSTNESS_FORMAT", "RobustnessFile", "robustnessParallel",
   "RobustnessParallelOptions", "RunningServer", "runReproduce", "shardRange", "SigmaEntry",

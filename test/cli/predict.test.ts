@@ -10,6 +10,13 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
 import { Rng } from "../../src/util/rng.js";
 import { parseCsvDataset } from "../../src/data/csv.js";
+import { readModelFile } from "../../src/node/model-file.js";
+import { modelFromJson } from "../../src/network/io.js";
+import { runForward } from "../../src/network/api.js";
+import { loadCsvDataset } from "../../src/node/csv-file.js";
+import { alignFeatures } from "../../src/cli/data-match.js";
+import { nativeFactory } from "../../src/node/native-engine.js";
+import { loadSource } from "../../src/node/tasks.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-predict-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,7 +132,8 @@ test("predict refuses missing and unknown columns, a label file (pointing to eva
   assert.equal(j.code, 0, j.err);
   const s = JSON.parse(j.out);
   assert.equal(s.rows, 3);
-  assert.equal(s.engine, "reference (TypeScript)");
+  // The native engine's window inference where it was built, else WebAssembly.
+  assert.equal(s.engine, nativeFactory(1)?.label ?? "wasm64 (WebAssembly SIMD, 2 float64 lanes)");
   assert.deepEqual(lines(pred).map((l) => l.split(",")[0]), ["row", "1", "2", "3"]);
 });
 
@@ -176,4 +184,82 @@ test("parseCsvDataset without a label column: every column a feature, an id colu
   assert.deepEqual(both.classNames, ["cat", "dog"]);
   assert.deepEqual(both.ids, ["q", "r"]);
   assert.throws(() => parseCsvDataset("id,x\nq,1\n", { file: "m.csv", labelColumn: null, idColumn: "nope" }), /^InputError: m\.csv: no column named "nope" \(the id column\)/);
+});
+
+/**
+ * The output file `dynaspin predict` wrote before it ran on the fast engines, built here from the
+ * specification's logits (`runForward`, the TypeScript loops) in the old command's 512-row
+ * chunks: row number, id, the class of the first largest logit (or the regression values), each
+ * class's softmax probability as `String(x)`.
+ */
+function specPredictions(modelFile: string, data: string, idColumn: string | null, probabilities: boolean): string {
+  const model = modelFromJson(readModelFile(modelFile), modelFile);
+  const raw = loadCsvDataset(data, { labelColumn: null, ...(idColumn !== null && { idColumn }) });
+  const ds = alignFeatures(raw, model, data, modelFile);
+  const m = model.classes, d = ds.d, regression = model.problem === "regression";
+  const names = regression ? (model.targetNames ?? ["target"]) : (model.classNames ?? Array.from({ length: m }, (_, c) => String(c)));
+  const header = ["row", ...(idColumn !== null ? [idColumn] : []), ...(regression && m > 1 ? names.map((t) => `predicted_${t}`) : ["predicted"]), ...(probabilities ? names.map((c) => `p_${c}`) : [])];
+  const out = [header.join(",")];
+  for (let start = 0; start < ds.n; start += 512) {
+    const nb = Math.min(512, ds.n - start);
+    const { logits } = runForward(model, ds.x.subarray(start * d, (start + nb) * d));
+    for (let b = 0; b < nb; b++) {
+      const z = Array.from(logits.subarray(b * m, (b + 1) * m));
+      const cells = [String(start + b + 1), ...(idColumn !== null ? [raw.ids![start + b]] : [])];
+      if (regression) {
+        const sc = model.targetScale;
+        cells.push(...z.map((v, o) => String((sc ? sc.mean[o] : 0) + (sc ? sc.std[o] : 1) * v)));
+      } else {
+        let arg = 0;
+        for (let c = 1; c < m; c++) if (z[c] > z[arg]) arg = c;
+        cells.push(names[arg]);
+        if (probabilities) {
+          const max = Math.max(...z);
+          const e = z.map((v) => Math.exp(v - max));
+          let sum = 0;
+          for (const v of e) sum += v;
+          cells.push(...e.map((v) => String(v / sum)));
+        }
+      }
+      out.push(cells.join(","));
+    }
+  }
+  return out.join("\n") + "\n";
+}
+
+test("predict on the fast engines writes, byte for byte, the file the specification's forward pass gives: extra oscillators, a table device, a feature map, regression, the paper's digits network", async () => {
+  const train = join(dir, "fast-train.csv");
+  writeFileSync(train, "a,b,label\n" + blobs(240, 11).map((r) => `${r.a},${r.b},${r.label}`).join("\n") + "\n");
+  // 1300 new rows with ids (more than one 512-row chunk of the old command, one 4096-row window).
+  const fresh = join(dir, "fast-new.csv");
+  writeFileSync(fresh, "id,a,b\n" + blobs(1300, 12).map((r, i) => `q${i},${(r.a * 1.3).toFixed(5)},${r.b}`).join("\n") + "\n");
+  const device = join(dir, "table-device.json");
+  writeFileSync(device, JSON.stringify({ format: "dynaspin.device", version: 1, device: { model: "table", current: [-3, -2.5, -2, -1.5, -1.2, -1, -0.5, 0], power: [0.9, 0.8, 0.62, 0.4, 0.2, 0.05, 0.01, 0], extrapolation: "linear" } }));
+  const reg = join(dir, "fast-reg.csv");
+  writeFileSync(reg, "a,b,y\n" + blobs(200, 13).map((r) => `${r.a},${r.b},${(Math.sin(r.a) + r.b).toFixed(4)}`).join("\n") + "\n");
+  const digits = loadSource({ task: "digits" });
+  const digitsCsv = join(dir, "digits-new.csv");
+  const rng = new Rng(14);
+  writeFileSync(digitsCsv, "id," + digits.featureNames.join(",") + "\n" + Array.from({ length: 700 }, (_, r) => `d${r},` + Array.from(digits.x.subarray(r * 64, (r + 1) * 64), (v) => (v + 0.05 * rng.normal()).toFixed(4)).join(",")).join("\n") + "\n");
+  const runs: [string, string[], string][] = [
+    ["extra", ["--data", train, "--epochs", "40", "--restarts", "1"], fresh],
+    ["table", ["--data", train, "--epochs", "40", "--restarts", "1", "--device", device, "--oscillators", "3"], fresh],
+    ["features", ["--data", train, "--epochs", "40", "--restarts", "1", "--features", "quadratic"], fresh],
+    ["regression", ["--data", reg, "--problem", "regression", "--epochs", "40", "--restarts", "1"], fresh],
+    ["digits", ["--task", "digits", "--epochs", "2"], digitsCsv],
+  ];
+  const label = nativeFactory(1)?.label ?? "wasm64 (WebAssembly SIMD, 2 float64 lanes)";
+  for (const [name, flags, data] of runs) {
+    const out = join(dir, `fast-${name}`);
+    const t = await cli(["train", ...flags, "--out", out, "--quiet", "--force"]);
+    assert.equal(t.code, 0, t.err);
+    const model = join(out, "model.json");
+    for (const probabilities of name === "regression" ? [false] : [false, true]) {
+      const pred = join(dir, `fast-${name}-${probabilities}.csv`);
+      const p = await cli(["predict", "--model", model, "--data", data, "--id-column", "id", "--out", pred, "--json", ...(probabilities ? ["--probabilities"] : [])]);
+      assert.equal(p.code, 0, p.err);
+      assert.equal(JSON.parse(p.out).engine, label, `${name}: the fast engine ran`);
+      assert.equal(readFileSync(pred, "utf8"), specPredictions(model, data, "id", probabilities), `${name} probabilities=${probabilities}`);
+    }
+  }
 });

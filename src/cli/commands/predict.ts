@@ -9,8 +9,9 @@ import type { Command, CommandIO } from "../command.js";
 import type { Flags } from "../args.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
-import { runForward, predictValues } from "../../network/api.js";
-import { columnCount, type Model } from "../../network/model.js";
+import { regressionValues } from "../../network/api.js";
+import { predict } from "../../node/engines.js";
+import type { Model } from "../../network/model.js";
 import { loadCsvDataset } from "../../node/csv-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { formatCsvRows } from "../../data/csv.js";
@@ -18,9 +19,6 @@ import { alignFeatures, columnsOfClassNames, peekHeader, placeholderNames } from
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 import { InputError } from "../../util/errors.js";
 import { resolve } from "node:path";
-
-/** Rows per forward call (bounds the memory of the states runForward keeps). */
-const CHUNK = 512;
 
 const quoteList = (names: readonly string[], max = 8): string =>
   names.slice(0, max).map((n) => JSON.stringify(n)).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "");
@@ -90,33 +88,29 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const raw = loadCsvDataset(data, { labelColumn: null, skipRows, ...(idColumn !== undefined && { idColumn }) });
   const ds = alignFeatures(raw, model, data, path);
   const { n } = ds;
-  const d = columnCount(model);
-  // Predictions, chunk by chunk (the same forward pass as eval: the same bits).
+  // The logits on the native engine's window inference when it was built here, else WebAssembly
+  // (the TypeScript loops for a device without a kernel there): the same bits as eval's forward pass.
   const m = model.classes;
+  const { logits, label: engineLabel } = predict(model, ds.x);
   const names = regression ? (model.targetNames ?? ["target"]) : (model.classNames ?? Array.from({ length: m }, (_, c) => String(c)));
   const predicted: string[] = new Array(n);
   const probs = probabilities ? new Float64Array(n * m) : null;
   const counts = new Int32Array(regression ? 0 : m);
   const row = new Float64Array(m);
-  for (let start = 0; start < n; start += CHUNK) {
-    const nb = Math.min(CHUNK, n - start);
-    const x = ds.x.subarray(start * d, (start + nb) * d);
-    if (regression) {
-      const v = predictValues(model, x);
-      for (let b = 0; b < nb; b++) predicted[start + b] = Array.from(v.subarray(b * m, (b + 1) * m), String).join("\u0000");
+  const values = regression ? regressionValues(model, logits) : null;
+  for (let b = 0; b < n; b++) {
+    if (values !== null) {
+      predicted[b] = Array.from(values.subarray(b * m, (b + 1) * m), String).join("\u0000");
       continue;
     }
-    const { logits } = runForward(model, x);
-    for (let b = 0; b < nb; b++) {
-      // The first largest logit, as eval's argmax.
-      let arg = 0;
-      for (let c = 1; c < m; c++) if (logits[b * m + c] > logits[b * m + arg]) arg = c;
-      predicted[start + b] = names[arg];
-      counts[arg]++;
-      if (probs !== null) {
-        softmax(logits, b * m, m, row);
-        probs.set(row, (start + b) * m);
-      }
+    // The first largest logit, as eval's argmax.
+    let arg = 0;
+    for (let c = 1; c < m; c++) if (logits[b * m + c] > logits[b * m + arg]) arg = c;
+    predicted[b] = names[arg];
+    counts[arg]++;
+    if (probs !== null) {
+      softmax(logits, b * m, m, row);
+      probs.set(row, b * m);
     }
   }
   // Columns: the row number (1 = the file's first data row), the id, the prediction(s), the probabilities.
@@ -143,7 +137,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   writeFileAtomic(out, text);
   const classCounts = regression ? null : Object.fromEntries(names.map((c, i) => [c, counts[i]]));
   if (flags.boolean("json")) {
-    io.stdout(JSON.stringify({ model: path, data, out, rows: n, problem: regression ? "regression" : "classification", engine: "reference (TypeScript)", predicted: classCounts, probabilities, driveRange: drive.oscillators === 0 ? null : drive, warnings }) + "\n");
+    io.stdout(JSON.stringify({ model: path, data, out, rows: n, problem: regression ? "regression" : "classification", engine: engineLabel, predicted: classCounts, probabilities, driveRange: drive.oscillators === 0 ? null : drive, warnings }) + "\n");
   } else {
     const what = regression ? `values of ${names.join(", ")}` : `classes (${names.map((c, i) => `${c}: ${counts[i]}`).join(", ")})`;
     io.stdout(`${data}: ${n} rows predicted by ${path}: ${what}\n  wrote ${out}\n`);
