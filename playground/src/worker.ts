@@ -104,7 +104,7 @@ function dataset(config: RunConfig, source: ReturnType<typeof dataSourceFromFlag
       return parseDigits(config.digitsText, "digits.csv");
     case undefined:
       if (!config.csv) throw new Error("no CSV file loaded: choose one with “Upload CSV”");
-      return parseCsvDataset(config.csv.text, { file: config.csv.name, ...(source.problem === "regression" ? { problem: "regression" as const } : {}) });
+      return parseCsvDataset(config.csv.text, { file: config.csv.name, ...(source.header !== undefined ? { header: source.header } : {}), ...(source.problem === "regression" ? { problem: "regression" as const } : {}) });
     default:
       throw new Error(`the playground cannot load task ${source.task}`);
   }

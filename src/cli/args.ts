@@ -3,6 +3,7 @@
  * one-line errors (exit 2) that name the flag and what is allowed.
  */
 import { InputError } from "../util/errors.js";
+import { nearestName } from "../util/nearest.js";
 
 /** Kind of value a flag takes. */
 export type FlagType = "string" | "number" | "integer" | "boolean";
@@ -217,30 +218,10 @@ export class Flags {
 }
 
 /**
- * The declared flag a mistyped one most likely meant: the single closest name by edit distance
- * (insertions, deletions, substitutions and swaps of neighbours count 1) when it is at most 2 and
- * under half the name's length, else null (no guess between two equally close names).
+ * The declared flag a mistyped one most likely meant ({@link nearestName}: edit distance at most 2
+ * and under half the name's length, no guess between two equally close names).
  * @example nearestFlag("epoch", ["epochs", "steps"]) // "epochs"; nearestFlag("stpes", ["steps"]) // "steps"
  */
 export function nearestFlag(name: string, names: readonly string[]): string | null {
-  let best: string | null = null, bestD = Infinity, tie = false;
-  for (const n of names) {
-    const d = editDistance(name.toLowerCase(), n.toLowerCase());
-    if (d < bestD) [best, bestD, tie] = [n, d, false];
-    else if (d === bestD) tie = true;
-  }
-  return best !== null && !tie && bestD <= 2 && bestD < name.length / 2 ? best : null;
-}
-
-/** Optimal-string-alignment distance (Levenshtein with adjacent transpositions). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
+  return nearestName(name, names);
 }

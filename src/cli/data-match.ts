@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
 import { columnCount, type Model } from "../network/model.js";
 import { InputError } from "../util/errors.js";
+import { missingNamesHint } from "../util/nearest.js";
 
 const quoteList = (names: readonly string[], max = 8): string =>
   names.slice(0, max).map((n) => JSON.stringify(n)).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "");
@@ -68,6 +69,42 @@ export function checkLabelColumn(ds: Dataset, file: string, given: string | numb
   }
 }
 
+/**
+ * Warnings about data that load and train but most likely mean something else (each one line,
+ * naming the file and the column or classes):
+ * - class names that differ only in letter case or spaces ("Setosa" and "setosa"): two classes
+ *   where the user meant one, each scored as the other's error;
+ * - a feature column that counts the rows (1, 2, 3, … or 0, 1, 2, … in file order): a row number
+ *   or id, which a file sorted by class turns into the answer, and which new rows do not share.
+ */
+export function dataWarnings(ds: Dataset, file: string): string[] {
+  const out: string[] = [];
+  const groups = new Map<string, string[]>();
+  for (const c of ds.classNames) {
+    const key = c.trim().toLowerCase().replace(/\s+/g, " ");
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const same = [...groups.values()].filter((g) => g.length > 1);
+  if (same.length > 0 && ds.targets === undefined) {
+    const counts = new Int32Array(ds.classNames.length);
+    for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
+    const shown = same.slice(0, 3).map((g) => g.map((c) => `${JSON.stringify(c)} (${counts[ds.classNames.indexOf(c)]} rows)`).join(" and ")).join("; ");
+    out.push(`${file}: the label column has classes that differ only in letter case or spaces: ${shown}; they are trained as different classes: if each group is one class, write its labels the same way`);
+  }
+  if (ds.n >= 10) {
+    for (let j = 0; j < ds.d; j++) {
+      const first = ds.x[j];
+      if (first !== 0 && first !== 1) continue;
+      let counts = true;
+      for (let r = 1; r < ds.n && counts; r++) counts = ds.x[r * ds.d + j] === first + r;
+      if (counts) {
+        out.push(`${file}: feature column ${JSON.stringify(ds.featureNames[j])} holds ${first}, ${first + 1}, …, ${first + ds.n - 1} in file order: a row number or id, not a measurement; the model reads it as a feature (it learns the order of the file, and new rows do not share it): remove the column`);
+      }
+    }
+  }
+  return out;
+}
+
 /** Splits one CSV header line into trimmed cells (quotes removed); enough for header names. */
 function splitHeader(line: string): string[] {
   const cells: string[] = [];
@@ -93,13 +130,31 @@ function splitHeader(line: string): string[] {
 /**
  * The header names of a CSV file (first non-blank line), or null when that line is all numbers
  * (no header) or the file cannot be read (the loader reports that).
+ * @param header true: the first line is the header even when it is all numbers (--header yes);
+ *   false: the file has no header (--header no); undefined: detected as above.
  */
-export function peekHeader(path: string, skipRows = 0): string[] | null {
+export function peekHeader(path: string, skipRows = 0, header?: boolean): string[] | null {
+  if (header === false) return null;
   const lines = peekLines(path, skipRows);
   const line = lines?.[0];
   if (line === undefined) return null;
   const cells = splitHeader(line);
-  return cells.every((c) => c !== "" && Number.isFinite(Number(c))) ? null : cells;
+  return header !== true && cells.every((c) => c !== "" && Number.isFinite(Number(c))) ? null : cells;
+}
+
+/**
+ * True when the first line of a CSV file (after `skipRows`) is all numbers and holds every feature
+ * name of the model: a header of numeric column names (years, wavelengths) the model was trained
+ * with (--header yes), which the loader would otherwise read as a data row.
+ */
+export function numericHeaderOfModel(path: string, model: Model, skipRows = 0): boolean {
+  const features = model.featureNames;
+  if (!features || placeholderNames(features) || !features.every((f) => f !== "" && Number.isFinite(Number(f)))) return false;
+  const line = peekLines(path, skipRows)?.[0];
+  if (line === undefined) return false;
+  const cells = splitHeader(line);
+  const have = new Set(cells);
+  return cells.every((c) => c !== "" && Number.isFinite(Number(c))) && features.every((f) => have.has(f));
 }
 
 /** The non-blank lines of the first MB of a CSV file after `skipRows` (null when it cannot be read). */
@@ -146,9 +201,9 @@ export function columnsOfClassNames(path: string, skipRows: number, header: stri
  * no feature names or the file no header.
  * @throws InputError when the header lacks model features or has several extra columns.
  */
-export function labelColumnForModel(path: string, model: Model, modelFile: string, skipRows = 0): string | undefined {
+export function labelColumnForModel(path: string, model: Model, modelFile: string, skipRows = 0, headerOption?: boolean): string | undefined {
   const features = model.featureNames;
-  const header = peekHeader(path, skipRows);
+  const header = peekHeader(path, skipRows, headerOption);
   // A one-cell header (a ';'- or tab-separated file) is left to the CSV loader, which names the
   // separator problem exactly as train does. A model trained on a file without a header reads
   // columns by position (its names are placeholders): the label is the loader's default.
@@ -158,7 +213,7 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
   const known = new Set(features);
   const extra = header.filter((h) => !known.has(h));
   if (missing.length > 0) {
-    throw new InputError(`${path}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} was trained on ${quoteList(features)})`);
+    throw new InputError(`${path}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} was trained on ${quoteList(features)})${missingNamesHint(missing, extra)}`);
   }
   if (extra.length === 1) return extra[0];
   if (extra.length === 0) throw new InputError(`${path}: no label column: every column is a feature of the model ${modelFile}; add the labels or give --label-column; to predict rows without labels, use dynaspin predict --model ${modelFile} --data ${path} --out PREDICTIONS.csv`);
@@ -199,7 +254,7 @@ export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile
       ...(missing.length ? [`missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)}`] : []),
       ...(extra.length ? [`extra column${extra.length > 1 ? "s" : ""} ${quoteList(extra)}`] : []),
     ];
-    throw new InputError(`${file}: ${parts.join("; ")} (the model ${modelFile} was trained on ${quoteList(features)})`);
+    throw new InputError(`${file}: ${parts.join("; ")} (the model ${modelFile} was trained on ${quoteList(features)})${missingNamesHint(missing, extra)}`);
   }
   const perm = features.map((f) => index.get(f) as number);
   if (perm.every((p, j) => p === j)) return ds;

@@ -37,12 +37,21 @@ export function defaultsText(get: (d: Omit<TrainOptions, "devices">) => number |
   return `default: ${values.map(([name, v]) => `${name === "csv" ? dataLabel : name} ${v}`).join(", ")}`;
 }
 
+/** Values of --header: auto-detect, or say whether the first line (after --skip-rows) is a header. */
+export const HEADER_CHOICES = ["auto", "yes", "no"] as const;
+
+/** The loader's `header` option for a --header value (undefined: auto, the loader's default). */
+export function headerArg(v: string | undefined): boolean | undefined {
+  return v === "yes" ? true : v === "no" ? false : undefined;
+}
+
 /** Flags that select the data (shared with eval and robustness). */
 export const DATA_FLAGS: FlagSpec[] = [
   { name: "task", type: "string", choices: ALL_TASKS, value: "NAME", help: "built-in task: spiral (2 STNOs), digits (64 STNOs), mnist (28×28 MNIST digits, 784 STNOs), the 2-D sets circles, xor, gaussians, or the 2-D regression sets plane, multi-gaussian (TensorFlow Playground's; trained with --data's automatic defaults)" },
   { name: "data", type: "string", value: "FILE.csv", help: "your own CSV: numeric features + one label column; the header is optional (without one the features are named by their place in the file, \"column 1\", \"column 2\", …, and a model trained on it reads columns by position)" },
   { name: "problem", type: "string", choices: PROBLEMS, value: "TYPE", help: "what the label column of --data holds: classification (class labels) or regression (a real number per row: the network learns it by mean squared error and reports MSE and R²); --task plane and multi-gaussian are regression, the other tasks classification; without the flag --data is classification" },
   { name: "label-column", type: "string", value: "COL", help: "label column of --data: header name or 0-based index (default: last)" },
+  { name: "header", type: "string", choices: HEADER_CHOICES, value: "WHEN", help: "whether the first line of --data is a header: auto (a header when it has more text cells than the second line; a first line of numbers is data, and one whose label occurs in no other row is refused until you say), yes (e.g. column names that are numbers, such as years or wavelengths) or no", default: "auto" },
   { name: "skip-rows", type: "integer", min: 0, max: 1_000_000, value: "N", help: "ignore the first N lines of --data before its header, e.g. 1 for scikit-learn's raw iris.csv/wine.csv whose first line is metadata (default 0)" },
   { name: "split-seed", type: "integer", min: 0, value: "S", help: "seed of the stratified 80/20 train/test split", default: 0 },
   { name: "test-fraction", type: "number", min: 0.01, max: 0.9, value: "F", help: "fraction of each class held out for testing", default: 0.2 },
@@ -57,6 +66,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   ...DATA_FLAGS,
   { name: "device", type: "string", value: "NAME|FILE", help: "device preset (paper-test, hamadeh2012, zeng2013) or device JSON (default paper-test: eq. 4, a=4 b=5 Ic=1 Q=2)" },
   { name: "steps", type: "integer", min: 1, max: 10000, value: "N", help: `time steps n (${defaultsText((d) => d.steps, 4)})` },
+  { name: "curriculum", type: "string", value: "WHEN", help: `depth curriculum: train a shallow network first, then extend it to --steps (its steps and readout start the deep network, the new steps near the identity flow) and fine-tune it at a tenth of the learning rate for a fifth of the epochs or updates: auto (default: --task spiral above 6 steps from 6, the automatic budget above ${AUTO_DEFAULTS.deepSteps} steps from ${AUTO_DEFAULTS.curriculumSteps}, otherwise none, e.g. with --epochs), on (from 6 steps for the spiral, ${AUTO_DEFAULTS.curriculumSteps} otherwise, with --epochs too: the shallow network E epochs, the deep one E/5), off, or N (from N steps, N < --steps)` },
   { name: "epochs", type: "integer", min: 1, max: 10_000_000, value: "E", help: "train exactly E epochs, no early stopping (default: spiral 2000, digits 100, mnist 6; --data and circles/xor/gaussians: an update budget with validation and early stopping, see docs/training.md)" },
   { name: "updates", type: "integer", min: 1, max: 1_000_000_000, value: "U", help: `--data or circles/xor/gaussians without --epochs: budget of optimiser updates (default: ${AUTO_DEFAULTS.updates}, fewer when one full-batch update's 6·rows·steps·K² flops times ${AUTO_DEFAULTS.updates} exceed ${AUTO_DEFAULTS.work.flops / 1e9} GFLOP (at least ${AUTO_DEFAULTS.work.minUpdates}; restart trials and patience shrink with it), above ${AUTO_DEFAULTS.fullBatchRows} training rows ${AUTO_DEFAULTS.large.epochs} epochs' worth, at least ${AUTO_DEFAULTS.large.minUpdates} and at most ${AUTO_DEFAULTS.large.maxUpdates})` },
   { name: "validation", type: "number", min: 0, max: 0.5, value: "F", help: "fraction of each class of the training data held out to choose restarts, stop early and keep the best parameters (default 0.2 without --epochs from 200 training rows, else 0)" },
@@ -112,9 +122,11 @@ export function dataSourceFromFlags(flags: Flags, command: string): { source: Da
   }
   if (flags.has("label-column") && data === undefined) throw new InputError(`--label-column applies only to --data`);
   if (flags.has("skip-rows") && data === undefined) throw new InputError(`--skip-rows applies only to --data`);
+  if (flags.has("header") && data === undefined) throw new InputError(`--header applies only to --data`);
   const skipRows = flags.number("skip-rows");
+  const header = headerArg(flags.string("header"));
   const source: DataSource = data !== undefined
-    ? { data, labelColumn: labelColumnArg(flags.string("label-column")), ...(skipRows ? { skipRows } : {}), ...(problem === "regression" ? { problem: "regression" as const } : {}) }
+    ? { data, labelColumn: labelColumnArg(flags.string("label-column")), ...(skipRows ? { skipRows } : {}), ...(header !== undefined ? { header } : {}), ...(problem === "regression" ? { problem: "regression" as const } : {}) }
     : { task };
   if (generated) {
     const gen = { noise: flags.number("noise"), count: flags.number("count"), seed: flags.number("data-seed") };
@@ -156,8 +168,28 @@ export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOpt
     ...(flags.has("extra-p0") && { extraP0: flags.number("extra-p0") }),
     ...(flags.has("validation") && { validation: flags.number("validation") }),
     ...(flags.has("patience") && { patience: flags.number("patience") }),
+    ...curriculumArg(flags.string("curriculum"), defaults, flags.number("steps") ?? defaults.steps ?? 4, flags.has("steps")),
     ...trainRobustnessOptions(flags),
   };
+}
+
+/**
+ * The library's `curriculum` (the depth of the shallow network trained first) for --curriculum:
+ * nothing for auto (the task's default or the library's automatic rule), 0 for off, the task's
+ * depth (the spiral's 6) or `AUTO_DEFAULTS.curriculumSteps` for on, N for a number.
+ * @param steps the depth asked for (--steps or the task's).
+ * @param stepsGiven whether --steps gave it (else the message says it is the default).
+ * @throws InputError for another word, or a curriculum not shallower than `steps`.
+ */
+export function curriculumArg(v: string | undefined, task: Omit<TrainOptions, "devices">, steps: number, stepsGiven = true): { curriculum?: number } {
+  if (v === undefined || v === "auto") return {};
+  if (v === "off") return { curriculum: 0 };
+  const n = v === "on" ? (task.curriculum || AUTO_DEFAULTS.curriculumSteps) : /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InputError(`--curriculum ${v}: expected auto, on, off or the shallow network's steps N (an integer from 1)`);
+  if (n >= steps) {
+    throw new InputError(`--curriculum ${v}: the shallow network's ${n} steps are not fewer than the network's ${steps} (--steps${stepsGiven ? "" : ", the default"}); a curriculum trains ${n} steps first and extends them: give --steps above ${n}${v === "on" ? "" : ` or a smaller N`}`);
+  }
+  return { curriculum: n };
 }
 
 /** A data set's stratified train/test split as the flags ask (--split-seed, --test-fraction). */

@@ -54,9 +54,15 @@ export const CSV_FORMAT_RULES: readonly CsvFormatRule[] = Object.freeze([
   },
   {
     topic: "header",
-    rule: "Optional. Detected: the first row is a header when it has more text (non-numeric) feature cells than the second row. A label column given by name implies a header. Without a header the features are named by their place in the file, \"column 1\", \"column 2\", … (1-based, the label column skipped), and a model trained on it stores these names",
+    rule: "Optional. Detected: the first row is a header when it has more text (non-numeric) cells, features and label, than the second row. A label column given by name implies a header. Without a header the features are named by their place in the file, \"column 1\", \"column 2\", … (1-based, the label column skipped), and a model trained on it stores these names",
     text: "1,2,a\n3,4,b\n",
     outcome: { rows: 2, features: 2, featureNames: ["column 1", "column 2"], classNames: ["a", "b"] },
+  },
+  {
+    topic: "numeric header",
+    rule: "Column names that are numbers (years, wavelengths) form a header when the label's name is text over numeric labels. Over text labels such a first row cannot be told from data: when its label occurs in no other row while every other class has 2 or more, the file is refused until `--header yes` or `--header no` (option `header`: true or false) says which. `predict` and `eval` take a first line of numbers that holds the model's feature names as the header.",
+    text: "10,20,label\n1,2,0\n3,4,1\n",
+    outcome: { rows: 2, features: 2, featureNames: ["10", "20"], classNames: ["0", "1"] },
   },
   {
     topic: "skip rows",

@@ -10,6 +10,7 @@
  * line on which the record starts (the header, when present, is row 1).
  */
 import { InputError } from "../util/errors.js";
+import { missingNamesHint } from "../util/nearest.js";
 import type { Dataset } from "./dataset.js";
 
 /**
@@ -42,10 +43,13 @@ export interface CsvOptions {
    */
   idColumn?: string | number;
   /**
-   * Whether the first row is a header. `"auto"`: it is a header iff one of its feature cells is
-   * text (neither empty nor a number) while every feature cell of the second row is a number;
-   * more precisely, iff the first row has more text feature cells than the second, so that a typo
-   * in row 2 is reported at row 2. A name given as `labelColumn` also means a header.
+   * Whether the first row is a header. `"auto"`: it is a header iff one of its feature or label
+   * cells is text (neither empty nor a number) while the second row's are numbers; more precisely,
+   * iff the first row has more text cells (features and label; not the id) than the second, so
+   * that a typo in row 2 is reported at row 2. A name given as `labelColumn` also means a header.
+   * A first row of numbers is data, unless (classification) its label occurs in no other row
+   * while every other class has 2 or more rows: such a file is refused (a header of numeric
+   * column names, or a data row?) until `header` says which.
    * @default "auto"
    */
   header?: "auto" | boolean;
@@ -267,6 +271,8 @@ class CsvParser {
   private labelList: string[] = [];
   // Per-record scratch, reused.
   private recordLine = 1;
+  /** Line of the first record (the header when there is one). */
+  private firstLine = 1;
   /** Whether the caller named the label column (else it is the last one). */
   private readonly labelGiven: boolean;
 
@@ -585,18 +591,21 @@ class CsvParser {
       }
       this.labelCol = label < 0 ? m + label : label;
       if (this.headerOption === "auto") {
-        // Count text cells (neither empty nor number-like) among the feature cells of each row.
+        // Count text cells (neither empty nor number-like) among the feature and label cells of
+        // each row: a label cell counts too, so a header of numbers over numeric features with a
+        // text label name ("10,20,30,label" over "0.5,1.2,3.3,2") is a header.
         const textual = (row: PendingRow | undefined): number => {
           let count = 0;
           if (row === undefined) return 0;
           for (let i = 0; i < row.cells.length; i++) {
             const v = row.cells[i]!;
-            if (i !== this.labelCol && i !== this.idCol && v.trim().length > 0 && !numberLike(v)) count++;
+            if (i !== this.idCol && v.trim().length > 0 && !numberLike(v)) count++;
           }
           return count;
         };
         // A header has more text cells than the row below it (normally: some vs none), so a
-        // typo in row 2 is reported at row 2 rather than turning the header into data.
+        // typo in row 2 is reported at row 2 rather than turning the header into data. Text
+        // labels count in both rows alike.
         header = textual(first) > textual(rows[1]);
       } else {
         header = this.headerOption;
@@ -610,7 +619,7 @@ class CsvParser {
     if (typeof id === "string") {
       const hits = trimmed.flatMap((c, i) => (c === id ? [i] : []));
       if (hits.length === 0) {
-        this.fail(`no column named ${quoteCell(id)} (the id column); the header has ${trimmed.slice(0, 20).map(quoteCell).join(", ")}${m > 20 ? `, ... (${m} columns)` : ""}`);
+        this.fail(`no column named ${quoteCell(id)} (the id column); the header has ${trimmed.slice(0, 20).map(quoteCell).join(", ")}${m > 20 ? `, ... (${m} columns)` : ""}${missingNamesHint([id], trimmed, "the header")}`);
       }
       if (hits.length > 1) this.fail(`id column name ${quoteCell(id)} is ambiguous: columns ${hits.map((h) => h + 1).join(" and ")} have it`);
       this.idCol = hits[0]!;
@@ -622,7 +631,7 @@ class CsvParser {
       });
       if (hits.length === 0) {
         const shown = trimmed.slice(0, 20).map(quoteCell).join(", ");
-        this.fail(`no column named ${quoteCell(label)}; the header has ${shown}${m > 20 ? `, ... (${m} columns)` : ""}`);
+        this.fail(`no column named ${quoteCell(label)}; the header has ${shown}${m > 20 ? `, ... (${m} columns)` : ""}${missingNamesHint([label], trimmed, "the header")}`);
       }
       if (hits.length > 1) {
         this.fail(`label column name ${quoteCell(label)} is ambiguous: columns ${hits.map((h) => h + 1).join(" and ")} have it`);
@@ -645,6 +654,7 @@ class CsvParser {
       );
     }
     this.hasHeader = header;
+    this.firstLine = first.line;
     if (m - nonFeatures < 1) this.fail(`no feature columns: each row has only ${this.noLabel ? "the id column" : "the label and id columns"}`);
     this.d = m - nonFeatures;
     this.fx = new Int32Array(m);
@@ -697,6 +707,25 @@ class CsvParser {
       for (let c = 0; c < m; c++) this.cell(c, row.cells[c]!, row.quoted[c]!);
       this.n++;
     }
+  }
+
+  /**
+   * A header whose cells are all numbers (years, wavelengths as column names) cannot be told from
+   * data by its cells. Its label cell gives it away: with header detection left to "auto", a first
+   * row read as data whose label occurs in no other row, while every other class has at least 2
+   * rows, is refused, and the caller says which it is (header true or false).
+   */
+  private checkNumericHeader(labelColumn: number): void {
+    if (this.headerOption !== "auto" || this.hasHeader || this.n < 3) return;
+    const counts = new Int32Array(this.labelList.length);
+    for (let r = 0; r < this.n; r++) counts[this.y[r]!]++;
+    const first = this.y[0]!;
+    if (counts[first] !== 1 || counts.some((c, i) => i !== first && c < 2)) return;
+    this.fail(
+      `row ${this.firstLine}: its label ${quoteCell(this.labelList[first]!)} (column ${labelColumn}) occurs in no other row, while every other class has 2 or more: ` +
+        `is row ${this.firstLine} a header of numeric column names? Its feature cells are numbers, so it was read as data; ` +
+        `pass --header yes (option header: true) if it names the columns, --header no (option header: false) if it is a data row`,
+    );
   }
 
   /** Finishes parsing: validates the classes and returns the data set. */
@@ -756,6 +785,7 @@ class CsvParser {
       this.fail(`only one class (${quoteCell(classNames[0] ?? "")}) in column ${labelColumn}; need at least 2`);
     }
     const n = this.n;
+    this.checkNumericHeader(labelColumn);
     const y = this.y.length === n ? this.y : this.y.slice(0, n);
     for (let r = 0; r < n; r++) y[r] = remap[y[r]!]!;
     const x = this.x.length === n * this.d ? this.x : this.x.subarray(0, n * this.d);

@@ -56,6 +56,19 @@ function headerUnit(cell: string, key: string): string {
 }
 
 /**
+ * Why a power unit cannot label a device curve, or null when it can: spectrum analysers report power
+ * in dBm (dBW, dBµW, …), a logarithmic unit, but the curves (eq. 3, eq. 4, a table) are linear in
+ * power. The text continues "… is in dBm, " and names the conversion.
+ * @example logarithmicPowerUnit("dBm") // → "a logarithmic unit, but the device curves are linear in power: convert it (P_nW = 1e6 × 10^(P_dBm/10))"
+ */
+export function logarithmicPowerUnit(unit: string): string | null {
+  if (!/^db/i.test(unit.trim())) return null;
+  const u = unit.trim().toLowerCase();
+  const convert = u === "dbm" ? "P_nW = 1e6 × 10^(P_dBm/10)" : u === "dbw" ? "P_nW = 1e9 × 10^(P_dBW/10)" : `P = 10^(P_${unit.trim()}/10) × its reference power`;
+  return `a logarithmic unit, but the device curves are linear in power: convert it (${convert})`;
+}
+
+/**
  * Reads a (current, power) curve from a CSV file.
  *
  * With a header row, the columns are found by name (`current` or `I`, `power` or `P`, optional
@@ -114,13 +127,9 @@ export function readCurveCsv(path: string): CurveData {
         headerCells = cells.length;
         currentUnit = headerUnit(cells[iCur], curKey);
         powerUnit = headerUnit(cells[iPow], powKey);
-        // Spectrum analysers report power in dBm; the curves (eq. 3, eq. 4, a table) are linear in power.
-        if (/^db/i.test(powerUnit)) {
-          const u = powerUnit.toLowerCase();
-          const convert = u === "dbm" ? "P_nW = 1e6 × 10^(P_dBm/10)" : u === "dbw" ? "P_nW = 1e9 × 10^(P_dBW/10)" : `P = 10^(P_${powerUnit}/10) × its reference power`;
-          throw new InputError(
-            `${path}: line ${ln + 1}: the power column ${JSON.stringify(cells[iPow])} is in ${powerUnit}, a logarithmic unit, but the device curves are linear in power: convert it (${convert}) and name the column with its linear unit, e.g. power_nW`,
-          );
+        const logUnit = logarithmicPowerUnit(powerUnit);
+        if (logUnit !== null) {
+          throw new InputError(`${path}: line ${ln + 1}: the power column ${JSON.stringify(cells[iPow])} is in ${powerUnit}, ${logUnit}, and name the column with its linear unit, e.g. power_nW`);
         }
         continue;
       }

@@ -34,6 +34,8 @@ export interface DataSource {
   labelColumn?: string | number;
   /** Lines at the top of the CSV to ignore before its header (default 0). */
   skipRows?: number;
+  /** Whether the CSV's first line (after `skipRows`) is a header; undefined: detected (the CSV option `header: "auto"`). */
+  header?: boolean;
   /** "regression": the CSV's label column holds real targets (default: class labels). */
   problem?: "regression";
   /** Spiral options (task spiral). */
@@ -52,6 +54,7 @@ export function loadSource(src: DataSource): Dataset {
     return loadCsvDataset(src.data, {
       ...(src.labelColumn === undefined ? {} : { labelColumn: src.labelColumn }),
       ...(src.skipRows ? { skipRows: src.skipRows } : {}),
+      ...(src.header !== undefined ? { header: src.header } : {}),
       ...(src.problem === "regression" ? { problem: "regression" as const } : {}),
     });
   }

@@ -66,9 +66,10 @@ test("train's wall-time line adds up: setup and restart trials, then the epochs 
   const line = wallTimeLine(0.08, 0.07, 0, 200, 0.0001);
   assert.match(line, /^wall time 0\.08 s total: setup 0\.01 s, epochs 1–200 0\.07 s \(0\.35 ms each, of which 0\.1 ms training steps\)$/);
   assert.match(wallTimeLine(1, 0.5, 300, 100, 0.004, true), /setup 0\.5 s \(resumed after epoch 300\), epochs 301–400/);
-  // With the automatic weight decay the other candidate trains before the timed run, in the setup time.
+  // With the automatic weight decay the other candidate trains before the timed run: its own time,
+  // and which of the two is the model kept.
   assert.equal(
-    wallTimeLine(2, 0.5, 300, 1000, 0.0004, false, { first: 0, others: [0.3] }),
-    "wall time 2 s total: the λ 0.3 candidate, restart trials and setup 1.5 s (the λ 0 run's epochs 1–300 among them), epochs 301–1300 of the λ 0 run 0.5 s (0.5 ms each, of which 0.4 ms training steps)",
+    wallTimeLine(2, 0.5, 300, 1000, 0.0004, false, "λ 0 run", [{ what: "λ 0.3 candidate", seconds: 0.8, note: "not kept" }]),
+    "wall time 2 s total: λ 0.3 candidate 0.8 s (not kept), restart trials and setup 0.7 s (the λ 0 run's epochs 1–300 among them), epochs 301–1300 of the λ 0 run 0.5 s (0.5 ms each, of which 0.4 ms training steps)",
   );
 });

@@ -22,7 +22,7 @@ import { hashDataset } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 import type { Model } from "../../network/model.js";
 import type { ModelJson } from "../../io/model-schema.js";
-import { alignClasses, alignToModel, labelColumnForModel } from "../data-match.js";
+import { alignClasses, alignToModel, labelColumnForModel, numericHeaderOfModel } from "../data-match.js";
 import { repeatedRowsWarning } from "../train-options.js";
 import { formatPredictionsCsv } from "../../data/csv.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
@@ -73,8 +73,10 @@ export interface ModelData {
  */
 export function modelDataFromFlags(flags: Flags, command: string, model: Model, json: ModelJson, modelPath: string, source: DataSource, name: string): ModelData {
   source = sourceForModel(flags, command, model, modelPath, source, name);
+  // A header of numbers that names the model's features (a model trained with --header yes) is the header.
+  if (source.data !== undefined && source.header === undefined && numericHeaderOfModel(source.data, model, source.skipRows ?? 0)) source = { ...source, header: true };
   if (source.data !== undefined && source.labelColumn === undefined) {
-    const label = labelColumnForModel(source.data, model, modelPath, source.skipRows ?? 0);
+    const label = labelColumnForModel(source.data, model, modelPath, source.skipRows ?? 0, source.header);
     if (label !== undefined) source = { ...source, labelColumn: label };
   }
   const all = loadSource(source);

@@ -10,7 +10,7 @@ import { fitCurve, fitFailure, nonMonotone, FIT_MODELS, FIT_PARAMETERS, type Fit
 import { figure2 } from "../../plot/figures.js";
 import { lineChart } from "../../plot/line.js";
 import { svgToPng } from "../../node/png.js";
-import { readCurveCsv, deviceFileJson } from "../../node/device-file.js";
+import { readCurveCsv, deviceFileJson, logarithmicPowerUnit } from "../../node/device-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { InputError } from "../../util/errors.js";
 import { basename } from "node:path";
@@ -128,7 +128,7 @@ export const fitCommand: Command = {
     { name: "figure", type: "string", value: "PATH", help: "write the Fig. 2b-style figure as PATH.svg and PATH.png (default: <out>-fit.svg/.png when --out is given)" },
     { name: "no-figure", type: "boolean", help: "do not write the figure" },
     { name: "current-unit", type: "string", value: "UNIT", help: "current unit written into the device file (default: from the CSV header, e.g. current_mA)" },
-    { name: "power-unit", type: "string", value: "UNIT", help: "power unit written into the device file (default: from the CSV header, e.g. power_nW)" },
+    { name: "power-unit", type: "string", value: "UNIT", help: "power unit written into the device file (default: from the CSV header, e.g. power_nW); a linear unit: dBm and other dB units are refused (convert the column first)" },
   ],
   async run(flags, io) {
     const data = flags.string("data");
@@ -145,6 +145,11 @@ export const fitCommand: Command = {
     if (outPath !== undefined) checkOutputFile(outPath, `--out ${outPath}`);
     const stem0 = figureStem(flags);
     if (stem0 !== undefined) for (const ext of [".svg", ".png"]) checkOutputFile(stem0 + ext, `${flags.has("figure") ? "--figure" : "figure"} ${stem0}${ext}`);
+    // A unit flag labels a column the file may not name (a header-less file): a logarithmic one is
+    // refused as a header's is, before the data are read.
+    const powerUnitFlag = flags.string("power-unit");
+    const logUnit = powerUnitFlag === undefined ? null : logarithmicPowerUnit(powerUnitFlag);
+    if (logUnit !== null && powerUnitFlag !== undefined) throw new InputError(`--power-unit ${powerUnitFlag}: the power column of ${data} is in ${powerUnitFlag.trim()}, ${logUnit}, and give its linear unit, e.g. --power-unit nW`);
     const curve = readCurveCsv(data);
     if (curve.current.length === 0 && curve.skipped > 0) {
       throw new InputError(`${data}: no rows with status ok (${curve.skipped} skipped); nothing to fit`);

@@ -15,9 +15,11 @@ import type { Model } from "../../network/model.js";
 import { loadCsvDataset } from "../../node/csv-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { formatCsvRows } from "../../data/csv.js";
-import { alignFeatures, columnsOfClassNames, peekHeader, placeholderNames } from "../data-match.js";
+import { alignFeatures, columnsOfClassNames, numericHeaderOfModel, peekHeader, placeholderNames } from "../data-match.js";
+import { HEADER_CHOICES, headerArg } from "../train-options.js";
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 import { InputError } from "../../util/errors.js";
+import { missingNamesHint } from "../../util/nearest.js";
 import { resolve } from "node:path";
 
 const quoteList = (names: readonly string[], max = 8): string =>
@@ -29,18 +31,18 @@ const quoteList = (names: readonly string[], max = 8): string =>
  * have the model's column count (plus the id column).
  * @throws InputError naming the missing or extra columns and what the model reads.
  */
-function checkColumns(file: string, model: Model, modelFile: string, idColumn: string | undefined, skipRows: number): void {
+function checkColumns(file: string, model: Model, modelFile: string, idColumn: string | undefined, skipRows: number, headerOption: boolean | undefined): void {
   const features = model.featureNames;
-  const header = peekHeader(file, skipRows);
+  const header = peekHeader(file, skipRows, headerOption);
   if (!features || placeholderNames(features) || header === null) return; // by position: alignFeatures checks the count
   const have = new Set(header);
   const missing = features.filter((f) => !have.has(f));
   if (missing.length > 0) {
-    throw new InputError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} reads ${quoteList(features)})`);
+    throw new InputError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)} (the model ${modelFile} reads ${quoteList(features)})${missingNamesHint(missing, header.filter((h) => !features.includes(h)))}`);
   }
   const isIndex = idColumn !== undefined && /^[+-]?\d+$/.test(idColumn.trim()) && !have.has(idColumn);
   if (idColumn !== undefined && !isIndex && !have.has(idColumn)) {
-    throw new InputError(`${file}: no column named ${JSON.stringify(idColumn)} (--id-column); the header has ${quoteList(header)}`);
+    throw new InputError(`${file}: no column named ${JSON.stringify(idColumn)} (--id-column); the header has ${quoteList(header)}${missingNamesHint([idColumn], header)}`);
   }
   if (idColumn !== undefined && !isIndex && features.includes(idColumn)) {
     throw new InputError(`--id-column ${idColumn}: is a feature of the model ${modelFile}; name a column the model does not read`);
@@ -84,8 +86,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (probabilities && regression) throw new InputError(`--probabilities: ${path} is a regression model (it predicts values, not classes)`);
   const idColumn = flags.string("id-column");
   const skipRows = flags.number("skip-rows") ?? 0;
-  checkColumns(data, model, path, idColumn, skipRows);
-  const raw = loadCsvDataset(data, { labelColumn: null, skipRows, ...(idColumn !== undefined && { idColumn }) });
+  // --header, else a first line of numbers that names the model's features (a model trained with --header yes) is the header.
+  const headerOption = headerArg(flags.string("header")) ?? (numericHeaderOfModel(data, model, skipRows) ? true : undefined);
+  checkColumns(data, model, path, idColumn, skipRows, headerOption);
+  const raw = loadCsvDataset(data, { labelColumn: null, skipRows, ...(headerOption !== undefined && { header: headerOption }), ...(idColumn !== undefined && { idColumn }) });
   const ds = alignFeatures(raw, model, data, path);
   const { n } = ds;
   // The logits on the native engine's window inference when it was built here, else WebAssembly
@@ -114,7 +118,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     }
   }
   // Columns: the row number (1 = the file's first data row), the id, the prediction(s), the probabilities.
-  const fileHeader = peekHeader(data, skipRows);
+  const fileHeader = peekHeader(data, skipRows, headerOption);
   const idName = raw.ids === undefined || idColumn === undefined ? null
     : fileHeader === null ? "id"
     : fileHeader.includes(idColumn) ? idColumn
@@ -157,6 +161,7 @@ export const predictCommand: Command = {
     { name: "id-column", type: "string", value: "COL", help: "a column of the data that is not a feature (a sample id): header name or 0-based index; copied as text into the predictions" },
     { name: "probabilities", type: "boolean", help: "also write each class's softmax probability (classifiers)" },
     { name: "skip-rows", type: "integer", min: 0, value: "N", help: "lines at the top of the file to ignore before the header" },
+    { name: "header", type: "string", choices: HEADER_CHOICES, value: "WHEN", help: "whether the first line of --data is a header: auto (a header when it has text cells, or when its cells are the model's feature names, numbers included), yes or no", default: "auto" },
   ],
   run,
 };

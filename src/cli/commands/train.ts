@@ -31,7 +31,7 @@ import { CheckpointWriter, readCheckpoint } from "../../node/checkpoint-file.js"
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
-import { checkLabelColumn } from "../data-match.js";
+import { checkLabelColumn, dataWarnings } from "../data-match.js";
 import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
 import { variationScaleWarning } from "../../device/variation.js";
 import { classBalance, classBalanceLine, type ClassBalance } from "../class-balance.js";
@@ -119,6 +119,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     if (!same) throw new InputError(`--checkpoint-dir ${ckArg}: holds the checkpoint of an earlier run; choose another folder, add --force to replace it, or --resume ${ckArg} to continue it`);
   }
   const { ds, train: trainSet, test, splitSeed, testFraction } = splitFromFlags(flags, source);
+  // Data that load but most likely mean something else (classes spelled two ways, a row-number column).
+  const dataWarningLines = source.data === undefined ? [] : dataWarnings(ds, source.data);
   // --features is checked against the data's columns before anything else is loaded or trained.
   const featureMap = featureMapOf(preliminary, ds.d, "--features");
   const inputs = featureMap?.expressions.length ?? ds.d;
@@ -198,10 +200,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // The epochs timed here are those of the trainer's own run (with the automatic weight decay, the
   // other candidate trained before them and may be the one returned).
   let timed: EpochMetrics[] = [];
+  // The whole runs trained ahead of the timed one, in order, with their wall times.
+  const aheadPhases: Array<AheadPhase & { weightDecay?: number }> = [];
   const t0 = performance.now();
   try {
     const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) }, { stagedAlternatives: true, stagedCurriculum: true });
     if (repeatedWarning !== null) io.stderr(`dynaspin train: warning: ${repeatedWarning}\n`);
+    for (const w of dataWarningLines) io.stderr(`dynaspin train: warning: ${w}\n`);
     const saveCheckpoint = (): void => {
       const r = trainer.run as NonNullable<typeof trainer.run>;
       const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false, curriculum: trainer.curriculum }), r.history);
@@ -239,6 +244,13 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     // weight-decay candidates (each a whole training of its own), then the run itself: its restart
     // trials (when there are several restarts) and its epochs. Each phase shows progress at once.
     let shown: Trainer | null = null;
+    // The phase before the run being timed (for the time line), closed when the next one starts.
+    let phase: { of: TrainingStage; started: number } | null = null;
+    const closePhase = (): void => {
+      if (phase === null) return;
+      aheadPhases.push({ ...aheadPhase(phase.of), seconds: (performance.now() - phase.started) / 1000 });
+      phase = null;
+    };
     while (!trainer.done) {
       const st = trainer.stage;
       if (st.kind !== "run") {
@@ -247,6 +259,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         const text = phaseText(st);
         if (shown !== t) {
           shown = t;
+          closePhase();
+          phase = { of: st, started: performance.now() };
           progress?.stop();
           const p = t.progress;
           progress = quiet ? null : createProgress(`train ${name} ${text.label}`, p.total, io.isTTY, io.stderr, 1000, { done: p.done, status: text.status });
@@ -262,6 +276,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       }
       if (shown !== trainer) {
         shown = trainer;
+        closePhase();
         progress?.stop();
         progress = null;
         if (trainer.run !== null) startEpochs();
@@ -280,6 +295,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       const signal = await stopRequested();
       if (signal !== null) return interrupted(signal, trainer, every !== undefined ? saveCheckpoint : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
     }
+    closePhase();
     // (A resumed run that was already at its end: its epochs are timed from here, as any resume's.)
     if (shown !== trainer && trainer.run !== null) startEpochs();
     progress?.stop();
@@ -323,8 +339,12 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // The time line adds up: total = before the epochs (restart trials, setup) + the epochs run here.
   const epochsRun = timed.length - epochsFrom.epoch;
   const timedSeconds = timed.reduce((s, m) => s + m.seconds, 0) / Math.max(1, timed.length);
+  // The timed run is the trainer's own (the first weight-decay candidate); a candidate trained
+  // ahead of it may be the model kept (its epochs are the header's).
   const wd = result.weightDecay;
-  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, timedSeconds, found !== undefined, wd ? { first: wd.candidates[0].weightDecay, others: wd.candidates.slice(1).map((c) => c.weightDecay) } : undefined);
+  const timedKept = wd == null || wd.chosen === wd.candidates[0].weightDecay;
+  const ahead = aheadPhases.map((p) => (p.weightDecay === undefined || wd == null ? p : { ...p, note: p.weightDecay === wd.chosen ? `kept: the model, ${result.history.length} epochs` : "not kept" }));
+  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, timedSeconds, found !== undefined, wd ? `λ ${wd.candidates[0].weightDecay} run` : undefined, ahead, timedKept);
   const training = trainingRecord({
     command,
     source: source.data ?? name,
@@ -342,7 +362,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // network relies on the curve's extrapolation (docs/devices.md, "Measured current range").
   const drive = driveRange(result.model, trainSet.x, trainSet.n);
   const driveWarning = driveRangeWarning(drive, `the ${trainSet.n} training rows`);
-  const warnings = [...(variationWarning === null ? [] : [`--train-variation: ${variationWarning}`]), ...(repeatedWarning === null ? [] : [repeatedWarning]), ...(driveWarning === null ? [] : [driveWarning])];
+  const warnings = [...(variationWarning === null ? [] : [`--train-variation: ${variationWarning}`]), ...(repeatedWarning === null ? [] : [repeatedWarning]), ...dataWarningLines, ...(driveWarning === null ? [] : [driveWarning])];
   const modelName = failure === null ? "model.json" : "model.failed.json";
   writeFileAtomic(join(out, modelName), trainedModelText(result.model, training, resolved));
   writeFileAtomic(join(out, "metrics.csv"), metricsCsv(result.history));
@@ -436,30 +456,52 @@ export function phaseText(st: TrainingStage): { label: string; status: string; w
   return { label: `λ ${st.weightDecay} candidate`, status: "(the weight decay is chosen by validation loss)", what: `the λ ${st.weightDecay} weight-decay candidate` };
 }
 
+/** How the time line names a phase before the run itself ({@link wallTimeLine}); `weightDecay` marks the run's own candidates. */
+function aheadPhase(st: TrainingStage): AheadPhase & { weightDecay?: number } {
+  const n0 = st.steps;
+  if (st.network === "starter") {
+    return st.kind === "candidate" ? { what: `${n0}-step network's λ ${st.weightDecay} candidate`, seconds: 0, note: "depth curriculum" } : { what: `${n0}-step network`, seconds: 0, note: "depth curriculum: the deep one starts from it" };
+  }
+  return { what: `λ ${st.weightDecay} candidate`, seconds: 0, weightDecay: st.weightDecay };
+}
+
 /** Seconds with enough digits to be read (3 significant below 10 s). */
 function secs(s: number): string {
   return s >= 10 ? s.toFixed(1) : s >= 0.001 ? String(Number(s.toPrecision(3))) : s.toExponential(1);
 }
 
+/** A whole training run before the timed one (a weight-decay candidate, a depth curriculum's shallow network), as the time line names it. */
+export interface AheadPhase {
+  /** What was trained, e.g. "λ 0.3 candidate", "4-step network". */
+  what: string;
+  /** Its wall time, seconds. */
+  seconds: number;
+  /** In parentheses after the time, e.g. "kept: the model, 560 epochs". */
+  note?: string;
+}
+
 /**
- * The wall-time line of `train`, whose parts add up to the total: `wall time 0.606 s total: restart
- * trials and setup 0.501 s (epochs 1–20 of the kept run among them), epochs 21–200 0.105 s
+ * The wall-time line of `train`, whose parts add up to the total, in the order they ran: the whole
+ * runs trained before the timed one (`ahead`: weight-decay candidates, a depth curriculum's shallow
+ * network, each with its time and whether it is the model kept), then `wall time 0.606 s total:
+ * restart trials and setup 0.501 s (epochs 1–20 of the kept run among them), epochs 21–200 0.105 s
  * (0.582 ms each, of which 0.445 ms training steps)`; the rest of an epoch evaluates its loss and accuracy.
- * @param from epochs the kept run had done when the timed epochs began (restart trials, a resume).
- * @param decay the automatic weight decay's candidates: `first` is the run timed here, `others`
- *   trained before it (inside the setup time).
+ * @param from epochs the timed run had done when its timed epochs began (restart trials, a resume).
+ * @param timedRun the timed run's name when other runs trained too ("λ 0 run"), else the kept run.
+ * @param kept whether the timed run is the model kept (false when a candidate ahead of it won).
  */
-export function wallTimeLine(total: number, epochsWall: number, from: number, epochs: number, stepSeconds: number, resumed = false, decay?: { first: number; others: number[] }): string {
-  const before = Math.max(0, total - epochsWall);
+export function wallTimeLine(total: number, epochsWall: number, from: number, epochs: number, stepSeconds: number, resumed = false, timedRun?: string, ahead: readonly AheadPhase[] = [], kept = true): string {
+  const aheadSeconds = ahead.reduce((t, p) => t + p.seconds, 0);
+  const before = Math.max(0, total - epochsWall - aheadSeconds);
   const each = epochs > 0 ? epochsWall / epochs : 0;
   const ms = (x: number) => String(Number((x * 1000).toPrecision(3)));
-  if (epochs <= 0) return `wall time ${secs(total)} s total`;
+  const first = ahead.map((p) => `${p.what} ${secs(p.seconds)} s${p.note ? ` (${p.note})` : ""}, `).join("");
+  if (epochs <= 0) return `wall time ${secs(total)} s total${first ? `: ${first.slice(0, -2)}` : ""}`;
   const range = epochs === 1 ? `epoch ${from + 1}` : `epochs ${from + 1}–${from + epochs}`;
-  const run = decay ? `the λ ${decay.first} run's` : "the kept run's";
-  const setup = decay ? `the λ ${decay.others.join(", ")} candidate${decay.others.length > 1 ? "s" : ""}, restart trials and setup` : "restart trials and setup";
-  const what = resumed ? `setup ${secs(before)} s (resumed after epoch ${from})` : from > 0 ? `${setup} ${secs(before)} s (${run} epochs 1–${from} among them)` : `${decay ? setup : "setup"} ${secs(before)} s`;
+  const run = timedRun ? `the ${timedRun}'s` : "the kept run's";
+  const what = resumed ? `setup ${secs(before)} s (resumed after epoch ${from})` : from > 0 ? `restart trials and setup ${secs(before)} s (${run} epochs 1–${from} among them)` : `setup ${secs(before)} s`;
   const head = before >= 0.0005 || resumed ? `${what}, ` : "";
-  return `wall time ${secs(total)} s total: ${head}${decay ? `${range} of the λ ${decay.first} run` : range} ${secs(epochsWall)} s (${ms(each)} ms each, of which ${ms(Math.min(stepSeconds, each))} ms training steps)`;
+  return `wall time ${secs(total)} s total: ${first}${head}${timedRun ? `${range} of the ${timedRun}` : range} ${secs(epochsWall)} s (${ms(each)} ms each, of which ${ms(Math.min(stepSeconds, each))} ms training steps${kept ? "" : "; not the model kept"})`;
 }
 
 /** A mean squared error with 4 significant digits (in the targets' units², any scale). */
