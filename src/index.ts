@@ -44,6 +44,7 @@ export { createModel, cloneModel, inputCount, columnCount, isRegressionModel, PR
 export { initializeModel, type InitOptions } from "./network/init.js";
 export { runForward, evaluate, evaluateArrays, lossAndGradients, evaluateRegression, evaluateRegressionArrays, regressionScores, predictValues, predictLogits, regressionValues, type Prediction, type ForwardResult, type Evaluation, type NestedGradients, type RegressionEvaluation } from "./network/api.js";
 export { PRECISIONS, type Precision } from "./network/engine.js";
+export { mergeNetworks } from "./network/ensemble.js";
 export { modelToJson, modelFromJson, stringifyModel, parseModel } from "./network/io.js";
 export { parseModelJson, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./io/model-schema.js";
 export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/backend.js";

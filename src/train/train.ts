@@ -166,6 +166,15 @@ export interface TrainOptions {
   /** Test set for per-epoch metrics (never used to choose anything). */
   test?: Dataset;
   /**
+   * Validation rows given by the caller (raw features, the training data's columns; rows of their
+   * own, e.g. one fold of a cross-validation), used instead of the split carved from the training
+   * data: every training row is trained on, and these rows drive what a carved split drives
+   * (`validation`): the restart choice, early stopping, the restored best parameters and, with the
+   * automatic budget, the choice among `AUTO_DEFAULTS.weightDecays`; the automatic input noise of
+   * runs without validation is then off. @default none (the split of `validation`)
+   */
+  validationSet?: Dataset;
+  /**
    * Evaluate train/test metrics every this many epochs (and always at the last); they only fill
    * the history, nothing is chosen by them except without a validation split (the automatic
    * budget's collapse guard and restart trials). @default 1; with the automatic budget, the
@@ -1266,7 +1275,13 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   }
   let fit = trainSet;
   let val: Dataset | null = null;
-  if (pre.validation > 0) {
+  const given = options.validationSet;
+  if (given !== undefined) {
+    if (given.d !== trainSet.d) throw new InputError(`validation set has ${given.d} feature columns, the training data ${trainSet.d}; give rows of the same columns`);
+    if (given.n < 1) throw new InputError(`validation set has no rows; give at least one, or leave validationSet out`);
+    if ((given.targets === undefined) !== (trainSet.targets === undefined)) throw new InputError(`validation set and training data differ in kind (one has class labels, the other regression targets)`);
+    val = given;
+  } else if (pre.validation > 0) {
     const counts = new Map<number, number>();
     for (let r = 0; r < trainSet.n; r++) counts.set(trainSet.y[r], (counts.get(trainSet.y[r]) ?? 0) + 1);
     const fewest = Math.min(...counts.values());
@@ -1284,7 +1299,7 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   // The automatic input noise of small classification sets (AUTO_DEFAULTS.smallInputNoise).
   const smallNoise = pre.auto && val === null && trainSet.targets === undefined && featureCount(pre, trainSet.d) <= AUTO_DEFAULTS.smallInputNoiseMaxFeatures;
   const inputNoise = options.inputNoise ?? (smallNoise ? AUTO_DEFAULTS.smallInputNoise : 0);
-  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, validation: val === null ? 0 : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n, k);
+  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, validation: val === null ? 0 : given !== undefined ? Math.min(0.5, given.n / (given.n + trainSet.n)) : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n, k);
   return { options: o, fit, val };
 }
 

@@ -25,7 +25,7 @@ export const ROOT_EXPORTS: readonly string[] = [
   "kernelBackend", "LatencyPart", "LegendPosition", "lineChart", "LineChartOptions", "LineSeries",
   "LlgModel", "llgModel", "lossAndGradients", "makeCircles", "makeGaussians", "makeMoons",
   "makeMultiGaussian", "makePlane", "makeRegressionSet", "makeSpiral", "makeSynthetic", "makeXor",
-  "measureRelaxation", "Model", "MODEL_FORMAT", "MODEL_VERSION", "modelFromJson", "ModelJson", "ModelShape",
+  "measureRelaxation", "mergeNetworks", "Model", "MODEL_FORMAT", "MODEL_VERSION", "modelFromJson", "ModelJson", "ModelShape",
   "modelToJson", "NestedGradients", "networkFigure", "NetworkFigureData", "Normalization", "OperatingRange",
   "operatingRange", "PALETTE", "panelGrid", "PanelGridOptions", "PAPER_DEVICE", "PAPER_RESULTS",
   "paretoChart", "paretoFront", "parseCheckpointJson", "parseCsvDataset", "parseDigits", "parseFeatureMap", "parseModel",

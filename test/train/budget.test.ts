@@ -51,6 +51,21 @@ test("the validation split is carved from the training rows only: disjoint from 
   assert.equal(planTraining({ epochs: 5, validation: 0.25 }, split.train).val!.n, Math.round(0.25 * 120) * 2);
 });
 
+test("validation rows given by the caller (validationSet): every training row is trained on, the given rows score the restored parameters; wrong columns are refused", () => {
+  const split = stratifiedSplit(makeSpiral({ count: 200, seed: 2 }), 0, 0.2);
+  const plan = planTraining({ seed: 1, validationSet: split.test }, split.train);
+  assert.equal(plan.fit, split.train);
+  assert.equal(plan.val, split.test);
+  assert.equal(plan.options.inputNoise, 0);
+  const r = train(split.train, { devices: eq4(), seed: 1, updates: 300, restarts: 1, steps: 3, weightDecay: 0, validationSet: split.test });
+  assert.equal(r.validation?.n, split.test.n);
+  const v = evaluate(r.model, split.test);
+  assert.equal(v.loss, r.validation!.loss);
+  // A carved split of the same size would have trained on fewer rows.
+  assert.ok(planTraining({ seed: 1, validation: 0.2 }, split.train).fit.n < split.train.n);
+  assert.throws(() => planTraining({ validationSet: tagged(split.test) }, split.train), /validation set has 3 feature columns, the training data 2/);
+});
+
 test("early stopping restores the parameters of the best validation score", () => {
   const split = stratifiedSplit(makeSpiral({ count: 200, seed: 2 }), 0, 0.2);
   const plan = planTraining({ seed: 1, updates: 600, patience: 100, restarts: 1, validation: 0.2 }, split.train);
