@@ -1,0 +1,142 @@
+/**
+ * Input transforms for the issue-15 experiments on the input representation (`npm run
+ * bench:tabular -- --transform NAME`): each is fitted on a split's training rows and applied to its
+ * training and test rows before the library fits its own min–max scaling, so that p(0) =
+ * minmax(transform(x)). Experiments only (docs/results.md, seventh pass: inputs); none is part of
+ * the library. Names:
+ * - `none`: the library's min–max scaling alone.
+ * - `quantile`: the empirical CDF of the training rows (mid-rank of tied values over n − 1), linear
+ *   between training values, clamped outside; `quantile-x` extrapolates the end segments instead.
+ * - `log`, `logP`: log(x + c) of the features ≥ 0 whose training skewness exceeds P (`log`: 1);
+ *   c = 0 when every training value is positive, else the smallest positive training value.
+ * - `robustP`: (x − q_P)/(q_{100−P} − q_P) from the training percentiles (numpy's linear
+ *   interpolation), clamped to [0, 1] (`robust` = `robust1`).
+ * - `yj`: Yeo–Johnson power transform with λ per feature by maximum likelihood (scikit-learn's
+ *   PowerTransformer: the same λ to 4 digits on wine); `yjskewP` only on features whose training
+ *   |skewness| exceeds P.
+ * - `pca`: PCA whitening of the standardised features (Jacobi eigen-decomposition of the training
+ *   covariance); `pcaP` keeps the fewest leading components that explain P % of the variance.
+ * - `comp`: complementary encoding, every feature also as its negation (min–max maps it to 1 − p).
+ */
+import type { Dataset } from "../src/data/dataset.js";
+
+/** The transform names `--transform` accepts (P: a number). */
+export const TRANSFORMS = ["none", "quantile", "quantile-x", "log", "logP", "robust", "robustP", "yj", "yjskewP", "pca", "pcaP", "comp"] as const;
+/** `name` (see the module comment) fitted on `sp.train`, applied to both splits; returns new data sets. */
+export function pretransform(sp: { train: Dataset; test: Dataset }, name: string): { train: Dataset; test: Dataset } {
+  if (name === "none") return sp;
+  const d = sp.train.d, n = sp.train.n;
+  if (name === "comp") {
+    // Complementary encoding: every feature also as its negation, which min-max maps to 1 − p.
+    const dup = (ds: Dataset): Dataset => {
+      const x = new Float64Array(ds.n * 2 * d);
+      for (let r = 0; r < ds.n; r++) for (let j = 0; j < d; j++) { x[r * 2 * d + j] = ds.x[r * d + j]; x[r * 2 * d + d + j] = -ds.x[r * d + j]; }
+      return { ...ds, x, d: 2 * d, featureNames: [...ds.featureNames, ...ds.featureNames.map((f) => `not ${f}`)] };
+    };
+    return { train: dup(sp.train), test: dup(sp.test) };
+  }
+  if (name.startsWith("pca")) return whiten(sp, name === "pca" ? 1 : Number(name.slice(3)) / 100);
+  const fns: ((v: number) => number)[] = [];
+  for (let j = 0; j < d; j++) {
+    const col = Float64Array.from({ length: n }, (_, r) => sp.train.x[r * d + j]).sort();
+    const pct = (q: number): number => { const h = (n - 1) * q, lo = Math.floor(h), hi = Math.min(n - 1, lo + 1); return col[lo] + (h - lo) * (col[hi] - col[lo]); };
+    if (name === "quantile" || name === "quantile-x") {
+      const u: number[] = [], q: number[] = [];
+      for (let i = 0; i < n; ) { let e = i; while (e + 1 < n && col[e + 1] === col[i]) e++; u.push(col[i]); q.push((i + e) / 2 / (n - 1)); i = e + 1; }
+      const m = u.length;
+      fns.push((v) => {
+        if (m === 1) return 0.5;
+        if (v <= u[0]) return name === "quantile-x" ? q[0] + (v - u[0]) * (q[1] - q[0]) / (u[1] - u[0]) : q[0];
+        if (v >= u[m - 1]) return name === "quantile-x" ? q[m - 1] + (v - u[m - 1]) * (q[m - 1] - q[m - 2]) / (u[m - 1] - u[m - 2]) : q[m - 1];
+        let lo = 0, hi = m - 1;
+        while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (u[mid] <= v) lo = mid; else hi = mid; }
+        return q[lo] + (v - u[lo]) * (q[hi] - q[lo]) / (u[hi] - u[lo]);
+      });
+    } else if (name.startsWith("log")) {
+      let mean = 0; for (const v of col) mean += v; mean /= n;
+      let m2 = 0, m3 = 0; for (const v of col) { m2 += (v - mean) ** 2; m3 += (v - mean) ** 3; }
+      m2 /= n; m3 /= n;
+      const skew = m2 > 0 ? m3 / m2 ** 1.5 : 0;
+      const thr = name === "log" ? 1 : Number(name.slice(3));
+      let minPos = Infinity; for (const v of col) if (v > 0 && v < minPos) minPos = v;
+      if (col[0] >= 0 && skew > thr && Number.isFinite(minPos)) {
+        const c = col[0] > 0 ? 0 : minPos;
+        fns.push((v) => Math.log(Math.max(v, 0) + c > 0 ? Math.max(v, 0) + c : minPos));
+      } else fns.push((v) => v);
+    } else if (name.startsWith("robust")) {
+      const q = Number(name.slice(6) || "1") / 100;
+      const lo = pct(q), hi = pct(1 - q), span = hi - lo;
+      fns.push((v) => (span > 0 ? Math.min(1, Math.max(0, (v - lo) / span)) : 0));
+    } else if (name.startsWith("yjskew") && Math.abs(skewOf(col)) <= Number(name.slice(6))) {
+      fns.push((v) => v);
+    } else if (name.startsWith("yj")) {
+      // Yeo-Johnson with lambda by maximum likelihood (as scikit-learn's PowerTransformer), golden search on [-2, 2].
+      const yj = (v: number, l: number): number => v >= 0 ? (Math.abs(l) < 1e-12 ? Math.log1p(v) : ((v + 1) ** l - 1) / l) : (Math.abs(l - 2) < 1e-12 ? -Math.log1p(-v) : -(((1 - v) ** (2 - l)) - 1) / (2 - l));
+      const ll = (l: number): number => {
+        let m = 0; const t = new Float64Array(n);
+        for (let i = 0; i < n; i++) { t[i] = yj(col[i], l); m += t[i]; }
+        m /= n; let vv = 0; for (let i = 0; i < n; i++) vv += (t[i] - m) ** 2; vv /= n;
+        let s = 0; for (let i = 0; i < n; i++) s += Math.sign(col[i]) * Math.log1p(Math.abs(col[i]));
+        return -n / 2 * Math.log(vv) + (l - 1) * s;
+      };
+      let a = -2, b = 2; const g = (Math.sqrt(5) - 1) / 2;
+      for (let it = 0; it < 80; it++) { const c1 = b - g * (b - a), c2 = a + g * (b - a); if (ll(c1) > ll(c2)) b = c2; else a = c1; }
+      const l = (a + b) / 2;
+      fns.push((v) => yj(v, l));
+    } else throw new Error(`unknown transform ${name}`);
+  }
+  const apply = (ds: Dataset): Dataset => {
+    const x = new Float64Array(ds.x.length);
+    for (let r = 0; r < ds.n; r++) for (let j = 0; j < d; j++) x[r * d + j] = fns[j](ds.x[r * d + j]);
+    return { ...ds, x };
+  };
+  return { train: apply(sp.train), test: apply(sp.test) };
+}
+
+/** PCA whitening fitted on the training rows (Jacobi eigen-decomposition of the covariance). */
+function whiten(sp: { train: Dataset; test: Dataset }, keep = 1): { train: Dataset; test: Dataset } {
+  const d = sp.train.d, n = sp.train.n, x = sp.train.x;
+  const mean = new Float64Array(d), sd = new Float64Array(d);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j] += x[r * d + j] / n;
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) sd[j] += (x[r * d + j] - mean[j]) ** 2 / n;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]) || 1;
+  const C = new Float64Array(d * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) C[i * d + j] += ((x[r * d + i] - mean[i]) / sd[i]) * ((x[r * d + j] - mean[j]) / sd[j]) / n;
+  const V = new Float64Array(d * d); for (let i = 0; i < d; i++) V[i * d + i] = 1;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let off = 0; for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) off += C[i * d + j] ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) {
+      if (Math.abs(C[p * d + q]) < 1e-300) continue;
+      const th = (C[q * d + q] - C[p * d + p]) / (2 * C[p * d + q]);
+      const t = Math.sign(th || 1) / (Math.abs(th) + Math.sqrt(th * th + 1)), c = 1 / Math.sqrt(t * t + 1), s = t * c;
+      for (let k = 0; k < d; k++) { const a = C[k * d + p], b = C[k * d + q]; C[k * d + p] = c * a - s * b; C[k * d + q] = s * a + c * b; }
+      for (let k = 0; k < d; k++) { const a = C[p * d + k], b = C[q * d + k]; C[p * d + k] = c * a - s * b; C[q * d + k] = s * a + c * b; }
+      for (let k = 0; k < d; k++) { const a = V[k * d + p], b = V[k * d + q]; V[k * d + p] = c * a - s * b; V[k * d + q] = s * a + c * b; }
+    }
+  }
+  // Components by decreasing variance; keep the fewest that explain `keep` of the total.
+  const order = Array.from({ length: d }, (_, k) => k).sort((a, b) => C[b * d + b] - C[a * d + a]);
+  let total = 0; for (let k = 0; k < d; k++) total += C[k * d + k];
+  let m = 0, acc = 0;
+  while (m < d && (keep >= 1 || acc < keep * total)) { acc += C[order[m] * d + order[m]]; m++; }
+  const apply = (ds: Dataset): Dataset => {
+    const out = new Float64Array(ds.n * m);
+    for (let r = 0; r < ds.n; r++) for (let kk = 0; kk < m; kk++) {
+      const k = order[kk];
+      let v = 0; for (let j = 0; j < d; j++) v += ((ds.x[r * d + j] - mean[j]) / sd[j]) * V[j * d + k];
+      out[r * m + kk] = v / Math.sqrt(Math.max(C[k * d + k], 1e-12));
+    }
+    return { ...ds, x: out, d: m, featureNames: Array.from({ length: m }, (_, k) => `pc${k + 1}`) };
+  };
+  return { train: apply(sp.train), test: apply(sp.test) };
+}
+
+/** Sample skewness m3 / m2^1.5 (population moments) of `col`. */
+function skewOf(col: Float64Array): number {
+  const n = col.length;
+  let mean = 0; for (const v of col) mean += v; mean /= n;
+  let m2 = 0, m3 = 0; for (const v of col) { m2 += (v - mean) ** 2; m3 += (v - mean) ** 3; }
+  m2 /= n; m3 /= n;
+  return m2 > 0 ? m3 / m2 ** 1.5 : 0;
+}
