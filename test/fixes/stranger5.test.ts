@@ -225,3 +225,22 @@ test("train warns about classes spelled two ways and a row-number column (both t
   const c = await cli("train", "--data", clean, "--out", join(dir, "clean"), "--epochs", "5");
   assert.doesNotMatch(c.err, /letter case|row number/);
 });
+
+test("64 oscillators on a 3-feature table train (A's full rate threw the drives out of the window: 41 % where 48 oscillators gave 95 %)", async () => {
+  // Gaussian quantiles in 3-D (as scikit-learn's make_gaussian_quantiles): 3 classes by radius, 600 rows.
+  let s = 2024;
+  const uni = () => ((s = (s * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+  const gauss = () => Math.sqrt(-2 * Math.log(uni())) * Math.cos(2 * Math.PI * uni());
+  const pts = Array.from({ length: 600 }, () => [gauss(), gauss(), gauss()]);
+  const r2 = pts.map((p) => p[0]! ** 2 + p[1]! ** 2 + p[2]! ** 2);
+  const sorted = r2.slice().sort((a, b) => a - b);
+  const cut = [sorted[200]!, sorted[400]!];
+  const rows = ["f0,f1,f2,label", ...pts.map((p, i) => `${p.map((v) => v.toFixed(5)).join(",")},${r2[i]! < cut[0]! ? 0 : r2[i]! < cut[1]! ? 1 : 2}`)];
+  const file = join(dir, "gq3.csv");
+  writeFileSync(file, rows.join("\n") + "\n");
+  const r = await cli("train", "--data", file, "--oscillators", "64", "--out", join(dir, "gq64"), "--json");
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out) as { testAccuracy: number; k: number };
+  assert.equal(j.k, 64);
+  assert.ok(j.testAccuracy >= 0.85, `test accuracy ${j.testAccuracy}`);
+});
