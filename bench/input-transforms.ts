@@ -15,13 +15,15 @@
  *   PowerTransformer: the same λ to 4 digits on wine); `yjskewP` only on features whose training
  *   |skewness| exceeds P.
  * - `pca`: PCA whitening of the standardised features (Jacobi eigen-decomposition of the training
- *   covariance); `pcaP` keeps the fewest leading components that explain P % of the variance.
+ *   covariance); `pcaP` keeps the fewest leading components that explain P % of the variance;
+ *   `pcatol` sets the components of eigenvalue ≤ 1e-10 of the largest to 0 (`pca` scales them,
+ *   rounding noise of collinear features, to the full range [0, 1]).
  * - `comp`: complementary encoding, every feature also as its negation (min–max maps it to 1 − p).
  */
 import type { Dataset } from "../src/data/dataset.js";
 
 /** The transform names `--transform` accepts (P: a number). */
-export const TRANSFORMS = ["none", "quantile", "quantile-x", "log", "logP", "robust", "robustP", "yj", "yjskewP", "pca", "pcaP", "comp"] as const;
+export const TRANSFORMS = ["none", "quantile", "quantile-x", "log", "logP", "robust", "robustP", "yj", "yjskewP", "pca", "pcaP", "pcatol", "comp"] as const;
 /** `name` (see the module comment) fitted on `sp.train`, applied to both splits; returns new data sets. */
 export function pretransform(sp: { train: Dataset; test: Dataset }, name: string): { train: Dataset; test: Dataset } {
   if (name === "none") return sp;
@@ -35,6 +37,7 @@ export function pretransform(sp: { train: Dataset; test: Dataset }, name: string
     };
     return { train: dup(sp.train), test: dup(sp.test) };
   }
+  if (name === "pcatol") return whiten(sp, 1, 1e-10);
   if (name.startsWith("pca")) return whiten(sp, name === "pca" ? 1 : Number(name.slice(3)) / 100);
   const fns: ((v: number) => number)[] = [];
   for (let j = 0; j < d; j++) {
@@ -94,7 +97,7 @@ export function pretransform(sp: { train: Dataset; test: Dataset }, name: string
 }
 
 /** PCA whitening fitted on the training rows (Jacobi eigen-decomposition of the covariance). */
-function whiten(sp: { train: Dataset; test: Dataset }, keep = 1): { train: Dataset; test: Dataset } {
+function whiten(sp: { train: Dataset; test: Dataset }, keep = 1, tol = 0): { train: Dataset; test: Dataset } {
   const d = sp.train.d, n = sp.train.n, x = sp.train.x;
   const mean = new Float64Array(d), sd = new Float64Array(d);
   for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j] += x[r * d + j] / n;
@@ -125,7 +128,8 @@ function whiten(sp: { train: Dataset; test: Dataset }, keep = 1): { train: Datas
     for (let r = 0; r < ds.n; r++) for (let kk = 0; kk < m; kk++) {
       const k = order[kk];
       let v = 0; for (let j = 0; j < d; j++) v += ((ds.x[r * d + j] - mean[j]) / sd[j]) * V[j * d + k];
-      out[r * m + kk] = v / Math.sqrt(Math.max(C[k * d + k], 1e-12));
+      // pcatol: a direction of eigenvalue <= tol * the largest (collinear or constant features) is absent: p(0) = 0.
+      out[r * m + kk] = tol > 0 && !(C[k * d + k] > tol * C[order[0] * d + order[0]]) ? 0 : v / Math.sqrt(Math.max(C[k * d + k], 1e-12));
     }
     return { ...ds, x: out, d: m, featureNames: Array.from({ length: m }, (_, k) => `pc${k + 1}`) };
   };
