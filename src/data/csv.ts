@@ -841,8 +841,12 @@ export function parseCsvChunks(chunks: Iterable<string>, options: CsvChunkOption
   return parser.finish();
 }
 
-/** Quotes a cell if RFC 4180 (or our whitespace trimming) requires it. */
-function formatCell(v: string): string {
+/**
+ * A text cell as CSV: quoted (with `""` escapes) when RFC 4180 or this parser's whitespace trimming
+ * requires it — empty, a quote, comma or line break, leading or trailing whitespace, a leading
+ * byte-order mark — else as it is. A number written with `String(x)` never needs it.
+ */
+export function csvCell(v: string): string {
   if (v.length === 0 || /[",\r\n]/.test(v) || v.trim() !== v || v.charCodeAt(0) === 0xfeff) {
     return '"' + v.replace(/"/g, '""') + '"';
   }
@@ -860,25 +864,37 @@ function formatCell(v: string): string {
  */
 export function formatPredictionsCsv(ds: Pick<CsvDataset, "x" | "n" | "d" | "featureNames">, labelName: string, labels: readonly string[], predicted: readonly string[], rows?: ArrayLike<number>): string {
   const rowName = ds.featureNames.includes("row") || labelName === "row" ? "data_row" : "row";
-  const parts: string[] = [[...(rows ? [rowName] : []), ...ds.featureNames, labelName, "predicted"].map(formatCell).join(",") + "\n"];
+  const parts: string[] = [[...(rows ? [rowName] : []), ...ds.featureNames, labelName, "predicted"].map(csvCell).join(",") + "\n"];
   for (let r = 0; r < ds.n; r++) {
     let line = rows ? `${rows[r] + 1},` : "";
     for (let j = 0; j < ds.d; j++) line += String(ds.x[r * ds.d + j]) + ",";
-    parts.push(line + formatCell(labels[r]!) + "," + formatCell(predicted[r]!) + "\n");
+    parts.push(line + csvCell(labels[r]!) + "," + csvCell(predicted[r]!) + "\n");
   }
   return parts.join("");
 }
 
 /**
- * A CSV table: the header, then `n` rows whose cells `cells(r)` gives as text (quoted where RFC
- * 4180 needs it), LF line ends.
- * @example formatCsvRows(["row", "predicted"], 1, () => ["1", "a,b"]) // → 'row,predicted\n1,"a,b"\n'
+ * A CSV table: the header (cells quoted where RFC 4180 needs it, {@link csvCell}), then `n` lines
+ * that `line(r)` gives already formatted (text cells through {@link csvCell}, numbers as `String(x)`),
+ * called once per row in order; LF line ends.
+ * @example formatCsvLines(["row", "predicted"], 1, (r) => `${r + 1},${csvCell("a,b")}`) // → 'row,predicted\n1,"a,b"\n'
  */
-export function formatCsvRows(header: readonly string[], n: number, cells: (r: number) => readonly string[]): string {
-  const parts: string[] = [header.map(formatCell).join(",") + "\n"];
-  for (let r = 0; r < n; r++) parts.push(cells(r).map(formatCell).join(",") + "\n");
+export function formatCsvLines(header: readonly string[], n: number, line: (r: number) => string): string {
+  // Lines joined a block at a time: a line built by concatenation is a tree of pieces until joined,
+  // so a block's flat text holds far less memory than a million unjoined lines.
+  const parts: string[] = [header.map(csvCell).join(",") + "\n"];
+  const block: string[] = new Array<string>(Math.min(n, CSV_BLOCK));
+  for (let r0 = 0; r0 < n; r0 += CSV_BLOCK) {
+    const nb = Math.min(CSV_BLOCK, n - r0);
+    block.length = nb;
+    for (let b = 0; b < nb; b++) block[b] = line(r0 + b);
+    parts.push(block.join("\n") + "\n");
+  }
   return parts.join("");
 }
+
+/** Lines per block of {@link formatCsvLines}. */
+const CSV_BLOCK = 4096;
 
 /**
  * Writes a data set as CSV (inverse of {@link parseCsvDataset}): a header row (the feature names,
@@ -892,8 +908,8 @@ export function formatCsvRows(header: readonly string[], n: number, cells: (r: n
  */
 export function formatCsvDataset(ds: CsvDataset, labelName = "label"): string {
   const parts: string[] = [];
-  parts.push([...ds.featureNames, labelName].map(formatCell).join(",") + "\n");
-  const cls = ds.classNames.map(formatCell);
+  parts.push([...ds.featureNames, labelName].map(csvCell).join(",") + "\n");
+  const cls = ds.classNames.map(csvCell);
   for (let r = 0; r < ds.n; r++) {
     let line = "";
     for (let j = 0; j < ds.d; j++) line += String(ds.x[r * ds.d + j]) + ",";

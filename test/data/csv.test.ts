@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { parseCsvDataset, formatCsvDataset, InputError, type CsvDataset } from "../../src/index.js";
 import { parseCsvChunks } from "../../src/data/csv.js";
+import { csvCell, formatCsvLines } from "../../src/data/csv.js";
 import { loadCsvDataset } from "../../src/node/csv-file.js";
 
 function parse(text: string, options: { labelColumn?: string | number; header?: "auto" | boolean } = {}): CsvDataset {
@@ -245,4 +246,12 @@ test("text in the first record of a feature column, with the label left to its d
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("formatCsvLines: the header quoted where CSV needs it, then every line in order across its blocks (LF ends); csvCell quotes only what needs it", () => {
+  for (const n of [0, 1, 4095, 4096, 4097, 2 * 4096 + 3]) {
+    const want = "row,\"a,b\",\" x\"\n" + Array.from({ length: n }, (_, r) => `${r + 1},${r * 0.1}\n`).join("");
+    assert.equal(formatCsvLines(["row", "a,b", " x"], n, (r) => `${r + 1},${r * 0.1}`), want, `n=${n}`);
+  }
+  assert.deepEqual(["plain", "", "a,b", 'say "hi"', " lead", "trail ", "line\nbreak", "\ufeffbom", "-1.5e-7"].map(csvCell), ["plain", '""', '"a,b"', '"say ""hi"""', '" lead"', '"trail "', '"line\nbreak"', '"\ufeffbom"', "-1.5e-7"]);
 });

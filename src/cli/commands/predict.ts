@@ -14,7 +14,7 @@ import { predict } from "../../node/engines.js";
 import type { Model } from "../../network/model.js";
 import { loadCsvDataset } from "../../node/csv-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
-import { formatCsvRows } from "../../data/csv.js";
+import { csvCell, formatCsvLines } from "../../data/csv.js";
 import { alignFeatures, columnsOfClassNames, numericHeaderOfModel, peekHeader, placeholderNames } from "../data-match.js";
 import { HEADER_CHOICES, headerArg } from "../train-options.js";
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
@@ -97,26 +97,6 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const m = model.classes;
   const { logits, label: engineLabel } = predict(model, ds.x);
   const names = regression ? (model.targetNames ?? ["target"]) : (model.classNames ?? Array.from({ length: m }, (_, c) => String(c)));
-  const predicted: string[] = new Array(n);
-  const probs = probabilities ? new Float64Array(n * m) : null;
-  const counts = new Int32Array(regression ? 0 : m);
-  const row = new Float64Array(m);
-  const values = regression ? regressionValues(model, logits) : null;
-  for (let b = 0; b < n; b++) {
-    if (values !== null) {
-      predicted[b] = Array.from(values.subarray(b * m, (b + 1) * m), String).join("\u0000");
-      continue;
-    }
-    // The first largest logit, as eval's argmax.
-    let arg = 0;
-    for (let c = 1; c < m; c++) if (logits[b * m + c] > logits[b * m + arg]) arg = c;
-    predicted[b] = names[arg];
-    counts[arg]++;
-    if (probs !== null) {
-      softmax(logits, b * m, m, row);
-      probs.set(row, b * m);
-    }
-  }
   // Columns: the row number (1 = the file's first data row), the id, the prediction(s), the probabilities.
   const fileHeader = peekHeader(data, skipRows, headerOption);
   const idName = raw.ids === undefined || idColumn === undefined ? null
@@ -125,13 +105,32 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     : (fileHeader[(Number(idColumn) + fileHeader.length) % fileHeader.length] ?? "id");
   const rowName = idName === "row" ? "data_row" : "row";
   const predNames = regression && m > 1 ? names.map((t) => `predicted_${t}`) : ["predicted"];
-  const header = [rowName, ...(idName === null ? [] : [idName]), ...predNames, ...(probs === null ? [] : names.map((c) => `p_${c}`))];
-  const text = formatCsvRows(header, n, (r) => [
-    String(r + 1),
-    ...(raw.ids === undefined ? [] : [raw.ids[r]]),
-    ...(regression ? predicted[r].split("\u0000") : [predicted[r]]),
-    ...(probs === null ? [] : Array.from(probs.subarray(r * m, (r + 1) * m), String)),
-  ]);
+  const header = [rowName, ...(idName === null ? [] : [idName]), ...predNames, ...(probabilities ? names.map((c) => `p_${c}`) : [])];
+  // One line per row, built as text: the class names and ids quoted where CSV needs it (once per
+  // name), numbers as String(x) (which never needs it), the counts of each class as it goes.
+  const counts = new Int32Array(regression ? 0 : m);
+  const nameCells = names.map(csvCell);
+  const ids = raw.ids;
+  const row = new Float64Array(m);
+  const values = regression ? regressionValues(model, logits) : null;
+  const text = formatCsvLines(header, n, (r) => {
+    let line = String(r + 1);
+    if (ids !== undefined) line += "," + csvCell(ids[r]);
+    if (values !== null) {
+      for (let o = 0; o < m; o++) line += "," + String(values[r * m + o]);
+      return line;
+    }
+    // The first largest logit, as eval's argmax.
+    let arg = 0;
+    for (let c = 1; c < m; c++) if (logits[r * m + c] > logits[r * m + arg]) arg = c;
+    counts[arg]++;
+    line += "," + nameCells[arg];
+    if (probabilities) {
+      softmax(logits, r * m, m, row);
+      for (let c = 0; c < m; c++) line += "," + String(row[c]);
+    }
+    return line;
+  });
   // As eval: columns in other units than in training go in far outside [0, 1] (src/network/input-range.ts),
   // and a fitted or table device is only known over its measured currents (eval's driveCheck).
   const range = inputRangeWarning(inputRange(model, ds.x, n), `the ${n} rows of ${data}`);
