@@ -21,12 +21,8 @@
  * its difference from logistic regression ± the standard error of the paired per-seed differences,
  * and CPU seconds per run.
  */
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir, loadavg } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { cpuUsage } from "node:process";
 import { stratifiedSplit } from "../src/data/split.js";
 import { subset, type Dataset } from "../src/data/dataset.js";
@@ -37,11 +33,8 @@ import { evaluate, runForward } from "../src/network/api.js";
 import { cloneModel, type Model } from "../src/network/model.js";
 import { eq4 } from "../src/device/analytic.js";
 import { Rng } from "../src/util/rng.js";
+import { logisticAccuracies, tabularFiles } from "./tabular-sets.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const PYTHON = "/usr/bin/python3";
-const SETS_PY = fileURLToPath(new URL("./peers/tabular_sets.py", import.meta.url));
-const CACHE = join(tmpdir(), "dynaspin-tabular-untuned");
 const flag = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -54,12 +47,7 @@ const cvOptions = JSON.parse(flag("cv-options") ?? "{}") as Partial<TrainOptions
 const skipFree = process.argv.includes("--cv-only");
 const out = flag("out");
 
-mkdirSync(join(CACHE, "sets"), { recursive: true });
-const generated = execFileSync(PYTHON, [SETS_PY, join(CACHE, "sets")], { encoding: "utf8" }).trim().split("\n");
-const files = new Map<string, string>([
-  ...(["iris", "wine", "breast-cancer"] as const).map((id): [string, string] => [id, join(ROOT, "data", id, `${id}.csv`)]),
-  ...generated.map((id): [string, string] => [id, join(CACHE, "sets", `${id}.csv`)]),
-]);
+const files = new Map<string, string>(tabularFiles());
 const engine = nativeFactory(1);
 
 function logits(model: Model, ds: Dataset): Float64Array {
@@ -145,18 +133,8 @@ console.log(`seeds ${first}..${first + seeds - 1}, cv ${cvK} ${JSON.stringify(cv
 for (const id of only) {
   const file = files.get(id) as string;
   const ds = loadSource({ data: file });
-  const hash = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
-  const cacheFile = join(CACHE, `lr-${id}-${hash}.json`);
-  const cache = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, number>) : {};
   const splits = Array.from({ length: seeds }, (_, i) => ({ seed: first + i, sp: stratifiedSplit(ds, first + i, 0.2) }));
-  const missing = splits.filter((s) => cache[s.seed] === undefined);
-  if (missing.length > 0) {
-    const req = join(CACHE, `req-${id}.json`);
-    writeFileSync(req, JSON.stringify({ csv: file, splits: missing.map((s) => ({ seed: s.seed, train: [...s.sp.trainRows], test: [...s.sp.testRows] })) }));
-    const acc = JSON.parse(execFileSync(PYTHON, [SETS_PY, "--logistic", req], { encoding: "utf8" })) as number[];
-    missing.forEach((s, i) => (cache[s.seed] = acc[i]));
-    writeFileSync(cacheFile, JSON.stringify(cache));
-  }
+  const cache = logisticAccuracies(id, file, splits);
   const res: Record<string, number[]> = { lr: [] };
   const cpuOf: Record<string, number> = {};
   const add = (name: string, v: number): void => {

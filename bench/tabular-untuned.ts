@@ -15,12 +15,7 @@
  * per run. Logistic-regression results are cached in the system's temporary folder per data file
  * content and split seed.
  */
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir, loadavg } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { cpuUsage } from "node:process";
 import { stratifiedSplit } from "../src/data/split.js";
 import { loadSource } from "../src/node/tasks.js";
@@ -31,11 +26,8 @@ import type { Dataset } from "../src/data/dataset.js";
 import type { Model } from "../src/network/model.js";
 import { eq4 } from "../src/device/analytic.js";
 import { pretransform, TRANSFORMS } from "./input-transforms.js";
+import { logisticAccuracies, tabularFiles } from "./tabular-sets.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const PYTHON = process.env.BENCH_PYTHON ?? "/usr/bin/python3";
-const SETS_PY = fileURLToPath(new URL("./peers/tabular_sets.py", import.meta.url));
-const CACHE = join(tmpdir(), "dynaspin-tabular-untuned");
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,12 +45,7 @@ if (!TRANSFORMS.some((t) => transform === t || (t.endsWith("P") && transform.sta
   process.exit(2);
 }
 
-mkdirSync(join(CACHE, "sets"), { recursive: true });
-const generated = execFileSync(PYTHON, [SETS_PY, join(CACHE, "sets")], { encoding: "utf8" }).trim().split("\n");
-const files: [string, string][] = [
-  ...(["iris", "wine", "breast-cancer"] as const).map((id): [string, string] => [id, join(ROOT, "data", id, `${id}.csv`)]),
-  ...generated.map((id): [string, string] => [id, join(CACHE, "sets", `${id}.csv`)]),
-];
+const files = tabularFiles();
 const engine = nativeFactory(1);
 console.log(`transform ${transform}`);
 console.log(`seeds ${first}..${first + seeds - 1}, options ${JSON.stringify(extra)}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
@@ -68,18 +55,7 @@ for (const [id, file] of files) {
   if (only && !only.includes(id)) continue;
   const ds = loadSource({ data: file });
   const splits = Array.from({ length: seeds }, (_, i) => ({ seed: first + i, sp: stratifiedSplit(ds, first + i, 0.2) }));
-  // Logistic regression, cached per (set, seed).
-  const hash = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
-  const cacheFile = join(CACHE, `lr-${id}-${hash}.json`);
-  const cache = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, number>) : {};
-  const missing = splits.filter((s) => cache[s.seed] === undefined);
-  if (missing.length > 0) {
-    const req = join(CACHE, `req-${id}.json`);
-    writeFileSync(req, JSON.stringify({ csv: file, splits: missing.map((s) => ({ seed: s.seed, train: [...s.sp.trainRows], test: [...s.sp.testRows] })) }));
-    const acc = JSON.parse(execFileSync(PYTHON, [SETS_PY, "--logistic", req], { encoding: "utf8" })) as number[];
-    missing.forEach((s, i) => (cache[s.seed] = acc[i]));
-    writeFileSync(cacheFile, JSON.stringify(cache));
-  }
+  const cache = logisticAccuracies(id, file, splits);
   let sum = 0, lr = 0, merged = 0, cpu = 0;
   const per: string[] = [];
   for (const { seed, sp: sp0 } of splits) {
