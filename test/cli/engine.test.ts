@@ -5,6 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
 import { nativeStatus } from "../../src/node/native-engine.js";
+import { modelFromJson } from "../../src/network/io.js";
+import { evaluate } from "../../src/network/api.js";
+import { loadSource } from "../../src/node/tasks.js";
+
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-engine-"));
 
@@ -62,6 +66,27 @@ test("eval --json names the engine of its numbers (native inference where built,
   const hw = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--hw", "noise=0.01", "--json"]);
   assert.equal(hw.code, 0, hw.err);
   assert.equal((JSON.parse(hw.out) as { engine: string }).engine, "reference (TypeScript)");
+});
+
+test("eval runs a table-device model on the native engine where built, with the reference's accuracy and loss bit for bit; an eq. 3 model on the TypeScript reference", async () => {
+  const dev = join(dir, "eval-table.json");
+  writeFileSync(dev, JSON.stringify({ model: "table", current: [0, 1, 2, 3, 4], power: [0, 0.1, 0.4, 0.7, 0.9], extrapolation: "linear" }));
+  const runs: [string, string][] = [["table", dev], ["eq3", "hamadeh2012"]];
+  for (const [name, device] of runs) {
+    const out = join(dir, `eval-${name}`);
+    const t = await cli(["train", "--task", "spiral", "--device", device, "--epochs", "3", "--restarts", "1", "--steps", "2", "--out", out, "--quiet"]);
+    assert.equal(t.code, 0, t.err);
+    const r = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--split", "all", "--json"]);
+    assert.equal(r.code, 0, r.err);
+    const s = JSON.parse(r.out) as { engine: string; accuracy: number; loss: number };
+    const model = modelFromJson(JSON.parse(readFileSync(join(out, "model.json"), "utf8")));
+    const ds = loadSource({ task: "spiral" });
+    const ref = evaluate(model, ds);
+    const st = nativeStatus();
+    assert.match(s.engine, name === "table" && st.available ? /^native \(.*1 thread\)$/ : /^reference \(TypeScript\)$/, name);
+    assert.equal(s.accuracy, ref.accuracy, `${name}: accuracy`);
+    assert.equal(s.loss, ref.loss, `${name}: loss bit for bit`);
+  }
 });
 
 test("train with a table device runs the native engine, or with --engine wasm the WebAssembly engine (no note, the same bits); with an eq. 3 device it says before it starts that it runs on the TypeScript reference engine", async () => {

@@ -8,6 +8,7 @@ import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
 import { evaluate, evaluateRegression } from "../../network/api.js";
+import { writeEngineDevices } from "../../network/dynamics.js";
 import { fmtMse } from "./train.js";
 import { evaluateHardware, type Hardware } from "../../network/hardware.js";
 import { parseHardwareArgs } from "../flag-values.js";
@@ -199,9 +200,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): MSE ${fmtMse(r.mse)}  R² ${r.r2.toFixed(4)}  (regression of ${(model.targetNames ?? ["target"]).join(", ")})\n`);
     return 0;
   }
-  // Inference on the native engine when it was built and every device is eq. 4 (same bits as WebAssembly).
-  const native = model.devices.every((d) => d.model === "eq4") ? nativeFactory(1) : null;
-  const ie = native?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null;
+  // Inference on the native engine when it was built and has a kernel for every device (eq. 4 and
+  // table devices; the same bits as the reference). An eq. 3 curve runs the TypeScript loops.
+  const native = nativeFactory(1);
+  const created = native?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null;
+  const ie = created !== null && writeEngineDevices(model, created) ? created : null;
   const ideal = evaluate(model, aligned, ie);
   if (predictionsFile !== undefined) {
     const names = aligned.classNames;
