@@ -77,7 +77,10 @@ test("a depth curriculum resumed from any phase ends as the uninterrupted run: s
     const args = [...RUN, "--checkpoint-every", "25", "--out", out];
     const r = await interruptChild(args, when);
     assert.equal(r.code, 130, `${phase}: ${r.stderr}`);
-    const deep = phase === "the deep run";
+    // A signal sent on a short phase's progress line can arrive after that phase ended (a quiet
+    // machine trains the starter in under a second): the run is then interrupted in a later phase
+    // and must behave as that phase does.
+    const deep = phase === "the deep run" || /interrupted \(SIGINT\) after epoch \d+ of \d+; checkpoint kept/.test(r.stderr);
     assert.match(r.stderr, deep ? /interrupted \(SIGINT\) after epoch \d+ of \d+; checkpoint kept/ : /interrupted \(SIGINT\) while training the 4-step network.* \(before the run itself\); nothing was written/, phase);
     const again = await cli([...(deep ? [...args, "--resume", join(out, "checkpoint")] : args), "--json"]);
     assert.equal(again.code, whole.code, `${phase}: ${again.stderr}`);
