@@ -25,6 +25,20 @@ function rows3(n = 60): string[] {
   });
 }
 
+/**
+ * Trains on NAME.csv (the header `features,label`, then rows3(90)) for `epochs` epochs into the
+ * folder NAME and returns its model file (model.failed.json when the short run learned nothing:
+ * these tests read the file, not the accuracy).
+ */
+async function trainOnRows3(name: string, features: string, epochs: number): Promise<string> {
+  const train = join(dir, `${name}.csv`);
+  writeFileSync(train, [`${features},label`, ...rows3(90)].join("\n") + "\n");
+  const out = join(dir, name);
+  const t = await cli("train", "--data", train, "--out", out, "--epochs", String(epochs));
+  assert.ok(t.code === 0 || t.code === 1, t.err);
+  return join(out, t.code === 0 ? "model.json" : "model.failed.json");
+}
+
 test("a header of numbers over numeric labels is the header (it was read as a data row: a class \"label\" of one row)", () => {
   const ds = parseCsvDataset(["10,20,30,label", ...rows3()].join("\n"), { file: "years.csv" });
   assert.equal(ds.n, 60);
@@ -63,12 +77,7 @@ test("a header of numbers over text labels is refused naming row 1 and --header 
 });
 
 test("predict reads a first line of numbers that names the model's features as the header (it predicted the header as row 1)", async () => {
-  const train = join(dir, "years.csv");
-  writeFileSync(train, ["10,20,30,label", ...rows3(90)].join("\n") + "\n");
-  const out = join(dir, "years");
-  const t = await cli("train", "--data", train, "--out", out, "--epochs", "30");
-  assert.ok(t.code === 0 || t.code === 1, t.err);
-  const modelFile = join(out, t.code === 0 ? "model.json" : "model.failed.json");
+  const modelFile = await trainOnRows3("years", "10,20,30", 30);
   const fresh = join(dir, "years-new.csv");
   const features = rows3(9).map((r) => r.replace(/,\d$/, ""));
   writeFileSync(fresh, ["10,20,30", ...features].join("\n") + "\n");
@@ -97,12 +106,8 @@ test("fit --power-unit dBm on a file without a header is refused with the conver
 });
 
 test("a missing column that differs in case names the file's column (it said only 'missing column \"f2\"')", async () => {
+  const modelFile = await trainOnRows3("case", "f0,f1,f2", 20);
   const train = join(dir, "case.csv");
-  writeFileSync(train, ["f0,f1,f2,label", ...rows3(90)].join("\n") + "\n");
-  const out = join(dir, "case");
-  const t = await cli("train", "--data", train, "--out", out, "--epochs", "20");
-  assert.ok(t.code === 0 || t.code === 1, t.err);
-  const modelFile = join(out, t.code === 0 ? "model.json" : "model.failed.json");
   const upper = join(dir, "case-F2.csv");
   writeFileSync(upper, ["f0,f1,F2,label", ...rows3(9)].join("\n") + "\n");
   const e = await cli("eval", "--model", modelFile, "--data", upper);

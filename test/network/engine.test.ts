@@ -5,11 +5,7 @@ import { createWorkspace, loadBatch, forward, softmaxCrossEntropy, backward, bat
 import { eq3, eq4 } from "../../src/device/analytic.js";
 import { fastExp, fastLog } from "../../src/kernels/fast-math.js";
 import { Rng } from "../../src/util/rng.js";
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
-}
+import { sameBits } from "../helpers/native.js";
 
 test("the in-place WebAssembly engine gives the TypeScript path's bits: forward, softmax, adjoint (odd and even sizes)", () => {
   const rng = new Rng(5);

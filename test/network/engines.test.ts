@@ -15,6 +15,7 @@ import { createWorkspace, gatherColumns } from "../../src/network/dynamics.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { wasm64Factory, type EngineFactory, type BatchEngine } from "../../src/network/engine.js";
 import { nativeFactory, nativeStatus, type NativeIsa, type NativeEngine } from "../../src/node/native-engine.js";
+import { sameBits, nativeIsas, nativeFactories } from "../helpers/native.js";
 import { evaluateArrays } from "../../src/network/api.js";
 import { Adam } from "../../src/train/adam.js";
 import { Rng } from "../../src/util/rng.js";
@@ -57,21 +58,12 @@ function viaEngine(en: BatchEngine, c: Case, m: Model, X: Float64Array, y: Int32
   return { g, out };
 }
 
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
-}
-
 function factories(): EngineFactory[] {
   const list: EngineFactory[] = [];
   const w = wasm64Factory();
   assert.ok(w, "Node >= 20 has WebAssembly SIMD");
   list.push(w);
-  const st = nativeStatus();
-  if (st.available) {
-    const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
-    for (const isa of isas) for (const threads of [1, 2, 3]) list.push(nativeFactory(threads, isa) as EngineFactory);
-  }
+  list.push(...nativeFactories());
   return list;
 }
 
@@ -132,9 +124,8 @@ test("the native engine is available where it was built, and says why not otherw
 });
 
 test("inference on the native engine gives evaluateArrays' bits: loss, accuracy, predictions, confusion (windows and chunks; each instruction set, 1–3 threads)", () => {
-  const st = nativeStatus();
-  if (!st.available) return;
-  const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
+  if (!nativeStatus().available) return;
+  const isas = nativeIsas();
   for (const c of CASES.filter((x) => x.k === 1 || x.nb === 1 || x.nb >= 300 || x.k >= 64)) {
     const { m, y } = c;
     const rng = new Rng(c.nb);

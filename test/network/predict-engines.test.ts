@@ -18,17 +18,7 @@ import type { EngineFactory } from "../../src/network/engine.js";
 import { nativeFactory, nativeStatus, type NativeEngine, type NativeIsa } from "../../src/node/native-engine.js";
 import { Rng } from "../../src/util/rng.js";
 import { conformanceCases, largeConformanceCases, tableConformanceCases } from "../helpers/conformance.js";
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
-}
-
-function isas(): NativeIsa[] {
-  const st = nativeStatus();
-  if (!st.available) return [];
-  return st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
-}
+import { sameBits, nativeIsas } from "../helpers/native.js";
 
 /** Random raw rows for the model's columns, normalised over [−1, 2] (a constant second column), and random parameters. */
 function prepare(m: Model, n: number, seed: number): Float64Array {
@@ -53,7 +43,7 @@ function checkEngines(m: Model, x: Float64Array, tag: string, windows: number[] 
   assert.equal(wasm.n, n);
   sameBits(wasm.logits, ref, `${tag} wasm64`);
   const shapes: [NativeIsa, number, number][] = [];
-  for (const isa of isas()) for (const threads of [1, 2, 3]) for (const w of windows) shapes.push([isa, threads, w === 0 ? n : w]);
+  for (const isa of nativeIsas()) for (const threads of [1, 2, 3]) for (const w of windows) shapes.push([isa, threads, w === 0 ? n : w]);
   for (const [isa, threads, ldx] of shapes) {
     const en = nativeFactory(threads, isa)?.createInference?.(m.k, m.steps, m.classes, 512, ldx) as NativeEngine | null;
     if (en === null) continue;

@@ -12,11 +12,11 @@ import { createModel, cloneModel, type Model } from "../../src/network/model.js"
 import { eq4 } from "../../src/device/analytic.js";
 import { TrainingRun, resolveTrainOptions } from "../../src/train/train.js";
 import { scaleRuns } from "../../src/train/adam.js";
-import { nativeFactory, nativeStatus, type NativeIsa } from "../../src/node/native-engine.js";
 import type { EngineFactory } from "../../src/network/engine.js";
 import type { Dataset } from "../../src/data/dataset.js";
 import { Rng } from "../../src/util/rng.js";
 import { ComputationError } from "../../src/util/errors.js";
+import { sameBits, nativeFactories } from "../helpers/native.js";
 
 /**
  * Random inputs; with `sparse`, like images' borders: features j % 3 ≠ 0 are zero except in a few
@@ -32,18 +32,6 @@ function data(n: number, d: number, classes: number, seed: number, sparse = fals
   const y = new Int32Array(n).map(() => rng.int(classes));
   for (let r = 0; r < classes; r++) y[r] = r;
   return { x, y, n, d, classNames: Array.from({ length: classes }, (_, i) => `c${i}`), featureNames: Array.from({ length: d }, (_, i) => `f${i}`) } as unknown as Dataset;
-}
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
-}
-
-function factories(): EngineFactory[] {
-  const st = nativeStatus();
-  if (!st.available) return [];
-  const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
-  return isas.flatMap((isa) => [1, 2, 3].map((t) => nativeFactory(t, isa) as EngineFactory));
 }
 
 // Minibatches of one chunk and of several (batch 300 = 4 chunks), full batch, weight decay; k = 200
@@ -69,7 +57,7 @@ function run(c: (typeof CASES)[number], engine: EngineFactory | null, model: Mod
 }
 
 test("resident training on the native engine gives the reference's bits: parameters, Adam's moments, step count, losses (each instruction set, 1–3 threads)", () => {
-  const fs = factories();
+  const fs = nativeFactories();
   if (fs.length === 0) return;
   for (const c of CASES) {
     const ds = data(c.n, c.k, c.classes, c.k + c.n, "sparse" in c && c.sparse);
@@ -123,7 +111,7 @@ function oneEpoch(m: Model, ds: ConstructorParameters<typeof TrainingRun>[1], c:
 }
 
 test("resident training reports a non-finite loss and a non-finite parameter as the reference does, and the model holds the same values", () => {
-  const fs = factories();
+  const fs = nativeFactories();
   if (fs.length === 0) return;
   // k = 6 on the kernel table's products; k = 130 on the packed ones, where A's update runs inside
   // the backward pass (native/engine.cc AdamFuse), with inputs zero in many rows.
@@ -154,7 +142,7 @@ function divergence(fs: EngineFactory[], c: { k: number; steps: number; classes:
 }
 
 test("resident training with inputs zero in many rows (step 0's products leave them out) still follows the reference when A(0) holds a NaN there, or B(0) a −0 (each instruction set, 1–3 threads)", () => {
-  const fs = factories();
+  const fs = nativeFactories();
   if (fs.length === 0) return;
   const c = { k: 130, steps: 2, classes: 3, n: 70, batch: 32 };
   const ds = data(c.n, c.k, c.classes, 11, true);

@@ -18,10 +18,11 @@ import { tableCurve } from "../../src/device/table.js";
 import { createWorkspace, writeEngineDevices, tableKernelSize, forward } from "../../src/network/dynamics.js";
 import { batchGradients, engineBatchGradients, createChunkScratch } from "../../src/train/chunks.js";
 import { gradientSpec } from "../../src/network/spec.js";
-import type { BatchEngine, EngineFactory } from "../../src/network/engine.js";
-import { nativeFactory, nativeStatus, type NativeEngine, type NativeIsa } from "../../src/node/native-engine.js";
+import type { BatchEngine } from "../../src/network/engine.js";
+import { nativeFactory, nativeStatus, type NativeEngine } from "../../src/node/native-engine.js";
 import { evaluateArrays } from "../../src/network/api.js";
 import { train } from "../../src/node/engines.js";
+import { sameBits, nativeFactories } from "../helpers/native.js";
 import { makeSpiral } from "../../src/data/spiral.js";
 import { Rng } from "../../src/util/rng.js";
 import { tableConformanceCases, GRADIENT_ENGINES, FORWARD_PATHS, specMeanLoss, worstFdRatio, type ConformanceCase } from "../helpers/conformance.js";
@@ -45,27 +46,12 @@ function viaEngine(en: BatchEngine, c: ConformanceCase, m: Model = c.model) {
   return { g, out };
 }
 
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`${what}[${q}]: ${a[q]} vs ${b[q]}`);
-}
-
 /** The in-place WebAssembly engine with room for the case's tables: its batch call (src/train/chunks.ts). */
 function viaWasm(c: ConformanceCase, m: Model = c.model) {
   const ws = createWorkspace(c.k, c.steps, c.classes, Math.min(c.n, 128), { engine: true, batchCapacity: c.n, tables: tableKernelSize(m.devices) });
   const en = ws.engine as NonNullable<typeof ws.engine>;
   assert.ok(en.setTables, "the engine has room for tables");
   return viaEngine(en, c, m);
-}
-
-/** The native engine on every instruction set this CPU has, 1–3 threads; empty without the addon. */
-function nativeFactories(): EngineFactory[] {
-  const st = nativeStatus();
-  if (!st.available) return [];
-  const isas: NativeIsa[] = st.kernels === "avx512" ? ["avx512", "avx2", "sse2"] : st.kernels === "avx2" ? ["avx2", "sse2"] : ["sse2"];
-  const list: EngineFactory[] = [];
-  for (const isa of isas) for (const threads of [1, 2, 3]) list.push(nativeFactory(threads, isa) as EngineFactory);
-  return list;
 }
 
 test("the table cases cover clamped and linear tables, mixed networks, several chunks, and currents below, between and above the nodes", () => {

@@ -1,11 +1,15 @@
-// Shared helpers of the reliability tests: the CLI in-process, temporary folders, and a folder no
-// file can be created in (read-only for this user; as root, immutable via chattr, since root
-// ignores permission bits).
+// Shared helpers of the reliability tests: the CLI in-process, the CLI in a child process
+// interrupted by a signal, temporary folders, and a folder no file can be created in (read-only
+// for this user; as root, immutable via chattr, since root ignores permission bits).
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runCli } from "../../src/cli/main.js";
+
+/** The CLI's entry for child processes (through tsx, as `dynaspin ARGS…` runs). */
+export const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
 
 export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "", stderr = "";
@@ -56,4 +60,36 @@ export function blobsCsv(n = 90, seed = 1): string {
     rows.push(`${v.map((x) => x.toFixed(4)).join(",")},${["red", "green", "blue"][c]}`);
   }
   return rows.join("\n") + "\n";
+}
+
+/**
+ * Runs the CLI in a child process and sends it `signal` (default SIGINT) once its stderr matches
+ * `when` — at once, or `delayMs` later — and SIGKILL after `guardMs` (default 60 s) so that a hang
+ * fails the test instead of stalling it. Returns the exit code (null when killed), everything the
+ * child wrote to stderr, and the milliseconds from the signal to its exit.
+ */
+export function interruptChild(args: string[], when: RegExp, options: { signal?: NodeJS.Signals; delayMs?: number; guardMs?: number } = {}): Promise<{ code: number | null; stderr: string; ms: number }> {
+  const { signal = "SIGINT", delayMs = 0, guardMs = 60_000 } = options;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "", sent = false, sentAt = 0;
+    const guard = setTimeout(() => child.kill("SIGKILL"), guardMs);
+    const send = (): void => {
+      sentAt = performance.now();
+      child.kill(signal);
+    };
+    child.stdout.resume();
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        if (delayMs > 0) setTimeout(send, delayMs);
+        else send();
+      }
+    });
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ code, stderr, ms: performance.now() - sentAt });
+    });
+  });
 }

@@ -1,39 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { cli, tmp } from "./helpers.js";
+import { cli, tmp, interruptChild } from "./helpers.js";
 import { readCheckpoint } from "../../src/node/checkpoint-file.js";
 import { Rng } from "../../src/util/rng.js";
 
-const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
 const RUN = ["train", "--task", "spiral", "--count", "300", "--epochs", "20000", "--steps", "6", "--batch", "32", "--restarts", "1", "--seed", "5"];
-
-/** Runs the CLI in a child process and sends `signal` once stderr matches `when` plus `delayMs`. */
-function interruptChild(args: string[], signal: NodeJS.Signals, when: RegExp, delayMs: number): Promise<{ code: number | null; stderr: string; ms: number }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "", sent = false, sentAt = 0;
-    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.stdout.resume();
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (!sent && when.test(stderr)) {
-        sent = true;
-        setTimeout(() => {
-          sentAt = performance.now();
-          child.kill(signal);
-        }, delayMs);
-      }
-    });
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stderr, ms: performance.now() - sentAt });
-    });
-  });
-}
 
 test("SIGINT and SIGTERM during training save a final checkpoint, say how to resume and exit 130 / 143; the resumed run ends bit-identical to an uninterrupted one", { timeout: 180_000 }, async () => {
   const dir = tmp();
@@ -44,7 +17,7 @@ test("SIGINT and SIGTERM during training save a final checkpoint, say how to res
     for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
       const out = join(dir, signal);
       // At a random moment after the epochs began (progress lines appear within a second).
-      const r = await interruptChild([...RUN, "--out", out, "--checkpoint-every", "400"], signal, /train spiral: \d+\/20000/, Math.floor(rng.uniform() * 400));
+      const r = await interruptChild([...RUN, "--out", out, "--checkpoint-every", "400"], /train spiral: \d+\/20000/, { signal, delayMs: Math.floor(rng.uniform() * 400) });
       assert.equal(r.code, code, r.stderr);
       assert.ok(r.ms < 2000, `took ${r.ms.toFixed(0)} ms to stop`);
       const m = new RegExp(`dynaspin: interrupted \\(${signal}\\) after epoch (\\d+) of 20000; checkpoint kept: (\\S+) \\(epoch (\\d+)\\); resume with: (.+)`).exec(r.stderr);
@@ -61,7 +34,7 @@ test("SIGINT and SIGTERM during training save a final checkpoint, say how to res
       assert.ok(readFileSync(join(out, "model.json")).equals(readFileSync(join(dir, "whole", "model.json"))) || sameParameters(join(out, "model.json"), join(dir, "whole", "model.json")), `${signal}: resumed model differs`);
     }
     // Without checkpoints: nothing is written, and the message says so.
-    const bare = await interruptChild([...RUN, "--out", join(dir, "bare")], "SIGINT", /train spiral: \d+\/20000/, 50);
+    const bare = await interruptChild([...RUN, "--out", join(dir, "bare")], /train spiral: \d+\/20000/, { signal: "SIGINT", delayMs: 50 });
     assert.equal(bare.code, 130);
     assert.match(bare.stderr, /interrupted \(SIGINT\) after epoch \d+ of 20000; nothing was written \(train with --checkpoint-every N/);
     assert.equal(existsSync(join(dir, "bare")), false);
@@ -85,7 +58,7 @@ test("the restart trials show progress at once, and an interrupt there says that
   try {
     const args = ["train", "--task", "spiral", "--count", "300", "--epochs", "30000", "--restarts", "4", "--out", join(dir, "run"), "--checkpoint-every", "100"];
     const t0 = performance.now();
-    const r = await interruptChild(args, "SIGINT", /train spiral restarts: 0\/12000 restart 1 of 4/, 200);
+    const r = await interruptChild(args, /train spiral restarts: 0\/12000 restart 1 of 4/, { signal: "SIGINT", delayMs: 200 });
     assert.ok(performance.now() - t0 < 30_000);
     assert.equal(r.code, 130, r.stderr);
     assert.match(r.stderr, /interrupted \(SIGINT\) during the restart trials \(restart \d of 4\); no checkpoint yet/);

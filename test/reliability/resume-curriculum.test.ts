@@ -7,38 +7,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { cli, tmp } from "./helpers.js";
+import { cli, tmp, interruptChild } from "./helpers.js";
 
-const ENTRY = fileURLToPath(new URL("./cli-entry.ts", import.meta.url));
 // 48 steps on the automatic budget: a 4-step starter network (with its own λ 0.3 candidate) first.
 const RUN = ["train", "--task", "circles", "--count", "400", "--noise", "0.1", "--steps", "48", "--seed", "2"];
 /** The same run, its summary as JSON on stdout (no progress lines). */
 const JSON_RUN = [...RUN, "--json"];
-
-/** Runs the CLI in a child process and sends SIGINT once stderr matches `when`. */
-function interruptChild(args: string[], when: RegExp): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "", sent = false;
-    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.stdout.resume();
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (!sent && when.test(stderr)) {
-        sent = true;
-        child.kill("SIGINT");
-      }
-    });
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ code, stderr });
-    });
-  });
-}
 
 /** A model file's text without the command line (a resume's differs by its --resume). */
 const model = (dir: string, name = "model.json"): string => readFileSync(join(dir, name), "utf8").replace(/"command": ".*"/, "");
@@ -75,7 +51,7 @@ test("a depth curriculum resumed from any phase ends as the uninterrupted run: s
   ] as const) {
     const out = join(dir, `sigint-${phase.split(" ").at(-1)}`);
     const args = [...RUN, "--checkpoint-every", "25", "--out", out];
-    const r = await interruptChild(args, when);
+    const r = await interruptChild(args, when, { guardMs: 120_000 });
     assert.equal(r.code, 130, `${phase}: ${r.stderr}`);
     // A signal sent on a short phase's progress line can arrive after that phase ended (a quiet
     // machine trains the starter in under a second): the run is then interrupted in a later phase
