@@ -39,6 +39,21 @@ Handle* handleArgs(napi_env env, napi_callback_info info, size_t want, napi_valu
   return handleOf<Engine>(env, argv[0], "an engine");
 }
 
+// A call `what` that takes `want` arguments, the handle first: argv[0..want) read, the numbers
+// argv[1..numeric) into nums[1..numeric) (none by default); the handle, or null after throwing a
+// TypeError for too few arguments ("native: <what> needs <want> arguments"), a wrong number or a
+// wrong handle. For calls whose other arguments are arrays.
+Handle* handleCall(napi_env env, napi_callback_info info, size_t want, napi_value* argv, const char* what, size_t numeric = 1, double* nums = nullptr) {
+  if (!callArgs(env, info, want, argv, what)) return nullptr;
+  for (size_t i = 1; i < numeric; i++) {
+    if (napi_get_value_double(env, argv[i], &nums[i]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "native: expected a number");
+      return nullptr;
+    }
+  }
+  return handleOf<Engine>(env, argv[0], "an engine");
+}
+
 // A window of samples [lo, lo + len) of engine e's input: 0 ≤ lo, 1 ≤ len ≤ cap, lo + len ≤ ldx.
 bool windowIn(napi_env env, const char* what, const Engine* e, double lo, double len) {
   const double x[2] = {lo, len}, mn[2] = {0, 1}, mx[2] = {(double)e->ldx - 1, (double)e->cap};
@@ -139,8 +154,7 @@ napi_value EvaluateAll(napi_env env, napi_callback_info info) {
 napi_value LogitsAll(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   double n[3];
-  if (!callArgs(env, info, 4, argv, "logitsAll")) return nullptr;
-  Handle* h = handleArgs(env, info, 3, argv, n);
+  Handle* h = handleCall(env, info, 4, argv, "logitsAll", 3, n);
   if (!h) return nullptr;
   Engine* e = h->obj;
   const double mn[2] = {0, 1}, mx[2] = {(double)e->ldx - 1, (double)e->ldx};
@@ -159,8 +173,7 @@ napi_value LogitsAll(napi_env env, napi_callback_info info) {
 napi_value Load(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   double n[10];
-  if (!callArgs(env, info, 10, argv, "load")) return nullptr;
-  Handle* h = handleOf<Engine>(env, argv[0], "an engine");
+  Handle* h = handleCall(env, info, 10, argv, "load");
   if (!h) return nullptr;
   Engine* e = h->obj;
   for (int i : {2, 3, 5, 6, 9})
@@ -224,10 +237,8 @@ napi_value Product(napi_env env, napi_callback_info info) {
 // adam(handle, p, g, m, v, [a, c1, c2, b1, b2, eps, shrink, thr]) → true when every updated p is finite.
 napi_value Adam(napi_env env, napi_callback_info info) {
   napi_value argv[6];
-  double unused[1];
-  Handle* h = handleArgs(env, info, 1, argv, unused);
+  Handle* h = handleCall(env, info, 6, argv, "adam");
   if (!h) return nullptr;
-  if (!callArgs(env, info, 6, argv, "adam")) return nullptr;
   double* arr[5];
   size_t len[5];
   for (int i = 0; i < 5; i++)
@@ -256,17 +267,12 @@ napi_value Optimizer(napi_env env, napi_callback_info info) {
 // per run: q, e0, e1, a, eps, shrink, L1 threshold), every run inside its array.
 napi_value Step(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  double n[5];
-  Handle* h = handleArgs(env, info, 4, argv, n);
+  double n[4];
+  Handle* h = handleCall(env, info, 5, argv, "step", 4, n);
   if (!h || !batchIn(env, h->obj, n[1], n[2])) return nullptr;
-  size_t argc = 5;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   size_t len = 0;
-  const double* hy = argc < 5 ? nullptr : float64Arg(env, argv[4], &len, "step");
-  if (!hy) {
-    if (argc < 5) napi_throw_type_error(env, nullptr, "native: step needs 5 arguments");
-    return nullptr;
-  }
+  const double* hy = float64Arg(env, argv[4], &len, "step");
+  if (!hy) return nullptr;
   if (!h->secondData) {
     napi_throw_error(env, nullptr, "native: step before optimizer()");
     return nullptr;
@@ -307,10 +313,8 @@ napi_value Written(napi_env env, napi_callback_info info) {
 // checked here, so that the drive step never reads outside the copied data.
 napi_value Tables(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  double unused[1];
-  Handle* h = handleArgs(env, info, 1, argv, unused);
+  Handle* h = handleCall(env, info, 3, argv, "tables");
   if (!h) return nullptr;
-  if (!callArgs(env, info, 3, argv, "tables")) return nullptr;
   size_t nd = 0, len = 0;
   const double* desc = float64Arg(env, argv[1], &nd, "tables");
   if (!desc) return nullptr;
