@@ -90,17 +90,31 @@ export interface Evaluation {
   predictions: Int32Array;
   /** confusion[true*classes + predicted] counts. */
   confusion: Int32Array;
+  /**
+   * The engine that computed them: "native" (the inference engine given, in windows of its `ldx`
+   * samples), "wasm64" (the WebAssembly engine, where no engine was given or it cannot run the
+   * model) or "reference" (the TypeScript loops of dynamics.ts: a workspace without an engine was
+   * given, the runtime lacks WebAssembly SIMD, or a device has no kernel there). The same bits on
+   * each, as {@link Prediction.engine}.
+   */
+  engine: EngineKind;
 }
 
 /**
- * Evaluates a model on raw features with labels. Reuses `ws` if given (capacity any).
+ * Evaluates a model on raw features with labels: on `engine` when one is given that can run the
+ * model (its shape, windows of a multiple of 512 samples or all of them, every device has a kernel
+ * in it; the native engine's inference); else on `ws` if given (capacity any; its engine, if it has
+ * one, else the TypeScript loops); else on the WebAssembly engine, chunk by chunk (the TypeScript
+ * loops where the runtime lacks it or a device has no kernel there), as {@link predictLogits}
+ * falls back. Every path gives the same bits; {@link Evaluation.engine} names the one that ran.
  */
 export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: number, ws?: Workspace, engine?: InferenceEngine | null): Evaluation {
   const { k, steps, classes } = model;
   // The engine sums losses in chunks of min(n, 512) samples, as the default workspace does.
   const fits = engine && engine.k === k && engine.steps === steps && engine.classes === classes && engine.cap >= Math.min(n, EVAL_CHUNK) && (engine.ldx >= n || engine.ldx % EVAL_CHUNK === 0);
   if (engine && fits && ws === undefined && writeEngineDevices(model, engine)) return evaluateOnEngine(model, x, y, n, engine);
-  const work = ws ?? createWorkspace(k, steps, classes, Math.max(1, Math.min(n, EVAL_CHUNK)));
+  const work = ws ?? createWorkspace(k, steps, classes, Math.max(1, Math.min(n, EVAL_CHUNK)), { engine: true, tables: tableKernelSize(model.devices) });
+  const kind: EngineKind = engineReady(model, work) ? "wasm64" : "reference";
   const cap = work.capacity;
   const predictions = new Int32Array(n);
   const confusion = new Int32Array(classes * classes);
@@ -118,7 +132,7 @@ export function evaluateArrays(model: Model, x: Float64Array, y: Int32Array, n: 
     loss += acc.loss;
     correct += acc.correct;
   });
-  return { loss: loss / n, accuracy: correct / n, n, predictions, confusion };
+  return { loss: loss / n, accuracy: correct / n, n, predictions, confusion, engine: kind };
 }
 
 /** Samples per chunk of {@link evaluateArrays}' default workspace (the loss is summed chunk by chunk). */
@@ -157,7 +171,7 @@ function evaluateOnEngine(model: Model, x: Float64Array, y: Int32Array, n: numbe
       confusion[y[w0 + b] * classes + p]++;
     }
   }
-  return { loss: loss / n, accuracy: correct / n, n, predictions, confusion };
+  return { loss: loss / n, accuracy: correct / n, n, predictions, confusion, engine: en.kind ?? "native" };
 }
 
 /**

@@ -10,7 +10,7 @@
  * The root entry's `train` (the browser's) keeps WebAssembly, the only engine a browser has.
  */
 import { Trainer as CoreTrainer, train as coreTrain, type TrainOptions, type TrainResult } from "../train/train.js";
-import { referenceFactory, wasm64Factory, type EngineFactory } from "../network/engine.js";
+import { referenceFactory, wasm64Factory, type EngineFactory, type EngineKind, type InferenceEngine } from "../network/engine.js";
 import { predictLogits, type Prediction } from "../network/api.js";
 import { columnCount, type Model } from "../network/model.js";
 import type { Dataset } from "../data/dataset.js";
@@ -116,17 +116,54 @@ export interface NodePrediction extends Prediction {
   label: string;
 }
 
-/** Rows per call of the native engine's window inference in {@link predict} (as `dynaspin eval`'s). */
-const PREDICT_WINDOW = 4096;
+/**
+ * Rows per call of the native engine's window inference: a multiple of `evaluateArrays`' 512-row
+ * loss chunks, so an evaluation's sums are the same in any window.
+ */
+const INFERENCE_WINDOW = 4096;
+
+/** The inference engine {@link nativeInference} chose, and how to name what ran. */
+export interface InferenceChoice {
+  /**
+   * The native engine's window inference (windows of up to 4096 rows), or null when the native
+   * engine is not built here: then `evaluate` and `predictLogits` run on WebAssembly.
+   */
+  engine: InferenceEngine | null;
+  /**
+   * The label of the engine that ran, from the kind an `Evaluation` or a `Prediction` reports:
+   * e.g. "native (avx512, 8 float64 lanes, 1 thread)", "wasm64 (WebAssembly SIMD, 2 float64
+   * lanes)" or "reference (TypeScript)".
+   */
+  label(kind: EngineKind): string;
+}
+
+/**
+ * The one choice of the inference engine for `dynaspin eval`, `dynaspin predict` ({@link predict})
+ * and `dynaspin train`'s final evaluation: the native engine's window inference for a model on
+ * `rows` rows (one window of them all, up to 4096 rows a window), on `threads` threads (or of the
+ * engine factory given, e.g. the one a run trained on), when the native engine is built here. The
+ * root entry's `evaluate` and `predictLogits` run on it where it has a kernel for every device
+ * (eq. 4 and table devices), else — and without it — on WebAssembly (the TypeScript loops for a
+ * device without a kernel there), and report which ran; every engine gives the same bits.
+ * @param rows the most rows one call will evaluate (the window is min(rows, 4096), at least 1).
+ * @param options `threads` of the native engine (default 1); `factory`: an engine factory instead
+ *   of the native engine's (null: none, WebAssembly runs).
+ */
+export function nativeInference(model: Model, rows: number, options: { threads?: number; factory?: EngineFactory | null } = {}): InferenceChoice {
+  const factory = options.factory !== undefined ? options.factory : nativeFactory(options.threads ?? 1);
+  const engine = factory?.createInference?.(model.k, model.steps, model.classes, 512, Math.max(1, Math.min(rows, INFERENCE_WINDOW))) ?? null;
+  const label = (kind: EngineKind): string => (kind === "native" && engine !== null ? factory : kind === "wasm64" ? wasm64Factory() : null)?.label ?? referenceFactory().label;
+  return { engine, label };
+}
 
 /**
  * The readout logits of a network on N rows of raw inputs (the root entry's `predictLogits`), on the
- * fastest engine built here: the native engine's window inference (one call per 4096 rows, on
- * `threads` threads) when it loaded and has a kernel for every device, else WebAssembly (the
- * TypeScript loops for a device without a kernel there). Every engine gives the same bits, so the
- * choice changes speed only; `label` names the engine that ran. What `dynaspin predict` runs. A
- * classifier's class is the first largest logit, its probabilities their softmax; a regression
- * model's values are `regressionValues(model, logits)` of the root entry.
+ * fastest engine built here (`nativeInference`: the native engine's window inference, one
+ * call per 4096 rows, on `threads` threads, when it loaded and has a kernel for every device, else
+ * WebAssembly; the TypeScript loops for a device without a kernel there). Every engine gives the
+ * same bits, so the choice changes speed only; `label` names the engine that ran. What `dynaspin
+ * predict` runs. A classifier's class is the first largest logit, its probabilities their softmax;
+ * a regression model's values are `regressionValues(model, logits)` of the root entry.
  * @param inputs N rows of raw features (`columnCount(model)` each; row-major Float64Array or nested arrays).
  * @param options `threads`: threads of the native engine (results identical for any count; default 1).
  */
@@ -137,9 +174,7 @@ export function predict(model: Model, inputs: Float64Array | ArrayLike<ArrayLike
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new InputError(`threads ${threads}: allowed: an integer from 1 to 256`);
   const n = inputs instanceof Float64Array ? Math.floor(inputs.length / Math.max(1, columnCount(model))) : inputs.length;
-  const native = nativeFactory(threads);
-  const ie = native?.createInference?.(model.k, model.steps, model.classes, 512, Math.max(1, Math.min(n, PREDICT_WINDOW))) ?? null;
-  const r = predictLogits(model, inputs, ie);
-  const label = (r.engine === "native" ? native : r.engine === "wasm64" ? wasm64Factory() : null)?.label ?? referenceFactory().label;
-  return { ...r, label };
+  const inference = nativeInference(model, n, { threads });
+  const r = predictLogits(model, inputs, inference.engine);
+  return { ...r, label: inference.label(r.engine) };
 }

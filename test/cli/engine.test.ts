@@ -55,20 +55,20 @@ test("train --engine native refuses what it cannot run, in one line, before writ
   assert.match(bad.err, /--engine/);
 });
 
-test("eval --json names the engine of its numbers (native inference where built, else the TypeScript reference), as train does", async () => {
+test("eval --json names the engine of its numbers (native inference where built, else WebAssembly as predict; hardware effects: the TypeScript reference), as train does", async () => {
   const out = join(dir, "eval-engine");
   const t = await cli(["train", "--task", "spiral", "--epochs", "2", "--restarts", "1", "--out", out, "--quiet"]);
   assert.equal(t.code, 0, t.err);
   const r = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--json"]);
   assert.equal(r.code, 0, r.err);
   const st = nativeStatus();
-  assert.match((JSON.parse(r.out) as { engine: string }).engine, st.available ? /^native \(.*1 thread\)$/ : /^reference \(TypeScript\)$/);
+  assert.match((JSON.parse(r.out) as { engine: string }).engine, st.available ? /^native \(.*1 thread\)$/ : /^wasm64 \(WebAssembly SIMD/);
   const hw = await cli(["eval", "--model", join(out, "model.json"), "--task", "spiral", "--hw", "noise=0.01", "--json"]);
   assert.equal(hw.code, 0, hw.err);
   assert.equal((JSON.parse(hw.out) as { engine: string }).engine, "reference (TypeScript)");
 });
 
-test("eval runs a table-device model on the native engine where built, with the reference's accuracy and loss bit for bit; an eq. 3 model on the TypeScript reference", async () => {
+test("eval runs a table-device model on the native engine where built (else WebAssembly), with the reference's accuracy and loss bit for bit; an eq. 3 model on the TypeScript reference", async () => {
   const dev = join(dir, "eval-table.json");
   writeFileSync(dev, JSON.stringify({ model: "table", current: [0, 1, 2, 3, 4], power: [0, 0.1, 0.4, 0.7, 0.9], extrapolation: "linear" }));
   const runs: [string, string][] = [["table", dev], ["eq3", "hamadeh2012"]];
@@ -83,7 +83,7 @@ test("eval runs a table-device model on the native engine where built, with the 
     const ds = loadSource({ task: "spiral" });
     const ref = evaluate(model, ds);
     const st = nativeStatus();
-    assert.match(s.engine, name === "table" && st.available ? /^native \(.*1 thread\)$/ : /^reference \(TypeScript\)$/, name);
+    assert.match(s.engine, name === "eq3" ? /^reference \(TypeScript\)$/ : st.available ? /^native \(.*1 thread\)$/ : /^wasm64 \(WebAssembly SIMD/, name);
     assert.equal(s.accuracy, ref.accuracy, `${name}: accuracy`);
     assert.equal(s.loss, ref.loss, `${name}: loss bit for bit`);
   }

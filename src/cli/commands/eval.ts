@@ -8,14 +8,14 @@ import { DATA_FLAGS, dataSourceFromFlags } from "./train.js";
 import { readModelFile } from "../../node/model-file.js";
 import { modelFromJson } from "../../network/io.js";
 import { evaluate, evaluateRegression } from "../../network/api.js";
-import { writeEngineDevices } from "../../network/dynamics.js";
+import { referenceFactory } from "../../network/engine.js";
 import { fmtMse } from "./train.js";
 import { evaluateHardware, type Hardware } from "../../network/hardware.js";
 import { parseHardwareArgs } from "../flag-values.js";
 import { Rng } from "../../util/rng.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
 import { COST_PROFILE_FLAG } from "../cost-flag.js";
-import { nativeFactory } from "../../node/native-engine.js";
+import { nativeInference } from "../../node/engines.js";
 import { InputError } from "../../util/errors.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { stratifiedSplit, repeatedRows } from "../../data/split.js";
@@ -33,8 +33,8 @@ import { classBalance, classBalanceLine } from "../class-balance.js";
 
 export { alignClasses };
 
-/** How `eval --json` names the TypeScript loops of dynamics.ts (as train names the reference). */
-const REFERENCE_LABEL = "reference (TypeScript)";
+/** How `eval --json` names the TypeScript loops of dynamics.ts (hardware effects, regression). */
+const REFERENCE_LABEL = referenceFactory().label;
 
 /** The --split flag (shared by eval, robustness and cost). */
 export const SPLIT_FLAG: FlagSpec = {
@@ -201,11 +201,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     return 0;
   }
   // Inference on the native engine when it was built and has a kernel for every device (eq. 4 and
-  // table devices; the same bits as the reference). An eq. 3 curve runs the TypeScript loops.
-  const native = nativeFactory(1);
-  const created = native?.createInference?.(model.k, model.steps, model.classes, 512, 4096) ?? null;
-  const ie = created !== null && writeEngineDevices(model, created) ? created : null;
-  const ideal = evaluate(model, aligned, ie);
+  // table devices), else on WebAssembly, as predict chooses (nativeInference); the same bits.
+  const inference = nativeInference(model, aligned.n);
+  const ideal = evaluate(model, aligned, inference.engine);
   if (predictionsFile !== undefined) {
     const names = aligned.classNames;
     writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, "label", Array.from(aligned.y, (c) => names[c] ?? String(c)), Array.from(ideal.predictions, (c) => names[c] ?? String(c)), md.rows));
@@ -214,9 +212,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const r = hw && !flags.boolean("ideal") ? evaluateHardware(model, aligned.x, aligned.y, aligned.n, hw, new Rng(flags.numberOrDefault("noise-seed"))) : ideal;
   const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
   const warnings = [...md.warnings, ...driveWarnings];
-  // The engine of the reported numbers: the native engine's inference, or (without it, and for
-  // hardware effects) the TypeScript loops of dynamics.ts — the same bits either way.
-  const engine = ie !== null && r === ideal ? native!.label : REFERENCE_LABEL;
+  // The engine of the reported numbers: the one the evaluation ran on, or for hardware effects the
+  // TypeScript loops of dynamics.ts.
+  const engine = r === ideal ? inference.label(ideal.engine) : REFERENCE_LABEL;
   // Unbalanced classes: the accuracy alone hides a rare class (the ideal network's per-class view).
   const balance = r === ideal ? classBalance(ideal.confusion, model.classes, model.classNames ?? aligned.classNames) : null;
   const balanceLine = classBalanceLine(balance);

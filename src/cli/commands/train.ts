@@ -18,6 +18,7 @@ import { startParallelTraining } from "../../node/data-parallel.js";
 import { CHUNK_SIZE } from "../../train/chunks.js";
 import { PARALLEL_MIN_MACS } from "../../train/parallel.js";
 import { ENGINE_CHOICES, engineForChoice, type EngineChoice } from "../../node/native-engine.js";
+import { nativeInference } from "../../node/engines.js";
 import { engine32ForChoice } from "../../node/native-engine32.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { loadDeviceArg } from "../../node/device-file.js";
@@ -311,7 +312,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       tr = { loss: a.loss, accuracy: a.r2, mse: a.mse };
       te = { loss: b.loss, accuracy: b.r2, mse: b.mse };
     } else {
-      const ie = engine?.createInference?.(result.model.k, result.model.steps, result.model.classes, 512, 4096) ?? null;
+      const ie = nativeInference(result.model, Math.max(trainSet.n, test.n), { factory: engine }).engine;
       tr = evaluate(result.model, trainSet, ie);
       const t = evaluate(result.model, test, ie);
       te = t;
