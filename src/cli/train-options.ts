@@ -15,7 +15,7 @@ import { PRECISIONS, type Precision } from "../network/engine.js";
 import { InputError } from "../util/errors.js";
 import { TRAIN_ROBUSTNESS_FLAGS, trainRobustnessOptions } from "./robustness-train-flags.js";
 import { VERSION } from "../version.js";
-import { hashDataset } from "../train/checkpoint.js";
+import { hashDataset, hashRowSet } from "../train/checkpoint.js";
 import { COST_PROFILE_FLAG } from "./cost-flag.js";
 import type { Dataset } from "../data/dataset.js";
 import { DEFAULT_EXTRA_P0, PROBLEMS, type Model } from "../network/model.js";
@@ -251,6 +251,7 @@ export function trainingRecord(r: TrainingRecordInput): Record<string, unknown> 
     splitSeed: r.splitSeed,
     testFraction: r.testFraction,
     dataHash: hashDataset(r.data),
+    rowSetHash: hashRowSet(r.data),
     chosenRestart: r.selection.chosenRestart,
     restartLosses: r.selection.restartLosses,
   };

@@ -111,7 +111,11 @@ export interface ModelJson {
   };
   /** Hardware description (passed through unvalidated for now). */
   hardware?: Record<string, unknown>;
-  /** Free-form training metadata (seeds, options, timings), passed through. */
+  /**
+   * Training metadata (command, options, seeds, split, final scores), passed through; `eval`,
+   * `robustness` and `cost` read `dataHash` and `rowSetHash` (strings, when present) to recognise
+   * the training data.
+   */
   training?: Record<string, unknown>;
 }
 
@@ -143,7 +147,13 @@ export const modelSchema = z.strictObject({
   features: z.array(z.string()).optional(),
   featureMap: z.strictObject({ columns: z.int().min(1), expressions: z.array(z.string()).min(1) }).optional(),
   hardware: z.record(z.string(), z.unknown()).optional(),
-  training: z.record(z.string(), z.unknown()).optional(),
+  training: z
+    .looseObject({
+      dataHash: z.string().optional().describe("hash of the training data's rows in file order, columns in the model's feature order (train and test rows): eval, robustness and cost take data with this hash as the training data and evaluate its test split"),
+      rowSetHash: z.string().optional().describe("hash of the same rows as a set, whatever their order (written since it was added; older files lack it): data with this hash but another dataHash are the training rows shuffled, evaluated on every row with a warning"),
+    })
+    .optional()
+    .describe("training metadata written by dynaspin train (command, options, seeds, split, final scores), passed through"),
 });
 
 /** Wording of schema messages for model files. */

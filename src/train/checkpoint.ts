@@ -165,13 +165,18 @@ function hashWords(h: [number, number], w: number): void {
   h[1] = Math.imul(h[1] ^ w, 0x01000193) ^ (h[1] >>> 15);
 }
 
-function hex(h: number): string {
+// murmur3's finaliser: every input bit moves every output bit.
+function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0).toString(16).padStart(8, "0");
+  return h >>> 0;
+}
+
+function hex(h: number): string {
+  return mix(h).toString(16).padStart(8, "0");
 }
 
 /** 16-hex-digit hash of a data set's shape, feature bits and labels. */
@@ -190,6 +195,42 @@ export function hashDataset(ds: Dataset): string {
     for (let i = 0; i < ds.targets.length * 8; i += 4) hashWords(h, t.getUint32(i, true));
   }
   return hex(h[0]) + hex(h[1] ^ len);
+}
+
+/**
+ * 16-hex-digit hash of a data set's rows as a multiset: its shape and each row's feature bits,
+ * label and regression targets, whatever the order of the rows. A shuffled copy of a file has the
+ * same hash (unlike {@link hashDataset}'s, which hashes the rows in order); a changed value or
+ * label, a missing or an added row (a repeated one too) gives another. Each row is hashed on its
+ * own (64 bits), the row hashes are sorted, and the sorted list is hashed.
+ */
+export function hashRowSet(ds: Dataset): string {
+  const { n, d } = ds;
+  const m = ds.targets !== undefined && n > 0 ? ds.targets.length / n : 0;
+  const x = new DataView(ds.x.buffer, ds.x.byteOffset, n * d * 8);
+  const t = ds.targets !== undefined ? new DataView(ds.targets.buffer, ds.targets.byteOffset, ds.targets.length * 8) : null;
+  const rows = new BigUint64Array(n);
+  const h: [number, number] = [0, 0];
+  for (let r = 0; r < n; r++) {
+    h[0] = 0x2545f491;
+    h[1] = 0x811c9dc5;
+    // Little-endian word order regardless of the platform, as hashDataset.
+    for (let i = r * d * 8, end = (r + 1) * d * 8; i < end; i += 4) hashWords(h, x.getUint32(i, true));
+    hashWords(h, ds.y[r]);
+    if (t !== null) for (let i = r * m * 8, end = (r + 1) * m * 8; i < end; i += 4) hashWords(h, t.getUint32(i, true));
+    rows[r] = (BigInt(mix(h[0])) << 32n) | BigInt(mix(h[1] ^ d));
+  }
+  rows.sort();
+  h[0] = 0x2545f491;
+  h[1] = 0x811c9dc5;
+  hashWords(h, n);
+  hashWords(h, d);
+  hashWords(h, m);
+  for (let r = 0; r < n; r++) {
+    hashWords(h, Number(rows[r] >> 32n));
+    hashWords(h, Number(rows[r] & 0xffffffffn));
+  }
+  return hex(h[0]) + hex(h[1] ^ (n * d));
 }
 
 /** The {@link DataFingerprint} of a training set and an optional test set. */

@@ -19,7 +19,7 @@ import { nativeInference } from "../../node/engines.js";
 import { InputError } from "../../util/errors.js";
 import { loadSource, type DataSource } from "../../node/tasks.js";
 import { stratifiedSplit, repeatedRows } from "../../data/split.js";
-import { hashDataset } from "../../train/checkpoint.js";
+import { hashDataset, hashRowSet } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 import type { Model } from "../../network/model.js";
 import type { ModelJson } from "../../io/model-schema.js";
@@ -70,7 +70,9 @@ export interface ModelData {
  * `--split test` the held-out split (the model's split seed and fraction unless given),
  * `--split all` every row, `auto` (default) the test split when the data hash (of the rows with
  * columns in the model's feature order, matched by name) equals the model's training data, else
- * every row (data the model never saw).
+ * every row (data the model never saw). The same rows as the training data in another order (a
+ * model file with `training.rowSetHash`) are evaluated on every row with a warning: the model's
+ * test rows cannot be found in a reordered file, and most rows were trained on.
  */
 export function modelDataFromFlags(flags: Flags, command: string, model: Model, json: ModelJson, modelPath: string, source: DataSource, name: string): ModelData {
   source = sourceForModel(flags, command, model, modelPath, source, name);
@@ -85,6 +87,9 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
   const wanted = flags.boolean("all") ? "all" : ((flags.string("split") ?? "auto") as "auto" | "test" | "all");
   if (flags.boolean("all") && flags.has("split") && flags.string("split") !== "all") throw new InputError(`${command}: --all contradicts --split ${flags.string("split")}`);
   const label = source.data ?? name;
+  // Columns are matched to the model's features by name first, so the same rows with the columns
+  // in another order are recognised as the training data (models from before the data hash: by name).
+  const match = typeof tr.dataHash === "string" ? trainingDataMatch(tr, alignToModel(all, model, label, modelPath)) : "unknown";
   let split: "test" | "all", reason: string;
   if (wanted !== "auto") {
     split = wanted;
@@ -92,12 +97,9 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
   } else if (flags.has("split-seed") || flags.has("test-fraction")) {
     split = "test";
     reason = `--${flags.has("split-seed") ? "split-seed" : "test-fraction"} given`;
-  } else if (typeof tr.dataHash === "string") {
-    // Columns are matched to the model's features by name first, so the same rows with the
-    // columns in another order are recognised as the training data.
-    const same = tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath));
-    split = same ? "test" : "all";
-    reason = same ? `${label} is the model's training data` : `${label} is not the model's training data`;
+  } else if (match !== "unknown") {
+    split = match === "same" ? "test" : "all";
+    reason = match === "same" ? `${label} is the model's training data` : match === "reordered" ? `${label} holds the model's training rows in another order` : `${label} is not the model's training data`;
   } else {
     // Models from before the data hash: the same file or task name means the same data.
     const same = typeof tr.source === "string" && tr.source === label;
@@ -117,18 +119,21 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
     reason += `; test split seed ${splitSeed}, fraction ${fraction}`;
     // Rows repeated in the model's training data land on both sides of its split: the model has
     // seen those test rows (the same split seed and fraction; another split is warned about below).
-    const trainedOn = typeof tr.dataHash === "string" ? tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath)) : typeof tr.source === "string" && tr.source === label;
+    const trainedOn = match !== "unknown" ? match === "same" : typeof tr.source === "string" && tr.source === label;
     if (trainedOn) {
       const repeated = repeatedRowsWarning(label, [{ name: "test", n: parts.test.n, repeated: repeatedRows(parts.train, parts.test) }]);
       if (repeated !== null) warnings.push(repeated);
     }
     // Another split of the training data holds rows the model was trained on: say so.
-    if (typeof tr.splitSeed === "number" && typeof tr.testFraction === "number" && (splitSeed !== tr.splitSeed || fraction !== tr.testFraction)
-      && typeof tr.dataHash === "string" && tr.dataHash === hashDataset(alignToModel(all, model, label, modelPath))) {
+    if (typeof tr.splitSeed === "number" && typeof tr.testFraction === "number" && (splitSeed !== tr.splitSeed || fraction !== tr.testFraction) && match === "same") {
       warnings.push(`${label} is the model's training data, split with seed ${tr.splitSeed} and test fraction ${tr.testFraction}; the split asked for (seed ${splitSeed}, fraction ${fraction}) holds rows the model was trained on, so its accuracy is optimistic (leave out --split-seed and --test-fraction for the model's own test rows)`);
     }
   } else if (flags.has("split-seed") || flags.has("test-fraction")) {
     throw new InputError(`${command}: --split-seed and --test-fraction apply only to --split test`);
+  }
+  // The training rows shuffled: whichever rows are taken, most were trained on.
+  if (match === "reordered") {
+    warnings.push(`${label} holds the rows the model was trained on, in another order: the model's own test rows cannot be found in a reordered file, so most ${split === "all" ? "of these rows" : "rows of this test split"} were trained on and the accuracy is optimistic (evaluate the file the model was trained on, for its own test rows, or data it never saw)`);
   }
   const aligned = alignToModel(ds, model, label, modelPath);
   // Columns in other units (or other columns under the model's names) pass every check above and
@@ -136,6 +141,18 @@ export function modelDataFromFlags(flags: Flags, command: string, model: Model, 
   const range = inputRangeWarning(inputRange(model, aligned.x, aligned.n), `the ${aligned.n} ${split === "all" ? "rows" : "test rows"} of ${label}`);
   if (range !== null) warnings.push(range);
   return { ds: aligned, split, reason, name, source, warnings, rows };
+}
+
+/**
+ * How data (aligned to the model's features) compare with the model's training data, by the hashes
+ * its `training` record keeps: "same" (the same rows in the same order: `dataHash`), "reordered"
+ * (the same rows in another order: `rowSetHash`, written since that hash was added), "other", or
+ * "unknown" (a model file without a data hash).
+ */
+export function trainingDataMatch(training: Record<string, unknown>, data: Dataset): "same" | "reordered" | "other" | "unknown" {
+  if (typeof training.dataHash !== "string") return "unknown";
+  if (training.dataHash === hashDataset(data)) return "same";
+  return typeof training.rowSetHash === "string" && training.rowSetHash === hashRowSet(data) ? "reordered" : "other";
 }
 
 /**
