@@ -51,6 +51,7 @@ export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/b
 
 // Training: options, the loop (all at once or one epoch at a time), optimiser, tasks, checkpoints.
 export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, fitTargetScale, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent, type TrainingStage } from "./train/train.js";
+export { SAM_PARAMS, type SamParams, type SharpnessOptions, type ResolvedSharpness } from "./train/sam.js";
 export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
 export { SCHEDULES, type Schedule } from "./train/schedule.js";
 export { TASKS, TASK_DEFAULTS, PAPER_RESULTS, type TaskName } from "./train/tasks.js";

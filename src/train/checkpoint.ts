@@ -436,6 +436,7 @@ export const OPTIONS_BEFORE: readonly {
   { key: "oscillators", before: (c) => (c.model as { k?: unknown }).k ?? null, applies: false, since: "checkpoint version 2: --oscillators (before: one oscillator per feature)" },
   { key: "fanInReference", before: () => 0, applies: true, since: "A's learning rate times min(1, 64/K) above 64 oscillators" },
   { key: "minPatience", before: (c) => c.options.patience ?? 0, applies: true, since: "early stopping's growing patience (before: a fixed --patience)" },
+  { key: "sam", before: () => null, applies: true, since: "sharpness-aware minimisation (TrainOptions.sam; the automatic default of sets without a validation split)" },
 ];
 
 /**

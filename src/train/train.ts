@@ -17,6 +17,7 @@ import { operatingRange } from "../device/operating.js";
 import { presetCurve } from "../device/presets.js";
 import { Adam, scaleRuns, type AdamState, type ScaleRun } from "./adam.js";
 import { learningRate, SCHEDULES, type Schedule } from "./schedule.js";
+import { resolveSharpness, samEpoch, samUpdate, samPerturb, samRestore, type SharpnessOptions, type ResolvedSharpness } from "./sam.js";
 import { Rng, deriveSeed, type RngState } from "../util/rng.js";
 import { ComputationError, InputError } from "../util/errors.js";
 import { integer, greaterThan, oneOf, inRange } from "../util/check.js";
@@ -206,6 +207,15 @@ export interface TrainOptions {
    * @default 0; with the automatic budget, a classification set without a validation split and at
    * most 32 input features `AUTO_DEFAULTS.smallInputNoise` (0.06) */
   inputNoise?: number;
+  /**
+   * Sharpness-aware minimisation (src/train/sam.ts): updates take the batch gradient at the worst
+   * parameters within radius `rho` (dimensionless coordinates θ/s), one more forward and adjoint
+   * pass per SAM update; `start`, `every`, `adaptive`, `params` and `whenFit` choose a milder or
+   * cheaper form. Not with `hardware`. @default none; with the automatic budget, a classification
+   * set without a validation split `AUTO_DEFAULTS.smallSam` (adaptive, ρ 0.3, the last third of
+   * the epochs, on updates whose batch is classified without an error); `null` turns it off
+   */
+  sam?: SharpnessOptions | null;
   /** Variation-aware training: every minibatch draws fresh device parameters per oscillator around
    * the base devices (src/device/variation.ts); the adjoint runs through the drawn devices, and the
    * saved model keeps the base devices. @default none */
@@ -363,6 +373,8 @@ export interface ResolvedTrainOptions {
    * none).
    */
   inputNoise: number;
+  /** Sharpness-aware minimisation with every default filled in, or null for none ({@link TrainOptions.sam}). */
+  sam: ResolvedSharpness | null;
   /**
    * Device variation drawn per minibatch for variation-aware training, or null ({@link
    * TrainOptions.variation}).
@@ -432,6 +444,18 @@ export const AUTO_DEFAULTS = {
   smallInputNoise: 0.06,
   /** Most input features for `smallInputNoise` (measured up to 30; wider tables keep their time budget). */
   smallInputNoiseMaxFeatures: 32,
+  /**
+   * Sharpness-aware minimisation (`sam`, src/train/sam.ts) of classification runs without a
+   * validation split (the same small sets as `smallWeightDecay`): adaptive SAM of radius 0.3 in
+   * the last third of the epochs (from 0.6667 of them), on the updates whose batch is classified without an error. Where
+   * the training rows are separated (wine: 100 % training accuracy) it widens the margin; where
+   * they are not (iris: 97 %), SAM's worst-case direction was set by the misclassified rows and
+   * moved the boundary into the other class (SAM on every update: iris −1.0, wine +0.5), so those
+   * updates stay plain. Paired against the defaults without it, seeds 0–39 / 40–79: wine
+   * +1.11 ± 0.24 / +1.32 ± 0.31 points, iris 0.00 ± 0.00 / 0.00 ± 0.12, at 1.08× the CPU;
+   * docs/results.md, "eighth pass: sam".
+   */
+  smallSam: { rho: 0.3, adaptive: true, whenFit: true, start: 0.6667 },
   /**
    * The budget of sets of more than `fullBatchRows` training rows (after the validation split),
    * trained in minibatches of `minibatch`: learning rate `lr` instead of 0.02, and
@@ -534,6 +558,8 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
   // evaluated epoch (their score without validation is its training loss).
   const evalEvery = integer(o.evalEvery ?? (auto ? Math.max(1, Math.round(VALIDATION_INTERVAL / perEpoch)) : 1), 1, 10_000_000, "evalEvery");
   const precision = oneOf(o.precision ?? "float64", PRECISIONS, "precision");
+  const sam = resolveSharpness(o.sam);
+  if (sam !== null && o.hardware) throw new InputError(`sam cannot be combined with hardware effects (their batches draw read noise per pass); train one or the other`);
   if (precision === "float32" && o.hardware) throw new InputError(`precision float32 cannot be combined with hardware effects; train those in float64`);
   return {
     steps,
@@ -558,6 +584,7 @@ export function resolveTrainOptions(o: Omit<TrainOptions, "devices">, fitRows?: 
     weightDecay: inRange(o.weightDecay ?? 0, 0, 1e6, "weight decay"),
     l1: inRange(o.l1 ?? 0, 0, 1e6, "L1 rate"),
     inputNoise: inRange(o.inputNoise ?? 0, 0, 1e6, "input noise"),
+    sam,
     variation: o.variation ? { ...o.variation, params: [...o.variation.params] } : null,
     hardware: o.hardware ? resolveHardware(o.hardware, "train hardware").spec : null,
     precision,
@@ -671,6 +698,8 @@ export class TrainingRun {
    * or a failed update copies them back; else null.
    */
   private readonly resident: ResidentTraining | null;
+  /** SAM's copy of the parameters at θ while the second pass runs at θ + ε (made on first use). */
+  private samSaved: Float64Array[] | null = null;
   /** True once Adam's moments live in the resident engine (`adam.state.m`/`v` are then stale). */
   private momentsInEngine = false;
   /** The learning-rate scales as runs, for the resident engine's update. */
@@ -944,6 +973,25 @@ export class TrainingRun {
     }
   }
 
+  /**
+   * SAM's second pass (src/train/sam.ts): replaces the batch gradient at θ in `grads` by the one
+   * at θ + ε, the parameters restored afterwards (also when it throws).
+   */
+  private sharpen(sam: ResolvedSharpness, nb: number, e: number, batch: number): void {
+    const { model } = this;
+    const params = [model.A, model.B, model.W, model.c];
+    const g = this.grads;
+    this.samSaved ??= params.map((p) => new Float64Array(p.length));
+    if (!samPerturb(params, [g.A, g.B, g.W, g.c], this.scales, sam, this.samSaved)) return;
+    const out = { loss: 0, correct: 0 };
+    try {
+      this.batchGradients(nb, out);
+    } finally {
+      samRestore(params, sam, this.samSaved);
+    }
+    this.checkLoss(out.loss, e, batch);
+  }
+
   /** Runs one epoch of minibatch Adam; returns its metrics (also appended to `history`). */
   epoch(): EpochMetrics {
     const { model, options } = this;
@@ -960,8 +1008,15 @@ export class TrainingRun {
     let batch = 0;
     // Variation-aware training swaps in drawn devices per batch; they are put back even when the
     // epoch throws (a diverged step), so the model never keeps a random draw.
-    const res = this.resident;
     const st = this.adam.state;
+    // SAM's epochs run the gradient and the update as two calls (its second pass sits between
+    // them), so the resident engine is not used and Adam's moments come out of it.
+    const sam = samEpoch(options.sam, e, options.epochs) ? options.sam : null;
+    if (sam !== null && this.resident !== null && this.momentsInEngine) {
+      this.resident.store(NONE, st.m, st.v);
+      this.momentsInEngine = false;
+    }
+    const res = sam === null ? this.resident : null;
     try {
       if (res !== null) {
         res.load(params, this.momentsInEngine ? NONE : st.m, this.momentsInEngine ? NONE : st.v);
@@ -1004,6 +1059,7 @@ export class TrainingRun {
           }
           this.batchGradients(nb, out);
           this.checkLoss(out.loss, e, batch);
+          if (sam !== null && samUpdate(sam, st.t + 1, out.correct, nb)) this.sharpen(sam, nb, e, batch);
         }
         lossSum += out.loss;
         correctSum += out.correct;
@@ -1319,7 +1375,10 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   // The automatic input noise of small classification sets (AUTO_DEFAULTS.smallInputNoise).
   const smallNoise = pre.auto && val === null && trainSet.targets === undefined && featureCount(pre, trainSet.d) <= AUTO_DEFAULTS.smallInputNoiseMaxFeatures;
   const inputNoise = options.inputNoise ?? (smallNoise ? AUTO_DEFAULTS.smallInputNoise : 0);
-  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, validation: val === null ? 0 : given !== undefined ? Math.min(0.5, given.n / (given.n + trainSet.n)) : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n, k);
+  // The automatic SAM of small classification sets (AUTO_DEFAULTS.smallSam); `sam: null` turns it off.
+  const smallSam = pre.auto && val === null && trainSet.targets === undefined && options.hardware === undefined;
+  const sam = options.sam !== undefined ? options.sam : smallSam ? AUTO_DEFAULTS.smallSam : null;
+  const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, sam, validation: val === null ? 0 : given !== undefined ? Math.min(0.5, given.n / (given.n + trainSet.n)) : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n, k);
   return { options: o, fit, val };
 }
 
