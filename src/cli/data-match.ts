@@ -14,21 +14,15 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
-import { columnCount, type Model } from "../network/model.js";
+import type { Model } from "../network/model.js";
+import { placeholderNames, readsByPosition } from "../network/align.js";
 import { InputError } from "../util/errors.js";
 import { missingNamesHint } from "../util/nearest.js";
 
+export { alignClasses, alignFeatures, alignToModel, placeholderNames, readsByPosition } from "../network/align.js";
+
 const quoteList = (names: readonly string[], max = 8): string =>
   names.slice(0, max).map((n) => JSON.stringify(n)).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "");
-
-/**
- * True when feature names are the CSV loader's placeholders for a file without a header: "column
- * N" (the column's place in the file), or x0, x1, … (before those; models trained then keep them).
- * Such names say nothing about a column but its position, so data are matched to them by position.
- */
-export function placeholderNames(names: readonly string[]): boolean {
-  return names.length > 0 && (names.every((n) => /^column \d+$/.test(n)) || names.every((n, j) => n === `x${j}`));
-}
 
 /** True when the data set's feature names are the CSV loader's placeholders for a file without a header ({@link placeholderNames}). */
 export function hasPlaceholderNames(ds: Dataset): boolean {
@@ -207,7 +201,7 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
   // A one-cell header (a ';'- or tab-separated file) is left to the CSV loader, which names the
   // separator problem exactly as train does. A model trained on a file without a header reads
   // columns by position (its names are placeholders): the label is the loader's default.
-  if (!features || placeholderNames(features) || !header || header.length < 2) return undefined;
+  if (!features || !header || header.length < 2 || readsByPosition(features, header)) return undefined;
   const have = new Set(header);
   const missing = features.filter((f) => !have.has(f));
   const known = new Set(features);
@@ -229,59 +223,4 @@ export function labelColumnForModel(path: string, model: Model, modelFile: strin
   throw new InputError(
     `${path}: ${extra.length} columns are not features of the model ${modelFile}: ${quoteList(extra)}; the model reads ${quoteList(features)} and one label column: give it with --label-column and remove the others`,
   );
-}
-
-/**
- * Reorders a data set's feature columns to the model's feature order, by name. A file without a
- * header, a model trained on one (placeholder names "column 1", …, {@link placeholderNames}) or a
- * model without names is matched by position.
- * @throws InputError naming missing and extra columns, or a count mismatch.
- */
-export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
-  const features = model.featureNames;
-  if (!features || placeholderNames(features) || hasPlaceholderNames(ds)) {
-    const d = columnCount(model);
-    const how = model.featureMap ? ` (its features ${model.featureMap.expressions.join(", ")} drive ${model.featureMap.expressions.length} of k = ${model.k} oscillators)` : d === model.k ? ` (k = ${model.k} oscillators, one per feature)` : ` (k = ${model.k} oscillators)`;
-    if (ds.d !== d) throw new InputError(`${file}: ${ds.d} feature columns, but the model ${modelFile} reads ${d}${model.featureMap ? " columns" : " features"}${how}`);
-    return ds;
-  }
-  const index = new Map(ds.featureNames.map((n, j) => [n, j]));
-  const missing = features.filter((f) => !index.has(f));
-  const known = new Set(features);
-  const extra = ds.featureNames.filter((n) => !known.has(n));
-  if (missing.length > 0 || extra.length > 0) {
-    const parts = [
-      ...(missing.length ? [`missing column${missing.length > 1 ? "s" : ""} ${quoteList(missing)}`] : []),
-      ...(extra.length ? [`extra column${extra.length > 1 ? "s" : ""} ${quoteList(extra)}`] : []),
-    ];
-    throw new InputError(`${file}: ${parts.join("; ")} (the model ${modelFile} was trained on ${quoteList(features)})${missingNamesHint(missing, extra)}`);
-  }
-  const perm = features.map((f) => index.get(f) as number);
-  if (perm.every((p, j) => p === j)) return ds;
-  const { n, d } = ds;
-  const x = new Float64Array(n * d);
-  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) x[r * d + j] = ds.x[r * d + perm[j]];
-  return { ...ds, x, featureNames: features.slice() };
-}
-
-/**
- * Re-indexes a data set's labels to the model's class order by class name (a CSV with a subset of
- * the classes, or listed in another order, still evaluates correctly).
- * @throws InputError for a label the model does not know.
- */
-export function alignClasses(ds: Dataset, modelClasses: string[] | undefined, file: string, modelFile = "the model"): Dataset {
-  if (!modelClasses) return ds;
-  const index = new Map(modelClasses.map((c, i) => [c, i]));
-  const map = ds.classNames.map((c) => {
-    const i = index.get(c);
-    if (i === undefined) throw new InputError(`${file}: label ${JSON.stringify(c)} is not one of the classes of ${modelFile} (${modelClasses.join(", ")})`);
-    return i;
-  });
-  const y = Int32Array.from(ds.y, (v) => map[v]);
-  return { ...ds, y, classNames: modelClasses.slice() };
-}
-
-/** {@link alignFeatures} then {@link alignClasses}: the data set as the model reads it. */
-export function alignToModel(ds: Dataset, model: Model, file: string, modelFile: string): Dataset {
-  return alignClasses(alignFeatures(ds, model, file, modelFile), model.classNames, file, modelFile);
 }

@@ -7,6 +7,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createWorkspace, loadInputs, gatherModelInputs, writeEngineDevices, forward as forwardKernel, softmaxCrossEntropy, squaredError, backward, type Workspace, argmaxColumn, engineReady, tableKernelSize } from "./dynamics.js";
 import type { EngineKind, InferenceEngine } from "./engine.js";
 import { InputError } from "../util/errors.js";
+import { alignFeatures, alignToModel } from "./align.js";
 
 /** Result of {@link runForward}. */
 export interface ForwardResult {
@@ -245,12 +246,19 @@ export function predictLogits(model: Model, inputs: Float64Array | ArrayLike<Arr
 }
 
 /**
- * Evaluates a model on a data set (raw features; the model's normalisation is applied).
- * @throws InputError if the data set's feature count or classes do not match the model.
+ * Evaluates a model on a data set (raw features; the model's normalisation is applied). The data
+ * are read as the model reads them: feature columns matched to `model.featureNames` by name (a
+ * data set with the columns in another order gives the same result) and labels to
+ * `model.classNames` by name (a held-out file with fewer classes, whose `classNames` number them
+ * differently, is scored against the right classes); data or models without names are read by
+ * position and class index.
+ * @throws InputError if the data set's features or classes do not match the model (a missing or
+ *   extra column, a class the model does not know), naming them.
  */
 export function evaluate(model: Model, ds: Dataset, engine?: InferenceEngine | null): Evaluation {
   if (isRegressionModel(model)) throw new InputError(`the model is a regression model; evaluate it with evaluateRegression (MSE, R²), not on class labels`);
   if (ds.d !== columnCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${columnCount(model)}${model.featureMap ? ` columns (its feature map: ${model.featureMap.expressions.join(", ")})` : ""} (k = ${model.k} oscillators)`);
+  ds = alignToModel(ds, model, "data");
   for (let r = 0; r < ds.n; r++) {
     if (ds.y[r] < 0 || ds.y[r] >= model.classes) {
       throw new InputError(`data row ${r + 1}: class index ${ds.y[r]} is outside the model's ${model.classes} classes`);
@@ -336,11 +344,13 @@ export function regressionScores(p: ArrayLike<number>, t: ArrayLike<number>, n: 
 
 /**
  * Evaluates a regression model on a regression data set (raw features and targets).
+ * Feature columns are matched to `model.featureNames` by name, as in {@link evaluate}.
  * @throws InputError if the model is not a regression model or the data's features or targets do not match it.
  */
 export function evaluateRegression(model: Model, ds: Dataset): RegressionEvaluation {
   if (!isRegressionModel(model)) throw new InputError(`the model is a classifier; evaluate it on class labels (evaluate), not on real targets`);
   if (ds.d !== columnCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${columnCount(model)} (k = ${model.k} oscillators)`);
+  ds = alignFeatures(ds, model, "data");
   if (ds.targets === undefined) throw new InputError(`the model is a regression model; the data has class labels, not real targets`);
   const m = ds.targetNames?.length ?? 1;
   if (m !== model.classes) throw new InputError(`data has ${m} targets but the model has ${model.classes} outputs`);

@@ -15,7 +15,7 @@ import type { Model } from "../../network/model.js";
 import { loadCsvDataset } from "../../node/csv-file.js";
 import { checkOutputFile, writeFileAtomic } from "../../node/files.js";
 import { csvCell, formatCsvLines } from "../../data/csv.js";
-import { alignFeatures, columnsOfClassNames, numericHeaderOfModel, peekHeader, placeholderNames } from "../data-match.js";
+import { alignFeatures, columnsOfClassNames, numericHeaderOfModel, peekHeader, readsByPosition } from "../data-match.js";
 import { HEADER_CHOICES, headerArg } from "../train-options.js";
 import { inputRange, inputRangeWarning } from "../../network/input-range.js";
 import { InputError } from "../../util/errors.js";
@@ -34,7 +34,7 @@ const quoteList = (names: readonly string[], max = 8): string =>
 function checkColumns(file: string, model: Model, modelFile: string, idColumn: string | undefined, skipRows: number, headerOption: boolean | undefined): void {
   const features = model.featureNames;
   const header = peekHeader(file, skipRows, headerOption);
-  if (!features || placeholderNames(features) || header === null) return; // by position: alignFeatures checks the count
+  if (!features || header === null || readsByPosition(features, header)) return; // by position: alignFeatures checks the count
   const have = new Set(header);
   const missing = features.filter((f) => !have.has(f));
   if (missing.length > 0) {
