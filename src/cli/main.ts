@@ -7,6 +7,7 @@ import { COMMANDS } from "./commands/index.js";
 import { COMMON_FLAGS, type CommandIO } from "./command.js";
 import { Flags, formatHelp, parseArgs } from "./args.js";
 import { InputError, ComputationError } from "../util/errors.js";
+import { nearestName } from "../util/nearest.js";
 import { VERSION } from "../version.js";
 import { engineSummary } from "../node/native-engine.js";
 
@@ -31,7 +32,8 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) {
-      throw new InputError(`unknown command ${JSON.stringify(name)} (allowed: ${COMMANDS.map((c) => c.name).join(", ")})`);
+      const near = nearestName(name, COMMANDS.map((c) => c.name));
+      throw new InputError(`unknown command ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""} (allowed: ${COMMANDS.map((c) => c.name).join(", ")})`);
     }
     const specs = [...command.flags, ...COMMON_FLAGS];
     const parsed = parseArgs(rest, specs, command.name);

@@ -310,11 +310,14 @@ class CsvParser {
   }
 
   /**
-   * A hint for text in a feature column of the first record when the label column was left to its
-   * default (the last column): a column that is text from its first value is most likely the label.
+   * A hint for text in a feature column of the first record: with the label column left to its
+   * default (the last column), a column that is text from its first value is most likely the label;
+   * with the label column given, it is a column to remove (an ID, a name).
    */
   private labelHint(col: number, v: string): string {
-    if (this.labelGiven || this.n > 0 || numberLike(v) || MISSING_WORDS.has(v.trim().toLowerCase())) return "";
+    if (this.n > 0 || numberLike(v) || MISSING_WORDS.has(v.trim().toLowerCase())) return "";
+    // The label column was given: a text column besides it (an ID, a machine name) is no feature.
+    if (this.labelGiven) return `; every column but the label must hold numbers: if column ${col + 1} is no feature (an ID, a name, a unit, a comment), remove it`;
     const name = this.hasHeader ? this.names[col] : undefined;
     const arg = name !== undefined && name !== "" ? (/^[\w.-]+$/.test(name) ? name : JSON.stringify(name)) : String(col);
     return `; the label is the last column unless named: if column ${col + 1} holds the labels, pass --label-column ${arg} (option labelColumn); if it is no feature (a unit, an ID, a comment), remove it: every column but the label must hold numbers`;

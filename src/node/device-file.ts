@@ -22,6 +22,7 @@ import { curveFromSpec, DEVICE_SPEC_FIELDS } from "../device/spec.js";
 import { isPresetName, presetCurve, PRESET_NAMES } from "../device/presets.js";
 import { readJsonFile, readTextFile } from "./files.js";
 import { InputError } from "../util/errors.js";
+import { nearestName } from "../util/nearest.js";
 import { show } from "../util/check.js";
 import { z } from "zod";
 import { checkSchema } from "../io/schema.js";
@@ -238,7 +239,8 @@ export function parseDeviceJson(json: unknown, file: string, k?: number): Device
 export function loadDeviceArg(arg: string, k?: number): DeviceCurve[] | DeviceCurve {
   if (isPresetName(arg)) return presetCurve(arg);
   if (!/[./\\]/.test(arg)) {
-    throw new InputError(`--device must be a preset (${PRESET_NAMES.join(", ")}) or a path to a device JSON file (got ${JSON.stringify(arg)})`);
+    const near = nearestName(arg, PRESET_NAMES);
+    throw new InputError(`--device must be a preset (${PRESET_NAMES.join(", ")}) or a path to a device JSON file (got ${JSON.stringify(arg)}${near ? `; did you mean ${near}?` : ""})`);
   }
   return parseDeviceJson(readJsonFile(arg, "device file"), arg, k);
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { evaluate, evaluateRegression, eq4, train, type Dataset } from "../../src/index.js";
+import { evaluate, evaluateRegression, eq4, parseCsvDataset, train, type Dataset } from "../../src/index.js";
 import { cli } from "../helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dynaspin-stranger6-"));
@@ -114,4 +114,25 @@ test("the library's evaluateRegression matches columns by name", () => {
   };
   const { model } = train(ds([0, 1]), { devices: eq4(), seed: 0, epochs: 50, steps: 2 });
   assert.equal(evaluateRegression(model, ds([1, 0])).mse, evaluateRegression(model, ds([0, 1])).mse);
+});
+
+test("a text column beside a given --label-column says to remove it (it said only 'expected a number')", async () => {
+  const text = ["machine id,status,temp,vib", "M001,normal op,50.1,0.3", "M002,bearing fault,71.2,2.1", "M003,normal op,49.0,0.4"].join("\n");
+  assert.throws(() => parseCsvDataset(text, { file: "s.csv", labelColumn: "status" }), /^InputError: s\.csv: row 2, column 1 \("machine id"\): expected a number \(got "M001"\); every column but the label must hold numbers: if column 1 is no feature \(an ID, a name, a unit, a comment\), remove it$/);
+  const file = join(dir, "sensor.csv");
+  writeFileSync(file, text + "\n");
+  const r = await cli("train", "--data", file, "--label-column", "status", "--out", join(dir, "sensor"));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /remove it/);
+  assert.ok(!existsSync(join(dir, "sensor")));
+});
+
+test("a mistyped command or --device preset gets 'did you mean'", async () => {
+  const c = await cli("trian", "--data", "x.csv");
+  assert.equal(c.code, 2);
+  assert.match(c.err, /unknown command "trian" \(did you mean train\?\)/);
+  const d = await cli("train", "--task", "spiral", "--device", "paper_test", "--epochs", "1", "--out", join(dir, "typo"));
+  assert.equal(d.code, 2);
+  assert.match(d.err, /got "paper_test"; did you mean paper-test\?/);
+  assert.ok(!existsSync(join(dir, "typo")));
 });
