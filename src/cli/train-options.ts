@@ -198,7 +198,13 @@ export function splitDataset(ds: Dataset, flags: Flags): { train: Dataset; test:
   const splitSeed = flags.numberOrDefault("split-seed");
   const testFraction = flags.numberOrDefault("test-fraction");
   const sp = stratifiedSplit(ds, splitSeed, testFraction);
-  if (sp.test.n === 0) throw new InputError(`--test-fraction ${testFraction} leaves no test samples; use a larger fraction or more data`);
+  if (sp.test.n === 0) {
+    const counts = new Int32Array(Math.max(1, ds.classNames.length));
+    for (let r = 0; r < ds.n; r++) counts[ds.targets !== undefined ? 0 : ds.y[r]]++;
+    const largest = Math.max(...counts);
+    const source = flags.string("data") ?? flags.string("task") ?? "the data";
+    throw new InputError(`${source}: --test-fraction ${testFraction} leaves no test rows: it holds out round(${testFraction} × rows) of each ${ds.targets !== undefined ? "set" : "class"}, and the largest ${ds.targets !== undefined ? "set" : "class"} has ${largest} row${largest === 1 ? "" : "s"} (${ds.n} in all); use a larger --test-fraction or more data`);
+  }
   return { train: sp.train, test: sp.test, splitSeed, testFraction };
 }
 

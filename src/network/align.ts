@@ -48,7 +48,9 @@ export function readsByPosition(features: readonly string[] | undefined, header:
  */
 export function alignFeatures(ds: Dataset, model: Model, file: string, modelFile?: string): Dataset {
   const features = model.featureNames;
-  if (!features || placeholderNames(ds.featureNames) || readsByPosition(features, ds.featureNames)) {
+  // Names that do not describe the columns the model reads (a model whose feature map was taken
+  // out keeps its raw columns' names) say nothing: by position.
+  if (!features || features.length !== columnCount(model) || placeholderNames(ds.featureNames) || readsByPosition(features, ds.featureNames)) {
     const d = columnCount(model);
     const how = model.featureMap ? ` (its features ${model.featureMap.expressions.join(", ")} drive ${model.featureMap.expressions.length} of k = ${model.k} oscillators)` : d === model.k ? ` (k = ${model.k} oscillators, one per feature)` : ` (k = ${model.k} oscillators)`;
     if (ds.d !== d) throw new InputError(`${file}: ${ds.d} feature columns, but ${theModel(modelFile)} reads ${d}${model.featureMap ? " columns" : " features"}${how}`);

@@ -532,6 +532,18 @@ export function restoreTrainingRun(
   // A rule this version cannot continue the checkpoint's run with is refused first (no flag helps).
   const ruleChange = RULES_BEFORE.find((r) => r.madeBefore(ckpt) && r.changes(modelFromJson(ckpt.model, `${file}: model`)));
   if (ruleChange !== undefined) throw new InputError(`${file}: ${ruleChange.refusal}`);
+  const fp = fingerprintData(trainSet, test);
+  const d = ckpt.data;
+  const otherData = (): InputError =>
+    new InputError(
+      `${file}: the checkpoint was made on other data (${d.n} training rows × ${d.d} features, ${d.testN} test rows, hash ${d.hash}/${d.testHash || "-"}; ` +
+        `this run has ${fp.n} × ${fp.d}, ${fp.testN}, hash ${fp.hash}/${fp.testHash || "-"}); resume with the same data, split seed and test fraction`,
+    );
+  // Other data first: options the automatic budget derives from the data (epochs, patience) differ
+  // then too, and naming one of them sent the user to a flag they never gave ("add --epochs 261").
+  // The test rows and the feature count do not depend on any training option (the rows trained on
+  // do: the validation split follows --seed and --validation), so they decide it here.
+  if (d.d !== fp.d || d.testN !== fp.testN || d.testHash !== fp.testHash) throw otherData();
   const { options: resumed, made } = checkpointOptions(ckpt, options, featureCount(options, trainSet.d));
   options = resumed;
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
@@ -544,14 +556,7 @@ export function restoreTrainingRun(
       throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}${flag === undefined ? "" : ` (${flag})`}; resume with the same training options${add}`);
     }
   }
-  const fp = fingerprintData(trainSet, test);
-  const d = ckpt.data;
-  if (d.n !== fp.n || d.d !== fp.d || d.testN !== fp.testN || d.hash !== fp.hash || d.testHash !== fp.testHash) {
-    throw new InputError(
-      `${file}: the checkpoint was made on other data (${d.n} training rows × ${d.d} features, ${d.testN} test rows, hash ${d.hash}/${d.testHash || "-"}; ` +
-        `this run has ${fp.n} × ${fp.d}, ${fp.testN}, hash ${fp.hash}/${fp.testHash || "-"}); resume with the same data, split seed and test fraction`,
-    );
-  }
+  if (d.n !== fp.n || d.hash !== fp.hash) throw otherData();
   const model = modelFromJson(ckpt.model, `${file}: model`);
   const list = Array.isArray(devices) ? devices : new Array<DeviceCurve>(model.k).fill(devices);
   for (let i = 0; i < model.k; i++) {

@@ -113,7 +113,7 @@ export interface TrainOptions {
   /**
    * Fraction of each class of the training data held out as a validation set (stratified, seeded
    * by `seed`; never the test set). The validation loss/accuracy, evaluated about every
-   * `valEvery` updates, chooses among the restarts, drives early stopping, and the parameters of the
+   * `evalEvery` updates, chooses among the restarts, drives early stopping, and the parameters of the
    * best validation score (lowest loss, then highest accuracy) are restored at the end. 0 turns it
    * off. @default 0.2 when `epochs` is omitted, the training set has at least 200 rows and every
    * class at least 5, else 0

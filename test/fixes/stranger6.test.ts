@@ -136,3 +136,31 @@ test("a mistyped command or --device preset gets 'did you mean'", async () => {
   assert.match(d.err, /got "paper_test"; did you mean paper-test\?/);
   assert.ok(!existsSync(join(dir, "typo")));
 });
+
+test("resuming with another data file names the data, not a derived option ('add --epochs 261', a flag never given)", async () => {
+  const a = join(dir, "resume-a.csv"), b = join(dir, "resume-b.csv");
+  const names = ["u", "v", "w", "z", "label"];
+  writeFileSync(a, csv(names, rows(400), [0, 1, 2, 3, 4]));
+  // 160 training rows: below 200, so the automatic budget resolves other options (no validation split).
+  writeFileSync(b, csv(names, rows(200), [0, 1, 2, 3, 4]));
+  const out = join(dir, "resume");
+  const args = ["--updates", "200", "--restarts", "1", "--checkpoint-every", "20", "--out", out];
+  const t = await cli("train", "--data", a, ...args);
+  assert.equal(t.code, 0, t.err);
+  const r = await cli("train", "--data", b, ...args, "--resume", out);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /checkpoint\.json: the checkpoint was made on other data \(256 training rows × 4 features, 80 test rows, .*this run has .* × 4, 40, .*resume with the same data, split seed and test fraction/);
+  // Another --seed (another validation split) is still named as the option it is.
+  const s = await cli("train", "--data", a, ...args, "--seed", "1", "--resume", out);
+  assert.equal(s.code, 2);
+  assert.match(s.err, /the checkpoint was made with seed = 0, this run has seed = 1 \(--seed\)/);
+});
+
+test("too few rows for a test split names the file and why (it named only --test-fraction)", async () => {
+  const file = join(dir, "two.csv");
+  writeFileSync(file, "a,b,y\n1,2,0\n3,4,1\n");
+  const r = await cli("train", "--data", file, "--out", join(dir, "two"));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /two\.csv: --test-fraction 0\.2 leaves no test rows: it holds out round\(0\.2 × rows\) of each class, and the largest class has 1 row \(2 in all\); use a larger --test-fraction or more data/);
+  assert.ok(!existsSync(join(dir, "two")));
+});
