@@ -14,6 +14,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import type { Dataset } from "../data/dataset.js";
+import { isMissingWord } from "../data/csv.js";
 import type { Model } from "../network/model.js";
 import { placeholderNames, readsByPosition } from "../network/align.js";
 import { InputError } from "../util/errors.js";
@@ -55,6 +56,10 @@ export function checkLabelColumn(ds: Dataset, file: string, given: string | numb
     const counts = new Int32Array(ds.classNames.length);
     for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
     const single = ds.classNames.filter((_, c) => counts[c] === 1);
+    const missing = single.filter(isMissingWord);
+    if (missing.length > 0) {
+      throw new InputError(`${file}: ${which} holds ${JSON.stringify(missing[0])} on one row, a word for a missing label, as a class of its own: every row needs a label; remove the row or fill its label in`);
+    }
     if (single.length > 0) {
       throw new InputError(
         `${file}: ${which} has ${single.length} class${single.length > 1 ? "es" : ""} with a single row (${quoteList(single, 4)} of ${ds.classNames.length} classes); every class needs at least 2 rows to train and test; ${hint}`,
@@ -69,7 +74,9 @@ export function checkLabelColumn(ds: Dataset, file: string, given: string | numb
  * - class names that differ only in letter case or spaces ("Setosa" and "setosa"): two classes
  *   where the user meant one, each scored as the other's error;
  * - a feature column that counts the rows (1, 2, 3, … or 0, 1, 2, … in file order): a row number
- *   or id, which a file sorted by class turns into the answer, and which new rows do not share.
+ *   or id, which a file sorted by class turns into the answer, and which new rows do not share;
+ * - a class named by a word for a missing value (NA, null, ?, …): rows without a label, trained as
+ *   a class of that name (a class may be called "none", so it is not refused).
  */
 export function dataWarnings(ds: Dataset, file: string): string[] {
   const out: string[] = [];
@@ -84,6 +91,14 @@ export function dataWarnings(ds: Dataset, file: string): string[] {
     for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
     const shown = same.slice(0, 3).map((g) => g.map((c) => `${JSON.stringify(c)} (${counts[ds.classNames.indexOf(c)]} rows)`).join(" and ")).join("; ");
     out.push(`${file}: the label column has classes that differ only in letter case or spaces: ${shown}; they are trained as different classes: if each group is one class, write its labels the same way`);
+  }
+  if (ds.targets === undefined) {
+    const counts = new Int32Array(ds.classNames.length);
+    for (let r = 0; r < ds.n; r++) counts[ds.y[r]]++;
+    for (const [c, name] of ds.classNames.entries()) {
+      if (!isMissingWord(name) || counts[c] === 0) continue;
+      out.push(`${file}: the label column holds ${JSON.stringify(name)} on ${counts[c]} row${counts[c] > 1 ? "s" : ""}, a word for a missing label: ${counts[c] > 1 ? "they are" : "it is"} trained as a class of that name; if the labels are missing, remove ${counts[c] > 1 ? "those rows" : "the row"} or fill them in`);
+    }
   }
   if (ds.n >= 10) {
     for (let j = 0; j < ds.d; j++) {

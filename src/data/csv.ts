@@ -197,6 +197,11 @@ function fastNumber(s: string, i: number, L: number): number {
 /** Cells that spreadsheets, R and pandas write for a missing value. */
 const MISSING_WORDS = new Set(["", "na", "n/a", "null", "none", "missing", "?", "-", "nil", "#n/a"]);
 
+/** True when a cell is a word for a missing value ("", NA, N/A, null, ?, …; case and spaces ignored). */
+export function isMissingWord(v: string): boolean {
+  return MISSING_WORDS.has(v.trim().toLowerCase());
+}
+
 /** Explains why {@link parseNumber} refused `v`. */
 function numberProblem(v: string, what = "feature"): string {
   const t = v.trim().toLowerCase();

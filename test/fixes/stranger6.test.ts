@@ -164,3 +164,24 @@ test("too few rows for a test split names the file and why (it named only --test
   assert.match(r.err, /two\.csv: --test-fraction 0\.2 leaves no test rows: it holds out round\(0\.2 × rows\) of each class, and the largest class has 1 row \(2 in all\); use a larger --test-fraction or more data/);
   assert.ok(!existsSync(join(dir, "two")));
 });
+
+test("labels written NA are missing, not a class: one row is refused naming it, several warn (a class \"NA\" trained silently, exit 0)", async () => {
+  const names = ["u", "v", "w", "z", "y"];
+  const body = csv(names, rows(120), [0, 1, 2, 3, 4]).trim().split("\n");
+  const one = join(dir, "na1.csv"), three = join(dir, "na3.csv");
+  writeFileSync(one, body.map((l, i) => (i === 40 ? l.replace(/,\d$/, ",NA") : l)).join("\n") + "\n");
+  writeFileSync(three, body.map((l, i) => (i === 40 || i === 50 || i === 60 ? l.replace(/,\d$/, ",NA") : l)).join("\n") + "\n");
+  const a = await cli("train", "--data", one, "--epochs", "5", "--out", join(dir, "na1"));
+  assert.equal(a.code, 2);
+  assert.match(a.err, /na1\.csv: the label column \(the last, by default\) holds "NA" on one row, a word for a missing label, as a class of its own: every row needs a label; remove the row or fill its label in/);
+  assert.ok(!existsSync(join(dir, "na1")));
+  const b = await cli("train", "--data", three, "--epochs", "5", "--out", join(dir, "na3"), "--json");
+  assert.ok(b.code === 0 || b.code === 1, b.err);
+  assert.match(b.err, /na3\.csv: the label column holds "NA" on 3 rows, a word for a missing label: they are trained as a class of that name; if the labels are missing, remove those rows or fill them in/);
+  assert.ok((JSON.parse(b.out) as { warnings: string[] }).warnings.some((w) => w.includes('holds "NA" on 3 rows')));
+  // A class called "none" with many rows is a class: warned about, not refused.
+  const none = join(dir, "none.csv");
+  writeFileSync(none, body.map((l, i) => (i > 0 && i % 2 === 1 ? l.replace(/,\d$/, ",none") : l)).join("\n") + "\n");
+  const c = await cli("train", "--data", none, "--epochs", "5", "--out", join(dir, "none"));
+  assert.ok(c.code === 0 || c.code === 1, c.err);
+});
