@@ -19,11 +19,16 @@
  *   `pcatol` sets the components of eigenvalue ≤ 1e-10 of the largest to 0 (`pca` scales them,
  *   rounding noise of collinear features, to the full range [0, 1]).
  * - `comp`: complementary encoding, every feature also as its negation (min–max maps it to 1 − p).
+ * - `cs-KIND`, `cs-KINDqP`: standardised features rotated onto the principal axes of their
+ *   correlation, scaled per component and then by one common scale (see `commonScale`): rotation
+ *   only, partial / full / Ledoit–Wolf / OAS-shrunk whitening, whitening above the mean eigenvalue.
+ *   They need the trainer's min–max to be the identity (not in the library; docs/results.md, eighth
+ *   pass: inputs2).
  */
 import type { Dataset } from "../src/data/dataset.js";
 
 /** The transform names `--transform` accepts (P: a number). */
-export const TRANSFORMS = ["none", "quantile", "quantile-x", "log", "logP", "robust", "robustP", "yj", "yjskewP", "pca", "pcaP", "pcatol", "comp"] as const;
+export const TRANSFORMS = ["none", "cs-rot", "cs-std", "cs-white", "cs-pwP", "cs-lw", "cs-oas", "cs-kaiser", "cs-rotqP", "cs-stdqP", "cs-whiteqP", "cs-lwqP", "cs-oasqP", "cs-kaiserqP", "quantile", "quantile-x", "log", "logP", "robust", "robustP", "yj", "yjskewP", "pca", "pcaP", "pcatol", "comp"] as const;
 /** `name` (see the module comment) fitted on `sp.train`, applied to both splits; returns new data sets. */
 export function pretransform(sp: { train: Dataset; test: Dataset }, name: string): { train: Dataset; test: Dataset } {
   if (name === "none") return sp;
@@ -37,6 +42,7 @@ export function pretransform(sp: { train: Dataset; test: Dataset }, name: string
     };
     return { train: dup(sp.train), test: dup(sp.test) };
   }
+  if (name.startsWith("cs-")) return commonScale(sp, name.slice(3));
   if (name === "pcatol") return whiten(sp, 1, 1e-10);
   if (name.startsWith("pca")) return whiten(sp, name === "pca" ? 1 : Number(name.slice(3)) / 100);
   const fns: ((v: number) => number)[] = [];
@@ -143,4 +149,105 @@ function skewOf(col: Float64Array): number {
   let m2 = 0, m3 = 0; for (const v of col) { m2 += (v - mean) ** 2; m3 += (v - mean) ** 3; }
   m2 /= n; m3 /= n;
   return m2 > 0 ? m3 / m2 ** 1.5 : 0;
+}
+
+/** Jacobi eigen-decomposition of the symmetric d×d matrix `S` (copied): eigenvalues and V (columns, V[j*d+k]). */
+export function eigSym(S: Float64Array, d: number): { values: Float64Array; V: Float64Array } {
+  const C = S.slice();
+  const V = new Float64Array(d * d); for (let i = 0; i < d; i++) V[i * d + i] = 1;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let off = 0; for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) off += C[i * d + j] ** 2;
+    if (off < 1e-24) break;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) {
+      if (Math.abs(C[p * d + q]) < 1e-300) continue;
+      const th = (C[q * d + q] - C[p * d + p]) / (2 * C[p * d + q]);
+      const t = Math.sign(th || 1) / (Math.abs(th) + Math.sqrt(th * th + 1)), c = 1 / Math.sqrt(t * t + 1), s = t * c;
+      for (let k = 0; k < d; k++) { const a = C[k * d + p], b = C[k * d + q]; C[k * d + p] = c * a - s * b; C[k * d + q] = s * a + c * b; }
+      for (let k = 0; k < d; k++) { const a = C[p * d + k], b = C[q * d + k]; C[p * d + k] = c * a - s * b; C[q * d + k] = s * a + c * b; }
+      for (let k = 0; k < d; k++) { const a = V[k * d + p], b = V[k * d + q]; V[k * d + p] = c * a - s * b; V[k * d + q] = s * a + c * b; }
+    }
+  }
+  return { values: Float64Array.from({ length: d }, (_, k) => C[k * d + k]), V };
+}
+
+/**
+ * Ledoit–Wolf shrinkage intensity of the rows `X` (n×d, centred), as scikit-learn's
+ * `ledoit_wolf_shrinkage` (assume_centered on centred data): δ in [0, 1] of (1 − δ)·S + δ·μ·I.
+ */
+export function ledoitWolfShrinkage(X: Float64Array, n: number, d: number): number {
+  const S = new Float64Array(d * d), B = new Float64Array(d * d), tr = new Float64Array(d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) {
+    const xi = X[r * d + i];
+    tr[i] += xi * xi / n;
+    for (let j = 0; j < d; j++) { const xj = X[r * d + j]; S[i * d + j] += xi * xj; B[i * d + j] += xi * xi * xj * xj; }
+  }
+  let mu = 0; for (let i = 0; i < d; i++) mu += tr[i]; mu /= d;
+  let betaSum = 0, deltaSum = 0, trSum = 0;
+  for (let i = 0; i < d * d; i++) { betaSum += B[i]; deltaSum += S[i] * S[i]; }
+  for (let i = 0; i < d; i++) trSum += tr[i];
+  const delta0 = deltaSum / (n * n);
+  let beta = (betaSum / n - delta0) / (d * n);
+  const delta = (delta0 - 2 * mu * trSum + d * mu * mu) / d;
+  beta = Math.min(beta, delta);
+  return beta === 0 ? 0 : beta / delta;
+}
+
+/** Oracle approximating shrinkage (scikit-learn 1.2's `oas` on centred data): δ in [0, 1]. */
+export function oasShrinkage(S: Float64Array, n: number, d: number): number {
+  let mu = 0; for (let i = 0; i < d; i++) mu += S[i * d + i]; mu /= d;
+  let alpha = 0; for (let i = 0; i < d * d; i++) alpha += S[i] * S[i]; alpha /= d * d;
+  const num = alpha + mu * mu, den = (n + 1) * (alpha - mu * mu / d);
+  return den === 0 ? 1 : Math.min(num / den, 1);
+}
+
+/**
+ * Standardised features (training mean and population sd), rotated onto the principal axes of their
+ * correlation, each component scaled by s_k, then one common scale for every component:
+ * p = 0.5 + z/(2c), c = max |z| over the training rows and components (or its P-th percentile for
+ * the `…qP` variants, values beyond then leave [0, 1]). These set p(0) themselves: measured with the
+ * trainer's min–max replaced by the identity (a scratch change, docs/results.md, eighth pass:
+ * inputs2); through the library's per-feature min–max their common scale is undone (and a
+ * per-component min–max after any of the rotations equals `pca` whatever the s_k).
+ * Kinds: rot (s = 1), std (no rotation, s = 1), white (s = λ^−½), pwP (s = λ^(−P/200): α = P/100),
+ * lw / oas (s = ((1 − δ)λ + δ)^−½, δ by Ledoit–Wolf / OAS), kaiser (s = max(λ, 1)^−½: components
+ * above the mean eigenvalue whitened, the rest keep their spread).
+ */
+function commonScale(sp: { train: Dataset; test: Dataset }, kind0: string): { train: Dataset; test: Dataset } {
+  const d = sp.train.d, n = sp.train.n, x = sp.train.x;
+  let q = 100, kind = kind0;
+  const mq = /^(.*)q([0-9.]+)$/.exec(kind0);
+  if (mq) { kind = mq[1]; q = Number(mq[2]); }
+  let pw = 0;
+  if (kind.startsWith("pw")) { pw = Number(kind.slice(2)) / 100; kind = "pw"; }
+  const mean = new Float64Array(d), sd = new Float64Array(d);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j] += x[r * d + j] / n;
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) sd[j] += (x[r * d + j] - mean[j]) ** 2 / n;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]) || 1;
+  const Z = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) Z[r * d + j] = (x[r * d + j] - mean[j]) / sd[j];
+  const S = new Float64Array(d * d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) S[i * d + j] += Z[r * d + i] * Z[r * d + j] / n;
+  const { values, V } = eigSym(S, d);
+  const delta = kind === "lw" ? ledoitWolfShrinkage(Z, n, d) : kind === "oas" ? oasShrinkage(S, n, d) : 0;
+  const sc = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    const l = Math.max(values[k], 1e-12);
+    sc[k] = kind === "rot" || kind === "std" ? 1 : kind === "white" ? l ** -0.5 : kind === "pw" ? l ** (-pw / 2)
+      : kind === "lw" || kind === "oas" ? ((1 - delta) * l + delta) ** -0.5 : kind === "kaiser" ? Math.max(l, 1) ** -0.5 : NaN;
+    if (!Number.isFinite(sc[k])) throw new Error(`unknown transform cs-${kind0}`);
+  }
+  const project = (ds: Dataset): Float64Array => {
+    const out = new Float64Array(ds.n * d);
+    for (let r = 0; r < ds.n; r++) for (let k = 0; k < d; k++) {
+      if (kind === "std") { out[r * d + k] = (ds.x[r * d + k] - mean[k]) / sd[k]; continue; }
+      let v = 0; for (let j = 0; j < d; j++) v += ((ds.x[r * d + j] - mean[j]) / sd[j]) * V[j * d + k];
+      out[r * d + k] = v * sc[k];
+    }
+    return out;
+  };
+  const ztr = project(sp.train);
+  const abs = Float64Array.from(ztr, Math.abs).sort();
+  const c = q >= 100 ? abs[abs.length - 1] : abs[Math.min(abs.length - 1, Math.floor((abs.length - 1) * q / 100))];
+  const fin = (z: Float64Array, ds: Dataset): Dataset => ({ ...ds, x: Float64Array.from(z, (v) => 0.5 + v / (2 * c)), featureNames: Array.from({ length: d }, (_, k) => `pc${k + 1}`) });
+  return { train: fin(ztr, sp.train), test: fin(project(sp.test), sp.test) };
 }

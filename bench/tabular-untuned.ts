@@ -48,6 +48,7 @@ if (!TRANSFORMS.some((t) => transform === t || (t.endsWith("P") && transform.sta
 const files = tabularFiles();
 const engine = nativeFactory(1);
 console.log(`transform ${transform}`);
+if (transform.startsWith("cs-")) console.log("note: cs-* transforms set p(0) themselves; the library's min–max scaling undoes their common scale unless the trainer's min–max is replaced by the identity (docs/results.md, eighth pass: inputs2)");
 console.log(`seeds ${first}..${first + seeds - 1}, options ${JSON.stringify(extra)}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 console.log("set            dynaspin   logistic   diff    merged  CPU s/run");
 const diffs: number[] = [];
@@ -71,7 +72,7 @@ for (const [id, file] of files) {
     if ([...present].some((c) => !seen.has(c))) merged++;
     sum += acc;
     lr += cache[seed] * 100;
-    per.push(acc.toFixed(1));
+    per.push(acc.toFixed(2));
   }
   const m = sum / seeds, l = lr / seeds;
   diffs.push(m - l);
