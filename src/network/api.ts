@@ -283,16 +283,48 @@ export interface RegressionEvaluation {
   n: number;
   /** Predicted values, n×m row-major (sample r, output o at `r·m + o`), in the targets' units. */
   predictions: Float64Array;
+  /**
+   * The engine that computed the network's outputs, as {@link Evaluation.engine}: "native" (the
+   * inference engine given), "wasm64" (the WebAssembly engine) or "reference" (the TypeScript loops).
+   * The same bits on each.
+   */
+  engine: EngineKind;
 }
 
 /**
  * Evaluates a regression model on raw features `x` (n rows) with targets `t` (n×m row-major, the
- * targets' own units). Reuses `ws` if given (capacity any).
+ * targets' own units): on `ws` if given (capacity any; its engine, if it has one, else the
+ * TypeScript loops); else the outputs come from {@link predictLogits} — on `engine` when it can run
+ * the model (the native engine's inference), else on WebAssembly — and the loss is summed in the
+ * same chunks of 512 samples. Every path gives the same bits; `engine` in the result names the one
+ * that ran.
  */
-export function evaluateRegressionArrays(model: Model, x: Float64Array, t: Float64Array, n: number, ws?: Workspace): RegressionEvaluation {
+export function evaluateRegressionArrays(model: Model, x: Float64Array, t: Float64Array, n: number, ws?: Workspace, engine?: InferenceEngine | null): RegressionEvaluation {
   const { k, steps, classes: m } = model;
   const scaleOf = model.targetScale;
-  const work = ws ?? createWorkspace(k, steps, m, Math.max(1, Math.min(n, EVAL_CHUNK)));
+  if (ws === undefined) {
+    const r = predictLogits(model, x.subarray(0, n * columnCount(model)), engine);
+    const L = r.logits, predictions = new Float64Array(n * m);
+    let loss = 0;
+    // squaredError's sums, chunk by chunk as the workspace path below adds them.
+    chunks(n, Math.max(1, Math.min(n, EVAL_CHUNK)), (start, nb) => {
+      let part = 0;
+      for (let b = start; b < start + nb; b++) {
+        for (let o = 0; o < m; o++) {
+          const mu = scaleOf ? scaleOf.mean[o] : 0, sd = scaleOf ? scaleOf.std[o] : 1;
+          const z = L[b * m + o];
+          predictions[b * m + o] = mu + sd * z;
+          const e = z - (t[b * m + o] - mu) / sd;
+          part += 0.5 * e * e;
+        }
+      }
+      loss += part;
+    });
+    const { mse, r2 } = regressionScores(predictions, t, n, m);
+    return { loss: loss / n, mse, r2, n, predictions, engine: r.engine };
+  }
+  const work = ws;
+  const kind: EngineKind = engineReady(model, work) ? "wasm64" : "reference";
   const cap = work.capacity;
   const predictions = new Float64Array(n * m);
   const std = new Float64Array(Math.min(n, cap) * m);
@@ -312,7 +344,7 @@ export function evaluateRegressionArrays(model: Model, x: Float64Array, t: Float
     loss += acc.loss;
   });
   const { mse, r2 } = regressionScores(predictions, t, n, m);
-  return { loss: loss / n, mse, r2, n, predictions };
+  return { loss: loss / n, mse, r2, n, predictions, engine: kind };
 }
 
 /**
@@ -347,14 +379,14 @@ export function regressionScores(p: ArrayLike<number>, t: ArrayLike<number>, n: 
  * Feature columns are matched to `model.featureNames` by name, as in {@link evaluate}.
  * @throws InputError if the model is not a regression model or the data's features or targets do not match it.
  */
-export function evaluateRegression(model: Model, ds: Dataset): RegressionEvaluation {
+export function evaluateRegression(model: Model, ds: Dataset, engine?: InferenceEngine | null): RegressionEvaluation {
   if (!isRegressionModel(model)) throw new InputError(`the model is a classifier; evaluate it on class labels (evaluate), not on real targets`);
   if (ds.d !== columnCount(model)) throw new InputError(`data has ${ds.d} features but the model reads ${columnCount(model)} (k = ${model.k} oscillators)`);
   ds = alignFeatures(ds, model, "data");
   if (ds.targets === undefined) throw new InputError(`the model is a regression model; the data has class labels, not real targets`);
   const m = ds.targetNames?.length ?? 1;
   if (m !== model.classes) throw new InputError(`data has ${m} targets but the model has ${model.classes} outputs`);
-  return evaluateRegressionArrays(model, ds.x, ds.targets, ds.n);
+  return evaluateRegressionArrays(model, ds.x, ds.targets, ds.n, undefined, engine);
 }
 
 /**

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
 import { nativeStatus } from "../../src/node/native-engine.js";
 import { modelFromJson } from "../../src/network/io.js";
-import { evaluate } from "../../src/network/api.js";
+import { evaluate, evaluateRegressionArrays } from "../../src/network/api.js";
+import { createWorkspace } from "../../src/network/dynamics.js";
 import { loadSource } from "../../src/node/tasks.js";
 
 
@@ -87,6 +88,21 @@ test("eval runs a table-device model on the native engine where built (else WebA
     assert.equal(s.accuracy, ref.accuracy, `${name}: accuracy`);
     assert.equal(s.loss, ref.loss, `${name}: loss bit for bit`);
   }
+});
+
+test("eval --json names the engine of a regression model's numbers (native where built, else WebAssembly), with the TypeScript loops' loss and MSE bit for bit", async () => {
+  const out = join(dir, "eval-regression");
+  const t = await cli(["train", "--task", "plane", "--epochs", "2", "--restarts", "1", "--out", out, "--quiet"]);
+  assert.equal(t.code, 0, t.err);
+  const r = await cli(["eval", "--model", join(out, "model.json"), "--task", "plane", "--split", "all", "--json"]);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out) as { engine: string; mse: number; loss: number };
+  assert.match(s.engine, nativeStatus().available ? /^native \(.*1 thread\)$/ : /^wasm64 \(WebAssembly SIMD/);
+  const model = modelFromJson(JSON.parse(readFileSync(join(out, "model.json"), "utf8")));
+  const ds = loadSource({ task: "plane" });
+  const ref = evaluateRegressionArrays(model, ds.x, ds.targets!, ds.n, createWorkspace(model.k, model.steps, model.classes, 512));
+  assert.equal(ref.engine, "reference");
+  assert.ok(Object.is(s.mse, ref.mse) && Object.is(s.loss, ref.loss), `${s.mse} ${s.loss} vs ${ref.mse} ${ref.loss}`);
 });
 
 test("train with a table device runs the native engine, or with --engine wasm the WebAssembly engine (no note, the same bits); with an eq. 3 device it says before it starts that it runs on the TypeScript reference engine", async () => {

@@ -17,7 +17,7 @@ import { createModel, type Model } from "../../src/network/model.js";
 import { eq3, eq4 } from "../../src/device/analytic.js";
 import { tableCurve } from "../../src/device/table.js";
 import { createWorkspace } from "../../src/network/dynamics.js";
-import { evaluate, evaluateArrays, predictLogits, type Evaluation } from "../../src/network/api.js";
+import { evaluate, evaluateArrays, evaluateRegression, evaluateRegressionArrays, predictLogits, type Evaluation } from "../../src/network/api.js";
 import type { Dataset } from "../../src/data/dataset.js";
 import { nativeFactory, nativeStatus } from "../../src/node/native-engine.js";
 import { nativeInference, predict } from "../../src/node/engines.js";
@@ -89,6 +89,26 @@ test("without the native engine, evaluation and prediction fall back alike: to W
     // dynaspin/node's predict takes its engine from the same choice and names it the same way.
     const p = predict(m, ds.x);
     assert.equal(p.label, native.label(p.engine));
+  }
+});
+
+test("a regression model's evaluation names its engine too (native, WebAssembly by default), with the TypeScript loops' bits: loss, MSE, R², predictions", () => {
+  for (const [name, devices] of [["eq. 4", [eq4(), eq4({ Ic: -1 }), eq4()]], ["table beside eq. 4", [table, eq4(), eq4()]]] as const) {
+    const { m, ds } = setup([...devices], 2, 1300, 9);
+    m.problem = "regression";
+    m.targetScale = { mean: Float64Array.of(3, -1), std: Float64Array.of(0.5, 7) };
+    const rng = new Rng(3);
+    const reg: Dataset = { ...ds, y: new Int32Array(ds.n), targets: new Float64Array(ds.n * 2).map(() => 5 * rng.normal()), targetNames: ["u", "v"], classNames: [] };
+    const ref = evaluateRegressionArrays(m, reg.x, reg.targets!, reg.n, createWorkspace(m.k, m.steps, m.classes, 512));
+    assert.equal(ref.engine, "reference");
+    const inference = nativeInference(m, reg.n);
+    const runs = [evaluateRegression(m, reg), evaluateRegression(m, reg, inference.engine)];
+    assert.equal(runs[0].engine, "wasm64", `${name}: without an engine`);
+    assert.equal(runs[1].engine, inference.engine !== null ? "native" : "wasm64", `${name}: with the native inference`);
+    for (const r of runs) {
+      for (const key of ["loss", "mse", "r2"] as const) assert.ok(Object.is(r[key], ref[key]), `${name} ${r.engine} ${key}: ${r[key]} vs ${ref[key]}`);
+      sameBits(r.predictions, ref.predictions, `${name} ${r.engine} predictions`);
+    }
   }
 });
 

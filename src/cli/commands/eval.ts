@@ -33,7 +33,7 @@ import { classBalance, classBalanceLine } from "../class-balance.js";
 
 export { alignClasses };
 
-/** How `eval --json` names the TypeScript loops of dynamics.ts (hardware effects, regression). */
+/** How `eval --json` names the TypeScript loops of dynamics.ts (hardware effects). */
 const REFERENCE_LABEL = referenceFactory().label;
 
 /** The --split flag (shared by eval, robustness and cost). */
@@ -203,15 +203,16 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   const aligned = md.ds;
   if (model.problem === "regression") {
     if (hwArgs.length > 0) throw new InputError(`eval: --hw applies to classifiers; ${path} is a regression model (its evaluation is ideal)`);
-    const r = evaluateRegression(model, aligned);
+    // On the engine a classifier's evaluation chooses (nativeInference); the same bits on each.
+    const inference = nativeInference(model, aligned.n);
+    const r = evaluateRegression(model, aligned, inference.engine);
     if (predictionsFile !== undefined) {
       const names = model.targetNames ?? ["target"];
       writeFileAtomic(predictionsFile, formatPredictionsCsv(aligned, names[0], Array.from(aligned.targets ?? [], String), Array.from(r.predictions, String), md.rows));
     }
     const { drive, warnings: driveWarnings } = driveCheck(model, aligned, md.split, source.data ?? name);
     const warnings = [...md.warnings, ...driveWarnings];
-    // The regression evaluation runs the TypeScript loops of dynamics.ts (the reference).
-    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, engine: REFERENCE_LABEL, problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
+    const summary = { model: path, data: source.data ?? name, split: md.split, reason: md.reason, samples: r.n, engine: inference.label(r.engine), problem: "regression", mse: r.mse, r2: r.r2, loss: r.loss, driveRange: drive.oscillators === 0 ? null : drive, warnings };
     for (const w of warnings) io.stderr(`dynaspin eval: warning: ${w}\n`);
     if (flags.boolean("json")) io.stdout(JSON.stringify({ ...summary, cost: costOf(model, aligned.x, aligned.n, undefined, profile, flags.string("hardware")).json }) + "\n");
     else io.stdout(`${name} (${md.split === "all" ? "all rows" : "test split"}, ${r.n} samples: ${md.reason}): MSE ${fmtMse(r.mse)}  R² ${r.r2.toFixed(4)}  (regression of ${(model.targetNames ?? ["target"]).join(", ")})\n`);
