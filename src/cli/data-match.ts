@@ -75,6 +75,7 @@ export function checkLabelColumn(ds: Dataset, file: string, given: string | numb
  *   where the user meant one, each scored as the other's error;
  * - a feature column that counts the rows (1, 2, 3, … or 0, 1, 2, … in file order): a row number
  *   or id, which a file sorted by class turns into the answer, and which new rows do not share;
+ * - a feature column of one value on every row: no information, read as 0 whatever new rows hold;
  * - a class named by a word for a missing value (NA, null, ?, …): rows without a label, trained as
  *   a class of that name (a class may be called "none", so it is not refused).
  */
@@ -98,6 +99,16 @@ export function dataWarnings(ds: Dataset, file: string): string[] {
     for (const [c, name] of ds.classNames.entries()) {
       if (!isMissingWord(name) || counts[c] === 0) continue;
       out.push(`${file}: the label column holds ${JSON.stringify(name)} on ${counts[c]} row${counts[c] > 1 ? "s" : ""}, a word for a missing label: ${counts[c] > 1 ? "they are" : "it is"} trained as a class of that name; if the labels are missing, remove ${counts[c] > 1 ? "those rows" : "the row"} or fill them in`);
+    }
+  }
+  if (ds.n >= 2) {
+    for (let j = 0; j < ds.d; j++) {
+      const v = ds.x[j];
+      let constant = true;
+      for (let r = 1; r < ds.n && constant; r++) constant = ds.x[r * ds.d + j] === v;
+      if (constant) {
+        out.push(`${file}: feature column ${JSON.stringify(ds.featureNames[j])} holds one value (${v}) on every row: it carries no information, and the model reads it as 0 whatever its value in new rows; remove it unless that is meant`);
+      }
     }
   }
   if (ds.n >= 10) {

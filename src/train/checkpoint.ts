@@ -501,6 +501,11 @@ function describe(v: unknown): string {
   return v === undefined ? "nothing" : JSON.stringify(v);
 }
 
+/** An option's value in a message: null, an option left to its default, is said so (it printed "null"). */
+function shown(v: unknown): string {
+  return v === null ? "the default (no flag)" : describe(v);
+}
+
 /**
  * Rebuilds the run a checkpoint holds, after checking that it belongs to this training: the same
  * resolved options, the same data (fingerprint) and the same device curves.
@@ -553,7 +558,7 @@ export function restoreTrainingRun(
       const flag = flagNames[key];
       const value = made[key];
       const add = flag !== undefined && (typeof value === "number" || typeof value === "string") ? `: add ${flag} ${value} to continue it as it was made` : "";
-      throw new InputError(`${file}: the checkpoint was made with ${key} = ${a}, this run has ${key} = ${b}${flag === undefined ? "" : ` (${flag})`}; resume with the same training options${add}`);
+      throw new InputError(`${file}: the checkpoint was made with ${key} = ${shown(made[key])}, this run has ${key} = ${shown(now[key])}${flag === undefined ? "" : ` (${flag})`}; resume with the same training options${add}`);
     }
   }
   if (d.n !== fp.n || d.hash !== fp.hash) throw otherData();

@@ -185,3 +185,22 @@ test("labels written NA are missing, not a class: one row is refused naming it, 
   const c = await cli("train", "--data", none, "--epochs", "5", "--out", join(dir, "none"));
   assert.ok(c.code === 0 || c.code === 1, c.err);
 });
+
+test("a constant feature column warns (trained silently, read as 0 whatever new rows hold); a resume names an option left to its default without 'null'", async () => {
+  const names = ["u", "v", "w", "z", "y"];
+  const file = join(dir, "const.csv");
+  writeFileSync(file, csv(names, rows(120).map((r) => [r[0], 7.5, r[2], r[3], r[4]]), [0, 1, 2, 3, 4]));
+  const t = await cli("train", "--data", file, "--epochs", "5", "--out", join(dir, "const"), "--json");
+  assert.ok(t.code === 0 || t.code === 1, t.err);
+  assert.match(t.err, /const\.csv: feature column "v" holds one value \(7\.5\) on every row: it carries no information, and the model reads it as 0 whatever its value in new rows; remove it unless that is meant/);
+  assert.ok((JSON.parse(t.out) as { warnings: string[] }).warnings.some((w) => w.includes('"v" holds one value')));
+  const plain = join(dir, "plain.csv");
+  writeFileSync(plain, csv(names, rows(120), [0, 1, 2, 3, 4]));
+  const out = join(dir, "osc");
+  const a = await cli("train", "--data", plain, "--epochs", "10", "--oscillators", "9", "--checkpoint-every", "5", "--out", out);
+  assert.equal(a.code, 0, a.err);
+  assert.doesNotMatch(a.err, /holds one value/);
+  const r = await cli("train", "--data", plain, "--epochs", "10", "--checkpoint-every", "5", "--out", out, "--resume", out);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /the checkpoint was made with oscillators = 9, this run has oscillators = the default \(no flag\) \(--oscillators\); resume with the same training options: add --oscillators 9/);
+});
