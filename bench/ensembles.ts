@@ -19,7 +19,19 @@
  * member); "half-default+cvK" (the default and the members' mean, weighted 1:1). The generated sets
  * of bench/tabular-untuned.ts are given by their ids (e.g. 3c6d). Prints each variant's mean and
  * its difference from logistic regression ± the standard error of the paired per-seed differences,
- * and CPU seconds per run.
+ * and CPU seconds per run; with the defaults trained ("default"), also each variant's paired
+ * difference from them (seeds won/lost).
+ *
+ * Diverse members on every training row (eighth pass: diversity):
+ *
+ *     node --import tsx bench/ensembles.ts --seeds 40 --first-seed 0 --only iris,wine
+ *       --pool s1,lam1,Kp4,std,... --combos "name=def+lam1+std,name2~prob=def+s1,..." [--logits-out FILE]
+ *
+ * `--pool` trains the members of POOL below (other init seeds, weight decays, oscillator counts,
+ * depths, input-noise levels, the "standard" input scaling, bootstrap resamples), each scored alone;
+ * `--combos` averages the logits ("~prob" at the end of the name: the probabilities) of the
+ * defaults ("def") and pool members; `--logits-out` writes every member's test logits per seed
+ * with the test rows' indices, for reading which rows flip.
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -46,6 +58,15 @@ const cvK = Number(flag("cv") ?? 0);
 const cvOptions = JSON.parse(flag("cv-options") ?? "{}") as Partial<TrainOptions>;
 const skipFree = process.argv.includes("--cv-only");
 const out = flag("out");
+// Diverse members trained on every training row (eighth pass: diversity): `--pool a,b,...` names
+// from POOL below, `--combos name=a+b+c,...` ensembles of them (mean logits; `~prob` suffix: mean
+// probabilities), each scored against the defaults ("def") on the same seeds.
+const poolNames = (flag("pool") ?? "").split(",").filter((x) => x !== "");
+const combos = (flag("combos") ?? "").split(",").filter((x) => x !== "").map((c) => {
+  const [name, members] = c.split("=");
+  return { name, members: members.split("+") };
+});
+const logitsOut = flag("logits-out");
 
 const files = new Map<string, string>(tabularFiles());
 const engine = nativeFactory(1);
@@ -128,7 +149,46 @@ function folds(ds: Dataset, k: number, seed: number): number[][] {
   return f;
 }
 
+/**
+ * Pool members (all trained on every training row of the split): options over the defaults and
+ * the init seed's offset from the split seed; "bootK" members train on a bootstrap resample.
+ */
+const POOL: Record<string, { o: Partial<TrainOptions>; seedOffset: number; boot?: boolean; extraK?: number }> = {
+  s1: { o: {}, seedOffset: 1000 },
+  s2: { o: {}, seedOffset: 2000 },
+  "lam0.1": { o: { weightDecay: 0.1 }, seedOffset: 1000 },
+  lam1: { o: { weightDecay: 1 }, seedOffset: 2000 },
+  "lam0.1s0": { o: { weightDecay: 0.1 }, seedOffset: 0 },
+  lam1s0: { o: { weightDecay: 1 }, seedOffset: 0 },
+  // Kp4, Kp8: four and eight oscillators beyond the default max(d, 8) (iris 12 and 16, wine 17 and 21).
+  Kp4: { o: {}, seedOffset: 1000, extraK: 4 },
+  Kp8: { o: {}, seedOffset: 2000, extraK: 8 },
+  n2: { o: { steps: 2 }, seedOffset: 1000 },
+  n6: { o: { steps: 6 }, seedOffset: 2000 },
+  nz0: { o: { inputNoise: 0 }, seedOffset: 1000 },
+  "nz0.12": { o: { inputNoise: 0.12 }, seedOffset: 2000 },
+  // std / std0: the standardised features on one common scale (fitStandardScaling) instead of per-feature min–max.
+  std: { o: { inputScaling: "standard" }, seedOffset: 1000 },
+  std0: { o: { inputScaling: "standard" }, seedOffset: 0 },
+  std2: { o: { inputScaling: "standard" }, seedOffset: 2000 },
+  boot0: { o: {}, seedOffset: 0, boot: true },
+  boot1: { o: {}, seedOffset: 1000, boot: true },
+  boot2: { o: {}, seedOffset: 2000, boot: true },
+};
+/** A bootstrap resample of the rows (n draws with replacement, stratified per class, seeded). */
+function bootstrap(ds: Dataset, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const idx: number[] = [];
+  for (let c = 0; c <= Math.max(...ds.y); c++) {
+    const rows: number[] = [];
+    for (let r = 0; r < ds.n; r++) if (ds.y[r] === c) rows.push(r);
+    for (let i = 0; i < rows.length; i++) idx.push(rows[Math.floor(rng.uniform() * rows.length)]);
+  }
+  return subset(ds, idx.sort((a, b) => a - b));
+}
+
 const rowsOut: Record<string, Record<string, number[]>> = {};
+const logitsDump: Record<string, { seed: number; testRows: number[]; y: number[]; lr: number; z: Record<string, number[]> }[]> = {};
 console.log(`seeds ${first}..${first + seeds - 1}, cv ${cvK} ${JSON.stringify(cvOptions)}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 for (const id of only) {
   const file = files.get(id) as string;
@@ -188,6 +248,32 @@ for (const id of only) {
         add("snap5", accuracyOf(mean([z, ...around]), sp.test, m));
       }
     }
+    if (poolNames.length > 0) {
+      const zs: Record<string, Float64Array> = {};
+      if (zDefault !== null) zs.def = zDefault;
+      for (const name of poolNames) {
+        const spec = POOL[name];
+        if (spec === undefined) throw new Error(`unknown pool member ${name}; known: ${Object.keys(POOL).join(", ")}`);
+        const c0 = cpuUsage();
+        const rows = spec.boot ? bootstrap(sp.train, seed * 7919 + spec.seedOffset + 17) : sp.train;
+        const K = spec.extraK !== undefined ? { oscillators: Math.max(sp.train.d, 8) + spec.extraK } : {};
+        const r = train(rows, { ...base, seed: seed + spec.seedOffset, ...spec.o, ...K });
+        const c1 = cpuUsage(c0);
+        cpuOf[name] = (cpuOf[name] ?? 0) + (c1.user + c1.system) / 1e6;
+        zs[name] = logits(r.model, sp.test);
+        add(name, accuracyOf(zs[name], sp.test, m));
+      }
+      for (const { name, members } of combos) {
+        const prob = name.endsWith("~prob");
+        const parts = members.map((x) => {
+          const z = zs[x];
+          if (z === undefined) throw new Error(`combo ${name}: member ${x} not trained (give it in --pool)`);
+          return prob ? softmaxRows(z, m) : z;
+        });
+        add(name, accuracyOf(mean(parts), sp.test, m));
+      }
+      (logitsDump[id] ??= []).push({ seed, testRows: [...sp.testRows], y: [...sp.test.y], lr: cache[seed], z: Object.fromEntries(Object.entries(zs).map(([k, v]) => [k, [...v]])) });
+    }
     if (cvK > 1) {
       const c0 = cpuUsage();
       const f = folds(sp.train, cvK, seed + 7919);
@@ -227,7 +313,22 @@ for (const id of only) {
       return `${k} ${avg(a).toFixed(2)} (${md >= 0 ? "+" : ""}${md.toFixed(2)} ± ${se.toFixed(2)})`;
     })
     .join("; ");
+  if (res.default !== undefined) {
+    const base0 = res.default;
+    const vs = Object.entries(res)
+      .filter(([k]) => k !== "lr" && k !== "default")
+      .map(([k, a]) => {
+        const d = a.map((v, i) => v - base0[i]);
+        const md = avg(d);
+        const se = Math.sqrt(d.reduce((s2, x) => s2 + (x - md) ** 2, 0) / (d.length - 1) / d.length);
+        const won = d.filter((x) => x > 1e-9).length, lost = d.filter((x) => x < -1e-9).length;
+        return `${k} ${md >= 0 ? "+" : ""}${md.toFixed(2)} ± ${se.toFixed(2)} (${won}/${lost})`;
+      })
+      .join("; ");
+    console.log(`${id} vs default: ${vs}`);
+  }
   console.log(`${id}: LR ${avg(lr).toFixed(2)}; ${line}; CPU/run ${Object.entries(cpuOf).map(([k, v]) => `${k} ${(v / seeds).toFixed(2)}`).join(" ")}`);
 }
 if (out) writeFileSync(out, JSON.stringify(rowsOut));
+if (logitsOut) writeFileSync(logitsOut, JSON.stringify(logitsDump));
 console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);

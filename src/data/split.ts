@@ -68,6 +68,34 @@ export function fitNormalization(ds: Dataset): Normalization {
   return { min, max };
 }
 
+/**
+ * A common-scale standardisation written as a min–max normalisation: p = 0.5 + z/(2·zmax) with
+ * z_j = (x_j − μ_j)/σ_j the standardised feature (mean and population standard deviation over the
+ * rows) and zmax the largest |z| over every row and feature, i.e. min_j = μ_j − zmax·σ_j and
+ * max_j = μ_j + zmax·σ_j. Every feature keeps its spread relative to the others (in standard
+ * deviations), where per-feature min–max stretches each to [0, 1]; the training rows land in
+ * [0, 1]. A constant feature gets min = max (p = 0, as min–max gives it).
+ */
+export function fitStandardScaling(ds: Dataset): Normalization {
+  const mm = fitNormalization(ds);
+  const d = ds.d, n = ds.n;
+  const mu = new Float64Array(d), sd = new Float64Array(d);
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mu[j] += ds.x[r * d + j] / n;
+  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) sd[j] += (ds.x[r * d + j] - mu[j]) ** 2 / n;
+  let zmax = 0;
+  for (let j = 0; j < d; j++) {
+    sd[j] = Math.sqrt(sd[j]);
+    if (sd[j] > 0 && mm.max[j] > mm.min[j]) zmax = Math.max(zmax, (mu[j] - mm.min[j]) / sd[j], (mm.max[j] - mu[j]) / sd[j]);
+  }
+  const min = new Float64Array(d), max = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    const constant = !(sd[j] > 0 && mm.max[j] > mm.min[j]);
+    min[j] = constant ? mm.min[j] : mu[j] - zmax * sd[j];
+    max[j] = constant ? mm.min[j] : mu[j] + zmax * sd[j];
+  }
+  return { min, max };
+}
+
 /** Applies `p = (x − min)/(max − min)` (0 where max = min) to every row; returns a new array. */
 export function applyNormalization(x: Float64Array, d: number, norm: Normalization): Float64Array {
   const out = new Float64Array(x.length);

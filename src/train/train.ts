@@ -11,7 +11,7 @@ import { CHUNK_SIZE, chunkPlan, reduceSlots, batchGradients, engineBatchGradient
 import { createEngine32, PRECISIONS, type BatchEngine, type EngineFactory, type InferenceEngine, type Precision, type ResidentTraining } from "../network/engine.js";
 import { initializeModel, type InitOptions } from "../network/init.js";
 import { evaluateArrays, evaluateRegressionArrays } from "../network/api.js";
-import { fitNormalization, applyNormalization, stratifiedSplit } from "../data/split.js";
+import { fitNormalization, fitStandardScaling, applyNormalization, stratifiedSplit } from "../data/split.js";
 import { parseFeatureMap, applyFeatureMap, type FeatureMap } from "../data/features.js";
 import { operatingRange } from "../device/operating.js";
 import { presetCurve } from "../device/presets.js";
@@ -203,6 +203,17 @@ export interface TrainOptions {
    * of a full step become exactly 0: a sparser A. Dimensionless, like `weightDecay`. @default 0
    */
   l1?: number;
+  /**
+   * How the features are scaled to p(0), fitted on the training rows and stored in the model as
+   * its min–max normalisation either way (same model format): "minmax", p_j = (x_j − min_j)/(max_j
+   * − min_j), every feature stretched to [0, 1]; "standard", p_j = 0.5 + z_j/(2·zmax) with z_j the
+   * standardised feature and zmax the largest |z| of the training rows (`fitStandardScaling` in
+   * src/data/split.ts): one common scale, so a feature keeps its spread in standard deviations
+   * relative to the others, as logistic regression's scaler does. Measured on the small tabular
+   * sets in docs/results.md (issue 15, eighth pass: diversity): "standard" lifts wine and costs iris
+   * and breast cancer, so it is not the default. @default "minmax"
+   */
+  inputScaling?: "minmax" | "standard";
   /** Std of Gaussian noise added to each training input p(0) per epoch (augmentation, normalised input units).
    * @default 0; with the automatic budget, a classification set without a validation split and at
    * most 32 input features `AUTO_DEFAULTS.smallInputNoise` (0.06) */
@@ -1558,7 +1569,9 @@ export class Trainer {
       throw new InputError(`${options.devices.length} device curves given for ${k} oscillators (${d} features${k > d ? ` + ${k - d} extra` : ""}); give one curve, or one per oscillator`);
     }
     // The normalisation is fitted to the features (after the map), on every training row.
-    const norm = fitNormalization(featureMap ? applyFeatureMap(featureMap, trainSet) : trainSet);
+    const scaling = options.inputScaling ?? "minmax";
+    if (scaling !== "minmax" && scaling !== "standard") throw new InputError(`input scaling "${String(scaling)}" is not known; use "minmax" or "standard"`);
+    const norm = (scaling === "standard" ? fitStandardScaling : fitNormalization)(featureMap ? applyFeatureMap(featureMap, trainSet) : trainSet);
     const classes = this.classes;
     const regression = trainSet.targets !== undefined;
     if (regression && o.precision === "float32") throw new InputError(`precision float32 has no regression loss (its engines fuse the softmax cross-entropy only); train regression in float64`);
