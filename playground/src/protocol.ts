@@ -91,7 +91,7 @@ export interface RunPlan {
   /** Early stopping after this many updates without a better validation score (0: off). */
   patience: number;
   /**
-   * A depth curriculum (beyond 32 steps with the automatic budget): the shallow starter network trained first,
+   * A depth curriculum (beyond `AUTO_DEFAULTS.deepSteps`, 12, steps with the automatic budget): the shallow starter network trained first,
    * whose steps and readout the `steps`-step network above then starts from (fine-tuned with the
    * budget above). Its values are the command's flags. Null: no curriculum.
    */

@@ -37,7 +37,7 @@ import {
   type Dataset,
   type EpochMetrics,
 } from "../../src/index.js";
-import { oscillatorCount, CURRICULUM_FINE_TUNE, featureCount, featureMapOf } from "../../src/train/train.js";
+import { oscillatorCount, classCountOf, CURRICULUM_FINE_TUNE, featureCount, featureMapOf } from "../../src/train/train.js";
 import { extraInput } from "../../src/network/model.js";
 import { parseTrainArgs, dataSourceFromFlags, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText } from "../../src/cli/train-options.js";
 import { cliArgs } from "./cli.js";
@@ -151,7 +151,7 @@ function configure(config: RunConfig): void {
   const o = trainer.options;
   const st = trainer.starter;
   const inputs = featureCount(o, ds.d);
-  const k = oscillatorCount(o, inputs);
+  const k = oscillatorCount(o, inputs, classCountOf(split.train, options.classes));
   const plan: RunPlan = {
     k,
     inputs,

@@ -8,7 +8,7 @@ import type { Dataset } from "../data/dataset.js";
 import { createModel, type Model } from "../network/model.js";
 import { fitNormalization } from "../data/split.js";
 import { deriveSeed } from "../util/rng.js";
-import { TrainingRun, resolveTrainOptions, checkTrainable, oscillatorCount, type TrainOptions, type TrainResult } from "../train/train.js";
+import { TrainingRun, resolveTrainOptions, checkTrainable, oscillatorCount, classCountOf, type TrainOptions, type TrainResult } from "../train/train.js";
 
 /** Options of {@link trainWithSnapshots}: those of `train` plus the snapshot epochs. */
 export interface SnapshotTrainOptions<S> extends TrainOptions {
@@ -64,7 +64,7 @@ function* snapshotEpochs<S>(trainSet: Dataset, options: SnapshotTrainOptions<S>)
   const norm = fitNormalization(trainSet);
   const at = new Set(options.snapshotAt ?? []);
   const make = (): Model => {
-    const m = createModel(oscillatorCount(o, trainSet.d), o.steps, classes, options.devices, { inputs: trainSet.d, extraP0: o.extraP0 });
+    const m = createModel(oscillatorCount(o, trainSet.d, classCountOf(trainSet, options.classes)), o.steps, classes, options.devices, { inputs: trainSet.d, extraP0: o.extraP0 });
     m.normalization = { min: norm.min.slice(), max: norm.max.slice() };
     m.classNames = trainSet.classNames.slice();
     return m;

@@ -36,7 +36,7 @@ import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import type { EngineFactory } from "../network/engine.js";
 import { DEFAULT_EXTRA_P0, type Model } from "../network/model.js";
-import { TrainingRun, AUTO_DEFAULTS, DEPTH_REFERENCE, featureCount, updateScales, referenceScales, type EpochMetrics, type TrainResult, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
+import { TrainingRun, AUTO_DEFAULTS, DEPTH_REFERENCE, featureCount, classCountOf, updateScales, referenceScales, type EpochMetrics, type TrainResult, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
@@ -475,8 +475,9 @@ export const RULES_BEFORE: readonly {
  * trials ended before any checkpoint) are always the checkpoint's, so the run goes on bit for bit
  * as it was made.
  * @param d the number of input features (for the automatic oscillator count).
+ * @param classes the classes of a classification run (for the automatic oscillator count; 0 for regression).
  */
-export function checkpointOptions(ckpt: CheckpointJson, options: ResolvedTrainOptions, d: number): { options: ResolvedTrainOptions; made: Record<string, unknown> } {
+export function checkpointOptions(ckpt: CheckpointJson, options: ResolvedTrainOptions, d: number, classes = 0): { options: ResolvedTrainOptions; made: Record<string, unknown> } {
   const made: Record<string, unknown> = { ...ckpt.options };
   const resumed: Record<string, unknown> = { ...options };
   for (const row of OPTIONS_BEFORE) {
@@ -491,7 +492,7 @@ export function checkpointOptions(ckpt: CheckpointJson, options: ResolvedTrainOp
   const ckTrials = ckpt.options.restartEpochs;
   if (typeof ckTrials === "number" && Number.isInteger(ckTrials) && ckTrials >= 0) resumed.restartEpochs = ckTrials;
   // An automatic oscillator count (null) is the number it resolves to for these data.
-  const auto = Math.max(d, AUTO_DEFAULTS.oscillators);
+  const auto = Math.max(d, AUTO_DEFAULTS.oscillators, classes);
   if (made.oscillators === null && resumed.oscillators !== null) made.oscillators = auto;
   if (resumed.oscillators === null && typeof made.oscillators === "number" && made.oscillators === auto) made.oscillators = null;
   return { options: resumed as unknown as ResolvedTrainOptions, made };
@@ -549,7 +550,7 @@ export function restoreTrainingRun(
   // The test rows and the feature count do not depend on any training option (the rows trained on
   // do: the validation split follows --seed and --validation), so they decide it here.
   if (d.d !== fp.d || d.testN !== fp.testN || d.testHash !== fp.testHash) throw otherData();
-  const { options: resumed, made } = checkpointOptions(ckpt, options, featureCount(options, trainSet.d));
+  const { options: resumed, made } = checkpointOptions(ckpt, options, featureCount(options, trainSet.d), classCountOf(trainSet));
   options = resumed;
   const now = JSON.parse(JSON.stringify(options)) as Record<string, unknown>;
   for (const key of new Set([...Object.keys(now), ...Object.keys(made)])) {

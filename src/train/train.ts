@@ -73,7 +73,7 @@ export interface TrainOptions {
   /**
    * Number of oscillators K ≥ the number of features d. Oscillators d..K−1 start from `extraP0`
    * and couple through A(t) like the others (trained the same way).
-   * @default max(d, 8) (`AUTO_DEFAULTS.oscillators`)
+   * @default max(d, 8, C) for d features and C classes (`AUTO_DEFAULTS.oscillators`; max(d, 8) for regression)
    */
   oscillators?: number;
   /** p(0) of the oscillators beyond the features, in normalised input units. @default 0.5 */
@@ -95,7 +95,7 @@ export interface TrainOptions {
    * for a fifth of the epochs or updates) with one restart and a validation split (`validation`,
    * default 0.2 here); the best-scoring parameters, the starting ones included, are kept.
    * 0 turns it off. @default 0; with the automatic budget (no `epochs`) and more than
-   * `AUTO_DEFAULTS.deepSteps` (32) steps, `AUTO_DEFAULTS.curriculumSteps` (4)
+   * `AUTO_DEFAULTS.deepSteps` (12) steps, `AUTO_DEFAULTS.curriculumSteps` (4)
    */
   curriculum?: number;
   /**
@@ -342,7 +342,7 @@ export interface ResolvedTrainOptions {
   auto: boolean;
   /** Update budget of the automatic mode (0 with explicit epochs). */
   updates: number;
-  /** Oscillators K (null: max(d, AUTO_DEFAULTS.oscillators), decided with the data). */
+  /** Oscillators K (null: max(d, AUTO_DEFAULTS.oscillators, C) for d features and C classes, decided with the data). */
   oscillators: number | null;
   /** p(0) of the extra oscillators. */
   extraP0: number;
@@ -484,10 +484,16 @@ export const AUTO_DEFAULTS = {
    * deeper networks first train `curriculumSteps` steps, then extend them (docs/training.md,
    * "Depth curriculum"). Started at random, deep networks lose their inputs: at 40 steps two
    * moons-like sets and a noisy 4-class table fell to 90 / 89 / 39 % (curriculum: 93 / 94 / 65 %,
-   * and 2–4× faster), at 48–64 steps to 52–82 % where the 4-step network reaches 89–96 %; up to
-   * 32 steps starting at random scored as well or better (gq 32 steps: 95.7 % vs 90.8 %).
+   * and 2–4× faster), at 48–64 steps to 52–82 % where the 4-step network reaches 89–96 %. 32
+   * (the first threshold, from two 3–5-feature tables at 16–32 steps) left a plain 10-feature
+   * table (800 rows, 2 classes) at 81.5–86.0 % for 12–32 steps where 8 steps reach 90.2 % and the
+   * curriculum 88.2–89.0 %. Over nine tables at 8–32 steps (2 seeds; docs/results.md, "eighth
+   * pass: defaults2") the curriculum minus the random start was −0.4 points on average at 8 steps
+   * (7 of 9 lower), +1.1 at 12 (4 higher, 4 lower), +1.9 at 16, +3.7 at 20, +0.5 at 24 and +2.8
+   * at 32, and it took a third to a half of the CPU of a deep run started at random (32 steps:
+   * 0.68 s against 2.14 s on average, 4.2 s the most).
    */
-  deepSteps: 32,
+  deepSteps: 12,
   /** Depth of the shallow network a deep one (more than `deepSteps` steps) starts from: the default steps. */
   curriculumSteps: 4,
   /**
@@ -1288,11 +1294,29 @@ export function featureCount(o: Pick<ResolvedTrainOptions, "features">, d: numbe
   return featureMapOf(o, d)?.expressions.length ?? d;
 }
 
-/** Number of oscillators of a run on d features: the `oscillators` option, or max(d, AUTO_DEFAULTS.oscillators). @throws InputError when below d */
-export function oscillatorCount(o: Pick<ResolvedTrainOptions, "oscillators">, d: number): number {
-  const k = o.oscillators ?? Math.max(d, AUTO_DEFAULTS.oscillators);
+/**
+ * Number of oscillators of a run on d features and C classes: the `oscillators` option, or
+ * max(d, AUTO_DEFAULTS.oscillators, C) (C = 0 for regression: max(d, 8)).
+ * @param classes the classes C of a classification run (0, the default, for regression or not known)
+ * @throws InputError when below d
+ */
+export function oscillatorCount(o: Pick<ResolvedTrainOptions, "oscillators">, d: number, classes = 0): number {
+  const k = o.oscillators ?? Math.max(d, AUTO_DEFAULTS.oscillators, classes);
   if (k < d) throw new InputError(`oscillators must be at least the number of features (${d}); got ${k}`);
   return k;
+}
+
+/**
+ * Classes C of a data set for the automatic oscillator count ({@link oscillatorCount}): `given`,
+ * else max(class names, largest label + 1) as {@link checkTrainable} counts them; 0 for a
+ * regression set (its outputs do not add oscillators).
+ */
+export function classCountOf(ds: Dataset, given?: number): number {
+  if (ds.targets !== undefined) return 0;
+  if (given !== undefined) return given;
+  let maxY = -1;
+  for (let r = 0; r < ds.n; r++) if (ds.y[r] > maxY) maxY = ds.y[r];
+  return Math.max(ds.classNames.length, maxY + 1);
 }
 
 /** What {@link planTraining} decides before any training: options with the epochs planned, and the rows trained on and validated on. */
@@ -1337,7 +1361,7 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   if (trainSet.targets !== undefined && options.weightDecay === undefined) options = { ...options, weightDecay: 0 };
   // The oscillators the run will have, for the work budget (AUTO_DEFAULTS.work).
   const first = resolveTrainOptions(options, trainSet.n);
-  const k = oscillatorCount(first, featureCount(first, trainSet.d));
+  const k = oscillatorCount(first, featureCount(first, trainSet.d), classCountOf(trainSet, options.classes));
   let pre = resolveTrainOptions(options, trainSet.n, k);
   // Oscillators beyond the inputs on the full-batch automatic budget: A's rate from 32 of them on
   // (AUTO_DEFAULTS.extraFanInReference).
@@ -1564,7 +1588,7 @@ export class Trainer {
     this.val = plan.val;
     this.test = options.test;
     const d = featureMap?.expressions.length ?? trainSet.d;
-    const k = oscillatorCount(o, d);
+    const k = oscillatorCount(o, d, trainSet.targets === undefined ? this.classes : 0);
     if (Array.isArray(options.devices) && options.devices.length !== k) {
       throw new InputError(`${options.devices.length} device curves given for ${k} oscillators (${d} features${k > d ? ` + ${k - d} extra` : ""}); give one curve, or one per oscillator`);
     }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createModel, eq4, evaluate, makeSynthetic, runForward, stratifiedSplit, stringifyModel, train } from "../../src/index.js";
 import { variationScaleWarning } from "../../src/device/variation.js";
-import { resolveTrainOptions } from "../../src/train/train.js";
+import { resolveTrainOptions, AUTO_DEFAULTS } from "../../src/train/train.js";
 import { cli } from "../helpers/cli.js";
 import { trainingFailure } from "../../src/cli/commands/train.js";
 
@@ -20,7 +20,7 @@ test("a deep network on the automatic budget trains through a depth curriculum (
   // The default: a curriculum from the default depth above AUTO_DEFAULTS.deepSteps, none below
   // or with explicit epochs, and an explicit curriculum (0 included) wins.
   assert.equal(resolveTrainOptions({ steps: 48 }).curriculum, 4);
-  assert.equal(resolveTrainOptions({ steps: 32 }).curriculum, 0);
+  assert.equal(resolveTrainOptions({ steps: AUTO_DEFAULTS.deepSteps }).curriculum, 0);
   assert.equal(resolveTrainOptions({ steps: 48, epochs: 100 }).curriculum, 0);
   assert.equal(resolveTrainOptions({ steps: 48, curriculum: 0 }).curriculum, 0);
   assert.equal(resolveTrainOptions({ steps: 48, curriculum: 8 }).curriculum, 8);

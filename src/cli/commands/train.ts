@@ -8,7 +8,7 @@ import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { Trainer, resolveTrainOptions, type TrainingStage, planTraining, oscillatorCount, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
+import { Trainer, resolveTrainOptions, type TrainingStage, planTraining, oscillatorCount, classCountOf, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags, repeatedRowsWarning } from "../train-options.js";
 import { repeatedRows } from "../../data/split.js";
@@ -129,7 +129,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   if (k !== undefined && k < inputs) {
     throw new InputError(`--oscillators ${k}: needs at least one oscillator per input feature: ${inputs}${featureMap ? " (--features)" : ` (the data's feature columns)`}; allowed: ${inputs} or more`);
   }
-  const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, inputs));
+  const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, inputs, classCountOf(ds)));
   // The validation split (from the training rows only) and the planned epochs.
   const plan = planTraining(opts, trainSet);
   let resolved = plan.options;
@@ -188,7 +188,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
   const fingerprint = every === undefined ? undefined : fingerprintData(plan.fit, test);
   const checkpoints = new CheckpointWriter(checkpointDir);
-  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, oscillatorCount(resolved, inputs), resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
+  const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, oscillatorCount(resolved, inputs, classCountOf(trainSet)), resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   const interrupt = watchInterrupts();
   let progress: Progress | null = null;
   let result: TrainResult;
