@@ -66,3 +66,43 @@ test("dynaspin train --data on a 12-class, 2-feature file trains 12 oscillators 
   assert.equal(summary.classes, 12);
   assert.equal(summary.k, 12);
 });
+
+test("binomialUpperTail is the one-sided binomial p-value", async () => {
+  const { binomialUpperTail } = await import("../../src/cli/commands/train.js");
+  // Reference values from Python's exact math.comb sums.
+  assert.ok(Math.abs(binomialUpperTail(33, 64, 0.5) - 0.45032662312601657) < 1e-12);
+  assert.ok(Math.abs(binomialUpperTail(45, 64, 0.6) - 0.0579402933055138) < 1e-12);
+  assert.equal(binomialUpperTail(0, 10, 0.3), 1);
+  assert.ok(Math.abs(binomialUpperTail(10, 10, 0.3) - 0.3 ** 10) < 1e-18);
+  assert.equal(binomialUpperTail(11, 10, 0.3), 0);
+});
+
+/** `rows` rows of 5 standard normal features; the label is x0 > 0 when `signal`, else a coin flip. */
+function gaussianCsv(file: string, rows: number, signal: boolean, seed: number): void {
+  const rng = new Rng(seed);
+  const lines = ["f0,f1,f2,f3,f4,label"];
+  for (let r = 0; r < rows; r++) {
+    const x = Array.from({ length: 5 }, () => rng.normal());
+    const y = signal ? (x[0] > 0 ? 1 : 0) : rng.uniform() < 0.5 ? 1 : 0;
+    lines.push(`${x.map((v) => v.toFixed(5)).join(",")},${y}`);
+  }
+  writeFileSync(file, lines.join("\n") + "\n");
+}
+
+test("random labels with a validation split warn that the network may have learned nothing (test 55 %, validation 51.6 %, exit 0 without a word)", async () => {
+  const { validationChanceWarning } = await import("../../src/cli/commands/train.js");
+  const balanced = Int32Array.from({ length: 320 }, (_, i) => i % 2);
+  assert.match(validationChanceWarning({ n: 64, accuracy: 33 / 64 }, balanced, 2) ?? "", /51\.56 % on 64 held-out training rows is not significantly above predicting the most frequent class \(50\.00 %; one-sided binomial p = 0\.45\)/);
+  assert.equal(validationChanceWarning({ n: 64, accuracy: 42 / 64 }, balanced, 2), null);
+  for (const [name, signal] of [["noise", false], ["signal", true]] as const) {
+    const file = join(dir, `${name}.csv`);
+    gaussianCsv(file, 400, signal, 5);
+    const r = await cli("train", "--data", file, "--out", join(dir, name), "--json", "--seed", "0");
+    assert.equal(r.code, 0, r.err);
+    const summary = JSON.parse(r.out) as { warnings: string[]; validation: { n: number } | null };
+    assert.ok(summary.validation !== null && summary.validation.n > 0);
+    const warned = summary.warnings.some((w) => w.includes("may have learned nothing"));
+    assert.equal(warned, !signal, `${name}: ${summary.warnings.join("; ")}`);
+    assert.equal(r.err.includes("may have learned nothing"), !signal, r.err);
+  }
+});
