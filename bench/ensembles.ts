@@ -5,7 +5,7 @@
  * logistic regression on the same splits (stratified 80/20, split seed = seed):
  *
  *     node --import tsx bench/ensembles.ts --seeds N --first-seed S --only iris,wine,breast-cancer
- *       [--cv K] [--cv-only] [--cv-options JSON] [--out FILE.json]
+ *       [--cv K] [--cv-only] [--cv-options JSON] [--shipped] [--out FILE.json]
  *
  * Variants (test accuracy %, per seed, in --out): "default" (a set with a validation split trains
  * λ = 0 and λ = 0.3 explicitly and keeps the better validation score, the same bits as the
@@ -32,6 +32,9 @@
  * `--combos` averages the logits ("~prob" at the end of the name: the probabilities) of the
  * defaults ("def") and pool members; `--logits-out` writes every member's test logits per seed
  * with the test rows' indices, for reading which rows flip.
+ * and CPU seconds per run. `--shipped` adds "one" (the library's defaults with `members: 1`) and
+ * "shipped" (its defaults as they are: a cross-validation ensemble where `members` "auto" makes
+ * one, docs/training.md), and their paired difference.
  */
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -57,6 +60,7 @@ const only = (flag("only") ?? "iris,wine,breast-cancer").split(",");
 const cvK = Number(flag("cv") ?? 0);
 const cvOptions = JSON.parse(flag("cv-options") ?? "{}") as Partial<TrainOptions>;
 const skipFree = process.argv.includes("--cv-only");
+const shipped = process.argv.includes("--shipped");
 const out = flag("out");
 // Diverse members trained on every training row (eighth pass: diversity): `--pool a,b,...` names
 // from POOL below, `--combos name=a+b+c,...` ensembles of them (mean logits; `~prob` suffix: mean
@@ -203,7 +207,7 @@ for (const id of only) {
   for (const { seed, sp } of splits) {
     add("lr", cache[seed] * 100);
     const m = Math.max(...sp.train.y) + 1;
-    const base: TrainOptions = { devices: eq4(), seed, engine };
+    const base: TrainOptions = { devices: eq4(), seed, engine, members: 1 };
     const hasVal = planTraining(base, sp.train).val !== null;
     let zDefault: Float64Array | null = null;
     if (!skipFree) {
@@ -274,6 +278,17 @@ for (const id of only) {
       }
       (logitsDump[id] ??= []).push({ seed, testRows: [...sp.testRows], y: [...sp.test.y], lr: cache[seed], z: Object.fromEntries(Object.entries(zs).map(([k, v]) => [k, [...v]])) });
     }
+    if (shipped) {
+      // The library's defaults as shipped (`members` "auto": cross-validation bagging where the
+      // rule applies) and one network (`members: 1`), paired on the same split.
+      for (const [name, extra] of [["one", { members: 1 }], ["shipped", {}]] as const) {
+        const c0 = cpuUsage();
+        const r = train(sp.train, { devices: eq4(), seed, engine, ...extra });
+        const c1 = cpuUsage(c0);
+        cpuOf[name] = (cpuOf[name] ?? 0) + (c1.user + c1.system) / 1e6;
+        add(name, accuracyOf(logits(r.model, sp.test), sp.test, m));
+      }
+    }
     if (cvK > 1) {
       const c0 = cpuUsage();
       const f = folds(sp.train, cvK, seed + 7919);
@@ -326,6 +341,12 @@ for (const id of only) {
       })
       .join("; ");
     console.log(`${id} vs default: ${vs}`);
+  }
+  if (res.shipped && res.one) {
+    const d = res.shipped.map((v, i) => v - res.one[i]);
+    const md = avg(d);
+    const se = Math.sqrt(d.reduce((s, x) => s + (x - md) ** 2, 0) / (d.length - 1) / d.length);
+    console.log(`${id}: shipped − one ${md >= 0 ? "+" : ""}${md.toFixed(2)} ± ${se.toFixed(2)} (${d.filter((x) => x > 0).length} seeds better, ${d.filter((x) => x < 0).length} worse)`);
   }
   console.log(`${id}: LR ${avg(lr).toFixed(2)}; ${line}; CPU/run ${Object.entries(cpuOf).map(([k, v]) => `${k} ${(v / seeds).toFixed(2)}`).join(" ")}`);
 }

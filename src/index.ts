@@ -36,7 +36,7 @@ export { makeSpiral, type SpiralOptions } from "./data/spiral.js";
 export { makeCircles, makeXor, makeGaussians, makeMoons, makeSynthetic, SYNTHETIC_SETS, type SyntheticOptions, type SyntheticSet, makePlane, makeMultiGaussian, makeRegressionSet, REGRESSION_SETS, type RegressionSet, type RegressionSetOptions } from "./data/synthetic.js";
 export { parseDigits } from "./data/digits.js";
 export { parseCsvDataset, formatCsvDataset, type CsvDataset, type CsvOptions } from "./data/csv.js";
-export { stratifiedSplit, fitNormalization, applyNormalization, type Split } from "./data/split.js";
+export { stratifiedSplit, stratifiedFolds, fitNormalization, applyNormalization, type Split } from "./data/split.js";
 export { parseFeatureMap, applyFeatureMap, FEATURE_PRESETS, type FeatureMap } from "./data/features.js";
 
 // The network: model, forward pass, evaluation, gradients, model files.
@@ -50,7 +50,7 @@ export { parseModelJson, MODEL_FORMAT, MODEL_VERSION, type ModelJson } from "./i
 export { setKernelBackend, kernelBackend, type KernelBackend } from "./kernels/backend.js";
 
 // Training: options, the loop (all at once or one epoch at a time), optimiser, tasks, checkpoints.
-export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, fitTargetScale, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent, type TrainingStage } from "./train/train.js";
+export { train, Trainer, TrainingRun, resolveTrainOptions, planTraining, planEnsemble, fitTargetScale, type EnsembleMember, type EnsemblePlan, type EnsembleRecord, type EnsembleResume, type FinishedMember, type TrainingPlan, type TrainOptions, type ResolvedTrainOptions, type EpochMetrics, type TrainResult, type TrainerEvent, type TrainingStage } from "./train/train.js";
 export { SAM_PARAMS, type SamParams, type SharpnessOptions, type ResolvedSharpness } from "./train/sam.js";
 export { Adam, type AdamOptions, type AdamState } from "./train/adam.js";
 export { SCHEDULES, type Schedule } from "./train/schedule.js";

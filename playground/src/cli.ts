@@ -4,7 +4,7 @@
  * src/cli/train-options.ts), shows it, and writes it into the exported model, so running it in a
  * terminal writes the same model.json byte for byte. Pure: no DOM.
  */
-import type { PlaygroundState } from "./state.js";
+import { problemOf, type PlaygroundState } from "./state.js";
 
 /** File name the command uses for a custom device (the page offers it as a download). */
 export const CUSTOM_DEVICE_FILE = "device.json";
@@ -25,6 +25,10 @@ export function cliArgs(s: PlaygroundState, csvName = "data.csv"): string[] {
   // Fields left at their default are left out, so the library decides them as it does in a terminal.
   const opt: Array<[string, number | null]> = [["--oscillators", s.osc], ["--steps", s.steps], ["--epochs", s.epochs], ["--batch", s.batch], ["--lr", s.lr], ["--restarts", s.restarts], ["--weight-decay", s.wd], ["--l1", s.l1]];
   for (const [flag, v] of opt) if (v !== null) a.push(flag, String(v));
+  // The page trains and shows one network: on the automatic budget it says so (dynaspin train's
+  // default there is a cross-validation ensemble of 3 when the data have a validation split,
+  // docs/training.md), so the command it shows gives the model it exports.
+  if (s.epochs === null && problemOf(s.data, s.problem) === "classification" && s.data !== "spiral" && s.data !== "digits") a.push("--members", "1");
   a.push("--seed", String(s.seed));
   return a;
 }

@@ -6,7 +6,7 @@
  */
 import { Flags, parseArgs, type FlagSpec } from "./args.js";
 import { ALL_TASKS, TASK_DEFAULTS, EXTRA_TASK_DEFAULTS, SYNTHETIC_TASKS, REGRESSION_TASKS, type TaskName } from "../train/tasks.js";
-import { AUTO_DEFAULTS, checkTrainable, type TrainOptions, type ResolvedTrainOptions, type RestartSelection } from "../train/train.js";
+import { AUTO_DEFAULTS, MAX_MEMBERS, checkTrainable, type EnsembleRecord, type TrainOptions, type ResolvedTrainOptions, type RestartSelection } from "../train/train.js";
 import { SCHEDULES, type Schedule } from "../train/schedule.js";
 import { stratifiedSplit } from "../data/split.js";
 import { evaluate, evaluateRegression } from "../network/api.js";
@@ -82,6 +82,7 @@ export const TRAIN_FLAGS: FlagSpec[] = [
   { name: "init-spread", type: "number", min: 1e-6, max: 100, value: "X", help: `initial drive spread as a fraction of the operating window width (${defaultsText((d) => d.init?.spread, 0.65)})` },
   { name: "input-noise", type: "number", min: 0, max: 1e6, value: "S", help: `augmentation: std of Gaussian noise added to each training input p(0) every epoch, normalised input units (${defaultsText((d) => (d === TASK_DEFAULTS.csv ? undefined : d.inputNoise ?? 0), `${AUTO_DEFAULTS.smallInputNoise} on a classification set without --epochs, under ${AUTO_DEFAULTS.minValidationRows} training rows (no validation split) and at most ${AUTO_DEFAULTS.smallInputNoiseMaxFeatures} features (0 otherwise)`)})` },
   { name: "weight-decay", type: "number", min: 0, max: 1e6, value: "L", help: "decoupled (AdamW) weight decay on A and W (default 0 with --epochs, a task or a regression; else 0 or 0.3, whichever scores the better validation loss (both are trained) up to 1024 rows trained full batch, 0 above, 0.3 without a validation split)" },
+  { name: "members", type: "string", value: "M", help: `cross-validation bagging: train M networks, each on the training rows but one fold of M (stratified) and early-stopped on that fold, and save their average (logits averaged: one network of M·K oscillators): auto (default: ${AUTO_DEFAULTS.members} for a classification run without --epochs that has the default validation split (from ${AUTO_DEFAULTS.minValidationRows} training rows) and trains full batch (up to ${AUTO_DEFAULTS.fullBatchRows} rows after the split) with its full schedule (one update under ${AUTO_DEFAULTS.work.flops / 1e9} GFLOP / ${AUTO_DEFAULTS.updates}: not a wide table), else 1), 1 (one network), or N (2..${MAX_MEMBERS}); see docs/training.md` },
   { name: "l1", type: "number", min: 0, max: 1e6, value: "L", help: "L1 regularisation of A and W (TensorFlow Playground's L1 and its rate): after each Adam step a parameter moves lr·scale·L towards 0 and stops there (a proximal soft threshold, decoupled as --weight-decay is), so weak couplings become exactly 0", default: 0 },
   { name: "out", type: "string", short: "o", value: "DIR", help: "output folder for model.json and metrics.csv (default runs/train-<task>-<time>)" },
   { name: "workers", type: "integer", min: 1, max: 64, value: "N", help: "threads: large networks (e.g. mnist) split each matrix product, smaller eq. 4 networks split batches of more than 128 samples into chunks; results are identical for any N", default: 1 },
@@ -168,6 +169,7 @@ export function trainOptionsFromFlags(flags: Flags, name: string): Omit<TrainOpt
     ...(flags.has("extra-p0") && { extraP0: flags.number("extra-p0") }),
     ...(flags.has("validation") && { validation: flags.number("validation") }),
     ...(flags.has("patience") && { patience: flags.number("patience") }),
+    ...(flags.has("members") && { members: membersArg(flags.string("members") as string) }),
     ...curriculumArg(flags.string("curriculum"), defaults, flags.number("steps") ?? defaults.steps ?? 4, flags.has("steps")),
     ...trainRobustnessOptions(flags),
   };
@@ -190,6 +192,18 @@ export function curriculumArg(v: string | undefined, task: Omit<TrainOptions, "d
     throw new InputError(`--curriculum ${v}: the shallow network's ${n} steps are not fewer than the network's ${steps} (--steps${stepsGiven ? "" : ", the default"}); a curriculum trains ${n} steps first and extends them: give --steps above ${n}${v === "on" ? "" : ` or a smaller N`}`);
   }
   return { curriculum: n };
+}
+
+/**
+ * The library's `members` for --members: "auto", or an integer 1..{@link MAX_MEMBERS}.
+ * @throws InputError `--members X: expected auto or a whole number of networks 1..20`
+ */
+export function membersArg(v: string): number | "auto" {
+  const t = v.trim();
+  if (t === "auto") return "auto";
+  const n = /^\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_MEMBERS) throw new InputError(`--members ${v}: expected auto or a whole number of networks 1..${MAX_MEMBERS} (1: one network, no ensemble)`);
+  return n;
 }
 
 /** A data set's stratified train/test split as the flags ask (--split-seed, --test-fraction). */
@@ -242,6 +256,8 @@ export interface TrainingRecordInput {
   model: Model;
   train: Dataset;
   test: Dataset;
+  /** The cross-validation ensemble's members and fold scores (`TrainResult.ensemble`), kept in the record as `ensemble`; null or absent: one network. */
+  ensemble?: EnsembleRecord | null;
 }
 
 /**
@@ -260,6 +276,7 @@ export function trainingRecord(r: TrainingRecordInput): Record<string, unknown> 
     rowSetHash: hashRowSet(r.data),
     chosenRestart: r.selection.chosenRestart,
     restartLosses: r.selection.restartLosses,
+    ...(r.ensemble ? { ensemble: { members: r.ensemble.members.length, foldSeed: r.ensemble.foldSeed, folds: r.ensemble.members } } : {}),
   };
   if (r.model.problem === "regression") {
     const tr = evaluateRegression(r.model, r.train);

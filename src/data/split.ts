@@ -148,3 +148,38 @@ export function repeatedRows(reference: Dataset, rows: Dataset): number {
   }
   return count;
 }
+
+/**
+ * Stratified k folds of a data set's rows, for cross-validation: the rows of each class (in label
+ * order) are shuffled by a generator seeded with `seed` (Fisher–Yates, j = ⌊u·(i + 1)⌋ from i =
+ * count − 1 down), then dealt to the folds in turn, each class starting at the fold after the
+ * last row of the classes before it, so every fold holds ⌊count/k⌋ or ⌈count/k⌉ rows of each class
+ * and the folds differ in size by at most one row. A regression set (real targets, y all 0) is
+ * one group. Every row is in exactly one fold; the rows of a fold are in the order dealt.
+ * @param k folds, 2 ≤ k ≤ ds.n.
+ * @returns k lists of row indices into `ds`.
+ */
+export function stratifiedFolds(ds: Dataset, k: number, seed: number): number[][] {
+  const rng = new Rng(seed);
+  const byClass = new Map<number, number[]>();
+  for (let r = 0; r < ds.n; r++) {
+    const c = ds.targets !== undefined ? 0 : ds.y[r];
+    const rows = byClass.get(c);
+    if (rows === undefined) byClass.set(c, [r]);
+    else rows.push(r);
+  }
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let offset = 0;
+  for (const c of [...byClass.keys()].sort((a, b) => a - b)) {
+    const rows = byClass.get(c) as number[];
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.uniform() * (i + 1));
+      const t = rows[i];
+      rows[i] = rows[j];
+      rows[j] = t;
+    }
+    rows.forEach((r, i) => folds[(i + offset) % k].push(r));
+    offset += rows.length;
+  }
+  return folds;
+}

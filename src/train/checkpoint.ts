@@ -24,6 +24,12 @@
  * resumed run can no longer measure). A deep run resumed from an older checkpoint has no such
  * baseline and is judged by the chance test only, as the version that wrote it judged it.
  *
+ * Version 4 adds `ensemble`: a run that is one member of a cross-validation ensemble
+ * (`TrainOptions.members`) records which member it is and the members finished before it (their
+ * networks, fold scores and weight-decay choices), so a resume goes on mid-ensemble and the model is
+ * the merge of every member. Without the field (every older checkpoint) the run is the whole
+ * training, one network.
+ *
  * Version policy: like model files, a reader accepts every version up to {@link CHECKPOINT_VERSION}
  * and refuses a newer one asking for an upgrade; any change to the format bumps the version.
  */
@@ -36,12 +42,13 @@ import { checkSchema, brief, type SchemaHints } from "../io/schema.js";
 import { InputError } from "../util/errors.js";
 import type { EngineFactory } from "../network/engine.js";
 import { DEFAULT_EXTRA_P0, type Model } from "../network/model.js";
+import type { EnsembleMember, EnsembleResume, WeightDecayChoice } from "./train.js";
 import { TrainingRun, AUTO_DEFAULTS, DEPTH_REFERENCE, featureCount, classCountOf, updateScales, referenceScales, type EpochMetrics, type TrainResult, type ResolvedTrainOptions, type RestartSelection } from "./train.js";
 
 /** Value of the `format` field of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "dynaspin.checkpoint";
 /** The newest checkpoint version this build reads and the one it writes. */
-export const CHECKPOINT_VERSION = 3;
+export const CHECKPOINT_VERSION = 4;
 
 /**
  * What the data a run trains on looks like, so a resume on other data is refused: sizes and a
@@ -150,8 +157,52 @@ export interface CheckpointJson {
     /** Its training loss after its last epoch. */
     trainLoss: number | null;
   } | null;
+  /**
+   * Version 4: the cross-validation ensemble the run is a member of (`EnsembleCheckpoint`);
+   * absent or null: the run is the whole training.
+   */
+  ensemble?: EnsembleCheckpoint | null;
   /** Caller's metadata, passed through (the CLI stores the command that started the run). */
   context?: Record<string, unknown>;
+}
+
+/** Where a checkpointed run stands in its cross-validation ensemble (checkpoint version 4). */
+export interface EnsembleCheckpoint {
+  /** Members of the ensemble. */
+  count: number;
+  /** 0-based index of the member whose run the checkpoint holds. */
+  member: number;
+  /** The members finished before it, in order. */
+  finished: {
+    /** Its trained network, as in a model file. */
+    model: ModelJson;
+    /** Its seed, rows and fold score. */
+    record: EnsembleMember;
+    /** Its automatic weight-decay choice (member 1's is the ensemble's), or null. */
+    weightDecay: WeightDecayChoice | null;
+  }[];
+}
+
+/** The checkpoint record of a run that is member `member` of `count` (the finished ones before it in `resume.finished`). */
+export function ensembleToJson(count: number, resume: EnsembleResume): EnsembleCheckpoint {
+  const clean = <T>(v: T): T => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "number" && Number.isNaN(x) ? null : x))) as T;
+  return { count, member: resume.member, finished: resume.finished.map((f) => ({ model: modelToJson(f.model), record: clean(f.record), weightDecay: clean(f.weightDecay) })) };
+}
+
+/** The library's {@link EnsembleResume} of a checkpoint's ensemble record (null: none). */
+export function ensembleFromJson(ckpt: CheckpointJson, file: string): (EnsembleResume & { count: number }) | null {
+  const e = ckpt.ensemble;
+  if (e === undefined || e === null) return null;
+  const num = (v: number | null): number => v ?? NaN;
+  return {
+    count: e.count,
+    member: e.member,
+    finished: e.finished.map((f, i) => ({
+      model: modelFromJson(f.model, `${file}: ensemble.finished[${i}].model`),
+      record: { ...f.record, validation: { ...f.record.validation, accuracy: num(f.record.validation.accuracy), loss: num(f.record.validation.loss) } },
+      weightDecay: f.weightDecay === null ? null : { chosen: f.weightDecay.chosen, candidates: f.weightDecay.candidates.map((c) => ({ weightDecay: c.weightDecay, loss: num(c.loss), accuracy: num(c.accuracy) })) },
+    })),
+  };
 }
 
 // 64-bit hash as two independent 32-bit lanes (murmur3-style mixing), over 32-bit words.
@@ -252,6 +303,8 @@ export function checkpointToJson(run: TrainingRun, selection: RestartSelection, 
     history?: boolean;
     /** The depth curriculum's shallow network this run started from ({@link Trainer.curriculum}). @default null */
     curriculum?: TrainResult["curriculum"];
+    /** The cross-validation ensemble the run is a member of (`ensembleToJson`). @default null */
+    ensemble?: EnsembleCheckpoint | null;
   } = {}): CheckpointJson {
   const st = run.getState();
   const json: CheckpointJson = {
@@ -271,6 +324,7 @@ export function checkpointToJson(run: TrainingRun, selection: RestartSelection, 
   if (b) json.best = { accuracy: b.accuracy, loss: b.loss, epoch: b.epoch, update: b.update, params: [b.A, b.B, b.W, b.c].map((a) => Array.from(a)) };
   const c = options.curriculum ?? null;
   json.curriculum = c === null ? null : { steps: c.steps, firstTrainLoss: nanToNull(c.firstTrainLoss), trainLoss: nanToNull(c.trainLoss) };
+  if (options.ensemble) json.ensemble = options.ensemble;
   if (context !== undefined) json.context = context;
   return json;
 }
@@ -331,6 +385,26 @@ export const checkpointSchema = z.strictObject({
   history: z.array(epochMetricsSchema).optional(),
   best: z.strictObject({ accuracy: num, loss: num, epoch: count, update: count, params: z.array(z.array(num)).length(4) }).nullable().optional(),
   curriculum: z.strictObject({ steps: z.int().min(1), firstTrainLoss: nullableNum, trainLoss: nullableNum }).nullable().optional(),
+  ensemble: z
+    .strictObject({
+      count: z.int().min(2),
+      member: count,
+      finished: z.array(
+        z.strictObject({
+          model: z.unknown(),
+          record: z.strictObject({
+            seed: count,
+            rows: count,
+            validation: z.strictObject({ n: count, accuracy: nullableNum, loss: nullableNum, epoch: count }),
+            epochs: count,
+            weightDecay: num,
+          }),
+          weightDecay: z.strictObject({ chosen: num, candidates: z.array(z.strictObject({ weightDecay: num, loss: nullableNum, accuracy: nullableNum })) }).nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .optional(),
   context: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -342,6 +416,7 @@ const HINTS: SchemaHints = {
     adam: ["t", "m", "v"],
     rng: ["s", "spare"],
     curriculum: ["steps", "firstTrainLoss", "trainLoss"],
+    ensemble: ["count", "member", "finished"],
   },
 };
 
@@ -395,6 +470,12 @@ export function parseCheckpointJson(value: unknown, file: string): CheckpointJso
   });
   if (c.history !== undefined) attachHistory(c, c.history, file);
   else if (v < 2) throw new InputError(`${file}: missing field history (version 1 checkpoints hold it inline)`);
+  const e = c.ensemble;
+  if (e) {
+    if (e.member >= e.count) throw new InputError(`${file}: ensemble.member must be < ensemble.count = ${e.count} (got ${e.member})`);
+    if (e.finished.length !== e.member) throw new InputError(`${file}: ensemble.finished holds ${e.finished.length} members, expected ensemble.member = ${e.member} (the members before the checkpointed one)`);
+    e.finished.forEach((f, i) => parseModelJson(f.model, `${file}: ensemble.finished[${i}].model`));
+  }
   if (c.restarts.chosen >= c.restarts.losses.length) {
     throw new InputError(`${file}: restarts.chosen must be < ${c.restarts.losses.length}, the number of restart losses (got ${c.restarts.chosen})`);
   }

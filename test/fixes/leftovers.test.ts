@@ -38,13 +38,17 @@ function csvWithRepeats(name: string, n: number, copies: number): string {
 test("train and eval warn (one line, counts, what to do) when test or validation rows repeat a training row; results unchanged; none without repeats", async () => {
   const dup = csvWithRepeats("dup.csv", 300, 150);
   const out = join(dir, "dup-run");
-  const r = await cli("train", "--data", dup, "--updates", "40", "--restarts", "1", "--out", out, "--json");
+  const r = await cli("train", "--data", dup, "--updates", "40", "--restarts", "1", "--members", "1", "--out", out, "--json");
   assert.equal(r.code, 0, r.err);
   const lines = r.err.split("\n").filter((l) => /repeats rows/.test(l));
   assert.equal(lines.length, 1, r.err);
   assert.match(lines[0], /^dynaspin train: warning: .*dup\.csv repeats rows: \d+ of the 90 test rows \(\d+ %\) and \d+ of the 72 validation rows \(\d+ %\) have the same feature values as a training row, so their scores are optimistic; to score on rows the model has not seen, remove the repeated rows before training \(keep one of each, e\.g\. awk '!seen\[\$0\]\+\+' .*dup\.csv > unique\.csv, or pandas drop_duplicates\)$/);
   const s = JSON.parse(r.out) as { warnings: string[]; testAccuracy: number };
   assert.ok(s.warnings.some((w) => /repeats rows/.test(w)));
+  // A cross-validation ensemble (the default here): each member's fold against its own training rows.
+  const ens = await cli("train", "--data", dup, "--updates", "40", "--restarts", "1", "--out", join(dir, "dup-ens"), "--json");
+  assert.equal(ens.code, 0, ens.err);
+  assert.match(ens.err, /repeats rows: \d+ of the 90 test rows \(\d+ %\) and \d+ of the 360 members' validation rows \(\d+ %\) have the same feature values as a training row/);
   // The counts are those of the split: test rows whose features equal a training row's.
   const [, testRep] = /: (\d+) of the 90 test rows/.exec(lines[0]) ?? [];
   assert.ok(Number(testRep) > 10 && Number(testRep) <= 90, testRep);

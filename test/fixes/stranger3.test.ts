@@ -126,7 +126,7 @@ test("Ctrl-C while train's weight-decay candidate trains stops at once and says 
   const entry = fileURLToPath(new URL("../reliability/cli-entry.ts", import.meta.url));
   // A long budget: the λ = 0.3 candidate alone trains 200 000 updates.
   const r = await new Promise<{ code: number | null; stderr: string; ms: number }>((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, "train", "--data", data, "--updates", "200000", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", entry, "train", "--data", data, "--updates", "200000", "--members", "1", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "", sentAt = 0;
     const guard = setTimeout(() => child.kill("SIGKILL"), 90_000);
     child.stdout.resume();
@@ -150,7 +150,8 @@ test("Ctrl-C while train's weight-decay candidate trains stops at once and says 
 
 test("a Trainer with stagedAlternatives trains the same weight-decay candidates to the same bits as train()", { timeout: 120_000 }, () => {
   const split = stratifiedSplit(makeSynthetic("moons", { count: 300, seed: 5 }), 0, 0.2);
-  const o = { devices: eq4(), updates: 300, seed: 1 };
+  // (One network: 240 rows would train a cross-validation ensemble by default.)
+  const o = { devices: eq4(), updates: 300, seed: 1, members: 1 };
   const whole = train(split.train, o);
   const t = new Trainer(split.train, o, { stagedAlternatives: true });
   assert.deepEqual(t.pendingAlternatives.map((a) => a.weightDecay), [0.3]);

@@ -162,7 +162,7 @@ test("the time line names the λ 0.3 candidate's own time and which run is the m
   }
   const file = join(dir, "noisy.csv");
   writeFileSync(file, rows.join("\n") + "\n");
-  const r = await cli("train", "--data", file, "--out", join(dir, "noisy"), "--updates", "600");
+  const r = await cli("train", "--data", file, "--out", join(dir, "noisy"), "--updates", "600", "--members", "1");
   assert.equal(r.code, 0, r.err);
   const chosen = /weight decay (\S+) \(chosen by validation loss/.exec(r.out);
   assert.ok(chosen, r.out);

@@ -78,6 +78,11 @@ test("the page's defaults are dynaspin train's, and its command line is the CLI'
   assert.deepEqual(cliArgs({ ...DEFAULT_STATE, data: "xor", noise: 0.1 }).slice(0, 8), ["--task", "xor", "--noise", "0.1", "--count", "1000", "--data-seed", "0"]);
   assert.doesNotMatch(cliArgs(DEFAULT_STATE).join(" "), /--epochs|--oscillators|--steps|--lr|--batch|--restarts/, "defaults are left to the library");
   assert.deepEqual(cliArgs({ ...DEFAULT_STATE, osc: 6, epochs: 50, wd: 0.01 }).slice(-8), ["--oscillators", "6", "--epochs", "50", "--weight-decay", "0.01", "--seed", "0"]);
+  // The page trains one network: on the automatic budget its command says so (dynaspin train's
+  // default there is a cross-validation ensemble when the data have a validation split).
+  assert.deepEqual(cliArgs({ ...DEFAULT_STATE, data: "circles", epochs: null }).slice(-4), ["--members", "1", "--seed", "0"]);
+  assert.ok(!cliArgs({ ...DEFAULT_STATE, data: "circles", epochs: 300 }).includes("--members"), "explicit epochs: one network anyway");
+  assert.ok(!cliArgs({ ...DEFAULT_STATE, data: "spiral", epochs: null }).includes("--members"), "the spiral task has its own epochs");
   assert.equal(commandLine(["--data", "my data.csv"]), "dynaspin train --data 'my data.csv'");
 });
 

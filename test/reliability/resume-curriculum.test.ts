@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tmp, interruptChild } from "./helpers.js";
+import { CHECKPOINT_VERSION } from "../../src/index.js";
 
 // 48 steps on the automatic budget: a 4-step starter network (with its own λ 0.3 candidate) first.
 const RUN = ["train", "--task", "circles", "--count", "400", "--noise", "0.1", "--steps", "48", "--seed", "2"];
@@ -33,7 +34,7 @@ test("a depth curriculum resumed from any phase ends as the uninterrupted run: s
     assert.equal(first.code, 0, first.stderr);
     assert.equal(model(out), reference, `--checkpoint-every ${every}: the checkpointed run`);
     const ck = JSON.parse(readFileSync(join(out, "checkpoint", "checkpoint.json"), "utf8"));
-    assert.equal(ck.version, 3);
+    assert.equal(ck.version, CHECKPOINT_VERSION);
     assert.equal(ck.curriculum.steps, 4, "the checkpoint keeps the starter network's record");
     assert.ok(ck.curriculum.firstTrainLoss > ck.curriculum.trainLoss, JSON.stringify(ck.curriculum));
     const resumedDir = join(dir, `resumed-${every}`);

@@ -62,7 +62,8 @@ test("wine with the CLI defaults: mean test accuracy ≥ logistic regression's (
   await guard(shipped("wine"), (35 / 36 + 34 / 36) / 2, "logistic regression, issue 15");
 });
 
-test("breast cancer with the CLI defaults: mean test accuracy ≥ logistic regression's (93.8 %, 97.3 %), both classes predicted", { timeout: 60_000 }, async () => {
+// (A cross-validation ensemble of 3 by default, docs/training.md: about 1.3 times the CPU of one network.)
+test("breast cancer with the CLI defaults: mean test accuracy ≥ logistic regression's (93.8 %, 97.3 %), both classes predicted", { timeout: 120_000 }, async () => {
   await guard(shipped("breast-cancer"), (106 / 113 + 110 / 113) / 2, "logistic regression, issue 15");
 });
 

@@ -45,7 +45,8 @@ test("a depth curriculum's phases: the starter's λ 0.3 candidate, the starter, 
 
 test("without a curriculum: the run's λ 0.3 candidate, then the run; the bits of train()", { timeout: 120_000 }, () => {
   const split = stratifiedSplit(makeSynthetic("circles", { count: 300, noise: 0.1, seed: 1 }), 0, 0.2);
-  const options: TrainOptions = { devices: eq4(), steps: 4, seed: 1 };
+  // (One network: 240 training rows would train a cross-validation ensemble by default, members.test.ts.)
+  const options: TrainOptions = { devices: eq4(), steps: 4, seed: 1, members: 1 };
   const { phases, result } = follow(split.train, options);
   assert.deepEqual(phases, ["run candidate λ 0.3 n 4 (1 of 2)", "run run λ 0 n 4"]);
   same(result, train(split.train, options), "no curriculum");

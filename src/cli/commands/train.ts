@@ -8,7 +8,7 @@ import type { Command, CommandIO } from "../command.js";
 import { workersFlag } from "../command.js";
 import type { Flags, FlagSpec } from "../args.js";
 import { InputError, ComputationError } from "../../util/errors.js";
-import { Trainer, resolveTrainOptions, type TrainingStage, planTraining, oscillatorCount, classCountOf, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
+import { Trainer, resolveTrainOptions, type TrainingStage, planTraining, planMember, memberRows, type TrainingPlan, type EnsembleRecord, type EnsemblePlan, oscillatorCount, classCountOf, featureMapOf, checkTrainable, type EpochMetrics, type TrainOptions, type TrainResult, type ResolvedTrainOptions } from "../../train/train.js";
 import { metricsCsv, timingCsv } from "../../train/metrics.js";
 import { TRAIN_FLAGS, trainOptionsFromFlags, splitDataset, trainingRecord, trainedModelText, dataSourceFromFlags, repeatedRowsWarning } from "../train-options.js";
 import { repeatedRows } from "../../data/split.js";
@@ -30,7 +30,7 @@ import { SIGNAL_EXIT_CODES, watchInterrupts, yieldToEvents, type InterruptWatch 
 import { VERSION } from "../../version.js";
 import { CheckpointWriter, readCheckpoint } from "../../node/checkpoint-file.js";
 import { readProfileFile, costOf } from "../../node/cost-profile.js";
-import { checkpointToJson, fingerprintData, restoreTrainingRun } from "../../train/checkpoint.js";
+import { checkpointToJson, fingerprintData, restoreTrainingRun, ensembleFromJson, ensembleToJson, type DataFingerprint } from "../../train/checkpoint.js";
 import type { Dataset } from "../../data/dataset.js";
 import { checkLabelColumn, dataWarnings } from "../data-match.js";
 import { driveRange, driveRangeWarning } from "../../network/drive-range.js";
@@ -93,6 +93,16 @@ export function splitFromFlags(flags: Flags, source: DataSource): { ds: Dataset;
   return { ds, ...splitDataset(ds, flags) };
 }
 
+/** The validation rows of an ensemble's members (every training row, in its member's fold) that repeat a row their member trains on. */
+function membersRepeated(trainSet: Dataset, ens: EnsemblePlan): { name: string; n: number; repeated: number } {
+  let repeated = 0;
+  for (let m = 0; m < ens.count; m++) {
+    const { train, val } = memberRows(trainSet, ens, m);
+    repeated += repeatedRows(train, val);
+  }
+  return { name: "members' validation", n: trainSet.n, repeated };
+}
+
 /** The flag that sets each resolved training option, named when a resume is refused. */
 const OPTION_FLAGS: Record<string, string> = { steps: "--steps", epochs: "--epochs", batchSize: "--batch", lr: "--lr", schedule: "--schedule", seed: "--seed", restarts: "--restarts", init: "--init-spread", precision: "--precision", oscillators: "--oscillators", updates: "--updates", validation: "--validation", patience: "--patience", inputNoise: "--input-noise", weightDecay: "--weight-decay", l1: "--l1", features: "--features", extraP0: "--extra-p0" };
 
@@ -103,7 +113,7 @@ function timestamp(): string {
 async function run(flags: Flags, io: CommandIO): Promise<number> {
   const { source, name } = dataSourceFromFlags(flags, "train");
   const deviceArg = flags.string("device");
-  const opts = trainOptionsFromFlags(flags, name);
+  let opts = trainOptionsFromFlags(flags, name);
   if (flags.has("updates") && opts.epochs !== undefined) throw new InputError(`--updates applies only without --epochs (an explicit --epochs means exactly that many epochs)`);
   const preliminary = resolveTrainOptions(opts);
   const costProfile = flags.has("hardware") ? readProfileFile(flags.string("hardware")!) : {};
@@ -130,16 +140,26 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     throw new InputError(`--oscillators ${k}: needs at least one oscillator per input feature: ${inputs}${featureMap ? " (--features)" : ` (the data's feature columns)`}; allowed: ${inputs} or more`);
   }
   const devices: DeviceCurve | DeviceCurve[] = deviceArg === undefined ? eq4() : loadDeviceArg(deviceArg, oscillatorCount(preliminary, inputs, classCountOf(ds)));
-  // The validation split (from the training rows only) and the planned epochs.
-  const plan = planTraining(opts, trainSet);
-  let resolved = plan.options;
-  const quiet = flags.boolean("quiet") || flags.boolean("json");
   // Checkpoints: taken after the restart selection and every N epochs; a resume continues one.
   const every = flags.number("checkpoint-every");
   if (flags.has("checkpoint-dir") && every === undefined) throw new InputError(`--checkpoint-dir needs --checkpoint-every N`);
   const checkpointDir = flags.string("checkpoint-dir") ?? join(out, "checkpoint");
   const resumeArg = flags.string("resume");
   const found = resumeArg === undefined ? undefined : readCheckpoint(resumeArg);
+  // A checkpoint of a cross-validation ensemble's member goes on with that ensemble; one of a
+  // single network (every checkpoint older than version 4) with one network.
+  const foundEnsemble = found ? ensembleFromJson(found.checkpoint, found.path) : null;
+  if (found) {
+    const asked = opts.members ?? "auto";
+    const had = foundEnsemble?.count ?? 1;
+    if (asked !== "auto" && asked !== had) throw new InputError(`--members ${asked}: the checkpoint ${found.path} was made by a run of ${had === 1 ? "one network" : `${had} members`}; resume with --members ${had} (or without --members)`);
+    opts = { ...opts, members: had };
+  }
+  // The validation split (from the training rows only) and the planned epochs; with an ensemble,
+  // those of its last member (or of the member a checkpoint holds).
+  const plan: TrainingPlan = foundEnsemble ? planMember(opts, trainSet, foundEnsemble.member, foundEnsemble.member > 0 ? foundEnsemble.finished[0].record.weightDecay : undefined) : planTraining(opts, trainSet);
+  let resolved = plan.options;
+  const quiet = flags.boolean("quiet") || flags.boolean("json");
   // The engine, chosen once: the native engine runs networks of eq. 4 devices (float64, or float32
   // with --precision float32) and of table devices (float64) without hardware effects on its own
   // threads (--workers); otherwise the WebAssembly engine and worker threads.
@@ -162,7 +182,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // trainer has checked the data (bad input first), before any training.
   const repeatedWarning = repeatedRowsWarning(source.data ?? name, [
     { name: "test", n: test.n, repeated: repeatedRows(trainSet, test) },
-    ...(plan.val === null ? [] : [{ name: "validation", n: plan.val.n, repeated: repeatedRows(plan.fit, plan.val) }]),
+    ...(plan.val === null ? [] : plan.ensemble ? [membersRepeated(trainSet, plan.ensemble)] : [{ name: "validation", n: plan.val.n, repeated: repeatedRows(plan.fit, plan.val) }]),
   ]);
   const nativeCan = !resolved.hardware && (eq4Only || (tablesOnly && resolved.precision === "float64"));
   // --train-variation's σ is absolute in the parameter's unit, as robustness's: warn before the work when it cannot matter.
@@ -181,13 +201,18 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         `for speed, fit eq. 4 to the same measurement (dynaspin fit --data CURVE.csv --model eq4) and train on that device\n`,
     );
   }
-  const resume = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
+  const restored = found && restoreTrainingRun(found.checkpoint, found.path, plan.fit, test, resolved, devices, OPTION_FLAGS, engine, plan.val);
+  const resume = restored && { ...restored, ...(foundEnsemble ? { ensemble: { member: foundEnsemble.member, finished: foundEnsemble.finished } } : {}) };
+  // Whether the trainer's own run (an ensemble's last member) is the one resumed.
+  const ownResumed = resume !== undefined && (foundEnsemble === null || foundEnsemble.member === foundEnsemble.count - 1);
   // The resumed run's options (an older checkpoint's run goes on with the options it was made with: checkpointOptions).
-  if (resume) resolved = resume.run.options;
+  if (resume && ownResumed) resolved = resume.run.options;
   const command = typeof found?.checkpoint.context?.command === "string" ? found.checkpoint.context.command : ["dynaspin", "train", ...process.argv.slice(3)].join(" ");
-  let lastGood = found && { path: found.path, epoch: found.checkpoint.epochsDone };
-  const fingerprint = every === undefined ? undefined : fingerprintData(plan.fit, test);
-  const checkpoints = new CheckpointWriter(checkpointDir);
+  let lastGood: { path: string; epoch: number; member?: string } | undefined = found && { path: found.path, epoch: found.checkpoint.epochsDone, ...(foundEnsemble ? { member: `member ${foundEnsemble.member + 1} of ${foundEnsemble.count}` } : {}) };
+  // Each checkpointed run's data (an ensemble member's own rows), fingerprinted once.
+  const fingerprints = new Map<Trainer, DataFingerprint>();
+  // One writer per checkpointed run (an ensemble's members each start the history file anew).
+  let checkpoints: { of: Trainer | null; writer: CheckpointWriter } = { of: null, writer: new CheckpointWriter(checkpointDir) };
   const stopWorkers = engine !== null ? () => undefined : startWorkers(workers, oscillatorCount(resolved, inputs, classCountOf(trainSet)), resolved.batchSize === 0 ? trainSet.n : resolved.batchSize);
   const interrupt = watchInterrupts();
   let progress: Progress | null = null;
@@ -208,10 +233,16 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     const trainer = new Trainer(trainSet, { ...opts, devices, engine, test, ...(resume && { resume }) }, { stagedAlternatives: true, stagedCurriculum: true });
     if (repeatedWarning !== null) io.stderr(`dynaspin train: warning: ${repeatedWarning}\n`);
     for (const w of dataWarningLines) io.stderr(`dynaspin train: warning: ${w}\n`);
-    const saveCheckpoint = (): void => {
-      const r = trainer.run as NonNullable<typeof trainer.run>;
-      const path = checkpoints.write(checkpointToJson(r, trainer.selection, fingerprint!, { command, dynaspin: VERSION }, { history: false, curriculum: trainer.curriculum }), r.history);
-      lastGood = { path, epoch: r.epochsDone };
+    // The checkpoint of `t`'s kept run: the trainer's own, or an earlier ensemble member's (with the members finished before it).
+    const saveCheckpoint = (t: Trainer = trainer): void => {
+      const r = t.run as NonNullable<typeof t.run>;
+      let fp = fingerprints.get(t);
+      if (fp === undefined) fingerprints.set(t, (fp = fingerprintData(t.trainSet, test)));
+      const ens = trainer.ensemble;
+      const ensemble = ens === null ? null : ensembleToJson(ens.count, { member: t === trainer ? ens.count - 1 : (trainer.memberInTraining?.index ?? 0), finished: trainer.finishedMembers });
+      if (checkpoints.of !== t) checkpoints = { of: t, writer: checkpoints.of === null ? checkpoints.writer : new CheckpointWriter(checkpointDir) };
+      const path = checkpoints.writer.write(checkpointToJson(r, t.selection, fp, { command, dynaspin: VERSION }, { history: false, curriculum: t.curriculum, ensemble }), r.history);
+      lastGood = { path, epoch: r.epochsDone, ...(ensemble ? { member: `member ${ensemble.member + 1} of ${ensemble.count}` } : {}) };
     };
     // Phases: the automatic weight decay's other candidates (each a whole training of its own),
     // the restart trials (when there are several restarts), then the epochs; each shows progress
@@ -229,6 +260,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       return interrupt.signal;
     };
     const trialTotal = trainer.run === null ? resolved.restarts * trainer.trialLength : 0;
+    // The trainer's own run of an ensemble is its last member.
+    const memberLabel = trainer.ensemble === null ? "" : ` member ${trainer.ensemble.count}/${trainer.ensemble.count}`;
     let trialsDone = 0;
     // The last epoch that evaluated the test set, whose score the progress line shows.
     let tested: EpochMetrics | null = null;
@@ -238,7 +271,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
       const run = trainer.run as NonNullable<typeof trainer.run>;
       const m = run.history[run.history.length - 1];
       for (const h of run.history) if (!Number.isNaN(h.testMse ?? h.testAccuracy)) tested = h;
-      progress = quiet ? null : createProgress(`train ${name}`, resolved.epochs, io.isTTY, io.stderr, 1000, { done: run.epochsDone, status: m ? epochStatus(m, tested) : "" });
+      progress = quiet ? null : createProgress(`train ${name}${memberLabel}`, resolved.epochs, io.isTTY, io.stderr, 1000, { done: run.epochsDone, status: m ? epochStatus(m, tested) : "" });
     };
     // The phases in the library's order (Trainer.stage, docs/training.md "Staged training"): a
     // depth curriculum's starter network (its weight-decay candidates, then itself), the run's
@@ -255,7 +288,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     while (!trainer.done) {
       const st = trainer.stage;
       if (st.kind !== "run") {
-        // A phase before the run itself, with its own progress line; Ctrl-C stops it, nothing written.
+        // A phase before the run itself, with its own progress line; Ctrl-C stops it, nothing
+        // written, except in an earlier ensemble member's kept run, checkpointed like the run's.
         const t = st.trainer;
         const text = phaseText(st);
         if (shown !== t) {
@@ -268,9 +302,19 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         }
         const ev = t.advance();
         if (ev.kind !== "selected") progress?.update(t.progress.done, `loss ${ev.metrics.trainLoss.toFixed(4)}`);
+        const member = st.kind === "member";
+        if (member && every !== undefined && (ev.kind === "selected" || (ev.kind === "epoch" && ev.metrics.epoch % every === 0))) saveCheckpoint(t);
         const signal = await stopRequested();
         if (signal !== null) {
-          io.stderr(`dynaspin: interrupted (${signal}) while training ${text.what} (before the run itself); nothing was written\n`);
+          if (member && every !== undefined && t.run !== null) {
+            saveCheckpoint(t);
+            const k = lastGood as NonNullable<typeof lastGood>;
+            io.stderr(`dynaspin: interrupted (${signal}) after epoch ${t.run.epochsDone} of ${t.options.epochs} of ${text.what}; checkpoint kept: ${k.path} (${k.member}, epoch ${k.epoch}); resume with: ${resumeHint(command, checkpointDir)}\n`);
+          } else if (member && every !== undefined && lastGood !== undefined) {
+            io.stderr(`dynaspin: interrupted (${signal}) during the restart trials of ${text.what}; checkpoint kept: ${lastGood.path} (${lastGood.member ?? "the run"}, epoch ${lastGood.epoch}); resume with: ${resumeHint(command, checkpointDir)}\n`);
+          } else {
+            io.stderr(`dynaspin: interrupted (${signal}) while training ${text.what} (before the run itself); ${member && every !== undefined ? "no checkpoint yet (the restart trials are not checkpointed); " : ""}nothing was written${member && every === undefined ? " (train with --checkpoint-every N to make a run resumable)" : ""}\n`);
+          }
           return SIGNAL_EXIT_CODES[signal];
         }
         continue;
@@ -281,20 +325,20 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
         progress?.stop();
         progress = null;
         if (trainer.run !== null) startEpochs();
-        else if (!quiet && trialTotal > 0) progress = createProgress(`train ${name} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
+        else if (!quiet && trialTotal > 0) progress = createProgress(`train ${name}${memberLabel} restarts`, trialTotal, io.isTTY, io.stderr, 1000, { done: 0, status: `restart 1 of ${resolved.restarts}` });
       }
       const ev = trainer.advance();
       if (ev.kind === "trial") progress?.update(++trialsDone, `restart ${ev.restart + 1} of ${resolved.restarts}: loss ${ev.metrics.trainLoss.toFixed(4)}`);
       else if (ev.kind === "selected") {
         startEpochs();
-        if (every !== undefined && resume === undefined) saveCheckpoint();
+        if (every !== undefined && !ownResumed) saveCheckpoint();
       } else {
         if (!Number.isNaN(ev.metrics.testMse ?? ev.metrics.testAccuracy)) tested = ev.metrics;
         progress?.update(ev.metrics.epoch, epochStatus(ev.metrics, tested));
         if (every !== undefined && ev.metrics.epoch % every === 0) saveCheckpoint();
       }
       const signal = await stopRequested();
-      if (signal !== null) return interrupted(signal, trainer, every !== undefined ? saveCheckpoint : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
+      if (signal !== null) return interrupted(signal, trainer, every !== undefined ? () => saveCheckpoint() : null, () => lastGood, resumeHint(command, every !== undefined ? checkpointDir : null), io);
     }
     closePhase();
     // (A resumed run that was already at its end: its epochs are timed from here, as any resume's.)
@@ -305,7 +349,8 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     result = trainer.finish((performance.now() - t0) / 1000);
     timed = (trainer.run as NonNullable<typeof trainer.run>).history;
     // The automatic weight decay is decided by the trainer (docs/training.md): record the one used.
-    resolved = { ...resolved, weightDecay: trainer.options.weightDecay };
+    // An ensemble's record: the options of its last member, with the run's own seed (the members' are in `ensemble`).
+    resolved = result.ensemble ? { ...(trainer.run as NonNullable<typeof trainer.run>).options, weightDecay: trainer.options.weightDecay, seed: opts.seed ?? 0 } : { ...resolved, weightDecay: trainer.options.weightDecay };
     // The final evaluation on the training engine's inference kernels when it has them (same bits).
     if (regression) {
       const a = evaluateRegression(result.model, trainSet), b = evaluateRegression(result.model, test);
@@ -343,9 +388,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   // The timed run is the trainer's own (the first weight-decay candidate); a candidate trained
   // ahead of it may be the model kept (its epochs are the header's).
   const wd = result.weightDecay;
-  const timedKept = wd == null || wd.chosen === wd.candidates[0].weightDecay;
+  const ensemble = result.ensemble ?? null;
+  const timedKept = ensemble !== null || wd == null || wd.chosen === wd.candidates[0].weightDecay;
   const ahead = aheadPhases.map((p) => (p.weightDecay === undefined || wd == null ? p : { ...p, note: p.weightDecay === wd.chosen ? `kept: the model, ${result.history.length} epochs` : "not kept" }));
-  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, timedSeconds, found !== undefined, wd ? `λ ${wd.candidates[0].weightDecay} run` : undefined, ahead, timedKept);
+  const timeLine = wallTimeLine(result.seconds, epochsWall, epochsFrom.epoch, epochsRun, timedSeconds, found !== undefined, ensemble !== null ? `member ${ensemble.members.length}/${ensemble.members.length}` : wd ? `λ ${wd.candidates[0].weightDecay} run` : undefined, ahead, timedKept);
   const training = trainingRecord({
     command,
     source: source.data ?? name,
@@ -357,6 +403,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     model: result.model,
     train: trainSet,
     test,
+    ensemble,
   });
 
   // A fitted or table device is only known over its measured currents: say so when the trained
@@ -385,6 +432,7 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     featureMap: featureMap?.expressions ?? null,
     validation: result.validation ?? null,
     weightDecay: { value: resolved.weightDecay, choice: result.weightDecay ?? null },
+    ensemble,
     seed: resolved.seed,
     precision: resolved.precision,
     engine: result.engine,
@@ -403,6 +451,9 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     driveRange: drive.oscillators === 0 ? null : drive,
     warnings,
   };
+  // The oscillators: features and extra ones, per member for an ensemble (its members side by side).
+  const perMember = ensemble === null ? summary.k : summary.k / ensemble.members.length;
+  const oscText = ensemble !== null ? ` (${ensemble.members.length} members of ${perMember}${perMember > inputs ? `: ${inputs} feature${inputs === 1 ? "" : "s"} + ${perMember - inputs} extra` : ""})` : perMember > inputs ? ` (${inputs} feature${inputs === 1 ? "" : "s"} + ${perMember - inputs} extra)` : "";
   // (the --train-variation and repeated-rows warnings were printed before the work)
   if (driveWarning !== null) io.stderr(`dynaspin train: warning: ${driveWarning}\n`);
   if (chanceWarning !== null) io.stderr(`dynaspin train: warning: ${chanceWarning}\n`);
@@ -411,9 +462,10 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
   } else if (regression) {
     const v = result.validation;
     io.stdout(
-      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${summary.k > inputs ? ` (${inputs} feature${inputs === 1 ? "" : "s"} + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
+      `trained ${name} (regression of ${(result.model.targetNames ?? ["target"]).join(", ")}): k=${summary.k}${oscText}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} outputs=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}\n` +
         (result.curriculum ? `  depth curriculum: a ${result.curriculum.steps}-step network trained first; its steps and readout start the ${summary.steps}-step one (docs/training.md, "Depth curriculum")\n` : "") +
-        (v ? `  validation R² ${v.accuracy.toFixed(4)}  loss ${v.loss.toFixed(4)}  (${v.n} of the training rows; best at epoch ${v.epoch}, restored)\n` : "") +
+        (ensemble ? `  ${ensembleLine(ensemble, true)}\n` : "") +
+        (v && !ensemble ? `  validation R² ${v.accuracy.toFixed(4)}  loss ${v.loss.toFixed(4)}  (${v.n} of the training rows; best at epoch ${v.epoch}, restored)\n` : "") +
         `  train MSE ${fmtMse(tr.mse as number)}  R² ${tr.accuracy.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  MSE ${fmtMse(te.mse as number)}  R² ${te.accuracy.toFixed(4)}  (${test.n} samples)\n` +
         `  ${timeLine}; engine ${result.engine}\n` +
@@ -422,10 +474,11 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
     );
   } else {
     io.stdout(
-      `trained ${name}: k=${summary.k}${summary.k > inputs ? ` (${inputs} feature${inputs === 1 ? "" : "s"} + ${summary.k - inputs} extra)` : ""}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
+      `trained ${name}: k=${summary.k}${oscText}${featureMap ? ` features ${featureMap.expressions.join(",")}` : ""} steps=${summary.steps} classes=${result.model.classes} epochs=${summary.epochs} seed=${summary.seed}${resolved.precision === "float32" ? " precision=float32 (accuracies in float64)" : ""}\n` +
         (result.curriculum ? `  depth curriculum: a ${result.curriculum.steps}-step network trained first; its steps and readout start the ${summary.steps}-step one (docs/training.md, "Depth curriculum")\n` : "") +
-        (result.weightDecay ? `  weight decay ${result.weightDecay.chosen} (chosen by validation loss: ${result.weightDecay.candidates.map((c) => `λ ${c.weightDecay} → ${c.loss.toFixed(4)}`).join(", ")})\n` : "") +
-        (result.validation ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
+        (result.weightDecay ? `  weight decay ${result.weightDecay.chosen} (chosen by validation loss${ensemble ? " on member 1's fold" : ""}: ${result.weightDecay.candidates.map((c) => `λ ${c.weightDecay} → ${c.loss.toFixed(4)}`).join(", ")})\n` : "") +
+        (ensemble ? `  ${ensembleLine(ensemble)}\n` : "") +
+        (result.validation && !ensemble ? `  validation accuracy ${(result.validation.accuracy * 100).toFixed(2)}%  loss ${result.validation.loss.toFixed(4)}  (${result.validation.n} of the training rows; best at epoch ${result.validation.epoch}, restored)\n` : "") +
         `  train accuracy ${(tr.accuracy * 100).toFixed(2)}%  loss ${tr.loss.toFixed(4)}  (${trainSet.n} samples)\n` +
         `  test  accuracy ${(te.accuracy * 100).toFixed(2)}%  loss ${te.loss.toFixed(4)}  (${test.n} samples)\n` +
         (balanceLine !== null ? `  test ${balanceLine}\n` : "") +
@@ -447,6 +500,12 @@ async function run(flags: Flags, io: CommandIO): Promise<number> {
  */
 export function phaseText(st: TrainingStage): { label: string; status: string; what: string } {
   const n0 = st.steps;
+  const m = st.member;
+  if (m !== null) {
+    const who = `member ${m.index + 1} of ${m.count}`;
+    if (st.kind === "candidate") return { label: `member ${m.index + 1}/${m.count} λ ${st.weightDecay} candidate`, status: `(cross-validation ensemble; the weight decay is chosen by validation loss on member 1's fold)`, what: `the λ ${st.weightDecay} weight-decay candidate of ensemble ${who}` };
+    return { label: `member ${m.index + 1}/${m.count}`, status: `(cross-validation ensemble: each member trains on ${m.count - 1} of ${m.count} folds)`, what: `ensemble ${who}` };
+  }
   if (st.network === "starter") {
     if (st.kind === "candidate") {
       return {
@@ -460,9 +519,20 @@ export function phaseText(st: TrainingStage): { label: string; status: string; w
   return { label: `λ ${st.weightDecay} candidate`, status: "(the weight decay is chosen by validation loss)", what: `the λ ${st.weightDecay} weight-decay candidate` };
 }
 
+/**
+ * The output line of a cross-validation ensemble: its members and each one's fold score, e.g.
+ * `ensemble of 3 networks (cross-validation bagging; the model averages their logits): validation accuracy on each member's own fold 98.03 %, 99.34 %, 99.34 % (152, 152, 151 rows; docs/training.md)`.
+ */
+export function ensembleLine(e: EnsembleRecord, regression = false): string {
+  const scores = e.members.map((m) => (regression ? `R² ${m.validation.accuracy.toFixed(4)}` : `${(m.validation.accuracy * 100).toFixed(2)} %`)).join(", ");
+  return `ensemble of ${e.members.length} networks (cross-validation bagging; the model averages their ${regression ? "outputs" : "logits"}): validation ${regression ? "" : "accuracy "}on each member's own fold ${scores} (${e.members.map((m) => m.validation.n).join(", ")} rows; docs/training.md)`;
+}
+
 /** How the time line names a phase before the run itself ({@link wallTimeLine}); `weightDecay` marks the run's own candidates. */
 function aheadPhase(st: TrainingStage): AheadPhase & { weightDecay?: number } {
   const n0 = st.steps;
+  const m = st.member;
+  if (m !== null) return st.kind === "candidate" ? { what: `member ${m.index + 1}/${m.count}'s λ ${st.weightDecay} candidate`, seconds: 0 } : { what: `member ${m.index + 1}/${m.count}`, seconds: 0 };
   if (st.network === "starter") {
     return st.kind === "candidate" ? { what: `${n0}-step network's λ ${st.weightDecay} candidate`, seconds: 0, note: "depth curriculum" } : { what: `${n0}-step network`, seconds: 0, note: "depth curriculum: the deep one starts from it" };
   }
@@ -643,20 +713,22 @@ function interrupted(
   signal: "SIGINT" | "SIGTERM",
   trainer: Trainer,
   save: (() => void) | null,
-  kept: () => { path: string; epoch: number } | undefined,
+  kept: () => { path: string; epoch: number; member?: string } | undefined,
   hint: string | null,
   io: CommandIO,
 ): number {
   const run = trainer.run;
-  const where = run === null ? `during the restart trials (restart ${trainer.restart + 1} of ${trainer.options.restarts})` : `after epoch ${run.epochsDone} of ${trainer.options.epochs}`;
+  const ens = trainer.ensemble;
+  const of = ens === null ? "" : ` of ensemble member ${ens.count} of ${ens.count}`;
+  const where = run === null ? `during the restart trials (restart ${trainer.restart + 1} of ${trainer.options.restarts})${of}` : `after epoch ${run.epochsDone} of ${trainer.options.epochs}${of}`;
   let what: string;
   if (save !== null && run !== null) {
     save();
     const k = kept()!;
-    what = `checkpoint kept: ${k.path} (epoch ${k.epoch}); resume with: ${hint}`;
+    what = `checkpoint kept: ${k.path} (${k.member ? `${k.member}, ` : ""}epoch ${k.epoch}); resume with: ${hint}`;
   } else if (save !== null) {
     const k = kept();
-    what = k ? `checkpoint kept: ${k.path} (epoch ${k.epoch}); resume with: ${hint}` : "no checkpoint yet (the restart trials are not checkpointed); nothing was written";
+    what = k ? `checkpoint kept: ${k.path} (${k.member ? `${k.member}, ` : ""}epoch ${k.epoch}); resume with: ${hint}` : "no checkpoint yet (the restart trials are not checkpointed); nothing was written";
   } else {
     what = "nothing was written (train with --checkpoint-every N to make a run resumable)";
   }
