@@ -144,7 +144,8 @@ test("resuming with another data file names the data, not a derived option ('add
   // 160 training rows: below 200, so the automatic budget resolves other options (no validation split).
   writeFileSync(b, csv(names, rows(200), [0, 1, 2, 3, 4]));
   const out = join(dir, "resume");
-  const args = ["--updates", "200", "--restarts", "1", "--checkpoint-every", "20", "--out", out];
+  // (One network: 320 training rows would train a cross-validation ensemble by default.)
+  const args = ["--updates", "200", "--restarts", "1", "--members", "1", "--checkpoint-every", "20", "--out", out];
   const t = await cli("train", "--data", a, ...args);
   assert.equal(t.code, 0, t.err);
   const r = await cli("train", "--data", b, ...args, "--resume", out);

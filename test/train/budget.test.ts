@@ -26,7 +26,8 @@ const ids = (ds: Dataset): number[] => Array.from({ length: ds.n }, (_, r) => ds
 test("the validation split is carved from the training rows only: disjoint from the test set, stratified, seeded", () => {
   const all = tagged(makeSpiral({ count: 300, seed: 5 }));
   const split = stratifiedSplit(all, 0, 0.2);
-  const plan = planTraining({ seed: 3 }, split.train);
+  // (One network: with 240 rows the default is a cross-validation ensemble, whose plan is its last member's; members.test.ts.)
+  const plan = planTraining({ seed: 3, members: 1 }, split.train);
   assert.ok(plan.val !== null);
   const fit = ids(plan.fit), val = ids(plan.val!), testIds = new Set(ids(split.test));
   assert.equal(fit.length + val.length, split.train.n);
@@ -40,8 +41,8 @@ test("the validation split is carved from the training rows only: disjoint from 
     for (let r = 0; r < split.train.n; r++) if (split.train.y[r] === c) nt++;
     assert.ok(Math.abs(nv - 0.2 * nt) <= 1, `class ${c}: ${nv} of ${nt}`);
   }
-  assert.deepEqual(ids(planTraining({ seed: 3 }, split.train).val!), val);
-  assert.notDeepEqual(ids(planTraining({ seed: 4 }, split.train).val!), val);
+  assert.deepEqual(ids(planTraining({ seed: 3, members: 1 }, split.train).val!), val);
+  assert.notDeepEqual(ids(planTraining({ seed: 4, members: 1 }, split.train).val!), val);
   // A small training set keeps every row for training unless validation is asked for.
   const small = stratifiedSplit(all, 0, 0.5).test;
   assert.equal(planTraining({}, small).val, null);
@@ -212,8 +213,9 @@ for (const [name, make, floor] of [
   test(`${name} with the library defaults reaches ≥ ${floor * 100} % test accuracy (seeds 0, 1)`, { timeout: 120_000 }, () => {
     const split = stratifiedSplit(make(), 0, 0.2);
     for (const seed of [0, 1]) {
-      const { model } = train(split.train, { devices: eq4(), seed });
-      assert.equal(model.k, AUTO_DEFAULTS.oscillators);
+      const { model, ensemble } = train(split.train, { devices: eq4(), seed });
+      // (A cross-validation ensemble of 3 by default: its members side by side.)
+      assert.equal(model.k, AUTO_DEFAULTS.oscillators * (ensemble?.members.length ?? 1));
       const acc = evaluate(model, split.test).accuracy;
       assert.ok(acc >= floor, `seed ${seed}: ${acc}`);
     }
@@ -299,7 +301,7 @@ test("automatic weight decay: with a validation split every candidate trains and
   const chosen: number[] = [];
   for (const [ds, seed] of [[makeSpiral({ count: 300, turns: 2, seed: 1 }), 0], [makeSynthetic("gaussians", { count: 300, seed: 4, noise: 1 }), 0]] as const) {
     const split = stratifiedSplit(ds, seed, 0.2);
-    const opts = { devices: eq4(), seed, updates: 300 };
+    const opts = { devices: eq4(), seed, updates: 300, members: 1 };
     const r = train(split.train, opts);
     const c = r.weightDecay;
     assert.ok(c, "no weight-decay choice reported");
