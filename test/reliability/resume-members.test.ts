@@ -74,8 +74,10 @@ test("an ensemble run: reported in the output, --json and model file; eval reads
   const r = await interruptChild(args, /train circles member 2\/3: [1-9]\d*\//, { guardMs: 120_000 });
   assert.equal(r.code, 130, r.stderr);
   const inMember2 = /interrupted \(SIGINT\) after epoch \d+ of \d+ of ensemble member 2 of 3; checkpoint kept: .* \(member 2 of 3, epoch \d+\); resume with: .*--resume/.test(r.stderr);
-  // (On a quiet machine the signal can arrive after member 2 ended: then it stopped a later phase, also checkpointed.)
-  assert.ok(inMember2 || /interrupted \(SIGINT\) .*member 3 of 3.*checkpoint kept/.test(r.stderr), r.stderr);
+  // (The signal can arrive in member 2's restart trials, which are not checkpointed: the last
+  // checkpoint is then member 1's; or, on a quiet machine, after member 2 ended. Either way a
+  // checkpoint is kept, named with its member, and resuming it ends with the same bits.)
+  assert.ok(inMember2 || /interrupted \(SIGINT\) .*; checkpoint kept: .* \(member [123] of 3, epoch \d+\); resume with: .*--resume/.test(r.stderr), r.stderr);
   const mid = JSON.parse(readFileSync(join(sig, "checkpoint", "checkpoint.json"), "utf8"));
   if (inMember2) assert.equal(mid.ensemble.member, 1);
   const cont = await cli([...args, "--json", "--resume", join(sig, "checkpoint")]);
@@ -84,7 +86,8 @@ test("an ensemble run: reported in the output, --json and model file; eval reads
   const plain = join(dir, "plain");
   const p = await interruptChild([...RUN, "--out", plain], /train circles member 1\/3: [1-9]\d*\//, { guardMs: 120_000 });
   assert.equal(p.code, 130, p.stderr);
-  assert.match(p.stderr, /interrupted \(SIGINT\) while training .*(member 1 of 3|member 2 of 3).*nothing was written \(train with --checkpoint-every N to make a run resumable\)|interrupted \(SIGINT\) .*nothing was written/);
+  // (Whichever phase the signal reaches: one line, and no model written without checkpoints.)
+  assert.match(p.stderr, /dynaspin: interrupted \(SIGINT\) [^\n]*(nothing was written|no checkpoint)/);
   assert.ok(!existsSync(join(plain, "model.json")));
 });
 
