@@ -544,7 +544,9 @@ export const AUTO_DEFAULTS = {
    * moved the boundary into the other class (SAM on every update: iris −1.0, wine +0.5), so those
    * updates stay plain. Paired against the defaults without it, seeds 0–39 / 40–79: wine
    * +1.11 ± 0.24 / +1.32 ± 0.31 points, iris 0.00 ± 0.00 / 0.00 ± 0.12, at 1.08× the CPU;
-   * docs/results.md, "eighth pass: sam".
+   * docs/results.md, "eighth pass: sam". Not on sets whose schedule the work budget (`work`)
+   * already shrinks: there SAM's second pass took a 100-feature, 80-row table from 2.0 to 2.9 s
+   * of CPU, at the 3 s goal.
    */
   smallSam: { rho: 0.3, adaptive: true, whenFit: true, start: 0.6667 },
   /**
@@ -1611,7 +1613,11 @@ export function planTraining(options: Omit<TrainOptions, "devices">, trainSet: D
   const smallNoise = pre.auto && val === null && trainSet.targets === undefined && featureCount(pre, trainSet.d) <= AUTO_DEFAULTS.smallInputNoiseMaxFeatures;
   const inputNoise = options.inputNoise ?? (smallNoise ? AUTO_DEFAULTS.smallInputNoise : 0);
   // The automatic SAM of small classification sets (AUTO_DEFAULTS.smallSam); `sam: null` turns it off.
-  const smallSam = pre.auto && val === null && trainSet.targets === undefined && options.hardware === undefined;
+  // Not where the work budget already shrinks the schedule (AUTO_DEFAULTS.work): SAM's second pass
+  // would add a third to the cost of runs the budget exists to bound (a 100-feature table of 80
+  // rows: 2.0 → 2.9 s of CPU), and it was measured on sets whose full schedule fits.
+  const fitsBudget = workScale(updateWork(fit.n, pre.steps, k), options.workBudget ?? AUTO_DEFAULTS.work.flops) >= 1;
+  const smallSam = pre.auto && val === null && trainSet.targets === undefined && options.hardware === undefined && fitsBudget;
   const sam = options.sam !== undefined ? options.sam : smallSam ? AUTO_DEFAULTS.smallSam : null;
   const o = resolveTrainOptions({ ...options, weightDecay, inputNoise, sam, validation: val === null ? 0 : given !== undefined ? Math.min(0.5, given.n / (given.n + trainSet.n)) : pre.validation, ...(val === null && options.patience === undefined ? { patience: 0 } : {}) }, fit.n, k);
   return { options: o, fit, val };

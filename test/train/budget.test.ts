@@ -458,3 +458,26 @@ test("planTraining applies the work budget with the run's own oscillators, rows 
   // Deeper networks cost more per update.
   assert.ok(planTraining({ steps: 8 }, table(720, 100)).options.updates < wide.options.updates);
 });
+
+test("the default SAM of small sets stays off where the work budget shrinks the schedule (its second pass would add a third to the runs the budget bounds) and on where the full schedule fits", () => {
+  const rng = new Rng(11);
+  const table = (n: number, d: number): Dataset => ({
+    n, d, x: Float64Array.from({ length: n * d }, () => rng.uniform()), y: Int32Array.from({ length: n }, (_, r) => r % 2),
+    classNames: ["a", "b"], featureNames: Array.from({ length: d }, (_, j) => `f${j}`),
+  });
+  // 80 training rows, 100 features: no validation split, and a schedule the budget shrinks.
+  const wide = planTraining({}, table(80, 100));
+  assert.equal(wide.val, null);
+  assert.ok(workScale(updateWork(80, 4, 100)) < 1);
+  assert.equal(wide.options.sam, null);
+  assert.equal(wide.options.updates, Math.round(AUTO_DEFAULTS.updates * workScale(updateWork(80, 4, 100))));
+  // Asked for, it still runs.
+  assert.ok(planTraining({ sam: AUTO_DEFAULTS.smallSam }, table(80, 100)).options.sam !== null);
+  // iris-size and 30-feature small sets: the full schedule, with SAM.
+  for (const [n, d] of [[120, 4], [142, 13], [80, 30]]) {
+    const o = planTraining({}, table(n, d));
+    assert.equal(o.val, null);
+    assert.equal(o.options.updates, AUTO_DEFAULTS.updates, `${n} × ${d}`);
+    assert.ok(o.options.sam !== null, `${n} × ${d}`);
+  }
+});
