@@ -111,19 +111,9 @@ function whiten(sp: { train: Dataset; test: Dataset }, keep = 1, tol = 0): { tra
   for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]) || 1;
   const C = new Float64Array(d * d);
   for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) C[i * d + j] += ((x[r * d + i] - mean[i]) / sd[i]) * ((x[r * d + j] - mean[j]) / sd[j]) / n;
-  const V = new Float64Array(d * d); for (let i = 0; i < d; i++) V[i * d + i] = 1;
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0; for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) off += C[i * d + j] ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) {
-      if (Math.abs(C[p * d + q]) < 1e-300) continue;
-      const th = (C[q * d + q] - C[p * d + p]) / (2 * C[p * d + q]);
-      const t = Math.sign(th || 1) / (Math.abs(th) + Math.sqrt(th * th + 1)), c = 1 / Math.sqrt(t * t + 1), s = t * c;
-      for (let k = 0; k < d; k++) { const a = C[k * d + p], b = C[k * d + q]; C[k * d + p] = c * a - s * b; C[k * d + q] = s * a + c * b; }
-      for (let k = 0; k < d; k++) { const a = C[p * d + k], b = C[q * d + k]; C[p * d + k] = c * a - s * b; C[q * d + k] = s * a + c * b; }
-      for (let k = 0; k < d; k++) { const a = V[k * d + p], b = V[k * d + q]; V[k * d + p] = c * a - s * b; V[k * d + q] = s * a + c * b; }
-    }
-  }
+  // Its eigenvalues end on C's diagonal (the convergence tolerance this transform was measured with).
+  const { values, V } = eigSym(C, d, 1e-22);
+  for (let k = 0; k < d; k++) C[k * d + k] = values[k];
   // Components by decreasing variance; keep the fewest that explain `keep` of the total.
   const order = Array.from({ length: d }, (_, k) => k).sort((a, b) => C[b * d + b] - C[a * d + a]);
   let total = 0; for (let k = 0; k < d; k++) total += C[k * d + k];
@@ -151,13 +141,13 @@ function skewOf(col: Float64Array): number {
   return m2 > 0 ? m3 / m2 ** 1.5 : 0;
 }
 
-/** Jacobi eigen-decomposition of the symmetric d×d matrix `S` (copied): eigenvalues and V (columns, V[j*d+k]). */
-export function eigSym(S: Float64Array, d: number): { values: Float64Array; V: Float64Array } {
+/** Jacobi eigen-decomposition of the symmetric d×d matrix `S` (copied): eigenvalues and V (columns, V[j*d+k]); sweeps stop when the squared off-diagonal sum is below `tol`. */
+export function eigSym(S: Float64Array, d: number, tol = 1e-24): { values: Float64Array; V: Float64Array } {
   const C = S.slice();
   const V = new Float64Array(d * d); for (let i = 0; i < d; i++) V[i * d + i] = 1;
   for (let sweep = 0; sweep < 60; sweep++) {
     let off = 0; for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) off += C[i * d + j] ** 2;
-    if (off < 1e-24) break;
+    if (off < tol) break;
     for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) {
       if (Math.abs(C[p * d + q]) < 1e-300) continue;
       const th = (C[q * d + q] - C[p * d + p]) / (2 * C[p * d + q]);
