@@ -7,9 +7,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { train, Trainer, makeSynthetic, stratifiedSplit, stratifiedFolds, eq4, runForward, type TrainOptions, type TrainingStage, type Dataset } from "../../src/index.js";
+import { train, makeSynthetic, stratifiedSplit, stratifiedFolds, eq4, runForward, type TrainOptions, type Dataset } from "../../src/index.js";
 import { planEnsemble, planTraining, AUTO_DEFAULTS, workScale, updateWork } from "../../src/train/train.js";
 import { subset } from "../../src/data/dataset.js";
+import { followStages } from "../helpers/stages.js";
 
 const circles = (count: number, seed = 0): Dataset => stratifiedSplit(makeSynthetic("circles", { count, noise: 0.1, seed }), seed, 0.2).train;
 
@@ -75,20 +76,7 @@ test("one network where auto gives one: the same bits as members 1 (no validatio
 test("an ensemble's staged phases (member 1's λ candidate, members 1 and 2, the last member's run) give the bits of train(); its model averages the members' logits", { timeout: 240_000 }, () => {
   const data = circles(300, 2);
   const options: TrainOptions = { devices: eq4(), seed: 5, updates: 400 };
-  const trainer = new Trainer(data, options, { stagedCurriculum: true, stagedAlternatives: true });
-  const phases: string[] = [];
-  let last: TrainingStage | null = null;
-  while (!trainer.done) {
-    const st = trainer.stage;
-    if (last === null || last.trainer !== st.trainer) {
-      phases.push(`${st.kind} λ ${st.weightDecay} member ${st.member ? `${st.member.index + 1}/${st.member.count}` : "-"}`);
-      last = st;
-    }
-    const before = st.trainer.progress;
-    const ev = st.trainer.advance();
-    assert.equal(st.trainer.progress.done, before.done + (ev.kind === "selected" ? 0 : 1));
-  }
-  const result = trainer.finish(0);
+  const { phases, result, trainer } = followStages(data, options, (st) => `${st.kind} λ ${st.weightDecay} member ${st.member ? `${st.member.index + 1}/${st.member.count}` : "-"}`);
   const chosen = result.ensemble!.members[0].weightDecay;
   assert.deepEqual(phases, ["candidate λ 0.3 member 1/3", "member λ 0 member 1/3", `member λ ${chosen} member 2/3`, `run λ ${chosen} member 3/3`]);
   // Every member trained on the other folds and was scored on its own.

@@ -6,28 +6,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { train, Trainer, makeSynthetic, stratifiedSplit, eq4, type TrainOptions, type TrainingStage } from "../../src/index.js";
+import { train, Trainer, makeSynthetic, stratifiedSplit, eq4, type TrainOptions, type Dataset } from "../../src/index.js";
+import { followStages } from "../helpers/stages.js";
 
 /** Follows trainer.stage to the end; returns the phases in the order they trained and the result. */
-function follow(data: Parameters<typeof train>[0], options: TrainOptions) {
-  const trainer = new Trainer(data, options, { stagedCurriculum: true, stagedAlternatives: true });
-  const phases: string[] = [];
-  let last: TrainingStage | null = null;
-  while (!trainer.done) {
-    const st = trainer.stage;
-    if (last === null || last.trainer !== st.trainer) {
-      phases.push(`${st.network} ${st.kind} λ ${st.weightDecay} n ${st.steps}${st.candidate ? ` (${st.candidate.index + 1} of ${st.candidate.count})` : ""}`);
-      last = st;
-    }
-    const before = st.trainer.progress;
-    const ev = st.trainer.advance();
-    const after = st.trainer.progress;
-    assert.equal(after.total, before.total);
-    assert.equal(after.done, before.done + (ev.kind === "selected" ? 0 : 1), `${phases.at(-1)}: one epoch of progress per trained epoch`);
-    if (st.kind !== "run") assert.ok(after.done <= after.total);
-  }
-  return { phases, result: trainer.finish(0) };
-}
+const follow = (data: Dataset, options: TrainOptions) =>
+  followStages(data, options, (st) => `${st.network} ${st.kind} λ ${st.weightDecay} n ${st.steps}${st.candidate ? ` (${st.candidate.index + 1} of ${st.candidate.count})` : ""}`);
 
 const same = (a: ReturnType<typeof train>, b: ReturnType<typeof train>, what: string): void => {
   for (const key of ["A", "B", "W", "c"] as const) assert.deepEqual(a.model[key], b.model[key], `${what}: ${key}`);
