@@ -86,8 +86,10 @@ test("an ensemble run: reported in the output, --json and model file; eval reads
   const plain = join(dir, "plain");
   const p = await interruptChild([...RUN, "--out", plain], /train circles member 1\/3: [1-9]\d*\//, { guardMs: 120_000 });
   assert.equal(p.code, 130, p.stderr);
-  // (Whichever phase the signal reaches: one line, and no model written without checkpoints.)
-  assert.match(p.stderr, /dynaspin: interrupted \(SIGINT\) [^\n]*(nothing was written|no checkpoint)/);
+  // (Whichever phase the signal reaches: one line, and no model written without checkpoints. On a
+  // quiet machine the whole run can end before the signal arrives; after training the process-wide
+  // handler says the bare line, and model.json is still not there.)
+  assert.match(p.stderr, /dynaspin: interrupted \(SIGINT\)( [^\n]*(nothing was written|no checkpoint)[^\n]*)?\n$/);
   assert.ok(!existsSync(join(plain, "model.json")));
 });
 
